@@ -1,0 +1,169 @@
+// Package app holds the business rules of the closed loop: who may do what,
+// which step follows which, deadlines in working days, and the audit trail.
+// Storage (internal/store) and transport (internal/http) stay thin around it.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/audit"
+	"zhitong/internal/calendar"
+	"zhitong/internal/pii"
+	"zhitong/internal/store"
+)
+
+// Config wires the application to its dependencies.
+type Config struct {
+	DB     *store.DB
+	Clock  zhitong.Clock
+	Sealer *pii.Sealer
+	Logger *slog.Logger
+}
+
+// App is the application service. Every operation takes the acting
+// principal, checks permission and jurisdiction, applies the rule, and writes
+// the change, its case event and its audit entry in one transaction.
+type App struct {
+	db     *store.DB
+	clock  zhitong.Clock
+	sealer *pii.Sealer
+	log    *slog.Logger
+	cal    atomic.Pointer[calendar.Calendar]
+	hashes chan struct{} // bounds concurrent argon2id hashing
+}
+
+// New returns an App over a migrated database.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = zhitong.SystemClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	a := &App{db: cfg.DB, clock: cfg.Clock, sealer: cfg.Sealer, log: cfg.Logger, hashes: make(chan struct{}, 2)}
+	if err := a.loadCalendar(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// DB returns the database, for commands such as backup and audit verify.
+func (a *App) DB() *store.DB { return a.db }
+
+// Now returns the injected clock's time.
+func (a *App) Now() time.Time { return a.clock.Now() }
+
+// today is the civil date in China, as 00:00 UTC, the form the calendar uses.
+func (a *App) today() time.Time { return calendar.Civil(a.clock.Now(), zhitong.China) }
+
+func actorString(p zhitong.Principal) string {
+	switch {
+	case p.UserID != 0:
+		return "user:" + strconv.FormatInt(p.UserID, 10) + " " + p.Name
+	case p.TokenID != 0:
+		return "token:" + strconv.FormatInt(p.TokenID, 10) + " " + p.Name
+	case p.Role == "" && p.Name == "system":
+		return "system"
+	}
+	return "citizen"
+}
+
+// audit appends an entry for an action by p on object, with detail as JSON.
+func (a *App) audit(ctx context.Context, tx *store.Tx, p zhitong.Principal, action, object string, detail map[string]any) error {
+	b, err := json.Marshal(detail)
+	if err != nil {
+		return fmt.Errorf("audit detail: %w", err)
+	}
+	return tx.AppendAudit(ctx, audit.Entry{At: a.clock.Now(), Actor: actorString(p), Action: action, Object: object, Detail: string(b)})
+}
+
+// stepFn applies one action to a loaded case inside the transaction. It may
+// change c (the default next status is already set) and fill in ev.Note and ev.Public.
+type stepFn func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error
+
+// step runs one lifecycle action on case id: load, authorise, check the
+// status and the caller's version, apply fn, then save the case with its
+// version bumped, its event and its audit entry, all in one transaction.
+func (a *App) step(ctx context.Context, p zhitong.Principal, id int64, version int, action zhitong.Action, fn stepFn) (*zhitong.Case, error) {
+	var out *zhitong.Case
+	err := a.db.Write(ctx, func(tx *store.Tx) error {
+		c, err := store.GetCase(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := a.authorize(ctx, tx, p, action, c); err != nil {
+			return err
+		}
+		if version != 0 && version != c.Version {
+			return zhitong.Errorf(zhitong.ECONFLICT, "案件已被他人修改（当前版本 %d，您提交的是 %d），请刷新后重试", c.Version, version)
+		}
+		if err := c.Status.CanDo(action); err != nil {
+			return err
+		}
+		now := a.clock.Now()
+		from, old := c.Status, c.Version
+		c.Status = from.Next(action)
+		ev := &zhitong.Event{CaseID: c.ID, At: now, ActorID: p.UserID, ActorName: actorName(p), Action: action, FromStatus: from}
+		if err := fn(tx, c, ev); err != nil {
+			return err
+		}
+		c.Version++
+		c.UpdatedAt = now
+		if err := tx.UpdateCase(ctx, &c.Case, old); err != nil {
+			return err
+		}
+		ev.ToStatus = c.Status
+		if err := tx.InsertEvent(ctx, ev); err != nil {
+			return err
+		}
+		if err := a.audit(ctx, tx, p, "case."+string(action), "case:"+strconv.FormatInt(c.ID, 10),
+			map[string]any{"code": c.Code, "from": from, "to": c.Status, "note": ev.Note}); err != nil {
+			return err
+		}
+		out = &c.Case
+		return nil
+	})
+	return out, err
+}
+
+func actorName(p zhitong.Principal) string {
+	if p.Role == "" {
+		return "群众"
+	}
+	return p.Name
+}
+
+// authorize checks p's role and jurisdiction for action on c. Citizens act
+// only through their tracking code, which is checked before step is called.
+func (a *App) authorize(ctx context.Context, q store.Q, p zhitong.Principal, action zhitong.Action, c *store.CaseRecord) error {
+	if !p.Staff() {
+		if action == zhitong.ActionEvaluate {
+			return nil
+		}
+		return zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
+	}
+	scope := zhitong.Scope{RegionCode: c.RegionCode, StationID: c.StationID, DeputyID: c.DeputyID}
+	if p.Role == zhitong.RoleUnit {
+		ids, err := store.CaseUnitIDs(ctx, q, c.ID)
+		if err != nil {
+			return err
+		}
+		scope.UnitIDs = ids
+	}
+	return p.Authorize(action, scope)
+}
+
+// WithClock returns a copy of the application that reads time from c. The
+// demo loader uses it to lay cases out over past weeks.
+func (a *App) WithClock(c zhitong.Clock) *App {
+	b := &App{db: a.db, clock: c, sealer: a.sealer, log: a.log, hashes: a.hashes}
+	b.cal.Store(a.cal.Load())
+	return b
+}

@@ -1,0 +1,337 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"zhitong"
+	"zhitong/internal/pii"
+	"zhitong/internal/search"
+	"zhitong/internal/store"
+)
+
+// IntakeInput is a new case, from a citizen, an officer or an integration.
+type IntakeInput struct {
+	Channel      zhitong.Channel `json:"channel"`
+	Title        string          `json:"title"`
+	Body         string          `json:"body"`
+	CategoryCode string          `json:"category"`
+	RegionCode   string          `json:"region"`
+	StationID    int64           `json:"station_id"`
+	DeputyID     int64           `json:"deputy_id"`
+	Place        string          `json:"place"`
+	Lat          float64         `json:"lat"`
+	Lng          float64         `json:"lng"`
+	Anonymous    bool            `json:"anonymous"`
+	Name         string          `json:"name"`
+	Phone        string          `json:"phone"`
+	IDCard       string          `json:"id_card"`
+	Address      string          `json:"address"`
+	ExternalID   string          `json:"external_id"`
+	// Answer, given by a deputy or officer at intake, closes the case as
+	// answered on the spot (当场解答) in the same step.
+	Answer string `json:"answer"`
+}
+
+// Limits on free text, in characters.
+const (
+	maxTitle = 100
+	maxBody  = 5000
+	maxShort = 200
+	maxNote  = 2000
+)
+
+func checkLen(field, label, s string, min, max int) error {
+	n := utf8.RuneCountInString(strings.TrimSpace(s))
+	if n < min {
+		if min == 1 {
+			return zhitong.Invalid(field, "请填写%s", label)
+		}
+		return zhitong.Invalid(field, "%s至少需要 %d 个字", label, min)
+	}
+	if n > max {
+		return zhitong.Invalid(field, "%s不能超过 %d 个字（现有 %d 个）", label, max, n)
+	}
+	return nil
+}
+
+// validate checks and normalises the input. It resolves the region from the
+// station when only a station is given.
+func (a *App) validateIntake(ctx context.Context, in *IntakeInput) error {
+	in.Title, in.Body = strings.TrimSpace(in.Title), strings.TrimSpace(in.Body)
+	if !zhitong.Valid(zhitong.Channels, in.Channel) {
+		return zhitong.Invalid("channel", "收集渠道“%s”无效", in.Channel)
+	}
+	if err := checkLen("body", "诉求内容", in.Body, 5, maxBody); err != nil {
+		return err
+	}
+	if err := checkLen("title", "标题", in.Title, 0, maxTitle); err != nil {
+		return err
+	}
+	if in.Title == "" {
+		in.Title = summarize(in.Body, 30)
+	}
+	for _, f := range []struct{ field, label, v string }{{"place", "问题地点", in.Place}, {"name", "姓名", in.Name}, {"address", "联系地址", in.Address}, {"external_id", "外部编号", in.ExternalID}} {
+		if err := checkLen(f.field, f.label, f.v, 0, maxShort); err != nil {
+			return err
+		}
+	}
+	if err := checkLen("answer", "当场解答内容", in.Answer, 0, maxBody); err != nil {
+		return err
+	}
+	if in.Lat < -90 || in.Lat > 90 || in.Lng < -180 || in.Lng > 180 {
+		return zhitong.Invalid("lat", "经纬度超出范围")
+	}
+	if in.CategoryCode != "" {
+		if _, err := store.GetCategory(ctx, a.db, in.CategoryCode); err != nil {
+			return asInvalid("category", err)
+		}
+	}
+	if in.StationID != 0 {
+		st, err := store.GetStation(ctx, a.db, in.StationID)
+		if err != nil {
+			return asInvalid("station_id", err)
+		}
+		if in.RegionCode == "" {
+			in.RegionCode = st.RegionCode
+		}
+	}
+	if in.DeputyID != 0 {
+		if _, err := store.GetDeputy(ctx, a.db, in.DeputyID); err != nil {
+			return asInvalid("deputy_id", err)
+		}
+	}
+	if in.RegionCode == "" {
+		return zhitong.Invalid("region", "请选择问题所在的乡镇（街道）或联络站")
+	}
+	if _, err := store.GetRegion(ctx, a.db, in.RegionCode); err != nil {
+		return asInvalid("region", err)
+	}
+	if in.Anonymous {
+		if in.Name != "" || in.Phone != "" || in.IDCard != "" || in.Address != "" {
+			return zhitong.Invalid("anonymous", "匿名提交时请不要填写姓名、电话、身份证号或地址")
+		}
+		return nil
+	}
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Phone != "" {
+		p, err := pii.NormalizePhone(in.Phone)
+		if err != nil {
+			return zhitong.Invalid("phone", "%s", err.Error())
+		}
+		in.Phone = p
+	}
+	if in.IDCard != "" {
+		id, err := pii.NormalizeIDCard(in.IDCard)
+		if err != nil {
+			return zhitong.Invalid("id_card", "%s", err.Error())
+		}
+		in.IDCard = id
+	}
+	return nil
+}
+
+// asInvalid turns a not-found reference into an invalid-input error on field.
+func asInvalid(field string, err error) error {
+	if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
+		return zhitong.Invalid(field, "%s", zhitong.ErrorMessage(err))
+	}
+	return err
+}
+
+func summarize(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// Submit takes in a case from a citizen online (p is zhitong.Citizen) or from an
+// integration token (channel imported or open311). The case waits for an
+// officer to register it. Once Submit returns, the case is committed to disk.
+func (a *App) Submit(ctx context.Context, p zhitong.Principal, in IntakeInput) (*zhitong.Case, error) {
+	if p.Staff() {
+		if p.Role != zhitong.RoleIntegration {
+			return a.Intake(ctx, p, in)
+		}
+		if in.Channel != zhitong.ChannelImported && in.Channel != zhitong.ChannelOpen311 {
+			in.Channel = zhitong.ChannelImported
+		}
+	} else {
+		in.Channel = zhitong.ChannelOnline
+		in.ExternalID = ""
+	}
+	if in.Answer != "" {
+		return nil, zhitong.Invalid("answer", "网上提交不能附带当场解答")
+	}
+	return a.create(ctx, p, in, zhitong.StatusSubmitted)
+}
+
+// Intake registers a case taken in by staff through any channel (walk-in,
+// appointment, suggestion box, mobile point, survey) in one step, classified
+// and ready for triage — or answered on the spot when Answer is set.
+func (a *App) Intake(ctx context.Context, p zhitong.Principal, in IntakeInput) (*zhitong.Case, error) {
+	if !p.May(zhitong.ActionIntake) {
+		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权登记案件", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	if p.Role == zhitong.RoleIntegration {
+		return a.Submit(ctx, p, in)
+	}
+	if in.Channel == "" {
+		in.Channel = zhitong.ChannelWalkIn
+	}
+	if in.Channel == zhitong.ChannelOnline || in.Channel == zhitong.ChannelOpen311 {
+		return nil, zhitong.Invalid("channel", "工作人员登记请选择来站、预约、意见箱、流动联络点、调研视察或导入渠道")
+	}
+	if in.CategoryCode == "" {
+		return nil, zhitong.Invalid("category", "请选择分类")
+	}
+	if p.Role == zhitong.RoleDeputy {
+		in.DeputyID = p.DeputyID
+	}
+	if p.StationID != 0 && in.StationID == 0 {
+		in.StationID = p.StationID
+	}
+	status := zhitong.StatusRegistered
+	if strings.TrimSpace(in.Answer) != "" {
+		if !p.May(zhitong.ActionAnswer) {
+			return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色无权当场解答")
+		}
+		status = zhitong.StatusAnswered
+	}
+	return a.create(ctx, p, in, status)
+}
+
+func (a *App) create(ctx context.Context, p zhitong.Principal, in IntakeInput, status zhitong.Status) (*zhitong.Case, error) {
+	if err := a.validateIntake(ctx, &in); err != nil {
+		return nil, err
+	}
+	if p.Staff() {
+		scope := zhitong.Scope{RegionCode: in.RegionCode, StationID: in.StationID, DeputyID: in.DeputyID}
+		if p.Role != zhitong.RoleDeputy && !p.Sees(scope) {
+			return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "所选地区或联络站不在您的管辖范围内")
+		}
+	}
+	if in.ExternalID != "" {
+		// Integrations retry; the same external id returns the case already taken in.
+		if c, err := store.GetCaseByExternalID(ctx, a.db, in.Channel, in.ExternalID); err == nil {
+			return &c.Case, nil
+		}
+	}
+	now := a.clock.Now()
+	rec := &store.CaseRecord{CreatedBy: p.UserID}
+	c := &rec.Case
+	*c = zhitong.Case{
+		Channel: in.Channel, Status: status, Version: 1, Round: 1, Title: in.Title, Body: strings.TrimSpace(in.Body),
+		CategoryCode: in.CategoryCode, RegionCode: in.RegionCode, StationID: in.StationID, DeputyID: in.DeputyID,
+		Place: strings.TrimSpace(in.Place), Lat: in.Lat, Lng: in.Lng, ExternalID: in.ExternalID,
+		SubmittedAt: now, UpdatedAt: now, Answer: strings.TrimSpace(in.Answer),
+	}
+	c.Submitter = a.seal(zhitong.Submitter{Anonymous: in.Anonymous, Name: in.Name, Phone: in.Phone, IDCard: in.IDCard, Address: strings.TrimSpace(in.Address)})
+	if in.Phone != "" {
+		rec.PhoneIndex = a.sealer.BlindIndex("phone", in.Phone)
+	}
+	if status != zhitong.StatusSubmitted {
+		c.RegisteredAt = now
+	}
+	if status == zhitong.StatusAnswered {
+		c.Resolution, c.ClosedAt = zhitong.ResolutionAnswered, now
+	}
+	action := zhitong.ActionIntake
+	if status == zhitong.StatusSubmitted {
+		action = zhitong.ActionSubmit
+	}
+	err := a.db.Write(ctx, func(tx *store.Tx) error {
+		c.Code = newTrackingCode()
+		id, err := tx.InsertCase(ctx, rec)
+		if err != nil {
+			return err
+		}
+		c.ID = id
+		if err := tx.IndexCase(ctx, id, search.Document(c.Title+" "+c.Body+" "+c.Place)); err != nil {
+			return err
+		}
+		ev := &zhitong.Event{CaseID: id, At: now, ActorID: p.UserID, ActorName: actorName(p), Action: action, ToStatus: status,
+			Note: zhitong.Label(zhitong.Channels, c.Channel), Public: "您的诉求已受理"}
+		if status == zhitong.StatusAnswered {
+			ev.Public = "已当场解答：" + c.Answer
+		}
+		if err := tx.InsertEvent(ctx, ev); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, p, "case."+string(action), "case:"+strconv.FormatInt(id, 10),
+			map[string]any{"code": c.Code, "channel": c.Channel, "status": status, "anonymous": in.Anonymous})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (a *App) seal(s zhitong.Submitter) zhitong.Submitter {
+	return zhitong.Submitter{Anonymous: s.Anonymous,
+		Name: a.sealer.Seal(s.Name, "case:name"), Phone: a.sealer.Seal(s.Phone, "case:phone"),
+		IDCard: a.sealer.Seal(s.IDCard, "case:id_card"), Address: a.sealer.Seal(s.Address, "case:address")}
+}
+
+func (a *App) unseal(s zhitong.Submitter) (zhitong.Submitter, error) {
+	out := zhitong.Submitter{Anonymous: s.Anonymous}
+	var err error
+	if out.Name, err = a.sealer.Open(s.Name, "case:name"); err != nil {
+		return out, err
+	}
+	if out.Phone, err = a.sealer.Open(s.Phone, "case:phone"); err != nil {
+		return out, err
+	}
+	if out.IDCard, err = a.sealer.Open(s.IDCard, "case:id_card"); err != nil {
+		return out, err
+	}
+	out.Address, err = a.sealer.Open(s.Address, "case:address")
+	return out, err
+}
+
+// trackingAlphabet leaves out 0/O, 1/I/L so codes read aloud over the phone
+// and typed from paper without mistakes.
+const trackingAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+// newTrackingCode returns 12 random characters (about 59 bits) as XXXX-XXXX-XXXX.
+func newTrackingCode() string {
+	var b [12]byte
+	out := make([]byte, 0, 14)
+	for i := 0; i < len(b); {
+		rand.Read(b[i : i+1])
+		if int(b[i]) >= 256/len(trackingAlphabet)*len(trackingAlphabet) {
+			continue // rejection sampling keeps the distribution uniform
+		}
+		if i == 4 || i == 8 {
+			out = append(out, '-')
+		}
+		out = append(out, trackingAlphabet[int(b[i])%len(trackingAlphabet)])
+		i++
+	}
+	return string(out)
+}
+
+// NormalizeCode turns what a citizen typed into the stored tracking-code form.
+func NormalizeCode(s string) (string, bool) {
+	var b []byte
+	for _, r := range strings.ToUpper(s) {
+		switch {
+		case r == '-' || r == ' ':
+			continue
+		case r < 128 && strings.IndexByte(trackingAlphabet, byte(r)) >= 0:
+			b = append(b, byte(r))
+		default:
+			return "", false
+		}
+	}
+	if len(b) != 12 {
+		return "", false
+	}
+	return string(b[0:4]) + "-" + string(b[4:8]) + "-" + string(b[8:12]), true
+}

@@ -1,0 +1,65 @@
+package app
+
+import (
+	"context"
+
+	"zhitong"
+	"zhitong/internal/audit"
+	"zhitong/internal/store"
+)
+
+// Categories lists the case categories with their default deadlines. Public.
+func (a *App) Categories(ctx context.Context) ([]zhitong.Category, error) {
+	return store.ListCategories(ctx, a.db)
+}
+
+// Regions lists the regions under a code (all when empty). Public.
+func (a *App) Regions(ctx context.Context, under string) ([]zhitong.Region, error) {
+	return store.ListRegions(ctx, a.db, under)
+}
+
+// Stations lists the stations under a region. Public: stations are meant to be found.
+func (a *App) Stations(ctx context.Context, under string) ([]zhitong.Station, error) {
+	return store.ListStations(ctx, a.db, under)
+}
+
+// Deputies lists the deputies under a region. Public, as on the station boards.
+func (a *App) Deputies(ctx context.Context, under string) ([]zhitong.Deputy, error) {
+	return store.ListDeputies(ctx, a.db, under)
+}
+
+// Units lists the handling units under a region, for staff.
+func (a *App) Units(ctx context.Context, p zhitong.Principal, under string) ([]zhitong.Unit, error) {
+	if !p.Staff() {
+		return nil, zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
+	}
+	return store.ListUnits(ctx, a.db, under)
+}
+
+// Proposal returns a deputy proposal in p's jurisdiction.
+func (a *App) Proposal(ctx context.Context, p zhitong.Principal, id int64) (*zhitong.Proposal, error) {
+	prop, err := store.GetProposal(ctx, a.db, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Authorize(zhitong.ActionView, zhitong.Scope{RegionCode: prop.RegionCode, DeputyID: prop.DeputyID}); err != nil && p.Role != zhitong.RoleDeputy {
+		return nil, err
+	}
+	return prop, nil
+}
+
+// Audit returns audit entries to the auditor.
+func (a *App) Audit(ctx context.Context, p zhitong.Principal, q store.AuditQuery) ([]audit.Entry, error) {
+	if p.Role != zhitong.RoleAuditor {
+		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "只有安全审计员可以查看审计日志")
+	}
+	return store.ListAuditFiltered(ctx, a.db, q)
+}
+
+// VerifyAudit checks the audit hash chain for the auditor (or the CLI).
+func (a *App) VerifyAudit(ctx context.Context, p zhitong.Principal) (*audit.Break, int64, error) {
+	if p.Role != zhitong.RoleAuditor && !isSystem(p) {
+		return nil, 0, zhitong.Errorf(zhitong.EFORBIDDEN, "只有安全审计员可以校验审计日志")
+	}
+	return a.db.VerifyAudit(ctx)
+}

@@ -1,0 +1,320 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"zhitong"
+	"zhitong/internal/search"
+	"zhitong/internal/store"
+)
+
+// RegisterInput classifies a case taken in online (登记、分类).
+type RegisterInput struct {
+	Version      int    `json:"version"`
+	Title        string `json:"title"`
+	CategoryCode string `json:"category"`
+	RegionCode   string `json:"region"`
+	StationID    int64  `json:"station_id"`
+	DeputyID     int64  `json:"deputy_id"`
+	Place        string `json:"place"`
+	Note         string `json:"note"`
+}
+
+// Register records category, place, station and deputy of a submitted case.
+func (a *App) Register(ctx context.Context, p zhitong.Principal, id int64, in RegisterInput) (*zhitong.Case, error) {
+	if in.CategoryCode == "" {
+		return nil, zhitong.Invalid("category", "请选择分类")
+	}
+	if _, err := store.GetCategory(ctx, a.db, in.CategoryCode); err != nil {
+		return nil, asInvalid("category", err)
+	}
+	if err := checkLen("title", "标题", in.Title, 0, maxTitle); err != nil {
+		return nil, err
+	}
+	if err := checkLen("place", "问题地点", in.Place, 0, maxShort); err != nil {
+		return nil, err
+	}
+	if in.StationID != 0 {
+		if _, err := store.GetStation(ctx, a.db, in.StationID); err != nil {
+			return nil, asInvalid("station_id", err)
+		}
+	}
+	if in.DeputyID != 0 {
+		if _, err := store.GetDeputy(ctx, a.db, in.DeputyID); err != nil {
+			return nil, asInvalid("deputy_id", err)
+		}
+	}
+	if in.RegionCode != "" {
+		if _, err := store.GetRegion(ctx, a.db, in.RegionCode); err != nil {
+			return nil, asInvalid("region", err)
+		}
+		if !strings.HasPrefix(in.RegionCode, p.RegionCode) {
+			return nil, zhitong.Invalid("region", "所选地区不在您的管辖范围内")
+		}
+	}
+	return a.step(ctx, p, id, in.Version, zhitong.ActionRegister, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
+		c.CategoryCode = in.CategoryCode
+		if in.Title = strings.TrimSpace(in.Title); in.Title != "" {
+			c.Title = in.Title
+		}
+		if in.RegionCode != "" {
+			c.RegionCode = in.RegionCode
+		}
+		if in.StationID != 0 {
+			c.StationID = in.StationID
+		}
+		if in.DeputyID != 0 {
+			c.DeputyID = in.DeputyID
+		}
+		if in.Place != "" {
+			c.Place = strings.TrimSpace(in.Place)
+		}
+		c.RegisteredAt = a.clock.Now()
+		ev.Note, ev.Public = in.Note, "已登记，正在分流"
+		return tx.IndexCase(ctx, c.ID, search.Document(c.Title+" "+c.Body+" "+c.Place))
+	})
+}
+
+// TextInput carries the free text most steps need: an answer, a reason, a note.
+type TextInput struct {
+	Version int    `json:"version"`
+	Text    string `json:"text"`
+}
+
+func requireText(field, label, s string) error { return checkLen(field, label, s, 1, maxNote) }
+
+// Answer closes a case with an answer given on the spot (当场解答).
+func (a *App) Answer(ctx context.Context, p zhitong.Principal, id int64, in TextInput) (*zhitong.Case, error) {
+	if err := checkLen("text", "解答内容", in.Text, 1, maxBody); err != nil {
+		return nil, err
+	}
+	return a.step(ctx, p, id, in.Version, zhitong.ActionAnswer, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
+		c.Answer = strings.TrimSpace(in.Text)
+		c.Resolution, c.ClosedAt = zhitong.ResolutionAnswered, a.clock.Now()
+		if c.RegisteredAt.IsZero() {
+			c.RegisteredAt = c.ClosedAt
+		}
+		ev.Public = "已当场解答：" + c.Answer
+		return nil
+	})
+}
+
+// AssignInput hands a case to one lead unit plus co-handlers (交办).
+type AssignInput struct {
+	Version   int     `json:"version"`
+	LeadUnit  int64   `json:"lead_unit_id"`
+	CoUnits   []int64 `json:"co_unit_ids"`
+	Days      int     `json:"days"` // working days; 0 takes the category's default
+	Note      string  `json:"note"`
+}
+
+// Assign hands the case to units with a working-day deadline.
+func (a *App) Assign(ctx context.Context, p zhitong.Principal, id int64, in AssignInput) (*zhitong.Case, error) {
+	if in.LeadUnit == 0 {
+		return nil, zhitong.Invalid("lead_unit_id", "请选择主办单位")
+	}
+	if in.Days < 0 || in.Days > 130 {
+		return nil, zhitong.Invalid("days", "办理时限应在 1 到 130 个工作日之间")
+	}
+	if len(in.CoUnits) > 10 {
+		return nil, zhitong.Invalid("co_unit_ids", "协办单位不能超过 10 个")
+	}
+	if err := checkLen("note", "交办意见", in.Note, 0, maxNote); err != nil {
+		return nil, err
+	}
+	lead, err := store.GetUnit(ctx, a.db, in.LeadUnit)
+	if err != nil {
+		return nil, asInvalid("lead_unit_id", err)
+	}
+	names := []string{lead.Name}
+	seen := map[int64]bool{in.LeadUnit: true}
+	for _, u := range in.CoUnits {
+		if seen[u] {
+			return nil, zhitong.Invalid("co_unit_ids", "协办单位重复，或与主办单位相同")
+		}
+		seen[u] = true
+		unit, err := store.GetUnit(ctx, a.db, u)
+		if err != nil {
+			return nil, asInvalid("co_unit_ids", err)
+		}
+		names = append(names, unit.Name)
+	}
+	return a.step(ctx, p, id, in.Version, zhitong.ActionAssign, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
+		days := in.Days
+		if days == 0 {
+			cat, err := store.GetCategory(ctx, tx, c.CategoryCode)
+			if err != nil {
+				return zhitong.Invalid("category", "案件尚未分类，无法按分类确定办理时限")
+			}
+			days = cat.DueDays
+		}
+		c.DueFrom, c.DueDate, c.DueProvisional = a.due(days)
+		c.DueDays = days
+		c.LeadUnitID = in.LeadUnit
+		if err := a.assignUnits(ctx, tx, c, in.LeadUnit, in.CoUnits, zhitong.AssignmentPending); err != nil {
+			return err
+		}
+		ev.Note = "主办：" + strings.Join(names[:1], "") + "；协办：" + strings.Join(names[1:], "、") + "；时限 " + strconv.Itoa(days) + " 个工作日，截止 " + c.DueDate
+		if in.Note != "" {
+			ev.Note += "。" + in.Note
+		}
+		ev.Public = "已交办" + lead.Name + "办理，办理期限至 " + c.DueDate
+		return nil
+	})
+}
+
+func (a *App) assignUnits(ctx context.Context, tx *store.Tx, c *store.CaseRecord, lead int64, co []int64, state zhitong.AssignmentState) error {
+	now := a.clock.Now()
+	for i, u := range append([]int64{lead}, co...) {
+		as := &zhitong.Assignment{CaseID: c.ID, UnitID: u, Lead: i == 0, Round: c.Round, DueDate: c.DueDate, State: state, AssignedAt: now}
+		if state == zhitong.AssignmentAccepted {
+			as.AcceptedAt = now
+		}
+		if _, err := tx.InsertAssignment(ctx, as); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ProposeInput turns a case into a deputy proposal (代表建议): a new one, or
+// an existing one that bundles several citizens' cases.
+type ProposeInput struct {
+	Version    int    `json:"version"`
+	ProposalID int64  `json:"proposal_id"`
+	Title      string `json:"title"`
+	Body       string `json:"body"`
+	DeputyID   int64  `json:"deputy_id"`
+}
+
+// Propose converts the case into (or bundles it with) a deputy proposal.
+func (a *App) Propose(ctx context.Context, p zhitong.Principal, id int64, in ProposeInput) (*zhitong.Case, error) {
+	if in.ProposalID == 0 {
+		if err := checkLen("title", "建议标题", in.Title, 1, maxTitle); err != nil {
+			return nil, err
+		}
+		if err := checkLen("body", "建议内容", in.Body, 0, maxBody); err != nil {
+			return nil, err
+		}
+		if p.Role == zhitong.RoleDeputy {
+			in.DeputyID = p.DeputyID
+		}
+		if in.DeputyID != 0 {
+			if _, err := store.GetDeputy(ctx, a.db, in.DeputyID); err != nil {
+				return nil, asInvalid("deputy_id", err)
+			}
+		}
+	}
+	return a.step(ctx, p, id, in.Version, zhitong.ActionPropose, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
+		prop := &zhitong.Proposal{ID: in.ProposalID}
+		if in.ProposalID != 0 {
+			existing, err := store.GetProposal(ctx, tx, in.ProposalID)
+			if err != nil {
+				return asInvalid("proposal_id", err)
+			}
+			if existing.State != "open" {
+				return zhitong.Errorf(zhitong.ECONFLICT, "该代表建议已答复，不能再合并新的诉求")
+			}
+			if !strings.HasPrefix(existing.RegionCode, p.RegionCode) && !strings.HasPrefix(p.RegionCode, existing.RegionCode) {
+				return zhitong.Invalid("proposal_id", "该代表建议不在您的管辖范围内")
+			}
+			prop = existing
+		} else {
+			prop = &zhitong.Proposal{Title: strings.TrimSpace(in.Title), Body: strings.TrimSpace(in.Body), DeputyID: in.DeputyID,
+				RegionCode: c.RegionCode, State: "open", CreatedAt: a.clock.Now(), CreatedBy: p.UserID}
+			if err := tx.InsertProposal(ctx, prop); err != nil {
+				return err
+			}
+			if err := a.audit(ctx, tx, p, "proposal.create", "proposal:"+strconv.FormatInt(prop.ID, 10), map[string]any{"title": prop.Title}); err != nil {
+				return err
+			}
+		}
+		c.ProposalID = prop.ID
+		ev.Note = "代表建议 #" + strconv.FormatInt(prop.ID, 10) + "：" + prop.Title
+		ev.Public = "已转为人大代表建议，由代表提交有关部门办理"
+		return nil
+	})
+}
+
+// ReferInput sends a case outside the congress's remit (12345, 信访, courts).
+type ReferInput struct {
+	Version     int    `json:"version"`
+	Destination string `json:"destination"`
+	Note        string `json:"note"`
+}
+
+// Refer records where a case outside the remit was sent.
+func (a *App) Refer(ctx context.Context, p zhitong.Principal, id int64, in ReferInput) (*zhitong.Case, error) {
+	if err := checkLen("destination", "转往渠道", in.Destination, 1, maxShort); err != nil {
+		return nil, err
+	}
+	if err := checkLen("note", "说明", in.Note, 0, maxNote); err != nil {
+		return nil, err
+	}
+	return a.step(ctx, p, id, in.Version, zhitong.ActionRefer, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
+		c.ReferralDest = strings.TrimSpace(in.Destination)
+		ev.Note = in.Note
+		ev.Public = "该诉求不属于人大职权范围，已转交“" + c.ReferralDest + "”办理，我们将跟踪结果"
+		return nil
+	})
+}
+
+// ReferralResult records what the outside channel did, and closes the case.
+func (a *App) ReferralResult(ctx context.Context, p zhitong.Principal, id int64, in TextInput) (*zhitong.Case, error) {
+	if err := requireText("text", "转办结果", in.Text); err != nil {
+		return nil, err
+	}
+	return a.step(ctx, p, id, in.Version, zhitong.ActionReferralResult, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
+		c.ReferralResult = strings.TrimSpace(in.Text)
+		c.Resolution, c.ClosedAt = zhitong.ResolutionReferred, a.clock.Now()
+		ev.Public = c.ReferralDest + "办理结果：" + c.ReferralResult
+		return nil
+	})
+}
+
+// MergeInput merges a duplicate into another case.
+type MergeInput struct {
+	Version int    `json:"version"`
+	Into    int64  `json:"into_case_id"`
+	Note    string `json:"note"`
+}
+
+// Merge folds a duplicate case into another; the citizen follows the other case.
+func (a *App) Merge(ctx context.Context, p zhitong.Principal, id int64, in MergeInput) (*zhitong.Case, error) {
+	if in.Into == 0 || in.Into == id {
+		return nil, zhitong.Invalid("into_case_id", "请选择要合并到的另一个案件")
+	}
+	return a.step(ctx, p, id, in.Version, zhitong.ActionMerge, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
+		target, err := store.GetCase(ctx, tx, in.Into)
+		if err != nil {
+			return asInvalid("into_case_id", err)
+		}
+		if err := a.authorize(ctx, tx, p, zhitong.ActionView, target); err != nil {
+			return zhitong.Invalid("into_case_id", "目标案件不在您的管辖范围内")
+		}
+		if target.Status == zhitong.StatusMerged {
+			return zhitong.Invalid("into_case_id", "目标案件本身已被合并，请选择主案件")
+		}
+		c.MergedInto = target.ID
+		c.Resolution, c.ClosedAt = zhitong.ResolutionMerged, a.clock.Now()
+		ev.Note = "合并至 " + target.Code + "。" + in.Note
+		ev.Public = "您的诉求与同类诉求合并办理，办理进展见下方主案件"
+		return nil
+	})
+}
+
+// Decline refuses a case with a reason the citizen is told. Nothing is
+// rejected without one.
+func (a *App) Decline(ctx context.Context, p zhitong.Principal, id int64, in TextInput) (*zhitong.Case, error) {
+	if err := requireText("text", "不予受理的理由", in.Text); err != nil {
+		return nil, err
+	}
+	return a.step(ctx, p, id, in.Version, zhitong.ActionDecline, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
+		c.DeclineReason = strings.TrimSpace(in.Text)
+		c.Resolution, c.ClosedAt = zhitong.ResolutionDeclined, a.clock.Now()
+		ev.Public = "不予受理。理由：" + c.DeclineReason
+		return nil
+	})
+}

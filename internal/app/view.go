@@ -1,0 +1,297 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/pii"
+	"zhitong/internal/search"
+	"zhitong/internal/store"
+)
+
+// CaseSummary is a case in a list, with personal data masked.
+type CaseSummary struct {
+	ID             int64          `json:"id"`
+	Code           string         `json:"code"`
+	Version        int            `json:"version"`
+	Status         zhitong.Status `json:"status"`
+	StatusLabel    string         `json:"status_label"`
+	Channel        string         `json:"channel"`
+	Title          string         `json:"title"`
+	Category       string         `json:"category"`
+	Region         string         `json:"region"`
+	StationID      int64          `json:"station_id,omitempty"`
+	DeputyID       int64          `json:"deputy_id,omitempty"`
+	LeadUnitID     int64          `json:"lead_unit_id,omitempty"`
+	Round          int            `json:"round"`
+	SubmittedAt    time.Time      `json:"submitted_at"`
+	UpdatedAt      time.Time      `json:"updated_at"`
+	DueDate        string         `json:"due_date,omitempty"`
+	DueProvisional bool           `json:"due_provisional,omitempty"`
+	DaysLeft       *int           `json:"days_left,omitempty"` // working days; negative when overdue
+	Overdue        bool           `json:"overdue"`
+	Submitter      string         `json:"submitter"` // masked name, or 匿名
+	Demo           bool           `json:"demo,omitempty"`
+}
+
+// CaseView is everything staff see on a case page.
+type CaseView struct {
+	CaseSummary
+	Body           string                  `json:"body"`
+	Place          string                  `json:"place"`
+	Lat            float64                 `json:"lat,omitempty"`
+	Lng            float64                 `json:"lng,omitempty"`
+	Anonymous      bool                    `json:"anonymous"`
+	Phone          string                  `json:"phone,omitempty"` // masked
+	IDCard         string                  `json:"id_card,omitempty"`
+	Address        string                  `json:"address,omitempty"`
+	ExternalID     string                  `json:"external_id,omitempty"`
+	Answer         string                  `json:"answer,omitempty"`
+	DeclineReason  string                  `json:"decline_reason,omitempty"`
+	MergedInto     int64                   `json:"merged_into,omitempty"`
+	ProposalID     int64                   `json:"proposal_id,omitempty"`
+	ReferralDest   string                  `json:"referral_destination,omitempty"`
+	ReferralResult string                  `json:"referral_result,omitempty"`
+	Resolution     zhitong.Resolution      `json:"resolution,omitempty"`
+	ClosingNote    string                  `json:"closing_note,omitempty"`
+	Solved         bool                    `json:"solved"` // latest reply is outcome A
+	DualFeedback   bool                    `json:"dual_feedback"`
+	Assignments    []*zhitong.Assignment   `json:"assignments"`
+	Extensions     []*zhitong.Extension    `json:"extensions"`
+	Replies        []*zhitong.Reply        `json:"replies"`
+	Evaluations    []*zhitong.Evaluation   `json:"evaluations"`
+	Events         []*zhitong.Event        `json:"events"`
+	Actions        []zhitong.Action        `json:"actions"` // what this person may do now
+}
+
+func (a *App) summary(c *store.CaseRecord) CaseSummary {
+	s := CaseSummary{ID: c.ID, Code: c.Code, Version: c.Version, Status: c.Status, StatusLabel: zhitong.Label(zhitong.Statuses, c.Status),
+		Channel: string(c.Channel), Title: c.Title, Category: c.CategoryCode, Region: c.RegionCode, StationID: c.StationID, DeputyID: c.DeputyID,
+		LeadUnitID: c.LeadUnitID, Round: c.Round, SubmittedAt: c.SubmittedAt, UpdatedAt: c.UpdatedAt, DueDate: c.DueDate,
+		DueProvisional: c.DueProvisional, Demo: c.Demo, Submitter: "匿名"}
+	if c.Status.Running() && c.DueDate != "" {
+		if due, err := time.Parse(time.DateOnly, c.DueDate); err == nil {
+			n := a.cal.Load().WorkdaysBetween(a.today(), due)
+			s.DaysLeft = &n
+			s.Overdue = a.today().After(due)
+		}
+	}
+	if !c.Submitter.Anonymous {
+		if name, err := a.sealer.Open(c.Submitter.Name, "case:name"); err == nil && name != "" {
+			s.Submitter = pii.MaskName(name)
+		} else {
+			s.Submitter = "未留姓名"
+		}
+	}
+	return s
+}
+
+// Get returns the case page for staff, with personal data masked.
+func (a *App) Get(ctx context.Context, p zhitong.Principal, id int64) (*CaseView, error) {
+	c, err := store.GetCase(ctx, a.db, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.authorize(ctx, a.db, p, zhitong.ActionView, c); err != nil {
+		return nil, err
+	}
+	v := &CaseView{CaseSummary: a.summary(c), Body: c.Body, Place: c.Place, Lat: c.Lat, Lng: c.Lng, Anonymous: c.Submitter.Anonymous,
+		ExternalID: c.ExternalID, Answer: c.Answer, DeclineReason: c.DeclineReason, MergedInto: c.MergedInto, ProposalID: c.ProposalID,
+		ReferralDest: c.ReferralDest, ReferralResult: c.ReferralResult, Resolution: c.Resolution, ClosingNote: c.ClosingNote}
+	if sub, err := a.unseal(c.Submitter); err == nil {
+		v.Phone, v.IDCard, v.Address = maskOrEmpty(sub.Phone, pii.MaskPhone), maskOrEmpty(sub.IDCard, pii.MaskIDCard), maskOrEmpty(sub.Address, pii.MaskAddress)
+	}
+	if v.Assignments, err = store.ListAssignments(ctx, a.db, id); err != nil {
+		return nil, err
+	}
+	if v.Extensions, err = store.ListExtensions(ctx, a.db, id); err != nil {
+		return nil, err
+	}
+	if v.Replies, err = store.ListReplies(ctx, a.db, id); err != nil {
+		return nil, err
+	}
+	if v.Evaluations, err = store.ListEvaluations(ctx, a.db, id); err != nil {
+		return nil, err
+	}
+	if v.Events, err = store.ListEvents(ctx, a.db, id); err != nil {
+		return nil, err
+	}
+	if n := len(v.Replies); n > 0 {
+		last := v.Replies[n-1]
+		v.Solved = last.Outcome == zhitong.OutcomeSolved
+		v.DualFeedback = len(last.Deliveries) == 2
+	}
+	v.Actions = a.allowed(p, c, v.Assignments)
+	return v, nil
+}
+
+func maskOrEmpty(s string, mask func(string) string) string {
+	if s == "" {
+		return ""
+	}
+	return mask(s)
+}
+
+// allowed lists the actions p may take on c now, for the UI to offer.
+func (a *App) allowed(p zhitong.Principal, c *store.CaseRecord, assignments []*zhitong.Assignment) []zhitong.Action {
+	var out []zhitong.Action
+	for _, n := range zhitong.ActionLabels {
+		act := n.Value
+		if act == zhitong.ActionView || act == zhitong.ActionSubmit || act == zhitong.ActionIntake || act == zhitong.ActionEvaluate || !p.May(act) {
+			continue
+		}
+		if c.Status.CanDo(act) != nil {
+			continue
+		}
+		if p.Role == zhitong.RoleUnit {
+			var mine *zhitong.Assignment
+			for _, as := range assignments {
+				if as.Round == c.Round && as.UnitID == p.UnitID && as.State != zhitong.AssignmentDone && as.State != zhitong.AssignmentReturned {
+					mine = as
+				}
+			}
+			switch {
+			case mine == nil && act != zhitong.ActionDeliver:
+				continue
+			case act == zhitong.ActionAccept && mine.State != zhitong.AssignmentPending:
+				continue
+			case (act == zhitong.ActionReturn || act == zhitong.ActionReply || act == zhitong.ActionRequestExtension) && !mine.Lead:
+				continue
+			case act == zhitong.ActionReply && mine.State != zhitong.AssignmentAccepted:
+				continue
+			}
+		}
+		out = append(out, act)
+	}
+	return out
+}
+
+// Reveal returns the unmasked personal data of a case to a permitted role,
+// recording who looked and why.
+func (a *App) Reveal(ctx context.Context, p zhitong.Principal, id int64, reason string) (zhitong.Submitter, error) {
+	if err := checkLen("reason", "查看原因", reason, 2, maxShort); err != nil {
+		return zhitong.Submitter{}, err
+	}
+	var out zhitong.Submitter
+	err := a.db.Write(ctx, func(tx *store.Tx) error {
+		c, err := store.GetCase(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := a.authorize(ctx, tx, p, zhitong.ActionReveal, c); err != nil {
+			return err
+		}
+		if out, err = a.unseal(c.Submitter); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, p, "case.reveal", "case:"+strconv.FormatInt(id, 10), map[string]any{"code": c.Code, "reason": strings.TrimSpace(reason)})
+	})
+	return out, err
+}
+
+// ListInput filters and pages a case list.
+type ListInput struct {
+	Status   []zhitong.Status
+	Category string
+	Region   string
+	Station  int64
+	Unit     int64
+	Channel  zhitong.Channel
+	Overdue  bool
+	From, To string // YYYY-MM-DD
+	Query    string // full-text, Chinese
+	Phone    string // exact, through the blind index
+	Sort     string
+	Page     int // from 1
+	PerPage  int
+}
+
+// List returns one page of cases in p's jurisdiction, and the total.
+func (a *App) List(ctx context.Context, p zhitong.Principal, in ListInput) ([]CaseSummary, int, error) {
+	if !p.May(zhitong.ActionView) {
+		return nil, 0, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看案件", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	f := store.CaseFilter{Category: in.Category, Region: in.Region, StationID: in.Station, UnitID: in.Unit, Channel: in.Channel,
+		Overdue: in.Overdue, Today: a.today().Format(time.DateOnly), Statuses: in.Status, Sort: in.Sort}
+	switch {
+	case p.Role == zhitong.RoleUnit:
+		f.ScopeUnit = p.UnitID
+	case p.Role == zhitong.RoleDeputy:
+		f.ScopeDeputy = p.DeputyID
+		if p.DeputyID == 0 {
+			f.ScopeDeputy = -1
+		}
+	case p.StationID != 0:
+		f.ScopeStation = p.StationID
+	default:
+		f.ScopeRegion = p.RegionCode
+	}
+	for _, s := range in.Status {
+		if !zhitong.Valid(zhitong.Statuses, s) {
+			return nil, 0, zhitong.Invalid("status", "状态“%s”无效", s)
+		}
+	}
+	if in.Channel != "" && !zhitong.Valid(zhitong.Channels, in.Channel) {
+		return nil, 0, zhitong.Invalid("channel", "渠道“%s”无效", in.Channel)
+	}
+	for _, d := range []struct{ field, v string }{{"from", in.From}, {"to", in.To}} {
+		if d.v != "" {
+			if _, err := parseDate(d.field, d.v); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	f.From, f.To = in.From, in.To
+	switch in.Sort {
+	case "", "submitted", "due", "updated", "oldest":
+	default:
+		return nil, 0, zhitong.Invalid("sort", "排序方式应为 submitted、due、updated 或 oldest")
+	}
+	if in.Phone != "" {
+		phone, err := pii.NormalizePhone(in.Phone)
+		if err != nil {
+			return nil, 0, zhitong.Invalid("phone", "%s", err.Error())
+		}
+		f.PhoneIndex = a.sealer.BlindIndex("phone", phone)
+	}
+	if utf8Len(in.Query) > 100 {
+		return nil, 0, zhitong.Invalid("q", "搜索词不能超过 100 个字")
+	}
+	f.Search = search.Query(in.Query)
+	if in.PerPage <= 0 {
+		in.PerPage = 20
+	}
+	if in.PerPage > 100 {
+		return nil, 0, zhitong.Invalid("per_page", "每页最多 100 条")
+	}
+	if in.Page <= 0 {
+		in.Page = 1
+	}
+	f.Limit, f.Offset = in.PerPage, (in.Page-1)*in.PerPage
+	recs, total, err := store.ListCases(ctx, a.db, f, search.FTS5Match(f.Search), search.TSQuery(f.Search))
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]CaseSummary, len(recs))
+	for i, r := range recs {
+		out[i] = a.summary(r)
+	}
+	return out, total, nil
+}
+
+func utf8Len(s string) int { return len([]rune(s)) }
+
+func (a *App) caseByCode(ctx context.Context, code string) (*store.CaseRecord, error) {
+	norm, ok := NormalizeCode(code)
+	if !ok {
+		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "查询码不正确，请核对后重试")
+	}
+	c, err := store.GetCaseByCode(ctx, a.db, norm)
+	if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
+		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "查询码不正确，请核对后重试")
+	}
+	return c, err
+}

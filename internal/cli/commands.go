@@ -1,0 +1,247 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/demo"
+	"zhitong/internal/server"
+	"zhitong/internal/store"
+)
+
+func serve(ctx context.Context, env Env, args []string) error {
+	fs := newFlags("serve", env)
+	var d dbFlags
+	d.register(fs, env)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	withDemo := fs.Bool("demo", false, "load the demo county (Dingnan) on first start")
+	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (behind HTTPS)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	a, closeDB, err := d.open(ctx, env, logger)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if *withDemo {
+		if err := loadDemo(ctx, env, a); err != nil {
+			return err
+		}
+	}
+	srv := server.New(server.Config{App: a, Logger: logger, SecureCookies: *secure})
+	return srv.ListenAndServe(ctx, *addr, func(addr net.Addr) {
+		fmt.Fprintf(env.Stdout, "民意直通已启动：http://%s/\n数据库：%s\n", addr, describeDB(d.db))
+	})
+}
+
+func describeDB(dsn string) string {
+	if store.IsPostgres(dsn) {
+		if i := strings.Index(dsn, "@"); i > 0 {
+			return "postgres://…" + dsn[i:]
+		}
+		return dsn
+	}
+	return dsn + "（SQLite）"
+}
+
+func loadDemo(ctx context.Context, env Env, a *app.App) error {
+	loaded, err := demo.Load(ctx, a)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	if loaded {
+		fmt.Fprintln(env.Stdout, "已加载演示数据：江西省赣州市定南县（演示数据，非真实信息）。")
+	} else {
+		fmt.Fprintln(env.Stdout, "演示数据已存在，未重复加载。")
+	}
+	fmt.Fprintln(env.Stdout, "演示账号（密码均为 "+demo.Password+"）：")
+	for _, acc := range demo.Accounts {
+		fmt.Fprintf(env.Stdout, "  %-14s %s\n", acc.Username, acc.Label)
+	}
+	return nil
+}
+
+func migrate(ctx context.Context, env Env, args []string) error {
+	fs := newFlags("migrate", env)
+	var d dbFlags
+	d.register(fs, env)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, d.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "迁移完成，本次执行 %d 个迁移。\n", n)
+	return nil
+}
+
+func demoCmd(ctx context.Context, env Env, args []string) error {
+	fs := newFlags("demo", env)
+	var d dbFlags
+	d.register(fs, env)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, closeDB, err := d.open(ctx, env, nil)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	return loadDemo(ctx, env, a)
+}
+
+func readPassword(env Env, given string) (string, error) {
+	if given != "" {
+		return given, nil
+	}
+	fmt.Fprint(env.Stderr, "密码: ")
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("未读到密码: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func user(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 || (args[0] != "add" && args[0] != "passwd") {
+		return fmt.Errorf("用法: zhitong user add|passwd …")
+	}
+	fs := newFlags("user "+args[0], env)
+	var d dbFlags
+	d.register(fs, env)
+	var in app.UserInput
+	var role string
+	fs.StringVar(&in.Username, "username", "", "login name")
+	fs.StringVar(&in.Password, "password", "", "password (read from stdin when empty)")
+	fs.StringVar(&in.DisplayName, "name", "", "display name")
+	fs.StringVar(&role, "role", "", "committee, station_head, officer, deputy, unit, analyst, auditor, sysadmin, secadmin")
+	fs.StringVar(&in.RegionCode, "region", "", "region code the account is scoped to")
+	fs.Int64Var(&in.StationID, "station", 0, "station id")
+	fs.Int64Var(&in.UnitID, "unit", 0, "unit id")
+	fs.Int64Var(&in.DeputyID, "deputy", 0, "deputy id")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	in.Role = zhitong.Role(role)
+	a, closeDB, err := d.open(ctx, env, nil)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if in.RegionCode, err = normalizeRegion(in.RegionCode); err != nil {
+		return err
+	}
+	if in.Password, err = readPassword(env, in.Password); err != nil {
+		return err
+	}
+	if args[0] == "passwd" {
+		if err := a.SetPassword(ctx, app.System, in.Username, in.Password); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "已修改 %s 的密码。\n", in.Username)
+		return nil
+	}
+	u, err := a.AddUser(ctx, app.System, in)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "已创建账号 %s（%s），编号 %d。\n", u.Username, zhitong.Label(zhitong.Roles, u.Role), u.ID)
+	return nil
+}
+
+func token(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 || args[0] != "add" {
+		return fmt.Errorf("用法: zhitong token add --name NAME --role ROLE [--region CODE]")
+	}
+	fs := newFlags("token add", env)
+	var d dbFlags
+	d.register(fs, env)
+	name := fs.String("name", "", "what the token is for, e.g. 12345热线")
+	role := fs.String("role", "integration", "role the token acts as")
+	region := fs.String("region", "", "region code the token is scoped to")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	a, closeDB, err := d.open(ctx, env, nil)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	code, err := normalizeRegion(*region)
+	if err != nil {
+		return err
+	}
+	secret, _, err := a.AddToken(ctx, app.System, *name, zhitong.Role(*role), code)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, secret)
+	return nil
+}
+
+func auditCmd(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return fmt.Errorf("用法: zhitong audit verify [--db …]")
+	}
+	fs := newFlags("audit verify", env)
+	var d dbFlags
+	d.register(fs, env)
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	a, closeDB, err := d.open(ctx, env, nil)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	brk, n, err := a.VerifyAudit(ctx, app.System)
+	if err != nil {
+		return err
+	}
+	if brk != nil {
+		return fmt.Errorf("审计日志在第 %d 条断链：%s（此前 %d 条完好）", brk.Seq, brk.Reason, n)
+	}
+	fmt.Fprintf(env.Stdout, "审计日志完好：共 %d 条，SM3 哈希链校验通过。\n", n)
+	return nil
+}
+
+func backup(ctx context.Context, env Env, args []string) error {
+	fs := newFlags("backup", env)
+	var d dbFlags
+	d.register(fs, env)
+	out := fs.String("out", "", "backup file to write (must not exist)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return fmt.Errorf("请用 --out 指定备份文件")
+	}
+	if _, err := os.Stat(*out); err == nil {
+		return fmt.Errorf("备份文件 %s 已存在", *out)
+	}
+	db, err := store.Open(ctx, d.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "已备份到 %s\n", *out)
+	return nil
+}

@@ -1,0 +1,108 @@
+// Package pii protects citizens' personal data: it seals values for storage
+// with SM4-GCM, derives blind indexes with HMAC-SM3 so sealed columns can
+// still be searched by exact value, validates phone and ID card numbers, and
+// masks values for display.
+package pii
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// KeyEnv names the environment variable that overrides the key file, so
+// deployments with a secret manager never need the key on disk.
+const KeyEnv = "ZHITONG_KEY"
+
+// KeySize is the length of the master key in bytes.
+const KeySize = 32
+
+// LoadKey returns the master key from $ZHITONG_KEY or, failing that, from the
+// hex key file at path, creating the file with a fresh random key on first
+// run so a new installation works without setup; created reports that case
+// so the caller can tell the operator to back the file up.
+func LoadKey(path string) (key []byte, created bool, err error) {
+	if v, ok := os.LookupEnv(KeyEnv); ok {
+		// A set but empty variable is almost always a failed secret
+		// injection; falling back to the file could silently mint a new key
+		// and leave every existing record unreadable.
+		key, err := decodeKey(v)
+		if err != nil {
+			return nil, false, fmt.Errorf("%s: %w", KeyEnv, err)
+		}
+		return key, false, nil
+	}
+	key, err = readKeyFile(path)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return key, false, err
+	}
+	key, err = createKeyFile(path)
+	if errors.Is(err, fs.ErrExist) {
+		// Another process created it between our read and create.
+		key, err = readKeyFile(path)
+		return key, false, err
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return key, true, nil
+}
+
+func readKeyFile(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read key file: %w", err)
+	}
+	key, err := decodeKey(string(b))
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	return key, nil
+}
+
+func createKeyFile(path string) ([]byte, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create key directory: %w", err)
+	}
+	key := make([]byte, KeySize)
+	rand.Read(key) // never fails since Go 1.24; it crashes the process instead
+	// O_EXCL so that a racing process can never overwrite a key that may
+	// already have sealed data.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("create key file: %w", err)
+	}
+	_, err = f.WriteString(hex.EncodeToString(key) + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		// A half-written key file would fail every later start; better to
+		// leave nothing and let the next start try again.
+		os.Remove(path)
+		return nil, fmt.Errorf("write key file: %w", err)
+	}
+	return key, nil
+}
+
+// decodeKey deliberately does not wrap hex errors: they quote the offending
+// character, and error messages end up in logs.
+func decodeKey(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if len(s) != 2*KeySize {
+		return nil, fmt.Errorf("key must be %d hex characters (%d bytes), got %d characters", 2*KeySize, KeySize, len(s))
+	}
+	key, err := hex.DecodeString(s)
+	if err != nil {
+		return nil, errors.New("key is not valid hex")
+	}
+	return key, nil
+}

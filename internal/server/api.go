@@ -1,0 +1,328 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"zhitong"
+	"zhitong/internal/app"
+)
+
+// apiRoutes is the route table of the JSON API. docs/api.md and
+// /api/v1/openapi.json describe it.
+func (s *Server) apiRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/openapi.json", s.openapi)
+	mux.HandleFunc("POST /api/v1/session", s.api(s.login))
+	mux.HandleFunc("DELETE /api/v1/session", s.api(s.logout))
+	mux.HandleFunc("GET /api/v1/me", s.api(s.me))
+	mux.HandleFunc("POST /api/v1/me/password", s.api(s.changePassword))
+
+	mux.HandleFunc("GET /api/v1/calendar/add-workdays", s.api(s.addWorkdays))
+	mux.HandleFunc("POST /api/v1/calendar/schedules", s.api(s.loadSchedule))
+	mux.HandleFunc("GET /api/v1/categories", s.api(s.listCategories))
+	mux.HandleFunc("GET /api/v1/regions", s.api(s.listRegions))
+	mux.HandleFunc("GET /api/v1/stations", s.api(s.listStations))
+	mux.HandleFunc("GET /api/v1/units", s.api(s.listUnits))
+	mux.HandleFunc("GET /api/v1/deputies", s.api(s.listDeputies))
+
+	mux.HandleFunc("POST /api/v1/submissions", s.api(s.submit))
+	mux.HandleFunc("GET /api/v1/track/{code}", s.api(s.track))
+	mux.HandleFunc("POST /api/v1/track/{code}/evaluation", s.api(s.evaluate))
+
+	mux.HandleFunc("GET /api/v1/cases", s.api(s.listCases))
+	mux.HandleFunc("POST /api/v1/cases", s.api(s.intake))
+	mux.HandleFunc("GET /api/v1/cases/{id}", s.api(s.getCase))
+	mux.HandleFunc("POST /api/v1/cases/{id}/reveal", s.api(s.reveal))
+	for name, h := range map[string]handler{
+		"register":           caseAction(s, s.app.Register),
+		"answer":             caseAction(s, s.app.Answer),
+		"assign":             caseAction(s, s.app.Assign),
+		"propose":            caseAction(s, s.app.Propose),
+		"refer":              caseAction(s, s.app.Refer),
+		"referral-result":    caseAction(s, s.app.ReferralResult),
+		"merge":              caseAction(s, s.app.Merge),
+		"decline":            caseAction(s, s.app.Decline),
+		"accept":             caseAction(s, s.app.Accept),
+		"return":             caseAction(s, s.app.Return),
+		"extension-request":  caseAction(s, s.app.RequestExtension),
+		"extension-decision": caseAction(s, s.app.DecideExtension),
+		"reply":              caseAction(s, s.app.Reply),
+		"deliveries":         caseAction(s, s.app.Deliver),
+		"callback":           caseAction(s, s.app.Callback),
+		"rehandle":           caseAction(s, s.app.Rehandle),
+		"explain":            caseAction(s, s.app.Explain),
+		"close":              caseAction(s, s.app.Close),
+		"archive":            caseAction(s, s.app.Archive),
+		"supervise":          caseAction(s, s.app.Supervise),
+	} {
+		mux.HandleFunc("POST /api/v1/cases/{id}/"+name, s.api(h))
+	}
+	mux.HandleFunc("GET /api/v1/proposals/{id}", s.api(s.getProposal))
+	mux.HandleFunc("POST /api/v1/proposals/{id}/reply", s.api(s.replyProposal))
+
+	mux.HandleFunc("POST /api/v1/users", s.api(s.addUser))
+	mux.HandleFunc("POST /api/v1/tokens", s.api(s.addToken))
+	mux.HandleFunc("GET /api/v1/audit", s.api(s.listAudit))
+	mux.HandleFunc("GET /api/v1/audit/verify", s.api(s.verifyAudit))
+	mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
+		return zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
+	}))
+}
+
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, zhitong.Errorf(zhitong.ENOTFOUND, "编号“%s”不存在", r.PathValue(name))
+	}
+	return id, nil
+}
+
+// caseAction adapts one lifecycle operation of internal/app to a POST route:
+// decode the input, run the step, answer with the case as the caller now sees it.
+func caseAction[T any](s *Server, op func(context.Context, zhitong.Principal, int64, T) (*zhitong.Case, error)) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := s.staff(r)
+		if err != nil {
+			return err
+		}
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		var in T
+		if err := decode(w, r, &in); err != nil {
+			return err
+		}
+		c, err := op(r.Context(), p, id, in)
+		if err != nil {
+			return err
+		}
+		return s.writeCase(w, r, p, c, http.StatusOK)
+	}
+}
+
+func (s *Server) writeCase(w http.ResponseWriter, r *http.Request, p zhitong.Principal, c *zhitong.Case, status int) error {
+	v, err := s.app.Get(r.Context(), p, c.ID)
+	if err != nil {
+		// The caller may act without seeing the whole case (an integration
+		// submitting, say); answer with what identifies it.
+		writeJSON(w, status, map[string]any{"id": c.ID, "code": c.Code, "status": c.Status,
+			"status_label": zhitong.Label(zhitong.Statuses, c.Status), "version": c.Version})
+		return nil
+	}
+	writeJSON(w, status, v)
+	return nil
+}
+
+func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.principal(r)
+	if err != nil {
+		return err
+	}
+	var in app.IntakeInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := s.app.Submit(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"id": c.ID, "code": c.Code, "status": c.Status,
+		"status_label": zhitong.Label(zhitong.Statuses, c.Status), "track_url": "/api/v1/track/" + c.Code})
+	return nil
+}
+
+func (s *Server) intake(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	var in app.IntakeInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := s.app.Intake(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	return s.writeCase(w, r, p, c, http.StatusCreated)
+}
+
+func (s *Server) getCase(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.app.Get(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+type revealRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) reveal(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in revealRequest
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	sub, err := s.app.Reveal(r.Context(), p, id, in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"anonymous": sub.Anonymous, "name": sub.Name, "phone": sub.Phone, "id_card": sub.IDCard, "address": sub.Address})
+	return nil
+}
+
+// Page is the envelope of every paginated list.
+type Page[T any] struct {
+	Items   []T `json:"items"`
+	Total   int `json:"total"`
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+}
+
+func (s *Server) listCases(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	in := app.ListInput{Category: q.Get("category"), Region: q.Get("region"), Channel: zhitong.Channel(q.Get("channel")),
+		From: q.Get("from"), To: q.Get("to"), Query: q.Get("q"), Phone: q.Get("phone"), Sort: q.Get("sort")}
+	if v := q.Get("status"); v != "" {
+		for _, st := range strings.Split(v, ",") {
+			in.Status = append(in.Status, zhitong.Status(st))
+		}
+	}
+	ints := []struct {
+		name string
+		dst  *int64
+	}{{"station_id", &in.Station}, {"unit_id", &in.Unit}}
+	for _, f := range ints {
+		if v := q.Get(f.name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return zhitong.Invalid(f.name, "%s 应为正整数", f.name)
+			}
+			*f.dst = n
+		}
+	}
+	if in.Page, in.PerPage, err = pageParams(q.Get("page"), q.Get("per_page")); err != nil {
+		return err
+	}
+	switch q.Get("overdue") {
+	case "", "false", "0":
+	case "true", "1":
+		in.Overdue = true
+	default:
+		return zhitong.Invalid("overdue", "overdue 应为 true 或 false")
+	}
+	items, total, err := s.app.List(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	if items == nil {
+		items = []app.CaseSummary{}
+	}
+	writeJSON(w, http.StatusOK, Page[app.CaseSummary]{Items: items, Total: total, Page: in.Page, PerPage: in.PerPage})
+	return nil
+}
+
+func pageParams(page, perPage string) (int, int, error) {
+	p, pp := 1, 20
+	if page != "" {
+		n, err := strconv.Atoi(page)
+		if err != nil || n < 1 || n > 100000 {
+			return 0, 0, zhitong.Invalid("page", "page 应为 1 以上的整数")
+		}
+		p = n
+	}
+	if perPage != "" {
+		n, err := strconv.Atoi(perPage)
+		if err != nil || n < 1 || n > 100 {
+			return 0, 0, zhitong.Invalid("per_page", "per_page 应为 1 到 100 的整数")
+		}
+		pp = n
+	}
+	return p, pp, nil
+}
+
+func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.app.Track(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) error {
+	var in app.EvaluateInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if in.Reached != nil {
+		return zhitong.Invalid("reached", "未知字段“reached”")
+	}
+	if _, err := s.app.Evaluate(r.Context(), r.PathValue("code"), in); err != nil {
+		return err
+	}
+	return s.track(w, r)
+}
+
+func (s *Server) getProposal(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	prop, err := s.app.Proposal(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, prop)
+	return nil
+}
+
+func (s *Server) replyProposal(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in app.ReplyInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	prop, err := s.app.ReplyProposal(r.Context(), p, id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, prop)
+	return nil
+}

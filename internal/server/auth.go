@@ -1,0 +1,112 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"zhitong"
+)
+
+const sessionUserKey = "user_id"
+
+// principal returns who is making the request: an API token, a signed-in
+// user, or an anonymous citizen.
+func (s *Server) principal(r *http.Request) (zhitong.Principal, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return zhitong.Principal{}, zhitong.Errorf(zhitong.EUNAUTHORIZED, "Authorization 头须为 Bearer 令牌")
+		}
+		return s.app.Authenticate(r.Context(), strings.TrimSpace(secret))
+	}
+	if id := s.sessions.GetInt64(r.Context(), sessionUserKey); id != 0 {
+		u, err := s.app.User(r.Context(), id)
+		if err != nil || u.Disabled {
+			s.sessions.Destroy(r.Context())
+			return zhitong.Citizen, nil
+		}
+		return u.Principal(), nil
+	}
+	return zhitong.Citizen, nil
+}
+
+// staff returns the principal and fails with EUNAUTHORIZED for citizens.
+func (s *Server) staff(r *http.Request) (zhitong.Principal, error) {
+	p, err := s.principal(r)
+	if err != nil {
+		return p, err
+	}
+	if !p.Staff() {
+		return p, zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录或提供 API 令牌")
+	}
+	return p, nil
+}
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	var in loginRequest
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	u, err := s.app.Login(r.Context(), in.Username, in.Password, r.RemoteAddr)
+	if err != nil {
+		return err
+	}
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), sessionUserKey, u.ID)
+	writeJSON(w, http.StatusOK, meJSON(u.Principal()))
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, meJSON(p))
+	return nil
+}
+
+func meJSON(p zhitong.Principal) map[string]any {
+	return map[string]any{"user_id": p.UserID, "token_id": p.TokenID, "name": p.Name, "role": p.Role,
+		"role_label": zhitong.Label(zhitong.Roles, p.Role), "region": p.RegionCode, "station_id": p.StationID,
+		"unit_id": p.UnitID, "deputy_id": p.DeputyID}
+}
+
+type passwordRequest struct {
+	OldPassword string `json:"old_password"`
+	NewPassword string `json:"new_password"`
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	if p.UserID == 0 {
+		return zhitong.Errorf(zhitong.EFORBIDDEN, "API 令牌没有密码")
+	}
+	var in passwordRequest
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.app.ChangePassword(r.Context(), p, in.OldPassword, in.NewPassword); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

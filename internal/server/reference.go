@@ -1,0 +1,150 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/store"
+)
+
+func (s *Server) addWorkdays(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	days, err := strconv.Atoi(q.Get("days"))
+	if err != nil {
+		return zhitong.Invalid("days", "days 应为整数")
+	}
+	due, provisional, err := s.app.AddWorkdays(q.Get("from"), days)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"date": due, "provisional": provisional})
+	return nil
+}
+
+func (s *Server) loadSchedule(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	year, n, err := s.app.LoadSchedule(r.Context(), p, http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"year": year, "recomputed": n})
+	return nil
+}
+
+func list[T any](w http.ResponseWriter, items []T, err error) error {
+	if err != nil {
+		return err
+	}
+	if items == nil {
+		items = []T{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	return nil
+}
+
+func (s *Server) listCategories(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.app.Categories(r.Context())
+	return list(w, items, err)
+}
+
+func (s *Server) listRegions(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.app.Regions(r.Context(), r.URL.Query().Get("under"))
+	return list(w, items, err)
+}
+
+func (s *Server) listStations(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.app.Stations(r.Context(), r.URL.Query().Get("region"))
+	return list(w, items, err)
+}
+
+func (s *Server) listDeputies(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.app.Deputies(r.Context(), r.URL.Query().Get("region"))
+	return list(w, items, err)
+}
+
+func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.principal(r)
+	if err != nil {
+		return err
+	}
+	items, err := s.app.Units(r.Context(), p, r.URL.Query().Get("region"))
+	return list(w, items, err)
+}
+
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	var in app.UserInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	u, err := s.app.AddUser(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"id": u.ID, "username": u.Username, "role": u.Role})
+	return nil
+}
+
+type tokenRequest struct {
+	Name   string       `json:"name"`
+	Role   zhitong.Role `json:"role"`
+	Region string       `json:"region"`
+}
+
+func (s *Server) addToken(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	var in tokenRequest
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	secret, tok, err := s.app.AddToken(r.Context(), p, in.Name, in.Role, in.Region)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"id": tok.ID, "name": tok.Name, "role": tok.Role, "token": secret})
+	return nil
+}
+
+func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := store.AuditQuery{Object: q.Get("object"), Limit: 100}
+	if v := q.Get("after"); v != "" {
+		if f.After, err = strconv.ParseInt(v, 10, 64); err != nil || f.After < 0 {
+			return zhitong.Invalid("after", "after 应为非负整数")
+		}
+	}
+	items, err := s.app.Audit(r.Context(), p, f)
+	return list(w, items, err)
+}
+
+func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	brk, n, err := s.app.VerifyAudit(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"ok": brk == nil, "checked": n}
+	if brk != nil {
+		out["broken_at"], out["reason"] = brk.Seq, brk.Reason
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

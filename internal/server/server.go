@@ -1,0 +1,127 @@
+// Package server is the HTTP side of the platform: the JSON API under
+// /api/v1, the Open311 GeoReport v2 API under /open311/v2 and health checks.
+// Handlers decode input, call internal/app and encode the answer; they hold
+// no business rules.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"zhitong/internal/app"
+)
+
+// Config configures a Server.
+type Config struct {
+	App    *app.App
+	Logger *slog.Logger
+	// SecureCookies marks session cookies Secure (set behind HTTPS).
+	SecureCookies bool
+}
+
+// Server serves every HTTP interface of the platform.
+type Server struct {
+	app      *app.App
+	log      *slog.Logger
+	sessions *scs.SessionManager
+	handler  http.Handler
+}
+
+// New builds the server and its route tables.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	sm := scs.New()
+	sm.Store = &sessionStore{db: cfg.App.DB()}
+	sm.Lifetime = 12 * time.Hour
+	sm.IdleTimeout = 30 * time.Minute
+	sm.Cookie.Name = "zhitong_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	s := &Server{app: cfg.App, log: cfg.Logger, sessions: sm}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	s.apiRoutes(mux)
+	s.open311Routes(mux)
+	s.handler = s.recoverer(http.NewCrossOriginProtection().Handler(sm.LoadAndSave(mux)))
+	return s
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// ListenAndServe serves on addr until ctx ends, then shuts down gracefully.
+// ready, when not nil, receives the bound address once listening.
+func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shut); err != nil {
+			return err
+		}
+		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.DB().Ping(r.Context()); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil && v != http.ErrAbortHandler {
+				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				writeJSON(w, http.StatusInternalServerError, errorBody("internal", "服务器内部错误，请稍后重试", ""))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// sessionStore keeps scs sessions in the platform's own database.
+type sessionStore struct{ db interface {
+	FindSession(ctx context.Context, token string, now time.Time) ([]byte, bool, error)
+	CommitSession(ctx context.Context, token string, data []byte, expiry time.Time) error
+	DeleteSession(ctx context.Context, token string) error
+} }
+
+func (s *sessionStore) Find(token string) ([]byte, bool, error) {
+	return s.db.FindSession(context.Background(), token, time.Now())
+}
+
+func (s *sessionStore) Commit(token string, b []byte, expiry time.Time) error {
+	return s.db.CommitSession(context.Background(), token, b, expiry)
+}
+
+func (s *sessionStore) Delete(token string) error { return s.db.DeleteSession(context.Background(), token) }

@@ -1,0 +1,265 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"zhitong"
+)
+
+// CaseRecord is a case as stored: the submitter's personal fields hold
+// SM4-GCM ciphertext, and PhoneIndex the blind index used to look them up.
+type CaseRecord struct {
+	zhitong.Case
+	PhoneIndex string
+	CreatedBy  int64
+}
+
+const caseColumns = `id, code, channel, status, version, round, title, body, COALESCE(category_code, ''), region_code,
+ COALESCE(station_id, 0), COALESCE(deputy_id, 0), place, lat, lng, anonymous, name_enc, phone_enc, phone_idx, idcard_enc,
+ address_enc, external_id, submitted_at, registered_at, due_from, due_days, due_date, due_provisional, COALESCE(lead_unit_id, 0), answer,
+ decline_reason, COALESCE(merged_into, 0), COALESCE(proposal_id, 0), referral_dest, referral_result, resolution,
+ closing_note, closed_at, archived_at, updated_at, created_by, demo`
+
+func scanCase(row interface{ Scan(...any) error }) (*CaseRecord, error) {
+	var r CaseRecord
+	c := &r.Case
+	var submitted, registered, closed, archived, updated string
+	err := row.Scan(&c.ID, &c.Code, &c.Channel, &c.Status, &c.Version, &c.Round, &c.Title, &c.Body, &c.CategoryCode, &c.RegionCode,
+		&c.StationID, &c.DeputyID, &c.Place, &c.Lat, &c.Lng, &c.Submitter.Anonymous, &c.Submitter.Name, &c.Submitter.Phone, &r.PhoneIndex, &c.Submitter.IDCard,
+		&c.Submitter.Address, &c.ExternalID, &submitted, &registered, &c.DueFrom, &c.DueDays, &c.DueDate, &c.DueProvisional, &c.LeadUnitID, &c.Answer,
+		&c.DeclineReason, &c.MergedInto, &c.ProposalID, &c.ReferralDest, &c.ReferralResult, &c.Resolution,
+		&c.ClosingNote, &closed, &archived, &updated, &r.CreatedBy, &c.Demo)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "案件不存在")
+	} else if err != nil {
+		return nil, fmt.Errorf("scan case: %w", err)
+	}
+	c.SubmittedAt, c.RegisteredAt = ParseTime(submitted), ParseTime(registered)
+	c.ClosedAt, c.ArchivedAt, c.UpdatedAt = ParseTime(closed), ParseTime(archived), ParseTime(updated)
+	return &r, nil
+}
+
+// nullID stores 0 as NULL so that foreign keys accept "none".
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// InsertCase stores a new case and returns its id.
+func (t *Tx) InsertCase(ctx context.Context, r *CaseRecord) (int64, error) {
+	c := &r.Case
+	var id int64
+	err := t.QueryRow(ctx, `INSERT INTO cases (code, channel, status, version, round, title, body, category_code, region_code,
+ station_id, deputy_id, place, lat, lng, anonymous, name_enc, phone_enc, phone_idx, idcard_enc, address_enc, external_id,
+ submitted_at, registered_at, due_date, due_provisional, answer, resolution, closed_at, updated_at, created_by, demo)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.Code, c.Channel, c.Status, c.Version, c.Round, c.Title, c.Body, nullText(c.CategoryCode), c.RegionCode,
+		nullID(c.StationID), nullID(c.DeputyID), c.Place, c.Lat, c.Lng, c.Submitter.Anonymous, c.Submitter.Name, c.Submitter.Phone,
+		r.PhoneIndex, c.Submitter.IDCard, c.Submitter.Address, c.ExternalID,
+		FormatTime(c.SubmittedAt), FormatTime(c.RegisteredAt), c.DueDate, c.DueProvisional, c.Answer, c.Resolution,
+		FormatTime(c.ClosedAt), FormatTime(c.UpdatedAt), r.CreatedBy, c.Demo).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert case: %w", err)
+	}
+	return id, nil
+}
+
+// UpdateCase writes the mutable fields of c if its stored version is still
+// oldVersion, and fails with ECONFLICT otherwise: of two people acting on the
+// same case at once, only the first wins.
+func (t *Tx) UpdateCase(ctx context.Context, c *zhitong.Case, oldVersion int) error {
+	res, err := t.Exec(ctx, `UPDATE cases SET status = ?, version = ?, round = ?, title = ?, body = ?, category_code = ?, region_code = ?,
+ station_id = ?, deputy_id = ?, place = ?, lat = ?, lng = ?, registered_at = ?, due_from = ?, due_days = ?, due_date = ?, due_provisional = ?, lead_unit_id = ?,
+ answer = ?, decline_reason = ?, merged_into = ?, proposal_id = ?, referral_dest = ?, referral_result = ?, resolution = ?,
+ closing_note = ?, closed_at = ?, archived_at = ?, updated_at = ? WHERE id = ? AND version = ?`,
+		c.Status, c.Version, c.Round, c.Title, c.Body, nullText(c.CategoryCode), c.RegionCode,
+		nullID(c.StationID), nullID(c.DeputyID), c.Place, c.Lat, c.Lng, FormatTime(c.RegisteredAt), c.DueFrom, c.DueDays, c.DueDate, c.DueProvisional, nullID(c.LeadUnitID),
+		c.Answer, c.DeclineReason, nullID(c.MergedInto), nullID(c.ProposalID), c.ReferralDest, c.ReferralResult, c.Resolution,
+		c.ClosingNote, FormatTime(c.ClosedAt), FormatTime(c.ArchivedAt), FormatTime(c.UpdatedAt), c.ID, oldVersion)
+	if err != nil {
+		return fmt.Errorf("update case: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return zhitong.Errorf(zhitong.ECONFLICT, "案件已被他人修改，请刷新后重试")
+	}
+	return nil
+}
+
+// GetCase loads a case by id.
+func GetCase(ctx context.Context, q Q, id int64) (*CaseRecord, error) {
+	return scanCase(q.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
+}
+
+// GetCaseByCode loads a case by tracking code.
+func GetCaseByCode(ctx context.Context, q Q, code string) (*CaseRecord, error) {
+	return scanCase(q.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE code = ?`, code))
+}
+
+// GetCaseByExternalID finds a case imported earlier from the same source.
+func GetCaseByExternalID(ctx context.Context, q Q, channel zhitong.Channel, externalID string) (*CaseRecord, error) {
+	return scanCase(q.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE channel = ? AND external_id = ?`, channel, externalID))
+}
+
+// CaseUnitIDs lists every unit a case was ever assigned to.
+func CaseUnitIDs(ctx context.Context, q Q, caseID int64) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT DISTINCT unit_id FROM assignments WHERE case_id = ?`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// IndexCase (re)writes the search document of a case.
+func (t *Tx) IndexCase(ctx context.Context, id int64, document string) error {
+	var err error
+	if t.Dialect() == Postgres {
+		_, err = t.Exec(ctx, `UPDATE cases SET search = to_tsvector('simple', ?) WHERE id = ?`, document, id)
+	} else {
+		if _, err = t.Exec(ctx, `DELETE FROM cases_fts WHERE rowid = ?`, id); err == nil {
+			_, err = t.Exec(ctx, `INSERT INTO cases_fts (rowid, tokens) VALUES (?, ?)`, id, document)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("index case: %w", err)
+	}
+	return nil
+}
+
+// CaseFilter selects cases for lists. The scope fields come from the
+// principal's jurisdiction (internal/app decides them); the rest from the user.
+type CaseFilter struct {
+	ScopeRegion  string
+	ScopeStation int64
+	ScopeDeputy  int64
+	ScopeUnit    int64
+
+	Statuses   []zhitong.Status
+	Category   string
+	Region     string // a region subtree within the scope
+	StationID  int64
+	UnitID     int64
+	Channel    zhitong.Channel
+	Overdue    bool
+	Today      string // YYYY-MM-DD, for Overdue
+	From, To   string // submitted_at bounds, YYYY-MM-DD inclusive
+	Search     []string
+	PhoneIndex string
+	Sort       string // "submitted" (newest first), "due", "updated"
+	Limit      int
+	Offset     int
+}
+
+// ListCases returns one page of cases matching f, and the total count.
+func ListCases(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery string) ([]*CaseRecord, int, error) {
+	var where []string
+	var args []any
+	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
+	switch {
+	case f.ScopeUnit != 0:
+		add(`id IN (SELECT case_id FROM assignments WHERE unit_id = ?)`, f.ScopeUnit)
+	case f.ScopeDeputy != 0:
+		add(`deputy_id = ?`, f.ScopeDeputy)
+	case f.ScopeStation != 0:
+		add(`station_id = ?`, f.ScopeStation)
+	case f.ScopeRegion != "":
+		add(`region_code LIKE ?`, f.ScopeRegion+"%")
+	}
+	if len(f.Statuses) > 0 {
+		ph := strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")
+		for _, s := range f.Statuses {
+			args = append(args, s)
+		}
+		where = append(where, `status IN (`+ph+`)`)
+	}
+	if f.Category != "" {
+		add(`category_code = ?`, f.Category)
+	}
+	if f.Region != "" {
+		add(`region_code LIKE ?`, f.Region+"%")
+	}
+	if f.StationID != 0 {
+		add(`station_id = ?`, f.StationID)
+	}
+	if f.UnitID != 0 {
+		add(`id IN (SELECT case_id FROM assignments WHERE unit_id = ?)`, f.UnitID)
+	}
+	if f.Channel != "" {
+		add(`channel = ?`, f.Channel)
+	}
+	if f.Overdue {
+		add(`status IN ('assigned', 'in_progress') AND due_date <> '' AND due_date < ?`, f.Today)
+	}
+	if f.From != "" {
+		add(`submitted_at >= ?`, f.From)
+	}
+	if f.To != "" {
+		add(`submitted_at < ?`, f.To+"T99")
+	}
+	if f.PhoneIndex != "" {
+		add(`phone_idx = ?`, f.PhoneIndex)
+	}
+	if len(f.Search) > 0 {
+		if q.Dialect() == Postgres {
+			add(`search @@ to_tsquery('simple', ?)`, tsQuery)
+		} else {
+			add(`id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)`, ftsMatch)
+		}
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	var total int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM cases`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count cases: %w", err)
+	}
+	order := ` ORDER BY submitted_at DESC, id DESC`
+	switch f.Sort {
+	case "due":
+		order = ` ORDER BY CASE WHEN due_date = '' THEN 1 ELSE 0 END, due_date, id`
+	case "updated":
+		order = ` ORDER BY updated_at DESC, id DESC`
+	case "oldest":
+		order = ` ORDER BY submitted_at, id`
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	rows, err := q.Query(ctx, `SELECT `+caseColumns+` FROM cases`+cond+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, f.Offset), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list cases: %w", err)
+	}
+	defer rows.Close()
+	var out []*CaseRecord
+	for rows.Next() {
+		r, err := scanCase(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}

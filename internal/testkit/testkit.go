@@ -1,0 +1,155 @@
+// Package testkit gives tests a real, migrated database — a SQLite file in a
+// temporary directory, or a fresh schema on the PostgreSQL server named by
+// ZHITONG_TEST_DATABASE_URL — and an application wired to it with a clock
+// tests can move.
+package testkit
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/pii"
+	"zhitong/internal/store"
+)
+
+// Clock is a settable clock.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock stopped at t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// Postgres reports whether tests run against PostgreSQL.
+func Postgres() bool { return os.Getenv("ZHITONG_TEST_DATABASE_URL") != "" }
+
+// DSN returns a database for one test: a new SQLite file, or a new schema
+// on the test PostgreSQL server, dropped when the test ends.
+func DSN(tb testing.TB) string {
+	tb.Helper()
+	base := os.Getenv("ZHITONG_TEST_DATABASE_URL")
+	if base == "" {
+		return filepath.Join(tb.TempDir(), "zhitong.db")
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "t_" + hex.EncodeToString(b[:])
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		admin.Close()
+		tb.Fatalf("create schema on %s: %v", base, err)
+	}
+	tb.Cleanup(func() {
+		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// MustDB opens and migrates a fresh database for the test.
+func MustDB(tb testing.TB) *store.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, DSN(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
+// Key is a fixed master key for tests.
+var Key = []byte("0123456789abcdef0123456789abcdef")
+
+// Start is the default "now" of tests: a Wednesday morning in China.
+var Start = time.Date(2026, 11, 25, 9, 0, 0, 0, zhitong.China)
+
+// MustApp returns an application over a fresh database, with a clock at Start.
+func MustApp(tb testing.TB) (*app.App, *Clock) {
+	tb.Helper()
+	db := MustDB(tb)
+	clock := NewClock(Start)
+	sealer, err := pii.NewSealer(Key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	a, err := app.New(context.Background(), app.Config{DB: db, Clock: clock, Sealer: sealer})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return a, clock
+}
+
+// Must fails the test on err and returns v.
+func Must[T any](tb testing.TB, v T, err error) T {
+	tb.Helper()
+	if err != nil {
+		tb.Fatalf("unexpected error: %v", err)
+	}
+	return v
+}
+
+// WantCode fails the test unless err carries the given error code.
+func WantCode(tb testing.TB, err error, code string) {
+	tb.Helper()
+	if got := zhitong.ErrorCode(err); got != code {
+		tb.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+}
+
+
+// Must2 is Must for functions with two results.
+func Must2[T, U any](tb testing.TB, v T, u U, err error) (T, U) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatalf("unexpected error: %v", err)
+	}
+	return v, u
+}
