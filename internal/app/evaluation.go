@@ -184,7 +184,10 @@ type SuperviseInput struct {
 }
 
 // SupervisionKinds are the manual supervision actions.
-var SupervisionKinds = []zhitong.Named[string]{{"phone", "电话催办"}, {"letter", "发函督办"}, {"hearing", "听取汇报"}, {"inspection", "专项督查"}}
+var SupervisionKinds = []zhitong.Named[string]{
+	{Value: "phone", Label: "电话催办"}, {Value: "letter", Label: "发函督办"},
+	{Value: "hearing", Label: "听取汇报"}, {Value: "inspection", Label: "专项督查"},
+}
 
 // Supervise records a supervision action without changing the case's status.
 func (a *App) Supervise(ctx context.Context, p zhitong.Principal, id int64, in SuperviseInput) (*zhitong.Case, error) {

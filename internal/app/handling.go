@@ -293,7 +293,7 @@ func (a *App) Reply(ctx context.Context, p zhitong.Principal, id int64, in Reply
 		return nil, err
 	}
 	return a.step(ctx, p, id, in.Version, zhitong.ActionReply, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
-		if c.Status == zhitong.StatusProposal {
+		if ev.FromStatus == zhitong.StatusProposal {
 			return zhitong.Errorf(zhitong.ECONFLICT, "该案件已转为代表建议，请在代表建议中答复")
 		}
 		unitID := c.LeadUnitID
@@ -386,7 +386,7 @@ func (a *App) ReplyProposal(ctx context.Context, p zhitong.Principal, proposalID
 	}
 	for _, cid := range prop.CaseIDs {
 		_, err := a.step(ctx, p, cid, 0, zhitong.ActionReply, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
-			if c.Status != zhitong.StatusProposal {
+			if ev.FromStatus != zhitong.StatusProposal {
 				return errSkip
 			}
 			r := &zhitong.Reply{CaseID: c.ID, Round: c.Round, ProposalID: prop.ID, Outcome: in.Outcome, Text: strings.TrimSpace(in.Text),

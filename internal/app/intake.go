@@ -246,7 +246,7 @@ func (a *App) create(ctx context.Context, p zhitong.Principal, in IntakeInput, s
 	if status == zhitong.StatusSubmitted {
 		action = zhitong.ActionSubmit
 	}
-	err := a.db.Write(ctx, func(tx *store.Tx) error {
+	err := a.db.WriteGrouped(ctx, func(tx *store.Tx) error {
 		c.Code = newTrackingCode()
 		id, err := tx.InsertCase(ctx, rec)
 		if err != nil {

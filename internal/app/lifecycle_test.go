@@ -14,13 +14,13 @@ var ctx = context.Background()
 
 func submit(t *testing.T, a *app.App, f *testkit.Fixture, body string) *zhitong.Case {
 	t.Helper()
-	return testkit.Must(t, a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: body, RegionCode: f.Town, Name: "王小明", Phone: "139 0797 1234", Place: "历市镇建设路"}))
+	return testkit.Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: body, RegionCode: f.Town, Name: "王小明", Phone: "139 0797 1234", Place: "历市镇建设路"}))(t)
 }
 
 func walkIn(t *testing.T, a *app.App, f *testkit.Fixture, body string) *zhitong.Case {
 	t.Helper()
-	return testkit.Must(t, a.Intake(ctx, f.In[zhitong.RoleOfficer], app.IntakeInput{Channel: zhitong.ChannelWalkIn, Body: body,
-		CategoryCode: "roads", StationID: f.Station, Anonymous: true}))
+	return testkit.Must(a.Intake(ctx, f.In[zhitong.RoleOfficer], app.IntakeInput{Channel: zhitong.ChannelWalkIn, Body: body,
+		CategoryCode: "roads", StationID: f.Station, Anonymous: true}))(t)
 }
 
 func TestFullLoop(t *testing.T) {
@@ -32,61 +32,61 @@ func TestFullLoop(t *testing.T) {
 	if c.Status != zhitong.StatusSubmitted || c.Channel != zhitong.ChannelOnline {
 		t.Fatalf("submitted case = %s/%s", c.Status, c.Channel)
 	}
-	c = testkit.Must(t, a.Register(ctx, officer, c.ID, app.RegisterInput{Version: c.Version, CategoryCode: "roads", StationID: f.Station}))
-	c = testkit.Must(t, a.Assign(ctx, officer, c.ID, app.AssignInput{Version: c.Version, LeadUnit: f.Lead, CoUnits: []int64{f.Co}}))
+	c = testkit.Must(a.Register(ctx, officer, c.ID, app.RegisterInput{Version: c.Version, CategoryCode: "roads", StationID: f.Station}))(t)
+	c = testkit.Must(a.Assign(ctx, officer, c.ID, app.AssignInput{Version: c.Version, LeadUnit: f.Lead, CoUnits: []int64{f.Co}}))(t)
 	// Wednesday 2026-11-25 + 15 working days = 2026-12-16.
 	if c.Status != zhitong.StatusAssigned || c.DueDate != "2026-12-16" || c.DueProvisional {
 		t.Fatalf("assigned: status %s due %s provisional %v", c.Status, c.DueDate, c.DueProvisional)
 	}
-	c = testkit.Must(t, a.Accept(ctx, f.CoUnit(), c.ID, app.TextInput{}))
+	c = testkit.Must(a.Accept(ctx, f.CoUnit(), c.ID, app.TextInput{}))(t)
 	if c.Status != zhitong.StatusAssigned {
 		t.Fatalf("co-handler acceptance moved the case to %s", c.Status)
 	}
-	c = testkit.Must(t, a.Accept(ctx, lead, c.ID, app.TextInput{Version: c.Version}))
+	c = testkit.Must(a.Accept(ctx, lead, c.ID, app.TextInput{Version: c.Version}))(t)
 	if c.Status != zhitong.StatusInProgress {
 		t.Fatalf("after lead accepts: %s", c.Status)
 	}
-	c = testkit.Must(t, a.RequestExtension(ctx, lead, c.ID, app.ExtensionInput{Days: 5, Reason: "需协调电力部门迁改线路"}))
+	c = testkit.Must(a.RequestExtension(ctx, lead, c.ID, app.ExtensionInput{Days: 5, Reason: "需协调电力部门迁改线路"}))(t)
 	_, err := a.RequestExtension(ctx, lead, c.ID, app.ExtensionInput{Days: 5, Reason: "再次申请"})
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
-	c = testkit.Must(t, a.DecideExtension(ctx, committee, c.ID, app.DecisionInput{Approve: true}))
+	c = testkit.Must(a.DecideExtension(ctx, committee, c.ID, app.DecisionInput{Approve: true}))(t)
 	if c.DueDate != "2026-12-23" {
 		t.Fatalf("extended due = %s, want 2026-12-23", c.DueDate)
 	}
 	clock.Advance(72 * time.Hour)
-	c = testkit.Must(t, a.Reply(ctx, lead, c.ID, app.ReplyInput{Outcome: zhitong.OutcomeInProgress, Text: "已安排施工队疏通排水管道，预计两周内完工",
-		Deliveries: []app.DeliveryInput{{Recipient: zhitong.RecipientCongress, Channel: zhitong.FeedbackWritten}, {Recipient: zhitong.RecipientCitizen, Channel: zhitong.FeedbackPhone}}}))
+	c = testkit.Must(a.Reply(ctx, lead, c.ID, app.ReplyInput{Outcome: zhitong.OutcomeInProgress, Text: "已安排施工队疏通排水管道，预计两周内完工",
+		Deliveries: []app.DeliveryInput{{Recipient: zhitong.RecipientCongress, Channel: zhitong.FeedbackWritten}, {Recipient: zhitong.RecipientCitizen, Channel: zhitong.FeedbackPhone}}}))(t)
 	if c.Status != zhitong.StatusReplied {
 		t.Fatalf("after reply: %s", c.Status)
 	}
-	v := testkit.Must(t, a.Get(ctx, committee, c.ID))
+	v := testkit.Must(a.Get(ctx, committee, c.ID))(t)
 	if v.Solved || !v.DualFeedback {
 		t.Fatalf("B reply: solved=%v dual=%v, want false/true", v.Solved, v.DualFeedback)
 	}
 
 	// The citizen is unsatisfied; the case is re-handled and replied again.
-	c = testkit.Must(t, a.Evaluate(ctx, c.Code, app.EvaluateInput{Rating: zhitong.RatingUnsatisfied, Comment: "两周过去了还在积水"}))
+	c = testkit.Must(a.Evaluate(ctx, c.Code, app.EvaluateInput{Rating: zhitong.RatingUnsatisfied, Comment: "两周过去了还在积水"}))(t)
 	if c.Status != zhitong.StatusUnsatisfied {
 		t.Fatalf("after unsatisfied: %s", c.Status)
 	}
 	_, err = a.Evaluate(ctx, c.Code, app.EvaluateInput{Rating: zhitong.RatingSatisfied})
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
-	c = testkit.Must(t, a.Rehandle(ctx, committee, c.ID, app.RehandleInput{Days: 5, Note: "办理不力，责成重办"}))
+	c = testkit.Must(a.Rehandle(ctx, committee, c.ID, app.RehandleInput{Days: 5, Note: "办理不力，责成重办"}))(t)
 	if c.Status != zhitong.StatusInProgress || c.Round != 2 {
 		t.Fatalf("after rehandle: %s round %d", c.Status, c.Round)
 	}
-	c = testkit.Must(t, a.Reply(ctx, lead, c.ID, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "排水管道已疏通并加装雨水篦子，经回访无积水"}))
-	c = testkit.Must(t, a.Evaluate(ctx, c.Code, app.EvaluateInput{Rating: zhitong.RatingSatisfied}))
+	c = testkit.Must(a.Reply(ctx, lead, c.ID, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "排水管道已疏通并加装雨水篦子，经回访无积水"}))(t)
+	c = testkit.Must(a.Evaluate(ctx, c.Code, app.EvaluateInput{Rating: zhitong.RatingSatisfied}))(t)
 	if c.Status != zhitong.StatusEvaluated {
 		t.Fatalf("after satisfied: %s", c.Status)
 	}
-	c = testkit.Must(t, a.Close(ctx, officer, c.ID, app.TextInput{}))
-	c = testkit.Must(t, a.Archive(ctx, officer, c.ID, app.TextInput{}))
+	c = testkit.Must(a.Close(ctx, officer, c.ID, app.TextInput{}))(t)
+	c = testkit.Must(a.Archive(ctx, officer, c.ID, app.TextInput{}))(t)
 	if c.Status != zhitong.StatusArchived || c.Resolution != zhitong.ResolutionHandled {
 		t.Fatalf("final: %s %s", c.Status, c.Resolution)
 	}
 
-	v = testkit.Must(t, a.Get(ctx, committee, c.ID))
+	v = testkit.Must(a.Get(ctx, committee, c.ID))(t)
 	if !v.Solved || len(v.Replies) != 2 || len(v.Evaluations) != 2 {
 		t.Fatalf("view: solved=%v replies=%d evaluations=%d", v.Solved, len(v.Replies), len(v.Evaluations))
 	}
@@ -105,7 +105,7 @@ func TestFullLoop(t *testing.T) {
 		t.Errorf("masked submitter = %q %q", v.Submitter, v.Phone)
 	}
 
-	tr := testkit.Must(t, a.Track(ctx, c.Code))
+	tr := testkit.Must(a.Track(ctx, c.Code))(t)
 	if tr.Submitter != "王**" || tr.Phone != "139****1234" || len(tr.Replies) != 2 || tr.CanEvaluate {
 		t.Fatalf("track view: %+v", tr)
 	}
@@ -114,7 +114,7 @@ func TestFullLoop(t *testing.T) {
 			t.Errorf("empty public step")
 		}
 	}
-	brk, n := testkit.Must2(t, a.VerifyAudit(ctx, app.System))
+	brk, n := testkit.Must2(a.VerifyAudit(ctx, app.System))(t)
 	if brk != nil || n < int64(len(wantActions)) {
 		t.Fatalf("audit verify: %+v after %d entries", brk, n)
 	}
@@ -150,7 +150,7 @@ func TestStepsRefusedFromWrongStatus(t *testing.T) {
 			}
 		})
 	}
-	c2 := testkit.Must(t, a.Assign(ctx, officer, c.ID, app.AssignInput{LeadUnit: f.Lead}))
+	c2 := testkit.Must(a.Assign(ctx, officer, c.ID, app.AssignInput{LeadUnit: f.Lead}))(t)
 	_, err := a.Reply(ctx, lead, c.ID, app.ReplyInput{Outcome: "A", Text: "已经修好了路灯"})
 	testkit.WantCode(t, err, zhitong.ECONFLICT) // must accept first
 	// A stale version loses.
@@ -163,16 +163,16 @@ func TestReturnAndReassign(t *testing.T) {
 	f := testkit.Seed(t, a)
 	officer, lead := f.In[zhitong.RoleOfficer], f.In[zhitong.RoleUnit]
 	c := walkIn(t, a, f, "村里的水渠堵塞，影响灌溉")
-	testkit.Must(t, a.Assign(ctx, officer, c.ID, app.AssignInput{LeadUnit: f.Lead, CoUnits: []int64{f.Co}}))
+	testkit.Must(a.Assign(ctx, officer, c.ID, app.AssignInput{LeadUnit: f.Lead, CoUnits: []int64{f.Co}}))(t)
 	_, err := a.Return(ctx, f.CoUnit(), c.ID, app.TextInput{Text: "协办不能退回"})
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
 	_, err = a.Return(ctx, lead, c.ID, app.TextInput{})
 	testkit.WantCode(t, err, zhitong.EINVALID)
-	c = testkit.Must(t, a.Return(ctx, lead, c.ID, app.TextInput{Text: "水渠属于水利部门职责"}))
+	c = testkit.Must(a.Return(ctx, lead, c.ID, app.TextInput{Text: "水渠属于水利部门职责"}))(t)
 	if c.Status != zhitong.StatusReturned || c.DueDate != "" {
 		t.Fatalf("returned: %s due %q", c.Status, c.DueDate)
 	}
-	c = testkit.Must(t, a.Assign(ctx, officer, c.ID, app.AssignInput{LeadUnit: f.Co, Days: 5}))
+	c = testkit.Must(a.Assign(ctx, officer, c.ID, app.AssignInput{LeadUnit: f.Co, Days: 5}))(t)
 	if c.Status != zhitong.StatusAssigned || c.LeadUnitID != f.Co {
 		t.Fatalf("reassigned: %s lead %d", c.Status, c.LeadUnitID)
 	}
@@ -186,45 +186,46 @@ func TestTriageOutcomes(t *testing.T) {
 	f := testkit.Seed(t, a)
 	officer, committee, deputy := f.In[zhitong.RoleOfficer], f.In[zhitong.RoleCommittee], f.In[zhitong.RoleDeputy]
 
-	answered := testkit.Must(t, a.Intake(ctx, deputy, app.IntakeInput{Channel: zhitong.ChannelWalkIn, Body: "新农合报销比例是多少？", CategoryCode: "consult",
-		StationID: f.Station, Anonymous: true, Answer: "住院报销比例为百分之七十，详见医保政策"}))
+	answered := testkit.Must(a.Intake(ctx, deputy, app.IntakeInput{Channel: zhitong.ChannelWalkIn, Body: "新农合报销比例是多少？", CategoryCode: "consult",
+		StationID: f.Station, Anonymous: true, Answer: "住院报销比例为百分之七十，详见医保政策"}))(t)
 	if answered.Status != zhitong.StatusAnswered || answered.DeputyID != f.Deputy {
 		t.Fatalf("answered on the spot: %s deputy %d", answered.Status, answered.DeputyID)
 	}
 
 	declined := walkIn(t, a, f, "要求给我家多发补贴两万元")
-	declined = testkit.Must(t, a.Decline(ctx, officer, declined.ID, app.TextInput{Text: "该诉求无政策依据，已当面解释"}))
-	if tr := testkit.Must(t, a.Track(ctx, declined.Code)); tr.DeclineReason == "" {
+	declined = testkit.Must(a.Decline(ctx, officer, declined.ID, app.TextInput{Text: "该诉求无政策依据，已当面解释"}))(t)
+	if tr := testkit.Must(a.Track(ctx, declined.Code))(t); tr.DeclineReason == "" {
 		t.Fatal("the citizen must see the reason for declining")
 	}
 
 	referred := walkIn(t, a, f, "邻居宅基地纠纷需要法院判决")
-	testkit.Must(t, a.Refer(ctx, officer, referred.ID, app.ReferInput{Destination: "县人民法院"}))
-	referred = testkit.Must(t, a.ReferralResult(ctx, officer, referred.ID, app.TextInput{Text: "法院已立案"}))
+	testkit.Must(a.Refer(ctx, officer, referred.ID, app.ReferInput{Destination: "县人民法院"}))(t)
+	referred = testkit.Must(a.ReferralResult(ctx, officer, referred.ID, app.TextInput{Text: "法院已立案"}))(t)
 	if referred.Status != zhitong.StatusClosed || referred.Resolution != zhitong.ResolutionReferred {
 		t.Fatalf("referral: %s %s", referred.Status, referred.Resolution)
 	}
 
 	primary := submit(t, a, f, "广场舞音响太吵，晚上十点还有噪音")
-	dup := testkit.Must(t, a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "广场舞噪音扰民", RegionCode: f.Town, Name: "李四", Phone: "13807971111"}))
-	testkit.Must(t, a.Merge(ctx, officer, dup.ID, app.MergeInput{Into: primary.ID}))
-	tr := testkit.Must(t, a.Track(ctx, dup.Code))
+	dup := testkit.Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "广场舞噪音扰民", RegionCode: f.Town, Name: "李四", Phone: "13807971111"}))(t)
+	testkit.Must(a.Merge(ctx, officer, dup.ID, app.MergeInput{Into: primary.ID}))(t)
+	tr := testkit.Must(a.Track(ctx, dup.Code))(t)
 	if tr.MergedInto == nil || tr.MergedInto.Body != "" || tr.MergedInto.Submitter == "王*" {
 		t.Fatalf("merged track view leaks or misses the primary: %+v", tr.MergedInto)
 	}
 
 	// Two citizens' cases bundled in one proposal; its reply reaches both.
-	c1 := walkIn(t, a, f, "老旧小区外墙脱落，存在安全隐患")
+	c1 := testkit.Must(a.Intake(ctx, deputy, app.IntakeInput{Channel: zhitong.ChannelSurvey, Body: "老旧小区外墙脱落，存在安全隐患",
+		CategoryCode: "roads", StationID: f.Station, Anonymous: true}))(t)
 	c2 := walkIn(t, a, f, "老旧小区没有路灯，建议改造")
-	c1 = testkit.Must(t, a.Propose(ctx, deputy, c1.ID, app.ProposeInput{Title: "关于推进老旧小区改造的建议"}))
-	testkit.Must(t, a.Propose(ctx, officer, c2.ID, app.ProposeInput{ProposalID: c1.ProposalID}))
-	prop := testkit.Must(t, a.ReplyProposal(ctx, committee, c1.ProposalID, app.ReplyInput{Outcome: zhitong.OutcomePlanned,
-		Text: "已将11个小区列入年度改造计划", PlannedDate: "2027-06-30"}))
+	c1 = testkit.Must(a.Propose(ctx, deputy, c1.ID, app.ProposeInput{Title: "关于推进老旧小区改造的建议"}))(t)
+	testkit.Must(a.Propose(ctx, officer, c2.ID, app.ProposeInput{ProposalID: c1.ProposalID}))(t)
+	prop := testkit.Must(a.ReplyProposal(ctx, committee, c1.ProposalID, app.ReplyInput{Outcome: zhitong.OutcomePlanned,
+		Text: "已将11个小区列入年度改造计划", PlannedDate: "2027-06-30"}))(t)
 	if prop.State != "replied" || len(prop.CaseIDs) != 2 {
 		t.Fatalf("proposal after reply: %+v", prop)
 	}
 	for _, id := range prop.CaseIDs {
-		v := testkit.Must(t, a.Get(ctx, committee, id))
+		v := testkit.Must(a.Get(ctx, committee, id))(t)
 		if v.Status != zhitong.StatusReplied || len(v.Replies) != 1 || v.Replies[0].Outcome != zhitong.OutcomePlanned || v.Solved {
 			t.Fatalf("bundled case %d: %s replies=%d solved=%v", id, v.Status, len(v.Replies), v.Solved)
 		}
@@ -256,7 +257,7 @@ func TestConcurrentStepsOnlyOneWins(t *testing.T) {
 	if ok != 1 || conflict != 1 {
 		t.Fatalf("ok=%d conflict=%d, want 1 and 1", ok, conflict)
 	}
-	v := testkit.Must(t, a.Get(ctx, f.In[zhitong.RoleCommittee], c.ID))
+	v := testkit.Must(a.Get(ctx, f.In[zhitong.RoleCommittee], c.ID))(t)
 	if len(v.Assignments) != 1 {
 		t.Fatalf("%d assignments written, want 1", len(v.Assignments))
 	}

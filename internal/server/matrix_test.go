@@ -17,21 +17,21 @@ func (e *env) prepare(status zhitong.Status) *zhitong.Case {
 	e.t.Helper()
 	t, f := e.t, e.f
 	officer, committee, lead := f.In[zhitong.RoleOfficer], f.In[zhitong.RoleCommittee], f.In[zhitong.RoleUnit]
-	c := testkit.Must(t, e.app.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "建设路路灯不亮，夜间出行不便", StationID: f.Station,
-		DeputyID: f.Deputy, Name: "赵六", Phone: "13979701234"}))
+	c := testkit.Must(e.app.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "建设路路灯不亮，夜间出行不便", StationID: f.Station,
+		DeputyID: f.Deputy, Name: "赵六", Phone: "13979701234"}))(t)
 	steps := map[zhitong.Status]func(){
 		zhitong.StatusRegistered: func() {
-			c = testkit.Must(t, e.app.Register(ctx, officer, c.ID, app.RegisterInput{CategoryCode: "roads"}))
+			c = testkit.Must(e.app.Register(ctx, officer, c.ID, app.RegisterInput{CategoryCode: "roads"}))(t)
 		},
 		zhitong.StatusAssigned: func() {
-			c = testkit.Must(t, e.app.Assign(ctx, officer, c.ID, app.AssignInput{LeadUnit: f.Lead}))
+			c = testkit.Must(e.app.Assign(ctx, officer, c.ID, app.AssignInput{LeadUnit: f.Lead}))(t)
 		},
-		zhitong.StatusInProgress: func() { c = testkit.Must(t, e.app.Accept(ctx, lead, c.ID, app.TextInput{})) },
+		zhitong.StatusInProgress: func() { c = testkit.Must(e.app.Accept(ctx, lead, c.ID, app.TextInput{}))(t) },
 		zhitong.StatusReplied: func() {
-			c = testkit.Must(t, e.app.Reply(ctx, lead, c.ID, app.ReplyInput{Outcome: "A", Text: "路灯已全部修复"}))
+			c = testkit.Must(e.app.Reply(ctx, lead, c.ID, app.ReplyInput{Outcome: "A", Text: "路灯已全部修复"}))(t)
 		},
 		zhitong.StatusUnsatisfied: func() {
-			c = testkit.Must(t, e.app.Evaluate(ctx, c.Code, app.EvaluateInput{Rating: zhitong.RatingUnsatisfied}))
+			c = testkit.Must(e.app.Evaluate(ctx, c.Code, app.EvaluateInput{Rating: zhitong.RatingUnsatisfied}))(t)
 		},
 	}
 	order := []zhitong.Status{zhitong.StatusRegistered, zhitong.StatusAssigned, zhitong.StatusInProgress, zhitong.StatusReplied, zhitong.StatusUnsatisfied}
@@ -52,14 +52,14 @@ func (e *env) prepare(status zhitong.Status) *zhitong.Case {
 	}
 	switch status {
 	case zhitong.StatusEvaluated, zhitong.StatusClosed:
-		c = testkit.Must(t, e.app.Evaluate(ctx, c.Code, app.EvaluateInput{Rating: zhitong.RatingSatisfied}))
+		c = testkit.Must(e.app.Evaluate(ctx, c.Code, app.EvaluateInput{Rating: zhitong.RatingSatisfied}))(t)
 		if status == zhitong.StatusClosed {
-			c = testkit.Must(t, e.app.Close(ctx, committee, c.ID, app.TextInput{}))
+			c = testkit.Must(e.app.Close(ctx, committee, c.ID, app.TextInput{}))(t)
 		}
 	case zhitong.StatusReferred:
-		c = testkit.Must(t, e.app.Refer(ctx, officer, c.ID, app.ReferInput{Destination: "12345热线"}))
+		c = testkit.Must(e.app.Refer(ctx, officer, c.ID, app.ReferInput{Destination: "12345热线"}))(t)
 	case "extension_pending":
-		c = testkit.Must(t, e.app.RequestExtension(ctx, lead, c.ID, app.ExtensionInput{Days: 3, Reason: "需要协调"}))
+		c = testkit.Must(e.app.RequestExtension(ctx, lead, c.ID, app.ExtensionInput{Days: 3, Reason: "需要协调"}))(t)
 	}
 	return c
 }

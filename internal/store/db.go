@@ -38,6 +38,7 @@ type DB struct {
 	read    *sql.DB
 	DSN     string
 	Path    string // the SQLite file, empty on PostgreSQL
+	group   *groupCommit
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -61,6 +62,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			pool.Close()
 			return nil, fmt.Errorf("connect postgres: %w", err)
 		}
+		db.group = newGroupCommit(db)
 		return db, nil
 	}
 	path := strings.TrimPrefix(dsn, "file:")
@@ -86,6 +88,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	db := &DB{dialect: SQLite, write: write, read: read, DSN: dsn, Path: path}
+	db.group = newGroupCommit(db)
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -95,6 +98,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes the connections.
 func (db *DB) Close() error {
+	db.group.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -261,7 +265,14 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	if db.dialect != SQLite {
 		return errors.New("backup copies SQLite databases; for PostgreSQL use pg_dump")
 	}
-	if _, err := db.read.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+	// A connection of its own: the readers are query_only, and borrowing the
+	// one writer would stall every submission while the copy is made.
+	conn, err := sql.Open("sqlite", "file:"+db.Path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	return nil

@@ -127,13 +127,16 @@ func MustApp(tb testing.TB) (*app.App, *Clock) {
 	return a, clock
 }
 
-// Must fails the test on err and returns v.
-func Must[T any](tb testing.TB, v T, err error) T {
-	tb.Helper()
-	if err != nil {
-		tb.Fatalf("unexpected error: %v", err)
+// Must takes a call's results and returns a function that fails the test on
+// its error and returns its value: c := testkit.Must(a.Get(ctx, p, id))(t).
+func Must[T any](v T, err error) func(testing.TB) T {
+	return func(tb testing.TB) T {
+		tb.Helper()
+		if err != nil {
+			tb.Fatalf("unexpected error: %v", err)
+		}
+		return v
 	}
-	return v
 }
 
 // WantCode fails the test unless err carries the given error code.
@@ -145,11 +148,13 @@ func WantCode(tb testing.TB, err error, code string) {
 }
 
 
-// Must2 is Must for functions with two results.
-func Must2[T, U any](tb testing.TB, v T, u U, err error) (T, U) {
-	tb.Helper()
-	if err != nil {
-		tb.Fatalf("unexpected error: %v", err)
+// Must2 is Must for calls with two results.
+func Must2[T, U any](v T, u U, err error) func(testing.TB) (T, U) {
+	return func(tb testing.TB) (T, U) {
+		tb.Helper()
+		if err != nil {
+			tb.Fatalf("unexpected error: %v", err)
+		}
+		return v, u
 	}
-	return v, u
 }
