@@ -322,4 +322,6 @@ func (a *App) Authenticate(ctx context.Context, secret string) (zhitong.Principa
 }
 
 // User loads an account, for the session middleware.
-func (a *App) User(ctx context.Context, id int64) (*zhitong.User, error) { return store.GetUser(ctx, a.db, id) }
+func (a *App) User(ctx context.Context, id int64) (*zhitong.User, error) {
+	return store.GetUser(ctx, a.db, id)
+}

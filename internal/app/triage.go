@@ -103,11 +103,11 @@ func (a *App) Answer(ctx context.Context, p zhitong.Principal, id int64, in Text
 
 // AssignInput hands a case to one lead unit plus co-handlers (交办).
 type AssignInput struct {
-	Version   int     `json:"version"`
-	LeadUnit  int64   `json:"lead_unit_id"`
-	CoUnits   []int64 `json:"co_unit_ids"`
-	Days      int     `json:"days"` // working days; 0 takes the category's default
-	Note      string  `json:"note"`
+	Version  int     `json:"version"`
+	LeadUnit int64   `json:"lead_unit_id"`
+	CoUnits  []int64 `json:"co_unit_ids"`
+	Days     int     `json:"days"` // working days; 0 takes the category's default
+	Note     string  `json:"note"`
 }
 
 // Assign hands the case to units with a working-day deadline.

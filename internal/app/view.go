@@ -40,31 +40,31 @@ type CaseSummary struct {
 // CaseView is everything staff see on a case page.
 type CaseView struct {
 	CaseSummary
-	Body           string                  `json:"body"`
-	Place          string                  `json:"place"`
-	Lat            float64                 `json:"lat,omitempty"`
-	Lng            float64                 `json:"lng,omitempty"`
-	Anonymous      bool                    `json:"anonymous"`
-	Phone          string                  `json:"phone,omitempty"` // masked
-	IDCard         string                  `json:"id_card,omitempty"`
-	Address        string                  `json:"address,omitempty"`
-	ExternalID     string                  `json:"external_id,omitempty"`
-	Answer         string                  `json:"answer,omitempty"`
-	DeclineReason  string                  `json:"decline_reason,omitempty"`
-	MergedInto     int64                   `json:"merged_into,omitempty"`
-	ProposalID     int64                   `json:"proposal_id,omitempty"`
-	ReferralDest   string                  `json:"referral_destination,omitempty"`
-	ReferralResult string                  `json:"referral_result,omitempty"`
-	Resolution     zhitong.Resolution      `json:"resolution,omitempty"`
-	ClosingNote    string                  `json:"closing_note,omitempty"`
-	Solved         bool                    `json:"solved"` // latest reply is outcome A
-	DualFeedback   bool                    `json:"dual_feedback"`
-	Assignments    []*zhitong.Assignment   `json:"assignments"`
-	Extensions     []*zhitong.Extension    `json:"extensions"`
-	Replies        []*zhitong.Reply        `json:"replies"`
-	Evaluations    []*zhitong.Evaluation   `json:"evaluations"`
-	Events         []*zhitong.Event        `json:"events"`
-	Actions        []zhitong.Action        `json:"actions"` // what this person may do now
+	Body           string                `json:"body"`
+	Place          string                `json:"place"`
+	Lat            float64               `json:"lat,omitempty"`
+	Lng            float64               `json:"lng,omitempty"`
+	Anonymous      bool                  `json:"anonymous"`
+	Phone          string                `json:"phone,omitempty"` // masked
+	IDCard         string                `json:"id_card,omitempty"`
+	Address        string                `json:"address,omitempty"`
+	ExternalID     string                `json:"external_id,omitempty"`
+	Answer         string                `json:"answer,omitempty"`
+	DeclineReason  string                `json:"decline_reason,omitempty"`
+	MergedInto     int64                 `json:"merged_into,omitempty"`
+	ProposalID     int64                 `json:"proposal_id,omitempty"`
+	ReferralDest   string                `json:"referral_destination,omitempty"`
+	ReferralResult string                `json:"referral_result,omitempty"`
+	Resolution     zhitong.Resolution    `json:"resolution,omitempty"`
+	ClosingNote    string                `json:"closing_note,omitempty"`
+	Solved         bool                  `json:"solved"` // latest reply is outcome A
+	DualFeedback   bool                  `json:"dual_feedback"`
+	Assignments    []*zhitong.Assignment `json:"assignments"`
+	Extensions     []*zhitong.Extension  `json:"extensions"`
+	Replies        []*zhitong.Reply      `json:"replies"`
+	Evaluations    []*zhitong.Evaluation `json:"evaluations"`
+	Events         []*zhitong.Event      `json:"events"`
+	Actions        []zhitong.Action      `json:"actions"` // what this person may do now
 }
 
 func (a *App) summary(c *store.CaseRecord) CaseSummary {

@@ -110,11 +110,13 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 }
 
 // sessionStore keeps scs sessions in the platform's own database.
-type sessionStore struct{ db interface {
-	FindSession(ctx context.Context, token string, now time.Time) ([]byte, bool, error)
-	CommitSession(ctx context.Context, token string, data []byte, expiry time.Time) error
-	DeleteSession(ctx context.Context, token string) error
-} }
+type sessionStore struct {
+	db interface {
+		FindSession(ctx context.Context, token string, now time.Time) ([]byte, bool, error)
+		CommitSession(ctx context.Context, token string, data []byte, expiry time.Time) error
+		DeleteSession(ctx context.Context, token string) error
+	}
+}
 
 func (s *sessionStore) Find(token string) ([]byte, bool, error) {
 	return s.db.FindSession(context.Background(), token, time.Now())
@@ -124,4 +126,6 @@ func (s *sessionStore) Commit(token string, b []byte, expiry time.Time) error {
 	return s.db.CommitSession(context.Background(), token, b, expiry)
 }
 
-func (s *sessionStore) Delete(token string) error { return s.db.DeleteSession(context.Background(), token) }
+func (s *sessionStore) Delete(token string) error {
+	return s.db.DeleteSession(context.Background(), token)
+}

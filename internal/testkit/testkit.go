@@ -147,7 +147,6 @@ func WantCode(tb testing.TB, err error, code string) {
 	}
 }
 
-
 // Must2 is Must for calls with two results.
 func Must2[T, U any](v T, u U, err error) func(testing.TB) (T, U) {
 	return func(tb testing.TB) (T, U) {
