@@ -45,6 +45,11 @@ const (
 )
 
 func checkLen(field, label, s string, min, max int) error {
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f {
+			return zhitong.Invalid(field, "%s含有不允许的控制字符", label)
+		}
+	}
 	n := utf8.RuneCountInString(strings.TrimSpace(s))
 	if n < min {
 		if min == 1 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"zhitong"
@@ -103,5 +104,51 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if dec.More() {
 		return zhitong.Errorf(zhitong.EINVALID, "请求体只能包含一个 JSON 对象")
 	}
+	if field := nulField(reflect.ValueOf(v), ""); field != "" {
+		return zhitong.Invalid(field, "字段“%s”含有不允许的空字符", field)
+	}
 	return nil
+}
+
+// nulField finds a string holding a NUL byte anywhere in v, which no text
+// column (PostgreSQL's least of all) accepts, and returns its JSON name.
+func nulField(v reflect.Value, name string) string {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return nulField(v.Elem(), name)
+		}
+	case reflect.String:
+		if strings.IndexByte(v.String(), 0) >= 0 {
+			return name
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			f := v.Type().Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			n := strings.Split(f.Tag.Get("json"), ",")[0]
+			if n == "" {
+				n = f.Name
+			}
+			if got := nulField(v.Field(i), n); got != "" {
+				return got
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if got := nulField(v.Index(i), name); got != "" {
+				return got
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			if got := nulField(iter.Value(), iter.Key().String()); got != "" {
+				return got
+			}
+		}
+	}
+	return ""
 }

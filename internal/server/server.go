@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -51,7 +52,7 @@ func New(cfg Config) *Server {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	s.apiRoutes(mux)
 	s.open311Routes(mux)
-	s.handler = s.recoverer(http.NewCrossOriginProtection().Handler(sm.LoadAndSave(mux)))
+	s.handler = s.recoverer(rejectNUL(http.NewCrossOriginProtection().Handler(sm.LoadAndSave(mux))))
 	return s
 }
 
@@ -105,6 +106,18 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				writeJSON(w, http.StatusInternalServerError, errorBody("internal", "服务器内部错误，请稍后重试", ""))
 			}
 		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// rejectNUL refuses URLs carrying a NUL byte: no text column accepts one,
+// and a 400 is the honest answer rather than a database error.
+func rejectNUL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.IndexByte(r.URL.Path, 0) >= 0 || strings.IndexByte(r.URL.RawQuery, 0) >= 0 || strings.Contains(strings.ToLower(r.URL.RawQuery), "%00") {
+			writeJSON(w, http.StatusBadRequest, errorBody("invalid", "请求地址含有不允许的空字符", ""))
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }
