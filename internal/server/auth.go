@@ -5,9 +5,10 @@ import (
 	"strings"
 
 	"zhitong"
+	"zhitong/internal/web"
 )
 
-const sessionUserKey = "user_id"
+const sessionUserKey = web.SessionUserKey
 
 // principal returns who is making the request: an API token, a signed-in
 // user, or an anonymous citizen.

@@ -16,6 +16,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"zhitong/internal/app"
+	"zhitong/internal/web"
 )
 
 // Config configures a Server.
@@ -52,6 +53,11 @@ func New(cfg Config) *Server {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	s.apiRoutes(mux)
 	s.open311Routes(mux)
+	ui, err := web.New(web.Config{App: cfg.App, Sessions: sm, Principal: s.principal, Logger: cfg.Logger})
+	if err != nil {
+		panic(err) // the templates are embedded: a parse error is a bug caught by every test
+	}
+	ui.Routes(mux)
 	s.handler = s.recoverer(rejectNUL(http.NewCrossOriginProtection().Handler(sm.LoadAndSave(mux))))
 	return s
 }

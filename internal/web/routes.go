@@ -1,0 +1,36 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+)
+
+// SessionUserKey is where the signed-in user's id lives in the session.
+const SessionUserKey = "user_id"
+
+// Routes is the route table of the web UI.
+func (h *Handler) Routes(mux *http.ServeMux) {
+	static, _ := fs.Sub(files, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(http.FileServerFS(static))))
+	mux.HandleFunc("GET /elderly", h.toggleElderly)
+
+	// Citizen portal.
+	mux.HandleFunc("GET /{$}", h.page(h.home))
+
+	// Accounts.
+	mux.HandleFunc("GET /login", h.page(h.loginForm))
+	mux.HandleFunc("POST /login", h.page(h.login))
+	mux.HandleFunc("POST /logout", h.page(h.logout))
+	mux.HandleFunc("GET /account", h.page(h.account))
+	mux.HandleFunc("POST /account/password", h.page(h.changePassword))
+
+	// Anything else is a Chinese 404 page.
+	mux.HandleFunc("/", h.page(h.notFound))
+}
+
+func cacheForever(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		next.ServeHTTP(w, r)
+	})
+}

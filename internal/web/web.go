@@ -1,0 +1,193 @@
+// Package web is the server-rendered user interface in Simplified Chinese:
+// the citizen portal (phones, no account) and the staff workbench (desktop
+// and tablet). Pages are html/template parsed once from an embedded FS;
+// htmx (embedded too) updates lists and actions in place, and every form
+// also works without JavaScript.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"zhitong"
+	"zhitong/internal/app"
+)
+
+//go:embed templates static
+var files embed.FS
+
+// Config wires the web UI to the application and the server's sessions.
+type Config struct {
+	App      *app.App
+	Sessions *scs.SessionManager
+	// Principal tells who is making a request (session or citizen).
+	Principal func(*http.Request) (zhitong.Principal, error)
+	Logger    *slog.Logger
+}
+
+// Handler serves every page.
+type Handler struct {
+	app       *app.App
+	sessions  *scs.SessionManager
+	principal func(*http.Request) (zhitong.Principal, error)
+	log       *slog.Logger
+	pages     map[string]*template.Template
+}
+
+// New parses the templates once.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	h := &Handler{app: cfg.App, sessions: cfg.Sessions, principal: cfg.Principal, log: cfg.Logger, pages: map[string]*template.Template{}}
+	shared := []string{"templates/layout.html"}
+	partials, err := fs.Glob(files, "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	shared = append(shared, partials...)
+	pages, err := fs.Glob(files, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pages {
+		t, err := template.New(path.Base(p)).Funcs(funcs).ParseFS(files, append(shared, p)...)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", p, err)
+		}
+		h.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
+	}
+	return h, nil
+}
+
+// handler is a page handler that returns its error; page turns it into an
+// error page.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// Page is what every template receives.
+type Page struct {
+	Title   string
+	Me      zhitong.Principal
+	Elderly bool
+	Path    string
+	Flash   string
+	Data    any
+}
+
+// render writes a page with the layout.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) error {
+	t, ok := h.pages[name]
+	if !ok {
+		return fmt.Errorf("no page %q", name)
+	}
+	me, _ := h.principal(r)
+	p := Page{Title: title, Me: me, Elderly: elderly(r), Path: r.URL.Path, Data: data}
+	if h.sessions != nil {
+		p.Flash = h.sessions.PopString(r.Context(), "flash")
+	}
+	var buf bytes.Buffer
+	root := "layout"
+	if r.Header.Get("HX-Request") == "true" && t.Lookup("content") != nil && r.Header.Get("HX-Target") == "main" {
+		root = "content"
+	}
+	if err := t.ExecuteTemplate(&buf, root, p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// page adapts a handler: errors become Chinese error pages, never stack traces.
+func (h *Handler) page(fn handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			h.fail(w, r, err)
+		}
+	}
+}
+
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := zhitong.ErrorCode(err)
+	if code == zhitong.EINTERNAL {
+		h.log.Error("page failed", "path", r.URL.Path, "err", err)
+	}
+	if code == zhitong.EUNAUTHORIZED && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+template.URLQueryEscaper(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	status := map[string]int{zhitong.EINVALID: 400, zhitong.EUNAUTHORIZED: 401, zhitong.EFORBIDDEN: 403, zhitong.ENOTFOUND: 404,
+		zhitong.ECONFLICT: 409, zhitong.ETOOMANY: 429}[code]
+	if status == 0 {
+		status = 500
+	}
+	titles := map[int]string{400: "输入有误", 401: "请先登录", 403: "无权访问", 404: "页面不存在", 409: "操作冲突", 429: "操作过于频繁", 500: "系统出错了"}
+	data := map[string]any{"Status": status, "Message": zhitong.ErrorMessage(err)}
+	if rerr := h.render(w, r, status, "error", titles[status], data); rerr != nil {
+		h.log.Error("render error page", "err", errors.Join(err, rerr))
+		http.Error(w, "系统出错了", http.StatusInternalServerError)
+	}
+}
+
+// elderly reports whether the citizen turned on the large-text, high-contrast mode (适老化).
+func elderly(r *http.Request) bool {
+	c, err := r.Cookie("elderly")
+	return err == nil && c.Value == "1"
+}
+
+func (h *Handler) toggleElderly(w http.ResponseWriter, r *http.Request) {
+	v := "1"
+	if elderly(r) {
+		v = "0"
+	}
+	http.SetCookie(w, &http.Cookie{Name: "elderly", Value: v, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true})
+	back := r.URL.Query().Get("back")
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+		back = "/"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// flash shows a one-line message on the next page.
+func (h *Handler) flash(r *http.Request, msg string) { h.sessions.Put(r.Context(), "flash", msg) }
+
+var funcs = template.FuncMap{
+	"statusLabel":  func(s zhitong.Status) string { return zhitong.Label(zhitong.Statuses, s) },
+	"actionLabel":  func(a zhitong.Action) string { return zhitong.Label(zhitong.ActionLabels, a) },
+	"roleLabel":    func(r zhitong.Role) string { return zhitong.Label(zhitong.Roles, r) },
+	"channelLabel": func(c string) string { return zhitong.Label(zhitong.Channels, zhitong.Channel(c)) },
+	"outcomeLabel": func(o zhitong.Outcome) string { return zhitong.Label(zhitong.Outcomes, o) },
+	"ratingLabel":  func(r zhitong.Rating) string { return zhitong.Label(zhitong.Ratings, r) },
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(zhitong.China).Format("2006-01-02")
+	},
+	"datetime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(zhitong.China).Format("2006-01-02 15:04")
+	},
+	"deref": func(p *int) int {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+	"neg": func(n int) int { return -n },
+}
