@@ -14,8 +14,10 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(http.FileServerFS(static))))
 	mux.HandleFunc("GET /elderly", h.toggleElderly)
 
-	// Citizen portal.
+	// Citizen portal (portal_routes.go) and staff workbench (work_routes.go).
 	mux.HandleFunc("GET /{$}", h.page(h.home))
+	h.portalRoutes(mux)
+	h.workRoutes(mux)
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))
