@@ -212,7 +212,9 @@ func (a *App) Intake(ctx context.Context, p zhitong.Principal, in IntakeInput) (
 	return a.create(ctx, p, in, status)
 }
 
-func (a *App) create(ctx context.Context, p zhitong.Principal, in IntakeInput, status zhitong.Status) (*zhitong.Case, error) {
+// create validates and stores a new case. also, when given, writes more rows
+// of the case (such as its photos) in the same transaction.
+func (a *App) create(ctx context.Context, p zhitong.Principal, in IntakeInput, status zhitong.Status, also ...func(*store.Tx, *zhitong.Case) error) (*zhitong.Case, error) {
 	if err := a.validateIntake(ctx, &in); err != nil {
 		return nil, err
 	}
@@ -258,6 +260,11 @@ func (a *App) create(ctx context.Context, p zhitong.Principal, in IntakeInput, s
 			return err
 		}
 		c.ID = id
+		for _, fn := range also {
+			if err := fn(tx, c); err != nil {
+				return err
+			}
+		}
 		if err := tx.IndexCase(ctx, id, search.Document(c.Title+" "+c.Body+" "+c.Place)); err != nil {
 			return err
 		}

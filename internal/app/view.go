@@ -207,6 +207,13 @@ type ListInput struct {
 	Sort     string
 	Page     int // from 1
 	PerPage  int
+
+	// DueBy keeps running cases due from today up to this date (YYYY-MM-DD): "due soon".
+	DueBy string
+	// UnitState keeps cases with an assignment in this state (for a unit: its own; pending is 待签收).
+	UnitState zhitong.AssignmentState
+	// ExtensionPending keeps cases with an extension request waiting for a decision.
+	ExtensionPending bool
 }
 
 // List returns one page of cases in p's jurisdiction, and the total.
@@ -245,6 +252,17 @@ func (a *App) List(ctx context.Context, p zhitong.Principal, in ListInput) ([]Ca
 		}
 	}
 	f.From, f.To = in.From, in.To
+	if in.DueBy != "" {
+		if _, err := parseDate("due_by", in.DueBy); err != nil {
+			return nil, 0, err
+		}
+	}
+	switch in.UnitState {
+	case "", zhitong.AssignmentPending, zhitong.AssignmentAccepted, zhitong.AssignmentReturned, zhitong.AssignmentDone:
+	default:
+		return nil, 0, zhitong.Invalid("unit_state", "办理任务状态“%s”无效", in.UnitState)
+	}
+	f.DueBy, f.UnitState, f.ExtensionPending = in.DueBy, in.UnitState, in.ExtensionPending
 	switch in.Sort {
 	case "", "submitted", "due", "updated", "oldest":
 	default:

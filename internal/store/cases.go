@@ -169,6 +169,13 @@ type CaseFilter struct {
 	Sort       string // "submitted" (newest first), "due", "updated"
 	Limit      int
 	Offset     int
+
+	// DueBy keeps running cases due from Today up to this date (YYYY-MM-DD), not yet overdue.
+	DueBy string
+	// UnitState keeps cases with an assignment in this state, of UnitID (or ScopeUnit) when set.
+	UnitState zhitong.AssignmentState
+	// ExtensionPending keeps cases with an extension request waiting for a decision.
+	ExtensionPending bool
 }
 
 // ListCases returns one page of cases matching f, and the total count.
@@ -210,6 +217,23 @@ func ListCases(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery string)
 	}
 	if f.Overdue {
 		add(`status IN ('assigned', 'in_progress') AND due_date <> '' AND due_date < ?`, f.Today)
+	}
+	if f.DueBy != "" {
+		add(`status IN ('assigned', 'in_progress') AND due_date <> '' AND due_date >= ? AND due_date <= ?`, f.Today, f.DueBy)
+	}
+	if f.UnitState != "" {
+		unit := f.UnitID
+		if f.ScopeUnit != 0 {
+			unit = f.ScopeUnit
+		}
+		if unit != 0 {
+			add(`id IN (SELECT case_id FROM assignments WHERE state = ? AND unit_id = ?)`, f.UnitState, unit)
+		} else {
+			add(`id IN (SELECT case_id FROM assignments WHERE state = ?)`, f.UnitState)
+		}
+	}
+	if f.ExtensionPending {
+		add(`id IN (SELECT case_id FROM extensions WHERE state = 'pending')`)
 	}
 	if f.From != "" {
 		add(`submitted_at >= ?`, f.From)

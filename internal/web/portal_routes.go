@@ -3,4 +3,15 @@ package web
 import "net/http"
 
 // portalRoutes is the route table of the citizen portal.
-func (h *Handler) portalRoutes(mux *http.ServeMux) {}
+func (h *Handler) portalRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /stations/{id}", h.page(h.stationBoard))
+	mux.HandleFunc("GET /stations/{id}/poster", h.page(h.stationPoster))
+	mux.HandleFunc("GET /submit", h.page(h.submitForm))
+	mux.HandleFunc("POST /submit", h.page(h.submit))
+	mux.HandleFunc("GET /submit/done", h.page(h.submitted))
+	mux.HandleFunc("GET /track", h.page(h.trackForm))
+	mux.HandleFunc("GET /track/{code}", h.page(h.track))
+	mux.HandleFunc("POST /track/{code}/evaluate", h.page(h.evaluate))
+	mux.HandleFunc("GET /track/{code}/photos/{id}", h.page(h.trackPhoto))
+	mux.HandleFunc("GET /results", h.page(h.results))
+}

@@ -3,4 +3,12 @@ package web
 import "net/http"
 
 // workRoutes is the route table of the staff workbench.
-func (h *Handler) workRoutes(mux *http.ServeMux) {}
+func (h *Handler) workRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /work", h.page(h.workHome))
+	mux.HandleFunc("GET /work/cases", h.page(h.workCases))
+	mux.HandleFunc("GET /work/cases/{id}", h.page(h.workCase))
+	mux.HandleFunc("POST /work/cases/{id}/reveal", h.workPage(h.workReveal))
+	mux.HandleFunc("POST /work/cases/{id}/{action}", h.workPage(h.workAction))
+	mux.HandleFunc("GET /work/intake", h.page(h.workIntakeForm))
+	mux.HandleFunc("POST /work/intake", h.page(h.workIntake))
+}

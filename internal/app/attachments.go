@@ -1,0 +1,311 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"strconv"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/store"
+)
+
+// Limits on photos attached to a submission.
+const (
+	MaxPhotos     = 3
+	MaxPhotoBytes = 5 << 20
+)
+
+// PhotoInput is one photo as uploaded: its file name (for messages) and bytes.
+type PhotoInput struct {
+	Name string
+	Data []byte
+}
+
+// Attachment is a photo of a case, without its bytes unless fetched one by one.
+type Attachment struct {
+	ID          int64     `json:"id"`
+	ContentType string    `json:"content_type"`
+	Size        int       `json:"size"`
+	CreatedAt   time.Time `json:"created_at"`
+	Data        []byte    `json:"-"`
+}
+
+// cleanPhoto checks that data really is a JPEG, PNG or WebP image, whatever
+// its name says, and unless keepLocation removes the metadata that may say
+// where and by whom it was taken: Exif (GPS position, camera serial), XMP
+// and text comments.
+func cleanPhoto(p PhotoInput, keepLocation bool) (contentType string, out []byte, err error) {
+	label := "照片"
+	if p.Name != "" {
+		label = "照片“" + p.Name + "”"
+	}
+	if len(p.Data) > MaxPhotoBytes {
+		return "", nil, zhitong.Invalid("photos", "%s超过 5 MB，请压缩后重新选择", label)
+	}
+	var clean func([]byte) ([]byte, bool)
+	switch {
+	case bytes.HasPrefix(p.Data, []byte{0xFF, 0xD8, 0xFF}):
+		contentType, clean = "image/jpeg", stripJPEG
+	case bytes.HasPrefix(p.Data, pngSignature):
+		contentType, clean = "image/png", stripPNG
+	case len(p.Data) >= 12 && string(p.Data[0:4]) == "RIFF" && string(p.Data[8:12]) == "WEBP":
+		contentType, clean = "image/webp", stripWebP
+	default:
+		return "", nil, zhitong.Invalid("photos", "%s不是 JPEG、PNG 或 WebP 格式的图片", label)
+	}
+	out, ok := clean(p.Data)
+	if !ok {
+		return "", nil, zhitong.Invalid("photos", "%s已损坏或格式不完整，请重新选择", label)
+	}
+	if keepLocation {
+		out = p.Data
+	}
+	return contentType, out, nil
+}
+
+// stripJPEG drops APP1 (Exif and XMP), APP13 (IPTC), comment segments and
+// the multi-picture index (MPF), and cuts everything after the end of the
+// image, where phones append secondary images that carry their own Exif.
+func stripJPEG(b []byte) ([]byte, bool) {
+	out := make([]byte, 0, len(b))
+	out = append(out, 0xFF, 0xD8)
+	i := 2
+	for {
+		if i >= len(b) || b[i] != 0xFF {
+			return nil, false
+		}
+		for i < len(b) && b[i] == 0xFF { // fill bytes
+			i++
+		}
+		if i >= len(b) {
+			return nil, false
+		}
+		marker := b[i]
+		i++
+		switch {
+		case marker == 0xD9: // end of image
+			return append(out, 0xFF, 0xD9), true
+		case marker >= 0xD0 && marker <= 0xD7 || marker == 0x01: // no length
+			out = append(out, 0xFF, marker)
+			continue
+		}
+		if i+2 > len(b) {
+			return nil, false
+		}
+		n := int(binary.BigEndian.Uint16(b[i:]))
+		if n < 2 || i+n > len(b) {
+			return nil, false
+		}
+		seg := b[i : i+n]
+		drop := marker == 0xE1 || marker == 0xED || marker == 0xFE || marker == 0xE2 && bytes.HasPrefix(seg[2:], []byte("MPF\x00"))
+		if !drop {
+			out = append(append(out, 0xFF, marker), seg...)
+		}
+		i += n
+		if marker == 0xDA { // start of scan: entropy-coded data up to the next marker
+			j := scanEntropy(b, i)
+			out = append(out, b[i:j]...)
+			if j >= len(b) { // truncated: keep what there is
+				return append(out, 0xFF, 0xD9), true
+			}
+			i = j
+		}
+	}
+}
+
+// scanEntropy returns where the entropy-coded data starting at i ends: at the
+// next 0xFF that starts a marker, not a stuffed 0xFF00 or a restart marker.
+func scanEntropy(b []byte, i int) int {
+	for ; i < len(b); i++ {
+		if b[i] != 0xFF {
+			continue
+		}
+		k := i + 1
+		for k < len(b) && b[k] == 0xFF {
+			k++
+		}
+		if k >= len(b) {
+			return len(b)
+		}
+		if m := b[k]; m != 0x00 && (m < 0xD0 || m > 0xD7) {
+			return i
+		}
+		i = k
+	}
+	return len(b)
+}
+
+var pngSignature = []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}
+
+// stripPNG drops the eXIf chunk and the text chunks (tEXt, zTXt, iTXt; XMP
+// travels in iTXt).
+func stripPNG(b []byte) ([]byte, bool) {
+	out := make([]byte, 0, len(b))
+	out = append(out, pngSignature...)
+	for i := len(pngSignature); ; {
+		if i+12 > len(b) {
+			return nil, false
+		}
+		n := int(binary.BigEndian.Uint32(b[i:]))
+		end := i + 12 + n
+		if n < 0 || n > len(b) || end > len(b) {
+			return nil, false
+		}
+		switch kind := string(b[i+4 : i+8]); kind {
+		case "eXIf", "tEXt", "zTXt", "iTXt":
+		default:
+			out = append(out, b[i:end]...)
+			if kind == "IEND" {
+				return out, true
+			}
+		}
+		i = end
+	}
+}
+
+// stripWebP drops the EXIF and XMP chunks and clears their flags in VP8X.
+func stripWebP(b []byte) ([]byte, bool) {
+	size := int(binary.LittleEndian.Uint32(b[4:]))
+	if size < 4 || size+8 > len(b) {
+		return nil, false
+	}
+	b = b[:size+8]
+	out := make([]byte, 12, len(b))
+	copy(out, b[:12])
+	for i := 12; i < len(b); {
+		if i+8 > len(b) {
+			return nil, false
+		}
+		n := int(binary.LittleEndian.Uint32(b[i+4:]))
+		end := i + 8 + n + n%2
+		if n < 0 || end > len(b) {
+			return nil, false
+		}
+		switch kind := string(b[i : i+4]); kind {
+		case "EXIF", "XMP ":
+		default:
+			start := len(out)
+			out = append(out, b[i:end]...)
+			if kind == "VP8X" && n > 0 {
+				out[start+8] &^= 0x08 | 0x04 // Exif and XMP present
+			}
+		}
+		i = end
+	}
+	binary.LittleEndian.PutUint32(out[4:], uint32(len(out)-8))
+	return out, true
+}
+
+// preparePhotos checks and cleans the photos of one submission.
+func preparePhotos(photos []PhotoInput, keepLocation bool) ([]store.Attachment, error) {
+	if len(photos) > MaxPhotos {
+		return nil, zhitong.Invalid("photos", "最多上传 %d 张照片（您选择了 %d 张）", MaxPhotos, len(photos))
+	}
+	out := make([]store.Attachment, 0, len(photos))
+	for _, p := range photos {
+		ct, data, err := cleanPhoto(p, keepLocation)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, store.Attachment{ContentType: ct, Size: len(data), Data: data})
+	}
+	return out, nil
+}
+
+// SubmitWithPhotos takes in a case from a citizen online, as Submit does,
+// with up to three photos written in the same transaction: either the case
+// and all its photos are stored, or nothing is. Photo metadata that may
+// reveal where the photo was taken is removed unless shareLocation.
+func (a *App) SubmitWithPhotos(ctx context.Context, in IntakeInput, photos []PhotoInput, shareLocation bool) (*zhitong.Case, error) {
+	in.Channel, in.ExternalID = zhitong.ChannelOnline, ""
+	if in.Answer != "" {
+		return nil, zhitong.Invalid("answer", "网上提交不能附带当场解答")
+	}
+	prepared, err := preparePhotos(photos, shareLocation)
+	if err != nil {
+		return nil, err
+	}
+	attach := func(tx *store.Tx, c *zhitong.Case) error {
+		for i := range prepared {
+			att := prepared[i]
+			att.CaseID, att.CreatedAt = c.ID, c.SubmittedAt
+			att.Data = []byte(a.sealer.Seal(string(att.Data), photoAAD(c.ID)))
+			if err := tx.InsertAttachment(ctx, &att); err != nil {
+				return err
+			}
+		}
+		if len(prepared) == 0 {
+			return nil
+		}
+		return a.audit(ctx, tx, zhitong.Citizen, "case.attach", "case:"+strconv.FormatInt(c.ID, 10),
+			map[string]any{"code": c.Code, "photos": len(prepared), "location_kept": shareLocation})
+	}
+	return a.create(ctx, zhitong.Citizen, in, zhitong.StatusSubmitted, attach)
+}
+
+// photoAAD binds a sealed photo to its case, so bytes copied to another case do not open.
+func photoAAD(caseID int64) string { return "case:photo:" + strconv.FormatInt(caseID, 10) }
+
+func (a *App) listAttachments(ctx context.Context, caseID int64) ([]Attachment, error) {
+	list, err := store.ListAttachments(ctx, a.db, caseID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Attachment, len(list))
+	for i, s := range list {
+		out[i] = Attachment{ID: s.ID, ContentType: s.ContentType, Size: s.Size, CreatedAt: s.CreatedAt}
+	}
+	return out, nil
+}
+
+func (a *App) openAttachment(ctx context.Context, caseID, id int64) (*Attachment, error) {
+	s, err := store.GetAttachment(ctx, a.db, caseID, id)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := a.sealer.Open(string(s.Data), photoAAD(caseID))
+	if err != nil {
+		return nil, err
+	}
+	return &Attachment{ID: s.ID, ContentType: s.ContentType, Size: s.Size, CreatedAt: s.CreatedAt, Data: []byte(plain)}, nil
+}
+
+// Attachments lists the photos of a case for staff who may view it.
+func (a *App) Attachments(ctx context.Context, p zhitong.Principal, caseID int64) ([]Attachment, error) {
+	c, err := store.GetCase(ctx, a.db, caseID)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.authorize(ctx, a.db, p, zhitong.ActionView, c); err != nil {
+		return nil, err
+	}
+	return a.listAttachments(ctx, caseID)
+}
+
+// AttachmentData returns one photo of a case, with its bytes, for staff who may view it.
+func (a *App) AttachmentData(ctx context.Context, p zhitong.Principal, caseID, id int64) (*Attachment, error) {
+	if _, err := a.Attachments(ctx, p, caseID); err != nil {
+		return nil, err
+	}
+	return a.openAttachment(ctx, caseID, id)
+}
+
+// TrackAttachments lists the photos of the case with this tracking code, for its submitter.
+func (a *App) TrackAttachments(ctx context.Context, code string) ([]Attachment, error) {
+	c, err := a.caseByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	return a.listAttachments(ctx, c.ID)
+}
+
+// TrackAttachment returns one photo, with its bytes, of the case with this tracking code.
+func (a *App) TrackAttachment(ctx context.Context, code string, id int64) (*Attachment, error) {
+	c, err := a.caseByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	return a.openAttachment(ctx, c.ID, id)
+}

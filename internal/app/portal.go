@@ -1,0 +1,125 @@
+package app
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/pii"
+	"zhitong/internal/store"
+)
+
+// Public reads for the citizen portal: no principal, no personal data.
+
+// PublicStation returns a station for its public bulletin board (公示栏).
+func (a *App) PublicStation(ctx context.Context, id int64) (zhitong.Station, error) {
+	return store.GetStation(ctx, a.db, id)
+}
+
+// StationDeputies lists the deputies assigned to a station. Public, as on its board.
+func (a *App) StationDeputies(ctx context.Context, stationID int64) ([]zhitong.Deputy, error) {
+	return store.ListStationDeputies(ctx, a.db, stationID)
+}
+
+// CheckSubmission validates a citizen's submission without storing it, so a
+// form can show the first problem with the input next to the others it found.
+func (a *App) CheckSubmission(ctx context.Context, in IntakeInput) error {
+	in.Channel = zhitong.ChannelOnline
+	return a.validateIntake(ctx, &in)
+}
+
+// PublicResult is a replied case on the public results board (办理公示):
+// what was raised and what was done, with no names, phone numbers or reply text.
+type PublicResult struct {
+	Title        string          `json:"title"`
+	Category     string          `json:"category,omitempty"`
+	Region       string          `json:"region,omitempty"`
+	Station      string          `json:"station,omitempty"`
+	Outcome      zhitong.Outcome `json:"outcome"`
+	OutcomeLabel string          `json:"outcome_label"`
+	Unit         string          `json:"unit,omitempty"`
+	RepliedAt    time.Time       `json:"replied_at"`
+}
+
+// ResultsInput filters and pages the results board.
+type ResultsInput struct {
+	Region   string // a region subtree, usually a township
+	Category string
+	Outcome  zhitong.Outcome
+	Station  int64
+	Page     int // from 1
+	PerPage  int
+}
+
+// PublicResults returns one page of the results board, newest reply first, and the total.
+func (a *App) PublicResults(ctx context.Context, in ResultsInput) ([]PublicResult, int, error) {
+	if in.Outcome != "" && !zhitong.Valid(zhitong.Outcomes, in.Outcome) {
+		return nil, 0, zhitong.Invalid("outcome", "办理结果分类应为 A、B、C 或 D")
+	}
+	if in.PerPage <= 0 {
+		in.PerPage = 20
+	}
+	if in.PerPage > 100 {
+		return nil, 0, zhitong.Invalid("per_page", "每页最多 100 条")
+	}
+	if in.Page <= 0 {
+		in.Page = 1
+	}
+	if in.Page > 10000 {
+		return nil, 0, zhitong.Invalid("page", "页码超出范围")
+	}
+	rows, total, err := store.ListPublicResults(ctx, a.db, store.ResultFilter{Region: in.Region, Category: in.Category,
+		Outcome: string(in.Outcome), StationID: in.Station, Limit: in.PerPage, Offset: (in.Page - 1) * in.PerPage})
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]PublicResult, len(rows))
+	for i, r := range rows {
+		var secrets []string
+		if !r.Anonymous {
+			if name, err := a.sealer.Open(r.NameSealed, "case:name"); err == nil {
+				secrets = append(secrets, name)
+			}
+			if phone, err := a.sealer.Open(r.PhoneSealed, "case:phone"); err == nil {
+				secrets = append(secrets, phone)
+			}
+		}
+		o := zhitong.Outcome(r.Outcome)
+		out[i] = PublicResult{Title: maskPublicText(r.Title, secrets...), Category: r.Category, Region: r.Region, Station: r.Station,
+			Outcome: o, OutcomeLabel: zhitong.Label(zhitong.Outcomes, o), Unit: r.Unit, RepliedAt: r.RepliedAt}
+	}
+	return out, total, nil
+}
+
+// longNumber matches what may be a phone, ID card or bank number typed into
+// free text: seven or more digits, possibly split by spaces or dashes.
+var longNumber = regexp.MustCompile(`[0-9０-９](?:[ \-－]?[0-9０-９]){6,}[0-9０-９XxＸ]?`)
+
+// maskPublicText hides long numbers and the given secrets (the submitter's
+// own name and phone) in text shown to the public.
+func maskPublicText(s string, secrets ...string) string {
+	for _, v := range secrets {
+		if v = strings.TrimSpace(v); len([]rune(v)) >= 2 {
+			s = strings.ReplaceAll(s, v, pii.MaskName(v))
+		}
+	}
+	return longNumber.ReplaceAllString(s, "****")
+}
+
+// RegionPath returns a region and its ancestors, top first (江西省 › 赣州市 › 定南县 › 历市镇). Public.
+func (a *App) RegionPath(ctx context.Context, code string) ([]zhitong.Region, error) {
+	var path []zhitong.Region
+	for code != "" && len(path) < 8 {
+		r, err := store.GetRegion(ctx, a.db, code)
+		if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		path = append([]zhitong.Region{r}, path...)
+		code = r.ParentCode
+	}
+	return path, nil
+}

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"zhitong"
+	"zhitong/internal/app"
+)
+
+const resultsPerPage = 20
+
+type resultsFilter struct {
+	Town, Category, Outcome, Station string
+}
+
+type resultsData struct {
+	Filter     resultsFilter
+	Results    []app.PublicResult
+	Total      int
+	Page       int
+	Pages      int
+	PrevURL    string
+	NextURL    string
+	Towns      []zhitong.Region
+	Categories []zhitong.Category
+	Outcomes   []zhitong.Named[zhitong.Outcome]
+	Station    string // the station's name when filtered by station
+}
+
+// pageURL is /results with the filters and page n, so every page can be linked and reloaded.
+func (f resultsFilter) pageURL(n int) string {
+	q := url.Values{}
+	for k, v := range map[string]string{"town": f.Town, "category": f.Category, "outcome": f.Outcome, "station": f.Station} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if n > 1 {
+		q.Set("page", strconv.Itoa(n))
+	}
+	if len(q) == 0 {
+		return "/results"
+	}
+	return "/results?" + q.Encode()
+}
+
+func (h *Handler) results(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	d := resultsData{Filter: resultsFilter{Town: q.Get("town"), Category: q.Get("category"), Outcome: q.Get("outcome"), Station: q.Get("station")},
+		Outcomes: zhitong.Outcomes}
+	d.Page, _ = strconv.Atoi(q.Get("page"))
+	d.Page = max(d.Page, 1)
+	in := app.ResultsInput{Region: d.Filter.Town, Category: d.Filter.Category, Outcome: zhitong.Outcome(d.Filter.Outcome),
+		Page: d.Page, PerPage: resultsPerPage}
+	if d.Filter.Station != "" {
+		id, err := strconv.ParseInt(d.Filter.Station, 10, 64)
+		if err != nil {
+			return zhitong.Errorf(zhitong.ENOTFOUND, "联络站不存在")
+		}
+		st, err := h.app.PublicStation(ctx, id)
+		if err != nil {
+			return err
+		}
+		in.Station, d.Station = id, st.Name
+	}
+	var err error
+	if d.Results, d.Total, err = h.app.PublicResults(ctx, in); err != nil {
+		return err
+	}
+	d.Pages = max((d.Total+resultsPerPage-1)/resultsPerPage, 1)
+	if d.Page > 1 {
+		d.PrevURL = d.Filter.pageURL(min(d.Page-1, d.Pages))
+	}
+	if d.Page < d.Pages {
+		d.NextURL = d.Filter.pageURL(d.Page + 1)
+	}
+	regions, err := h.app.Regions(ctx, "")
+	if err != nil {
+		return err
+	}
+	for _, rg := range regions {
+		if rg.Level == 4 {
+			d.Towns = append(d.Towns, rg)
+		}
+	}
+	if d.Categories, err = h.app.Categories(ctx); err != nil {
+		return err
+	}
+	title := "办理公示"
+	if d.Station != "" {
+		title = d.Station + " · 办理公示"
+	}
+	if d.Page > 1 {
+		title += "（第 " + strconv.Itoa(d.Page) + " 页）"
+	}
+	return h.render(w, r, http.StatusOK, "portal_results", title, d)
+}

@@ -1,0 +1,112 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"zhitong"
+	"zhitong/internal/app"
+)
+
+// stationRules is the fixed part of every bulletin board (公示栏) until
+// stations can edit their own.
+var stationRules = []string{
+	"联络站在开放时间内接待群众，代表按排班轮流进站，接待情况如实登记。",
+	"群众反映的意见建议，联络员在 1 个工作日内登记分类，能当场解答的当场解答。",
+	"需要部门办理的，交承办单位限期办理，办理结果同时反馈人大和群众本人。",
+	"群众可凭查询码随时查看办理进度，并对办理结果作出评价；不满意的，将研判后责成重新办理或作出说明。",
+	"依法保护群众个人信息，公示内容不含姓名、电话等个人信息。",
+}
+
+var deputyLevels = map[string]string{"national": "全国", "province": "省", "city": "市", "county": "县", "township": "乡镇"}
+
+var stationKinds = map[string]string{"fixed": "固定联络站", "mobile": "流动联络点", "cross_border": "跨区域联络站"}
+
+type deputyCard struct {
+	zhitong.Deputy
+	LevelText string // 县、乡镇人大代表
+}
+
+type stationBoardData struct {
+	Station  zhitong.Station
+	Place    string // 江西省赣州市定南县历市镇
+	Kind     string
+	Deputies []deputyCard
+	Results  []app.PublicResult
+	Rules    []string
+}
+
+// stationFromPath loads the station named by the {id} path segment.
+func (h *Handler) stationFromPath(r *http.Request) (zhitong.Station, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return zhitong.Station{}, zhitong.Errorf(zhitong.ENOTFOUND, "联络站不存在，请从首页的联络站列表进入")
+	}
+	return h.app.PublicStation(r.Context(), id)
+}
+
+func (h *Handler) regionText(r *http.Request, code string) (string, error) {
+	path, err := h.app.RegionPath(r.Context(), code)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, rg := range path {
+		b.WriteString(rg.Name)
+	}
+	return b.String(), nil
+}
+
+func (h *Handler) stationBoard(w http.ResponseWriter, r *http.Request) error {
+	st, err := h.stationFromPath(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	data := stationBoardData{Station: st, Kind: stationKinds[st.Kind], Rules: stationRules}
+	if data.Place, err = h.regionText(r, st.RegionCode); err != nil {
+		return err
+	}
+	deputies, err := h.app.StationDeputies(ctx, st.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range deputies {
+		var levels []string
+		for _, l := range d.Levels {
+			if s, ok := deputyLevels[l]; ok {
+				levels = append(levels, s)
+			}
+		}
+		text := "人大代表"
+		if len(levels) > 0 {
+			text = strings.Join(levels, "、") + text
+		}
+		data.Deputies = append(data.Deputies, deputyCard{Deputy: d, LevelText: text})
+	}
+	if data.Results, _, err = h.app.PublicResults(ctx, app.ResultsInput{Station: st.ID, PerPage: 10}); err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "portal_station", st.Name+"公示栏", data)
+}
+
+type posterData struct {
+	Station zhitong.Station
+	URL     string
+	QR      template.HTML
+}
+
+func (h *Handler) stationPoster(w http.ResponseWriter, r *http.Request) error {
+	st, err := h.stationFromPath(r)
+	if err != nil {
+		return err
+	}
+	u := absURL(r, "/submit?station="+strconv.FormatInt(st.ID, 10))
+	svg, err := qrSVG(u, "扫码向"+st.Name+"反映意见建议")
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "portal_poster", st.Name+"扫码海报", posterData{Station: st, URL: u, QR: svg})
+}

@@ -1,0 +1,272 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"zhitong"
+	"zhitong/internal/app"
+)
+
+// workActionForm is one action's form on the case page, with what was typed
+// and the error when the last attempt failed.
+type workActionForm struct {
+	Action zhitong.Action
+	Label  string
+	Values url.Values
+	Error  string
+	Field  string
+	Open   bool
+}
+
+// V is the typed (or default) value of a field.
+func (f *workActionForm) V(key string) string { return f.Values.Get(key) }
+
+// Has reports whether a multi-valued field (checkboxes) holds v.
+func (f *workActionForm) Has(key, v string) bool {
+	for _, x := range f.Values[key] {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Bad reports whether the last error was about this field.
+func (f *workActionForm) Bad(key string) bool { return f.Error != "" && f.Field == key }
+
+// ID is the prefix of the form's element ids.
+func (f *workActionForm) ID() string { return "act-" + string(f.Action) }
+
+// workUnitLine is a unit handling the current round.
+type workUnitLine struct {
+	Name  string
+	Lead  bool
+	State zhitong.AssignmentState
+}
+
+type workCaseData struct {
+	V        *app.CaseView
+	Refs     *workRefs
+	Forms    []*workActionForm
+	Units    []workUnitLine
+	Pending  *zhitong.Extension // extension request waiting for a decision
+	Missing  []zhitong.Named[zhitong.Recipient]
+	Conflict string // why the last step was refused (409)
+	// Reveal is the reveal form; Revealed the unmasked data, shown once.
+	CanReveal    bool
+	RevealReason string
+	RevealError  string
+	Revealed     *zhitong.Submitter
+	CategoryDays int
+}
+
+// Mark is the deadline mark: "overdue", "soon" or "".
+func (d *workCaseData) Mark() string { return workDueMark(d.V.DaysLeft, d.V.Overdue) }
+
+// Abs is the absolute value, for "overdue by n working days".
+func (d *workCaseData) Abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// Running reports whether a unit deadline is running.
+func (d *workCaseData) Running() bool { return d.V.Status.Running() }
+
+// Helpers for naming enum values in the template.
+func (d *workCaseData) Outcomes() []zhitong.Named[zhitong.Outcome] { return zhitong.Outcomes }
+func (d *workCaseData) Ratings() []zhitong.Named[zhitong.Rating]   { return zhitong.Ratings }
+func (d *workCaseData) FeedbackChannels() []zhitong.Named[zhitong.FeedbackChannel] {
+	return zhitong.FeedbackChannels
+}
+func (d *workCaseData) SupervisionKinds() []zhitong.Named[string] { return app.SupervisionKinds }
+func (d *workCaseData) RecipientLabel(r zhitong.Recipient) string {
+	return zhitong.Label(zhitong.Recipients, r)
+}
+func (d *workCaseData) FeedbackLabel(c zhitong.FeedbackChannel) string {
+	return zhitong.Label(zhitong.FeedbackChannels, c)
+}
+
+// AssignmentState names an assignment's state.
+func (d *workCaseData) AssignmentState(s zhitong.AssignmentState) string {
+	return map[zhitong.AssignmentState]string{zhitong.AssignmentPending: "待签收", zhitong.AssignmentAccepted: "已签收",
+		zhitong.AssignmentReturned: "已退回", zhitong.AssignmentDone: "已办结"}[s]
+}
+
+// ExtensionState names an extension request's state.
+func (d *workCaseData) ExtensionState(s string) string {
+	return map[string]string{"pending": "待审批", "approved": "已同意", "refused": "不同意"}[s]
+}
+
+// ResolutionLabel names how a finished case ended.
+func (d *workCaseData) ResolutionLabel(r zhitong.Resolution) string {
+	return map[zhitong.Resolution]string{zhitong.ResolutionHandled: "答复并评价后办结", zhitong.ResolutionExplained: "作出说明后办结",
+		zhitong.ResolutionAnswered: "当场解答", zhitong.ResolutionReferred: "转其他渠道办理", zhitong.ResolutionMerged: "合并办理",
+		zhitong.ResolutionDeclined: "不予受理", zhitong.ResolutionUnrated: "已答复，群众未评价"}[r]
+}
+
+// defaults are the starting values of each action's form.
+func (d *workCaseData) defaults(a zhitong.Action) url.Values {
+	v := d.V
+	id := func(n int64) string {
+		if n == 0 {
+			return ""
+		}
+		return strconv.FormatInt(n, 10)
+	}
+	switch a {
+	case zhitong.ActionRegister:
+		return url.Values{"category": {v.Category}, "title": {v.Title}, "station_id": {id(v.StationID)}, "deputy_id": {id(v.DeputyID)}, "place": {v.Place}}
+	case zhitong.ActionPropose:
+		return url.Values{"title": {v.Title}, "body": {v.Body}, "deputy_id": {id(v.DeputyID)}}
+	case zhitong.ActionReply:
+		return url.Values{"congress_channel": {"written"}, "citizen_channel": {"phone"}}
+	case zhitong.ActionDeliver:
+		out := url.Values{"channel": {"phone"}}
+		if len(d.Missing) > 0 {
+			out.Set("recipient", string(d.Missing[0].Value))
+		}
+		return out
+	case zhitong.ActionCallback:
+		return url.Values{"reached": {"1"}}
+	case zhitong.ActionSupervise:
+		return url.Values{"kind": {"phone"}}
+	case zhitong.ActionDecideExtension:
+		return url.Values{"approve": {"1"}}
+	}
+	return url.Values{}
+}
+
+// loadWorkCase builds the case page for p. failed, when set, is the action
+// whose form is shown again with what was typed and its error.
+func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int64, failed *workActionForm) (*workCaseData, error) {
+	v, err := h.app.Get(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &workCaseData{V: v}
+	region := v.Region
+	if len(region) > 6 {
+		region = region[:6] // the county: stations and deputies of neighbouring towns too
+	}
+	if d.Refs, err = h.loadWorkRefs(ctx, p, region); err != nil {
+		return nil, err
+	}
+	for _, c := range d.Refs.Categories {
+		if c.Code == v.Category {
+			d.CategoryDays = c.DueDays
+		}
+	}
+	for _, as := range v.Assignments {
+		if as.Round == v.Round && as.State != zhitong.AssignmentReturned {
+			d.Units = append(d.Units, workUnitLine{Name: d.Refs.Unit(as.UnitID), Lead: as.Lead, State: as.State})
+		}
+	}
+	for _, e := range v.Extensions {
+		if e.State == "pending" {
+			d.Pending = e
+		}
+	}
+	if n := len(v.Replies); n > 0 {
+		have := map[zhitong.Recipient]bool{}
+		for _, del := range v.Replies[n-1].Deliveries {
+			have[del.Recipient] = true
+		}
+		for _, r := range zhitong.Recipients {
+			if !have[r.Value] {
+				d.Missing = append(d.Missing, r)
+			}
+		}
+	}
+	for _, a := range v.Actions {
+		if a == zhitong.ActionReveal {
+			d.CanReveal = !v.Anonymous
+			continue
+		}
+		// Offer only what can succeed: the lifecycle allows these by status,
+		// but they also need something to act on.
+		switch {
+		case a == zhitong.ActionDeliver && len(d.Missing) == 0: // both sides recorded
+			continue
+		case a == zhitong.ActionDecideExtension && d.Pending == nil:
+			continue
+		case a == zhitong.ActionRequestExtension && d.Pending != nil:
+			continue
+		}
+		f := &workActionForm{Action: a, Label: zhitong.Label(zhitong.ActionLabels, a), Values: d.defaults(a)}
+		if failed != nil && failed.Action == a {
+			f.Values, f.Error, f.Field, f.Open = failed.Values, failed.Error, failed.Field, true
+		}
+		d.Forms = append(d.Forms, f)
+	}
+	if len(d.Forms) == 1 {
+		d.Forms[0].Open = true
+	}
+	return d, nil
+}
+
+func workCaseTitle(v *app.CaseView) string { return "案件 " + v.Code + "：" + v.Title }
+
+func workCaseID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, zhitong.Errorf(zhitong.ENOTFOUND, "案件不存在")
+	}
+	return id, nil
+}
+
+func (h *Handler) workCase(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := workCaseID(r)
+	if err != nil {
+		return err
+	}
+	d, err := h.loadWorkCase(r.Context(), p, id, nil)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "work_case", workCaseTitle(d.V), d)
+}
+
+// workReveal shows the submitter's personal data unmasked, once, to a role
+// allowed to see it; the application records who looked and why.
+func (h *Handler) workReveal(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := workCaseID(r)
+	if err != nil {
+		return err
+	}
+	if err := workParseForm(w, r); err != nil {
+		return err
+	}
+	if !p.May(zhitong.ActionReveal) {
+		return zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看群众个人信息", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	reason := r.PostForm.Get("reason")
+	sub, rerr := h.app.Reveal(r.Context(), p, id, reason)
+	if rerr != nil && zhitong.ErrorCode(rerr) != zhitong.EINVALID {
+		return rerr
+	}
+	d, err := h.loadWorkCase(r.Context(), p, id, nil)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if rerr != nil {
+		d.RevealReason, d.RevealError, status = reason, zhitong.ErrorMessage(rerr), http.StatusBadRequest
+	} else {
+		d.Revealed = &sub
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return h.render(w, r, workSwapStatus(r, status), "work_case", workCaseTitle(d.V), d)
+}

@@ -1,0 +1,195 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"zhitong"
+	"zhitong/internal/app"
+)
+
+// workIntakeCookie remembers the reception's channel, station and deputy between
+// visitors, so that on a busy reception day only the visitor's own fields
+// need typing.
+const workIntakeCookie = "zt_intake"
+
+// workIntakeDoneKey is where the last saved case waits (in the session) to be
+// shown above the next empty form. The tracking code stays out of the URL.
+const workIntakeDoneKey = "work_intake_done"
+
+// workIntakeChannels are the channels staff take cases in through.
+var workIntakeChannels = []zhitong.Channel{zhitong.ChannelWalkIn, zhitong.ChannelAppointment, zhitong.ChannelBox, zhitong.ChannelMobile, zhitong.ChannelSurvey}
+
+type workSavedCase struct {
+	ID       int64
+	Code     string
+	Answered bool
+}
+
+type workIntakeData struct {
+	Refs         *workRefs
+	Form         url.Values
+	Error, Field string
+	Done         *workSavedCase
+	Me           zhitong.Principal
+}
+
+// V is the typed (or remembered) value of a field.
+func (d *workIntakeData) V(key string) string { return d.Form.Get(key) }
+
+// Bad reports whether the error is about this field.
+func (d *workIntakeData) Bad(key string) bool { return d.Error != "" && d.Field == key }
+
+// Channels lists the channels staff register through, with their names.
+func (d *workIntakeData) Channels() []zhitong.Named[zhitong.Channel] {
+	out := make([]zhitong.Named[zhitong.Channel], len(workIntakeChannels))
+	for i, c := range workIntakeChannels {
+		out[i] = zhitong.Named[zhitong.Channel]{Value: c, Label: zhitong.Label(zhitong.Channels, c)}
+	}
+	return out
+}
+
+// Deputy reports whether the form is filled in by a deputy, who registers
+// only under their own name.
+func (d *workIntakeData) Deputy() bool { return d.Me.Role == zhitong.RoleDeputy }
+
+// CanAnswer reports whether the person may close a case as answered on the spot.
+func (d *workIntakeData) CanAnswer() bool { return d.Me.May(zhitong.ActionAnswer) }
+
+// ID formats an id for a select's value.
+func (d *workIntakeData) ID(n int64) string { return workItoa(n) }
+
+func workItoa(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// workRemembered reads the reception settings from the cookie, falling back on
+// the person's own station.
+func (h *Handler) workRemembered(r *http.Request, p zhitong.Principal, rf *workRefs) url.Values {
+	v := url.Values{"channel": {string(zhitong.ChannelWalkIn)}}
+	if c, err := r.Cookie(workIntakeCookie); err == nil {
+		if saved, err := url.ParseQuery(c.Value); err == nil {
+			for _, k := range []string{"channel", "station_id", "deputy_id"} {
+				if x := saved.Get(k); x != "" {
+					v.Set(k, x)
+				}
+			}
+		}
+	}
+	if v.Get("station_id") == "" && len(rf.Stations) == 1 {
+		v.Set("station_id", workItoa(rf.Stations[0].ID))
+	}
+	switch {
+	case p.Role == zhitong.RoleDeputy:
+		v.Set("deputy_id", workItoa(p.DeputyID))
+		if v.Get("station_id") == "" {
+			v.Set("station_id", workItoa(rf.deputyStation(p.DeputyID)))
+		}
+	case p.StationID != 0:
+		v.Set("station_id", workItoa(p.StationID))
+	}
+	return v
+}
+
+func (h *Handler) workIntakeStaff(r *http.Request) (zhitong.Principal, *workRefs, error) {
+	p, err := h.staff(r)
+	if err != nil {
+		return p, nil, err
+	}
+	if !p.May(zhitong.ActionIntake) || p.Role == zhitong.RoleIntegration {
+		return p, nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权登记来访", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	rf, err := h.loadWorkRefs(r.Context(), p, p.RegionCode)
+	if err != nil {
+		return p, nil, err
+	}
+	if p.StationID != 0 { // a station's staff take cases in for their own station only
+		var own []zhitong.Station
+		for _, s := range rf.Stations {
+			if s.ID == p.StationID {
+				own = append(own, s)
+			}
+		}
+		rf.Stations = own
+	}
+	return p, rf, nil
+}
+
+func (h *Handler) workIntakeForm(w http.ResponseWriter, r *http.Request) error {
+	p, rf, err := h.workIntakeStaff(r)
+	if err != nil {
+		return err
+	}
+	d := &workIntakeData{Refs: rf, Form: h.workRemembered(r, p, rf), Me: p}
+	if s := h.sessions.PopString(r.Context(), workIntakeDoneKey); s != "" {
+		parts := strings.SplitN(s, "|", 3)
+		if len(parts) == 3 {
+			id, _ := strconv.ParseInt(parts[0], 10, 64)
+			d.Done = &workSavedCase{ID: id, Code: parts[1], Answered: parts[2] == string(zhitong.StatusAnswered)}
+		}
+	}
+	return h.render(w, r, http.StatusOK, "work_intake", "来访登记", d)
+}
+
+func (h *Handler) workIntake(w http.ResponseWriter, r *http.Request) error {
+	p, rf, err := h.workIntakeStaff(r)
+	if err != nil {
+		return err
+	}
+	if err := workParseForm(w, r); err != nil {
+		return err
+	}
+	f := r.PostForm
+	in := app.IntakeInput{Channel: zhitong.Channel(f.Get("channel")), Title: f.Get("title"), Body: f.Get("body"),
+		CategoryCode: f.Get("category"), Place: f.Get("place"), Anonymous: f.Get("anonymous") == "1",
+		Name: strings.TrimSpace(f.Get("name")), Phone: strings.TrimSpace(f.Get("phone")), IDCard: strings.TrimSpace(f.Get("id_card")),
+		Address: strings.TrimSpace(f.Get("address")), Answer: f.Get("answer")}
+	c, err := h.workIntakeCase(r, p, in, f)
+	if err != nil {
+		if zhitong.ErrorCode(err) != zhitong.EINVALID {
+			return err
+		}
+		d := &workIntakeData{Refs: rf, Form: f, Me: p, Error: zhitong.ErrorMessage(err), Field: zhitong.ErrorField(err)}
+		return h.render(w, r, http.StatusBadRequest, "work_intake", "来访登记（请修改后重新提交）", d)
+	}
+	keep := url.Values{}
+	for _, k := range []string{"channel", "station_id", "deputy_id"} {
+		if x := f.Get(k); x != "" {
+			keep.Set(k, x)
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: workIntakeCookie, Value: keep.Encode(), Path: "/work", MaxAge: 30 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	if f.Get("back") == "home" {
+		msg := "已登记，查询码 " + c.Code
+		if c.Status == zhitong.StatusAnswered {
+			msg = "已当场解答并办结，查询码 " + c.Code
+		}
+		h.flash(r, msg)
+		http.Redirect(w, r, "/work", http.StatusSeeOther)
+		return nil
+	}
+	h.sessions.Put(r.Context(), workIntakeDoneKey, strconv.FormatInt(c.ID, 10)+"|"+c.Code+"|"+string(c.Status))
+	http.Redirect(w, r, "/work/intake", http.StatusSeeOther)
+	return nil
+}
+
+// workIntakeCase reads the station and deputy selects and takes the case in.
+func (h *Handler) workIntakeCase(r *http.Request, p zhitong.Principal, in app.IntakeInput, f url.Values) (*zhitong.Case, error) {
+	var err error
+	if in.StationID, err = workID(f.Get("station_id"), "station_id", "联络站"); err != nil {
+		return nil, err
+	}
+	if in.DeputyID, err = workID(f.Get("deputy_id"), "deputy_id", "代表"); err != nil {
+		return nil, err
+	}
+	if in.StationID == 0 && p.StationID == 0 {
+		return nil, zhitong.Invalid("station_id", "请选择接待的联络站")
+	}
+	return h.app.Intake(r.Context(), p, in)
+}

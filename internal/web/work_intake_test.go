@@ -1,0 +1,84 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/testkit"
+)
+
+var benchCode = regexp.MustCompile(`<span class="code">([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</span>`)
+
+func TestWalkInAnsweredOnTheSpot(t *testing.T) {
+	b := newBench(t)
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
+
+	pg := officer.get("/work/intake")
+	wantStatus(t, pg, http.StatusOK)
+	benchHas(t, pg, "<title>来访登记", `name="body"`, "autofocus", `value="walk_in" selected`, "当场解答")
+
+	pg = officer.post("/work/intake", url.Values{"channel": {"walk_in"}, "station_id": {itoa64(b.f.Station)}, "deputy_id": {itoa64(b.f.Deputy)},
+		"category": {"consult"}, "body": {"咨询新农合医保今年的缴费标准和截止时间"}, "anonymous": {"1"},
+		"answer": {"今年个人缴费 400 元，截止到 12 月 31 日，可在村委会或手机上缴纳。"}})
+	wantStatus(t, pg, http.StatusOK)
+	benchHas(t, pg, "已登记并当场解答办结", "查询码")
+	m := benchCode.FindStringSubmatch(pg.raw)
+	if m == nil {
+		t.Fatalf("no tracking code shown:\n%s", pg.body)
+	}
+	// The form is empty again, with the reception settings remembered.
+	benchLacks(t, pg, "新农合")
+	benchHas(t, pg, `<option value="`+itoa64(b.f.Station)+`" selected>`, `<option value="`+itoa64(b.f.Deputy)+`" selected>`)
+
+	tv := testkit.Must(b.app.Track(t.Context(), m[1]))(t)
+	if tv.Status != zhitong.StatusAnswered || tv.Answer == "" {
+		t.Fatalf("walk-in with an answer: status %s answer %q", tv.Status, tv.Answer)
+	}
+	list, n := testkit.Must2(b.app.List(t.Context(), b.f.In[zhitong.RoleOfficer], app.ListInput{Status: []zhitong.Status{zhitong.StatusAnswered}}))(t)
+	if n != 1 || list[0].Channel != string(zhitong.ChannelWalkIn) || list[0].DeputyID != b.f.Deputy {
+		t.Fatalf("answered cases: %d %+v", n, list)
+	}
+
+	// The next visitor, not answered: registered and waiting for triage.
+	pg = officer.post("/work/intake", url.Values{"channel": {"mobile"}, "station_id": {itoa64(b.f.Station)}, "category": {"roads"},
+		"body": {"村口桥梁栏杆松动，孩子上学经过很危险"}, "name": {"王五"}, "phone": {"13700002222"}})
+	benchHas(t, pg, "已登记，等待分流交办", `value="mobile" selected`)
+	if n := total(t, officer.get("/work/cases?status=registered")); n != 1 {
+		t.Fatalf("registered after walk-in: %d", n)
+	}
+}
+
+func TestIntakeErrorKeepsInput(t *testing.T) {
+	b := newBench(t)
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
+	pg := officer.post("/work/intake", url.Values{"channel": {"walk_in"}, "station_id": {itoa64(b.f.Station)}, "category": {"roads"},
+		"body": {"村里的路灯坏了很久"}, "name": {"赵六"}, "phone": {"12345"}})
+	wantStatus(t, pg, http.StatusBadRequest)
+	benchHas(t, pg, "村里的路灯坏了很久", `value="赵六"`, `value="12345"`, `id="in-phone"`, `aria-invalid="true"`)
+
+	pg = officer.post("/work/intake", url.Values{"channel": {"walk_in"}, "station_id": {itoa64(b.f.Station)}, "body": {"村里的路灯坏了很久"}})
+	wantStatus(t, pg, http.StatusBadRequest)
+	benchHas(t, pg, "请选择分类")
+
+	// Roles that take nothing in are refused.
+	wantStatus(t, b.login(b.f.In[zhitong.RoleUnit], "danwei").get("/work/intake"), http.StatusForbidden)
+}
+
+func TestDeputyQuickAnswer(t *testing.T) {
+	b := newBench(t)
+	deputy := b.login(b.f.In[zhitong.RoleDeputy], "liudaibiao")
+	pg := deputy.get("/work")
+	benchHas(t, pg, "当场解答登记", `<option value="`+itoa64(b.f.Station)+`" selected>`)
+
+	pg = deputy.post("/work/intake", url.Values{"back": {"home"}, "channel": {"walk_in"}, "anonymous": {"1"}, "station_id": {itoa64(b.f.Station)},
+		"category": {"consult"}, "body": {"问养老保险补缴怎么办理"}, "answer": {"携带身份证到镇社保所办理。"}})
+	wantStatus(t, pg, http.StatusOK)
+	benchHas(t, pg, "已当场解答并办结，查询码")
+	if got := queues(pg)["我收集的全部意见"]; got != 1 {
+		t.Fatalf("deputy's cases = %d, want 1", got)
+	}
+}

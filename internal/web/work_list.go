@@ -1,0 +1,218 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"zhitong"
+	"zhitong/internal/app"
+)
+
+// workPerPage is the length of one page of the case list.
+const workPerPage = 20
+
+// workListInput turns the list's URL parameters into a ListInput. The same
+// parameters make the queue links, so a queue's count is its list's total.
+func (h *Handler) workListInput(v url.Values) (app.ListInput, error) {
+	in := app.ListInput{Query: strings.TrimSpace(v.Get("q")), Category: v.Get("category"), Channel: zhitong.Channel(v.Get("channel")),
+		Overdue: v.Get("overdue") == "1", ExtensionPending: v.Get("ext") == "1", From: v.Get("from"), To: v.Get("to"),
+		Sort: v.Get("sort"), PerPage: workPerPage}
+	for _, s := range v["status"] {
+		if s != "" {
+			in.Status = append(in.Status, zhitong.Status(s))
+		}
+	}
+	var err error
+	if in.Station, err = workID(v.Get("station"), "station", "联络站"); err != nil {
+		return in, err
+	}
+	if in.Unit, err = workID(v.Get("unit"), "unit", "承办单位"); err != nil {
+		return in, err
+	}
+	if v.Get("pending") == "1" {
+		in.UnitState = zhitong.AssignmentPending
+	}
+	if v.Get("soon") == "1" {
+		if in.DueBy, err = h.workDueSoonBy(); err != nil {
+			return in, err
+		}
+	}
+	if p := v.Get("page"); p != "" {
+		if in.Page, err = strconv.Atoi(p); err != nil || in.Page < 1 {
+			return in, zhitong.Invalid("page", "页码应为正整数")
+		}
+	}
+	return in, nil
+}
+
+// workCaseRow is a case in the list, with its deadline mark.
+type workCaseRow struct{ app.CaseSummary }
+
+// Mark is "overdue", "soon" or "".
+func (c workCaseRow) Mark() string { return workDueMark(c.DaysLeft, c.Overdue) }
+
+type workListData struct {
+	Filter       url.Values
+	Rows         []workCaseRow
+	Total        int
+	Page, Pages  int
+	Refs         *workRefs
+	Error, Field string
+	Unit         bool // the viewer is a handling unit
+}
+
+// Has reports whether the filter has value v for key.
+func (d *workListData) Has(key, v string) bool {
+	for _, x := range d.Filter[key] {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Statuses lists every status for the filter.
+func (d *workListData) Statuses() []zhitong.Named[zhitong.Status] { return zhitong.Statuses }
+
+// Channels lists every channel for the filter.
+func (d *workListData) Channels() []zhitong.Named[zhitong.Channel] { return zhitong.Channels }
+
+// with returns the list URL with key set to value (removed when empty) and
+// the page reset, keeping every other filter.
+func (d *workListData) with(key, value string) string {
+	v := url.Values{}
+	for k, xs := range d.Filter {
+		if k != "page" && k != key {
+			v[k] = xs
+		}
+	}
+	if value != "" {
+		v.Set(key, value)
+	}
+	if len(v) == 0 {
+		return "/work/cases"
+	}
+	return "/work/cases?" + v.Encode()
+}
+
+// PageURL links to page n of the same list.
+func (d *workListData) PageURL(n int) string { return d.with("page", strconv.Itoa(n)) }
+
+// Prev and Next are the neighbouring page numbers.
+func (d *workListData) Prev() int { return d.Page - 1 }
+func (d *workListData) Next() int { return d.Page + 1 }
+
+// SortURL links to the list sorted by a column; submitted toggles between
+// newest and oldest first.
+func (d *workListData) SortURL(col string) string {
+	if col == "submitted" && d.sort() == "submitted" {
+		col = "oldest"
+	}
+	return d.with("sort", col)
+}
+
+// SortState is the aria-sort value of a column header.
+func (d *workListData) SortState(col string) string {
+	switch s := d.sort(); {
+	case col == "submitted" && s == "submitted", col == "updated" && s == "updated":
+		return "descending"
+	case col == "submitted" && s == "oldest", col == "due" && s == "due":
+		return "ascending"
+	}
+	return "none"
+}
+
+func (d *workListData) sort() string {
+	if s := d.Filter.Get("sort"); s != "" {
+		return s
+	}
+	return "submitted"
+}
+
+// Filtered reports whether any filter narrows the list.
+func (d *workListData) Filtered() bool {
+	for k, xs := range d.Filter {
+		if k != "sort" && k != "page" && len(xs) > 0 && xs[0] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *Handler) workCases(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	if !p.May(zhitong.ActionView) {
+		return zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）不查看案件", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	ctx := r.Context()
+	filter := url.Values{}
+	for k, xs := range r.URL.Query() {
+		for _, x := range xs {
+			if x = strings.TrimSpace(x); x != "" {
+				filter.Add(k, x)
+			}
+		}
+	}
+	d := &workListData{Filter: filter, Page: 1, Unit: p.Role == zhitong.RoleUnit}
+	region := p.RegionCode
+	if len(region) > 6 {
+		region = region[:6] // a township's staff see cases of the county's stations too
+	}
+	if d.Refs, err = h.loadWorkRefs(ctx, p, region); err != nil {
+		return err
+	}
+	status := http.StatusOK
+	in, err := h.workListInput(filter)
+	var rows []app.CaseSummary
+	if err == nil {
+		rows, d.Total, err = h.app.List(ctx, p, in)
+	}
+	if err != nil {
+		if zhitong.ErrorCode(err) != zhitong.EINVALID {
+			return err
+		}
+		d.Error, d.Field, status = zhitong.ErrorMessage(err), zhitong.ErrorField(err), http.StatusBadRequest
+	}
+	for _, c := range rows {
+		d.Rows = append(d.Rows, workCaseRow{c})
+	}
+	if in.Page > 1 {
+		d.Page = in.Page
+	}
+	d.Pages = (d.Total + workPerPage - 1) / workPerPage
+	title := "案件"
+	if in.Query != "" {
+		title = "搜索“" + in.Query + "”"
+	}
+	if workHTMX(r) && r.Header.Get("HX-Target") == "case-results" {
+		return h.workFragment(w, r, workSwapStatus(r, status), "work_cases", "work_results", title, d)
+	}
+	return h.render(w, r, status, "work_cases", title, d)
+}
+
+// workFragment renders one block of a page, without the layout, for htmx to
+// swap into place.
+func (h *Handler) workFragment(w http.ResponseWriter, r *http.Request, status int, page, block, title string, data any) error {
+	t, ok := h.pages[page]
+	if !ok {
+		return fmt.Errorf("no page %q", page)
+	}
+	me, _ := h.principal(r)
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, Page{Title: title, Me: me, Elderly: elderly(r), Path: r.URL.Path, Data: data}); err != nil {
+		return fmt.Errorf("render %s/%s: %w", page, block, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Vary", "HX-Request")
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}

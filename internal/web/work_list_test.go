@@ -1,0 +1,97 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"zhitong"
+)
+
+func TestListSearchesChinese(t *testing.T) {
+	b := newBench(t)
+	parking := b.intake("小区门口停车难，晚上车辆乱停占道", 0)
+	b.intake("广场舞音响噪音太大影响休息", 0)
+	b.submitOnline("菜市场附近乱停车，希望施划车位")
+	b.markDemo(parking)
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
+
+	pg := officer.get("/work/cases?q=" + url.QueryEscape("停车"))
+	wantStatus(t, pg, http.StatusOK)
+	if n := total(t, pg); n != 2 {
+		t.Fatalf("停车 found %d cases, want 2\n%s", n, pg.body)
+	}
+	benchHas(t, pg, "小区门口停车难", "菜市场附近乱停车", "演示数据", `value="停车"`, "<title>搜索“停车”")
+	benchLacks(t, pg, "广场舞")
+
+	pg = officer.get("/work/cases?q=" + url.QueryEscape("噪音"))
+	if n := total(t, pg); n != 1 {
+		t.Fatalf("噪音 found %d cases, want 1", n)
+	}
+
+	// Filters combine, and sort links keep them.
+	pg = officer.get("/work/cases?q=" + url.QueryEscape("停车") + "&status=submitted")
+	if n := total(t, pg); n != 1 {
+		t.Fatalf("停车 + submitted found %d, want 1", n)
+	}
+	if !strings.Contains(pg.raw, `&amp;sort=due&amp;status=submitted"`) {
+		t.Fatalf("sort link lost the filters:\n%s", pg.raw)
+	}
+	benchHas(t, pg, `value="submitted" checked`)
+
+	// htmx asks for the results only.
+	pg = officer.hx(http.MethodGet, "/work/cases?q="+url.QueryEscape("噪音"), "case-results", nil)
+	wantStatus(t, pg, http.StatusOK)
+	benchHas(t, pg, `id="case-results"`, "广场舞")
+	benchLacks(t, pg, "<html", "全文搜索")
+
+	// Bad filters are explained on the page, not a crash.
+	pg = officer.get("/work/cases?from=2026-13-40")
+	wantStatus(t, pg, http.StatusBadRequest)
+	benchHas(t, pg, "日期格式应为 YYYY-MM-DD")
+}
+
+func TestListPagesAndFilters(t *testing.T) {
+	b := newBench(t)
+	for i := range 23 {
+		b.intake(fmt.Sprintf("第 %d 号反映：路面破损需要修补", i+1), 0)
+	}
+	b.intake("意见箱收到：希望增设公交线路", 0)
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
+
+	pg := officer.get("/work/cases?category=roads")
+	if n := total(t, pg); n != 24 {
+		t.Fatalf("total %d, want 24", n)
+	}
+	benchHas(t, pg, "第 1 / 2 页", `rel="next"`)
+	if !strings.Contains(pg.raw, `href="/work/cases?category=roads&amp;page=2"`) {
+		t.Fatalf("next page link lost the filter:\n%s", pg.raw)
+	}
+	pg = officer.get("/work/cases?category=roads&page=2")
+	benchHas(t, pg, "第 2 / 2 页", `rel="prev"`)
+	if got := strings.Count(pg.raw, `<tr class="wb-row`); got != 4 {
+		t.Fatalf("page 2 has %d rows, want 4", got)
+	}
+
+	// Oldest first puts the first case on top.
+	pg = officer.get("/work/cases?sort=oldest")
+	first := strings.Index(pg.body, "第 1 号反映")
+	last := strings.Index(pg.body, "第 20 号反映")
+	if first < 0 || last < 0 || first > last {
+		t.Fatalf("oldest first: positions %d, %d", first, last)
+	}
+	benchHas(t, pg, `aria-sort="ascending"`)
+
+	// Channel and station filters.
+	if n := total(t, officer.get("/work/cases?channel=online")); n != 0 {
+		t.Fatalf("online cases: %d, want 0", n)
+	}
+	if n := total(t, officer.get(fmt.Sprintf("/work/cases?station=%d", b.f.Station))); n != 24 {
+		t.Fatalf("station cases: %d, want 24", n)
+	}
+	if n := total(t, officer.get(fmt.Sprintf("/work/cases?station=%d", b.f.OtherStation))); n != 0 {
+		t.Fatalf("other station: %d, want 0", n)
+	}
+}
