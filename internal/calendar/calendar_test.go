@@ -14,7 +14,7 @@ func TestAddWorkdays(t *testing.T) {
 		want        time.Time
 		provisional bool
 	}{
-		{Date(2026, 9, 30), 5, Date(2026, 10, 13), false},  // National Day 2026, make-up Saturday 10-10
+		{Date(2026, 9, 30), 5, Date(2026, 10, 13), false},   // National Day 2026, make-up Saturday 10-10
 		{Date(2026, 11, 25), 15, Date(2026, 12, 16), false}, // plain weeks
 		{Date(2026, 2, 13), 1, Date(2026, 2, 14), false},    // Saturday 2-14 is a make-up workday
 		{Date(2026, 2, 14), 1, Date(2026, 2, 24), false},    // Spring Festival 2-15 … 2-23

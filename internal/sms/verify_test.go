@@ -114,9 +114,9 @@ func verifyACS3(r *http.Request, body []byte, keyID, secret string) (code, messa
 }
 
 // verifyTC3 returns "" if r carries a valid TC3-HMAC-SHA256 signature for
-// (secretID, secretKey) and service "sms" at server time now, else a
-// Tencent Cloud common error code.
-func verifyTC3(r *http.Request, body []byte, secretID, secretKey string, now time.Time) (code, message string) {
+// (secretID, secretKey) and service at server time now, else a Tencent
+// Cloud common error code.
+func verifyTC3(r *http.Request, body []byte, service, secretID, secretKey string, now time.Time) (code, message string) {
 	rest, ok := strings.CutPrefix(r.Header.Get("Authorization"), "TC3-HMAC-SHA256 ")
 	if !ok {
 		return "AuthFailure.InvalidAuthorization", "Authorization in the request header is invalid."
@@ -127,7 +127,7 @@ func verifyTC3(r *http.Request, body []byte, secretID, secretKey string, now tim
 		f[k] = v
 	}
 	cred := strings.Split(f["Credential"], "/")
-	if len(cred) != 4 || cred[2] != "sms" || cred[3] != "tc3_request" {
+	if len(cred) != 4 || cred[2] != service || cred[3] != "tc3_request" {
 		return "AuthFailure.InvalidAuthorization", "Authorization in the request header is invalid."
 	}
 	if cred[0] != secretID {
@@ -153,8 +153,8 @@ func verifyTC3(r *http.Request, body []byte, secretID, secretKey string, now tim
 	if r.Method != http.MethodPost || r.URL.RawQuery != "" {
 		canonical = "" // only POST JSON without query is served here
 	}
-	toSign := "TC3-HMAC-SHA256\n" + strconv.FormatInt(ts, 10) + "\n" + date + "/sms/tc3_request\n" + hexSum([]byte(canonical))
-	k := mac(mac(mac([]byte("TC3"+secretKey), date), "sms"), "tc3_request")
+	toSign := "TC3-HMAC-SHA256\n" + strconv.FormatInt(ts, 10) + "\n" + date + "/" + service + "/tc3_request\n" + hexSum([]byte(canonical))
+	k := mac(mac(mac([]byte("TC3"+secretKey), date), service), "tc3_request")
 	want := hex.EncodeToString(mac(k, toSign))
 	if !hmac.Equal([]byte(want), []byte(f["Signature"])) {
 		return "AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct."
