@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -116,7 +117,12 @@ func roundTrip(c *http.Client, req *http.Request, provider string) (int, []byte,
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		return 0, nil, &Error{Provider: provider, Code: "NetworkError", Message: err.Error(), Retryable: true, cause: err}
+		msg := err.Error()
+		var ue *url.Error
+		if errors.As(err, &ue) { // its text holds the URL, and Aliyun's carries the phone number
+			msg = ue.Op + ": " + ue.Err.Error()
+		}
+		return 0, nil, &Error{Provider: provider, Code: "NetworkError", Message: msg, Retryable: true, cause: err}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))

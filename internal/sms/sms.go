@@ -47,7 +47,7 @@ var ErrInvalidMessage = errors.New("sms: invalid message")
 // Error is a failure reported by a provider or met on the way to it.
 type Error struct {
 	Provider   string // "aliyun" or "tencent"
-	Code       string // provider code, e.g. "isv.MOBILE_NUMBER_ILLEGAL"; "NetworkError" for transport failures
+	Code       string // provider code, e.g. "isv.MOBILE_NUMBER_ILLEGAL"; ours: "NetworkError", "HTTP503", "BadResponse"
 	Message    string
 	Retryable  bool // throttling, provider-side 5xx/internal errors, network failures
 	HTTPStatus int  // 0 when no HTTP answer was received
