@@ -1,0 +1,106 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/testkit"
+)
+
+func TestSearchChineseWithFilters(t *testing.T) {
+	a, clock := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	officer := f.In[zhitong.RoleOfficer]
+	noise := walkIn(t, a, f, "晚上广场舞噪音太大，影响休息")
+	parking := walkIn(t, a, f, "小区停车位不足，车辆乱停")
+	clock.Advance(48 * time.Hour)
+	online := submit(t, a, f, "建设路停车收费不合理")
+	testkit.Must(a.Assign(ctx, officer, parking.ID, app.AssignInput{LeadUnit: f.Lead}))(t)
+	tests := []struct {
+		name string
+		in   app.ListInput
+		want []int64
+	}{
+		{"two-character word", app.ListInput{Query: "噪音"}, []int64{noise.ID}},
+		{"word in two cases", app.ListInput{Query: "停车"}, []int64{online.ID, parking.ID}},
+		{"phrase", app.ListInput{Query: "停车位"}, []int64{parking.ID}},
+		{"absent word", app.ListInput{Query: "医院"}, nil},
+		{"with status", app.ListInput{Query: "停车", Status: []zhitong.Status{zhitong.StatusAssigned}}, []int64{parking.ID}},
+		{"with unit", app.ListInput{Query: "停车", Unit: f.Lead}, []int64{parking.ID}},
+		{"with channel", app.ListInput{Query: "停车", Channel: zhitong.ChannelOnline}, []int64{online.ID}},
+		{"with station", app.ListInput{Station: f.Station, Query: "噪音"}, []int64{noise.ID}},
+		{"with date range", app.ListInput{Query: "停车", From: testkit.Start.AddDate(0, 0, 1).Format(time.DateOnly)}, []int64{online.ID}},
+		{"with region", app.ListInput{Query: "停车", Region: f.OtherCounty}, nil},
+		{"hostile query", app.ListInput{Query: `"停车" OR 1=1; -- ' & | ! :*`}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items, total := testkit.Must2(a.List(ctx, f.In[zhitong.RoleCommittee], tt.in))(t)
+			var got []int64
+			for _, c := range items {
+				got = append(got, c.ID)
+			}
+			if total != len(tt.want) || !sameIDs(got, tt.want) {
+				t.Fatalf("got %v (total %d), want %v", got, total, tt.want)
+			}
+		})
+	}
+	// Overdue: move past the parking case's deadline.
+	clock.Advance(40 * 24 * time.Hour)
+	items, _ := testkit.Must2(a.List(ctx, f.In[zhitong.RoleCommittee], app.ListInput{Overdue: true}))(t)
+	if len(items) != 1 || items[0].ID != parking.ID || !items[0].Overdue || items[0].DaysLeft == nil || *items[0].DaysLeft >= 0 {
+		t.Fatalf("overdue list: %+v", items)
+	}
+	_, _, err := a.List(ctx, f.In[zhitong.RoleCommittee], app.ListInput{Query: strings.Repeat("路", 101)})
+	testkit.WantCode(t, err, zhitong.EINVALID)
+}
+
+func sameIDs(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := map[int64]bool{}
+	for _, x := range a {
+		seen[x] = true
+	}
+	for _, y := range b {
+		if !seen[y] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestScheduleLoadRecomputesProvisionalDeadlines assigns a case whose
+// deadline falls in 2027 (no official data yet), then loads 2027's schedule.
+func TestScheduleLoadRecomputesProvisionalDeadlines(t *testing.T) {
+	a, clock := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	clock.Set(time.Date(2026, 12, 28, 9, 0, 0, 0, zhitong.China))
+	c := walkIn(t, a, f, "年底反映：村道路面破损")
+	c = testkit.Must(a.Assign(ctx, f.In[zhitong.RoleOfficer], c.ID, app.AssignInput{LeadUnit: f.Lead, Days: 5}))(t)
+	// 12-29, 12-30, 12-31, (1-1 statutory holiday), 1-4, 1-5.
+	if c.DueDate != "2027-01-05" || !c.DueProvisional {
+		t.Fatalf("provisional due = %s %v", c.DueDate, c.DueProvisional)
+	}
+	schedule := `{"year":2027,"days":[{"date":"2027-01-01","off":true,"name":"元旦"},{"date":"2027-01-04","off":true,"name":"元旦"}]}`
+	_, _, err := a.LoadSchedule(ctx, f.In[zhitong.RoleCommittee], strings.NewReader(schedule))
+	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
+	_, _, err = a.LoadSchedule(ctx, f.In[zhitong.RoleSysAdmin], strings.NewReader(`{"year":2027,"days":[{"date":"2026-01-01","off":true,"name":"x"}]}`))
+	testkit.WantCode(t, err, zhitong.EINVALID)
+	year, n := testkit.Must2(a.LoadSchedule(ctx, f.In[zhitong.RoleSysAdmin], strings.NewReader(schedule)))(t)
+	if year != 2027 || n != 1 {
+		t.Fatalf("loaded %d, recomputed %d", year, n)
+	}
+	v := testkit.Must(a.Get(ctx, f.In[zhitong.RoleCommittee], c.ID))(t)
+	if v.DueDate != "2027-01-06" || v.DueProvisional {
+		t.Fatalf("after loading 2027: due %s provisional %v", v.DueDate, v.DueProvisional)
+	}
+	due, prov := testkit.Must2(a.AddWorkdays("2026-12-31", 1))(t)
+	if due != "2027-01-05" || prov {
+		t.Fatalf("AddWorkdays after load = %s %v", due, prov)
+	}
+}
