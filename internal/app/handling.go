@@ -81,6 +81,9 @@ func (a *App) Return(ctx context.Context, p zhitong.Principal, id int64, in Text
 				return err
 			}
 		}
+		if err := withdrawExtensions(ctx, tx, c); err != nil {
+			return err
+		}
 		c.DueFrom, c.DueDays, c.DueDate, c.DueProvisional, c.LeadUnitID = "", 0, "", false, 0
 		ev.Note = "退回理由：" + strings.TrimSpace(in.Text)
 		ev.Public = "正在重新确定承办单位"
@@ -321,8 +324,12 @@ func (a *App) Reply(ctx context.Context, p zhitong.Principal, id int64, in Reply
 	})
 }
 
-// finishRound marks the current round's assignments done.
+// finishRound marks the current round's assignments done and withdraws any
+// extension request still pending, so it cannot be approved in a later round.
 func finishRound(ctx context.Context, tx *store.Tx, c *store.CaseRecord) error {
+	if err := withdrawExtensions(ctx, tx, c); err != nil {
+		return err
+	}
 	list, err := store.ListAssignments(ctx, tx, c.ID)
 	if err != nil {
 		return err
@@ -384,7 +391,24 @@ func (a *App) ReplyProposal(ctx context.Context, p zhitong.Principal, proposalID
 	if prop.State != "open" {
 		return nil, zhitong.Errorf(zhitong.ECONFLICT, "该代表建议已答复")
 	}
+	// Check every bundled case first, so that the fan-out below does not stop
+	// half-way on one the caller may not answer for; a re-run skips the cases
+	// already replied.
+	var pending []int64
 	for _, cid := range prop.CaseIDs {
+		c, err := store.GetCase(ctx, a.db, cid)
+		if err != nil {
+			return nil, err
+		}
+		if c.Status != zhitong.StatusProposal {
+			continue
+		}
+		if err := a.authorize(ctx, a.db, p, zhitong.ActionReply, c); err != nil {
+			return nil, err
+		}
+		pending = append(pending, cid)
+	}
+	for _, cid := range pending {
 		_, err := a.step(ctx, p, cid, 0, zhitong.ActionReply, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
 			if ev.FromStatus != zhitong.StatusProposal {
 				return errSkip
@@ -417,3 +441,20 @@ func (a *App) ReplyProposal(ctx context.Context, p zhitong.Principal, proposalID
 
 // errSkip rolls back one case's step without failing the whole operation.
 var errSkip = &zhitong.Error{Code: zhitong.ECONFLICT, Message: "跳过"}
+
+// withdrawExtensions ends the pending extension requests of a case whose round is over.
+func withdrawExtensions(ctx context.Context, tx *store.Tx, c *store.CaseRecord) error {
+	exts, err := store.ListExtensions(ctx, tx, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, e := range exts {
+		if e.State == "pending" {
+			e.State, e.Note = "withdrawn", "本轮办理已结束，申请自动撤回"
+			if err := tx.UpdateExtension(ctx, e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -262,3 +262,19 @@ func TestConcurrentStepsOnlyOneWins(t *testing.T) {
 		t.Fatalf("%d assignments written, want 1", len(v.Assignments))
 	}
 }
+
+func TestPendingExtensionEndsWithTheRound(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	officer, lead := f.In[zhitong.RoleOfficer], f.In[zhitong.RoleUnit]
+	c := walkIn(t, a, f, "路面塌陷需要修补")
+	testkit.Must(a.Assign(ctx, officer, c.ID, app.AssignInput{LeadUnit: f.Lead}))(t)
+	testkit.Must(a.Accept(ctx, lead, c.ID, app.TextInput{}))(t)
+	testkit.Must(a.RequestExtension(ctx, lead, c.ID, app.ExtensionInput{Days: 5, Reason: "需要协调"}))(t)
+	testkit.Must(a.Return(ctx, lead, c.ID, app.TextInput{Text: "不属于本单位职责"}))(t)
+	testkit.Must(a.Assign(ctx, officer, c.ID, app.AssignInput{LeadUnit: f.Lead}))(t)
+	testkit.Must(a.Accept(ctx, lead, c.ID, app.TextInput{}))(t)
+	_, err := a.DecideExtension(ctx, f.In[zhitong.RoleCommittee], c.ID, app.DecisionInput{Approve: true})
+	testkit.WantCode(t, err, zhitong.ECONFLICT) // the old round's request was withdrawn
+	testkit.Must(a.RequestExtension(ctx, lead, c.ID, app.ExtensionInput{Days: 5, Reason: "新一轮需要协调"}))(t)
+}

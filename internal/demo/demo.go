@@ -1,85 +1,121 @@
-// Package demo loads the demo county, Dingnan (定南县, Ganzhou, Jiangxi): its
-// towns from the national division data, stations, deputies, units,
-// categories, one account per role and cases at every stage of the loop.
-// Every name, phone number and case in it is invented.
+// Package demo loads the demo county — 定南县, Ganzhou, Jiangxi — into an
+// empty platform: its regions, case categories, 8 liaison stations, deputies,
+// handling units, one staff account per role, and about forty citizens' cases
+// spread over the last eight weeks and over every stage of the closed loop.
+//
+// The cases go through the application's own operations with a clock moved
+// along the timeline, so each has its full history of events and audit
+// entries, as if staff had worked it. Names, phone numbers, addresses and
+// cases are invented.
 package demo
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/audit"
 	"zhitong/internal/regions"
 	"zhitong/internal/store"
 )
 
-// Password is the password of every demo account.
+// Password is the password of every demo account. It meets the password
+// policy; change it (zhitong user passwd) on anything but a demo machine.
 const Password = "Zhitong@2026"
 
-// Account is a demo login.
-type Account struct{ Username, Label string }
-
-// Accounts are the demo logins, one per role.
-var Accounts = []Account{
-	{"gongwei", "代表工委（定南县）"}, {"zhanzhang", "站长（历市镇联络站）"}, {"lianluoyuan", "联络员（定南县）"},
-	{"daibiao", "人大代表（刘建国）"}, {"chengban", "承办单位（县交通运输局）"}, {"yanpan", "研判小组（定南县）"},
-	{"shenji", "安全审计员"}, {"xitong", "系统管理员"}, {"anquan", "安全管理员"},
+// Account is a demo login, listed on start-up.
+type Account struct {
+	Username string
+	Label    string // role and scope in Chinese
 }
 
-const county = "360728"
+// Accounts lists the demo logins, one per staff role.
+var Accounts = func() []Account {
+	out := make([]Account, len(accounts))
+	for i, a := range accounts {
+		out[i] = a.Account
+	}
+	return out
+}()
 
-// Load loads the demo data once; a second call finds the marker and does nothing.
-func Load(ctx context.Context, a *app.App) (bool, error) {
-	done, err := store.GetMeta(ctx, a.DB(), "demo_loaded")
-	if err != nil || done != "" {
+// Meta keys. demo_started marks that cases may exist from an interrupted
+// load; demo_loaded, written last, that the load is complete.
+const (
+	metaStarted = "demo_started"
+	metaLoaded  = "demo_loaded"
+)
+
+// Load loads the demo county once. It returns false when the demo was loaded
+// before. Reference data is written with upserts and cases are found again
+// by their text, so a load interrupted half-way can simply be run again: it
+// carries on and duplicates nothing.
+func Load(ctx context.Context, a *app.App) (loaded bool, err error) {
+	return load(ctx, a, 0)
+}
+
+func load(ctx context.Context, a *app.App, stopAfter int) (bool, error) {
+	db := a.DB()
+	if v, err := store.GetMeta(ctx, db, metaLoaded); err != nil {
 		return false, err
+	} else if v != "" {
+		return false, nil
 	}
-	ref, err := loadReference(ctx, a)
+	started, err := store.GetMeta(ctx, db, metaStarted)
 	if err != nil {
 		return false, err
 	}
-	if err := loadAccounts(ctx, a, ref); err != nil {
-		return false, err
+	now := a.Now()
+	clk := &clock{t: now.AddDate(0, 0, -60)}
+	r := &runner{a: a, b: a.WithClock(clk), clk: clk, now: now, stopAfter: stopAfter,
+		stations: map[string]int64{}, units: map[string]int64{}, deputies: map[string]int64{},
+		users: map[string]zhitong.Principal{}, tokens: map[string]zhitong.Principal{},
+		ids: map[string]int64{}, done: map[string]int{}}
+	if err := r.loadReference(ctx); err != nil {
+		return false, fmt.Errorf("demo reference data: %w", err)
 	}
-	ids, err := loadCases(ctx, a, ref)
-	if err != nil {
-		return false, err
+	if err := r.loadAccounts(ctx); err != nil {
+		return false, fmt.Errorf("demo accounts: %w", err)
 	}
-	err = a.DB().Write(ctx, func(tx *store.Tx) error {
-		for _, id := range ids {
-			if _, err := tx.Exec(ctx, `UPDATE cases SET demo = ? WHERE id = ?`, true, id); err != nil {
-				return err
-			}
+	list := allStories()
+	if started != "" {
+		if err := r.resume(ctx, list); err != nil {
+			return false, fmt.Errorf("demo resume: %w", err)
 		}
-		return tx.SetMeta(ctx, "demo_loaded", time.Now().UTC().Format(time.RFC3339))
-	})
-	return err == nil, err
+	}
+	if err := r.run(ctx, list); err != nil {
+		return false, err
+	}
+	if err := r.finish(ctx, list); err != nil {
+		return false, fmt.Errorf("demo finish: %w", err)
+	}
+	return true, nil
 }
 
-// reference holds the ids of what loadReference wrote.
-type reference struct {
-	towns    map[string]string // name → code
-	stations []zhitong.Station
-	deputies []zhitong.Deputy
-	units    map[string]int64
-}
+func allStories() []story { return slices.Concat(roadStories, otherStories) }
 
-func loadReference(ctx context.Context, a *app.App) (*reference, error) {
+// loadReference upserts regions, categories, stations, units and deputies in
+// one transaction and notes that cases may follow.
+func (r *runner) loadReference(ctx context.Context) error {
 	tree, err := regions.Load()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	ref := &reference{towns: map[string]string{}, units: map[string]int64{}}
-	err = a.DB().Write(ctx, func(tx *store.Tx) error {
-		rows := append(tree.Path(county), tree.Children(county)...)
-		for _, r := range rows {
-			if err := tx.UpsertRegion(ctx, zhitong.Region{Code: r.Code, Name: r.Name, ParentCode: r.ParentCode, Level: int(r.Level)}); err != nil {
+	path := tree.Path(County)
+	if len(path) != 3 {
+		return fmt.Errorf("region %s not in the division tree", County)
+	}
+	regs := append(path, tree.Children(County)...)
+	return r.a.DB().Write(ctx, func(tx *store.Tx) error {
+		for _, g := range regs {
+			if err := tx.UpsertRegion(ctx, zhitong.Region{Code: g.Code, Name: g.Name, ParentCode: g.ParentCode, Level: int(g.Level)}); err != nil {
 				return err
-			}
-			if r.Level == regions.Township {
-				ref.towns[r.Name] = r.Code
 			}
 		}
 		for _, c := range categories {
@@ -88,70 +124,111 @@ func loadReference(ctx context.Context, a *app.App) (*reference, error) {
 			}
 		}
 		for _, s := range stations {
-			st := zhitong.Station{Name: s.name, RegionCode: ref.towns[s.town], Kind: s.kind, Address: s.address, Hours: s.hours,
-				Theme: s.theme, Lat: s.lat, Lng: s.lng, Demo: true}
-			if st.RegionCode == "" {
-				return fmt.Errorf("demo: town %s not in the division data", s.town)
+			st := s.Station
+			st.Demo = true
+			if _, ok := tree.Get(st.RegionCode); !ok {
+				st.RegionCode = lishi // an older edition without the industrial park
 			}
 			if err := tx.InsertStation(ctx, &st); err != nil {
 				return err
 			}
-			ref.stations = append(ref.stations, st)
-		}
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM deputies WHERE demo = ?`, true).Scan(&n); err != nil {
-			return err
-		}
-		for i, d := range deputies {
-			st := ref.stations[d.station]
-			dep := zhitong.Deputy{Name: d.name, Levels: d.levels, RegionCode: st.RegionCode, Constituency: d.constituency,
-				StationID: st.ID, Pledge: d.pledge, Demo: true}
-			if n == 0 {
-				if err := tx.InsertDeputy(ctx, &dep); err != nil {
-					return err
-				}
-			} else if err := tx.QueryRow(ctx, `SELECT id FROM deputies WHERE demo = ? ORDER BY id LIMIT 1 OFFSET ?`, true, i).Scan(&dep.ID); err != nil {
-				return err
-			}
-			ref.deputies = append(ref.deputies, dep)
+			r.stations[s.key] = st.ID
 		}
 		for _, u := range units {
-			code := county
-			if u.town != "" {
-				code = ref.towns[u.town]
-			}
-			unit := zhitong.Unit{Name: u.name, Kind: u.kind, RegionCode: code, Demo: true}
-			if err := tx.InsertUnit(ctx, &unit); err != nil {
+			u.Demo = true
+			if err := tx.InsertUnit(ctx, &u); err != nil {
 				return err
 			}
-			ref.units[u.name] = unit.ID
+			r.units[u.Name] = u.ID
 		}
-		return nil
+		for _, d := range deputies {
+			dep := d.Deputy
+			dep.Demo, dep.StationID = true, r.stations[d.station]
+			if _, ok := tree.Get(dep.RegionCode); !ok {
+				dep.RegionCode = lishi
+			}
+			if err := upsertDeputy(ctx, tx, &dep); err != nil {
+				return err
+			}
+			r.deputies[dep.Name] = dep.ID
+		}
+		return tx.SetMeta(ctx, metaStarted, r.now.UTC().Format(time.RFC3339))
 	})
-	return ref, err
 }
 
-func loadAccounts(ctx context.Context, a *app.App, ref *reference) error {
-	scopes := map[string]app.UserInput{
-		"gongwei":     {DisplayName: "王工委", Role: zhitong.RoleCommittee, RegionCode: county},
-		"zhanzhang":   {DisplayName: "陈站长", Role: zhitong.RoleStationHead, RegionCode: ref.stations[0].RegionCode, StationID: ref.stations[0].ID},
-		"lianluoyuan": {DisplayName: "李干事", Role: zhitong.RoleOfficer, RegionCode: county},
-		"daibiao":     {DisplayName: ref.deputies[0].Name, Role: zhitong.RoleDeputy, RegionCode: ref.deputies[0].RegionCode, DeputyID: ref.deputies[0].ID},
-		"chengban":    {DisplayName: "交通局张科长", Role: zhitong.RoleUnit, RegionCode: county, UnitID: ref.units["县交通运输局"]},
-		"yanpan":      {DisplayName: "研判组赵老师", Role: zhitong.RoleAnalyst, RegionCode: county},
-		"shenji":      {DisplayName: "审计员孙敏", Role: zhitong.RoleAuditor, RegionCode: county},
-		"xitong":      {DisplayName: "系统管理员", Role: zhitong.RoleSysAdmin, RegionCode: county},
-		"anquan":      {DisplayName: "安全管理员", Role: zhitong.RoleSecAdmin, RegionCode: county},
+// upsertDeputy inserts a demo deputy or updates the one of the same name:
+// deputies have no unique key of their own.
+func upsertDeputy(ctx context.Context, tx *store.Tx, d *zhitong.Deputy) error {
+	err := tx.QueryRow(ctx, `SELECT id FROM deputies WHERE name = ? AND demo = ? ORDER BY id LIMIT 1`, d.Name, true).Scan(&d.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return tx.InsertDeputy(ctx, d)
+	} else if err != nil {
+		return err
 	}
-	for _, acc := range Accounts {
-		if _, err := store.GetUserByName(ctx, a.DB(), acc.Username); err == nil {
-			continue
+	_, err = tx.Exec(ctx, `UPDATE deputies SET levels = ?, region_code = ?, constituency = ?, station_id = ?, pledge = ? WHERE id = ?`,
+		strings.Join(d.Levels, ","), d.RegionCode, d.Constituency, d.StationID, d.Pledge, d.ID)
+	return err
+}
+
+// loadAccounts creates the demo accounts and integration tokens that do not
+// exist yet, dated at the start of the demo period.
+func (r *runner) loadAccounts(ctx context.Context) error {
+	db := r.a.DB()
+	for i, spec := range accounts {
+		u, err := store.GetUserByName(ctx, db, spec.Username)
+		if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
+			r.clk.t = r.now.AddDate(0, 0, -60).Add(time.Duration(i) * time.Minute)
+			u, err = r.b.AddUser(ctx, app.System, app.UserInput{Username: spec.Username, DisplayName: spec.name, Role: spec.role,
+				RegionCode: spec.region, StationID: r.stations[spec.station], UnitID: r.units[spec.unit], DeputyID: r.deputies[spec.deputy],
+				Password: Password})
 		}
-		in := scopes[acc.Username]
-		in.Username, in.Password = acc.Username, Password
-		if _, err := a.AddUser(ctx, app.System, in); err != nil {
-			return fmt.Errorf("demo account %s: %w", acc.Username, err)
+		if err != nil {
+			return fmt.Errorf("%s: %w", spec.Username, err)
 		}
+		if u.Role != spec.role {
+			return fmt.Errorf("account %s exists with role %s, the demo needs %s", spec.Username, u.Role, spec.role)
+		}
+		r.users[spec.Username] = u.Principal()
+	}
+	for _, name := range []string{token12345, tokenOpen311} {
+		p := zhitong.Principal{Name: name}
+		err := db.QueryRow(ctx, `SELECT id, role, region_code FROM api_tokens WHERE name = ?`, name).Scan(&p.TokenID, &p.Role, &p.RegionCode)
+		if errors.Is(err, sql.ErrNoRows) {
+			r.clk.t = r.now.AddDate(0, 0, -60).Add(time.Hour)
+			var tok *zhitong.Token
+			if _, tok, err = r.b.AddToken(ctx, app.System, name, zhitong.RoleIntegration, County); err == nil {
+				p.TokenID, p.Role, p.RegionCode = tok.ID, tok.Role, tok.RegionCode
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("token %s: %w", name, err)
+		}
+		r.tokens[name] = p
 	}
 	return nil
+}
+
+// finish marks the cases as demo data, audits the load and records it as
+// complete, in one transaction.
+func (r *runner) finish(ctx context.Context, list []story) error {
+	args := []any{true}
+	marks := make([]string, 0, len(list))
+	for _, s := range list {
+		args = append(args, r.ids[s.key])
+		marks = append(marks, "?")
+	}
+	detail, err := json.Marshal(map[string]int{"cases": len(list), "stations": len(stations), "units": len(units),
+		"deputies": len(deputies), "accounts": len(accounts)})
+	if err != nil {
+		return err
+	}
+	return r.a.DB().Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE cases SET demo = ? WHERE id IN (`+strings.Join(marks, ", ")+`)`, args...); err != nil {
+			return err
+		}
+		if err := tx.AppendAudit(ctx, audit.Entry{At: r.a.Now(), Actor: "system", Action: "demo.load", Object: "region:" + County, Detail: string(detail)}); err != nil {
+			return err
+		}
+		return tx.SetMeta(ctx, metaLoaded, r.now.UTC().Format(time.RFC3339))
+	})
 }
