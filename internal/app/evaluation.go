@@ -170,6 +170,9 @@ func (a *App) Close(ctx context.Context, p zhitong.Principal, id int64, in TextI
 
 // Archive files a finished case (归档).
 func (a *App) Archive(ctx context.Context, p zhitong.Principal, id int64, in TextInput) (*zhitong.Case, error) {
+	if err := checkLen("text", "归档说明", in.Text, 0, maxNote); err != nil {
+		return nil, err
+	}
 	return a.step(ctx, p, id, in.Version, zhitong.ActionArchive, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
 		c.ArchivedAt = a.clock.Now()
 		ev.Note = strings.TrimSpace(in.Text)

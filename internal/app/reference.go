@@ -42,7 +42,7 @@ func (a *App) Proposal(ctx context.Context, p zhitong.Principal, id int64) (*zhi
 	if err != nil {
 		return nil, err
 	}
-	if err := p.Authorize(zhitong.ActionView, zhitong.Scope{RegionCode: prop.RegionCode, DeputyID: prop.DeputyID}); err != nil && p.Role != zhitong.RoleDeputy {
+	if err := p.Authorize(zhitong.ActionView, zhitong.Scope{RegionCode: prop.RegionCode, DeputyID: prop.DeputyID}); err != nil {
 		return nil, err
 	}
 	return prop, nil

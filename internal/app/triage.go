@@ -36,6 +36,9 @@ func (a *App) Register(ctx context.Context, p zhitong.Principal, id int64, in Re
 	if err := checkLen("place", "问题地点", in.Place, 0, maxShort); err != nil {
 		return nil, err
 	}
+	if err := checkLen("note", "登记说明", in.Note, 0, maxNote); err != nil {
+		return nil, err
+	}
 	if in.StationID != 0 {
 		if _, err := store.GetStation(ctx, a.db, in.StationID); err != nil {
 			return nil, asInvalid("station_id", err)
@@ -285,6 +288,9 @@ type MergeInput struct {
 func (a *App) Merge(ctx context.Context, p zhitong.Principal, id int64, in MergeInput) (*zhitong.Case, error) {
 	if in.Into == 0 || in.Into == id {
 		return nil, zhitong.Invalid("into_case_id", "请选择要合并到的另一个案件")
+	}
+	if err := checkLen("note", "合并说明", in.Note, 0, maxNote); err != nil {
+		return nil, err
 	}
 	return a.step(ctx, p, id, in.Version, zhitong.ActionMerge, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
 		target, err := store.GetCase(ctx, tx, in.Into)
