@@ -83,19 +83,7 @@ func (a *App) Open311Requests(ctx context.Context, p zhitong.Principal, q Open31
 	}
 	f := store.CaseFilter{Category: q.Category, Region: q.Region, Statuses: q.Statuses, Limit: q.Limit,
 		Today: a.today().Format(time.DateOnly)}
-	switch {
-	case p.Role == zhitong.RoleUnit:
-		f.ScopeUnit = p.UnitID
-	case p.Role == zhitong.RoleDeputy:
-		f.ScopeDeputy = p.DeputyID
-		if p.DeputyID == 0 {
-			f.ScopeDeputy = -1
-		}
-	case p.StationID != 0:
-		f.ScopeStation = p.StationID
-	default:
-		f.ScopeRegion = p.RegionCode
-	}
+	scope(p, &f)
 	// The store compares From and To as text against its fixed-width UTC
 	// timestamps (To inclusive), so full timestamps bound to the microsecond.
 	if !q.Start.IsZero() {

@@ -223,19 +223,7 @@ func (a *App) List(ctx context.Context, p zhitong.Principal, in ListInput) ([]Ca
 	}
 	f := store.CaseFilter{Category: in.Category, Region: in.Region, StationID: in.Station, UnitID: in.Unit, Channel: in.Channel,
 		Overdue: in.Overdue, Today: a.today().Format(time.DateOnly), Statuses: in.Status, Sort: in.Sort}
-	switch {
-	case p.Role == zhitong.RoleUnit:
-		f.ScopeUnit = p.UnitID
-	case p.Role == zhitong.RoleDeputy:
-		f.ScopeDeputy = p.DeputyID
-		if p.DeputyID == 0 {
-			f.ScopeDeputy = -1
-		}
-	case p.StationID != 0:
-		f.ScopeStation = p.StationID
-	default:
-		f.ScopeRegion = p.RegionCode
-	}
+	scope(p, &f)
 	for _, s := range in.Status {
 		if !zhitong.Valid(zhitong.Statuses, s) {
 			return nil, 0, zhitong.Invalid("status", "状态“%s”无效", s)
@@ -312,4 +300,23 @@ func (a *App) caseByCode(ctx context.Context, code string) (*store.CaseRecord, e
 		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "查询码不正确，请核对后重试")
 	}
 	return c, err
+}
+
+// scope limits a case filter to p's jurisdiction, the list form of
+// zhitong.Principal.Sees: a unit sees what was assigned to it, a deputy what
+// they took in, a station role its station, everyone else their region subtree.
+func scope(p zhitong.Principal, f *store.CaseFilter) {
+	switch {
+	case p.Role == zhitong.RoleUnit:
+		f.ScopeUnit = p.UnitID
+	case p.Role == zhitong.RoleDeputy:
+		f.ScopeDeputy = p.DeputyID
+		if p.DeputyID == 0 {
+			f.ScopeDeputy = -1 // a deputy account without a deputy sees nothing
+		}
+	case p.StationID != 0:
+		f.ScopeStation = p.StationID
+	default:
+		f.ScopeRegion = p.RegionCode
+	}
 }
