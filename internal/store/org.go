@@ -110,16 +110,7 @@ func ListStations(ctx context.Context, q Q, prefix string) ([]zhitong.Station, e
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []zhitong.Station
-	for rows.Next() {
-		s, err := scanStation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return collect(rows, scanStation)
 }
 
 const unitColumns = `id, name, kind, region_code, demo`
@@ -150,16 +141,7 @@ func ListUnits(ctx context.Context, q Q, prefix string) ([]zhitong.Unit, error) 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []zhitong.Unit
-	for rows.Next() {
-		u, err := scanUnit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collect(rows, scanUnit)
 }
 
 const deputyColumns = `id, name, levels, region_code, constituency, COALESCE(station_id, 0), pledge, demo`
@@ -194,16 +176,7 @@ func ListDeputies(ctx context.Context, q Q, prefix string) ([]zhitong.Deputy, er
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []zhitong.Deputy
-	for rows.Next() {
-		d, err := scanDeputy(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return collect(rows, scanDeputy)
 }
 
 // GetMeta reads a key from the meta table; a missing key is "".
@@ -223,4 +196,18 @@ func (t *Tx) SetMeta(ctx context.Context, key, value string) error {
 		return fmt.Errorf("set meta %s: %w", key, err)
 	}
 	return nil
+}
+
+// collect scans every row with scan and closes rows.
+func collect[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

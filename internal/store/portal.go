@@ -96,14 +96,5 @@ func ListStationDeputies(ctx context.Context, q Q, stationID int64) ([]zhitong.D
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []zhitong.Deputy
-	for rows.Next() {
-		d, err := scanDeputy(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return collect(rows, scanDeputy)
 }
