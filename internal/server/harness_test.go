@@ -12,8 +12,8 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/server"
 	"zhitong/internal/testkit"
+	"zhitong/internal/testkit/testserver"
 )
 
 var ctx = context.Background()
@@ -29,11 +29,8 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	a, clock := testkit.MustApp(t)
-	f := testkit.Seed(t, a)
-	srv := httptest.NewServer(server.New(server.Config{App: a}))
-	t.Cleanup(srv.Close)
-	return &env{t: t, app: a, clock: clock, f: f, srv: srv}
+	s := testserver.Start(t)
+	return &env{t: t, app: s.App, clock: s.Clock, f: s.Fixture, srv: s.Server}
 }
 
 // client is one browser-like HTTP client with its own cookie jar.

@@ -21,8 +21,8 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/server"
 	"zhitong/internal/testkit"
+	"zhitong/internal/testkit/testserver"
 )
 
 var ctx = context.Background()
@@ -39,12 +39,9 @@ type portal struct {
 
 func newPortal(t *testing.T) *portal {
 	t.Helper()
-	a, _ := testkit.MustApp(t)
-	f := testkit.Seed(t, a)
-	srv := httptest.NewServer(server.New(server.Config{App: a}))
-	t.Cleanup(srv.Close)
+	s := testserver.Start(t)
 	jar, _ := cookiejar.New(nil)
-	return &portal{t: t, app: a, f: f, srv: srv, client: &http.Client{Jar: jar}}
+	return &portal{t: t, app: s.App, f: s.Fixture, srv: s.Server, client: &http.Client{Jar: jar}}
 }
 
 // page is a response read in full.

@@ -15,9 +15,9 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/server"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
+	"zhitong/internal/testkit/testserver"
 )
 
 // bench is a real server over a real database with the testkit fixture, for
@@ -32,11 +32,8 @@ type bench struct {
 
 func newBench(t *testing.T) *bench {
 	t.Helper()
-	a, clock := testkit.MustApp(t)
-	f := testkit.Seed(t, a)
-	srv := httptest.NewServer(server.New(server.Config{App: a}))
-	t.Cleanup(srv.Close)
-	return &bench{t: t, app: a, clock: clock, f: f, srv: srv}
+	s := testserver.Start(t)
+	return &bench{t: t, app: s.App, clock: s.Clock, f: s.Fixture, srv: s.Server}
 }
 
 // staffer is one signed-in browser: it keeps cookies and follows redirects.
