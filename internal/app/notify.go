@@ -1,0 +1,73 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"zhitong/internal/store"
+)
+
+// Notice asks for a message. notify writes it to the outbox in the caller's
+// transaction, so the message exists exactly when the change that causes it
+// does; background jobs deliver it later.
+type Notice struct {
+	// Key identifies the notice for idempotency: a second notice with the
+	// same key (per recipient) is dropped, so replaying a cause never sends
+	// twice. Build it from what caused it, e.g. "case:42:assigned:3".
+	Key      string
+	Template string            // template name, e.g. "case.assigned"
+	CaseID   int64             // the case it is about, 0 if none
+	Citizen  bool              // to the case's submitter, by SMS
+	UserIDs  []int64           // to staff accounts, in the workbench
+	UnitID   int64             // to every handler account of this unit, in the workbench
+	Vars     map[string]string // template variables
+}
+
+// notify writes n to the outbox, one row per recipient and channel. It
+// returns how many rows were new.
+func (a *App) notify(ctx context.Context, tx *store.Tx, n Notice) (int, error) {
+	if n.Key == "" || n.Template == "" {
+		return 0, fmt.Errorf("notify: a notice needs a key and a template")
+	}
+	if n.Citizen && n.CaseID == 0 {
+		return 0, fmt.Errorf("notify %s: a citizen is reached through a case", n.Key)
+	}
+	vars, err := json.Marshal(n.Vars)
+	if err != nil {
+		return 0, err
+	}
+	now := a.clock.Now()
+	row := func(channel, recipient string, userID int64) *store.Notification {
+		return &store.Notification{Key: n.Key + "/" + channel + ":" + recipient, Template: n.Template, Channel: channel,
+			Recipient: recipient, CaseID: n.CaseID, UserID: userID, Vars: string(vars), Status: "pending",
+			NotBefore: now, CreatedAt: now}
+	}
+	var rows []*store.Notification
+	if n.Citizen {
+		rows = append(rows, row("sms", "citizen", 0))
+	}
+	users := n.UserIDs
+	if n.UnitID != 0 {
+		ids, err := store.UnitUserIDs(ctx, tx, n.UnitID)
+		if err != nil {
+			return 0, err
+		}
+		users = append(users, ids...)
+	}
+	for _, id := range users {
+		rows = append(rows, row("inapp", "user:"+strconv.FormatInt(id, 10), id))
+	}
+	added := 0
+	for _, r := range rows {
+		ok, err := tx.InsertNotification(ctx, r)
+		if err != nil {
+			return added, fmt.Errorf("notify %s: %w", r.Key, err)
+		}
+		if ok {
+			added++
+		}
+	}
+	return added, nil
+}

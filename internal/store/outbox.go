@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Notification is one row of the outbox (migration 004_outbox.sql).
+type Notification struct {
+	ID        int64
+	Key       string
+	Template  string
+	Channel   string // sms, email, inapp
+	Recipient string // "citizen" or "user:<id>"
+	CaseID    int64  // 0 when about no case
+	UserID    int64  // 0 for the citizen
+	Vars      string // JSON object of template variables
+	Status    string // pending, sent, failed, held, skipped
+	NotBefore time.Time
+	Attempts  int
+	LastError string
+	CreatedAt time.Time
+	SentAt    time.Time
+	ReadAt    time.Time
+}
+
+// InsertNotification adds n to the outbox unless a row with its key exists.
+// It reports whether n was new; a repeated key is not an error, it is how a
+// notice stays single however often its cause is replayed.
+func (t *Tx) InsertNotification(ctx context.Context, n *Notification) (bool, error) {
+	res, err := t.Exec(ctx, `INSERT INTO notifications (key, template, channel, recipient, case_id, user_id, vars, status, not_before, created_at)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+		n.Key, n.Template, n.Channel, n.Recipient, nullID(n.CaseID), nullID(n.UserID), n.Vars, n.Status,
+		FormatTime(n.NotBefore), FormatTime(n.CreatedAt))
+	if err != nil {
+		return false, err
+	}
+	k, err := res.RowsAffected()
+	return k == 1, err
+}
+
+// ListNotifications returns the outbox rows about a case, oldest first.
+func ListNotifications(ctx context.Context, q Q, caseID int64) ([]*Notification, error) {
+	rows, err := q.Query(ctx, `SELECT id, key, template, channel, recipient, COALESCE(case_id, 0), COALESCE(user_id, 0), vars, status,
+ not_before, attempts, last_error, created_at, sent_at, read_at FROM notifications WHERE case_id = ? ORDER BY id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(s interface{ Scan(...any) error }) (*Notification, error) {
+		var n Notification
+		var nb, ca, sa, ra string
+		err := s.Scan(&n.ID, &n.Key, &n.Template, &n.Channel, &n.Recipient, &n.CaseID, &n.UserID, &n.Vars, &n.Status,
+			&nb, &n.Attempts, &n.LastError, &ca, &sa, &ra)
+		n.NotBefore, n.CreatedAt, n.SentAt, n.ReadAt = ParseTime(nb), ParseTime(ca), ParseTime(sa), ParseTime(ra)
+		return &n, err
+	})
+}
+
+// UnitUserIDs returns the accounts of a unit's handlers that can sign in.
+func UnitUserIDs(ctx context.Context, q Q, unitID int64) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT id FROM users WHERE unit_id = ? AND role = 'unit' AND NOT disabled ORDER BY id`, unitID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(s interface{ Scan(...any) error }) (int64, error) {
+		var id int64
+		return id, s.Scan(&id)
+	})
+}
