@@ -203,6 +203,19 @@ func (p *person) waitText(sel, want string) {
 	}
 }
 
+// waitTrue waits until the JavaScript expression js is true.
+func (p *person) waitTrue(what, js string) {
+	p.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !run(p, evalBool(js)) {
+		if time.Now().After(deadline) {
+			p.shot("failed-" + p.name)
+			p.t.Fatalf("%s: never true: %s", p.name, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // login signs in through the login form.
 func (p *person) login(username string) {
 	p.t.Helper()

@@ -58,6 +58,7 @@ func TestWholeLoopInTheBrowser(t *testing.T) {
 	officer.visit("/work/cases?status=submitted")
 	officer.clickLink(code)
 	officer.waitText(".wb-status", "待登记")
+	officer.waitTrue("the citizen's photo shows on the case page", `(document.querySelector(".portal-photos img") || {}).naturalWidth === 64`)
 	officer.shot("04-officer-case")
 	officer.act("register", "#act-register-category", "roads")
 	officer.waitText(".wb-status", "待分流")

@@ -1,9 +1,14 @@
 package e2e_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
 
 	"zhitong"
 	"zhitong/internal/app"
@@ -144,4 +149,31 @@ func (s *site) assigned(body string) *zhitong.Case {
 	officer := f.In[zhitong.RoleOfficer]
 	testkit.Must(s.App.Register(s.t.Context(), officer, c.ID, app.RegisterInput{CategoryCode: "roads"}))(s.t)
 	return testkit.Must(s.App.Assign(s.t.Context(), officer, c.ID, app.AssignInput{LeadUnit: f.Lead}))(s.t)
+}
+
+// The core forms work without JavaScript: an officer with scripts switched
+// off registers and assigns a case through plain form posts.
+func TestFormsWorkWithoutJavaScript(t *testing.T) {
+	s := newSite(t)
+	f := s.Fixture
+	s.account(f.In[zhitong.RoleOfficer], "ganshi")
+	c := testkit.Must(s.App.Submit(t.Context(), zhitong.Citizen, app.IntakeInput{Body: "建设路中段路面塌陷，车辆绕行", StationID: f.Station}))(t)
+
+	officer := s.person("officer-nojs", desktopWidth)
+	officer.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	officer.login("ganshi")
+	officer.visit(fmt.Sprintf("/work/cases/%d", c.ID))
+	if run(officer, evalBool(`typeof htmx !== "undefined"`)) {
+		t.Fatal("scripts still run: the test would not show anything")
+	}
+	officer.act("register", "#act-register-category", "roads")
+	officer.waitText(".wb-status", "待分流")
+	officer.act("assign", "#act-assign-lead", fmt.Sprint(f.Lead))
+	officer.waitText(".wb-status", "已交办")
+	if v := testkit.Must(s.App.Get(t.Context(), f.In[zhitong.RoleOfficer], c.ID))(t); v.Status != zhitong.StatusAssigned {
+		t.Errorf("after the plain form posts the case is %s", v.Status)
+	}
 }

@@ -138,9 +138,7 @@ func (h *Handler) evaluate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// trackPhoto serves a photo to whoever holds the case's tracking code. The
-// bytes come from a citizen: they are served with their sniffed type only,
-// never as a document that could run script.
+// trackPhoto serves a photo to whoever holds the case's tracking code.
 func (h *Handler) trackPhoto(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
@@ -150,12 +148,19 @@ func (h *Handler) trackPhoto(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return servePhoto(w, att)
+}
+
+// servePhoto writes a citizen's photo. The bytes come from a citizen: they
+// are served with their sniffed type only, never as a document that could
+// run script, and never cached by shared caches.
+func servePhoto(w http.ResponseWriter, att *app.Attachment) error {
 	w.Header().Set("Content-Type", att.ContentType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(att.Data)))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	w.Header().Set("Cache-Control", "private, max-age=3600")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	_, err = w.Write(att.Data)
+	_, err := w.Write(att.Data)
 	return err
 }

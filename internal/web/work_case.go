@@ -61,6 +61,7 @@ type workCaseData struct {
 	RevealError  string
 	Revealed     *zhitong.Submitter
 	CategoryDays int
+	Photos       []app.Attachment
 }
 
 // Mark is the deadline mark: "overdue", "soon" or "".
@@ -149,6 +150,9 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 		return nil, err
 	}
 	d := &workCaseData{V: v}
+	if d.Photos, err = h.app.Attachments(ctx, p, id); err != nil {
+		return nil, err
+	}
 	region := v.Region
 	if len(region) > 6 {
 		region = region[:6] // the county: stations and deputies of neighbouring towns too
@@ -269,4 +273,25 @@ func (h *Handler) workReveal(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	return h.render(w, r, workSwapStatus(r, status), "work_case", workCaseTitle(d.V), d)
+}
+
+// workPhoto serves one photo of a case to staff who may view the case.
+func (h *Handler) workPhoto(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := workCaseID(r)
+	if err != nil {
+		return err
+	}
+	pid, err := strconv.ParseInt(r.PathValue("photo"), 10, 64)
+	if err != nil {
+		return zhitong.Errorf(zhitong.ENOTFOUND, "照片不存在")
+	}
+	att, err := h.app.AttachmentData(r.Context(), p, id, pid)
+	if err != nil {
+		return err
+	}
+	return servePhoto(w, att)
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/testkit"
 )
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
@@ -183,4 +185,27 @@ func TestHTMXActionSwapsInPlace(t *testing.T) {
 	if pg.header.Get("HX-Retarget") != "#main" {
 		t.Fatalf("HX-Retarget = %q", pg.header.Get("HX-Retarget"))
 	}
+}
+
+func TestCasePageShowsPhotosToStaffInJurisdiction(t *testing.T) {
+	b := newBench(t)
+	c := testkit.Must(b.app.SubmitWithPhotos(t.Context(), app.IntakeInput{Body: "建设路井盖缺失，夜里很危险", StationID: b.f.Station, Anonymous: true},
+		[]app.PhotoInput{{Name: "井盖.jpg", Data: gpsJPEG(t)}}, false))(t)
+	atts := testkit.Must(b.app.Attachments(t.Context(), b.f.In[zhitong.RoleOfficer], c.ID))(t)
+	if len(atts) != 1 {
+		t.Fatalf("case has %d photos", len(atts))
+	}
+	photo := caseURL(c.ID) + "/photos/" + itoa64(atts[0].ID)
+
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
+	benchHas(t, officer.get(caseURL(c.ID)), `src="`+photo+`"`)
+	pg := officer.get(photo)
+	wantStatus(t, pg, http.StatusOK)
+	if pg.header.Get("Content-Type") != "image/jpeg" || pg.header.Get("X-Content-Type-Options") != "nosniff" || hasExif([]byte(pg.raw)) {
+		t.Errorf("photo served as %q nosniff=%q exif=%v", pg.header.Get("Content-Type"), pg.header.Get("X-Content-Type-Options"), hasExif([]byte(pg.raw)))
+	}
+
+	outsider := b.login(b.f.Out[zhitong.RoleOfficer], "waixian")
+	wantStatus(t, outsider.get(photo), http.StatusForbidden)
+	wantStatus(t, officer.get(caseURL(c.ID)+"/photos/999999"), http.StatusNotFound)
 }
