@@ -216,6 +216,16 @@ type ListInput struct {
 	ExtensionPending bool
 }
 
+// CountByStatus counts the cases p may see, per status, in one query.
+func (a *App) CountByStatus(ctx context.Context, p zhitong.Principal) (map[zhitong.Status]int, error) {
+	if !p.May(zhitong.ActionView) {
+		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看案件", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	var f store.CaseFilter
+	scope(p, &f)
+	return store.CountCasesByStatus(ctx, a.db, f)
+}
+
 // List returns one page of cases in p's jurisdiction, and the total.
 func (a *App) List(ctx context.Context, p zhitong.Principal, in ListInput) ([]CaseSummary, int, error) {
 	if !p.May(zhitong.ActionView) {

@@ -180,6 +180,60 @@ type CaseFilter struct {
 
 // ListCases returns one page of cases matching f, and the total count.
 func ListCases(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery string) ([]*CaseRecord, int, error) {
+	cond, args := caseWhere(q, f, ftsMatch, tsQuery)
+	var total int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM cases`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count cases: %w", err)
+	}
+	order := ` ORDER BY submitted_at DESC, id DESC`
+	switch f.Sort {
+	case "due":
+		order = ` ORDER BY CASE WHEN due_date = '' THEN 1 ELSE 0 END, due_date, id`
+	case "updated":
+		order = ` ORDER BY updated_at DESC, id DESC`
+	case "oldest":
+		order = ` ORDER BY submitted_at, id`
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	rows, err := q.Query(ctx, `SELECT `+caseColumns+` FROM cases`+cond+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, f.Offset), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list cases: %w", err)
+	}
+	defer rows.Close()
+	var out []*CaseRecord
+	for rows.Next() {
+		r, err := scanCase(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}
+
+// CountCasesByStatus counts the cases matching f per status, in one pass.
+func CountCasesByStatus(ctx context.Context, q Q, f CaseFilter) (map[zhitong.Status]int, error) {
+	cond, args := caseWhere(q, f, "", "")
+	rows, err := q.Query(ctx, `SELECT status, COUNT(*) FROM cases`+cond+` GROUP BY status`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count cases by status: %w", err)
+	}
+	counts := map[zhitong.Status]int{}
+	_, err = collect(rows, func(s interface{ Scan(...any) error }) (zhitong.Status, error) {
+		var st zhitong.Status
+		var n int
+		err := s.Scan(&st, &n)
+		counts[st] = n
+		return st, err
+	})
+	return counts, err
+}
+
+// caseWhere is the WHERE clause of f, with its arguments.
+func caseWhere(q Q, f CaseFilter, ftsMatch, tsQuery string) (string, []any) {
 	var where []string
 	var args []any
 	add := func(cond string, a ...any) { where = append(where, cond); args = append(args, a...) }
@@ -251,39 +305,8 @@ func ListCases(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery string)
 			add(`id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)`, ftsMatch)
 		}
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = ` WHERE ` + strings.Join(where, ` AND `)
+	if len(where) == 0 {
+		return "", nil
 	}
-	var total int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM cases`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count cases: %w", err)
-	}
-	order := ` ORDER BY submitted_at DESC, id DESC`
-	switch f.Sort {
-	case "due":
-		order = ` ORDER BY CASE WHEN due_date = '' THEN 1 ELSE 0 END, due_date, id`
-	case "updated":
-		order = ` ORDER BY updated_at DESC, id DESC`
-	case "oldest":
-		order = ` ORDER BY submitted_at, id`
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 20
-	}
-	rows, err := q.Query(ctx, `SELECT `+caseColumns+` FROM cases`+cond+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, f.Offset), args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list cases: %w", err)
-	}
-	defer rows.Close()
-	var out []*CaseRecord
-	for rows.Next() {
-		r, err := scanCase(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, r)
-	}
-	return out, total, rows.Err()
+	return ` WHERE ` + strings.Join(where, ` AND `), args
 }

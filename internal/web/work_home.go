@@ -120,11 +120,12 @@ func (h *Handler) workHome(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if p.Role == zhitong.RoleCommittee || d.ReadOnly {
+		counts, err := h.app.CountByStatus(ctx, p)
+		if err != nil {
+			return err
+		}
 		for _, s := range zhitong.Statuses {
-			n, err := count(url.Values{"status": {string(s.Value)}})
-			if err != nil {
-				return err
-			}
+			n := counts[s.Value]
 			d.ByStatus = append(d.ByStatus, workStatusRow{Status: s.Value, Label: s.Label, Count: n})
 			d.Total += n
 		}
