@@ -68,6 +68,8 @@ func cleanPhoto(p PhotoInput, keepLocation bool) (contentType string, out []byte
 // stripJPEG drops APP1 (Exif and XMP), APP13 (IPTC), comment segments and
 // the multi-picture index (MPF), and cuts everything after the end of the
 // image, where phones append secondary images that carry their own Exif.
+// Only the orientation survives, in an Exif segment of its own, so a photo
+// taken upright on a phone still shows upright.
 func stripJPEG(b []byte) ([]byte, bool) {
 	out := make([]byte, 0, len(b))
 	out = append(out, 0xFF, 0xD8)
@@ -100,6 +102,9 @@ func stripJPEG(b []byte) ([]byte, bool) {
 		}
 		seg := b[i : i+n]
 		drop := marker == 0xE1 || marker == 0xED || marker == 0xFE || marker == 0xE2 && bytes.HasPrefix(seg[2:], []byte("MPF\x00"))
+		if o := exifOrientation(seg[2:]); marker == 0xE1 && o > 1 && o <= 8 {
+			out = append(out, orientationExif(o)...)
+		}
 		if !drop {
 			out = append(append(out, 0xFF, marker), seg...)
 		}
@@ -113,6 +118,47 @@ func stripJPEG(b []byte) ([]byte, bool) {
 			i = j
 		}
 	}
+}
+
+// exifOrientation reads the Orientation tag (0x0112) of IFD0 from an Exif
+// APP1 payload, or 0.
+func exifOrientation(p []byte) int {
+	if !bytes.HasPrefix(p, []byte("Exif\x00\x00")) || len(p) < 14 {
+		return 0
+	}
+	tiff := p[6:]
+	var bo binary.ByteOrder
+	switch string(tiff[:2]) {
+	case "II":
+		bo = binary.LittleEndian
+	case "MM":
+		bo = binary.BigEndian
+	default:
+		return 0
+	}
+	ifd := int(bo.Uint32(tiff[4:8]))
+	if ifd < 8 || ifd+2 > len(tiff) {
+		return 0
+	}
+	n := int(bo.Uint16(tiff[ifd:]))
+	for k := range n {
+		e := ifd + 2 + 12*k
+		if e+12 > len(tiff) {
+			return 0
+		}
+		if bo.Uint16(tiff[e:]) == 0x0112 && bo.Uint16(tiff[e+2:]) == 3 {
+			return int(bo.Uint16(tiff[e+8:]))
+		}
+	}
+	return 0
+}
+
+// orientationExif is a whole APP1 segment holding only an orientation.
+func orientationExif(o int) []byte {
+	seg := []byte{0xFF, 0xE1, 0, 34}
+	seg = append(seg, "Exif\x00\x00MM\x00\x2A\x00\x00\x00\x08"...)
+	seg = append(seg, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, byte(o), 0, 0, 0, 0, 0, 0)
+	return seg
 }
 
 // scanEntropy returns where the entropy-coded data starting at i ends: at the
