@@ -82,3 +82,26 @@ func TestDeputyQuickAnswer(t *testing.T) {
 		t.Fatalf("deputy's cases = %d, want 1", got)
 	}
 }
+
+func TestWalkInReceipt(t *testing.T) {
+	b := newBench(t)
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
+	pg := officer.post("/work/intake", url.Values{"channel": {"walk_in"}, "station_id": {itoa64(b.f.Station)}, "category": {"consult"},
+		"body": {"咨询城乡居民医保今年的缴费标准"}, "name": {"赵大爷"}, "phone": {"13979701234"},
+		"answer": {"今年个人缴费 400 元，12 月 31 日截止。"}})
+	m := benchCode.FindStringSubmatch(pg.raw)
+	if m == nil {
+		t.Fatalf("no tracking code shown:\n%s", pg.body)
+	}
+	link := regexp.MustCompile(`href="(/work/cases/\d+/receipt)"`).FindStringSubmatch(pg.raw)
+	if link == nil {
+		t.Fatalf("no receipt link after the walk-in:\n%s", pg.body)
+	}
+	receipt := officer.get(link[1])
+	wantStatus(t, receipt, http.StatusOK)
+	benchHas(t, receipt, "意见建议受理回执", m[1], "当场解答", "400 元", "历市镇人大代表联络站", "<svg")
+	benchLacks(t, receipt, "赵大爷", "13979701234")
+
+	outsider := b.login(b.f.Out[zhitong.RoleOfficer], "waixian")
+	wantStatus(t, outsider.get(link[1]), http.StatusForbidden)
+}
