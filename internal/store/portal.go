@@ -41,7 +41,8 @@ func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult
 	var where []string
 	var args []any
 	if f.Region != "" {
-		where, args = append(where, `c.region_code LIKE ?`), append(args, f.Region+"%")
+		cond, lo, hi := regionPrefix("c.region_code", f.Region)
+		where, args = append(where, cond), append(args, lo, hi)
 	}
 	if f.Category != "" {
 		where, args = append(where, `c.category_code = ?`), append(args, f.Category)
