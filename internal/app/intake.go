@@ -220,7 +220,10 @@ func (a *App) create(ctx context.Context, p zhitong.Principal, in IntakeInput, s
 	}
 	if p.Staff() {
 		scope := zhitong.Scope{RegionCode: in.RegionCode, StationID: in.StationID, DeputyID: in.DeputyID}
-		if p.Role != zhitong.RoleDeputy && !p.Sees(scope) {
+		// A deputy files what they receive as their own case (Sees holds by
+		// construction), but only within the region they were elected in.
+		outside := !p.Sees(scope) || p.Role == zhitong.RoleDeputy && !strings.HasPrefix(in.RegionCode, p.RegionCode)
+		if outside {
 			return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "所选地区或联络站不在您的管辖范围内")
 		}
 	}

@@ -173,3 +173,15 @@ func TestNoPlaintextPersonalDataAtRest(t *testing.T) {
 		t.Fatalf("%d audited reveals, want 1", reveals)
 	}
 }
+
+func TestDeputyIntakeStaysInTheirRegion(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	deputy := f.In[zhitong.RoleDeputy]
+	c := testkit.Must(a.Intake(ctx, deputy, app.IntakeInput{Body: "村里的路灯坏了很久，晚上看不见路", CategoryCode: "roads", StationID: f.Station}))(t)
+	if c.DeputyID != deputy.DeputyID {
+		t.Errorf("deputy's intake recorded for deputy %d, want %d", c.DeputyID, deputy.DeputyID)
+	}
+	_, err := a.Intake(ctx, deputy, app.IntakeInput{Body: "龙南的路灯也坏了很久，晚上看不见路", CategoryCode: "roads", StationID: f.OtherStation})
+	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
+}

@@ -84,13 +84,13 @@ func (a *App) Open311Requests(ctx context.Context, p zhitong.Principal, q Open31
 	f := store.CaseFilter{Category: q.Category, Region: q.Region, Statuses: q.Statuses, Limit: q.Limit,
 		Today: a.today().Format(time.DateOnly)}
 	scope(p, &f)
-	// The store compares From and To as text against its fixed-width UTC
-	// timestamps (To inclusive), so full timestamps bound to the microsecond.
+	// end_date is inclusive; the store's To is not: one microsecond (the
+	// resolution of stored timestamps) past it.
 	if !q.Start.IsZero() {
 		f.From = store.FormatTime(q.Start)
 	}
 	if !q.End.IsZero() {
-		f.To = store.FormatTime(q.End)
+		f.To = store.FormatTime(q.End.Add(time.Microsecond))
 	}
 	recs, _, err := store.ListCases(ctx, a.db, f, "", "")
 	if err != nil {

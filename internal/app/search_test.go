@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -102,5 +103,35 @@ func TestScheduleLoadRecomputesProvisionalDeadlines(t *testing.T) {
 	due, prov := testkit.Must2(a.AddWorkdays("2026-12-31", 1))(t)
 	if due != "2027-01-05" || prov {
 		t.Fatalf("AddWorkdays after load = %s %v", due, prov)
+	}
+}
+
+// Date filters are China's civil dates: a case submitted at 07:00 Beijing
+// time on the 25th (23:00 UTC on the 24th) belongs to the 25th.
+func TestListDatesAreChinaDates(t *testing.T) {
+	a, clock := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	clock.Set(time.Date(2026, 11, 25, 7, 0, 0, 0, zhitong.China))
+	early := testkit.Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "清晨菜市场门口占道经营", StationID: f.Station}))(t)
+	clock.Set(time.Date(2026, 11, 25, 23, 30, 0, 0, zhitong.China))
+	late := testkit.Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "深夜广场舞音响太吵", StationID: f.Station}))(t)
+	officer := f.In[zhitong.RoleOfficer]
+	for _, c := range []struct {
+		from, to string
+		want     []int64
+	}{
+		{"2026-11-25", "2026-11-25", []int64{late.ID, early.ID}},
+		{"2026-11-24", "2026-11-24", nil},
+		{"2026-11-26", "", nil},
+		{"", "2026-11-25", []int64{late.ID, early.ID}},
+	} {
+		list, _ := testkit.Must2(a.List(ctx, officer, app.ListInput{From: c.from, To: c.to}))(t)
+		var got []int64
+		for _, s := range list {
+			got = append(got, s.ID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("from %q to %q: cases %v, want %v", c.from, c.to, got, c.want)
+		}
 	}
 }

@@ -242,14 +242,22 @@ func (a *App) List(ctx context.Context, p zhitong.Principal, in ListInput) ([]Ca
 	if in.Channel != "" && !zhitong.Valid(zhitong.Channels, in.Channel) {
 		return nil, 0, zhitong.Invalid("channel", "渠道“%s”无效", in.Channel)
 	}
-	for _, d := range []struct{ field, v string }{{"from", in.From}, {"to", in.To}} {
-		if d.v != "" {
-			if _, err := parseDate(d.field, d.v); err != nil {
-				return nil, 0, err
-			}
+	// The dates are civil dates in China: from its midnight to the midnight
+	// after the last day, as UTC timestamps like submitted_at.
+	for _, d := range []struct {
+		field, v string
+		days     int
+		out      *string
+	}{{"from", in.From, 0, &f.From}, {"to", in.To, 1, &f.To}} {
+		if d.v == "" {
+			continue
 		}
+		day, err := parseDate(d.field, d.v)
+		if err != nil {
+			return nil, 0, err
+		}
+		*d.out = store.FormatTime(time.Date(day.Year(), day.Month(), day.Day()+d.days, 0, 0, 0, 0, zhitong.China))
 	}
-	f.From, f.To = in.From, in.To
 	if in.DueBy != "" {
 		if _, err := parseDate("due_by", in.DueBy); err != nil {
 			return nil, 0, err

@@ -163,7 +163,7 @@ type CaseFilter struct {
 	Channel    zhitong.Channel
 	Overdue    bool
 	Today      string // YYYY-MM-DD, for Overdue
-	From, To   string // submitted_at bounds, YYYY-MM-DD inclusive
+	From, To   string // submitted_at bounds: From ≤ submitted_at < To, as store.FormatTime text
 	Search     []string
 	PhoneIndex string
 	Sort       string // "submitted" (newest first), "due", "updated"
@@ -296,7 +296,7 @@ func caseWhere(q Q, f CaseFilter, ftsMatch, tsQuery string) (string, []any) {
 		add(`submitted_at >= ?`, f.From)
 	}
 	if f.To != "" {
-		add(`submitted_at < ?`, f.To+"T99")
+		add(`submitted_at < ?`, f.To)
 	}
 	if f.PhoneIndex != "" {
 		add(`phone_idx = ?`, f.PhoneIndex)
