@@ -37,6 +37,11 @@ func serve(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
+	stopJobs, err := startJobs(ctx, env, a, logger)
+	if err != nil {
+		return err
+	}
+	defer stopJobs()
 	srv := server.New(server.Config{App: a, Logger: logger, SecureCookies: *secure})
 	return srv.ListenAndServe(ctx, *addr, func(addr net.Addr) {
 		fmt.Fprintf(env.Stdout, "民意直通已启动：http://%s/\n数据库：%s\n", addr, describeDB(d.db))
