@@ -123,7 +123,7 @@ func (a *App) step(ctx context.Context, p zhitong.Principal, id int64, version i
 		if err := tx.InsertEvent(ctx, ev); err != nil {
 			return err
 		}
-		if err := a.citizenNotice(ctx, tx, c, ev); err != nil {
+		if err := a.stepNotices(ctx, tx, c, ev); err != nil {
 			return err
 		}
 		if err := a.audit(ctx, tx, p, "case."+string(action), "case:"+strconv.FormatInt(c.ID, 10),

@@ -19,11 +19,12 @@ func (a *App) ackNotice(ctx context.Context, tx *store.Tx, c *zhitong.Case, ev *
 	return err
 }
 
-// citizenNotice writes what a lifecycle step tells the citizen, if
-// anything: assignment with unit and due date, the reply with a link to read
-// and evaluate it, a re-handle with its new due date. It runs in step's
-// transaction, after the case event, whose id makes the notice's key.
-func (a *App) citizenNotice(ctx context.Context, tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
+// stepNotices writes what a lifecycle step tells people, if anything: the
+// citizen hears of the assignment with unit and due date, the reply with a
+// link to read and evaluate it, a re-handle with its new due date; the lead
+// unit's handlers see a new assignment in the workbench. It runs in step's
+// transaction, after the case event, whose id makes the notices' keys.
+func (a *App) stepNotices(ctx context.Context, tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
 	var tmpl string
 	vars := map[string]string{"code": c.Code}
 	switch {
@@ -35,6 +36,10 @@ func (a *App) citizenNotice(ctx context.Context, tx *store.Tx, c *store.CaseReco
 				return err
 			}
 			vars["unit"] = u.Name
+			if _, err := a.notify(ctx, tx, Notice{Key: eventKey(c.ID, ev.ID, "unit.assigned"), Template: "unit.assigned", CaseID: c.ID,
+				UnitID: c.LeadUnitID, Vars: map[string]string{"code": c.Code, "title": c.Title, "due": c.DueDate}}); err != nil {
+				return err
+			}
 		}
 	case ev.Action == zhitong.ActionReply && c.Status == zhitong.StatusReplied:
 		tmpl = "case.replied"

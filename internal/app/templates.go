@@ -33,6 +33,8 @@ var templateDefs = []TemplateDef{
 		Default: "您反映的问题（查询码{code}）已答复，请查看答复并评价：{link}"},
 	{Name: "case.rehandled", Label: "重办告知（群众）", Vars: []string{"code", "due"}, Citizen: true,
 		Default: "您反映的问题（查询码{code}）已安排重新办理，办理期限至{due}。"},
+	{Name: "unit.assigned", Label: "新交办案件（承办单位）", Vars: []string{"code", "title", "due"},
+		Default: "新交办案件：{title}（查询码{code}），办理期限至{due}，请及时签收。"},
 }
 
 func templateDef(name string) (TemplateDef, bool) {
