@@ -149,6 +149,8 @@ func (r *Runner) riverConfig(cfg Config) *river.Config {
 		FetchCooldown:     min(cfg.Poll, 100*time.Millisecond),
 		MaxAttempts:       cfg.MaxAttempts,
 		Logger:            cfg.Logger,
+		// A periodic task leaves a completed job per tick; keep an hour of them.
+		CompletedJobRetentionPeriod: time.Hour,
 		// A job still "running" after a kill -9 is rescued and retried.
 		RescueStuckJobsAfter: 5 * time.Minute,
 		JobTimeout:           time.Minute,
