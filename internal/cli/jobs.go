@@ -19,6 +19,9 @@ func startJobs(ctx context.Context, env Env, a *app.App, logger *slog.Logger) (f
 	}
 	logger.Info("background jobs", "sms", cfg.Delivery.SMS.Name(), "email", cfg.Delivery.Mail != nil,
 		"outbox_every", cfg.OutboxEvery, "quiet_hours", quietLabel(cfg.Delivery.Quiet))
+	if cfg.Delivery.PublicURL == "" {
+		logger.Warn("ZHITONG_PUBLIC_URL is not set: reply messages carry no link to the tracking page")
+	}
 	// Periodic sweeps, one line each. Each must be idempotent: River runs a
 	// job at least once, and a slow run may overlap the next.
 	periodic := []jobs.Periodic{
