@@ -2,6 +2,9 @@ package app_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -292,5 +295,43 @@ func TestStaleSendingSettled(t *testing.T) {
 	deliver(t, a, app.Delivery{SMS: rec, Lease: time.Minute})
 	if got := citizenRows(t, a, third.ID)[0]; got.Status != "failed" || !strings.Contains(got.LastError, "人工核实") {
 		t.Errorf("unconfirmable row = %s (%s)", got.Status, got.LastError)
+	}
+}
+
+// TestAliyunGetsTheOutboxKeyAsOutId sends through the real Aliyun driver to
+// a local endpoint: the row's key travels as OutId, the template as the
+// mapped TemplateCode, and the variables as TemplateParam. (The signature
+// itself is checked by the sms package's tests.)
+func TestAliyunGetsTheOutboxKeyAsOutId(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	var mu sync.Mutex
+	var got []url.Values
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.URL.Query())
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"Code":"OK","Message":"OK","BizId":"900619746936498440^0","RequestId":"F655A8D5"}`))
+	}))
+	defer srv.Close()
+	ali, err := sms.NewAliyun(sms.AliyunConfig{BaseURL: srv.URL, AccessKeyID: "id", AccessKeySecret: "secret", SignName: "定南人大",
+		Templates: map[string]string{"case.acknowledged": "SMS_1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := submit(t, a, f, "建设路路灯不亮")
+	deliver(t, a, app.Delivery{SMS: ali})
+	row := citizenRows(t, a, c.ID)[0]
+	if len(got) != 1 {
+		t.Fatalf("provider got %d requests", len(got))
+	}
+	q := got[0]
+	if q.Get("OutId") != row.Key || q.Get("TemplateCode") != "SMS_1" || q.Get("PhoneNumbers") != "13907971234" ||
+		q.Get("TemplateParam") != `{"code":"`+c.Code+`"}` {
+		t.Errorf("request = %v, want OutId %s", q, row.Key)
+	}
+	if row.Status != "sent" || row.ProviderID != "900619746936498440^0" {
+		t.Errorf("row = %s provider id %q", row.Status, row.ProviderID)
 	}
 }
