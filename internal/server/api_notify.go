@@ -17,6 +17,24 @@ func (s *Server) notifyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/v1/notification-templates/{name}", s.api(s.editTemplate))
 	mux.HandleFunc("POST /api/v1/track/{code}/sms-optout", s.api(s.optOutByCode))
 	mux.HandleFunc("POST /api/v1/sms-optouts", s.api(s.optOutPhone))
+	mux.HandleFunc("GET /api/v1/cases/{id}/notifications", s.api(s.caseNotices))
+}
+
+func (s *Server) caseNotices(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ns, err := s.app.CaseNotices(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ns)
+	return nil
 }
 
 // InboxPage is the answer of GET /api/v1/notifications.

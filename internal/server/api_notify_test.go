@@ -88,6 +88,19 @@ func TestNotificationAPI(t *testing.T) {
 		t.Errorf("edited template = %v", got)
 	}
 
+	// The case's messages to the citizen and their delivery, for staff who see the case.
+	N := "/api/v1/cases/{id}/notifications"
+	cid := strconv.FormatInt(c.ID, 10)
+	var ns []map[string]any
+	if code := officer.do("GET", "/api/v1/cases/"+cid+"/notifications", nil, &ns); code != 200 || len(ns) != 2 ||
+		ns[0]["template"] != "case.acknowledged" || ns[1]["template"] != "case.assigned" || ns[0]["status"] != "pending" {
+		t.Fatalf("case notifications = %d %v", code, ns)
+	}
+	call(officer, "GET", N, "/api/v1/cases/"+cid+"/notifications", nil, 200)
+	call(other, "GET", N, "/api/v1/cases/"+cid+"/notifications", nil, 403)
+	call(citizen, "GET", N, "/api/v1/cases/"+cid+"/notifications", nil, 401)
+	call(officer, "GET", N, "/api/v1/cases/999999/notifications", nil, 404)
+
 	// Opt-out: by the citizen with the code, by staff with the number.
 	O := "/api/v1/track/{code}/sms-optout"
 	if got := call(citizen, "POST", O, "/api/v1/track/"+c.Code+"/sms-optout", nil, 200); got["opted_out"] != true {
@@ -108,6 +121,7 @@ func TestNotificationSchemasMatchGoTypes(t *testing.T) {
 		"ReadAllAnswer":        reflect.TypeFor[server.ReadAllAnswer](),
 		"OptOutAnswer":         reflect.TypeFor[server.OptOutAnswer](),
 		"NotificationTemplate": reflect.TypeFor[app.Template](),
+		"CaseNotice":           reflect.TypeFor[app.CaseNotice](),
 	} {
 		oaSameSet(t, "schema "+name+" vs "+typ.String(), d.properties(d.schema(name)), jsonNames(typ))
 	}

@@ -17,7 +17,30 @@ func (h *Handler) noticeRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /work/notices/email", h.page(h.workNoticeEmail))
 	mux.HandleFunc("GET /work/templates", h.page(h.workTemplates))
 	mux.HandleFunc("POST /work/templates/{name}", h.page(h.workTemplateEdit))
+	mux.HandleFunc("GET /work/cases/{id}/notices", h.page(h.workCaseNotices))
 	mux.HandleFunc("POST /track/{code}/sms-optout", h.page(h.portalOptOut))
+}
+
+type caseNoticesData struct {
+	CaseID  int64
+	Notices []app.CaseNotice
+	Labels  map[string]string
+}
+
+func (h *Handler) workCaseNotices(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return zhitong.Errorf(zhitong.ENOTFOUND, "案件不存在")
+	}
+	ns, err := h.app.CaseNotices(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "work_case_notices", "短信通知记录", caseNoticesData{CaseID: id, Notices: ns, Labels: app.NoticeStatusLabels})
 }
 
 const noticesPerPage = 30

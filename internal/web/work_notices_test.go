@@ -37,6 +37,13 @@ func TestWorkNoticesCountListAndRead(t *testing.T) {
 	wantStatus(t, pg, 200)
 	benchLacks(t, pg, "条未读", "标为已读")
 
+	pg = unit.get(caseURL(id))
+	benchHas(t, pg, "/work/cases/"+itoa(id)+"/notices")
+	pg = unit.get("/work/cases/" + itoa(id) + "/notices")
+	wantStatus(t, pg, 200)
+	benchHas(t, pg, "受理告知（群众）", "交办告知（群众）", "待发送")
+	wantStatus(t, other.get("/work/cases/"+itoa(id)+"/notices"), 403)
+
 	pg = unit.post("/work/notices/email", url.Values{"email": {"不是邮箱"}})
 	wantStatus(t, pg, 400)
 	benchHas(t, pg, "邮箱地址格式不正确", "不是邮箱")
