@@ -12,6 +12,7 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/demo"
+	"zhitong/internal/jobs"
 	"zhitong/internal/server"
 	"zhitong/internal/store"
 )
@@ -89,6 +90,9 @@ func migrate(ctx context.Context, env Env, args []string) error {
 	defer db.Close()
 	n, err := db.Migrate(ctx)
 	if err != nil {
+		return err
+	}
+	if err := jobs.Migrate(ctx, db); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "迁移完成，本次执行 %d 个迁移。\n", n)

@@ -179,7 +179,7 @@ func (r *Runner) openSQLite(ctx context.Context, path string, rc *river.Config) 
 	db.SetMaxOpenConns(1)
 	r.closers = append(r.closers, func() { db.Close() })
 	driver := riversqlite.New(db)
-	if err := migrateRiver(ctx, driver); err != nil {
+	if err := migrateRiver(ctx, driver); err != nil || rc == nil {
 		return err
 	}
 	c, err := river.NewClient(driver, rc)
@@ -204,7 +204,7 @@ func (r *Runner) openPostgres(ctx context.Context, dsn string, rc *river.Config)
 	}
 	r.closers = append(r.closers, pool.Close)
 	driver := riverpgxv5.New(pool)
-	if err := migrateRiver(ctx, driver); err != nil {
+	if err := migrateRiver(ctx, driver); err != nil || rc == nil {
 		return err
 	}
 	c, err := river.NewClient(driver, rc)
@@ -224,6 +224,17 @@ func migrateRiver[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) 
 		return fmt.Errorf("jobs: river migrations: %w", err)
 	}
 	return nil
+}
+
+// Migrate applies River's migrations to db without starting anything, for
+// `zhitong migrate`; New applies them too.
+func Migrate(ctx context.Context, db *store.DB) error {
+	r := &Runner{}
+	defer r.close()
+	if db.Dialect() == store.Postgres {
+		return r.openPostgres(ctx, db.DSN, nil)
+	}
+	return r.openSQLite(ctx, db.Path, nil)
 }
 
 // Start starts working jobs; they stop when ctx ends or Stop is called.

@@ -114,3 +114,17 @@ func TestRunnerRefusesBadTasks(t *testing.T) {
 		}
 	}
 }
+
+func TestMigrateCreatesRiverTables(t *testing.T) {
+	ctx := context.Background()
+	db := testkit.MustDB(t)
+	for range 2 { // idempotent
+		if err := jobs.Migrate(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM river_job`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("river_job: %d rows, %v", n, err)
+	}
+}
