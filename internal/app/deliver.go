@@ -40,10 +40,11 @@ type Mailer interface {
 }
 
 // Confirmer is an SMS driver that can tell whether a message with this
-// idempotency key was already accepted: after a crash between sending and
-// recording it, the outbox asks instead of guessing.
+// idempotency key was already accepted for phone around time at: after a
+// crash between sending and recording it, the outbox asks instead of
+// guessing. sms.FileLog and sms.Aliyun (QuerySendDetails) are Confirmers.
 type Confirmer interface {
-	Sent(ctx context.Context, key string) (bool, error)
+	Sent(ctx context.Context, phone, key string, at time.Time) (bool, error)
 }
 
 // QuietHours is when no SMS goes to citizens, in China time: from Start
@@ -140,7 +141,11 @@ func (a *App) settleStale(ctx context.Context, d Delivery, n *store.Notification
 	conf, ok := d.SMS.(Confirmer)
 	switch {
 	case n.Channel == "sms" && ok:
-		sent, err := conf.Sent(ctx, sendKey(n.Key))
+		phone, err := a.casePhone(ctx, n.CaseID)
+		if err != nil {
+			return err
+		}
+		sent, err := conf.Sent(ctx, phone, sendKey(n.Key), n.ClaimedAt)
 		if err != nil {
 			return err
 		}
@@ -281,6 +286,16 @@ func (a *App) citizenPhone(ctx context.Context, caseID int64) (phone, skip strin
 		return "", "", err
 	}
 	return s.Phone, "", nil
+}
+
+// casePhone returns the phone number left with a case, if any.
+func (a *App) casePhone(ctx context.Context, caseID int64) (string, error) {
+	c, err := store.GetCase(ctx, a.db, caseID)
+	if err != nil {
+		return "", err
+	}
+	s, err := a.unseal(c.Submitter)
+	return s.Phone, err
 }
 
 // smsParams orders vars as the template declares them; providers fill

@@ -237,9 +237,9 @@ func TestSMSRetriedWithBackoffThenFailed(t *testing.T) {
 // confirmer is a recorder that can tell whether a key was sent.
 type confirmer struct{ *recorder }
 
-func (c confirmer) Sent(ctx context.Context, key string) (bool, error) {
+func (c confirmer) Sent(ctx context.Context, phone, key string, at time.Time) (bool, error) {
 	for _, m := range c.messages() {
-		if m.IdempotencyKey == key {
+		if m.IdempotencyKey == key && m.Phone == phone {
 			return true, nil
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // FileLog is the log-only driver writing to a file: one line per message
@@ -43,7 +44,8 @@ func (l *FileLog) Send(ctx context.Context, m Message) (string, error) {
 }
 
 // Sent reports whether a message with this idempotency key is in the file.
-func (l *FileLog) Sent(ctx context.Context, key string) (bool, error) {
+// (phone and at narrow a provider's search; the file needs only the key.)
+func (l *FileLog) Sent(ctx context.Context, phone, key string, at time.Time) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	f, err := os.Open(l.path)

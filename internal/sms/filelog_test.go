@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"zhitong/internal/sms"
 )
@@ -29,7 +30,7 @@ func TestFileLogAppendsAndConfirms(t *testing.T) {
 		t.Fatalf("log has %d lines or an unmasked phone:\n%s", n, b)
 	}
 	for k, want := range map[string]bool{"case:1:ack": true, "case:2:ack": true, "case:1": false, "case:3:ack": false} {
-		if got, err := l.Sent(ctx, k); err != nil || got != want {
+		if got, err := l.Sent(ctx, "13907971234", k, time.Now()); err != nil || got != want {
 			t.Errorf("Sent(%q) = %v, %v; want %v", k, got, err, want)
 		}
 	}
