@@ -106,7 +106,9 @@ func (a *App) DeliverDue(ctx context.Context, d Delivery) (int, error) {
 	}
 	for _, n := range stale {
 		if err := a.settleStale(ctx, d, n); err != nil {
-			return done, err
+			// The provider could not be asked now; the row waits for the next pass.
+			a.log.Warn("outbox: cannot settle an interrupted send", "notification", n.ID, "err", err)
+			continue
 		}
 		done++
 	}
@@ -146,12 +148,14 @@ func (a *App) settleStale(ctx context.Context, d Delivery, n *store.Notification
 			return err
 		}
 		sent, err := conf.Sent(ctx, phone, sendKey(n.Key), n.ClaimedAt)
-		if err != nil {
+		switch {
+		case err != nil && retryableSend(err):
 			return err
-		}
-		if sent {
+		case err != nil:
+			n.Status, n.LastError = "failed", "发送中断，向短信通道核实失败（"+truncate(err.Error(), 200)+"），请人工核实"
+		case sent:
 			n.Status, n.SentAt, n.LastError = "sent", a.clock.Now(), "发送后进程中断，已向短信通道核实送达"
-		} else {
+		default:
 			n.Status, n.LastError = "pending", "发送中断，通道确认未发出，重新发送"
 		}
 	default:

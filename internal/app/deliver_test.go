@@ -234,10 +234,17 @@ func TestSMSRetriedWithBackoffThenFailed(t *testing.T) {
 	}
 }
 
-// confirmer is a recorder that can tell whether a key was sent.
-type confirmer struct{ *recorder }
+// confirmer is a recorder that can tell whether a key was sent (or fails
+// to, with err).
+type confirmer struct {
+	*recorder
+	err error
+}
 
 func (c confirmer) Sent(ctx context.Context, phone, key string, at time.Time) (bool, error) {
+	if c.err != nil {
+		return false, c.err
+	}
 	for _, m := range c.messages() {
 		if m.IdempotencyKey == key && m.Phone == phone {
 			return true, nil
@@ -264,7 +271,7 @@ func TestStaleSendingSettled(t *testing.T) {
 	n := claim(sentCase.ID)
 	claim(lostCase.ID)
 	rec.Send(ctx, sms.Message{Phone: "13907971234", Template: n.Template, IdempotencyKey: n.Key}) // went out before the crash
-	d := app.Delivery{SMS: confirmer{rec}, Lease: time.Minute}
+	d := app.Delivery{SMS: confirmer{recorder: rec}, Lease: time.Minute}
 	deliver(t, a, d)
 	if len(rec.messages()) != 1 {
 		t.Fatal("rows within their lease were touched")
@@ -286,6 +293,24 @@ func TestStaleSendingSettled(t *testing.T) {
 		if v != 1 {
 			t.Errorf("key %s sent %d times", k, v)
 		}
+	}
+
+	// A provider that cannot be asked now: the row waits, the rest goes out.
+	waiting := submit(t, a, f, "路口信号灯故障")
+	claim(waiting.ID)
+	clock.Advance(2 * time.Minute)
+	later := submit(t, a, f, "人行道地砖松动")
+	busy := &sms.Error{Provider: "recorder", Code: "Throttling", Retryable: true}
+	deliver(t, a, app.Delivery{SMS: confirmer{recorder: rec, err: busy}, Lease: time.Minute})
+	if got := citizenRows(t, a, waiting.ID)[0]; got.Status != "sending" {
+		t.Errorf("row whose provider could not be asked = %s, want still sending", got.Status)
+	}
+	if got := citizenRows(t, a, later.ID)[0]; got.Status != "sent" {
+		t.Errorf("an unrelated row = %s, want sent despite the other's trouble", got.Status)
+	}
+	deliver(t, a, app.Delivery{SMS: confirmer{recorder: rec}, Lease: time.Minute})
+	if got := citizenRows(t, a, waiting.ID)[0]; got.Status != "sent" || got.Attempts != 2 {
+		t.Errorf("row once the provider answers = %s after %d attempts, want sent on the second", got.Status, got.Attempts)
 	}
 
 	// A driver that cannot confirm: the row fails for a person to check.
