@@ -112,28 +112,44 @@ func (a *App) DeliverDue(ctx context.Context, d Delivery) (int, error) {
 		}
 		done++
 	}
-	due, err := store.DueNotifications(ctx, a.db, a.clock.Now(), d.Batch)
-	if err != nil {
-		return done, err
-	}
 	bodies, err := store.TemplateBodies(ctx, a.db)
 	if err != nil {
 		return done, err
 	}
-	for _, n := range due {
-		if ctx.Err() != nil {
-			return done, ctx.Err()
-		}
-		ok, err := a.deliverOne(ctx, d, bodies, n)
+	// Batch after batch while full ones come back (a morning's held SMS),
+	// but never a row twice in one pass: a row retried later is skipped.
+	seen := map[int64]bool{}
+	for range maxBatches {
+		due, err := store.DueNotifications(ctx, a.db, a.clock.Now(), d.Batch)
 		if err != nil {
-			return done, fmt.Errorf("deliver notification %d: %w", n.ID, err)
+			return done, err
 		}
-		if ok {
-			done++
+		fresh := 0
+		for _, n := range due {
+			if ctx.Err() != nil {
+				return done, ctx.Err()
+			}
+			if seen[n.ID] {
+				continue
+			}
+			seen[n.ID], fresh = true, fresh+1
+			ok, err := a.deliverOne(ctx, d, bodies, n)
+			if err != nil {
+				return done, fmt.Errorf("deliver notification %d: %w", n.ID, err)
+			}
+			if ok {
+				done++
+			}
+		}
+		if len(due) < d.Batch || fresh == 0 {
+			break
 		}
 	}
 	return done, nil
 }
+
+// maxBatches bounds one pass of DeliverDue; the next pass continues.
+const maxBatches = 20
 
 // settleStale decides a row left 'sending': if the driver can tell, it is
 // marked sent or sent again; otherwise it is failed for a person to check,

@@ -360,3 +360,24 @@ func TestAliyunGetsTheOutboxKeyAsOutId(t *testing.T) {
 		t.Errorf("row = %s provider id %q", row.Status, row.ProviderID)
 	}
 }
+
+func TestDeliverDueWorksThroughMoreThanABatch(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	rec := &recorder{}
+	for i := range 7 {
+		submit(t, a, f, "第"+itoa(int64(i))+"盏路灯不亮")
+	}
+	if n := deliver(t, a, app.Delivery{SMS: rec, Batch: 3}); n != 7 || len(rec.messages()) != 7 {
+		t.Fatalf("one pass with batches of 3 settled %d rows and sent %d, want 7 and 7", n, len(rec.messages()))
+	}
+	// A provider failing every message: each row is tried once per pass.
+	rec.fail = 100
+	for i := range 4 {
+		submit(t, a, f, "第"+itoa(int64(i))+"处井盖缺失")
+	}
+	deliver(t, a, app.Delivery{SMS: rec, Batch: 2, RetryBase: time.Nanosecond})
+	if rec.fail != 96 {
+		t.Errorf("a failing pass made %d attempts, want 4 (one per row)", 100-rec.fail)
+	}
+}
