@@ -376,7 +376,7 @@ func TestDeliverDueWorksThroughMoreThanABatch(t *testing.T) {
 	for i := range 4 {
 		submit(t, a, f, "第"+itoa(int64(i))+"处井盖缺失")
 	}
-	deliver(t, a, app.Delivery{SMS: rec, Batch: 2, RetryBase: time.Nanosecond})
+	deliver(t, a, app.Delivery{SMS: rec, Batch: 2})
 	if rec.fail != 96 {
 		t.Errorf("a failing pass made %d attempts, want 4 (one per row)", 100-rec.fail)
 	}
