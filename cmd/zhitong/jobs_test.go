@@ -88,7 +88,7 @@ func TestNotificationsDeliveredOnceAcrossKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	waitUntil(t, 60*time.Second, func() bool { return pendingSMS(t, db) == 0 })
+	waitUntil(t, 90*time.Second, func() bool { return pendingSMS(t, db) == 0 })
 	t.Logf("all delivered at %v", time.Since(t0))
 	keys := logKeys(t, smsLog)
 	for k, n := range keys {
@@ -189,6 +189,6 @@ func TestServeStopsJobsCleanly(t *testing.T) {
 	base, _ = startServer(t, dir, dsn, env...)
 	t0 = time.Now()
 	submitOne(base, "13907970002")
-	waitUntil(t, 8*time.Second, func() bool { return len(logKeys(t, smsLog)) == 2 })
+	waitUntil(t, 12*time.Second, func() bool { return len(logKeys(t, smsLog)) == 2 })
 	t.Logf("first SMS after a clean restart in %v", time.Since(t0))
 }
