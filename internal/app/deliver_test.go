@@ -381,3 +381,24 @@ func TestDeliverDueWorksThroughMoreThanABatch(t *testing.T) {
 		t.Errorf("a failing pass made %d attempts, want 4 (one per row)", 100-rec.fail)
 	}
 }
+
+func TestQuietHoursWithinOneDayAndOff(t *testing.T) {
+	a, _ := testkit.MustApp(t) // 09:00 China time
+	f := testkit.Seed(t, a)
+	rec := &recorder{}
+	c := submit(t, a, f, "午间广场舞噪音扰民")
+	deliver(t, a, app.Delivery{SMS: rec, Quiet: app.QuietHours{Start: 8, End: 10}})
+	if r := citizenRows(t, a, c.ID)[0]; r.Status != "held" || !r.NotBefore.Equal(time.Date(2026, 11, 25, 10, 0, 0, 0, zhitong.China)) {
+		t.Errorf("08–10 quiet at 09:00: %s until %v", r.Status, r.NotBefore)
+	}
+	c2 := submit(t, a, f, "下水道井盖缺失")
+	deliver(t, a, app.Delivery{SMS: rec, Quiet: app.QuietHours{Start: 10, End: 12}})
+	if r := citizenRows(t, a, c2.ID)[0]; r.Status != "sent" {
+		t.Errorf("10–12 quiet at 09:00: %s, want sent", r.Status)
+	}
+	c3 := submit(t, a, f, "路边违章停车")
+	deliver(t, a, app.Delivery{SMS: rec, Quiet: app.QuietHours{Start: 0, End: 23, Off: true}})
+	if r := citizenRows(t, a, c3.ID)[0]; r.Status != "sent" {
+		t.Errorf("quiet hours off: %s, want sent", r.Status)
+	}
+}
