@@ -42,10 +42,12 @@ func zhitongCmd(t *testing.T, dir string, args ...string) *exec.Cmd {
 
 var listening = regexp.MustCompile(`http://(127\.0\.0\.1:\d+)/`)
 
-// startServer starts `zhitong serve` and returns its base URL and the process.
-func startServer(t *testing.T, dir, dsn string) (string, *exec.Cmd) {
+// startServer starts `zhitong serve`, with env added to its environment,
+// and returns its base URL and the process.
+func startServer(t *testing.T, dir, dsn string, env ...string) (string, *exec.Cmd) {
 	t.Helper()
 	cmd := zhitongCmd(t, dir, "serve", "--addr", "127.0.0.1:0", "--db", dsn)
+	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -123,6 +123,9 @@ func (a *App) step(ctx context.Context, p zhitong.Principal, id int64, version i
 		if err := tx.InsertEvent(ctx, ev); err != nil {
 			return err
 		}
+		if err := a.stepNotices(ctx, tx, c, ev); err != nil {
+			return err
+		}
 		if err := a.audit(ctx, tx, p, "case."+string(action), "case:"+strconv.FormatInt(c.ID, 10),
 			map[string]any{"code": c.Code, "from": from, "to": c.Status, "note": ev.Note}); err != nil {
 			return err

@@ -279,6 +279,9 @@ func (a *App) create(ctx context.Context, p zhitong.Principal, in IntakeInput, s
 		if err := tx.InsertEvent(ctx, ev); err != nil {
 			return err
 		}
+		if err := a.ackNotice(ctx, tx, c, ev); err != nil {
+			return err
+		}
 		return a.audit(ctx, tx, p, "case."+string(action), "case:"+strconv.FormatInt(id, 10),
 			map[string]any{"code": c.Code, "channel": c.Channel, "status": status, "anonymous": in.Anonymous})
 	})

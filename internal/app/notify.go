@@ -20,8 +20,8 @@ type Notice struct {
 	Template string            // template name, e.g. "case.assigned"
 	CaseID   int64             // the case it is about, 0 if none
 	Citizen  bool              // to the case's submitter, by SMS
-	UserIDs  []int64           // to staff accounts, in the workbench
-	UnitID   int64             // to every handler account of this unit, in the workbench
+	UserIDs  []int64           // to staff accounts, in the workbench (and by e-mail if they gave an address)
+	UnitID   int64             // to every handler account of this unit, likewise
 	Vars     map[string]string // template variables
 }
 
@@ -58,6 +58,12 @@ func (a *App) notify(ctx context.Context, tx *store.Tx, n Notice) (int, error) {
 	}
 	for _, id := range users {
 		rows = append(rows, row("inapp", "user:"+strconv.FormatInt(id, 10), id))
+		// Staff who gave an address also get the notice by e-mail.
+		if email, err := store.UserEmail(ctx, tx, id); err != nil {
+			return 0, err
+		} else if email != "" {
+			rows = append(rows, row("email", "user:"+strconv.FormatInt(id, 10), id))
+		}
 	}
 	added := 0
 	for _, r := range rows {

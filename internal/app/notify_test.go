@@ -24,7 +24,12 @@ func TestNotifyWritesOneRowPerRecipientOnce(t *testing.T) {
 	if again := testkit.Must(a.Notify(ctx, n))(t); again != 0 {
 		t.Errorf("the same notice again added %d rows, want 0", again)
 	}
-	rows := testkit.Must(store.ListNotifications(ctx, a.DB(), c.ID))(t)
+	var rows []*store.Notification
+	for _, r := range testkit.Must(store.ListNotifications(ctx, a.DB(), c.ID))(t) {
+		if r.Template == n.Template { // the submission's own acknowledgement is there too
+			rows = append(rows, r)
+		}
+	}
 	if len(rows) != added {
 		t.Fatalf("outbox holds %d rows for the case, want %d", len(rows), added)
 	}

@@ -12,6 +12,7 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/demo"
+	"zhitong/internal/jobs"
 	"zhitong/internal/server"
 	"zhitong/internal/store"
 )
@@ -37,6 +38,11 @@ func serve(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
+	stopJobs, err := startJobs(ctx, env, a, logger)
+	if err != nil {
+		return err
+	}
+	defer stopJobs()
 	srv := server.New(server.Config{App: a, Logger: logger, SecureCookies: *secure})
 	return srv.ListenAndServe(ctx, *addr, func(addr net.Addr) {
 		fmt.Fprintf(env.Stdout, "民意直通已启动：http://%s/\n数据库：%s\n", addr, describeDB(d.db))
@@ -84,6 +90,9 @@ func migrate(ctx context.Context, env Env, args []string) error {
 	defer db.Close()
 	n, err := db.Migrate(ctx)
 	if err != nil {
+		return err
+	}
+	if err := jobs.Migrate(ctx, db); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "迁移完成，本次执行 %d 个迁移。\n", n)

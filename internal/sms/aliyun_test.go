@@ -49,7 +49,7 @@ func (f *fakeAliyun) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	if r.Header.Get("x-acs-action") != "SendSms" || r.Header.Get("x-acs-version") != "2017-05-25" || r.Method != http.MethodPost {
+	if action := r.Header.Get("x-acs-action"); action != "SendSms" && action != "QuerySendDetails" || r.Header.Get("x-acs-version") != "2017-05-25" || r.Method != http.MethodPost {
 		w.WriteHeader(http.StatusNotFound)
 		fmt.Fprint(w, `{"RequestId":"x","Code":"InvalidAction.NotFound","Message":"Specified api is not found."}`)
 		return

@@ -7,21 +7,23 @@ import (
 
 // Notification is one row of the outbox (migration 004_outbox.sql).
 type Notification struct {
-	ID        int64
-	Key       string
-	Template  string
-	Channel   string // sms, email, inapp
-	Recipient string // "citizen" or "user:<id>"
-	CaseID    int64  // 0 when about no case
-	UserID    int64  // 0 for the citizen
-	Vars      string // JSON object of template variables
-	Status    string // pending, sent, failed, held, skipped
-	NotBefore time.Time
-	Attempts  int
-	LastError string
-	CreatedAt time.Time
-	SentAt    time.Time
-	ReadAt    time.Time
+	ID         int64
+	Key        string
+	Template   string
+	Channel    string // sms, email, inapp
+	Recipient  string // "citizen" or "user:<id>"
+	CaseID     int64  // 0 when about no case
+	UserID     int64  // 0 for the citizen
+	Vars       string // JSON object of template variables
+	Status     string // pending, held, sending, sent, failed, skipped
+	NotBefore  time.Time
+	Attempts   int
+	LastError  string
+	CreatedAt  time.Time
+	SentAt     time.Time
+	ReadAt     time.Time
+	ClaimedAt  time.Time // when a sender took it (status sending)
+	ProviderID string    // the SMS provider's message id
 }
 
 // InsertNotification adds n to the outbox unless a row with its key exists.
@@ -41,17 +43,23 @@ func (t *Tx) InsertNotification(ctx context.Context, n *Notification) (bool, err
 
 // ListNotifications returns the outbox rows about a case, oldest first.
 func ListNotifications(ctx context.Context, q Q, caseID int64) ([]*Notification, error) {
-	rows, err := q.Query(ctx, `SELECT id, key, template, channel, recipient, COALESCE(case_id, 0), COALESCE(user_id, 0), vars, status,
- not_before, attempts, last_error, created_at, sent_at, read_at FROM notifications WHERE case_id = ? ORDER BY id`, caseID)
+	return queryNotifications(ctx, q, `WHERE case_id = ? ORDER BY id`, caseID)
+}
+
+const notificationColumns = `id, key, template, channel, recipient, COALESCE(case_id, 0), COALESCE(user_id, 0), vars, status,
+ not_before, attempts, last_error, created_at, sent_at, read_at, claimed_at, provider_id`
+
+func queryNotifications(ctx context.Context, q Q, where string, args ...any) ([]*Notification, error) {
+	rows, err := q.Query(ctx, `SELECT `+notificationColumns+` FROM notifications `+where, args...)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, func(s interface{ Scan(...any) error }) (*Notification, error) {
 		var n Notification
-		var nb, ca, sa, ra string
+		var nb, ca, sa, ra, cl string
 		err := s.Scan(&n.ID, &n.Key, &n.Template, &n.Channel, &n.Recipient, &n.CaseID, &n.UserID, &n.Vars, &n.Status,
-			&nb, &n.Attempts, &n.LastError, &ca, &sa, &ra)
-		n.NotBefore, n.CreatedAt, n.SentAt, n.ReadAt = ParseTime(nb), ParseTime(ca), ParseTime(sa), ParseTime(ra)
+			&nb, &n.Attempts, &n.LastError, &ca, &sa, &ra, &cl, &n.ProviderID)
+		n.NotBefore, n.CreatedAt, n.SentAt, n.ReadAt, n.ClaimedAt = ParseTime(nb), ParseTime(ca), ParseTime(sa), ParseTime(ra), ParseTime(cl)
 		return &n, err
 	})
 }

@@ -82,6 +82,7 @@ type Page struct {
 	Elderly bool
 	Path    string
 	Flash   string
+	Unread  int // the staff member's unread in-app notices, shown in the header
 	Data    any
 }
 
@@ -96,6 +97,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if h.sessions != nil {
 		p.Flash = h.sessions.PopString(r.Context(), "flash")
 	}
+	p.Unread, _ = h.app.UnreadCount(r.Context(), me) // a count is not worth failing a page for
 	var buf bytes.Buffer
 	root := "layout"
 	if r.Header.Get("HX-Request") == "true" && t.Lookup("content") != nil && r.Header.Get("HX-Target") == "main" {

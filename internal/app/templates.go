@@ -1,0 +1,188 @@
+package app
+
+import (
+	"context"
+	"regexp"
+	"sort"
+	"strings"
+
+	"zhitong"
+	"zhitong/internal/store"
+)
+
+// TemplateDef is a notification template (通知模板): its name, the
+// variables it may use, and the text shipped by default. Staff may edit the
+// text (EditTemplate); the variables are fixed by the code that fills them.
+type TemplateDef struct {
+	Name    string   `json:"name"`
+	Label   string   `json:"label"`
+	Vars    []string `json:"vars"`    // in the order SMS providers receive them
+	Citizen bool     `json:"citizen"` // sent to citizens by SMS (quiet hours apply)
+	Default string   `json:"default"`
+}
+
+// templateDefs are the templates the platform knows. Add one here for every
+// new Notice.Template; a notice with an unknown template is delivered with
+// a generic text (see render).
+var templateDefs = []TemplateDef{
+	{Name: "case.acknowledged", Label: "受理告知（群众）", Vars: []string{"code"}, Citizen: true,
+		Default: "您反映的问题已受理，查询码{code}，可凭查询码查询办理进度。"},
+	{Name: "case.assigned", Label: "交办告知（群众）", Vars: []string{"code", "unit", "due"}, Citizen: true,
+		Default: "您反映的问题（查询码{code}）已交{unit}办理，办理期限至{due}。"},
+	{Name: "case.replied", Label: "答复告知（群众）", Vars: []string{"code", "link"}, Citizen: true,
+		Default: "您反映的问题（查询码{code}）已答复，请查看答复并评价：{link}"},
+	{Name: "case.rehandled", Label: "重办告知（群众）", Vars: []string{"code", "due"}, Citizen: true,
+		Default: "您反映的问题（查询码{code}）已安排重新办理，办理期限至{due}。"},
+	{Name: "unit.assigned", Label: "新交办案件（承办单位）", Vars: []string{"code", "title", "due"},
+		Default: "新交办案件：{title}（查询码{code}），办理期限至{due}，请及时签收。"},
+}
+
+func templateDef(name string) (TemplateDef, bool) {
+	for _, d := range templateDefs {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return TemplateDef{}, false
+}
+
+// Template is a template with its current text.
+type Template struct {
+	TemplateDef
+	Body   string `json:"body"`
+	Edited bool   `json:"edited"`
+}
+
+// Templates lists every template with its current text, for committee staff.
+func (a *App) Templates(ctx context.Context, p zhitong.Principal) ([]Template, error) {
+	if err := mayEditTemplates(p); err != nil {
+		return nil, err
+	}
+	bodies, err := store.TemplateBodies(ctx, a.db)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Template, 0, len(templateDefs))
+	for _, d := range templateDefs {
+		t := Template{TemplateDef: d, Body: d.Default}
+		if b, ok := bodies[d.Name]; ok {
+			t.Body, t.Edited = b, true
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func mayEditTemplates(p zhitong.Principal) error {
+	if !p.Staff() {
+		return zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
+	}
+	if p.Role != zhitong.RoleCommittee {
+		return zhitong.Errorf(zhitong.EFORBIDDEN, "只有代表工委可以管理通知模板")
+	}
+	return nil
+}
+
+var placeholder = regexp.MustCompile(`\{([^{}]*)\}`)
+
+const maxTemplate = 300
+
+// validateTemplate checks a template text: not empty, not too long for an
+// SMS, and every {variable} known to the template.
+func validateTemplate(d TemplateDef, body string) error {
+	if err := checkLen("body", "模板内容", body, 1, maxTemplate); err != nil {
+		return err
+	}
+	for _, m := range placeholder.FindAllStringSubmatch(body, -1) {
+		known := false
+		for _, v := range d.Vars {
+			known = known || v == m[1]
+		}
+		if !known {
+			return zhitong.Invalid("body", "模板中的变量{%s}不存在，可用变量：%s", m[1], varList(d.Vars))
+		}
+	}
+	if strings.Count(body, "{") != strings.Count(body, "}") {
+		return zhitong.Invalid("body", "模板中的花括号不成对，变量请写成 {code} 的形式")
+	}
+	return nil
+}
+
+func varList(vars []string) string {
+	out := make([]string, len(vars))
+	for i, v := range vars {
+		out[i] = "{" + v + "}"
+	}
+	return strings.Join(out, "、")
+}
+
+// EditTemplate sets a template's text (an empty body restores the default).
+// The change is audited with the old and new text.
+func (a *App) EditTemplate(ctx context.Context, p zhitong.Principal, name, body string) (*Template, error) {
+	if err := mayEditTemplates(p); err != nil {
+		return nil, err
+	}
+	d, ok := templateDef(name)
+	if !ok {
+		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "通知模板“%s”不存在", name)
+	}
+	body = strings.TrimSpace(body)
+	if body != "" {
+		if err := validateTemplate(d, body); err != nil {
+			return nil, err
+		}
+	}
+	err := a.db.Write(ctx, func(tx *store.Tx) error {
+		old, err := store.TemplateBodies(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if body == "" {
+			err = tx.DeleteTemplate(ctx, name)
+		} else {
+			err = tx.PutTemplate(ctx, name, body, a.clock.Now(), actorString(p))
+		}
+		if err != nil {
+			return err
+		}
+		before, had := old[name]
+		if !had {
+			before = d.Default
+		}
+		return a.audit(ctx, tx, p, "template.edit", "template:"+name, map[string]any{"from": before, "to": body})
+	})
+	if err != nil {
+		return nil, err
+	}
+	t := &Template{TemplateDef: d, Body: d.Default}
+	if body != "" {
+		t.Body, t.Edited = body, true
+	}
+	return t, nil
+}
+
+// render fills a template's text with vars. A template unknown to
+// templateDefs renders as its name and variables, so a notice is never lost
+// to a missing text.
+func render(name string, bodies map[string]string, vars map[string]string) string {
+	body, ok := bodies[name]
+	if !ok {
+		d, known := templateDef(name)
+		if !known {
+			keys := make([]string, 0, len(vars))
+			for k := range vars {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			parts := []string{name}
+			for _, k := range keys {
+				parts = append(parts, k+"="+vars[k])
+			}
+			return strings.Join(parts, " ")
+		}
+		body = d.Default
+	}
+	return placeholder.ReplaceAllStringFunc(body, func(m string) string {
+		return vars[m[1:len(m)-1]]
+	})
+}

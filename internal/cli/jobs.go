@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"zhitong/internal/app"
+	"zhitong/internal/jobs"
+)
+
+// startJobs starts the background jobs of `zhitong serve` and returns the
+// function that stops them (waiting up to 30 s for running ones).
+func startJobs(ctx context.Context, env Env, a *app.App, logger *slog.Logger) (func(), error) {
+	cfg, err := deliveryConfig(env)
+	if err != nil {
+		return nil, err
+	}
+	logger.Info("background jobs", "sms", cfg.Delivery.SMS.Name(), "email", cfg.Delivery.Mail != nil,
+		"outbox_every", cfg.OutboxEvery, "quiet_hours", quietLabel(cfg.Delivery.Quiet))
+	if cfg.Delivery.PublicURL == "" {
+		logger.Warn("ZHITONG_PUBLIC_URL is not set: reply messages carry no link to the tracking page")
+	}
+	// Periodic sweeps, one line each. Each must be idempotent: River runs a
+	// job at least once, and a slow run may overlap the next.
+	periodic := []jobs.Periodic{
+		{Name: "outbox", Interval: cfg.OutboxEvery, Run: func(ctx context.Context) error {
+			_, err := a.DeliverDue(ctx, cfg.Delivery)
+			return err
+		}},
+	}
+	r, err := jobs.New(ctx, jobs.Config{DB: a.DB(), Periodic: periodic, Logger: logger, Poll: cfg.Poll})
+	if err != nil {
+		cfg.close()
+		return nil, err
+	}
+	// The serve context ends on SIGINT/SIGTERM; Stop below then lets the
+	// running jobs finish instead of cancelling them mid-send.
+	if err := r.Start(context.WithoutCancel(ctx)); err != nil {
+		r.Stop(ctx)
+		cfg.close()
+		return nil, fmt.Errorf("start jobs: %w", err)
+	}
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := r.Stop(sctx); err != nil {
+			logger.Warn("background jobs did not stop cleanly", "err", err)
+		}
+		cfg.close()
+	}, nil
+}
+
+func quietLabel(q app.QuietHours) string {
+	if q.Off {
+		return "off"
+	}
+	return q.String()
+}
