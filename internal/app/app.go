@@ -37,7 +37,7 @@ type App struct {
 	log    *slog.Logger
 	cal    atomic.Pointer[calendar.Calendar]
 	pol    atomic.Pointer[Policy] // deadline policy, see policy.go
-	hashes chan struct{} // bounds concurrent argon2id hashing
+	hashes chan struct{}          // bounds concurrent argon2id hashing
 }
 
 // New returns an App over a migrated database.
