@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"net/url"
+	"strconv"
 	"time"
 
 	"zhitong"
@@ -111,4 +113,32 @@ func (a *App) fillSupervision(ctx context.Context, it *SupervisionItem, units ma
 		}
 	}
 	return nil
+}
+
+// ParseSupervisionQuery reads the supervision list's filters from a query
+// string (unit_id, region, level, overdue_days, page, per_page), for the
+// API and the workbench alike.
+func ParseSupervisionQuery(q url.Values) (SupervisionListInput, error) {
+	in := SupervisionListInput{Region: q.Get("region"), Level: zhitong.SupervisionLevel(q.Get("level"))}
+	for _, f := range []struct {
+		name, label string
+		dst         *int
+		lo, hi      int
+	}{{"overdue_days", "逾期天数", &in.MinOverdue, 0, 1000}, {"page", "页码", &in.Page, 1, 100000}, {"per_page", "每页条数", &in.PerPage, 1, 100}} {
+		if v := q.Get(f.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < f.lo || n > f.hi {
+				return in, zhitong.Invalid(f.name, "%s应为 %d 到 %d 的整数", f.label, f.lo, f.hi)
+			}
+			*f.dst = n
+		}
+	}
+	if v := q.Get("unit_id"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return in, zhitong.Invalid("unit_id", "承办单位编号应为正整数")
+		}
+		in.Unit = n
+	}
+	return in, nil
 }
