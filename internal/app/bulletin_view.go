@@ -30,6 +30,14 @@ func (b *BulletinView) Title() string {
 	return "意见建议办理情况" + b.PeriodLabel + "（" + b.Start + " 至 " + b.End + "）"
 }
 
+// Rows returns the unit rows ("units") or the township rows ("towns").
+func (b *BulletinView) Rows(scope string) []store.BulletinRow {
+	if scope == "units" {
+		return b.Units
+	}
+	return b.Towns
+}
+
 func bulletinView(b *store.Bulletin, keep func(store.BulletinRow) bool) *BulletinView {
 	v := &BulletinView{ID: b.ID, Period: b.Period, PeriodLabel: zhitong.Label(bulletinPeriods, b.Period), Start: b.Start, End: b.End,
 		GeneratedAt: b.GeneratedAt, Published: b.Published, Units: []store.BulletinRow{}, Towns: []store.BulletinRow{}}
