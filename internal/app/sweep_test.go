@@ -148,3 +148,55 @@ func TestSweepEscalatesByTheCalendar(t *testing.T) {
 		t.Fatalf("weekly bulletin = %+v", b)
 	}
 }
+
+// TestExtensionRestartsEscalation: an approved extension moves the due
+// date, keeps the old one in the history, clears the mark, and escalation
+// starts over for the new date.
+func TestExtensionRestartsEscalation(t *testing.T) {
+	a, clock := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	unitHandler(t, a, f)
+	c := assigned(t, a, f, "小区门口路面塌陷")
+	testkit.Must(a.Accept(ctx, f.In[zhitong.RoleUnit], c.ID, app.TextInput{}))(t)
+	day(clock, "2026-12-01")
+	sweep(t, a)
+	if v := level(t, a, f, c.ID); v.Level != zhitong.LevelYellow {
+		t.Fatalf("level %s after the due date", v.Level)
+	}
+	testkit.Must(a.RequestExtension(ctx, f.In[zhitong.RoleUnit], c.ID, app.ExtensionInput{Days: 5, Reason: "需等待管线单位配合施工"}))(t)
+	c = testkit.Must(a.DecideExtension(ctx, f.In[zhitong.RoleCommittee], c.ID, app.DecisionInput{Approve: true}))(t)
+	if c.DueDate != "2026-12-07" {
+		t.Fatalf("extended due %s, want 2026-12-07", c.DueDate)
+	}
+	v := level(t, a, f, c.ID)
+	if v.Level != zhitong.LevelNone || len(v.Extensions) != 1 || v.Extensions[0].NewDue != "2026-12-07" {
+		t.Errorf("after extension: level %s, extensions %+v", v.Level, v.Extensions)
+	}
+	if last := v.Events[len(v.Events)-1]; !strings.Contains(last.Note, "由 2026-11-30 改为 2026-12-07") {
+		t.Errorf("history lost the old date: %q", last.Note)
+	}
+	day(clock, "2026-12-04")
+	if r := sweep(t, a); r.Escalations != 1 {
+		t.Fatalf("a reminder for the new date: %+v", r)
+	}
+	if got := templates(t, a, c.ID); len(got) == 0 || got[len(got)-1] != "case.reminder" {
+		t.Errorf("outbox %v, want a reminder last", got)
+	}
+}
+
+func TestComplexProposalGetsTheLongerDeadline(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	for _, complex := range []bool{false, true} {
+		c := walkIn(t, a, f, "建议县里统筹建设乡镇污水处理设施")
+		c = testkit.Must(a.Propose(ctx, f.In[zhitong.RoleOfficer], c.ID, app.ProposeInput{Version: c.Version, Title: "关于乡镇污水处理的建议", Complex: complex}))(t)
+		due, isComplex := testkit.Must2(store.GetProposalDue(ctx, a.DB(), c.ProposalID))(t)
+		want := "2027-02-25"
+		if complex {
+			want = "2027-05-25"
+		}
+		if due != want || isComplex != complex {
+			t.Errorf("complex=%v: due %s (%v), want %s", complex, due, isComplex, want)
+		}
+	}
+}
