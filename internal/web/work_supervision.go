@@ -120,3 +120,6 @@ func init() {
 	funcs["list"] = func(v ...string) []string { return v }
 	funcs["splitPair"] = func(s string) []string { a, b, _ := strings.Cut(s, ":"); return []string{a, b} }
 }
+
+// CaseKinds lists the kinds of request for the register and assign forms.
+func (d *workCaseData) CaseKinds() []zhitong.Named[zhitong.CaseKind] { return zhitong.CaseKinds }

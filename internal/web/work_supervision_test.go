@@ -97,3 +97,18 @@ func TestSupervisionPages(t *testing.T) {
 	benchHas(t, pg, "县交通运输局", "按乡镇")
 	benchLacks(t, pg, "李四", "13800001111", lateCode)
 }
+
+// TestAssignFormTakesKind: the kind chosen on the assign form picks the
+// deadline from the policy (consultation: 3 working days, not roads' 15).
+func TestAssignFormTakesKind(t *testing.T) {
+	b := newBench(t)
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "k-officer")
+	id := b.intake("咨询道路占用审批流程", 0)
+	benchHas(t, officer.get(caseURL(id)), "诉求类型", "办理时限规则")
+	pg := officer.act(id, "assign", url.Values{"lead_unit_id": {itoa(b.f.Lead)}, "kind": {"rumour"}})
+	benchHas(t, pg, "诉求类型应为咨询、求助、投诉或建议")
+	officer.act(id, "assign", url.Values{"lead_unit_id": {itoa(b.f.Lead)}, "kind": {"consultation"}})
+	if v := b.view(id); v.Status != zhitong.StatusAssigned || v.DueDate != "2026-11-30" || v.Supervision.Kind != zhitong.KindConsultation {
+		t.Errorf("assigned: %s due %s kind %s", v.Status, v.DueDate, v.Supervision.Kind)
+	}
+}
