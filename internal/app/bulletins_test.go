@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -141,6 +142,9 @@ func TestDeadlinePolicyIsValidatedAppliedAndAudited(t *testing.T) {
 	day(clock, "2026-11-30")
 	_, err = a.Return(ctx, f.In[zhitong.RoleUnit], c2.ID, app.TextInput{Text: "不属于本单位职责"})
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
+	if v := testkit.Must(a.Get(ctx, f.In[zhitong.RoleUnit], c2.ID))(t); slices.Contains(v.Actions, zhitong.ActionReturn) {
+		t.Errorf("return still offered after its window: %v", v.Actions)
+	}
 	day(clock, "2026-11-27")
 	testkit.Must(a.Return(ctx, f.In[zhitong.RoleUnit], c3.ID, app.TextInput{Text: "不属于本单位职责"}))(t)
 	entries := testkit.Must(a.Audit(ctx, f.In[zhitong.RoleAuditor], storeQuery("policy:deadlines")))(t)

@@ -132,6 +132,11 @@ func (a *App) escalateOnce(ctx context.Context, id int64, e escalation) (bool, e
 		done = true
 		return nil
 	})
+	if store.IsUniqueViolation(err) {
+		// A concurrent sweep took this step (or the letter's number) first;
+		// a later sweep finds the key taken, or tries the letter again.
+		return false, nil
+	}
 	return done, err
 }
 

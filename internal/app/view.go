@@ -168,6 +168,8 @@ func (a *App) allowed(p zhitong.Principal, c *store.CaseRecord, assignments []*z
 				continue
 			case act == zhitong.ActionReply && mine.State != zhitong.AssignmentAccepted:
 				continue
+			case act == zhitong.ActionReturn && a.checkReturnWindow(mine) != nil:
+				continue
 			}
 		}
 		out = append(out, act)

@@ -78,8 +78,16 @@ func (h *Handler) workRecordFollowUp(w http.ResponseWriter, r *http.Request) err
 // taskQueues are the home-page queues of call-backs, follow-ups and the
 // supervision list, for the roles that work them.
 func (h *Handler) taskQueues(ctx context.Context, p zhitong.Principal) ([]workQueue, error) {
-	if !p.May(zhitong.ActionCallback) {
+	if !p.May(zhitong.ActionView) {
 		return nil, nil
+	}
+	_, sv, err := h.app.SupervisionList(ctx, p, app.SupervisionListInput{PerPage: 1})
+	if err != nil {
+		return nil, err
+	}
+	supervised := workQueue{Label: "督办清单", Hint: "逾期或正在督办的在办案件", Tone: "overdue", Link: "/work/supervision", Count: sv}
+	if !p.May(zhitong.ActionCallback) {
+		return []workQueue{supervised}, nil
 	}
 	cb, err := h.app.Callbacks(ctx, p)
 	if err != nil {
@@ -89,13 +97,9 @@ func (h *Handler) taskQueues(ctx context.Context, p zhitong.Principal) ([]workQu
 	if err != nil {
 		return nil, err
 	}
-	_, sv, err := h.app.SupervisionList(ctx, p, app.SupervisionListInput{PerPage: 1})
-	if err != nil {
-		return nil, err
-	}
 	return []workQueue{
 		{Label: "待回访", Hint: "答复送达后群众未在线评价，需电话回访", Link: "/work/callbacks", Count: len(cb)},
 		{Label: "待跟踪问效", Hint: "B、C 类答复到了承诺日期，需跟踪落实", Link: "/work/follow-ups", Count: len(fu)},
-		{Label: "督办清单", Hint: "逾期或正在督办的在办案件", Tone: "overdue", Link: "/work/supervision", Count: sv},
+		supervised,
 	}, nil
 }
