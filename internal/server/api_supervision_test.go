@@ -138,3 +138,45 @@ func TestSupervisionAPI(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestSupervisionPermissions checks each role against the supervision
+// endpoints; the expected roles are written by hand.
+func TestSupervisionPermissions(t *testing.T) {
+	e := newEnv(t)
+	readers := map[zhitong.Role]bool{zhitong.RoleCommittee: true, zhitong.RoleStationHead: true, zhitong.RoleOfficer: true, zhitong.RoleDeputy: true,
+		zhitong.RoleUnit: true, zhitong.RoleAnalyst: true, zhitong.RoleAuditor: true}
+	callers := map[zhitong.Role]bool{zhitong.RoleCommittee: true, zhitong.RoleStationHead: true, zhitong.RoleOfficer: true}
+	pol := testkit.Must(e.app.Policy(ctx, e.f.In[zhitong.RoleCommittee]))(t)
+	for _, r := range zhitong.Roles {
+		if r.Value == zhitong.RoleIntegration {
+			continue // tokens only; covered by the staff-auth test
+		}
+		c := e.login(e.f.In[r.Value], "perm-"+string(r.Value))
+		want := func(ok bool, yes int) int {
+			if ok {
+				return yes
+			}
+			return http.StatusForbidden
+		}
+		for _, chk := range []struct {
+			method, path string
+			body         any
+			want         int
+		}{
+			{"GET", "/api/v1/supervision", nil, want(readers[r.Value], 200)},
+			{"GET", "/api/v1/deadline-policy", nil, want(readers[r.Value], 200)},
+			{"PUT", "/api/v1/deadline-policy", pol, want(r.Value == zhitong.RoleCommittee, 200)},
+			{"GET", "/api/v1/bulletins", nil, want(readers[r.Value], 200)},
+			{"GET", "/api/v1/callbacks", nil, want(callers[r.Value], 200)},
+			{"GET", "/api/v1/follow-ups", nil, want(callers[r.Value], 200)},
+		} {
+			var got apiError
+			if code := c.do(chk.method, chk.path, chk.body, &got); code != chk.want {
+				t.Errorf("%s %s %s = %d %+v, want %d", r.Value, chk.method, chk.path, code, got.Error, chk.want)
+			}
+		}
+	}
+	if code := e.anonymous().do("GET", "/api/v1/supervision", nil, nil); code != http.StatusUnauthorized {
+		t.Errorf("anonymous GET /api/v1/supervision = %d", code)
+	}
+}
