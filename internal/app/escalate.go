@@ -102,7 +102,7 @@ func (a *App) escalateOnce(ctx context.Context, id int64, e escalation) (bool, e
 		}
 		s := &zhitong.SupervisionAction{CaseID: c.ID, Round: c.Round, Kind: e.kind, Level: e.level, At: a.clock.Now()}
 		n := Notice{Key: e.key, CaseID: c.ID, UnitID: c.LeadUnitID,
-			Vars: map[string]string{"code": c.Code, "title": c.Title, "unit": unit.Name, "due": c.DueDate}}
+			Vars: map[string]string{"code": c.Code, "title": c.Title, "unit": unit.Name, "due": c.DueDate, "url": "/work/cases/" + strconv.FormatInt(c.ID, 10)}}
 		switch e.kind {
 		case "reminder":
 			s.Note = fmt.Sprintf("自动提醒%s：距办理期限（%s）还有 %d 个工作日", unit.Name, c.DueDate, e.daysLeft)
@@ -114,7 +114,7 @@ func (a *App) escalateOnce(ctx context.Context, id int64, e escalation) (bool, e
 			}
 			s.LetterID = l.ID
 			s.Note = fmt.Sprintf("逾期 %d 个工作日，向%s发出督办函 %s", e.overdue, unit.Name, l.Number)
-			n.Template, n.Vars["number"], n.Vars["letter_id"] = "case.overdue_letter", l.Number, strconv.FormatInt(l.ID, 10)
+			n.Template, n.Vars["number"], n.Vars["url"] = "case.overdue_letter", l.Number, "/work/supervision/letters/"+strconv.FormatInt(l.ID, 10)
 			n.Vars["overdue_days"] = strconv.Itoa(e.overdue)
 		case "listed":
 			s.Note = fmt.Sprintf("逾期 %d 个工作日，列入督办清单并纳入通报", e.overdue)
