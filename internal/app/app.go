@@ -36,7 +36,8 @@ type App struct {
 	sealer *pii.Sealer
 	log    *slog.Logger
 	cal    atomic.Pointer[calendar.Calendar]
-	hashes chan struct{} // bounds concurrent argon2id hashing
+	pol    atomic.Pointer[Policy] // deadline policy, see policy.go
+	hashes chan struct{}          // bounds concurrent argon2id hashing
 }
 
 // New returns an App over a migrated database.
@@ -49,6 +50,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{db: cfg.DB, clock: cfg.Clock, sealer: cfg.Sealer, log: cfg.Logger, hashes: make(chan struct{}, 2)}
 	if err := a.loadCalendar(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.loadPolicy(ctx); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -168,5 +172,6 @@ func (a *App) authorize(ctx context.Context, q store.Q, p zhitong.Principal, act
 func (a *App) WithClock(c zhitong.Clock) *App {
 	b := &App{db: a.db, clock: c, sealer: a.sealer, log: a.log, hashes: a.hashes}
 	b.cal.Store(a.cal.Load())
+	b.pol.Store(a.pol.Load())
 	return b
 }

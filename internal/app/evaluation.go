@@ -45,7 +45,7 @@ func (a *App) Callback(ctx context.Context, p zhitong.Principal, id int64, in Ev
 		}
 		return a.step(ctx, p, id, in.Version, zhitong.ActionCallback, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
 			ev.Note = "回访未联系上群众。" + in.Comment
-			return nil
+			return a.callbackDone(ctx, tx, c, ev, false)
 		})
 	}
 	if err := validateRating(in); err != nil {
@@ -76,14 +76,14 @@ func (a *App) rate(ctx context.Context, in EvaluateInput, callback bool, by int6
 		if c.Status == zhitong.StatusUnsatisfied {
 			ev.Public += "，我们将研判后重新办理或作出说明"
 		}
-		return nil
+		return a.callbackDone(ctx, tx, c, ev, true)
 	}
 }
 
 // RehandleInput sends an unsatisfied case back to its units (重办).
 type RehandleInput struct {
 	Version int    `json:"version"`
-	Days    int    `json:"days"` // 0 takes the category's default
+	Days    int    `json:"days"` // 0 takes the deadline policy's re-handle limit
 	Note    string `json:"note"`
 }
 
@@ -117,11 +117,7 @@ func (a *App) Rehandle(ctx context.Context, p zhitong.Principal, id int64, in Re
 		}
 		days := in.Days
 		if days == 0 {
-			cat, err := store.GetCategory(ctx, tx, c.CategoryCode)
-			if err != nil {
-				return err
-			}
-			days = cat.DueDays
+			days = a.policy().RehandleDays
 		}
 		c.Round++
 		c.DueFrom, c.DueDate, c.DueProvisional = a.due(days)
@@ -202,6 +198,8 @@ func (a *App) Supervise(ctx context.Context, p zhitong.Principal, id int64, in S
 	}
 	return a.step(ctx, p, id, 0, zhitong.ActionSupervise, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
 		ev.Note = zhitong.Label(SupervisionKinds, in.Kind) + "：" + strings.TrimSpace(in.Note)
-		return nil
+		level, _ := a.levelOf(&c.Case)
+		return tx.InsertSupervisionAction(ctx, &zhitong.SupervisionAction{CaseID: c.ID, Round: c.Round, Kind: in.Kind,
+			Level: level, At: ev.At, Note: ev.Note, By: p.UserID}, "")
 	})
 }

@@ -64,6 +64,9 @@ func (a *App) Return(ctx context.Context, p zhitong.Principal, id int64, in Text
 		if !as.Lead {
 			return zhitong.Errorf(zhitong.EFORBIDDEN, "只有主办单位可以退回案件")
 		}
+		if err := a.checkReturnWindow(as); err != nil {
+			return err
+		}
 		list, err := store.ListAssignments(ctx, tx, c.ID)
 		if err != nil {
 			return err

@@ -12,14 +12,15 @@ import (
 
 // RegisterInput classifies a case taken in online (登记、分类).
 type RegisterInput struct {
-	Version      int    `json:"version"`
-	Title        string `json:"title"`
-	CategoryCode string `json:"category"`
-	RegionCode   string `json:"region"`
-	StationID    int64  `json:"station_id"`
-	DeputyID     int64  `json:"deputy_id"`
-	Place        string `json:"place"`
-	Note         string `json:"note"`
+	Version      int              `json:"version"`
+	Title        string           `json:"title"`
+	CategoryCode string           `json:"category"`
+	Kind         zhitong.CaseKind `json:"kind"` // 诉求类型, optional; picks the deadline with the category
+	RegionCode   string           `json:"region"`
+	StationID    int64            `json:"station_id"`
+	DeputyID     int64            `json:"deputy_id"`
+	Place        string           `json:"place"`
+	Note         string           `json:"note"`
 }
 
 // Register records category, place, station and deputy of a submitted case.
@@ -29,6 +30,9 @@ func (a *App) Register(ctx context.Context, p zhitong.Principal, id int64, in Re
 	}
 	if _, err := store.GetCategory(ctx, a.db, in.CategoryCode); err != nil {
 		return nil, asInvalid("category", err)
+	}
+	if err := validKind(in.Kind); err != nil {
+		return nil, err
 	}
 	if err := checkLen("title", "标题", in.Title, 0, maxTitle); err != nil {
 		return nil, err
@@ -76,6 +80,11 @@ func (a *App) Register(ctx context.Context, p zhitong.Principal, id int64, in Re
 		}
 		c.RegisteredAt = a.clock.Now()
 		ev.Note, ev.Public = in.Note, "已登记，正在分流"
+		if in.Kind != "" {
+			if err := tx.SetCaseKind(ctx, c.ID, in.Kind); err != nil {
+				return err
+			}
+		}
 		return tx.IndexCase(ctx, c.ID, search.Document(c.Title+" "+c.Body+" "+c.Place))
 	})
 }
@@ -106,11 +115,12 @@ func (a *App) Answer(ctx context.Context, p zhitong.Principal, id int64, in Text
 
 // AssignInput hands a case to one lead unit plus co-handlers (交办).
 type AssignInput struct {
-	Version  int     `json:"version"`
-	LeadUnit int64   `json:"lead_unit_id"`
-	CoUnits  []int64 `json:"co_unit_ids"`
-	Days     int     `json:"days"` // working days; 0 takes the category's default
-	Note     string  `json:"note"`
+	Version  int              `json:"version"`
+	LeadUnit int64            `json:"lead_unit_id"`
+	CoUnits  []int64          `json:"co_unit_ids"`
+	Days     int              `json:"days"` // working days; 0 takes the deadline policy's default
+	Kind     zhitong.CaseKind `json:"kind"` // 诉求类型, optional; recorded and used for the default
+	Note     string           `json:"note"`
 }
 
 // Assign hands the case to units with a working-day deadline.
@@ -120,6 +130,9 @@ func (a *App) Assign(ctx context.Context, p zhitong.Principal, id int64, in Assi
 	}
 	if in.Days < 0 || in.Days > 130 {
 		return nil, zhitong.Invalid("days", "办理时限应在 1 到 130 个工作日之间")
+	}
+	if err := validKind(in.Kind); err != nil {
+		return nil, err
 	}
 	if len(in.CoUnits) > 10 {
 		return nil, zhitong.Invalid("co_unit_ids", "协办单位不能超过 10 个")
@@ -145,13 +158,12 @@ func (a *App) Assign(ctx context.Context, p zhitong.Principal, id int64, in Assi
 		names = append(names, unit.Name)
 	}
 	return a.step(ctx, p, id, in.Version, zhitong.ActionAssign, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
-		days := in.Days
-		if days == 0 {
-			cat, err := store.GetCategory(ctx, tx, c.CategoryCode)
-			if err != nil {
-				return zhitong.Invalid("category", "案件尚未分类，无法按分类确定办理时限")
-			}
-			days = cat.DueDays
+		days, err := a.defaultDays(ctx, tx, c, in.Kind)
+		if err != nil && in.Days == 0 {
+			return err
+		}
+		if in.Days != 0 {
+			days = in.Days
 		}
 		c.DueFrom, c.DueDate, c.DueProvisional = a.due(days)
 		c.DueDays = days
@@ -190,6 +202,7 @@ type ProposeInput struct {
 	Title      string `json:"title"`
 	Body       string `json:"body"`
 	DeputyID   int64  `json:"deputy_id"`
+	Complex    bool   `json:"complex"` // a complex proposal gets the longer deadline
 }
 
 // Propose converts the case into (or bundles it with) a deputy proposal.
@@ -212,6 +225,8 @@ func (a *App) Propose(ctx context.Context, p zhitong.Principal, id int64, in Pro
 	}
 	return a.step(ctx, p, id, in.Version, zhitong.ActionPropose, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
 		prop := &zhitong.Proposal{ID: in.ProposalID}
+		var dueNote string
+		var err error
 		if in.ProposalID != 0 {
 			existing, err := store.GetProposal(ctx, tx, in.ProposalID)
 			if err != nil {
@@ -230,12 +245,15 @@ func (a *App) Propose(ctx context.Context, p zhitong.Principal, id int64, in Pro
 			if err := tx.InsertProposal(ctx, prop); err != nil {
 				return err
 			}
+			if dueNote, err = a.proposalDue(ctx, tx, prop.ID, in.Complex); err != nil {
+				return err
+			}
 			if err := a.audit(ctx, tx, p, "proposal.create", "proposal:"+strconv.FormatInt(prop.ID, 10), map[string]any{"title": prop.Title}); err != nil {
 				return err
 			}
 		}
 		c.ProposalID = prop.ID
-		ev.Note = "代表建议 #" + strconv.FormatInt(prop.ID, 10) + "：" + prop.Title
+		ev.Note = "代表建议 #" + strconv.FormatInt(prop.ID, 10) + "：" + prop.Title + dueNote
 		ev.Public = "已转为人大代表建议，由代表提交有关部门办理"
 		return nil
 	})

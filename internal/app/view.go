@@ -14,27 +14,28 @@ import (
 
 // CaseSummary is a case in a list, with personal data masked.
 type CaseSummary struct {
-	ID             int64          `json:"id"`
-	Code           string         `json:"code"`
-	Version        int            `json:"version"`
-	Status         zhitong.Status `json:"status"`
-	StatusLabel    string         `json:"status_label"`
-	Channel        string         `json:"channel"`
-	Title          string         `json:"title"`
-	Category       string         `json:"category"`
-	Region         string         `json:"region"`
-	StationID      int64          `json:"station_id,omitempty"`
-	DeputyID       int64          `json:"deputy_id,omitempty"`
-	LeadUnitID     int64          `json:"lead_unit_id,omitempty"`
-	Round          int            `json:"round"`
-	SubmittedAt    time.Time      `json:"submitted_at"`
-	UpdatedAt      time.Time      `json:"updated_at"`
-	DueDate        string         `json:"due_date,omitempty"`
-	DueProvisional bool           `json:"due_provisional,omitempty"`
-	DaysLeft       *int           `json:"days_left,omitempty"` // working days; negative when overdue
-	Overdue        bool           `json:"overdue"`
-	Submitter      string         `json:"submitter"` // masked name, or 匿名
-	Demo           bool           `json:"demo,omitempty"`
+	ID             int64                    `json:"id"`
+	Code           string                   `json:"code"`
+	Version        int                      `json:"version"`
+	Status         zhitong.Status           `json:"status"`
+	StatusLabel    string                   `json:"status_label"`
+	Channel        string                   `json:"channel"`
+	Title          string                   `json:"title"`
+	Category       string                   `json:"category"`
+	Region         string                   `json:"region"`
+	StationID      int64                    `json:"station_id,omitempty"`
+	DeputyID       int64                    `json:"deputy_id,omitempty"`
+	LeadUnitID     int64                    `json:"lead_unit_id,omitempty"`
+	Round          int                      `json:"round"`
+	SubmittedAt    time.Time                `json:"submitted_at"`
+	UpdatedAt      time.Time                `json:"updated_at"`
+	DueDate        string                   `json:"due_date,omitempty"`
+	DueProvisional bool                     `json:"due_provisional,omitempty"`
+	DaysLeft       *int                     `json:"days_left,omitempty"` // working days; negative when overdue
+	Overdue        bool                     `json:"overdue"`
+	Level          zhitong.SupervisionLevel `json:"supervision_level"` // none, yellow, red: see docs/supervision.md
+	Submitter      string                   `json:"submitter"`         // masked name, or 匿名
+	Demo           bool                     `json:"demo,omitempty"`
 }
 
 // CaseView is everything staff see on a case page.
@@ -64,6 +65,7 @@ type CaseView struct {
 	Replies        []*zhitong.Reply      `json:"replies"`
 	Evaluations    []*zhitong.Evaluation `json:"evaluations"`
 	Events         []*zhitong.Event      `json:"events"`
+	Supervision    *SupervisionInfo      `json:"supervision"`
 	Actions        []zhitong.Action      `json:"actions"` // what this person may do now
 }
 
@@ -79,6 +81,7 @@ func (a *App) summary(c *store.CaseRecord) CaseSummary {
 			s.Overdue = a.today().After(due)
 		}
 	}
+	s.Level, _ = a.levelOf(&c.Case)
 	if !c.Submitter.Anonymous {
 		if name, err := a.sealer.Open(c.Submitter.Name, "case:name"); err == nil && name != "" {
 			s.Submitter = pii.MaskName(name)
@@ -117,6 +120,9 @@ func (a *App) Get(ctx context.Context, p zhitong.Principal, id int64) (*CaseView
 		return nil, err
 	}
 	if v.Events, err = store.ListEvents(ctx, a.db, id); err != nil {
+		return nil, err
+	}
+	if v.Supervision, err = a.supervisionInfo(ctx, c); err != nil {
 		return nil, err
 	}
 	if n := len(v.Replies); n > 0 {
@@ -161,6 +167,8 @@ func (a *App) allowed(p zhitong.Principal, c *store.CaseRecord, assignments []*z
 			case (act == zhitong.ActionReturn || act == zhitong.ActionReply || act == zhitong.ActionRequestExtension) && !mine.Lead:
 				continue
 			case act == zhitong.ActionReply && mine.State != zhitong.AssignmentAccepted:
+				continue
+			case act == zhitong.ActionReturn && a.checkReturnWindow(mine) != nil:
 				continue
 			}
 		}

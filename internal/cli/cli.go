@@ -48,6 +48,7 @@ func commands() []command {
 		{"user", "user add --username U --role ROLE [--name 姓名] [--region CODE] [--station ID] [--unit ID] [--deputy ID] [--password P]\n  user passwd --username U [--password P]", "管理员工账号；不给 --password 时从标准输入读取一行。", user},
 		{"token", "token add --name NAME --role ROLE [--region CODE]", "签发 API 令牌（Authorization: Bearer …；也是 Open311 的 api_key），只显示一次。", token},
 		{"audit", "audit verify [--db …]", "校验审计日志的 SM3 哈希链，报告第一处断链。", auditCmd},
+		{"sweep", "sweep [--db …] [--at YYYY-MM-DD]", "执行一次到期督办巡检：到期提醒、逾期督办函、督办清单、通报、回访与跟踪问效任务（幂等）。", sweepCmd},
 		{"backup", "backup --out FILE [--db PATH]", "对运行中的 SQLite 数据库做一致性备份（VACUUM INTO）。PostgreSQL 请用 pg_dump。", backup},
 		{"help", "help [COMMAND]", "显示帮助。", nil},
 	}

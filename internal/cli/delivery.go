@@ -18,6 +18,7 @@ import (
 type jobsConfig struct {
 	Delivery    app.Delivery
 	OutboxEvery time.Duration
+	SweepEvery  time.Duration // deadline rules: reminders, letters, lists, bulletins, call-backs
 	Poll        time.Duration
 	closers     []io.Closer
 }
@@ -38,6 +39,7 @@ func deliveryConfig(env Env) (*jobsConfig, error) {
 		dst  *time.Duration
 	}{
 		{"ZHITONG_OUTBOX_EVERY", 5 * time.Second, &cfg.OutboxEvery},
+		{"ZHITONG_SWEEP_EVERY", 10 * time.Minute, &cfg.SweepEvery},
 		{"ZHITONG_JOBS_POLL", time.Second, &cfg.Poll},
 		{"ZHITONG_OUTBOX_LEASE", 2 * time.Minute, &cfg.Delivery.Lease},
 	}

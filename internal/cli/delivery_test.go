@@ -17,7 +17,7 @@ func TestDeliveryConfigFromEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Delivery.SMS.Name() != "log" || cfg.Delivery.Mail != nil || cfg.OutboxEvery != 5*time.Second ||
+	if cfg.Delivery.SMS.Name() != "log" || cfg.Delivery.Mail != nil || cfg.OutboxEvery != 5*time.Second || cfg.SweepEvery != 10*time.Minute ||
 		cfg.Delivery.Quiet.Start != 22 || cfg.Delivery.Quiet.End != 8 || cfg.Delivery.Quiet.Off {
 		t.Errorf("defaults = %+v", cfg)
 	}

@@ -18,7 +18,7 @@ func startJobs(ctx context.Context, env Env, a *app.App, logger *slog.Logger) (f
 		return nil, err
 	}
 	logger.Info("background jobs", "sms", cfg.Delivery.SMS.Name(), "email", cfg.Delivery.Mail != nil,
-		"outbox_every", cfg.OutboxEvery, "quiet_hours", quietLabel(cfg.Delivery.Quiet))
+		"outbox_every", cfg.OutboxEvery, "sweep_every", cfg.SweepEvery, "quiet_hours", quietLabel(cfg.Delivery.Quiet))
 	if cfg.Delivery.PublicURL == "" {
 		logger.Warn("ZHITONG_PUBLIC_URL is not set: reply messages carry no link to the tracking page")
 	}
@@ -29,6 +29,9 @@ func startJobs(ctx context.Context, env Env, a *app.App, logger *slog.Logger) (f
 			_, err := a.DeliverDue(ctx, cfg.Delivery)
 			return err
 		}},
+		// Deadline rules (docs/supervision.md): reminders, supervision
+		// letters and lists, bulletins, call-back and follow-up tasks.
+		{Name: "sweep", Interval: cfg.SweepEvery, Run: a.Sweep},
 	}
 	r, err := jobs.New(ctx, jobs.Config{DB: a.DB(), Periodic: periodic, Logger: logger, Poll: cfg.Poll})
 	if err != nil {

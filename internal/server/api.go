@@ -67,6 +67,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/audit", s.api(s.listAudit))
 	mux.HandleFunc("GET /api/v1/audit/verify", s.api(s.verifyAudit))
 	s.notifyRoutes(mux)
+	s.supervisionRoutes(mux)
 	mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
 	}))

@@ -176,6 +176,8 @@ type CaseFilter struct {
 	UnitState zhitong.AssignmentState
 	// ExtensionPending keeps cases with an extension request waiting for a decision.
 	ExtensionPending bool
+	// Supervised keeps cases with a supervision action in their current round.
+	Supervised bool
 }
 
 // ListCases returns one page of cases matching f, and the total count.
@@ -291,6 +293,9 @@ func caseWhere(q Q, f CaseFilter, ftsMatch, tsQuery string) (string, []any) {
 	}
 	if f.ExtensionPending {
 		add(`id IN (SELECT case_id FROM extensions WHERE state = 'pending')`)
+	}
+	if f.Supervised {
+		add(`id IN (SELECT case_id FROM supervision_actions s WHERE s.case_id = cases.id AND s.round = cases.round)`)
 	}
 	if f.From != "" {
 		add(`submitted_at >= ?`, f.From)

@@ -12,8 +12,8 @@ import (
 // InsertAssignment stores an assignment and returns its id.
 func (t *Tx) InsertAssignment(ctx context.Context, a *zhitong.Assignment) (int64, error) {
 	var id int64
-	err := t.QueryRow(ctx, `INSERT INTO assignments (case_id, unit_id, lead, round, due_date, state, assigned_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		a.CaseID, a.UnitID, a.Lead, a.Round, a.DueDate, a.State, FormatTime(a.AssignedAt)).Scan(&id)
+	err := t.QueryRow(ctx, `INSERT INTO assignments (case_id, unit_id, lead, round, due_date, state, assigned_at, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		a.CaseID, a.UnitID, a.Lead, a.Round, a.DueDate, a.State, FormatTime(a.AssignedAt), FormatTime(a.AcceptedAt)).Scan(&id)
 	return id, err
 }
 

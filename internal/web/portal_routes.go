@@ -14,4 +14,6 @@ func (h *Handler) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /track/{code}/evaluate", h.page(h.evaluate))
 	mux.HandleFunc("GET /track/{code}/photos/{id}", h.page(h.trackPhoto))
 	mux.HandleFunc("GET /results", h.page(h.results))
+	mux.HandleFunc("GET /bulletins", h.page(h.portalBulletins))
+	mux.HandleFunc("GET /bulletins/{id}", h.page(h.portalBulletin))
 }

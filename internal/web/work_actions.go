@@ -89,7 +89,8 @@ func (h *Handler) workDo(ctx context.Context, p zhitong.Principal, id int64, act
 	text := func(k string) app.TextInput { return app.TextInput{Version: version, Text: f.Get(k)} }
 	switch act {
 	case zhitong.ActionRegister:
-		in := app.RegisterInput{Version: version, Title: f.Get("title"), CategoryCode: f.Get("category"), Place: f.Get("place"), Note: f.Get("note")}
+		in := app.RegisterInput{Version: version, Title: f.Get("title"), CategoryCode: f.Get("category"), Kind: zhitong.CaseKind(f.Get("kind")),
+			Place: f.Get("place"), Note: f.Get("note")}
 		if in.StationID, err = workID(f.Get("station_id"), "station_id", "联络站"); err != nil {
 			return err
 		}
@@ -100,7 +101,7 @@ func (h *Handler) workDo(ctx context.Context, p zhitong.Principal, id int64, act
 	case zhitong.ActionAnswer:
 		_, err = h.app.Answer(ctx, p, id, text("text"))
 	case zhitong.ActionAssign:
-		in := app.AssignInput{Version: version, Note: f.Get("note")}
+		in := app.AssignInput{Version: version, Kind: zhitong.CaseKind(f.Get("kind")), Note: f.Get("note")}
 		if in.LeadUnit, err = workID(f.Get("lead_unit_id"), "lead_unit_id", "主办单位"); err != nil {
 			return err
 		}
@@ -118,7 +119,7 @@ func (h *Handler) workDo(ctx context.Context, p zhitong.Principal, id int64, act
 		}
 		_, err = h.app.Assign(ctx, p, id, in)
 	case zhitong.ActionPropose:
-		in := app.ProposeInput{Version: version, Title: f.Get("title"), Body: f.Get("body")}
+		in := app.ProposeInput{Version: version, Title: f.Get("title"), Body: f.Get("body"), Complex: f.Get("complex") == "1"}
 		if in.ProposalID, err = workID(f.Get("proposal_id"), "proposal_id", "代表建议编号"); err != nil {
 			return err
 		}

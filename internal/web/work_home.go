@@ -13,11 +13,15 @@ type workQueue struct {
 	Hint  string
 	Tone  string // "", "soon" or "overdue": how urgent the workQueue is
 	Query url.Values
+	Link  string // a page other than the case list
 	Count int
 }
 
 // URL is the case list that shows the queue.
 func (q workQueue) URL() string {
+	if q.Link != "" {
+		return q.Link
+	}
 	if len(q.Query) == 0 {
 		return "/work/cases"
 	}
@@ -48,7 +52,6 @@ func workQueuesFor(role zhitong.Role) []workQueue {
 			out = append(out, extensions)
 		}
 		return append(out,
-			newWorkQueue("待回访", "承办单位已答复，等待回访评价", "", "status", "replied", "sort", "updated"),
 			newWorkQueue("不满意", "群众不满意，等待研判：重办或说明后办结", "overdue", "status", "unsatisfied", "sort", "updated"))
 	case zhitong.RoleUnit:
 		return []workQueue{
@@ -119,6 +122,11 @@ func (h *Handler) workHome(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	tasks, err := h.taskQueues(ctx, p)
+	if err != nil {
+		return err
+	}
+	d.Queues = append(d.Queues, tasks...)
 	if p.Role == zhitong.RoleCommittee || d.ReadOnly {
 		counts, err := h.app.CountByStatus(ctx, p)
 		if err != nil {

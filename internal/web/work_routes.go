@@ -14,4 +14,5 @@ func (h *Handler) workRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /work/intake", h.page(h.workIntakeForm))
 	mux.HandleFunc("POST /work/intake", h.page(h.workIntake))
 	h.noticeRoutes(mux)
+	h.supervisionRoutes(mux)
 }

@@ -1,0 +1,144 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/store"
+)
+
+// BulletinView is a bulletin as staff and the public see it. It holds no
+// personal data: units, townships and numbers only.
+type BulletinView struct {
+	ID          int64               `json:"id"`
+	Period      string              `json:"period"`
+	PeriodLabel string              `json:"period_label"`
+	Start       string              `json:"start"`
+	End         string              `json:"end"`
+	GeneratedAt time.Time           `json:"generated_at"`
+	Published   bool                `json:"published"`
+	PublishedAt *time.Time          `json:"published_at,omitempty"`
+	Units       []store.BulletinRow `json:"units"`
+	Towns       []store.BulletinRow `json:"towns"`
+}
+
+// Title names the bulletin in Chinese.
+func (b *BulletinView) Title() string {
+	return "意见建议办理情况" + b.PeriodLabel + "（" + b.Start + " 至 " + b.End + "）"
+}
+
+// Rows returns the unit rows ("units") or the township rows ("towns").
+func (b *BulletinView) Rows(scope string) []store.BulletinRow {
+	if scope == "units" {
+		return b.Units
+	}
+	return b.Towns
+}
+
+func bulletinView(b *store.Bulletin, keep func(store.BulletinRow) bool) *BulletinView {
+	v := &BulletinView{ID: b.ID, Period: b.Period, PeriodLabel: zhitong.Label(bulletinPeriods, b.Period), Start: b.Start, End: b.End,
+		GeneratedAt: b.GeneratedAt, Published: b.Published, Units: []store.BulletinRow{}, Towns: []store.BulletinRow{}}
+	if b.Published {
+		at := b.PublishedAt
+		v.PublishedAt = &at
+	}
+	for _, r := range b.Rows {
+		switch {
+		case keep != nil && !keep(r):
+		case r.Scope == "unit":
+			v.Units = append(v.Units, r)
+		default:
+			v.Towns = append(v.Towns, r)
+		}
+	}
+	return v
+}
+
+func mayReadBulletins(p zhitong.Principal) error {
+	if !p.May(zhitong.ActionView) {
+		return zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看通报", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	return nil
+}
+
+// Bulletins lists the latest bulletins, without their rows.
+func (a *App) Bulletins(ctx context.Context, p zhitong.Principal) ([]*BulletinView, error) {
+	if p.Staff() {
+		if err := mayReadBulletins(p); err != nil {
+			return nil, err
+		}
+	}
+	list, err := store.ListBulletins(ctx, a.db, !p.Staff(), 100)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*BulletinView, len(list))
+	for i, b := range list {
+		out[i] = bulletinView(b, nil)
+	}
+	return out, nil
+}
+
+// Bulletin returns one bulletin. Staff see the rows in their jurisdiction
+// (a unit only its own); citizens (zhitong.Citizen) only a published one, whole.
+func (a *App) Bulletin(ctx context.Context, p zhitong.Principal, id int64) (*BulletinView, error) {
+	b, err := store.GetBulletin(ctx, a.db, id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Staff() {
+		if !b.Published {
+			return nil, zhitong.Errorf(zhitong.ENOTFOUND, "通报不存在或尚未公开")
+		}
+		return bulletinView(b, nil), nil
+	}
+	if err := mayReadBulletins(p); err != nil {
+		return nil, err
+	}
+	units := map[string]string{}
+	keep := func(r store.BulletinRow) bool {
+		if p.Role == zhitong.RoleUnit {
+			return r.Scope == "unit" && r.Ref == strconv.FormatInt(p.UnitID, 10)
+		}
+		if r.Scope == "town" {
+			return strings.HasPrefix(r.Ref, p.RegionCode)
+		}
+		if _, ok := units[r.Ref]; !ok {
+			id, _ := strconv.ParseInt(r.Ref, 10, 64)
+			u, err := store.GetUnit(ctx, a.db, id)
+			units[r.Ref] = u.RegionCode
+			if err != nil {
+				units[r.Ref] = "-"
+			}
+		}
+		return strings.HasPrefix(units[r.Ref], p.RegionCode)
+	}
+	return bulletinView(b, keep), nil
+}
+
+// PublishBulletin makes a bulletin public on the portal. Only committee staff may.
+func (a *App) PublishBulletin(ctx context.Context, p zhitong.Principal, id int64) (*BulletinView, error) {
+	if p.Role != zhitong.RoleCommittee {
+		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "通报由代表工委审核后公开")
+	}
+	err := a.db.Write(ctx, func(tx *store.Tx) error {
+		b, err := store.GetBulletin(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if b.Published {
+			return zhitong.Errorf(zhitong.ECONFLICT, "该通报已公开")
+		}
+		if err := tx.PublishBulletin(ctx, id, a.clock.Now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, p, "bulletin.publish", "bulletin:"+strconv.FormatInt(id, 10), map[string]any{"start": b.Start, "end": b.End})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.Bulletin(ctx, p, id)
+}

@@ -1,0 +1,105 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/store"
+)
+
+// CreateCallbacks opens a call-back task (回访) for every replied case whose
+// citizen got the reply but has not evaluated it online within the policy's
+// working days. Cases without a phone number cannot be called and get none.
+// Running it again changes nothing. It returns how many tasks it opened.
+func (a *App) CreateCallbacks(ctx context.Context) (int, error) {
+	cands, err := store.ListCallbackCandidates(ctx, a.db)
+	if err != nil {
+		return 0, err
+	}
+	cal, today, days := a.cal.Load(), a.today(), a.policy().CallbackAfterDays
+	n := 0
+	for _, cand := range cands {
+		due, _ := cal.AddWorkdays(civilDay(cand.DeliveredAt), days)
+		if today.Before(due) {
+			continue
+		}
+		err := a.db.Write(ctx, func(tx *store.Tx) error {
+			c, err := store.GetCase(ctx, tx, cand.CaseID)
+			if err != nil || c.Status != zhitong.StatusReplied || c.Round != cand.Round {
+				return err
+			}
+			t := &store.CallbackTask{CaseID: c.ID, Round: c.Round, DueDate: today.Format(time.DateOnly), CreatedAt: a.clock.Now()}
+			added, err := tx.InsertCallbackTask(ctx, t)
+			if err != nil || !added {
+				return err
+			}
+			n++
+			note := fmt.Sprintf("答复送达群众后 %d 个工作日内未在线评价，已生成回访任务", days)
+			ev := &zhitong.Event{CaseID: c.ID, At: t.CreatedAt, ActorName: "系统", Action: zhitong.ActionCallback, FromStatus: c.Status, ToStatus: c.Status, Note: note}
+			if err := tx.InsertEvent(ctx, ev); err != nil {
+				return err
+			}
+			return a.audit(ctx, tx, System, "case.callback.task", "case:"+strconv.FormatInt(c.ID, 10), map[string]any{"code": c.Code, "round": c.Round})
+		})
+		if err != nil {
+			return n, fmt.Errorf("call-back for case %d: %w", cand.CaseID, err)
+		}
+	}
+	return n, nil
+}
+
+// callbackDone updates the round's call-back task, if any, after a call
+// (reached or not) or an online evaluation. After the policy's number of
+// unanswered calls the citizen is recorded as unreachable and the task
+// leaves the queue; the case can then be closed as unrated.
+func (a *App) callbackDone(ctx context.Context, tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event, reached bool) error {
+	t, err := store.GetCallbackTask(ctx, tx, c.ID, c.Round)
+	if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
+		return nil
+	} else if err != nil || t.State != "open" {
+		return err
+	}
+	if reached {
+		t.State, t.ClosedAt = "done", a.clock.Now()
+	} else if t.Tries++; t.Tries >= a.policy().CallbackMaxTries {
+		t.State, t.ClosedAt = "unreachable", a.clock.Now()
+		ev.Note += fmt.Sprintf("（已回访 %d 次未联系上，记为无法联系，可按未评价办结）", t.Tries)
+	} else {
+		ev.Note += fmt.Sprintf("（第 %d 次回访未联系上）", t.Tries)
+	}
+	return tx.UpdateCallbackTask(ctx, t)
+}
+
+// CallbackItem is an open call-back task in an officer's queue.
+type CallbackItem struct {
+	CaseSummary
+	TaskID  int64  `json:"task_id"`
+	TaskDue string `json:"task_due"`
+	Tries   int    `json:"tries"`
+}
+
+// Callbacks lists the open call-back tasks (待回访) in p's jurisdiction.
+func (a *App) Callbacks(ctx context.Context, p zhitong.Principal) ([]CallbackItem, error) {
+	if !p.May(zhitong.ActionCallback) {
+		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权回访", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	tasks, err := store.ListCallbackTasks(ctx, a.db, "open")
+	if err != nil {
+		return nil, err
+	}
+	out := []CallbackItem{}
+	for _, t := range tasks {
+		c, err := store.GetCase(ctx, a.db, t.CaseID)
+		if err != nil {
+			return nil, err
+		}
+		if c.Round != t.Round || a.authorize(ctx, a.db, p, zhitong.ActionCallback, c) != nil {
+			continue
+		}
+		out = append(out, CallbackItem{CaseSummary: a.summary(c), TaskID: t.ID, TaskDue: t.DueDate, Tries: t.Tries})
+	}
+	return out, nil
+}

@@ -1,0 +1,186 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/store"
+)
+
+// escalation is one automatic supervision step due on a case.
+type escalation struct {
+	kind     string // reminder, letter, listed
+	level    zhitong.SupervisionLevel
+	key      string
+	daysLeft int // reminders: working days left
+	overdue  int // letters and listing: working days overdue
+}
+
+// escalationsFor lists the automatic steps the policy asks for on c today.
+// Each has a key built from the case, its round and its due date, so it
+// happens once per deadline: an extension that moves the date starts over.
+func (a *App) escalationsFor(c *store.CaseRecord) []escalation {
+	due, err := time.Parse(time.DateOnly, c.DueDate)
+	if err != nil {
+		return nil
+	}
+	pol, today := a.policy(), a.today()
+	left := a.cal.Load().WorkdaysBetween(today, due)
+	base := "case:" + strconv.FormatInt(c.ID, 10) + ":r" + strconv.Itoa(c.Round) + ":"
+	suffix := ":due:" + c.DueDate
+	if !today.After(due) {
+		// Only the tightest reminder whose window has opened: a sweep that
+		// missed days does not send the 3-day reminder on the last day.
+		r := -1
+		for _, d := range pol.ReminderDays {
+			if d >= left && (r < 0 || d < r) {
+				r = d
+			}
+		}
+		if r < 0 {
+			return nil
+		}
+		return []escalation{{kind: "reminder", level: zhitong.LevelNone, key: base + "remind:" + strconv.Itoa(r) + "d" + suffix, daysLeft: left}}
+	}
+	od := -left
+	var out []escalation
+	if od >= pol.LetterAfterDays {
+		out = append(out, escalation{kind: "letter", level: zhitong.LevelYellow, key: base + "letter" + suffix, overdue: od})
+	}
+	if od >= pol.ListAfterDays {
+		out = append(out, escalation{kind: "listed", level: zhitong.LevelRed, key: base + "listed" + suffix, overdue: od})
+	}
+	return out
+}
+
+// Escalate applies automatic supervision to every running case: reminders
+// to the lead unit before the due date, a supervision letter (督办函) once
+// overdue, and the supervision list (督办清单) later. Running it again
+// changes nothing. It returns how many steps it took.
+func (a *App) Escalate(ctx context.Context) (int, error) {
+	cases, err := store.ListRunningCases(ctx, a.db)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range cases {
+		for _, e := range a.escalationsFor(c) {
+			done, err := a.escalateOnce(ctx, c.ID, e)
+			if err != nil {
+				return n, fmt.Errorf("escalate case %d: %w", c.ID, err)
+			}
+			if done {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
+
+// escalateOnce records one step in its own transaction, unless it was
+// recorded before or the case moved on since it was listed.
+func (a *App) escalateOnce(ctx context.Context, id int64, e escalation) (bool, error) {
+	done := false
+	err := a.db.Write(ctx, func(tx *store.Tx) error {
+		seen, err := store.SupervisionKeyExists(ctx, tx, e.key)
+		if err != nil || seen {
+			return err
+		}
+		c, err := store.GetCase(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !c.Status.Running() || c.LeadUnitID == 0 {
+			return nil
+		}
+		unit, err := store.GetUnit(ctx, tx, c.LeadUnitID)
+		if err != nil {
+			return err
+		}
+		s := &zhitong.SupervisionAction{CaseID: c.ID, Round: c.Round, Kind: e.kind, Level: e.level, At: a.clock.Now()}
+		n := Notice{Key: e.key, CaseID: c.ID, UnitID: c.LeadUnitID,
+			Vars: map[string]string{"code": c.Code, "title": c.Title, "unit": unit.Name, "due": c.DueDate, "url": "/work/cases/" + strconv.FormatInt(c.ID, 10)}}
+		switch e.kind {
+		case "reminder":
+			s.Note = fmt.Sprintf("自动提醒%s：距办理期限（%s）还有 %d 个工作日", unit.Name, c.DueDate, e.daysLeft)
+			n.Template, n.Vars["days_left"] = "case.reminder", strconv.Itoa(e.daysLeft)
+		case "letter":
+			l, err := a.issueLetter(ctx, tx, c, unit, e.overdue)
+			if err != nil {
+				return err
+			}
+			s.LetterID = l.ID
+			s.Note = fmt.Sprintf("逾期 %d 个工作日，向%s发出督办函 %s", e.overdue, unit.Name, l.Number)
+			n.Template, n.Vars["number"], n.Vars["url"] = "case.overdue_letter", l.Number, "/work/supervision/letters/"+strconv.FormatInt(l.ID, 10)
+			n.Vars["overdue_days"] = strconv.Itoa(e.overdue)
+		case "listed":
+			s.Note = fmt.Sprintf("逾期 %d 个工作日，列入督办清单并纳入通报", e.overdue)
+			n.Template, n.Vars["overdue_days"] = "case.supervision_listed", strconv.Itoa(e.overdue)
+		}
+		if err := tx.InsertSupervisionAction(ctx, s, e.key); err != nil {
+			return err
+		}
+		if err := a.supervisionEvent(ctx, tx, c, System, s); err != nil {
+			return err
+		}
+		if _, err := a.notify(ctx, tx, n); err != nil {
+			return err
+		}
+		done = true
+		return nil
+	})
+	if store.IsUniqueViolation(err) {
+		// A concurrent sweep took this step (or the letter's number) first;
+		// a later sweep finds the key taken, or tries the letter again.
+		return false, nil
+	}
+	return done, err
+}
+
+// supervisionEvent writes a supervision action to the case's timeline and
+// the audit log. It does not bump the case's version: supervision changes
+// nothing a handler is editing.
+func (a *App) supervisionEvent(ctx context.Context, tx *store.Tx, c *store.CaseRecord, p zhitong.Principal, s *zhitong.SupervisionAction) error {
+	ev := &zhitong.Event{CaseID: c.ID, At: s.At, ActorID: p.UserID, ActorName: "系统自动督办", Action: zhitong.ActionSupervise,
+		FromStatus: c.Status, ToStatus: c.Status, Note: s.Note}
+	if p.Role != "" {
+		ev.ActorName = p.Name
+	}
+	if err := tx.InsertEvent(ctx, ev); err != nil {
+		return err
+	}
+	return a.audit(ctx, tx, p, "case.supervise."+s.Kind, "case:"+strconv.FormatInt(c.ID, 10),
+		map[string]any{"code": c.Code, "round": c.Round, "level": s.Level, "letter_id": s.LetterID, "note": s.Note})
+}
+
+// issueLetter numbers and stores a supervision letter to the lead unit.
+func (a *App) issueLetter(ctx context.Context, tx *store.Tx, c *store.CaseRecord, unit zhitong.Unit, overdue int) (*store.Letter, error) {
+	now := a.clock.Now()
+	year := a.today().Year()
+	seq, err := tx.NextLetterSeq(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	l := &store.Letter{Number: fmt.Sprintf("%s〔%d〕%d号", a.policy().LetterPrefix, year, seq), Year: year, Seq: seq,
+		CaseID: c.ID, UnitID: unit.ID, Round: c.Round, DueDate: c.DueDate, OverdueDays: overdue, IssuedAt: now}
+	l.Body = fmt.Sprintf("%s：\n　　我委交由你单位办理的群众意见建议“%s”（查询码 %s），办理期限为 %s，截至 %s 已逾期 %d 个工作日，尚未答复。"+
+		"现予督办，请你单位高度重视，尽快办结，书面答复人大机关并反馈群众；确有困难的，请于 3 个工作日内书面说明原因和完成时限。",
+		unit.Name, c.Title, c.Code, c.DueDate, a.today().Format(time.DateOnly), overdue)
+	return l, tx.InsertLetter(ctx, l)
+}
+
+// levelOf is the supervision level of c today and how many working days it is overdue.
+func (a *App) levelOf(c *zhitong.Case) (zhitong.SupervisionLevel, int) {
+	if !c.Status.Running() || c.DueDate == "" {
+		return zhitong.LevelNone, 0
+	}
+	due, err := time.Parse(time.DateOnly, c.DueDate)
+	if err != nil {
+		return zhitong.LevelNone, 0
+	}
+	od := -a.cal.Load().WorkdaysBetween(a.today(), due)
+	return a.policy().Level(a.today().After(due), od), od
+}

@@ -1,0 +1,179 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/store"
+)
+
+// CreateFollowUps opens a follow-up task (跟踪问效) for each case whose
+// latest reply is B (in progress) or C (planned) once its promised date has
+// come: the reply's planned date, or for a B reply without one, the
+// policy's number of days after it. A case that got an A reply since, or was
+// closed with an explanation, gets none. Running it again changes nothing.
+func (a *App) CreateFollowUps(ctx context.Context) (int, error) {
+	cands, err := store.ListFollowUpCandidates(ctx, a.db)
+	if err != nil {
+		return 0, err
+	}
+	today := a.today()
+	n := 0
+	for _, cand := range cands {
+		due := civilDay(cand.At).AddDate(0, 0, a.policy().FollowUpDays)
+		if d, err := time.Parse(time.DateOnly, cand.PlannedDate); err == nil {
+			due = d
+		}
+		if today.Before(due) {
+			continue
+		}
+		f := &store.FollowUp{CaseID: cand.CaseID, ReplyID: cand.ReplyID, DueDate: due.Format(time.DateOnly), CreatedAt: a.clock.Now()}
+		note := fmt.Sprintf("答复为%s，承诺日期 %s 已到，生成跟踪问效任务", zhitong.Label(zhitong.Outcomes, cand.Outcome), f.DueDate)
+		added, err := a.addFollowUp(ctx, f, System, note)
+		if err != nil {
+			return n, fmt.Errorf("follow-up for case %d: %w", cand.CaseID, err)
+		}
+		if added {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// addFollowUp stores f with an event and audit entry in one transaction.
+func (a *App) addFollowUp(ctx context.Context, f *store.FollowUp, p zhitong.Principal, note string) (bool, error) {
+	added := false
+	err := a.db.Write(ctx, func(tx *store.Tx) error {
+		c, err := store.GetCase(ctx, tx, f.CaseID)
+		if err != nil {
+			return err
+		}
+		if added, err = tx.InsertFollowUp(ctx, f); err != nil || !added {
+			return err
+		}
+		return a.followUpEvent(ctx, tx, c, p, note)
+	})
+	return added, err
+}
+
+func (a *App) followUpEvent(ctx context.Context, tx *store.Tx, c *store.CaseRecord, p zhitong.Principal, note string) error {
+	ev := &zhitong.Event{CaseID: c.ID, At: a.clock.Now(), ActorID: p.UserID, ActorName: actorName(p), Action: zhitong.ActionSupervise,
+		FromStatus: c.Status, ToStatus: c.Status, Note: "跟踪问效：" + note}
+	if p.Role == "" {
+		ev.ActorName = "系统"
+	}
+	if err := tx.InsertEvent(ctx, ev); err != nil {
+		return err
+	}
+	return a.audit(ctx, tx, p, "case.follow_up", "case:"+strconv.FormatInt(c.ID, 10), map[string]any{"code": c.Code, "note": note})
+}
+
+// FollowUpInput records the result of a follow-up.
+type FollowUpInput struct {
+	Result   string `json:"result"`    // solved, progress, ended
+	Note     string `json:"note"`      // what was found; the reason when ended
+	NextDate string `json:"next_date"` // progress: when to follow up again, YYYY-MM-DD
+}
+
+// FollowUpResults are the outcomes of a follow-up.
+var FollowUpResults = []zhitong.Named[string]{
+	{Value: "solved", Label: "已解决"}, {Value: "progress", Label: "仍在推进，继续跟踪"}, {Value: "ended", Label: "说明理由后结束跟踪"},
+}
+
+// RecordFollowUp closes an open follow-up task with its result: solved ends
+// the follow-up, progress sets the next date, ended needs a reason.
+func (a *App) RecordFollowUp(ctx context.Context, p zhitong.Principal, id int64, in FollowUpInput) (*FollowUpItem, error) {
+	if !zhitong.Valid(FollowUpResults, in.Result) {
+		return nil, zhitong.Invalid("result", "跟踪结果应为已解决、继续跟踪或结束跟踪")
+	}
+	least := 0
+	if in.Result == "ended" {
+		least = 2
+	}
+	if err := checkLen("note", "跟踪情况", in.Note, least, maxNote); err != nil {
+		return nil, err
+	}
+	var next time.Time
+	if in.Result == "progress" {
+		d, err := parseDate("next_date", in.NextDate)
+		if err != nil {
+			return nil, err
+		}
+		if !d.After(a.today()) {
+			return nil, zhitong.Invalid("next_date", "下次跟踪日期应晚于今天")
+		}
+		next = d
+	}
+	var out *FollowUpItem
+	err := a.db.Write(ctx, func(tx *store.Tx) error {
+		f, err := store.GetFollowUp(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		c, err := store.GetCase(ctx, tx, f.CaseID)
+		if err != nil {
+			return err
+		}
+		if err := a.authorize(ctx, tx, p, zhitong.ActionCallback, c); err != nil {
+			return err
+		}
+		if f.State != "open" {
+			return zhitong.Errorf(zhitong.ECONFLICT, "该跟踪问效任务已记录结果")
+		}
+		f.State, f.Result, f.Note, f.DoneAt, f.DoneBy = "done", in.Result, strings.TrimSpace(in.Note), a.clock.Now(), p.UserID
+		if err := tx.UpdateFollowUp(ctx, f); err != nil {
+			return err
+		}
+		note := zhitong.Label(FollowUpResults, in.Result)
+		if f.Note != "" {
+			note += "。" + f.Note
+		}
+		if !next.IsZero() {
+			nf := &store.FollowUp{CaseID: c.ID, ReplyID: f.ReplyID, DueDate: next.Format(time.DateOnly), CreatedAt: a.clock.Now()}
+			if _, err := tx.InsertFollowUp(ctx, nf); err != nil {
+				return err
+			}
+			note += "；下次跟踪 " + nf.DueDate
+		}
+		out = &FollowUpItem{CaseSummary: a.summary(c), ID: f.ID, DueDate: f.DueDate, State: f.State, Result: f.Result, Note: f.Note}
+		return a.followUpEvent(ctx, tx, c, p, note)
+	})
+	return out, err
+}
+
+// FollowUpItem is a follow-up task with its case.
+type FollowUpItem struct {
+	CaseSummary
+	ID      int64  `json:"follow_up_id"`
+	DueDate string `json:"follow_up_due"`
+	State   string `json:"state"`
+	Result  string `json:"result,omitempty"`
+	Note    string `json:"note,omitempty"`
+}
+
+// FollowUps lists the follow-up tasks due by today in p's jurisdiction (待跟踪问效).
+func (a *App) FollowUps(ctx context.Context, p zhitong.Principal) ([]FollowUpItem, error) {
+	if !p.May(zhitong.ActionCallback) {
+		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权跟踪问效", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	list, err := store.ListOpenFollowUps(ctx, a.db, a.today().Format(time.DateOnly))
+	if err != nil {
+		return nil, err
+	}
+	out := []FollowUpItem{}
+	for _, f := range list {
+		c, err := store.GetCase(ctx, a.db, f.CaseID)
+		if err != nil {
+			return nil, err
+		}
+		if a.authorize(ctx, a.db, p, zhitong.ActionCallback, c) != nil {
+			continue
+		}
+		out = append(out, FollowUpItem{CaseSummary: a.summary(c), ID: f.ID, DueDate: f.DueDate, State: f.State})
+	}
+	return out, nil
+}

@@ -1,0 +1,144 @@
+package app
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/store"
+)
+
+// SupervisionListInput filters the supervision list (督办清单).
+type SupervisionListInput struct {
+	Unit       int64
+	Region     string
+	Level      zhitong.SupervisionLevel
+	MinOverdue int // working days overdue, at least
+	Page       int
+	PerPage    int // 0 is 20; -1 is everything (exports)
+}
+
+// SupervisionItem is one case on the supervision list.
+type SupervisionItem struct {
+	CaseSummary
+	LevelLabel  string            `json:"level_label"`
+	OverdueDays int               `json:"overdue_days"`
+	Listed      bool              `json:"listed"`
+	UnitName    string            `json:"unit_name"`
+	Actions     int               `json:"actions"` // supervision actions in the current round
+	LastAction  *SupervisionEntry `json:"last_action"`
+}
+
+// maxSupervised bounds one supervision list query; a county has far fewer.
+const maxSupervised = 5000
+
+// SupervisionList returns the running cases in p's jurisdiction under
+// supervision: any supervision action, automatic or by staff, in their
+// current round. Most overdue first.
+func (a *App) SupervisionList(ctx context.Context, p zhitong.Principal, in SupervisionListInput) ([]SupervisionItem, int, error) {
+	if !p.May(zhitong.ActionView) {
+		return nil, 0, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看督办清单", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	if in.Level != "" && !zhitong.Valid(zhitong.SupervisionLevels, in.Level) {
+		return nil, 0, zhitong.Invalid("level", "督办等级应为 none、yellow 或 red")
+	}
+	if in.MinOverdue < 0 || in.MinOverdue > 1000 {
+		return nil, 0, zhitong.Invalid("overdue_days", "逾期天数应在 0 到 1000 之间")
+	}
+	if in.PerPage == 0 {
+		in.PerPage = 20
+	}
+	if in.PerPage > 100 {
+		return nil, 0, zhitong.Invalid("per_page", "每页最多 100 条")
+	}
+	if in.Page <= 0 {
+		in.Page = 1
+	}
+	f := store.CaseFilter{Statuses: []zhitong.Status{zhitong.StatusAssigned, zhitong.StatusInProgress}, Supervised: true,
+		Region: in.Region, UnitID: in.Unit, Sort: "due", Limit: maxSupervised, Today: a.today().Format(time.DateOnly)}
+	scope(p, &f)
+	recs, _, err := store.ListCases(ctx, a.db, f, "", "")
+	if err != nil {
+		return nil, 0, err
+	}
+	var all []SupervisionItem
+	units := map[int64]string{}
+	for _, r := range recs {
+		it := SupervisionItem{CaseSummary: a.summary(r)}
+		lvl, od := a.levelOf(&r.Case)
+		if od < 0 {
+			od = 0
+		}
+		if (in.Level != "" && lvl != in.Level) || od < in.MinOverdue {
+			continue
+		}
+		it.LevelLabel, it.OverdueDays = zhitong.Label(zhitong.SupervisionLevels, lvl), od
+		all = append(all, it)
+	}
+	total := len(all)
+	page := all
+	if in.PerPage > 0 {
+		from := min((in.Page-1)*in.PerPage, total)
+		page = all[from:min(from+in.PerPage, total)]
+	}
+	for i := range page {
+		if err := a.fillSupervision(ctx, &page[i], units); err != nil {
+			return nil, 0, err
+		}
+	}
+	return page, total, nil
+}
+
+func (a *App) fillSupervision(ctx context.Context, it *SupervisionItem, units map[int64]string) error {
+	if name, ok := units[it.LeadUnitID]; ok {
+		it.UnitName = name
+	} else if u, err := store.GetUnit(ctx, a.db, it.LeadUnitID); err == nil {
+		it.UnitName, units[it.LeadUnitID] = u.Name, u.Name
+	}
+	acts, err := store.ListSupervisionActions(ctx, a.db, it.ID)
+	if err != nil {
+		return err
+	}
+	for _, s := range acts {
+		if s.Round != it.Round {
+			continue
+		}
+		it.Actions++
+		e := entry(s)
+		it.LastAction = &e
+		if s.Kind == "listed" && s.By == 0 {
+			it.Listed = true
+		}
+	}
+	return nil
+}
+
+// ParseSupervisionQuery reads the supervision list's filters from a query
+// string (unit_id, region, level, overdue_days, page, per_page), for the
+// API and the workbench alike.
+func ParseSupervisionQuery(q url.Values) (SupervisionListInput, error) {
+	in := SupervisionListInput{Region: q.Get("region"), Level: zhitong.SupervisionLevel(q.Get("level"))}
+	for _, f := range []struct {
+		name, label string
+		dst         *int
+		lo, hi      int
+	}{{"overdue_days", "逾期天数", &in.MinOverdue, 0, 1000}, {"page", "页码", &in.Page, 1, 100000}, {"per_page", "每页条数", &in.PerPage, 1, 100}} {
+		if v := q.Get(f.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < f.lo || n > f.hi {
+				return in, zhitong.Invalid(f.name, "%s应为 %d 到 %d 的整数", f.label, f.lo, f.hi)
+			}
+			*f.dst = n
+		}
+	}
+	if v := q.Get("unit_id"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return in, zhitong.Invalid("unit_id", "承办单位编号应为正整数")
+		}
+		in.Unit = n
+	}
+	return in, nil
+}

@@ -1,0 +1,207 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/export"
+)
+
+// supervisionRoutes serves deadlines and escalation: the deadline policy,
+// the supervision list and its letters, bulletins, call-backs and follow-ups.
+func (s *Server) supervisionRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/deadline-policy", s.api(s.getPolicy))
+	mux.HandleFunc("PUT /api/v1/deadline-policy", s.api(s.putPolicy))
+	mux.HandleFunc("GET /api/v1/supervision", s.api(s.supervisionList))
+	mux.HandleFunc("GET /api/v1/supervision/export", s.api(s.supervisionExport))
+	mux.HandleFunc("GET /api/v1/supervision/letters/{id}", s.api(s.getLetter))
+	mux.HandleFunc("GET /api/v1/bulletins", s.api(s.listBulletins))
+	mux.HandleFunc("GET /api/v1/bulletins/{id}", s.api(s.getBulletin))
+	mux.HandleFunc("POST /api/v1/bulletins/{id}/publish", s.api(s.publishBulletin))
+	mux.HandleFunc("GET /api/v1/callbacks", s.api(s.listCallbacks))
+	mux.HandleFunc("GET /api/v1/follow-ups", s.api(s.listFollowUps))
+	mux.HandleFunc("POST /api/v1/follow-ups/{id}", s.api(s.recordFollowUp))
+}
+
+func (s *Server) getPolicy(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	pol, err := s.app.Policy(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pol)
+	return nil
+}
+
+func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	var in app.Policy
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	pol, err := s.app.SetPolicy(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pol)
+	return nil
+}
+
+func (s *Server) supervisionItems(r *http.Request, q url.Values, all bool) ([]app.SupervisionItem, int, app.SupervisionListInput, error) {
+	p, err := s.staff(r)
+	if err != nil {
+		return nil, 0, app.SupervisionListInput{}, err
+	}
+	in, err := app.ParseSupervisionQuery(q)
+	if err != nil {
+		return nil, 0, in, err
+	}
+	if all {
+		in.PerPage = -1
+	}
+	items, total, err := s.app.SupervisionList(r.Context(), p, in)
+	return items, total, in, err
+}
+
+func (s *Server) supervisionList(w http.ResponseWriter, r *http.Request) error {
+	items, total, in, err := s.supervisionItems(r, r.URL.Query(), false)
+	if err != nil {
+		return err
+	}
+	if items == nil {
+		items = []app.SupervisionItem{}
+	}
+	page, per := max(in.Page, 1), in.PerPage
+	if per == 0 {
+		per = 20
+	}
+	writeJSON(w, http.StatusOK, Page[app.SupervisionItem]{Items: items, Total: total, Page: page, PerPage: per})
+	return nil
+}
+
+func (s *Server) supervisionExport(w http.ResponseWriter, r *http.Request) error {
+	items, _, _, err := s.supervisionItems(r, r.URL.Query(), true)
+	if err != nil {
+		return err
+	}
+	return writeSupervisionXLSX(w, items, s.app.Now())
+}
+
+// writeSupervisionXLSX answers with the supervision list as an Excel file.
+func writeSupervisionXLSX(w http.ResponseWriter, items []app.SupervisionItem, now time.Time) error {
+	w.Header().Set("Content-Type", export.ContentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="supervision-`+now.Format("20060102")+`.xlsx"`)
+	return export.Supervision(w, items)
+}
+
+func (s *Server) getLetter(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	l, err := s.app.Letter(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, l)
+	return nil
+}
+
+func (s *Server) listBulletins(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.app.Bulletins(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	return nil
+}
+
+func (s *Server) getBulletin(w http.ResponseWriter, r *http.Request) error {
+	return s.bulletinOp(w, r, s.app.Bulletin)
+}
+
+func (s *Server) publishBulletin(w http.ResponseWriter, r *http.Request) error {
+	return s.bulletinOp(w, r, s.app.PublishBulletin)
+}
+
+func (s *Server) bulletinOp(w http.ResponseWriter, r *http.Request, op func(ctx context.Context, p zhitong.Principal, id int64) (*app.BulletinView, error)) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	b, err := op(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, b)
+	return nil
+}
+
+func (s *Server) listCallbacks(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	items, err := s.app.Callbacks(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	return nil
+}
+
+func (s *Server) listFollowUps(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	items, err := s.app.FollowUps(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	return nil
+}
+
+func (s *Server) recordFollowUp(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in app.FollowUpInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	f, err := s.app.RecordFollowUp(r.Context(), p, id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, f)
+	return nil
+}

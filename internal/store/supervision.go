@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"zhitong"
+)
+
+// SetCaseKind records the kind of request a case is (诉求类型).
+func (t *Tx) SetCaseKind(ctx context.Context, caseID int64, kind zhitong.CaseKind) error {
+	_, err := t.Exec(ctx, `UPDATE cases SET kind = ? WHERE id = ?`, kind, caseID)
+	return err
+}
+
+// GetCaseKind returns the kind of request a case is, "" when not classified.
+func GetCaseKind(ctx context.Context, q Q, caseID int64) (zhitong.CaseKind, error) {
+	var k zhitong.CaseKind
+	err := q.QueryRow(ctx, `SELECT kind FROM cases WHERE id = ?`, caseID).Scan(&k)
+	return k, err
+}
+
+// SetProposalDue records a proposal's deadline and whether it is complex.
+func (t *Tx) SetProposalDue(ctx context.Context, id int64, due string, complex bool) error {
+	_, err := t.Exec(ctx, `UPDATE proposals SET due_date = ?, complex = ? WHERE id = ?`, due, complex, id)
+	return err
+}
+
+// GetProposalDue returns a proposal's deadline ("" when none) and whether it is complex.
+func GetProposalDue(ctx context.Context, q Q, id int64) (string, bool, error) {
+	var due string
+	var complex bool
+	err := q.QueryRow(ctx, `SELECT due_date, complex FROM proposals WHERE id = ?`, id).Scan(&due, &complex)
+	return due, complex, err
+}
+
+// ListRunningCases returns every case a unit deadline runs on, by due date.
+func ListRunningCases(ctx context.Context, q Q) ([]*CaseRecord, error) {
+	rows, err := q.Query(ctx, `SELECT `+caseColumns+` FROM cases WHERE status IN ('assigned', 'in_progress') AND due_date <> '' ORDER BY due_date, id`)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanCase)
+}
+
+// SupervisionKeyExists reports whether an automatic action with key was recorded.
+func SupervisionKeyExists(ctx context.Context, q Q, key string) (bool, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM supervision_actions WHERE key = ?`, key).Scan(&n)
+	return n > 0, err
+}
+
+// InsertSupervisionAction records a supervision action; key is "" for manual ones.
+func (t *Tx) InsertSupervisionAction(ctx context.Context, s *zhitong.SupervisionAction, key string) error {
+	return t.QueryRow(ctx, `INSERT INTO supervision_actions (case_id, round, kind, level, at, note, letter_id, by_user, key)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, s.CaseID, s.Round, s.Kind, s.Level, FormatTime(s.At), s.Note,
+		nullID(s.LetterID), s.By, nullText(key)).Scan(&s.ID)
+}
+
+const supervisionColumns = `id, case_id, round, kind, level, at, note, COALESCE(letter_id, 0), by_user`
+
+func scanSupervision(s interface{ Scan(...any) error }) (*zhitong.SupervisionAction, error) {
+	var a zhitong.SupervisionAction
+	var at string
+	err := s.Scan(&a.ID, &a.CaseID, &a.Round, &a.Kind, &a.Level, &at, &a.Note, &a.LetterID, &a.By)
+	a.At = ParseTime(at)
+	return &a, err
+}
+
+// ListSupervisionActions returns a case's supervision actions, oldest first.
+func ListSupervisionActions(ctx context.Context, q Q, caseID int64) ([]*zhitong.SupervisionAction, error) {
+	rows, err := q.Query(ctx, `SELECT `+supervisionColumns+` FROM supervision_actions WHERE case_id = ? ORDER BY id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanSupervision)
+}
+
+// Letter is a supervision letter (督办函) as stored.
+type Letter struct {
+	ID          int64
+	Number      string
+	Year, Seq   int
+	CaseID      int64
+	UnitID      int64
+	Round       int
+	DueDate     string
+	OverdueDays int
+	IssuedAt    time.Time
+	Body        string
+}
+
+// NextLetterSeq returns the next free sequence number of year's letters.
+func (t *Tx) NextLetterSeq(ctx context.Context, year int) (int, error) {
+	var n int
+	err := t.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM supervision_letters WHERE year = ?`, year).Scan(&n)
+	return n + 1, err
+}
+
+// InsertLetter stores a supervision letter.
+func (t *Tx) InsertLetter(ctx context.Context, l *Letter) error {
+	err := t.QueryRow(ctx, `INSERT INTO supervision_letters (number, year, seq, case_id, unit_id, round, due_date, overdue_days, issued_at, body)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, l.Number, l.Year, l.Seq, l.CaseID, nullID(l.UnitID), l.Round, l.DueDate,
+		l.OverdueDays, FormatTime(l.IssuedAt), l.Body).Scan(&l.ID)
+	if err != nil {
+		return fmt.Errorf("insert letter: %w", err)
+	}
+	return nil
+}
+
+const letterColumns = `id, number, year, seq, case_id, COALESCE(unit_id, 0), round, due_date, overdue_days, issued_at, body`
+
+func scanLetter(s interface{ Scan(...any) error }) (*Letter, error) {
+	var l Letter
+	var at string
+	err := s.Scan(&l.ID, &l.Number, &l.Year, &l.Seq, &l.CaseID, &l.UnitID, &l.Round, &l.DueDate, &l.OverdueDays, &at, &l.Body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "督办函不存在")
+	}
+	l.IssuedAt = ParseTime(at)
+	return &l, err
+}
+
+// GetLetter loads a supervision letter.
+func GetLetter(ctx context.Context, q Q, id int64) (*Letter, error) {
+	return scanLetter(q.QueryRow(ctx, `SELECT `+letterColumns+` FROM supervision_letters WHERE id = ?`, id))
+}
+
+// ListLetters returns a case's supervision letters, oldest first.
+func ListLetters(ctx context.Context, q Q, caseID int64) ([]*Letter, error) {
+	rows, err := q.Query(ctx, `SELECT `+letterColumns+` FROM supervision_letters WHERE case_id = ? ORDER BY id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanLetter)
+}

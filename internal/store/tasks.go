@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"zhitong"
+)
+
+// CallbackCandidate is a replied case whose reply reached the citizen and
+// who has no call-back task in this round yet.
+type CallbackCandidate struct {
+	CaseID      int64
+	Round       int
+	DeliveredAt time.Time
+}
+
+// ListCallbackCandidates returns replied cases with a phone number, a reply
+// delivered to the citizen in the current round, and no call-back task.
+func ListCallbackCandidates(ctx context.Context, q Q) ([]CallbackCandidate, error) {
+	rows, err := q.Query(ctx, `SELECT c.id, c.round, MIN(d.at) FROM cases c
+ JOIN replies r ON r.case_id = c.id AND r.round = c.round
+ JOIN deliveries d ON d.reply_id = r.id AND d.recipient = 'citizen'
+ WHERE c.status = 'replied' AND c.phone_enc <> ''
+ AND NOT EXISTS (SELECT 1 FROM callback_tasks t WHERE t.case_id = c.id AND t.round = c.round)
+ GROUP BY c.id, c.round ORDER BY c.id`)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(s interface{ Scan(...any) error }) (CallbackCandidate, error) {
+		var c CallbackCandidate
+		var at string
+		err := s.Scan(&c.CaseID, &c.Round, &at)
+		c.DeliveredAt = ParseTime(at)
+		return c, err
+	})
+}
+
+// CallbackTask is a call-back (回访) an officer owes a citizen.
+type CallbackTask struct {
+	ID        int64
+	CaseID    int64
+	Round     int
+	DueDate   string
+	State     string // open, done, unreachable
+	Tries     int
+	CreatedAt time.Time
+	ClosedAt  time.Time
+}
+
+// InsertCallbackTask adds a task unless the case's round has one; it
+// reports whether it was new.
+func (t *Tx) InsertCallbackTask(ctx context.Context, c *CallbackTask) (bool, error) {
+	res, err := t.Exec(ctx, `INSERT INTO callback_tasks (case_id, round, due_date, state, tries, created_at) VALUES (?, ?, ?, 'open', 0, ?)
+ ON CONFLICT (case_id, round) DO NOTHING`, c.CaseID, c.Round, c.DueDate, FormatTime(c.CreatedAt))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+const callbackColumns = `id, case_id, round, due_date, state, tries, created_at, closed_at`
+
+func scanCallback(s interface{ Scan(...any) error }) (*CallbackTask, error) {
+	var c CallbackTask
+	var created, closed string
+	err := s.Scan(&c.ID, &c.CaseID, &c.Round, &c.DueDate, &c.State, &c.Tries, &created, &closed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "回访任务不存在")
+	}
+	c.CreatedAt, c.ClosedAt = ParseTime(created), ParseTime(closed)
+	return &c, err
+}
+
+// GetCallbackTask returns the call-back task of a case's round.
+func GetCallbackTask(ctx context.Context, q Q, caseID int64, round int) (*CallbackTask, error) {
+	return scanCallback(q.QueryRow(ctx, `SELECT `+callbackColumns+` FROM callback_tasks WHERE case_id = ? AND round = ?`, caseID, round))
+}
+
+// UpdateCallbackTask writes a task's state and tries.
+func (t *Tx) UpdateCallbackTask(ctx context.Context, c *CallbackTask) error {
+	_, err := t.Exec(ctx, `UPDATE callback_tasks SET state = ?, tries = ?, closed_at = ? WHERE id = ?`, c.State, c.Tries, FormatTime(c.ClosedAt), c.ID)
+	return err
+}
+
+// ListCallbackTasks returns the tasks in state, oldest due first.
+func ListCallbackTasks(ctx context.Context, q Q, state string) ([]*CallbackTask, error) {
+	rows, err := q.Query(ctx, `SELECT `+callbackColumns+` FROM callback_tasks WHERE state = ? ORDER BY due_date, id`, state)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanCallback)
+}
+
+// FollowUpCandidate is a B or C reply that is its case's latest and has no follow-up yet.
+type FollowUpCandidate struct {
+	ReplyID     int64
+	CaseID      int64
+	Outcome     zhitong.Outcome
+	PlannedDate string
+	At          time.Time
+}
+
+// ListFollowUpCandidates returns every case's latest reply when it is B or
+// C, not yet followed up, on a case not declined, merged or explained away.
+func ListFollowUpCandidates(ctx context.Context, q Q) ([]FollowUpCandidate, error) {
+	rows, err := q.Query(ctx, `SELECT r.id, r.case_id, r.outcome, r.planned_date, r.at FROM replies r JOIN cases c ON c.id = r.case_id
+ WHERE r.outcome IN ('B', 'C') AND r.id = (SELECT MAX(r2.id) FROM replies r2 WHERE r2.case_id = r.case_id)
+ AND c.resolution NOT IN ('explained', 'declined', 'merged')
+ AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.reply_id = r.id) ORDER BY r.id`)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(s interface{ Scan(...any) error }) (FollowUpCandidate, error) {
+		var c FollowUpCandidate
+		var at string
+		err := s.Scan(&c.ReplyID, &c.CaseID, &c.Outcome, &c.PlannedDate, &at)
+		c.At = ParseTime(at)
+		return c, err
+	})
+}
+
+// FollowUp is a follow-up task (跟踪问效) on a B or C reply.
+type FollowUp struct {
+	ID        int64
+	CaseID    int64
+	ReplyID   int64
+	DueDate   string
+	State     string // open, done
+	Result    string // solved, progress, ended
+	Note      string
+	CreatedAt time.Time
+	DoneAt    time.Time
+	DoneBy    int64
+}
+
+// InsertFollowUp adds a follow-up unless the reply has one on that date; it
+// reports whether it was new.
+func (t *Tx) InsertFollowUp(ctx context.Context, f *FollowUp) (bool, error) {
+	res, err := t.Exec(ctx, `INSERT INTO follow_ups (case_id, reply_id, due_date, state, created_at) VALUES (?, ?, ?, 'open', ?)
+ ON CONFLICT (reply_id, due_date) DO NOTHING`, f.CaseID, f.ReplyID, f.DueDate, FormatTime(f.CreatedAt))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+const followUpColumns = `id, case_id, reply_id, due_date, state, result, note, created_at, done_at, done_by`
+
+func scanFollowUp(s interface{ Scan(...any) error }) (*FollowUp, error) {
+	var f FollowUp
+	var created, done string
+	err := s.Scan(&f.ID, &f.CaseID, &f.ReplyID, &f.DueDate, &f.State, &f.Result, &f.Note, &created, &done, &f.DoneBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "跟踪问效任务不存在")
+	}
+	f.CreatedAt, f.DoneAt = ParseTime(created), ParseTime(done)
+	return &f, err
+}
+
+// GetFollowUp loads a follow-up task.
+func GetFollowUp(ctx context.Context, q Q, id int64) (*FollowUp, error) {
+	return scanFollowUp(q.QueryRow(ctx, `SELECT `+followUpColumns+` FROM follow_ups WHERE id = ?`, id))
+}
+
+// UpdateFollowUp records a follow-up's result.
+func (t *Tx) UpdateFollowUp(ctx context.Context, f *FollowUp) error {
+	_, err := t.Exec(ctx, `UPDATE follow_ups SET state = ?, result = ?, note = ?, done_at = ?, done_by = ? WHERE id = ?`,
+		f.State, f.Result, f.Note, FormatTime(f.DoneAt), f.DoneBy, f.ID)
+	return err
+}
+
+// ListOpenFollowUps returns open follow-ups due by day (YYYY-MM-DD), oldest first.
+func ListOpenFollowUps(ctx context.Context, q Q, day string) ([]*FollowUp, error) {
+	rows, err := q.Query(ctx, `SELECT `+followUpColumns+` FROM follow_ups WHERE state = 'open' AND due_date <= ? ORDER BY due_date, id`, day)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanFollowUp)
+}
+
+// ListCaseFollowUps returns a case's follow-ups, oldest first.
+func ListCaseFollowUps(ctx context.Context, q Q, caseID int64) ([]*FollowUp, error) {
+	rows, err := q.Query(ctx, `SELECT `+followUpColumns+` FROM follow_ups WHERE case_id = ? ORDER BY id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanFollowUp)
+}

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"zhitong"
+	"zhitong/internal/app"
+)
+
+type workBulletinsData struct {
+	Items     []*app.BulletinView
+	Committee bool
+}
+
+func (h *Handler) workBulletins(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	list, err := h.app.Bulletins(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "work_bulletins", "通报", workBulletinsData{Items: list, Committee: p.Role == zhitong.RoleCommittee})
+}
+
+type workBulletinData struct {
+	B         *app.BulletinView
+	Committee bool
+	Public    bool
+}
+
+func (h *Handler) workBulletin(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := workPathID(r)
+	if err != nil {
+		return err
+	}
+	b, err := h.app.Bulletin(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "work_bulletin", b.Title(), workBulletinData{B: b, Committee: p.Role == zhitong.RoleCommittee})
+}
+
+func (h *Handler) workPublishBulletin(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := workPathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := h.app.PublishBulletin(r.Context(), p, id); err != nil {
+		return err
+	}
+	h.flash(r, "通报已在门户公开")
+	http.Redirect(w, r, "/work/bulletins/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
+
+// portalBulletins lists the published bulletins on the portal.
+func (h *Handler) portalBulletins(w http.ResponseWriter, r *http.Request) error {
+	list, err := h.app.Bulletins(r.Context(), zhitong.Citizen)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "portal_bulletins", "办理情况通报", list)
+}
+
+// portalBulletin shows one published bulletin: units, townships and numbers, no personal data.
+func (h *Handler) portalBulletin(w http.ResponseWriter, r *http.Request) error {
+	id, err := workPathID(r)
+	if err != nil {
+		return err
+	}
+	b, err := h.app.Bulletin(r.Context(), zhitong.Citizen, id)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "work_bulletin", b.Title(), workBulletinData{B: b, Public: true})
+}

@@ -1,0 +1,105 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"zhitong"
+	"zhitong/internal/app"
+)
+
+type workTasksData struct {
+	Callbacks []app.CallbackItem
+	FollowUps []app.FollowUpItem
+	Results   []zhitong.Named[string]
+	Form      url.Values // the follow-up form that was refused, if any
+	FormID    int64
+	Error     string
+}
+
+func (h *Handler) workCallbacks(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	items, err := h.app.Callbacks(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "work_tasks", "待回访", workTasksData{Callbacks: items})
+}
+
+func (h *Handler) workFollowUps(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	return h.renderFollowUps(w, r, p, http.StatusOK, workTasksData{})
+}
+
+func (h *Handler) renderFollowUps(w http.ResponseWriter, r *http.Request, p zhitong.Principal, status int, d workTasksData) error {
+	var err error
+	if d.FollowUps, err = h.app.FollowUps(r.Context(), p); err != nil {
+		return err
+	}
+	d.Results = app.FollowUpResults
+	if d.FollowUps == nil {
+		d.FollowUps = []app.FollowUpItem{}
+	}
+	return h.render(w, r, status, "work_tasks", "待跟踪问效", d)
+}
+
+func (h *Handler) workRecordFollowUp(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := workPathID(r)
+	if err != nil {
+		return err
+	}
+	if err := workParseForm(w, r); err != nil {
+		return err
+	}
+	in := app.FollowUpInput{Result: r.PostForm.Get("result"), Note: r.PostForm.Get("note"), NextDate: r.PostForm.Get("next_date")}
+	_, err = h.app.RecordFollowUp(r.Context(), p, id, in)
+	if zhitong.ErrorCode(err) == zhitong.EINVALID {
+		return h.renderFollowUps(w, r, p, http.StatusBadRequest, workTasksData{Form: r.PostForm, FormID: id, Error: zhitong.ErrorMessage(err)})
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(r, "已记录跟踪问效结果")
+	http.Redirect(w, r, "/work/follow-ups", http.StatusSeeOther)
+	return nil
+}
+
+// taskQueues are the home-page queues of call-backs, follow-ups and the
+// supervision list, for the roles that work them.
+func (h *Handler) taskQueues(ctx context.Context, p zhitong.Principal) ([]workQueue, error) {
+	if !p.May(zhitong.ActionView) {
+		return nil, nil
+	}
+	_, sv, err := h.app.SupervisionList(ctx, p, app.SupervisionListInput{PerPage: 1})
+	if err != nil {
+		return nil, err
+	}
+	supervised := workQueue{Label: "督办清单", Hint: "逾期或正在督办的在办案件", Tone: "overdue", Link: "/work/supervision", Count: sv}
+	if !p.May(zhitong.ActionCallback) {
+		return []workQueue{supervised}, nil
+	}
+	cb, err := h.app.Callbacks(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	fu, err := h.app.FollowUps(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return []workQueue{
+		{Label: "待回访", Hint: "答复送达后群众未在线评价，需电话回访", Link: "/work/callbacks", Count: len(cb)},
+		{Label: "待跟踪问效", Hint: "B、C 类答复到了承诺日期，需跟踪落实", Link: "/work/follow-ups", Count: len(fu)},
+		supervised,
+	}, nil
+}
