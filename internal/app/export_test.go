@@ -14,3 +14,12 @@ func (a *App) Notify(ctx context.Context, n Notice) (added int, err error) {
 	})
 	return added, err
 }
+
+// TemplateNames lists the names of the known templates.
+func TemplateNames() map[string]bool {
+	out := map[string]bool{}
+	for _, d := range templateDefs {
+		out[d.Name] = true
+	}
+	return out
+}

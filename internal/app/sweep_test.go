@@ -73,16 +73,16 @@ func TestSweepEscalatesByTheCalendar(t *testing.T) {
 	stops := []struct {
 		date      string
 		want      app.SweepResult
-		templates string
+		templates string // the outbox of the case: the assignment notice, then the escalation
 		level     zhitong.SupervisionLevel
 	}{
-		{"2026-11-25", app.SweepResult{Escalations: 1, Bulletins: 2}, "case.reminder", zhitong.LevelNone}, // 3 days left; last week's and October's bulletins
-		{"2026-11-26", app.SweepResult{}, "case.reminder", zhitong.LevelNone},                             // 2 left: same window
-		{"2026-11-27", app.SweepResult{Escalations: 1}, "case.reminder case.reminder", zhitong.LevelNone}, // 1 left
-		{"2026-11-30", app.SweepResult{Bulletins: 1}, "case.reminder case.reminder", zhitong.LevelNone},   // due today; a weekly bulletin
-		{"2026-12-01", app.SweepResult{Escalations: 1, Bulletins: 1}, "case.reminder case.reminder case.overdue_letter", zhitong.LevelYellow},
-		{"2026-12-04", app.SweepResult{}, "case.reminder case.reminder case.overdue_letter", zhitong.LevelYellow}, // 4 overdue
-		{"2026-12-07", app.SweepResult{Escalations: 1, Bulletins: 1}, "case.reminder case.reminder case.overdue_letter case.supervision_listed", zhitong.LevelRed},
+		{"2026-11-25", app.SweepResult{Escalations: 1, Bulletins: 2}, "unit.assigned case.reminder", zhitong.LevelNone}, // 3 days left; last week's and October's bulletins
+		{"2026-11-26", app.SweepResult{}, "unit.assigned case.reminder", zhitong.LevelNone},                             // 2 left: same window
+		{"2026-11-27", app.SweepResult{Escalations: 1}, "unit.assigned case.reminder case.reminder", zhitong.LevelNone}, // 1 left
+		{"2026-11-30", app.SweepResult{Bulletins: 1}, "unit.assigned case.reminder case.reminder", zhitong.LevelNone},   // due today; a weekly bulletin
+		{"2026-12-01", app.SweepResult{Escalations: 1, Bulletins: 1}, "unit.assigned case.reminder case.reminder case.overdue_letter", zhitong.LevelYellow},
+		{"2026-12-04", app.SweepResult{}, "unit.assigned case.reminder case.reminder case.overdue_letter", zhitong.LevelYellow}, // 4 overdue
+		{"2026-12-07", app.SweepResult{Escalations: 1, Bulletins: 1}, "unit.assigned case.reminder case.reminder case.overdue_letter case.supervision_listed", zhitong.LevelRed},
 	}
 	for _, s := range stops {
 		day(clock, s.date)

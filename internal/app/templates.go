@@ -35,6 +35,13 @@ var templateDefs = []TemplateDef{
 		Default: "您反映的问题（查询码{code}）已安排重新办理，办理期限至{due}。"},
 	{Name: "unit.assigned", Label: "新交办案件（承办单位）", Vars: []string{"code", "title", "due"},
 		Default: "新交办案件：{title}（查询码{code}），办理期限至{due}，请及时签收。"},
+	// Escalation (escalate.go): to the lead unit's handlers.
+	{Name: "case.reminder", Label: "到期提醒（承办单位）", Vars: []string{"code", "title", "unit", "due", "days_left", "url"},
+		Default: "到期提醒：{title}（查询码{code}）办理期限至{due}，还有{days_left}个工作日，请按期答复。"},
+	{Name: "case.overdue_letter", Label: "督办函（承办单位）", Vars: []string{"code", "title", "unit", "due", "number", "overdue_days", "url"},
+		Default: "督办函{number}：{title}（查询码{code}）已超过办理期限（{due}）{overdue_days}个工作日，请{unit}立即办理并答复。"},
+	{Name: "case.supervision_listed", Label: "列入督办清单（承办单位）", Vars: []string{"code", "title", "unit", "due", "overdue_days", "url"},
+		Default: "{title}（查询码{code}）逾期{overdue_days}个工作日，已列入督办清单并纳入通报。"},
 }
 
 func templateDef(name string) (TemplateDef, bool) {
