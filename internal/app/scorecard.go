@@ -141,7 +141,7 @@ func (a *App) Scorecard(ctx context.Context, deputyID int64, from, to string) (*
 
 // CountyTotals returns the public sentence of a region (the whole
 // deployment when region is ""): citizens received and cases collected.
-func (a *App) CountyTotals(ctx context.Context, region string) (store.CountyTotals, error) {
+func (a *App) CountyTotals(ctx context.Context, region string) (CountyTotals, error) {
 	return store.SumCounty(ctx, a.db, region)
 }
 
@@ -188,3 +188,6 @@ func (a *App) deputyInScope(ctx context.Context, p zhitong.Principal, deputyID i
 
 // triagerRoles are the staff who run stations and deputies' work.
 var triagerRoles = []zhitong.Role{zhitong.RoleCommittee, zhitong.RoleStationHead, zhitong.RoleOfficer}
+
+// CountyTotals is the public sentence: citizens received, cases collected.
+type CountyTotals = store.CountyTotals

@@ -14,4 +14,5 @@ func (h *Handler) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /track/{code}/evaluate", h.page(h.evaluate))
 	mux.HandleFunc("GET /track/{code}/photos/{id}", h.page(h.trackPhoto))
 	mux.HandleFunc("GET /results", h.page(h.results))
+	mux.HandleFunc("GET /deputies/{id}/scorecard", h.page(h.scorecard))
 }

@@ -11,4 +11,5 @@ func (h *Handler) workRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /work/cases/{id}/{action}", h.workPage(h.workAction))
 	mux.HandleFunc("GET /work/intake", h.page(h.workIntakeForm))
 	mux.HandleFunc("POST /work/intake", h.page(h.workIntake))
+	h.pointsWorkRoutes(mux)
 }
