@@ -20,7 +20,9 @@ type workPointsData struct {
 }
 
 // EventLabel names a point event.
-func (d *workPointsData) EventLabel(e zhitong.PointEvent) string { return zhitong.Label(zhitong.PointEvents, e) }
+func (d *workPointsData) EventLabel(e zhitong.PointEvent) string {
+	return zhitong.Label(zhitong.PointEvents, e)
+}
 
 // Periods lists the cap periods.
 func (d *workPointsData) Periods() []zhitong.Named[string] { return zhitong.PointPeriods }

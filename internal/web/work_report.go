@@ -35,7 +35,9 @@ func (d *workReportData) KindLabel(r *zhitong.DutyRecord) string {
 }
 
 // EventLabel names a point event.
-func (d *workReportData) EventLabel(e zhitong.PointEvent) string { return zhitong.Label(zhitong.PointEvents, e) }
+func (d *workReportData) EventLabel(e zhitong.PointEvent) string {
+	return zhitong.Label(zhitong.PointEvents, e)
+}
 
 // OutcomeLabel names an outcome class, "" for none.
 func (d *workReportData) OutcomeLabel(o string) string {
