@@ -38,7 +38,7 @@ func (a *App) loadFacts(ctx context.Context, q store.Q, deputyID int64) (*deputy
 	if f.duties, err = store.ListDeputyDuties(ctx, q, deputyID); err != nil {
 		return nil, err
 	}
-	if f.records, err = store.ListDutyRecords(ctx, q, store.RecordFilter{DeputyID: deputyID, Limit: 1000}); err != nil {
+	if f.records, err = store.ListDutyRecords(ctx, q, store.RecordFilter{DeputyID: deputyID, Limit: -1}); err != nil {
 		return nil, err
 	}
 	if f.proposals, f.adopted, err = store.DeputyProposals(ctx, q, deputyID); err != nil {

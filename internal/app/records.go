@@ -286,7 +286,7 @@ func (a *App) Records(ctx context.Context, p zhitong.Principal, q RecordQuery) (
 	if err != nil {
 		return nil, err
 	}
-	f := store.RecordFilter{RegionPrefix: p.RegionCode, StationID: p.StationID, DeputyID: q.DeputyID, Kind: q.Kind, From: from, To: to, Limit: q.Limit}
+	f := store.RecordFilter{RegionPrefix: p.RegionCode, StationID: p.StationID, DeputyID: q.DeputyID, Kind: q.Kind, From: from, To: to, Limit: max(q.Limit, 0)}
 	if p.Role == zhitong.RoleDeputy {
 		f.DeputyID = p.DeputyID
 	}

@@ -49,7 +49,7 @@ func (a *App) VoterReport(ctx context.Context, p zhitong.Principal, deputyID int
 		return nil, err
 	}
 	v := &VoterReportView{Scorecard: sc, Report: zhitong.VoterReport{DeputyID: deputyID, From: sc.From, To: sc.To}}
-	if v.Records, err = store.ListDutyRecords(ctx, a.db, store.RecordFilter{DeputyID: deputyID, From: sc.From, To: sc.To}); err != nil {
+	if v.Records, err = store.ListDutyRecords(ctx, a.db, store.RecordFilter{DeputyID: deputyID, From: sc.From, To: sc.To, Limit: -1}); err != nil {
 		return nil, err
 	}
 	if v.Cases, v.Proposals, err = a.reportItems(ctx, deputyID, sc.From, sc.To); err != nil {

@@ -62,7 +62,7 @@ type RecordFilter struct {
 	DeputyID     int64
 	Kind         zhitong.RecordKind
 	From, To     string // YYYY-MM-DD, inclusive
-	Limit        int
+	Limit        int // at most 1000 when 0; every record when negative
 }
 
 // ListDutyRecords returns the records f selects, newest first, with their
@@ -84,12 +84,14 @@ func ListDutyRecords(ctx context.Context, q Q, f RecordFilter) ([]*zhitong.DutyR
 	if f.To != "" {
 		where, args = append(where, "r.day <= ?"), append(args, f.To)
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 1000 {
-		limit = 1000
+	query := `SELECT ` + recordColumns + ` FROM duty_records r WHERE ` + strings.Join(where, " AND ") + ` ORDER BY r.day DESC, r.id DESC`
+	switch {
+	case f.Limit == 0 || f.Limit > 1000:
+		query += " LIMIT 1000"
+	case f.Limit > 0:
+		query += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
-	rows, err := q.Query(ctx, `SELECT `+recordColumns+` FROM duty_records r WHERE `+strings.Join(where, " AND ")+
-		fmt.Sprintf(` ORDER BY r.day DESC, r.id DESC LIMIT %d`, limit), args...)
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
