@@ -320,6 +320,20 @@ func TestRecomputeIsReproducible(t *testing.T) {
 		t.Fatalf("cap changed the total by %d, want %d", d, want.Cases-2)
 	}
 
+	// A cap reached part-way: two proposals this month at 3 points, at most
+	// 4 a month, count 3 and 1, and the second says why.
+	testkit.Must(a.SetPointRule(ctx, committee, zhitong.PointProposal, app.RuleInput{Points: 3, Cap: 4, Period: "month"}))(t)
+	testkit.Must(a.Recompute(ctx, committee))(t)
+	var props []zhitong.PointEntry
+	for _, e := range ledgerOf(t, a, f) {
+		if e.Event == zhitong.PointProposal {
+			props = append(props, e)
+		}
+	}
+	if len(props) != 2 || props[0].Points != 3 || props[1].Points != 1 || props[1].Note == "" {
+		t.Fatalf("capped proposals = %+v", props)
+	}
+
 	// Only committee staff set rules; every change is audited.
 	_, err := a.SetPointRule(ctx, f.In[zhitong.RoleOfficer], zhitong.PointCase, app.RuleInput{Points: 9})
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
@@ -331,8 +345,8 @@ func TestRecomputeIsReproducible(t *testing.T) {
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
 	var audited int
 	testkit.Must(0, a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'points.rule'`).Scan(&audited))(t)
-	if audited != 2 {
-		t.Fatalf("%d rule changes audited, want 2", audited)
+	if audited != 3 {
+		t.Fatalf("%d rule changes audited, want 3", audited)
 	}
 }
 

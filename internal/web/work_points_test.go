@@ -42,7 +42,11 @@ func TestWorkDutyRecordForm(t *testing.T) {
 	post.Set("c1_category", "consult")
 	ok := deputy.post("/work/duty/new", post)
 	wantStatus(t, ok, http.StatusOK)
-	benchHas(t, ok, "已保存接待记录，关联意见建议 2 件", "养老保险政策已当场解答")
+	benchHas(t, ok, "已保存接待记录，关联意见建议 2 件", "养老保险政策已当场解答", "我的履职报告")
+	own := deputy.get("/work/deputies/" + strconv.FormatInt(f.Deputy, 10) + "/report")
+	wantStatus(t, own, http.StatusOK)
+	benchLacks(t, own, "编辑报告正文与评议结果")
+	wantStatus(t, deputy.get("/work/deputies/"+strconv.FormatInt(f.OtherDeputy, 10)+"/report"), http.StatusForbidden)
 	if b.count("cases") != cases+2 || b.count("duty_records") != records+1 {
 		t.Fatalf("cases %d→%d, records %d→%d", cases, b.count("cases"), records, b.count("duty_records"))
 	}
