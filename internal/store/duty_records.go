@@ -62,7 +62,7 @@ type RecordFilter struct {
 	DeputyID     int64
 	Kind         zhitong.RecordKind
 	From, To     string // YYYY-MM-DD, inclusive
-	Limit        int // at most 1000 when 0; every record when negative
+	Limit        int    // at most 1000 when 0; every record when negative
 }
 
 // ListDutyRecords returns the records f selects, newest first, with their
