@@ -17,7 +17,7 @@ func TestBulletinCountsMatchCases(t *testing.T) {
 	a, clock := testkit.MustApp(t)
 	f := testkit.Seed(t, a)
 	officer, committee, lead := f.In[zhitong.RoleOfficer], f.In[zhitong.RoleCommittee], f.In[zhitong.RoleUnit]
-	day(clock, "2026-11-23")
+	setDay(clock, "2026-11-23")
 	// c1: lead and co-handler; lead accepts at once, replies A on time, citizen satisfied.
 	c1 := submit(t, a, f, "一号：路灯不亮")
 	c1 = testkit.Must(a.Register(ctx, officer, c1.ID, app.RegisterInput{Version: c1.Version, CategoryCode: "roads", Kind: zhitong.KindConsultation}))(t)
@@ -26,18 +26,18 @@ func TestBulletinCountsMatchCases(t *testing.T) {
 	testkit.Must(a.Evaluate(ctx, c1.Code, app.EvaluateInput{Rating: zhitong.RatingSatisfied}))(t)
 	// c2: accepted late (after 3 working days), never replied: overdue.
 	c2 := assigned(t, a, f, "二号：井盖缺失")
-	day(clock, "2026-11-27")
+	setDay(clock, "2026-11-27")
 	testkit.Must(a.Accept(ctx, lead, c2.ID, app.TextInput{}))(t)
 	// c3: replied B after its due date (2026-11-30), unsatisfied, re-handled (round 2, not replied).
-	day(clock, "2026-11-24")
+	setDay(clock, "2026-11-24")
 	c3 := assigned(t, a, f, "三号：排水沟堵塞")
 	testkit.Must(a.Accept(ctx, lead, c3.ID, app.TextInput{}))(t)
-	day(clock, "2026-12-02")
+	setDay(clock, "2026-12-02")
 	c3 = testkit.Must(a.Reply(ctx, lead, c3.ID, app.ReplyInput{Outcome: zhitong.OutcomeInProgress, Text: "正在组织清淤"}))(t)
 	c3 = testkit.Must(a.Callback(ctx, officer, c3.ID, app.EvaluateInput{Rating: zhitong.RatingUnsatisfied, Comment: "还是堵"}))(t)
 	testkit.Must(a.Rehandle(ctx, committee, c3.ID, app.RehandleInput{Note: "责成重办"}))(t)
 	// Outside the period: a case assigned in January counts nowhere.
-	day(clock, "2027-01-05")
+	setDay(clock, "2027-01-05")
 	assigned(t, a, f, "四号：期外案件")
 
 	start, end := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)
@@ -139,13 +139,13 @@ func TestDeadlinePolicyIsValidatedAppliedAndAudited(t *testing.T) {
 		t.Errorf("no kind: %d days, want the category's 15", c3.DueDays)
 	}
 	// Returning is allowed within 2 working days: Friday 11-27 yes, Monday 11-30 no.
-	day(clock, "2026-11-30")
+	setDay(clock, "2026-11-30")
 	_, err = a.Return(ctx, f.In[zhitong.RoleUnit], c2.ID, app.TextInput{Text: "不属于本单位职责"})
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
 	if v := testkit.Must(a.Get(ctx, f.In[zhitong.RoleUnit], c2.ID))(t); slices.Contains(v.Actions, zhitong.ActionReturn) {
 		t.Errorf("return still offered after its window: %v", v.Actions)
 	}
-	day(clock, "2026-11-27")
+	setDay(clock, "2026-11-27")
 	testkit.Must(a.Return(ctx, f.In[zhitong.RoleUnit], c3.ID, app.TextInput{Text: "不属于本单位职责"}))(t)
 	entries := testkit.Must(a.Audit(ctx, f.In[zhitong.RoleAuditor], storeQuery("policy:deadlines")))(t)
 	if len(entries) != 1 || entries[0].Action != "policy.update" {

@@ -187,14 +187,24 @@ func (a *App) Intake(ctx context.Context, p zhitong.Principal, in IntakeInput) (
 	if p.Role == zhitong.RoleIntegration {
 		return a.Submit(ctx, p, in)
 	}
+	status, err := intakeStatus(p, &in)
+	if err != nil {
+		return nil, err
+	}
+	return a.create(ctx, p, in, status)
+}
+
+// intakeStatus applies the rules of staff intake to in and returns the
+// status the new case starts in: registered, or answered on the spot.
+func intakeStatus(p zhitong.Principal, in *IntakeInput) (zhitong.Status, error) {
 	if in.Channel == "" {
 		in.Channel = zhitong.ChannelWalkIn
 	}
 	if in.Channel == zhitong.ChannelOnline || in.Channel == zhitong.ChannelOpen311 {
-		return nil, zhitong.Invalid("channel", "工作人员登记请选择来站、预约、意见箱、流动联络点、调研视察或导入渠道")
+		return "", zhitong.Invalid("channel", "工作人员登记请选择来站、预约、意见箱、流动联络点、调研视察或导入渠道")
 	}
 	if in.CategoryCode == "" {
-		return nil, zhitong.Invalid("category", "请选择分类")
+		return "", zhitong.Invalid("category", "请选择分类")
 	}
 	if p.Role == zhitong.RoleDeputy {
 		in.DeputyID = p.DeputyID
@@ -205,27 +215,18 @@ func (a *App) Intake(ctx context.Context, p zhitong.Principal, in IntakeInput) (
 	status := zhitong.StatusRegistered
 	if strings.TrimSpace(in.Answer) != "" {
 		if !p.May(zhitong.ActionAnswer) {
-			return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色无权当场解答")
+			return "", zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色无权当场解答")
 		}
 		status = zhitong.StatusAnswered
 	}
-	return a.create(ctx, p, in, status)
+	return status, nil
 }
 
 // create validates and stores a new case. also, when given, writes more rows
 // of the case (such as its photos) in the same transaction.
 func (a *App) create(ctx context.Context, p zhitong.Principal, in IntakeInput, status zhitong.Status, also ...func(*store.Tx, *zhitong.Case) error) (*zhitong.Case, error) {
-	if err := a.validateIntake(ctx, &in); err != nil {
+	if err := a.checkNewCase(ctx, p, &in); err != nil {
 		return nil, err
-	}
-	if p.Staff() {
-		scope := zhitong.Scope{RegionCode: in.RegionCode, StationID: in.StationID, DeputyID: in.DeputyID}
-		// A deputy files what they receive as their own case (Sees holds by
-		// construction), but only within the region they were elected in.
-		outside := !p.Sees(scope) || p.Role == zhitong.RoleDeputy && !strings.HasPrefix(in.RegionCode, p.RegionCode)
-		if outside {
-			return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "所选地区或联络站不在您的管辖范围内")
-		}
 	}
 	if in.ExternalID != "" {
 		// Integrations retry; the same external id returns the case already taken in.
@@ -233,6 +234,35 @@ func (a *App) create(ctx context.Context, p zhitong.Principal, in IntakeInput, s
 			return &c.Case, nil
 		}
 	}
+	rec := a.newCase(p, in, status)
+	err := a.db.WriteGrouped(ctx, func(tx *store.Tx) error {
+		return a.insertCase(ctx, tx, p, rec, in.Anonymous, also...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &rec.Case, nil
+}
+
+// checkNewCase validates in and checks that p may take in a case there.
+func (a *App) checkNewCase(ctx context.Context, p zhitong.Principal, in *IntakeInput) error {
+	if err := a.validateIntake(ctx, in); err != nil {
+		return err
+	}
+	if p.Staff() {
+		scope := zhitong.Scope{RegionCode: in.RegionCode, StationID: in.StationID, DeputyID: in.DeputyID}
+		// A deputy files what they receive as their own case (Sees holds by
+		// construction), but only within the region they were elected in.
+		outside := !p.Sees(scope) || p.Role == zhitong.RoleDeputy && !strings.HasPrefix(in.RegionCode, p.RegionCode)
+		if outside {
+			return zhitong.Errorf(zhitong.EFORBIDDEN, "所选地区或联络站不在您的管辖范围内")
+		}
+	}
+	return nil
+}
+
+// newCase builds the record of a new, validated case.
+func (a *App) newCase(p zhitong.Principal, in IntakeInput, status zhitong.Status) *store.CaseRecord {
 	now := a.clock.Now()
 	rec := &store.CaseRecord{CreatedBy: p.UserID}
 	c := &rec.Case
@@ -252,43 +282,44 @@ func (a *App) create(ctx context.Context, p zhitong.Principal, in IntakeInput, s
 	if status == zhitong.StatusAnswered {
 		c.Resolution, c.ClosedAt = zhitong.ResolutionAnswered, now
 	}
-	action := zhitong.ActionIntake
+	return rec
+}
+
+// insertCase stores a new case with its search entry, first event and audit
+// entry inside tx; also writes further rows of the case (its photos).
+func (a *App) insertCase(ctx context.Context, tx *store.Tx, p zhitong.Principal, rec *store.CaseRecord, anonymous bool, also ...func(*store.Tx, *zhitong.Case) error) error {
+	c := &rec.Case
+	now, status, action := c.SubmittedAt, c.Status, zhitong.ActionIntake
 	if status == zhitong.StatusSubmitted {
 		action = zhitong.ActionSubmit
 	}
-	err := a.db.WriteGrouped(ctx, func(tx *store.Tx) error {
-		c.Code = newTrackingCode()
-		id, err := tx.InsertCase(ctx, rec)
-		if err != nil {
-			return err
-		}
-		c.ID = id
-		for _, fn := range also {
-			if err := fn(tx, c); err != nil {
-				return err
-			}
-		}
-		if err := tx.IndexCase(ctx, id, search.Document(c.Title+" "+c.Body+" "+c.Place)); err != nil {
-			return err
-		}
-		ev := &zhitong.Event{CaseID: id, At: now, ActorID: p.UserID, ActorName: actorName(p), Action: action, ToStatus: status,
-			Note: zhitong.Label(zhitong.Channels, c.Channel), Public: "您的诉求已受理"}
-		if status == zhitong.StatusAnswered {
-			ev.Public = "已当场解答：" + c.Answer
-		}
-		if err := tx.InsertEvent(ctx, ev); err != nil {
-			return err
-		}
-		if err := a.ackNotice(ctx, tx, c, ev); err != nil {
-			return err
-		}
-		return a.audit(ctx, tx, p, "case."+string(action), "case:"+strconv.FormatInt(id, 10),
-			map[string]any{"code": c.Code, "channel": c.Channel, "status": status, "anonymous": in.Anonymous})
-	})
+	c.Code = newTrackingCode()
+	id, err := tx.InsertCase(ctx, rec)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return c, nil
+	c.ID = id
+	for _, fn := range also {
+		if err := fn(tx, c); err != nil {
+			return err
+		}
+	}
+	if err := tx.IndexCase(ctx, id, search.Document(c.Title+" "+c.Body+" "+c.Place)); err != nil {
+		return err
+	}
+	ev := &zhitong.Event{CaseID: id, At: now, ActorID: p.UserID, ActorName: actorName(p), Action: action, ToStatus: status,
+		Note: zhitong.Label(zhitong.Channels, c.Channel), Public: "您的诉求已受理"}
+	if status == zhitong.StatusAnswered {
+		ev.Public = "已当场解答：" + c.Answer
+	}
+	if err := tx.InsertEvent(ctx, ev); err != nil {
+		return err
+	}
+	if err := a.ackNotice(ctx, tx, c, ev); err != nil {
+		return err
+	}
+	return a.audit(ctx, tx, p, "case."+string(action), "case:"+strconv.FormatInt(id, 10),
+		map[string]any{"code": c.Code, "channel": c.Channel, "status": status, "anonymous": anonymous})
 }
 
 func (a *App) seal(s zhitong.Submitter) zhitong.Submitter {

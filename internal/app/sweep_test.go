@@ -12,7 +12,7 @@ import (
 )
 
 // day moves the clock to 09:00 China time on a date.
-func day(clock *testkit.Clock, date string) {
+func setDay(clock *testkit.Clock, date string) {
 	d, err := time.ParseInLocation(time.DateOnly, date, zhitong.China)
 	if err != nil {
 		panic(err)
@@ -85,7 +85,7 @@ func TestSweepEscalatesByTheCalendar(t *testing.T) {
 		{"2026-12-07", app.SweepResult{Escalations: 1, Bulletins: 1}, "unit.assigned case.reminder case.reminder case.overdue_letter case.supervision_listed", zhitong.LevelRed},
 	}
 	for _, s := range stops {
-		day(clock, s.date)
+		setDay(clock, s.date)
 		if got := sweep(t, a); got != s.want {
 			t.Errorf("%s: sweep did %+v, want %+v", s.date, got, s.want)
 		}
@@ -138,7 +138,7 @@ func TestSweepEscalatesByTheCalendar(t *testing.T) {
 	}
 
 	// The next Monday's weekly bulletin counts the listing and the overdue case.
-	day(clock, "2026-12-14")
+	setDay(clock, "2026-12-14")
 	if got := sweep(t, a); got.Bulletins != 1 {
 		t.Fatalf("Monday sweep made %d bulletins", got.Bulletins)
 	}
@@ -158,7 +158,7 @@ func TestExtensionRestartsEscalation(t *testing.T) {
 	unitHandler(t, a, f)
 	c := assigned(t, a, f, "小区门口路面塌陷")
 	testkit.Must(a.Accept(ctx, f.In[zhitong.RoleUnit], c.ID, app.TextInput{}))(t)
-	day(clock, "2026-12-01")
+	setDay(clock, "2026-12-01")
 	sweep(t, a)
 	if v := level(t, a, f, c.ID); v.Level != zhitong.LevelYellow {
 		t.Fatalf("level %s after the due date", v.Level)
@@ -175,7 +175,7 @@ func TestExtensionRestartsEscalation(t *testing.T) {
 	if last := v.Events[len(v.Events)-1]; !strings.Contains(last.Note, "由 2026-11-30 改为 2026-12-07") {
 		t.Errorf("history lost the old date: %q", last.Note)
 	}
-	day(clock, "2026-12-04")
+	setDay(clock, "2026-12-04")
 	if r := sweep(t, a); r.Escalations != 1 {
 		t.Fatalf("a reminder for the new date: %+v", r)
 	}

@@ -31,11 +31,11 @@ func TestCallbackTaskAfterSilenceThenUnreachable(t *testing.T) {
 	replied(t, a, f, quiet, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "路面坑洼已修补完毕"})
 
 	// Delivered Wednesday 2026-11-25; 3 working days later is Monday 11-30.
-	day(clock, "2026-11-27")
+	setDay(clock, "2026-11-27")
 	if r := sweep(t, a); r.Callbacks != 0 {
 		t.Fatalf("call-back opened after 2 working days")
 	}
-	day(clock, "2026-11-30")
+	setDay(clock, "2026-11-30")
 	if r := sweep(t, a); r.Callbacks != 1 {
 		t.Fatalf("sweep opened %d call-backs, want 1", r.Callbacks)
 	}
@@ -73,7 +73,7 @@ func TestCallbackClosedByOnlineEvaluation(t *testing.T) {
 	f := testkit.Seed(t, a)
 	c := assigned(t, a, f, "学校门口缺少减速带")
 	c = replied(t, a, f, c, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "已在学校门口设置减速带", Deliveries: toCitizen})
-	day(clock, "2026-12-02")
+	setDay(clock, "2026-12-02")
 	sweep(t, a)
 	if q := testkit.Must(a.Callbacks(ctx, f.In[zhitong.RoleOfficer]))(t); len(q) != 1 {
 		t.Fatalf("queue %d, want 1", len(q))
@@ -93,11 +93,11 @@ func TestFollowUpOnPromisedDate(t *testing.T) {
 	solved := assigned(t, a, f, "桥栏杆损坏")
 	replied(t, a, f, solved, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "桥栏杆已修复完毕"})
 
-	day(clock, "2026-12-09")
+	setDay(clock, "2026-12-09")
 	if r := sweep(t, a); r.FollowUps != 0 {
 		t.Fatalf("follow-up before the promised date")
 	}
-	day(clock, "2026-12-10")
+	setDay(clock, "2026-12-10")
 	if r := sweep(t, a); r.FollowUps != 1 {
 		t.Fatalf("sweep on the promised date made %d follow-ups, want 1", r.FollowUps)
 	}

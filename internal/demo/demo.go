@@ -95,6 +95,9 @@ func load(ctx context.Context, a *app.App, stopAfter int) (bool, error) {
 	if err := r.loadSupervision(ctx); err != nil {
 		return false, fmt.Errorf("demo supervision: %w", err)
 	}
+	if err := r.loadPoints(ctx, list); err != nil {
+		return false, fmt.Errorf("demo points: %w", err)
+	}
 	if err := r.finish(ctx, list); err != nil {
 		return false, fmt.Errorf("demo finish: %w", err)
 	}

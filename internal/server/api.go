@@ -61,6 +61,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("GET /api/v1/proposals/{id}", s.api(s.getProposal))
 	mux.HandleFunc("POST /api/v1/proposals/{id}/reply", s.api(s.replyProposal))
+	s.pointsRoutes(mux)
 
 	mux.HandleFunc("POST /api/v1/users", s.api(s.addUser))
 	mux.HandleFunc("POST /api/v1/tokens", s.api(s.addToken))

@@ -27,6 +27,7 @@ type resultsData struct {
 	Categories []zhitong.Category
 	Outcomes   []zhitong.Named[zhitong.Outcome]
 	Station    string // the station's name when filtered by station
+	Totals     app.CountyTotals
 }
 
 // pageURL is /results with the filters and page n, so every page can be linked and reloaded.
@@ -87,6 +88,9 @@ func (h *Handler) results(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if d.Categories, err = h.app.Categories(ctx); err != nil {
+		return err
+	}
+	if d.Totals, err = h.app.CountyTotals(ctx, ""); err != nil {
 		return err
 	}
 	title := "办理公示"

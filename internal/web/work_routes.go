@@ -15,4 +15,5 @@ func (h *Handler) workRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /work/intake", h.page(h.workIntake))
 	h.noticeRoutes(mux)
 	h.supervisionRoutes(mux)
+	h.pointsWorkRoutes(mux)
 }

@@ -1,0 +1,204 @@
+package server_test
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/store"
+	"zhitong/internal/testkit"
+)
+
+// pointsCaller calls the API and validates each answer against the schema
+// openapi.json documents for its status.
+type pointsCaller struct {
+	t *testing.T
+	d *oaDoc
+}
+
+func (pc pointsCaller) call(c *client, method, tmpl, path string, body any, want int) map[string]any {
+	pc.t.Helper()
+	var got any
+	code := c.do(method, path, body, &got)
+	if code != want {
+		pc.t.Fatalf("%s %s = %d, want %d: %v", method, path, code, want, got)
+	}
+	resp, ok := pc.d.operation(method, tmpl)["responses"].(map[string]any)[strconv.Itoa(code)]
+	if !ok {
+		pc.t.Fatalf("%s %s: status %d is not documented", method, tmpl, code)
+	}
+	r, _ := pc.d.resolve(resp).(map[string]any)
+	for _, msg := range pc.d.validate("", oaJSONSchema(r), got) {
+		pc.t.Errorf("%s %s → %d: %s", method, tmpl, code, msg)
+	}
+	m, _ := got.(map[string]any)
+	return m
+}
+
+func num(m map[string]any, key string) int {
+	v, _ := m[key].(float64)
+	return int(v)
+}
+
+func TestPointsAPI(t *testing.T) {
+	pc := pointsCaller{t: t, d: servedOpenAPI(t)}
+	e := newEnv(t)
+	f := e.f
+	today := testkit.Start.Format(time.DateOnly)
+	citizen := e.anonymous()
+	deputy := e.login(f.In[zhitong.RoleDeputy], "pt-deputy")
+	officer := e.login(f.In[zhitong.RoleOfficer], "pt-officer")
+	outsider := e.login(f.Out[zhitong.RoleOfficer], "pt-outsider")
+	committee := e.login(f.In[zhitong.RoleCommittee], "pt-committee")
+	unit := e.login(f.In[zhitong.RoleUnit], "pt-unit")
+
+	reception := map[string]any{"kind": "reception", "day": today, "station_id": f.Station, "visitors": 4, "answered": "低保政策当场解答",
+		"cases": []map[string]any{{"body": "村口道路破损严重，雨天积水", "category": "roads", "anonymous": true}}}
+	R := "/api/v1/duty-records"
+	pc.call(citizen, "POST", R, R, reception, 401)
+	staffReception := map[string]any{"deputy_ids": []int64{f.Deputy}}
+	for k, v := range reception {
+		staffReception[k] = v
+	}
+	pc.call(outsider, "POST", R, R, staffReception, 403)
+	pc.call(unit, "POST", R, R, staffReception, 403)
+	pc.call(deputy, "POST", R, R, map[string]any{"kind": "reception", "day": today, "station_id": f.Station, "visitors": 4, "bogus": 1}, 400)
+	rec := pc.call(deputy, "POST", R, R, reception, 201)
+	if ids, _ := rec["case_ids"].([]any); len(ids) != 1 || num(rec, "visitors") != 4 {
+		t.Fatalf("record = %v", rec)
+	}
+	pc.call(officer, "POST", R, R, map[string]any{"kind": "mediation", "day": today, "title": "邻里排水纠纷", "result": "双方和解",
+		"deputy_ids": []int64{f.Deputy}, "others": "村调委会"}, 201)
+	list := pc.call(officer, "GET", R, R+"?kind=reception&from="+today, nil, 200)
+	if items, _ := list["items"].([]any); len(items) != 1 {
+		t.Fatalf("officer lists %d receptions", len(items))
+	}
+	if items, _ := pc.call(outsider, "GET", R, R, nil, 200)["items"].([]any); len(items) != 0 {
+		t.Fatalf("outsider lists %d records", len(items))
+	}
+	pc.call(officer, "GET", R, R+"?from=2026-02-30", nil, 400)
+	recPath := R + "/" + strconv.Itoa(num(rec, "id"))
+	pc.call(officer, "GET", R+"/{id}", recPath, nil, 200)
+	pc.call(outsider, "GET", R+"/{id}", recPath, nil, 403)
+	pc.call(citizen, "GET", R+"/{id}", recPath, nil, 401)
+
+	// A check-in written by the roster feature counts as a visit.
+	d := &store.Duty{StationID: f.Station, DeputyID: f.Deputy, Day: testkit.Start.AddDate(0, 0, -3).Format(time.DateOnly), Status: "checked_in"}
+	if err := e.app.DB().Write(ctx, func(tx *store.Tx) error { return tx.PutDuty(ctx, d) }); err != nil {
+		t.Fatal(err)
+	}
+
+	// The public scorecard counts exactly what was recorded.
+	S := "/api/v1/deputies/{id}/scorecard"
+	scPath := "/api/v1/deputies/" + strconv.FormatInt(f.Deputy, 10) + "/scorecard"
+	sc := pc.call(citizen, "GET", S, scPath+"?from=2026-01-01&to="+today, nil, 200)
+	if num(sc, "visits") != 2 || num(sc, "received") != 4 || num(sc, "cases") != 1 || num(sc, "mediations") != 1 || num(sc, "proposals") != 0 {
+		t.Fatalf("scorecard = %v", sc)
+	}
+	pc.call(citizen, "GET", S, scPath+"?from=2026-12-01&to=2026-01-01", nil, 400)
+	pc.call(citizen, "GET", S, "/api/v1/deputies/99999/scorecard", nil, 404)
+	tot := pc.call(citizen, "GET", "/api/v1/scorecard/totals", "/api/v1/scorecard/totals?region="+f.County, nil, 200)
+	if num(tot, "received") != 4 || num(tot, "collected") != 1 {
+		t.Fatalf("totals = %v", tot)
+	}
+
+	// Rules, recompute, ledger, rankings: committee staff configure.
+	pc.call(citizen, "GET", "/api/v1/point-rules", "/api/v1/point-rules", nil, 401)
+	rules := pc.call(officer, "GET", "/api/v1/point-rules", "/api/v1/point-rules", nil, 200)
+	if items, _ := rules["items"].([]any); len(items) != len(zhitong.PointEvents) {
+		t.Fatalf("%d rules, want %d", len(items), len(zhitong.PointEvents))
+	}
+	PR := "/api/v1/point-rules/{event}"
+	pc.call(officer, "PUT", PR, "/api/v1/point-rules/mediation", map[string]any{"points": 4}, 403)
+	pc.call(committee, "PUT", PR, "/api/v1/point-rules/mediation", map[string]any{"points": 4, "cap": 3}, 400)
+	pc.call(committee, "PUT", PR, "/api/v1/point-rules/nothing", map[string]any{"points": 4}, 404)
+	pc.call(committee, "PUT", PR, "/api/v1/point-rules/mediation", map[string]any{"points": 4}, 200)
+	pc.call(officer, "POST", "/api/v1/points/recompute", "/api/v1/points/recompute", nil, 403)
+	res := pc.call(committee, "POST", "/api/v1/points/recompute", "/api/v1/points/recompute", nil, 200)
+	if num(res, "deputies") != 1 || num(res, "points") != num(pc.call(citizen, "GET", S, scPath+"?from=2000-01-01&to="+today, nil, 200), "points") {
+		t.Fatalf("recompute = %v", res)
+	}
+	L := "/api/v1/deputies/{id}/points"
+	lPath := "/api/v1/deputies/" + strconv.FormatInt(f.Deputy, 10) + "/points"
+	ledger := pc.call(deputy, "GET", L, lPath, nil, 200)
+	if items, _ := ledger["items"].([]any); len(items) != 4 { // two visit days, one mediation, one case
+		t.Fatalf("ledger = %v", ledger)
+	}
+	pc.call(outsider, "GET", L, lPath, nil, 403)
+	rk := pc.call(officer, "GET", "/api/v1/points/rankings", "/api/v1/points/rankings?from=2026-01-01", nil, 200)
+	if deps, _ := rk["deputies"].([]any); len(deps) != 1 {
+		t.Fatalf("rankings = %v", rk)
+	}
+	pc.call(unit, "GET", "/api/v1/points/rankings", "/api/v1/points/rankings", nil, 403)
+
+	// The inactivity list and its setting.
+	I := "/api/v1/inactive-deputies"
+	if items, _ := pc.call(officer, "GET", I, I, nil, 200)["items"].([]any); len(items) != 0 {
+		t.Fatalf("active deputy listed: %v", items)
+	}
+	pc.call(officer, "GET", I, I+"?days=x", nil, 400)
+	pc.call(deputy, "GET", I, I, nil, 403)
+	pc.call(officer, "PUT", "/api/v1/points/settings", "/api/v1/points/settings", map[string]any{"inactive_days": 30}, 403)
+	pc.call(committee, "PUT", "/api/v1/points/settings", "/api/v1/points/settings", map[string]any{"inactive_days": 0}, 400)
+	pc.call(committee, "PUT", "/api/v1/points/settings", "/api/v1/points/settings", map[string]any{"inactive_days": 30}, 200)
+	e.clock.Advance(40 * 24 * time.Hour)
+	if l := pc.call(officer, "GET", I, I, nil, 200); num(l, "days") != 30 || len(l["items"].([]any)) != 1 {
+		t.Fatalf("after 40 days = %v", l)
+	}
+
+	// The report to voters.
+	V := "/api/v1/deputies/{id}/voter-report"
+	vPath := "/api/v1/deputies/" + strconv.FormatInt(f.Deputy, 10) + "/voter-report"
+	period := "?from=2026-01-01&to=" + today
+	draft := pc.call(officer, "GET", V, vPath+period, nil, 200)
+	if draft["saved"] != false || !strings.Contains(draft["report"].(map[string]any)["narrative"].(string), "接待群众4人次") {
+		t.Fatalf("draft = %v", draft["report"])
+	}
+	review := map[string]any{"from": "2026-01-01", "to": today, "narrative": "述职正文", "present": 30, "satisfied": 25, "basic": 4, "unsatisfied": 1}
+	pc.call(deputy, "PUT", V, vPath, review, 403)
+	pc.call(outsider, "PUT", V, vPath, review, 403)
+	pc.call(citizen, "PUT", V, vPath, review, 401)
+	pc.call(officer, "PUT", V, vPath, map[string]any{"from": "2026-01-01", "to": today, "present": 3, "satisfied": 5}, 400)
+	pc.call(officer, "PUT", V, vPath, review, 200)
+	if got := pc.call(deputy, "GET", V, vPath+period, nil, 200); got["saved"] != true {
+		t.Fatalf("saved report = %v", got)
+	}
+	var audited int
+	testkit.Must(0, e.app.DB().QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action IN ('duty_record.create', 'points.rule', 'points.recompute', 'points.inactive_days', 'voter_report.save')`).Scan(&audited))(t)
+	if audited != 6 {
+		t.Fatalf("%d audit entries for the writes, want 6", audited)
+	}
+}
+
+func TestPointsSchemasMatchGoTypes(t *testing.T) {
+	d := servedOpenAPI(t)
+	for name, typ := range map[string]reflect.Type{
+		"DutyRecord":       reflect.TypeFor[zhitong.DutyRecord](),
+		"RecordInput":      reflect.TypeFor[app.RecordInput](),
+		"PointRule":        reflect.TypeFor[zhitong.PointRule](),
+		"RuleInput":        reflect.TypeFor[app.RuleInput](),
+		"PointEntry":       reflect.TypeFor[zhitong.PointEntry](),
+		"RecomputeResult":  reflect.TypeFor[app.RecomputeResult](),
+		"Rankings":         reflect.TypeFor[app.Rankings](),
+		"RankRow":          reflect.TypeFor[app.RankRow](),
+		"InactiveDeputy":   reflect.TypeFor[app.InactiveDeputy](),
+		"InactiveList":     reflect.TypeFor[app.InactiveList](),
+		"Scorecard":        reflect.TypeFor[app.Scorecard](),
+		"CountyTotals":     reflect.TypeFor[store.CountyTotals](),
+		"VoterReport":      reflect.TypeFor[zhitong.VoterReport](),
+		"VoterReportView":  reflect.TypeFor[app.VoterReportView](),
+		"VoterReportInput": reflect.TypeFor[app.VoterReportInput](),
+		"ReportCase":       reflect.TypeFor[app.ReportCase](),
+		"ReportProposal":   reflect.TypeFor[app.ReportProposal](),
+	} {
+		oaSameSet(t, "schema "+name+" vs "+typ.String(), d.properties(d.schema(name)), jsonNames(typ))
+	}
+	oaSameSet(t, "enum PointEvent", oaStrings(d.schema("PointEvent")["enum"]), oaValues(zhitong.PointEvents))
+	oaSameSet(t, "enum RecordKind", oaStrings(d.schema("RecordKind")["enum"]), oaValues(zhitong.RecordKinds))
+	src := sourceStructNames(t, "pointSettings")
+	oaSameSet(t, "schema PointSettings", d.properties(d.schema("PointSettings")), src["pointSettings"])
+}

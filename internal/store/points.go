@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"zhitong"
+)
+
+// ListPointRules returns the duty-point rules, by event.
+func ListPointRules(ctx context.Context, q Q) ([]zhitong.PointRule, error) {
+	rows, err := q.Query(ctx, `SELECT event, points, cap, period, updated_at FROM point_rules ORDER BY event`)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (zhitong.PointRule, error) {
+		var r zhitong.PointRule
+		var at string
+		err := row.Scan(&r.Event, &r.Points, &r.Cap, &r.Period, &at)
+		r.UpdatedAt = ParseTime(at)
+		return r, err
+	})
+}
+
+// PutPointRule inserts or replaces the rule of one event.
+func (t *Tx) PutPointRule(ctx context.Context, r zhitong.PointRule) error {
+	_, err := t.Exec(ctx, `INSERT INTO point_rules (event, points, cap, period, updated_at) VALUES (?, ?, ?, ?, ?)
+ ON CONFLICT (event) DO UPDATE SET points = excluded.points, cap = excluded.cap, period = excluded.period, updated_at = excluded.updated_at`,
+		r.Event, r.Points, r.Cap, r.Period, FormatTime(r.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("put point rule: %w", err)
+	}
+	return nil
+}
+
+// ReplaceLedger replaces a deputy's ledger with entries.
+func (t *Tx) ReplaceLedger(ctx context.Context, deputyID int64, entries []zhitong.PointEntry) error {
+	if _, err := t.Exec(ctx, `DELETE FROM point_ledger WHERE deputy_id = ?`, deputyID); err != nil {
+		return fmt.Errorf("clear ledger: %w", err)
+	}
+	for _, e := range entries {
+		if _, err := t.Exec(ctx, `INSERT INTO point_ledger (deputy_id, event, source, day, points, note) VALUES (?, ?, ?, ?, ?, ?)`,
+			e.DeputyID, e.Event, e.Source, e.Day, e.Points, e.Note); err != nil {
+			return fmt.Errorf("insert ledger entry: %w", err)
+		}
+	}
+	return nil
+}
+
+// ListLedger returns a deputy's ledger entries between from and to
+// (inclusive, either may be empty), in order.
+func ListLedger(ctx context.Context, q Q, deputyID int64, from, to string) ([]zhitong.PointEntry, error) {
+	if to == "" {
+		to = "9999-12-31"
+	}
+	rows, err := q.Query(ctx, `SELECT deputy_id, event, source, day, points, note FROM point_ledger
+ WHERE deputy_id = ? AND day >= ? AND day <= ? ORDER BY day, event, source`, deputyID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (zhitong.PointEntry, error) {
+		var e zhitong.PointEntry
+		err := row.Scan(&e.DeputyID, &e.Event, &e.Source, &e.Day, &e.Points, &e.Note)
+		return e, err
+	})
+}
+
+// DeputyPoints is a deputy's total in the ledger over a period.
+type DeputyPoints struct {
+	DeputyID   int64
+	Name       string
+	StationID  int64
+	RegionCode string
+	Points     int
+}
+
+// SumLedger returns the ledger total of every deputy in a region subtree
+// between from and to, highest first; deputies with no entries count 0.
+func SumLedger(ctx context.Context, q Q, prefix, from, to string) ([]DeputyPoints, error) {
+	if to == "" {
+		to = "9999-12-31"
+	}
+	rows, err := q.Query(ctx, `SELECT d.id, d.name, COALESCE(d.station_id, 0), d.region_code,
+ COALESCE((SELECT SUM(l.points) FROM point_ledger l WHERE l.deputy_id = d.id AND l.day >= ? AND l.day <= ?), 0)
+ FROM deputies d WHERE d.region_code LIKE ? ORDER BY d.id`, from, to, prefix+"%")
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (DeputyPoints, error) {
+		var p DeputyPoints
+		err := row.Scan(&p.DeputyID, &p.Name, &p.StationID, &p.RegionCode, &p.Points)
+		return p, err
+	})
+}
+
+// Dated is a record of a deputy's with the time it was made.
+type Dated struct {
+	ID int64
+	At string // stored timestamp
+}
+
+// DeputyProposals returns the proposals a deputy made and which of them
+// were adopted: replied with an outcome other than D.
+func DeputyProposals(ctx context.Context, q Q, deputyID int64) (made []Dated, adopted map[int64]bool, err error) {
+	made, err = dated(ctx, q, `SELECT id, created_at FROM proposals WHERE deputy_id = ? ORDER BY id`, deputyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := q.Query(ctx, `SELECT DISTINCT r.proposal_id FROM replies r JOIN proposals p ON p.id = r.proposal_id
+ WHERE p.deputy_id = ? AND r.outcome IN ('A', 'B', 'C')`, deputyID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	adopted = map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, nil, err
+		}
+		adopted[id] = true
+	}
+	return made, adopted, rows.Err()
+}
+
+// DeputyCases returns the cases a deputy collected (took in or was named in).
+func DeputyCases(ctx context.Context, q Q, deputyID int64) ([]Dated, error) {
+	return dated(ctx, q, `SELECT id, submitted_at FROM cases WHERE deputy_id = ? ORDER BY submitted_at, id`, deputyID)
+}
+
+func dated(ctx context.Context, q Q, query string, args ...any) ([]Dated, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (Dated, error) {
+		var d Dated
+		err := row.Scan(&d.ID, &d.At)
+		return d, err
+	})
+}
+
+// CountyTotals is the county-wide sentence of the results page:
+// 累计进站接待群众N人次，收集各类意见建议N条.
+type CountyTotals struct {
+	Received  int `json:"received"`  // citizens received at reception days
+	Collected int `json:"collected"` // cases collected, every channel
+}
+
+// SumCounty returns the totals of a region subtree.
+func SumCounty(ctx context.Context, q Q, prefix string) (CountyTotals, error) {
+	var t CountyTotals
+	err := q.QueryRow(ctx, `SELECT COALESCE((SELECT SUM(visitors) FROM duty_records WHERE kind = 'reception' AND region_code LIKE ?), 0),
+ (SELECT COUNT(*) FROM cases WHERE region_code LIKE ?)`, prefix+"%", prefix+"%").Scan(&t.Received, &t.Collected)
+	return t, err
+}
+
+// LastActive is when a deputy last checked in and last received citizens.
+type LastActive struct {
+	DeputyID      int64
+	Name          string
+	StationID     int64
+	RegionCode    string
+	LastCheckIn   string // YYYY-MM-DD or ""
+	LastReception string
+}
+
+// ListLastActive returns every deputy of a region subtree with the day of
+// their last check-in and last reception record.
+func ListLastActive(ctx context.Context, q Q, prefix string) ([]LastActive, error) {
+	rows, err := q.Query(ctx, `SELECT d.id, d.name, COALESCE(d.station_id, 0), d.region_code,
+ COALESCE((SELECT MAX(u.day) FROM duties u WHERE u.deputy_id = d.id AND u.status = 'checked_in'), ''),
+ COALESCE((SELECT MAX(r.day) FROM duty_records r JOIN duty_record_deputies x ON x.record_id = r.id WHERE x.deputy_id = d.id AND r.kind = 'reception'), '')
+ FROM deputies d WHERE d.region_code LIKE ? ORDER BY d.id`, prefix+"%")
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (LastActive, error) {
+		var l LastActive
+		err := row.Scan(&l.DeputyID, &l.Name, &l.StationID, &l.RegionCode, &l.LastCheckIn, &l.LastReception)
+		return l, err
+	})
+}
+
+// GetVoterReport loads the stored part of a report to voters; a report not
+// yet written is ENOTFOUND.
+func GetVoterReport(ctx context.Context, q Q, deputyID int64, from, to string) (*zhitong.VoterReport, error) {
+	r := zhitong.VoterReport{DeputyID: deputyID, From: from, To: to}
+	var at string
+	err := q.QueryRow(ctx, `SELECT narrative, present, satisfied, basic, unsatisfied, updated_at, updated_by FROM voter_reports
+ WHERE deputy_id = ? AND period_from = ? AND period_to = ?`, deputyID, from, to).
+		Scan(&r.Narrative, &r.Present, &r.Satisfied, &r.Basic, &r.Unsatisfied, &at, &r.UpdatedBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "尚未撰写该期述职报告")
+	}
+	r.UpdatedAt = ParseTime(at)
+	return &r, err
+}
+
+// PutVoterReport inserts or replaces a report to voters.
+func (t *Tx) PutVoterReport(ctx context.Context, r *zhitong.VoterReport) error {
+	_, err := t.Exec(ctx, `INSERT INTO voter_reports (deputy_id, period_from, period_to, narrative, present, satisfied, basic, unsatisfied, updated_at, updated_by)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ ON CONFLICT (deputy_id, period_from, period_to) DO UPDATE SET narrative = excluded.narrative, present = excluded.present,
+ satisfied = excluded.satisfied, basic = excluded.basic, unsatisfied = excluded.unsatisfied, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+		r.DeputyID, r.From, r.To, r.Narrative, r.Present, r.Satisfied, r.Basic, r.Unsatisfied, FormatTime(r.UpdatedAt), r.UpdatedBy)
+	if err != nil {
+		return fmt.Errorf("put voter report: %w", err)
+	}
+	return nil
+}
+
+// CaseOutcome is a case a deputy collected with the class of its last reply.
+type CaseOutcome struct {
+	ID          int64
+	Code        string
+	Title       string
+	Status      string
+	SubmittedAt string
+	Outcome     string
+}
+
+// DeputyCaseOutcomes returns the cases a deputy collected, oldest first.
+func DeputyCaseOutcomes(ctx context.Context, q Q, deputyID int64) ([]CaseOutcome, error) {
+	rows, err := q.Query(ctx, `SELECT c.id, c.code, c.title, c.status, c.submitted_at,
+ COALESCE((SELECT r.outcome FROM replies r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), '')
+ FROM cases c WHERE c.deputy_id = ? ORDER BY c.submitted_at, c.id`, deputyID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (CaseOutcome, error) {
+		var c CaseOutcome
+		err := row.Scan(&c.ID, &c.Code, &c.Title, &c.Status, &c.SubmittedAt, &c.Outcome)
+		return c, err
+	})
+}
