@@ -327,3 +327,21 @@ func (a *App) SetPointRule(ctx context.Context, p zhitong.Principal, event zhito
 	}
 	return &rule, nil
 }
+
+// RefreshPoints rebuilds every deputy's ledger from the records, as a
+// background job does, so rankings follow the check-ins and absences the
+// roster records between recomputes. Rules are unchanged; the result is the
+// same however often it runs.
+func (a *App) RefreshPoints(ctx context.Context) error {
+	return a.db.Write(ctx, func(tx *store.Tx) error {
+		deputies, err := store.ListDeputies(ctx, tx, "")
+		if err != nil {
+			return err
+		}
+		ids := make([]int64, len(deputies))
+		for i, d := range deputies {
+			ids[i] = d.ID
+		}
+		return a.refreshLedgers(ctx, tx, ids)
+	})
+}

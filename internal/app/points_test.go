@@ -412,3 +412,37 @@ func TestVoterReport(t *testing.T) {
 	_, err = a.VoterReport(ctx, f.In[zhitong.RoleDeputy], f.OtherDeputy, from, to)
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
 }
+
+// The background refresh brings check-ins and absences the roster wrote
+// into the ledger, and changes nothing when run again.
+func TestRefreshPointsFollowsDuties(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	testkit.Must(a.Recompute(ctx, f.In[zhitong.RoleCommittee]))(t)
+	before := ledgerOf(t, a, f)
+	err := a.DB().Write(ctx, func(tx *store.Tx) error {
+		if err := tx.PutDuty(ctx, &store.Duty{StationID: f.Station, DeputyID: f.Deputy, Day: day(-14), Status: "checked_in"}); err != nil {
+			return err
+		}
+		return tx.PutDuty(ctx, &store.Duty{StationID: f.Station, DeputyID: f.Deputy, Day: day(-7), Status: "no_show"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ledgerOf(t, a, f); len(got) != len(before) {
+		t.Fatalf("the ledger changed before any refresh: %d → %d entries", len(before), len(got))
+	}
+	if err := a.RefreshPoints(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := ledgerOf(t, a, f)
+	if sumPoints(after, zhitong.PointVisit)-sumPoints(before, zhitong.PointVisit) != 5 || sumPoints(after, zhitong.PointAbsence)-sumPoints(before, zhitong.PointAbsence) != -5 {
+		t.Errorf("after refresh: visit %d absence %d, want +5 and -5 more", sumPoints(after, zhitong.PointVisit), sumPoints(after, zhitong.PointAbsence))
+	}
+	if err := a.RefreshPoints(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again := ledgerOf(t, a, f); !reflect.DeepEqual(again, after) {
+		t.Errorf("a second refresh changed the ledger")
+	}
+}
