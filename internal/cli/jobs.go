@@ -32,8 +32,14 @@ func startJobs(ctx context.Context, env Env, a *app.App, logger *slog.Logger) (f
 		// Deadline rules (docs/supervision.md): reminders, supervision
 		// letters and lists, bulletins, call-back and follow-up tasks.
 		{Name: "sweep", Interval: cfg.SweepEvery, Run: a.Sweep},
-		// Deputies' duty: the point ledgers follow check-ins and absences.
-		{Name: "duty", Interval: time.Hour, Run: a.RefreshPoints},
+		// Deputies' duty: past planned duties become no-shows, then the
+		// point ledgers follow check-ins and absences.
+		{Name: "duty", Interval: time.Hour, Run: func(ctx context.Context) error {
+			if _, err := a.MarkNoShows(ctx); err != nil {
+				return err
+			}
+			return a.RefreshPoints(ctx)
+		}},
 	}
 	r, err := jobs.New(ctx, jobs.Config{DB: a.DB(), Periodic: periodic, Logger: logger, Poll: cfg.Poll})
 	if err != nil {

@@ -95,8 +95,19 @@ func load(ctx context.Context, a *app.App, stopAfter int) (bool, error) {
 	if err := r.loadSupervision(ctx); err != nil {
 		return false, fmt.Errorf("demo supervision: %w", err)
 	}
+	for _, step := range []struct {
+		name string
+		load func(context.Context) error
+	}{{"stations", r.loadStationDetails}, {"reception days", r.loadReception}, {"roster", r.loadRoster}} {
+		if err := step.load(ctx); err != nil {
+			return false, fmt.Errorf("demo %s: %w", step.name, err)
+		}
+	}
 	if err := r.loadPoints(ctx, list); err != nil {
 		return false, fmt.Errorf("demo points: %w", err)
+	}
+	if err := r.loadAppointments(ctx); err != nil {
+		return false, fmt.Errorf("demo appointments: %w", err)
 	}
 	if err := r.finish(ctx, list); err != nil {
 		return false, fmt.Errorf("demo finish: %w", err)

@@ -69,6 +69,10 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/audit/verify", s.api(s.verifyAudit))
 	s.notifyRoutes(mux)
 	s.supervisionRoutes(mux)
+	s.stationRoutes(mux)
+	s.receptionRoutes(mux)
+	s.rosterRoutes(mux)
+	s.appointmentRoutes(mux)
 	mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
 	}))

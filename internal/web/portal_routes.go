@@ -17,4 +17,5 @@ func (h *Handler) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /bulletins", h.page(h.portalBulletins))
 	mux.HandleFunc("GET /bulletins/{id}", h.page(h.portalBulletin))
 	mux.HandleFunc("GET /deputies/{id}/scorecard", h.page(h.scorecard))
+	h.appointmentRoutes(mux)
 }

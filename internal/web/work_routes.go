@@ -16,4 +16,7 @@ func (h *Handler) workRoutes(mux *http.ServeMux) {
 	h.noticeRoutes(mux)
 	h.supervisionRoutes(mux)
 	h.pointsWorkRoutes(mux)
+	h.stationWorkRoutes(mux)
+	h.receptionWorkRoutes(mux)
+	h.rosterWorkRoutes(mux)
 }
