@@ -42,6 +42,13 @@ var templateDefs = []TemplateDef{
 		Default: "督办函{number}：{title}（查询码{code}）已超过办理期限（{due}）{overdue_days}个工作日，请{unit}立即办理并答复。"},
 	{Name: "case.supervision_listed", Label: "列入督办清单（承办单位）", Vars: []string{"code", "title", "unit", "due", "overdue_days", "url"},
 		Default: "{title}（查询码{code}）逾期{overdue_days}个工作日，已列入督办清单并纳入通报。"},
+	// Duty roster swaps (roster_swaps.go): to the station's staff and the deputies involved.
+	{Name: "staff.swap_requested", Label: "换班申请待审批（工作人员）", Vars: []string{"station", "deputy", "day", "target", "target_day", "kind", "status"},
+		Default: "{station}：{deputy}申请{kind}（{day}），对方{target}，请审批。"},
+	{Name: "deputy.swap_requested", Label: "换班申请告知（代表）", Vars: []string{"station", "deputy", "day", "target", "target_day", "kind", "status"},
+		Default: "{deputy}申请与您{kind}：{station}{day}的值班，待工作人员审批。"},
+	{Name: "deputy.swap_decided", Label: "换班审批结果（代表）", Vars: []string{"station", "deputy", "day", "target", "target_day", "kind", "status"},
+		Default: "{station}{day}的{kind}申请（{deputy}、{target}）{status}，请查看最新值班安排。"},
 }
 
 func templateDef(name string) (TemplateDef, bool) {
