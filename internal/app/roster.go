@@ -437,3 +437,32 @@ func (a *App) ReplaceDuty(ctx context.Context, p zhitong.Principal, id, deputyID
 	}
 	return store.GetDuty(ctx, a.db, id)
 }
+
+// RosterStations lists the stations whose roster p may keep.
+func (a *App) RosterStations(ctx context.Context, p zhitong.Principal) ([]zhitong.Station, error) {
+	if !p.Staff() {
+		return nil, zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
+	}
+	if !slices.Contains(rosterRoles, p.Role) {
+		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权管理值班安排", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	all, err := store.ListStations(ctx, a.db, p.RegionCode)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, st := range all {
+		if p.Sees(zhitong.Scope{RegionCode: st.RegionCode, StationID: st.ID}) {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
+// RosterDeputies lists the deputies of a station whose roster p may keep.
+func (a *App) RosterDeputies(ctx context.Context, p zhitong.Principal, stationID int64) ([]zhitong.Deputy, error) {
+	if _, err := a.rosterStation(ctx, a.db, p, stationID); err != nil {
+		return nil, err
+	}
+	return store.ListStationDeputies(ctx, a.db, stationID)
+}

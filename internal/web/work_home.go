@@ -153,6 +153,11 @@ func (h *Handler) workHome(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.Quick = &workIntakeData{Refs: rf, Form: url.Values{"station_id": {workItoa(rf.deputyStation(p.DeputyID))}}, Me: p}
+		q, err := h.rosterQueue(ctx, p)
+		if err != nil {
+			return err
+		}
+		d.Queues = append(q, d.Queues...)
 	}
 	return h.render(w, r, http.StatusOK, "work_home", "工作台", d)
 }
