@@ -10,11 +10,10 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/store"
 )
 
-// The deputies' duty over the demo's 60 days: a reception day a week at
-// every station with check-ins (and a few absences), the reception records
+// The deputies' duty over the demo's 60 days: the roster's check-ins and
+// absences (roster.go), the reception records
 // that took in the stories' walk-in cases, mediations and activities, the
 // point ledgers computed from them, and one report to voters. Every piece is
 // found again before it is written, so a resumed load duplicates nothing.
@@ -63,9 +62,7 @@ func (r *runner) loadPoints(ctx context.Context, list []story) error {
 		return err
 	}
 	r.clk.t = r.now.Add(-50 * time.Second)
-	if err := r.loadDuties(ctx); err != nil {
-		return err
-	}
+	// The duties themselves (check-ins, absences) come from the roster (roster.go).
 	if err := r.loadReceptions(ctx, staff, list); err != nil {
 		return err
 	}
@@ -109,43 +106,6 @@ func (r *runner) names(names []string) []int64 {
 		ids[i] = r.deputies[n]
 	}
 	return ids
-}
-
-// stationDeputies lists each station's demo deputies in table order.
-func stationDeputies() map[string][]string {
-	out := map[string][]string{}
-	for _, d := range deputies {
-		out[d.station] = append(out[d.station], d.Name)
-	}
-	return out
-}
-
-// loadDuties writes a weekly reception day per station: the deputy on duty
-// checks in, except now and then (缺席) or with leave (请假).
-func (r *runner) loadDuties(ctx context.Context) error {
-	byStation := stationDeputies()
-	return r.a.DB().Write(ctx, func(tx *store.Tx) error {
-		for si, s := range stations {
-			deps := byStation[s.key]
-			for j, days := 0, 3+si%7; days < 60; j, days = j+1, days+7 {
-				name := deps[j%len(deps)]
-				status := "checked_in"
-				switch {
-				case slices.Contains(idleDeputies, name):
-					status = "no_show"
-				case (si*7+j)%11 == 5:
-					status = "no_show"
-				case (si*7+j)%11 == 8:
-					status = "excused"
-				}
-				d := &store.Duty{StationID: r.stations[s.key], DeputyID: r.deputies[name], Day: r.day(days), Status: status}
-				if err := tx.PutDuty(ctx, d); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
 }
 
 // loadReceptions writes a reception record for every check-in, linking the
