@@ -66,20 +66,25 @@ func TestPagesAreAccessible(t *testing.T) {
 	testkit.Must(s.App.Answer(t.Context(), f.In[zhitong.RoleOfficer], answered.ID, app.TextInput{Text: "12 月 31 日前缴纳即可"}))(t)
 
 	public := []string{"/", "/submit", "/track", "/track/" + code, "/results", fmt.Sprintf("/stations/%d", f.Station), "/login", "/no-such-page"}
-	staff := []string{"/work", "/work/cases", fmt.Sprintf("/work/cases/%d", c.ID), "/work/intake", "/account"}
+	staff := []string{"/work", "/work/cases", fmt.Sprintf("/work/cases/%d", c.ID), "/work/intake", "/account", "/work/roster"}
+	s.account(f.In[zhitong.RoleDeputy], "e2e-deputy")
+	deputyPages := rosterE2E(t, s)
 
 	for _, mode := range []string{"normal", "elderly"} {
 		citizen := s.person("citizen-"+mode, phoneWidth)
 		officer := s.person("officer-"+mode, desktopWidth)
 		officer.login("ganshi")
+		deputy := s.person("deputy-"+mode, phoneWidth)
+		deputy.login("e2e-deputy")
 		if mode == "elderly" {
 			citizen.visit("/elderly")
 			officer.visit("/elderly")
+			deputy.visit("/elderly")
 		}
 		for _, who := range []struct {
 			p     *person
 			pages []string
-		}{{citizen, public}, {officer, staff}} {
+		}{{citizen, public}, {officer, staff}, {deputy, deputyPages}} {
 			for _, path := range who.pages {
 				who.p.visit(path)
 				if mode == "elderly" && !strings.Contains(run(who.p, evalString(`document.documentElement.className + " " + document.body.className`)), "elderly") {
