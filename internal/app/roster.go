@@ -376,14 +376,23 @@ func (a *App) checkRosterSlot(ctx context.Context, q store.Q, stationID, deputyI
 	return nil
 }
 
-// editableDuty loads a planned duty on a day that has not passed, that p
-// may edit.
-func (a *App) editableDuty(ctx context.Context, tx *store.Tx, p zhitong.Principal, id int64) (*zhitong.Duty, error) {
+// staffDuty loads a duty of a station whose roster p may keep.
+func (a *App) staffDuty(ctx context.Context, tx *store.Tx, p zhitong.Principal, id int64) (*zhitong.Duty, error) {
 	d, err := store.GetDuty(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := a.rosterStation(ctx, tx, p, d.StationID); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// editableDuty loads a planned duty on a day that has not passed, that p
+// may edit.
+func (a *App) editableDuty(ctx context.Context, tx *store.Tx, p zhitong.Principal, id int64) (*zhitong.Duty, error) {
+	d, err := a.staffDuty(ctx, tx, p, id)
+	if err != nil {
 		return nil, err
 	}
 	if d.Status != zhitong.DutyPlanned {

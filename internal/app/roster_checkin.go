@@ -154,11 +154,8 @@ func (a *App) ExcuseDuty(ctx context.Context, p zhitong.Principal, id int64, rea
 		return nil, err
 	}
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
-		d, err := store.GetDuty(ctx, tx, id)
+		d, err := a.staffDuty(ctx, tx, p, id)
 		if err != nil {
-			return err
-		}
-		if _, err := a.rosterStation(ctx, tx, p, d.StationID); err != nil {
 			return err
 		}
 		if d.Status != zhitong.DutyNoShow {

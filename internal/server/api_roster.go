@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -99,20 +100,16 @@ func (s *Server) removeDuty(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) checkIn(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*zhitong.Duty, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	var in app.CheckInInput
-	if r.ContentLength != 0 {
-		if err := decode(w, r, &in); err != nil {
-			return nil, err
-		}
-	}
-	return s.app.CheckIn(r.Context(), p, id, in)
+	return s.checkInAt(w, r, p, s.app.CheckIn)
 }
 
 func (s *Server) visitCheckIn(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*zhitong.Duty, error) {
+	return s.checkInAt(w, r, p, s.app.VisitCheckIn)
+}
+
+// checkInAt runs a check-in on the duty or station the path names.
+func (s *Server) checkInAt(w http.ResponseWriter, r *http.Request, p zhitong.Principal,
+	op func(context.Context, zhitong.Principal, int64, app.CheckInInput) (*zhitong.Duty, error)) (*zhitong.Duty, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return nil, err
@@ -123,7 +120,7 @@ func (s *Server) visitCheckIn(w http.ResponseWriter, r *http.Request, p zhitong.
 			return nil, err
 		}
 	}
-	return s.app.VisitCheckIn(r.Context(), p, id, in)
+	return op(r.Context(), p, id, in)
 }
 
 func (s *Server) excuseDuty(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*zhitong.Duty, error) {

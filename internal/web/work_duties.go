@@ -109,15 +109,11 @@ func (h *Handler) dutiesAct(w http.ResponseWriter, r *http.Request, where string
 	}
 	msg, err := fn(p)
 	if err != nil {
-		code := zhitong.ErrorCode(err)
-		if code != zhitong.EINVALID && code != zhitong.ECONFLICT {
+		status, ok := workFormStatus(r, err)
+		if !ok {
 			return err
 		}
-		status := http.StatusBadRequest
-		if code == zhitong.ECONFLICT {
-			status = http.StatusConflict
-		}
-		return h.renderDuties(w, r, p, workSwapStatus(r, status), r.PostForm, err, where)
+		return h.renderDuties(w, r, p, status, r.PostForm, err, where)
 	}
 	h.flash(r, msg)
 	http.Redirect(w, r, "/work/duties", http.StatusSeeOther)
@@ -141,38 +137,35 @@ func workCheckIn(f url.Values) (app.CheckInInput, error) {
 }
 
 func (h *Handler) workDutiesCheckIn(w http.ResponseWriter, r *http.Request) error {
-	return h.dutiesAct(w, r, "checkin:"+r.PathValue("id"), func(p zhitong.Principal) (string, error) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil {
-			return "", zhitong.Errorf(zhitong.ENOTFOUND, "值班安排不存在")
-		}
-		in, err := workCheckIn(r.PostForm)
-		if err != nil {
-			return "", err
-		}
-		d, err := h.app.CheckIn(r.Context(), p, id, in)
-		if err != nil {
-			return "", err
-		}
-		return "已在" + d.StationName + "进站签到", nil
-	})
+	return h.dutiesCheckIn(w, r, "checkin:"+r.PathValue("id"), "id", "值班安排", "", h.app.CheckIn)
 }
 
 func (h *Handler) workDutiesVisit(w http.ResponseWriter, r *http.Request) error {
-	return h.dutiesAct(w, r, "visit", func(p zhitong.Principal) (string, error) {
-		station, err := workID(r.PostForm.Get("station"), "station", "联络站")
+	return h.dutiesCheckIn(w, r, "visit", "station", "联络站", "临时", h.app.VisitCheckIn)
+}
+
+// dutiesCheckIn posts a check-in on the duty, or at the station, that the
+// path value or form field key names.
+func (h *Handler) dutiesCheckIn(w http.ResponseWriter, r *http.Request, where, key, label, kind string,
+	op func(context.Context, zhitong.Principal, int64, app.CheckInInput) (*zhitong.Duty, error)) error {
+	return h.dutiesAct(w, r, where, func(p zhitong.Principal) (string, error) {
+		v := r.PathValue(key)
+		if v == "" {
+			v = r.PostForm.Get(key)
+		}
+		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return "", err
+			return "", zhitong.Errorf(zhitong.ENOTFOUND, "%s不存在", label)
 		}
 		in, err := workCheckIn(r.PostForm)
 		if err != nil {
 			return "", err
 		}
-		d, err := h.app.VisitCheckIn(r.Context(), p, station, in)
+		d, err := op(r.Context(), p, id, in)
 		if err != nil {
 			return "", err
 		}
-		return "已在" + d.StationName + "临时进站签到", nil
+		return "已在" + d.StationName + kind + "进站签到", nil
 	})
 }
 

@@ -116,6 +116,19 @@ func (h *Handler) renderRoster(w http.ResponseWriter, r *http.Request, p zhitong
 	return h.render(w, r, status, "work_roster", "轮值排班 · "+d.Station.Name, d)
 }
 
+// workFormStatus is the status to re-render a form with after err, and
+// whether err is one the form shows (invalid input or a conflict) rather
+// than an error page.
+func workFormStatus(r *http.Request, err error) (int, bool) {
+	switch zhitong.ErrorCode(err) {
+	case zhitong.EINVALID:
+		return workSwapStatus(r, http.StatusBadRequest), true
+	case zhitong.ECONFLICT:
+		return workSwapStatus(r, http.StatusConflict), true
+	}
+	return 0, false
+}
+
 func cloneValues(v url.Values) url.Values {
 	out := url.Values{}
 	for k, vs := range v {
@@ -139,16 +152,11 @@ func (h *Handler) workRosterAct(fn func(r *http.Request, p zhitong.Principal) (m
 		back := url.Values{"station": {f.Get("station")}, "month": {f.Get("month")}}
 		msg, where, err := fn(r, p)
 		if err != nil {
-			code := zhitong.ErrorCode(err)
-			if code != zhitong.EINVALID && code != zhitong.ECONFLICT {
+			status, ok := workFormStatus(r, err)
+			if !ok {
 				return err
 			}
-			status := http.StatusBadRequest
-			if code == zhitong.ECONFLICT {
-				status = http.StatusConflict
-			}
-			q := cloneValues(f)
-			return h.renderRoster(w, r, p, workSwapStatus(r, status), q, err, where)
+			return h.renderRoster(w, r, p, status, cloneValues(f), err, where)
 		}
 		h.flash(r, msg)
 		http.Redirect(w, r, "/work/roster?"+back.Encode(), http.StatusSeeOther)
