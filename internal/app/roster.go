@@ -162,8 +162,11 @@ func (a *App) GenerateRoster(ctx context.Context, p zhitong.Principal, stationID
 				plan.Planned++
 			}
 		}
-		return a.audit(ctx, tx, p, "roster.generate", "station:"+strconv.FormatInt(stationID, 10),
-			map[string]any{"from": first, "to": last, "per_day": perDay, "days": plan.Days, "planned": plan.Planned, "removed": plan.Removed, "kept": plan.Kept})
+		if err := a.audit(ctx, tx, p, "roster.generate", "station:"+strconv.FormatInt(stationID, 10),
+			map[string]any{"from": first, "to": last, "per_day": perDay, "days": plan.Days, "planned": plan.Planned, "removed": plan.Removed, "kept": plan.Kept}); err != nil {
+			return err
+		}
+		return a.expireSwaps(ctx, tx, p, stationID)
 	})
 	if err != nil {
 		return nil, err
@@ -348,8 +351,11 @@ func (a *App) AddDuty(ctx context.Context, p zhitong.Principal, stationID, deput
 		if err := tx.InsertDuty(ctx, duty); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, p, "duty.add", "duty:"+strconv.FormatInt(duty.ID, 10),
-			map[string]any{"station": stationID, "deputy": deputyID, "day": day})
+		if err := a.audit(ctx, tx, p, "duty.add", "duty:"+strconv.FormatInt(duty.ID, 10),
+			map[string]any{"station": stationID, "deputy": deputyID, "day": day}); err != nil {
+			return err
+		}
+		return a.expireSwaps(ctx, tx, p, stationID)
 	})
 	if err != nil {
 		return nil, err
@@ -414,8 +420,11 @@ func (a *App) RemoveDuty(ctx context.Context, p zhitong.Principal, id int64) err
 		if err := tx.DeleteDuty(ctx, id); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, p, "duty.remove", "duty:"+strconv.FormatInt(id, 10),
-			map[string]any{"station": d.StationID, "deputy": d.DeputyID, "day": d.Day})
+		if err := a.audit(ctx, tx, p, "duty.remove", "duty:"+strconv.FormatInt(id, 10),
+			map[string]any{"station": d.StationID, "deputy": d.DeputyID, "day": d.Day}); err != nil {
+			return err
+		}
+		return a.expireSwaps(ctx, tx, p, d.StationID)
 	})
 }
 
@@ -438,8 +447,11 @@ func (a *App) ReplaceDuty(ctx context.Context, p zhitong.Principal, id, deputyID
 		if err := tx.UpdateDuty(ctx, d, zhitong.DutyPlanned); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, p, "duty.replace", "duty:"+strconv.FormatInt(id, 10),
-			map[string]any{"station": d.StationID, "day": d.Day, "from": from, "to": deputyID})
+		if err := a.audit(ctx, tx, p, "duty.replace", "duty:"+strconv.FormatInt(id, 10),
+			map[string]any{"station": d.StationID, "day": d.Day, "from": from, "to": deputyID}); err != nil {
+			return err
+		}
+		return a.expireSwaps(ctx, tx, p, d.StationID)
 	})
 	if err != nil {
 		return nil, err

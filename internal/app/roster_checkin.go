@@ -204,6 +204,20 @@ func (a *App) MarkNoShows(ctx context.Context) (int, error) {
 			}
 			n++
 		}
+		// Requests for days that have come are stale too.
+		pending, err := store.ListSwaps(ctx, tx, store.SwapFilter{Status: zhitong.SwapPending})
+		if err != nil {
+			return err
+		}
+		var stations []int64
+		for _, w := range pending {
+			if !slices.Contains(stations, w.StationID) {
+				stations = append(stations, w.StationID)
+				if err := a.expireSwaps(ctx, tx, System, w.StationID); err != nil {
+					return err
+				}
+			}
+		}
 		return a.refreshLedgers(ctx, tx, deputies)
 	})
 	return n, err

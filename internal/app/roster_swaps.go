@@ -236,7 +236,10 @@ func (a *App) DecideSwap(ctx context.Context, p zhitong.Principal, id int64, app
 			map[string]any{"kind": w.Kind, "duty": w.DutyID, "target_duty": w.TargetDutyID, "deputy": w.DeputyID, "target_deputy": w.TargetDeputyID, "note": note}); err != nil {
 			return err
 		}
-		return a.swapNotices(ctx, tx, id, w.Status)
+		if err := a.swapNotices(ctx, tx, id, w.Status); err != nil {
+			return err
+		}
+		return a.expireSwaps(ctx, tx, p, w.StationID)
 	})
 	if err != nil {
 		return nil, err
@@ -278,4 +281,35 @@ func (a *App) Swaps(ctx context.Context, p zhitong.Principal, q SwapQuery) ([]*z
 		out = []*zhitong.DutySwap{}
 	}
 	return out, err
+}
+
+// expireSwaps rejects the station's pending swaps that a roster change made
+// impossible (a duty removed, replaced or no longer planned, a deputy now on
+// duty that day), so staff are not left with requests that can only fail,
+// and tells the deputies.
+func (a *App) expireSwaps(ctx context.Context, tx *store.Tx, p zhitong.Principal, stationID int64) error {
+	pending, err := store.ListSwaps(ctx, tx, store.SwapFilter{StationID: stationID, Status: zhitong.SwapPending})
+	if err != nil {
+		return err
+	}
+	for _, w := range pending {
+		if _, _, err := a.checkSwap(ctx, tx, w); err == nil {
+			continue
+		} else if code := zhitong.ErrorCode(err); code != zhitong.ECONFLICT && code != zhitong.EINVALID {
+			return err
+		}
+		now := a.clock.Now()
+		w.Status, w.DecidedAt, w.DecidedBy, w.DecisionNote = zhitong.SwapRejected, &now, "系统", "值班安排已变化，申请自动失效"
+		if err := tx.DecideSwap(ctx, w); err != nil {
+			return err
+		}
+		if err := a.audit(ctx, tx, p, "swap.expire", "swap:"+strconv.FormatInt(w.ID, 10),
+			map[string]any{"duty": w.DutyID, "target_duty": w.TargetDutyID}); err != nil {
+			return err
+		}
+		if err := a.swapNotices(ctx, tx, w.ID, "expired"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -334,14 +334,34 @@ func TestSwaps(t *testing.T) {
 	if c.Status != zhitong.SwapRejected || dutyOn(t, a, f.Station, day(21)).DeputyID != d21.DeputyID {
 		t.Fatalf("rejected cover moved the duty: %+v", c)
 	}
-	// A duty changed after the request: approval is a conflict.
+	// A duty changed behind the request's back: approval re-checks and is a
+	// conflict, and nothing moves.
 	c = testkit.Must(a.RequestSwap(ctx, deputyOf(f, d21.DeputyID, 502), app.SwapInput{DutyID: d21.ID, Kind: zhitong.SwapCover, TargetDeputyID: coverer}))(t)
-	testkit.Must(a.ReplaceDuty(ctx, officer, d21.ID, coverer))(t)
+	if _, err := a.DB().Exec(ctx, `UPDATE duties SET day = ? WHERE id = ?`, day(22), d21.ID); err != nil {
+		t.Fatal(err)
+	}
 	_, err = a.DecideSwap(ctx, officer, c.ID, true, "")
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
+	if got := testkit.Must(store.GetDuty(ctx, a.DB(), d21.ID))(t); got.DeputyID != d21.DeputyID {
+		t.Fatalf("a conflicting approval moved the duty: %+v", got)
+	}
+	if _, err := a.DB().Exec(ctx, `UPDATE duties SET day = ? WHERE id = ?`, day(21), d21.ID); err != nil {
+		t.Fatal(err)
+	}
 	if got := testkit.Must(a.Swaps(ctx, officer, app.SwapQuery{Status: zhitong.SwapPending}))(t); len(got) != 1 || got[0].ID != c.ID {
 		t.Fatalf("pending swaps = %+v", got)
 	}
+	// A roster change by staff makes the request impossible: it expires.
+	testkit.Must(a.ReplaceDuty(ctx, officer, d21.ID, coverer))(t)
+	if got := testkit.Must(a.Swaps(ctx, officer, app.SwapQuery{Status: zhitong.SwapPending}))(t); len(got) != 0 {
+		t.Fatalf("pending after the duty changed = %+v", got)
+	}
+	expired := testkit.Must(store.GetSwap(ctx, a.DB(), c.ID))(t)
+	if expired.Status != zhitong.SwapRejected || expired.DecidedBy != "系统" || auditCount(t, a, "swap.expire") != 1 {
+		t.Fatalf("stale swap = %+v", expired)
+	}
+	_, err = a.DecideSwap(ctx, officer, c.ID, true, "")
+	testkit.WantCode(t, err, zhitong.ECONFLICT)
 	if got := testkit.Must(a.Swaps(ctx, f.Out[zhitong.RoleOfficer], app.SwapQuery{}))(t); len(got) != 0 {
 		t.Fatalf("an outsider sees %d swaps", len(got))
 	}
@@ -430,12 +450,20 @@ func TestNoShowsAndExcuses(t *testing.T) {
 	if n := testkit.Must(a.MarkNoShows(ctx))(t); n != 0 {
 		t.Fatalf("marked %d before any day passed", n)
 	}
+	other := f.Deputy
+	if d7.DeputyID == f.Deputy {
+		other = dutyOn(t, a, f.Station, day(0)).DeputyID
+	}
+	sw := testkit.Must(a.RequestSwap(ctx, deputyOf(f, d7.DeputyID, 700), app.SwapInput{DutyID: d7.ID, Kind: zhitong.SwapCover, TargetDeputyID: other}))(t)
 	clock.Set(testkit.Start.AddDate(0, 0, 8))
 	if n := testkit.Must(a.MarkNoShows(ctx))(t); n != 2 {
 		t.Fatalf("marked %d, want 2", n)
 	}
 	if n := testkit.Must(a.MarkNoShows(ctx))(t); n != 0 {
 		t.Fatalf("second run marked %d", n)
+	}
+	if got := testkit.Must(store.GetSwap(ctx, a.DB(), sw.ID))(t); got.Status != zhitong.SwapRejected {
+		t.Fatalf("a request for a day that passed is still %s", got.Status)
 	}
 	if n := auditCount(t, a, "duty.no_show"); n != 2 {
 		t.Fatalf("duty.no_show audited %d times", n)
@@ -471,7 +499,6 @@ func TestNoShowsAndExcuses(t *testing.T) {
 	if auditCount(t, a, "duty.excuse") != 1 {
 		t.Fatal("excuse not audited")
 	}
-	_ = d7
 	mine := testkit.Must(a.MyDuties(ctx, deputyOf(f, d0.DeputyID, 701)))(t)
 	if len(mine.Recent) == 0 || len(mine.Upcoming) == 0 || mine.Recent[0].Day >= day(8) {
 		t.Fatalf("my duties = %+v", mine)

@@ -16,7 +16,7 @@ import (
 // theirs (no-shows, marked by the hourly job's MarkNoShows), and one absence
 // was excused. The demo deputy has a duty on the station's next reception
 // day, so a reviewer can try the check-in, and has asked for one swap.
-// Rerunning regenerates only planned duties and keeps every fact.
+// A resumed load leaves a station that has a roster as it is.
 
 // rosterFallbackWeekday gives a station without reception rules (the
 // reception work normally loads them first) a weekly reception day, the
@@ -43,6 +43,13 @@ func (r *runner) loadRoster(ctx context.Context) error {
 	for si, s := range stations {
 		if err := r.rosterFallback(ctx, si, r.stations[s.key]); err != nil {
 			return err
+		}
+		// A station rostered already (a resumed load) keeps its roster, its
+		// edits and the swap requests on it.
+		if done, err := store.ListDuties(ctx, r.a.DB(), store.DutyFilter{StationID: r.stations[s.key], From: r.day(0), Limit: 1}); err != nil {
+			return err
+		} else if len(done) > 0 {
+			continue
 		}
 		if _, err := r.b.GenerateRoster(ctx, staff, r.stations[s.key], r.day(60), r.day(-30), 1); err != nil {
 			return err
