@@ -99,7 +99,7 @@ func (a *App) GenerateRoster(ctx context.Context, p zhitong.Principal, stationID
 	if hi.Before(today) {
 		return nil, zhitong.Invalid("to", "不能为已过去的日期排班")
 	}
-	lo = later(lo, today)
+	lo = rosterLater(lo, today)
 	var plan *RosterPlan
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
 		if _, err := a.rosterStation(ctx, tx, p, stationID); err != nil {
@@ -174,7 +174,7 @@ func (a *App) GenerateRoster(ctx context.Context, p zhitong.Principal, stationID
 	return plan, nil
 }
 
-func later(x, y time.Time) time.Time {
+func rosterLater(x, y time.Time) time.Time {
 	if x.Before(y) {
 		return y
 	}

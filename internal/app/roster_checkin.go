@@ -254,10 +254,10 @@ func (a *App) MyDuties(ctx context.Context, p zhitong.Principal) (*DeputyDuties,
 	if out.Today, err = store.ListDuties(ctx, a.db, store.DutyFilter{DeputyID: p.DeputyID, Day: today}); err != nil {
 		return nil, err
 	}
-	if out.Upcoming, err = store.ListDuties(ctx, a.db, store.DutyFilter{DeputyID: p.DeputyID, From: nextDay(today), Limit: 20}); err != nil {
+	if out.Upcoming, err = store.ListDuties(ctx, a.db, store.DutyFilter{DeputyID: p.DeputyID, From: rosterNextDay(today), Limit: 20}); err != nil {
 		return nil, err
 	}
-	if out.Recent, err = store.ListDuties(ctx, a.db, store.DutyFilter{DeputyID: p.DeputyID, To: prevDay(today), Desc: true, Limit: 20}); err != nil {
+	if out.Recent, err = store.ListDuties(ctx, a.db, store.DutyFilter{DeputyID: p.DeputyID, To: rosterPrevDay(today), Desc: true, Limit: 20}); err != nil {
 		return nil, err
 	}
 	if out.Swaps, err = store.ListSwaps(ctx, a.db, store.SwapFilter{DeputyID: p.DeputyID}); err != nil {
@@ -303,7 +303,7 @@ func (a *App) deputyOptions(ctx context.Context, p zhitong.Principal, st zhitong
 			out.Peers = append(out.Peers, RosterRef{ID: d.ID, Name: d.Name})
 		}
 	}
-	others, err := store.ListDuties(ctx, a.db, store.DutyFilter{StationID: st.ID, From: nextDay(today), Status: zhitong.DutyPlanned, Limit: 200})
+	others, err := store.ListDuties(ctx, a.db, store.DutyFilter{StationID: st.ID, From: rosterNextDay(today), Status: zhitong.DutyPlanned, Limit: 200})
 	if err != nil {
 		return err
 	}
@@ -350,7 +350,7 @@ func (a *App) deputyStations(ctx context.Context, deputyID int64, duties []*zhit
 	return out, nil
 }
 
-func nextDay(day string) string {
+func rosterNextDay(day string) string {
 	t, err := time.Parse(time.DateOnly, day)
 	if err != nil {
 		return day
@@ -358,7 +358,7 @@ func nextDay(day string) string {
 	return t.AddDate(0, 0, 1).Format(time.DateOnly)
 }
 
-func prevDay(day string) string {
+func rosterPrevDay(day string) string {
 	t, err := time.Parse(time.DateOnly, day)
 	if err != nil {
 		return day

@@ -54,7 +54,7 @@ func rosterOf(t *testing.T, a *app.App, station int64, from, to string) map[stri
 	return out
 }
 
-func auditCount(t *testing.T, a *app.App, action string) int {
+func rosterAuditCount(t *testing.T, a *app.App, action string) int {
 	t.Helper()
 	var n int
 	if err := a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = ?`, action).Scan(&n); err != nil {
@@ -95,7 +95,7 @@ func TestRosterIsFair(t *testing.T) {
 					}
 					days = append(days, day)
 				}
-				lo, hi := spread(deps, count)
+				lo, hi := rosterSpread(deps, count)
 				if hi-lo > 1 {
 					t.Errorf("n=%d perDay=%d %s: counts %v differ by more than one", n, perDay, m[0], count)
 				}
@@ -105,7 +105,7 @@ func TestRosterIsFair(t *testing.T) {
 					t.Errorf("n=%d perDay=%d %s: regenerated %v, first %v", n, perDay, m[0], again, got)
 				}
 			}
-			if lo, hi := spread(deps, total); hi-lo > 2 {
+			if lo, hi := rosterSpread(deps, total); hi-lo > 2 {
 				t.Errorf("n=%d perDay=%d: totals over four periods %v", n, perDay, total)
 			}
 			if n < 2*perDay {
@@ -122,12 +122,12 @@ func TestRosterIsFair(t *testing.T) {
 			}
 		}
 	}
-	if got := auditCount(t, a, "roster.generate"); got < 40 {
+	if got := rosterAuditCount(t, a, "roster.generate"); got < 40 {
 		t.Fatalf("roster.generate audited %d times", got)
 	}
 }
 
-func spread(deps []int64, count map[int64]int) (lo, hi int) {
+func rosterSpread(deps []int64, count map[int64]int) (lo, hi int) {
 	lo = 1 << 30
 	for _, id := range deps {
 		lo, hi = min(lo, count[id]), max(hi, count[id])
@@ -170,7 +170,7 @@ func TestRegenerateKeepsFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := addDeputy(t, a, f, "李代表")
+	second := rosterAddDeputy(t, a, f, "李代表")
 	past := putDuty(t, a, f.Station, second, day(-7), "planned")
 	plan := testkit.Must(a.GenerateRoster(ctx, staff, f.Station, day(-14), day(28), 1))(t)
 	if plan.From != day(0) || plan.Days != 5 || plan.Planned != 5 {
@@ -205,7 +205,7 @@ func TestRegenerateKeepsFacts(t *testing.T) {
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
 }
 
-func addDeputy(t *testing.T, a *app.App, f *testkit.Fixture, name string) int64 {
+func rosterAddDeputy(t *testing.T, a *app.App, f *testkit.Fixture, name string) int64 {
 	t.Helper()
 	d := &zhitong.Deputy{Name: name, Levels: []string{"township"}, RegionCode: f.Town, StationID: f.Station}
 	if err := a.DB().Write(ctx, func(tx *store.Tx) error { return tx.InsertDeputy(ctx, d) }); err != nil {
@@ -214,9 +214,9 @@ func addDeputy(t *testing.T, a *app.App, f *testkit.Fixture, name string) int64 
 	return d.ID
 }
 
-// weeklyRoster gives the fixture's station Wednesday reception days and a
+// rosterWeekly gives the fixture's station Wednesday reception days and a
 // second deputy, and rosters the next four weeks.
-func weeklyRoster(t *testing.T, a *app.App, f *testkit.Fixture) int64 {
+func rosterWeekly(t *testing.T, a *app.App, f *testkit.Fixture) int64 {
 	t.Helper()
 	err := a.DB().Write(ctx, func(tx *store.Tx) error {
 		return tx.ReplaceReceptionRules(ctx, f.Station, []zhitong.ReceptionRule{{Kind: zhitong.RuleWeekday, Weekday: 3, Holidays: zhitong.HolidayKeep}}, nil)
@@ -224,12 +224,12 @@ func weeklyRoster(t *testing.T, a *app.App, f *testkit.Fixture) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := addDeputy(t, a, f, "李代表")
+	second := rosterAddDeputy(t, a, f, "李代表")
 	testkit.Must(a.GenerateRoster(ctx, f.In[zhitong.RoleOfficer], f.Station, day(0), day(27), 1))(t)
 	return second
 }
 
-func dutyOn(t *testing.T, a *app.App, station int64, d string) *zhitong.Duty {
+func rosterDutyOn(t *testing.T, a *app.App, station int64, d string) *zhitong.Duty {
 	t.Helper()
 	list := testkit.Must(store.ListDuties(ctx, a.DB(), store.DutyFilter{StationID: station, Day: d}))(t)
 	if len(list) != 1 {
@@ -241,7 +241,7 @@ func dutyOn(t *testing.T, a *app.App, station int64, d string) *zhitong.Duty {
 func TestEditRosterByHand(t *testing.T) {
 	a, _ := testkit.MustApp(t)
 	f := testkit.Seed(t, a)
-	second := weeklyRoster(t, a, f)
+	second := rosterWeekly(t, a, f)
 	officer := f.In[zhitong.RoleOfficer]
 	// Only reception days, only the station's deputies, only days to come.
 	_, err := a.AddDuty(ctx, officer, f.Station, second, day(1))
@@ -252,7 +252,7 @@ func TestEditRosterByHand(t *testing.T) {
 	testkit.WantCode(t, err, zhitong.EINVALID)
 	_, err = a.AddDuty(ctx, f.Out[zhitong.RoleOfficer], f.Station, second, day(7))
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
-	wk := dutyOn(t, a, f.Station, day(7))
+	wk := rosterDutyOn(t, a, f.Station, day(7))
 	other := f.Deputy
 	if wk.DeputyID == f.Deputy {
 		other = second
@@ -268,20 +268,20 @@ func TestEditRosterByHand(t *testing.T) {
 	_, err = a.ReplaceDuty(ctx, officer, wk.ID, f.OtherDeputy)
 	testkit.WantCode(t, err, zhitong.EINVALID)
 	for action, want := range map[string]int{"duty.add": 1, "duty.remove": 1, "duty.replace": 1} {
-		if got := auditCount(t, a, action); got != want {
+		if got := rosterAuditCount(t, a, action); got != want {
 			t.Errorf("%s audited %d times, want %d", action, got, want)
 		}
 	}
 }
 
-func deputyOf(f *testkit.Fixture, id int64, user int64) zhitong.Principal {
+func rosterDeputyOf(f *testkit.Fixture, id int64, user int64) zhitong.Principal {
 	return zhitong.Principal{UserID: user, Name: fmt.Sprint("代表", id), Role: zhitong.RoleDeputy, RegionCode: f.Town, DeputyID: id}
 }
 
 func TestSwaps(t *testing.T) {
 	a, _ := testkit.MustApp(t)
 	f := testkit.Seed(t, a)
-	second := weeklyRoster(t, a, f)
+	second := rosterWeekly(t, a, f)
 	officer := f.In[zhitong.RoleOfficer]
 	// Accounts, so notices have someone to reach.
 	for _, u := range []app.UserInput{
@@ -291,11 +291,11 @@ func TestSwaps(t *testing.T) {
 	} {
 		testkit.Must(a.AddUser(ctx, app.System, u))(t)
 	}
-	d7, d14 := dutyOn(t, a, f.Station, day(7)), dutyOn(t, a, f.Station, day(14))
+	d7, d14 := rosterDutyOn(t, a, f.Station, day(7)), rosterDutyOn(t, a, f.Station, day(14))
 	if d7.DeputyID == d14.DeputyID {
 		t.Fatalf("rotation gave %d both weeks", d7.DeputyID)
 	}
-	asker := deputyOf(f, d7.DeputyID, 501)
+	asker := rosterDeputyOf(f, d7.DeputyID, 501)
 	// Only one's own future duty, with a duty of the same station.
 	_, err := a.RequestSwap(ctx, asker, app.SwapInput{DutyID: d14.ID, Kind: zhitong.SwapExchange, TargetDutyID: d7.ID})
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
@@ -317,26 +317,26 @@ func TestSwaps(t *testing.T) {
 	if w.Status != zhitong.SwapApproved || w.DecidedBy != officer.Name {
 		t.Fatalf("approved = %+v", w)
 	}
-	if a7, a14 := dutyOn(t, a, f.Station, day(7)), dutyOn(t, a, f.Station, day(14)); a7.DeputyID != d14.DeputyID || a14.DeputyID != d7.DeputyID {
+	if a7, a14 := rosterDutyOn(t, a, f.Station, day(7)), rosterDutyOn(t, a, f.Station, day(14)); a7.DeputyID != d14.DeputyID || a14.DeputyID != d7.DeputyID {
 		t.Fatalf("after the exchange: %+v, %+v", a7, a14)
 	}
 	_, err = a.DecideSwap(ctx, officer, w.ID, false, "")
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
 
 	// A cover, rejected: nothing moves.
-	d21 := dutyOn(t, a, f.Station, day(21))
+	d21 := rosterDutyOn(t, a, f.Station, day(21))
 	coverer := f.Deputy
 	if d21.DeputyID == f.Deputy {
 		coverer = second
 	}
-	c := testkit.Must(a.RequestSwap(ctx, deputyOf(f, d21.DeputyID, 502), app.SwapInput{DutyID: d21.ID, Kind: zhitong.SwapCover, TargetDeputyID: coverer}))(t)
+	c := testkit.Must(a.RequestSwap(ctx, rosterDeputyOf(f, d21.DeputyID, 502), app.SwapInput{DutyID: d21.ID, Kind: zhitong.SwapCover, TargetDeputyID: coverer}))(t)
 	c = testkit.Must(a.DecideSwap(ctx, officer, c.ID, false, "人手不足"))(t)
-	if c.Status != zhitong.SwapRejected || dutyOn(t, a, f.Station, day(21)).DeputyID != d21.DeputyID {
+	if c.Status != zhitong.SwapRejected || rosterDutyOn(t, a, f.Station, day(21)).DeputyID != d21.DeputyID {
 		t.Fatalf("rejected cover moved the duty: %+v", c)
 	}
 	// A duty changed behind the request's back: approval re-checks and is a
 	// conflict, and nothing moves.
-	c = testkit.Must(a.RequestSwap(ctx, deputyOf(f, d21.DeputyID, 502), app.SwapInput{DutyID: d21.ID, Kind: zhitong.SwapCover, TargetDeputyID: coverer}))(t)
+	c = testkit.Must(a.RequestSwap(ctx, rosterDeputyOf(f, d21.DeputyID, 502), app.SwapInput{DutyID: d21.ID, Kind: zhitong.SwapCover, TargetDeputyID: coverer}))(t)
 	if _, err := a.DB().Exec(ctx, `UPDATE duties SET day = ? WHERE id = ?`, day(22), d21.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +357,7 @@ func TestSwaps(t *testing.T) {
 		t.Fatalf("pending after the duty changed = %+v", got)
 	}
 	expired := testkit.Must(store.GetSwap(ctx, a.DB(), c.ID))(t)
-	if expired.Status != zhitong.SwapRejected || expired.DecidedBy != "系统" || auditCount(t, a, "swap.expire") != 1 {
+	if expired.Status != zhitong.SwapRejected || expired.DecidedBy != "系统" || rosterAuditCount(t, a, "swap.expire") != 1 {
 		t.Fatalf("stale swap = %+v", expired)
 	}
 	_, err = a.DecideSwap(ctx, officer, c.ID, true, "")
@@ -365,17 +365,17 @@ func TestSwaps(t *testing.T) {
 	if got := testkit.Must(a.Swaps(ctx, f.Out[zhitong.RoleOfficer], app.SwapQuery{}))(t); len(got) != 0 {
 		t.Fatalf("an outsider sees %d swaps", len(got))
 	}
-	if got := testkit.Must(a.Swaps(ctx, deputyOf(f, coverer, 503), app.SwapQuery{}))(t); len(got) != 3 {
+	if got := testkit.Must(a.Swaps(ctx, rosterDeputyOf(f, coverer, 503), app.SwapQuery{}))(t); len(got) != 3 {
 		t.Fatalf("the named deputy sees %d swaps, want 3", len(got))
 	}
 	for _, action := range []string{"swap.request", "swap.approve", "swap.reject"} {
-		if auditCount(t, a, action) == 0 {
+		if rosterAuditCount(t, a, action) == 0 {
 			t.Errorf("no %s audit entry", action)
 		}
 	}
 }
 
-func ledgerSum(t *testing.T, a *app.App, deputy int64) (sum int, events map[zhitong.PointEvent]int) {
+func rosterLedgerSum(t *testing.T, a *app.App, deputy int64) (sum int, events map[zhitong.PointEvent]int) {
 	t.Helper()
 	events = map[zhitong.PointEvent]int{}
 	for _, e := range testkit.Must(store.ListLedger(ctx, a.DB(), deputy, "", ""))(t) {
@@ -388,16 +388,16 @@ func ledgerSum(t *testing.T, a *app.App, deputy int64) (sum int, events map[zhit
 func TestCheckIn(t *testing.T) {
 	a, clock := testkit.MustApp(t)
 	f := testkit.Seed(t, a)
-	second := weeklyRoster(t, a, f)
-	today := dutyOn(t, a, f.Station, day(0))
-	next := dutyOn(t, a, f.Station, day(7))
-	me := deputyOf(f, today.DeputyID, 601)
-	other := deputyOf(f, f.Deputy+second-today.DeputyID, 602)
+	second := rosterWeekly(t, a, f)
+	today := rosterDutyOn(t, a, f.Station, day(0))
+	next := rosterDutyOn(t, a, f.Station, day(7))
+	me := rosterDeputyOf(f, today.DeputyID, 601)
+	other := rosterDeputyOf(f, f.Deputy+second-today.DeputyID, 602)
 	lat, lng := 24.78, 115.03
 
 	_, err := a.CheckIn(ctx, other, today.ID, app.CheckInInput{})
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
-	_, err = a.CheckIn(ctx, deputyOf(f, next.DeputyID, 603), next.ID, app.CheckInInput{})
+	_, err = a.CheckIn(ctx, rosterDeputyOf(f, next.DeputyID, 603), next.ID, app.CheckInInput{})
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
 	_, err = a.CheckIn(ctx, me, today.ID, app.CheckInInput{Lat: &lat})
 	testkit.WantCode(t, err, zhitong.EINVALID)
@@ -405,7 +405,7 @@ func TestCheckIn(t *testing.T) {
 	if got.Status != zhitong.DutyCheckedIn || got.CheckedInAt == nil || got.Lat != lat || got.RecordedBy != "" {
 		t.Fatalf("checked in = %+v", got)
 	}
-	if _, ev := ledgerSum(t, a, today.DeputyID); ev[zhitong.PointVisit] != 1 {
+	if _, ev := rosterLedgerSum(t, a, today.DeputyID); ev[zhitong.PointVisit] != 1 {
 		t.Fatalf("ledger after check-in: %v", ev)
 	}
 	_, err = a.CheckIn(ctx, me, today.ID, app.CheckInInput{})
@@ -418,7 +418,7 @@ func TestCheckIn(t *testing.T) {
 	}
 	_, err = a.VisitCheckIn(ctx, other, f.Station, app.CheckInInput{})
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
-	_, err = a.VisitCheckIn(ctx, deputyOf(f, f.OtherDeputy, 604), f.Station, app.CheckInInput{})
+	_, err = a.VisitCheckIn(ctx, rosterDeputyOf(f, f.OtherDeputy, 604), f.Station, app.CheckInInput{})
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
 
 	// A week later the next duty is missed: staff record it (补登) with a note.
@@ -430,14 +430,14 @@ func TestCheckIn(t *testing.T) {
 	testkit.WantCode(t, err, zhitong.EINVALID)
 	_, err = a.CheckIn(ctx, f.Out[zhitong.RoleStationHead], next.ID, app.CheckInInput{Note: "补登"})
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
-	later := dutyOn(t, a, f.Station, day(14))
+	later := rosterDutyOn(t, a, f.Station, day(14))
 	_, err = a.CheckIn(ctx, head, later.ID, app.CheckInInput{Note: "提前补登"})
 	testkit.WantCode(t, err, zhitong.EINVALID)
 	got = testkit.Must(a.CheckIn(ctx, head, next.ID, app.CheckInInput{Note: "手机没电，站长现场见证"}))(t)
 	if got.Status != zhitong.DutyCheckedIn || got.RecordedBy != head.Name || got.Note == "" {
 		t.Fatalf("补登 = %+v", got)
 	}
-	if n := auditCount(t, a, "duty.check_in"); n != 2 {
+	if n := rosterAuditCount(t, a, "duty.check_in"); n != 2 {
 		t.Fatalf("duty.check_in audited %d times", n)
 	}
 }
@@ -445,16 +445,16 @@ func TestCheckIn(t *testing.T) {
 func TestNoShowsAndExcuses(t *testing.T) {
 	a, clock := testkit.MustApp(t)
 	f := testkit.Seed(t, a)
-	weeklyRoster(t, a, f)
-	d0, d7 := dutyOn(t, a, f.Station, day(0)), dutyOn(t, a, f.Station, day(7))
+	rosterWeekly(t, a, f)
+	d0, d7 := rosterDutyOn(t, a, f.Station, day(0)), rosterDutyOn(t, a, f.Station, day(7))
 	if n := testkit.Must(a.MarkNoShows(ctx))(t); n != 0 {
 		t.Fatalf("marked %d before any day passed", n)
 	}
 	other := f.Deputy
 	if d7.DeputyID == f.Deputy {
-		other = dutyOn(t, a, f.Station, day(0)).DeputyID
+		other = rosterDutyOn(t, a, f.Station, day(0)).DeputyID
 	}
-	sw := testkit.Must(a.RequestSwap(ctx, deputyOf(f, d7.DeputyID, 700), app.SwapInput{DutyID: d7.ID, Kind: zhitong.SwapCover, TargetDeputyID: other}))(t)
+	sw := testkit.Must(a.RequestSwap(ctx, rosterDeputyOf(f, d7.DeputyID, 700), app.SwapInput{DutyID: d7.ID, Kind: zhitong.SwapCover, TargetDeputyID: other}))(t)
 	clock.Set(testkit.Start.AddDate(0, 0, 8))
 	if n := testkit.Must(a.MarkNoShows(ctx))(t); n != 2 {
 		t.Fatalf("marked %d, want 2", n)
@@ -465,17 +465,17 @@ func TestNoShowsAndExcuses(t *testing.T) {
 	if got := testkit.Must(store.GetSwap(ctx, a.DB(), sw.ID))(t); got.Status != zhitong.SwapRejected {
 		t.Fatalf("a request for a day that passed is still %s", got.Status)
 	}
-	if n := auditCount(t, a, "duty.no_show"); n != 2 {
+	if n := rosterAuditCount(t, a, "duty.no_show"); n != 2 {
 		t.Fatalf("duty.no_show audited %d times", n)
 	}
 	var actor string
 	if err := a.DB().QueryRow(ctx, `SELECT actor FROM audit_log WHERE action = 'duty.no_show' LIMIT 1`).Scan(&actor); err != nil || actor != "system" {
 		t.Fatalf("no-show actor = %q, %v", actor, err)
 	}
-	if d := dutyOn(t, a, f.Station, day(14)); d.Status != zhitong.DutyPlanned {
+	if d := rosterDutyOn(t, a, f.Station, day(14)); d.Status != zhitong.DutyPlanned {
 		t.Fatalf("a future duty became %s", d.Status)
 	}
-	before, ev := ledgerSum(t, a, d0.DeputyID)
+	before, ev := rosterLedgerSum(t, a, d0.DeputyID)
 	if ev[zhitong.PointAbsence] != 1 {
 		t.Fatalf("ledger after the no-show: %v", ev)
 	}
@@ -486,20 +486,20 @@ func TestNoShowsAndExcuses(t *testing.T) {
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
 	_, err = a.ExcuseDuty(ctx, f.In[zhitong.RoleDeputy], d0.ID, "生病")
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
-	_, err = a.ExcuseDuty(ctx, officer, dutyOn(t, a, f.Station, day(14)).ID, "生病")
+	_, err = a.ExcuseDuty(ctx, officer, rosterDutyOn(t, a, f.Station, day(14)).ID, "生病")
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
 	got := testkit.Must(a.ExcuseDuty(ctx, officer, d0.ID, "因病住院"))(t)
 	if got.Status != zhitong.DutyExcused || got.Note != "因病住院" {
 		t.Fatalf("excused = %+v", got)
 	}
-	after, ev := ledgerSum(t, a, d0.DeputyID)
+	after, ev := rosterLedgerSum(t, a, d0.DeputyID)
 	if ev[zhitong.PointAbsence] != 0 || after <= before {
 		t.Fatalf("ledger after excuse: %d → %d, %v", before, after, ev)
 	}
-	if auditCount(t, a, "duty.excuse") != 1 {
+	if rosterAuditCount(t, a, "duty.excuse") != 1 {
 		t.Fatal("excuse not audited")
 	}
-	mine := testkit.Must(a.MyDuties(ctx, deputyOf(f, d0.DeputyID, 701)))(t)
+	mine := testkit.Must(a.MyDuties(ctx, rosterDeputyOf(f, d0.DeputyID, 701)))(t)
 	if len(mine.Recent) == 0 || len(mine.Upcoming) == 0 || mine.Recent[0].Day >= day(8) {
 		t.Fatalf("my duties = %+v", mine)
 	}

@@ -18,7 +18,7 @@ import (
 // day, so a reviewer can try the check-in, and has asked for one swap.
 // A resumed load leaves a station that has a roster as it is.
 
-// rosterFallbackWeekday gives a station without reception rules (the
+// rosterFallback gives a station without reception rules (the
 // reception work normally loads them first) a weekly reception day, the
 // weekday of the day that many days ago.
 func (r *runner) rosterFallback(ctx context.Context, si int, station int64) error {

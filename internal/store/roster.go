@@ -173,10 +173,10 @@ func LastRosterDay(ctx context.Context, q Q, stationID int64, before string) (st
 
 // OverduePlanned lists planned duties whose day is before day.
 func OverduePlanned(ctx context.Context, q Q, before string) ([]*zhitong.Duty, error) {
-	return ListDuties(ctx, q, DutyFilter{To: prevDay(before), Status: zhitong.DutyPlanned})
+	return ListDuties(ctx, q, DutyFilter{To: rosterDayBefore(before), Status: zhitong.DutyPlanned})
 }
 
-func prevDay(day string) string {
+func rosterDayBefore(day string) string {
 	t, err := time.Parse(time.DateOnly, day)
 	if err != nil {
 		return day
@@ -186,17 +186,17 @@ func prevDay(day string) string {
 
 // DeputyUserIDs returns the enabled accounts of a deputy.
 func DeputyUserIDs(ctx context.Context, q Q, deputyID int64) ([]int64, error) {
-	return ids(ctx, q, `SELECT id FROM users WHERE deputy_id = ? AND NOT disabled ORDER BY id`, deputyID)
+	return rosterIDs(ctx, q, `SELECT id FROM users WHERE deputy_id = ? AND NOT disabled ORDER BY id`, deputyID)
 }
 
 // RosterStaffUserIDs returns the enabled station heads and liaison officers
 // whose jurisdiction covers a station: its own, or a region above it.
 func RosterStaffUserIDs(ctx context.Context, q Q, st zhitong.Station) ([]int64, error) {
-	return ids(ctx, q, `SELECT id FROM users WHERE role IN ('station_head', 'officer') AND NOT disabled
+	return rosterIDs(ctx, q, `SELECT id FROM users WHERE role IN ('station_head', 'officer') AND NOT disabled
  AND (station_id = ? OR (station_id IS NULL AND ? LIKE region_code || '%')) ORDER BY id`, st.ID, st.RegionCode)
 }
 
-func ids(ctx context.Context, q Q, query string, args ...any) ([]int64, error) {
+func rosterIDs(ctx context.Context, q Q, query string, args ...any) ([]int64, error) {
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err

@@ -50,7 +50,7 @@ func (d *workDutiesData) Orphan() bool {
 func (d *workDutiesData) Bad(field string) bool { return d.At("swap") && d.Field == field }
 
 // Weekday names the weekday of a day.
-func (d *workDutiesData) Weekday(day string) string { return workWeekday(day) }
+func (d *workDutiesData) Weekday(day string) string { return rosterWeekday(day) }
 
 // StatusLabel names a duty status.
 func (d *workDutiesData) StatusLabel(s string) string { return zhitong.Label(zhitong.DutyStatuses, s) }
@@ -109,7 +109,7 @@ func (h *Handler) dutiesAct(w http.ResponseWriter, r *http.Request, where string
 	}
 	msg, err := fn(p)
 	if err != nil {
-		status, ok := workFormStatus(r, err)
+		status, ok := rosterFormStatus(r, err)
 		if !ok {
 			return err
 		}
@@ -120,8 +120,8 @@ func (h *Handler) dutiesAct(w http.ResponseWriter, r *http.Request, where string
 	return nil
 }
 
-// workCheckIn reads the optional position roster.js fills in.
-func workCheckIn(f url.Values) (app.CheckInInput, error) {
+// rosterCheckIn reads the optional position roster.js fills in.
+func rosterCheckIn(f url.Values) (app.CheckInInput, error) {
 	var in app.CheckInInput
 	lat, lng := strings.TrimSpace(f.Get("lat")), strings.TrimSpace(f.Get("lng"))
 	if lat == "" || lng == "" {
@@ -157,7 +157,7 @@ func (h *Handler) dutiesCheckIn(w http.ResponseWriter, r *http.Request, where, k
 		if err != nil {
 			return "", zhitong.Errorf(zhitong.ENOTFOUND, "%s不存在", label)
 		}
-		in, err := workCheckIn(r.PostForm)
+		in, err := rosterCheckIn(r.PostForm)
 		if err != nil {
 			return "", err
 		}

@@ -44,7 +44,7 @@ func (d *workRosterData) Bad(where, field string) bool { return d.At(where) && d
 func (d *workRosterData) Past(day string) bool { return day < d.Today }
 
 // Weekday names the weekday of a day.
-func (d *workRosterData) Weekday(day string) string { return workWeekday(day) }
+func (d *workRosterData) Weekday(day string) string { return rosterWeekday(day) }
 
 // StatusLabel names a duty status.
 func (d *workRosterData) StatusLabel(s string) string { return zhitong.Label(zhitong.DutyStatuses, s) }
@@ -55,7 +55,7 @@ func (d *workRosterData) SwapKind(s string) string { return zhitong.Label(zhiton
 // ID formats an id for a form value.
 func (d *workRosterData) ID(n int64) string { return workItoa(n) }
 
-func workWeekday(day string) string {
+func rosterWeekday(day string) string {
 	t, err := time.Parse(time.DateOnly, day)
 	if err != nil {
 		return ""
@@ -109,17 +109,17 @@ func (h *Handler) renderRoster(w http.ResponseWriter, r *http.Request, p zhitong
 		return err
 	}
 	if d.V("from") == "" {
-		d.Form = cloneValues(q)
+		d.Form = rosterClone(q)
 		d.Form.Set("from", max(first, d.Today))
 		d.Form.Set("to", last)
 	}
 	return h.render(w, r, status, "work_roster", "轮值排班 · "+d.Station.Name, d)
 }
 
-// workFormStatus is the status to re-render a form with after err, and
+// rosterFormStatus is the status to re-render a form with after err, and
 // whether err is one the form shows (invalid input or a conflict) rather
 // than an error page.
-func workFormStatus(r *http.Request, err error) (int, bool) {
+func rosterFormStatus(r *http.Request, err error) (int, bool) {
 	switch zhitong.ErrorCode(err) {
 	case zhitong.EINVALID:
 		return workSwapStatus(r, http.StatusBadRequest), true
@@ -129,7 +129,7 @@ func workFormStatus(r *http.Request, err error) (int, bool) {
 	return 0, false
 }
 
-func cloneValues(v url.Values) url.Values {
+func rosterClone(v url.Values) url.Values {
 	out := url.Values{}
 	for k, vs := range v {
 		out[k] = append([]string(nil), vs...)
@@ -152,11 +152,11 @@ func (h *Handler) workRosterAct(fn func(r *http.Request, p zhitong.Principal) (m
 		back := url.Values{"station": {f.Get("station")}, "month": {f.Get("month")}}
 		msg, where, err := fn(r, p)
 		if err != nil {
-			status, ok := workFormStatus(r, err)
+			status, ok := rosterFormStatus(r, err)
 			if !ok {
 				return err
 			}
-			return h.renderRoster(w, r, p, status, cloneValues(f), err, where)
+			return h.renderRoster(w, r, p, status, rosterClone(f), err, where)
 		}
 		h.flash(r, msg)
 		http.Redirect(w, r, "/work/roster?"+back.Encode(), http.StatusSeeOther)
