@@ -215,3 +215,16 @@ func ListAppointments(ctx context.Context, q Q, f AppointmentFilter) ([]*Appoint
 	}
 	return collect(rows, scanAppointment)
 }
+
+// MarkAppointmentDemo flags a booking as demo data.
+func (t *Tx) MarkAppointmentDemo(ctx context.Context, id int64) error {
+	_, err := t.Exec(ctx, `UPDATE appointments SET demo = TRUE WHERE id = ?`, id)
+	return err
+}
+
+// CountDemoAppointments counts the demo's bookings.
+func CountDemoAppointments(ctx context.Context, q Q) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM appointments WHERE demo`).Scan(&n)
+	return n, err
+}
