@@ -189,17 +189,8 @@ func newAppointmentCode() string {
 
 // normalizeAppointmentCode turns what a citizen typed into the stored form.
 func normalizeAppointmentCode(s string) (string, bool) {
-	var b []byte
-	for _, r := range strings.ToUpper(s) {
-		switch {
-		case r == '-' || r == ' ':
-		case r < 128 && strings.IndexByte(trackingAlphabet, byte(r)) >= 0:
-			b = append(b, byte(r))
-		default:
-			return "", false
-		}
-	}
-	if len(b) != appointmentCodeLetters {
+	b, ok := codeLetters(s, appointmentCodeLetters)
+	if !ok {
 		return "", false
 	}
 	return string(b[:4]) + "-" + string(b[4:]), true

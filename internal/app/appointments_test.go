@@ -12,26 +12,10 @@ import (
 	"zhitong/internal/testkit"
 )
 
-// bookingDay is the Thursday after testkit.Start (Wednesday 2026-11-25).
-const bookingDay = "2026-11-26"
+const bookingDay = testkit.BookingDay
 
-// openBooking makes Thursdays reception days at the fixture's station, puts
-// the fixture's deputy on duty on bookingDay and sets the capacity.
 func openBooking(t *testing.T, a *app.App, f *testkit.Fixture, capacity int) {
-	t.Helper()
-	err := a.DB().Write(ctx, func(tx *store.Tx) error {
-		rules := []zhitong.ReceptionRule{{Kind: zhitong.RuleWeekday, Weekday: 4, Holidays: zhitong.HolidayKeep}}
-		if err := tx.ReplaceReceptionRules(ctx, f.Station, rules, nil); err != nil {
-			return err
-		}
-		return tx.PutDuty(ctx, &store.Duty{StationID: f.Station, DeputyID: f.Deputy, Day: bookingDay, Status: "planned"})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := app.DefaultAppointmentSettings(f.Station)
-	set.Capacity = capacity
-	testkit.Must(a.SetAppointmentSettings(ctx, f.In[zhitong.RoleCommittee], f.Station, set))(t)
+	testkit.OpenBooking(t, a, f, capacity)
 }
 
 func booking(f *testkit.Fixture, phone string) app.BookingInput {

@@ -11,29 +11,12 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
 
-const apptDay = "2026-11-26" // the Thursday after testkit.Start
+const apptDay = testkit.BookingDay
 
-// openAppointments makes Thursdays reception days at the fixture's station
-// with its deputy on duty on apptDay, and sets the capacity.
-func (e *env) openAppointments(capacity int) {
-	e.t.Helper()
-	err := e.app.DB().Write(ctx, func(tx *store.Tx) error {
-		if err := tx.ReplaceReceptionRules(ctx, e.f.Station, []zhitong.ReceptionRule{{Kind: zhitong.RuleWeekday, Weekday: 4, Holidays: zhitong.HolidayKeep}}, nil); err != nil {
-			return err
-		}
-		return tx.PutDuty(ctx, &store.Duty{StationID: e.f.Station, DeputyID: e.f.Deputy, Day: apptDay, Status: "planned"})
-	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	set := app.DefaultAppointmentSettings(e.f.Station)
-	set.Capacity = capacity
-	testkit.Must(e.app.SetAppointmentSettings(ctx, e.f.In[zhitong.RoleCommittee], e.f.Station, set))(e.t)
-}
+func (e *env) openAppointments(capacity int) { testkit.OpenBooking(e.t, e.app, e.f, capacity) }
 
 func (e *env) bookingBody(phone string) map[string]any {
 	return map[string]any{"station_id": e.f.Station, "deputy_id": e.f.Deputy, "day": apptDay, "period": "am",

@@ -10,28 +10,12 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
 
-const apptDay = "2026-11-26" // the Thursday after testkit.Start
+const apptDay = testkit.BookingDay
 
-func (b *bench) openAppointments(capacity int) {
-	b.t.Helper()
-	ctx := b.t.Context()
-	err := b.app.DB().Write(ctx, func(tx *store.Tx) error {
-		if err := tx.ReplaceReceptionRules(ctx, b.f.Station, []zhitong.ReceptionRule{{Kind: zhitong.RuleWeekday, Weekday: 4, Holidays: zhitong.HolidayKeep}}, nil); err != nil {
-			return err
-		}
-		return tx.PutDuty(ctx, &store.Duty{StationID: b.f.Station, DeputyID: b.f.Deputy, Day: apptDay, Status: "planned"})
-	})
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	set := app.DefaultAppointmentSettings(b.f.Station)
-	set.Capacity = capacity
-	testkit.Must(b.app.SetAppointmentSettings(ctx, b.f.In[zhitong.RoleCommittee], b.f.Station, set))(b.t)
-}
+func (b *bench) openAppointments(capacity int) { testkit.OpenBooking(b.t, b.app, b.f, capacity) }
 
 func (b *bench) citizen() *staffer {
 	jar, _ := cookiejar.New(nil)
