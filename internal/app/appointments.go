@@ -128,6 +128,10 @@ func (a *App) book(ctx context.Context, tx *store.Tx, rec *store.AppointmentReco
 			"time": zhitong.Label(zhitong.Periods, rec.Period) + start}}); err != nil {
 		return err
 	}
+	if err := a.tellDeputy(ctx, tx, rec, "appointment.new", map[string]string{"code": rec.Code, "station": st.Name, "day": rec.Day,
+		"time": zhitong.Label(zhitong.Periods, rec.Period) + start, "topic": rec.Topic}); err != nil {
+		return err
+	}
 	return a.audit(ctx, tx, zhitong.Citizen, "appointment.book", "appointment:"+id,
 		map[string]any{"code": rec.Code, "station": rec.StationID, "deputy": rec.DeputyID, "day": rec.Day, "period": rec.Period})
 }
@@ -314,8 +318,22 @@ func (a *App) cancel(ctx context.Context, tx *store.Tx, p zhitong.Principal, rec
 	if err := tx.FreeSlotPlace(ctx, store.SlotKey{StationID: rec.StationID, DeputyID: rec.DeputyID, Day: rec.Day, Period: rec.Period}); err != nil {
 		return err
 	}
+	if err := a.tellDeputy(ctx, tx, rec, "appointment.withdrawn", map[string]string{"code": rec.Code, "day": rec.Day,
+		"time": zhitong.Label(zhitong.Periods, rec.Period)}); err != nil {
+		return err
+	}
 	return a.audit(ctx, tx, p, "appointment.cancel", "appointment:"+strconv.FormatInt(rec.ID, 10),
 		map[string]any{"code": rec.Code, "by": by, "reason": reason})
+}
+
+// tellDeputy leaves the deputy booked an in-app notice about rec.
+func (a *App) tellDeputy(ctx context.Context, tx *store.Tx, rec *store.AppointmentRecord, template string, vars map[string]string) error {
+	ids, err := store.DeputyUserIDs(ctx, tx, rec.DeputyID)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	_, err = a.notify(ctx, tx, Notice{Key: "appointment:" + strconv.FormatInt(rec.ID, 10) + ":" + template, Template: template, UserIDs: ids, Vars: vars})
+	return err
 }
 
 // appointmentView names the station, deputy and period of rec and masks

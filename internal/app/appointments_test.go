@@ -196,6 +196,17 @@ func TestStaffCancelNotifiesAndFreesThePlace(t *testing.T) {
 	}
 	testkit.Must(a.Book(ctx, booking(f, "13979705678")))(t)
 
+	deputy := testkit.Must(a.AddUser(ctx, app.System, app.UserInput{Username: "liu", DisplayName: "刘代表", Role: zhitong.RoleDeputy,
+		RegionCode: f.Town, DeputyID: f.Deputy, Password: "Zhitong@2026"}))(t)
+	pm := booking(f, "13979709999")
+	pm.Period = zhitong.PeriodAfternoon
+	testkit.Must(a.Book(ctx, pm))(t)
+	var inapp int
+	testkit.Must(0, a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND template = 'appointment.new'`, deputy.ID).Scan(&inapp))(t)
+	if inapp != 1 {
+		t.Errorf("the deputy got %d in-app notices of the new booking, want 1", inapp)
+	}
+
 	rec := &recorder{}
 	deliver(t, a, app.Delivery{SMS: rec})
 	var booked, cancelled int
@@ -210,8 +221,8 @@ func TestStaffCancelNotifiesAndFreesThePlace(t *testing.T) {
 			}
 		}
 	}
-	if booked != 2 || cancelled != 1 {
-		t.Errorf("sent %d booking and %d cancellation SMS, want 2 and 1", booked, cancelled)
+	if booked != 3 || cancelled != 1 {
+		t.Errorf("sent %d booking and %d cancellation SMS, want 3 and 1", booked, cancelled)
 	}
 	entries := testkit.Must(store.ListAuditFiltered(ctx, a.DB(), storeQuery("appointment:"+itoa(v.ID))))(t)
 	if len(entries) != 2 {

@@ -228,3 +228,15 @@ func CountDemoAppointments(ctx context.Context, q Q) (int, error) {
 	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM appointments WHERE demo`).Scan(&n)
 	return n, err
 }
+
+// DeputyUserIDs returns the accounts of a deputy that can sign in.
+func DeputyUserIDs(ctx context.Context, q Q, deputyID int64) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT id FROM users WHERE deputy_id = ? AND role = 'deputy' AND NOT disabled ORDER BY id`, deputyID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(s interface{ Scan(...any) error }) (int64, error) {
+		var id int64
+		return id, s.Scan(&id)
+	})
+}
