@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -147,4 +148,41 @@ func TestAPIAppointmentLifecycle(t *testing.T) {
 	if code := citizen.do("POST", "/api/v1/appointments/"+v.Code+"/cancel", map[string]string{"phone_last4": "1234"}, &bad); code != 409 {
 		t.Errorf("cancel twice: %d %+v", code, bad)
 	}
+}
+
+// The appointment answers validate against the schemas appointments.json gives.
+func TestAPIAppointmentsMatchOpenAPI(t *testing.T) {
+	d := servedOpenAPI(t)
+	e := newEnv(t)
+	e.openAppointments(1)
+	check := func(c *client, method, tmpl, path string, body any, want int) map[string]any {
+		t.Helper()
+		var got any
+		if code := c.do(method, path, body, &got); code != want {
+			t.Fatalf("%s %s = %d, want %d: %v", method, path, code, want, got)
+		}
+		resp, ok := d.operation(method, tmpl)["responses"].(map[string]any)[strconv.Itoa(want)]
+		if !ok {
+			t.Fatalf("%s %s: status %d is not documented", method, tmpl, want)
+		}
+		for _, msg := range d.validate("", oaJSONSchema(d.resolve(resp).(map[string]any)), got) {
+			t.Errorf("%s %s → %d: %s", method, tmpl, want, msg)
+		}
+		m, _ := got.(map[string]any)
+		return m
+	}
+	citizen, officer := e.anonymous(), e.login(e.f.In[zhitong.RoleOfficer], "oa-appt-officer")
+	st := strconv.FormatInt(e.f.Station, 10)
+	check(citizen, "GET", "/api/v1/stations/{id}/appointment-slots", "/api/v1/stations/"+st+"/appointment-slots", nil, 200)
+	check(citizen, "GET", "/api/v1/stations/{id}/appointment-slots", "/api/v1/stations/"+st+"/appointment-slots?from=x", nil, 400)
+	set := check(citizen, "GET", "/api/v1/stations/{id}/appointment-settings", "/api/v1/stations/"+st+"/appointment-settings", nil, 200)
+	check(officer, "PUT", "/api/v1/stations/{id}/appointment-settings", "/api/v1/stations/"+st+"/appointment-settings", set, 200)
+	v := check(citizen, "POST", "/api/v1/appointments", "/api/v1/appointments", e.bookingBody("13979701234"), 201)
+	check(citizen, "POST", "/api/v1/appointments", "/api/v1/appointments", e.bookingBody("13979705678"), 409)
+	code, _ := v["code"].(string)
+	check(citizen, "GET", "/api/v1/appointments/{code}", "/api/v1/appointments/"+code, nil, 200)
+	check(citizen, "GET", "/api/v1/appointments/{code}", "/api/v1/appointments/ZZZZ-ZZZZ", nil, 404)
+	check(officer, "GET", "/api/v1/appointments", "/api/v1/appointments", nil, 200)
+	check(officer, "POST", "/api/v1/appointments/{id}/attended", fmt.Sprintf("/api/v1/appointments/%v/attended", v["id"]), nil, 409)
+	check(citizen, "POST", "/api/v1/appointments/{code}/cancel", "/api/v1/appointments/"+code+"/cancel", map[string]string{"phone_last4": "1234"}, 200)
 }
