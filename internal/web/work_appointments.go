@@ -117,8 +117,31 @@ type workApptSettingsData struct {
 	Station  zhitong.Station
 	Stations []zhitong.Station
 	Set      zhitong.AppointmentSettings
+	Typed    url.Values // what was posted, shown again on error
 	Error    string
 	Field    string
+}
+
+// V returns a field as typed, or as stored when nothing was posted.
+func (d *workApptSettingsData) V(key string) string {
+	if d.Typed != nil {
+		return d.Typed.Get(key)
+	}
+	switch key {
+	case "am_start":
+		return d.Set.AMStart
+	case "am_end":
+		return d.Set.AMEnd
+	case "pm_start":
+		return d.Set.PMStart
+	case "pm_end":
+		return d.Set.PMEnd
+	case "capacity":
+		return strconv.Itoa(d.Set.Capacity)
+	case "horizon_days":
+		return strconv.Itoa(d.Set.HorizonDays)
+	}
+	return ""
 }
 
 // Bad reports whether the error is about field key.
@@ -185,10 +208,9 @@ func (h *Handler) workSaveAppointmentSettings(w http.ResponseWriter, r *http.Req
 	}
 	set := zhitong.AppointmentSettings{StationID: st.ID, Enabled: f.Get("enabled") == "1", AMStart: f.Get("am_start"), AMEnd: f.Get("am_end"),
 		PMStart: f.Get("pm_start"), PMEnd: f.Get("pm_end")}
-	d := &workApptSettingsData{Station: st, Stations: h.settingsStations(p, rf), Set: set}
+	d := &workApptSettingsData{Station: st, Stations: h.settingsStations(p, rf), Set: set, Typed: f}
 	if set.Capacity, err = workInt(f.Get("capacity"), "capacity", "每时段人数"); err == nil {
 		if set.HorizonDays, err = workInt(f.Get("horizon_days"), "horizon_days", "可提前预约天数"); err == nil {
-			d.Set = set
 			_, err = h.app.SetAppointmentSettings(r.Context(), p, st.ID, set)
 		}
 	}
