@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -157,19 +158,7 @@ func TestAPIAppointmentsMatchOpenAPI(t *testing.T) {
 	e.openAppointments(1)
 	check := func(c *client, method, tmpl, path string, body any, want int) map[string]any {
 		t.Helper()
-		var got any
-		if code := c.do(method, path, body, &got); code != want {
-			t.Fatalf("%s %s = %d, want %d: %v", method, path, code, want, got)
-		}
-		resp, ok := d.operation(method, tmpl)["responses"].(map[string]any)[strconv.Itoa(want)]
-		if !ok {
-			t.Fatalf("%s %s: status %d is not documented", method, tmpl, want)
-		}
-		for _, msg := range d.validate("", oaJSONSchema(d.resolve(resp).(map[string]any)), got) {
-			t.Errorf("%s %s → %d: %s", method, tmpl, want, msg)
-		}
-		m, _ := got.(map[string]any)
-		return m
+		return oaCheck(t, d, c, method, tmpl, path, body, want)
 	}
 	citizen, officer := e.anonymous(), e.login(e.f.In[zhitong.RoleOfficer], "oa-appt-officer")
 	st := strconv.FormatInt(e.f.Station, 10)
@@ -185,4 +174,18 @@ func TestAPIAppointmentsMatchOpenAPI(t *testing.T) {
 	check(officer, "GET", "/api/v1/appointments", "/api/v1/appointments", nil, 200)
 	check(officer, "POST", "/api/v1/appointments/{id}/attended", fmt.Sprintf("/api/v1/appointments/%v/attended", v["id"]), nil, 409)
 	check(citizen, "POST", "/api/v1/appointments/{code}/cancel", "/api/v1/appointments/"+code+"/cancel", map[string]string{"phone_last4": "1234"}, 200)
+}
+
+func TestAppointmentSchemasMatchGoTypes(t *testing.T) {
+	d := servedOpenAPI(t)
+	for name, typ := range map[string]reflect.Type{
+		"AppointmentView": reflect.TypeFor[app.AppointmentView](), "BookingInput": reflect.TypeFor[app.BookingInput](),
+		"Slot": reflect.TypeFor[app.Slot](), "AppointmentSettings": reflect.TypeFor[zhitong.AppointmentSettings](),
+	} {
+		oaSameSet(t, "schema "+name+" vs "+typ.String(), d.properties(d.schema(name)), jsonNames(typ))
+	}
+	src := sourceStructNames(t, "cancelRequest")
+	oaSameSet(t, "schema AppointmentCancelInput vs cancelRequest", d.properties(d.schema("AppointmentCancelInput")), src["cancelRequest"])
+	oaSameSet(t, "enum AppointmentStatus", oaStrings(d.schema("AppointmentStatus")["enum"]), oaValues(zhitong.AppointmentStatuses))
+	oaSameSet(t, "enum Period", oaStrings(d.schema("Period")["enum"]), oaValues(zhitong.Periods))
 }
