@@ -184,7 +184,7 @@ type StationReception struct {
 func (a *App) UpcomingReception(ctx context.Context, n int) (map[int64]*StationReception, error) {
 	today := a.today()
 	end := today.AddDate(0, 0, receptionAhead)
-	monday := today.AddDate(0, 0, -((int(today.Weekday())+6)%7))
+	monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
 	sunday := monday.AddDate(0, 0, 6)
 	rules, err := store.ListAllReceptionRules(ctx, a.db)
 	if err != nil {
