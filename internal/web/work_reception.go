@@ -59,7 +59,9 @@ func (d workReceptionData) V(form, field, def string) string {
 }
 
 // Bad reports whether field of form is the one the error is about.
-func (d workReceptionData) Bad(form, field string) bool { return d.FormName == form && d.Field == field }
+func (d workReceptionData) Bad(form, field string) bool {
+	return d.FormName == form && d.Field == field
+}
 
 // receptionStation loads the {id} station and checks p may edit its reception days.
 func (h *Handler) receptionStation(r *http.Request, p zhitong.Principal) (zhitong.Station, error) {
