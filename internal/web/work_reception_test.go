@@ -64,11 +64,11 @@ func TestWorkReceptionEditor(t *testing.T) {
 	benchHas(t, officer.get(base), "刘代表")
 
 	// Holiday mode per rule, then removing the weekday rule takes its exception with it.
-	set := testkit_rules(t, b, f.Station)
+	set := storedRules(t, b, f.Station)
 	ok = officer.post(base+"/rules/"+strconv.FormatInt(set[0].ID, 10)+"/holidays", url.Values{"holidays": {"keep"}})
 	wantStatus(t, ok, http.StatusOK)
 	benchHas(t, ok, "已修改节假日安排：每月第一个星期一，节假日照常")
-	set = testkit_rules(t, b, f.Station)
+	set = storedRules(t, b, f.Station)
 	ok = officer.post(base+"/rules/"+strconv.FormatInt(set[0].ID, 10)+"/delete", nil)
 	wantStatus(t, ok, http.StatusOK)
 	benchHas(t, ok, "已删除接待日规则，并删除了 1 条不再适用的调整")
@@ -86,7 +86,7 @@ func TestWorkReceptionEditor(t *testing.T) {
 	}
 }
 
-func testkit_rules(t *testing.T, b *bench, station int64) []zhitong.ReceptionRule {
+func storedRules(t *testing.T, b *bench, station int64) []zhitong.ReceptionRule {
 	t.Helper()
 	rules, err := store.ListReceptionRules(t.Context(), b.app.DB(), station)
 	if err != nil {
