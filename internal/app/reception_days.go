@@ -27,6 +27,9 @@ func (a *App) ReceptionDays(ctx context.Context, stationID int64, from, to strin
 	if err != nil {
 		return nil, zhitong.Invalid("to", "结束日期应为YYYY-MM-DD格式，例如2026-11-30")
 	}
+	if lo.Year() < 2000 || hi.Year() > 2099 {
+		return nil, zhitong.Invalid("from", "只能查询2000年至2099年的接待日")
+	}
 	if hi.Before(lo) {
 		return nil, zhitong.Invalid("to", "结束日期不能早于开始日期")
 	}

@@ -58,7 +58,7 @@ func TestReceptionDaysWithDeputiesOnDuty(t *testing.T) {
 		t.Errorf("reception days:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	for _, tt := range []struct{ from, to, field string }{
-		{"2026-11", "2026-11-30", "from"}, {"2026-11-01", "", "to"}, {"2026-11-30", "2026-11-01", "to"}, {"2026-01-01", "2027-12-31", "to"},
+		{"2026-11", "2026-11-30", "from"}, {"2026-11-01", "", "to"}, {"2026-11-30", "2026-11-01", "to"}, {"2026-01-01", "2027-12-31", "to"}, {"1900-01-01", "1900-01-31", "from"},
 	} {
 		_, err := a.ReceptionDays(ctx, f.Station, tt.from, tt.to)
 		if zhitong.ErrorCode(err) != zhitong.EINVALID || zhitong.ErrorField(err) != tt.field {
