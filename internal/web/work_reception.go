@@ -31,6 +31,7 @@ var nthChoices = []zhitong.Named[string]{{Value: "0", Label: "每周"}, {Value: 
 type receptionRuleRow struct {
 	zhitong.ReceptionRule
 	Text string
+	Was  string // calendar.RuleReason, sent back to name the rule
 }
 
 // workReceptionData is the reception-day editor. Form and FormName hold
@@ -94,7 +95,7 @@ func (h *Handler) renderReception(w http.ResponseWriter, r *http.Request, status
 	d.Weekdays = []string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
 	for _, rv := range set.Rules {
 		rule := zhitong.ReceptionRule{ID: rv.ID, Kind: rv.Kind, Weekday: rv.Weekday, Nth: rv.Nth, Days: rv.Days, Date: rv.Date, Holidays: rv.Holidays, Note: rv.Note}
-		d.Rules = append(d.Rules, receptionRuleRow{ReceptionRule: rule, Text: rv.Text})
+		d.Rules = append(d.Rules, receptionRuleRow{ReceptionRule: rule, Text: rv.Text, Was: calendar.RuleReason(rule)})
 	}
 	for _, e := range set.Exceptions {
 		d.Exceptions = append(d.Exceptions, zhitong.ReceptionException{Day: e.Day, MovedTo: e.MovedTo, Note: e.Note})
@@ -205,11 +206,13 @@ func addRule(kind string) func(context.Context, url.Values, []zhitong.ReceptionR
 	}
 }
 
-// ruleIndex finds the rule named by the {rule} path segment in rules.
+// ruleIndex finds the rule named by the {rule} path segment in rules. The
+// form also sends the rule as it was shown ("was"): ids are given anew when a
+// set is saved, so a stale page must not reach another rule with a reused id.
 func ruleIndex(r *http.Request, rules []zhitong.ReceptionRule) (int, error) {
 	id, err := strconv.ParseInt(r.PathValue("rule"), 10, 64)
 	i := slices.IndexFunc(rules, func(x zhitong.ReceptionRule) bool { return x.ID == id })
-	if err != nil || i < 0 {
+	if err != nil || i < 0 || r.PostForm.Get("was") != calendar.RuleReason(rules[i]) {
 		return 0, zhitong.Errorf(zhitong.ENOTFOUND, "这条规则已被修改或删除，请刷新页面")
 	}
 	return i, nil

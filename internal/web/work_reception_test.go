@@ -65,11 +65,12 @@ func TestWorkReceptionEditor(t *testing.T) {
 
 	// Holiday mode per rule, then removing the weekday rule takes its exception with it.
 	set := storedRules(t, b, f.Station)
-	ok = officer.post(base+"/rules/"+strconv.FormatInt(set[0].ID, 10)+"/holidays", url.Values{"holidays": {"keep"}})
+	wantStatus(t, officer.post(base+"/rules/"+strconv.FormatInt(set[0].ID, 10)+"/holidays", url.Values{"holidays": {"keep"}, "was": {"逢农历一、四、七"}}), http.StatusNotFound)
+	ok = officer.post(base+"/rules/"+strconv.FormatInt(set[0].ID, 10)+"/holidays", url.Values{"holidays": {"keep"}, "was": {"每月第一个星期一"}})
 	wantStatus(t, ok, http.StatusOK)
 	benchHas(t, ok, "已修改节假日安排：每月第一个星期一，节假日照常")
 	set = storedRules(t, b, f.Station)
-	ok = officer.post(base+"/rules/"+strconv.FormatInt(set[0].ID, 10)+"/delete", nil)
+	ok = officer.post(base+"/rules/"+strconv.FormatInt(set[0].ID, 10)+"/delete", url.Values{"was": {"每月第一个星期一"}})
 	wantStatus(t, ok, http.StatusOK)
 	benchHas(t, ok, "已删除接待日规则，并删除了 1 条不再适用的调整")
 	benchLacks(t, ok, "每月第一个星期一，", "由12月7日调整")
