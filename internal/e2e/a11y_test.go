@@ -67,6 +67,7 @@ func TestPagesAreAccessible(t *testing.T) {
 
 	public := []string{"/", "/submit", "/track", "/track/" + code, "/results", fmt.Sprintf("/stations/%d", f.Station), "/login", "/no-such-page"}
 	staff := []string{"/work", "/work/cases", fmt.Sprintf("/work/cases/%d", c.ID), "/work/intake", "/account"}
+	staff = append(staff, fmt.Sprintf("/work/stations/%d/reception", f.Station))
 
 	for _, mode := range []string{"normal", "elderly"} {
 		citizen := s.person("citizen-"+mode, phoneWidth)
