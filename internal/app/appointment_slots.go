@@ -81,7 +81,7 @@ func (a *App) slots(ctx context.Context, q store.Q, s zhitong.AppointmentSetting
 		return nil, err
 	}
 	loDay, hiDay := lo.Format(time.DateOnly), hi.Format(time.DateOnly)
-	duty, err := store.OnDuty(ctx, q, s.StationID, loDay, hiDay)
+	duty, err := store.DeputiesOnDuty(ctx, q, s.StationID, loDay, hiDay)
 	if err != nil {
 		return nil, err
 	}

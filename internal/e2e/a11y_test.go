@@ -70,6 +70,7 @@ func TestPagesAreAccessible(t *testing.T) {
 		fmt.Sprintf("/stations/%d/book", f.Station), "/appointments/" + appt}
 	staff := []string{"/work", "/work/cases", fmt.Sprintf("/work/cases/%d", c.ID), "/work/intake", "/account",
 		"/work/appointments", "/work/appointments/settings"}
+	staff = append(staff, fmt.Sprintf("/work/stations/%d/reception", f.Station))
 
 	for _, mode := range []string{"normal", "elderly"} {
 		citizen := s.person("citizen-"+mode, phoneWidth)

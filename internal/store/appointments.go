@@ -93,9 +93,9 @@ func SlotBookings(ctx context.Context, q Q, stationID int64, lo, hi string) (map
 	return out, rows.Err()
 }
 
-// OnDuty returns the deputies on duty (planned or checked in) at a station
+// DeputiesOnDuty returns the deputies on duty (planned or checked in) at a station
 // from lo to hi, by day.
-func OnDuty(ctx context.Context, q Q, stationID int64, lo, hi string) (map[string][]int64, error) {
+func DeputiesOnDuty(ctx context.Context, q Q, stationID int64, lo, hi string) (map[string][]int64, error) {
 	rows, err := q.Query(ctx, `SELECT day, deputy_id FROM duties
  WHERE station_id = ? AND day >= ? AND day <= ? AND status IN ('planned', 'checked_in') ORDER BY day, deputy_id`, stationID, lo, hi)
 	if err != nil {
