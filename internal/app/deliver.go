@@ -127,6 +127,9 @@ func (a *App) settleStale(ctx context.Context, d Delivery, n *store.Notification
 	switch {
 	case n.Channel == "sms" && ok:
 		phone, err := a.casePhone(ctx, n.CaseID)
+		if id, ok := appointmentOf(n); ok {
+			phone, _, err = a.appointmentPhone(ctx, id)
+		}
 		if err != nil {
 			return err
 		}
@@ -177,12 +180,12 @@ func (a *App) deliverOne(ctx context.Context, d Delivery, bodies map[string]stri
 	case n.Channel == "inapp":
 		n.Status, n.SentAt = "sent", now
 		return a.setNotification(ctx, n, from, claimed)
-	case n.Channel == "sms" && n.Recipient == "citizen":
+	case n.Channel == "sms" && (n.Recipient == "citizen" || strings.HasPrefix(n.Recipient, "appointment:")):
 		if until, held := d.Quiet.holdUntil(now); held {
 			n.Status, n.NotBefore, n.LastError = "held", until, "夜间（"+d.Quiet.String()+"）不发短信，次日发送"
 			return a.setNotification(ctx, n, from, claimed)
 		}
-		phone, reason, err := a.citizenPhone(ctx, n.CaseID)
+		phone, reason, err := a.smsPhone(ctx, n)
 		if err != nil || reason != "" {
 			if err != nil {
 				return false, err

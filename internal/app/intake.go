@@ -368,7 +368,16 @@ func newTrackingCode() string {
 
 // NormalizeCode turns what a citizen typed into the stored tracking-code form.
 func NormalizeCode(s string) (string, bool) {
-	var b []byte
+	b, ok := codeLetters(s, 12)
+	if !ok {
+		return "", false
+	}
+	return string(b[0:4]) + "-" + string(b[4:8]) + "-" + string(b[8:12]), true
+}
+
+// codeLetters returns the n letters of a code as typed, upper-cased,
+// without dashes and spaces; ok is false for any other character or count.
+func codeLetters(s string, n int) (b []byte, ok bool) {
 	for _, r := range strings.ToUpper(s) {
 		switch {
 		case r == '-' || r == ' ':
@@ -376,11 +385,8 @@ func NormalizeCode(s string) (string, bool) {
 		case r < 128 && strings.IndexByte(trackingAlphabet, byte(r)) >= 0:
 			b = append(b, byte(r))
 		default:
-			return "", false
+			return nil, false
 		}
 	}
-	if len(b) != 12 {
-		return "", false
-	}
-	return string(b[0:4]) + "-" + string(b[4:8]) + "-" + string(b[8:12]), true
+	return b, len(b) == n
 }

@@ -17,12 +17,15 @@ type Notice struct {
 	// same key (per recipient) is dropped, so replaying a cause never sends
 	// twice. Build it from what caused it, e.g. "case:42:assigned:3".
 	Key      string
-	Template string            // template name, e.g. "case.assigned"
-	CaseID   int64             // the case it is about, 0 if none
-	Citizen  bool              // to the case's submitter, by SMS
-	UserIDs  []int64           // to staff accounts, in the workbench (and by e-mail if they gave an address)
-	UnitID   int64             // to every handler account of this unit, likewise
-	Vars     map[string]string // template variables
+	Template string  // template name, e.g. "case.assigned"
+	CaseID   int64   // the case it is about, 0 if none
+	Citizen  bool    // to the case's submitter, by SMS
+	UserIDs  []int64 // to staff accounts, in the workbench (and by e-mail if they gave an address)
+	UnitID   int64   // to every handler account of this unit, likewise
+	// AppointmentID: to the citizen who made this booking, by SMS
+	// (recipient "appointment:<id>"; see appointment_sms.go).
+	AppointmentID int64
+	Vars          map[string]string // template variables
 }
 
 // notify writes n to the outbox, one row per recipient and channel. It
@@ -47,6 +50,9 @@ func (a *App) notify(ctx context.Context, tx *store.Tx, n Notice) (int, error) {
 	var rows []*store.Notification
 	if n.Citizen {
 		rows = append(rows, row("sms", "citizen", 0))
+	}
+	if n.AppointmentID != 0 {
+		rows = append(rows, row("sms", appointmentRecipient(n.AppointmentID), 0))
 	}
 	users := n.UserIDs
 	if n.UnitID != 0 {

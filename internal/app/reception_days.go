@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"zhitong"
+	"zhitong/internal/calendar"
 	"zhitong/internal/store"
 )
 
@@ -26,6 +27,9 @@ func (a *App) ReceptionDays(ctx context.Context, stationID int64, from, to strin
 	if err != nil {
 		return nil, zhitong.Invalid("to", "结束日期应为YYYY-MM-DD格式，例如2026-11-30")
 	}
+	if lo.Year() < 2000 || hi.Year() > 2099 {
+		return nil, zhitong.Invalid("from", "只能查询2000年至2099年的接待日")
+	}
 	if hi.Before(lo) {
 		return nil, zhitong.Invalid("to", "结束日期不能早于开始日期")
 	}
@@ -38,24 +42,36 @@ func (a *App) ReceptionDays(ctx context.Context, stationID int64, from, to strin
 // receptionDays expands a station's rules between lo and hi (civil dates
 // as 00:00 UTC) and attaches the deputies on duty. q may be a transaction,
 // so the roster and appointments can read days and write in one step.
-//
-// CONTRACT STUB: this first version knows only weekly weekday rules and
-// one-off dates, and ignores holidays and exceptions. The reception-rules
-// work replaces the body; the signature stays.
+// Three queries whatever the span: rules, exceptions, duties.
 func (a *App) receptionDays(ctx context.Context, q store.Q, stationID int64, lo, hi time.Time) ([]zhitong.ReceptionDay, error) {
 	rules, err := store.ListReceptionRules(ctx, q, stationID)
 	if err != nil {
 		return nil, err
 	}
-	var out []zhitong.ReceptionDay
-	for d := lo; !d.After(hi); d = d.AddDate(0, 0, 1) {
-		day := d.Format(time.DateOnly)
-		for _, r := range rules {
-			if (r.Kind == zhitong.RuleWeekday && r.Nth == 0 && int(d.Weekday()) == r.Weekday) || (r.Kind == zhitong.RuleDate && r.Date == day) {
-				out = append(out, zhitong.ReceptionDay{Day: day})
-				break
-			}
-		}
+	exceptions, err := store.ListReceptionExceptions(ctx, q, stationID)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	days := calendar.ExpandReception(rules, exceptions, lo, hi, a.cal.Load().IsHoliday)
+	if len(days) == 0 {
+		return days, nil
+	}
+	duty, err := store.ListOnDuty(ctx, q, stationID, days[0].Day, days[len(days)-1].Day)
+	if err != nil {
+		return nil, err
+	}
+	attachDuty(days, duty)
+	return days, nil
+}
+
+// attachDuty gives each day the deputies on duty that day; duty is sorted
+// by day, as store.ListOnDuty returns it for one station.
+func attachDuty(days []zhitong.ReceptionDay, duty []store.OnDuty) {
+	by := map[string][]zhitong.DeputyRef{}
+	for _, o := range duty {
+		by[o.Day] = append(by[o.Day], zhitong.DeputyRef{ID: o.DeputyID, Name: o.Name})
+	}
+	for i := range days {
+		days[i].Deputies = by[days[i].Day]
+	}
 }

@@ -42,6 +42,15 @@ var templateDefs = []TemplateDef{
 		Default: "督办函{number}：{title}（查询码{code}）已超过办理期限（{due}）{overdue_days}个工作日，请{unit}立即办理并答复。"},
 	{Name: "case.supervision_listed", Label: "列入督办清单（承办单位）", Vars: []string{"code", "title", "unit", "due", "overdue_days", "url"},
 		Default: "{title}（查询码{code}）逾期{overdue_days}个工作日，已列入督办清单并纳入通报。"},
+	// Appointments (appointments.go): to the citizen who booked.
+	{Name: "appointment.booked", Label: "预约成功（群众）", Vars: []string{"code", "station", "deputy", "day", "time"}, Citizen: true,
+		Default: "您已预约{day}{time}在{station}与{deputy}代表面谈，预约码{code}。不能前来请凭预约码取消。"},
+	{Name: "appointment.cancelled", Label: "预约取消告知（群众）", Vars: []string{"code", "station", "day", "reason"}, Citizen: true,
+		Default: "很抱歉，您{day}在{station}的预约（预约码{code}）已被联络站取消，原因：{reason}。可重新预约其他时段。"},
+	{Name: "appointment.new", Label: "新预约（代表）", Vars: []string{"code", "station", "day", "time", "topic"},
+		Default: "群众预约{day}{time}在{station}与您面谈（预约码{code}），想谈：{topic}。"},
+	{Name: "appointment.withdrawn", Label: "预约取消（代表）", Vars: []string{"code", "day", "time"},
+		Default: "{day}{time}的预约（预约码{code}）已取消。"},
 	// Duty roster swaps (roster_swaps.go): to the station's staff and the deputies involved.
 	{Name: "staff.swap_requested", Label: "换班申请待审批（工作人员）", Vars: []string{"station", "deputy", "day", "target", "target_day", "kind", "status"},
 		Default: "{station}：{deputy}申请{kind}（{day}），对方{target}，请审批。"},

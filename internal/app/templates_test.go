@@ -15,7 +15,7 @@ import (
 func TestEveryNoticeTemplateIsDefined(t *testing.T) {
 	known := app.TemplateNames()
 	files, _ := filepath.Glob("*.go")
-	name := regexp.MustCompile(`"((?:case|unit|staff|deputy)\.[a-z_]+)"`)
+	name := regexp.MustCompile(`"((?:case|unit|staff|deputy|appointment)\.[a-z_]+)"`)
 	found := 0
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") || f == "templates.go" {

@@ -222,6 +222,8 @@ type ListInput struct {
 	UnitState zhitong.AssignmentState
 	// ExtensionPending keeps cases with an extension request waiting for a decision.
 	ExtensionPending bool
+	// CountOnly returns the total alone, without a page: the home queues.
+	CountOnly bool
 }
 
 // CountByStatus counts the cases p may see, per status, in one query.
@@ -303,6 +305,10 @@ func (a *App) List(ctx context.Context, p zhitong.Principal, in ListInput) ([]Ca
 		in.Page = 1
 	}
 	f.Limit, f.Offset = in.PerPage, (in.Page-1)*in.PerPage
+	if in.CountOnly {
+		n, err := store.CountCases(ctx, a.db, f, search.FTS5Match(f.Search), search.TSQuery(f.Search))
+		return nil, n, err
+	}
 	recs, total, err := store.ListCases(ctx, a.db, f, search.FTS5Match(f.Search), search.TSQuery(f.Search))
 	if err != nil {
 		return nil, 0, err

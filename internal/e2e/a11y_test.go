@@ -65,10 +65,14 @@ func TestPagesAreAccessible(t *testing.T) {
 	answered := testkit.Must(s.App.Submit(t.Context(), zhitong.Citizen, app.IntakeInput{Body: "咨询医保缴费时间", StationID: f.Station}))(t)
 	testkit.Must(s.App.Answer(t.Context(), f.In[zhitong.RoleOfficer], answered.ID, app.TextInput{Text: "12 月 31 日前缴纳即可"}))(t)
 
-	public := []string{"/", "/submit", "/track", "/track/" + code, "/results", fmt.Sprintf("/stations/%d", f.Station), "/login", "/no-such-page"}
-	staff := []string{"/work", "/work/cases", fmt.Sprintf("/work/cases/%d", c.ID), "/work/intake", "/account", "/work/roster"}
 	s.account(f.In[zhitong.RoleDeputy], "e2e-deputy")
-	deputyPages := rosterE2E(t, s)
+	deputyPages := rosterE2E(t, s) // roster: Wednesday duties, before the booking's Thursday rules
+	appt := s.booking()            // appointments: an open reception day with one booking
+	public := []string{"/", "/submit", "/track", "/track/" + code, "/results", fmt.Sprintf("/stations/%d", f.Station), "/login", "/no-such-page",
+		fmt.Sprintf("/stations/%d/book", f.Station), "/appointments/" + appt}
+	staff := []string{"/work", "/work/cases", fmt.Sprintf("/work/cases/%d", c.ID), "/work/intake", "/account",
+		"/work/appointments", "/work/appointments/settings", "/work/roster"}
+	staff = append(staff, fmt.Sprintf("/work/stations/%d/reception", f.Station))
 
 	for _, mode := range []string{"normal", "elderly"} {
 		citizen := s.person("citizen-"+mode, phoneWidth)

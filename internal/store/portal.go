@@ -40,8 +40,16 @@ type ResultFilter struct {
 func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult, int, error) {
 	var where []string
 	var args []any
+	// Driven from the replies, which are fewer than the cases: each case
+	// counts once, with its latest reply. On SQLite the region range is
+	// kept from being taken as the index to search by (see regionColumn).
+	where = append(where, `r.id = (SELECT MAX(r2.id) FROM replies r2 WHERE r2.case_id = r.case_id)`)
 	if f.Region != "" {
-		cond, lo, hi := regionPrefix("c.region_code", f.Region)
+		col := "c.region_code"
+		if q.Dialect() == SQLite {
+			col = "+c.region_code"
+		}
+		cond, lo, hi := regionPrefix(col, f.Region)
 		where, args = append(where, cond), append(args, lo, hi)
 	}
 	if f.Category != "" {
@@ -53,11 +61,8 @@ func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult
 	if f.StationID != 0 {
 		where, args = append(where, `c.station_id = ?`), append(args, f.StationID)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	from := ` FROM cases c JOIN replies r ON r.id = (SELECT MAX(r2.id) FROM replies r2 WHERE r2.case_id = c.id)`
+	cond := ` WHERE ` + strings.Join(where, ` AND `)
+	from := ` FROM replies r JOIN cases c ON c.id = r.case_id`
 	var total int
 	if err := q.QueryRow(ctx, `SELECT COUNT(*)`+from+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count results: %w", err)

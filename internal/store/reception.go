@@ -42,13 +42,15 @@ func ListReceptionRules(ctx context.Context, q Q, stationID int64) ([]zhitong.Re
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(row interface{ Scan(...any) error }) (zhitong.ReceptionRule, error) {
-		var r zhitong.ReceptionRule
-		var days string
-		err := row.Scan(&r.ID, &r.StationID, &r.Kind, &r.Weekday, &r.Nth, &days, &r.Date, &r.Holidays, &r.Note)
-		r.Days = splitDays(days)
-		return r, err
-	})
+	return collect(rows, scanReceptionRule)
+}
+
+func scanReceptionRule(row interface{ Scan(...any) error }) (zhitong.ReceptionRule, error) {
+	var r zhitong.ReceptionRule
+	var days string
+	err := row.Scan(&r.ID, &r.StationID, &r.Kind, &r.Weekday, &r.Nth, &days, &r.Date, &r.Holidays, &r.Note)
+	r.Days = splitDays(days)
+	return r, err
 }
 
 // ListReceptionExceptions returns a station's exceptions by day.
@@ -57,11 +59,13 @@ func ListReceptionExceptions(ctx context.Context, q Q, stationID int64) ([]zhito
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(row interface{ Scan(...any) error }) (zhitong.ReceptionException, error) {
-		var e zhitong.ReceptionException
-		err := row.Scan(&e.StationID, &e.Day, &e.MovedTo, &e.Note)
-		return e, err
-	})
+	return collect(rows, scanReceptionException)
+}
+
+func scanReceptionException(row interface{ Scan(...any) error }) (zhitong.ReceptionException, error) {
+	var e zhitong.ReceptionException
+	err := row.Scan(&e.StationID, &e.Day, &e.MovedTo, &e.Note)
+	return e, err
 }
 
 func joinDays(days []int) string {

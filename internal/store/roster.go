@@ -184,11 +184,6 @@ func rosterDayBefore(day string) string {
 	return t.AddDate(0, 0, -1).Format(time.DateOnly)
 }
 
-// DeputyUserIDs returns the enabled accounts of a deputy.
-func DeputyUserIDs(ctx context.Context, q Q, deputyID int64) ([]int64, error) {
-	return rosterIDs(ctx, q, `SELECT id FROM users WHERE deputy_id = ? AND NOT disabled ORDER BY id`, deputyID)
-}
-
 // RosterStaffUserIDs returns the enabled station heads and liaison officers
 // whose jurisdiction covers a station: its own, or a region above it.
 func RosterStaffUserIDs(ctx context.Context, q Q, st zhitong.Station) ([]int64, error) {

@@ -2,7 +2,17 @@ package web
 
 import "net/http"
 
-// appointmentRoutes serves the citizen's booking pages and the workbench's bookings list.
-//
-// CONTRACT STUB: filled in by the appointments work.
-func (h *Handler) appointmentRoutes(mux *http.ServeMux) {}
+// appointmentRoutes serves the citizen's booking pages and the workbench's
+// bookings list and settings (docs/appointments.md).
+func (h *Handler) appointmentRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /stations/{id}/book", h.page(h.bookPage))
+	mux.HandleFunc("POST /stations/{id}/book", h.page(h.book))
+	mux.HandleFunc("GET /appointments", h.page(h.appointmentLookup))
+	mux.HandleFunc("GET /appointments/{code}", h.page(h.appointmentPage))
+	mux.HandleFunc("POST /appointments/{code}/cancel", h.page(h.cancelAppointment))
+
+	mux.HandleFunc("GET /work/appointments", h.page(h.workAppointments))
+	mux.HandleFunc("POST /work/appointments/{id}/{action}", h.workPage(h.workAppointmentAction))
+	mux.HandleFunc("GET /work/appointments/settings", h.page(h.workAppointmentSettings))
+	mux.HandleFunc("POST /work/appointments/settings", h.page(h.workSaveAppointmentSettings))
+}

@@ -14,8 +14,13 @@ type townStations struct {
 
 type stationCard struct {
 	zhitong.Station
-	Deputies []zhitong.Deputy
+	Deputies  []zhitong.Deputy
+	Reception []receptionLine     // the next 3 reception days
+	OnDuty    []zhitong.DeputyRef // deputies on duty this week
 }
+
+// homeReceptionDays is how many upcoming reception days a home-page card shows.
+const homeReceptionDays = 3
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -28,6 +33,10 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	regions, err := h.app.Regions(ctx, "")
+	if err != nil {
+		return err
+	}
+	upcoming, err := h.app.UpcomingReception(ctx, homeReceptionDays)
 	if err != nil {
 		return err
 	}
@@ -48,7 +57,11 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 			index[s.RegionCode] = i
 			towns = append(towns, townStations{Town: names[s.RegionCode]})
 		}
-		towns[i].Stations = append(towns[i].Stations, stationCard{Station: s, Deputies: byStation[s.ID]})
+		card := stationCard{Station: s, Deputies: byStation[s.ID]}
+		if rc := upcoming[s.ID]; rc != nil {
+			card.Reception, card.OnDuty = receptionLines(rc.Next, rc.Lunar), rc.WeekDuty
+		}
+		towns[i].Stations = append(towns[i].Stations, card)
 	}
 	return h.render(w, r, http.StatusOK, "home", "首页", towns)
 }

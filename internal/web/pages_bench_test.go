@@ -81,7 +81,7 @@ func BenchmarkPages(b *testing.B) {
 // seedCases submits n cases through the application with 32 concurrent
 // citizens (group commit), then registers and assigns one in twenty. It
 // returns an assigned case's id and a tracking code.
-func seedCases(b *testing.B, env *testserver.Env, n int) (int64, string) {
+func seedCases(b testing.TB, env *testserver.Env, n int) (int64, string) {
 	f := env.Fixture
 	ctx := b.Context()
 	t0 := time.Now()

@@ -36,6 +36,8 @@ type stationBoardData struct {
 	Deputies []deputyCard
 	Results  []app.PublicResult
 	Rules    []string
+	// Reception is the next reception days with the deputies on duty.
+	Reception []receptionLine
 }
 
 // stationFromPath loads the station named by the {id} path segment.
@@ -85,6 +87,9 @@ func (h *Handler) stationBoard(w http.ResponseWriter, r *http.Request) error {
 			text = strings.Join(levels, "、") + text
 		}
 		data.Deputies = append(data.Deputies, deputyCard{Deputy: d, LevelText: text})
+	}
+	if data.Reception, err = h.stationReception(ctx, st.ID); err != nil {
+		return err
 	}
 	if data.Results, _, err = h.app.PublicResults(ctx, app.ResultsInput{Station: st.ID, PerPage: 10}); err != nil {
 		return err

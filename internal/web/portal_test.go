@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/testkit"
 )
 
 func TestSubmitPhotoLocation(t *testing.T) {
@@ -376,4 +378,19 @@ func webpWithExif() []byte {
 	exif := chunk("EXIF", []byte("MM\x00\x2a\x00\x00\x00\x08GPS"))
 	body := append(append(append([]byte("WEBP"), vp8x...), vp8l...), exif...)
 	return append(append([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(len(body)))...), body...)
+}
+
+func TestResultsShowACaseOnceWithItsLatestReply(t *testing.T) {
+	p := newPortal(t)
+	code := trackingCode(t, p.submit(p.validForm()))
+	p.replied(code, zhitong.OutcomePlanned)
+	v := testkit.Must(p.app.Track(ctx, code))(t)
+	c := testkit.Must(p.app.Evaluate(ctx, code, app.EvaluateInput{Version: v.Version, Rating: zhitong.RatingUnsatisfied, Comment: "积水还在"}))(t)
+	officer, lead := p.f.In[zhitong.RoleOfficer], p.f.In[zhitong.RoleUnit]
+	c = testkit.Must(p.app.Rehandle(ctx, officer, c.ID, app.RehandleInput{Version: c.Version, Note: "请重新办理"}))(t)
+	testkit.Must(p.app.Reply(ctx, lead, c.ID, app.ReplyInput{Version: c.Version, Outcome: zhitong.OutcomeSolved, Text: "排水管道已全部疏通"}))(t)
+
+	mustContain(t, p.get("/results"), "共 1 件<", "A类 已解决")
+	mustContain(t, p.get("/results?outcome=A"), "共 1 件<")
+	mustContain(t, p.get("/results?outcome=C"), "共 0 件")
 }

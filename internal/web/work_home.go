@@ -112,7 +112,7 @@ func (h *Handler) workHome(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return 0, err
 		}
-		in.PerPage = 1
+		in.CountOnly = true
 		_, n, err := h.app.List(ctx, p, in)
 		return n, err
 	}

@@ -81,6 +81,12 @@ func (h *Handler) workRemembered(r *http.Request, p zhitong.Principal, rf *workR
 			}
 		}
 	}
+	// A link from a booking (/work/appointments) prefills the form.
+	for _, k := range []string{"channel", "station_id", "deputy_id", "body"} {
+		if x := r.URL.Query().Get(k); x != "" {
+			v.Set(k, x)
+		}
+	}
 	if v.Get("station_id") == "" && len(rf.Stations) == 1 {
 		v.Set("station_id", workItoa(rf.Stations[0].ID))
 	}

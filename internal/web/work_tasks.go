@@ -81,7 +81,7 @@ func (h *Handler) taskQueues(ctx context.Context, p zhitong.Principal) ([]workQu
 	if !p.May(zhitong.ActionView) {
 		return nil, nil
 	}
-	_, sv, err := h.app.SupervisionList(ctx, p, app.SupervisionListInput{PerPage: 1})
+	_, sv, err := h.app.SupervisionList(ctx, p, app.SupervisionListInput{CountOnly: true})
 	if err != nil {
 		return nil, err
 	}
