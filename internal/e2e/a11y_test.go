@@ -66,7 +66,8 @@ func TestPagesAreAccessible(t *testing.T) {
 	testkit.Must(s.App.Answer(t.Context(), f.In[zhitong.RoleOfficer], answered.ID, app.TextInput{Text: "12 月 31 日前缴纳即可"}))(t)
 
 	public := []string{"/", "/submit", "/track", "/track/" + code, "/results", fmt.Sprintf("/stations/%d", f.Station), "/login", "/no-such-page"}
-	staff := []string{"/work", "/work/cases", fmt.Sprintf("/work/cases/%d", c.ID), "/work/intake", "/account"}
+	staff := []string{"/work", "/work/cases", fmt.Sprintf("/work/cases/%d", c.ID), "/work/intake", "/account",
+		"/work/stations", fmt.Sprintf("/work/stations/%d", f.Station), "/work/deputies", fmt.Sprintf("/work/deputies/%d", f.Deputy)}
 
 	for _, mode := range []string{"normal", "elderly"} {
 		citizen := s.person("citizen-"+mode, phoneWidth)
