@@ -248,20 +248,7 @@ func ListDeputyPhotoTags(ctx context.Context, q Q) (map[int64]string, error) {
 
 // ListStationStaff returns the accounts posted to a station (heads and officers).
 func ListStationStaff(ctx context.Context, q Q, stationID int64) ([]*zhitong.User, error) {
-	rows, err := q.Query(ctx, `SELECT `+userColumns+` FROM users WHERE station_id = ? ORDER BY role DESC, id`, stationID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*zhitong.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return queryUsers(ctx, q, `SELECT `+userColumns+` FROM users WHERE station_id = ? ORDER BY role DESC, id`, stationID)
 }
 
 // SetUserStation posts an account to a station, or to none (0).

@@ -17,33 +17,18 @@ import (
 // profile, stations, photo and login account.
 
 type workDeputyData struct {
+	workForm
 	Me           zhitong.Principal
 	Rows         []app.DeputyProfile
 	Deputy       *app.DeputyProfile
-	Form         url.Values
-	Section      string
-	Error, Field string
 	Regions      []zhitong.Region
 	Stations     []app.StationRow
 	Accounts     []app.AccountRef
 	stationNames map[int64]string
 }
 
-// V is the value of a field, as typed when the page comes back with an error.
-func (d *workDeputyData) V(key string) string { return d.Form.Get(key) }
-
-// Has reports whether a multi-valued field holds v.
-func (d *workDeputyData) Has(key, v string) bool { return slices.Contains(d.Form[key], v) }
-
-// Bad reports whether the error is about this field.
-func (d *workDeputyData) Bad(field string) bool { return d.Error != "" && d.Field == field }
-
-// Err is the error of one form that is not about any one of its fields.
-func (d *workDeputyData) Err(section string) string {
-	if d.Section == section && d.Error != "" && !slices.Contains(deputyFields[section], d.Field) {
-		return d.Error
-	}
-	return ""
+func newDeputyData(p zhitong.Principal, form url.Values, section string) *workDeputyData {
+	return &workDeputyData{Me: p, workForm: workForm{Form: form, Section: section, fields: deputyFields}}
 }
 
 var deputyFields = map[string][]string{
@@ -95,7 +80,7 @@ func (h *Handler) workDeputies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &workDeputyData{Me: p}
+	d := newDeputyData(p, url.Values{}, "")
 	if d.Rows, err = h.app.DeputyRows(r.Context(), p); err != nil {
 		return err
 	}
@@ -117,9 +102,10 @@ func (h *Handler) renderDeputyNew(w http.ResponseWriter, r *http.Request, p zhit
 	if p.Role != zhitong.RoleCommittee && p.Role != zhitong.RoleOfficer || p.StationID != 0 {
 		return zhitong.Errorf(zhitong.EFORBIDDEN, "只有代表工委和人大干事可以新建代表档案")
 	}
-	d := &workDeputyData{Me: p, Form: form, Section: "profile"}
-	if fail != nil {
-		d.Error, d.Field = zhitong.ErrorMessage(fail), zhitong.ErrorField(fail)
+	d := newDeputyData(p, url.Values{}, "profile")
+	d.refill(fail, form)
+	if fail == nil {
+		d.Form = form
 	}
 	var err error
 	if d.Regions, err = h.app.Regions(r.Context(), p.RegionCode); err != nil {
@@ -172,19 +158,9 @@ func (h *Handler) renderDeputy(w http.ResponseWriter, r *http.Request, p zhitong
 	if err != nil {
 		return err
 	}
-	d := &workDeputyData{Me: p, Deputy: dp, Form: deputyForm(dp), Section: section}
-	if fail != nil {
-		d.Error, d.Field = zhitong.ErrorMessage(fail), zhitong.ErrorField(fail)
-		for k, v := range posted {
-			d.Form[k] = v
-		}
-		if section == "profile" && len(posted["levels"]) == 0 {
-			delete(d.Form, "levels")
-		}
-		if section == "stations" && len(posted["station_id"]) == 0 {
-			delete(d.Form, "station_id")
-		}
-	}
+	d := newDeputyData(p, deputyForm(dp), section)
+	d.Deputy = dp
+	d.refill(fail, posted, map[string]string{"profile": "levels", "stations": "station_id"}[section])
 	if d.stationNames, err = h.deputyStationNames(r); err != nil {
 		return err
 	}

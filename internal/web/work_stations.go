@@ -17,32 +17,17 @@ import (
 // per part: basics, kind and regions, deputies, head and officers, bulletin board.
 
 type workStationData struct {
-	Me           zhitong.Principal
-	Rows         []app.StationRow
-	Station      *app.StationProfile
-	Form         url.Values
-	Section      string // the form the error is about
-	Error, Field string
-	Regions      []zhitong.Region
-	Deputies     []app.DeputyProfile
-	Staff        []app.StaffRef
+	workForm
+	Me       zhitong.Principal
+	Rows     []app.StationRow
+	Station  *app.StationProfile
+	Regions  []zhitong.Region
+	Deputies []app.DeputyProfile
+	Staff    []app.StaffRef
 }
 
-// V is the value of a field, as typed when the page comes back with an error.
-func (d *workStationData) V(key string) string { return d.Form.Get(key) }
-
-// Has reports whether a multi-valued field holds v.
-func (d *workStationData) Has(key, v string) bool { return slices.Contains(d.Form[key], v) }
-
-// Bad reports whether the error is about this field.
-func (d *workStationData) Bad(field string) bool { return d.Error != "" && d.Field == field }
-
-// Err is the error of one form that is not about any one of its fields.
-func (d *workStationData) Err(section string) string {
-	if d.Section == section && d.Error != "" && !slices.Contains(stationFields[section], d.Field) {
-		return d.Error
-	}
-	return ""
+func newStationData(p zhitong.Principal, form url.Values, section string) *workStationData {
+	return &workStationData{Me: p, workForm: workForm{Form: form, Section: section, fields: stationFields}}
 }
 
 var stationFields = map[string][]string{
@@ -79,7 +64,7 @@ func (h *Handler) workStations(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "work_stations", "联络站管理", &workStationData{Me: p, Rows: rows})
+	return h.render(w, r, http.StatusOK, "work_stations", "联络站管理", &workStationData{Me: p, Rows: rows, workForm: workForm{Form: url.Values{}}})
 }
 
 // stationRegionOptions lists the regions a station may be placed in: the
@@ -115,7 +100,7 @@ func (h *Handler) workStationNew(w http.ResponseWriter, r *http.Request) error {
 	if p.Role != zhitong.RoleCommittee {
 		return zhitong.Errorf(zhitong.EFORBIDDEN, "只有代表工委可以新建联络站")
 	}
-	d := &workStationData{Me: p, Form: url.Values{"kind": {app.StationFixed}}}
+	d := newStationData(p, url.Values{"kind": {app.StationFixed}}, "")
 	if d.Regions, err = h.stationRegionOptions(r, p); err != nil {
 		return err
 	}
@@ -163,7 +148,8 @@ func (h *Handler) workStationCreate(w http.ResponseWriter, r *http.Request) erro
 		if zhitong.ErrorCode(err) != zhitong.EINVALID {
 			return err
 		}
-		d := &workStationData{Me: p, Form: f, Section: "basics", Error: zhitong.ErrorMessage(err), Field: zhitong.ErrorField(err)}
+		d := newStationData(p, url.Values{}, "basics")
+		d.refill(err, f)
 		if d.Regions, err = h.stationRegionOptions(r, p); err != nil {
 			return err
 		}
@@ -200,19 +186,9 @@ func (h *Handler) renderStation(w http.ResponseWriter, r *http.Request, p zhiton
 	if err != nil {
 		return err
 	}
-	d := &workStationData{Me: p, Station: sp, Form: stationForm(sp), Section: section}
-	if fail != nil {
-		d.Error, d.Field = zhitong.ErrorMessage(fail), zhitong.ErrorField(fail)
-		for k, v := range posted {
-			d.Form[k] = v
-		}
-		if section == "deputies" && len(posted["deputy_id"]) == 0 {
-			delete(d.Form, "deputy_id")
-		}
-		if section == "staff" && len(posted["user_id"]) == 0 {
-			delete(d.Form, "user_id")
-		}
-	}
+	d := newStationData(p, stationForm(sp), section)
+	d.Station = sp
+	d.refill(fail, posted, map[string]string{"deputies": "deputy_id", "staff": "user_id"}[section])
 	if d.Committee() {
 		if d.Regions, err = h.stationRegionOptions(r, p); err != nil {
 			return err
