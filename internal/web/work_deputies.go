@@ -180,19 +180,11 @@ func (h *Handler) renderDeputy(w http.ResponseWriter, r *http.Request, p zhitong
 			return err
 		}
 	}
-	title := dp.Name + " · 代表档案"
-	if fail != nil {
-		title += "（请修改后重新提交）"
-	}
-	return h.render(w, r, workSwapStatus(r, status), "work_deputy", title, d)
+	return h.render(w, r, workSwapStatus(r, status), "work_deputy", workFormTitle(dp.Name+" · 代表档案", fail), d)
 }
 
 func (h *Handler) workDeputy(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := workPathID(r)
+	p, id, err := h.workStaffID(r)
 	if err != nil {
 		return err
 	}
@@ -200,11 +192,7 @@ func (h *Handler) workDeputy(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) workDeputySave(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := workPathID(r)
+	p, id, err := h.workStaffID(r)
 	if err != nil {
 		return err
 	}

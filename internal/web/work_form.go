@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"slices"
 
@@ -49,4 +50,22 @@ func (f *workForm) refill(fail error, posted url.Values, boxes ...string) {
 			delete(f.Form, b)
 		}
 	}
+}
+
+// workStaffID reads the signed-in staff member and the {id} of the path.
+func (h *Handler) workStaffID(r *http.Request) (zhitong.Principal, int64, error) {
+	p, err := h.staff(r)
+	if err != nil {
+		return p, 0, err
+	}
+	id, err := workPathID(r)
+	return p, id, err
+}
+
+// workFormTitle is the title of a page of forms, marked when one came back with an error.
+func workFormTitle(title string, fail error) string {
+	if fail != nil {
+		return title + "（请修改后重新提交）"
+	}
+	return title
 }

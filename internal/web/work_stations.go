@@ -209,19 +209,11 @@ func (h *Handler) renderStation(w http.ResponseWriter, r *http.Request, p zhiton
 			return err
 		}
 	}
-	title := sp.Name
-	if fail != nil {
-		title += "（请修改后重新提交）"
-	}
-	return h.render(w, r, workSwapStatus(r, status), "work_station", title, d)
+	return h.render(w, r, workSwapStatus(r, status), "work_station", workFormTitle(sp.Name, fail), d)
 }
 
 func (h *Handler) workStation(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := workPathID(r)
+	p, id, err := h.workStaffID(r)
 	if err != nil {
 		return err
 	}
@@ -243,11 +235,7 @@ func workIDs(vs []string, field, label string) ([]int64, error) {
 }
 
 func (h *Handler) workStationSave(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := workPathID(r)
+	p, id, err := h.workStaffID(r)
 	if err != nil {
 		return err
 	}
