@@ -588,6 +588,11 @@ func (a *App) DeputyRows(ctx context.Context, p zhitong.Principal) ([]DeputyProf
 	return a.deputyProfiles(ctx, a.db, mine, true)
 }
 
+// DeputyProfiles returns the public profiles of the given deputies.
+func (a *App) DeputyProfiles(ctx context.Context, list []zhitong.Deputy) ([]DeputyProfile, error) {
+	return a.deputyProfiles(ctx, a.db, list, false)
+}
+
 // DeputyAccountCandidates lists the accounts of role deputy linked to no deputy.
 func (a *App) DeputyAccountCandidates(ctx context.Context, p zhitong.Principal) ([]AccountRef, error) {
 	if p.Role != zhitong.RoleCommittee {

@@ -360,9 +360,12 @@ func (a *App) SetStationDeputies(ctx context.Context, p zhitong.Principal, id in
 			if err != nil {
 				return asInvalid("deputy_ids", err)
 			}
-			ok, err := a.deputyCovered(ctx, tx, p, d)
-			if err != nil {
-				return err
+			// Station staff may post the deputies of their region to their station.
+			ok := p.StationID == id && strings.HasPrefix(d.RegionCode, p.RegionCode)
+			if !ok {
+				if ok, err = a.deputyCovered(ctx, tx, p, d); err != nil {
+					return err
+				}
 			}
 			if !ok {
 				return zhitong.Invalid("deputy_ids", "代表%s不在您的管辖范围内", d.Name)

@@ -244,6 +244,14 @@ func TestDeputiesAtSeveralStations(t *testing.T) {
 	}
 	_, err = a.CreateDeputy(ctx, committee, app.DeputyInput{Name: "李代表", Levels: []string{"county"}, Region: f.Town, StationIDs: []int64{f.OtherStation}})
 	testkit.WantCode(t, err, zhitong.EINVALID)
+	// The station head posts a deputy of their region to their own station, not to another.
+	unposted := testkit.Must(a.CreateDeputy(ctx, committee, app.DeputyInput{Name: "赵代表", Levels: []string{"township"}, Region: f.Town}))(t)
+	head := f.In[zhitong.RoleStationHead]
+	if sp := testkit.Must(a.SetStationDeputies(ctx, head, f.Station, []int64{f.Deputy, unposted.ID}))(t); len(sp.Deputies) != 2 {
+		t.Errorf("head's station deputies = %+v", sp.Deputies)
+	}
+	_, err = a.SetStationDeputies(ctx, head, second.ID, []int64{unposted.ID})
+	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
 	entries := testkit.Must(store.ListAuditFiltered(ctx, a.DB(), storeQuery("station:"+itoa(second.ID))))(t)
 	if len(entries) != 2 || entries[1].Action != "station.deputies" {
 		t.Errorf("audit of the second station: %+v", entries)

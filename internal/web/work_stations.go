@@ -194,12 +194,24 @@ func (h *Handler) renderStation(w http.ResponseWriter, r *http.Request, p zhiton
 			return err
 		}
 	}
-	deputies, err := h.app.DeputyRows(ctx, p)
+	// The deputies the viewer may post: those in their jurisdiction, for
+	// station staff also those of their region, and those posted here already.
+	candidates, err := h.app.DeputyRows(ctx, p)
 	if err != nil {
 		return err
 	}
-	d.Deputies = deputies
-	for _, dp := range sp.Deputies { // posted here from outside the viewer's jurisdiction
+	if p.StationID != 0 {
+		region, err := h.app.Deputies(ctx, p.RegionCode)
+		if err != nil {
+			return err
+		}
+		more, err := h.app.DeputyProfiles(ctx, region)
+		if err != nil {
+			return err
+		}
+		candidates = append(candidates, more...)
+	}
+	for _, dp := range append(candidates, sp.Deputies...) {
 		if !slices.ContainsFunc(d.Deputies, func(x app.DeputyProfile) bool { return x.ID == dp.ID }) {
 			d.Deputies = append(d.Deputies, dp)
 		}
