@@ -143,10 +143,7 @@ func (a *App) StationRows(ctx context.Context, p zhitong.Principal) ([]StationRo
 	if err != nil {
 		return nil, err
 	}
-	names, err := a.regionNames(ctx)
-	if err != nil {
-		return nil, err
-	}
+	names := map[string]string{}
 	var out []StationRow
 	for _, s := range stations {
 		if p.StationID != 0 && s.ID != p.StationID {
@@ -155,6 +152,14 @@ func (a *App) StationRows(ctx context.Context, p zhitong.Principal) ([]StationRo
 		row := StationRow{Station: s, KindName: zhitong.Label(StationKinds, s.Kind), Deputies: len(links.Deputies[s.ID])}
 		codes := append([]string{s.RegionCode}, slices.DeleteFunc(slices.Clone(links.Regions[s.ID]), func(c string) bool { return c == s.RegionCode })...)
 		for _, c := range codes {
+			if _, ok := names[c]; !ok {
+				names[c] = c
+				if rg, err := store.GetRegion(ctx, a.db, c); err == nil {
+					names[c] = rg.Name
+				} else if zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
+					return nil, err
+				}
+			}
 			row.Regions = append(row.Regions, RegionRef{Code: c, Name: names[c]})
 		}
 		out = append(out, row)
@@ -170,18 +175,6 @@ func (a *App) mayListStations(p zhitong.Principal) error {
 		return zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权管理联络站", zhitong.Label(zhitong.Roles, p.Role))
 	}
 	return nil
-}
-
-func (a *App) regionNames(ctx context.Context) (map[string]string, error) {
-	regions, err := store.ListRegions(ctx, a.db, "")
-	if err != nil {
-		return nil, err
-	}
-	names := make(map[string]string, len(regions))
-	for _, r := range regions {
-		names[r.Code] = r.Name
-	}
-	return names, nil
 }
 
 // StationLinks returns every station's extra regions and deputies, for the

@@ -31,7 +31,8 @@ func newStationData(p zhitong.Principal, form url.Values, section string) *workS
 }
 
 var stationFields = map[string][]string{
-	"basics":    {"name", "address", "hours", "theme", "lat", "lng", "kind", "region", "regions"},
+	"basics":    {"name", "address", "hours", "theme", "lat", "lng"},
+	"new":       {"name", "address", "hours", "theme", "lat", "lng", "kind", "region", "regions", "rules"},
 	"structure": {"kind", "region", "regions"},
 	"bulletin":  {"rules", "notice"},
 	"deputies":  {"deputy_ids"},
@@ -148,7 +149,7 @@ func (h *Handler) workStationCreate(w http.ResponseWriter, r *http.Request) erro
 		if zhitong.ErrorCode(err) != zhitong.EINVALID {
 			return err
 		}
-		d := newStationData(p, url.Values{}, "basics")
+		d := newStationData(p, url.Values{}, "new")
 		d.refill(err, f)
 		if d.Regions, err = h.stationRegionOptions(r, p); err != nil {
 			return err
