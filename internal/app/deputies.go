@@ -499,4 +499,3 @@ func (a *App) DeputyRows(ctx context.Context, p zhitong.Principal) ([]DeputyProf
 func (a *App) DeputyProfiles(ctx context.Context, list []zhitong.Deputy) ([]DeputyProfile, error) {
 	return a.deputyProfiles(ctx, a.db, list, false)
 }
-
