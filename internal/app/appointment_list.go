@@ -92,7 +92,13 @@ func (a *App) seeAppointment(ctx context.Context, q store.Q, p zhitong.Principal
 	if err != nil {
 		return nil, err
 	}
-	if !p.Sees(zhitong.Scope{RegionCode: st.RegionCode, StationID: st.ID, DeputyID: rec.DeputyID}) {
+	seen := p.Role == zhitong.RoleDeputy && p.DeputyID == rec.DeputyID
+	if !seen {
+		if seen, err = a.seesStation(ctx, q, p, st); err != nil {
+			return nil, err
+		}
+	}
+	if !seen {
 		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "该预约不在您的管辖范围内")
 	}
 	return rec, nil

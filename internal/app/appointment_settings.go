@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strconv"
@@ -90,8 +91,8 @@ func (a *App) stationForStaff(ctx context.Context, p zhitong.Principal, stationI
 	if err != nil {
 		return st, err
 	}
-	if !p.Sees(zhitong.Scope{RegionCode: st.RegionCode, StationID: st.ID}) {
-		return st, zhitong.Errorf(zhitong.EFORBIDDEN, "该联络站不在您的管辖范围内")
+	if ok, err := a.SeesStation(ctx, p, st); err != nil || !ok {
+		return st, cmp.Or(err, error(zhitong.Errorf(zhitong.EFORBIDDEN, "该联络站不在您的管辖范围内")))
 	}
 	return st, nil
 }

@@ -246,8 +246,20 @@ func (a *App) create(ctx context.Context, p zhitong.Principal, in IntakeInput, s
 
 // checkNewCase validates in and checks that p may take in a case there.
 func (a *App) checkNewCase(ctx context.Context, p zhitong.Principal, in *IntakeInput) error {
+	regionGiven := in.RegionCode != ""
 	if err := a.validateIntake(ctx, in); err != nil {
 		return err
+	}
+	if p.Staff() && in.StationID != 0 && !regionGiven {
+		// A case taken in at a cross-border station belongs to the
+		// station's region that the one taking it in covers.
+		st, err := store.GetStation(ctx, a.db, in.StationID)
+		if err != nil {
+			return err
+		}
+		if in.RegionCode, err = a.stationRegionFor(ctx, a.db, p, st); err != nil {
+			return err
+		}
 	}
 	if p.Staff() {
 		scope := zhitong.Scope{RegionCode: in.RegionCode, StationID: in.StationID, DeputyID: in.DeputyID}

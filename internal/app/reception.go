@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strconv"
@@ -105,15 +106,15 @@ var receptionEditors = []zhitong.Role{zhitong.RoleCommittee, zhitong.RoleStation
 
 // CanEditReception reports whether p may edit the station's reception days:
 // committee staff, the station's head and officers whose region covers it.
-func CanEditReception(p zhitong.Principal, st zhitong.Station) error {
+func (a *App) CanEditReception(ctx context.Context, p zhitong.Principal, st zhitong.Station) error {
 	if !p.Staff() {
 		return zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
 	}
 	if !slices.Contains(receptionEditors, p.Role) {
 		return zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权设置接待日", zhitong.Label(zhitong.Roles, p.Role))
 	}
-	if !p.Sees(zhitong.Scope{RegionCode: st.RegionCode, StationID: st.ID}) {
-		return zhitong.Errorf(zhitong.EFORBIDDEN, "该联络站不在您的管辖范围内")
+	if ok, err := a.SeesStation(ctx, p, st); err != nil || !ok {
+		return cmp.Or(err, error(zhitong.Errorf(zhitong.EFORBIDDEN, "该联络站不在您的管辖范围内")))
 	}
 	return nil
 }
@@ -130,7 +131,7 @@ func (a *App) SetReceptionRules(ctx context.Context, p zhitong.Principal, statio
 	if err != nil {
 		return err
 	}
-	if err := CanEditReception(p, st); err != nil {
+	if err := a.CanEditReception(ctx, p, st); err != nil {
 		return err
 	}
 	rules, exceptions = slices.Clone(rules), slices.Clone(exceptions)

@@ -180,7 +180,10 @@ func (a *App) recordPlace(ctx context.Context, p zhitong.Principal, in *RecordIn
 		if err != nil {
 			return asInvalid("station_id", err)
 		}
-		rec.StationID, rec.RegionCode = st.ID, st.RegionCode
+		rec.StationID = st.ID
+		if rec.RegionCode, err = a.stationRegionFor(ctx, a.db, p, st); err != nil {
+			return err
+		}
 	} else if in.Kind == zhitong.RecordReception {
 		return zhitong.Invalid("station_id", "请选择接待的联络站")
 	}

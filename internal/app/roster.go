@@ -33,7 +33,10 @@ func (a *App) rosterStation(ctx context.Context, q store.Q, p zhitong.Principal,
 	if err != nil {
 		return st, err
 	}
-	if !p.Sees(zhitong.Scope{RegionCode: st.RegionCode, StationID: st.ID}) {
+	// A cross-border station lies in the jurisdiction of each of its regions.
+	if ok, err := a.seesStation(ctx, q, p, st); err != nil {
+		return st, err
+	} else if !ok {
 		return st, zhitong.Errorf(zhitong.EFORBIDDEN, "该联络站不在您的管辖范围内")
 	}
 	return st, nil
@@ -473,7 +476,9 @@ func (a *App) RosterStations(ctx context.Context, p zhitong.Principal) ([]zhiton
 	}
 	out := all[:0]
 	for _, st := range all {
-		if p.Sees(zhitong.Scope{RegionCode: st.RegionCode, StationID: st.ID}) {
+		if ok, err := a.seesStation(ctx, a.db, p, st); err != nil {
+			return nil, err
+		} else if ok {
 			out = append(out, st)
 		}
 	}

@@ -326,13 +326,9 @@ func (a *App) deputyOptions(ctx context.Context, p zhitong.Principal, st zhitong
 
 // deputyStations lists the stations a deputy belongs to or has duties at.
 func (a *App) deputyStations(ctx context.Context, deputyID int64, duties []*zhitong.Duty) ([]zhitong.Station, error) {
-	dep, err := store.GetDeputy(ctx, a.db, deputyID)
+	ids, err := store.DeputyStationIDs(ctx, a.db, deputyID)
 	if err != nil {
 		return nil, err
-	}
-	var ids []int64
-	if dep.StationID != 0 {
-		ids = append(ids, dep.StationID)
 	}
 	for _, d := range duties {
 		if !slices.Contains(ids, d.StationID) {

@@ -268,13 +268,20 @@ func (a *App) Swaps(ctx context.Context, p zhitong.Principal, q SwapQuery) ([]*z
 		f.DeputyID = p.DeputyID
 	case !slices.Contains(rosterRoles, p.Role):
 		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看换班申请", zhitong.Label(zhitong.Roles, p.Role))
-	case p.StationID != 0:
-		if q.StationID != 0 && q.StationID != p.StationID {
+	default:
+		stations, err := a.RosterStations(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		f.StationIDs = []int64{}
+		for _, st := range stations {
+			if q.StationID == 0 || q.StationID == st.ID {
+				f.StationIDs = append(f.StationIDs, st.ID)
+			}
+		}
+		if q.StationID != 0 && len(f.StationIDs) == 0 {
 			return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "该联络站不在您的管辖范围内")
 		}
-		f.StationID = p.StationID
-	default:
-		f.RegionPrefix = p.RegionCode
 	}
 	out, err := store.ListSwaps(ctx, a.db, f)
 	if out == nil {

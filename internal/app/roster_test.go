@@ -508,3 +508,36 @@ func TestNoShowsAndExcuses(t *testing.T) {
 }
 
 var _ = time.DateOnly
+
+// A cross-border station's roster is kept by the staff of each of its
+// regions, who see its swap requests too.
+func TestCrossBorderRoster(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	station, deps := rosterStation(t, a, f, "赣粤边界站", 2, 3)
+	err := a.DB().Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE stations SET kind = 'cross_border' WHERE id = ?`, station); err != nil {
+			return err
+		}
+		return tx.SetStationRegions(ctx, station, []string{f.Town, f.OtherCounty})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside := f.Out[zhitong.RoleOfficer]
+	testkit.Must(a.GenerateRoster(ctx, outside, station, day(0), day(28), 1))(t)
+	if got := testkit.Must(a.RosterStations(ctx, outside))(t); !slices.ContainsFunc(got, func(s zhitong.Station) bool { return s.ID == station }) {
+		t.Fatalf("the other region's officer does not list the station: %+v", got)
+	}
+	d := rosterDutyOn(t, a, station, day(7))
+	other := deps[0]
+	if d.DeputyID == other {
+		other = deps[1]
+	}
+	testkit.Must(a.RequestSwap(ctx, rosterDeputyOf(f, d.DeputyID, 800), app.SwapInput{DutyID: d.ID, Kind: zhitong.SwapCover, TargetDeputyID: other}))(t)
+	if got := testkit.Must(a.Swaps(ctx, outside, app.SwapQuery{}))(t); len(got) != 1 {
+		t.Fatalf("the other region's officer sees %d swaps", len(got))
+	}
+	_, err = a.GenerateRoster(ctx, f.Out[zhitong.RoleCommittee], f.Station, day(0), day(28), 1)
+	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
+}

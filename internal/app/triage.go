@@ -47,6 +47,11 @@ func (a *App) Register(ctx context.Context, p zhitong.Principal, id int64, in Re
 		if _, err := store.GetStation(ctx, a.db, in.StationID); err != nil {
 			return nil, asInvalid("station_id", err)
 		}
+		if ok, err := a.stationCovered(ctx, a.db, p, in.StationID); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, zhitong.Invalid("station_id", "所选联络站不在您的管辖范围内")
+		}
 	}
 	if in.DeputyID != 0 {
 		if _, err := store.GetDeputy(ctx, a.db, in.DeputyID); err != nil {

@@ -71,7 +71,8 @@ func TestPagesAreAccessible(t *testing.T) {
 	public := []string{"/", "/submit", "/track", "/track/" + code, "/results", fmt.Sprintf("/stations/%d", f.Station), "/login", "/no-such-page",
 		fmt.Sprintf("/stations/%d/book", f.Station), "/appointments/" + appt}
 	staff := []string{"/work", "/work/cases", fmt.Sprintf("/work/cases/%d", c.ID), "/work/intake", "/account",
-		"/work/appointments", "/work/appointments/settings", "/work/roster"}
+		"/work/appointments", "/work/appointments/settings", "/work/roster",
+		"/work/stations", fmt.Sprintf("/work/stations/%d", f.Station), "/work/deputies", fmt.Sprintf("/work/deputies/%d", f.Deputy)}
 	staff = append(staff, fmt.Sprintf("/work/stations/%d/reception", f.Station))
 
 	for _, mode := range []string{"normal", "elderly"} {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -52,8 +53,9 @@ func mustMergeOpenAPI(fsys fs.FS) []byte {
 	return out
 }
 
-// mergeJSON adds src into dst. The root and its "components" merge key by
-// key and lists append; below them (one path, one schema) a name may be
+// mergeJSON adds src into dst. The root, its "components" and "paths"
+// merge key by key and lists append, so two parts may document different
+// methods of one path; below them (one operation, one schema) a name may be
 // defined only once.
 func mergeJSON(dst, src map[string]any, where string) error {
 	for k, v := range src {
@@ -69,8 +71,12 @@ func mergeJSON(dst, src map[string]any, where string) error {
 		switch {
 		case oldList && newList:
 			dst[k] = append(ol, nl...)
-		case oldMap && newMap && (where == "" || where == "components"):
-			if err := mergeJSON(o, n, strings.TrimPrefix(where+"/"+k, "/")); err != nil {
+		case oldMap && newMap && (where == "" || where == "components" || where == "paths"):
+			child := strings.TrimPrefix(where+"/"+k, "/")
+			if where == "paths" {
+				child = where + "/" + strconv.Quote(k)
+			}
+			if err := mergeJSON(o, n, child); err != nil {
 				return err
 			}
 		default:

@@ -188,7 +188,9 @@ func ListAppointments(ctx context.Context, q Q, f AppointmentFilter) ([]*Appoint
 	var where []string
 	var args []any
 	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
-	add("s.region_code LIKE ?", f.RegionPrefix+"%")
+	// A cross-border station is in the jurisdiction of each of its regions.
+	where = append(where, "(s.region_code LIKE ? OR EXISTS (SELECT 1 FROM station_regions sr WHERE sr.station_id = s.id AND sr.region_code LIKE ?))")
+	args = append(args, f.RegionPrefix+"%", f.RegionPrefix+"%")
 	if f.StationID != 0 {
 		add("a.station_id = ?", f.StationID)
 	}

@@ -104,9 +104,12 @@ func GetStation(ctx context.Context, q Q, id int64) (zhitong.Station, error) {
 	return scanStation(q.QueryRow(ctx, `SELECT `+stationColumns+` FROM stations WHERE id = ?`, id))
 }
 
-// ListStations returns the stations in a region subtree.
+// ListStations returns the stations in a region subtree: those whose primary
+// region lies in it, and the cross-border stations with any region in it.
 func ListStations(ctx context.Context, q Q, prefix string) ([]zhitong.Station, error) {
-	rows, err := q.Query(ctx, `SELECT `+stationColumns+` FROM stations WHERE region_code LIKE ? ORDER BY region_code, id`, prefix+"%")
+	rows, err := q.Query(ctx, `SELECT `+stationColumns+` FROM stations WHERE region_code LIKE ?
+ OR EXISTS (SELECT 1 FROM station_regions sr WHERE sr.station_id = stations.id AND sr.region_code LIKE ?)
+ ORDER BY region_code, id`, prefix+"%", prefix+"%")
 	if err != nil {
 		return nil, err
 	}
@@ -159,10 +162,14 @@ func scanDeputy(row interface{ Scan(...any) error }) (zhitong.Deputy, error) {
 	return d, err
 }
 
-// InsertDeputy stores a deputy.
+// InsertDeputy stores a deputy, posted to its primary station if it has one.
 func (t *Tx) InsertDeputy(ctx context.Context, d *zhitong.Deputy) error {
-	return t.QueryRow(ctx, `INSERT INTO deputies (name, levels, region_code, constituency, station_id, pledge, demo) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	err := t.QueryRow(ctx, `INSERT INTO deputies (name, levels, region_code, constituency, station_id, pledge, demo) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		d.Name, strings.Join(d.Levels, ","), d.RegionCode, d.Constituency, nullID(d.StationID), d.Pledge, d.Demo).Scan(&d.ID)
+	if err != nil || d.StationID == 0 {
+		return err
+	}
+	return t.AddStationDeputy(ctx, d.StationID, d.ID)
 }
 
 // GetDeputy loads a deputy.

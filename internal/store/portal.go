@@ -98,7 +98,8 @@ func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult
 // ListStationDeputies returns the deputies assigned to a station, whatever
 // their own region.
 func ListStationDeputies(ctx context.Context, q Q, stationID int64) ([]zhitong.Deputy, error) {
-	rows, err := q.Query(ctx, `SELECT `+deputyColumns+` FROM deputies WHERE station_id = ? ORDER BY id`, stationID)
+	rows, err := q.Query(ctx, `SELECT `+deputyColumns+` FROM deputies
+ WHERE id IN (SELECT deputy_id FROM station_deputies WHERE station_id = ?) ORDER BY id`, stationID)
 	if err != nil {
 		return nil, err
 	}

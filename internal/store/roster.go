@@ -185,10 +185,13 @@ func rosterDayBefore(day string) string {
 }
 
 // RosterStaffUserIDs returns the enabled station heads and liaison officers
-// whose jurisdiction covers a station: its own, or a region above it.
+// whose jurisdiction covers a station: its own, or a region above it or
+// above any region of a cross-border station.
 func RosterStaffUserIDs(ctx context.Context, q Q, st zhitong.Station) ([]int64, error) {
 	return rosterIDs(ctx, q, `SELECT id FROM users WHERE role IN ('station_head', 'officer') AND NOT disabled
- AND (station_id = ? OR (station_id IS NULL AND ? LIKE region_code || '%')) ORDER BY id`, st.ID, st.RegionCode)
+ AND (station_id = ? OR (station_id IS NULL AND (? LIKE region_code || '%'
+  OR EXISTS (SELECT 1 FROM station_regions sr WHERE sr.station_id = ? AND sr.region_code LIKE users.region_code || '%'))))
+ ORDER BY id`, st.ID, st.RegionCode, st.ID)
 }
 
 func rosterIDs(ctx context.Context, q Q, query string, args ...any) ([]int64, error) {
@@ -260,8 +263,9 @@ func GetSwap(ctx context.Context, q Q, id int64) (*zhitong.DutySwap, error) {
 type SwapFilter struct {
 	RegionPrefix string
 	StationID    int64
-	DeputyID     int64 // asking or asked
-	DutyID       int64 // either duty
+	DeputyID     int64   // asking or asked
+	DutyID       int64   // either duty
+	StationIDs   []int64 // when not nil, only these stations (none when empty)
 	Status       string
 }
 
@@ -279,6 +283,15 @@ func ListSwaps(ctx context.Context, q Q, f SwapFilter) ([]*zhitong.DutySwap, err
 	}
 	if f.Status != "" {
 		where, args = append(where, "w.status = ?"), append(args, f.Status)
+	}
+	if f.StationIDs != nil {
+		if len(f.StationIDs) == 0 {
+			return nil, nil
+		}
+		where = append(where, "w.station_id IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(f.StationIDs)), ", ")+")")
+		for _, id := range f.StationIDs {
+			args = append(args, id)
+		}
 	}
 	rows, err := q.Query(ctx, `SELECT `+swapColumns+swapFrom+` WHERE `+strings.Join(where, " AND ")+` ORDER BY w.id DESC LIMIT 500`, args...)
 	if err != nil {

@@ -50,7 +50,12 @@ func GetUserByName(ctx context.Context, q Q, username string) (*zhitong.User, er
 
 // ListUsers returns all accounts.
 func ListUsers(ctx context.Context, q Q) ([]*zhitong.User, error) {
-	rows, err := q.Query(ctx, `SELECT `+userColumns+` FROM users ORDER BY id`)
+	return queryUsers(ctx, q, `SELECT `+userColumns+` FROM users ORDER BY id`)
+}
+
+// queryUsers runs a query of userColumns and scans every account.
+func queryUsers(ctx context.Context, q Q, query string, args ...any) ([]*zhitong.User, error) {
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

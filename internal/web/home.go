@@ -14,9 +14,10 @@ type townStations struct {
 
 type stationCard struct {
 	zhitong.Station
-	Deputies  []zhitong.Deputy
-	Reception []receptionLine     // the next 3 reception days
-	OnDuty    []zhitong.DeputyRef // deputies on duty this week
+	Deputies    []zhitong.Deputy
+	CrossBorder bool                // listed under each of its regions
+	Reception   []receptionLine     // the next 3 reception days
+	OnDuty      []zhitong.DeputyRef // deputies on duty this week
 }
 
 // homeReceptionDays is how many upcoming reception days a home-page card shows.
@@ -44,24 +45,41 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 	for _, rg := range regions {
 		names[rg.Code] = rg
 	}
-	byStation := map[int64][]zhitong.Deputy{}
+	// Deputies come from the station links (a deputy may be posted to
+	// several stations); a cross-border station appears under each of its regions.
+	links, err := h.app.StationLinks(ctx)
+	if err != nil {
+		return err
+	}
+	deputyByID := map[int64]zhitong.Deputy{}
 	for _, d := range deputies {
-		byStation[d.StationID] = append(byStation[d.StationID], d)
+		deputyByID[d.ID] = d
 	}
 	var towns []townStations
 	index := map[string]int{}
 	for _, s := range stations {
-		i, ok := index[s.RegionCode]
-		if !ok {
-			i = len(towns)
-			index[s.RegionCode] = i
-			towns = append(towns, townStations{Town: names[s.RegionCode]})
-		}
-		card := stationCard{Station: s, Deputies: byStation[s.ID]}
+		card := stationCard{Station: s, CrossBorder: len(links.Regions[s.ID]) > 1}
 		if rc := upcoming[s.ID]; rc != nil {
 			card.Reception, card.OnDuty = receptionLines(rc.Next, rc.Lunar), rc.WeekDuty
 		}
-		towns[i].Stations = append(towns[i].Stations, card)
+		for _, id := range links.Deputies[s.ID] {
+			card.Deputies = append(card.Deputies, deputyByID[id])
+		}
+		codes := []string{s.RegionCode}
+		for _, c := range links.Regions[s.ID] {
+			if c != s.RegionCode {
+				codes = append(codes, c)
+			}
+		}
+		for _, code := range codes {
+			i, ok := index[code]
+			if !ok {
+				i = len(towns)
+				index[code] = i
+				towns = append(towns, townStations{Town: names[code]})
+			}
+			towns[i].Stations = append(towns[i].Stations, card)
+		}
 	}
 	return h.render(w, r, http.StatusOK, "home", "首页", towns)
 }

@@ -20,22 +20,15 @@ var stationRules = []string{
 	"依法保护群众个人信息，公示内容不含姓名、电话等个人信息。",
 }
 
-var deputyLevels = map[string]string{"national": "全国", "province": "省", "city": "市", "county": "县", "township": "乡镇"}
-
-var stationKinds = map[string]string{"fixed": "固定联络站", "mobile": "流动联络点", "cross_border": "跨区域联络站"}
-
-type deputyCard struct {
-	zhitong.Deputy
-	LevelText string // 县、乡镇人大代表
-}
-
 type stationBoardData struct {
 	Station  zhitong.Station
 	Place    string // 江西省赣州市定南县历市镇
 	Kind     string
-	Deputies []deputyCard
+	Regions  []app.RegionRef // every region of a cross-border station
+	Deputies []app.DeputyProfile
 	Results  []app.PublicResult
-	Rules    []string
+	Rules    []string // the station's own rules when set, else stationRules
+	Notice   string
 	// Reception is the next reception days with the deputies on duty.
 	Reception []receptionLine
 }
@@ -67,26 +60,19 @@ func (h *Handler) stationBoard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	data := stationBoardData{Station: st, Kind: stationKinds[st.Kind], Rules: stationRules}
-	if data.Place, err = h.regionText(r, st.RegionCode); err != nil {
-		return err
-	}
-	deputies, err := h.app.StationDeputies(ctx, st.ID)
+	sp, err := h.app.PublicStationProfile(ctx, st.ID)
 	if err != nil {
 		return err
 	}
-	for _, d := range deputies {
-		var levels []string
-		for _, l := range d.Levels {
-			if s, ok := deputyLevels[l]; ok {
-				levels = append(levels, s)
-			}
-		}
-		text := "人大代表"
-		if len(levels) > 0 {
-			text = strings.Join(levels, "、") + text
-		}
-		data.Deputies = append(data.Deputies, deputyCard{Deputy: d, LevelText: text})
+	data := stationBoardData{Station: st, Kind: sp.KindName, Rules: stationRules, Notice: sp.Notice, Deputies: sp.Deputies}
+	if sp.CrossBorder() {
+		data.Regions = sp.Regions
+	}
+	if rules := strings.FieldsFunc(sp.Rules, func(r rune) bool { return r == '\n' || r == '\r' }); len(rules) > 0 {
+		data.Rules = rules
+	}
+	if data.Place, err = h.regionText(r, st.RegionCode); err != nil {
+		return err
 	}
 	if data.Reception, err = h.stationReception(ctx, st.ID); err != nil {
 		return err

@@ -166,7 +166,7 @@ func (h *Handler) workApptSettingsStation(r *http.Request, v string) (zhitong.Pr
 		return p, rf, zhitong.Station{}, err
 	}
 	for _, s := range rf.Stations {
-		if s.ID == id && p.Sees(zhitong.Scope{RegionCode: s.RegionCode, StationID: s.ID}) {
+		if s.ID == id && ownStation(p, s) {
 			return p, rf, s, nil
 		}
 	}
@@ -186,11 +186,18 @@ func (h *Handler) workAppointmentSettings(w http.ResponseWriter, r *http.Request
 		&workApptSettingsData{Station: st, Stations: h.settingsStations(p, rf), Set: set})
 }
 
+// ownStation keeps a station head to their own station; the reference
+// stations are already those of the others' jurisdiction, cross-border ones
+// included.
+func ownStation(p zhitong.Principal, s zhitong.Station) bool {
+	return p.StationID == 0 || p.StationID == s.ID
+}
+
 // settingsStations are the stations p may edit the settings of.
 func (h *Handler) settingsStations(p zhitong.Principal, rf *workRefs) []zhitong.Station {
 	var out []zhitong.Station
 	for _, s := range rf.Stations {
-		if p.Sees(zhitong.Scope{RegionCode: s.RegionCode, StationID: s.ID}) {
+		if ownStation(p, s) {
 			out = append(out, s)
 		}
 	}

@@ -70,7 +70,7 @@ func (h *Handler) receptionStation(r *http.Request, p zhitong.Principal) (zhiton
 	if err != nil {
 		return st, err
 	}
-	return st, app.CanEditReception(p, st)
+	return st, h.app.CanEditReception(r.Context(), p, st)
 }
 
 func (h *Handler) workReception(w http.ResponseWriter, r *http.Request) error {
