@@ -87,6 +87,10 @@ func TestWorkAppointmentsPage(t *testing.T) {
 	wantStatus(t, list, http.StatusOK)
 	benchHas(t, list, "反映村道硬化问题", "139****1234", "登记意见建议", "channel=appointment")
 	benchLacks(t, list, "13979701234", "预约设置", "已接待</button>") // the day has not come
+	home := deputy.get("/work")
+	if !regexp.MustCompile(`<span class="n">1</span>\s*<span[^>]*>我的预约`).MatchString(home.raw) {
+		t.Errorf("the deputy's home does not count one booking under 我的预约:\n%s", home.body)
+	}
 
 	other := b.login(b.f.Out[zhitong.RoleDeputy], "appt-other")
 	benchLacks(t, other.get("/work/appointments"), "反映村道硬化问题")

@@ -211,5 +211,10 @@ func (h *Handler) rosterQueue(ctx context.Context, p zhitong.Principal) ([]workQ
 			q.Hint, q.Tone = "今天在"+d.StationName+"值班，请进站签到", "soon"
 		}
 	}
-	return []workQueue{q}, nil
+	booked, err := h.app.Appointments(ctx, p, app.AppointmentQuery{DeputyID: p.DeputyID, Status: zhitong.AppointmentBooked})
+	if err != nil {
+		return nil, err
+	}
+	b := workQueue{Label: "我的预约", Hint: "群众预约我接待的时段", Link: "/work/appointments", Count: len(booked)}
+	return []workQueue{q, b}, nil
 }
