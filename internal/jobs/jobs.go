@@ -148,7 +148,9 @@ func (r *Runner) riverConfig(cfg Config) *river.Config {
 		FetchPollInterval: cfg.Poll,
 		FetchCooldown:     min(cfg.Poll, 100*time.Millisecond),
 		MaxAttempts:       cfg.MaxAttempts,
-		Logger:            cfg.Logger,
+		// River reports its producers' counts every few seconds at INFO;
+		// an operator needs only its warnings and errors.
+		Logger: slog.New(warnOnly{cfg.Logger.Handler()}),
 		// A periodic task leaves a completed job per tick; keep an hour of them.
 		CompletedJobRetentionPeriod: time.Hour,
 		// A job still "running" after a kill -9 is rescued and retried.
@@ -306,3 +308,16 @@ func (w *taskWorker) NextRetry(job *river.Job[TaskArgs]) time.Time {
 	}
 	return time.Now().Add(d)
 }
+
+// warnOnly passes on a handler's records of level WARN and above.
+type warnOnly struct{ slog.Handler }
+
+func (h warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+
+func (h warnOnly) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return warnOnly{h.Handler.WithAttrs(attrs)}
+}
+
+func (h warnOnly) WithGroup(name string) slog.Handler { return warnOnly{h.Handler.WithGroup(name)} }
