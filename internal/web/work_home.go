@@ -87,6 +87,7 @@ type workHomeData struct {
 	ReadOnly  bool
 	Admin     bool
 	Quick     *workIntakeData // the deputy's quick "answered on the spot" form
+	CheckIn   string          // the deputy's duty today, not yet checked in
 	DueSoonBy string
 }
 
@@ -158,6 +159,9 @@ func (h *Handler) workHome(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.Queues = append(q, d.Queues...)
+		if len(q) > 0 && q[0].Tone == "soon" {
+			d.CheckIn = q[0].Hint
+		}
 	}
 	return h.render(w, r, http.StatusOK, "work_home", "工作台", d)
 }

@@ -54,7 +54,7 @@ func TestDutiesPageChecksIn(t *testing.T) {
 	other := b.login(theirs, "duty-other")
 
 	home := me.get("/work")
-	benchHas(t, home, "我的值班", "请进站签到", `href="/work/duties"`)
+	benchHas(t, home, "我的值班", "请进站签到", `class="card wb-checkin"`, `href="/work/duties">去签到`)
 	pg := me.get("/work/duties")
 	wantStatus(t, pg, 200)
 	benchHas(t, pg, "今天", "历市镇人大代表联络站", "进站签到", `action="/work/duties/`+strconv.FormatInt(today.ID, 10)+`/check-in"`, "即将值班", "2026-12-02")
@@ -69,6 +69,7 @@ func TestDutiesPageChecksIn(t *testing.T) {
 	if d.Status != zhitong.DutyCheckedIn || d.Lat != 24.78 {
 		t.Fatalf("after the check-in: %+v", d)
 	}
+	benchLacks(t, me.get("/work"), "wb-checkin", "请进站签到") // the banner goes once checked in
 	pg = me.post("/work/duties/"+strconv.FormatInt(today.ID, 10)+"/check-in", url.Values{})
 	wantStatus(t, pg, 409)
 	benchHas(t, pg, "该值班已是“已进站”")
