@@ -54,7 +54,9 @@ func TestDutiesPageChecksIn(t *testing.T) {
 	other := b.login(theirs, "duty-other")
 
 	home := me.get("/work")
-	benchHas(t, home, "我的值班", "请进站签到", `class="card wb-checkin"`, `href="/work/duties">去签到`)
+	benchHas(t, home, "我的值班", "请进站签到", `class="card wb-checkin"`, `href="/work/duties">去签到`,
+		`href="/work/deputies/`+strconv.FormatInt(mine.DeputyID, 10)+`">我的档案`)
+	wantStatus(t, me.get("/work/deputies/"+strconv.FormatInt(mine.DeputyID, 10)), 200)
 	pg := me.get("/work/duties")
 	wantStatus(t, pg, 200)
 	benchHas(t, pg, "今天", "历市镇人大代表联络站", "进站签到", `action="/work/duties/`+strconv.FormatInt(today.ID, 10)+`/check-in"`, "即将值班", "2026-12-02")
