@@ -94,6 +94,9 @@ func (a *App) book(ctx context.Context, tx *store.Tx, rec *store.AppointmentReco
 		return zhitong.Invalid("slot", "所选时段不可预约：该代表当天不在站接待，或预约已截止（开始前 1 小时截止），请重新选择")
 	}
 	today := a.today().Format(time.DateOnly)
+	if err := tx.LockPhone(ctx, rec.PhoneIndex, store.FormatTime(a.clock.Now())); err != nil {
+		return err
+	}
 	n, err := store.ActiveAppointmentsByPhone(ctx, tx, rec.PhoneIndex, today)
 	if err != nil {
 		return err

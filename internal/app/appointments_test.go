@@ -69,6 +69,36 @@ func TestConcurrentBookingsNeverExceedCapacity(t *testing.T) {
 	}
 }
 
+func TestConcurrentBookingsFromOnePhoneKeepTheCap(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	openBooking(t, a, f, 20)
+	var wg sync.WaitGroup
+	errs := make([]error, 10)
+	for i := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = a.Book(ctx, booking(f, phoneN(7)))
+		}()
+	}
+	wg.Wait()
+	ok, capped := 0, 0
+	for _, err := range errs {
+		switch zhitong.ErrorCode(err) {
+		case "":
+			ok++
+		case zhitong.ETOOMANY:
+			capped++
+		default:
+			t.Errorf("unexpected error: %v", err)
+		}
+	}
+	if ok != 3 || capped != 7 {
+		t.Fatalf("%d booked and %d refused by the per-phone cap, want 3 and 7", ok, capped)
+	}
+}
+
 func TestBookingValidation(t *testing.T) {
 	a, _ := testkit.MustApp(t)
 	f := testkit.Seed(t, a)

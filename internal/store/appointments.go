@@ -142,6 +142,15 @@ func (t *Tx) CountCancelFailure(ctx context.Context, id int64) (int, error) {
 	return n, err
 }
 
+// LockPhone serialises the bookings of one phone until the transaction
+// ends: it writes the phone's row in appointment_phones, which PostgreSQL
+// keeps locked until commit (SQLite has one writer anyway).
+func (t *Tx) LockPhone(ctx context.Context, phoneIndex, at string) error {
+	_, err := t.Exec(ctx, `INSERT INTO appointment_phones (phone_index, touched_at) VALUES (?, ?)
+ ON CONFLICT (phone_index) DO UPDATE SET touched_at = excluded.touched_at`, phoneIndex, at)
+	return err
+}
+
 // ActiveAppointmentsByPhone counts a phone's bookings still to come.
 func ActiveAppointmentsByPhone(ctx context.Context, q Q, phoneIndex, today string) (int, error) {
 	var n int
