@@ -57,9 +57,13 @@ func (a *App) Appointments(ctx context.Context, p zhitong.Principal, q Appointme
 		return nil, err
 	}
 	out := make([]*AppointmentView, 0, len(recs))
+	cache := strandCache{}
 	for _, r := range recs {
 		v, err := a.appointmentView(ctx, r)
 		if err != nil {
+			return nil, err
+		}
+		if v.Stranded, err = a.stranded(ctx, r, cache); err != nil {
 			return nil, err
 		}
 		out = append(out, v)

@@ -44,6 +44,10 @@ type AppointmentView struct {
 	End         string `json:"end"`
 	StatusLabel string `json:"status_label"`
 	Next        string `json:"next"` // what happens next, for the citizen
+	// Stranded marks a booking still to come whose deputy is no longer on
+	// duty that day, or whose reception day was cancelled: staff call the
+	// citizen to rebook or cancel it with a reason.
+	Stranded bool `json:"stranded"`
 }
 
 // Book takes one place of a slot for a citizen and returns the booking
@@ -213,7 +217,47 @@ func (a *App) AppointmentByCode(ctx context.Context, code string) (*AppointmentV
 	if err != nil {
 		return nil, err
 	}
-	return a.appointmentView(ctx, rec)
+	v, err := a.appointmentView(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	if v.Stranded, err = a.stranded(ctx, rec, strandCache{}); err != nil {
+		return nil, err
+	}
+	if v.Stranded {
+		v.Next = "代表当天临时不能到站接待，联络站工作人员会与您联系改约；您也可以凭预约码取消后重新预约。"
+	}
+	return v, nil
+}
+
+// strandCache keeps the reception days already read, by station and day.
+type strandCache map[store.SlotKey]*zhitong.ReceptionDay
+
+// stranded reports whether rec is a booking still to come that can no
+// longer be kept as booked: its day is no longer a reception day at its
+// station, or its deputy is no longer on duty that day (excused, swapped
+// away, removed from the roster).
+func (a *App) stranded(ctx context.Context, rec *store.AppointmentRecord, cache strandCache) (bool, error) {
+	if rec.Status != zhitong.AppointmentBooked || rec.Day < a.today().Format(time.DateOnly) {
+		return false, nil
+	}
+	key := store.SlotKey{StationID: rec.StationID, Day: rec.Day}
+	d, ok := cache[key]
+	if !ok {
+		day, err := time.Parse(time.DateOnly, rec.Day)
+		if err != nil {
+			return false, err
+		}
+		days, err := a.receptionDays(ctx, a.db, rec.StationID, day, day)
+		if err != nil {
+			return false, err
+		}
+		if len(days) > 0 {
+			d = &days[0]
+		}
+		cache[key] = d
+	}
+	return d == nil || !slices.ContainsFunc(d.Deputies, func(r zhitong.DeputyRef) bool { return r.ID == rec.DeputyID }), nil
 }
 
 // CancelAppointment cancels a booking for the holder of its code, who

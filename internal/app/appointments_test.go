@@ -260,6 +260,38 @@ func TestStaffCancelNotifiesAndFreesThePlace(t *testing.T) {
 	}
 }
 
+func TestBookingsOfACancelledDayAreFlagged(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	openBooking(t, a, f, 3)
+	v := testkit.Must(a.Book(ctx, booking(f, "13979701234")))(t)
+	staff := f.In[zhitong.RoleCommittee]
+	flagged := func() (list, own bool) {
+		t.Helper()
+		items := testkit.Must(a.Appointments(ctx, staff, app.AppointmentQuery{}))(t)
+		if len(items) != 1 {
+			t.Fatalf("listed %d bookings, want 1", len(items))
+		}
+		return items[0].Stranded, testkit.Must(a.AppointmentByCode(ctx, v.Code))(t).Stranded
+	}
+	if list, own := flagged(); list || own {
+		t.Fatalf("a booking whose deputy is on duty is flagged (list %v, citizen's page %v)", list, own)
+	}
+	rules := []zhitong.ReceptionRule{{Kind: zhitong.RuleWeekday, Weekday: 4, Holidays: zhitong.HolidayKeep}}
+	exc := []zhitong.ReceptionException{{StationID: f.Station, Day: bookingDay, Note: "防汛值守，接待暂停"}}
+	testkit.Must(0, a.SetReceptionRules(ctx, staff, f.Station, rules, exc))(t)
+	if list, own := flagged(); !list || !own {
+		t.Errorf("after the reception day was cancelled the booking is flagged in the list %v and on the citizen's page %v, want both", list, own)
+	}
+	if got := testkit.Must(a.AppointmentByCode(ctx, v.Code))(t).Next; !strings.Contains(got, "联系改约") {
+		t.Errorf("the citizen is told %q", got)
+	}
+	testkit.Must(a.StaffCancelAppointment(ctx, staff, v.ID, "接待日取消，已电话联系改约"))(t)
+	if list, _ := flagged(); list {
+		t.Error("a cancelled booking is still flagged")
+	}
+}
+
 func TestAppointmentListsFollowJurisdiction(t *testing.T) {
 	a, clock := testkit.MustApp(t)
 	f := testkit.Seed(t, a)

@@ -27,6 +27,17 @@ func (d *workAppointmentsData) V(key string) string { return d.Form.Get(key) }
 // Staff reports whether the reader manages stations (not a deputy).
 func (d *workAppointmentsData) Staff() bool { return d.Me.Role != zhitong.RoleDeputy }
 
+// Stranded counts the bookings whose deputy is no longer on duty that day.
+func (d *workAppointmentsData) Stranded() int {
+	n := 0
+	for _, v := range d.Items {
+		if v.Stranded {
+			n++
+		}
+	}
+	return n
+}
+
 // Due reports whether a booking's day has come, so it can be marked.
 func (d *workAppointmentsData) Due(v *app.AppointmentView) bool { return v.Day <= d.Today }
 
