@@ -24,8 +24,17 @@ func serve(ctx context.Context, env Env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	withDemo := fs.Bool("demo", false, "load the demo county (Dingnan) on first start")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (behind HTTPS)")
+	limit := fs.Int("public-limit", server.DefaultPublicLimit, "public submissions, bookings, code look-ups and logins per client per 10 minutes (0: no limit)")
+	proxies := fs.String("trusted-proxies", "127.0.0.1,::1", "reverse proxies whose X-Real-IP / X-Forwarded-For name the client (addresses or CIDR, comma-separated)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	trusted, err := server.ParseProxies(*proxies)
+	if err != nil {
+		return err
+	}
+	if *limit <= 0 {
+		*limit = -1
 	}
 	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	a, closeDB, err := d.open(ctx, env, logger)
@@ -43,7 +52,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer stopJobs()
-	srv := server.New(server.Config{App: a, Logger: logger, SecureCookies: *secure})
+	srv := server.New(server.Config{App: a, Logger: logger, SecureCookies: *secure, PublicLimit: *limit, TrustedProxies: trusted})
 	return srv.ListenAndServe(ctx, *addr, func(addr net.Addr) {
 		fmt.Fprintf(env.Stdout, "民意直通已启动：http://%s/\n数据库：%s\n", addr, describeDB(d.db))
 	})

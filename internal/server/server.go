@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -25,7 +26,17 @@ type Config struct {
 	Logger *slog.Logger
 	// SecureCookies marks session cookies Secure (set behind HTTPS).
 	SecureCookies bool
+	// PublicLimit is how many public entries (submissions, bookings, code
+	// look-ups, logins…) one client may make per 10 minutes: 0 means the
+	// default, DefaultPublicLimit; negative turns the limit off.
+	PublicLimit int
+	// TrustedProxies are the reverse proxies whose X-Real-IP or
+	// X-Forwarded-For names the client; nil means loopback only.
+	TrustedProxies []netip.Prefix
 }
+
+// DefaultPublicLimit is the public entries a client may make per 10 minutes.
+const DefaultPublicLimit = 120
 
 // Server serves every HTTP interface of the platform.
 type Server struct {
@@ -33,6 +44,8 @@ type Server struct {
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	handler  http.Handler
+	limiter  *limiter
+	proxies  []netip.Prefix
 }
 
 // New builds the server and its route tables.
@@ -48,7 +61,16 @@ func New(cfg Config) *Server {
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
-	s := &Server{app: cfg.App, log: cfg.Logger, sessions: sm}
+	s := &Server{app: cfg.App, log: cfg.Logger, sessions: sm, proxies: cfg.TrustedProxies}
+	if s.proxies == nil {
+		s.proxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	}
+	switch {
+	case cfg.PublicLimit == 0:
+		s.limiter = newLimiter(DefaultPublicLimit)
+	case cfg.PublicLimit > 0:
+		s.limiter = newLimiter(cfg.PublicLimit)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	s.apiRoutes(mux)
@@ -58,7 +80,7 @@ func New(cfg Config) *Server {
 		panic(err) // the templates are embedded: a parse error is a bug caught by every test
 	}
 	ui.Routes(mux)
-	s.handler = s.recoverer(rejectNUL(http.NewCrossOriginProtection().Handler(sm.LoadAndSave(mux))))
+	s.handler = s.recoverer(rejectNUL(http.NewCrossOriginProtection().Handler(sm.LoadAndSave(s.limit(mux, ui.Fail)))))
 	return s
 }
 

@@ -122,6 +122,9 @@ func (h *Handler) page(fn handler) http.HandlerFunc {
 	}
 }
 
+// Fail renders err as a Chinese error page; the server's guards use it.
+func (h *Handler) Fail(w http.ResponseWriter, r *http.Request, err error) { h.fail(w, r, err) }
+
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := zhitong.ErrorCode(err)
 	if code == zhitong.EINTERNAL {

@@ -1,0 +1,69 @@
+package server_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"zhitong/internal/server"
+	"zhitong/internal/testkit"
+)
+
+func TestPublicEntriesAreLimitedPerClient(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	testkit.Seed(t, a)
+	srv := httptest.NewServer(server.New(server.Config{App: a, PublicLimit: 2}))
+	defer srv.Close()
+	send := func(method, path, body string, header map[string]string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+		return resp
+	}
+	// Two look-ups of a code that does not exist spend the budget…
+	for range 2 {
+		if resp := send("GET", "/api/v1/track/AAAAAAAA", "", nil); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("look-up within the budget: %d", resp.StatusCode)
+		}
+	}
+	// …so the submission that follows is refused, in JSON with a code.
+	resp := send("POST", "/api/v1/submissions", `{"body":"x"}`, nil)
+	var e struct{ Error struct{ Code, Message string } }
+	if err := json.NewDecoder(resp.Body).Decode(&e); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusTooManyRequests || e.Error.Code != "too_many_requests" || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("over the budget: %d %+v Retry-After %q", resp.StatusCode, e, resp.Header.Get("Retry-After"))
+	}
+	// The web answers with a Chinese page.
+	resp = send("GET", "/track/AAAAAAAA", "", nil)
+	page, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(string(page), "操作过于频繁") {
+		t.Fatalf("web over the budget: %d %.200s", resp.StatusCode, page)
+	}
+	// Pages that are not public entries, and integrations with a token, are not counted.
+	if resp := send("GET", "/", "", nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("home page after the budget: %d", resp.StatusCode)
+	}
+	if resp := send("GET", "/api/v1/track/AAAAAAAA", "", map[string]string{"Authorization": "Bearer nope"}); resp.StatusCode == http.StatusTooManyRequests {
+		t.Error("a request with a token was counted")
+	}
+	// Another citizen behind the same (trusted, loopback) proxy has their own budget.
+	if resp := send("GET", "/api/v1/track/AAAAAAAA", "", map[string]string{"X-Forwarded-For": "198.51.100.7"}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another client behind the proxy: %d", resp.StatusCode)
+	}
+}
