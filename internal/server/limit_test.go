@@ -42,7 +42,9 @@ func TestPublicEntriesAreLimitedPerClient(t *testing.T) {
 	}
 	// …so the submission that follows is refused, in JSON with a code.
 	resp := send("POST", "/api/v1/submissions", `{"body":"x"}`, nil)
-	var e struct{ Error struct{ Code, Message string } }
+	var e struct {
+		Error struct{ Code, Message string }
+	}
 	if err := json.NewDecoder(resp.Body).Decode(&e); err != nil {
 		t.Fatal(err)
 	}
