@@ -76,7 +76,7 @@ func (a *App) Book(ctx context.Context, in BookingInput) (*AppointmentView, erro
 	if err != nil {
 		return nil, err
 	}
-	return a.appointmentView(ctx, rec)
+	return a.citizenView(ctx, rec)
 }
 
 // book checks the slot and the phone's bookings and writes the booking,
@@ -217,7 +217,7 @@ func (a *App) AppointmentByCode(ctx context.Context, code string) (*AppointmentV
 	if err != nil {
 		return nil, err
 	}
-	v, err := a.appointmentView(ctx, rec)
+	v, err := a.citizenView(ctx, rec)
 	if err != nil {
 		return nil, err
 	}
@@ -303,7 +303,7 @@ func (a *App) CancelAppointment(ctx context.Context, code, last4 string) (*Appoi
 	if wrong > 0 {
 		return nil, zhitong.Invalid("phone_last4", "手机号后四位不正确（还可再试 %d 次）", max(0, maxCancelFailures-wrong))
 	}
-	return a.appointmentView(ctx, rec)
+	return a.citizenView(ctx, rec)
 }
 
 // StaffCancelAppointment cancels a booking for the station, with a reason
@@ -381,6 +381,22 @@ func (a *App) tellDeputy(ctx context.Context, tx *store.Tx, rec *store.Appointme
 	}
 	_, err = a.notify(ctx, tx, Notice{Key: "appointment:" + strconv.FormatInt(rec.ID, 10) + ":" + template, Template: template, UserIDs: ids, Vars: vars})
 	return err
+}
+
+// citizenView is a booking as shown to whoever holds its code: the phone's
+// last four digits are what proves the booking is theirs when cancelling,
+// so they are hidden too.
+func (a *App) citizenView(ctx context.Context, rec *store.AppointmentRecord) (*AppointmentView, error) {
+	v, err := a.appointmentView(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	phone, err := a.sealer.Open(rec.PhoneEnc, "appointment:phone")
+	if err != nil {
+		return nil, err
+	}
+	v.Phone = pii.MaskPhoneTail(phone)
+	return v, nil
 }
 
 // appointmentView names the station, deputy and period of rec and masks

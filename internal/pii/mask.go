@@ -29,6 +29,18 @@ func MaskPhone(s string) string {
 	return maskMiddle(r, min(3, len(r)/4), min(2, len(r)/4))
 }
 
+// MaskPhoneTail shows only the first 3 characters of a phone number, as
+// "138********": for pages where the last four digits are a secret, such
+// as the booking page that asks for them before cancelling.
+func MaskPhoneTail(s string) string {
+	r := []rune(s)
+	head := min(3, len(r)/4)
+	if len(r) == 11 {
+		head = 3
+	}
+	return string(r[:head]) + strings.Repeat("*", len(r)-head)
+}
+
 // MaskIDCard keeps the 6-digit region code and the last 4 characters, e.g.
 // "360728********1234"; other lengths keep proportionally less.
 func MaskIDCard(s string) string {

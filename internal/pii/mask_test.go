@@ -20,6 +20,8 @@ func TestMasks(t *testing.T) {
 
 		{"phone mobile", MaskPhone, "13812341234", "138****1234"},
 		{"phone empty", MaskPhone, "", ""},
+		{"phone tail hidden", MaskPhoneTail, "13812341234", "138********"},
+		{"phone tail short", MaskPhoneTail, "123", "***"},
 		{"phone one", MaskPhone, "1", "*"},
 		{"phone three", MaskPhone, "123", "***"},
 		{"phone four", MaskPhone, "1234", "1**4"},

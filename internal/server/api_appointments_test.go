@@ -96,7 +96,7 @@ func TestAPIAppointmentLifecycle(t *testing.T) {
 		t.Fatalf("book: %d %+v", code, v)
 	}
 	var got app.AppointmentView
-	if code := citizen.do("GET", "/api/v1/appointments/"+v.Code, nil, &got); code != 200 || got.Phone != "139****1234" || got.DeputyName != "刘代表" {
+	if code := citizen.do("GET", "/api/v1/appointments/"+v.Code, nil, &got); code != 200 || got.Phone != "139********" || got.DeputyName != "刘代表" {
 		t.Errorf("look-up: %d %+v", code, got)
 	}
 	if code := citizen.do("POST", "/api/v1/appointments/"+v.Code+"/cancel", map[string]string{"phone_last4": "0000"}, &bad); code != 400 || bad.Error.Field != "phone_last4" {
