@@ -16,6 +16,7 @@ require (
 	github.com/riverqueue/river/rivertype v0.47.0
 	github.com/xuri/excelize/v2 v2.11.1
 	golang.org/x/crypto v0.58.0
+	golang.org/x/image v0.44.0
 	modernc.org/sqlite v1.60.1
 	rsc.io/qr v0.2.0
 )

@@ -255,7 +255,11 @@ func preparePhotos(photos []PhotoInput, keepLocation bool) ([]store.Attachment, 
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, store.Attachment{ContentType: ct, Size: len(data), Data: data})
+		att := store.Attachment{ContentType: ct, Size: len(data), Data: data}
+		if thumb, ok := thumbnail(data); ok {
+			att.Thumb = thumb
+		}
+		out = append(out, att)
 	}
 	return out, nil
 }
@@ -278,6 +282,9 @@ func (a *App) SubmitWithPhotos(ctx context.Context, in IntakeInput, photos []Pho
 			att := prepared[i]
 			att.CaseID, att.CreatedAt = c.ID, c.SubmittedAt
 			att.Data = []byte(a.sealer.Seal(string(att.Data), photoAAD(c.ID)))
+			if att.Thumb != nil {
+				att.Thumb = []byte(a.sealer.Seal(string(att.Thumb), thumbAAD(c.ID)))
+			}
 			if err := tx.InsertAttachment(ctx, &att); err != nil {
 				return err
 			}
@@ -294,6 +301,8 @@ func (a *App) SubmitWithPhotos(ctx context.Context, in IntakeInput, photos []Pho
 // photoAAD binds a sealed photo to its case, so bytes copied to another case do not open.
 func photoAAD(caseID int64) string { return "case:photo:" + strconv.FormatInt(caseID, 10) }
 
+func thumbAAD(caseID int64) string { return "case:thumb:" + strconv.FormatInt(caseID, 10) }
+
 func (a *App) listAttachments(ctx context.Context, caseID int64) ([]Attachment, error) {
 	list, err := store.ListAttachments(ctx, a.db, caseID)
 	if err != nil {
@@ -306,7 +315,22 @@ func (a *App) listAttachments(ctx context.Context, caseID int64) ([]Attachment, 
 	return out, nil
 }
 
-func (a *App) openAttachment(ctx context.Context, caseID, id int64) (*Attachment, error) {
+// openAttachment returns a photo with its bytes; with thumb, its thumbnail
+// (a JPEG) when it has one, else the photo.
+func (a *App) openAttachment(ctx context.Context, caseID, id int64, thumb bool) (*Attachment, error) {
+	if thumb {
+		s, err := store.GetAttachmentThumb(ctx, a.db, caseID, id)
+		if err != nil {
+			return nil, err
+		}
+		if s.Thumb != nil {
+			plain, err := a.sealer.Open(string(s.Thumb), thumbAAD(caseID))
+			if err != nil {
+				return nil, err
+			}
+			return &Attachment{ID: s.ID, ContentType: "image/jpeg", Size: len(plain), CreatedAt: s.CreatedAt, Data: []byte(plain)}, nil
+		}
+	}
 	s, err := store.GetAttachment(ctx, a.db, caseID, id)
 	if err != nil {
 		return nil, err
@@ -330,12 +354,13 @@ func (a *App) Attachments(ctx context.Context, p zhitong.Principal, caseID int64
 	return a.listAttachments(ctx, caseID)
 }
 
-// AttachmentData returns one photo of a case, with its bytes, for staff who may view it.
-func (a *App) AttachmentData(ctx context.Context, p zhitong.Principal, caseID, id int64) (*Attachment, error) {
+// AttachmentData returns one photo of a case, with its bytes, for staff
+// who may view it; with thumb, its thumbnail.
+func (a *App) AttachmentData(ctx context.Context, p zhitong.Principal, caseID, id int64, thumb bool) (*Attachment, error) {
 	if _, err := a.Attachments(ctx, p, caseID); err != nil {
 		return nil, err
 	}
-	return a.openAttachment(ctx, caseID, id)
+	return a.openAttachment(ctx, caseID, id, thumb)
 }
 
 // TrackAttachments lists the photos of the case with this tracking code, for its submitter.
@@ -347,11 +372,12 @@ func (a *App) TrackAttachments(ctx context.Context, code string) ([]Attachment, 
 	return a.listAttachments(ctx, c.ID)
 }
 
-// TrackAttachment returns one photo, with its bytes, of the case with this tracking code.
-func (a *App) TrackAttachment(ctx context.Context, code string, id int64) (*Attachment, error) {
+// TrackAttachment returns one photo, with its bytes, of the case with this
+// tracking code; with thumb, its thumbnail.
+func (a *App) TrackAttachment(ctx context.Context, code string, id int64, thumb bool) (*Attachment, error) {
 	c, err := a.caseByCode(ctx, code)
 	if err != nil {
 		return nil, err
 	}
-	return a.openAttachment(ctx, c.ID, id)
+	return a.openAttachment(ctx, c.ID, id, thumb)
 }

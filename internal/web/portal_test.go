@@ -46,7 +46,7 @@ func TestSubmitPhotoLocation(t *testing.T) {
 			mustContain(t, done, "<svg", `class="qr"`, "1 个工作日内", "15 个工作日内")
 
 			track := p.get("/track/" + code)
-			m := regexp.MustCompile(`src="(/track/` + code + `/photos/\d+)"`).FindStringSubmatch(track.body)
+			m := regexp.MustCompile(`href="(/track/` + code + `/photos/\d+)"`).FindStringSubmatch(track.body)
 			if m == nil {
 				t.Fatalf("no photo on the tracking page:\n%s", track.body)
 			}
@@ -327,7 +327,7 @@ func TestSubmitPNGAndWebPMetadataStripped(t *testing.T) {
 	webp := webpWithExif()
 	code := trackingCode(t, p.submit(p.validForm(), photo{"a.png", withText}, photo{"b.webp", webp}))
 	track := p.get("/track/" + code)
-	links := regexp.MustCompile(`src="(/track/`+code+`/photos/\d+)"`).FindAllStringSubmatch(track.body, -1)
+	links := regexp.MustCompile(`href="(/track/`+code+`/photos/\d+)"`).FindAllStringSubmatch(track.body, -1)
 	if len(links) != 2 {
 		t.Fatalf("%d photos on the tracking page, want 2", len(links))
 	}
@@ -393,4 +393,55 @@ func TestResultsShowACaseOnceWithItsLatestReply(t *testing.T) {
 	mustContain(t, p.get("/results"), "共 1 件<", "A类 已解决")
 	mustContain(t, p.get("/results?outcome=A"), "共 1 件<")
 	mustContain(t, p.get("/results?outcome=C"), "共 0 件")
+}
+
+// noisyJPEG is a phone-sized photo that compresses badly: about a megabyte.
+func noisyJPEG(t *testing.T, seed int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
+	x := uint32(seed*7919 + 1)
+	for i := range img.Pix {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		img.Pix[i] = byte(x)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestTrackingPageWithPhotosStaysLight(t *testing.T) {
+	p := newPortal(t)
+	var photos []photo
+	total := 0
+	for i := range app.MaxPhotos {
+		b := noisyJPEG(t, i)
+		total += len(b)
+		photos = append(photos, photo{"IMG_" + itoa(int64(i)) + ".jpg", b})
+	}
+	if total < 2<<20 {
+		t.Fatalf("test photos weigh only %d bytes", total)
+	}
+	done := p.submit(p.validForm(), photos...)
+	code := trackingCode(t, done)
+	track := p.get("/track/" + code)
+	weight := len(track.body)
+	srcs := regexp.MustCompile(`<img src="(/track/`+code+`/photos/\d+\?size=thumb)"`).FindAllStringSubmatch(track.body, -1)
+	if len(srcs) != app.MaxPhotos {
+		t.Fatalf("%d thumbnails on the tracking page, want %d", len(srcs), app.MaxPhotos)
+	}
+	for _, m := range srcs {
+		img := p.get(m[1])
+		if img.status != http.StatusOK || img.header.Get("Content-Type") != "image/jpeg" {
+			t.Fatalf("thumbnail %s: %d %s", m[1], img.status, img.header.Get("Content-Type"))
+		}
+		weight += len(img.body)
+	}
+	// The page and its thumbnails, against photos of over 2 MB (the CSS is measured by the browser test).
+	if weight > 150<<10 {
+		t.Errorf("tracking page with %d photos weighs %d bytes", app.MaxPhotos, weight)
+	}
 }

@@ -144,7 +144,7 @@ func (h *Handler) trackPhoto(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "照片不存在")
 	}
-	att, err := h.app.TrackAttachment(r.Context(), r.PathValue("code"), id)
+	att, err := h.app.TrackAttachment(r.Context(), r.PathValue("code"), id, r.URL.Query().Get("size") == "thumb")
 	if err != nil {
 		return err
 	}

@@ -289,7 +289,7 @@ func (h *Handler) workPhoto(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "照片不存在")
 	}
-	att, err := h.app.AttachmentData(r.Context(), p, id, pid)
+	att, err := h.app.AttachmentData(r.Context(), p, id, pid, r.URL.Query().Get("size") == "thumb")
 	if err != nil {
 		return err
 	}

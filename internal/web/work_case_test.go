@@ -198,7 +198,10 @@ func TestCasePageShowsPhotosToStaffInJurisdiction(t *testing.T) {
 	photo := caseURL(c.ID) + "/photos/" + itoa64(atts[0].ID)
 
 	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
-	benchHas(t, officer.get(caseURL(c.ID)), `src="`+photo+`"`)
+	benchHas(t, officer.get(caseURL(c.ID)), `href="`+photo+`"`, `src="`+photo+`?size=thumb"`)
+	if th := officer.get(photo + "?size=thumb"); th.status != http.StatusOK || th.header.Get("Content-Type") != "image/jpeg" || hasExif([]byte(th.raw)) {
+		t.Errorf("thumbnail: %d %q exif=%v", th.status, th.header.Get("Content-Type"), hasExif([]byte(th.raw)))
+	}
 	pg := officer.get(photo)
 	wantStatus(t, pg, http.StatusOK)
 	if pg.header.Get("Content-Type") != "image/jpeg" || pg.header.Get("X-Content-Type-Options") != "nosniff" || hasExif([]byte(pg.raw)) {

@@ -1,0 +1,4 @@
+-- A small JPEG of each photo (240 px on the longest side), sealed like the
+-- photo itself, so pages that list photos load kilobytes, not megabytes.
+-- NULL for photos that could not be decoded: pages show the photo instead.
+ALTER TABLE attachments ADD COLUMN thumb BYTEA;
