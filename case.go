@@ -195,9 +195,12 @@ type Reply struct {
 	Text        string
 	PlannedDate string // required for C: when it is planned to be done
 	Reason      string // required for D: why it cannot be solved now
-	At          time.Time
-	By          int64
-	Deliveries  []Delivery
+	// PublicSummary is what was done, in a sentence for the public results
+	// board; optional, and never the reply itself.
+	PublicSummary string
+	At            time.Time
+	By            int64
+	Deliveries    []Delivery
 }
 
 // Delivery records that a reply reached the congress office or the citizen.

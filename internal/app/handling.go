@@ -215,13 +215,19 @@ type DeliveryInput struct {
 }
 
 // ReplyInput is a unit's reply with its outcome class (答复).
+// maxPublicSummary bounds a reply's public summary, in characters.
+const maxPublicSummary = 200
+
 type ReplyInput struct {
 	Version     int             `json:"version"`
 	Outcome     zhitong.Outcome `json:"outcome"`
 	Text        string          `json:"text"`
 	PlannedDate string          `json:"planned_date"`
 	Reason      string          `json:"reason"`
-	Deliveries  []DeliveryInput `json:"deliveries"`
+	// PublicSummary is what was done, for the public results board
+	// (optional, at most 200 characters, masked again when shown).
+	PublicSummary string          `json:"public_summary"`
+	Deliveries    []DeliveryInput `json:"deliveries"`
 }
 
 func (a *App) validateReply(in *ReplyInput, p zhitong.Principal) ([]zhitong.Delivery, error) {
@@ -229,6 +235,9 @@ func (a *App) validateReply(in *ReplyInput, p zhitong.Principal) ([]zhitong.Deli
 		return nil, zhitong.Invalid("outcome", "请选择办理结果分类（A 已解决、B 正在解决、C 列入计划、D 暂不能解决）")
 	}
 	if err := checkLen("text", "答复内容", in.Text, 5, maxBody); err != nil {
+		return nil, err
+	}
+	if err := checkLen("public_summary", "公示摘要", in.PublicSummary, 0, maxPublicSummary); err != nil {
 		return nil, err
 	}
 	switch in.Outcome {
@@ -314,7 +323,7 @@ func (a *App) Reply(ctx context.Context, p zhitong.Principal, id int64, in Reply
 			unitID = p.UnitID
 		}
 		r := &zhitong.Reply{CaseID: c.ID, Round: c.Round, UnitID: unitID, Outcome: in.Outcome, Text: strings.TrimSpace(in.Text),
-			PlannedDate: in.PlannedDate, Reason: strings.TrimSpace(in.Reason), At: a.clock.Now(), By: p.UserID, Deliveries: dels}
+			PlannedDate: in.PlannedDate, Reason: strings.TrimSpace(in.Reason), PublicSummary: strings.TrimSpace(in.PublicSummary), At: a.clock.Now(), By: p.UserID, Deliveries: dels}
 		if _, err := tx.InsertReply(ctx, r); err != nil {
 			return err
 		}
@@ -417,7 +426,7 @@ func (a *App) ReplyProposal(ctx context.Context, p zhitong.Principal, proposalID
 				return errSkip
 			}
 			r := &zhitong.Reply{CaseID: c.ID, Round: c.Round, ProposalID: prop.ID, Outcome: in.Outcome, Text: strings.TrimSpace(in.Text),
-				PlannedDate: in.PlannedDate, Reason: strings.TrimSpace(in.Reason), At: a.clock.Now(), By: p.UserID,
+				PlannedDate: in.PlannedDate, Reason: strings.TrimSpace(in.Reason), PublicSummary: strings.TrimSpace(in.PublicSummary), At: a.clock.Now(), By: p.UserID,
 				Deliveries: append([]zhitong.Delivery(nil), dels...)}
 			if _, err := tx.InsertReply(ctx, r); err != nil {
 				return err

@@ -77,7 +77,10 @@ func (a *App) validateIntake(ctx context.Context, in *IntakeInput) error {
 		return err
 	}
 	if in.Title == "" {
-		in.Title = summarize(in.Body, 30)
+		// The title is shown on the public results board: the default one
+		// is cut from the citizen's text with their name, phone and house
+		// numbers masked.
+		in.Title = maskPublicText(summarize(in.Body, 30), in.Name, in.Phone)
 	}
 	for _, f := range []struct{ field, label, v string }{{"place", "问题地点", in.Place}, {"name", "姓名", in.Name}, {"address", "联系地址", in.Address}, {"external_id", "外部编号", in.ExternalID}} {
 		if err := checkLen(f.field, f.label, f.v, 0, maxShort); err != nil {

@@ -40,6 +40,7 @@ type PublicResult struct {
 	Outcome      zhitong.Outcome `json:"outcome"`
 	OutcomeLabel string          `json:"outcome_label"`
 	Unit         string          `json:"unit,omitempty"`
+	Summary      string          `json:"summary,omitempty"` // what was done, as the unit summarised it for the public
 	RepliedAt    time.Time       `json:"replied_at"`
 }
 
@@ -88,7 +89,7 @@ func (a *App) PublicResults(ctx context.Context, in ResultsInput) ([]PublicResul
 		}
 		o := zhitong.Outcome(r.Outcome)
 		out[i] = PublicResult{Title: maskPublicText(r.Title, secrets...), Category: r.Category, Region: r.Region, Station: r.Station,
-			Outcome: o, OutcomeLabel: zhitong.Label(zhitong.Outcomes, o), Unit: r.Unit, RepliedAt: r.RepliedAt}
+			Outcome: o, OutcomeLabel: zhitong.Label(zhitong.Outcomes, o), Unit: r.Unit, Summary: maskPublicText(r.Summary, secrets...), RepliedAt: r.RepliedAt}
 	}
 	return out, total, nil
 }
@@ -97,14 +98,29 @@ func (a *App) PublicResults(ctx context.Context, in ResultsInput) ([]PublicResul
 // free text: seven or more digits, possibly split by spaces or dashes.
 var longNumber = regexp.MustCompile(`[0-9０-９](?:[ \-－]?[0-9０-９]){6,}[0-9０-９XxＸ]?`)
 
-// maskPublicText hides long numbers and the given secrets (the submitter's
-// own name and phone) in text shown to the public.
+// houseNumber matches a house, building, unit or room number (8号, 3栋,
+// 2单元, 501室, 5组), which with a street name points at one household.
+var houseNumber = regexp.MustCompile(`[0-9０-９]+\s*(号楼|号|栋|幢|单元|室|组)`)
+
+// selfIntro matches a writer naming themselves: 我叫王小明, 本人李四.
+var selfIntro = regexp.MustCompile(`(我叫|我是|本人|姓名[:：]?)\s*(\p{Han}{2,3})`)
+
+// maskPublicText hides long numbers, house numbers, a name the writer
+// introduces themselves with, and the given secrets (the submitter's own
+// name and phone) in text shown to the public. It cannot know every name:
+// the register form and the reply form tell staff the title and summary are
+// public.
 func maskPublicText(s string, secrets ...string) string {
 	for _, v := range secrets {
 		if v = strings.TrimSpace(v); len([]rune(v)) >= 2 {
 			s = strings.ReplaceAll(s, v, pii.MaskName(v))
 		}
 	}
+	s = selfIntro.ReplaceAllStringFunc(s, func(m string) string {
+		g := selfIntro.FindStringSubmatch(m)
+		return g[1] + pii.MaskName(g[2])
+	})
+	s = houseNumber.ReplaceAllString(s, "**$1")
 	return longNumber.ReplaceAllString(s, "****")
 }
 

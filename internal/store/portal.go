@@ -19,6 +19,7 @@ type PublicResult struct {
 	Station     string
 	Outcome     string
 	Unit        string
+	Summary     string // the reply's public summary
 	RepliedAt   time.Time
 	Anonymous   bool
 	NameSealed  string
@@ -72,7 +73,7 @@ func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult
 		limit = 20
 	}
 	rows, err := q.Query(ctx, `SELECT c.title, COALESCE(cat.name, ''), COALESCE(rg.name, ''), COALESCE(s.name, ''), r.outcome,
- COALESCE(u.name, ''), r.at, c.anonymous, c.name_enc, c.phone_enc`+from+`
+ COALESCE(u.name, ''), r.public_summary, r.at, c.anonymous, c.name_enc, c.phone_enc`+from+`
  LEFT JOIN categories cat ON cat.code = c.category_code
  LEFT JOIN regions rg ON rg.code = c.region_code
  LEFT JOIN stations s ON s.id = c.station_id
@@ -86,7 +87,7 @@ func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult
 	for rows.Next() {
 		var p PublicResult
 		var at string
-		if err := rows.Scan(&p.Title, &p.Category, &p.Region, &p.Station, &p.Outcome, &p.Unit, &at, &p.Anonymous, &p.NameSealed, &p.PhoneSealed); err != nil {
+		if err := rows.Scan(&p.Title, &p.Category, &p.Region, &p.Station, &p.Outcome, &p.Unit, &p.Summary, &at, &p.Anonymous, &p.NameSealed, &p.PhoneSealed); err != nil {
 			return nil, 0, err
 		}
 		p.RepliedAt = ParseTime(at)

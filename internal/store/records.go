@@ -83,9 +83,9 @@ func ListExtensions(ctx context.Context, q Q, caseID int64) ([]*zhitong.Extensio
 
 // InsertReply stores a reply and its deliveries.
 func (t *Tx) InsertReply(ctx context.Context, r *zhitong.Reply) (int64, error) {
-	err := t.QueryRow(ctx, `INSERT INTO replies (case_id, round, unit_id, proposal_id, outcome, text, planned_date, reason, at, by_user)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		r.CaseID, r.Round, nullID(r.UnitID), nullID(r.ProposalID), r.Outcome, r.Text, r.PlannedDate, r.Reason, FormatTime(r.At), r.By).Scan(&r.ID)
+	err := t.QueryRow(ctx, `INSERT INTO replies (case_id, round, unit_id, proposal_id, outcome, text, planned_date, reason, public_summary, at, by_user)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		r.CaseID, r.Round, nullID(r.UnitID), nullID(r.ProposalID), r.Outcome, r.Text, r.PlannedDate, r.Reason, r.PublicSummary, FormatTime(r.At), r.By).Scan(&r.ID)
 	if err != nil {
 		return 0, fmt.Errorf("insert reply: %w", err)
 	}
@@ -110,7 +110,7 @@ func (t *Tx) InsertDelivery(ctx context.Context, d *zhitong.Delivery) error {
 
 // ListReplies returns a case's replies with their deliveries, oldest first.
 func ListReplies(ctx context.Context, q Q, caseID int64) ([]*zhitong.Reply, error) {
-	rows, err := q.Query(ctx, `SELECT id, case_id, round, COALESCE(unit_id, 0), COALESCE(proposal_id, 0), outcome, text, planned_date, reason, at, by_user
+	rows, err := q.Query(ctx, `SELECT id, case_id, round, COALESCE(unit_id, 0), COALESCE(proposal_id, 0), outcome, text, planned_date, reason, public_summary, at, by_user
  FROM replies WHERE case_id = ? ORDER BY id`, caseID)
 	if err != nil {
 		return nil, err
@@ -120,7 +120,7 @@ func ListReplies(ctx context.Context, q Q, caseID int64) ([]*zhitong.Reply, erro
 	for rows.Next() {
 		var r zhitong.Reply
 		var at string
-		if err := rows.Scan(&r.ID, &r.CaseID, &r.Round, &r.UnitID, &r.ProposalID, &r.Outcome, &r.Text, &r.PlannedDate, &r.Reason, &at, &r.By); err != nil {
+		if err := rows.Scan(&r.ID, &r.CaseID, &r.Round, &r.UnitID, &r.ProposalID, &r.Outcome, &r.Text, &r.PlannedDate, &r.Reason, &r.PublicSummary, &at, &r.By); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -233,7 +233,8 @@ func (p *portal) replied(code string, outcome zhitong.Outcome) {
 	c := testkit.Must(p.app.Register(ctx, officer, id, app.RegisterInput{CategoryCode: "roads", StationID: p.f.Station}))(t)
 	c = testkit.Must(p.app.Assign(ctx, officer, id, app.AssignInput{Version: c.Version, LeadUnit: p.f.Lead}))(t)
 	c = testkit.Must(p.app.Accept(ctx, lead, id, app.TextInput{Version: c.Version}))(t)
-	in := app.ReplyInput{Version: c.Version, Outcome: outcome, Text: "已安排施工队疏通排水管道并加装雨水篦子"}
+	in := app.ReplyInput{Version: c.Version, Outcome: outcome, Text: "已安排施工队疏通排水管道并加装雨水篦子",
+		PublicSummary: "疏通建设路8号门前排水管道，加装雨水篦子 3 个"}
 	switch outcome {
 	case zhitong.OutcomePlanned:
 		in.PlannedDate = "2027-06-30"

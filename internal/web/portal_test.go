@@ -218,11 +218,21 @@ func TestResultsBoardIsMasked(t *testing.T) {
 	if pg.status != http.StatusOK {
 		t.Fatalf("status %d", pg.status)
 	}
-	mustContain(t, pg, "A类 已解决", "C类 列入计划", "县交通运输局", "王**反映", "共 2 件<", "<title>办理公示 · 民意直通</title>")
-	mustNotContain(t, pg, "王小明", "13907971234", "1390797", "0797", "139 0797", "已安排施工队", code, other)
+	mustContain(t, pg, "A类 已解决", "C类 列入计划", "县交通运输局", "王**反映", "共 2 件<", "<title>办理公示 · 民意直通</title>",
+		"办理情况：疏通建设路**号门前排水管道，加装雨水篦子 3 个")
+	mustNotContain(t, pg, "王小明", "13907971234", "1390797", "0797", "139 0797", "已安排施工队", "8号", code, other)
+
+	// Someone else's name the writer introduces, and their house number, are masked too.
+	form = p.validForm()
+	form.Set("body", "我叫李四海，住胜利路18号2单元501室，楼下路灯坏了")
+	third := trackingCode(t, p.submit(form))
+	p.replied(third, zhitong.OutcomeSolved)
+	pg = p.get("/results")
+	mustContain(t, pg, "我叫李**，住胜利路**号**单元**室")
+	mustNotContain(t, pg, "李四海", "18号", "501")
 
 	solved := p.get("/results?outcome=A&category=roads&town=" + p.f.Town)
-	mustContain(t, solved, "共 1 件", "A类 已解决", `<option value="A" selected>`)
+	mustContain(t, solved, "共 2 件", "A类 已解决", `<option value="A" selected>`)
 	mustNotContain(t, solved, "C类 列入计划</span>")
 	none := p.get("/results?category=consult")
 	mustContain(t, none, "共 0 件", "暂无办理结果")

@@ -160,7 +160,8 @@ func (h *Handler) workDo(ctx context.Context, p zhitong.Principal, id int64, act
 		}
 		_, err = h.app.DecideExtension(ctx, p, id, in)
 	case zhitong.ActionReply:
-		in := app.ReplyInput{Version: version, Outcome: zhitong.Outcome(f.Get("outcome")), Text: f.Get("text"), Reason: f.Get("reason")}
+		in := app.ReplyInput{Version: version, Outcome: zhitong.Outcome(f.Get("outcome")), Text: f.Get("text"), Reason: f.Get("reason"),
+			PublicSummary: f.Get("public_summary")}
 		// The form shows both optional fields; only the chosen class's one counts.
 		if in.Outcome == zhitong.OutcomeNotNow {
 			in.PlannedDate = ""
