@@ -77,8 +77,8 @@ func (c *counter) assignments(facts []store.AssignmentFact) {
 	}
 }
 
-// events counts the replies, evaluations and listings in the period, on
-// the round's lead unit and township.
+// events counts the replies, solved follow-ups, evaluations and listings in
+// the period, on the round's lead unit and township.
 func (c *counter) events(events []store.RoundFact) {
 	for _, e := range events {
 		k := roundKey{e.CaseID, e.Round}
@@ -102,6 +102,8 @@ func (c *counter) events(events []store.RoundFact) {
 				if e.Value == string(zhitong.OutcomeSolved) {
 					r.Solved++
 				}
+			case "solved": // a follow-up found a B or C reply's promised work done
+				r.Solved++
 			case "evaluation":
 				r.Evaluated++
 				if e.Value != string(zhitong.RatingUnsatisfied) {

@@ -131,7 +131,8 @@ func (a *App) Rehandle(ctx context.Context, p zhitong.Principal, id int64, in Re
 	})
 }
 
-// Explain closes an unsatisfied case with a written explanation instead of re-handling it.
+// Explain closes an unsatisfied case with a written explanation instead of
+// re-handling it; its open follow-ups end with it.
 func (a *App) Explain(ctx context.Context, p zhitong.Principal, id int64, in TextInput) (*zhitong.Case, error) {
 	if err := checkLen("text", "情况说明", in.Text, 5, maxNote); err != nil {
 		return nil, err
@@ -140,7 +141,7 @@ func (a *App) Explain(ctx context.Context, p zhitong.Principal, id int64, in Tex
 		c.ClosingNote = strings.TrimSpace(in.Text)
 		c.Resolution, c.ClosedAt = zhitong.ResolutionExplained, a.clock.Now()
 		ev.Public = "经研判，作出如下说明后办结：" + c.ClosingNote
-		return nil
+		return a.noteFollowUpsEnded(ctx, tx, p, c, "案件已说明理由办结", ev)
 	})
 }
 

@@ -14,8 +14,9 @@ import (
 // CreateFollowUps opens a follow-up task (跟踪问效) for each case whose
 // latest reply is B (in progress) or C (planned) once its promised date has
 // come: the reply's planned date, or for a B reply without one, the
-// policy's number of days after it. A case that got an A reply since, or was
-// closed with an explanation, gets none. Running it again changes nothing.
+// policy's number of days after it. A case that got another reply since, or
+// was closed with an explanation, gets none (checked again in the
+// transaction). Running it again changes nothing.
 func (a *App) CreateFollowUps(ctx context.Context) (int, error) {
 	cands, err := store.ListFollowUpCandidates(ctx, a.db)
 	if err != nil {
@@ -52,24 +53,38 @@ func (a *App) addFollowUp(ctx context.Context, f *store.FollowUp, p zhitong.Prin
 		if err != nil {
 			return err
 		}
+		if live, err := followUpLive(ctx, tx, c, f.ReplyID); err != nil || !live {
+			return err
+		}
 		if added, err = tx.InsertFollowUp(ctx, f); err != nil || !added {
 			return err
 		}
-		return a.followUpEvent(ctx, tx, c, p, note)
+		return a.followUpEvent(ctx, tx, c, p, followUpLog{note: note})
 	})
 	return added, err
 }
 
-func (a *App) followUpEvent(ctx context.Context, tx *store.Tx, c *store.CaseRecord, p zhitong.Principal, note string) error {
+// followUpLog is what a follow-up step writes on its case: the event's
+// note, its public text for the citizen (may be empty), and more audit detail.
+type followUpLog struct {
+	note, public string
+	detail       map[string]any
+}
+
+func (a *App) followUpEvent(ctx context.Context, tx *store.Tx, c *store.CaseRecord, p zhitong.Principal, l followUpLog) error {
 	ev := &zhitong.Event{CaseID: c.ID, At: a.clock.Now(), ActorID: p.UserID, ActorName: actorName(p), Action: zhitong.ActionSupervise,
-		FromStatus: c.Status, ToStatus: c.Status, Note: "跟踪问效：" + note}
+		FromStatus: c.Status, ToStatus: c.Status, Note: "跟踪问效：" + l.note, Public: l.public}
 	if p.Role == "" {
 		ev.ActorName = "系统"
 	}
 	if err := tx.InsertEvent(ctx, ev); err != nil {
 		return err
 	}
-	return a.audit(ctx, tx, p, "case.follow_up", "case:"+strconv.FormatInt(c.ID, 10), map[string]any{"code": c.Code, "note": note})
+	detail := map[string]any{"code": c.Code, "note": l.note}
+	for k, v := range l.detail {
+		detail[k] = v
+	}
+	return a.audit(ctx, tx, p, "case.follow_up", "case:"+strconv.FormatInt(c.ID, 10), detail)
 }
 
 // FollowUpInput records the result of a follow-up.
@@ -85,7 +100,8 @@ var FollowUpResults = []zhitong.Named[string]{
 }
 
 // RecordFollowUp closes an open follow-up task with its result: solved ends
-// the follow-up, progress sets the next date, ended needs a reason.
+// the follow-up and makes the case's current outcome A (the B or C reply
+// stays as it was), progress sets the next date, ended needs a reason.
 func (a *App) RecordFollowUp(ctx context.Context, p zhitong.Principal, id int64, in FollowUpInput) (*FollowUpItem, error) {
 	if !zhitong.Valid(FollowUpResults, in.Result) {
 		return nil, zhitong.Invalid("result", "跟踪结果应为已解决、继续跟踪或结束跟踪")
@@ -122,27 +138,53 @@ func (a *App) RecordFollowUp(ctx context.Context, p zhitong.Principal, id int64,
 			return err
 		}
 		if f.State != "open" {
-			return zhitong.Errorf(zhitong.ECONFLICT, "该跟踪问效任务已记录结果")
+			return zhitong.Errorf(zhitong.ECONFLICT, "该跟踪问效任务已结束")
+		}
+		if live, err := followUpLive(ctx, tx, c, f.ReplyID); err != nil {
+			return err
+		} else if !live {
+			return zhitong.Errorf(zhitong.ECONFLICT, "案件已有新的答复或已说明理由办结，该跟踪问效任务不再适用")
 		}
 		f.State, f.Result, f.Note, f.DoneAt, f.DoneBy = "done", in.Result, strings.TrimSpace(in.Note), a.clock.Now(), p.UserID
 		if err := tx.UpdateFollowUp(ctx, f); err != nil {
 			return err
 		}
-		note := zhitong.Label(FollowUpResults, in.Result)
-		if f.Note != "" {
-			note += "。" + f.Note
+		l, err := a.followUpResult(ctx, tx, f)
+		if err != nil {
+			return err
 		}
 		if !next.IsZero() {
 			nf := &store.FollowUp{CaseID: c.ID, ReplyID: f.ReplyID, DueDate: next.Format(time.DateOnly), CreatedAt: a.clock.Now()}
 			if _, err := tx.InsertFollowUp(ctx, nf); err != nil {
 				return err
 			}
-			note += "；下次跟踪 " + nf.DueDate
+			l.note += "；下次跟踪 " + nf.DueDate
 		}
 		out = &FollowUpItem{CaseSummary: a.summary(c), ID: f.ID, DueDate: f.DueDate, State: f.State, Result: f.Result, Note: f.Note}
-		return a.followUpEvent(ctx, tx, c, p, note)
+		return a.followUpEvent(ctx, tx, c, p, l)
 	})
 	return out, err
+}
+
+// followUpResult words a recorded follow-up for the case's event and audit.
+// Solved records the case's current outcome as A: the event and audit say
+// from which class, and the citizen sees it on the tracking page.
+func (a *App) followUpResult(ctx context.Context, tx *store.Tx, f *store.FollowUp) (followUpLog, error) {
+	l := followUpLog{note: zhitong.Label(FollowUpResults, f.Result), detail: map[string]any{"result": f.Result}}
+	if f.Result == "solved" {
+		replies, err := store.ListReplies(ctx, tx, f.CaseID)
+		if err != nil {
+			return l, err
+		}
+		from := replies[len(replies)-1].Outcome // the follow-up's reply: followUpLive checked it is the latest
+		l.note = "承诺事项已落实，办理结果由“" + zhitong.Label(zhitong.Outcomes, from) + "”记为“" + zhitong.Label(zhitong.Outcomes, zhitong.OutcomeSolved) + "”"
+		l.public = "跟踪问效：承诺事项已落实，办理结果为已解决"
+		l.detail["outcome_from"], l.detail["outcome_to"] = from, zhitong.OutcomeSolved
+	}
+	if f.Note != "" {
+		l.note += "。" + f.Note
+	}
+	return l, nil
 }
 
 // FollowUpItem is a follow-up task with its case.

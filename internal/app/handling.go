@@ -301,7 +301,8 @@ func (a *App) deliveries(ins []DeliveryInput, p zhitong.Principal) ([]zhitong.De
 }
 
 // Reply records the lead unit's answer and its outcome class. "Replied" is
-// never "solved": only outcome A counts as solved.
+// never "solved": only outcome A counts as solved. The previous reply's
+// open follow-ups end with it.
 func (a *App) Reply(ctx context.Context, p zhitong.Principal, id int64, in ReplyInput) (*zhitong.Case, error) {
 	dels, err := a.validateReply(&in, p)
 	if err != nil {
@@ -332,7 +333,7 @@ func (a *App) Reply(ctx context.Context, p zhitong.Principal, id int64, in Reply
 		}
 		ev.Note = zhitong.Label(zhitong.Outcomes, in.Outcome)
 		ev.Public = "承办单位已答复（" + zhitong.Label(zhitong.Outcomes, in.Outcome) + "），请您评价"
-		return nil
+		return a.replyEndsFollowUps(ctx, tx, p, c, in.Outcome, ev)
 	})
 }
 
@@ -433,7 +434,7 @@ func (a *App) ReplyProposal(ctx context.Context, p zhitong.Principal, proposalID
 			}
 			ev.Note = "代表建议 #" + strconv.FormatInt(prop.ID, 10) + " 答复：" + zhitong.Label(zhitong.Outcomes, in.Outcome)
 			ev.Public = "代表建议已获答复（" + zhitong.Label(zhitong.Outcomes, in.Outcome) + "），请您评价"
-			return nil
+			return a.replyEndsFollowUps(ctx, tx, p, c, in.Outcome, ev)
 		})
 		if err != nil && err != errSkip {
 			return nil, err

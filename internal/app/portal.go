@@ -100,7 +100,7 @@ var longNumber = regexp.MustCompile(`[0-9０-９](?:[ \-－]?[0-9０-９]){6,}[0
 
 // houseNumber matches a house, building, unit or room number (8号, 3栋,
 // 2单元, 501室, 5组), which with a street name points at one household.
-var houseNumber = regexp.MustCompile(`[0-9０-９]+\s*(号楼|号|栋|幢|单元|室|组)`)
+var houseNumber = regexp.MustCompile(`(?:第\s*)?[0-9０-９]+\s*(号楼|号|栋|幢|单元|室|组)`)
 
 // selfIntro matches a writer naming themselves: 我叫王小明, 本人李四.
 var selfIntro = regexp.MustCompile(`(我叫|我是|本人|姓名[:：]?)\s*(\p{Han}{2,3})`)
@@ -120,7 +120,12 @@ func maskPublicText(s string, secrets ...string) string {
 		g := selfIntro.FindStringSubmatch(m)
 		return g[1] + pii.MaskName(g[2])
 	})
-	s = houseNumber.ReplaceAllString(s, "**$1")
+	s = houseNumber.ReplaceAllStringFunc(s, func(m string) string {
+		if strings.HasPrefix(m, "第") { // an ordinal (第3号文件, 第2组), not an address
+			return m
+		}
+		return "**" + houseNumber.FindStringSubmatch(m)[1]
+	})
 	return longNumber.ReplaceAllString(s, "****")
 }
 

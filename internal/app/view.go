@@ -58,7 +58,7 @@ type CaseView struct {
 	ReferralResult string                `json:"referral_result,omitempty"`
 	Resolution     zhitong.Resolution    `json:"resolution,omitempty"`
 	ClosingNote    string                `json:"closing_note,omitempty"`
-	Solved         bool                  `json:"solved"` // latest reply is outcome A
+	Solved         bool                  `json:"solved"` // current outcome is A: the latest reply, or a follow-up found its promise kept
 	DualFeedback   bool                  `json:"dual_feedback"`
 	Assignments    []*zhitong.Assignment `json:"assignments"`
 	Extensions     []*zhitong.Extension  `json:"extensions"`
@@ -126,9 +126,12 @@ func (a *App) Get(ctx context.Context, p zhitong.Principal, id int64) (*CaseView
 		return nil, err
 	}
 	if n := len(v.Replies); n > 0 {
-		last := v.Replies[n-1]
-		v.Solved = last.Outcome == zhitong.OutcomeSolved
-		v.DualFeedback = len(last.Deliveries) == 2
+		fus, err := store.ListCaseFollowUps(ctx, a.db, id)
+		if err != nil {
+			return nil, err
+		}
+		v.Solved = outcomeNow(v.Replies, fus) == zhitong.OutcomeSolved
+		v.DualFeedback = len(v.Replies[n-1].Deliveries) == 2
 	}
 	v.Actions = a.allowed(p, c, v.Assignments)
 	return v, nil

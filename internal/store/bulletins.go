@@ -40,8 +40,10 @@ func ListAssignmentFacts(ctx context.Context, q Q) ([]AssignmentFact, error) {
 }
 
 // RoundFact is something that happened in a case's round: a reply (Kind
-// "reply", Value the outcome), an evaluation ("evaluation", the rating) or
-// an automatic listing on the supervision list ("listed").
+// "reply", Value the outcome), a follow-up that found a B or C reply's
+// promised work done ("solved", Value "A", At when it was recorded), an
+// evaluation ("evaluation", the rating) or an automatic listing on the
+// supervision list ("listed").
 type RoundFact struct {
 	Kind   string
 	CaseID int64
@@ -50,10 +52,13 @@ type RoundFact struct {
 	At     time.Time
 }
 
-// ListRoundFacts returns the replies by units, the evaluations and the
-// automatic listings, oldest first within each kind.
+// ListRoundFacts returns the replies by units, the solved follow-ups of
+// their replies, the evaluations and the automatic listings, oldest first
+// within each kind.
 func ListRoundFacts(ctx context.Context, q Q) ([]RoundFact, error) {
 	rows, err := q.Query(ctx, `SELECT 'reply', case_id, round, outcome, at FROM replies WHERE unit_id IS NOT NULL
+ UNION ALL SELECT 'solved', f.case_id, r.round, 'A', f.done_at FROM follow_ups f JOIN replies r ON r.id = f.reply_id
+ WHERE f.result = 'solved' AND r.unit_id IS NOT NULL
  UNION ALL SELECT 'evaluation', case_id, round, rating, at FROM evaluations
  UNION ALL SELECT 'listed', case_id, round, '', at FROM supervision_actions WHERE kind = 'listed' AND by_user = 0
  ORDER BY 1, 5`)

@@ -225,7 +225,7 @@ type CaseOutcome struct {
 // DeputyCaseOutcomes returns the cases a deputy collected, oldest first.
 func DeputyCaseOutcomes(ctx context.Context, q Q, deputyID int64) ([]CaseOutcome, error) {
 	rows, err := q.Query(ctx, `SELECT c.id, c.code, c.title, c.status, c.submitted_at,
- COALESCE((SELECT r.outcome FROM replies r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), '')
+ COALESCE((SELECT `+CurrentOutcome+` FROM replies r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), '')
  FROM cases c WHERE c.deputy_id = ? ORDER BY c.submitted_at, c.id`, deputyID)
 	if err != nil {
 		return nil, err

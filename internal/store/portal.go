@@ -37,7 +37,7 @@ type ResultFilter struct {
 }
 
 // ListPublicResults returns the cases that have a reply, newest reply first,
-// each with its latest reply, and the total.
+// each with its latest reply at its current outcome (see CurrentOutcome), and the total.
 func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult, int, error) {
 	var where []string
 	var args []any
@@ -57,7 +57,7 @@ func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult
 		where, args = append(where, `c.category_code = ?`), append(args, f.Category)
 	}
 	if f.Outcome != "" {
-		where, args = append(where, `r.outcome = ?`), append(args, f.Outcome)
+		where, args = append(where, `(`+CurrentOutcome+`) = ?`), append(args, f.Outcome)
 	}
 	if f.StationID != 0 {
 		where, args = append(where, `c.station_id = ?`), append(args, f.StationID)
@@ -72,7 +72,7 @@ func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult
 	if limit <= 0 {
 		limit = 20
 	}
-	rows, err := q.Query(ctx, `SELECT c.title, COALESCE(cat.name, ''), COALESCE(rg.name, ''), COALESCE(s.name, ''), r.outcome,
+	rows, err := q.Query(ctx, `SELECT c.title, COALESCE(cat.name, ''), COALESCE(rg.name, ''), COALESCE(s.name, ''), `+CurrentOutcome+`,
  COALESCE(u.name, ''), r.public_summary, r.at, c.anonymous, c.name_enc, c.phone_enc`+from+`
  LEFT JOIN categories cat ON cat.code = c.category_code
  LEFT JOIN regions rg ON rg.code = c.region_code

@@ -129,8 +129,8 @@ type FollowUp struct {
 	CaseID    int64
 	ReplyID   int64
 	DueDate   string
-	State     string // open, done
-	Result    string // solved, progress, ended
+	State     string // open, done (a result was recorded), closed (ended by a new reply or the case's closing)
+	Result    string // solved, progress, ended; empty when closed
 	Note      string
 	CreatedAt time.Time
 	DoneAt    time.Time
@@ -182,6 +182,12 @@ func ListOpenFollowUps(ctx context.Context, q Q, day string) ([]*FollowUp, error
 	}
 	return collect(rows, scanFollowUp)
 }
+
+// CurrentOutcome is the SQL for the class a case's reply r stands at now:
+// A once a follow-up on it found the promised work done (solved), else the
+// reply's own class. The reply itself is never rewritten.
+const CurrentOutcome = `CASE WHEN r.outcome IN ('B', 'C') AND EXISTS
+ (SELECT 1 FROM follow_ups f WHERE f.reply_id = r.id AND f.result = 'solved') THEN 'A' ELSE r.outcome END`
 
 // ListCaseFollowUps returns a case's follow-ups, oldest first.
 func ListCaseFollowUps(ctx context.Context, q Q, caseID int64) ([]*FollowUp, error) {
