@@ -55,7 +55,7 @@ type RoundFact struct {
 func ListRoundFacts(ctx context.Context, q Q) ([]RoundFact, error) {
 	rows, err := q.Query(ctx, `SELECT 'reply', case_id, round, outcome, at FROM replies WHERE unit_id IS NOT NULL
  UNION ALL SELECT 'evaluation', case_id, round, rating, at FROM evaluations
- UNION ALL SELECT 'listed', case_id, round, '', at FROM supervision_actions WHERE kind = 'listed' AND by_user = 0
+ UNION ALL SELECT 'listed', case_id, round, '', at FROM supervision_actions WHERE kind = 'listed' AND by_user = 0 AND proposal_id IS NULL
  ORDER BY 1, 5`)
 	if err != nil {
 		return nil, err
