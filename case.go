@@ -290,6 +290,9 @@ type Proposal struct {
 	DeputyID   int64
 	RegionCode string
 	State      string // open, replied
+	UnitID     int64  // the handling unit (承办单位), 0 when none
+	DueDate    string // the reply deadline, YYYY-MM-DD
+	Complex    bool   // complex: the longer deadline
 	CreatedAt  time.Time
 	CreatedBy  int64
 	CaseIDs    []int64

@@ -49,4 +49,7 @@ type SupervisionAction struct {
 	Note     string
 	LetterID int64
 	By       int64 // 0 for the system
+	// ProposalID: the action is on this deputy proposal; CaseID then names
+	// its first bundled case.
+	ProposalID int64
 }

@@ -23,19 +23,25 @@ type escalation struct {
 // Each has a key built from the case, its round and its due date, so it
 // happens once per deadline: an extension that moves the date starts over.
 func (a *App) escalationsFor(c *store.CaseRecord) []escalation {
-	due, err := time.Parse(time.DateOnly, c.DueDate)
+	base := "case:" + strconv.FormatInt(c.ID, 10) + ":r" + strconv.Itoa(c.Round) + ":"
+	return a.escalationsAt(base, c.DueDate, a.policy().ReminderDays)
+}
+
+// escalationsAt lists the steps due today on a deadline dueDate, with
+// reminders the given working days before it; keys start with base.
+func (a *App) escalationsAt(base, dueDate string, reminders []int) []escalation {
+	due, err := time.Parse(time.DateOnly, dueDate)
 	if err != nil {
 		return nil
 	}
 	pol, today := a.policy(), a.today()
 	left := a.cal.Load().WorkdaysBetween(today, due)
-	base := "case:" + strconv.FormatInt(c.ID, 10) + ":r" + strconv.Itoa(c.Round) + ":"
-	suffix := ":due:" + c.DueDate
+	suffix := ":due:" + dueDate
 	if !today.After(due) {
 		// Only the tightest reminder whose window has opened: a sweep that
 		// missed days does not send the 3-day reminder on the last day.
 		r := -1
-		for _, d := range pol.ReminderDays {
+		for _, d := range reminders {
 			if d >= left && (r < 0 || d < r) {
 				r = d
 			}
@@ -77,7 +83,8 @@ func (a *App) Escalate(ctx context.Context) (int, error) {
 			}
 		}
 	}
-	return n, nil
+	m, err := a.escalateProposals(ctx)
+	return n + m, err
 }
 
 // escalateOnce records one step in its own transaction, unless it was
@@ -158,26 +165,36 @@ func (a *App) supervisionEvent(ctx context.Context, tx *store.Tx, c *store.CaseR
 
 // issueLetter numbers and stores a supervision letter to the lead unit.
 func (a *App) issueLetter(ctx context.Context, tx *store.Tx, c *store.CaseRecord, unit zhitong.Unit, overdue int) (*store.Letter, error) {
-	now := a.clock.Now()
-	year := a.today().Year()
-	seq, err := tx.NextLetterSeq(ctx, year)
-	if err != nil {
-		return nil, err
-	}
-	l := &store.Letter{Number: fmt.Sprintf("%s〔%d〕%d号", a.policy().LetterPrefix, year, seq), Year: year, Seq: seq,
-		CaseID: c.ID, UnitID: unit.ID, Round: c.Round, DueDate: c.DueDate, OverdueDays: overdue, IssuedAt: now}
+	l := &store.Letter{CaseID: c.ID, UnitID: unit.ID, Round: c.Round, DueDate: c.DueDate, OverdueDays: overdue}
 	l.Body = fmt.Sprintf("%s：\n　　我委交由你单位办理的群众意见建议“%s”（查询码 %s），办理期限为 %s，截至 %s 已逾期 %d 个工作日，尚未答复。"+
 		"现予督办，请你单位高度重视，尽快办结，书面答复人大机关并反馈群众；确有困难的，请于 3 个工作日内书面说明原因和完成时限。",
 		unit.Name, c.Title, c.Code, c.DueDate, a.today().Format(time.DateOnly), overdue)
-	return l, tx.InsertLetter(ctx, l)
+	return l, a.storeLetter(ctx, tx, l)
+}
+
+// storeLetter numbers a supervision letter in this year's series and stores it.
+func (a *App) storeLetter(ctx context.Context, tx *store.Tx, l *store.Letter) error {
+	year := a.today().Year()
+	seq, err := tx.NextLetterSeq(ctx, year)
+	if err != nil {
+		return err
+	}
+	l.Number, l.Year, l.Seq, l.IssuedAt = fmt.Sprintf("%s〔%d〕%d号", a.policy().LetterPrefix, year, seq), year, seq, a.clock.Now()
+	return tx.InsertLetter(ctx, l)
 }
 
 // levelOf is the supervision level of c today and how many working days it is overdue.
 func (a *App) levelOf(c *zhitong.Case) (zhitong.SupervisionLevel, int) {
-	if !c.Status.Running() || c.DueDate == "" {
+	if !c.Status.Running() {
 		return zhitong.LevelNone, 0
 	}
-	due, err := time.Parse(time.DateOnly, c.DueDate)
+	return a.levelAt(c.DueDate)
+}
+
+// levelAt is the supervision level of a running deadline dueDate today and
+// how many working days it is overdue (negative: working days left).
+func (a *App) levelAt(dueDate string) (zhitong.SupervisionLevel, int) {
+	due, err := time.Parse(time.DateOnly, dueDate)
 	if err != nil {
 		return zhitong.LevelNone, 0
 	}

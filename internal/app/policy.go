@@ -21,6 +21,7 @@ type Policy struct {
 	ProposalMonths        int     `json:"proposal_months"`         // a deputy proposal's reply
 	ComplexProposalMonths int     `json:"complex_proposal_months"` // a complex proposal's reply
 	ReminderDays          []int   `json:"reminder_days"`           // remind the unit this many working days before due
+	ProposalReminderDays  []int   `json:"proposal_reminder_days"`  // likewise before a deputy proposal's due date
 	LetterAfterDays       int     `json:"letter_after_days"`       // working days overdue before the supervision letter
 	ListAfterDays         int     `json:"list_after_days"`         // working days overdue before the supervision list
 	LetterPrefix          string  `json:"letter_prefix"`           // letter numbers: 定人大督〔2026〕12号
@@ -46,7 +47,7 @@ func DefaultPolicy() Policy {
 		Limits: []Limit{{Kind: zhitong.KindConsultation, Days: 3}, {Kind: zhitong.KindHelp, Days: 5},
 			{Kind: zhitong.KindComplaint, Days: 13}, {Kind: zhitong.KindSuggestion, Days: 15}},
 		RehandleDays: 10, ReturnDays: 3, ProposalMonths: 3, ComplexProposalMonths: 6,
-		ReminderDays: []int{3, 1}, LetterAfterDays: 1, ListAfterDays: 5, LetterPrefix: "人大督",
+		ReminderDays: []int{3, 1}, ProposalReminderDays: []int{10, 3}, LetterAfterDays: 1, ListAfterDays: 5, LetterPrefix: "人大督",
 		CallbackAfterDays: 3, CallbackMaxTries: 3, FollowUpDays: 30, BulletinWeekly: true, BulletinMonthly: true,
 	}
 }
@@ -212,19 +213,31 @@ func (a *App) validatePolicy(ctx context.Context, in *Policy) error {
 			return err
 		}
 	}
-	if len(in.ReminderDays) > 3 {
-		return zhitong.Invalid("reminder_days", "到期前提醒最多设置 3 次")
+	if err := checkReminders("reminder_days", in.ReminderDays, 30); err != nil {
+		return err
 	}
-	for _, d := range in.ReminderDays {
-		if err := between("reminder_days", "到期前提醒的天数", d, 1, 30); err != nil {
-			return err
-		}
-	}
-	slices.Sort(in.ReminderDays)
-	slices.Reverse(in.ReminderDays)
-	if len(slices.Compact(slices.Clone(in.ReminderDays))) != len(in.ReminderDays) {
-		return zhitong.Invalid("reminder_days", "到期前提醒的天数不能重复")
+	if err := checkReminders("proposal_reminder_days", in.ProposalReminderDays, 60); err != nil {
+		return err
 	}
 	in.LetterPrefix = strings.TrimSpace(in.LetterPrefix)
 	return checkLen("letter_prefix", "督办函文号前缀", in.LetterPrefix, 1, 20)
+}
+
+// checkReminders validates reminder lead times (at most 3, 1 to hi working
+// days, distinct) and sorts them from the earliest reminder.
+func checkReminders(field string, days []int, hi int) error {
+	if len(days) > 3 {
+		return zhitong.Invalid(field, "到期前提醒最多设置 3 次")
+	}
+	for _, d := range days {
+		if err := between(field, "到期前提醒的天数", d, 1, hi); err != nil {
+			return err
+		}
+	}
+	slices.Sort(days)
+	slices.Reverse(days)
+	if len(slices.Compact(slices.Clone(days))) != len(days) {
+		return zhitong.Invalid(field, "到期前提醒的天数不能重复")
+	}
+	return nil
 }

@@ -36,18 +36,6 @@ func (a *App) Units(ctx context.Context, p zhitong.Principal, under string) ([]z
 	return store.ListUnits(ctx, a.db, under)
 }
 
-// Proposal returns a deputy proposal in p's jurisdiction.
-func (a *App) Proposal(ctx context.Context, p zhitong.Principal, id int64) (*zhitong.Proposal, error) {
-	prop, err := store.GetProposal(ctx, a.db, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.Authorize(zhitong.ActionView, zhitong.Scope{RegionCode: prop.RegionCode, DeputyID: prop.DeputyID}); err != nil {
-		return nil, err
-	}
-	return prop, nil
-}
-
 // Audit returns audit entries to the auditor.
 func (a *App) Audit(ctx context.Context, p zhitong.Principal, q store.AuditQuery) ([]audit.Entry, error) {
 	if p.Role != zhitong.RoleAuditor {

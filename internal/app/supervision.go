@@ -49,6 +49,8 @@ func entry(s *zhitong.SupervisionAction) SupervisionEntry {
 	e.KindLabel = zhitong.Label(SupervisionKinds, s.Kind)
 	if e.Auto {
 		e.KindLabel = zhitong.Label(autoKinds, s.Kind)
+	} else if s.ProposalID != 0 && s.Kind == "complex" {
+		e.KindLabel = zhitong.Label(proposalKinds, s.Kind)
 	}
 	return e
 }
@@ -90,6 +92,7 @@ type LetterView struct {
 	Number      string    `json:"number"`
 	CaseID      int64     `json:"case_id"`
 	CaseCode    string    `json:"case_code"`
+	ProposalID  int64     `json:"proposal_id,omitempty"` // a deputy proposal's letter; case_id is then its first case
 	UnitID      int64     `json:"unit_id"`
 	UnitName    string    `json:"unit_name"`
 	Round       int       `json:"round"`
@@ -100,7 +103,8 @@ type LetterView struct {
 	Body        string    `json:"body"`
 }
 
-// Letter returns a supervision letter to staff who may see its case.
+// Letter returns a supervision letter to staff who may see its case (or
+// its deputy proposal).
 func (a *App) Letter(ctx context.Context, p zhitong.Principal, id int64) (*LetterView, error) {
 	l, err := store.GetLetter(ctx, a.db, id)
 	if err != nil {
@@ -110,10 +114,15 @@ func (a *App) Letter(ctx context.Context, p zhitong.Principal, id int64) (*Lette
 	if err != nil {
 		return nil, err
 	}
-	if err := a.authorize(ctx, a.db, p, zhitong.ActionView, c); err != nil {
+	if l.ProposalID != 0 {
+		_, err = a.Proposal(ctx, p, l.ProposalID)
+	} else {
+		err = a.authorize(ctx, a.db, p, zhitong.ActionView, c)
+	}
+	if err != nil {
 		return nil, err
 	}
-	v := &LetterView{ID: l.ID, Number: l.Number, CaseID: c.ID, CaseCode: c.Code, UnitID: l.UnitID, Round: l.Round, DueDate: l.DueDate,
+	v := &LetterView{ID: l.ID, Number: l.Number, CaseID: c.ID, CaseCode: c.Code, ProposalID: l.ProposalID, UnitID: l.UnitID, Round: l.Round, DueDate: l.DueDate,
 		OverdueDays: l.OverdueDays, IssuedAt: l.IssuedAt, IssuedOn: civilDay(l.IssuedAt).Format(time.DateOnly), Body: l.Body}
 	if l.UnitID != 0 {
 		if u, err := store.GetUnit(ctx, a.db, l.UnitID); err == nil {

@@ -42,6 +42,13 @@ var templateDefs = []TemplateDef{
 		Default: "督办函{number}：{title}（查询码{code}）已超过办理期限（{due}）{overdue_days}个工作日，请{unit}立即办理并答复。"},
 	{Name: "case.supervision_listed", Label: "列入督办清单（承办单位）", Vars: []string{"code", "title", "unit", "due", "overdue_days", "url"},
 		Default: "{title}（查询码{code}）逾期{overdue_days}个工作日，已列入督办清单并纳入通报。"},
+	// Proposal escalation (proposal_escalate.go): to the handling unit and the committee staff.
+	{Name: "proposal.reminder", Label: "代表建议到期提醒", Vars: []string{"id", "title", "unit", "due", "days_left", "url"},
+		Default: "到期提醒：代表建议“{title}”（第{id}号）办理期限至{due}，还有{days_left}个工作日，请按期答复。"},
+	{Name: "proposal.overdue_letter", Label: "代表建议督办函", Vars: []string{"id", "title", "unit", "due", "number", "overdue_days", "url"},
+		Default: "督办函{number}：代表建议“{title}”（第{id}号）已超过办理期限（{due}）{overdue_days}个工作日，请{unit}立即办理并答复。"},
+	{Name: "proposal.supervision_listed", Label: "代表建议列入督办清单", Vars: []string{"id", "title", "unit", "due", "overdue_days", "url"},
+		Default: "代表建议“{title}”（第{id}号）逾期{overdue_days}个工作日，已列入督办清单。"},
 	// Appointments (appointments.go): to the citizen who booked.
 	{Name: "appointment.booked", Label: "预约成功（群众）", Vars: []string{"code", "station", "deputy", "day", "time"}, Citizen: true,
 		Default: "您已预约{day}{time}在{station}与{deputy}代表面谈，预约码{code}。不能前来请凭预约码取消。"},

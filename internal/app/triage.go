@@ -207,6 +207,7 @@ type ProposeInput struct {
 	Title      string `json:"title"`
 	Body       string `json:"body"`
 	DeputyID   int64  `json:"deputy_id"`
+	UnitID     int64  `json:"unit_id"` // the handling unit (承办单位), optional
 	Complex    bool   `json:"complex"` // a complex proposal gets the longer deadline
 }
 
@@ -227,6 +228,11 @@ func (a *App) Propose(ctx context.Context, p zhitong.Principal, id int64, in Pro
 				return nil, asInvalid("deputy_id", err)
 			}
 		}
+		if in.UnitID != 0 {
+			if _, err := store.GetUnit(ctx, a.db, in.UnitID); err != nil {
+				return nil, asInvalid("unit_id", err)
+			}
+		}
 	}
 	return a.step(ctx, p, id, in.Version, zhitong.ActionPropose, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
 		prop := &zhitong.Proposal{ID: in.ProposalID}
@@ -245,7 +251,7 @@ func (a *App) Propose(ctx context.Context, p zhitong.Principal, id int64, in Pro
 			}
 			prop = existing
 		} else {
-			prop = &zhitong.Proposal{Title: strings.TrimSpace(in.Title), Body: strings.TrimSpace(in.Body), DeputyID: in.DeputyID,
+			prop = &zhitong.Proposal{Title: strings.TrimSpace(in.Title), Body: strings.TrimSpace(in.Body), DeputyID: in.DeputyID, UnitID: in.UnitID,
 				RegionCode: c.RegionCode, State: "open", CreatedAt: a.clock.Now(), CreatedBy: p.UserID}
 			if err := tx.InsertProposal(ctx, prop); err != nil {
 				return err

@@ -61,6 +61,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("GET /api/v1/proposals/{id}", s.api(s.getProposal))
 	mux.HandleFunc("POST /api/v1/proposals/{id}/reply", s.api(s.replyProposal))
+	mux.HandleFunc("POST /api/v1/proposals/{id}/complex", s.api(s.markProposalComplex))
 	s.pointsRoutes(mux)
 
 	mux.HandleFunc("POST /api/v1/users", s.api(s.addUser))
@@ -331,5 +332,26 @@ func (s *Server) replyProposal(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, prop)
+	return nil
+}
+
+func (s *Server) markProposalComplex(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in app.ComplexInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	v, err := s.app.MarkProposalComplex(r.Context(), p, id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
 	return nil
 }

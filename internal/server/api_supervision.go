@@ -18,6 +18,7 @@ func (s *Server) supervisionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/v1/deadline-policy", s.api(s.putPolicy))
 	mux.HandleFunc("GET /api/v1/supervision", s.api(s.supervisionList))
 	mux.HandleFunc("GET /api/v1/supervision/export", s.api(s.supervisionExport))
+	mux.HandleFunc("GET /api/v1/supervision/proposals", s.api(s.supervisionProposals))
 	mux.HandleFunc("GET /api/v1/supervision/letters/{id}", s.api(s.getLetter))
 	mux.HandleFunc("GET /api/v1/bulletins", s.api(s.listBulletins))
 	mux.HandleFunc("GET /api/v1/bulletins/{id}", s.api(s.getBulletin))
@@ -86,6 +87,23 @@ func (s *Server) supervisionList(w http.ResponseWriter, r *http.Request) error {
 		per = 20
 	}
 	writeJSON(w, http.StatusOK, Page[app.SupervisionItem]{Items: items, Total: total, Page: page, PerPage: per})
+	return nil
+}
+
+func (s *Server) supervisionProposals(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	in, err := app.ParseSupervisionQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	list, err := itemsOf(s.app.ProposalSupervisionList(r.Context(), p, in))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list)
 	return nil
 }
 

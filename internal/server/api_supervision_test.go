@@ -44,6 +44,8 @@ func TestSupervisionSchemasMatchGoTypes(t *testing.T) {
 		"BulletinView": reflect.TypeFor[app.BulletinView](), "BulletinRow": reflect.TypeFor[store.BulletinRow](),
 		"CallbackItem": reflect.TypeFor[app.CallbackItem](), "FollowUpItem": reflect.TypeFor[app.FollowUpItem](),
 		"FollowUpInput": reflect.TypeFor[app.FollowUpInput](),
+		"ProposalView":  reflect.TypeFor[app.ProposalView](), "ProposalDeadline": reflect.TypeFor[app.ProposalDeadline](),
+		"ProposalItem": reflect.TypeFor[app.ProposalItem](), "ComplexInput": reflect.TypeFor[app.ComplexInput](),
 	} {
 		oaSameSet(t, "schema "+name+" vs "+typ.String(), d.properties(d.schema(name)), jsonNames(typ))
 	}
@@ -179,4 +181,57 @@ func TestSupervisionPermissions(t *testing.T) {
 	if code := e.anonymous().do("GET", "/api/v1/supervision", nil, nil); code != http.StatusUnauthorized {
 		t.Errorf("anonymous GET /api/v1/supervision = %d", code)
 	}
+}
+
+// TestProposalSupervisionAPI takes a deputy proposal past its due date and
+// marks it complex over HTTP, checking every answer against the document.
+func TestProposalSupervisionAPI(t *testing.T) {
+	d := servedOpenAPI(t)
+	e := newEnv(t)
+	f := e.f
+	officer := e.login(f.In[zhitong.RoleOfficer], "pv-officer")
+	committee := e.login(f.In[zhitong.RoleCommittee], "pv-committee")
+	outsider := e.login(f.Out[zhitong.RoleCommittee], "pv-outsider")
+
+	o := f.In[zhitong.RoleOfficer]
+	c := testkit.Must(e.app.Intake(ctx, o, app.IntakeInput{Channel: zhitong.ChannelWalkIn, Body: "建议统筹建设乡镇污水处理设施", CategoryCode: "roads", StationID: f.Station, Anonymous: true}))(t)
+	got := oaCheck(t, d, officer, "POST", "/api/v1/cases/{id}/propose", "/api/v1/cases/"+itoa(c.ID)+"/propose",
+		map[string]any{"version": c.Version, "title": "关于乡镇污水处理的建议", "unit_id": f.Lead}, 200)
+	pid := itoa(int64(got["proposal_id"].(float64)))
+	pv := oaCheck(t, d, officer, "GET", "/api/v1/proposals/{id}", "/api/v1/proposals/"+pid, nil, 200)
+	dl := pv["deadline"].(map[string]any)
+	if pv["DueDate"] != "2027-02-25" || pv["UnitID"] != float64(f.Lead) || dl["level"] != "none" || dl["days_left"].(float64) < 50 {
+		t.Fatalf("proposal = %v", pv)
+	}
+	e.clock.Set(time.Date(2027, 3, 10, 9, 0, 0, 0, zhitong.China))
+	testkit.Must(e.app.SweepOnce(ctx))(t)
+	list := oaCheck(t, d, officer, "GET", "/api/v1/supervision/proposals", "/api/v1/supervision/proposals?level=red", nil, 200)
+	items := list["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["listed"] != true || items[0].(map[string]any)["days_left"].(float64) > -5 {
+		t.Fatalf("proposal list = %v", list)
+	}
+	if l := oaCheck(t, d, outsider, "GET", "/api/v1/supervision/proposals", "/api/v1/supervision/proposals", nil, 200); len(l["items"].([]any)) != 0 {
+		t.Errorf("another county sees %v", l)
+	}
+	oaCheck(t, d, officer, "GET", "/api/v1/supervision/proposals", "/api/v1/supervision/proposals?level=orange", nil, 400)
+	pv = oaCheck(t, d, officer, "GET", "/api/v1/proposals/{id}", "/api/v1/proposals/"+pid, nil, 200)
+	letters := pv["deadline"].(map[string]any)["letters"].([]any)
+	if pv["deadline"].(map[string]any)["level"] != "red" || len(letters) != 1 {
+		t.Fatalf("overdue proposal = %v", pv["deadline"])
+	}
+	l := oaCheck(t, d, officer, "GET", "/api/v1/supervision/letters/{id}", "/api/v1/supervision/letters/"+itoa(int64(letters[0].(map[string]any)["id"].(float64))), nil, 200)
+	if l["proposal_id"] != pv["ID"] {
+		t.Errorf("letter = %v", l)
+	}
+
+	path := "/api/v1/proposals/" + pid + "/complex"
+	oaCheck(t, d, officer, "POST", "/api/v1/proposals/{id}/complex", path, map[string]any{"reason": "跨年度"}, 403)
+	oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/complex", path, map[string]any{"reason": ""}, 400)
+	oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/complex", path, map[string]any{"reason": "跨年度", "days": 1}, 400)
+	pv = oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/complex", path, map[string]any{"reason": "涉及县财政预算，需跨年度统筹"}, 200)
+	if pv["Complex"] != true || pv["DueDate"] != "2027-05-25" || pv["deadline"].(map[string]any)["level"] != "none" {
+		t.Errorf("complex = %v", pv)
+	}
+	oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/complex", path, map[string]any{"reason": "再次"}, 409)
+	oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/complex", "/api/v1/proposals/999/complex", map[string]any{"reason": "x"}, 404)
 }

@@ -60,7 +60,7 @@ func ListRoundFacts(ctx context.Context, q Q) ([]RoundFact, error) {
  UNION ALL SELECT 'solved', f.case_id, r.round, 'A', f.done_at FROM follow_ups f JOIN replies r ON r.id = f.reply_id
  WHERE f.result = 'solved' AND r.unit_id IS NOT NULL
  UNION ALL SELECT 'evaluation', case_id, round, rating, at FROM evaluations
- UNION ALL SELECT 'listed', case_id, round, '', at FROM supervision_actions WHERE kind = 'listed' AND by_user = 0
+ UNION ALL SELECT 'listed', case_id, round, '', at FROM supervision_actions WHERE kind = 'listed' AND by_user = 0 AND proposal_id IS NULL
  ORDER BY 1, 5`)
 	if err != nil {
 		return nil, err

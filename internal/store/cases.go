@@ -307,7 +307,7 @@ func caseWhere(q Q, f CaseFilter, ftsMatch, tsQuery string) (string, []any) {
 	if f.Supervised {
 		// Uncorrelated, so the few supervised cases are found once rather
 		// than probed for every running case.
-		add(`id IN (SELECT s.case_id FROM supervision_actions s JOIN cases sc ON sc.id = s.case_id AND sc.round = s.round)`)
+		add(`id IN (SELECT s.case_id FROM supervision_actions s JOIN cases sc ON sc.id = s.case_id AND sc.round = s.round WHERE s.proposal_id IS NULL)`)
 	}
 	if f.From != "" {
 		add(`submitted_at >= ?`, f.From)

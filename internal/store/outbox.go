@@ -70,8 +70,15 @@ func UnitUserIDs(ctx context.Context, q Q, unitID int64) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(s interface{ Scan(...any) error }) (int64, error) {
-		var id int64
-		return id, s.Scan(&id)
-	})
+	return collect(rows, scanInt64)
+}
+
+// CommitteeUserIDs returns the committee staff (代表工委) whose jurisdiction
+// covers region.
+func CommitteeUserIDs(ctx context.Context, q Q, region string) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT id FROM users WHERE role = 'committee' AND NOT disabled AND ? LIKE region_code || '%' ORDER BY id`, region)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanInt64)
 }

@@ -208,8 +208,8 @@ func ListEvents(ctx context.Context, q Q, caseID int64) ([]*zhitong.Event, error
 
 // InsertProposal stores a deputy proposal.
 func (t *Tx) InsertProposal(ctx context.Context, p *zhitong.Proposal) error {
-	return t.QueryRow(ctx, `INSERT INTO proposals (title, body, deputy_id, region_code, state, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		p.Title, p.Body, nullID(p.DeputyID), p.RegionCode, p.State, FormatTime(p.CreatedAt), p.CreatedBy).Scan(&p.ID)
+	return t.QueryRow(ctx, `INSERT INTO proposals (title, body, deputy_id, region_code, state, created_at, created_by, unit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		p.Title, p.Body, nullID(p.DeputyID), p.RegionCode, p.State, FormatTime(p.CreatedAt), p.CreatedBy, nullID(p.UnitID)).Scan(&p.ID)
 }
 
 // SetProposalState changes a proposal's state.
@@ -222,8 +222,9 @@ func (t *Tx) SetProposalState(ctx context.Context, id int64, state string) error
 func GetProposal(ctx context.Context, q Q, id int64) (*zhitong.Proposal, error) {
 	var p zhitong.Proposal
 	var created string
-	err := q.QueryRow(ctx, `SELECT id, title, body, COALESCE(deputy_id, 0), region_code, state, created_at, created_by FROM proposals WHERE id = ?`, id).
-		Scan(&p.ID, &p.Title, &p.Body, &p.DeputyID, &p.RegionCode, &p.State, &created, &p.CreatedBy)
+	err := q.QueryRow(ctx, `SELECT id, title, body, COALESCE(deputy_id, 0), region_code, state, created_at, created_by,
+ COALESCE(unit_id, 0), due_date, complex FROM proposals WHERE id = ?`, id).
+		Scan(&p.ID, &p.Title, &p.Body, &p.DeputyID, &p.RegionCode, &p.State, &created, &p.CreatedBy, &p.UnitID, &p.DueDate, &p.Complex)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "代表建议不存在")
 	} else if err != nil {

@@ -55,24 +55,34 @@ func SupervisionKeyExists(ctx context.Context, q Q, key string) (bool, error) {
 
 // InsertSupervisionAction records a supervision action; key is "" for manual ones.
 func (t *Tx) InsertSupervisionAction(ctx context.Context, s *zhitong.SupervisionAction, key string) error {
-	return t.QueryRow(ctx, `INSERT INTO supervision_actions (case_id, round, kind, level, at, note, letter_id, by_user, key)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, s.CaseID, s.Round, s.Kind, s.Level, FormatTime(s.At), s.Note,
-		nullID(s.LetterID), s.By, nullText(key)).Scan(&s.ID)
+	return t.QueryRow(ctx, `INSERT INTO supervision_actions (case_id, round, kind, level, at, note, letter_id, by_user, key, proposal_id)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, s.CaseID, s.Round, s.Kind, s.Level, FormatTime(s.At), s.Note,
+		nullID(s.LetterID), s.By, nullText(key), nullID(s.ProposalID)).Scan(&s.ID)
 }
 
-const supervisionColumns = `id, case_id, round, kind, level, at, note, COALESCE(letter_id, 0), by_user`
+const supervisionColumns = `id, case_id, round, kind, level, at, note, COALESCE(letter_id, 0), by_user, COALESCE(proposal_id, 0)`
 
 func scanSupervision(s interface{ Scan(...any) error }) (*zhitong.SupervisionAction, error) {
 	var a zhitong.SupervisionAction
 	var at string
-	err := s.Scan(&a.ID, &a.CaseID, &a.Round, &a.Kind, &a.Level, &at, &a.Note, &a.LetterID, &a.By)
+	err := s.Scan(&a.ID, &a.CaseID, &a.Round, &a.Kind, &a.Level, &at, &a.Note, &a.LetterID, &a.By, &a.ProposalID)
 	a.At = ParseTime(at)
 	return &a, err
 }
 
-// ListSupervisionActions returns a case's supervision actions, oldest first.
+// ListSupervisionActions returns a case's own supervision actions (not its
+// proposal's), oldest first.
 func ListSupervisionActions(ctx context.Context, q Q, caseID int64) ([]*zhitong.SupervisionAction, error) {
-	rows, err := q.Query(ctx, `SELECT `+supervisionColumns+` FROM supervision_actions WHERE case_id = ? ORDER BY id`, caseID)
+	rows, err := q.Query(ctx, `SELECT `+supervisionColumns+` FROM supervision_actions WHERE case_id = ? AND proposal_id IS NULL ORDER BY id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanSupervision)
+}
+
+// ListProposalSupervision returns a deputy proposal's supervision actions, oldest first.
+func ListProposalSupervision(ctx context.Context, q Q, proposalID int64) ([]*zhitong.SupervisionAction, error) {
+	rows, err := q.Query(ctx, `SELECT `+supervisionColumns+` FROM supervision_actions WHERE proposal_id = ? ORDER BY id`, proposalID)
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +95,7 @@ type Letter struct {
 	Number      string
 	Year, Seq   int
 	CaseID      int64
+	ProposalID  int64 // a proposal's letter; CaseID is then its first case
 	UnitID      int64
 	Round       int
 	DueDate     string
@@ -102,21 +113,21 @@ func (t *Tx) NextLetterSeq(ctx context.Context, year int) (int, error) {
 
 // InsertLetter stores a supervision letter.
 func (t *Tx) InsertLetter(ctx context.Context, l *Letter) error {
-	err := t.QueryRow(ctx, `INSERT INTO supervision_letters (number, year, seq, case_id, unit_id, round, due_date, overdue_days, issued_at, body)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, l.Number, l.Year, l.Seq, l.CaseID, nullID(l.UnitID), l.Round, l.DueDate,
-		l.OverdueDays, FormatTime(l.IssuedAt), l.Body).Scan(&l.ID)
+	err := t.QueryRow(ctx, `INSERT INTO supervision_letters (number, year, seq, case_id, unit_id, round, due_date, overdue_days, issued_at, body, proposal_id)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, l.Number, l.Year, l.Seq, l.CaseID, nullID(l.UnitID), l.Round, l.DueDate,
+		l.OverdueDays, FormatTime(l.IssuedAt), l.Body, nullID(l.ProposalID)).Scan(&l.ID)
 	if err != nil {
 		return fmt.Errorf("insert letter: %w", err)
 	}
 	return nil
 }
 
-const letterColumns = `id, number, year, seq, case_id, COALESCE(unit_id, 0), round, due_date, overdue_days, issued_at, body`
+const letterColumns = `id, number, year, seq, case_id, COALESCE(unit_id, 0), round, due_date, overdue_days, issued_at, body, COALESCE(proposal_id, 0)`
 
 func scanLetter(s interface{ Scan(...any) error }) (*Letter, error) {
 	var l Letter
 	var at string
-	err := s.Scan(&l.ID, &l.Number, &l.Year, &l.Seq, &l.CaseID, &l.UnitID, &l.Round, &l.DueDate, &l.OverdueDays, &at, &l.Body)
+	err := s.Scan(&l.ID, &l.Number, &l.Year, &l.Seq, &l.CaseID, &l.UnitID, &l.Round, &l.DueDate, &l.OverdueDays, &at, &l.Body, &l.ProposalID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "督办函不存在")
 	}
@@ -129,11 +140,30 @@ func GetLetter(ctx context.Context, q Q, id int64) (*Letter, error) {
 	return scanLetter(q.QueryRow(ctx, `SELECT `+letterColumns+` FROM supervision_letters WHERE id = ?`, id))
 }
 
-// ListLetters returns a case's supervision letters, oldest first.
+// ListLetters returns a case's own supervision letters, oldest first.
 func ListLetters(ctx context.Context, q Q, caseID int64) ([]*Letter, error) {
-	rows, err := q.Query(ctx, `SELECT `+letterColumns+` FROM supervision_letters WHERE case_id = ? ORDER BY id`, caseID)
+	return listLetters(ctx, q, `case_id = ? AND proposal_id IS NULL`, caseID)
+}
+
+// ListProposalLetters returns a deputy proposal's supervision letters, oldest first.
+func ListProposalLetters(ctx context.Context, q Q, proposalID int64) ([]*Letter, error) {
+	return listLetters(ctx, q, `proposal_id = ?`, proposalID)
+}
+
+func listLetters(ctx context.Context, q Q, where string, id int64) ([]*Letter, error) {
+	rows, err := q.Query(ctx, `SELECT `+letterColumns+` FROM supervision_letters WHERE `+where+` ORDER BY id`, id)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, scanLetter)
+}
+
+// ListOpenProposals returns the ids of the deputy proposals awaiting a reply
+// that have a deadline, under region (a prefix; "" for all), by due date.
+func ListOpenProposals(ctx context.Context, q Q, region string) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT id FROM proposals WHERE state = 'open' AND due_date <> '' AND region_code LIKE ? ORDER BY due_date, id`, region+"%")
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanInt64)
 }

@@ -126,6 +126,9 @@ func (h *Handler) workDo(ctx context.Context, p zhitong.Principal, id int64, act
 		if in.DeputyID, err = workID(f.Get("deputy_id"), "deputy_id", "代表"); err != nil {
 			return err
 		}
+		if in.UnitID, err = workID(f.Get("unit_id"), "unit_id", "承办单位"); err != nil {
+			return err
+		}
 		_, err = h.app.Propose(ctx, p, id, in)
 	case zhitong.ActionRefer:
 		_, err = h.app.Refer(ctx, p, id, app.ReferInput{Version: version, Destination: f.Get("destination"), Note: f.Get("note")})

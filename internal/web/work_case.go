@@ -62,6 +62,7 @@ type workCaseData struct {
 	Revealed     *zhitong.Submitter
 	CategoryDays int
 	Photos       []app.Attachment
+	Proposal     *app.ProposalView // the proposal the case was bundled into, when the caller may see it
 }
 
 // Mark is the deadline mark: "overdue", "soon" or "".
@@ -150,6 +151,9 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 		return nil, err
 	}
 	d := &workCaseData{V: v}
+	if v.ProposalID != 0 {
+		d.Proposal, _ = h.app.Proposal(ctx, p, v.ProposalID) // a caller outside its scope sees the number only
+	}
 	if d.Photos, err = h.app.Attachments(ctx, p, id); err != nil {
 		return nil, err
 	}

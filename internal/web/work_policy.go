@@ -42,11 +42,8 @@ func policyForm(p *app.Policy) url.Values {
 	for name, v := range policyInts(p) {
 		f.Set(name, strconv.Itoa(*v))
 	}
-	var rem []string
-	for _, d := range p.ReminderDays {
-		rem = append(rem, strconv.Itoa(d))
-	}
-	f.Set("reminder_days", strings.Join(rem, ","))
+	f.Set("reminder_days", joinDays(p.ReminderDays))
+	f.Set("proposal_reminder_days", joinDays(p.ProposalReminderDays))
 	f.Set("letter_prefix", p.LetterPrefix)
 	if p.BulletinWeekly {
 		f.Set("bulletin_weekly", "1")
@@ -95,12 +92,12 @@ func parsePolicyForm(f url.Values, cats []zhitong.Category) (app.Policy, error) 
 			return p, err
 		}
 	}
-	for _, s := range strings.FieldsFunc(f.Get("reminder_days"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return p, zhitong.Invalid("reminder_days", "到期前提醒应为用逗号分隔的工作日数，如 3,1")
-		}
-		p.ReminderDays = append(p.ReminderDays, n)
+	var err error
+	if p.ReminderDays, err = splitDays(f, "reminder_days", "3,1"); err != nil {
+		return p, err
+	}
+	if p.ProposalReminderDays, err = splitDays(f, "proposal_reminder_days", "10,3"); err != nil {
+		return p, err
 	}
 	p.LetterPrefix = f.Get("letter_prefix")
 	p.BulletinWeekly, p.BulletinMonthly = f.Get("bulletin_weekly") == "1", f.Get("bulletin_monthly") == "1"
@@ -163,4 +160,25 @@ func (h *Handler) workSavePolicy(w http.ResponseWriter, r *http.Request) error {
 	h.flash(r, "办理时限与督办规则已保存")
 	http.Redirect(w, r, "/work/policy", http.StatusSeeOther)
 	return nil
+}
+
+func joinDays(days []int) string {
+	var out []string
+	for _, d := range days {
+		out = append(out, strconv.Itoa(d))
+	}
+	return strings.Join(out, ",")
+}
+
+// splitDays reads a comma-separated list of working days from field.
+func splitDays(f url.Values, field, example string) ([]int, error) {
+	var out []int
+	for _, s := range strings.FieldsFunc(f.Get(field), func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return nil, zhitong.Invalid(field, "到期前提醒应为用逗号分隔的工作日数，如 %s", example)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

@@ -16,6 +16,8 @@ func (h *Handler) supervisionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /work/supervision", h.page(h.workSupervision))
 	mux.HandleFunc("GET /work/supervision.xlsx", h.page(h.workSupervisionExport))
 	mux.HandleFunc("GET /work/supervision/letters/{id}", h.page(h.workLetter))
+	mux.HandleFunc("GET /work/proposals/{id}", h.page(h.workProposal))
+	mux.HandleFunc("POST /work/proposals/{id}/complex", h.page(h.workProposalComplex))
 	mux.HandleFunc("GET /work/bulletins", h.page(h.workBulletins))
 	mux.HandleFunc("GET /work/bulletins/{id}", h.page(h.workBulletin))
 	mux.HandleFunc("POST /work/bulletins/{id}/publish", h.page(h.workPublishBulletin))
@@ -28,6 +30,7 @@ func (h *Handler) supervisionRoutes(mux *http.ServeMux) {
 
 type workSupervisionData struct {
 	Items     []app.SupervisionItem
+	Proposals []app.ProposalItem // deputy proposals under supervision
 	Total     int
 	Filter    url.Values
 	Units     []zhitong.Unit
@@ -52,6 +55,9 @@ func (h *Handler) workSupervision(w http.ResponseWriter, r *http.Request) error 
 	if err == nil {
 		in.PerPage = 100
 		d.Items, d.Total, err = h.app.SupervisionList(r.Context(), p, in)
+	}
+	if err == nil {
+		d.Proposals, err = h.app.ProposalSupervisionList(r.Context(), p, in)
 	}
 	if zhitong.ErrorCode(err) == zhitong.EINVALID {
 		d.Error, err = zhitong.ErrorMessage(err), nil
