@@ -97,9 +97,9 @@ func TestNotificationsDeliveredOnceAcrossKill(t *testing.T) {
 		}
 	}
 	for _, code := range codes {
-		key, status := ackRow(t, db, code)
-		if status != "sent" || keys[key] != 1 {
-			t.Errorf("acknowledged case %s: SMS %q is %q and in the log %d times", code, key, status, keys[key])
+		n := ackRow(t, db, code)
+		if n.status != "sent" || keys[n.key] != 1 {
+			t.Errorf("acknowledged case %s: SMS %q is %q and in the log %d times", code, n.key, n.status, keys[n.key])
 		}
 	}
 	t.Logf("%d acknowledged cases; %d SMS before the kill, %d after restart, each once", len(codes), before, len(keys))
@@ -107,12 +107,19 @@ func TestNotificationsDeliveredOnceAcrossKill(t *testing.T) {
 
 func waitUntil(t *testing.T, d time.Duration, cond func() bool) {
 	t.Helper()
+	waitEvery(t, d, 50*time.Millisecond, cond)
+}
+
+// waitEvery polls cond every period until it holds, for at most d; a
+// short period acts on an event before the next one.
+func waitEvery(t *testing.T, d, period time.Duration, cond func() bool) {
+	t.Helper()
 	end := time.Now().Add(d)
 	for !cond() {
 		if time.Now().After(end) {
 			t.Fatal("timed out")
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(period)
 	}
 }
 
@@ -145,14 +152,38 @@ func pendingSMS(t *testing.T, db *store.DB) int {
 	return n
 }
 
-func ackRow(t *testing.T, db *store.DB, code string) (key, status string) {
+// notice is an outbox row's delivery state.
+type notice struct {
+	key, status, lastError string
+	attempts               int
+}
+
+// ackRow returns the acknowledgement SMS of the case with code.
+func ackRow(t *testing.T, db *store.DB, code string) notice {
 	t.Helper()
-	err := db.QueryRow(context.Background(), `SELECT n.key, n.status FROM notifications n JOIN cases c ON c.id = n.case_id
- WHERE c.code = ? AND n.template = 'case.acknowledged'`, code).Scan(&key, &status)
+	var n notice
+	err := db.QueryRow(context.Background(), `SELECT n.key, n.status, n.last_error, n.attempts FROM notifications n JOIN cases c ON c.id = n.case_id
+ WHERE c.code = ? AND n.template = 'case.acknowledged'`, code).Scan(&n.key, &n.status, &n.lastError, &n.attempts)
 	if err != nil {
 		t.Fatalf("case %s: %v", code, err)
 	}
-	return key, status
+	return n
+}
+
+// submitOne submits a case with phone through the API and returns its code.
+func submitOne(t *testing.T, base, phone string) string {
+	t.Helper()
+	body := `{"body":"小区门口路灯不亮","region":"360728","phone":"` + phone + `"}`
+	resp, err := http.Post(base+"/api/v1/submissions", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Code string }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusCreated || out.Code == "" {
+		t.Fatalf("submission answered %d (%v)", resp.StatusCode, err)
+	}
+	return out.Code
 }
 
 // TestServeStopsJobsCleanly stops the server with SIGTERM: it exits 0, and
@@ -164,20 +195,8 @@ func TestServeStopsJobsCleanly(t *testing.T) {
 	seedRegion(t, dsn)
 	smsLog := filepath.Join(dir, "sms.log")
 	env := []string{"ZHITONG_SMS_LOG_FILE=" + smsLog, "ZHITONG_OUTBOX_EVERY=200ms", "ZHITONG_JOBS_POLL=50ms", "ZHITONG_QUIET_HOURS=off"}
-	submitOne := func(base string, phone string) {
-		t.Helper()
-		body := `{"body":"小区门口路灯不亮","region":"360728","phone":"` + phone + `"}`
-		resp, err := http.Post(base+"/api/v1/submissions", "application/json", strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated {
-			t.Fatalf("submission answered %d", resp.StatusCode)
-		}
-	}
 	base, cmd := startServer(t, dir, dsn, env...)
-	submitOne(base, "13907970001")
+	submitOne(t, base, "13907970001")
 	waitUntil(t, 30*time.Second, func() bool { return len(logKeys(t, smsLog)) == 1 })
 	t0 := time.Now()
 	cmd.Process.Signal(syscall.SIGTERM)
@@ -188,7 +207,7 @@ func TestServeStopsJobsCleanly(t *testing.T) {
 
 	base, _ = startServer(t, dir, dsn, env...)
 	t0 = time.Now()
-	submitOne(base, "13907970002")
+	submitOne(t, base, "13907970002")
 	waitUntil(t, 12*time.Second, func() bool { return len(logKeys(t, smsLog)) == 2 })
 	t.Logf("first SMS after a clean restart in %v", time.Since(t0))
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -26,10 +27,35 @@ import (
 // the real program as a child process without a separate build.
 func TestMain(m *testing.M) {
 	if args := os.Getenv("ZHITONG_TEST_MAIN_ARGS"); args != "" {
-		os.Exit(cli.Main(strings.Split(args, "\x1f")))
+		os.Exit(runChild(strings.Split(args, "\x1f")))
 	}
 	os.Exit(m.Run())
 }
+
+// runChild runs the program; ZHITONG_TEST_CLOCK_OFFSET (a duration) shifts
+// its clock, so a test can start a server "on" a chosen day while time
+// still runs (leases, retries). The offset is a test seam of this binary
+// only: the real zhitong reads the system clock.
+func runChild(args []string) int {
+	s := os.Getenv("ZHITONG_TEST_CLOCK_OFFSET")
+	if s == "" {
+		return cli.Main(args)
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ZHITONG_TEST_CLOCK_OFFSET:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	env := cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv, Clock: shiftedClock(d)}
+	return cli.Run(ctx, env, args)
+}
+
+// shiftedClock is the system clock moved by a fixed offset.
+type shiftedClock time.Duration
+
+func (c shiftedClock) Now() time.Time { return time.Now().Add(time.Duration(c)) }
 
 // zhitong returns a command running the program with args.
 func zhitongCmd(t *testing.T, dir string, args ...string) *exec.Cmd {

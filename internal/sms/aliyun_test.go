@@ -16,12 +16,13 @@ import (
 	"time"
 
 	"zhitong/internal/sms"
+	"zhitong/internal/sms/smstest"
 )
 
 var fixedNow = time.Date(2026, 3, 1, 8, 30, 0, 0, time.UTC)
 
 // fakeAliyun is a dysmsapi stand-in: it verifies every request with
-// verifyACS3 and answers in the gateway's error shape or with reply.
+// smstest.VerifyACS3 and answers in the gateway's error shape or with reply.
 type fakeAliyun struct {
 	keyID, secret string
 	reply         func(q url.Values) (int, string) // business answer once the signature holds
@@ -36,7 +37,7 @@ func (f *fakeAliyun) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.hits++
 	f.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
-	if code, msg := verifyACS3(r, body, f.keyID, f.secret); code != "" {
+	if code, msg := smstest.VerifyACS3(r, body, f.keyID, f.secret); code != "" {
 		status := http.StatusBadRequest
 		if code == "InvalidAccessKeyId.NotFound" {
 			status = http.StatusNotFound

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"zhitong/internal/sms"
+	"zhitong/internal/sms/smstest"
 )
 
 func TestValidationRefusesWithoutSending(t *testing.T) {
@@ -127,7 +128,7 @@ func TestVerifiersAcceptPublishedExamples(t *testing.T) {
 	} {
 		r.Header.Set(k, v)
 	}
-	if code, msg := verifyACS3(r, nil, "YourAccessKeyId", "YourAccessKeySecret"); code != "" {
+	if code, msg := smstest.VerifyACS3(r, nil, "YourAccessKeyId", "YourAccessKeySecret"); code != "" {
 		t.Errorf("ACS3 verifier rejects the published example: %s %s", code, msg)
 	}
 
@@ -137,7 +138,7 @@ func TestVerifiersAcceptPublishedExamples(t *testing.T) {
 	r.Header.Set("X-TC-Timestamp", "1551113065")
 	r.Header.Set("Authorization", "TC3-HMAC-SHA256 Credential=AKID**********************0123456789EXAMPLE/2019-02-25/cvm/tc3_request, "+
 		"SignedHeaders=content-type;host, Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168")
-	code, msg := verifyTC3(r, []byte(payload), "cvm", "AKID**********************0123456789EXAMPLE",
+	code, msg := smstest.VerifyTC3(r, []byte(payload), "cvm", "AKID**********************0123456789EXAMPLE",
 		"Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", time.Unix(1551113065, 0))
 	if code != "" {
 		t.Errorf("TC3 verifier rejects the published example: %s %s", code, msg)

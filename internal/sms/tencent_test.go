@@ -14,10 +14,11 @@ import (
 	"time"
 
 	"zhitong/internal/sms"
+	"zhitong/internal/sms/smstest"
 )
 
 // fakeTencent is an sms.tencentcloudapi.com stand-in: it verifies every
-// request with verifyTC3 and answers in the API 3.0 shape (HTTP 200 with
+// request with smstest.VerifyTC3 and answers in the API 3.0 shape (HTTP 200 with
 // Response.Error, or Response.SendStatusSet from reply).
 type fakeTencent struct {
 	secretID, secretKey string
@@ -34,7 +35,7 @@ func (f *fakeTencent) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fail := func(code, msg string) {
 		fmt.Fprintf(w, `{"Response":{"Error":{"Code":%q,"Message":%q},"RequestId":"ed93f3cb-f35e-473f-b9f3-0d451b8b79c6"}}`, code, msg)
 	}
-	if code, msg := verifyTC3(r, body, "sms", f.secretID, f.secretKey, f.now); code != "" {
+	if code, msg := smstest.VerifyTC3(r, body, "sms", f.secretID, f.secretKey, f.now); code != "" {
 		fail(code, msg)
 		return
 	}

@@ -114,8 +114,14 @@ var Start = time.Date(2026, 11, 25, 9, 0, 0, 0, zhitong.China)
 // MustApp returns an application over a fresh database, with a clock at Start.
 func MustApp(tb testing.TB) (*app.App, *Clock) {
 	tb.Helper()
-	db := MustDB(tb)
 	clock := NewClock(Start)
+	return AppOn(tb, MustDB(tb), clock), clock
+}
+
+// AppOn returns an application over db (migrated), with the test Key and
+// clock: for tests that share a database with a server they run.
+func AppOn(tb testing.TB, db *store.DB, clock zhitong.Clock) *app.App {
+	tb.Helper()
 	sealer, err := pii.NewSealer(Key)
 	if err != nil {
 		tb.Fatal(err)
@@ -124,7 +130,7 @@ func MustApp(tb testing.TB) (*app.App, *Clock) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return a, clock
+	return a
 }
 
 // Must takes a call's results and returns a function that fails the test on

@@ -1,11 +1,11 @@
-package sms_test
-
-// Independent server-side verifiers for the two signature schemes, written
-// from the published specifications. They live in the external test package
-// so they cannot reach the signer's internals, and they are deliberately
+// Package smstest holds independent server-side verifiers for the two SMS
+// providers' signature schemes, written from the published specifications,
+// for fake provider servers in tests. They live outside package sms so they
+// cannot reach the signer's internals, and they are deliberately
 // built differently (url.QueryEscape plus the documented replacements,
 // header values read back from the received request, signed headers taken
 // from the Authorization header).
+package smstest
 
 import (
 	"crypto/hmac"
@@ -43,9 +43,9 @@ func headerValue(r *http.Request, name string) string {
 	return strings.Join(r.Header.Values(name), ",")
 }
 
-// verifyACS3 returns "" if r carries a valid ACS3-HMAC-SHA256 signature for
+// VerifyACS3 returns "" if r carries a valid ACS3-HMAC-SHA256 signature for
 // (keyID, secret), else an Alibaba Cloud gateway error code.
-func verifyACS3(r *http.Request, body []byte, keyID, secret string) (code, message string) {
+func VerifyACS3(r *http.Request, body []byte, keyID, secret string) (code, message string) {
 	rest, ok := strings.CutPrefix(r.Header.Get("Authorization"), "ACS3-HMAC-SHA256 ")
 	if !ok {
 		return "IncompleteSignature", "The request signature does not conform to Aliyun standards."
@@ -113,10 +113,10 @@ func verifyACS3(r *http.Request, body []byte, keyID, secret string) (code, messa
 	return "", ""
 }
 
-// verifyTC3 returns "" if r carries a valid TC3-HMAC-SHA256 signature for
+// VerifyTC3 returns "" if r carries a valid TC3-HMAC-SHA256 signature for
 // (secretID, secretKey) and service at server time now, else a Tencent
 // Cloud common error code.
-func verifyTC3(r *http.Request, body []byte, service, secretID, secretKey string, now time.Time) (code, message string) {
+func VerifyTC3(r *http.Request, body []byte, service, secretID, secretKey string, now time.Time) (code, message string) {
 	rest, ok := strings.CutPrefix(r.Header.Get("Authorization"), "TC3-HMAC-SHA256 ")
 	if !ok {
 		return "AuthFailure.InvalidAuthorization", "Authorization in the request header is invalid."
