@@ -10,6 +10,7 @@ const SessionUserKey = "user_id"
 
 // Routes is the route table of the web UI.
 func (h *Handler) Routes(mux *http.ServeMux) {
+	h.mux = mux
 	static, _ := fs.Sub(files, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(http.FileServerFS(static))))
 	mux.HandleFunc("GET /elderly", h.toggleElderly)
