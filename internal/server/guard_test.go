@@ -39,7 +39,9 @@ func TestGuardsAnswerPagesInChinese(t *testing.T) {
 	}
 	api := func(name string, status, wantStatus int, body, code string) {
 		t.Helper()
-		var v struct{ Error struct{ Code, Message string } }
+		var v struct {
+			Error struct{ Code, Message string }
+		}
 		if status != wantStatus || json.Unmarshal([]byte(body), &v) != nil || v.Error.Code != code || v.Error.Message == "" {
 			t.Errorf("%s: %d %s, want %d JSON %q", name, status, body, wantStatus, code)
 		}
