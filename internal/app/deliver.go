@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"zhitong/internal/sms"
 	"zhitong/internal/pii"
+	"zhitong/internal/sms"
 	"zhitong/internal/store"
 )
 

@@ -98,3 +98,16 @@ func TestExpiredSessionPostOffersLogin(t *testing.T) {
 	pg = post("/work/cases/38/assign", "")
 	mustContain(t, pg, `href="/login?next=%2Fwork%2Fcases%2F38"`)
 }
+
+// TestFaviconIsServed: every page links the icon, and /favicon.ico, which
+// browsers ask for anyway, is the icon rather than a 404 page.
+func TestFaviconIsServed(t *testing.T) {
+	p := newPortal(t)
+	mustContain(t, p.get("/"), `<link rel="icon" href="/static/favicon.svg"`)
+	for _, path := range []string{"/favicon.ico", "/static/favicon.svg"} {
+		pg := p.get(path)
+		if pg.status != http.StatusOK || pg.header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(pg.body, "<svg") {
+			t.Errorf("%s: %d %s", path, pg.status, pg.header.Get("Content-Type"))
+		}
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/testkit"
 )
 
 func TestListSearchesChinese(t *testing.T) {
@@ -99,12 +101,17 @@ func TestListPagesAndFilters(t *testing.T) {
 func TestListFindsTrackingCode(t *testing.T) {
 	b := newBench(t)
 	id := b.intake("小区门口停车难，晚上车辆乱停占道", 0)
+	testkit.Must(b.app.Assign(t.Context(), b.f.In[zhitong.RoleOfficer], id, app.AssignInput{LeadUnit: b.f.Lead, Days: 10}))(t)
 	code := b.view(id).Code
 	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
+	// A lead unit alone: the timeline names no empty co-units.
+	pg := officer.get(caseURL(id))
+	benchHas(t, pg, "主办：")
+	benchLacks(t, pg, "协办：；")
 
 	// Read out over the phone: lower case, spaces instead of dashes.
 	typed := strings.ToLower(strings.ReplaceAll(code, "-", " "))
-	pg := officer.get("/work/cases?q=" + url.QueryEscape(typed))
+	pg = officer.get("/work/cases?q=" + url.QueryEscape(typed))
 	wantStatus(t, pg, http.StatusOK)
 	if !strings.HasSuffix(pg.url, caseURL(id)) {
 		t.Fatalf("code %q led to %s, want the case %d", typed, pg.url, id)
