@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"zhitong/internal/pii"
 	"zhitong/internal/sms"
 	"zhitong/internal/store"
 )
@@ -274,6 +275,9 @@ func (a *App) citizenPhone(ctx context.Context, caseID int64) (phone, skip strin
 	s, err := a.unseal(c.Submitter)
 	if err != nil {
 		return "", "", err
+	}
+	if !pii.IsMobile(s.Phone) {
+		return "", "群众留的是固定电话，无法发送短信", nil
 	}
 	return s.Phone, "", nil
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -63,19 +64,51 @@ func checkLen(field, label, s string, min, max int) error {
 	return nil
 }
 
-// validate checks and normalises the input. It resolves the region from the
-// station when only a station is given.
+// validateIntake checks and normalises the input. It resolves the region
+// from the station when only a station is given. Every invalid field is
+// reported, joined in form order (errors.Join), so that a form can mark them
+// all in one round trip; the first decides the error's code and message.
 func (a *App) validateIntake(ctx context.Context, in *IntakeInput) error {
 	in.Title, in.Body = strings.TrimSpace(in.Title), strings.TrimSpace(in.Body)
+	var bad []error
+	for _, check := range []func(context.Context, *IntakeInput) error{checkIntakeText, a.checkIntakePlace, checkIntakePerson} {
+		if err := check(ctx, in); zhitong.ErrorCode(err) == zhitong.EINVALID {
+			bad = append(bad, problems(err)...)
+		} else if err != nil {
+			return err
+		}
+	}
+	return errors.Join(bad...)
+}
+
+// problems splits an error joined by errors.Join into its parts.
+func problems(err error) []error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
+	}
+	var out []error
+	for _, e := range j.Unwrap() {
+		out = append(out, problems(e)...)
+	}
+	return out
+}
+
+// Problems returns each invalid-input error that err joins, in order.
+func Problems(err error) []error {
+	if err == nil {
+		return nil
+	}
+	return problems(err)
+}
+
+// checkIntakeText checks the free text and the coordinates.
+func checkIntakeText(_ context.Context, in *IntakeInput) error {
+	var bad []error
 	if !zhitong.Valid(zhitong.Channels, in.Channel) {
-		return zhitong.Invalid("channel", "收集渠道“%s”无效", in.Channel)
+		bad = append(bad, zhitong.Invalid("channel", "收集渠道“%s”无效", in.Channel))
 	}
-	if err := checkLen("body", "诉求内容", in.Body, 5, maxBody); err != nil {
-		return err
-	}
-	if err := checkLen("title", "标题", in.Title, 0, maxTitle); err != nil {
-		return err
-	}
+	bad = append(bad, checkLen("body", "诉求内容", in.Body, 5, maxBody), checkLen("title", "标题", in.Title, 0, maxTitle))
 	if in.Title == "" {
 		// The title is shown on the public results board: the default one
 		// is cut from the citizen's text with their name, phone and house
@@ -83,63 +116,79 @@ func (a *App) validateIntake(ctx context.Context, in *IntakeInput) error {
 		in.Title = maskPublicText(summarize(in.Body, 30), in.Name, in.Phone)
 	}
 	for _, f := range []struct{ field, label, v string }{{"place", "问题地点", in.Place}, {"name", "姓名", in.Name}, {"address", "联系地址", in.Address}, {"external_id", "外部编号", in.ExternalID}} {
-		if err := checkLen(f.field, f.label, f.v, 0, maxShort); err != nil {
-			return err
-		}
+		bad = append(bad, checkLen(f.field, f.label, f.v, 0, maxShort))
 	}
-	if err := checkLen("answer", "当场解答内容", in.Answer, 0, maxBody); err != nil {
+	bad = append(bad, checkLen("answer", "当场解答内容", in.Answer, 0, maxBody))
+	if in.Lat < -90 || in.Lat > 90 || in.Lng < -180 || in.Lng > 180 {
+		bad = append(bad, zhitong.Invalid("lat", "经纬度超出范围"))
+	}
+	return errors.Join(bad...)
+}
+
+// checkIntakePlace checks the category, station, deputy and region.
+func (a *App) checkIntakePlace(ctx context.Context, in *IntakeInput) error {
+	var bad []error
+	add := func(field string, err error) error {
+		if err = asInvalid(field, err); zhitong.ErrorCode(err) == zhitong.EINVALID {
+			bad = append(bad, err)
+			return nil
+		}
 		return err
 	}
-	if in.Lat < -90 || in.Lat > 90 || in.Lng < -180 || in.Lng > 180 {
-		return zhitong.Invalid("lat", "经纬度超出范围")
-	}
 	if in.CategoryCode != "" {
-		if _, err := store.GetCategory(ctx, a.db, in.CategoryCode); err != nil {
-			return asInvalid("category", err)
+		if _, err := store.GetCategory(ctx, a.db, in.CategoryCode); err != nil && add("category", err) != nil {
+			return err
 		}
 	}
 	if in.StationID != 0 {
 		st, err := store.GetStation(ctx, a.db, in.StationID)
-		if err != nil {
-			return asInvalid("station_id", err)
+		if err != nil && add("station_id", err) != nil {
+			return err
 		}
-		if in.RegionCode == "" {
+		if err == nil && in.RegionCode == "" {
 			in.RegionCode = st.RegionCode
 		}
 	}
 	if in.DeputyID != 0 {
-		if _, err := store.GetDeputy(ctx, a.db, in.DeputyID); err != nil {
-			return asInvalid("deputy_id", err)
+		if _, err := store.GetDeputy(ctx, a.db, in.DeputyID); err != nil && add("deputy_id", err) != nil {
+			return err
 		}
 	}
 	if in.RegionCode == "" {
-		return zhitong.Invalid("region", "请选择问题所在的乡镇（街道）或联络站")
+		bad = append(bad, zhitong.Invalid("region", "请选择问题所在的乡镇（街道）或联络站"))
+	} else if _, err := store.GetRegion(ctx, a.db, in.RegionCode); err != nil && add("region", err) != nil {
+		return err
 	}
-	if _, err := store.GetRegion(ctx, a.db, in.RegionCode); err != nil {
-		return asInvalid("region", err)
-	}
+	return errors.Join(bad...)
+}
+
+// checkIntakePerson checks and normalises who raised the case.
+func checkIntakePerson(_ context.Context, in *IntakeInput) error {
 	if in.Anonymous {
 		if in.Name != "" || in.Phone != "" || in.IDCard != "" || in.Address != "" {
 			return zhitong.Invalid("anonymous", "匿名提交时请不要填写姓名、电话、身份证号或地址")
 		}
 		return nil
 	}
+	var bad []error
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Phone != "" {
-		p, err := pii.NormalizePhone(in.Phone)
+		p, err := pii.NormalizeContactPhone(in.Phone)
 		if err != nil {
-			return zhitong.Invalid("phone", "%s", err.Error())
+			bad = append(bad, zhitong.Invalid("phone", "%s", err.Error()))
+		} else {
+			in.Phone = p
 		}
-		in.Phone = p
 	}
 	if in.IDCard != "" {
 		id, err := pii.NormalizeIDCard(in.IDCard)
 		if err != nil {
-			return zhitong.Invalid("id_card", "%s", err.Error())
+			bad = append(bad, zhitong.Invalid("id_card", "%s", err.Error()))
+		} else {
+			in.IDCard = id
 		}
-		in.IDCard = id
 	}
-	return nil
+	return errors.Join(bad...)
 }
 
 // asInvalid turns a not-found reference into an invalid-input error on field.
@@ -191,6 +240,15 @@ func (a *App) Intake(ctx context.Context, p zhitong.Principal, in IntakeInput) (
 		return a.Submit(ctx, p, in)
 	}
 	status, err := intakeStatus(p, &in)
+	if zhitong.ErrorCode(err) == zhitong.EINVALID {
+		// Report the other fields' problems with it, in one round trip.
+		more := in
+		verr := a.validateIntake(ctx, &more)
+		if verr != nil && zhitong.ErrorCode(verr) != zhitong.EINVALID {
+			return nil, verr
+		}
+		err = errors.Join(err, verr)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -203,11 +261,12 @@ func intakeStatus(p zhitong.Principal, in *IntakeInput) (zhitong.Status, error) 
 	if in.Channel == "" {
 		in.Channel = zhitong.ChannelWalkIn
 	}
+	var bad []error
 	if in.Channel == zhitong.ChannelOnline || in.Channel == zhitong.ChannelOpen311 {
-		return "", zhitong.Invalid("channel", "工作人员登记请选择来站、预约、意见箱、流动联络点、调研视察或导入渠道")
+		bad = append(bad, zhitong.Invalid("channel", "工作人员登记请选择来站、预约、意见箱、流动联络点、调研视察或导入渠道"))
 	}
 	if in.CategoryCode == "" {
-		return "", zhitong.Invalid("category", "请选择分类")
+		bad = append(bad, zhitong.Invalid("category", "请选择分类"))
 	}
 	if p.Role == zhitong.RoleDeputy {
 		in.DeputyID = p.DeputyID
@@ -222,7 +281,7 @@ func intakeStatus(p zhitong.Principal, in *IntakeInput) (zhitong.Status, error) 
 		}
 		status = zhitong.StatusAnswered
 	}
-	return status, nil
+	return status, errors.Join(bad...)
 }
 
 // create validates and stores a new case. also, when given, writes more rows

@@ -32,7 +32,7 @@ func TestIntakeRejectsBadInputAndWritesNothing(t *testing.T) {
 		{"short body", func(in *app.IntakeInput) { in.Body = "路坏" }, "body"},
 		{"long body", func(in *app.IntakeInput) { in.Body = strings.Repeat("路", 5001) }, "body"},
 		{"bad phone", func(in *app.IntakeInput) { in.Phone = "12345" }, "phone"},
-		{"landline", func(in *app.IntakeInput) { in.Phone = "0797-4281234" }, "phone"},
+		{"landline without area code", func(in *app.IntakeInput) { in.Phone = "4281234" }, "phone"},
 		{"bad id checksum", func(in *app.IntakeInput) { in.IDCard = "360728199001011235" }, "id_card"},
 		{"anonymous with phone", func(in *app.IntakeInput) { in.Anonymous, in.Phone = true, "13907971234" }, "anonymous"},
 		{"unknown region", func(in *app.IntakeInput) { in.RegionCode = "999999" }, "region"},

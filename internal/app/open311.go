@@ -145,6 +145,17 @@ func (a *App) ResolveTrackingCode(ctx context.Context, code string) (string, err
 	return c.Code, nil
 }
 
+// CaseIDByCode returns the ID of the case with a tracking code, typed in
+// any case and with or without dashes and spaces, when p may see it; a case
+// outside p's jurisdiction is ENOTFOUND, like a code that does not exist.
+func (a *App) CaseIDByCode(ctx context.Context, p zhitong.Principal, code string) (int64, error) {
+	c, err := a.visibleByCode(ctx, p, code)
+	if err != nil {
+		return 0, err
+	}
+	return c.ID, nil
+}
+
 func (a *App) visibleByCode(ctx context.Context, p zhitong.Principal, code string) (*store.CaseRecord, error) {
 	c, err := a.caseByCode(ctx, code)
 	if err != nil {

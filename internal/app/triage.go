@@ -176,7 +176,11 @@ func (a *App) Assign(ctx context.Context, p zhitong.Principal, id int64, in Assi
 		if err := a.assignUnits(ctx, tx, c, in.LeadUnit, in.CoUnits, zhitong.AssignmentPending); err != nil {
 			return err
 		}
-		ev.Note = "主办：" + strings.Join(names[:1], "") + "；协办：" + strings.Join(names[1:], "、") + "；时限 " + strconv.Itoa(days) + " 个工作日，截止 " + c.DueDate
+		ev.Note = "主办：" + names[0] + "；"
+		if len(names) > 1 {
+			ev.Note += "协办：" + strings.Join(names[1:], "、") + "；"
+		}
+		ev.Note += "时限 " + strconv.Itoa(days) + " 个工作日，截止 " + c.DueDate
 		if in.Note != "" {
 			ev.Note += "。" + in.Note
 		}

@@ -288,7 +288,7 @@ func (a *App) List(ctx context.Context, p zhitong.Principal, in ListInput) ([]Ca
 		return nil, 0, zhitong.Invalid("sort", "排序方式应为 submitted、due、updated 或 oldest")
 	}
 	if in.Phone != "" {
-		phone, err := pii.NormalizePhone(in.Phone)
+		phone, err := pii.NormalizeContactPhone(in.Phone)
 		if err != nil {
 			return nil, 0, zhitong.Invalid("phone", "%s", err.Error())
 		}

@@ -170,17 +170,18 @@ type accountSpec struct {
 	deputy  string // deputy name
 }
 
-// accounts holds one account per staff role.
+// accounts holds one account per staff role. Display names are plain
+// names: the header adds the role.
 var accounts = []accountSpec{
-	{Account{committee, "代表工委（定南县）"}, "赖文清（代表工委）", zhitong.RoleCommittee, County, "", "", ""},
-	{Account{stationHead, "站长（历市镇人大代表联络站）"}, "钟国平（历市镇联络站站长）", zhitong.RoleStationHead, lishi, "lishi", "", ""},
-	{Account{officer, "联络员（定南县）"}, "温晓丽（联络员）", zhitong.RoleOfficer, County, "", "", ""},
-	{Account{deputy, "人大代表（钟立华，历市镇联络站）"}, "钟立华（县人大代表）", zhitong.RoleDeputy, lishi, "", "", "钟立华"},
-	{Account{unit, "承办单位（县交通运输局）"}, "黄晓东（县交通运输局）", zhitong.RoleUnit, County, "", unitTransport, ""},
-	{Account{"yanpan", "研判小组（定南县）"}, "刘思远（研判小组）", zhitong.RoleAnalyst, County, "", "", ""},
-	{Account{"shenji", "安全审计员（定南县）"}, "邱敏（安全审计员）", zhitong.RoleAuditor, County, "", "", ""},
-	{Account{"xitong", "系统管理员"}, "陈立新（系统管理员）", zhitong.RoleSysAdmin, "", "", "", ""},
-	{Account{"anquan", "安全管理员"}, "朱海涛（安全管理员）", zhitong.RoleSecAdmin, "", "", "", ""},
+	{Account{committee, "代表工委（定南县）"}, "赖文清", zhitong.RoleCommittee, County, "", "", ""},
+	{Account{stationHead, "站长（历市镇人大代表联络站）"}, "钟国平", zhitong.RoleStationHead, lishi, "lishi", "", ""},
+	{Account{officer, "联络员（定南县）"}, "温晓丽", zhitong.RoleOfficer, County, "", "", ""},
+	{Account{deputy, "人大代表（钟立华，历市镇联络站）"}, "钟立华", zhitong.RoleDeputy, lishi, "", "", "钟立华"},
+	{Account{unit, "承办单位（县交通运输局）"}, "黄晓东", zhitong.RoleUnit, County, "", unitTransport, ""},
+	{Account{"yanpan", "研判小组（定南县）"}, "刘思远", zhitong.RoleAnalyst, County, "", "", ""},
+	{Account{"shenji", "安全审计员（定南县）"}, "邱敏", zhitong.RoleAuditor, County, "", "", ""},
+	{Account{"xitong", "系统管理员"}, "陈立新", zhitong.RoleSysAdmin, "", "", "", ""},
+	{Account{"anquan", "安全管理员"}, "朱海涛", zhitong.RoleSecAdmin, "", "", "", ""},
 }
 
 // Integration tokens through which the 12345 hotline and an Open311 client

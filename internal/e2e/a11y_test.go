@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,6 +12,29 @@ import (
 	"zhitong/internal/app"
 	"zhitong/internal/testkit"
 )
+
+// colourJS defines rgb (a CSS colour's channels), lum (relative luminance)
+// and contrast (the WCAG ratio of two colours) for the page scripts.
+const colourJS = `
+  const rgb = c => { const m = c.match(/[\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; };
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const contrast = (a, b) => { const [l1, l2] = [lum(a), lum(b)].sort((x, y) => y - x); return (l1 + 0.05) / (l2 + 0.05); };`
+
+// focusJS describes the focus indicator of the focused element: its tag,
+// the outline, and the best contrast the indicator makes with what is
+// around it (WCAG 2.2 wants 3:1). The indicator is the outline, or the
+// outline with a light halo (box-shadow) between it and the background.
+const focusJS = `(() => {` + colourJS + `
+  const e = document.activeElement, s = getComputedStyle(e);
+  let bg = {r: 255, g: 255, b: 255, a: 1};
+  for (let n = e.parentElement; n; n = n.parentElement) { const c = rgb(getComputedStyle(n).backgroundColor); if (c.a > 0.5) { bg = c; break; } }
+  const ring = rgb(s.outlineColor);
+  let best = contrast(ring, bg);
+  const halo = s.boxShadow.match(/rgba?\([^)]*\)/);
+  if (halo) best = Math.max(best, Math.min(contrast(rgb(halo[0]), bg), contrast(ring, rgb(halo[0]))));
+  return e.tagName + " " + s.outlineStyle + " " + s.outlineWidth + " " + best.toFixed(2);
+})()`
 
 // auditJS inspects the page as rendered: the document language, the title,
 // inputs without a label, and text whose contrast with its background is
@@ -26,9 +50,7 @@ const auditJS = `(() => {
     const named = e.labels && e.labels.length || e.getAttribute("aria-label") || e.getAttribute("aria-labelledby") || e.title;
     if (!named) out.push("no label: " + e.outerHTML.slice(0, 80));
   }
-  const rgb = c => { const m = c.match(/[\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; };
-  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+` + colourJS + `
   const background = e => {
     for (let n = e; n; n = n.parentElement) {
       const s = getComputedStyle(n);
@@ -105,10 +127,15 @@ func TestPagesAreAccessible(t *testing.T) {
 	// The keyboard reaches the first link and shows where it is.
 	kb := s.person("keyboard", desktopWidth)
 	kb.visit("/")
-	kb.do(chromedp.KeyEvent("\t"))
-	outline := run(kb, evalString(`(() => { const s = getComputedStyle(document.activeElement); return document.activeElement.tagName + " " + s.outlineStyle + " " + s.outlineWidth; })()`))
-	if strings.Contains(outline, "none") || strings.HasPrefix(outline, "BODY") || strings.HasSuffix(outline, " 0px") {
-		t.Errorf("focused element after Tab: %s, want a visible outline", outline)
+	// The skip link, then the brand in the red header: the indicator shows
+	// on the light page and on the brand colour.
+	for i := range 2 {
+		kb.do(chromedp.KeyEvent("\t"))
+		f := strings.Fields(run(kb, evalString(focusJS)))
+		ratio, _ := strconv.ParseFloat(f[len(f)-1], 64)
+		if len(f) != 4 || f[0] == "BODY" || f[1] == "none" || f[2] == "0px" || ratio < 3 {
+			t.Errorf("focused element after %d Tab: %v, want a visible outline with 3:1 contrast", i+1, f)
+		}
 	}
 }
 

@@ -116,7 +116,17 @@ func TestNoPermissionToAct(t *testing.T) {
 func TestFormErrorKeepsInput(t *testing.T) {
 	s := newSite(t)
 	citizen := s.person("citizen", phoneWidth)
-	citizen.visit("/submit")
+	// The poster's link names the station; 大字模式 keeps it, both ways.
+	poster := fmt.Sprintf("/submit?station=%d", s.Fixture.Station)
+	citizen.visit(poster)
+	for _, class := range []string{"elderly", ""} {
+		citizen.click(".elderly-toggle")
+		citizen.waitText("main", "我要反映")
+		got := run(citizen, evalString(`location.pathname + location.search + " " + document.documentElement.className + " " + document.querySelector("#station").value`))
+		if want := fmt.Sprintf("%s %s %d", poster, class, s.Fixture.Station); got != want {
+			t.Errorf("after the 大字模式 toggle: %q, want %q", got, want)
+		}
+	}
 	body := "村口的小桥栏杆松动了，孩子们上学天天经过，很危险"
 	citizen.fill("#body", body, "#place", "历市镇村口小桥", "#name", "王芳", "#phone", "12345")
 	citizen.check("#privacy")

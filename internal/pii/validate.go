@@ -10,6 +10,7 @@ import (
 var (
 	ErrPhoneEmpty      = errors.New("请填写手机号码")
 	ErrPhoneFormat     = errors.New("手机号码格式不正确，请填写11位大陆手机号码")
+	ErrContactFormat   = errors.New("电话号码格式不正确：请填写11位手机号码，或带区号的固定电话（如 0797-4281234）")
 	ErrIDCardEmpty     = errors.New("请填写身份证号码")
 	ErrIDCardLength    = errors.New("身份证号码应为18位，请核对后重新填写")
 	ErrIDCardFormat    = errors.New("身份证号码格式不正确：前17位应为数字，最后一位应为数字或字母X")
@@ -55,6 +56,34 @@ func NormalizePhone(s string) (string, error) {
 	}
 	return s, nil
 }
+
+// NormalizeContactPhone accepts what a citizen leaves as a contact number:
+// a mainland mobile (returned in NormalizePhone's 11-digit form) or a
+// landline with its area code, returned as area code, dash, local number
+// ("0797-4281234"), however it was typed. Only mobiles receive text
+// messages (IsMobile).
+func NormalizeContactPhone(s string) (string, error) {
+	if p, err := NormalizePhone(s); err == nil || err == ErrPhoneEmpty {
+		return p, err
+	}
+	d := strings.NewReplacer("(", "", ")", "", "（", "", "）", "").Replace(fold(s))
+	if len(d) < 10 || len(d) > 12 || d[0] != '0' || !allDigits(d) {
+		return "", ErrContactFormat
+	}
+	area := 4 // 0797: most area codes have four digits …
+	if d[1] == '1' || d[1] == '2' {
+		area = 3 // … Beijing (010) and the 02x cities have three
+	}
+	local := d[area:]
+	if len(local) < 7 || len(local) > 8 || local[0] < '2' {
+		return "", ErrContactFormat
+	}
+	return d[:area] + "-" + local, nil
+}
+
+// IsMobile reports whether a normalised contact number is a mobile, which
+// can receive text messages.
+func IsMobile(phone string) bool { return len(phone) == 11 && phone[0] == '1' && allDigits(phone) }
 
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -150,7 +150,7 @@ func TestNormalizeIDCard(t *testing.T) {
 }
 
 func TestValidationMessagesAreDistinctChinese(t *testing.T) {
-	errs := []error{ErrPhoneEmpty, ErrPhoneFormat, ErrIDCardEmpty, ErrIDCardLength, ErrIDCardFormat, ErrIDCardBirthDate, ErrIDCardChecksum}
+	errs := []error{ErrPhoneEmpty, ErrPhoneFormat, ErrContactFormat, ErrIDCardEmpty, ErrIDCardLength, ErrIDCardFormat, ErrIDCardBirthDate, ErrIDCardChecksum}
 	seen := map[string]bool{}
 	for _, err := range errs {
 		msg := err.Error()
@@ -167,6 +167,31 @@ func TestValidationMessagesAreDistinctChinese(t *testing.T) {
 		}
 		if !han {
 			t.Errorf("message %q is not Chinese", msg)
+		}
+	}
+}
+
+func TestNormalizeContactPhone(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"138 1234 1234", "13812341234"},
+		{"0797-4281234", "0797-4281234"},
+		{"07974281234", "0797-4281234"},
+		{"（0797）4281234", "0797-4281234"},
+		{"0797 42812345", "0797-42812345"},
+		{"010-62345678", "010-62345678"},
+		{"02088886666", "020-88886666"},
+		{"4281234", ""},         // no area code
+		{"0797-428123", ""},     // local number too short
+		{"010-12345678", ""},    // a local number does not start with 1
+		{"0797-4281234567", ""}, // too long
+		{"0797-42812a4", ""},
+	} {
+		got, err := NormalizeContactPhone(tc.in)
+		if got != tc.want || (tc.want == "") != (err == ErrContactFormat) {
+			t.Errorf("NormalizeContactPhone(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+		if tc.want != "" && IsMobile(got) != (tc.want[0] == '1') {
+			t.Errorf("IsMobile(%q) = %v", got, IsMobile(got))
 		}
 	}
 }

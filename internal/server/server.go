@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -80,7 +79,7 @@ func New(cfg Config) *Server {
 		panic(err) // the templates are embedded: a parse error is a bug caught by every test
 	}
 	ui.Routes(mux)
-	s.handler = s.recoverer(rejectNUL(http.NewCrossOriginProtection().Handler(sm.LoadAndSave(s.limit(mux, ui.Fail)))))
+	s.handler = s.chain(mux, ui.Fail)
 	return s
 }
 
@@ -124,30 +123,6 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
-}
-
-func (s *Server) recoverer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil && v != http.ErrAbortHandler {
-				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
-				writeJSON(w, http.StatusInternalServerError, errorBody("internal", "服务器内部错误，请稍后重试", ""))
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
-}
-
-// rejectNUL refuses URLs carrying a NUL byte: no text column accepts one,
-// and a 400 is the honest answer rather than a database error.
-func rejectNUL(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.IndexByte(r.URL.Path, 0) >= 0 || strings.IndexByte(r.URL.RawQuery, 0) >= 0 || strings.Contains(strings.ToLower(r.URL.RawQuery), "%00") {
-			writeJSON(w, http.StatusBadRequest, errorBody("invalid", "请求地址含有不允许的空字符", ""))
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // sessionStore keeps scs sessions in the platform's own database.

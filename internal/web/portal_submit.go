@@ -200,7 +200,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	if len(errs) > 0 {
-		// Show the first problem the rules find too, so one round trip fixes more.
+		// Show every problem the rules find too, so one round trip fixes all.
 		if err := h.app.CheckSubmission(ctx, in); err != nil {
 			if !addFieldError(errs, err) {
 				return err
@@ -221,18 +221,20 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// addFieldError files an invalid-input error under its form field and
+// addFieldError files each invalid-input error err joins under its form field and
 // reports whether it was one; other errors go to the error page.
 func addFieldError(errs map[string]string, err error) bool {
 	if zhitong.ErrorCode(err) != zhitong.EINVALID {
 		return false
 	}
-	field, ok := appFieldToForm[zhitong.ErrorField(err)]
-	if !ok {
-		field = "form"
-	}
-	if _, taken := errs[field]; !taken {
-		errs[field] = zhitong.ErrorMessage(err)
+	for _, e := range app.Problems(err) {
+		field, ok := appFieldToForm[zhitong.ErrorField(e)]
+		if !ok {
+			field = "form"
+		}
+		if _, taken := errs[field]; !taken {
+			errs[field] = zhitong.ErrorMessage(e)
+		}
 	}
 	return true
 }

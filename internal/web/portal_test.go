@@ -455,3 +455,25 @@ func TestTrackingPageWithPhotosStaysLight(t *testing.T) {
 		t.Errorf("tracking page with %d photos weighs %d bytes", app.MaxPhotos, weight)
 	}
 }
+
+// TestSubmitShowsEveryErrorAtOnce: short text, unticked privacy and a bad
+// phone are all marked after one try; a landline is accepted.
+func TestSubmitShowsEveryErrorAtOnce(t *testing.T) {
+	p := newPortal(t)
+	form := p.validForm()
+	form.Set("body", "路坏")
+	form.Set("phone", "123")
+	form.Del("privacy")
+	pg := p.submit(form)
+	if pg.status != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400", pg.status)
+	}
+	mustContain(t, pg, `id="body-error"`, `id="phone-error"`, `id="privacy-error"`, "0797-4281234")
+
+	for _, phone := range []string{"0797-4281234", "07974281234", "(010)62345678"} {
+		form = p.validForm()
+		form.Set("phone", phone)
+		pg = p.submit(form)
+		trackingCode(t, pg)
+	}
+}

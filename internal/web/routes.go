@@ -10,9 +10,15 @@ const SessionUserKey = "user_id"
 
 // Routes is the route table of the web UI.
 func (h *Handler) Routes(mux *http.ServeMux) {
+	h.mux = mux
 	static, _ := fs.Sub(files, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(http.FileServerFS(static))))
 	mux.HandleFunc("GET /elderly", h.toggleElderly)
+	// Browsers ask for /favicon.ico whatever the page links: the same icon.
+	mux.Handle("GET /favicon.ico", cacheForever(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		http.ServeFileFS(w, r, static, "favicon.svg")
+	})))
 
 	// Citizen portal (portal_routes.go) and staff workbench (work_routes.go).
 	mux.HandleFunc("GET /{$}", h.page(h.home))

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -43,6 +44,7 @@ type Handler struct {
 	principal func(*http.Request) (zhitong.Principal, error)
 	log       *slog.Logger
 	pages     map[string]*template.Template
+	mux       *http.ServeMux // the route table, to find a POST's GET page
 }
 
 // New parses the templates once.
@@ -80,7 +82,7 @@ type Page struct {
 	Title   string
 	Me      zhitong.Principal
 	Elderly bool
-	Path    string
+	Path    string // the page's address with its query (see Handler.here)
 	Flash   string
 	Unread  int // the staff member's unread in-app notices, shown in the header
 	Data    any
@@ -93,7 +95,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		return fmt.Errorf("no page %q", name)
 	}
 	me, _ := h.principal(r)
-	p := Page{Title: title, Me: me, Elderly: elderly(r), Path: r.URL.Path, Data: data}
+	p := Page{Title: title, Me: me, Elderly: elderly(r), Path: h.here(r), Data: data}
 	if h.sessions != nil {
 		p.Flash = h.sessions.PopString(r.Context(), "flash")
 	}
@@ -141,6 +143,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	titles := map[int]string{400: "输入有误", 401: "请先登录", 403: "无权访问", 404: "页面不存在", 409: "操作冲突", 429: "操作过于频繁", 500: "系统出错了"}
 	data := map[string]any{"Status": status, "Message": zhitong.ErrorMessage(err)}
+	if status == http.StatusUnauthorized {
+		// A form posted after the session ran out: what was typed is still
+		// in the browser's history, one step back.
+		data["Login"] = "/login?next=" + url.QueryEscape(h.here(r))
+	}
 	if rerr := h.render(w, r, status, "error", titles[status], data); rerr != nil {
 		h.log.Error("render error page", "err", errors.Join(err, rerr))
 		http.Error(w, "系统出错了", http.StatusInternalServerError)
@@ -159,8 +166,8 @@ func (h *Handler) toggleElderly(w http.ResponseWriter, r *http.Request) {
 		v = "0"
 	}
 	http.SetCookie(w, &http.Cookie{Name: "elderly", Value: v, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true})
-	back := r.URL.Query().Get("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+	back := localPath(r.URL.Query().Get("back"))
+	if back == "" {
 		back = "/"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)

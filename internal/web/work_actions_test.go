@@ -80,6 +80,10 @@ func TestEveryActionForm(t *testing.T) {
 		runSteps(t, b, id, []step{
 			{unit, "reply", url.Values{"outcome": {"D"}, "text": {"管网改造资金尚未落实。"}, "reason": {"资金未列入预算"}}, zhitong.StatusReplied, "已答复"},
 			{officer, "callback", url.Values{"reached": {"1"}, "rating": {"unsatisfied"}, "comment": {"没有解决"}}, zhitong.StatusUnsatisfied, "已记录回访"},
+		})
+		// The re-handle form names the policy's re-handle limit, not the category's.
+		benchHas(t, officer.get(caseURL(id)), "留空按重办时限规则（10 个工作日）")
+		runSteps(t, b, id, []step{
 			{officer, "rehandle", url.Values{"days": {"5"}, "note": {"停水须提前公告"}}, zhitong.StatusInProgress, "已责成重新办理"},
 			{unit, "reply", url.Values{"outcome": {"C"}, "text": {"已纳入明年管网改造计划。"}, "planned_date": {"2027-06-30"}}, zhitong.StatusReplied, "已答复"},
 			{officer, "callback", url.Values{"reached": {"1"}, "rating": {"unsatisfied"}}, zhitong.StatusUnsatisfied, "已记录回访"},

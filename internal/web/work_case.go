@@ -61,6 +61,7 @@ type workCaseData struct {
 	RevealError  string
 	Revealed     *zhitong.Submitter
 	CategoryDays int
+	RehandleDays int // the policy's limit of a re-handle round (重办)
 	Photos       []app.Attachment
 	Proposal     *app.ProposalView // the proposal the case was bundled into, when the caller may see it
 }
@@ -168,6 +169,9 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 		if c.Code == v.Category {
 			d.CategoryDays = c.DueDays
 		}
+	}
+	if pol, err := h.app.Policy(ctx, p); err == nil {
+		d.RehandleDays = pol.RehandleDays
 	}
 	for _, as := range v.Assignments {
 		if as.Round == v.Round && as.State != zhitong.AssignmentReturned {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -29,18 +30,66 @@ type workSavedCase struct {
 }
 
 type workIntakeData struct {
-	Refs         *workRefs
-	Form         url.Values
-	Error, Field string
-	Done         *workSavedCase
-	Me           zhitong.Principal
+	Refs   *workRefs
+	Form   url.Values
+	Error  string            // the summary above the form
+	Errors map[string]string // field → its message, shown next to it
+	order  []string          // the fields at fault, the first gets the focus
+	Done   *workSavedCase
+	Me     zhitong.Principal
 }
+
+// workIntakeFields maps the app's field names to the form's, where they differ.
+var workIntakeFields = map[string]string{"region": "station_id", "lat": "place"}
+
+// setErrors files each problem err joins next to its field.
+func (d *workIntakeData) setErrors(err error) {
+	d.Errors = map[string]string{}
+	for _, e := range app.Problems(err) {
+		field := zhitong.ErrorField(e)
+		if f, ok := workIntakeFields[field]; ok {
+			field = f
+		}
+		if _, taken := d.Errors[field]; !taken {
+			d.Errors[field] = zhitong.ErrorMessage(e)
+			d.order = append(d.order, field)
+		}
+	}
+	d.Error = fmt.Sprintf("有 %d 处需要修改，已在对应栏目下注明：", len(d.order))
+}
+
+// workFieldError is one problem in the summary, linking to its field.
+type workFieldError struct{ ID, Msg string }
+
+// workIntakeIDs are the form's element IDs by field name.
+var workIntakeIDs = map[string]string{"channel": "in-channel", "station_id": "in-station", "deputy_id": "in-deputy", "body": "in-body",
+	"category": "in-category", "place": "in-place", "title": "in-title", "anonymous": "in-anonymous", "name": "in-name",
+	"phone": "in-phone", "id_card": "in-idcard", "address": "in-address", "answer": "in-answer"}
+
+// List is the summary of the problems, in form order.
+func (d *workIntakeData) List() []workFieldError {
+	var out []workFieldError
+	for _, f := range d.order {
+		id, ok := workIntakeIDs[f]
+		if !ok {
+			id = "in-body"
+		}
+		out = append(out, workFieldError{ID: id, Msg: d.Errors[f]})
+	}
+	return out
+}
+
+// Msg is the error next to a field.
+func (d *workIntakeData) Msg(key string) string { return d.Errors[key] }
+
+// First reports whether key is the first field at fault, to focus it.
+func (d *workIntakeData) First(key string) bool { return len(d.order) > 0 && d.order[0] == key }
 
 // V is the typed (or remembered) value of a field.
 func (d *workIntakeData) V(key string) string { return d.Form.Get(key) }
 
-// Bad reports whether the error is about this field.
-func (d *workIntakeData) Bad(key string) bool { return d.Error != "" && d.Field == key }
+// Bad reports whether an error is about this field.
+func (d *workIntakeData) Bad(key string) bool { return d.Errors[key] != "" }
 
 // Channels lists the channels staff register through, with their names.
 func (d *workIntakeData) Channels() []zhitong.Named[zhitong.Channel] {
@@ -160,7 +209,8 @@ func (h *Handler) workIntake(w http.ResponseWriter, r *http.Request) error {
 		if zhitong.ErrorCode(err) != zhitong.EINVALID {
 			return err
 		}
-		d := &workIntakeData{Refs: rf, Form: f, Me: p, Error: zhitong.ErrorMessage(err), Field: zhitong.ErrorField(err)}
+		d := &workIntakeData{Refs: rf, Form: f, Me: p}
+		d.setErrors(err)
 		return h.render(w, r, http.StatusBadRequest, "work_intake", "来访登记（请修改后重新提交）", d)
 	}
 	keep := url.Values{}

@@ -105,3 +105,23 @@ func TestWalkInReceipt(t *testing.T) {
 	outsider := b.login(b.f.Out[zhitong.RoleOfficer], "waixian")
 	wantStatus(t, outsider.get(link[1]), http.StatusForbidden)
 }
+
+// TestIntakeShowsEveryErrorAtItsField: one round trip marks every field at
+// fault, each message next to its field, and the first one gets the focus.
+func TestIntakeShowsEveryErrorAtItsField(t *testing.T) {
+	b := newBench(t)
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
+	pg := officer.post("/work/intake", url.Values{"channel": {"walk_in"}, "station_id": {itoa64(b.f.Station)},
+		"body": {"路坏"}, "phone": {"123"}, "id_card": {"360728199001011235"}})
+	wantStatus(t, pg, http.StatusBadRequest)
+	benchHas(t, pg, "有 4 处需要修改", `id="err-category"`, "请选择分类", `id="err-body"`, "至少需要 5 个字",
+		`id="err-phone"`, "固定电话", `id="err-id_card"`, "校验位", `href="#in-phone"`)
+	if !regexp.MustCompile(`id="in-category"[^>]*aria-describedby="err-category" autofocus`).MatchString(pg.raw) {
+		t.Error("the first field at fault (category) is not focused and described by its error")
+	}
+
+	// A landline with its area code is a contact number.
+	pg = officer.post("/work/intake", url.Values{"channel": {"walk_in"}, "station_id": {itoa64(b.f.Station)}, "category": {"roads"},
+		"body": {"村口桥梁栏杆松动，孩子上学经过很危险"}, "name": {"王五"}, "phone": {"0797 4281234"}})
+	benchHas(t, pg, "已登记，等待分流交办")
+}

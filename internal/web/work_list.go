@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"zhitong"
 	"zhitong/internal/app"
@@ -63,6 +64,8 @@ type workListData struct {
 	Refs         *workRefs
 	Error, Field string
 	Unit         bool // the viewer is a handling unit
+	Short        bool // the query is one character: the index needs two
+	Code         bool // the query is a tracking code not found in the viewer's jurisdiction
 }
 
 // Has reports whether the filter has value v for key.
@@ -168,8 +171,11 @@ func (h *Handler) workCases(w http.ResponseWriter, r *http.Request) error {
 	if d.Refs, err = h.loadWorkRefs(ctx, p, region); err != nil {
 		return err
 	}
-	status := http.StatusOK
 	in, err := h.workListInput(filter)
+	if id, ok := h.workCaseByCode(r, p, in.Query); ok {
+		return workGo(w, r, fmt.Sprintf("/work/cases/%d", id))
+	}
+	status := http.StatusOK
 	var rows []app.CaseSummary
 	if err == nil {
 		rows, d.Total, err = h.app.List(ctx, p, in)
@@ -187,6 +193,8 @@ func (h *Handler) workCases(w http.ResponseWriter, r *http.Request) error {
 		d.Page = in.Page
 	}
 	d.Pages = (d.Total + workPerPage - 1) / workPerPage
+	d.Short = utf8.RuneCountInString(in.Query) == 1
+	_, d.Code = app.NormalizeCode(in.Query)
 	title := "案件"
 	if in.Query != "" {
 		title = "搜索“" + in.Query + "”"
@@ -195,6 +203,32 @@ func (h *Handler) workCases(w http.ResponseWriter, r *http.Request) error {
 		return h.workFragment(w, r, workSwapStatus(r, status), "work_cases", "work_results", title, d)
 	}
 	return h.render(w, r, status, "work_cases", title, d)
+}
+
+// workCaseByCode finds the case whose tracking code the query is: a clerk
+// with a citizen on the phone types the code as read out, in any case and
+// with or without dashes. Only cases in the viewer's jurisdiction are found.
+func (h *Handler) workCaseByCode(r *http.Request, p zhitong.Principal, q string) (int64, bool) {
+	if _, ok := app.NormalizeCode(q); !ok {
+		return 0, false
+	}
+	id, err := h.app.CaseIDByCode(r.Context(), p, q)
+	if err != nil && zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
+		h.log.Error("case by code", "err", err)
+	}
+	return id, err == nil
+}
+
+// workGo sends the browser to path: htmx is told to load the whole page
+// rather than swap it into the results.
+func workGo(w http.ResponseWriter, r *http.Request, path string) error {
+	if workHTMX(r) {
+		w.Header().Set("HX-Redirect", path)
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	http.Redirect(w, r, path, http.StatusSeeOther)
+	return nil
 }
 
 // workFragment renders one block of a page, without the layout, for htmx to
@@ -206,7 +240,7 @@ func (h *Handler) workFragment(w http.ResponseWriter, r *http.Request, status in
 	}
 	me, _ := h.principal(r)
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, block, Page{Title: title, Me: me, Elderly: elderly(r), Path: r.URL.Path, Data: data}); err != nil {
+	if err := t.ExecuteTemplate(&buf, block, Page{Title: title, Me: me, Elderly: elderly(r), Path: h.here(r), Data: data}); err != nil {
 		return fmt.Errorf("render %s/%s: %w", page, block, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

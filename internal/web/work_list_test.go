@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/testkit"
 )
 
 func TestListSearchesChinese(t *testing.T) {
@@ -94,4 +96,51 @@ func TestListPagesAndFilters(t *testing.T) {
 	if n := total(t, officer.get(fmt.Sprintf("/work/cases?station=%d", b.f.OtherStation))); n != 0 {
 		t.Fatalf("other station: %d, want 0", n)
 	}
+}
+
+func TestListFindsTrackingCode(t *testing.T) {
+	b := newBench(t)
+	id := b.intake("小区门口停车难，晚上车辆乱停占道", 0)
+	testkit.Must(b.app.Assign(t.Context(), b.f.In[zhitong.RoleOfficer], id, app.AssignInput{LeadUnit: b.f.Lead, Days: 10}))(t)
+	code := b.view(id).Code
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
+	// A lead unit alone: the timeline names no empty co-units.
+	pg := officer.get(caseURL(id))
+	benchHas(t, pg, "主办：")
+	benchLacks(t, pg, "协办：；")
+
+	// Read out over the phone: lower case, spaces instead of dashes.
+	typed := strings.ToLower(strings.ReplaceAll(code, "-", " "))
+	pg = officer.get("/work/cases?q=" + url.QueryEscape(typed))
+	wantStatus(t, pg, http.StatusOK)
+	if !strings.HasSuffix(pg.url, caseURL(id)) {
+		t.Fatalf("code %q led to %s, want the case %d", typed, pg.url, id)
+	}
+	pg = officer.get("/work/cases?q=" + strings.ReplaceAll(code, "-", ""))
+	if !strings.HasSuffix(pg.url, caseURL(id)) {
+		t.Fatalf("code without dashes led to %s", pg.url)
+	}
+	// htmx is told to load the case page, not to swap it into the list.
+	pg = officer.hx(http.MethodGet, "/work/cases?q="+code, "case-results", nil)
+	if got := pg.header.Get("HX-Redirect"); got != caseURL(id) {
+		t.Fatalf("htmx HX-Redirect %q, want %s", got, caseURL(id))
+	}
+
+	// Another county's officer does not find it, and is told why.
+	other := b.login(b.f.Out[zhitong.RoleOfficer], "other")
+	pg = other.get("/work/cases?q=" + code)
+	wantStatus(t, pg, http.StatusOK)
+	if strings.Contains(pg.url, "/work/cases/") || total(t, pg) != 0 {
+		t.Fatalf("another county found the case: %s", pg.url)
+	}
+	benchHas(t, pg, "这是一个查询码，但您的管辖范围内没有该案件")
+
+	// One character cannot match the two-character index: say so.
+	pg = officer.get("/work/cases?q=" + url.QueryEscape("车"))
+	if total(t, pg) != 0 {
+		t.Fatalf("车 found cases; the hint test needs an empty result")
+	}
+	benchHas(t, pg, "请输入至少两个字")
+	pg = officer.get("/work/cases?q=" + url.QueryEscape("噪音"))
+	benchLacks(t, pg, "请输入至少两个字", "这是一个查询码")
 }
