@@ -246,6 +246,7 @@ type submittedData struct {
 	RegisterBy   string // the date an officer registers it by
 	Category     string
 	DueDays      int
+	ReplyBy      string // the estimated reply date: registered, then DueDays working days
 	SubmittedDay string
 }
 
@@ -274,6 +275,11 @@ func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 		for _, c := range cats {
 			if c.Code == cat {
 				data.Category, data.DueDays = c.Name, c.DueDays
+			}
+		}
+		if data.DueDays > 0 {
+			if data.ReplyBy, _, err = h.app.AddWorkdays(data.RegisterBy, data.DueDays); err != nil {
+				return err
 			}
 		}
 	}

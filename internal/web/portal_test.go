@@ -43,7 +43,8 @@ func TestSubmitPhotoLocation(t *testing.T) {
 				t.Fatalf("submit: %d at %s:\n%s", done.status, done.url, done.body)
 			}
 			code := trackingCode(t, done)
-			mustContain(t, done, "<svg", `class="qr"`, "1 个工作日内", "15 个工作日内")
+			// Submitted on Wednesday 2026-11-25: registered by Thursday, then 15 working days.
+			mustContain(t, done, "<svg", `class="qr"`, "1 个工作日内", "15 个工作日内", "预计 <strong>2026-12-17</strong> 前")
 
 			track := p.get("/track/" + code)
 			m := regexp.MustCompile(`href="(/track/` + code + `/photos/\d+)"`).FindStringSubmatch(track.body)
