@@ -339,7 +339,7 @@ func (a *App) Merge(ctx context.Context, p zhitong.Principal, id int64, in Merge
 		c.MergedInto = target.ID
 		c.Resolution, c.ClosedAt = zhitong.ResolutionMerged, a.clock.Now()
 		ev.Note = "合并至 " + target.Code + "。" + in.Note
-		ev.Public = "您的诉求与同类诉求合并办理，办理进展见下方主案件"
+		ev.Public = "您的诉求与同类诉求合并办理，办理进展见本页“已与同类问题合并办理”"
 		return a.noteFollowUpsEnded(ctx, tx, p, c, "案件已合并办理", ev)
 	})
 }

@@ -185,7 +185,7 @@ func TestTrackAndEvaluate(t *testing.T) {
 
 	p.replied(code, zhitong.OutcomeInProgress)
 	pg := p.get("/track/" + code)
-	mustContain(t, pg, "B类 正在解决", "县交通运输局", "已安排施工队疏通排水管道", "评价办理结果", `aria-current="step"`)
+	mustContain(t, pg, "B类 正在解决", "县交通运输局", "已安排施工队疏通排水管道", "评价办理结果", `aria-current="step">已答复<`)
 
 	// Unsatisfied needs to say what is still wrong.
 	bad := p.postForm("/track/"+code+"/evaluate", url.Values{"rating": {"unsatisfied"}, "comment": {" "}})
@@ -198,7 +198,8 @@ func TestTrackAndEvaluate(t *testing.T) {
 	if ok.status != http.StatusOK || !strings.HasSuffix(ok.url, "/track/"+code) {
 		t.Fatalf("evaluate: %d at %s", ok.status, ok.url)
 	}
-	mustContain(t, ok, `class="flash"`, "已收到您的评价", "不满意，研判中", "您的评价：<strong>不满意</strong>")
+	mustContain(t, ok, `class="flash"`, "已收到您的评价", "不满意，研判中", "您的评价：<strong>不满意</strong>",
+		`class="done">已答复<`, `aria-current="step">已评价<`)
 	mustNotContain(t, ok, `action="/track/`+code+`/evaluate"`)
 
 	// Evaluating again is refused politely.

@@ -36,9 +36,12 @@ var stepLabels = []string{"已受理", "已登记", "已交办", "办理中", "�
 
 // stepIndex places a status on the main path; off-path statuses (answered,
 // referred, merged, proposal, declined) have none and show only the timeline.
+// A case a unit returned waits to be assigned again (已登记 is done); an
+// unsatisfied rating is an evaluation (已评价 is where the case stands until
+// it is re-handled).
 var stepIndex = map[zhitong.Status]int{
-	zhitong.StatusSubmitted: 0, zhitong.StatusRegistered: 1, zhitong.StatusReturned: 1, zhitong.StatusAssigned: 2,
-	zhitong.StatusInProgress: 3, zhitong.StatusReplied: 4, zhitong.StatusUnsatisfied: 4, zhitong.StatusEvaluated: 5,
+	zhitong.StatusSubmitted: 0, zhitong.StatusRegistered: 1, zhitong.StatusReturned: 2, zhitong.StatusAssigned: 2,
+	zhitong.StatusInProgress: 3, zhitong.StatusReplied: 4, zhitong.StatusUnsatisfied: 5, zhitong.StatusEvaluated: 5,
 	zhitong.StatusClosed: 6, zhitong.StatusArchived: 6,
 }
 
