@@ -15,11 +15,11 @@ func TestSweepCommandIsIdempotent(t *testing.T) {
 	if out, err := run(t, dir, "migrate", "--db", dsn); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}
-	first, err := run(t, dir, "sweep", "--db", dsn, "--at", "2026-12-07")
+	first, err := run(t, dir, "sweep", "--db", dsn, "--at", "2025-12-08")
 	if err != nil || !strings.Contains(first, "生成通报 2 份") {
 		t.Fatalf("first sweep: %v\n%s", err, first)
 	}
-	second, err := run(t, dir, "sweep", "--db", dsn, "--at", "2026-12-07")
+	second, err := run(t, dir, "sweep", "--db", dsn, "--at", "2025-12-08")
 	if err != nil || !strings.Contains(second, "督办动作 0 项") || !strings.Contains(second, "生成通报 0 份") {
 		t.Fatalf("second sweep: %v\n%s", err, second)
 	}

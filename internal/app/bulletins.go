@@ -29,7 +29,7 @@ func lastPeriod(kind string, today time.Time) (start, end time.Time) {
 // has ended and has none yet: on Monday the last week's, on the first the
 // last month's. Running it again changes nothing. It returns how many it made.
 func (a *App) GenerateDueBulletins(ctx context.Context) (int, error) {
-	pol, n := a.policy(), 0
+	pol, n, fails := a.policy(), 0, itemErrors{a: a, step: "bulletins"}
 	for _, k := range bulletinPeriods {
 		if (k.Value == "weekly" && !pol.BulletinWeekly) || (k.Value == "monthly" && !pol.BulletinMonthly) {
 			continue
@@ -37,13 +37,14 @@ func (a *App) GenerateDueBulletins(ctx context.Context) (int, error) {
 		start, end := lastPeriod(k.Value, a.today())
 		b, err := a.GenerateBulletin(ctx, k.Value, start, end)
 		if err != nil {
-			return n, err
+			fails.add("period", k.Value, err)
+			continue
 		}
 		if b != nil {
 			n++
 		}
 	}
-	return n, nil
+	return n, fails.err()
 }
 
 // GenerateBulletin computes and stores the bulletin of one period, unless it

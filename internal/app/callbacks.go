@@ -20,8 +20,11 @@ func (a *App) CreateCallbacks(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	cal, today, days := a.cal.Load(), a.today(), a.policy().CallbackAfterDays
-	n := 0
+	n, fails := 0, itemErrors{a: a, step: "callbacks"}
 	for _, cand := range cands {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
 		due, _ := cal.AddWorkdays(civilDay(cand.DeliveredAt), days)
 		if today.Before(due) {
 			continue
@@ -45,10 +48,10 @@ func (a *App) CreateCallbacks(ctx context.Context) (int, error) {
 			return a.audit(ctx, tx, System, "case.callback.task", "case:"+strconv.FormatInt(c.ID, 10), map[string]any{"code": c.Code, "round": c.Round})
 		})
 		if err != nil {
-			return n, fmt.Errorf("call-back for case %d: %w", cand.CaseID, err)
+			fails.add("case", cand.CaseID, err)
 		}
 	}
-	return n, nil
+	return n, fails.err()
 }
 
 // callbackDone updates the round's call-back task, if any, after a call

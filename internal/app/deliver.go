@@ -139,14 +139,14 @@ func (a *App) settleStale(ctx context.Context, d Delivery, n *store.Notification
 		case err != nil && retryableSend(err):
 			return err
 		case err != nil:
-			n.Status, n.LastError = "failed", "发送中断，向短信通道核实失败（"+truncate(err.Error(), 200)+"），请人工核实"
+			n.Status, n.LastError = "failed", "发送中断，向短信通道核实失败（"+truncate(err.Error(), 200)+"），"+store.ManualCheck
 		case sent:
 			n.Status, n.SentAt, n.LastError = "sent", a.clock.Now(), "发送后进程中断，已向短信通道核实送达"
 		default:
 			n.Status, n.LastError = "pending", "发送中断，通道确认未发出，重新发送"
 		}
 	default:
-		n.Status, n.LastError = "failed", "发送中断，结果未知；为避免重复发送不再自动重试，请人工核实"
+		n.Status, n.LastError = "failed", "发送中断，结果未知；为避免重复发送不再自动重试，"+store.ManualCheck
 	}
 	_, err := a.setNotification(ctx, n, from, claimed)
 	return err

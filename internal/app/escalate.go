@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -65,18 +66,24 @@ func (a *App) escalationsAt(base, dueDate string, reminders []int) []escalation 
 // Escalate applies automatic supervision to every running case: reminders
 // to the lead unit before the due date, a supervision letter (督办函) once
 // overdue, and the supervision list (督办清单) later. Running it again
-// changes nothing. It returns how many steps it took.
+// changes nothing. It returns how many steps it took; a case that fails is
+// logged and skipped, and the failures come back joined at the end.
 func (a *App) Escalate(ctx context.Context) (int, error) {
 	cases, err := store.ListRunningCases(ctx, a.db)
 	if err != nil {
 		return 0, err
 	}
-	n := 0
+	n, fails := 0, itemErrors{a: a, step: "escalate"}
 	for _, c := range cases {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
 		for _, e := range a.escalationsFor(c) {
 			done, err := a.escalateOnce(ctx, c.ID, e)
 			if err != nil {
-				return n, fmt.Errorf("escalate case %d: %w", c.ID, err)
+				// The case's later steps wait for the next sweep.
+				fails.add("case", c.ID, err)
+				break
 			}
 			if done {
 				n++
@@ -84,7 +91,7 @@ func (a *App) Escalate(ctx context.Context) (int, error) {
 		}
 	}
 	m, err := a.escalateProposals(ctx)
-	return n + m, err
+	return n + m, errors.Join(fails.err(), err)
 }
 
 // escalateOnce records one step in its own transaction, unless it was

@@ -23,8 +23,11 @@ func (a *App) CreateFollowUps(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	today := a.today()
-	n := 0
+	n, fails := 0, itemErrors{a: a, step: "follow-ups"}
 	for _, cand := range cands {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
 		due := civilDay(cand.At).AddDate(0, 0, a.policy().FollowUpDays)
 		if d, err := time.Parse(time.DateOnly, cand.PlannedDate); err == nil {
 			due = d
@@ -36,13 +39,14 @@ func (a *App) CreateFollowUps(ctx context.Context) (int, error) {
 		note := fmt.Sprintf("答复为%s，承诺日期 %s 已到，生成跟踪问效任务", zhitong.Label(zhitong.Outcomes, cand.Outcome), f.DueDate)
 		added, err := a.addFollowUp(ctx, f, System, note)
 		if err != nil {
-			return n, fmt.Errorf("follow-up for case %d: %w", cand.CaseID, err)
+			fails.add("case", cand.CaseID, err)
+			continue
 		}
 		if added {
 			n++
 		}
 	}
-	return n, nil
+	return n, fails.err()
 }
 
 // addFollowUp stores f with an event and audit entry in one transaction.

@@ -19,23 +19,28 @@ func (a *App) escalateProposals(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n := 0
+	n, fails := 0, itemErrors{a: a, step: "escalate proposals"}
 	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
 		prop, err := store.GetProposal(ctx, a.db, id)
 		if err != nil {
-			return n, err
+			fails.add("proposal", id, err)
+			continue
 		}
 		for _, e := range a.escalationsAt(proposalKey(id), prop.DueDate, a.policy().ProposalReminderDays) {
 			done, err := a.escalateProposalOnce(ctx, id, e)
 			if err != nil {
-				return n, fmt.Errorf("escalate proposal %d: %w", id, err)
+				fails.add("proposal", id, err) // its later steps wait for the next sweep
+				break
 			}
 			if done {
 				n++
 			}
 		}
 	}
-	return n, nil
+	return n, fails.err()
 }
 
 func proposalKey(id int64) string { return "proposal:" + strconv.FormatInt(id, 10) + ":" }

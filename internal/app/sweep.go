@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"zhitong/internal/store"
 )
 
 // SweepResult counts what one sweep did.
@@ -11,6 +14,9 @@ type SweepResult struct {
 	Bulletins   int `json:"bulletins"`
 	Callbacks   int `json:"callbacks"`
 	FollowUps   int `json:"follow_ups"`
+	// Errors counts the cases (and bulletin periods) a step failed on; the
+	// sweep went on with the others and reports them together at the end.
+	Errors int `json:"errors"`
 }
 
 // Sweep makes time act on cases: escalation, due bulletins, call-back and
@@ -22,24 +28,75 @@ func (a *App) Sweep(ctx context.Context) error {
 	return err
 }
 
-// SweepOnce runs a sweep and reports what it did.
+// SweepOnce runs a sweep and reports what it did. A case that fails is
+// logged and counted, and every other case and step still runs: one bad
+// case must not hold back every bulletin, call-back and follow-up at every
+// tick. The failures come back joined, after everything ran. The run is
+// recorded for GET /api/v1/health.
 func (a *App) SweepOnce(ctx context.Context) (SweepResult, error) {
 	var r SweepResult
 	if err := a.loadPolicy(ctx); err != nil {
 		return r, err
 	}
-	var err error
-	if r.Escalations, err = a.Escalate(ctx); err != nil {
-		return r, fmt.Errorf("sweep: %w", err)
+	steps := []struct {
+		name  string
+		count *int
+		run   func(context.Context) (int, error)
+	}{
+		{"escalate", &r.Escalations, a.Escalate},
+		{"bulletins", &r.Bulletins, a.GenerateDueBulletins},
+		{"callbacks", &r.Callbacks, a.CreateCallbacks},
+		{"follow-ups", &r.FollowUps, a.CreateFollowUps},
 	}
-	if r.Bulletins, err = a.GenerateDueBulletins(ctx); err != nil {
-		return r, fmt.Errorf("sweep: %w", err)
+	var errs []error
+	for _, s := range steps {
+		n, err := s.run(ctx)
+		*s.count = n
+		if err != nil {
+			r.Errors += failures(err)
+			errs = append(errs, fmt.Errorf("%s: %w", s.name, err))
+		}
 	}
-	if r.Callbacks, err = a.CreateCallbacks(ctx); err != nil {
-		return r, fmt.Errorf("sweep: %w", err)
+	err := errors.Join(errs...)
+	if rerr := a.recordSweep(ctx, r, err); rerr != nil {
+		a.log.Warn("sweep: cannot record the run", "err", rerr)
 	}
-	if r.FollowUps, err = a.CreateFollowUps(ctx); err != nil {
-		return r, fmt.Errorf("sweep: %w", err)
+	if err != nil {
+		return r, fmt.Errorf("sweep: %d failed: %w", r.Errors, err)
 	}
 	return r, nil
 }
+
+// recordSweep stores when the sweep finished and how many items failed.
+func (a *App) recordSweep(ctx context.Context, r SweepResult, err error) error {
+	run := store.JobRun{Name: "sweep", FinishedAt: a.clock.Now(), Errors: r.Errors}
+	if err != nil {
+		run.LastError = truncate(err.Error(), 500)
+	}
+	// A cancelled sweep still says how far it got.
+	ctx = context.WithoutCancel(ctx)
+	return a.db.Write(ctx, func(tx *store.Tx) error { return tx.PutJobRun(ctx, run) })
+}
+
+// failures counts the errors joined in err.
+func failures(err error) int {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return len(j.Unwrap())
+	}
+	return 1
+}
+
+// itemErrors collects the failures of one sweep step, one per case or
+// period, logging each as it happens.
+type itemErrors struct {
+	a    *App
+	step string
+	errs []error
+}
+
+func (e *itemErrors) add(what string, id any, err error) {
+	e.a.log.Error("sweep: one item failed, the others go on", "step", e.step, what, id, "err", err)
+	e.errs = append(e.errs, fmt.Errorf("%s %v: %w", what, id, err))
+}
+
+func (e *itemErrors) err() error { return errors.Join(e.errs...) }

@@ -42,13 +42,13 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"serve", "serve [--addr 127.0.0.1:8080] [--db PATH|postgres://…] [--demo]", "运行完整系统（网页、JSON API、Open311）。首次运行自动建库迁移；--demo 加载演示数据（定南县）。", serve},
+		{"serve", "serve [--addr 127.0.0.1:8080] [--db PATH|postgres://…] [--public-url URL] [--demo]", "运行完整系统（网页、JSON API、Open311）。首次运行自动建库迁移；--demo 加载演示数据（定南县）。", serve},
 		{"migrate", "migrate [--db …]", "只执行数据库迁移，然后退出。", migrate},
 		{"demo", "demo [--db …]", "加载演示数据（幂等：重复运行不会重复加载）。", demoCmd},
 		{"user", "user add --username U --role ROLE [--name 姓名] [--region CODE] [--station ID] [--unit ID] [--deputy ID] [--password P]\n  user passwd --username U [--password P]", "管理员工账号；不给 --password 时从标准输入读取一行。", user},
 		{"token", "token add --name NAME --role ROLE [--region CODE]", "签发 API 令牌（Authorization: Bearer …；也是 Open311 的 api_key），只显示一次。", token},
 		{"audit", "audit verify [--db …]", "校验审计日志的 SM3 哈希链，报告第一处断链。", auditCmd},
-		{"sweep", "sweep [--db …] [--at YYYY-MM-DD]", "执行一次到期督办巡检：到期提醒、逾期督办函、督办清单、通报、回访与跟踪问效任务（幂等）。", sweepCmd},
+		{"sweep", "sweep [--db …] [--at YYYY-MM-DD [--force]]", "执行一次到期督办巡检：到期提醒、逾期督办函、督办清单、通报、回访与跟踪问效任务（幂等）。--at 晚于今天需加 --force（仅限演示、测试库）。", sweepCmd},
 		{"backup", "backup --out FILE [--db PATH]", "对运行中的 SQLite 数据库做一致性备份（VACUUM INTO）。PostgreSQL 请用 pg_dump。", backup},
 		{"help", "help [COMMAND]", "显示帮助。", nil},
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -26,6 +27,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (behind HTTPS)")
 	limit := fs.Int("public-limit", server.DefaultPublicLimit, "public submissions, bookings, code look-ups and logins per client per 10 minutes (0: no limit)")
 	proxies := fs.String("trusted-proxies", "127.0.0.1,::1", "reverse proxies whose X-Real-IP / X-Forwarded-For name the client (addresses or CIDR, comma-separated)")
+	public := publicURLFlag(fs, env)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -47,15 +49,49 @@ func serve(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
-	stopJobs, err := startJobs(ctx, env, a, logger)
+	// Listen before the jobs start, so links can name the bound address.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	base, derived := publicURL(*public, ln.Addr())
+	if derived {
+		logger.Warn("no --public-url or ZHITONG_PUBLIC_URL: links in citizens' SMS use the listen address; set the public HTTPS address in production", "public_url", base)
+	}
+	stopJobs, err := startJobs(ctx, env, a, logger, base)
 	if err != nil {
 		return err
 	}
 	defer stopJobs()
 	srv := server.New(server.Config{App: a, Logger: logger, SecureCookies: *secure, PublicLimit: *limit, TrustedProxies: trusted})
-	return srv.ListenAndServe(ctx, *addr, func(addr net.Addr) {
+	return srv.Serve(ctx, ln, func(addr net.Addr) {
 		fmt.Fprintf(env.Stdout, "民意直通已启动：http://%s/\n数据库：%s\n", addr, describeDB(d.db))
 	})
+}
+
+// publicURLFlag registers --public-url; ZHITONG_PUBLIC_URL is its default,
+// as ZHITONG_DB is the default of --db.
+func publicURLFlag(fs *flag.FlagSet, env Env) *string {
+	return fs.String("public-url", env.Getenv("ZHITONG_PUBLIC_URL"),
+		"base of links in citizens' SMS, e.g. https://zhitong.example.gov.cn (env ZHITONG_PUBLIC_URL; default http://ADDR)")
+}
+
+// publicURL is the base of links in messages: the given --public-url
+// (whose default is ZHITONG_PUBLIC_URL), else http:// and the address the
+// server listens on, 127.0.0.1 for a wildcard. derived says it was guessed.
+func publicURL(given string, addr net.Addr) (url string, derived bool) {
+	if given != "" {
+		return strings.TrimRight(given, "/"), false
+	}
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String(), true
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port), true
 }
 
 func describeDB(dsn string) string {

@@ -31,7 +31,8 @@ func (c *jobsConfig) close() {
 
 func deliveryConfig(env Env) (*jobsConfig, error) {
 	get := env.Getenv
-	cfg := &jobsConfig{Delivery: app.Delivery{PublicURL: get("ZHITONG_PUBLIC_URL"), Quiet: app.DefaultQuietHours}}
+	// PublicURL comes from serve's --public-url, whose default is ZHITONG_PUBLIC_URL.
+	cfg := &jobsConfig{Delivery: app.Delivery{Quiet: app.DefaultQuietHours}}
 	var err error
 	durations := []struct {
 		name string

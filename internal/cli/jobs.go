@@ -12,16 +12,15 @@ import (
 
 // startJobs starts the background jobs of `zhitong serve` and returns the
 // function that stops them (waiting up to 30 s for running ones).
-func startJobs(ctx context.Context, env Env, a *app.App, logger *slog.Logger) (func(), error) {
+// publicURL is the base of links in messages (see publicURL in commands.go).
+func startJobs(ctx context.Context, env Env, a *app.App, logger *slog.Logger, publicURL string) (func(), error) {
 	cfg, err := deliveryConfig(env)
 	if err != nil {
 		return nil, err
 	}
+	cfg.Delivery.PublicURL = publicURL
 	logger.Info("background jobs", "sms", cfg.Delivery.SMS.Name(), "email", cfg.Delivery.Mail != nil,
-		"outbox_every", cfg.OutboxEvery, "sweep_every", cfg.SweepEvery, "quiet_hours", quietLabel(cfg.Delivery.Quiet))
-	if cfg.Delivery.PublicURL == "" {
-		logger.Warn("ZHITONG_PUBLIC_URL is not set: reply messages carry no link to the tracking page")
-	}
+		"outbox_every", cfg.OutboxEvery, "sweep_every", cfg.SweepEvery, "quiet_hours", quietLabel(cfg.Delivery.Quiet), "public_url", publicURL)
 	// Periodic sweeps, one line each. Each must be idempotent: River runs a
 	// job at least once, and a slow run may overlap the next.
 	periodic := []jobs.Periodic{

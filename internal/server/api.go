@@ -69,6 +69,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/audit", s.api(s.listAudit))
 	mux.HandleFunc("GET /api/v1/audit/verify", s.api(s.verifyAudit))
 	s.notifyRoutes(mux)
+	s.operatorRoutes(mux)
 	s.supervisionRoutes(mux)
 	s.stationRoutes(mux)
 	s.receptionRoutes(mux)

@@ -54,14 +54,16 @@ func queryNotifications(ctx context.Context, q Q, where string, args ...any) ([]
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(s interface{ Scan(...any) error }) (*Notification, error) {
-		var n Notification
-		var nb, ca, sa, ra, cl string
-		err := s.Scan(&n.ID, &n.Key, &n.Template, &n.Channel, &n.Recipient, &n.CaseID, &n.UserID, &n.Vars, &n.Status,
-			&nb, &n.Attempts, &n.LastError, &ca, &sa, &ra, &cl, &n.ProviderID)
-		n.NotBefore, n.CreatedAt, n.SentAt, n.ReadAt, n.ClaimedAt = ParseTime(nb), ParseTime(ca), ParseTime(sa), ParseTime(ra), ParseTime(cl)
-		return &n, err
-	})
+	return collect(rows, scanNotification)
+}
+
+func scanNotification(s interface{ Scan(...any) error }) (*Notification, error) {
+	var n Notification
+	var nb, ca, sa, ra, cl string
+	err := s.Scan(&n.ID, &n.Key, &n.Template, &n.Channel, &n.Recipient, &n.CaseID, &n.UserID, &n.Vars, &n.Status,
+		&nb, &n.Attempts, &n.LastError, &ca, &sa, &ra, &cl, &n.ProviderID)
+	n.NotBefore, n.CreatedAt, n.SentAt, n.ReadAt, n.ClaimedAt = ParseTime(nb), ParseTime(ca), ParseTime(sa), ParseTime(ra), ParseTime(cl)
+	return &n, err
 }
 
 // UnitUserIDs returns the accounts of a unit's handlers that can sign in.

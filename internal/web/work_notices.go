@@ -18,6 +18,7 @@ func (h *Handler) noticeRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /work/templates", h.page(h.workTemplates))
 	mux.HandleFunc("POST /work/templates/{name}", h.page(h.workTemplateEdit))
 	mux.HandleFunc("GET /work/cases/{id}/notices", h.page(h.workCaseNotices))
+	mux.HandleFunc("GET /work/deliveries", h.page(h.workDeliveries))
 	mux.HandleFunc("POST /track/{code}/sms-optout", h.page(h.portalOptOut))
 }
 
