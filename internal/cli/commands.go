@@ -64,7 +64,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer stopJobs()
-	srv := server.New(server.Config{App: a, Logger: logger, SecureCookies: *secure, PublicLimit: *limit, TrustedProxies: trusted})
+	qrBase := *public // only a configured address: a page's own Host beats the listen address for QR codes
+	srv := server.New(server.Config{App: a, Logger: logger, SecureCookies: *secure, PublicLimit: *limit, TrustedProxies: trusted, PublicURL: qrBase})
 	return srv.Serve(ctx, ln, func(addr net.Addr) {
 		fmt.Fprintf(env.Stdout, "民意直通已启动：http://%s/\n数据库：%s\n", addr, describeDB(d.db))
 	})

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -67,5 +68,22 @@ func TestPublicEntriesAreLimitedPerClient(t *testing.T) {
 	// Another citizen behind the same (trusted, loopback) proxy has their own budget.
 	if resp := send("GET", "/api/v1/track/AAAAAAAA", "", map[string]string{"X-Forwarded-For": "198.51.100.7"}); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("another client behind the proxy: %d", resp.StatusCode)
+	}
+}
+
+func TestQRCodesUseTheConfiguredPublicAddress(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	srv := httptest.NewServer(server.New(server.Config{App: a, PublicURL: "https://zhitong.example.gov.cn/"}))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/stations/" + strconv.FormatInt(f.Station, 10) + "/poster")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	want := "https://zhitong.example.gov.cn/submit?station=" + strconv.FormatInt(f.Station, 10)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), want) || strings.Contains(string(page), srv.URL) {
+		t.Fatalf("poster (%d) does not point at %s only:\n%.3000s", resp.StatusCode, want, page)
 	}
 }

@@ -25,6 +25,9 @@ type Config struct {
 	Logger *slog.Logger
 	// SecureCookies marks session cookies Secure (set behind HTTPS).
 	SecureCookies bool
+	// PublicURL is the address citizens reach the portal at, for QR codes;
+	// empty means the address each page was opened at.
+	PublicURL string
 	// PublicLimit is how many public entries (submissions, bookings, code
 	// look-ups, logins…) one client may make per 10 minutes: 0 means the
 	// default, DefaultPublicLimit; negative turns the limit off.
@@ -74,7 +77,7 @@ func New(cfg Config) *Server {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	s.apiRoutes(mux)
 	s.open311Routes(mux)
-	ui, err := web.New(web.Config{App: cfg.App, Sessions: sm, Principal: s.principal, Logger: cfg.Logger})
+	ui, err := web.New(web.Config{App: cfg.App, Sessions: sm, Principal: s.principal, Logger: cfg.Logger, PublicURL: cfg.PublicURL})
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a bug caught by every test
 	}

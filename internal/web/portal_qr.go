@@ -40,9 +40,13 @@ func qrSVG(text, label string) (template.HTML, error) {
 	return template.HTML(svg), nil // built here from numbers and an escaped label
 }
 
-// absURL turns a path into the absolute URL a phone reaches this server at,
-// from the request's Host (and the proxy's X-Forwarded-Proto behind HTTPS).
-func absURL(r *http.Request, path string) string {
+// absURL turns a path into the absolute URL a phone reaches this server at:
+// the configured public address, else the request's Host (and the proxy's
+// X-Forwarded-Proto behind HTTPS).
+func (h *Handler) absURL(r *http.Request, path string) string {
+	if h.publicURL != "" {
+		return h.publicURL + path
+	}
 	scheme := "http"
 	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
 		scheme = "https"

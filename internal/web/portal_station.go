@@ -94,7 +94,7 @@ func (h *Handler) stationPoster(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u := absURL(r, "/submit?station="+strconv.FormatInt(st.ID, 10))
+	u := h.absURL(r, "/submit?station="+strconv.FormatInt(st.ID, 10))
 	svg, err := qrSVG(u, "扫码向"+st.Name+"反映意见建议")
 	if err != nil {
 		return err

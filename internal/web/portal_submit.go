@@ -257,7 +257,7 @@ func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/track", http.StatusSeeOther)
 		return nil
 	}
-	data := submittedData{Code: code, TrackURL: absURL(r, "/track/"+code)}
+	data := submittedData{Code: code, TrackURL: h.absURL(r, "/track/"+code)}
 	var err error
 	if data.QR, err = qrSVG(data.TrackURL, "查询办理进度的二维码"); err != nil {
 		return err

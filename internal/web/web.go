@@ -35,6 +35,10 @@ type Config struct {
 	// Principal tells who is making a request (session or citizen).
 	Principal func(*http.Request) (zhitong.Principal, error)
 	Logger    *slog.Logger
+	// PublicURL is the address citizens reach the portal at; QR codes on
+	// posters and receipts use it. Empty: the address the page was opened
+	// at (right on a laptop demo, wrong on an intranet PC that prints).
+	PublicURL string
 }
 
 // Handler serves every page.
@@ -45,6 +49,7 @@ type Handler struct {
 	log       *slog.Logger
 	pages     map[string]*template.Template
 	mux       *http.ServeMux // the route table, to find a POST's GET page
+	publicURL string
 }
 
 // New parses the templates once.
@@ -52,7 +57,8 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	h := &Handler{app: cfg.App, sessions: cfg.Sessions, principal: cfg.Principal, log: cfg.Logger, pages: map[string]*template.Template{}}
+	h := &Handler{app: cfg.App, sessions: cfg.Sessions, principal: cfg.Principal, log: cfg.Logger, pages: map[string]*template.Template{},
+		publicURL: strings.TrimRight(cfg.PublicURL, "/")}
 	shared := []string{"templates/layout.html"}
 	partials, err := fs.Glob(files, "templates/partials/*.html")
 	if err != nil {

@@ -34,7 +34,7 @@ func (h *Handler) workReceipt(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := workReceiptData{V: v, TrackURL: absURL(r, "/track/"+v.Code)}
+	d := workReceiptData{V: v, TrackURL: h.absURL(r, "/track/"+v.Code)}
 	if d.QR, err = qrSVG(d.TrackURL, "查询办理进度的二维码"); err != nil {
 		return err
 	}
