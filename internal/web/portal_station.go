@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -31,6 +32,31 @@ type stationBoardData struct {
 	Notice   string
 	// Reception is the next reception days with the deputies on duty.
 	Reception []receptionLine
+	stations  map[int64]zhitong.Station
+}
+
+// OtherStations names the other stations a deputy serves at.
+func (d stationBoardData) OtherStations(dp app.DeputyProfile) []zhitong.Station {
+	var out []zhitong.Station
+	for _, id := range dp.StationIDs {
+		if st, ok := d.stations[id]; ok && id != d.Station.ID {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// MapURL opens the station's map point in 高德地图 (the app on a phone, the
+// web map elsewhere) for directions; empty when the station has no point.
+// Points are stored as WGS-84, as phones' GPS gives them.
+func (d stationBoardData) MapURL() string {
+	st := d.Station
+	if st.Lat == 0 && st.Lng == 0 {
+		return ""
+	}
+	q := url.Values{"position": {strconv.FormatFloat(st.Lng, 'f', 6, 64) + "," + strconv.FormatFloat(st.Lat, 'f', 6, 64)},
+		"name": {st.Name}, "coordinate": {"wgs84"}, "callnative": {"1"}, "src": {"zhitong"}}
+	return "https://uri.amap.com/marker?" + q.Encode()
 }
 
 // stationFromPath loads the station named by the {id} path segment.
@@ -79,6 +105,14 @@ func (h *Handler) stationBoard(w http.ResponseWriter, r *http.Request) error {
 	}
 	if data.Results, _, err = h.app.PublicResults(ctx, app.ResultsInput{Station: st.ID, PerPage: 10}); err != nil {
 		return err
+	}
+	all, err := h.app.Stations(ctx, "")
+	if err != nil {
+		return err
+	}
+	data.stations = map[int64]zhitong.Station{}
+	for _, s := range all {
+		data.stations[s.ID] = s
 	}
 	return h.render(w, r, http.StatusOK, "portal_station", st.Name+"公示栏", data)
 }

@@ -268,6 +268,18 @@ func TestStationBoardAndPoster(t *testing.T) {
 		"履职承诺", "联络站工作制度", "江西省赣州市定南县历市镇", "A类 已解决", "/submit?station="+itoa(p.f.Station))
 	mustNotContain(t, board, "王小明", "13907971234")
 
+	// The map point gives a navigation link; a deputy also posted elsewhere says where.
+	if _, err := p.app.DB().Exec(ctx, `UPDATE stations SET lat = 24.784, lng = 115.029 WHERE id = ?`, p.f.Station); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.app.DB().Exec(ctx, `INSERT INTO station_deputies (station_id, deputy_id) VALUES (?, ?)`, p.f.OtherStation, p.f.Deputy); err != nil {
+		t.Fatal(err)
+	}
+	other := testkit.Must(p.app.PublicStation(ctx, p.f.OtherStation))(t)
+	board = p.get("/stations/" + itoa(p.f.Station))
+	mustContain(t, board, `href="https://uri.amap.com/marker?callnative=1&amp;coordinate=wgs84&amp;name=`, "position=115.029000%2C24.784000",
+		"同时进驻：", `<a href="/stations/`+itoa(p.f.OtherStation)+`">`+other.Name+"</a>")
+
 	poster := p.get("/stations/" + itoa(p.f.Station) + "/poster")
 	if poster.status != http.StatusOK {
 		t.Fatalf("poster status %d", poster.status)
