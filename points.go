@@ -41,8 +41,16 @@ type DutyRecord struct {
 	CaseIDs    []int64    `json:"case_ids"`
 	CreatedAt  time.Time  `json:"created_at"`
 	CreatedBy  int64      `json:"created_by"`
+	UpdatedAt  *time.Time `json:"updated_at,omitempty"` // last correction
+	UpdatedBy  int64      `json:"updated_by,omitempty"`
+	VoidedAt   *time.Time `json:"voided_at,omitempty"` // voided (作废): kept, counts for nothing
+	VoidedBy   int64      `json:"voided_by,omitempty"`
+	VoidReason string     `json:"void_reason,omitempty"`
 	Demo       bool       `json:"demo,omitempty"`
 }
+
+// Voided reports whether the record was voided and so counts for nothing.
+func (r *DutyRecord) Voided() bool { return r.VoidedAt != nil }
 
 // PointEvent names what earns or costs duty points (履职积分).
 type PointEvent string

@@ -30,6 +30,16 @@ func countRows(t *testing.T, a *app.App, table string) int {
 	return n
 }
 
+// receptionOn makes the days reception days of the fixture's station.
+func receptionOn(t *testing.T, a *app.App, f *testkit.Fixture, days ...string) {
+	t.Helper()
+	var rules []zhitong.ReceptionRule
+	for _, d := range days {
+		rules = append(rules, zhitong.ReceptionRule{Kind: zhitong.RuleDate, Date: d, Holidays: zhitong.HolidayKeep})
+	}
+	testkit.Must(0, a.SetReceptionRules(ctx, f.In[zhitong.RoleCommittee], f.Station, rules, nil))(t)
+}
+
 func day(offset int) string {
 	return testkit.Start.AddDate(0, 0, offset).Format(time.DateOnly)
 }
@@ -41,6 +51,7 @@ func TestReceptionRecordTakesInCases(t *testing.T) {
 	existing := testkit.Must(a.Intake(ctx, f.In[zhitong.RoleOfficer], app.IntakeInput{Body: "村道路灯损坏，晚上出行不便", CategoryCode: "roads",
 		StationID: f.Station, DeputyID: f.Deputy, Anonymous: true}))(t)
 	other := walkIn(t, a, f, "别的代表接待的群众诉求")
+	receptionOn(t, a, f, day(-1), day(0))
 
 	rec := testkit.Must(a.CreateRecord(ctx, deputy, app.RecordInput{Kind: zhitong.RecordReception, Day: day(-1), StationID: f.Station, Visitors: 6,
 		Answered: "医保报销政策已当场解答",
@@ -169,6 +180,7 @@ func scenario(t *testing.T, a *app.App, clock *testkit.Clock, f *testkit.Fixture
 	putDuty(t, a, f.Station, f.Deputy, day(-5), "excused")
 	putDuty(t, a, f.Station, f.Deputy, day(-4), "planned")
 	putDuty(t, a, f.OtherStation, f.OtherDeputy, day(-20), "checked_in")
+	receptionOn(t, a, f, day(-15), day(-200))
 	want := app.Scorecard{Visits: 3, Absences: 1}
 	// A reception on a check-in day and one on another day; a third before the period.
 	for _, r := range []struct {
@@ -189,8 +201,13 @@ func scenario(t *testing.T, a *app.App, clock *testkit.Clock, f *testkit.Fixture
 		}
 	}
 	clock.Set(testkit.Start)
+	// A case a citizen submitted online, named to no deputy, linked to the
+	// deputy's mediation: collected by them. The reception cases above are
+	// both the deputy's and linked, and count once.
+	online := submit(t, a, f, "两户村民因宅基地边界发生争执，请求调解")
 	testkit.Must(a.CreateRecord(ctx, f.In[zhitong.RoleOfficer], app.RecordInput{Kind: zhitong.RecordMediation, Day: day(-12), Title: "宅基地边界纠纷",
-		Result: "双方签订调解协议", Others: "村调委会主任", DeputyIDs: []int64{f.Deputy}}))(t)
+		Result: "双方签订调解协议", Others: "村调委会主任", DeputyIDs: []int64{f.Deputy}, LinkCases: []string{online.Code}}))(t)
+	want.Cases++
 	testkit.Must(a.CreateRecord(ctx, f.In[zhitong.RoleCommittee], app.RecordInput{Kind: zhitong.RecordActivity, Activity: "inspection", Day: day(-8),
 		Title: "农村公路集中视察", Result: "发现问题3处", DeputyIDs: []int64{f.Deputy}}))(t)
 	want.Mediations, want.Activities = 1, 1

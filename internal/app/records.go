@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"zhitong"
 	"zhitong/internal/store"
@@ -29,6 +28,7 @@ type RecordInput struct {
 	DeputyIDs []int64            `json:"deputy_ids"`
 	Cases     []IntakeInput      `json:"cases"`
 	LinkCases []string           `json:"link_cases"`
+	Reason    string             `json:"reason"` // why staff enter a record late (补录)
 }
 
 // recordRoles may write duty records; a deputy only records their own.
@@ -43,7 +43,7 @@ func (a *App) CreateRecord(ctx context.Context, p zhitong.Principal, in RecordIn
 	if !slices.Contains(recordRoles, p.Role) {
 		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权登记履职记录", zhitong.Label(zhitong.Roles, p.Role))
 	}
-	rec, err := a.validateRecord(ctx, p, &in)
+	rec, err := a.validateRecord(ctx, p, &in, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +72,11 @@ func (a *App) CreateRecord(ctx context.Context, p zhitong.Principal, in RecordIn
 		if err := tx.InsertDutyRecord(ctx, rec); err != nil {
 			return err
 		}
-		if err := a.audit(ctx, tx, p, "duty_record.create", "duty_record:"+strconv.FormatInt(rec.ID, 10),
-			map[string]any{"kind": rec.Kind, "day": rec.Day, "deputies": rec.DeputyIDs, "cases": rec.CaseIDs, "visitors": rec.Visitors}); err != nil {
+		facts := recordFacts(rec)
+		if in.Reason != "" {
+			facts["late_reason"] = in.Reason
+		}
+		if err := a.audit(ctx, tx, p, "duty_record.create", recordObject(rec.ID), facts); err != nil {
 			return err
 		}
 		return a.refreshLedgers(ctx, tx, rec.DeputyIDs)
@@ -82,116 +85,6 @@ func (a *App) CreateRecord(ctx context.Context, p zhitong.Principal, in RecordIn
 		return nil, err
 	}
 	return store.GetDutyRecord(ctx, a.db, rec.ID)
-}
-
-// validateRecord checks in and p's jurisdiction over it and returns the record to store.
-func (a *App) validateRecord(ctx context.Context, p zhitong.Principal, in *RecordInput) (*zhitong.DutyRecord, error) {
-	if !zhitong.Valid(zhitong.RecordKinds, in.Kind) {
-		return nil, zhitong.Invalid("kind", "记录类型“%s”无效", in.Kind)
-	}
-	if in.Kind == zhitong.RecordActivity {
-		if !zhitong.Valid(zhitong.ActivityKinds, in.Activity) {
-			return nil, zhitong.Invalid("activity", "请选择活动类型")
-		}
-	} else if in.Activity != "" {
-		return nil, zhitong.Invalid("activity", "只有组织活动需要填写活动类型")
-	}
-	day, err := time.Parse(time.DateOnly, in.Day)
-	if err != nil {
-		return nil, zhitong.Invalid("day", "日期“%s”无效，格式为 YYYY-MM-DD", in.Day)
-	}
-	if day.After(a.today()) {
-		return nil, zhitong.Invalid("day", "不能登记未来日期的履职记录")
-	}
-	if day.Year() < 2000 {
-		return nil, zhitong.Invalid("day", "日期过早")
-	}
-	in.Title, in.Answered, in.Result, in.Others = strings.TrimSpace(in.Title), strings.TrimSpace(in.Answered), strings.TrimSpace(in.Result), strings.TrimSpace(in.Others)
-	for _, f := range []struct {
-		field, label, v string
-		min, max        int
-	}{{"title", "主题", in.Title, 0, maxTitle}, {"answered", "当场解答情况", in.Answered, 0, maxBody},
-		{"result", "结果", in.Result, 0, maxBody}, {"others", "其他参加人员", in.Others, 0, maxShort}} {
-		if err := checkLen(f.field, f.label, f.v, f.min, f.max); err != nil {
-			return nil, err
-		}
-	}
-	if in.Kind != zhitong.RecordReception && in.Title == "" {
-		return nil, zhitong.Invalid("title", "请填写主题")
-	}
-	if in.Kind == zhitong.RecordMediation && in.Result == "" {
-		return nil, zhitong.Invalid("result", "请填写调解结果")
-	}
-	if in.Visitors < 0 || in.Visitors > 10000 {
-		return nil, zhitong.Invalid("visitors", "接待人次应在 0 到 10000 之间")
-	}
-	if in.Kind != zhitong.RecordReception && in.Visitors != 0 {
-		return nil, zhitong.Invalid("visitors", "只有接待记录登记接待人次")
-	}
-	if len(in.Cases)+len(in.LinkCases) > 100 {
-		return nil, zhitong.Invalid("cases", "一条记录最多关联 100 件意见建议")
-	}
-	rec := &zhitong.DutyRecord{Kind: in.Kind, Activity: in.Activity, Day: in.Day, Title: in.Title, Visitors: in.Visitors,
-		Answered: in.Answered, Result: in.Result, Others: in.Others, CreatedAt: a.clock.Now(), CreatedBy: p.UserID}
-	if rec.Title == "" {
-		rec.Title = "接待日"
-	}
-	if err := a.recordPlace(ctx, p, in, rec); err != nil {
-		return nil, err
-	}
-	return rec, nil
-}
-
-// recordPlace resolves and checks the station and deputies of a record.
-func (a *App) recordPlace(ctx context.Context, p zhitong.Principal, in *RecordInput, rec *zhitong.DutyRecord) error {
-	if in.StationID == 0 && p.StationID != 0 {
-		in.StationID = p.StationID
-	}
-	if p.Role == zhitong.RoleDeputy && len(in.DeputyIDs) == 0 {
-		in.DeputyIDs = []int64{p.DeputyID}
-	}
-	if len(in.DeputyIDs) == 0 {
-		return zhitong.Invalid("deputy_ids", "请选择参加的代表")
-	}
-	if len(in.DeputyIDs) > 50 {
-		return zhitong.Invalid("deputy_ids", "参加代表不能超过 50 人")
-	}
-	if p.Role == zhitong.RoleDeputy && !slices.Contains(in.DeputyIDs, p.DeputyID) {
-		return zhitong.Errorf(zhitong.EFORBIDDEN, "代表只能登记本人参加的履职记录")
-	}
-	var deputies []zhitong.Deputy
-	for _, id := range in.DeputyIDs {
-		if slices.Contains(rec.DeputyIDs, id) {
-			return zhitong.Invalid("deputy_ids", "参加代表重复")
-		}
-		d, err := store.GetDeputy(ctx, a.db, id)
-		if err != nil {
-			return asInvalid("deputy_ids", err)
-		}
-		if p.Role != zhitong.RoleDeputy && !strings.HasPrefix(d.RegionCode, p.RegionCode) {
-			return zhitong.Errorf(zhitong.EFORBIDDEN, "代表%s不在您的管辖范围内", d.Name)
-		}
-		deputies = append(deputies, d)
-		rec.DeputyIDs = append(rec.DeputyIDs, id)
-	}
-	rec.RegionCode = deputies[0].RegionCode
-	if in.StationID != 0 {
-		st, err := store.GetStation(ctx, a.db, in.StationID)
-		if err != nil {
-			return asInvalid("station_id", err)
-		}
-		rec.StationID = st.ID
-		if rec.RegionCode, err = a.stationRegionFor(ctx, a.db, p, st); err != nil {
-			return err
-		}
-	} else if in.Kind == zhitong.RecordReception {
-		return zhitong.Invalid("station_id", "请选择接待的联络站")
-	}
-	scope := zhitong.Scope{RegionCode: rec.RegionCode, StationID: rec.StationID, DeputyID: p.DeputyID}
-	if !p.Sees(scope) {
-		return zhitong.Errorf(zhitong.EFORBIDDEN, "该联络站或地区不在您的管辖范围内")
-	}
-	return nil
 }
 
 type pendingIntake struct {
@@ -274,7 +167,8 @@ type RecordQuery struct {
 	Limit    int
 }
 
-// Records lists the duty records in p's jurisdiction.
+// Records lists the duty records in p's jurisdiction, voided ones included
+// (marked), so staff see what was corrected.
 func (a *App) Records(ctx context.Context, p zhitong.Principal, q RecordQuery) ([]*zhitong.DutyRecord, error) {
 	if !p.Staff() {
 		return nil, zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
@@ -289,7 +183,8 @@ func (a *App) Records(ctx context.Context, p zhitong.Principal, q RecordQuery) (
 	if err != nil {
 		return nil, err
 	}
-	f := store.RecordFilter{RegionPrefix: p.RegionCode, StationID: p.StationID, DeputyID: q.DeputyID, Kind: q.Kind, From: from, To: to, Limit: max(q.Limit, 0)}
+	f := store.RecordFilter{RegionPrefix: p.RegionCode, StationID: p.StationID, DeputyID: q.DeputyID, Kind: q.Kind, From: from, To: to,
+		Limit: max(q.Limit, 0), WithVoided: true}
 	if p.Role == zhitong.RoleDeputy {
 		f.DeputyID = p.DeputyID
 	}
@@ -316,4 +211,12 @@ func (a *App) Record(ctx context.Context, p zhitong.Principal, id int64) (*zhito
 		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "该履职记录不在您的管辖范围内")
 	}
 	return r, nil
+}
+
+func recordObject(id int64) string { return "duty_record:" + strconv.FormatInt(id, 10) }
+
+// recordFacts is what the audit log keeps of a record's content.
+func recordFacts(r *zhitong.DutyRecord) map[string]any {
+	return map[string]any{"kind": r.Kind, "activity": r.Activity, "day": r.Day, "station": r.StationID, "title": r.Title,
+		"deputies": r.DeputyIDs, "cases": r.CaseIDs, "visitors": r.Visitors}
 }

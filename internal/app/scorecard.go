@@ -20,7 +20,7 @@ type Scorecard struct {
 	To           string         `json:"to"`
 	Visits       int            `json:"visits"`        // days at a station: check-ins and reception days
 	Received     int            `json:"received"`      // citizens received (接待群众人次)
-	Cases        int            `json:"cases"`         // cases collected
+	Cases        int            `json:"cases"`         // cases collected: named to the deputy or linked to their records, each once
 	Proposals    int            `json:"proposals"`     // proposals made
 	Adopted      int            `json:"adopted"`       // of those, replied A, B or C
 	AdoptionRate float64        `json:"adoption_rate"` // Adopted / Proposals, 0 when none

@@ -95,8 +95,12 @@ func TestCrossBorderStationIsSeenByEachOfItsRegions(t *testing.T) {
 	_, err = a.Intake(ctx, third, app.IntakeInput{Body: "边界道路的路灯坏了很久", CategoryCode: "roads", StationID: sp.ID, Anonymous: true})
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
 
-	// A duty record at the station, by the other county's officer.
+	// A duty record at the station, by the other county's officer, of a
+	// deputy posted there.
 	day := a.Now().In(zhitong.China).Format(time.DateOnly)
+	if err := a.DB().Write(ctx, func(tx *store.Tx) error { return tx.SetStationDeputies(ctx, sp.ID, []int64{f.OtherDeputy}) }); err != nil {
+		t.Fatal(err)
+	}
 	rec, err := a.CreateRecord(ctx, outOfficer, app.RecordInput{Kind: zhitong.RecordReception, Day: day, StationID: sp.ID, DeputyIDs: []int64{f.OtherDeputy}, Visitors: 3})
 	if err != nil {
 		t.Fatalf("record at the cross-border station: %v", err)

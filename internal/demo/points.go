@@ -171,6 +171,10 @@ func (r *runner) record(ctx context.Context, p zhitong.Principal, in app.RecordI
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
+	if in.Day < r.day(30) {
+		// Older than a deputy's 30-day window: the office enters it (补录).
+		in.Reason = "依据联络站纸质登记簿补录"
+	}
 	r.clk.t = r.clk.t.Add(10 * time.Millisecond)
 	if _, err := r.b.CreateRecord(ctx, p, in); err != nil {
 		return fmt.Errorf("demo %s %s: %w", in.Kind, in.Day, err)

@@ -14,6 +14,8 @@ func (s *Server) pointsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/duty-records", s.api(staffJSON(s, http.StatusCreated, s.createRecord)))
 	mux.HandleFunc("GET /api/v1/duty-records", s.api(staffJSON(s, http.StatusOK, s.listRecords)))
 	mux.HandleFunc("GET /api/v1/duty-records/{id}", s.api(staffJSON(s, http.StatusOK, s.getRecord)))
+	mux.HandleFunc("PUT /api/v1/duty-records/{id}", s.api(staffJSON(s, http.StatusOK, s.updateRecord)))
+	mux.HandleFunc("POST /api/v1/duty-records/{id}/void", s.api(staffJSON(s, http.StatusOK, s.voidRecord)))
 	mux.HandleFunc("GET /api/v1/point-rules", s.api(staffJSON(s, http.StatusOK, s.listRules)))
 	mux.HandleFunc("PUT /api/v1/point-rules/{event}", s.api(staffJSON(s, http.StatusOK, s.putRule)))
 	mux.HandleFunc("PUT /api/v1/points/settings", s.api(staffJSON(s, http.StatusOK, s.putPointSettings)))
@@ -83,6 +85,35 @@ func (s *Server) getRecord(w http.ResponseWriter, r *http.Request, p zhitong.Pri
 		return nil, err
 	}
 	return s.app.Record(r.Context(), p, id)
+}
+
+func (s *Server) updateRecord(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*zhitong.DutyRecord, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	var in app.RecordEdit
+	if err := decode(w, r, &in); err != nil {
+		return nil, err
+	}
+	return s.app.UpdateRecord(r.Context(), p, id, in)
+}
+
+// recordVoid is the body of a void request.
+type recordVoid struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) voidRecord(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*zhitong.DutyRecord, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	var in recordVoid
+	if err := decode(w, r, &in); err != nil {
+		return nil, err
+	}
+	return s.app.VoidRecord(r.Context(), p, id, in.Reason)
 }
 
 func (s *Server) listRules(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (items[zhitong.PointRule], error) {

@@ -55,6 +55,7 @@ func TestPointsAPI(t *testing.T) {
 	outsider := e.login(f.Out[zhitong.RoleOfficer], "pt-outsider")
 	committee := e.login(f.In[zhitong.RoleCommittee], "pt-committee")
 	unit := e.login(f.In[zhitong.RoleUnit], "pt-unit")
+	receptionToday(t, e)
 
 	reception := map[string]any{"kind": "reception", "day": today, "station_id": f.Station, "visitors": 4, "answered": "低保政策当场解答",
 		"cases": []map[string]any{{"body": "村口道路破损严重，雨天积水", "category": "roads", "anonymous": true}}}
@@ -194,11 +195,82 @@ func TestPointsSchemasMatchGoTypes(t *testing.T) {
 		"VoterReportInput": reflect.TypeFor[app.VoterReportInput](),
 		"ReportCase":       reflect.TypeFor[app.ReportCase](),
 		"ReportProposal":   reflect.TypeFor[app.ReportProposal](),
+		"RecordEdit":       reflect.TypeFor[app.RecordEdit](),
 	} {
 		oaSameSet(t, "schema "+name+" vs "+typ.String(), d.properties(d.schema(name)), jsonNames(typ))
 	}
 	oaSameSet(t, "enum PointEvent", oaStrings(d.schema("PointEvent")["enum"]), oaValues(zhitong.PointEvents))
 	oaSameSet(t, "enum RecordKind", oaStrings(d.schema("RecordKind")["enum"]), oaValues(zhitong.RecordKinds))
-	src := sourceStructNames(t, "pointSettings")
+	src := sourceStructNames(t, "pointSettings", "recordVoid")
 	oaSameSet(t, "schema PointSettings", d.properties(d.schema("PointSettings")), src["pointSettings"])
+	oaSameSet(t, "schema RecordVoid", d.properties(d.schema("RecordVoid")), src["recordVoid"])
+}
+
+// receptionToday makes today a reception day of the fixture's station, so
+// the deputy may record a reception of their own.
+func receptionToday(t *testing.T, e *env) {
+	t.Helper()
+	rules := []zhitong.ReceptionRule{{Kind: zhitong.RuleDate, Date: e.clock.Now().In(zhitong.China).Format(time.DateOnly), Holidays: zhitong.HolidayKeep}}
+	testkit.Must(0, e.app.SetReceptionRules(ctx, e.f.In[zhitong.RoleCommittee], e.f.Station, rules, nil))(t)
+}
+
+// The audit's violations are refused through the API; staff correct and
+// void records, and the public numbers follow.
+func TestDutyRecordCorrectionAPI(t *testing.T) {
+	pc := pointsCaller{t: t, d: servedOpenAPI(t)}
+	e := newEnv(t)
+	f := e.f
+	receptionToday(t, e)
+	today := e.clock.Now().In(zhitong.China).Format(time.DateOnly)
+	deputy := e.login(f.In[zhitong.RoleDeputy], "rc-deputy")
+	officer := e.login(f.In[zhitong.RoleOfficer], "rc-officer")
+	outsider := e.login(f.Out[zhitong.RoleOfficer], "rc-outsider")
+	citizen := e.anonymous()
+	R := "/api/v1/duty-records"
+	refused := func(body map[string]any, field string) {
+		t.Helper()
+		got, _ := pc.call(deputy, "POST", R, R, body, 400)["error"].(map[string]any)
+		if got["code"] != "invalid" || got["field"] != field {
+			t.Errorf("%v: answer %v, want invalid on %s", body, got, field)
+		}
+	}
+	refused(map[string]any{"kind": "reception", "day": today, "station_id": f.Station, "visitors": 5000}, "visitors")
+	refused(map[string]any{"kind": "reception", "day": "2020-01-01", "station_id": f.Station, "visitors": 5}, "day")
+	refused(map[string]any{"kind": "reception", "day": today, "station_id": f.OtherStation, "visitors": 5}, "station_id")
+	rec := pc.call(deputy, "POST", R, R, map[string]any{"kind": "reception", "day": today, "station_id": f.Station, "visitors": 12}, 201)
+	path := R + "/" + strconv.Itoa(num(rec, "id"))
+	P, V := R+"/{id}", R+"/{id}/void"
+	edit := map[string]any{"day": today, "station_id": f.Station, "visitors": 8, "deputy_ids": []int64{f.Deputy}, "reason": "人次按登记簿核对"}
+	pc.call(citizen, "PUT", P, path, edit, 401)
+	pc.call(outsider, "PUT", P, path, edit, 403)
+	noReason := map[string]any{"day": today, "station_id": f.Station, "visitors": 8, "deputy_ids": []int64{f.Deputy}}
+	if got, _ := pc.call(officer, "PUT", P, path, noReason, 400)["error"].(map[string]any); got["field"] != "reason" {
+		t.Errorf("no reason: %v", got)
+	}
+	got := pc.call(officer, "PUT", P, path, edit, 200)
+	if num(got, "visitors") != 8 || got["updated_at"] == nil {
+		t.Fatalf("corrected = %v", got)
+	}
+	tot := pc.call(citizen, "GET", "/api/v1/scorecard/totals", "/api/v1/scorecard/totals?region="+f.County, nil, 200)
+	if num(tot, "received") != 8 {
+		t.Fatalf("totals after the correction = %v", tot)
+	}
+	pc.call(outsider, "POST", V, path+"/void", map[string]any{"reason": "重复登记"}, 403)
+	pc.call(officer, "POST", V, path+"/void", map[string]any{"reason": " "}, 400)
+	got = pc.call(officer, "POST", V, path+"/void", map[string]any{"reason": "重复登记"}, 200)
+	if got["voided_at"] == nil || got["void_reason"] != "重复登记" {
+		t.Fatalf("voided = %v", got)
+	}
+	pc.call(officer, "POST", V, path+"/void", map[string]any{"reason": "重复登记"}, 409)
+	pc.call(deputy, "PUT", P, path, edit, 409)
+	pc.call(officer, "POST", V, R+"/99999/void", map[string]any{"reason": "重复登记"}, 404)
+	tot = pc.call(citizen, "GET", "/api/v1/scorecard/totals", "/api/v1/scorecard/totals?region="+f.County, nil, 200)
+	sc := pc.call(citizen, "GET", "/api/v1/deputies/{id}/scorecard", "/api/v1/deputies/"+strconv.FormatInt(f.Deputy, 10)+"/scorecard", nil, 200)
+	if num(tot, "received") != 0 || num(sc, "visits") != 0 || num(sc, "points") != 0 {
+		t.Fatalf("after the void: totals %v, scorecard %v", tot, sc)
+	}
+	list := pc.call(officer, "GET", R, R, nil, 200)
+	if items, _ := list["items"].([]any); len(items) != 1 || items[0].(map[string]any)["voided_at"] == nil {
+		t.Fatalf("the voided record is not listed as voided: %v", list)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"zhitong"
 )
@@ -42,17 +43,66 @@ func (t *Tx) LinkRecordCase(ctx context.Context, recordID, caseID int64) error {
 	return nil
 }
 
-const recordColumns = `r.id, r.kind, r.activity, r.day, COALESCE(r.station_id, 0), r.region_code, r.title, r.visitors, r.answered, r.result, r.others, r.created_at, r.created_by, r.demo`
+// UpdateDutyRecord replaces the corrected fields and the deputies of a
+// record; its cases stay linked.
+func (t *Tx) UpdateDutyRecord(ctx context.Context, r *zhitong.DutyRecord) error {
+	_, err := t.Exec(ctx, `UPDATE duty_records SET activity = ?, day = ?, station_id = ?, region_code = ?, title = ?, visitors = ?, answered = ?,
+ result = ?, others = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
+		r.Activity, r.Day, nullID(r.StationID), r.RegionCode, r.Title, r.Visitors, r.Answered, r.Result, r.Others,
+		FormatTime(*r.UpdatedAt), r.UpdatedBy, r.ID)
+	if err != nil {
+		return fmt.Errorf("update duty record: %w", err)
+	}
+	if _, err := t.Exec(ctx, `DELETE FROM duty_record_deputies WHERE record_id = ?`, r.ID); err != nil {
+		return fmt.Errorf("update duty record deputies: %w", err)
+	}
+	for _, d := range r.DeputyIDs {
+		if _, err := t.Exec(ctx, `INSERT INTO duty_record_deputies (record_id, deputy_id) VALUES (?, ?)`, r.ID, d); err != nil {
+			return fmt.Errorf("insert duty record deputy: %w", err)
+		}
+	}
+	return nil
+}
+
+// VoidDutyRecord marks a record voided. It reports ECONFLICT when the record
+// was voided meanwhile.
+func (t *Tx) VoidDutyRecord(ctx context.Context, id int64, at time.Time, by int64, reason string) error {
+	res, err := t.Exec(ctx, `UPDATE duty_records SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ? AND voided_at = ''`,
+		FormatTime(at), by, reason, id)
+	if err != nil {
+		return fmt.Errorf("void duty record: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return zhitong.Errorf(zhitong.ECONFLICT, "该履职记录已作废")
+	}
+	return nil
+}
+
+const recordColumns = `r.id, r.kind, r.activity, r.day, COALESCE(r.station_id, 0), r.region_code, r.title, r.visitors, r.answered, r.result, r.others,
+ r.created_at, r.created_by, r.updated_at, r.updated_by, r.voided_at, r.voided_by, r.void_reason, r.demo`
+
+// notVoided selects the records that count: a voided one counts for nothing.
+const notVoided = `r.voided_at = ''`
 
 func scanRecord(row interface{ Scan(...any) error }) (*zhitong.DutyRecord, error) {
 	var r zhitong.DutyRecord
-	var created string
-	err := row.Scan(&r.ID, &r.Kind, &r.Activity, &r.Day, &r.StationID, &r.RegionCode, &r.Title, &r.Visitors, &r.Answered, &r.Result, &r.Others, &created, &r.CreatedBy, &r.Demo)
+	var created, updated, voided string
+	err := row.Scan(&r.ID, &r.Kind, &r.Activity, &r.Day, &r.StationID, &r.RegionCode, &r.Title, &r.Visitors, &r.Answered, &r.Result, &r.Others,
+		&created, &r.CreatedBy, &updated, &r.UpdatedBy, &voided, &r.VoidedBy, &r.VoidReason, &r.Demo)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "履职记录不存在")
 	}
 	r.CreatedAt = ParseTime(created)
+	r.UpdatedAt, r.VoidedAt = optionalTime(updated), optionalTime(voided)
 	return &r, err
+}
+
+func optionalTime(stored string) *time.Time {
+	if stored == "" {
+		return nil
+	}
+	t := ParseTime(stored)
+	return &t
 }
 
 // RecordFilter selects duty records. Zero fields select everything.
@@ -63,12 +113,16 @@ type RecordFilter struct {
 	Kind         zhitong.RecordKind
 	From, To     string // YYYY-MM-DD, inclusive
 	Limit        int    // at most 1000 when 0; every record when negative
+	WithVoided   bool   // also voided records, for the workbench list
 }
 
 // ListDutyRecords returns the records f selects, newest first, with their
 // deputies and cases.
 func ListDutyRecords(ctx context.Context, q Q, f RecordFilter) ([]*zhitong.DutyRecord, error) {
 	where, args := []string{"r.region_code LIKE ?"}, []any{f.RegionPrefix + "%"}
+	if !f.WithVoided {
+		where = append(where, notVoided)
+	}
 	if f.StationID != 0 {
 		where, args = append(where, "r.station_id = ?"), append(args, f.StationID)
 	}
@@ -194,4 +248,15 @@ func ListDeputyDuties(ctx context.Context, q Q, deputyID int64) ([]Duty, error) 
 		err := row.Scan(&d.ID, &d.StationID, &d.DeputyID, &d.Day, &d.Status)
 		return d, err
 	})
+}
+
+// DutyStatus returns the status of a deputy's duty at a station on a day,
+// or "" when there is none.
+func DutyStatus(ctx context.Context, q Q, stationID, deputyID int64, day string) (string, error) {
+	var status string
+	err := q.QueryRow(ctx, `SELECT status FROM duties WHERE station_id = ? AND deputy_id = ? AND day = ?`, stationID, deputyID, day).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return status, err
 }

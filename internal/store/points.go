@@ -125,9 +125,16 @@ func DeputyProposals(ctx context.Context, q Q, deputyID int64) (made []Dated, ad
 	return made, adopted, rows.Err()
 }
 
-// DeputyCases returns the cases a deputy collected (took in or was named in).
+// collectedBy selects the cases a deputy collected, each once: named as the
+// case's deputy, or linked to a duty record (not voided) the deputy took
+// part in. Two arguments: the deputy id twice.
+const collectedBy = `(c.deputy_id = ? OR EXISTS (SELECT 1 FROM duty_record_cases rc
+ JOIN duty_records r ON r.id = rc.record_id AND ` + notVoided + `
+ JOIN duty_record_deputies x ON x.record_id = r.id WHERE rc.case_id = c.id AND x.deputy_id = ?))`
+
+// DeputyCases returns the cases a deputy collected (see collectedBy).
 func DeputyCases(ctx context.Context, q Q, deputyID int64) ([]Dated, error) {
-	return dated(ctx, q, `SELECT id, submitted_at FROM cases WHERE deputy_id = ? ORDER BY submitted_at, id`, deputyID)
+	return dated(ctx, q, `SELECT c.id, c.submitted_at FROM cases c WHERE `+collectedBy+` ORDER BY c.submitted_at, c.id`, deputyID, deputyID)
 }
 
 func dated(ctx context.Context, q Q, query string, args ...any) ([]Dated, error) {
@@ -152,7 +159,7 @@ type CountyTotals struct {
 // SumCounty returns the totals of a region subtree.
 func SumCounty(ctx context.Context, q Q, prefix string) (CountyTotals, error) {
 	var t CountyTotals
-	err := q.QueryRow(ctx, `SELECT COALESCE((SELECT SUM(visitors) FROM duty_records WHERE kind = 'reception' AND region_code LIKE ?), 0),
+	err := q.QueryRow(ctx, `SELECT COALESCE((SELECT SUM(visitors) FROM duty_records r WHERE r.kind = 'reception' AND `+notVoided+` AND r.region_code LIKE ?), 0),
  (SELECT COUNT(*) FROM cases WHERE region_code LIKE ?)`, prefix+"%", prefix+"%").Scan(&t.Received, &t.Collected)
 	return t, err
 }
@@ -172,7 +179,7 @@ type LastActive struct {
 func ListLastActive(ctx context.Context, q Q, prefix string) ([]LastActive, error) {
 	rows, err := q.Query(ctx, `SELECT d.id, d.name, COALESCE(d.station_id, 0), d.region_code,
  COALESCE((SELECT MAX(u.day) FROM duties u WHERE u.deputy_id = d.id AND u.status = 'checked_in'), ''),
- COALESCE((SELECT MAX(r.day) FROM duty_records r JOIN duty_record_deputies x ON x.record_id = r.id WHERE x.deputy_id = d.id AND r.kind = 'reception'), '')
+ COALESCE((SELECT MAX(r.day) FROM duty_records r JOIN duty_record_deputies x ON x.record_id = r.id WHERE x.deputy_id = d.id AND r.kind = 'reception' AND `+notVoided+`), '')
  FROM deputies d WHERE d.region_code LIKE ? ORDER BY d.id`, prefix+"%")
 	if err != nil {
 		return nil, err
@@ -226,7 +233,7 @@ type CaseOutcome struct {
 func DeputyCaseOutcomes(ctx context.Context, q Q, deputyID int64) ([]CaseOutcome, error) {
 	rows, err := q.Query(ctx, `SELECT c.id, c.code, c.title, c.status, c.submitted_at,
  COALESCE((SELECT `+CurrentOutcome+` FROM replies r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), '')
- FROM cases c WHERE c.deputy_id = ? ORDER BY c.submitted_at, c.id`, deputyID)
+ FROM cases c WHERE `+collectedBy+` ORDER BY c.submitted_at, c.id`, deputyID, deputyID)
 	if err != nil {
 		return nil, err
 	}

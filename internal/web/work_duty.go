@@ -26,6 +26,8 @@ type workDutyData struct {
 	Error, Field string
 	Me           zhitong.Principal
 	Slots        []int
+	Record       *zhitong.DutyRecord // the record page's record
+	MayCorrect   bool                // whether Me may correct or void it
 }
 
 // V is the typed value of a field.
@@ -148,25 +150,34 @@ func (h *Handler) workDutyCreate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// workDutySave reads the form into a RecordInput and saves it.
-func (h *Handler) workDutySave(r *http.Request, p zhitong.Principal, f url.Values) (*zhitong.DutyRecord, error) {
+// workRecordFields reads the fields a new record and a correction share.
+func workRecordFields(f url.Values) (app.RecordInput, error) {
 	in := app.RecordInput{Kind: zhitong.RecordKind(f.Get("kind")), Activity: f.Get("activity"), Day: f.Get("day"), Title: f.Get("title"),
-		Answered: f.Get("answered"), Result: f.Get("result"), Others: f.Get("others")}
+		Answered: f.Get("answered"), Result: f.Get("result"), Others: f.Get("others"), Reason: f.Get("reason")}
 	var err error
 	if in.StationID, err = workID(f.Get("station_id"), "station_id", "联络站"); err != nil {
-		return nil, err
+		return in, err
 	}
 	if in.Visitors, err = workInt(f.Get("visitors"), "visitors", "接待人次"); err != nil {
-		return nil, err
+		return in, err
 	}
 	for _, v := range f["deputy_id"] {
 		id, err := workID(v, "deputy_ids", "代表")
 		if err != nil {
-			return nil, err
+			return in, err
 		}
 		if id != 0 {
 			in.DeputyIDs = append(in.DeputyIDs, id)
 		}
+	}
+	return in, nil
+}
+
+// workDutySave reads the form into a RecordInput and saves it.
+func (h *Handler) workDutySave(r *http.Request, p zhitong.Principal, f url.Values) (*zhitong.DutyRecord, error) {
+	in, err := workRecordFields(f)
+	if err != nil {
+		return nil, err
 	}
 	in.LinkCases = strings.FieldsFunc(f.Get("link_cases"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '\n' || r == '\r' || r == '、' })
 	for i := range workDutyCaseSlots {

@@ -4,9 +4,12 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/testkit"
 )
 
 func (b *bench) count(table string) int {
@@ -22,6 +25,7 @@ func TestWorkDutyRecordForm(t *testing.T) {
 	b := newBench(t)
 	f := b.f
 	deputy := b.login(f.In[zhitong.RoleDeputy], "duty-deputy")
+	b.receptionOn("2026-11-25")
 	form := deputy.get("/work/duty/new?kind=reception")
 	wantStatus(t, form, http.StatusOK)
 	benchHas(t, form, "登记接待记录", "接待群众人次", "第 1 件", "关联已登记的意见建议")
@@ -99,4 +103,59 @@ func TestWorkPointsPages(t *testing.T) {
 	benchHas(t, saved, "已保存述职报告和评议结果", "一年来，本人坚持每月进站接待。", "到会选民 40 人：满意 35 票，基本满意 4 票，不满意 1 票")
 	outsider := b.login(f.Out[zhitong.RoleOfficer], "pts-outsider")
 	wantStatus(t, outsider.get(report), http.StatusForbidden)
+}
+
+// receptionOn makes the days reception days of the fixture's station.
+func (b *bench) receptionOn(days ...string) {
+	b.t.Helper()
+	var rules []zhitong.ReceptionRule
+	for _, d := range days {
+		rules = append(rules, zhitong.ReceptionRule{Kind: zhitong.RuleDate, Date: d, Holidays: zhitong.HolidayKeep})
+	}
+	testkit.Must(0, b.app.SetReceptionRules(b.t.Context(), b.f.In[zhitong.RoleCommittee], b.f.Station, rules, nil))(b.t)
+}
+
+// Staff correct and void a record from its page; the deputy sees it but
+// may not change a record the office entered.
+func TestWorkDutyRecordCorrection(t *testing.T) {
+	b := newBench(t)
+	f := b.f
+	rec := testkit.Must(b.app.CreateRecord(t.Context(), f.In[zhitong.RoleOfficer], app.RecordInput{Kind: zhitong.RecordReception, Day: "2026-11-24",
+		StationID: f.Station, Visitors: 12, DeputyIDs: []int64{f.Deputy}}))(t)
+	page := "/work/duty/" + strconv.FormatInt(rec.ID, 10)
+	officer := b.login(f.In[zhitong.RoleOfficer], "fix-officer")
+	list := officer.get("/work/duty")
+	benchHas(t, list, `href="`+page+`"`)
+	view := officer.get(page)
+	wantStatus(t, view, http.StatusOK)
+	benchHas(t, view, "更正记录", "更正原因", "作废记录", "作废原因")
+	deputy := b.login(f.In[zhitong.RoleDeputy], "fix-deputy")
+	own := deputy.get(page)
+	wantStatus(t, own, http.StatusOK)
+	benchLacks(t, own, "保存更正", "作废原因")
+
+	edit := url.Values{"day": {"2026-11-24"}, "station_id": {strconv.FormatInt(f.Station, 10)}, "deputy_id": {strconv.FormatInt(f.Deputy, 10)}, "visitors": {"5000"},
+		"reason": {"按登记簿核对"}}
+	bad := officer.post(page, edit)
+	wantStatus(t, bad, http.StatusBadRequest)
+	benchHas(t, bad, "接待群众人次应在 0 到 500 之间")
+	edit.Set("visitors", "8")
+	fixed := officer.post(page, edit)
+	wantStatus(t, fixed, http.StatusOK)
+	benchHas(t, fixed, "已更正履职记录", "最近更正")
+	if got := testkit.Must(b.app.CountyTotals(t.Context(), f.County))(t); got.Received != 8 {
+		t.Fatalf("received after the correction = %d", got.Received)
+	}
+	wantStatus(t, deputy.post(page+"/void", url.Values{"void_reason": {"重复"}}), http.StatusForbidden)
+	wantStatus(t, officer.post(page+"/void", url.Values{"void_reason": {""}}), http.StatusBadRequest)
+	voided := officer.post(page+"/void", url.Values{"void_reason": {"与纸质台账重复"}})
+	wantStatus(t, voided, http.StatusOK)
+	benchHas(t, voided, "已作废履职记录", "已作废", "与纸质台账重复")
+	benchLacks(t, voided, "保存更正")
+	if got := testkit.Must(b.app.CountyTotals(t.Context(), f.County))(t); got.Received != 0 {
+		t.Fatalf("received after the void = %d", got.Received)
+	}
+	if body := officer.get("/work/duty"); !strings.Contains(body.body, "已作废") {
+		t.Fatal("the list does not mark the voided record")
+	}
 }
