@@ -57,30 +57,46 @@ type PointEvent string
 
 // Point events.
 const (
-	PointVisit     PointEvent = "visit"     // 进站接待: a day the deputy checked in or received citizens
-	PointProposal  PointEvent = "proposal"  // 提出代表建议
-	PointActivity  PointEvent = "activity"  // 参加调研视察等活动
-	PointMediation PointEvent = "mediation" // 调解纠纷
-	PointCase      PointEvent = "case"      // 收集意见建议
-	PointAbsence   PointEvent = "absence"   // 无故缺席轮值
+	PointVisit      PointEvent = "visit"      // 进站接待: a day the deputy checked in or received citizens
+	PointProposal   PointEvent = "proposal"   // 提出代表建议
+	PointResearch   PointEvent = "research"   // 参加专题调研 (activity "survey")
+	PointInspection PointEvent = "inspection" // 参加集中视察 (activity "inspection")
+	PointActivity   PointEvent = "activity"   // 参加其他组织活动: 座谈会 and others
+	PointMediation  PointEvent = "mediation"  // 调解纠纷
+	PointCase       PointEvent = "case"       // 收集意见建议
+	PointAbsence    PointEvent = "absence"    // 无故缺席轮值
 )
 
 // PointEvents lists the point events with their Chinese names.
 var PointEvents = []Named[PointEvent]{
-	{PointVisit, "进站接待"}, {PointProposal, "提出代表建议"}, {PointActivity, "参加调研视察活动"},
+	{PointVisit, "进站接待"}, {PointProposal, "提出代表建议"}, {PointResearch, "参加专题调研"},
+	{PointInspection, "参加集中视察"}, {PointActivity, "参加其他组织活动"},
 	{PointMediation, "调解纠纷"}, {PointCase, "收集意见建议"}, {PointAbsence, "无故缺席轮值"},
 }
 
-// PointPeriods lists the periods a rule's cap may apply to.
-var PointPeriods = []Named[string]{{"", "不封顶"}, {"month", "每月"}, {"quarter", "每季度"}, {"year", "每年"}}
+// ActivityEvent is the point event an organised activity of this kind earns.
+func ActivityEvent(activity string) PointEvent {
+	switch activity {
+	case "survey":
+		return PointResearch
+	case "inspection":
+		return PointInspection
+	}
+	return PointActivity
+}
+
+// PointPeriods lists the periods a rule's cap may apply to. Weeks are ISO
+// weeks (Monday to Sunday).
+var PointPeriods = []Named[string]{{"", "不封顶"}, {"week", "每周"}, {"month", "每月"}, {"quarter", "每季度"}, {"year", "每年"}}
 
 // PointRule is how many points one event is worth, with an optional cap per
-// period on the points (of the same sign) it may earn.
+// period on the points (of the same sign) it may earn: for a negative rule
+// the cap bounds the total deduction per period.
 type PointRule struct {
 	Event     PointEvent `json:"event"`
 	Points    int        `json:"points"`
 	Cap       int        `json:"cap"`    // 0: no cap; otherwise the most |points| per period
-	Period    string     `json:"period"` // "", month, quarter, year
+	Period    string     `json:"period"` // "", week, month, quarter, year
 	UpdatedAt time.Time  `json:"updated_at"`
 }
 

@@ -112,7 +112,7 @@ func (a *App) step(ctx context.Context, p zhitong.Principal, id int64, version i
 			return err
 		}
 		now := a.clock.Now()
-		from, old := c.Status, c.Version
+		from, old, deputy := c.Status, c.Version, c.DeputyID
 		c.Status = from.Next(action)
 		ev := &zhitong.Event{CaseID: c.ID, At: now, ActorID: p.UserID, ActorName: actorName(p), Action: action, FromStatus: from}
 		if err := fn(tx, c, ev); err != nil {
@@ -122,6 +122,12 @@ func (a *App) step(ctx context.Context, p zhitong.Principal, id int64, version i
 		c.UpdatedAt = now
 		if err := tx.UpdateCase(ctx, &c.Case, old); err != nil {
 			return err
+		}
+		if c.DeputyID != deputy {
+			// The case now counts for another deputy (docs/points.md).
+			if err := a.refreshDeputies(ctx, tx, deputy, c.DeputyID); err != nil {
+				return err
+			}
 		}
 		ev.ToStatus = c.Status
 		if err := tx.InsertEvent(ctx, ev); err != nil {

@@ -392,8 +392,12 @@ func (a *App) insertCase(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 	if err := a.ackNotice(ctx, tx, c, ev); err != nil {
 		return err
 	}
-	return a.audit(ctx, tx, p, "case."+string(action), "case:"+strconv.FormatInt(id, 10),
-		map[string]any{"code": c.Code, "channel": c.Channel, "status": status, "anonymous": anonymous})
+	if err := a.audit(ctx, tx, p, "case."+string(action), "case:"+strconv.FormatInt(id, 10),
+		map[string]any{"code": c.Code, "channel": c.Channel, "status": status, "anonymous": anonymous}); err != nil {
+		return err
+	}
+	// A case a deputy collected earns points: their ledger follows now.
+	return a.refreshDeputies(ctx, tx, c.DeputyID)
 }
 
 func (a *App) seal(s zhitong.Submitter) zhitong.Submitter {

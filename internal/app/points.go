@@ -89,7 +89,7 @@ func (f *deputyFacts) raw() []rawEntry {
 		case zhitong.RecordMediation:
 			out = append(out, rawEntry{zhitong.PointMediation, "record", r.ID, r.Day})
 		case zhitong.RecordActivity:
-			out = append(out, rawEntry{zhitong.PointActivity, "record", r.ID, r.Day})
+			out = append(out, rawEntry{zhitong.ActivityEvent(r.Activity), "record", r.ID, r.Day})
 		}
 	}
 	for _, p := range f.proposals {
@@ -135,6 +135,10 @@ func splitSource(src string) (string, int64) {
 // periodKey names the cap period a day falls in.
 func periodKey(day, period string) string {
 	switch period {
+	case "week":
+		t, _ := time.Parse(time.DateOnly, day)
+		y, w := t.ISOWeek()
+		return strconv.Itoa(y) + "-W" + strconv.Itoa(w)
 	case "month":
 		return day[:7]
 	case "quarter":
@@ -213,11 +217,53 @@ func (a *App) refreshLedgers(ctx context.Context, tx *store.Tx, deputyIDs []int6
 	return nil
 }
 
+// refreshDeputies refreshes the ledgers of the deputies named (0: none)
+// after a fact of theirs changed.
+func (a *App) refreshDeputies(ctx context.Context, tx *store.Tx, ids ...int64) error {
+	ids = slices.DeleteFunc(ids, func(id int64) bool { return id == 0 })
+	if len(ids) == 0 {
+		return nil
+	}
+	return a.refreshLedgers(ctx, tx, ids)
+}
+
 // RecomputeResult says what a recompute did.
 type RecomputeResult struct {
-	Deputies int `json:"deputies"`
-	Entries  int `json:"entries"`
-	Points   int `json:"points"`
+	Deputies     int `json:"deputies"`
+	Entries      int `json:"entries"`
+	Points       int `json:"points"`
+	RulesVersion int `json:"rules_version"` // the rule set the ledgers now follow
+}
+
+// recompute rebuilds the ledger of every deputy of a region subtree ("":
+// everyone) inside tx and sums the result.
+func (a *App) recompute(ctx context.Context, tx *store.Tx, region string) (*RecomputeResult, error) {
+	deputies, err := store.ListDeputies(ctx, tx, region)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(deputies))
+	for i, d := range deputies {
+		ids[i] = d.ID
+	}
+	if err := a.refreshLedgers(ctx, tx, ids); err != nil {
+		return nil, err
+	}
+	sums, err := store.SumLedger(ctx, tx, region, "", "")
+	if err != nil {
+		return nil, err
+	}
+	res := &RecomputeResult{Deputies: len(ids)}
+	for _, s := range sums {
+		res.Points += s.Points
+	}
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM point_ledger l JOIN deputies d ON d.id = l.deputy_id WHERE d.region_code LIKE ?`,
+		region+"%").Scan(&res.Entries); err != nil {
+		return nil, err
+	}
+	rs, err := ruleSet(ctx, tx)
+	res.RulesVersion = rs.Version
+	return res, err
 }
 
 // Recompute rebuilds the ledger of every deputy in p's region from the
@@ -228,31 +274,13 @@ func (a *App) Recompute(ctx context.Context, p zhitong.Principal) (*RecomputeRes
 	}
 	var res RecomputeResult
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
-		res = RecomputeResult{}
-		deputies, err := store.ListDeputies(ctx, tx, p.RegionCode)
+		r, err := a.recompute(ctx, tx, p.RegionCode)
 		if err != nil {
 			return err
 		}
-		ids := make([]int64, len(deputies))
-		for i, d := range deputies {
-			ids[i] = d.ID
-		}
-		if err := a.refreshLedgers(ctx, tx, ids); err != nil {
-			return err
-		}
-		sums, err := store.SumLedger(ctx, tx, p.RegionCode, "", "")
-		if err != nil {
-			return err
-		}
-		res.Deputies = len(ids)
-		for _, s := range sums {
-			res.Points += s.Points
-		}
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM point_ledger l JOIN deputies d ON d.id = l.deputy_id WHERE d.region_code LIKE ?`,
-			p.RegionCode+"%").Scan(&res.Entries); err != nil {
-			return err
-		}
-		return a.audit(ctx, tx, p, "points.recompute", "region:"+p.RegionCode, map[string]any{"deputies": res.Deputies, "entries": res.Entries, "points": res.Points})
+		res = *r
+		return a.audit(ctx, tx, p, "points.recompute", "region:"+p.RegionCode,
+			map[string]any{"deputies": res.Deputies, "entries": res.Entries, "points": res.Points, "rules_version": res.RulesVersion})
 	})
 	if err != nil {
 		return nil, err
@@ -276,15 +304,42 @@ func (a *App) PointRules(ctx context.Context) ([]zhitong.PointRule, error) {
 	return store.ListPointRules(ctx, a.db)
 }
 
-// RuleInput changes the rule of one event.
+// RuleInput changes the rule of one event. Cap is the most points the
+// event may earn per period, or for a negative rule the most it may deduct
+// (given as 20 or -20).
 type RuleInput struct {
 	Points int    `json:"points"`
 	Cap    int    `json:"cap"`
 	Period string `json:"period"`
 }
 
-// SetPointRule changes one rule. The ledgers are not touched until a
-// recompute, so a change can be reviewed before it counts.
+// checkRule validates a rule change and returns the cap as a magnitude.
+func checkRule(in RuleInput) (int, error) {
+	if in.Points < -100 || in.Points > 100 {
+		return 0, zhitong.Invalid("points", "分值应在 -100 到 100 之间")
+	}
+	limit := in.Cap
+	if in.Cap < 0 {
+		if in.Points >= 0 {
+			return 0, zhitong.Invalid("cap", "只有扣分事项的上限可以写成负数（表示每期最多扣多少分）")
+		}
+		limit = -in.Cap
+	}
+	if limit > 10000 {
+		return 0, zhitong.Invalid("cap", "上限应在 0 到 10000 之间")
+	}
+	if !zhitong.Valid(zhitong.PointPeriods, in.Period) {
+		return 0, zhitong.Invalid("period", "封顶周期“%s”无效", in.Period)
+	}
+	if (limit == 0) != (in.Period == "") {
+		return 0, zhitong.Invalid("cap", "设置上限时请同时选择封顶周期（周、月、季度、年），不封顶时两者都留空")
+	}
+	return limit, nil
+}
+
+// SetPointRule changes one rule and, in the same transaction, recomputes
+// every deputy's ledger under the new rule set, whose version it bumps: the
+// ledgers, rankings and scorecards never mix two rule sets.
 func (a *App) SetPointRule(ctx context.Context, p zhitong.Principal, event zhitong.PointEvent, in RuleInput) (*zhitong.PointRule, error) {
 	if err := mayConfigurePoints(p); err != nil {
 		return nil, err
@@ -292,20 +347,12 @@ func (a *App) SetPointRule(ctx context.Context, p zhitong.Principal, event zhito
 	if !zhitong.Valid(zhitong.PointEvents, event) {
 		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "积分事项“%s”不存在", event)
 	}
-	if in.Points < -100 || in.Points > 100 {
-		return nil, zhitong.Invalid("points", "分值应在 -100 到 100 之间")
+	limit, err := checkRule(in)
+	if err != nil {
+		return nil, err
 	}
-	if in.Cap < 0 || in.Cap > 10000 {
-		return nil, zhitong.Invalid("cap", "上限应在 0 到 10000 之间")
-	}
-	if !zhitong.Valid(zhitong.PointPeriods, in.Period) {
-		return nil, zhitong.Invalid("period", "封顶周期“%s”无效", in.Period)
-	}
-	if (in.Cap == 0) != (in.Period == "") {
-		return nil, zhitong.Invalid("cap", "设置上限时请同时选择封顶周期（月、季度、年），不封顶时两者都留空")
-	}
-	rule := zhitong.PointRule{Event: event, Points: in.Points, Cap: in.Cap, Period: in.Period, UpdatedAt: a.clock.Now()}
-	err := a.db.Write(ctx, func(tx *store.Tx) error {
+	rule := zhitong.PointRule{Event: event, Points: in.Points, Cap: limit, Period: in.Period, UpdatedAt: a.clock.Now()}
+	err = a.db.Write(ctx, func(tx *store.Tx) error {
 		rules, err := store.ListPointRules(ctx, tx)
 		if err != nil {
 			return err
@@ -319,8 +366,17 @@ func (a *App) SetPointRule(ctx context.Context, p zhitong.Principal, event zhito
 		if err := tx.PutPointRule(ctx, rule); err != nil {
 			return err
 		}
+		version, err := a.bumpRuleSet(ctx, tx)
+		if err != nil {
+			return err
+		}
+		res, err := a.recompute(ctx, tx, "")
+		if err != nil {
+			return err
+		}
 		return a.audit(ctx, tx, p, "points.rule", "point_rule:"+string(event),
-			map[string]any{"old": old, "points": in.Points, "cap": in.Cap, "period": in.Period})
+			map[string]any{"old": old, "points": in.Points, "cap": limit, "period": in.Period, "rules_version": version,
+				"recomputed": map[string]any{"deputies": res.Deputies, "entries": res.Entries, "points": res.Points}})
 	})
 	if err != nil {
 		return nil, err
@@ -328,20 +384,37 @@ func (a *App) SetPointRule(ctx context.Context, p zhitong.Principal, event zhito
 	return &rule, nil
 }
 
-// RefreshPoints rebuilds every deputy's ledger from the records, as a
-// background job does, so rankings follow the check-ins and absences the
-// roster records between recomputes. Rules are unchanged; the result is the
-// same however often it runs.
-func (a *App) RefreshPoints(ctx context.Context) error {
-	return a.db.Write(ctx, func(tx *store.Tx) error {
-		deputies, err := store.ListDeputies(ctx, tx, "")
-		if err != nil {
-			return err
-		}
-		ids := make([]int64, len(deputies))
-		for i, d := range deputies {
-			ids[i] = d.ID
-		}
-		return a.refreshLedgers(ctx, tx, ids)
-	})
+// RuleSet is the version of the rule set in force and when it was set.
+type RuleSet struct {
+	Version   int    `json:"rules_version"`    // 1 for the shipped rules, +1 per change
+	ChangedAt string `json:"rules_changed_at"` // stored timestamp, "" for the shipped rules
+}
+
+const (
+	rulesVersionKey = "points.rules_version"
+	rulesAtKey      = "points.rules_changed_at"
+)
+
+func ruleSet(ctx context.Context, q store.Q) (RuleSet, error) {
+	v, err := store.GetMeta(ctx, q, rulesVersionKey)
+	if err != nil {
+		return RuleSet{}, err
+	}
+	rs := RuleSet{Version: 1}
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		rs.Version = n
+	}
+	rs.ChangedAt, err = store.GetMeta(ctx, q, rulesAtKey)
+	return rs, err
+}
+
+func (a *App) bumpRuleSet(ctx context.Context, tx *store.Tx) (int, error) {
+	rs, err := ruleSet(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.SetMeta(ctx, rulesVersionKey, strconv.Itoa(rs.Version+1)); err != nil {
+		return 0, err
+	}
+	return rs.Version + 1, tx.SetMeta(ctx, rulesAtKey, store.FormatTime(a.clock.Now()))
 }

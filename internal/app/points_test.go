@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -240,11 +241,24 @@ func TestScorecardMatchesRecords(t *testing.T) {
 		rules[r.Event] = r.Points
 	}
 	wantPoints := want.Visits*rules[zhitong.PointVisit] + want.Absences*rules[zhitong.PointAbsence] + want.Mediations*rules[zhitong.PointMediation] +
-		want.Activities*rules[zhitong.PointActivity] + want.Proposals*rules[zhitong.PointProposal] + want.Cases*rules[zhitong.PointCase]
+		want.Activities*rules[zhitong.PointInspection] + want.Proposals*rules[zhitong.PointProposal] + want.Cases*rules[zhitong.PointCase]
 	if got.Points != wantPoints {
 		t.Fatalf("points = %d (%v), want %d", got.Points, got.ByEvent, wantPoints)
 	}
-	// The other deputy's check-in is theirs alone.
+	// The points are the stored ledger's: the same total the rankings show.
+	if l := ledgerOf(t, a, f); sumPoints(l, "") != got.Points {
+		t.Fatalf("scorecard %d points, ledger %d", got.Points, sumPoints(l, ""))
+	}
+	rk := testkit.Must(a.Rankings(ctx, f.In[zhitong.RoleCommittee], from, to))(t)
+	if rk.Deputies[0].ID != itoa(f.Deputy) || rk.Deputies[0].Points != got.Points || rk.Version != got.Version {
+		t.Fatalf("rankings %+v, scorecard %d points (rules v%d)", rk.Deputies, got.Points, got.Version)
+	}
+	// The other deputy's check-in was written behind the app's back (the
+	// store helper): it counts once a recompute reads it, and is theirs alone.
+	if other := testkit.Must(a.Scorecard(ctx, f.OtherDeputy, from, to))(t); other.Visits != 1 || other.Points != 0 {
+		t.Fatalf("other deputy before recompute = %+v", other)
+	}
+	testkit.Must(a.Recompute(ctx, f.Out[zhitong.RoleCommittee]))(t)
 	other := testkit.Must(a.Scorecard(ctx, f.OtherDeputy, from, to))(t)
 	if other.Visits != 1 || other.Cases != 0 || other.Points != rules[zhitong.PointVisit] {
 		t.Fatalf("other deputy = %+v", other)
@@ -308,18 +322,30 @@ func TestRecomputeIsReproducible(t *testing.T) {
 			visit = r
 		}
 	}
+	// Raising a visit by 2 points recomputes every ledger at once: the
+	// total grows by exactly 2 per visit day, and the scorecard and the
+	// rankings say the same under rule set version 2.
 	testkit.Must(a.SetPointRule(ctx, committee, zhitong.PointVisit, app.RuleInput{Points: visit.Points + 2}))(t)
-	if got := sumPoints(ledgerOf(t, a, f), ""); got != sumPoints(first, "") {
-		t.Fatalf("a rule change alone moved the ledger: %d", got)
-	}
-	testkit.Must(a.Recompute(ctx, committee))(t)
 	after := ledgerOf(t, a, f)
 	if d := sumPoints(after, "") - sumPoints(first, ""); d != 2*want.Visits {
 		t.Fatalf("visit +2 changed the total by %d, want %d", d, 2*want.Visits)
 	}
+	sc := testkit.Must(a.Scorecard(ctx, f.Deputy, day(-90), day(0)))(t)
+	rk := testkit.Must(a.Rankings(ctx, committee, day(-90), day(0)))(t)
+	if sc.Points != sumPoints(after, "") || rk.Deputies[0].Points != sc.Points || sc.Version != 2 || rk.Version != 2 || sc.ChangedAt == "" {
+		t.Fatalf("after a rule change: scorecard %d (v%d), rankings %d (v%d), ledger %d", sc.Points, sc.Version, rk.Deputies[0].Points, rk.Version, sumPoints(after, ""))
+	}
+	// Same records and same rules give the same ledger: put the rule back.
+	testkit.Must(a.SetPointRule(ctx, committee, zhitong.PointVisit, app.RuleInput{Points: visit.Points}))(t)
+	if back := ledgerOf(t, a, f); !reflect.DeepEqual(back, first) {
+		t.Fatalf("the old rules again give another ledger:\n%v\n%v", back, first)
+	}
+	testkit.Must(a.SetPointRule(ctx, committee, zhitong.PointVisit, app.RuleInput{Points: visit.Points + 2}))(t)
+	if again := ledgerOf(t, a, f); !reflect.DeepEqual(again, after) {
+		t.Fatalf("the same rule change twice gives two ledgers")
+	}
 	// Cap cases at 2 a year: the case points drop to 2, every case still listed.
 	testkit.Must(a.SetPointRule(ctx, committee, zhitong.PointCase, app.RuleInput{Points: 1, Cap: 2, Period: "year"}))(t)
-	testkit.Must(a.Recompute(ctx, committee))(t)
 	capped := ledgerOf(t, a, f)
 	if got := sumPoints(capped, zhitong.PointCase); got != 2 {
 		t.Fatalf("capped case points = %d, want 2", got)
@@ -340,7 +366,6 @@ func TestRecomputeIsReproducible(t *testing.T) {
 	// A cap reached part-way: two proposals this month at 3 points, at most
 	// 4 a month, count 3 and 1, and the second says why.
 	testkit.Must(a.SetPointRule(ctx, committee, zhitong.PointProposal, app.RuleInput{Points: 3, Cap: 4, Period: "month"}))(t)
-	testkit.Must(a.Recompute(ctx, committee))(t)
 	var props []zhitong.PointEntry
 	for _, e := range ledgerOf(t, a, f) {
 		if e.Event == zhitong.PointProposal {
@@ -362,8 +387,8 @@ func TestRecomputeIsReproducible(t *testing.T) {
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
 	var audited int
 	testkit.Must(0, a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'points.rule'`).Scan(&audited))(t)
-	if audited != 3 {
-		t.Fatalf("%d rule changes audited, want 3", audited)
+	if audited != 5 {
+		t.Fatalf("%d rule changes audited, want 5", audited)
 	}
 }
 
@@ -400,6 +425,32 @@ func TestRankingsAndInactivity(t *testing.T) {
 	_, err = a.Inactive(ctx, f.In[zhitong.RoleDeputy], 0)
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
 	testkit.WantCode(t, a.SetInactiveDays(ctx, f.In[zhitong.RoleOfficer], 30), zhitong.EFORBIDDEN)
+
+	// A reminder (约谈提醒): an in-app notice to the deputy's account through
+	// the outbox, recorded, audited, and shown on the list.
+	if list.Items[0].LastReminder != "" {
+		t.Fatalf("reminded before any reminder: %+v", list.Items[0])
+	}
+	testkit.Must(a.AddUser(ctx, app.System, app.UserInput{Username: "liu", DisplayName: "刘代表", Role: zhitong.RoleDeputy,
+		RegionCode: f.Town, DeputyID: f.Deputy, Password: "Zhitong@2026"}))(t)
+	rem := testkit.Must(a.RemindDeputy(ctx, f.In[zhitong.RoleOfficer], f.Deputy, app.ReminderInput{Note: "请于本周内进站"}))(t)
+	if rem.Notices < 1 || rem.Days != 10 || rem.SentAt != day(0) {
+		t.Fatalf("reminder = %+v", rem)
+	}
+	var notices, audited int
+	testkit.Must(0, a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id
+ WHERE n.template = 'deputy.inactive_reminder' AND n.channel = 'inapp' AND u.deputy_id = ?`, f.Deputy).Scan(&notices))(t)
+	testkit.Must(0, a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'deputy.remind' AND object = ?`, "deputy:"+itoa(f.Deputy)).Scan(&audited))(t)
+	if notices != 1 || audited != 1 {
+		t.Fatalf("%d notices, %d audit entries for the reminder", notices, audited)
+	}
+	if list = testkit.Must(a.Inactive(ctx, committee, 0))(t); list.Items[0].LastReminder != day(0) {
+		t.Fatalf("last reminder = %q, want %s", list.Items[0].LastReminder, day(0))
+	}
+	_, err = a.RemindDeputy(ctx, f.Out[zhitong.RoleOfficer], f.Deputy, app.ReminderInput{})
+	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
+	_, err = a.RemindDeputy(ctx, f.In[zhitong.RoleDeputy], f.Deputy, app.ReminderInput{})
+	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
 }
 
 func TestVoterReport(t *testing.T) {
@@ -412,11 +463,47 @@ func TestVoterReport(t *testing.T) {
 	if v.Saved || v.Scorecard.Cases != want.Cases || len(v.Cases) != want.Cases || len(v.Proposals) != 2 || len(v.Records) != 4 || v.Report.Narrative == "" {
 		t.Fatalf("draft = saved %v, %d cases, %d proposals, %d records, %q", v.Saved, len(v.Cases), len(v.Proposals), len(v.Records), v.Report.Narrative)
 	}
+	// Sources are named for people: the case's tracking code, the record's kind and day.
+	codes := map[string]string{}
+	for _, c := range v.Cases {
+		codes["case:"+itoa(c.ID)] = c.Code
+		if c.OutcomeLabel == "" {
+			t.Errorf("case %d has no outcome label", c.ID)
+		}
+	}
+	if len(v.Points) == 0 {
+		t.Fatal("the report lists no points")
+	}
+	for _, e := range v.Points {
+		if e.SourceLabel == "" || e.SourceLabel == e.Source || (codes[e.Source] != "" && !strings.Contains(e.SourceLabel, codes[e.Source])) {
+			t.Errorf("source %s labelled %q", e.Source, e.SourceLabel)
+		}
+		if strings.HasPrefix(e.Source, "record:") && !strings.Contains(e.SourceLabel, e.Day) {
+			t.Errorf("record source %s labelled %q, want its day", e.Source, e.SourceLabel)
+		}
+	}
+	// A case answered on the spot says so, not 尚未答复.
+	spot := testkit.Must(a.Intake(ctx, f.In[zhitong.RoleDeputy], app.IntakeInput{Channel: zhitong.ChannelWalkIn, Body: "咨询高龄补贴申领条件",
+		CategoryCode: "consult", StationID: f.Station, Anonymous: true, Answer: "年满80周岁可在村委会申领"}))(t)
+	v = testkit.Must(a.VoterReport(ctx, officer, f.Deputy, from, to))(t)
+	for _, c := range v.Cases {
+		if c.ID == spot.ID && c.OutcomeLabel != "当场答复" {
+			t.Fatalf("case answered on the spot labelled %q", c.OutcomeLabel)
+		}
+	}
+	// An empty narrative stores the draft; reports of other periods are listed.
+	empty := testkit.Must(a.SaveVoterReport(ctx, officer, f.Deputy, app.VoterReportInput{From: day(-30), To: day(-1), Narrative: "  "}))(t)
+	if !strings.HasPrefix(empty.Narrative, "本人") {
+		t.Fatalf("empty narrative stored as %q", empty.Narrative)
+	}
 	in := app.VoterReportInput{From: from, To: to, Narrative: "履职情况报告正文", Present: 40, Satisfied: 30, Basic: 8, Unsatisfied: 1}
 	testkit.Must(a.SaveVoterReport(ctx, officer, f.Deputy, in))(t)
 	v = testkit.Must(a.VoterReport(ctx, f.In[zhitong.RoleDeputy], f.Deputy, from, to))(t)
 	if !v.Saved || v.Report.Narrative != in.Narrative || v.Report.Satisfied != 30 || v.Report.Present != 40 {
 		t.Fatalf("saved report = %+v", v.Report)
+	}
+	if len(v.SavedReports) != 2 || v.SavedReports[0].From != from || v.SavedReports[1].From != day(-30) {
+		t.Fatalf("saved reports = %+v", v.SavedReports)
 	}
 	bad := in
 	bad.Present = 10
@@ -430,36 +517,63 @@ func TestVoterReport(t *testing.T) {
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
 }
 
-// The background refresh brings check-ins and absences the roster wrote
-// into the ledger, and changes nothing when run again.
-func TestRefreshPointsFollowsDuties(t *testing.T) {
+// Every fact written through the app refreshes its deputy's ledger in the
+// same transaction: a case collected, a proposal, a record. Facts written
+// behind the app's back (the store helper) wait for a recompute.
+func TestFactsRefreshTheLedger(t *testing.T) {
 	a, _ := testkit.MustApp(t)
 	f := testkit.Seed(t, a)
-	testkit.Must(a.Recompute(ctx, f.In[zhitong.RoleCommittee]))(t)
 	before := ledgerOf(t, a, f)
-	err := a.DB().Write(ctx, func(tx *store.Tx) error {
-		if err := tx.PutDuty(ctx, &store.Duty{StationID: f.Station, DeputyID: f.Deputy, Day: day(-14), Status: "checked_in"}); err != nil {
-			return err
+	c := testkit.Must(a.Intake(ctx, f.In[zhitong.RoleDeputy], app.IntakeInput{Channel: zhitong.ChannelSurvey, Body: "村里自来水水压不足",
+		CategoryCode: "roads", StationID: f.Station, Anonymous: true}))(t)
+	if got := ledgerOf(t, a, f); sumPoints(got, zhitong.PointCase) != sumPoints(before, zhitong.PointCase)+1 {
+		t.Fatalf("a collected case did not reach the ledger: %v", got)
+	}
+	testkit.Must(a.Propose(ctx, f.In[zhitong.RoleDeputy], c.ID, app.ProposeInput{Title: "关于改善农村供水的建议"}))(t)
+	testkit.Must(a.CreateRecord(ctx, f.In[zhitong.RoleCommittee], app.RecordInput{Kind: zhitong.RecordActivity, Activity: "survey", Day: day(-3),
+		Title: "农村供水专题调研", DeputyIDs: []int64{f.Deputy}}))(t)
+	got := ledgerOf(t, a, f)
+	if sumPoints(got, zhitong.PointProposal) != 3 || sumPoints(got, zhitong.PointResearch) != 3 || sumPoints(got, zhitong.PointActivity) != 0 {
+		t.Fatalf("proposal and research points = %v", got)
+	}
+	putDuty(t, a, f.Station, f.Deputy, day(-7), "no_show")
+	if again := ledgerOf(t, a, f); !reflect.DeepEqual(again, got) {
+		t.Fatal("a fact written behind the app's back moved the ledger")
+	}
+	testkit.Must(a.Recompute(ctx, f.In[zhitong.RoleCommittee]))(t)
+	if after := ledgerOf(t, a, f); sumPoints(after, zhitong.PointAbsence) != -5 {
+		t.Fatalf("recompute did not count the absence: %v", after)
+	}
+}
+
+// A negative rule may be capped: the cap bounds the deduction per period
+// (here an ISO week), and the events of separate activities count apart.
+func TestNegativeCapPerWeek(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	committee := f.In[zhitong.RoleCommittee]
+	monday := testkit.Start.AddDate(0, 0, -int(testkit.Start.Weekday()+6)%7-14)
+	for _, d := range []int{0, 1, 2, 7} {
+		putDuty(t, a, f.Station, f.Deputy, monday.AddDate(0, 0, d).Format(time.DateOnly), "no_show")
+	}
+	rule := testkit.Must(a.SetPointRule(ctx, committee, zhitong.PointAbsence, app.RuleInput{Points: -5, Cap: -8, Period: "week"}))(t)
+	if rule.Cap != 8 || rule.Period != "week" {
+		t.Fatalf("rule = %+v", rule)
+	}
+	var pts []int
+	for _, e := range ledgerOf(t, a, f) {
+		if e.Event == zhitong.PointAbsence {
+			pts = append(pts, e.Points)
 		}
-		return tx.PutDuty(ctx, &store.Duty{StationID: f.Station, DeputyID: f.Deputy, Day: day(-7), Status: "no_show"})
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	if got := ledgerOf(t, a, f); len(got) != len(before) {
-		t.Fatalf("the ledger changed before any refresh: %d → %d entries", len(before), len(got))
+	if !reflect.DeepEqual(pts, []int{-5, -3, 0, -5}) {
+		t.Fatalf("capped absences = %v, want [-5 -3 0 -5]", pts)
 	}
-	if err := a.RefreshPoints(ctx); err != nil {
-		t.Fatal(err)
-	}
-	after := ledgerOf(t, a, f)
-	if sumPoints(after, zhitong.PointVisit)-sumPoints(before, zhitong.PointVisit) != 5 || sumPoints(after, zhitong.PointAbsence)-sumPoints(before, zhitong.PointAbsence) != -5 {
-		t.Errorf("after refresh: visit %d absence %d, want +5 and -5 more", sumPoints(after, zhitong.PointVisit), sumPoints(after, zhitong.PointAbsence))
-	}
-	if err := a.RefreshPoints(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if again := ledgerOf(t, a, f); !reflect.DeepEqual(again, after) {
-		t.Errorf("a second refresh changed the ledger")
+	_, err := a.SetPointRule(ctx, committee, zhitong.PointVisit, app.RuleInput{Points: 5, Cap: -10, Period: "month"})
+	testkit.WantCode(t, err, zhitong.EINVALID)
+	_, err = a.SetPointRule(ctx, committee, zhitong.PointAbsence, app.RuleInput{Points: -5, Cap: -10, Period: "fortnight"})
+	testkit.WantCode(t, err, zhitong.EINVALID)
+	for _, ev := range []zhitong.PointEvent{zhitong.PointInspection, zhitong.PointResearch} {
+		testkit.Must(a.SetPointRule(ctx, committee, ev, app.RuleInput{Points: 4}))(t)
 	}
 }

@@ -28,6 +28,7 @@ type Rankings struct {
 	Deputies []RankRow `json:"deputies"`
 	Stations []RankRow `json:"stations"`
 	Regions  []RankRow `json:"regions"`
+	RuleSet            // the rule set every ledger follows
 }
 
 // Rankings ranks deputies, stations and regions (townships) by points.
@@ -73,7 +74,8 @@ func (a *App) Rankings(ctx context.Context, p zhitong.Principal, from, to string
 	}
 	out.Deputies = ranked(out.Deputies)
 	out.Stations, out.Regions = ranked(values(byStation)), ranked(values(byRegion))
-	return out, nil
+	out.RuleSet, err = ruleSet(ctx, a.db)
+	return out, err
 }
 
 func addRank(m map[string]*RankRow, id, name string, points int) {
@@ -139,6 +141,7 @@ type InactiveDeputy struct {
 	LastCheckIn   string `json:"last_check_in"`  // YYYY-MM-DD, "" if never
 	LastReception string `json:"last_reception"` // YYYY-MM-DD, "" if never
 	DaysInactive  int    `json:"days_inactive"`  // -1 if never active
+	LastReminder  string `json:"last_reminder"`  // YYYY-MM-DD (China) of the last reminder sent, "" if none
 }
 
 // InactiveList is the reminder list with the threshold it used.
@@ -198,8 +201,7 @@ func (a *App) Inactive(ctx context.Context, p zhitong.Principal, days int) (*Ina
 	if days < 1 || days > 3650 {
 		return nil, zhitong.Invalid("days", "天数应在 1 到 3650 之间")
 	}
-	today := a.today()
-	since := today.AddDate(0, 0, -days).Format(time.DateOnly)
+	since := a.today().AddDate(0, 0, -days).Format(time.DateOnly)
 	rows, err := store.ListLastActive(ctx, a.db, p.RegionCode)
 	if err != nil {
 		return nil, err
@@ -209,20 +211,27 @@ func (a *App) Inactive(ctx context.Context, p zhitong.Principal, days int) (*Ina
 		if p.StationID != 0 && r.StationID != p.StationID {
 			continue
 		}
-		last := max(r.LastCheckIn, r.LastReception)
-		if last > since {
+		if max(r.LastCheckIn, r.LastReception) > since {
 			continue
 		}
-		item := InactiveDeputy{DeputyID: r.DeputyID, Name: r.Name, StationID: r.StationID, RegionCode: r.RegionCode,
-			LastCheckIn: r.LastCheckIn, LastReception: r.LastReception, DaysInactive: -1}
-		if last != "" {
-			t, _ := time.Parse(time.DateOnly, last)
-			item.DaysInactive = int(today.Sub(t).Hours() / 24)
-		}
-		out.Items = append(out.Items, item)
+		out.Items = append(out.Items, a.inactiveLine(r))
 	}
 	slices.SortStableFunc(out.Items, func(x, y InactiveDeputy) int {
 		return compare(max(x.LastCheckIn, x.LastReception), max(y.LastCheckIn, y.LastReception))
 	})
 	return out, nil
+}
+
+// inactiveLine is a deputy's line of the inactivity list.
+func (a *App) inactiveLine(r store.LastActive) InactiveDeputy {
+	item := InactiveDeputy{DeputyID: r.DeputyID, Name: r.Name, StationID: r.StationID, RegionCode: r.RegionCode,
+		LastCheckIn: r.LastCheckIn, LastReception: r.LastReception, DaysInactive: -1}
+	if r.LastReminder != "" {
+		item.LastReminder = chinaDay(r.LastReminder)
+	}
+	if last := max(r.LastCheckIn, r.LastReception); last != "" {
+		t, _ := time.Parse(time.DateOnly, last)
+		item.DaysInactive = int(a.today().Sub(t).Hours() / 24)
+	}
+	return item
 }

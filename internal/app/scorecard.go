@@ -10,7 +10,8 @@ import (
 )
 
 // Scorecard is a deputy's public record for a period (成绩单). Every count is
-// taken from the records themselves.
+// taken from the records themselves; the points from the stored ledger,
+// which every change of a fact or a rule keeps current.
 type Scorecard struct {
 	DeputyID     int64          `json:"deputy_id"`
 	Name         string         `json:"name"`
@@ -29,6 +30,7 @@ type Scorecard struct {
 	Absences     int            `json:"absences"` // unexcused absences from duty
 	Points       int            `json:"points"`
 	ByEvent      map[string]int `json:"points_by_event"`
+	RuleSet                     // the rule set the points follow
 }
 
 // parseDay reads an optional YYYY-MM-DD.
@@ -79,11 +81,12 @@ func (a *App) Scorecard(ctx context.Context, deputyID int64, from, to string) (*
 	if err != nil {
 		return nil, err
 	}
-	rules, err := store.ListPointRules(ctx, a.db)
+	f, err := a.loadFacts(ctx, a.db, deputyID)
 	if err != nil {
 		return nil, err
 	}
-	entries, f, err := a.derive(ctx, a.db, deputyID, rules)
+	// Points come from the stored ledger, as rankings do: one source.
+	entries, err := store.ListLedger(ctx, a.db, deputyID, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -131,12 +134,11 @@ func (a *App) Scorecard(ctx context.Context, deputyID int64, from, to string) (*
 		s.AdoptionRate = float64(s.Adopted) / float64(s.Proposals)
 	}
 	for _, e := range entries {
-		if within(e.Day, from, to) {
-			s.Points += e.Points
-			s.ByEvent[string(e.Event)] += e.Points
-		}
+		s.Points += e.Points
+		s.ByEvent[string(e.Event)] += e.Points
 	}
-	return s, nil
+	s.RuleSet, err = ruleSet(ctx, a.db)
+	return s, err
 }
 
 // CountyTotals returns the public sentence of a region (the whole

@@ -58,6 +58,9 @@ var templateDefs = []TemplateDef{
 		Default: "群众预约{day}{time}在{station}与您面谈（预约码{code}），想谈：{topic}。"},
 	{Name: "appointment.withdrawn", Label: "预约取消（代表）", Vars: []string{"code", "day", "time"},
 		Default: "{day}{time}的预约（预约码{code}）已取消。"},
+	// The inactivity list (reminders.go): to the deputy reminded.
+	{Name: "deputy.inactive_reminder", Label: "约谈提醒（代表）", Vars: []string{"deputy", "days", "last", "note"},
+		Default: "{deputy}代表：您已有{days}天没有进站履职（最近一次：{last}），请尽快到联络站接待选民。{note}"},
 	// Duty roster swaps (roster_swaps.go): to the station's staff and the deputies involved.
 	{Name: "staff.swap_requested", Label: "换班申请待审批（工作人员）", Vars: []string{"station", "deputy", "day", "target", "target_day", "kind", "status"},
 		Default: "{station}：{deputy}申请{kind}（{day}），对方{target}，请审批。"},

@@ -266,6 +266,9 @@ func (a *App) Propose(ctx context.Context, p zhitong.Principal, id int64, in Pro
 			if err := a.audit(ctx, tx, p, "proposal.create", "proposal:"+strconv.FormatInt(prop.ID, 10), map[string]any{"title": prop.Title}); err != nil {
 				return err
 			}
+			if err := a.refreshDeputies(ctx, tx, prop.DeputyID); err != nil {
+				return err
+			}
 		}
 		c.ProposalID = prop.ID
 		ev.Note = "代表建议 #" + strconv.FormatInt(prop.ID, 10) + "：" + prop.Title + dueNote

@@ -17,6 +17,16 @@ type ReportCase struct {
 	Day     string `json:"day"`
 	Status  string `json:"status"`
 	Outcome string `json:"outcome"` // class of the last reply, "" if none
+	// OutcomeLabel says how it ended so far: the reply's class, 当场答复
+	// for a case answered on the spot, or 尚未答复.
+	OutcomeLabel string `json:"outcome_label"`
+}
+
+// ReportPoint is a ledger entry of the report with its source named for
+// people: the case's tracking code, the record's kind and date.
+type ReportPoint struct {
+	zhitong.PointEntry
+	SourceLabel string `json:"source_label"`
 }
 
 // ReportProposal is one proposal a deputy made.
@@ -35,8 +45,12 @@ type VoterReportView struct {
 	Records   []*zhitong.DutyRecord `json:"records"`
 	Cases     []ReportCase          `json:"cases"`
 	Proposals []ReportProposal      `json:"proposals"`
+	Points    []ReportPoint         `json:"points"` // the stored ledger of the period
 	Report    zhitong.VoterReport   `json:"report"`
 	Saved     bool                  `json:"saved"`
+	// SavedReports are every report stored for the deputy, any period,
+	// latest first, without their narrative.
+	SavedReports []zhitong.VoterReport `json:"saved_reports"`
 }
 
 // VoterReport drafts a deputy's report to voters for a period.
@@ -55,16 +69,77 @@ func (a *App) VoterReport(ctx context.Context, p zhitong.Principal, deputyID int
 	if v.Cases, v.Proposals, err = a.reportItems(ctx, deputyID, sc.From, sc.To); err != nil {
 		return nil, err
 	}
+	if v.Points, err = a.reportPoints(ctx, v); err != nil {
+		return nil, err
+	}
+	if v.SavedReports, err = store.ListVoterReports(ctx, a.db, deputyID); err != nil {
+		return nil, err
+	} else if v.SavedReports == nil {
+		v.SavedReports = []zhitong.VoterReport{}
+	}
 	stored, err := store.GetVoterReport(ctx, a.db, deputyID, sc.From, sc.To)
 	switch {
 	case err == nil:
 		v.Report, v.Saved = *stored, true
 	case zhitong.ErrorCode(err) != zhitong.ENOTFOUND:
 		return nil, err
-	default:
+	}
+	if v.Report.Narrative == "" {
 		v.Report.Narrative = draftNarrative(sc)
 	}
 	return v, nil
+}
+
+// reportPoints lists the ledger of the report's period, each source named
+// from the records, cases and proposals of the same period.
+func (a *App) reportPoints(ctx context.Context, v *VoterReportView) ([]ReportPoint, error) {
+	sc := v.Scorecard
+	entries, err := store.ListLedger(ctx, a.db, sc.DeputyID, sc.From, sc.To)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, r := range v.Records {
+		names["record:"+strconv.FormatInt(r.ID, 10)] = zhitong.Label(zhitong.RecordKinds, r.Kind) + " " + r.Day + " " + r.Title
+	}
+	for _, c := range v.Cases {
+		names["case:"+strconv.FormatInt(c.ID, 10)] = "意见建议 " + c.Code + " " + c.Title
+	}
+	for _, pr := range v.Proposals {
+		names["proposal:"+strconv.FormatInt(pr.ID, 10)] = "代表建议 " + pr.Title
+	}
+	out := make([]ReportPoint, 0, len(entries))
+	for _, e := range entries {
+		label := names[e.Source]
+		switch kind, _ := splitSource(e.Source); {
+		case label != "":
+		case kind == "duty" && e.Event == zhitong.PointAbsence:
+			label = "轮值 " + e.Day + " 无故缺席"
+		case kind == "duty":
+			label = "轮值 " + e.Day + " 进站签到"
+		default:
+			label = zhitong.Label(zhitong.PointEvents, e.Event) + " " + e.Day
+		}
+		out = append(out, ReportPoint{PointEntry: e, SourceLabel: label})
+	}
+	return out, nil
+}
+
+// outcomeLabel says how a collected case ended so far.
+func outcomeLabel(r store.CaseOutcome) string {
+	switch {
+	case r.Outcome != "":
+		return zhitong.Label(zhitong.Outcomes, zhitong.Outcome(r.Outcome))
+	case r.Resolution == string(zhitong.ResolutionAnswered):
+		return "当场答复"
+	case r.Resolution == string(zhitong.ResolutionReferred):
+		return "已转交有关部门"
+	case r.Resolution == string(zhitong.ResolutionMerged):
+		return "已合并办理"
+	case r.Resolution == string(zhitong.ResolutionDeclined):
+		return "不予受理"
+	}
+	return "尚未答复"
 }
 
 // draftNarrative is the opening paragraph staff start from.
@@ -88,7 +163,7 @@ func (a *App) reportItems(ctx context.Context, deputyID int64, from, to string) 
 		day := chinaDay(r.SubmittedAt)
 		if within(day, from, to) {
 			cases = append(cases, ReportCase{ID: r.ID, Code: r.Code, Title: r.Title, Day: day,
-				Status: zhitong.Label(zhitong.Statuses, zhitong.Status(r.Status)), Outcome: r.Outcome})
+				Status: zhitong.Label(zhitong.Statuses, zhitong.Status(r.Status)), Outcome: r.Outcome, OutcomeLabel: outcomeLabel(r)})
 		}
 	}
 	made, adopted, err := store.DeputyProposals(ctx, a.db, deputyID)
@@ -153,7 +228,17 @@ func (a *App) SaveVoterReport(ctx context.Context, p zhitong.Principal, deputyID
 	if in.Satisfied+in.Basic+in.Unsatisfied > in.Present {
 		return nil, zhitong.Invalid("present", "评议票数（%d）不能多于到会选民人数（%d）", in.Satisfied+in.Basic+in.Unsatisfied, in.Present)
 	}
-	r := &zhitong.VoterReport{DeputyID: deputyID, From: from, To: to, Narrative: strings.TrimSpace(in.Narrative), Present: in.Present,
+	narrative := strings.TrimSpace(in.Narrative)
+	if narrative == "" {
+		// An empty narrative stores the drafted one: a printed report
+		// never has nothing under 一、履职情况.
+		sc, err := a.Scorecard(ctx, deputyID, from, to)
+		if err != nil {
+			return nil, err
+		}
+		narrative = draftNarrative(sc)
+	}
+	r := &zhitong.VoterReport{DeputyID: deputyID, From: from, To: to, Narrative: narrative, Present: in.Present,
 		Satisfied: in.Satisfied, Basic: in.Basic, Unsatisfied: in.Unsatisfied, UpdatedAt: a.clock.Now(), UpdatedBy: p.UserID}
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.PutVoterReport(ctx, r); err != nil {

@@ -31,13 +31,12 @@ func startJobs(ctx context.Context, env Env, a *app.App, logger *slog.Logger, pu
 		// Deadline rules (docs/supervision.md): reminders, supervision
 		// letters and lists, bulletins, call-back and follow-up tasks.
 		{Name: "sweep", Interval: cfg.SweepEvery, Run: a.Sweep},
-		// Deputies' duty: past planned duties become no-shows, then the
-		// point ledgers follow check-ins and absences.
+		// Deputies' duty: past planned duties become no-shows; the ledgers
+		// of the deputies concerned are refreshed in the same transaction
+		// (docs/points.md: every fact refreshes its deputy's ledger).
 		{Name: "duty", Interval: time.Hour, Run: func(ctx context.Context) error {
-			if _, err := a.MarkNoShows(ctx); err != nil {
-				return err
-			}
-			return a.RefreshPoints(ctx)
+			_, err := a.MarkNoShows(ctx)
+			return err
 		}},
 	}
 	r, err := jobs.New(ctx, jobs.Config{DB: a.DB(), Periodic: periodic, Logger: logger, Poll: cfg.Poll})

@@ -22,6 +22,7 @@ func (s *Server) pointsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/points/recompute", s.api(staffJSON(s, http.StatusOK, s.recompute)))
 	mux.HandleFunc("GET /api/v1/points/rankings", s.api(staffJSON(s, http.StatusOK, s.rankings)))
 	mux.HandleFunc("GET /api/v1/inactive-deputies", s.api(staffJSON(s, http.StatusOK, s.inactive)))
+	mux.HandleFunc("POST /api/v1/deputies/{id}/reminders", s.api(staffJSON(s, http.StatusCreated, s.remindDeputy)))
 	mux.HandleFunc("GET /api/v1/deputies/{id}/points", s.api(staffJSON(s, http.StatusOK, s.ledger)))
 	mux.HandleFunc("GET /api/v1/deputies/{id}/voter-report", s.api(staffJSON(s, http.StatusOK, s.voterReport)))
 	mux.HandleFunc("PUT /api/v1/deputies/{id}/voter-report", s.api(staffJSON(s, http.StatusOK, s.saveVoterReport)))
@@ -158,6 +159,18 @@ func (s *Server) inactive(w http.ResponseWriter, r *http.Request, p zhitong.Prin
 		days = n
 	}
 	return s.app.Inactive(r.Context(), p, days)
+}
+
+func (s *Server) remindDeputy(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*app.Reminder, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	var in app.ReminderInput
+	if err := decode(w, r, &in); err != nil {
+		return nil, err
+	}
+	return s.app.RemindDeputy(r.Context(), p, id, in)
 }
 
 func (s *Server) ledger(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (items[zhitong.PointEntry], error) {

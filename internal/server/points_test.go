@@ -136,6 +136,23 @@ func TestPointsAPI(t *testing.T) {
 	}
 	pc.call(unit, "GET", "/api/v1/points/rankings", "/api/v1/points/rankings", nil, 403)
 
+	// A rule change recomputes every ledger at once: the public scorecard,
+	// the ledger and the rankings say the same under rule set version 5.
+	pc.call(committee, "PUT", PR, "/api/v1/point-rules/visit", map[string]any{"points": 6}, 200)
+	pc.call(committee, "PUT", PR, "/api/v1/point-rules/inspection", map[string]any{"points": 3}, 200)
+	pc.call(committee, "PUT", PR, "/api/v1/point-rules/absence", map[string]any{"points": -5, "cap": -20, "period": "week"}, 200)
+	pc.call(committee, "PUT", PR, "/api/v1/point-rules/visit", map[string]any{"points": 6, "cap": -20, "period": "week"}, 400)
+	sc = pc.call(citizen, "GET", S, scPath+"?from=2026-01-01&to="+today, nil, 200)
+	sum := 0
+	for _, it := range pc.call(deputy, "GET", L, lPath+"?from=2026-01-01&to="+today, nil, 200)["items"].([]any) {
+		sum += num(it.(map[string]any), "points")
+	}
+	rk = pc.call(officer, "GET", "/api/v1/points/rankings", "/api/v1/points/rankings?from=2026-01-01&to="+today, nil, 200)
+	top := rk["deputies"].([]any)[0].(map[string]any)
+	if sum != 2*6+4+1 || num(sc, "points") != sum || num(top, "points") != sum || num(sc, "rules_version") != 5 || num(rk, "rules_version") != 5 {
+		t.Fatalf("after visit=6: ledger %d, scorecard %v, rankings %v", sum, sc, rk)
+	}
+
 	// The inactivity list and its setting.
 	I := "/api/v1/inactive-deputies"
 	if items, _ := pc.call(officer, "GET", I, I, nil, 200)["items"].([]any); len(items) != 0 {
@@ -149,6 +166,17 @@ func TestPointsAPI(t *testing.T) {
 	e.clock.Advance(40 * 24 * time.Hour)
 	if l := pc.call(officer, "GET", I, I, nil, 200); num(l, "days") != 30 || len(l["items"].([]any)) != 1 {
 		t.Fatalf("after 40 days = %v", l)
+	}
+	M := "/api/v1/deputies/{id}/reminders"
+	mPath := "/api/v1/deputies/" + strconv.FormatInt(f.Deputy, 10) + "/reminders"
+	pc.call(deputy, "POST", M, mPath, map[string]any{}, 403)
+	pc.call(outsider, "POST", M, mPath, map[string]any{}, 403)
+	pc.call(officer, "POST", M, mPath, map[string]any{"note": "请本周进站", "x": 1}, 400)
+	if rem := pc.call(officer, "POST", M, mPath, map[string]any{"note": "请本周进站"}, 201); num(rem, "days") != 40 {
+		t.Fatalf("reminder = %v", rem)
+	}
+	if l := pc.call(officer, "GET", I, I, nil, 200); l["items"].([]any)[0].(map[string]any)["last_reminder"] != e.clock.Now().In(zhitong.China).Format(time.DateOnly) {
+		t.Fatalf("list after the reminder = %v", l)
 	}
 
 	// The report to voters.
@@ -170,8 +198,8 @@ func TestPointsAPI(t *testing.T) {
 	}
 	var audited int
 	testkit.Must(0, e.app.DB().QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action IN ('duty_record.create', 'points.rule', 'points.recompute', 'points.inactive_days', 'voter_report.save')`).Scan(&audited))(t)
-	if audited != 6 {
-		t.Fatalf("%d audit entries for the writes, want 6", audited)
+	if audited != 9 {
+		t.Fatalf("%d audit entries for the writes, want 9", audited)
 	}
 }
 
@@ -194,6 +222,9 @@ func TestPointsSchemasMatchGoTypes(t *testing.T) {
 		"VoterReportView":  reflect.TypeFor[app.VoterReportView](),
 		"VoterReportInput": reflect.TypeFor[app.VoterReportInput](),
 		"ReportCase":       reflect.TypeFor[app.ReportCase](),
+		"ReportPoint":      reflect.TypeFor[app.ReportPoint](),
+		"Reminder":         reflect.TypeFor[app.Reminder](),
+		"ReminderInput":    reflect.TypeFor[app.ReminderInput](),
 		"ReportProposal":   reflect.TypeFor[app.ReportProposal](),
 		"RecordEdit":       reflect.TypeFor[app.RecordEdit](),
 	} {

@@ -172,6 +172,7 @@ type LastActive struct {
 	RegionCode    string
 	LastCheckIn   string // YYYY-MM-DD or ""
 	LastReception string
+	LastReminder  string // stored timestamp of the last reminder sent, or ""
 }
 
 // ListLastActive returns every deputy of a region subtree with the day of
@@ -179,14 +180,15 @@ type LastActive struct {
 func ListLastActive(ctx context.Context, q Q, prefix string) ([]LastActive, error) {
 	rows, err := q.Query(ctx, `SELECT d.id, d.name, COALESCE(d.station_id, 0), d.region_code,
  COALESCE((SELECT MAX(u.day) FROM duties u WHERE u.deputy_id = d.id AND u.status = 'checked_in'), ''),
- COALESCE((SELECT MAX(r.day) FROM duty_records r JOIN duty_record_deputies x ON x.record_id = r.id WHERE x.deputy_id = d.id AND r.kind = 'reception' AND `+notVoided+`), '')
+ COALESCE((SELECT MAX(r.day) FROM duty_records r JOIN duty_record_deputies x ON x.record_id = r.id WHERE x.deputy_id = d.id AND r.kind = 'reception' AND `+notVoided+`), ''),
+ COALESCE((SELECT MAX(m.sent_at) FROM deputy_reminders m WHERE m.deputy_id = d.id), '')
  FROM deputies d WHERE d.region_code LIKE ? ORDER BY d.id`, prefix+"%")
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, func(row interface{ Scan(...any) error }) (LastActive, error) {
 		var l LastActive
-		err := row.Scan(&l.DeputyID, &l.Name, &l.StationID, &l.RegionCode, &l.LastCheckIn, &l.LastReception)
+		err := row.Scan(&l.DeputyID, &l.Name, &l.StationID, &l.RegionCode, &l.LastCheckIn, &l.LastReception, &l.LastReminder)
 		return l, err
 	})
 }
@@ -227,19 +229,37 @@ type CaseOutcome struct {
 	Status      string
 	SubmittedAt string
 	Outcome     string
+	Resolution  string // how a finished case ended: "answered" on the spot …
 }
 
 // DeputyCaseOutcomes returns the cases a deputy collected, oldest first.
 func DeputyCaseOutcomes(ctx context.Context, q Q, deputyID int64) ([]CaseOutcome, error) {
 	rows, err := q.Query(ctx, `SELECT c.id, c.code, c.title, c.status, c.submitted_at,
- COALESCE((SELECT `+CurrentOutcome+` FROM replies r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), '')
+ COALESCE((SELECT `+CurrentOutcome+` FROM replies r WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1), ''), COALESCE(c.resolution, '')
  FROM cases c WHERE `+collectedBy+` ORDER BY c.submitted_at, c.id`, deputyID, deputyID)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, func(row interface{ Scan(...any) error }) (CaseOutcome, error) {
 		var c CaseOutcome
-		err := row.Scan(&c.ID, &c.Code, &c.Title, &c.Status, &c.SubmittedAt, &c.Outcome)
+		err := row.Scan(&c.ID, &c.Code, &c.Title, &c.Status, &c.SubmittedAt, &c.Outcome, &c.Resolution)
 		return c, err
+	})
+}
+
+// ListVoterReports returns the reports to voters saved for a deputy, the
+// latest period first, without their narrative.
+func ListVoterReports(ctx context.Context, q Q, deputyID int64) ([]zhitong.VoterReport, error) {
+	rows, err := q.Query(ctx, `SELECT period_from, period_to, present, satisfied, basic, unsatisfied, updated_at, updated_by FROM voter_reports
+ WHERE deputy_id = ? ORDER BY period_to DESC, period_from DESC`, deputyID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (zhitong.VoterReport, error) {
+		r := zhitong.VoterReport{DeputyID: deputyID}
+		var at string
+		err := row.Scan(&r.From, &r.To, &r.Present, &r.Satisfied, &r.Basic, &r.Unsatisfied, &at, &r.UpdatedBy)
+		r.UpdatedAt = ParseTime(at)
+		return r, err
 	})
 }

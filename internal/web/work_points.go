@@ -95,7 +95,7 @@ func (h *Handler) workPointRule(r *http.Request, p zhitong.Principal) (string, e
 	if _, err := h.app.SetPointRule(r.Context(), p, event, in); err != nil {
 		return "", err
 	}
-	return "已修改“" + zhitong.Label(zhitong.PointEvents, event) + "”的积分规则，重算后生效", nil
+	return "已修改“" + zhitong.Label(zhitong.PointEvents, event) + "”的积分规则，已按新规则重算全部代表的积分台账", nil
 }
 
 func (h *Handler) workRecompute(r *http.Request, p zhitong.Principal) (string, error) {
@@ -155,4 +155,23 @@ type workRankTable struct {
 // RankTable wraps a ranking for the work_rank template.
 func (d *workPointsData) RankTable(rows []app.RankRow, deputies bool) workRankTable {
 	return workRankTable{Rows: rows, Deputies: deputies}
+}
+
+// workRemind sends a deputy of the inactivity list a reminder (约谈提醒).
+func (h *Handler) workRemind(w http.ResponseWriter, r *http.Request) error {
+	p, id, err := h.workDeputyPost(w, r)
+	if err != nil {
+		return err
+	}
+	rem, err := h.app.RemindDeputy(r.Context(), p, id, app.ReminderInput{Note: r.PostForm.Get("note")})
+	if err != nil {
+		return err
+	}
+	msg := "已发送约谈提醒（站内通知 " + strconv.Itoa(rem.Notices) + " 条）"
+	if rem.Notices == 0 {
+		msg = "已登记约谈提醒；该代表没有登录账号，未能发送站内通知，请电话联系"
+	}
+	h.flash(r, msg)
+	http.Redirect(w, r, "/work/inactive?days="+r.PostForm.Get("days"), http.StatusSeeOther)
+	return nil
 }

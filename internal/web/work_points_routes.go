@@ -16,6 +16,7 @@ func (h *Handler) pointsWorkRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /work/points/recompute", h.workPage(h.workPointsWrite(h.workRecompute)))
 	mux.HandleFunc("POST /work/points/settings", h.workPage(h.workPointsWrite(h.workPointSettings)))
 	mux.HandleFunc("GET /work/inactive", h.page(h.workInactive))
+	mux.HandleFunc("POST /work/inactive/{id}/remind", h.workPage(h.workRemind))
 	mux.HandleFunc("GET /work/deputies/{id}/report", h.page(h.workReport))
 	mux.HandleFunc("POST /work/deputies/{id}/report", h.workPage(h.workReportSave))
 }

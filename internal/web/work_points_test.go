@@ -100,7 +100,17 @@ func TestWorkPointsPages(t *testing.T) {
 	benchHas(t, tooMany, "不能多于到会选民人数")
 	saved := officer.post(report, url.Values{"from": {"2026-01-01"}, "to": {"2026-11-25"}, "narrative": {"一年来，本人坚持每月进站接待。"}, "present": {"40"}, "satisfied": {"35"}, "basic": {"4"}, "unsatisfied": {"1"}})
 	wantStatus(t, saved, http.StatusOK)
-	benchHas(t, saved, "已保存述职报告和评议结果", "一年来，本人坚持每月进站接待。", "到会选民 40 人：满意 35 票，基本满意 4 票，不满意 1 票")
+	benchHas(t, saved, "已保存述职报告和评议结果", "一年来，本人坚持每月进站接待。", "到会选民 40 人：满意 35 票，基本满意 4 票，不满意 1 票",
+		"已保存的述职报告", "2026-01-01 至 2026-11-25</a>（当前）")
+	benchLacks(t, saved, "record:", "case:")
+	// A report saved for another period is listed and opens.
+	benchHas(t, officer.post(report, url.Values{"from": {"2026-07-01"}, "to": {"2026-09-30"}, "narrative": {""}, "present": {"0"}, "satisfied": {"0"}, "basic": {"0"}, "unsatisfied": {"0"}}),
+		"本人刘代表在2026-07-01至2026-09-30期间", "?from=2026-01-01&to=2026-11-25")
+
+	// 约谈提醒: the button on the inactivity list sends and records a reminder.
+	remind := officer.post("/work/inactive/"+strconv.FormatInt(f.Deputy, 10)+"/remind", url.Values{"days": {"1"}})
+	wantStatus(t, remind, http.StatusOK)
+	benchHas(t, remind, "约谈提醒", "发送提醒", "上次提醒")
 	outsider := b.login(f.Out[zhitong.RoleOfficer], "pts-outsider")
 	wantStatus(t, outsider.get(report), http.StatusForbidden)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"zhitong"
 	"zhitong/internal/app"
@@ -14,7 +15,6 @@ import (
 type workReportData struct {
 	View         *app.VoterReportView
 	Deputy       zhitong.Deputy
-	Ledger       []zhitong.PointEntry
 	Refs         *workRefs
 	Me           zhitong.Principal
 	Error, Field string
@@ -39,12 +39,24 @@ func (d *workReportData) EventLabel(e zhitong.PointEvent) string {
 	return zhitong.Label(zhitong.PointEvents, e)
 }
 
-// OutcomeLabel names an outcome class, "" for none.
-func (d *workReportData) OutcomeLabel(o string) string {
-	if o == "" {
-		return "尚未答复"
+// SourceLink is the workbench page of a ledger entry's source, "" if none:
+// a case, or the duty records of that kind and day.
+func (d *workReportData) SourceLink(e app.ReportPoint) string {
+	kind, id, _ := strings.Cut(e.Source, ":")
+	switch kind {
+	case "case":
+		return "/work/cases/" + id
+	case "record":
+		rk := zhitong.RecordActivity
+		switch e.Event {
+		case zhitong.PointVisit:
+			rk = zhitong.RecordReception
+		case zhitong.PointMediation:
+			rk = zhitong.RecordMediation
+		}
+		return "/work/duty?" + url.Values{"kind": {string(rk)}, "from": {e.Day}, "to": {e.Day}}.Encode()
 	}
-	return zhitong.Label(zhitong.Outcomes, zhitong.Outcome(o))
+	return ""
 }
 
 // Percent renders a rate.
@@ -72,9 +84,6 @@ func (h *Handler) workReportPage(w http.ResponseWriter, r *http.Request, status 
 		return err
 	}
 	sc := d.View.Scorecard
-	if d.Ledger, err = h.app.Ledger(r.Context(), p, id, sc.From, sc.To); err != nil {
-		return err
-	}
 	if d.Refs, err = h.loadWorkRefs(r.Context(), p, ""); err != nil {
 		return err
 	}
@@ -90,17 +99,26 @@ func (h *Handler) workReportPage(w http.ResponseWriter, r *http.Request, status 
 
 func itoa(n int) string { return workItoa(int64(n)) }
 
-func (h *Handler) workReportSave(w http.ResponseWriter, r *http.Request) error {
+// workDeputyPost reads a form posted about deputy {id} by signed-in staff.
+func (h *Handler) workDeputyPost(w http.ResponseWriter, r *http.Request) (zhitong.Principal, int64, error) {
 	p, err := h.staff(r)
 	if err != nil {
-		return err
+		return p, 0, err
 	}
 	if err := workParseForm(w, r); err != nil {
-		return err
+		return p, 0, err
 	}
 	id, err := workID(r.PathValue("id"), "id", "代表")
 	if err != nil || id == 0 {
-		return zhitong.Errorf(zhitong.ENOTFOUND, "代表不存在")
+		return p, 0, zhitong.Errorf(zhitong.ENOTFOUND, "代表不存在")
+	}
+	return p, id, nil
+}
+
+func (h *Handler) workReportSave(w http.ResponseWriter, r *http.Request) error {
+	p, id, err := h.workDeputyPost(w, r)
+	if err != nil {
+		return err
 	}
 	f := r.PostForm
 	in := app.VoterReportInput{From: f.Get("from"), To: f.Get("to"), Narrative: f.Get("narrative")}

@@ -1,0 +1,92 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"zhitong"
+	"zhitong/internal/store"
+)
+
+// The reminder (约谈提醒) staff send a deputy from the inactivity list: an
+// in-app notice to the deputy's accounts (and e-mail where they gave one)
+// through the outbox, recorded in deputy_reminders and audited.
+
+// ReminderInput is an optional note for the deputy.
+type ReminderInput struct {
+	Note string `json:"note"`
+}
+
+// Reminder is a reminder sent.
+type Reminder struct {
+	ID       int64  `json:"id"`
+	DeputyID int64  `json:"deputy_id"`
+	SentAt   string `json:"sent_at"` // YYYY-MM-DD, China
+	Days     int    `json:"days"`    // days without duty when sent, -1 if never active
+	Notices  int    `json:"notices"` // notices written to the outbox; 0 when the deputy has no account
+}
+
+// RemindDeputy sends a deputy of p's jurisdiction a reminder to return to
+// duty, in one transaction with its record, its notices and its audit entry.
+func (a *App) RemindDeputy(ctx context.Context, p zhitong.Principal, deputyID int64, in ReminderInput) (*Reminder, error) {
+	if err := mayOverseeDeputies(p); err != nil {
+		return nil, err
+	}
+	d, err := a.deputyInScope(ctx, p, deputyID, false)
+	if err != nil {
+		return nil, err
+	}
+	in.Note = strings.TrimSpace(in.Note)
+	if err := checkLen("note", "提醒内容", in.Note, 0, maxShort); err != nil {
+		return nil, err
+	}
+	item, err := a.inactiveItem(ctx, p, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	rec := &store.DeputyReminder{DeputyID: d.ID, SentAt: a.clock.Now(), SentBy: p.UserID, Note: in.Note, Days: item.DaysInactive}
+	err = a.db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertReminder(ctx, rec); err != nil {
+			return err
+		}
+		users, err := store.DeputyUserIDs(ctx, tx, d.ID)
+		if err != nil {
+			return err
+		}
+		if len(users) > 0 {
+			last, days := max(item.LastCheckIn, item.LastReception), strconv.Itoa(item.DaysInactive)
+			if last == "" {
+				last, days = "从未", "很多"
+			}
+			rec.Notices, err = a.notify(ctx, tx, Notice{Key: "deputy_reminder:" + strconv.FormatInt(rec.ID, 10), Template: "deputy.inactive_reminder",
+				UserIDs: users, Vars: map[string]string{"deputy": d.Name, "days": days, "last": last, "note": in.Note}})
+			if err != nil {
+				return err
+			}
+			if err := tx.SetReminderNotices(ctx, rec.ID, rec.Notices); err != nil {
+				return err
+			}
+		}
+		return a.audit(ctx, tx, p, "deputy.remind", "deputy:"+strconv.FormatInt(d.ID, 10),
+			map[string]any{"reminder": rec.ID, "days": rec.Days, "notices": rec.Notices, "note": in.Note != ""})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Reminder{ID: rec.ID, DeputyID: d.ID, SentAt: chinaDay(store.FormatTime(rec.SentAt)), Days: rec.Days, Notices: rec.Notices}, nil
+}
+
+// inactiveItem is the deputy's line of the inactivity list, listed or not.
+func (a *App) inactiveItem(ctx context.Context, p zhitong.Principal, deputyID int64) (InactiveDeputy, error) {
+	rows, err := store.ListLastActive(ctx, a.db, p.RegionCode)
+	if err != nil {
+		return InactiveDeputy{}, err
+	}
+	for _, r := range rows {
+		if r.DeputyID == deputyID {
+			return a.inactiveLine(r), nil
+		}
+	}
+	return InactiveDeputy{}, zhitong.Errorf(zhitong.EFORBIDDEN, "该代表不在您的管辖范围内")
+}

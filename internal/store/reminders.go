@@ -1,0 +1,35 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// DeputyReminder is one reminder staff sent a deputy from the inactivity
+// list (约谈提醒, migration 026).
+type DeputyReminder struct {
+	ID       int64
+	DeputyID int64
+	SentAt   time.Time
+	SentBy   int64
+	Note     string
+	Days     int // days without duty when it was sent, -1 if never active
+	Notices  int // outbox rows written for it
+}
+
+// InsertReminder stores a reminder and sets its id.
+func (t *Tx) InsertReminder(ctx context.Context, r *DeputyReminder) error {
+	err := t.QueryRow(ctx, `INSERT INTO deputy_reminders (deputy_id, sent_at, sent_by, note, days, notices) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		r.DeputyID, FormatTime(r.SentAt), r.SentBy, r.Note, r.Days, r.Notices).Scan(&r.ID)
+	if err != nil {
+		return fmt.Errorf("insert reminder: %w", err)
+	}
+	return nil
+}
+
+// SetReminderNotices records how many notices a reminder wrote.
+func (t *Tx) SetReminderNotices(ctx context.Context, id int64, n int) error {
+	_, err := t.Exec(ctx, `UPDATE deputy_reminders SET notices = ? WHERE id = ?`, n, id)
+	return err
+}
