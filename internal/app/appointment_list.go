@@ -63,7 +63,7 @@ func (a *App) Appointments(ctx context.Context, p zhitong.Principal, q Appointme
 		if err != nil {
 			return nil, err
 		}
-		if v.Stranded, err = a.stranded(ctx, r, cache); err != nil {
+		if v.Stranded, err = a.stranded(ctx, a.db, r, cache); err != nil {
 			return nil, err
 		}
 		out = append(out, v)

@@ -121,22 +121,15 @@ func (a *App) book(ctx context.Context, tx *store.Tx, rec *store.AppointmentReco
 		return err
 	}
 	id := strconv.FormatInt(rec.ID, 10)
-	dep, err := store.GetDeputy(ctx, tx, rec.DeputyID)
+	vars, err := bookingVars(ctx, tx, rec, set)
 	if err != nil {
 		return err
 	}
-	st, err := store.GetStation(ctx, tx, rec.StationID)
-	if err != nil {
+	if _, err := a.notify(ctx, tx, Notice{Key: "appointment:" + id + ":booked", Template: "appointment.booked", AppointmentID: rec.ID, Vars: vars}); err != nil {
 		return err
 	}
-	start, _ := periodTimes(set, rec.Period)
-	if _, err := a.notify(ctx, tx, Notice{Key: "appointment:" + id + ":booked", Template: "appointment.booked", AppointmentID: rec.ID,
-		Vars: map[string]string{"code": rec.Code, "station": st.Name, "deputy": dep.Name, "day": rec.Day,
-			"time": zhitong.Label(zhitong.Periods, rec.Period) + start}}); err != nil {
-		return err
-	}
-	if err := a.tellDeputy(ctx, tx, rec, "appointment.new", map[string]string{"code": rec.Code, "station": st.Name, "day": rec.Day,
-		"time": zhitong.Label(zhitong.Periods, rec.Period) + start, "topic": rec.Topic}); err != nil {
+	if err := a.tellDeputy(ctx, tx, rec, "appointment.new", map[string]string{"code": rec.Code, "station": vars["station"], "day": rec.Day,
+		"time": vars["time"], "topic": rec.Topic}); err != nil {
 		return err
 	}
 	return a.audit(ctx, tx, zhitong.Citizen, "appointment.book", "appointment:"+id,
@@ -221,7 +214,7 @@ func (a *App) AppointmentByCode(ctx context.Context, code string) (*AppointmentV
 	if err != nil {
 		return nil, err
 	}
-	if v.Stranded, err = a.stranded(ctx, rec, strandCache{}); err != nil {
+	if v.Stranded, err = a.stranded(ctx, a.db, rec, strandCache{}); err != nil {
 		return nil, err
 	}
 	if v.Stranded {
@@ -237,7 +230,7 @@ type strandCache map[store.SlotKey]*zhitong.ReceptionDay
 // longer be kept as booked: its day is no longer a reception day at its
 // station, or its deputy is no longer on duty that day (excused, swapped
 // away, removed from the roster).
-func (a *App) stranded(ctx context.Context, rec *store.AppointmentRecord, cache strandCache) (bool, error) {
+func (a *App) stranded(ctx context.Context, q store.Q, rec *store.AppointmentRecord, cache strandCache) (bool, error) {
 	if rec.Status != zhitong.AppointmentBooked || rec.Day < a.today().Format(time.DateOnly) {
 		return false, nil
 	}
@@ -248,7 +241,7 @@ func (a *App) stranded(ctx context.Context, rec *store.AppointmentRecord, cache 
 		if err != nil {
 			return false, err
 		}
-		days, err := a.receptionDays(ctx, a.db, rec.StationID, day, day)
+		days, err := a.receptionDays(ctx, q, rec.StationID, day, day)
 		if err != nil {
 			return false, err
 		}

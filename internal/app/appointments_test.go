@@ -279,7 +279,7 @@ func TestBookingsOfACancelledDayAreFlagged(t *testing.T) {
 	}
 	rules := []zhitong.ReceptionRule{{Kind: zhitong.RuleWeekday, Weekday: 4, Holidays: zhitong.HolidayKeep}}
 	exc := []zhitong.ReceptionException{{StationID: f.Station, Day: bookingDay, Note: "防汛值守，接待暂停"}}
-	testkit.Must(0, a.SetReceptionRules(ctx, staff, f.Station, rules, exc))(t)
+	testkit.Must(a.SetReceptionRules(ctx, staff, f.Station, rules, exc))(t)
 	if list, own := flagged(); !list || !own {
 		t.Errorf("after the reception day was cancelled the booking is flagged in the list %v and on the citizen's page %v, want both", list, own)
 	}

@@ -370,6 +370,14 @@ func (a *App) UpdateDeputy(ctx context.Context, p zhitong.Principal, id int64, i
 			if err := tx.SetDeputyStations(ctx, id, primary, all); err != nil {
 				return err
 			}
+			// Duties to come at a station they left go with it (roster_sync.go).
+			for _, sid := range prev {
+				if !slices.Contains(all, sid) {
+					if _, err := a.syncStationDeputies(ctx, tx, p, sid, []int64{id}, nil); err != nil {
+						return err
+					}
+				}
+			}
 			detail["station_id"], detail["station_ids"] = primary, all
 		}
 		return a.audit(ctx, tx, p, "deputy.update", deputyObject(id), detail)

@@ -38,7 +38,7 @@ func receptionOn(t *testing.T, a *app.App, f *testkit.Fixture, days ...string) {
 	for _, d := range days {
 		rules = append(rules, zhitong.ReceptionRule{Kind: zhitong.RuleDate, Date: d, Holidays: zhitong.HolidayKeep})
 	}
-	testkit.Must(0, a.SetReceptionRules(ctx, f.In[zhitong.RoleCommittee], f.Station, rules, nil))(t)
+	testkit.Must(a.SetReceptionRules(ctx, f.In[zhitong.RoleCommittee], f.Station, rules, nil))(t)
 }
 
 func day(offset int) string {

@@ -49,6 +49,8 @@ type ReceptionRuleSet struct {
 	StationID  int64                    `json:"station_id"`
 	Rules      []ReceptionRuleView      `json:"rules"`
 	Exceptions []ReceptionExceptionJSON `json:"exceptions"`
+	// Roster says, in the answer to a change, what it did to the roster.
+	Roster *RosterSync `json:"roster,omitempty"`
 }
 
 // Domain converts the input to the domain types SetReceptionRules takes.
@@ -121,24 +123,26 @@ func (a *App) CanEditReception(ctx context.Context, p zhitong.Principal, st zhit
 
 // SetReceptionRules replaces a station's reception-day rules and exceptions
 // after validating them (calendar.CheckReception: an exception must name a
-// day the rules give). The old and new sets go to the audit log in the same
-// transaction.
-func (a *App) SetReceptionRules(ctx context.Context, p zhitong.Principal, stationID int64, rules []zhitong.ReceptionRule, exceptions []zhitong.ReceptionException) error {
+// day the rules give). The old and new sets go to the audit log, and the
+// roster follows (syncReceptionDuties), in the same transaction; the answer
+// says what happened to the duties and how many bookings are stranded.
+func (a *App) SetReceptionRules(ctx context.Context, p zhitong.Principal, stationID int64, rules []zhitong.ReceptionRule, exceptions []zhitong.ReceptionException) (*RosterSync, error) {
 	if !p.Staff() {
-		return zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
+		return nil, zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
 	}
 	st, err := store.GetStation(ctx, a.db, stationID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := a.CanEditReception(ctx, p, st); err != nil {
-		return err
+		return nil, err
 	}
 	rules, exceptions = slices.Clone(rules), slices.Clone(exceptions)
 	if err := calendar.CheckReception(rules, exceptions, a.cal.Load().IsHoliday); err != nil {
-		return err
+		return nil, err
 	}
-	return a.db.Write(ctx, func(tx *store.Tx) error {
+	var sync *RosterSync
+	err = a.db.Write(ctx, func(tx *store.Tx) error {
 		oldRules, err := store.ListReceptionRules(ctx, tx, stationID)
 		if err != nil {
 			return err
@@ -150,9 +154,17 @@ func (a *App) SetReceptionRules(ctx context.Context, p zhitong.Principal, statio
 		if err := tx.ReplaceReceptionRules(ctx, stationID, rules, exceptions); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, p, "station.reception_rules", "station:"+strconv.FormatInt(stationID, 10), map[string]any{
-			"old": receptionSet(stationID, oldRules, oldEx), "new": receptionSet(stationID, rules, exceptions)})
+		if err := a.audit(ctx, tx, p, "station.reception_rules", "station:"+strconv.FormatInt(stationID, 10), map[string]any{
+			"old": receptionSet(stationID, oldRules, oldEx), "new": receptionSet(stationID, rules, exceptions)}); err != nil {
+			return err
+		}
+		sync, err = a.syncReceptionDuties(ctx, tx, p, stationID, oldEx, exceptions)
+		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return sync, nil
 }
 
 // receptionAhead is how far ahead the portal looks for a station's next

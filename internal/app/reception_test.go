@@ -26,7 +26,7 @@ func receptionFixture(t *testing.T) (*app.App, *testkit.Fixture, int64) {
 		{Kind: zhitong.RuleWeekday, Weekday: 2},
 		{Kind: zhitong.RuleLunar, Days: market147, Holidays: zhitong.HolidayKeep},
 	}
-	if err := a.SetReceptionRules(ctx, f.In[zhitong.RoleCommittee], f.Station, rules, nil); err != nil {
+	if _, err := a.SetReceptionRules(ctx, f.In[zhitong.RoleCommittee], f.Station, rules, nil); err != nil {
 		t.Fatal(err)
 	}
 	return a, f, second.ID
@@ -84,11 +84,11 @@ func TestSetReceptionRulesPermissionAndAudit(t *testing.T) {
 		{"officer of another county", f.Out[zhitong.RoleOfficer], zhitong.EFORBIDDEN},
 		{"head of another station", f.Out[zhitong.RoleStationHead], zhitong.EFORBIDDEN},
 	} {
-		testkit.WantCode(t, a.SetReceptionRules(ctx, tt.p, f.Station, rules, ex), tt.code)
+		testkit.WantCode(t, testkit.Err(a.SetReceptionRules(ctx, tt.p, f.Station, rules, ex)), tt.code)
 	}
-	testkit.WantCode(t, a.SetReceptionRules(ctx, f.In[zhitong.RoleStationHead], f.Station,
-		rules, []zhitong.ReceptionException{{Day: "2026-12-08"}}), zhitong.EINVALID)
-	if err := a.SetReceptionRules(ctx, f.In[zhitong.RoleStationHead], f.Station, rules, ex); err != nil {
+	testkit.WantCode(t, testkit.Err(a.SetReceptionRules(ctx, f.In[zhitong.RoleStationHead], f.Station,
+		rules, []zhitong.ReceptionException{{Day: "2026-12-08"}})), zhitong.EINVALID)
+	if _, err := a.SetReceptionRules(ctx, f.In[zhitong.RoleStationHead], f.Station, rules, ex); err != nil {
 		t.Fatal(err)
 	}
 	set := testkit.Must(a.ReceptionRules(ctx, f.Station))(t)
@@ -116,7 +116,7 @@ func TestSetReceptionRulesPermissionAndAudit(t *testing.T) {
 
 func TestUpcomingReceptionForEveryStation(t *testing.T) {
 	a, f, second := receptionFixture(t)
-	if err := a.SetReceptionRules(ctx, f.Out[zhitong.RoleCommittee], f.OtherStation,
+	if _, err := a.SetReceptionRules(ctx, f.Out[zhitong.RoleCommittee], f.OtherStation,
 		[]zhitong.ReceptionRule{{Kind: zhitong.RuleMonthDay, Days: []int{15}}}, nil); err != nil {
 		t.Fatal(err)
 	}

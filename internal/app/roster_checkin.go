@@ -180,13 +180,18 @@ func (a *App) ExcuseDuty(ctx context.Context, p zhitong.Principal, id int64, rea
 // MarkNoShows records as no_show every planned duty whose day has passed
 // without a check-in, and returns how many it marked. The serve command runs
 // it with the hourly duty job, before the point ledgers are refreshed. It
-// acts as the system, audits each duty, and marks nothing twice.
+// acts as the system, audits each duty, and marks nothing twice. A planned
+// duty on a day that is not (or no longer) a reception day at its station
+// is never marked: it is removed (onReceptionDays).
 func (a *App) MarkNoShows(ctx context.Context) (int, error) {
 	n := 0
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
 		n = 0
 		due, err := store.OverduePlanned(ctx, tx, a.today().Format(time.DateOnly))
 		if err != nil {
+			return err
+		}
+		if due, err = a.onReceptionDays(ctx, tx, due); err != nil {
 			return err
 		}
 		var deputies []int64
@@ -221,6 +226,42 @@ func (a *App) MarkNoShows(ctx context.Context) (int, error) {
 		return a.refreshLedgers(ctx, tx, deputies)
 	})
 	return n, err
+}
+
+// onReceptionDays keeps the duties that are on a reception day of their
+// station and removes the others, as the system, audited duty.remove with
+// the reason not_reception_day: nobody is absent from a cancelled day.
+// One reception-days read per station.
+func (a *App) onReceptionDays(ctx context.Context, tx *store.Tx, due []*zhitong.Duty) ([]*zhitong.Duty, error) {
+	span := map[int64][2]string{}
+	for _, d := range due {
+		s, ok := span[d.StationID]
+		if !ok {
+			s = [2]string{d.Day, d.Day}
+		}
+		span[d.StationID] = [2]string{min(s[0], d.Day), max(s[1], d.Day)}
+	}
+	open := map[store.SlotKey]bool{}
+	for id, s := range span {
+		lo, _ := time.Parse(time.DateOnly, s[0])
+		hi, _ := time.Parse(time.DateOnly, s[1])
+		days, err := a.receptionDays(ctx, tx, id, lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range days {
+			open[store.SlotKey{StationID: id, Day: d.Day}] = true
+		}
+	}
+	kept := due[:0]
+	for _, d := range due {
+		if open[store.SlotKey{StationID: d.StationID, Day: d.Day}] {
+			kept = append(kept, d)
+		} else if err := a.removeDuty(ctx, tx, System, d, "not_reception_day"); err != nil {
+			return nil, err
+		}
+	}
+	return kept, nil
 }
 
 // DeputyDuties is what a deputy's duty page shows.

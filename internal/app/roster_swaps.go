@@ -192,13 +192,16 @@ func (a *App) swapNotices(ctx context.Context, tx *store.Tx, id int64, event str
 }
 
 // DecideSwap approves or rejects a pending swap. Approval re-checks that
-// both duties are still planned and unchanged (ECONFLICT otherwise) and
-// moves the deputies in the same transaction.
-func (a *App) DecideSwap(ctx context.Context, p zhitong.Principal, id int64, approve bool, note string) (*zhitong.DutySwap, error) {
+// both duties are still planned and unchanged (ECONFLICT otherwise), moves
+// the deputies and hands their bookings of those days to the deputy now on
+// duty (handOverBookings) in the same transaction; the RosterSync says how
+// many bookings moved and how many at the station are stranded.
+func (a *App) DecideSwap(ctx context.Context, p zhitong.Principal, id int64, approve bool, note string) (*zhitong.DutySwap, *RosterSync, error) {
 	note = strings.TrimSpace(note)
 	if err := checkLen("note", "审批意见", note, 0, maxShort); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	sync := &RosterSync{}
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
 		w, err := store.GetSwap(ctx, tx, id)
 		if err != nil {
@@ -228,12 +231,16 @@ func (a *App) DecideSwap(ctx context.Context, p zhitong.Principal, id int64, app
 					return err
 				}
 			}
+			if sync, err = a.handOverBookings(ctx, tx, p, w); err != nil {
+				return err
+			}
 		}
 		if err := tx.DecideSwap(ctx, w); err != nil {
 			return err
 		}
 		if err := a.audit(ctx, tx, p, "swap."+map[bool]string{true: "approve", false: "reject"}[approve], "swap:"+strconv.FormatInt(id, 10),
-			map[string]any{"kind": w.Kind, "duty": w.DutyID, "target_duty": w.TargetDutyID, "deputy": w.DeputyID, "target_deputy": w.TargetDeputyID, "note": note}); err != nil {
+			map[string]any{"kind": w.Kind, "duty": w.DutyID, "target_duty": w.TargetDutyID, "deputy": w.DeputyID, "target_deputy": w.TargetDeputyID,
+				"note": note, "bookings_reassigned": sync.Reassigned}); err != nil {
 			return err
 		}
 		if err := a.swapNotices(ctx, tx, id, w.Status); err != nil {
@@ -242,9 +249,10 @@ func (a *App) DecideSwap(ctx context.Context, p zhitong.Principal, id int64, app
 		return a.expireSwaps(ctx, tx, p, w.StationID)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return store.GetSwap(ctx, a.db, id)
+	sw, err := store.GetSwap(ctx, a.db, id)
+	return sw, sync, err
 }
 
 // SwapQuery selects swap requests.

@@ -311,16 +311,16 @@ func TestSwaps(t *testing.T) {
 	}
 	_, err = a.RequestSwap(ctx, asker, app.SwapInput{DutyID: d7.ID, Kind: zhitong.SwapCover, TargetDeputyID: d14.DeputyID})
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
-	_, err = a.DecideSwap(ctx, f.Out[zhitong.RoleOfficer], w.ID, true, "")
+	_, _, err = a.DecideSwap(ctx, f.Out[zhitong.RoleOfficer], w.ID, true, "")
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
-	w = testkit.Must(a.DecideSwap(ctx, officer, w.ID, true, "同意"))(t)
+	w = testkit.First(testkit.Must2(a.DecideSwap(ctx, officer, w.ID, true, "同意"))(t))
 	if w.Status != zhitong.SwapApproved || w.DecidedBy != officer.Name {
 		t.Fatalf("approved = %+v", w)
 	}
 	if a7, a14 := rosterDutyOn(t, a, f.Station, day(7)), rosterDutyOn(t, a, f.Station, day(14)); a7.DeputyID != d14.DeputyID || a14.DeputyID != d7.DeputyID {
 		t.Fatalf("after the exchange: %+v, %+v", a7, a14)
 	}
-	_, err = a.DecideSwap(ctx, officer, w.ID, false, "")
+	_, _, err = a.DecideSwap(ctx, officer, w.ID, false, "")
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
 
 	// A cover, rejected: nothing moves.
@@ -330,7 +330,7 @@ func TestSwaps(t *testing.T) {
 		coverer = second
 	}
 	c := testkit.Must(a.RequestSwap(ctx, rosterDeputyOf(f, d21.DeputyID, 502), app.SwapInput{DutyID: d21.ID, Kind: zhitong.SwapCover, TargetDeputyID: coverer}))(t)
-	c = testkit.Must(a.DecideSwap(ctx, officer, c.ID, false, "人手不足"))(t)
+	c = testkit.First(testkit.Must2(a.DecideSwap(ctx, officer, c.ID, false, "人手不足"))(t))
 	if c.Status != zhitong.SwapRejected || rosterDutyOn(t, a, f.Station, day(21)).DeputyID != d21.DeputyID {
 		t.Fatalf("rejected cover moved the duty: %+v", c)
 	}
@@ -340,7 +340,7 @@ func TestSwaps(t *testing.T) {
 	if _, err := a.DB().Exec(ctx, `UPDATE duties SET day = ? WHERE id = ?`, day(22), d21.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = a.DecideSwap(ctx, officer, c.ID, true, "")
+	_, _, err = a.DecideSwap(ctx, officer, c.ID, true, "")
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
 	if got := testkit.Must(store.GetDuty(ctx, a.DB(), d21.ID))(t); got.DeputyID != d21.DeputyID {
 		t.Fatalf("a conflicting approval moved the duty: %+v", got)
@@ -360,7 +360,7 @@ func TestSwaps(t *testing.T) {
 	if expired.Status != zhitong.SwapRejected || expired.DecidedBy != "系统" || rosterAuditCount(t, a, "swap.expire") != 1 {
 		t.Fatalf("stale swap = %+v", expired)
 	}
-	_, err = a.DecideSwap(ctx, officer, c.ID, true, "")
+	_, _, err = a.DecideSwap(ctx, officer, c.ID, true, "")
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
 	if got := testkit.Must(a.Swaps(ctx, f.Out[zhitong.RoleOfficer], app.SwapQuery{}))(t); len(got) != 0 {
 		t.Fatalf("an outsider sees %d swaps", len(got))

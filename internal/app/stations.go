@@ -359,8 +359,11 @@ func (a *App) UpdateStation(ctx context.Context, p zhitong.Principal, id int64, 
 func stationObject(id int64) string { return "station:" + strconv.FormatInt(id, 10) }
 
 // SetStationDeputies replaces the deputies posted to a station. Each must be
-// in the caller's jurisdiction.
-func (a *App) SetStationDeputies(ctx context.Context, p zhitong.Principal, id int64, deputyIDs []int64) (*StationProfile, error) {
+// in the caller's jurisdiction. The planned duties from today on of the
+// deputies taken off go in the same transaction (syncStationDeputies); the
+// RosterSync says how many, and how many bookings are now stranded.
+func (a *App) SetStationDeputies(ctx context.Context, p zhitong.Principal, id int64, deputyIDs []int64) (*StationProfile, *RosterSync, error) {
+	var sync *RosterSync
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
 		if _, err := store.GetStation(ctx, tx, id); err != nil {
 			return err
@@ -392,15 +395,24 @@ func (a *App) SetStationDeputies(ctx context.Context, p zhitong.Principal, id in
 		if len(ids) > 200 {
 			return zhitong.Invalid("deputy_ids", "一个联络站最多 200 名进站代表")
 		}
+		before, err := stationDeputyIDs(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		if err := tx.SetStationDeputies(ctx, id, ids); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, p, "station.deputies", stationObject(id), map[string]any{"deputy_ids": ids})
+		if err := a.audit(ctx, tx, p, "station.deputies", stationObject(id), map[string]any{"deputy_ids": ids}); err != nil {
+			return err
+		}
+		sync, err = a.syncStationDeputies(ctx, tx, p, id, before, ids)
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return a.StaffStation(ctx, p, id)
+	prof, err := a.StaffStation(ctx, p, id)
+	return prof, sync, err
 }
 
 // SetStationStaff replaces the accounts posted to a station: station heads

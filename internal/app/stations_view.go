@@ -43,6 +43,8 @@ type StationProfile struct {
 	Deputies []DeputyProfile `json:"deputies"`
 	Staff    []StaffRef      `json:"staff,omitempty"`
 	Demo     bool            `json:"demo"`
+	// Roster says, in the answer to a change of deputies, what it did to the roster.
+	Roster *RosterSync `json:"roster,omitempty"`
 }
 
 // Station returns the plain station record.

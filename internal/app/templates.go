@@ -54,6 +54,8 @@ var templateDefs = []TemplateDef{
 		Default: "您已预约{day}{time}在{station}与{deputy}代表面谈，预约码{code}。不能前来请凭预约码取消。"},
 	{Name: "appointment.cancelled", Label: "预约取消告知（群众）", Vars: []string{"code", "station", "day", "reason"}, Citizen: true,
 		Default: "很抱歉，您{day}在{station}的预约（预约码{code}）已被联络站取消，原因：{reason}。可重新预约其他时段。"},
+	{Name: "appointment.reassigned", Label: "预约改由其他代表接待（群众）", Vars: []string{"code", "station", "deputy", "day", "time"}, Citizen: true,
+		Default: "您{day}{time}在{station}的预约（预约码{code}）改由{deputy}代表接待，时间地点不变。不能前来请凭预约码取消。"},
 	{Name: "appointment.new", Label: "新预约（代表）", Vars: []string{"code", "station", "day", "time", "topic"},
 		Default: "群众预约{day}{time}在{station}与您面谈（预约码{code}），想谈：{topic}。"},
 	{Name: "appointment.withdrawn", Label: "预约取消（代表）", Vars: []string{"code", "day", "time"},

@@ -52,7 +52,7 @@ func (r *runner) loadReception(ctx context.Context) error {
 			rules = append(rules, zhitong.ReceptionRule{Kind: zhitong.RuleDate, Date: joint.Format(time.DateOnly), Holidays: zhitong.HolidayKeep,
 				Note: "与广东和平县联络站联合接待"})
 		}
-		if err := r.a.SetReceptionRules(ctx, p, id, rules, ex); err != nil {
+		if _, err := r.a.SetReceptionRules(ctx, p, id, rules, ex); err != nil {
 			return fmt.Errorf("%s: %w", s.Name, err)
 		}
 	}

@@ -65,7 +65,7 @@ func (r *runner) loadStationDetails(ctx context.Context) error {
 			for _, d := range current {
 				list = append(list, d.ID)
 			}
-			if _, err := r.b.SetStationDeputies(ctx, p, st, list); err != nil {
+			if _, _, err := r.b.SetStationDeputies(ctx, p, st, list); err != nil {
 				return err
 			}
 		}

@@ -22,6 +22,24 @@ func (s *Server) appointmentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/appointments/{code}/cancel", s.api(s.cancelAppointment))
 	mux.HandleFunc("POST /api/v1/appointments/{id}/attended", s.api(staffJSON(s, http.StatusOK, s.markAppointment(zhitong.AppointmentAttended))))
 	mux.HandleFunc("POST /api/v1/appointments/{id}/no-show", s.api(staffJSON(s, http.StatusOK, s.markAppointment(zhitong.AppointmentNoShow))))
+	mux.HandleFunc("POST /api/v1/appointments/{id}/reassign", s.api(staffJSON(s, http.StatusOK, s.reassignAppointment)))
+}
+
+// reassignRequest is the body of POST /api/v1/appointments/{id}/reassign.
+type reassignRequest struct {
+	DeputyID int64 `json:"deputy_id"`
+}
+
+func (s *Server) reassignAppointment(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*app.AppointmentView, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	var in reassignRequest
+	if err := decode(w, r, &in); err != nil {
+		return nil, err
+	}
+	return s.app.ReassignAppointment(r.Context(), p, id, in.DeputyID)
 }
 
 func (s *Server) appointmentSlots(w http.ResponseWriter, r *http.Request) error {

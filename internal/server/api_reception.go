@@ -97,8 +97,11 @@ func (s *Server) putReceptionRules(w http.ResponseWriter, r *http.Request, p zhi
 		return app.ReceptionRuleSet{}, err
 	}
 	rules, ex := in.Domain()
-	if err := s.app.SetReceptionRules(r.Context(), p, id, rules, ex); err != nil {
+	sync, err := s.app.SetReceptionRules(r.Context(), p, id, rules, ex)
+	if err != nil {
 		return app.ReceptionRuleSet{}, err
 	}
-	return s.app.ReceptionRules(r.Context(), id)
+	set, err := s.app.ReceptionRules(r.Context(), id)
+	set.Roster = sync
+	return set, err
 }

@@ -176,6 +176,7 @@ func (s *Server) decideSwap(approve bool) func(w http.ResponseWriter, r *http.Re
 				return nil, err
 			}
 		}
-		return s.app.DecideSwap(r.Context(), p, id, approve, in.Note)
+		sw, _, err := s.app.DecideSwap(r.Context(), p, id, approve, in.Note)
+		return sw, err
 	}
 }

@@ -82,7 +82,11 @@ func (s *Server) putStationDeputies(w http.ResponseWriter, r *http.Request, p zh
 	if err := decode(w, r, &in); err != nil {
 		return nil, err
 	}
-	return s.app.SetStationDeputies(r.Context(), p, id, in.DeputyIDs)
+	prof, sync, err := s.app.SetStationDeputies(r.Context(), p, id, in.DeputyIDs)
+	if prof != nil {
+		prof.Roster = sync
+	}
+	return prof, err
 }
 
 // staffRequest is the body of PUT /api/v1/stations/{id}/staff.

@@ -242,7 +242,7 @@ func TestPointsSchemasMatchGoTypes(t *testing.T) {
 func receptionToday(t *testing.T, e *env) {
 	t.Helper()
 	rules := []zhitong.ReceptionRule{{Kind: zhitong.RuleDate, Date: e.clock.Now().In(zhitong.China).Format(time.DateOnly), Holidays: zhitong.HolidayKeep}}
-	testkit.Must(0, e.app.SetReceptionRules(ctx, e.f.In[zhitong.RoleCommittee], e.f.Station, rules, nil))(t)
+	testkit.Must(e.app.SetReceptionRules(ctx, e.f.In[zhitong.RoleCommittee], e.f.Station, rules, nil))(t)
 }
 
 // The audit's violations are refused through the API; staff correct and

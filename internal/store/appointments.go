@@ -251,3 +251,15 @@ func DeputyUserIDs(ctx context.Context, q Q, deputyID int64) ([]int64, error) {
 		return id, s.Scan(&id)
 	})
 }
+
+// SetAppointmentDeputy hands a booking still booked with deputy from to
+// deputy to, and reports whether it was still booked with from.
+func (t *Tx) SetAppointmentDeputy(ctx context.Context, id, from, to int64, at time.Time) (bool, error) {
+	res, err := t.Exec(ctx, `UPDATE appointments SET deputy_id = ?, updated_at = ? WHERE id = ? AND deputy_id = ? AND status = 'booked'`,
+		to, FormatTime(at), id, from)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

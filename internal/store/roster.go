@@ -299,3 +299,16 @@ func ListSwaps(ctx context.Context, q Q, f SwapFilter) ([]*zhitong.DutySwap, err
 	}
 	return collect(rows, scanSwap)
 }
+
+// MoveDuty puts a planned duty on another day (its reception day was
+// moved). The caller checks first that the deputy is free that day.
+func (t *Tx) MoveDuty(ctx context.Context, id int64, day string) error {
+	res, err := t.Exec(ctx, `UPDATE duties SET day = ? WHERE id = ? AND status = ?`, day, id, zhitong.DutyPlanned)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return zhitong.Errorf(zhitong.ECONFLICT, "值班安排已被他人修改，请刷新后重试")
+	}
+	return nil
+}

@@ -163,3 +163,9 @@ func Must2[T, U any](v T, u U, err error) func(testing.TB) (T, U) {
 		return v, u
 	}
 }
+
+// Err keeps only the error of a call with a result, for WantCode.
+func Err[T any](_ T, err error) error { return err }
+
+// First keeps the first of two results.
+func First[T, U any](v T, _ U) T { return v }

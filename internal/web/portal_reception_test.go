@@ -14,12 +14,12 @@ func TestPortalShowsReceptionDays(t *testing.T) {
 	f := p.f
 	committee := f.In[zhitong.RoleCommittee]
 	// Today is Wednesday 2026-11-25 (十月十七).
-	if err := p.app.SetReceptionRules(ctx, committee, f.Station, []zhitong.ReceptionRule{
+	if _, err := p.app.SetReceptionRules(ctx, committee, f.Station, []zhitong.ReceptionRule{
 		{Kind: zhitong.RuleLunar, Days: []int{1, 4, 7, 11, 14, 17, 21, 24, 27}, Holidays: zhitong.HolidayKeep},
 	}, []zhitong.ReceptionException{{Day: "2026-12-02", MovedTo: "2026-12-03"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.app.SetReceptionRules(ctx, f.Out[zhitong.RoleCommittee], f.OtherStation,
+	if _, err := p.app.SetReceptionRules(ctx, f.Out[zhitong.RoleCommittee], f.OtherStation,
 		[]zhitong.ReceptionRule{{Kind: zhitong.RuleWeekday, Weekday: 2}}, nil); err != nil {
 		t.Fatal(err)
 	}

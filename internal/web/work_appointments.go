@@ -19,6 +19,7 @@ type workAppointmentsData struct {
 	Error    string
 	Field    string
 	Statuses []zhitong.Named[zhitong.AppointmentStatus]
+	Choices  map[int64][]zhitong.DeputyRef // stranded booking → deputies on duty it may go to
 }
 
 // V returns a filter's value.
@@ -82,6 +83,14 @@ func (h *Handler) workAppointments(w http.ResponseWriter, r *http.Request) error
 		}
 		d.Error, d.Field = zhitong.ErrorMessage(err), zhitong.ErrorField(err)
 	}
+	d.Choices = map[int64][]zhitong.DeputyRef{}
+	for _, v := range d.Items {
+		if v.Stranded && d.Staff() {
+			if d.Choices[v.ID], err = h.app.ReassignChoices(r.Context(), p, v.ID); err != nil {
+				return err
+			}
+		}
+	}
 	return h.render(w, r, http.StatusOK, "work_appointments", "预约接待", d)
 }
 
@@ -109,6 +118,14 @@ func (h *Handler) workAppointmentAction(w http.ResponseWriter, r *http.Request) 
 	case "cancel":
 		v, err = h.app.StaffCancelAppointment(r.Context(), p, id, r.PostForm.Get("reason"))
 		msg = "已取消，并短信告知群众"
+	case "reassign":
+		var to int64
+		if to, err = workID(r.PostForm.Get("deputy_id"), "deputy_id", "代表"); err == nil {
+			v, err = h.app.ReassignAppointment(r.Context(), p, id, to)
+		}
+		if err == nil {
+			msg = "已改由" + v.DeputyName + "代表接待，并短信告知群众"
+		}
 	default:
 		return zhitong.Errorf(zhitong.ENOTFOUND, "操作不存在")
 	}

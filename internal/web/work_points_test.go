@@ -122,7 +122,7 @@ func (b *bench) receptionOn(days ...string) {
 	for _, d := range days {
 		rules = append(rules, zhitong.ReceptionRule{Kind: zhitong.RuleDate, Date: d, Holidays: zhitong.HolidayKeep})
 	}
-	testkit.Must(0, b.app.SetReceptionRules(b.t.Context(), b.f.In[zhitong.RoleCommittee], b.f.Station, rules, nil))(b.t)
+	testkit.Must(b.app.SetReceptionRules(b.t.Context(), b.f.In[zhitong.RoleCommittee], b.f.Station, rules, nil))(b.t)
 }
 
 // Staff correct and void a record from its page; the deputy sees it but

@@ -133,7 +133,10 @@ func (h *Handler) receptionEdit(form string, change func(ctx context.Context, f 
 		}
 		rules, ex, msg, err := change(ctx, r.PostForm, rules, ex)
 		if err == nil {
-			err = h.app.SetReceptionRules(ctx, p, st.ID, rules, ex)
+			var sync *app.RosterSync
+			if sync, err = h.app.SetReceptionRules(ctx, p, st.ID, rules, ex); err == nil {
+				msg += rosterSyncNote(sync)
+			}
 		}
 		if zhitong.ErrorCode(err) == zhitong.EINVALID {
 			field := zhitong.ErrorField(err)
@@ -150,6 +153,31 @@ func (h *Handler) receptionEdit(form string, change func(ctx context.Context, f 
 		http.Redirect(w, r, "/work/stations/"+strconv.FormatInt(st.ID, 10)+"/reception", http.StatusSeeOther)
 		return nil
 	}
+}
+
+// rosterSyncNote tells staff what a change did to the roster and to
+// bookings: "；2 个值班随接待日调整，1 个值班已删除；本站有 3 个预约需改约".
+func rosterSyncNote(s *app.RosterSync) string {
+	if s == nil {
+		return ""
+	}
+	var parts []string
+	if s.Moved > 0 {
+		parts = append(parts, strconv.Itoa(s.Moved)+" 个值班随接待日调整")
+	}
+	if s.Removed > 0 {
+		parts = append(parts, strconv.Itoa(s.Removed)+" 个值班已删除")
+	}
+	if s.Reassigned > 0 {
+		parts = append(parts, strconv.Itoa(s.Reassigned)+" 个预约改由接班代表接待，已短信告知群众")
+	}
+	if s.Stranded > 0 {
+		parts = append(parts, "本站有 "+strconv.Itoa(s.Stranded)+" 个预约的代表当天不在岗，请到“预约接待”改约或取消")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "；" + strings.Join(parts, "；")
 }
 
 func ruleInputs(views []app.ReceptionRuleView) []app.ReceptionRuleJSON {

@@ -25,6 +25,7 @@ type workRosterData struct {
 	Today    string
 	Days     []app.RosterDay
 	Swaps    []*zhitong.DutySwap
+	Bookings map[int64]int // swap id → bookings its approval hands over
 	Form     url.Values
 	Error    string
 	Field    string
@@ -107,6 +108,12 @@ func (h *Handler) renderRoster(w http.ResponseWriter, r *http.Request, p zhitong
 	}
 	if d.Swaps, err = h.app.Swaps(ctx, p, app.SwapQuery{StationID: d.Station.ID, Status: zhitong.SwapPending}); err != nil {
 		return err
+	}
+	d.Bookings = map[int64]int{}
+	for _, sw := range d.Swaps {
+		if d.Bookings[sw.ID], err = h.app.SwapBookings(ctx, sw); err != nil {
+			return err
+		}
 	}
 	if d.V("from") == "" {
 		d.Form = rosterClone(q)
@@ -247,9 +254,9 @@ func (h *Handler) workRosterSwap(r *http.Request, p zhitong.Principal) (string, 
 	if action != "approve" && action != "reject" {
 		return "", where, zhitong.Errorf(zhitong.ENOTFOUND, "页面不存在")
 	}
-	sw, err := h.app.DecideSwap(r.Context(), p, id, action == "approve", r.PostForm.Get("note"))
+	sw, sync, err := h.app.DecideSwap(r.Context(), p, id, action == "approve", r.PostForm.Get("note"))
 	if err != nil {
 		return "", where, err
 	}
-	return sw.DeputyName + "的" + zhitong.Label(zhitong.SwapKinds, sw.Kind) + "申请" + zhitong.Label(zhitong.SwapStatuses, sw.Status), where, nil
+	return sw.DeputyName + "的" + zhitong.Label(zhitong.SwapKinds, sw.Kind) + "申请" + zhitong.Label(zhitong.SwapStatuses, sw.Status) + rosterSyncNote(sync), where, nil
 }

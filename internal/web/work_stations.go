@@ -278,10 +278,11 @@ func (h *Handler) workStationSave(w http.ResponseWriter, r *http.Request) error 
 		done = "已保存公示栏内容"
 	case "deputies":
 		var ids []int64
+		var sync *app.RosterSync
 		if ids, err = workIDs(f["deputy_id"], "deputy_ids", "代表"); err == nil {
-			_, err = h.app.SetStationDeputies(ctx, p, id, ids)
+			_, sync, err = h.app.SetStationDeputies(ctx, p, id, ids)
 		}
-		done = "已保存进站代表"
+		done = "已保存进站代表" + rosterSyncNote(sync)
 	case "staff":
 		var ids []int64
 		if ids, err = workIDs(f["user_id"], "user_ids", "账号"); err == nil {
