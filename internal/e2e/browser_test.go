@@ -278,6 +278,8 @@ func submitForm(action string, fields map[string]string) chromedp.Action[chromed
 	for k, v := range fields {
 		js += fmt.Sprintf(`{ const i = document.createElement("input"); i.name = %q; i.value = %q; f.appendChild(i); }`, k, v)
 	}
-	js += `document.body.appendChild(f); f.submit(); })()`
+	// Submitted after the evaluation has answered: a navigation during it
+	// fails the call ("Inspected target navigated or closed").
+	js += `document.body.appendChild(f); setTimeout(() => f.submit(), 0); })()`
 	return chromedp.Evaluate[chromedp.Void](js)
 }
