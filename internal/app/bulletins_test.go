@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -170,4 +171,23 @@ func TestManualSupervisionIsListed(t *testing.T) {
 	}
 	_, _, err = a.SupervisionList(ctx, f.In[zhitong.RoleCommittee], app.SupervisionListInput{Level: "orange"})
 	testkit.WantCode(t, err, zhitong.EINVALID)
+
+	// 发函督办 issues a numbered letter and tells the lead unit, before the due date too.
+	testkit.Must(a.AddUser(ctx, app.System, app.UserInput{Username: "chengguan", DisplayName: "城管局经办人",
+		Role: zhitong.RoleUnit, UnitID: f.Lead, Password: "Zhitong@2026"}))(t)
+	testkit.Must(a.Supervise(ctx, f.In[zhitong.RoleOfficer], c.ID, app.SuperviseInput{Kind: "letter", Note: "请于本周内拿出整治方案"}))(t)
+	letters := testkit.Must(store.ListLetters(ctx, a.DB(), c.ID))(t)
+	if len(letters) != 1 || !strings.Contains(letters[0].Number, "〔") || letters[0].OverdueDays != 0 ||
+		!strings.Contains(letters[0].Body, "请于本周内拿出整治方案") || strings.Contains(letters[0].Body, "逾期") {
+		t.Fatalf("letters = %+v", letters)
+	}
+	list, _ = testkit.Must2(a.SupervisionList(ctx, f.In[zhitong.RoleCommittee], app.SupervisionListInput{}))(t)
+	if la := list[0].LastAction; la.Kind != "letter" || !strings.Contains(la.Note, letters[0].Number) {
+		t.Errorf("last action = %+v", la)
+	}
+	var notices int
+	testkit.Must(0, a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE template = 'case.manual_letter' AND case_id = ?`, c.ID).Scan(&notices))(t)
+	if notices == 0 {
+		t.Error("the lead unit was not told of the letter")
+	}
 }

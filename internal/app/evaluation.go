@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhitong"
 	"zhitong/internal/store"
@@ -199,8 +201,44 @@ func (a *App) Supervise(ctx context.Context, p zhitong.Principal, id int64, in S
 	}
 	return a.step(ctx, p, id, 0, zhitong.ActionSupervise, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
 		ev.Note = zhitong.Label(SupervisionKinds, in.Kind) + "：" + strings.TrimSpace(in.Note)
-		level, _ := a.levelOf(&c.Case)
-		return tx.InsertSupervisionAction(ctx, &zhitong.SupervisionAction{CaseID: c.ID, Round: c.Round, Kind: in.Kind,
-			Level: level, At: ev.At, Note: ev.Note, By: p.UserID}, "")
+		level, overdue := a.levelOf(&c.Case)
+		s := &zhitong.SupervisionAction{CaseID: c.ID, Round: c.Round, Kind: in.Kind, Level: level, At: ev.At, Note: ev.Note, By: p.UserID}
+		if in.Kind == "letter" {
+			l, err := a.manualLetter(ctx, tx, c, max(overdue, 0), strings.TrimSpace(in.Note))
+			if err != nil {
+				return err
+			}
+			s.LetterID = l.ID
+			ev.Note += "（督办函 " + l.Number + "）"
+			s.Note = ev.Note
+		}
+		return tx.InsertSupervisionAction(ctx, s, "")
 	})
+}
+
+// manualLetter issues the numbered letter (督办函) of a 发函督办 staff record
+// and sends the lead unit the notice the automatic letter sends. Before the
+// due date it urges; after it, it says how late the case is.
+func (a *App) manualLetter(ctx context.Context, tx *store.Tx, c *store.CaseRecord, overdue int, note string) (*store.Letter, error) {
+	if c.LeadUnitID == 0 {
+		return nil, zhitong.Errorf(zhitong.ECONFLICT, "该案件尚未交办承办单位，无法发函督办")
+	}
+	unit, err := store.GetUnit(ctx, tx, c.LeadUnitID)
+	if err != nil {
+		return nil, err
+	}
+	late := "请你单位抓紧办理，按期办结"
+	if overdue > 0 {
+		late = fmt.Sprintf("截至 %s 已逾期 %d 个工作日，尚未答复，请你单位立即办理", a.today().Format(time.DateOnly), overdue)
+	}
+	l := &store.Letter{CaseID: c.ID, UnitID: unit.ID, Round: c.Round, DueDate: c.DueDate, OverdueDays: overdue}
+	l.Body = fmt.Sprintf("%s：\n　　我委交由你单位办理的群众意见建议“%s”（查询码 %s），办理期限为 %s。%s，书面答复人大机关并反馈群众。\n　　督办事项：%s",
+		unit.Name, c.Title, c.Code, c.DueDate, late, note)
+	if err := a.storeLetter(ctx, tx, l); err != nil {
+		return nil, err
+	}
+	_, err = a.notify(ctx, tx, Notice{Key: "letter:" + strconv.FormatInt(l.ID, 10), Template: "case.manual_letter", CaseID: c.ID, UnitID: unit.ID,
+		Vars: map[string]string{"code": c.Code, "title": c.Title, "unit": unit.Name, "due": c.DueDate, "number": l.Number,
+			"overdue_days": strconv.Itoa(overdue), "url": "/work/supervision/letters/" + strconv.FormatInt(l.ID, 10)}})
+	return l, err
 }

@@ -40,6 +40,8 @@ var templateDefs = []TemplateDef{
 		Default: "到期提醒：{title}（查询码{code}）办理期限至{due}，还有{days_left}个工作日，请按期答复。"},
 	{Name: "case.overdue_letter", Label: "督办函（承办单位）", Vars: []string{"code", "title", "unit", "due", "number", "overdue_days", "url"},
 		Default: "督办函{number}：{title}（查询码{code}）已超过办理期限（{due}）{overdue_days}个工作日，请{unit}立即办理并答复。"},
+	{Name: "case.manual_letter", Label: "发函督办（承办单位）", Vars: []string{"code", "title", "unit", "due", "number", "overdue_days", "url"},
+		Default: "督办函{number}：请{unit}抓紧办理“{title}”（查询码{code}），办理期限至{due}，督办函全文请在工作台查看。"},
 	{Name: "case.supervision_listed", Label: "列入督办清单（承办单位）", Vars: []string{"code", "title", "unit", "due", "overdue_days", "url"},
 		Default: "{title}（查询码{code}）逾期{overdue_days}个工作日，已列入督办清单并纳入通报。"},
 	// Proposal escalation (proposal_escalate.go): to the handling unit and the committee staff.

@@ -182,17 +182,24 @@ func (p *person) click(sel string) {
 // text is the visible text of the first element matching sel.
 func (p *person) text(sel string) string {
 	p.t.Helper()
-	return run(p, chromedp.Evaluate[string](fmt.Sprintf(`(document.querySelector(%q)||{}).innerText||""`, sel)))
+	return run(p, textOf(sel))
+}
+
+func textOf(sel string) chromedp.Action[string] {
+	return chromedp.Evaluate[string](fmt.Sprintf(`(document.querySelector(%q)||{}).innerText||""`, sel))
 }
 
 // waitText waits until the element matching sel shows want: after a page
-// load or an htmx swap.
+// load or an htmx swap. A read that fails because the page is navigating
+// counts as not yet.
 func (p *person) waitText(sel, want string) {
 	p.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		got := p.text(sel)
-		if strings.Contains(got, want) {
+		ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+		got, err := chromedp.Run(ctx, textOf(sel))
+		cancel()
+		if err == nil && strings.Contains(got, want) {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -203,11 +210,18 @@ func (p *person) waitText(sel, want string) {
 	}
 }
 
-// waitTrue waits until the JavaScript expression js is true.
+// waitTrue waits until the JavaScript expression js is true. An evaluation
+// that fails because the page is navigating counts as not yet.
 func (p *person) waitTrue(what, js string) {
 	p.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
-	for !run(p, evalBool(js)) {
+	for {
+		ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+		ok, err := chromedp.Run(ctx, evalBool(`(() => { try { return !!(`+js+`) } catch (e) { return false } })()`))
+		cancel()
+		if err == nil && ok {
+			return
+		}
 		if time.Now().After(deadline) {
 			p.shot("failed-" + p.name)
 			p.t.Fatalf("%s: never true: %s", p.name, what)

@@ -121,7 +121,8 @@ func TestFormErrorKeepsInput(t *testing.T) {
 	citizen.visit(poster)
 	for _, class := range []string{"elderly", ""} {
 		citizen.click(".elderly-toggle")
-		citizen.waitText("main", "我要反映")
+		// The old page also says 我要反映: wait for the new one, loaded, in the other mode.
+		citizen.waitTrue("大字模式 "+class, fmt.Sprintf(`document.readyState === "complete" && document.documentElement.className === %q && document.querySelector("#station")`, class))
 		got := run(citizen, evalString(`location.pathname + location.search + " " + document.documentElement.className + " " + document.querySelector("#station").value`))
 		if want := fmt.Sprintf("%s %s %d", poster, class, s.Fixture.Station); got != want {
 			t.Errorf("after the 大字模式 toggle: %q, want %q", got, want)
