@@ -11,6 +11,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/store"
 )
 
 // workPerPage is the length of one page of the case list.
@@ -64,6 +65,7 @@ type workListData struct {
 	Refs         *workRefs
 	Error, Field string
 	Unit         bool // the viewer is a handling unit
+	More         bool // a search found more than store.SearchCountCap: Total shows the cap
 	Short        bool // the query is one character: the index needs two
 	Code         bool // the query is a tracking code not found in the viewer's jurisdiction
 }
@@ -193,6 +195,9 @@ func (h *Handler) workCases(w http.ResponseWriter, r *http.Request) error {
 		d.Page = in.Page
 	}
 	d.Pages = (d.Total + workPerPage - 1) / workPerPage
+	if d.More = d.Total > store.SearchCountCap; d.More {
+		d.Total, d.Pages = store.SearchCountCap, store.SearchCountCap/workPerPage
+	}
 	d.Short = utf8.RuneCountInString(in.Query) == 1
 	_, d.Code = app.NormalizeCode(in.Query)
 	title := "案件"

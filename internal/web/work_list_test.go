@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
 
@@ -143,4 +145,40 @@ func TestListFindsTrackingCode(t *testing.T) {
 	benchHas(t, pg, "请输入至少两个字")
 	pg = officer.get("/work/cases?q=" + url.QueryEscape("噪音"))
 	benchLacks(t, pg, "请输入至少两个字", "这是一个查询码")
+}
+
+// A common word's hits are counted up to store.SearchCountCap: the page says
+// "1000+" and how to narrow it, and pages stop at the cap.
+func TestSearchWithManyHitsShowsTheCap(t *testing.T) {
+	b := newBench(t)
+	n := store.SearchCountCap + 5
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for w := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += 16 {
+				_, err := b.app.Submit(t.Context(), zhitong.Citizen, app.IntakeInput{Body: fmt.Sprintf("第%d号：建设路晚上路灯不亮", i), StationID: b.f.Station})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
+	pg := officer.get("/work/cases?q=" + url.QueryEscape("路灯"))
+	benchHas(t, pg, "共 <strong>1000+</strong> 件", "只能翻看前 1000 件", "第 1 / 50 页")
+	// The count stops at the cap plus one, not at the 1005 hits.
+	if _, total := testkit.Must2(b.app.List(t.Context(), b.f.In[zhitong.RoleOfficer], app.ListInput{Query: "路灯"}))(t); total != store.SearchCountCap+1 {
+		t.Errorf("search total = %d, want %d", total, store.SearchCountCap+1)
+	}
+	few := officer.get("/work/cases?q=" + url.QueryEscape("路灯") + "&from=2099-01-01")
+	benchLacks(t, few, "1000+")
 }
