@@ -5,6 +5,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/store"
 )
 
 // demoPolicy is the deadline policy the demo county ships: the default
@@ -28,6 +29,30 @@ func (r *runner) loadSupervision(ctx context.Context) error {
 	if _, err := r.a.SetPolicy(ctx, r.users[committee], demoPolicy()); err != nil {
 		return err
 	}
-	_, err := r.a.SweepOnce(ctx)
+	if _, err := r.a.SweepOnce(ctx); err != nil {
+		return err
+	}
+	return r.publishBulletin(ctx)
+}
+
+// publishBulletin makes the sweep's latest bulletin public, the monthly one
+// when there is one, as the committee would after reviewing it: the portal's
+// 通报 page then shows what a county publishes.
+func (r *runner) publishBulletin(ctx context.Context) error {
+	list, err := store.ListBulletins(ctx, r.a.DB(), false, 10)
+	if err != nil || len(list) == 0 {
+		return err
+	}
+	pick := list[0]
+	for _, b := range list {
+		if b.Period == "monthly" {
+			pick = b
+			break
+		}
+	}
+	if pick.Published {
+		return nil
+	}
+	_, err = r.a.PublishBulletin(ctx, r.users[committee], pick.ID)
 	return err
 }

@@ -36,6 +36,9 @@ func TestDemoShipsPolicyAndSupervision(t *testing.T) {
 	if bs := testkit.Must(a.Bulletins(ctx, gongwei))(t); len(bs) == 0 {
 		t.Error("the demo has no bulletin")
 	}
+	if bs := testkit.Must(a.Bulletins(ctx, zhitong.Citizen))(t); len(bs) != 1 {
+		t.Errorf("the portal shows %d demo bulletins, want the one published", len(bs))
+	}
 	// A second sweep finds nothing left to do.
 	if r := testkit.Must(a.SweepOnce(ctx))(t); r != (app.SweepResult{}) {
 		t.Errorf("a sweep after the demo did %+v", r)
