@@ -108,18 +108,27 @@ func (s *Server) supervisionProposals(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) supervisionExport(w http.ResponseWriter, r *http.Request) error {
-	items, _, _, err := s.supervisionItems(r, r.URL.Query(), true)
+	items, _, in, err := s.supervisionItems(r, r.URL.Query(), true)
 	if err != nil {
 		return err
 	}
-	return writeSupervisionXLSX(w, items, s.app.Now())
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	proposals, err := s.app.ProposalSupervisionList(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	return writeSupervisionXLSX(w, items, proposals, s.app.Now())
 }
 
-// writeSupervisionXLSX answers with the supervision list as an Excel file.
-func writeSupervisionXLSX(w http.ResponseWriter, items []app.SupervisionItem, now time.Time) error {
+// writeSupervisionXLSX answers with the supervision list as an Excel file:
+// the cases, and the deputies' proposals on a second sheet.
+func writeSupervisionXLSX(w http.ResponseWriter, items []app.SupervisionItem, proposals []app.ProposalItem, now time.Time) error {
 	w.Header().Set("Content-Type", export.ContentType)
 	w.Header().Set("Content-Disposition", `attachment; filename="supervision-`+now.Format("20060102")+`.xlsx"`)
-	return export.Supervision(w, items)
+	return export.Supervision(w, items, proposals)
 }
 
 func (s *Server) getLetter(w http.ResponseWriter, r *http.Request) error {

@@ -224,6 +224,16 @@ func TestProposalSupervisionAPI(t *testing.T) {
 		t.Errorf("letter = %v", l)
 	}
 
+	// The Excel export carries the proposal on its own sheet.
+	req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/supervision/export", nil)
+	resp := testkit.Must(officer.http.Do(req))(t)
+	defer resp.Body.Close()
+	x := testkit.Must(excelize.OpenReader(resp.Body))(t)
+	rows := testkit.Must(x.GetRows("代表建议"))(t)
+	if len(rows) != 2 || rows[1][1] != pid || rows[1][2] != "关于乡镇污水处理的建议" || rows[1][7] != "红牌督办" || rows[1][8] != "是" {
+		t.Errorf("proposal sheet = %v", rows)
+	}
+
 	path := "/api/v1/proposals/" + pid + "/complex"
 	oaCheck(t, d, officer, "POST", "/api/v1/proposals/{id}/complex", path, map[string]any{"reason": "跨年度"}, 403)
 	oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/complex", path, map[string]any{"reason": ""}, 400)

@@ -82,9 +82,13 @@ func (h *Handler) workSupervisionExport(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
+	proposals, err := h.app.ProposalSupervisionList(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", export.ContentType)
 	w.Header().Set("Content-Disposition", `attachment; filename="supervision-`+h.app.Now().In(zhitong.China).Format("20060102")+`.xlsx"`)
-	return export.Supervision(w, items)
+	return export.Supervision(w, items, proposals)
 }
 
 func workPathID(r *http.Request) (int64, error) {
