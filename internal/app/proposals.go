@@ -29,7 +29,7 @@ type ProposalDeadline struct {
 }
 
 // proposalKinds labels the proposal-only entries of the supervision record.
-var proposalKinds = []zhitong.Named[string]{{Value: "complex", Label: "改为复杂建议"}}
+var proposalKinds = []zhitong.Named[string]{{Value: "complex", Label: "改为复杂建议"}, {Value: "unit", Label: "确定承办单位"}}
 
 // Proposal returns a deputy proposal in p's jurisdiction.
 func (a *App) Proposal(ctx context.Context, p zhitong.Principal, id int64) (*ProposalView, error) {

@@ -191,3 +191,54 @@ func TestProposalMarkedComplexLater(t *testing.T) {
 		t.Errorf("a replied proposal escalated: %+v", r)
 	}
 }
+
+// TestProposalUnitSetLater: committee staff change the handling unit with a
+// reason; it is recorded, audited, the new unit is told, and reminders from
+// then on go to it.
+func TestProposalUnitSetLater(t *testing.T) {
+	a, clock := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	_, v := proposed(t, a, f, false)
+	co := testkit.Must(a.AddUser(ctx, app.System, app.UserInput{Username: "co-handler", DisplayName: "协办单位经办人",
+		Role: zhitong.RoleUnit, UnitID: f.Co, Password: "Zhitong@2026"}))(t)
+	committee := f.In[zhitong.RoleCommittee]
+	in := app.ProposalUnitInput{UnitID: f.Co, Reason: "污水处理由县住建局牵头"}
+	_, err := a.SetProposalUnit(ctx, f.In[zhitong.RoleOfficer], v.ID, in)
+	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
+	_, err = a.SetProposalUnit(ctx, committee, v.ID, app.ProposalUnitInput{UnitID: f.Co})
+	testkit.WantCode(t, err, zhitong.EINVALID)
+	_, err = a.SetProposalUnit(ctx, committee, v.ID, app.ProposalUnitInput{UnitID: f.OtherUnit, Reason: "x"})
+	testkit.WantCode(t, err, zhitong.EINVALID) // another county's unit
+	_, err = a.SetProposalUnit(ctx, committee, v.ID, app.ProposalUnitInput{UnitID: f.Lead, Reason: "x"})
+	testkit.WantCode(t, err, zhitong.EINVALID) // unchanged
+
+	got := testkit.Must(a.SetProposalUnit(ctx, committee, v.ID, in))(t)
+	if got.UnitID != f.Co || got.DueDate != v.DueDate || got.Deadline.UnitName == v.Deadline.UnitName {
+		t.Fatalf("after the change: unit %d (%s), due %s", got.UnitID, got.Deadline.UnitName, got.DueDate)
+	}
+	if e := got.Deadline.Actions; len(e) == 0 || e[len(e)-1].Kind != "unit" || !strings.Contains(e[len(e)-1].Note, "污水处理由县住建局牵头") {
+		t.Errorf("supervision record = %+v", got.Deadline.Actions)
+	}
+	entries := testkit.Must(store.ListAuditFiltered(ctx, a.DB(), storeQuery("proposal:"+itoa(v.ID))))(t)
+	audited := false
+	for _, e := range entries {
+		audited = audited || (e.Action == "proposal.unit" && strings.Contains(e.Detail, "污水处理由县住建局牵头"))
+	}
+	if !audited {
+		t.Errorf("audit = %+v", entries)
+	}
+	var told int
+	testkit.Must(0, a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE template = 'proposal.assigned' AND user_id = ?`, co.ID).Scan(&told))(t)
+	if told != 1 {
+		t.Errorf("the new unit got %d notices, want 1", told)
+	}
+	// The 10-day reminder goes to the new unit.
+	due := testkit.Must(time.Parse(time.DateOnly, v.DueDate))(t)
+	clock.Set(time.Date(due.Year(), due.Month(), due.Day()-14, 9, 0, 0, 0, zhitong.China))
+	testkit.Must(a.SweepOnce(ctx))(t)
+	var reminded int
+	testkit.Must(0, a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE template = 'proposal.reminder' AND user_id = ?`, co.ID).Scan(&reminded))(t)
+	if reminded != 1 {
+		t.Errorf("the new unit got %d reminders, want 1", reminded)
+	}
+}

@@ -49,7 +49,7 @@ func entry(s *zhitong.SupervisionAction) SupervisionEntry {
 	e.KindLabel = zhitong.Label(SupervisionKinds, s.Kind)
 	if e.Auto {
 		e.KindLabel = zhitong.Label(autoKinds, s.Kind)
-	} else if s.ProposalID != 0 && s.Kind == "complex" {
+	} else if s.ProposalID != 0 && zhitong.Valid(proposalKinds, s.Kind) {
 		e.KindLabel = zhitong.Label(proposalKinds, s.Kind)
 	}
 	return e

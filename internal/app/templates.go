@@ -45,6 +45,8 @@ var templateDefs = []TemplateDef{
 	{Name: "case.supervision_listed", Label: "列入督办清单（承办单位）", Vars: []string{"code", "title", "unit", "due", "overdue_days", "url"},
 		Default: "{title}（查询码{code}）逾期{overdue_days}个工作日，已列入督办清单并纳入通报。"},
 	// Proposal escalation (proposal_escalate.go): to the handling unit and the committee staff.
+	{Name: "proposal.assigned", Label: "代表建议交办（承办单位）", Vars: []string{"id", "title", "unit", "due", "url"},
+		Default: "代表建议“{title}”（第{id}号）交由{unit}办理，办理期限至{due}，请及时办理并答复代表。"},
 	{Name: "proposal.reminder", Label: "代表建议到期提醒", Vars: []string{"id", "title", "unit", "due", "days_left", "url"},
 		Default: "到期提醒：代表建议“{title}”（第{id}号）办理期限至{due}，还有{days_left}个工作日，请按期答复。"},
 	{Name: "proposal.overdue_letter", Label: "代表建议督办函", Vars: []string{"id", "title", "unit", "due", "number", "overdue_days", "url"},

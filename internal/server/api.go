@@ -62,6 +62,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/proposals/{id}", s.api(s.getProposal))
 	mux.HandleFunc("POST /api/v1/proposals/{id}/reply", s.api(s.replyProposal))
 	mux.HandleFunc("POST /api/v1/proposals/{id}/complex", s.api(s.markProposalComplex))
+	mux.HandleFunc("POST /api/v1/proposals/{id}/unit", s.api(staffJSON(s, http.StatusOK, s.setProposalUnit)))
 	s.pointsRoutes(mux)
 
 	mux.HandleFunc("POST /api/v1/users", s.api(s.addUser))
@@ -355,4 +356,16 @@ func (s *Server) markProposalComplex(w http.ResponseWriter, r *http.Request) err
 	}
 	writeJSON(w, http.StatusOK, v)
 	return nil
+}
+
+func (s *Server) setProposalUnit(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*app.ProposalView, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	var in app.ProposalUnitInput
+	if err := decode(w, r, &in); err != nil {
+		return nil, err
+	}
+	return s.app.SetProposalUnit(r.Context(), p, id, in)
 }

@@ -234,6 +234,13 @@ func TestProposalSupervisionAPI(t *testing.T) {
 		t.Errorf("proposal sheet = %v", rows)
 	}
 
+	unitPath := "/api/v1/proposals/" + pid + "/unit"
+	oaCheck(t, d, officer, "POST", "/api/v1/proposals/{id}/unit", unitPath, map[string]any{"unit_id": f.Co, "reason": "改由协办单位牵头"}, 403)
+	oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/unit", unitPath, map[string]any{"unit_id": f.Co, "reason": ""}, 400)
+	if pv := oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/unit", unitPath, map[string]any{"unit_id": f.Co, "reason": "改由协办单位牵头"}, 200); pv["UnitID"] != float64(f.Co) {
+		t.Errorf("unit changed = %v", pv)
+	}
+
 	path := "/api/v1/proposals/" + pid + "/complex"
 	oaCheck(t, d, officer, "POST", "/api/v1/proposals/{id}/complex", path, map[string]any{"reason": "跨年度"}, 403)
 	oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/complex", path, map[string]any{"reason": ""}, 400)

@@ -29,6 +29,12 @@ func (t *Tx) SetProposalDue(ctx context.Context, id int64, due string, complex b
 	return err
 }
 
+// SetProposalUnit records the unit that handles a proposal.
+func (t *Tx) SetProposalUnit(ctx context.Context, id, unitID int64) error {
+	_, err := t.Exec(ctx, `UPDATE proposals SET unit_id = ? WHERE id = ?`, unitID, id)
+	return err
+}
+
 // GetProposalDue returns a proposal's deadline ("" when none) and whether it is complex.
 func GetProposalDue(ctx context.Context, q Q, id int64) (string, bool, error) {
 	var due string

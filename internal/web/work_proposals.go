@@ -15,6 +15,8 @@ type workProposalData struct {
 	Committee bool
 	Reason    string
 	Error     string
+	Form      string         // which form the error belongs to: complex or unit
+	Units     []zhitong.Unit // for committee staff: the units a proposal can go to
 }
 
 func (h *Handler) workProposal(w http.ResponseWriter, r *http.Request) error {
@@ -26,11 +28,57 @@ func (h *Handler) workProposal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.app.Proposal(r.Context(), p, id)
+	d, err := h.workProposalPage(r, p, id)
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "work_proposal", "代表建议 #"+strconv.FormatInt(id, 10), workProposalData{V: v, Committee: p.Role == zhitong.RoleCommittee})
+	return h.render(w, r, http.StatusOK, "work_proposal", "代表建议 #"+strconv.FormatInt(id, 10), d)
+}
+
+// workProposalPage loads what the proposal page shows to p.
+func (h *Handler) workProposalPage(r *http.Request, p zhitong.Principal, id int64) (workProposalData, error) {
+	v, err := h.app.Proposal(r.Context(), p, id)
+	if err != nil {
+		return workProposalData{}, err
+	}
+	d := workProposalData{V: v, Committee: p.Role == zhitong.RoleCommittee}
+	if d.Committee {
+		rf, err := h.loadWorkRefs(r.Context(), p, p.RegionCode)
+		if err != nil {
+			return d, err
+		}
+		d.Units = rf.Units
+	}
+	return d, nil
+}
+
+// workProposalUnit sets or changes a proposal's handling unit.
+func (h *Handler) workProposalUnit(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := workPathID(r)
+	if err != nil {
+		return err
+	}
+	reason := r.PostFormValue("reason")
+	unit, _ := strconv.ParseInt(r.PostFormValue("unit_id"), 10, 64)
+	_, err = h.app.SetProposalUnit(r.Context(), p, id, app.ProposalUnitInput{UnitID: unit, Reason: reason})
+	if code := zhitong.ErrorCode(err); code == zhitong.EINVALID || code == zhitong.ECONFLICT {
+		d, derr := h.workProposalPage(r, p, id)
+		if derr != nil {
+			return derr
+		}
+		d.Reason, d.Error, d.Form = reason, zhitong.ErrorMessage(err), "unit"
+		return h.render(w, r, http.StatusBadRequest, "work_proposal", "代表建议 #"+strconv.FormatInt(id, 10), d)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(r, "承办单位已确定，已通知该单位")
+	http.Redirect(w, r, "/work/proposals/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
 }
 
 // workProposalComplex marks a proposal complex; a refused reason shows the
@@ -47,11 +95,11 @@ func (h *Handler) workProposalComplex(w http.ResponseWriter, r *http.Request) er
 	reason := r.PostFormValue("reason")
 	_, err = h.app.MarkProposalComplex(r.Context(), p, id, app.ComplexInput{Reason: reason})
 	if code := zhitong.ErrorCode(err); code == zhitong.EINVALID || code == zhitong.ECONFLICT {
-		v, verr := h.app.Proposal(r.Context(), p, id)
-		if verr != nil {
-			return verr
+		d, derr := h.workProposalPage(r, p, id)
+		if derr != nil {
+			return derr
 		}
-		d := workProposalData{V: v, Committee: p.Role == zhitong.RoleCommittee, Reason: reason, Error: zhitong.ErrorMessage(err)}
+		d.Reason, d.Error, d.Form = reason, zhitong.ErrorMessage(err), "complex"
 		return h.render(w, r, http.StatusBadRequest, "work_proposal", "代表建议 #"+strconv.FormatInt(id, 10), d)
 	}
 	if err != nil {

@@ -44,4 +44,15 @@ func TestProposalPages(t *testing.T) {
 	pg = committee.get(purl)
 	benchHas(t, pg, "2027-05-25（复杂建议）", "改为复杂建议", "涉及县财政预算")
 	benchLacks(t, pg, "红牌督办</span></h1>")
+
+	// The committee hands the proposal to another unit, with a reason; an
+	// empty reason comes back with the form's error.
+	co := strconv.FormatInt(b.f.Co, 10)
+	pg = committee.post(purl+"/unit", url.Values{"unit_id": {co}, "reason": {""}})
+	wantStatus(t, pg, http.StatusBadRequest)
+	benchHas(t, pg, `id="unit-err"`)
+	committee.post(purl+"/unit", url.Values{"unit_id": {co}, "reason": {"污水处理由住建部门牵头"}})
+	pg = committee.get(purl)
+	benchHas(t, pg, "确定承办单位", "承办单位由“县交通运输局”改为", "污水处理由住建部门牵头")
+	benchLacks(t, officer.get(purl), `action="`+purl+`/unit"`)
 }

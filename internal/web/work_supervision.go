@@ -18,6 +18,7 @@ func (h *Handler) supervisionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /work/supervision/letters/{id}", h.page(h.workLetter))
 	mux.HandleFunc("GET /work/proposals/{id}", h.page(h.workProposal))
 	mux.HandleFunc("POST /work/proposals/{id}/complex", h.page(h.workProposalComplex))
+	mux.HandleFunc("POST /work/proposals/{id}/unit", h.page(h.workProposalUnit))
 	mux.HandleFunc("GET /work/bulletins", h.page(h.workBulletins))
 	mux.HandleFunc("GET /work/bulletins/{id}", h.page(h.workBulletin))
 	mux.HandleFunc("POST /work/bulletins/{id}/publish", h.page(h.workPublishBulletin))
