@@ -98,11 +98,46 @@ type ComplexInput struct {
 // of each bundled case and in the audit log; escalation starts over for the
 // new date.
 func (a *App) MarkProposalComplex(ctx context.Context, p zhitong.Principal, id int64, in ComplexInput) (*ProposalView, error) {
-	if p.Role != zhitong.RoleCommittee {
-		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "代表建议是否复杂由代表工委认定")
-	}
 	if err := checkLen("reason", "认定理由", in.Reason, 1, maxNote); err != nil {
 		return nil, err
+	}
+	return a.changeProposal(ctx, p, id, "代表建议是否复杂由代表工委认定", func(tx *store.Tx, prop *zhitong.Proposal) (proposalChange, error) {
+		if prop.Complex {
+			return proposalChange{}, zhitong.Errorf(zhitong.ECONFLICT, "该代表建议已是复杂建议")
+		}
+		months := a.policy().ComplexProposalMonths
+		due := civilDay(prop.CreatedAt).AddDate(0, months, 0).Format(time.DateOnly)
+		if due < prop.DueDate {
+			due = prop.DueDate // never shorten a deadline
+		}
+		reason := strings.TrimSpace(in.Reason)
+		if err := tx.SetProposalDue(ctx, prop.ID, due, true); err != nil {
+			return proposalChange{}, err
+		}
+		old := prop.DueDate
+		prop.DueDate, prop.Complex = due, true
+		return proposalChange{kind: "complex", audit: map[string]any{"old_due": old, "new_due": due, "reason": reason},
+			note: "改为复杂建议，办理期限由 " + old + " 改为 " + due + "（自提出之日起 " + strconv.Itoa(months) + " 个月）：" + reason}, nil
+	})
+}
+
+// proposalChange is what a committee change to a proposal records: the
+// supervision record's kind and note, and the audit entry's detail.
+type proposalChange struct {
+	kind, note string
+	audit      map[string]any
+	done       func(s *zhitong.SupervisionAction) error // after it is recorded
+}
+
+// changeProposal applies change to an open proposal in p's jurisdiction,
+// for committee staff only (forbidden says why not), in one transaction
+// with its supervision record (on the proposal, CaseID naming its first
+// case), a note on each bundled case's timeline and the audit entry
+// "proposal.<kind>".
+func (a *App) changeProposal(ctx context.Context, p zhitong.Principal, id int64, forbidden string,
+	change func(tx *store.Tx, prop *zhitong.Proposal) (proposalChange, error)) (*ProposalView, error) {
+	if p.Role != zhitong.RoleCommittee {
+		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "%s", forbidden)
 	}
 	var out *zhitong.Proposal
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
@@ -116,37 +151,34 @@ func (a *App) MarkProposalComplex(ctx context.Context, p zhitong.Principal, id i
 		switch {
 		case prop.State != "open":
 			return zhitong.Errorf(zhitong.ECONFLICT, "该代表建议已答复")
-		case prop.Complex:
-			return zhitong.Errorf(zhitong.ECONFLICT, "该代表建议已是复杂建议")
 		case len(prop.CaseIDs) == 0:
 			return zhitong.Errorf(zhitong.ECONFLICT, "该代表建议没有合并的案件")
 		}
-		months := a.policy().ComplexProposalMonths
-		due := civilDay(prop.CreatedAt).AddDate(0, months, 0).Format(time.DateOnly)
-		if due < prop.DueDate {
-			due = prop.DueDate // never shorten a deadline
-		}
-		reason := strings.TrimSpace(in.Reason)
-		note := "改为复杂建议，办理期限由 " + prop.DueDate + " 改为 " + due + "（自提出之日起 " + strconv.Itoa(months) + " 个月）：" + reason
 		first, err := store.GetCase(ctx, tx, prop.CaseIDs[0])
 		if err != nil {
 			return err
 		}
-		s := &zhitong.SupervisionAction{CaseID: first.ID, Round: first.Round, ProposalID: prop.ID, Kind: "complex",
-			Level: zhitong.LevelNone, At: a.clock.Now(), Note: note, By: p.UserID}
+		ch, err := change(tx, prop)
+		if err != nil {
+			return err
+		}
+		s := &zhitong.SupervisionAction{CaseID: first.ID, Round: first.Round, ProposalID: prop.ID, Kind: ch.kind,
+			Level: zhitong.LevelNone, At: a.clock.Now(), Note: ch.note, By: p.UserID}
 		if err := tx.InsertSupervisionAction(ctx, s, ""); err != nil {
 			return err
 		}
-		if err := tx.SetProposalDue(ctx, prop.ID, due, true); err != nil {
+		pid := strconv.FormatInt(prop.ID, 10)
+		if err := a.proposalEvents(ctx, tx, prop, p.Name, p.UserID, "代表建议 #"+pid+" "+ch.note); err != nil {
 			return err
 		}
-		if err := a.proposalEvents(ctx, tx, prop, p.Name, p.UserID, "代表建议 #"+strconv.FormatInt(prop.ID, 10)+" "+note); err != nil {
+		if err := a.audit(ctx, tx, p, "proposal."+ch.kind, "proposal:"+pid, ch.audit); err != nil {
 			return err
 		}
-		old := prop.DueDate
-		prop.DueDate, prop.Complex, out = due, true, prop
-		return a.audit(ctx, tx, p, "proposal.complex", "proposal:"+strconv.FormatInt(prop.ID, 10),
-			map[string]any{"old_due": old, "new_due": due, "reason": reason})
+		out = prop
+		if ch.done != nil {
+			return ch.done(s)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -61,7 +61,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("GET /api/v1/proposals/{id}", s.api(s.getProposal))
 	mux.HandleFunc("POST /api/v1/proposals/{id}/reply", s.api(s.replyProposal))
-	mux.HandleFunc("POST /api/v1/proposals/{id}/complex", s.api(s.markProposalComplex))
+	mux.HandleFunc("POST /api/v1/proposals/{id}/complex", s.api(staffJSON(s, http.StatusOK, s.markProposalComplex)))
 	mux.HandleFunc("POST /api/v1/proposals/{id}/unit", s.api(staffJSON(s, http.StatusOK, s.setProposalUnit)))
 	s.pointsRoutes(mux)
 
@@ -337,25 +337,16 @@ func (s *Server) replyProposal(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) markProposalComplex(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.staff(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) markProposalComplex(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*app.ProposalView, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var in app.ComplexInput
 	if err := decode(w, r, &in); err != nil {
-		return err
+		return nil, err
 	}
-	v, err := s.app.MarkProposalComplex(r.Context(), p, id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, v)
-	return nil
+	return s.app.MarkProposalComplex(r.Context(), p, id, in)
 }
 
 func (s *Server) setProposalUnit(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*app.ProposalView, error) {

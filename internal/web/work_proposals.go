@@ -52,38 +52,26 @@ func (h *Handler) workProposalPage(r *http.Request, p zhitong.Principal, id int6
 	return d, nil
 }
 
-// workProposalUnit sets or changes a proposal's handling unit.
-func (h *Handler) workProposalUnit(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
-	if err != nil {
+// workProposalComplex marks a proposal complex.
+func (h *Handler) workProposalComplex(w http.ResponseWriter, r *http.Request) error {
+	return h.workProposalAct(w, r, "complex", "已改为复杂建议，办理期限已延长", func(p zhitong.Principal, id int64, reason string) error {
+		_, err := h.app.MarkProposalComplex(r.Context(), p, id, app.ComplexInput{Reason: reason})
 		return err
-	}
-	id, err := workPathID(r)
-	if err != nil {
-		return err
-	}
-	reason := r.PostFormValue("reason")
-	unit, _ := strconv.ParseInt(r.PostFormValue("unit_id"), 10, 64)
-	_, err = h.app.SetProposalUnit(r.Context(), p, id, app.ProposalUnitInput{UnitID: unit, Reason: reason})
-	if code := zhitong.ErrorCode(err); code == zhitong.EINVALID || code == zhitong.ECONFLICT {
-		d, derr := h.workProposalPage(r, p, id)
-		if derr != nil {
-			return derr
-		}
-		d.Reason, d.Error, d.Form = reason, zhitong.ErrorMessage(err), "unit"
-		return h.render(w, r, http.StatusBadRequest, "work_proposal", "代表建议 #"+strconv.FormatInt(id, 10), d)
-	}
-	if err != nil {
-		return err
-	}
-	h.flash(r, "承办单位已确定，已通知该单位")
-	http.Redirect(w, r, "/work/proposals/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-	return nil
+	})
 }
 
-// workProposalComplex marks a proposal complex; a refused reason shows the
-// page again with what was typed.
-func (h *Handler) workProposalComplex(w http.ResponseWriter, r *http.Request) error {
+// workProposalUnit sets or changes a proposal's handling unit.
+func (h *Handler) workProposalUnit(w http.ResponseWriter, r *http.Request) error {
+	return h.workProposalAct(w, r, "unit", "承办单位已确定，已通知该单位", func(p zhitong.Principal, id int64, reason string) error {
+		unit, _ := strconv.ParseInt(r.PostFormValue("unit_id"), 10, 64)
+		_, err := h.app.SetProposalUnit(r.Context(), p, id, app.ProposalUnitInput{UnitID: unit, Reason: reason})
+		return err
+	})
+}
+
+// workProposalAct runs one of the proposal page's forms; a refused input
+// shows the page again with the form's error and what was typed.
+func (h *Handler) workProposalAct(w http.ResponseWriter, r *http.Request, form, done string, act func(zhitong.Principal, int64, string) error) error {
 	p, err := h.staff(r)
 	if err != nil {
 		return err
@@ -93,19 +81,19 @@ func (h *Handler) workProposalComplex(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	reason := r.PostFormValue("reason")
-	_, err = h.app.MarkProposalComplex(r.Context(), p, id, app.ComplexInput{Reason: reason})
+	err = act(p, id, reason)
 	if code := zhitong.ErrorCode(err); code == zhitong.EINVALID || code == zhitong.ECONFLICT {
 		d, derr := h.workProposalPage(r, p, id)
 		if derr != nil {
 			return derr
 		}
-		d.Reason, d.Error, d.Form = reason, zhitong.ErrorMessage(err), "complex"
+		d.Reason, d.Error, d.Form = reason, zhitong.ErrorMessage(err), form
 		return h.render(w, r, http.StatusBadRequest, "work_proposal", "代表建议 #"+strconv.FormatInt(id, 10), d)
 	}
 	if err != nil {
 		return err
 	}
-	h.flash(r, "已改为复杂建议，办理期限已延长")
+	h.flash(r, done)
 	http.Redirect(w, r, "/work/proposals/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
 }
