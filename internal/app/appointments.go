@@ -380,27 +380,23 @@ func (a *App) tellDeputy(ctx context.Context, tx *store.Tx, rec *store.Appointme
 // last four digits are what proves the booking is theirs when cancelling,
 // so they are hidden too.
 func (a *App) citizenView(ctx context.Context, rec *store.AppointmentRecord) (*AppointmentView, error) {
-	v, err := a.appointmentView(ctx, rec)
-	if err != nil {
-		return nil, err
-	}
-	phone, err := a.sealer.Open(rec.PhoneEnc, "appointment:phone")
-	if err != nil {
-		return nil, err
-	}
-	v.Phone = pii.MaskPhoneTail(phone)
-	return v, nil
+	return a.bookingView(ctx, rec, pii.MaskPhoneTail)
 }
 
 // appointmentView names the station, deputy and period of rec and masks
-// the citizen's name and phone.
+// the citizen's name and phone, as staff see them.
 func (a *App) appointmentView(ctx context.Context, rec *store.AppointmentRecord) (*AppointmentView, error) {
+	return a.bookingView(ctx, rec, pii.MaskPhone)
+}
+
+// bookingView is rec as shown, its phone masked by maskPhone.
+func (a *App) bookingView(ctx context.Context, rec *store.AppointmentRecord, maskPhone func(string) string) (*AppointmentView, error) {
 	v := &AppointmentView{Appointment: rec.Appointment}
 	phone, err := a.sealer.Open(rec.PhoneEnc, "appointment:phone")
 	if err != nil {
 		return nil, err
 	}
-	v.Phone = pii.MaskPhone(phone)
+	v.Phone = maskPhone(phone)
 	if rec.NameEnc != "" {
 		name, err := a.sealer.Open(rec.NameEnc, "appointment:name")
 		if err != nil {

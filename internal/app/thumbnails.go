@@ -7,7 +7,6 @@ import (
 	"image/color"
 	"image/jpeg"
 	_ "image/png" // decoders for the photo types citizens may upload
-	"sync"
 
 	"golang.org/x/image/draw"
 	_ "golang.org/x/image/webp"
@@ -24,8 +23,6 @@ const maxThumbPixels = 40 << 20
 // thumbSlots lets two photos at a time be decoded (one per core), so a burst of uploads
 // cannot take the server's memory.
 var thumbSlots = make(chan struct{}, 2)
-
-var thumbBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // thumbnail returns a small JPEG of a cleaned photo, turned upright by its
 // Exif orientation, or false when the image cannot be decoded (pages then
@@ -53,13 +50,11 @@ func thumbnail(data []byte) ([]byte, bool) {
 		draw.BiLinear.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
 	}
 	out := orient(dst, jpegOrientation(data))
-	buf := thumbBuffers.Get().(*bytes.Buffer)
-	defer thumbBuffers.Put(buf)
-	buf.Reset()
-	if err := jpeg.Encode(buf, out, &jpeg.Options{Quality: 75}); err != nil {
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: 75}); err != nil {
 		return nil, false
 	}
-	return bytes.Clone(buf.Bytes()), true
+	return buf.Bytes(), true
 }
 
 // boxYCbCr scales a decoded JPEG down into dst by averaging each source
