@@ -68,6 +68,9 @@ type User struct {
 	LockedUntil  time.Time
 	Disabled     bool
 	CreatedAt    time.Time
+	// MustChangePassword is set when someone else chose the password
+	// (zhitong init, a reset): the user must choose their own at sign-in.
+	MustChangePassword bool
 }
 
 // Principal returns who the user acts as.

@@ -88,6 +88,19 @@ func (a *App) audit(ctx context.Context, tx *store.Tx, p zhitong.Principal, acti
 	return tx.AppendAudit(ctx, audit.Entry{At: a.clock.Now(), Actor: actorString(p), Action: action, Object: object, Detail: string(b)})
 }
 
+// AppendAudit appends an audit entry inside tx, for the packages that own an
+// area of their own (setup, accounts, admin, sheets) and share App's
+// transactions and audit chain.
+func (a *App) AppendAudit(ctx context.Context, tx *store.Tx, p zhitong.Principal, action, object string, detail map[string]any) error {
+	return a.audit(ctx, tx, p, action, object, detail)
+}
+
+// Sealer returns the personal-data sealer, for packages that store encrypted fields.
+func (a *App) Sealer() *pii.Sealer { return a.sealer }
+
+// Clock returns the injected clock.
+func (a *App) Clock() zhitong.Clock { return a.clock }
+
 // stepFn applies one action to a loaded case inside the transaction. It may
 // change c (the default next status is already set) and fill in ev.Note and ev.Public.
 type stepFn func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error

@@ -157,6 +157,9 @@ type UserInput struct {
 	UnitID      int64        `json:"unit_id"`
 	DeputyID    int64        `json:"deputy_id"`
 	Password    string       `json:"password"`
+	// MustChangePassword makes the user choose their own password at the
+	// first sign-in (accounts created for someone else).
+	MustChangePassword bool `json:"must_change_password"`
 }
 
 // AddUser creates an account. Only the security administrator manages
@@ -189,7 +192,8 @@ func (a *App) AddUser(ctx context.Context, p zhitong.Principal, in UserInput) (*
 		return nil, err
 	}
 	u := &zhitong.User{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, RegionCode: in.RegionCode,
-		StationID: in.StationID, UnitID: in.UnitID, DeputyID: in.DeputyID, PasswordHash: a.HashPassword(in.Password), CreatedAt: a.clock.Now()}
+		StationID: in.StationID, UnitID: in.UnitID, DeputyID: in.DeputyID, PasswordHash: a.HashPassword(in.Password), CreatedAt: a.clock.Now(),
+		MustChangePassword: in.MustChangePassword}
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.InsertUser(ctx, u); err != nil {
 			return err

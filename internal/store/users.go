@@ -11,13 +11,13 @@ import (
 )
 
 const userColumns = `id, username, display_name, role, region_code, COALESCE(station_id, 0), COALESCE(unit_id, 0), COALESCE(deputy_id, 0),
- password_hash, failed_logins, locked_until, disabled, created_at`
+ password_hash, failed_logins, locked_until, disabled, created_at, must_change_password`
 
 func scanUser(row interface{ Scan(...any) error }) (*zhitong.User, error) {
 	var u zhitong.User
 	var locked, created string
 	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.RegionCode, &u.StationID, &u.UnitID, &u.DeputyID,
-		&u.PasswordHash, &u.FailedLogins, &locked, &u.Disabled, &created)
+		&u.PasswordHash, &u.FailedLogins, &locked, &u.Disabled, &created, &u.MustChangePassword)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "用户不存在")
 	} else if err != nil {
@@ -29,9 +29,9 @@ func scanUser(row interface{ Scan(...any) error }) (*zhitong.User, error) {
 
 // InsertUser stores a new account; a taken username is ECONFLICT.
 func (t *Tx) InsertUser(ctx context.Context, u *zhitong.User) error {
-	err := t.QueryRow(ctx, `INSERT INTO users (username, display_name, role, region_code, station_id, unit_id, deputy_id, password_hash, created_at)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		u.Username, u.DisplayName, u.Role, u.RegionCode, nullID(u.StationID), nullID(u.UnitID), nullID(u.DeputyID), u.PasswordHash, FormatTime(u.CreatedAt)).Scan(&u.ID)
+	err := t.QueryRow(ctx, `INSERT INTO users (username, display_name, role, region_code, station_id, unit_id, deputy_id, password_hash, created_at, must_change_password)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.Username, u.DisplayName, u.Role, u.RegionCode, nullID(u.StationID), nullID(u.UnitID), nullID(u.DeputyID), u.PasswordHash, FormatTime(u.CreatedAt), u.MustChangePassword).Scan(&u.ID)
 	if IsUniqueViolation(err) {
 		return zhitong.Errorf(zhitong.ECONFLICT, "用户名“%s”已被使用", u.Username)
 	}
