@@ -194,3 +194,13 @@ func printResult(w io.Writer, res *setup.Result) {
 	}
 	fmt.Fprintln(w, "下一步：运行 zhitong serve，用代表工委账号登录，添加联络站、承办单位和代表（或从 Excel 导入）。")
 }
+
+// setupGate issues the one-time set-up token when the deployment has no
+// security administrator yet, and nil otherwise.
+func setupGate(ctx context.Context, a *app.App) (*setup.Gate, error) {
+	need, err := setup.Needed(ctx, a)
+	if err != nil || !need {
+		return nil, err
+	}
+	return setup.NewGate(), nil
+}

@@ -23,6 +23,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/setup"
 )
 
 //go:embed templates static
@@ -39,6 +40,9 @@ type Config struct {
 	// posters and receipts use it. Empty: the address the page was opened
 	// at (right on a laptop demo, wrong on an intranet PC that prints).
 	PublicURL string
+	// SetupGate lets a browser with the set-up token (from the server log)
+	// open the first-run page; nil: only the machine itself may.
+	SetupGate *setup.Gate
 }
 
 // Handler serves every page.
@@ -50,6 +54,7 @@ type Handler struct {
 	pages     map[string]*template.Template
 	mux       *http.ServeMux // the route table, to find a POST's GET page
 	publicURL string
+	gate      *setup.Gate
 }
 
 // New parses the templates once.
@@ -58,7 +63,7 @@ func New(cfg Config) (*Handler, error) {
 		cfg.Logger = slog.Default()
 	}
 	h := &Handler{app: cfg.App, sessions: cfg.Sessions, principal: cfg.Principal, log: cfg.Logger, pages: map[string]*template.Template{},
-		publicURL: strings.TrimRight(cfg.PublicURL, "/")}
+		publicURL: strings.TrimRight(cfg.PublicURL, "/"), gate: cfg.SetupGate}
 	shared := []string{"templates/layout.html"}
 	partials, err := fs.Glob(files, "templates/partials/*.html")
 	if err != nil {
