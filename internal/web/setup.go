@@ -123,3 +123,16 @@ func (h *Handler) setupRun(w http.ResponseWriter, r *http.Request) error {
 	h.gate.Spend()
 	return h.render(w, r, http.StatusOK, "setup_done", "初始设置完成", res)
 }
+
+// pageOrganisation is the organisation a page's header and footer name:
+// the one governing a staff member's region, else the deployment's main
+// one. A name is not worth failing a page for.
+func (h *Handler) pageOrganisation(r *http.Request, me zhitong.Principal) zhitong.Organisation {
+	if me.Role != "" && me.RegionCode != "" {
+		if o, err := h.app.OrganisationFor(r.Context(), me.RegionCode); err == nil {
+			return o
+		}
+	}
+	o, _, _ := h.app.MainOrganisation(r.Context())
+	return o
+}

@@ -96,6 +96,7 @@ type Page struct {
 	Path    string // the page's address with its query (see Handler.here)
 	Flash   string
 	Unread  int // the staff member's unread in-app notices, shown in the header
+	Org     zhitong.Organisation // 人大常委会 the page speaks for (header and footer); zero when unknown
 	Data    any
 }
 
@@ -111,6 +112,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		p.Flash = h.sessions.PopString(r.Context(), "flash")
 	}
 	p.Unread, _ = h.app.UnreadCount(r.Context(), me) // a count is not worth failing a page for
+	p.Org = h.pageOrganisation(r, me)
 	var buf bytes.Buffer
 	root := "layout"
 	if r.Header.Get("HX-Request") == "true" && t.Lookup("content") != nil && r.Header.Get("HX-Target") == "main" {
