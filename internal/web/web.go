@@ -95,7 +95,7 @@ type Page struct {
 	Elderly bool
 	Path    string // the page's address with its query (see Handler.here)
 	Flash   string
-	Unread  int // the staff member's unread in-app notices, shown in the header
+	Unread  int                  // the staff member's unread in-app notices, shown in the header
 	Org     zhitong.Organisation // 人大常委会 the page speaks for (header and footer); zero when unknown
 	Data    any
 }
