@@ -2,8 +2,8 @@ package web_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -16,7 +16,7 @@ import (
 // freshBench is a server over a deployment just set up with zhitong init
 // for 龙南市, without demo data: one station, unit and deputy exist only
 // so that station heads, units and deputies can sign in.
-func freshBench(t *testing.T) (*bench, map[zhitong.Role]*staffer) {
+func freshBench(t *testing.T, objects bool) (*bench, map[zhitong.Role]*staffer) {
 	a, clock := testkit.MustApp(t)
 	testkit.SetUp(t, a, "360783")
 	ctx := context.Background()
@@ -24,6 +24,9 @@ func freshBench(t *testing.T) (*bench, map[zhitong.Role]*staffer) {
 	un := &zhitong.Unit{Name: "龙南市交通运输局", Kind: "department", RegionCode: "360783"}
 	dep := &zhitong.Deputy{Name: "王代表", Levels: []string{"county"}, RegionCode: "360783100"}
 	err := a.DB().Write(ctx, func(tx *store.Tx) error {
+		if !objects {
+			return nil
+		}
 		if err := tx.InsertStation(ctx, st); err != nil {
 			return err
 		}
@@ -41,6 +44,10 @@ func freshBench(t *testing.T) (*bench, map[zhitong.Role]*staffer) {
 	staff := map[zhitong.Role]*staffer{}
 	for _, r := range zhitong.Roles {
 		p := zhitong.Principal{Name: "测试" + r.Label, Role: r.Value, RegionCode: "360783"}
+		needs := r.Value == zhitong.RoleStationHead || r.Value == zhitong.RoleUnit || r.Value == zhitong.RoleDeputy
+		if needs && !objects || r.Value == zhitong.RoleIntegration {
+			continue
+		}
 		switch r.Value {
 		case zhitong.RoleStationHead:
 			p.StationID = st.ID
@@ -48,35 +55,85 @@ func freshBench(t *testing.T) (*bench, map[zhitong.Role]*staffer) {
 			p.UnitID = un.ID
 		case zhitong.RoleDeputy:
 			p.DeputyID = dep.ID
-		case zhitong.RoleIntegration:
-			continue
 		}
 		staff[r.Value] = b.login(p, "t_"+string(r.Value))
 	}
 	return b, staff
 }
 
-var tags = regexp.MustCompile(`(?s)<script.*?</script>|<[^>]+>`)
+// workPages are the workbench pages a fresh deployment can show.
+var workPages = []string{"/work", "/work/cases", "/work/supervision", "/work/bulletins", "/work/callbacks", "/work/follow-ups", "/work/inactive",
+	"/work/stations", "/work/deputies", "/work/duties", "/work/duty", "/work/roster", "/work/appointments", "/work/notices", "/work/points",
+	"/work/deliveries", "/work/templates", "/work/intake", "/work/policy", "/account"}
 
-func TestDumpEmpty(t *testing.T) {
-	_, staff := freshBench(t)
-	paths := []string{"/work", "/work/cases", "/work/supervision", "/work/bulletins", "/work/callbacks", "/work/follow-ups", "/work/inactive",
-		"/work/stations", "/work/deputies", "/work/duties", "/work/duty", "/work/roster", "/work/appointments", "/work/notices", "/work/points", "/work/deliveries", "/work/templates", "/work/intake"}
+// TestFreshDeploymentEmptyStates walks the portal and the workbench of a
+// county just set up without demo data: every page works for every role,
+// and the empty lists say what to do next, with a link.
+func TestFreshDeploymentEmptyStates(t *testing.T) {
+	b, staff := freshBench(t, false)
+	anon := &staffer{b: b, http: &http.Client{}}
+	for path, want := range map[string][]string{
+		"/":          {"龙南市人大常委会", "尚未在平台上登记联络站", `href="/submit"`, "主办：龙南市人大常委会代表工作委员会"},
+		"/results":   {"暂无办理结果", `href="/submit"`},
+		"/bulletins": {"暂无公开的通报", `href="/results"`},
+		"/submit":    {"我要反映"},
+		"/track":     {"查询"},
+	} {
+		pg := anon.get(path)
+		if pg.status != 200 {
+			t.Errorf("%s: %d", path, pg.status)
+		}
+		rawHas(t, pg, want...)
+	}
 	for role, s := range staff {
-		for _, p := range paths {
-			pg := s.get(p)
-			body := pg.body
-			if i := strings.Index(body, `<main`); i >= 0 {
-				body = body[i:]
+		for _, path := range workPages {
+			if pg := s.get(path); pg.status != 200 && pg.status != 403 {
+				t.Errorf("%s %s: %d", role, path, pg.status)
 			}
-			if i := strings.Index(body, `</main>`); i >= 0 {
-				body = body[:i]
-			}
-			txt := strings.Join(strings.Fields(tags.ReplaceAllString(body, " ")), " ")
-			if len([]rune(txt)) > 400 {
-				txt = string([]rune(txt)[:400])
-			}
-			t.Logf("%s %s %d: %s", role, p, pg.status, txt)
+		}
+	}
+	c := staff[zhitong.RoleCommittee]
+	for path, want := range map[string][]string{
+		"/work":              {"开始使用", `href="/work/units"`, `href="/work/deputies/new"`, `href="/work/stations/new"`, `href="/work/import"`},
+		"/work/stations":     {"暂无联络站", `href="/work/stations/new"`, `href="/work/import"`},
+		"/work/deputies":     {"暂无代表档案", `href="/work/deputies/new"`},
+		"/work/cases":        {"没有符合条件的案件", `href="/work/intake"`, `href="/submit"`},
+		"/work/roster":       {"没有联络站", `href="/work/stations/new"`},
+		"/work/bulletins":    {"尚无通报", `href="/work/policy"`},
+		"/work/duty":         {"暂无记录", `href="/work/duty/new?kind=reception"`},
+		"/work/appointments": {"暂无预约", `href="/work/appointments/settings"`},
+		"/work/points":       {"暂无数据", `href="/work/deputies"`},
+		"/work/deliveries":   {"没有符合条件的发送记录", `href="/work/templates"`},
+		"/work/supervision":  {"没有符合条件的督办案件"},
+		"/work/callbacks":    {"没有待回访的案件", "电话回访"},
+	} {
+		rawHas(t, c.get(path), want...)
+	}
+	if pg := c.get("/work/bulletins"); strings.Contains(pg.body, "zhitong sweep") {
+		t.Error("the bulletins page tells staff to run a command")
+	}
+	rawHas(t, staff[zhitong.RoleOfficer].get("/work"), "开始使用")
+	if pg := staff[zhitong.RoleAnalyst].get("/work"); strings.Contains(pg.body, "开始使用") {
+		t.Error("an analyst is asked to add reference data")
+	}
+	rawHas(t, staff[zhitong.RoleAnalyst].get("/work/cases"), "登记后会出现在这里")
+
+	// With a station, a unit and a deputy: the roles scoped to them.
+	_, staff = freshBench(t, true)
+	rawHas(t, staff[zhitong.RoleUnit].get("/work/cases"), "交给本单位办理的案件会出现在这里")
+	rawHas(t, staff[zhitong.RoleDeputy].get("/work/appointments"), "预约您接待")
+	rawHas(t, staff[zhitong.RoleStationHead].get("/work/deputies"), "请代表工委或联络员添加代表档案")
+	if pg := staff[zhitong.RoleCommittee].get("/work"); strings.Contains(pg.body, "开始使用") {
+		t.Error("the first steps stay after stations, units and deputies exist")
+	}
+}
+
+// rawHas checks the page's HTML as sent (links included).
+func rawHas(t *testing.T, pg benchPage, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(pg.raw, w) && !strings.Contains(pg.body, w) {
+			t.Errorf("page %s (%d) lacks %q", pg.url, pg.status, w)
 		}
 	}
 }

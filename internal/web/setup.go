@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"zhitong"
@@ -135,4 +136,48 @@ func (h *Handler) pageOrganisation(r *http.Request, me zhitong.Principal) zhiton
 	}
 	o, _, _ := h.app.MainOrganisation(r.Context())
 	return o
+}
+
+// startStep is one first step of a new deployment on the workbench home.
+type startStep struct {
+	Label, Link, Alt string
+	Count            int
+	Done             bool
+}
+
+// startSteps lists the reference data a jurisdiction still lacks, for
+// committee staff and officers; nil once stations, units and deputies all exist.
+func (h *Handler) startSteps(ctx context.Context, p zhitong.Principal) ([]startStep, error) {
+	if p.Role != zhitong.RoleCommittee && p.Role != zhitong.RoleOfficer {
+		return nil, nil
+	}
+	stations, err := h.app.Stations(ctx, p.RegionCode)
+	if err != nil {
+		return nil, err
+	}
+	units, err := h.app.Units(ctx, p, p.RegionCode)
+	if err != nil {
+		return nil, err
+	}
+	deputies, err := h.app.Deputies(ctx, p.RegionCode)
+	if err != nil {
+		return nil, err
+	}
+	steps := []startStep{
+		{Label: "添加承办单位（县直部门、乡镇政府）", Link: "/work/units", Alt: "/work/import", Count: len(units)},
+		{Label: "添加代表档案", Link: "/work/deputies/new", Alt: "/work/import", Count: len(deputies)},
+		{Label: "新建联络站，设置接待日", Link: "/work/stations/new", Alt: "/work/import", Count: len(stations)},
+	}
+	if p.Role == zhitong.RoleOfficer {
+		steps[2].Link = "/work/stations"
+	}
+	missing := false
+	for i := range steps {
+		steps[i].Done = steps[i].Count > 0
+		missing = missing || !steps[i].Done
+	}
+	if !missing {
+		return nil, nil
+	}
+	return steps, nil
 }
