@@ -25,18 +25,18 @@ func Organise(ctx context.Context, tx *store.Tx, tree *regions.Tree, code string
 		return zhitong.Organisation{}, 0, 0, zhitong.Invalid("region", "行政区划代码“%s”不在全国行政区划数据中", code)
 	}
 	path := tree.Path(code)
-	added, towns := 0, 0
-	for _, g := range append(path[:len(path)-1:len(path)-1], sub...) {
+	towns := 0
+	all := append(path[:len(path)-1:len(path)-1], sub...)
+	rows := make([]zhitong.Region, len(all))
+	for i, g := range all {
 		if g.Level == regions.Township {
 			towns++
 		}
-		ok, err := tx.InsertRegionIfMissing(ctx, zhitong.Region{Code: g.Code, Name: g.Name, ParentCode: g.ParentCode, Level: int(g.Level)})
-		if err != nil {
-			return zhitong.Organisation{}, 0, 0, fmt.Errorf("region %s: %w", g.Code, err)
-		}
-		if ok {
-			added++
-		}
+		rows[i] = zhitong.Region{Code: g.Code, Name: g.Name, ParentCode: g.ParentCode, Level: int(g.Level)}
+	}
+	added, err := tx.InsertRegionsIfMissing(ctx, rows)
+	if err != nil {
+		return zhitong.Organisation{}, 0, 0, fmt.Errorf("regions of %s: %w", code, err)
 	}
 	org := zhitong.Organisation{RegionCode: code, Name: names.OrgName, CommitteeName: names.CommitteeName, ShortName: names.ShortName, CreatedAt: now}
 	if err := tx.InsertOrganisation(ctx, org); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"zhitong"
 )
@@ -48,16 +49,36 @@ func ListOrganisations(ctx context.Context, q Q) ([]zhitong.Organisation, error)
 	return collect(rows, scanOrganisation)
 }
 
-// InsertRegionIfMissing adds a region unless its code is already there, so
-// that a name changed by an administrator is never reverted.
-func (t *Tx) InsertRegionIfMissing(ctx context.Context, r zhitong.Region) (added bool, err error) {
-	res, err := t.Exec(ctx, `INSERT INTO regions (code, name, parent_code, level) VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`,
-		r.Code, r.Name, r.ParentCode, r.Level)
-	if err != nil {
-		return false, err
+// InsertRegionsIfMissing adds regions whose codes are not there yet, in
+// batches, and returns how many it added; a region already there is kept as
+// it is, so that a name changed by an administrator is never reverted.
+func (t *Tx) InsertRegionsIfMissing(ctx context.Context, rs []zhitong.Region) (int, error) {
+	const batch = 250
+	added := 0
+	for start := 0; start < len(rs); start += batch {
+		part := rs[start:min(start+batch, len(rs))]
+		var b strings.Builder
+		args := make([]any, 0, 4*len(part))
+		b.WriteString(`INSERT INTO regions (code, name, parent_code, level) VALUES `)
+		for i, r := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?)")
+			args = append(args, r.Code, r.Name, r.ParentCode, r.Level)
+		}
+		b.WriteString(` ON CONFLICT (code) DO NOTHING`)
+		res, err := t.Exec(ctx, b.String(), args...)
+		if err != nil {
+			return added, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return added, err
+		}
+		added += int(n)
 	}
-	n, err := res.RowsAffected()
-	return n > 0, err
+	return added, nil
 }
 
 // CountCategories returns how many case categories exist.
