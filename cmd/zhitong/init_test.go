@@ -27,7 +27,7 @@ func TestInitThenServe(t *testing.T) {
 		t.Fatalf("second init: %v\n%s", err, out)
 	}
 	base, _ := startServer(t, dir, dsn)
-	body := get(t, base+"/", nil)
+	body := testkit.Send(t, "GET", base+"/", nil, nil).Body
 	for _, want := range []string{"西湖区人大常委会", "尚未在平台上登记联络站"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("home page lacks %q", want)
@@ -70,54 +70,17 @@ func TestServeIssuesASetupToken(t *testing.T) {
 	u, _ := url.Parse(link)
 	base, token := "http://"+u.Host, u.Query().Get("token")
 	proxy := map[string]string{"X-Forwarded-For": "198.51.100.4"}
-	if st := status(t, "GET", base+"/setup", nil, proxy); st != http.StatusForbidden {
+	if st := testkit.Send(t, "GET", base+"/setup", nil, proxy).Status; st != http.StatusForbidden {
 		t.Fatalf("proxied GET /setup without the token: %d", st)
 	}
 	form := url.Values{"token": {token}, "region": {"360783"}, "secadmin": {"anquan"}, "committee": {"gongwei"}}
-	if st := status(t, "POST", base+"/setup", form, proxy); st != http.StatusOK {
+	if st := testkit.Send(t, "POST", base+"/setup", form, proxy).Status; st != http.StatusOK {
 		t.Fatalf("set-up with the token: %d", st)
 	}
-	if st := status(t, "GET", link, nil, proxy); st != http.StatusSeeOther {
+	if st := testkit.Send(t, "GET", link, nil, proxy).Status; st != http.StatusSeeOther {
 		t.Fatalf("the set-up page after set-up: %d", st)
 	}
-	if body := get(t, base+"/", nil); !strings.Contains(body, "龙南市人大常委会") {
+	if body := testkit.Send(t, "GET", base+"/", nil, nil).Body; !strings.Contains(body, "龙南市人大常委会") {
 		t.Error("the portal does not name the organisation set up on the page")
 	}
-}
-
-func get(t *testing.T, u string, header map[string]string) string {
-	t.Helper()
-	req, _ := http.NewRequest("GET", u, nil)
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return string(b)
-}
-
-func status(t *testing.T, method, u string, form url.Values, header map[string]string) int {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, _ := http.NewRequest(method, u, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	return res.StatusCode
 }

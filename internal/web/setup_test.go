@@ -36,29 +36,12 @@ func newFirstRun(t *testing.T) *firstRun {
 	return &firstRun{t: t, app: a, gate: gate, srv: srv, h: h}
 }
 
-// get and post go over real loopback TCP; header adds headers such as
+// do goes over real loopback TCP; header adds headers such as
 // X-Forwarded-For, as a reverse proxy on the same machine would.
 func (f *firstRun) do(method, path string, form url.Values, header map[string]string) (int, string, string) {
 	f.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, _ := http.NewRequest(method, f.srv.URL+path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := client.Do(req)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, html.UnescapeString(string(b)), res.Header.Get("Location")
+	res := testkit.Send(f.t, method, f.srv.URL+path, form, header)
+	return res.Status, html.UnescapeString(res.Body), res.Location
 }
 
 // remote serves one request from a peer on another machine.
