@@ -42,6 +42,9 @@ const (
 	DefaultCommittee = "gongwei"
 )
 
+// metaSetUp is the meta key the first set-up writes, with its region code.
+const metaSetUp = "setup_region"
+
 // Account is an account set-up created, with its initial password, which
 // is shown once and must be changed at the first sign-in.
 type Account struct {
@@ -96,6 +99,13 @@ func (s *Service) Run(ctx context.Context, p zhitong.Principal, in Input) (*Resu
 				return err
 			} else if what != "" {
 				return zhitong.Errorf(zhitong.ECONFLICT, "数据库中已有数据（%s），初始设置未执行，未做任何修改。如需再增设一个辖区，请使用 --add", what)
+			}
+			// Two first runs at once (PostgreSQL, two servers): the
+			// second waits on this key and fails instead of setting up twice.
+			if _, err := tx.Exec(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)`, metaSetUp, plan.region.Code); store.IsUniqueViolation(err) {
+				return zhitong.Errorf(zhitong.ECONFLICT, "另一个初始设置正在进行或已完成，未做任何修改")
+			} else if err != nil {
+				return err
 			}
 		}
 		org, added, towns, err := Organise(ctx, tx, tree, plan.region.Code, plan.names, s.app.Now())

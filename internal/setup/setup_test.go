@@ -277,3 +277,32 @@ func TestNewPassword(t *testing.T) {
 		seen[pw] = true
 	}
 }
+
+// TestInitTwiceAtOnce: two first runs at the same moment (two servers on
+// one PostgreSQL database) set up one jurisdiction, not two.
+func TestInitTwiceAtOnce(t *testing.T) {
+	ctx := context.Background()
+	a, _ := testkit.MustApp(t)
+	s := setup.New(a)
+	errs := make(chan error, 2)
+	for i, region := range []string{"360783", "330106"} {
+		go func() {
+			_, err := s.Run(ctx, app.System, setup.Input{Region: region, SecAdmin: "anquan" + region, Committee: "gongwei" + strings.Repeat("x", i)})
+			errs <- err
+		}()
+	}
+	var ok, conflict int
+	for range 2 {
+		switch err := <-errs; zhitong.ErrorCode(err) {
+		case "":
+			ok++
+		case zhitong.ECONFLICT:
+			conflict++
+		default:
+			t.Errorf("unexpected error: %v", err)
+		}
+	}
+	if ok != 1 || conflict != 1 || count(t, a, `SELECT COUNT(*) FROM organisations`) != 1 {
+		t.Errorf("%d set-ups succeeded, %d refused", ok, conflict)
+	}
+}
