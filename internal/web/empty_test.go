@@ -3,7 +3,9 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -71,7 +73,8 @@ var workPages = []string{"/work", "/work/cases", "/work/supervision", "/work/bul
 // and the empty lists say what to do next, with a link.
 func TestFreshDeploymentEmptyStates(t *testing.T) {
 	b, staff := freshBench(t, false)
-	anon := &staffer{b: b, http: &http.Client{}}
+	jar, _ := cookiejar.New(nil)
+	anon := &staffer{b: b, http: &http.Client{Jar: jar}}
 	for path, want := range map[string][]string{
 		"/":          {"龙南市人大常委会", "尚未在平台上登记联络站", `href="/submit"`, "主办：龙南市人大常委会代表工作委员会"},
 		"/results":   {"暂无办理结果", `href="/submit"`},
@@ -117,6 +120,14 @@ func TestFreshDeploymentEmptyStates(t *testing.T) {
 		t.Error("an analyst is asked to add reference data")
 	}
 	rawHas(t, staff[zhitong.RoleAnalyst].get("/work/cases"), "登记后会出现在这里")
+
+	// The empty portal takes a citizen's opinion all the same.
+	pg := anon.post("/submit", url.Values{"body": {"龙南镇新街口路灯坏了一个月，晚上看不清路。"}, "region": {"360783100"},
+		"category": {"roads"}, "anonymous": {"1"}, "privacy": {"1"}})
+	if !strings.HasSuffix(pg.url, "/submit/done") {
+		t.Fatalf("submitting on a fresh deployment: %d at %s", pg.status, pg.url)
+	}
+	rawHas(t, c.get("/work/cases"), "路灯坏了")
 
 	// With a station, a unit and a deputy: the roles scoped to them.
 	_, staff = freshBench(t, true)
