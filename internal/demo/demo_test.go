@@ -80,6 +80,10 @@ func TestLoadOnceAndCoverTheLoop(t *testing.T) {
 		}
 	}
 	t.Logf("counts: %v", first)
+	// The county is set up as zhitong init sets up a real one.
+	if o := testkit.Must(store.OrganisationFor(ctx, a.DB(), lishi))(t); o.RegionCode != County || o.Name != "定南县人大常委会" || o.ShortName != "定南人大" {
+		t.Errorf("organisation of the demo county: %+v", o)
+	}
 
 	cases := demoCases(t, a)
 	if len(cases) != len(allStories()) {
