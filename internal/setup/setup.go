@@ -94,6 +94,7 @@ func (s *Service) Run(ctx context.Context, p zhitong.Principal, in Input) (*Resu
 	}
 	res := &Result{Region: plan.region, FullName: FullName(tree, plan.region.Code)}
 	err = s.app.DB().Write(ctx, func(tx *store.Tx) error {
+		res.Accounts = nil // a transaction retried on PostgreSQL starts over
 		if !in.Add {
 			if what, err := store.HoldsData(ctx, tx); err != nil {
 				return err
