@@ -16,7 +16,7 @@ import (
 	"zhitong/internal/setup"
 )
 
-// initCmd sets up a deployment: zhitong init --region 360727 …, or, on a
+// initCmd sets up a deployment: zhitong init --region 360783 …, or, on a
 // terminal (or with --interactive) and without --region, by questions in
 // Chinese read from standard input.
 func initCmd(ctx context.Context, env Env, args []string) error {
@@ -24,7 +24,7 @@ func initCmd(ctx context.Context, env Env, args []string) error {
 	var d dbFlags
 	d.register(fs, env)
 	var in setup.Input
-	fs.StringVar(&in.Region, "region", "", "region code of the jurisdiction: county 360727, city 360700, province 360000")
+	fs.StringVar(&in.Region, "region", "", "region code of the jurisdiction: county 360783, city 360700, province 360000")
 	fs.StringVar(&in.OrgName, "org-name", "", "name of the standing committee (default: region name + 人大常委会)")
 	fs.StringVar(&in.Names.CommitteeName, "committee-name", "", "name of its deputies' affairs committee (default: … 代表工作委员会)")
 	fs.StringVar(&in.ShortName, "short-name", "", "short name for document numbers (default e.g. 龙南人大)")
@@ -42,7 +42,7 @@ func initCmd(ctx context.Context, env Env, args []string) error {
 	}
 	ask := *interactive || in.Region == "" && isTerminal(env.Stdin)
 	if in.Region == "" && !ask {
-		return zhitong.Invalid("region", "请用 --region 指定行政区划代码（如县 360727、市 360700、省 360000），或在终端上交互运行 zhitong init")
+		return zhitong.Invalid("region", "请用 --region 指定行政区划代码（如县 360783、市 360700、省 360000），或在终端上交互运行 zhitong init")
 	}
 	a, closeDB, err := d.open(ctx, env, nil)
 	if err != nil {
@@ -115,7 +115,7 @@ func askInit(env Env, in *setup.Input) (bool, error) {
 	fmt.Fprintln(p.out, "民意直通初始设置：为一个县（市、区）、设区的市或省建立部署。直接回车采用方括号中的默认值。")
 	var region regions.Region
 	for region.Code == "" {
-		q, err := p.ask("行政区划代码或名称（如 360727 或 龙南）", in.Region)
+		q, err := p.ask("行政区划代码或名称（如 360783 或 龙南）", in.Region)
 		if err != nil {
 			return false, err
 		}

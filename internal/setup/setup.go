@@ -25,7 +25,7 @@ import (
 // usernames take DefaultSecAdmin and DefaultCommittee (with Add, no
 // security administrator is created unless SecAdmin is given).
 type Input struct {
-	Region string // any form regions.Normalize accepts: 360727, 360700, 36
+	Region string // any form regions.Normalize accepts: 360783, 360700, 36
 	Names
 	SecAdmin, SecAdminDisplay   string // username and display name
 	Committee, CommitteeDisplay string
@@ -163,7 +163,7 @@ func prepare(tree *regions.Tree, in Input) (*plan, error) {
 	r, ok := tree.Get(code)
 	switch {
 	case strings.TrimSpace(in.Region) == "":
-		problems = append(problems, zhitong.Invalid("region", "请填写行政区划代码（如 360727）"))
+		problems = append(problems, zhitong.Invalid("region", "请填写行政区划代码（如 360783）"))
 	case err != nil || !ok:
 		problems = append(problems, zhitong.Invalid("region", "行政区划代码“%s”不在全国行政区划数据中", in.Region))
 	case !Settable(r):

@@ -10,7 +10,7 @@ import (
 	"zhitong/internal/store"
 )
 
-// SetUp sets up region (e.g. "360727", 龙南市) on a's empty database the way
+// SetUp sets up region (e.g. "360783", 龙南市) on a's empty database the way
 // zhitong init does — regions, organisation, default categories, a security
 // administrator and a committee account — and returns what it did; the
 // accounts' initial passwords are in the result.
