@@ -109,6 +109,7 @@ func TestFreshDeploymentEmptyStates(t *testing.T) {
 		"/work/deliveries":   {"没有符合条件的发送记录", `href="/work/templates"`},
 		"/work/supervision":  {"没有符合条件的督办案件"},
 		"/work/callbacks":    {"没有待回访的案件", "电话回访"},
+		"/work/inactive":     {"没有需要提醒的代表", `href="/work/deputies"`},
 	} {
 		rawHas(t, c.get(path), want...)
 	}
