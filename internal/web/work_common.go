@@ -130,8 +130,15 @@ type workRefs struct {
 func (h *Handler) loadWorkRefs(ctx context.Context, p zhitong.Principal, region string) (*workRefs, error) {
 	var err error
 	rf := &workRefs{cats: map[string]string{}, stations: map[int64]string{}, deputies: map[int64]zhitong.Deputy{}, units: map[int64]string{}}
-	if rf.Categories, err = h.app.Categories(ctx); err != nil {
+	cats, err := h.app.Categories(ctx)
+	if err != nil {
 		return nil, err
+	}
+	for _, c := range cats {
+		rf.cats[c.Code] = c.Name
+		if c.RetiredAt.IsZero() { // retired ones name old cases, are not offered
+			rf.Categories = append(rf.Categories, c)
+		}
 	}
 	if rf.Stations, err = h.app.Stations(ctx, region); err != nil {
 		return nil, err
@@ -153,12 +160,9 @@ func (h *Handler) loadWorkRefs(ctx context.Context, p zhitong.Principal, region 
 		return nil, err
 	}
 	for _, u := range units {
-		if strings.HasPrefix(u.RegionCode, county) || strings.HasPrefix(region, u.RegionCode) {
+		if u.RetiredAt.IsZero() && (strings.HasPrefix(u.RegionCode, county) || strings.HasPrefix(region, u.RegionCode)) {
 			rf.Units = append(rf.Units, u)
 		}
-	}
-	for _, c := range rf.Categories {
-		rf.cats[c.Code] = c.Name
 	}
 	for _, s := range rf.Stations {
 		rf.stations[s.ID] = s.Name
