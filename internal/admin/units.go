@@ -431,3 +431,36 @@ func normalizeRegion(code string) string {
 	}
 	return code
 }
+
+// ListUnits lists the units under a region for any staff member (the
+// assign forms of API clients): retired ones only when asked. Contact and
+// phone are shown only for units of the viewer's own jurisdiction.
+func (s *Service) ListUnits(ctx context.Context, p zhitong.Principal, under string, retired bool) ([]UnitView, error) {
+	if !p.Staff() {
+		return nil, zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
+	}
+	recs, err := store.ListUnitRecords(ctx, s.app.DB(), under)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, u := range recs {
+		names[u.ID] = u.Name
+	}
+	out := []UnitView{}
+	for _, u := range recs {
+		if !retired && !u.RetiredAt.IsZero() {
+			continue
+		}
+		if !within(p, u.RegionCode) {
+			u.Contact, u.PhoneEnc = "", ""
+		}
+		v, err := s.view(u)
+		if err != nil {
+			return nil, err
+		}
+		v.ParentName = names[u.ParentID]
+		out = append(out, v)
+	}
+	return out, nil
+}

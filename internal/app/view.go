@@ -1,8 +1,8 @@
 package app
 
 import (
-	"slices"
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
