@@ -68,18 +68,18 @@ func TestRegionsAddRenameRetire(t *testing.T) {
 		in   admin.RegionInput
 		code string
 	}{
-		"other county's committee":  {x.out, admin.RegionInput{Parent: x.f.County, Name: "越界园区", Kind: admin.KindIndustrialPark}, zhitong.EINVALID},
-		"officer":                   {x.f.In[zhitong.RoleOfficer], admin.RegionInput{Parent: x.f.County, Name: "园区", Kind: admin.KindIndustrialPark}, zhitong.EFORBIDDEN},
-		"village under a county":    {x.in, admin.RegionInput{Parent: x.f.County, Name: "某村", Kind: admin.KindVillage}, zhitong.EINVALID},
-		"unknown kind":              {x.in, admin.RegionInput{Parent: x.f.Town, Name: "某地", Kind: "farm"}, zhitong.EINVALID},
-		"under a city":              {x.in, admin.RegionInput{Parent: "3607", Name: "园区", Kind: admin.KindIndustrialPark}, zhitong.EINVALID},
-		"under a village":           {x.in, admin.RegionInput{Parent: village.Code, Name: "组", Kind: admin.KindVillage}, zhitong.EINVALID},
-		"unknown parent":            {x.in, admin.RegionInput{Parent: "360728999", Name: "园区", Kind: admin.KindIndustrialPark}, zhitong.EINVALID},
-		"no name":                   {x.in, admin.RegionInput{Parent: x.f.County, Name: " ", Kind: admin.KindIndustrialPark}, zhitong.EINVALID},
-		"same name under the same":  {x.in, admin.RegionInput{Parent: x.f.County, Name: "定南县工业园区", Kind: admin.KindIndustrialPark}, zhitong.ECONFLICT},
-		"citizen":                   {zhitong.Citizen, admin.RegionInput{Parent: x.f.County, Name: "园区", Kind: admin.KindIndustrialPark}, zhitong.EUNAUTHORIZED},
-		"control characters":        {x.in, admin.RegionInput{Parent: x.f.County, Name: "园\x00区", Kind: admin.KindIndustrialPark}, zhitong.EINVALID},
-		"a name of 41 characters":   {x.in, admin.RegionInput{Parent: x.f.County, Name: strings.Repeat("园", 41), Kind: admin.KindIndustrialPark}, zhitong.EINVALID},
+		"other county's committee": {x.out, admin.RegionInput{Parent: x.f.County, Name: "越界园区", Kind: admin.KindIndustrialPark}, zhitong.EINVALID},
+		"officer":                  {x.f.In[zhitong.RoleOfficer], admin.RegionInput{Parent: x.f.County, Name: "园区", Kind: admin.KindIndustrialPark}, zhitong.EFORBIDDEN},
+		"village under a county":   {x.in, admin.RegionInput{Parent: x.f.County, Name: "某村", Kind: admin.KindVillage}, zhitong.EINVALID},
+		"unknown kind":             {x.in, admin.RegionInput{Parent: x.f.Town, Name: "某地", Kind: "farm"}, zhitong.EINVALID},
+		"under a city":             {x.in, admin.RegionInput{Parent: "3607", Name: "园区", Kind: admin.KindIndustrialPark}, zhitong.EINVALID},
+		"under a village":          {x.in, admin.RegionInput{Parent: village.Code, Name: "组", Kind: admin.KindVillage}, zhitong.EINVALID},
+		"unknown parent":           {x.in, admin.RegionInput{Parent: "360728999", Name: "园区", Kind: admin.KindIndustrialPark}, zhitong.EINVALID},
+		"no name":                  {x.in, admin.RegionInput{Parent: x.f.County, Name: " ", Kind: admin.KindIndustrialPark}, zhitong.EINVALID},
+		"same name under the same": {x.in, admin.RegionInput{Parent: x.f.County, Name: "定南县工业园区", Kind: admin.KindIndustrialPark}, zhitong.ECONFLICT},
+		"citizen":                  {zhitong.Citizen, admin.RegionInput{Parent: x.f.County, Name: "园区", Kind: admin.KindIndustrialPark}, zhitong.EUNAUTHORIZED},
+		"control characters":       {x.in, admin.RegionInput{Parent: x.f.County, Name: "园\x00区", Kind: admin.KindIndustrialPark}, zhitong.EINVALID},
+		"a name of 41 characters":  {x.in, admin.RegionInput{Parent: x.f.County, Name: strings.Repeat("园", 41), Kind: admin.KindIndustrialPark}, zhitong.EINVALID},
 	} {
 		_, err := x.s.AddRegion(ctx, tc.p, tc.in)
 		if zhitong.ErrorCode(err) != tc.code {
