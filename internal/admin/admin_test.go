@@ -362,6 +362,17 @@ func TestUnitGetsAssignmentBySMSOnce(t *testing.T) {
 	if err := x.a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE recipient = ?`, "unit:"+itoa(x.f.Lead)).Scan(&n); err != nil || n != 0 {
 		t.Errorf("a unit without a phone got %d SMS rows (%v)", n, err)
 	}
+	// The deliveries page names the unit, with its phone masked.
+	page := testkit.Must(x.a.Deliveries(ctx, x.in, app.DeliveriesInput{Limit: 50}))(t)
+	found := false
+	for _, r := range page.Items {
+		if r.Template == "unit.assigned" && r.Channel == "sms" && r.Recipient == "定南县城管局 139****5555" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no unit SMS row named 定南县城管局 139****5555 among %+v", page.Items)
+	}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -54,3 +54,20 @@ func (a *App) unitPhone(ctx context.Context, id int64) (phone, skip string, err 
 	}
 	return phone, "", nil
 }
+
+// unitRecipientName names a unit SMS row's recipient for the deliveries
+// page: the unit and its masked phone.
+func (a *App) unitRecipientName(ctx context.Context, id int64) (string, error) {
+	rec, err := store.GetUnitRecord(ctx, a.db, id)
+	if err != nil {
+		return "", err
+	}
+	phone, err := a.sealer.Open(rec.PhoneEnc, UnitPhoneAAD)
+	if err != nil {
+		return "", err
+	}
+	if phone == "" {
+		return rec.Name + "（未留联系电话）", nil
+	}
+	return rec.Name + " " + pii.MaskPhone(phone), nil
+}
