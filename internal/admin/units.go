@@ -113,6 +113,15 @@ func (s *Service) Unit(ctx context.Context, p zhitong.Principal, id int64) (Unit
 	return v, err
 }
 
+// load reads a unit as it now is, for the answer of a change.
+func (s *Service) load(ctx context.Context, q store.Q, id int64) (UnitView, error) {
+	rec, err := store.GetUnitRecord(ctx, q, id)
+	if err != nil {
+		return UnitView{}, err
+	}
+	return s.view(rec)
+}
+
 func (s *Service) view(u store.UnitRecord) (UnitView, error) {
 	phone, err := s.app.Sealer().Open(u.PhoneEnc, app.UnitPhoneAAD)
 	if err != nil {
@@ -187,11 +196,7 @@ func (s *Service) UpdateUnit(ctx context.Context, p zhitong.Principal, id int64,
 		if err != nil {
 			return err
 		}
-		rec, err := store.GetUnitRecord(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		out, err = s.view(rec)
+		out, err = s.load(ctx, tx, id)
 		return err
 	})
 	return out, err
@@ -342,11 +347,7 @@ func (s *Service) RetireUnit(ctx context.Context, p zhitong.Principal, id int64)
 				return err
 			}
 		}
-		rec, err := store.GetUnitRecord(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		out, err = s.view(rec)
+		out, err = s.load(ctx, tx, id)
 		return err
 	})
 	return out, err

@@ -86,6 +86,13 @@ func (h *Handler) workUnitNew(w http.ResponseWriter, r *http.Request) error {
 	return h.render(w, r, http.StatusOK, "work_unit", "新增承办单位", d)
 }
 
+// unitForm is the form values of a unit as it is now. The phone field
+// starts empty: the number is shown masked and kept unless a new one is typed.
+func unitForm(u admin.UnitView) url.Values {
+	return url.Values{"name": {u.Name}, "kind": {u.Kind}, "region_code": {u.RegionCode},
+		"parent_id": {workItoa(u.ParentID)}, "contact": {u.Contact}}
+}
+
 // unitInputOf reads the unit form.
 func unitInputOf(f url.Values) (admin.UnitInput, error) {
 	parent, err := workID(f.Get("parent_id"), "parent_id", "上级部门")
@@ -147,10 +154,7 @@ func (h *Handler) workUnit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// The phone field starts empty: the number is shown masked and kept
-	// unless a new one is typed.
-	d, err := h.unitFormData(r, p, url.Values{"name": {u.Name}, "kind": {u.Kind}, "region_code": {u.RegionCode},
-		"parent_id": {workItoa(u.ParentID)}, "contact": {u.Contact}}, id)
+	d, err := h.unitFormData(r, p, unitForm(u), id)
 	if err != nil {
 		return err
 	}
@@ -210,8 +214,7 @@ func (h *Handler) workUnitRetire(w http.ResponseWriter, r *http.Request) error {
 		if uerr != nil {
 			return uerr
 		}
-		d, derr := h.unitFormData(r, p, url.Values{"name": {cur.Name}, "kind": {cur.Kind}, "region_code": {cur.RegionCode},
-			"parent_id": {workItoa(cur.ParentID)}, "contact": {cur.Contact}}, id)
+		d, derr := h.unitFormData(r, p, unitForm(cur), id)
 		if derr != nil {
 			return derr
 		}
