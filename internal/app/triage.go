@@ -243,8 +243,10 @@ func (a *App) Propose(ctx context.Context, p zhitong.Principal, id int64, in Pro
 			}
 		}
 		if in.UnitID != 0 {
-			if _, err := store.GetUnit(ctx, a.db, in.UnitID); err != nil {
+			if u, err := store.GetUnit(ctx, a.db, in.UnitID); err != nil {
 				return nil, asInvalid("unit_id", err)
+			} else if !u.RetiredAt.IsZero() {
+				return nil, zhitong.Invalid("unit_id", "承办单位“%s”已停用，请选择其他单位", u.Name)
 			}
 		}
 	}
