@@ -115,14 +115,16 @@ func (h *Handler) workDueSoonBy() (string, error) {
 
 // workRefs is the reference data a workbench page names things with.
 type workRefs struct {
-	Categories []zhitong.Category
-	Stations   []zhitong.Station
-	Deputies   []zhitong.Deputy
-	Units      []zhitong.Unit
-	cats       map[string]string
-	stations   map[int64]string
-	deputies   map[int64]zhitong.Deputy
-	units      map[int64]string
+	Categories []zhitong.Category // in use: what forms offer
+	// AllCategories also holds the retired ones, for filters over existing cases.
+	AllCategories []zhitong.Category
+	Stations      []zhitong.Station
+	Deputies      []zhitong.Deputy
+	Units         []zhitong.Unit
+	cats          map[string]string
+	stations      map[int64]string
+	deputies      map[int64]zhitong.Deputy
+	units         map[int64]string
 }
 
 // loadWorkRefs loads categories, and the stations, deputies and units under
@@ -134,6 +136,7 @@ func (h *Handler) loadWorkRefs(ctx context.Context, p zhitong.Principal, region 
 	if err != nil {
 		return nil, err
 	}
+	rf.AllCategories = cats
 	for _, c := range cats {
 		rf.cats[c.Code] = c.Name
 		if c.RetiredAt.IsZero() { // retired ones name old cases, are not offered
