@@ -66,6 +66,7 @@ type CaseView struct {
 	Evaluations    []*zhitong.Evaluation `json:"evaluations"`
 	Events         []*zhitong.Event      `json:"events"`
 	Supervision    *SupervisionInfo      `json:"supervision"`
+	CoOpinions     []CoOpinion           `json:"co_opinions"` // co-handling units' opinions (协办意见), every round
 	Actions        []zhitong.Action      `json:"actions"` // what this person may do now
 }
 
@@ -125,6 +126,9 @@ func (a *App) Get(ctx context.Context, p zhitong.Principal, id int64) (*CaseView
 	if v.Supervision, err = a.supervisionInfo(ctx, c); err != nil {
 		return nil, err
 	}
+	if v.CoOpinions, err = a.coOpinions(ctx, a.db, id); err != nil {
+		return nil, err
+	}
 	if n := len(v.Replies); n > 0 {
 		fus, err := store.ListCaseFollowUps(ctx, a.db, id)
 		if err != nil {
@@ -172,6 +176,10 @@ func (a *App) allowed(p zhitong.Principal, c *store.CaseRecord, assignments []*z
 			case act == zhitong.ActionReply && mine.State != zhitong.AssignmentAccepted:
 				continue
 			case act == zhitong.ActionReturn && a.checkReturnWindow(mine) != nil:
+				continue
+			case act == zhitong.ActionRevealPhone && (!mine.Lead || c.Submitter.Anonymous || c.Submitter.Phone == ""):
+				continue
+			case act == zhitong.ActionCoOpinion && mine.Lead:
 				continue
 			}
 		}
