@@ -64,6 +64,7 @@ type workCaseData struct {
 	RehandleDays int // the policy's limit of a re-handle round (重办)
 	Photos       []app.Attachment
 	Proposal     *app.ProposalView // the proposal the case was bundled into, when the caller may see it
+	workUnitDuties                  // the lead unit's phone look-up, co-handling opinions (work_case_duties.go)
 }
 
 // Mark is the deadline mark: "overdue", "soon" or "".
@@ -199,6 +200,9 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 			d.CanReveal = !v.Anonymous
 			continue
 		}
+		if a == zhitong.ActionRevealPhone { // its own form, beside the submitter
+			continue
+		}
 		// Offer only what can succeed: the lifecycle allows these by status,
 		// but they also need something to act on.
 		switch {
@@ -215,6 +219,7 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 		}
 		d.Forms = append(d.Forms, f)
 	}
+	d.fillUnitDuties(p)
 	if len(d.Forms) == 1 {
 		d.Forms[0].Open = true
 	}
