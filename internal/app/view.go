@@ -67,7 +67,7 @@ type CaseView struct {
 	Events         []*zhitong.Event      `json:"events"`
 	Supervision    *SupervisionInfo      `json:"supervision"`
 	CoOpinions     []CoOpinion           `json:"co_opinions"` // co-handling units' opinions (协办意见), every round
-	Actions        []zhitong.Action      `json:"actions"` // what this person may do now
+	Actions        []zhitong.Action      `json:"actions"`     // what this person may do now
 }
 
 func (a *App) summary(c *store.CaseRecord) CaseSummary {
