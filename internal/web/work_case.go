@@ -56,15 +56,17 @@ type workCaseData struct {
 	Missing  []zhitong.Named[zhitong.Recipient]
 	Conflict string // why the last step was refused (409)
 	// Reveal is the reveal form; Revealed the unmasked data, shown once.
-	CanReveal      bool
-	RevealReason   string
-	RevealError    string
-	Revealed       *zhitong.Submitter
-	CategoryDays   int
-	RehandleDays   int // the policy's limit of a re-handle round (重办)
-	Photos         []app.Attachment
-	Proposal       *app.ProposalView // the proposal the case was bundled into, when the caller may see it
-	workUnitDuties                   // the lead unit's phone look-up, co-handling opinions (work_case_duties.go)
+	CanReveal    bool
+	RevealReason string
+	RevealError  string
+	Revealed     *zhitong.Submitter
+	CategoryDays int
+	RehandleDays int // the policy's limit of a re-handle round (重办)
+	Photos       []app.Attachment
+	Proposal     *app.ProposalView // the proposal the case was bundled into, when the caller may see it
+
+	// The lead unit's phone look-up and the co-handling opinions (work_case_duties.go).
+	workUnitDuties
 }
 
 // Mark is the deadline mark: "overdue", "soon" or "".
