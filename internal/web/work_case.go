@@ -257,15 +257,8 @@ func (h *Handler) workCase(w http.ResponseWriter, r *http.Request) error {
 // workReveal shows the submitter's personal data unmasked, once, to a role
 // allowed to see it; the application records who looked and why.
 func (h *Handler) workReveal(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
+	p, id, err := h.workCaseForm(w, r)
 	if err != nil {
-		return err
-	}
-	id, err := workCaseID(r)
-	if err != nil {
-		return err
-	}
-	if err := workParseForm(w, r); err != nil {
 		return err
 	}
 	if !p.May(zhitong.ActionReveal) {
@@ -286,8 +279,7 @@ func (h *Handler) workReveal(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		d.Revealed = &sub
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	return h.render(w, r, workSwapStatus(r, status), "work_case", workCaseTitle(d.V), d)
+	return h.renderRevealed(w, r, d, status)
 }
 
 // workPhoto serves one photo of a case to staff who may view the case.

@@ -102,15 +102,8 @@ func (h *Handler) workCoOpinion(ctx context.Context, p zhitong.Principal, id int
 // once, after a reason; the application checks the assignment, records the
 // look-up in the case history and the audit log, and counts it.
 func (h *Handler) workRevealPhone(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
+	p, id, err := h.workCaseForm(w, r)
 	if err != nil {
-		return err
-	}
-	id, err := workCaseID(r)
-	if err != nil {
-		return err
-	}
-	if err := workParseForm(w, r); err != nil {
 		return err
 	}
 	reason := r.PostForm.Get("reason")
@@ -134,6 +127,25 @@ func (h *Handler) workRevealPhone(w http.ResponseWriter, r *http.Request) error 
 	default: // the case moved on meanwhile
 		d.Conflict, status = zhitong.ErrorMessage(rerr), http.StatusConflict
 	}
+	return h.renderRevealed(w, r, d, status)
+}
+
+// workCaseForm reads a form posted on one case: who posts it, and which case.
+func (h *Handler) workCaseForm(w http.ResponseWriter, r *http.Request) (zhitong.Principal, int64, error) {
+	p, err := h.staff(r)
+	if err != nil {
+		return p, 0, err
+	}
+	id, err := workCaseID(r)
+	if err != nil {
+		return p, 0, err
+	}
+	return p, id, workParseForm(w, r)
+}
+
+// renderRevealed answers a reveal form with the case page, which may hold
+// unmasked personal data: never cached.
+func (h *Handler) renderRevealed(w http.ResponseWriter, r *http.Request, d *workCaseData, status int) error {
 	w.Header().Set("Cache-Control", "no-store")
 	return h.render(w, r, workSwapStatus(r, status), "work_case", workCaseTitle(d.V), d)
 }
