@@ -235,3 +235,38 @@ func TestCoOpinions(t *testing.T) {
 	_, err = a.CoOpinions(ctx, f.Out[zhitong.RoleOfficer], c.ID)
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
 }
+
+// TestCoOpinionRacingTheReply: a co-handler amending while the lead unit
+// replies either lands before the reply or is refused; no opinion is
+// recorded after the reply.
+func TestCoOpinionRacingTheReply(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	lead := f.In[zhitong.RoleUnit]
+	for range 3 {
+		c := assignedCase(t, a, f)
+		testkit.Must(a.Accept(ctx, lead, c.ID, app.TextInput{}))(t)
+		done := make(chan error, 1)
+		go func() {
+			_, err := a.Reply(ctx, lead, c.ID, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "已补齐井盖并加装警示标志"})
+			done <- err
+		}()
+		for i := range 20 {
+			_, err := a.SubmitCoOpinion(ctx, f.CoUnit(), c.ID, app.CoOpinionInput{Text: "协办意见第 " + itoa(int64(i)) + " 稿"})
+			if err != nil {
+				testkit.WantCode(t, err, zhitong.ECONFLICT)
+				break
+			}
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		replied := false
+		for _, e := range testkit.Must(a.Get(ctx, f.In[zhitong.RoleOfficer], c.ID))(t).Events {
+			replied = replied || e.Action == zhitong.ActionReply
+			if replied && e.Action == zhitong.ActionCoOpinion {
+				t.Fatalf("an opinion was recorded after the reply: %q", e.Note)
+			}
+		}
+	}
+}
