@@ -233,6 +233,9 @@ type ListInput struct {
 	UnitState zhitong.AssignmentState
 	// ExtensionPending keeps cases with an extension request waiting for a decision.
 	ExtensionPending bool
+	// CoOpinionDue keeps running cases whose co-handling unit (for a unit:
+	// itself) has not given its opinion this round (协办意见待提交).
+	CoOpinionDue bool
 	// CountOnly returns the total alone, without a page: the home queues.
 	CountOnly bool
 }
@@ -289,7 +292,7 @@ func (a *App) List(ctx context.Context, p zhitong.Principal, in ListInput) ([]Ca
 	default:
 		return nil, 0, zhitong.Invalid("unit_state", "办理任务状态“%s”无效", in.UnitState)
 	}
-	f.DueBy, f.UnitState, f.ExtensionPending = in.DueBy, in.UnitState, in.ExtensionPending
+	f.DueBy, f.UnitState, f.ExtensionPending, f.CoOpinionDue = in.DueBy, in.UnitState, in.ExtensionPending, in.CoOpinionDue
 	switch in.Sort {
 	case "", "submitted", "due", "updated", "oldest":
 	default:

@@ -28,12 +28,18 @@ func TestUnitDutiesOnTheCasePage(t *testing.T) {
 	benchHas(t, pg, "提交协办意见", "同意主办单位的办理意见", `本轮：历市镇人民政府 <span class="badge soon">未提交`)
 	benchLacks(t, pg, "查看群众电话", phone)
 
+	if n := total(t, co.get("/work/cases?coop=1")); n != 1 {
+		t.Fatalf("待提交协办意见 = %d, want 1", n)
+	}
 	pg = co.act(id, "co_opinion", url.Values{"text": {" "}})
 	wantStatus(t, pg, http.StatusBadRequest)
 	benchHas(t, pg, "协办意见至少需要 2 个字")
 	pg = co.act(id, "co_opinion", url.Values{"text": {"镇政府已安排人员配合更换人行道砖"}})
 	wantStatus(t, pg, http.StatusOK)
 	benchHas(t, pg, "协办意见已提交", `data-label="意见"`, "镇政府已安排人员配合更换人行道砖", "修改协办意见")
+	if n := total(t, co.get("/work/cases?coop=1")); n != 0 {
+		t.Fatalf("待提交协办意见 after the opinion = %d, want 0", n)
+	}
 	pg = co.act(id, "co_opinion", url.Values{"text": {"已完成配合工作，同意主办单位方案"}, "agrees": {"1"}, "finished": {"1"}})
 	wantStatus(t, pg, http.StatusOK)
 	benchHas(t, pg, "已完成配合工作，同意主办单位方案", "同意主办单位意见", "协办事项已办结", "修改 2 次")
