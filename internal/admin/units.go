@@ -75,24 +75,7 @@ func (s *Service) Units(ctx context.Context, p zhitong.Principal) ([]UnitView, e
 	if err := committee(p, "管理承办单位"); err != nil {
 		return nil, err
 	}
-	recs, err := store.ListUnitRecords(ctx, s.app.DB(), p.RegionCode)
-	if err != nil {
-		return nil, err
-	}
-	names := map[int64]string{}
-	for _, u := range recs {
-		names[u.ID] = u.Name
-	}
-	out := make([]UnitView, 0, len(recs))
-	for _, u := range recs {
-		v, err := s.view(u)
-		if err != nil {
-			return nil, err
-		}
-		v.ParentName = names[u.ParentID]
-		out = append(out, v)
-	}
-	return out, nil
+	return s.listUnits(ctx, p, p.RegionCode, true)
 }
 
 // Unit loads one unit of p's jurisdiction.
@@ -440,6 +423,12 @@ func (s *Service) ListUnits(ctx context.Context, p zhitong.Principal, under stri
 	if !p.Staff() {
 		return nil, zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
 	}
+	return s.listUnits(ctx, p, under, retired)
+}
+
+// listUnits lists the units under a region, retired ones when asked, with
+// contact and phone only for those of p's jurisdiction.
+func (s *Service) listUnits(ctx context.Context, p zhitong.Principal, under string, retired bool) ([]UnitView, error) {
 	recs, err := store.ListUnitRecords(ctx, s.app.DB(), under)
 	if err != nil {
 		return nil, err
