@@ -25,6 +25,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.portalRoutes(mux)
 	h.workRoutes(mux)
 	h.caseDutyRoutes(mux)
+	h.adminWorkRoutes(mux) // work_admin.go: regions, units, categories
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))
