@@ -66,7 +66,7 @@ func freshBench(t *testing.T, objects bool) (*bench, map[zhitong.Role]*staffer) 
 // workPages are the workbench pages a fresh deployment can show.
 var workPages = []string{"/work", "/work/cases", "/work/supervision", "/work/bulletins", "/work/callbacks", "/work/follow-ups", "/work/inactive",
 	"/work/stations", "/work/deputies", "/work/duties", "/work/duty", "/work/roster", "/work/appointments", "/work/notices", "/work/points",
-	"/work/deliveries", "/work/templates", "/work/intake", "/work/policy", "/account"}
+	"/work/deliveries", "/work/templates", "/work/intake", "/work/policy", "/account", "/work/units", "/work/regions", "/work/categories"}
 
 // TestFreshDeploymentEmptyStates walks the portal and the workbench of a
 // county just set up without demo data: every page works for every role,
@@ -97,7 +97,7 @@ func TestFreshDeploymentEmptyStates(t *testing.T) {
 	}
 	c := staff[zhitong.RoleCommittee]
 	for path, want := range map[string][]string{
-		"/work":              {"开始使用", `href="/work/units"`, `href="/work/deputies/new"`, `href="/work/stations/new"`, `href="/work/import"`},
+		"/work":              {"开始使用", `href="/work/units/new"`, `href="/work/deputies/new"`, `href="/work/stations/new"`, `href="/work/import"`},
 		"/work/stations":     {"暂无联络站", `href="/work/stations/new"`, `href="/work/import"`},
 		"/work/deputies":     {"暂无代表档案", `href="/work/deputies/new"`},
 		"/work/cases":        {"没有符合条件的案件", `href="/work/intake"`, `href="/submit"`},
@@ -110,6 +110,8 @@ func TestFreshDeploymentEmptyStates(t *testing.T) {
 		"/work/supervision":  {"没有符合条件的督办案件"},
 		"/work/callbacks":    {"没有待回访的案件", "电话回访"},
 		"/work/inactive":     {"没有需要提醒的代表", `href="/work/deputies"`},
+		"/work/units":        {"还没有承办单位", `href="/work/units/new"`},
+		"/work/categories":   {"政策咨询", "道路交通"},
 	} {
 		rawHas(t, c.get(path), want...)
 	}

@@ -168,7 +168,9 @@ func (h *Handler) startSteps(ctx context.Context, p zhitong.Principal) ([]startS
 		{Label: "添加代表档案", Link: "/work/deputies/new", Alt: "/work/import", Count: len(deputies)},
 		{Label: "新建联络站，设置接待日", Link: "/work/stations/new", Alt: "/work/import", Count: len(stations)},
 	}
-	if p.Role == zhitong.RoleOfficer {
+	if p.Role == zhitong.RoleCommittee {
+		steps[0].Link = "/work/units/new"
+	} else { // officers ask the committee to add units and stations
 		steps[2].Link = "/work/stations"
 	}
 	missing := false
