@@ -10,18 +10,18 @@ import (
 func TestOfficialYears(t *testing.T) {
 	years := OfficialYears()
 	var want []int
-	for y := 2002; y <= 2026; y++ {
+	for y := 2002; y <= 2027; y++ {
 		want = append(want, y)
 	}
 	if !slices.Equal(years, want) {
-		t.Errorf("OfficialYears() = %v, want 2002 through 2026", years)
+		t.Errorf("OfficialYears() = %v, want 2002 through 2027", years)
 	}
 }
 
 func TestOfficialWellFormed(t *testing.T) {
 	entries := Official()
-	if len(entries) != 860 {
-		t.Errorf("%d entries, lunar-go v1.4.6 has 860", len(entries))
+	if len(entries) != 894 {
+		t.Errorf("%d entries, lunar-go v1.4.7 has 894", len(entries))
 	}
 	// lunar-go marks two ordinary weekdays as make-up workdays; harmless,
 	// but it means not every make-up entry is on a weekend.
@@ -91,6 +91,49 @@ func TestOfficial2026(t *testing.T) {
 	}
 }
 
+// TestOfficial2027 checks lunar-go v1.4.7 against the State Council's
+// schedule for 2027, entry by entry: 248 working days, five make-up days.
+func TestOfficial2027(t *testing.T) {
+	type span struct {
+		first, last time.Time
+		off         bool
+		name        string
+	}
+	notice := []span{
+		{Date(2027, 1, 1), Date(2027, 1, 3), true, "元旦"},
+		{Date(2027, 1, 31), Date(2027, 1, 31), false, "春节调休"},
+		{Date(2027, 2, 5), Date(2027, 2, 13), true, "春节"},
+		{Date(2027, 2, 14), Date(2027, 2, 14), false, "春节调休"},
+		{Date(2027, 4, 3), Date(2027, 4, 5), true, "清明节"},
+		{Date(2027, 5, 1), Date(2027, 5, 5), true, "劳动节"},
+		{Date(2027, 5, 8), Date(2027, 5, 8), false, "劳动节调休"},
+		{Date(2027, 6, 9), Date(2027, 6, 9), true, "端午节"},
+		{Date(2027, 9, 15), Date(2027, 9, 15), true, "中秋节"},
+		{Date(2027, 9, 26), Date(2027, 9, 26), false, "国庆节调休"},
+		{Date(2027, 10, 1), Date(2027, 10, 7), true, "国庆节"},
+		{Date(2027, 10, 9), Date(2027, 10, 9), false, "国庆节调休"},
+	}
+	var want []Entry
+	for _, s := range notice {
+		for d := s.first; !d.After(s.last); d = d.AddDate(0, 0, 1) {
+			want = append(want, Entry{Date: d, Off: s.off, Name: s.name})
+		}
+	}
+	var got []Entry
+	for _, e := range Official() {
+		if e.Date.Year() == 2027 {
+			got = append(got, e)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("2027 in lunar-go:\n got %v\nwant %v", got, want)
+	}
+	c := New(Official(), OfficialYears())
+	if n := c.WorkdaysBetween(Date(2026, 12, 31), Date(2027, 12, 31)); n != 248 {
+		t.Errorf("2027 has %d working days, want 248 (261 weekdays - 18 off + 5 make-up)", n)
+	}
+}
+
 func TestStatutory(t *testing.T) {
 	tests := []struct {
 		year int
@@ -134,7 +177,7 @@ func TestStatutoryAgreesWithOfficial(t *testing.T) {
 	for _, e := range Official() {
 		off[ymd(e.Date)] = e.Off
 	}
-	for _, y := range []int{2025, 2026} {
+	for _, y := range []int{2025, 2026, 2027} {
 		for _, e := range Statutory(y) {
 			if !off[ymd(e.Date)] {
 				t.Errorf("Statutory(%d) has %s %s, not off in the official schedule", y, ymd(e.Date), e.Name)
