@@ -74,6 +74,10 @@ const (
 	ActionSupervise        Action = "supervise"         // 督办
 	ActionReveal           Action = "reveal"            // 查看个人信息
 	ActionView             Action = "view"              // 查看
+	// ActionReschedule (期限调整) is the system moving a provisional deadline
+	// when the State Council's schedule for its year is loaded; no role
+	// performs it.
+	ActionReschedule Action = "reschedule"
 )
 
 // ActionLabels gives the Chinese name of each action, for timelines and errors.
@@ -86,7 +90,7 @@ var ActionLabels = []Named[Action]{
 	{ActionDeliver, "记录反馈"}, {ActionEvaluate, "评价"}, {ActionCallback, "回访"},
 	{ActionRehandle, "重办"}, {ActionExplain, "说明后办结"}, {ActionClose, "办结"},
 	{ActionArchive, "归档"}, {ActionSupervise, "督办"}, {ActionReveal, "查看个人信息"},
-	{ActionView, "查看"},
+	{ActionView, "查看"}, {ActionReschedule, "调整办理期限"},
 }
 
 // transitions lists, for each action on an existing case, the statuses it

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"zhitong"
 	"zhitong/internal/calendar"
 )
 
@@ -65,15 +66,21 @@ func (t *Tx) ReplaceYear(ctx context.Context, year int, entries []calendar.Entry
 
 // ProvisionalDue is a running deadline computed without official holiday data.
 type ProvisionalDue struct {
-	CaseID  int64
-	From    string
-	Days    int
-	DueDate string
+	CaseID     int64
+	From       string
+	Days       int
+	DueDate    string
+	Status     zhitong.Status
+	Code       string
+	Title      string
+	Round      int
+	LeadUnitID int64
 }
 
 // ListProvisionalDues returns the cases whose deadline is provisional.
 func ListProvisionalDues(ctx context.Context, q Q) ([]ProvisionalDue, error) {
-	rows, err := q.Query(ctx, `SELECT id, due_from, due_days, due_date FROM cases WHERE due_provisional = ? AND due_from <> ''`, true)
+	rows, err := q.Query(ctx, `SELECT id, due_from, due_days, due_date, status, code, title, round, COALESCE(lead_unit_id, 0)
+ FROM cases WHERE due_provisional = ? AND due_from <> '' ORDER BY id`, true)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +88,7 @@ func ListProvisionalDues(ctx context.Context, q Q) ([]ProvisionalDue, error) {
 	var out []ProvisionalDue
 	for rows.Next() {
 		var p ProvisionalDue
-		if err := rows.Scan(&p.CaseID, &p.From, &p.Days, &p.DueDate); err != nil {
+		if err := rows.Scan(&p.CaseID, &p.From, &p.Days, &p.DueDate, &p.Status, &p.Code, &p.Title, &p.Round, &p.LeadUnitID); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
