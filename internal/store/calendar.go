@@ -106,3 +106,29 @@ func (t *Tx) SetDue(ctx context.Context, caseID int64, due string, provisional b
 	_, err := t.Exec(ctx, `UPDATE assignments SET due_date = ? WHERE case_id = ? AND round = (SELECT round FROM cases WHERE id = ?)`, due, caseID, caseID)
 	return err
 }
+
+// CalendarYear is one year of the holidays table: where its schedule came
+// from ("lunar-go" seeded at start-up, "staff" loaded by the system
+// administrator) and when.
+type CalendarYear struct {
+	Year     int
+	Source   string
+	LoadedAt time.Time
+	Days     int // holidays and make-up days stored
+}
+
+// ListCalendarYears returns the years whose official schedule is loaded, newest first.
+func ListCalendarYears(ctx context.Context, q Q) ([]CalendarYear, error) {
+	rows, err := q.Query(ctx, `SELECT y.year, y.source, y.loaded_at, (SELECT COUNT(*) FROM holidays h WHERE h.year = y.year)
+ FROM calendar_years y ORDER BY y.year DESC`)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(s interface{ Scan(...any) error }) (CalendarYear, error) {
+		var y CalendarYear
+		var at string
+		err := s.Scan(&y.Year, &y.Source, &at, &y.Days)
+		y.LoadedAt = ParseTime(at)
+		return y, err
+	})
+}
