@@ -1,0 +1,114 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/store"
+	"zhitong/internal/testkit"
+)
+
+const schedule2028 = `# 2028 年安排（测试用，虚构）
+2028-01-01 休 元旦
+2028-01-03 休 元旦
+2028-01-24 至 2028-01-31 休 春节
+2028-02-05 班 春节调休
+`
+
+var hiddenSchedule = regexp.MustCompile(`name="schedule" value="([^"]*)"`)
+
+// TestCalendarPagePreviewThenSave: a deadline that runs into 2028 is
+// provisional and says so on the citizen's tracking page; the system
+// administrator uploads 2028's schedule, previews it (nothing saved yet),
+// saves it, and the citizen's page shows the new date and why it moved.
+func TestCalendarPagePreviewThenSave(t *testing.T) {
+	b := newBench(t)
+	ctx := b.t.Context()
+	b.clock.Set(time.Date(2027, 12, 28, 9, 0, 0, 0, zhitong.China))
+	id := b.intake("年底反映：村道路面破损", 0)
+	testkit.Must(b.app.Assign(ctx, b.f.In[zhitong.RoleOfficer], id, app.AssignInput{LeadUnit: b.f.Lead, Days: 5}))(t)
+	code := b.view(id).Code
+	citizen := b.citizen()
+	benchHas(t, citizen.get("/track/"+code), "2028-01-04", "（暂定，待国务院公布 2028 年节假日安排后确定）")
+
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "officer")
+	wantStatus(t, officer.get("/work/calendar"), http.StatusForbidden)
+	wantStatus(t, officer.post("/work/calendar/preview", url.Values{"schedule": {schedule2028}}), http.StatusForbidden)
+
+	admin := b.login(b.f.In[zhitong.RoleSysAdmin], "sysadmin")
+	benchHas(t, admin.get("/work"), `href="/work/calendar"`)
+	pg := admin.get("/work/calendar")
+	benchHas(t, pg, "导入一年的安排", `<td data-label="年份">2027</td>`, "系统内置")
+	benchLacks(t, pg, "预览：")
+
+	// A mistake is named by its line, and nothing is saved.
+	pg = admin.post("/work/calendar/preview", url.Values{"schedule": {"2028-01-01 休 元旦\n2028-02-07 班 春节调休"}})
+	wantStatus(t, pg, http.StatusBadRequest)
+	benchHas(t, pg, "第2行：2028-02-07是星期一", "2028-02-07 班 春节调休")
+
+	pg = admin.upload("/work/calendar/preview", "file", "2028.txt", []byte(schedule2028))
+	wantStatus(t, pg, http.StatusOK)
+	benchHas(t, pg, "预览：2028 年节假日安排（尚未保存）", "共 11 天放假或调休上班",
+		`<td data-label="月份">1 月</td><td data-label="工作日"><strong>14</strong></td><td data-label="现在">17</td><td data-label="工作日放假">7</td>`,
+		`<td data-label="日期">2028-01-24 至 2028-01-31</td><td data-label="安排">放假</td><td data-label="名称">春节</td><td data-label="天数">8</td>`,
+		"调休上班", "其中 1 件在办案件的期限会变动")
+	if ys := testkit.Must(store.ListCalendarYears(ctx, b.app.DB()))(t); ys[0].Year != 2027 {
+		t.Fatalf("the preview saved %d", ys[0].Year)
+	}
+	if v := b.view(id); v.DueDate != "2028-01-04" {
+		t.Fatalf("the preview moved the deadline to %s", v.DueDate)
+	}
+	m := hiddenSchedule.FindStringSubmatch(pg.raw)
+	if m == nil {
+		t.Fatal("no schedule to save in the preview")
+	}
+	pg = admin.post("/work/calendar", url.Values{"schedule": {html.UnescapeString(m[1])}})
+	wantStatus(t, pg, http.StatusOK)
+	if !strings.HasSuffix(pg.url, "/work/calendar") {
+		t.Fatalf("saved, then at %s", pg.url)
+	}
+	benchHas(t, pg, "已保存 2028 年节假日安排，重新计算了 1 件暂定的办理期限", `<td data-label="年份">2028</td>`, "系统管理员导入")
+
+	v := b.view(id)
+	if v.DueDate != "2028-01-05" || v.DueProvisional {
+		t.Fatalf("after saving: due %s provisional %v", v.DueDate, v.DueProvisional)
+	}
+	pg = citizen.get("/track/" + code)
+	benchHas(t, pg, "2028-01-05", "按国务院公布的 2028 年节假日安排，办理期限由 2028-01-04 调整为 2028-01-05")
+	benchLacks(t, pg, "暂定")
+}
+
+// TestSysadminHome shows the last sweep, deliveries and backup, and tells
+// nobody to call an API or read a file.
+func TestSysadminHome(t *testing.T) {
+	b := newBench(t)
+	ctx := b.t.Context()
+	admin := b.login(b.f.In[zhitong.RoleSysAdmin], "sysadmin")
+	pg := admin.get("/work")
+	benchHas(t, pg, "系统运行状态", "督办巡检", "从未运行", "从未备份", `href="/work/deliveries?state=failed"`, `href="/work/calendar"`, "已有至 2027 年的安排")
+	benchLacks(t, pg, "/api/", "docs/", ".md", "zhitong backup", "/healthz")
+
+	now := b.clock.Now()
+	err := b.app.DB().Write(ctx, func(tx *store.Tx) error {
+		return tx.PutJobRun(ctx, store.JobRun{Name: "sweep", FinishedAt: now.Add(-5 * time.Minute)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.app.DB().RecordBackup(ctx, store.BackupRecord{At: now.Add(-2 * time.Hour), File: "/var/backups/zhitong-1125.db", Size: 5 << 20}); err != nil {
+		t.Fatal(err)
+	}
+	pg = admin.get("/work")
+	benchHas(t, pg, "上次完成 2026-11-25 08:55", "上次备份 2026-11-25 07:00", "/var/backups/zhitong-1125.db", "5.0 MB", "运行正常")
+	benchLacks(t, pg, "已超过一天", "从未")
+
+	b.clock.Advance(26 * time.Hour)
+	benchHas(t, admin.get("/work"), "已超过一天", "督办巡检已超过 60 分钟未运行")
+}
