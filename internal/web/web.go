@@ -183,7 +183,7 @@ func (h *Handler) toggleElderly(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) flash(r *http.Request, msg string) { h.sessions.Put(r.Context(), "flash", msg) }
 
 var funcs = template.FuncMap{
-	"bytesLabel": bytesLabel,
+	"bytesLabel":   bytesLabel,
 	"statusLabel":  func(s zhitong.Status) string { return zhitong.Label(zhitong.Statuses, s) },
 	"actionLabel":  func(a zhitong.Action) string { return zhitong.Label(zhitong.ActionLabels, a) },
 	"roleLabel":    func(r zhitong.Role) string { return zhitong.Label(zhitong.Roles, r) },
