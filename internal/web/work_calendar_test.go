@@ -2,8 +2,11 @@ package web_test
 
 import (
 	"html"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -111,4 +114,59 @@ func TestSysadminHome(t *testing.T) {
 
 	b.clock.Advance(26 * time.Hour)
 	benchHas(t, admin.get("/work"), "已超过一天", "督办巡检已超过 60 分钟未运行")
+}
+
+// TestNoPageSendsOperatorsToAPIOrFiles: every administration task has a
+// page, so no template tells anyone to call the API, run a command or read
+// a file.
+func TestNoPageSendsOperatorsToAPIOrFiles(t *testing.T) {
+	bad := regexp.MustCompile(`/api/v1|/healthz|docs/|\.md\b|<code>|curl |zhitong (serve|backup|sweep|user|token|audit|migrate|demo|import|init)\b`)
+	err := filepath.WalkDir("templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if m := bad.FindString(line); m != "" {
+				t.Errorf("%s:%d sends the reader to %q", path, i+1, m)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEveryTableStacksOnPhones: every table is an rtable and every cell of
+// its body carries the column's name, for the phone layout in app.css.
+func TestEveryTableStacksOnPhones(t *testing.T) {
+	table := regexp.MustCompile(`(?s)<table\b[^>]*>.*?</table>`)
+	err := filepath.WalkDir("templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, tb := range table.FindAllString(string(b), -1) {
+			open := tb[:strings.Index(tb, ">")+1]
+			if !regexp.MustCompile(`class="[^"]*\brtable\b`).MatchString(open) {
+				t.Errorf("%s: %s is not class=\"rtable\"", path, open)
+			}
+			for _, td := range regexp.MustCompile(`<td\b[^>]*>`).FindAllString(tb, -1) {
+				if !strings.Contains(td, "data-label=") && !strings.Contains(td, "colspan=") {
+					t.Errorf("%s: %s has no data-label", path, td)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
