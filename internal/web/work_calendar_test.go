@@ -4,6 +4,7 @@ import (
 	"html"
 	"io/fs"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"zhitong/internal/app"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
+	"zhitong/internal/testkit/testserver"
 )
 
 const schedule2028 = `# 2028 年安排（测试用，虚构）
@@ -42,6 +44,7 @@ func TestCalendarPagePreviewThenSave(t *testing.T) {
 	benchHas(t, citizen.get("/track/"+code), "2028-01-04", "（暂定，待国务院公布 2028 年节假日安排后确定）")
 
 	officer := b.login(b.f.In[zhitong.RoleOfficer], "officer")
+	benchHas(t, officer.get(caseURL(id)+"/receipt"), `办理期限至 2028-01-04（<span class="provisional">暂定，待国务院公布 2028 年节假日安排后确定</span>）`)
 	wantStatus(t, officer.get("/work/calendar"), http.StatusForbidden)
 	wantStatus(t, officer.post("/work/calendar/preview", url.Values{"schedule": {schedule2028}}), http.StatusForbidden)
 
@@ -86,6 +89,9 @@ func TestCalendarPagePreviewThenSave(t *testing.T) {
 	pg = citizen.get("/track/" + code)
 	benchHas(t, pg, "2028-01-05", "按国务院公布的 2028 年节假日安排，办理期限由 2028-01-04 调整为 2028-01-05")
 	benchLacks(t, pg, "暂定")
+	pg = officer.get(caseURL(id))
+	benchHas(t, pg, "调整办理期限", "由 2028-01-04 调整为 2028-01-05")
+	benchHas(t, officer.get(caseURL(id)+"/receipt"), "办理期限至 2028-01-05。")
 }
 
 // TestSysadminHome shows the last sweep, deliveries and backup, and tells
@@ -169,4 +175,22 @@ func TestEveryTableStacksOnPhones(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestSubmittedPageSaysProvisional: a citizen submitting at the end of 2027
+// is told the estimated reply date in 2028 is provisional.
+func TestSubmittedPageSaysProvisional(t *testing.T) {
+	s := testserver.Start(t)
+	jar, _ := cookiejar.New(nil)
+	p := &portal{t: t, app: s.App, f: s.Fixture, srv: s.Server, client: &http.Client{Jar: jar}}
+	s.Clock.Set(time.Date(2027, 12, 20, 9, 0, 0, 0, zhitong.China))
+	pg := p.submit(p.validForm())
+	trackingCode(t, pg)
+	mustContain(t, pg, "暂定，待国务院公布 2028 年节假日安排后确定")
+
+	// In the middle of 2027 the date is official and says nothing more.
+	s.Clock.Set(time.Date(2027, 6, 1, 9, 0, 0, 0, zhitong.China))
+	pg = p.submit(p.validForm())
+	trackingCode(t, pg)
+	mustNotContain(t, pg, "暂定")
 }
