@@ -49,16 +49,24 @@ func wantDueMoved(t *testing.T, a *app.App, f *testkit.Fixture, handler int64, c
 	}
 }
 
-// TestScheduleLoadRecomputesProvisionalDeadlines assigns a case whose
-// deadline falls in 2028 (no official data yet), then loads 2028's schedule.
-func TestScheduleLoadRecomputesProvisionalDeadlines(t *testing.T) {
+// assignedOn is a fresh application with a handler account in the lead unit
+// and a walk-in case assigned to that unit at the time at, for days working days.
+func assignedOn(t *testing.T, at time.Time, days int) (*app.App, *testkit.Clock, *testkit.Fixture, *zhitong.User, *zhitong.Case) {
+	t.Helper()
 	a, clock := testkit.MustApp(t)
 	f := testkit.Seed(t, a)
 	handler := testkit.Must(a.AddUser(ctx, app.System, app.UserInput{Username: "jtj", DisplayName: "交通局经办人",
 		Role: zhitong.RoleUnit, UnitID: f.Lead, Password: "Zhitong@2026"}))(t)
-	clock.Set(time.Date(2027, 12, 28, 9, 0, 0, 0, zhitong.China))
-	c := walkIn(t, a, f, "年底反映：村道路面破损")
-	c = testkit.Must(a.Assign(ctx, f.In[zhitong.RoleOfficer], c.ID, app.AssignInput{LeadUnit: f.Lead, Days: 5}))(t)
+	clock.Set(at)
+	c := walkIn(t, a, f, "村道路面破损，雨天积水")
+	c = testkit.Must(a.Assign(ctx, f.In[zhitong.RoleOfficer], c.ID, app.AssignInput{LeadUnit: f.Lead, Days: days}))(t)
+	return a, clock, f, handler, c
+}
+
+// TestScheduleLoadRecomputesProvisionalDeadlines assigns a case whose
+// deadline falls in 2028 (no official data yet), then loads 2028's schedule.
+func TestScheduleLoadRecomputesProvisionalDeadlines(t *testing.T) {
+	a, _, f, handler, c := assignedOn(t, time.Date(2027, 12, 28, 9, 0, 0, 0, zhitong.China), 5)
 	// 12-29, 12-30, 12-31, (1-1 statutory holiday, a Saturday), 1-3, 1-4.
 	if c.DueDate != "2028-01-04" || !c.DueProvisional {
 		t.Fatalf("provisional due = %s %v", c.DueDate, c.DueProvisional)
@@ -101,13 +109,7 @@ func TestScheduleLoadRecomputesProvisionalDeadlines(t *testing.T) {
 // (official data up to 2026) with a provisional deadline over the 2027
 // Spring Festival: the next start-up seeds 2027 from v1.4.7 and moves it.
 func TestStartupSeedsNewOfficialYear(t *testing.T) {
-	a, clock := testkit.MustApp(t)
-	f := testkit.Seed(t, a)
-	handler := testkit.Must(a.AddUser(ctx, app.System, app.UserInput{Username: "jtj", DisplayName: "交通局经办人",
-		Role: zhitong.RoleUnit, UnitID: f.Lead, Password: "Zhitong@2026"}))(t)
-	clock.Set(time.Date(2027, 1, 28, 9, 0, 0, 0, zhitong.China))
-	c := walkIn(t, a, f, "春节前反映：集市摊位占道")
-	c = testkit.Must(a.Assign(ctx, f.In[zhitong.RoleOfficer], c.ID, app.AssignInput{LeadUnit: f.Lead, Days: 10}))(t)
+	a, clock, f, handler, c := assignedOn(t, time.Date(2027, 1, 28, 9, 0, 0, 0, zhitong.China), 10)
 	// Official 2027: Jan 29, Jan 31 (make-up), Feb 1-4, Feb 14 (make-up), 15, 16, 17.
 	if c.DueDate != "2027-02-17" || c.DueProvisional {
 		t.Fatalf("official due = %s %v", c.DueDate, c.DueProvisional)

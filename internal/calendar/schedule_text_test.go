@@ -28,13 +28,7 @@ func TestParseScheduleText(t *testing.T) {
 	if err != nil || year != 2027 {
 		t.Fatalf("ParseSchedule = %d, %v", year, err)
 	}
-	var want []Entry
-	for _, e := range Official() {
-		if e.Date.Year() == 2027 {
-			want = append(want, e)
-		}
-	}
-	if !slices.Equal(entries, want) {
+	if want := officialIn(2027); !slices.Equal(entries, want) {
 		t.Errorf("line format:\n got %v\nwant %v", entries, want)
 	}
 	// One day per line, in any order, with the long words and a full-width space.

@@ -127,20 +127,27 @@ func TestSysadminHome(t *testing.T) {
 // a file.
 func TestNoPageSendsOperatorsToAPIOrFiles(t *testing.T) {
 	bad := regexp.MustCompile(`/api/v1|/healthz|docs/|\.md\b|<code>|curl |zhitong (serve|backup|sweep|user|token|audit|migrate|demo|import|init)\b`)
+	eachTemplate(t, func(path, text string) {
+		for i, line := range strings.Split(text, "\n") {
+			if m := bad.FindString(line); m != "" {
+				t.Errorf("%s:%d sends the reader to %q", path, i+1, m)
+			}
+		}
+	})
+}
+
+// eachTemplate calls fn with every template file's path and text.
+func eachTemplate(t *testing.T, fn func(path, text string)) {
+	t.Helper()
 	err := filepath.WalkDir("templates", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
+		if err == nil {
+			fn(path, string(b))
 		}
-		for i, line := range strings.Split(string(b), "\n") {
-			if m := bad.FindString(line); m != "" {
-				t.Errorf("%s:%d sends the reader to %q", path, i+1, m)
-			}
-		}
-		return nil
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -151,15 +158,8 @@ func TestNoPageSendsOperatorsToAPIOrFiles(t *testing.T) {
 // its body carries the column's name, for the phone layout in app.css.
 func TestEveryTableStacksOnPhones(t *testing.T) {
 	table := regexp.MustCompile(`(?s)<table\b[^>]*>.*?</table>`)
-	err := filepath.WalkDir("templates", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for _, tb := range table.FindAllString(string(b), -1) {
+	eachTemplate(t, func(path, text string) {
+		for _, tb := range table.FindAllString(text, -1) {
 			open := tb[:strings.Index(tb, ">")+1]
 			if !regexp.MustCompile(`class="[^"]*\brtable\b`).MatchString(open) {
 				t.Errorf("%s: %s is not class=\"rtable\"", path, open)
@@ -170,11 +170,7 @@ func TestEveryTableStacksOnPhones(t *testing.T) {
 				}
 			}
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestSubmittedPageSaysProvisional: a citizen submitting at the end of 2027
