@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"zhitong"
@@ -48,7 +49,12 @@ func (a *App) loadCalendar(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			return a.audit(ctx, tx, System, "calendar.seed", "calendar:"+fmt.Sprint(missing), map[string]any{"years": missing, "source": "lunar-go", "moved": moved})
+			names := make([]string, len(missing))
+			for i, y := range missing {
+				names[i] = strconv.Itoa(y)
+			}
+			return a.audit(ctx, tx, System, "calendar.seed", "calendar:"+strings.Join(names, ","),
+				map[string]any{"years": missing, "source": "lunar-go", "moved": moved})
 		})
 		if err != nil {
 			return fmt.Errorf("seed holidays: %w", err)
@@ -163,10 +169,13 @@ func (a *App) recomputeAll(ctx context.Context, tx *store.Tx, p zhitong.Principa
 		}
 		due, prov := cal.AddWorkdays(from, d.Days)
 		newDue := due.Format(time.DateOnly)
+		recomputed++
+		if newDue == d.DueDate && prov {
+			continue // nothing settled: leave the case (and its version) alone
+		}
 		if err := tx.SetDue(ctx, d.CaseID, newDue, prov, now); err != nil {
 			return 0, 0, err
 		}
-		recomputed++
 		if newDue == d.DueDate || !d.Status.Running() {
 			continue
 		}
