@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/testkit"
@@ -80,5 +82,40 @@ func (p *person) fitsWithLabels(label string) {
 	if msg := run(p, evalString(js)); msg != "" {
 		p.shot("labels-" + p.name)
 		p.t.Errorf("%s: %s", p.name, msg)
+	}
+}
+
+// TestScheduleOnAPhone: the system administrator pastes next year's
+// holiday schedule on a phone, previews it and saves it; the status board,
+// the form and the preview pass the accessibility audit and fit the screen.
+func TestScheduleOnAPhone(t *testing.T) {
+	s := newSite(t)
+	s.account(s.Fixture.In[zhitong.RoleSysAdmin], "xitong")
+	admin := s.person("sysadmin-phone", phoneWidth)
+	admin.login("xitong")
+	audit := func(path string) {
+		t.Helper()
+		for _, problem := range run(admin, chromedp.Evaluate[[]string](auditJS)) {
+			t.Errorf("%s: %s", path, problem)
+		}
+		admin.fitsWithLabels("状态")
+	}
+	admin.visit("/work")
+	audit("/work")
+	admin.shot("45-sysadmin-home-phone")
+	admin.clickLink("导入或查看节假日安排")
+	admin.waitText("h1", "节假日安排")
+	admin.fill("#cal-text", "2028-01-01 休 元旦\n2028-01-26 至 2028-02-01 休 春节\n2028-02-05 班 春节调休")
+	admin.click(`form[action="/work/calendar/preview"] button[type=submit]`)
+	admin.waitText("main", "预览：2028 年节假日安排（尚未保存）")
+	for _, problem := range run(admin, chromedp.Evaluate[[]string](auditJS)) {
+		t.Errorf("preview: %s", problem)
+	}
+	admin.fitsWithLabels("工作日")
+	admin.shot("46-schedule-preview-phone")
+	admin.click(`form[action="/work/calendar"] button[type=submit]`)
+	admin.waitText("main", "已保存 2028 年节假日安排")
+	if due, prov := testkit.Must2(s.App.AddWorkdays("2028-01-25", 1))(t); due != "2028-02-02" || prov {
+		t.Errorf("after saving 2028 in the browser: %s %v", due, prov)
 	}
 }

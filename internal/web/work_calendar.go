@@ -19,7 +19,8 @@ const maxScheduleUpload = 1<<20 + 64<<10
 // workCalendarData is the holiday schedule page (节假日安排): the years
 // loaded, the form, and after "预览" what the schedule would change.
 type workCalendarData struct {
-	Years    []store.CalendarYear
+	Years    []store.CalendarYear // last year and later
+	Older    []store.CalendarYear // shown folded
 	Schedule string // what was pasted, shown again after an error
 	Preview  *app.SchedulePreview
 	Error    string
@@ -33,9 +34,17 @@ func (h *Handler) calendarRoutes(mux *http.ServeMux) {
 }
 
 func (h *Handler) renderCalendar(w http.ResponseWriter, r *http.Request, p zhitong.Principal, status int, d workCalendarData) error {
-	var err error
-	if d.Years, err = h.app.CalendarYears(r.Context(), p); err != nil {
+	years, err := h.app.CalendarYears(r.Context(), p)
+	if err != nil {
 		return err
+	}
+	last := h.app.Now().In(zhitong.China).Year() - 1
+	for _, y := range years {
+		if y.Year >= last {
+			d.Years = append(d.Years, y)
+		} else {
+			d.Older = append(d.Older, y)
+		}
 	}
 	return h.render(w, r, status, "work_calendar", "节假日安排", d)
 }
