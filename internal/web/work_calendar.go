@@ -21,7 +21,7 @@ const maxScheduleUpload = 1<<20 + 64<<10
 type workCalendarData struct {
 	Years    []store.CalendarYear // last year and later
 	Older    []store.CalendarYear // shown folded
-	Schedule string // what was pasted, shown again after an error
+	Schedule string               // what was pasted, shown again after an error
 	Preview  *app.SchedulePreview
 	Error    string
 }
