@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"zhitong"
@@ -20,6 +21,8 @@ type SystemStatus struct {
 	BackupStale  bool // never, or older than BackupStale
 	CalendarLast int  // the latest year with an official schedule
 	NextYearDue  bool // it is November or later and next year is not loaded
+	// Warnings are the health warnings and the two above, in words.
+	Warnings []string
 }
 
 // SystemStatus reports what the system administrator watches.
@@ -42,5 +45,15 @@ func (a *App) SystemStatus(ctx context.Context, p zhitong.Principal) (*SystemSta
 	}
 	today := a.today()
 	s.NextYearDue = today.Month() >= time.November && s.CalendarLast <= today.Year()
+	s.Warnings = append(s.Warnings, h.Warnings...)
+	switch {
+	case s.Backup.At.IsZero():
+		s.Warnings = append(s.Warnings, "还没有备份过数据库")
+	case s.BackupStale:
+		s.Warnings = append(s.Warnings, "上次备份已超过一天")
+	}
+	if s.NextYearDue {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("请导入国务院公布的 %d 年节假日安排", today.Year()+1))
+	}
 	return s, nil
 }
