@@ -38,6 +38,9 @@ var templateDefs = []TemplateDef{
 	// Calendar (calendar.go): a provisional deadline moved by a newly loaded holiday schedule.
 	{Name: "unit.due_changed", Label: "办理期限调整（承办单位）", Vars: []string{"code", "title", "old_due", "due", "year", "url"},
 		Default: "{title}（查询码{code}）的办理期限按国务院公布的{year}年节假日安排由{old_due}调整为{due}。"},
+	// Co-handling opinions (unit_duties.go): to the lead unit's handlers.
+	{Name: "unit.co_opinion", Label: "协办意见（主办单位）", Vars: []string{"code", "title", "unit", "url"},
+		Default: "{unit}对“{title}”（查询码{code}）提交了协办意见，请在工作台查看后统一答复。"},
 	// Escalation (escalate.go): to the lead unit's handlers.
 	{Name: "case.reminder", Label: "到期提醒（承办单位）", Vars: []string{"code", "title", "unit", "due", "days_left", "url"},
 		Default: "到期提醒：{title}（查询码{code}）办理期限至{due}，还有{days_left}个工作日，请按期答复。"},
