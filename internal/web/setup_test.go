@@ -109,7 +109,7 @@ func TestFirstRunPage(t *testing.T) {
 	if st != 200 || !strings.Contains(body, "初始设置已完成") || !strings.Contains(body, "西湖区人大常委会") {
 		t.Fatalf("set-up with token: %d\n%s", st, body)
 	}
-	passwords := regexp.MustCompile(`<code>([^<]+)</code>`).FindAllStringSubmatch(body, -1)
+	passwords := regexp.MustCompile(`<samp>([^<]+)</samp>`).FindAllStringSubmatch(body, -1)
 	if len(passwords) != 2 {
 		t.Fatalf("%d passwords shown", len(passwords))
 	}
