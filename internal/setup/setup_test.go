@@ -291,17 +291,7 @@ func TestInitTwiceAtOnce(t *testing.T) {
 			errs <- err
 		}()
 	}
-	var ok, conflict int
-	for range 2 {
-		switch err := <-errs; zhitong.ErrorCode(err) {
-		case "":
-			ok++
-		case zhitong.ECONFLICT:
-			conflict++
-		default:
-			t.Errorf("unexpected error: %v", err)
-		}
-	}
+	ok, conflict := testkit.Race(t, errs, 2)
 	if ok != 1 || conflict != 1 || count(t, a, `SELECT COUNT(*) FROM organisations`) != 1 {
 		t.Errorf("%d set-ups succeeded, %d refused", ok, conflict)
 	}
