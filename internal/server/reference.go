@@ -58,12 +58,12 @@ func (s *Server) listRegions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listStations(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.app.Stations(r.Context(), r.URL.Query().Get("region"))
+	items, err := s.app.StationList(r.Context(), r.URL.Query().Get("region"))
 	return list(w, items, err)
 }
 
 func (s *Server) listDeputies(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.app.Deputies(r.Context(), r.URL.Query().Get("region"))
+	items, err := s.app.DeputyList(r.Context(), r.URL.Query().Get("region"))
 	return list(w, items, err)
 }
 

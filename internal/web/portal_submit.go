@@ -56,7 +56,7 @@ var appFieldToForm = map[string]string{"body": "body", "title": "body", "place":
 func (h *Handler) submitForm(w http.ResponseWriter, r *http.Request) error {
 	var f submitForm
 	if id, err := strconv.ParseInt(r.URL.Query().Get("station"), 10, 64); err == nil && id > 0 {
-		if st, err := h.app.PublicStation(r.Context(), id); err == nil {
+		if st, err := h.app.PublicStation(r.Context(), id); err == nil && !st.Retired() {
 			f.Station, f.Region = strconv.FormatInt(st.ID, 10), st.RegionCode
 		}
 	}
