@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 
+	"zhitong"
+
 	"zhitong/internal/store"
 )
 
@@ -92,4 +94,10 @@ func (a *App) DeputyList(ctx context.Context, under string) ([]DeputyItem, error
 			StationID: d.StationID, StationIDs: ids, Pledge: d.Pledge, Demo: d.Demo})
 	}
 	return out, nil
+}
+
+// AllStations lists the stations under a region, retired ones included,
+// to name the stations old records point at. Public, as the stations.
+func (a *App) AllStations(ctx context.Context, under string) ([]zhitong.Station, error) {
+	return store.ListAllStations(ctx, a.db, under)
 }

@@ -616,8 +616,8 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"Proposal":    reflect.TypeFor[zhitong.Proposal](),
 		"Category":    reflect.TypeFor[zhitong.Category](),
 		"Region":      reflect.TypeFor[zhitong.Region](),
-		"Station":     reflect.TypeFor[zhitong.Station](),
-		"Deputy":      reflect.TypeFor[zhitong.Deputy](),
+		"Station":     reflect.TypeFor[app.StationItem](),
+		"Deputy":      reflect.TypeFor[app.DeputyItem](),
 		"Unit":        reflect.TypeFor[zhitong.Unit](),
 		"AuditEntry":  reflect.TypeFor[audit.Entry](),
 	}

@@ -248,6 +248,7 @@ type submittedData struct {
 	DueDays      int
 	ReplyBy      string // the estimated reply date: registered, then DueDays working days
 	SubmittedDay string
+	Station      *app.StationContact // where it was submitted for, with its phone
 }
 
 func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
@@ -260,6 +261,9 @@ func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 	data := submittedData{Code: code, TrackURL: h.absURL(r, "/track/"+code)}
 	var err error
 	if data.QR, err = qrSVG(data.TrackURL, "查询办理进度的二维码"); err != nil {
+		return err
+	}
+	if data.Station, err = h.app.TrackStation(ctx, code); err != nil && zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
 		return err
 	}
 	today := h.app.Now().In(zhitong.China).Format(time.DateOnly)

@@ -160,8 +160,17 @@ func (h *Handler) loadWorkRefs(ctx context.Context, p zhitong.Principal, region 
 	for _, c := range rf.Categories {
 		rf.cats[c.Code] = c.Name
 	}
-	for _, s := range rf.Stations {
+	// Pickers offer the active stations; names cover the retired ones too,
+	// which old cases still point at.
+	all, err := h.app.AllStations(ctx, region)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range all {
 		rf.stations[s.ID] = s.Name
+		if s.Retired() {
+			rf.stations[s.ID] += "（已撤销）"
+		}
 	}
 	for _, d := range rf.Deputies {
 		rf.deputies[d.ID] = d
