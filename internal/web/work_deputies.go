@@ -18,12 +18,12 @@ import (
 
 type workDeputyData struct {
 	workForm
-	Me           zhitong.Principal
-	Rows         []app.DeputyProfile
-	Deputy       *app.DeputyProfile
-	Regions      []zhitong.Region
-	Stations     []app.StationRow
-	Accounts     []app.AccountRef
+	Me       zhitong.Principal
+	Rows     []app.DeputyProfile
+	Deputy   *app.DeputyProfile
+	Regions  []zhitong.Region
+	Stations []app.StationRow
+	Accounts []app.AccountRef
 	// Phone is the deputy's full phone, right after staff asked to see it (audited).
 	Phone        string
 	stationNames map[int64]string
