@@ -14,8 +14,11 @@ import (
 func appointmentRecipient(id int64) string { return "appointment:" + strconv.FormatInt(id, 10) }
 
 // appointmentOf returns the booking an outbox row is addressed to.
-func appointmentOf(n *store.Notification) (int64, bool) {
-	s, ok := strings.CutPrefix(n.Recipient, "appointment:")
+func appointmentOf(n *store.Notification) (int64, bool) { return recipientID(n, "appointment:") }
+
+// recipientID reads the id of a recipient addressed "<prefix><id>".
+func recipientID(n *store.Notification, prefix string) (int64, bool) {
+	s, ok := strings.CutPrefix(n.Recipient, prefix)
 	if !ok {
 		return 0, false
 	}

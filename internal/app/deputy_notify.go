@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"zhitong/internal/store"
 )
@@ -18,14 +17,7 @@ import (
 func deputyRecipient(id int64) string { return "deputy:" + strconv.FormatInt(id, 10) }
 
 // deputyOf returns the deputy an outbox row is addressed to.
-func deputyOf(n *store.Notification) (int64, bool) {
-	s, ok := strings.CutPrefix(n.Recipient, "deputy:")
-	if !ok {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(s, 10, 64)
-	return id, err == nil
-}
+func deputyOf(n *store.Notification) (int64, bool) { return recipientID(n, "deputy:") }
 
 // noticeDeputy writes n for a deputy: in-app (and e-mail) to the accounts
 // they sign in with, or, when they have none, an SMS to their phone. A

@@ -29,11 +29,8 @@ type RetireResult struct {
 func (a *App) RetireStation(ctx context.Context, p zhitong.Principal, id int64) (*RetireResult, error) {
 	out := &RetireResult{}
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
-		st, err := store.GetStation(ctx, tx, id)
+		st, err := a.committeeStation(ctx, tx, p, id)
 		if err != nil {
-			return err
-		}
-		if err := a.mayManageStation(ctx, tx, p, id, stationStructure); err != nil {
 			return err
 		}
 		if st.Retired() {
@@ -77,11 +74,8 @@ func (a *App) RetireStation(ctx context.Context, p zhitong.Principal, id int64) 
 // made by mistake. Its roster has to be planned again.
 func (a *App) RestoreStation(ctx context.Context, p zhitong.Principal, id int64) (*StationProfile, error) {
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
-		st, err := store.GetStation(ctx, tx, id)
+		st, err := a.committeeStation(ctx, tx, p, id)
 		if err != nil {
-			return err
-		}
-		if err := a.mayManageStation(ctx, tx, p, id, stationStructure); err != nil {
 			return err
 		}
 		if !st.Retired() {
@@ -96,4 +90,14 @@ func (a *App) RestoreStation(ctx context.Context, p zhitong.Principal, id int64)
 		return nil, err
 	}
 	return a.StaffStation(ctx, p, id)
+}
+
+// committeeStation loads station id for a change only the committee
+// covering it may make (its kind, regions, retirement).
+func (a *App) committeeStation(ctx context.Context, tx *store.Tx, p zhitong.Principal, id int64) (zhitong.Station, error) {
+	st, err := store.GetStation(ctx, tx, id)
+	if err != nil {
+		return st, err
+	}
+	return st, a.mayManageStation(ctx, tx, p, id, stationStructure)
 }
