@@ -74,6 +74,10 @@ func TestRetireStation(t *testing.T) {
 	testkit.WantCode(t, err, zhitong.EINVALID)
 	_, err = a.Intake(ctx, f.In[zhitong.RoleOfficer], app.IntakeInput{Body: "新的问题反映到已撤销的站", CategoryCode: "roads", StationID: f.Station, Anonymous: true})
 	testkit.WantCode(t, err, zhitong.EINVALID)
+	_, err = a.GenerateRoster(ctx, committee, f.Station, day(1), day(28), 1)
+	testkit.WantCode(t, err, zhitong.EINVALID)
+	_, err = a.AddDuty(ctx, committee, f.Station, f.Deputy, testkit.BookingDay)
+	testkit.WantCode(t, err, zhitong.EINVALID)
 
 	// The workbench still lists it, and the old case still points at it.
 	rows := testkit.Must(a.StationRows(ctx, committee))(t)
