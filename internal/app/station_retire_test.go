@@ -289,3 +289,32 @@ func TestImportRows(t *testing.T) {
 	_, _, err = dimp(drow)
 	testkit.WantCode(t, err, zhitong.EINVALID)
 }
+
+// Taking a deputy's account away disables it; their notices go by SMS then.
+func TestUnlinkDeputyAccount(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	committee := f.In[zhitong.RoleCommittee]
+	phone := "13979705555"
+	testkit.Must(a.UpdateDeputy(ctx, committee, f.Deputy, app.DeputyPatch{Phone: &phone}))(t)
+	dp := testkit.Must(a.LinkDeputyAccount(ctx, committee, f.Deputy, app.AccountInput{Username: "liudaibiao", Password: "Zhitong@2026"}))(t)
+	for _, p := range []zhitong.Principal{f.In[zhitong.RoleOfficer], f.Out[zhitong.RoleCommittee]} {
+		_, err := a.UnlinkDeputyAccount(ctx, p, f.Deputy)
+		testkit.WantCode(t, err, zhitong.EFORBIDDEN)
+	}
+	testkit.Must(a.UnlinkDeputyAccount(ctx, committee, f.Deputy))(t)
+	u := testkit.Must(store.GetUser(ctx, a.DB(), dp.Account.UserID))(t)
+	if !u.Disabled || u.DeputyID != 0 {
+		t.Errorf("unlinked account = %+v", u)
+	}
+	_, err := a.UnlinkDeputyAccount(ctx, committee, f.Deputy)
+	testkit.WantCode(t, err, zhitong.ECONFLICT)
+	if rem := testkit.Must(a.RemindDeputy(ctx, committee, f.Deputy, app.ReminderInput{}))(t); rem.Notices != 1 {
+		t.Errorf("reminder after unlinking wrote %d notices", rem.Notices)
+	}
+	var n int
+	testkit.Must(0, a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE recipient = ? AND channel = 'sms'`, "deputy:"+itoa(f.Deputy)).Scan(&n))(t)
+	if n != 1 {
+		t.Errorf("%d SMS rows for the deputy, want 1", n)
+	}
+}

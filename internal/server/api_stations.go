@@ -28,6 +28,7 @@ func (s *Server) stationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/v1/deputies/{id}/photo", s.api(staffJSON(s, http.StatusOK, s.putDeputyPhoto)))
 	mux.HandleFunc("DELETE /api/v1/deputies/{id}/photo", s.api(staffJSON(s, http.StatusOK, s.deleteDeputyPhoto)))
 	mux.HandleFunc("PUT /api/v1/deputies/{id}/account", s.api(staffJSON(s, http.StatusOK, s.putDeputyAccount)))
+	mux.HandleFunc("DELETE /api/v1/deputies/{id}/account", s.api(staffJSON(s, http.StatusOK, s.deleteDeputyAccount)))
 }
 
 // getStation answers a station's public profile; staff who cover it also get its staff.
@@ -281,4 +282,12 @@ func (s *Server) revealDeputyPhone(w http.ResponseWriter, r *http.Request, p zhi
 		return nil, err
 	}
 	return &deputyPhone{DeputyID: id, Phone: phone}, nil
+}
+
+func (s *Server) deleteDeputyAccount(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*app.DeputyProfile, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.app.UnlinkDeputyAccount(r.Context(), p, id)
 }

@@ -221,6 +221,9 @@ func (h *Handler) workDeputySave(w http.ResponseWriter, r *http.Request) error {
 	case "photo-delete":
 		err = h.app.DeleteDeputyPhoto(ctx, p, id)
 		done = "已删除照片"
+	case "account-unlink":
+		_, err = h.app.UnlinkDeputyAccount(ctx, p, id)
+		done = "已解除关联并停用该账号；今后该代表的通知改发短信"
 	case "phone-reveal":
 		// Shown on this answer only, never put in the session's flash.
 		phone, err := h.app.RevealDeputyPhone(ctx, p, id)
