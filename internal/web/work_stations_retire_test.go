@@ -42,6 +42,14 @@ func TestStationPhoneAndRetireInTheBrowser(t *testing.T) {
 
 	// The list is an rtable with labels; retire from the station's page.
 	benchHas(t, committee.get("/work/stations"), `class="responsive rtable"`, `data-label="联系电话"`)
+	// A booking still to come holds the retirement back, said next to the button.
+	testkit.OpenBooking(t, b.app, f, 3)
+	bk := testkit.Must(b.app.Book(t.Context(), app.BookingInput{StationID: f.Station, DeputyID: f.Deputy, Day: testkit.BookingDay,
+		Period: zhitong.PeriodMorning, Topic: "想当面反映修桥的事", Name: "王小明", Phone: "13979701234", Consent: true}))(t)
+	pg = committee.post("/work/stations/"+sid+"/retire", url.Values{})
+	wantStatus(t, pg, http.StatusConflict)
+	benchHas(t, pg, "还有 1 个待接待的预约", "预约管理")
+	testkit.Must(b.app.StaffCancelAppointment(t.Context(), f.In[zhitong.RoleCommittee], bk.ID, "联络站撤并"))(t)
 	pg = committee.post("/work/stations/"+sid+"/retire", url.Values{})
 	wantStatus(t, pg, http.StatusOK)
 	benchHas(t, pg, "已撤销联络站", "恢复联络站")
