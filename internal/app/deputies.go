@@ -421,6 +421,15 @@ func (a *App) UpdateDeputy(ctx context.Context, p zhitong.Principal, id int64, i
 	return a.StaffDeputy(ctx, p, id)
 }
 
+// managedDeputy loads deputy id for a change of the given parts by p.
+func (a *App) managedDeputy(ctx context.Context, q store.Q, p zhitong.Principal, id int64, parts ...string) (zhitong.Deputy, error) {
+	d, err := store.GetDeputy(ctx, q, id)
+	if err != nil {
+		return d, err
+	}
+	return d, a.mayManageDeputy(ctx, q, p, d, parts...)
+}
+
 func deputyObject(id int64) string { return "deputy:" + strconv.FormatInt(id, 10) }
 
 // SetDeputyPhoto stores a deputy's photo after checking that it really is a
@@ -440,11 +449,7 @@ func (a *App) SetDeputyPhoto(ctx context.Context, p zhitong.Principal, id int64,
 	sum := sha256.Sum256(clean)
 	photo := &store.DeputyPhoto{DeputyID: id, ContentType: ct, Data: clean, ETag: hex.EncodeToString(sum[:8]), UpdatedAt: a.clock.Now()}
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
-		d, err := store.GetDeputy(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := a.mayManageDeputy(ctx, tx, p, d, deputyPledgePart); err != nil {
+		if _, err := a.managedDeputy(ctx, tx, p, id, deputyPledgePart); err != nil {
 			return err
 		}
 		if err := tx.PutDeputyPhoto(ctx, photo); err != nil {
@@ -461,11 +466,7 @@ func (a *App) SetDeputyPhoto(ctx context.Context, p zhitong.Principal, id int64,
 // DeleteDeputyPhoto removes a deputy's photo; the pages fall back to an avatar.
 func (a *App) DeleteDeputyPhoto(ctx context.Context, p zhitong.Principal, id int64) error {
 	return a.db.Write(ctx, func(tx *store.Tx) error {
-		d, err := store.GetDeputy(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := a.mayManageDeputy(ctx, tx, p, d, deputyPledgePart); err != nil {
+		if _, err := a.managedDeputy(ctx, tx, p, id, deputyPledgePart); err != nil {
 			return err
 		}
 		had, err := tx.DeleteDeputyPhoto(ctx, id)

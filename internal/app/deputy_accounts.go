@@ -33,11 +33,8 @@ func (a *App) LinkDeputyAccount(ctx context.Context, p zhitong.Principal, id int
 		hash = a.HashPassword(in.Password)
 	}
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
-		d, err := store.GetDeputy(ctx, tx, id)
+		d, err := a.managedDeputy(ctx, tx, p, id, deputyAccount)
 		if err != nil {
-			return err
-		}
-		if err := a.mayManageDeputy(ctx, tx, p, d, deputyAccount); err != nil {
 			return err
 		}
 		var u *zhitong.User
@@ -124,11 +121,8 @@ func (a *App) DeputyAccountCandidates(ctx context.Context, p zhitong.Principal) 
 // deputy is reached by SMS from then on (deputy_notify.go). Committee only.
 func (a *App) UnlinkDeputyAccount(ctx context.Context, p zhitong.Principal, id int64) (*DeputyProfile, error) {
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
-		d, err := store.GetDeputy(ctx, tx, id)
+		d, err := a.managedDeputy(ctx, tx, p, id, deputyAccount)
 		if err != nil {
-			return err
-		}
-		if err := a.mayManageDeputy(ctx, tx, p, d, deputyAccount); err != nil {
 			return err
 		}
 		prev, err := store.GetUserByDeputy(ctx, tx, id)

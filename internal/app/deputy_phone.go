@@ -51,11 +51,8 @@ func (a *App) deputyPhoneMasked(ctx context.Context, q store.Q, deputyID int64) 
 func (a *App) RevealDeputyPhone(ctx context.Context, p zhitong.Principal, id int64) (string, error) {
 	var phone string
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
-		d, err := store.GetDeputy(ctx, tx, id)
+		d, err := a.managedDeputy(ctx, tx, p, id, deputyPhonePart)
 		if err != nil {
-			return err
-		}
-		if err := a.mayManageDeputy(ctx, tx, p, d, deputyPhonePart); err != nil {
 			return err
 		}
 		if phone, err = a.deputyPhone(ctx, tx, id); err != nil {
