@@ -34,6 +34,9 @@ func (a *App) smsPhone(ctx context.Context, n *store.Notification) (phone, skip 
 	if id, ok := deputyOf(n); ok {
 		return a.deputySMSPhone(ctx, id)
 	}
+	if id, ok := unitOf(n); ok {
+		return a.unitPhone(ctx, id)
+	}
 	return a.citizenPhone(ctx, n.CaseID)
 }
 

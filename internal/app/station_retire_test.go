@@ -11,7 +11,7 @@ import (
 	"zhitong/internal/testkit"
 )
 
-func auditActions(t *testing.T, a *app.App, action, object string) int {
+func auditTimes(t *testing.T, a *app.App, action, object string) int {
 	t.Helper()
 	var n int
 	testkit.Must(0, a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = ? AND object = ?`, action, object).Scan(&n))(t)
@@ -53,7 +53,7 @@ func TestRetireStation(t *testing.T) {
 	if d := testkit.Must(store.GetDuty(ctx, a.DB(), past))(t); d.Status != "planned" {
 		t.Errorf("a past duty was touched: %+v", d)
 	}
-	if n := auditActions(t, a, "station.retire", "station:"+itoa(f.Station)); n != 1 {
+	if n := auditTimes(t, a, "station.retire", "station:"+itoa(f.Station)); n != 1 {
 		t.Errorf("station.retire audited %d times", n)
 	}
 	_, err = a.RetireStation(ctx, committee, f.Station)
@@ -165,7 +165,7 @@ func TestDeputyPhoneIsSealedAndMasked(t *testing.T) {
 	if got := testkit.Must(a.RevealDeputyPhone(ctx, officer, f.Deputy))(t); got != phone {
 		t.Errorf("revealed %q", got)
 	}
-	if n := auditActions(t, a, "deputy.phone_reveal", "deputy:"+itoa(f.Deputy)); n != 1 {
+	if n := auditTimes(t, a, "deputy.phone_reveal", "deputy:"+itoa(f.Deputy)); n != 1 {
 		t.Errorf("reveal audited %d times", n)
 	}
 	var detail string

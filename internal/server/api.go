@@ -21,10 +21,8 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /api/v1/calendar/add-workdays", s.api(s.addWorkdays))
 	mux.HandleFunc("POST /api/v1/calendar/schedules", s.api(s.loadSchedule))
-	mux.HandleFunc("GET /api/v1/categories", s.api(s.listCategories))
-	mux.HandleFunc("GET /api/v1/regions", s.api(s.listRegions))
 	mux.HandleFunc("GET /api/v1/stations", s.api(s.listStations))
-	mux.HandleFunc("GET /api/v1/units", s.api(s.listUnits))
+	s.adminRoutes(mux) // regions, units, categories
 	mux.HandleFunc("GET /api/v1/deputies", s.api(s.listDeputies))
 
 	mux.HandleFunc("POST /api/v1/submissions", s.api(s.submit))
@@ -76,6 +74,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	s.receptionRoutes(mux)
 	s.rosterRoutes(mux)
 	s.appointmentRoutes(mux)
+	s.dutiesRoutes(mux)
 	mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
 	}))
