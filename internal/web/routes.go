@@ -26,6 +26,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.workRoutes(mux)
 	h.caseDutyRoutes(mux)
 	h.adminWorkRoutes(mux) // work_admin.go: regions, units, categories
+	h.calendarRoutes(mux)
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))

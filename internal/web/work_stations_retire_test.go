@@ -41,7 +41,7 @@ func TestStationPhoneAndRetireInTheBrowser(t *testing.T) {
 	benchHas(t, public.get("/track/"+v.Code), "受理联络站", `href="/stations/`+sid+`"`, `href="tel:0797-4281234"`)
 
 	// The list is an rtable with labels; retire from the station's page.
-	benchHas(t, committee.get("/work/stations"), `class="responsive rtable"`, `data-label="联系电话"`)
+	benchHas(t, committee.get("/work/stations"), `class="rtable"`, `data-label="联系电话"`)
 	// A booking still to come holds the retirement back, said next to the button.
 	testkit.OpenBooking(t, b.app, f, 3)
 	bk := testkit.Must(b.app.Book(t.Context(), app.BookingInput{StationID: f.Station, DeputyID: f.Deputy, Day: testkit.BookingDay,
@@ -87,7 +87,7 @@ func TestDeputyPhoneInTheBrowser(t *testing.T) {
 	f := b.f
 	officer := b.login(f.In[zhitong.RoleOfficer], "officer")
 	did := itoa(f.Deputy)
-	benchHas(t, officer.get("/work/deputies"), `class="responsive rtable"`, `data-label="短信手机号"`, "收不到通知")
+	benchHas(t, officer.get("/work/deputies"), `class="rtable"`, `data-label="短信手机号"`, "收不到通知")
 	pg := officer.post("/work/deputies/"+did+"/phone", url.Values{"phone": {"0797-4281234"}})
 	wantStatus(t, pg, http.StatusBadRequest)
 	benchHas(t, pg, `id="phone-error"`, "11 位手机号")
