@@ -98,8 +98,8 @@ func TestFreshDeploymentEmptyStates(t *testing.T) {
 	c := staff[zhitong.RoleCommittee]
 	for path, want := range map[string][]string{
 		"/work":              {"开始使用", `href="/work/units/new"`, `href="/work/deputies/new"`, `href="/work/stations/new"`, `href="/work/import"`},
-		"/work/stations":     {"暂无联络站", `href="/work/stations/new"`, `href="/work/import"`},
-		"/work/deputies":     {"暂无代表档案", `href="/work/deputies/new"`},
+		"/work/stations":     {"还没有联络站", `href="/work/stations/new"`, `href="/work/import"`},
+		"/work/deputies":     {"还没有代表档案", `href="/work/deputies/new"`},
 		"/work/cases":        {"没有符合条件的案件", `href="/work/intake"`, `href="/submit"`},
 		"/work/roster":       {"没有联络站", `href="/work/stations/new"`},
 		"/work/bulletins":    {"尚无通报", `href="/work/policy"`},
@@ -136,7 +136,7 @@ func TestFreshDeploymentEmptyStates(t *testing.T) {
 	_, staff = freshBench(t, true)
 	rawHas(t, staff[zhitong.RoleUnit].get("/work/cases"), "交给本单位办理的案件会出现在这里")
 	rawHas(t, staff[zhitong.RoleDeputy].get("/work/appointments"), "预约您接待")
-	rawHas(t, staff[zhitong.RoleStationHead].get("/work/deputies"), "请代表工委或联络员添加代表档案")
+	rawHas(t, staff[zhitong.RoleStationHead].get("/work/deputies"), "请联系代表工委或人大干事建档")
 	if pg := staff[zhitong.RoleCommittee].get("/work"); strings.Contains(pg.body, "开始使用") {
 		t.Error("the first steps stay after stations, units and deputies exist")
 	}
