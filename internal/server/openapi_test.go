@@ -245,7 +245,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	// The one error shape, with the domain's codes.
 	errProps := d.schema("Error")["properties"].(map[string]any)["error"].(map[string]any)["properties"].(map[string]any)
 	gotCodes := oaStrings(errProps["code"].(map[string]any)["enum"])
-	wantCodes := []string{zhitong.EINVALID, zhitong.ENOTFOUND, zhitong.ECONFLICT, zhitong.EFORBIDDEN, zhitong.EUNAUTHORIZED, zhitong.ETOOMANY, zhitong.EINTERNAL}
+	wantCodes := []string{zhitong.EINVALID, zhitong.ENOTFOUND, zhitong.ECONFLICT, zhitong.EFORBIDDEN, zhitong.EUNAUTHORIZED, zhitong.ETOOMANY, zhitong.EINTERNAL, zhitong.EMUSTCHANGE}
 	oaSameSet(t, "Error.error.code enum", gotCodes, wantCodes)
 	for _, f := range []string{"code", "message", "field"} {
 		if _, ok := errProps[f]; !ok {
