@@ -113,7 +113,10 @@ func TestAccountEndpointMatrix(t *testing.T) {
 		{"POST", "/api/v1/users/{id}/unlock", nil, target, 200, 403},
 		{"POST", "/api/v1/users/{id}/reset-password", nil, target, 200, 403},
 		{"GET", "/api/v1/tokens", nil, nil, 200, 200},
-		{"POST", "/api/v1/tokens", func() any { n++; return map[string]any{"name": fmt.Sprintf("t%d", n), "role": "integration", "region": f.County} }, nil, 201, 400},
+		{"POST", "/api/v1/tokens", func() any {
+			n++
+			return map[string]any{"name": fmt.Sprintf("t%d", n), "role": "integration", "region": f.County}
+		}, nil, 201, 400},
 		{"POST", "/api/v1/tokens/{id}/revoke", nil, token, 200, 403},
 	}
 	for _, x := range eps {

@@ -11,13 +11,13 @@ import (
 // tokensData is the API tokens page: the list, the form to issue one, and
 // a new token's secret, shown this once.
 type tokensData struct {
-	Items         []accounts.Token
-	Roles         []zhitong.Named[zhitong.Role]
-	Regions       []zhitong.Region
-	Name, Role    string
-	Region        string
-	Field, Error  string
-	Issued        *accounts.IssuedToken
+	Items        []accounts.Token
+	Roles        []zhitong.Named[zhitong.Role]
+	Regions      []zhitong.Region
+	Name, Role   string
+	Region       string
+	Field, Error string
+	Issued       *accounts.IssuedToken
 }
 
 func (h *Handler) tokensPage(w http.ResponseWriter, r *http.Request, p zhitong.Principal, status int, d tokensData) error {
