@@ -203,24 +203,32 @@ type accountSecret struct {
 	New      bool
 }
 
-func accountID(r *http.Request) (int64, error) {
+// secAdminOn returns the security administrator and the id in the path
+// (of an account or a token).
+func (h *Handler) secAdminOn(r *http.Request) (zhitong.Principal, int64, error) {
+	p, err := h.secAdmin(r)
+	if err != nil {
+		return p, 0, err
+	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, zhitong.Errorf(zhitong.ENOTFOUND, "编号“%s”不存在", r.PathValue("id"))
+		return p, 0, zhitong.Errorf(zhitong.ENOTFOUND, "编号“%s”不存在", r.PathValue("id"))
 	}
-	return id, nil
+	return p, id, nil
+}
+
+// pathAccount loads the account named in the path, for its administrator.
+func (h *Handler) pathAccount(r *http.Request) (zhitong.Principal, accounts.Account, error) {
+	p, id, err := h.secAdminOn(r)
+	if err != nil {
+		return p, accounts.Account{}, err
+	}
+	a, err := h.accounts().User(r.Context(), p, id)
+	return p, a, err
 }
 
 func (h *Handler) workAccount(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.secAdmin(r)
-	if err != nil {
-		return err
-	}
-	id, err := accountID(r)
-	if err != nil {
-		return err
-	}
-	a, err := h.accounts().User(r.Context(), p, id)
+	p, a, err := h.pathAccount(r)
 	if err != nil {
 		return err
 	}
@@ -233,18 +241,11 @@ func (h *Handler) workAccount(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) workAccountUpdate(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.secAdmin(r)
+	p, a, err := h.pathAccount(r)
 	if err != nil {
 		return err
 	}
-	id, err := accountID(r)
-	if err != nil {
-		return err
-	}
-	a, err := h.accounts().User(r.Context(), p, id)
-	if err != nil {
-		return err
-	}
+	id := a.ID
 	title := "账号 " + a.Username
 	values, ids, err := postedAccount(w, r)
 	if err != nil {
@@ -265,11 +266,7 @@ func (h *Handler) workAccountUpdate(w http.ResponseWriter, r *http.Request) erro
 // workAccountOp runs one of the account's buttons: disable, enable,
 // unlock, reset-password.
 func (h *Handler) workAccountOp(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.secAdmin(r)
-	if err != nil {
-		return err
-	}
-	id, err := accountID(r)
+	p, id, err := h.secAdminOn(r)
 	if err != nil {
 		return err
 	}

@@ -71,11 +71,7 @@ func (h *Handler) workTokenCreate(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *Handler) workTokenRevoke(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.secAdmin(r)
-	if err != nil {
-		return err
-	}
-	id, err := accountID(r)
+	p, id, err := h.secAdminOn(r)
 	if err != nil {
 		return err
 	}
