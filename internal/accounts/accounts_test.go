@@ -113,3 +113,15 @@ func TestJurisdiction(t *testing.T) {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+func TestPasswordMayNotContainTheUsername(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	_, err := a.AddUser(ctx, app.System, app.UserInput{Username: "wangwu", Role: zhitong.RoleOfficer, RegionCode: f.County, Password: "WangWu-2026x"})
+	testkit.WantCode(t, err, zhitong.EINVALID)
+	u := testkit.Must(a.AddUser(ctx, app.System, app.UserInput{Username: "wangwu", Role: zhitong.RoleOfficer, RegionCode: f.County, Password: "Test-Passw0rd"}))(t)
+	testkit.WantCode(t, a.ChangePassword(ctx, u.Principal(), "Test-Passw0rd", "my-WANGWU-99"), zhitong.EINVALID)
+	if err := a.ChangePassword(ctx, u.Principal(), "Test-Passw0rd", "Other-Passw0rd"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -101,6 +101,18 @@ func ValidatePassword(pw string) error {
 	return nil
 }
 
+// ValidatePasswordFor applies the password policy and also refuses a
+// password that contains the username, in any case (等保: no user name).
+func ValidatePasswordFor(username, pw string) error {
+	if err := ValidatePassword(pw); err != nil {
+		return err
+	}
+	if name := strings.ToLower(strings.TrimSpace(username)); len(name) >= 3 && strings.Contains(strings.ToLower(pw), name) {
+		return zhitong.Invalid("password", "密码不能包含用户名")
+	}
+	return nil
+}
+
 // Login checks a username and password. Repeated failures lock the account
 // for a while; every attempt is audited.
 func (a *App) Login(ctx context.Context, username, password, remote string) (*zhitong.User, error) {
@@ -185,7 +197,7 @@ func (a *App) AddUser(ctx context.Context, p zhitong.Principal, in UserInput) (*
 	if !zhitong.Valid(zhitong.Roles, in.Role) {
 		return nil, zhitong.Invalid("role", "角色“%s”无效", in.Role)
 	}
-	if err := ValidatePassword(in.Password); err != nil {
+	if err := ValidatePasswordFor(in.Username, in.Password); err != nil {
 		return nil, err
 	}
 	if err := a.CheckAccountScope(ctx, p, in.Role, in.RegionCode, in.StationID, in.UnitID, in.DeputyID); err != nil {
@@ -282,11 +294,11 @@ func (a *App) ChangePassword(ctx context.Context, p zhitong.Principal, old, new 
 // changed at the next sign-in; the user's own, or one set with the CLI on
 // the server, need not.
 func (a *App) SetPassword(ctx context.Context, p zhitong.Principal, username, password string) error {
-	if err := ValidatePassword(password); err != nil {
-		return err
-	}
 	u, err := store.GetUserByName(ctx, a.db, username)
 	if err != nil {
+		return err
+	}
+	if err := ValidatePasswordFor(u.Username, password); err != nil {
 		return err
 	}
 	if p.UserID != u.ID && p.Role != zhitong.RoleSecAdmin && !isSystem(p) {
