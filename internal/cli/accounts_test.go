@@ -20,7 +20,7 @@ func TestUserAndTokenCommands(t *testing.T) {
 		t.Helper()
 		var out, errs bytes.Buffer
 		env := Env{Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }, Clock: testkit.NewClock(testkit.Start)}
-		code := Run(ctx, env, append(append([]string{args[0], args[1], "--db", dsn, "--key-file", key}), args[2:]...))
+		code := Run(ctx, env, append([]string{args[0], args[1], "--db", dsn, "--key-file", key}, args[2:]...))
 		return code, out.String() + errs.String()
 	}
 	must := func(want string, args ...string) string {
