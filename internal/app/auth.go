@@ -68,7 +68,9 @@ func (a *App) checkPassword(hash, password string) bool {
 }
 
 // ValidatePassword enforces the password policy: at least 10 characters from
-// at least three of upper case, lower case, digits and symbols.
+// at least three of upper case, lower case, digits and symbols, and not a
+// common password in disguise (see commonPassword). Accounts use
+// ValidateUserPassword, which also refuses the user name.
 func ValidatePassword(pw string) error {
 	if len([]rune(pw)) < minPassword {
 		return zhitong.Invalid("password", "密码至少 %d 位", minPassword)
@@ -97,6 +99,9 @@ func ValidatePassword(pw string) error {
 	}
 	if n < 3 {
 		return zhitong.Invalid("password", "密码须包含大写字母、小写字母、数字、符号中的至少三类")
+	}
+	if commonPassword(pw) {
+		return zhitong.Invalid("password", "密码过于常见（如 Password@123、Admin@2024、1qaz@WSX），请换一个不易猜到的密码")
 	}
 	return nil
 }
@@ -185,7 +190,7 @@ func (a *App) AddUser(ctx context.Context, p zhitong.Principal, in UserInput) (*
 	if !zhitong.Valid(zhitong.Roles, in.Role) {
 		return nil, zhitong.Invalid("role", "角色“%s”无效", in.Role)
 	}
-	if err := ValidatePassword(in.Password); err != nil {
+	if err := ValidateUserPassword(in.Username, in.Password); err != nil {
 		return nil, err
 	}
 	if err := a.checkScope(ctx, in.Role, in.RegionCode, in.StationID, in.UnitID, in.DeputyID); err != nil {
@@ -254,7 +259,7 @@ func (a *App) ChangePassword(ctx context.Context, p zhitong.Principal, old, new 
 // SetPassword sets a user's password (the user themself, the security
 // administrator, or the CLI) and clears any lock.
 func (a *App) SetPassword(ctx context.Context, p zhitong.Principal, username, password string) error {
-	if err := ValidatePassword(password); err != nil {
+	if err := ValidateUserPassword(username, password); err != nil {
 		return err
 	}
 	u, err := store.GetUserByName(ctx, a.db, username)
