@@ -5,9 +5,9 @@ import (
 	"encoding/binary"
 	"image"
 	"image/color"
-	"sync"
 	"image/jpeg"
 	_ "image/png" // decoders for the photo types citizens may upload
+	"sync"
 
 	"golang.org/x/image/draw"
 	_ "golang.org/x/image/webp"
