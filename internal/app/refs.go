@@ -21,15 +21,20 @@ func inSubtree(code, scope string) bool { return strings.HasPrefix(code, scope) 
 // department serves its townships, a township government only its own.
 func related(a, b string) bool { return inSubtree(a, b) || inSubtree(b, a) }
 
+// countyOf cuts a region code to its county (6 digits): handling units
+// work across the townships of their county (a township government may
+// co-handle a case in the industrial park next door), never across counties.
+func countyOf(code string) string { return code[:min(len(code), 6)] }
+
 // checkUnitRef loads handling unit id for field and checks that it serves
-// p's jurisdiction and, when caseRegion is given, the case's region: a
-// unit of another county cannot be handed a case (it would then read it).
+// p's county and, when caseRegion is given, the case's county: a unit of
+// another county cannot be handed a case (it would then read it).
 func (a *App) checkUnitRef(ctx context.Context, q store.Q, p zhitong.Principal, field string, id int64, caseRegion string) (zhitong.Unit, error) {
 	u, err := store.GetUnit(ctx, q, id)
 	if err != nil {
 		return u, asInvalid(field, err)
 	}
-	if !isSystem(p) && (!related(u.RegionCode, p.RegionCode) || caseRegion != "" && !related(u.RegionCode, caseRegion)) {
+	if !isSystem(p) && (!related(u.RegionCode, countyOf(p.RegionCode)) || caseRegion != "" && !related(u.RegionCode, countyOf(caseRegion))) {
 		return u, zhitong.Invalid(field, "承办单位“%s”不在本辖区，请从列表中选择本辖区的承办单位", u.Name)
 	}
 	return u, nil
