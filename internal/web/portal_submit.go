@@ -217,6 +217,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.sessions.Put(ctx, "portal_code", c.Code)
 	h.sessions.Put(ctx, "portal_category", c.CategoryCode)
+	h.sessions.Put(ctx, "portal_station", c.StationID)
 	http.Redirect(w, r, "/submit/done", http.StatusSeeOther)
 	return nil
 }
@@ -248,16 +249,21 @@ type submittedData struct {
 	DueDays      int
 	ReplyBy      string // the estimated reply date: registered, then DueDays working days
 	SubmittedDay string
+	Station      int64 // the station the form was for: "next citizen" starts its form again
 }
 
 func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	code := h.sessions.GetString(ctx, "portal_code")
+	// Shown once: on a station's kiosk the next citizen's Back button or a
+	// reload must not bring the code back (see portal_kiosk.go).
+	noStore(w)
+	code := h.sessions.PopString(ctx, "portal_code")
 	if code == "" {
 		http.Redirect(w, r, "/track", http.StatusSeeOther)
 		return nil
 	}
-	data := submittedData{Code: code, TrackURL: h.absURL(r, "/track/"+code)}
+	data := submittedData{Code: code, TrackURL: h.absURL(r, "/track/"+code), Station: h.sessions.GetInt64(ctx, "portal_station")}
+	h.sessions.Remove(ctx, "portal_station")
 	var err error
 	if data.QR, err = qrSVG(data.TrackURL, "查询办理进度的二维码"); err != nil {
 		return err
@@ -267,7 +273,7 @@ func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 	if data.RegisterBy, _, err = h.app.AddWorkdays(today, 1); err != nil {
 		return err
 	}
-	if cat := h.sessions.GetString(ctx, "portal_category"); cat != "" {
+	if cat := h.sessions.PopString(ctx, "portal_category"); cat != "" {
 		cats, err := h.app.Categories(ctx)
 		if err != nil {
 			return err
