@@ -25,7 +25,10 @@ type Notice struct {
 	// AppointmentID: to the citizen who made this booking, by SMS
 	// (recipient "appointment:<id>"; see appointment_sms.go).
 	AppointmentID int64
-	Vars          map[string]string // template variables
+	// DeputyID: to this deputy's phone, by SMS (recipient "deputy:<id>"),
+	// for a deputy without an account; see noticeDeputy.
+	DeputyID int64
+	Vars     map[string]string // template variables
 }
 
 // notify writes n to the outbox, one row per recipient and channel. It
@@ -54,6 +57,9 @@ func (a *App) notify(ctx context.Context, tx *store.Tx, n Notice) (int, error) {
 	if n.AppointmentID != 0 {
 		rows = append(rows, row("sms", appointmentRecipient(n.AppointmentID), 0))
 	}
+	if n.DeputyID != 0 {
+		rows = append(rows, row("sms", deputyRecipient(n.DeputyID), 0))
+	}
 	users := n.UserIDs
 	if n.UnitID != 0 {
 		ids, err := store.UnitUserIDs(ctx, tx, n.UnitID)
@@ -61,6 +67,12 @@ func (a *App) notify(ctx context.Context, tx *store.Tx, n Notice) (int, error) {
 			return 0, err
 		}
 		users = append(users, ids...)
+		// The unit's contact phone gets the notice by SMS too (unit_sms.go).
+		if ok, err := unitSMS(ctx, tx, n.UnitID); err != nil {
+			return 0, err
+		} else if ok {
+			rows = append(rows, row("sms", unitRecipient(n.UnitID), 0))
+		}
 	}
 	for _, id := range users {
 		rows = append(rows, row("inapp", "user:"+strconv.FormatInt(id, 10), id))

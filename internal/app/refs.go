@@ -26,13 +26,16 @@ func related(a, b string) bool { return inSubtree(a, b) || inSubtree(b, a) }
 // co-handle a case in the industrial park next door), never across counties.
 func countyOf(code string) string { return code[:min(len(code), 6)] }
 
-// checkUnitRef loads handling unit id for field and checks that it serves
+// checkUnitRef loads handling unit id for field, refuses a retired one, and checks that it serves
 // p's county and, when caseRegion is given, the case's county: a unit of
 // another county cannot be handed a case (it would then read it).
 func (a *App) checkUnitRef(ctx context.Context, q store.Q, p zhitong.Principal, field string, id int64, caseRegion string) (zhitong.Unit, error) {
 	u, err := store.GetUnit(ctx, q, id)
 	if err != nil {
 		return u, asInvalid(field, err)
+	}
+	if !u.RetiredAt.IsZero() {
+		return u, zhitong.Invalid(field, "承办单位“%s”已停用，请选择其他单位", u.Name)
 	}
 	if !isSystem(p) && (!related(u.RegionCode, countyOf(p.RegionCode)) || caseRegion != "" && !related(u.RegionCode, countyOf(caseRegion))) {
 		return u, zhitong.Invalid(field, "承办单位“%s”不在本辖区，请从列表中选择本辖区的承办单位", u.Name)
@@ -45,6 +48,9 @@ func (a *App) checkRegionRef(ctx context.Context, q store.Q, p zhitong.Principal
 	r, err := store.GetRegion(ctx, q, code)
 	if err != nil {
 		return r, asInvalid(field, err)
+	}
+	if !r.RetiredAt.IsZero() {
+		return r, zhitong.Invalid(field, "“%s”已停用，请选择其他地区", r.Name)
 	}
 	if !isSystem(p) && !inSubtree(code, p.RegionCode) {
 		return r, zhitong.Invalid(field, "所选地区“%s”不在您的管辖范围内", r.Name)
@@ -70,6 +76,9 @@ func (a *App) checkStationRef(ctx context.Context, q store.Q, p zhitong.Principa
 	st, err := store.GetStation(ctx, q, id)
 	if err != nil {
 		return st, asInvalid(field, err)
+	}
+	if err := activeStation(st, field); err != nil {
+		return st, err
 	}
 	if isSystem(p) {
 		return st, nil

@@ -56,7 +56,7 @@ var appFieldToForm = map[string]string{"body": "body", "title": "body", "place":
 func (h *Handler) submitForm(w http.ResponseWriter, r *http.Request) error {
 	var f submitForm
 	if id, err := strconv.ParseInt(r.URL.Query().Get("station"), 10, 64); err == nil && id > 0 {
-		if st, err := h.app.PublicStation(r.Context(), id); err == nil {
+		if st, err := h.app.PublicStation(r.Context(), id); err == nil && !st.Retired() {
 			f.Station, f.Region = strconv.FormatInt(st.ID, 10), st.RegionCode
 		}
 	}
@@ -72,10 +72,10 @@ func (h *Handler) renderSubmit(w http.ResponseWriter, r *http.Request, status in
 		}
 	}
 	var err error
-	if data.Categories, err = h.app.Categories(ctx); err != nil {
+	if data.Categories, err = h.app.ActiveCategories(ctx); err != nil {
 		return err
 	}
-	regions, err := h.app.Regions(ctx, "")
+	regions, err := h.app.ActiveRegions(ctx, "")
 	if err != nil {
 		return err
 	}
@@ -217,7 +217,6 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.sessions.Put(ctx, "portal_code", c.Code)
 	h.sessions.Put(ctx, "portal_category", c.CategoryCode)
-	h.sessions.Put(ctx, "portal_station", c.StationID)
 	http.Redirect(w, r, "/submit/done", http.StatusSeeOther)
 	return nil
 }
@@ -245,11 +244,13 @@ type submittedData struct {
 	TrackURL     string
 	QR           template.HTML
 	RegisterBy   string // the date an officer registers it by
+	RegisterNote string // why RegisterBy is provisional, empty when it is not
 	Category     string
 	DueDays      int
 	ReplyBy      string // the estimated reply date: registered, then DueDays working days
+	ReplyNote    string // why ReplyBy is provisional, empty when it is not
 	SubmittedDay string
-	Station      int64 // the station the form was for: "next citizen" starts its form again
+	Station      *app.StationContact // where it was submitted for, with its phone; "下一位群众" opens its form again
 }
 
 func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
@@ -262,16 +263,22 @@ func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/track", http.StatusSeeOther)
 		return nil
 	}
-	data := submittedData{Code: code, TrackURL: h.absURL(r, "/track/"+code), Station: h.sessions.GetInt64(ctx, "portal_station")}
-	h.sessions.Remove(ctx, "portal_station")
+	data := submittedData{Code: code, TrackURL: h.absURL(r, "/track/"+code)}
 	var err error
 	if data.QR, err = qrSVG(data.TrackURL, "查询办理进度的二维码"); err != nil {
 		return err
 	}
+	if data.Station, err = h.app.TrackStation(ctx, code); err != nil && zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
+		return err
+	}
 	today := h.app.Now().In(zhitong.China).Format(time.DateOnly)
 	data.SubmittedDay = today
-	if data.RegisterBy, _, err = h.app.AddWorkdays(today, 1); err != nil {
+	var prov bool
+	if data.RegisterBy, prov, err = h.app.AddWorkdays(today, 1); err != nil {
 		return err
+	}
+	if prov {
+		data.RegisterNote = h.app.ProvisionalNote(today, data.RegisterBy)
 	}
 	if cat := h.sessions.PopString(ctx, "portal_category"); cat != "" {
 		cats, err := h.app.Categories(ctx)
@@ -284,8 +291,11 @@ func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if data.DueDays > 0 {
-			if data.ReplyBy, _, err = h.app.AddWorkdays(data.RegisterBy, data.DueDays); err != nil {
+			if data.ReplyBy, prov, err = h.app.AddWorkdays(data.RegisterBy, data.DueDays); err != nil {
 				return err
+			}
+			if prov {
+				data.ReplyNote = h.app.ProvisionalNote(today, data.ReplyBy)
 			}
 		}
 	}

@@ -25,6 +25,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.portalRoutes(mux)
 	h.workRoutes(mux)
 	h.caseDutyRoutes(mux)
+	h.adminWorkRoutes(mux) // work_admin.go: regions, units, categories
+	h.calendarRoutes(mux)
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))
