@@ -19,13 +19,10 @@ const limitWindow = 10 * time.Minute
 // publicEntry reports whether r is one of the entry points anyone on the
 // internet may use without an account: submitting, booking, cancelling,
 // evaluating, opting out, looking up a code, logging in. These are what a
-// script would hammer, so each client gets a budget of them. Requests that
-// carry an API token are integrations and are not counted; Open311 requires
-// its api_key on every write.
+// script would hammer, so each client gets a budget of them. Whether the
+// request is authenticated is not decided here: see (*Server).exempt.
+// Open311 requires its api_key on every write.
 func publicEntry(r *http.Request) bool {
-	if r.Header.Get("Authorization") != "" {
-		return false
-	}
 	p := r.URL.Path
 	switch r.Method {
 	case http.MethodPost:
@@ -154,7 +151,7 @@ func (s *Server) limit(next http.Handler, fail func(w http.ResponseWriter, r *ht
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if publicEntry(r) {
+		if publicEntry(r) && !s.exempt(r) {
 			if ok, wait := s.limiter.take(clientIP(r, s.proxies)); !ok {
 				minutes := int(math.Ceil(wait.Minutes()))
 				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
@@ -169,4 +166,23 @@ func (s *Server) limit(next http.Handler, fail func(w http.ResponseWriter, r *ht
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// exempt reports whether r carries a credential that actually
+// authenticates: an API token the database knows (integrations are not
+// counted), or a session of a signed-in account. The mere presence of an
+// Authorization header or a cookie proves nothing — sign-in, the portal
+// form and the code look-ups never check them — so a junk one is counted
+// like any anonymous request.
+func (s *Server) exempt(r *http.Request) bool {
+	if h := r.Header.Get("Authorization"); h != "" {
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return false
+		}
+		p, err := s.app.Authenticate(r.Context(), strings.TrimSpace(secret))
+		return err == nil && p.Staff()
+	}
+	p, err := s.principal(r)
+	return err == nil && p.Staff()
 }

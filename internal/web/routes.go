@@ -24,6 +24,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", h.page(h.home))
 	h.portalRoutes(mux)
 	h.workRoutes(mux)
+	h.accountWorkRoutes(mux)
 	h.caseDutyRoutes(mux)
 	h.adminWorkRoutes(mux) // work_admin.go: regions, units, categories
 	h.calendarRoutes(mux)
