@@ -145,7 +145,7 @@ func TestInitRefusesADatabaseWithData(t *testing.T) {
 	})
 	t.Run("a user only", func(t *testing.T) {
 		a, _ := testkit.MustApp(t)
-		testkit.Must(a.AddUser(ctx, app.System, app.UserInput{Username: "xitong", Role: zhitong.RoleSysAdmin, Password: "Abcdefgh12!"}))(t)
+		testkit.Must(a.AddUser(ctx, app.System, app.UserInput{Username: "xitong", Role: zhitong.RoleSysAdmin, Password: setup.NewPassword()}))(t)
 		testkit.WantCode(t, testkit.Err(setup.New(a).Run(ctx, app.System, setup.Input{Region: "330106"})), zhitong.ECONFLICT)
 	})
 }
