@@ -40,7 +40,9 @@ func mayImport(p zhitong.Principal, role zhitong.Role, what string) error {
 // MayImport checks that p may import the kind of record that role manages
 // (the committee: stations, deputies, units; the security administrator:
 // staff accounts).
-func MayImport(p zhitong.Principal, role zhitong.Role, what string) error { return mayImport(p, role, what) }
+func MayImport(p zhitong.Principal, role zhitong.Role, what string) error {
+	return mayImport(p, role, what)
+}
 
 func importDetail(detail map[string]any, row int) map[string]any {
 	detail["source"], detail["row"] = "import", row

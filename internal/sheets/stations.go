@@ -14,7 +14,7 @@ var stationSpec = &Spec{
 	Name: "stations", Label: "联络站", Role: zhitong.RoleCommittee,
 	Key: []string{"联络站名称"}, KeyHelp: "联络站名称",
 	Columns: []Column{
-		{Header: "联络站名称", Field: "name", Required: true, Example: "历市镇人大代表联络站", Help: "2 到 50 个字；同一部署内不能重名"},
+		{Header: "联络站名称", Field: "name", Required: true, Example: "历市镇第二人大代表联络站", Help: "2 到 50 个字；同一部署内不能重名"},
 		{Header: "类型", Field: "kind", Required: true, Options: labels(app.StationKinds), Example: "固定联络站", Help: "固定联络站、流动联络点或跨区域联络站"},
 		{Header: "所在区划代码", Field: "region", Required: true, Text: true, Example: "360728100", Help: "联络站所在的行政区划代码（跨区域联络站的主区划），须在您的管辖范围内"},
 		{Header: "其他所属区划代码", Field: "regions", Text: true, Help: "只有跨区域联络站填写：其他所属区划的代码，用顿号“、”分隔"},

@@ -13,7 +13,7 @@ var unitSpec = &Spec{
 	Name: "units", Label: "承办单位", Role: zhitong.RoleCommittee,
 	Key: []string{"单位名称"}, KeyHelp: "单位名称",
 	Columns: []Column{
-		{Header: "单位名称", Field: "name", Required: true, Example: "县交通运输局", Help: "单位全称，2 到 50 个字；同一部署内不能重名"},
+		{Header: "单位名称", Field: "name", Required: true, Example: "县水利局", Help: "单位全称，2 到 50 个字；同一部署内不能重名"},
 		{Header: "单位类型", Field: "kind", Required: true, Options: labels(app.UnitKinds), Example: "县直部门", Help: "县直部门或乡镇政府"},
 		{Header: "所在区划代码", Field: "region", Required: true, Text: true, Example: "360728", Help: "单位所在的行政区划代码，须在您的管辖范围内"},
 	},

@@ -18,7 +18,7 @@ var userSpec = &Spec{
 	Columns: []Column{
 		{Header: "用户名", Field: "username", Required: true, Example: "liu.jg", Help: "登录名，3 到 40 个英文字母、数字或 . _ -；导入后不能修改"},
 		{Header: "姓名", Field: "display_name", Required: true, Example: "刘建国", Help: "不超过 50 个字"},
-		{Header: "角色", Field: "role", Required: true, Options: labels(zhitong.Roles), Example: "人大干事", Help: "账号的角色"},
+		{Header: "角色", Field: "role", Required: true, Options: labels(zhitong.Roles), Example: "联络员", Help: "账号的角色"},
 		{Header: "管辖区划代码", Field: "region", Required: true, Text: true, Example: "360728", Help: "账号管辖的行政区划代码，须在您的管辖范围内"},
 		{Header: "所在联络站", Field: "station_id", Help: "站长、联络员填写所在联络站的名称；须已存在"},
 		{Header: "所属单位", Field: "unit_id", Help: "承办单位账号填写单位名称；须已存在"},
