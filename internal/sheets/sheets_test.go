@@ -3,6 +3,7 @@ package sheets_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -289,5 +290,26 @@ func TestDeputiesAndUsers(t *testing.T) {
 	wantCounts(t, rep, 0, 1, 0)
 	if len(rep.Passwords) != 0 {
 		t.Fatal("an updated account got a password")
+	}
+}
+
+// TestDocsListEveryColumn keeps docs/import.md in step with the specs.
+func TestDocsListEveryColumn(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/import.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range sheets.Kinds() {
+		head := "### " + spec.Label + " (`" + spec.Name + "`) — key: " + strings.Join(spec.Key, " + ")
+		_, section, ok := strings.Cut(string(doc), head)
+		if !ok {
+			t.Fatalf("docs/import.md has no section %q", head)
+		}
+		section, _, _ = strings.Cut(section, "\n### ")
+		for _, c := range spec.Columns {
+			if !strings.Contains(section, "\n| "+c.Header+" |") {
+				t.Errorf("docs/import.md, %s: no row for column %s", spec.Label, c.Header)
+			}
+		}
 	}
 }
