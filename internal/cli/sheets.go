@@ -52,15 +52,11 @@ func importCmd(ctx context.Context, env Env, args []string) error {
 		return zhitong.Errorf(zhitong.EINVALID, "无法打开文件 %s：%v", files[0], err)
 	}
 	defer f.Close()
-	a, closeDB, err := d.open(ctx, env, nil)
+	a, p, closeDB, err := openIn(ctx, env, &d, *region)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	p, err := systemIn(ctx, a, *region)
-	if err != nil {
-		return err
-	}
 	opt := sheets.Options{DryRun: *dry}
 	if isTerminal(env.Stderr) {
 		opt.Progress = (&progressBar{w: env.Stderr, label: "导入"}).update
@@ -95,15 +91,11 @@ func exportCmd(ctx context.Context, env Env, args []string) error {
 	if err := refuseTerminal(env.Stdout); err != nil {
 		return err
 	}
-	a, closeDB, err := d.open(ctx, env, nil)
+	a, p, closeDB, err := openIn(ctx, env, &d, *region)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	p, err := systemIn(ctx, a, *region)
-	if err != nil {
-		return err
-	}
 	return sheets.New(a).Export(ctx, p, kind, env.Stdout)
 }
 
@@ -120,6 +112,20 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
 	}
+}
+
+// openIn opens the database and returns the system principal limited to region.
+func openIn(ctx context.Context, env Env, d *dbFlags, region string) (*app.App, zhitong.Principal, func(), error) {
+	a, closeDB, err := d.open(ctx, env, nil)
+	if err != nil {
+		return nil, zhitong.Principal{}, nil, err
+	}
+	p, err := systemIn(ctx, a, region)
+	if err != nil {
+		closeDB()
+		return nil, p, nil, err
+	}
+	return a, p, closeDB, nil
 }
 
 // systemIn is the system principal limited to region: the code given, or

@@ -81,21 +81,22 @@ func (h *Handler) workImport(w http.ResponseWriter, r *http.Request) error {
 	return h.render(w, r, http.StatusOK, "work_import", "Excel 导入", &workImportData{Kinds: kinds, MaxMB: sheets.MaxFileBytes >> 20})
 }
 
-// importKind checks that p may import the {kind} of the path.
-func importKind(r *http.Request, p zhitong.Principal) (*sheets.Spec, error) {
+// importKind returns the signed-in staff member and the {kind} of the
+// path, which they must be allowed to import.
+func (h *Handler) importKind(r *http.Request) (zhitong.Principal, *sheets.Spec, error) {
+	p, err := h.staff(r)
+	if err != nil {
+		return p, nil, err
+	}
 	spec, err := sheets.Kind(r.PathValue("kind"))
 	if err != nil {
-		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "页面不存在")
+		return p, nil, zhitong.Errorf(zhitong.ENOTFOUND, "页面不存在")
 	}
-	return spec, app.MayImport(p, spec.Role, spec.Label)
+	return p, spec, app.MayImport(p, spec.Role, spec.Label)
 }
 
 func (h *Handler) workImportTemplate(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	spec, err := importKind(r, p)
+	_, spec, err := h.importKind(r)
 	if err != nil {
 		return err
 	}
@@ -104,11 +105,7 @@ func (h *Handler) workImportTemplate(w http.ResponseWriter, r *http.Request) err
 }
 
 func (h *Handler) workImportExport(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	spec, err := importKind(r, p)
+	p, spec, err := h.importKind(r)
 	if err != nil {
 		return err
 	}
@@ -124,15 +121,11 @@ func xlsxHeaders(w http.ResponseWriter, name, ascii string) {
 }
 
 func (h *Handler) workImportUpload(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
+	p, spec, err := h.importKind(r)
 	if err != nil {
 		return err
 	}
 	kinds, err := importKinds(p)
-	if err != nil {
-		return err
-	}
-	spec, err := importKind(r, p)
 	if err != nil {
 		return err
 	}
