@@ -292,6 +292,17 @@ func (a *App) ImportUser(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 	if !strings.HasPrefix(in.RegionCode, p.RegionCode) {
 		return 0, "", zhitong.Invalid("region", "账号的行政区划不在您的管辖范围内")
 	}
+	if in.DeputyID != 0 {
+		if in.Role != zhitong.RoleDeputy {
+			return 0, "", zhitong.Invalid("deputy_id", "只有角色为人大代表的账号可以关联代表")
+		}
+		prev, err := store.GetUserByDeputy(ctx, tx, in.DeputyID)
+		if err == nil && prev.Username != in.Username {
+			return 0, "", zhitong.Invalid("deputy_id", "该代表已关联账号 %s；如需更换，请在代表档案页操作", prev.Username)
+		} else if err != nil && zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
+			return 0, "", err
+		}
+	}
 	old, err := store.GetUserByName(ctx, tx, in.Username)
 	if err != nil && zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
 		return 0, "", err

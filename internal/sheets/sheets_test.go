@@ -282,6 +282,11 @@ func TestDeputiesAndUsers(t *testing.T) {
 	if err != nil || !u.MustChangePassword || u.Role != zhitong.RoleOfficer {
 		t.Fatalf("new account %+v %v", u, err)
 	}
+	rep = e.run(sec, "users", book(t, uh, []string{"wang.f2", "王芳", "人大代表", "360728100", "", "", "王芳"},
+		[]string{"officer3", "吴干事", "联络员", "360728", "", "", "王芳"}), true)
+	if !hasProblem(rep, 2, "关联代表", "已关联账号 wang.f") || !hasProblem(rep, 3, "关联代表", "只有角色为人大代表") {
+		t.Fatalf("problems %v", rep.Problems)
+	}
 	rep = e.run(sec, "users", book(t, uh, []string{"officer2", "周干事", "委员会", "360728", "", "", ""}), true)
 	if !hasProblem(rep, 2, "角色", "应为以下之一") {
 		t.Fatalf("problems %v", rep.Problems)
