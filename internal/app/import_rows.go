@@ -26,6 +26,13 @@ const (
 	ImportUnchanged ImportOutcome = "unchanged"
 )
 
+// SystemAs is the principal of a command run on the server that acts with
+// the rights of role in region, such as zhitong import: the system, but
+// limited as a member of staff would be. The audit log names it "system".
+func SystemAs(role zhitong.Role, region string) zhitong.Principal {
+	return zhitong.Principal{Name: System.Name, Role: role, RegionCode: region}
+}
+
 // mayImport checks that p is the role that imports kind, or the system (the CLI).
 func mayImport(p zhitong.Principal, role zhitong.Role, what string) error {
 	if isSystem(p) || p.Role == role && p.StationID == 0 {

@@ -52,7 +52,7 @@ func importCmd(ctx context.Context, env Env, args []string) error {
 		return zhitong.Errorf(zhitong.EINVALID, "无法打开文件 %s：%v", files[0], err)
 	}
 	defer f.Close()
-	a, p, closeDB, err := openIn(ctx, env, &d, *region)
+	a, p, closeDB, err := openIn(ctx, env, &d, kind, *region)
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func exportCmd(ctx context.Context, env Env, args []string) error {
 	if err := refuseTerminal(env.Stdout); err != nil {
 		return err
 	}
-	a, p, closeDB, err := openIn(ctx, env, &d, *region)
+	a, p, closeDB, err := openIn(ctx, env, &d, kind, *region)
 	if err != nil {
 		return err
 	}
@@ -114,38 +114,42 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// openIn opens the database and returns the system principal limited to region.
-func openIn(ctx context.Context, env Env, d *dbFlags, region string) (*app.App, zhitong.Principal, func(), error) {
+// openIn opens the database and returns the system acting as the role that
+// imports kind (the committee; the security administrator for accounts) in
+// region: the code given, or the one region at the top of the deployment's tree.
+func openIn(ctx context.Context, env Env, d *dbFlags, kind, region string) (*app.App, zhitong.Principal, func(), error) {
+	spec, err := sheets.Kind(kind)
+	if err != nil {
+		return nil, zhitong.Principal{}, nil, err
+	}
 	a, closeDB, err := d.open(ctx, env, nil)
 	if err != nil {
 		return nil, zhitong.Principal{}, nil, err
 	}
-	p, err := systemIn(ctx, a, region)
+	code, err := scopeRegion(ctx, a, region)
 	if err != nil {
 		closeDB()
-		return nil, p, nil, err
+		return nil, zhitong.Principal{}, nil, err
 	}
-	return a, p, closeDB, nil
+	return a, app.SystemAs(spec.Role, code), closeDB, nil
 }
 
-// systemIn is the system principal limited to region: the code given, or
-// the one region at the top of the deployment's tree.
-func systemIn(ctx context.Context, a *app.App, region string) (zhitong.Principal, error) {
-	p := app.System
+// scopeRegion checks the region code given, or finds the one region at the
+// top of the deployment's tree.
+func scopeRegion(ctx context.Context, a *app.App, region string) (string, error) {
 	code, err := normalizeRegion(region)
 	if err != nil {
-		return p, err
+		return "", err
 	}
 	if code != "" {
 		if _, err := store.GetRegion(ctx, a.DB(), code); err != nil {
-			return p, zhitong.Errorf(zhitong.EINVALID, "%s", zhitong.ErrorMessage(err))
+			return "", zhitong.Errorf(zhitong.EINVALID, "%s", zhitong.ErrorMessage(err))
 		}
-		p.RegionCode = code
-		return p, nil
+		return code, nil
 	}
 	all, err := store.ListRegions(ctx, a.DB(), "")
 	if err != nil {
-		return p, err
+		return "", err
 	}
 	codes := map[string]bool{}
 	for _, r := range all {
@@ -159,12 +163,11 @@ func systemIn(ctx context.Context, a *app.App, region string) (zhitong.Principal
 	}
 	switch len(tops) {
 	case 0:
-		return p, zhitong.Errorf(zhitong.EINVALID, "数据库中还没有行政区划，请先运行 zhitong init 设置本地区")
+		return "", zhitong.Errorf(zhitong.EINVALID, "数据库中还没有行政区划，请先运行 zhitong init 设置本地区")
 	case 1:
-		p.RegionCode = tops[0]
-		return p, nil
+		return tops[0], nil
 	}
-	return p, zhitong.Errorf(zhitong.EINVALID, "本部署有多个顶级行政区划（%s），请用 --region 指定", strings.Join(tops, "、"))
+	return "", zhitong.Errorf(zhitong.EINVALID, "本部署有多个顶级行政区划（%s），请用 --region 指定", strings.Join(tops, "、"))
 }
 
 func printReport(w io.Writer, rep *sheets.Report) {

@@ -64,6 +64,10 @@ func TestImportCommand(t *testing.T) {
 	if code, out, _ := run("import", "units", "--region", "360728", units); code != 0 || !strings.Contains(out, "第 2 行 县水利局：新增") || count() != before+1 {
 		t.Fatalf("import: exit %d\n%s", code, out)
 	}
+	var actor string
+	if err := db.QueryRow(ctx, `SELECT actor FROM audit_log WHERE action = 'unit.create' ORDER BY seq DESC LIMIT 1`).Scan(&actor); err != nil || actor != "system" {
+		t.Fatalf("audit actor %q %v", actor, err)
+	}
 	code, out, exported := run("export", "units")
 	if code != 0 {
 		t.Fatalf("export: exit %d\n%s", code, out)

@@ -160,7 +160,7 @@ func (s *Service) Import(ctx context.Context, p zhitong.Principal, kind string, 
 			}
 			out, err := h.save(ctx, tx, rec)
 			if zhitong.ErrorCode(err) == zhitong.EINVALID {
-				rep.Problems = append(rep.Problems, problemOf(spec, rec, err))
+				rep.Problems = append(rep.Problems, problemsOf(spec, rec, err)...)
 				continue
 			}
 			if err != nil {
@@ -254,12 +254,16 @@ func (s *Spec) key(r record) string {
 	return strings.Join(parts, " / ")
 }
 
-func problemOf(spec *Spec, rec record, err error) Problem {
-	var e *zhitong.Error
-	pr := Problem{Row: rec.n, Reason: zhitong.ErrorMessage(err)}
-	if errors.As(err, &e) {
-		pr.Column = spec.column(e.Field)
-		pr.Value = rec.get(pr.Column)
+// problemsOf turns the app's invalid-input error for a row, which may join
+// several, into problems placed in their columns.
+func problemsOf(spec *Spec, rec record, err error) []Problem {
+	var out []Problem
+	for _, err := range app.Problems(err) {
+		pr := Problem{Row: rec.n, Reason: zhitong.ErrorMessage(err)}
+		if col := spec.column(zhitong.ErrorField(err)); col != "" {
+			pr.Column, pr.Value = col, rec.get(col)
+		}
+		out = append(out, pr)
 	}
-	return pr
+	return out
 }
