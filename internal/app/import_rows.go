@@ -16,14 +16,11 @@ import (
 // area, compare the row with what is stored, and write and audit only when
 // something changed: re-importing an exported list changes nothing.
 
-// ImportOutcome says what saving one imported row did.
-type ImportOutcome string
-
-// Import outcomes.
+// Import outcomes: what saving one imported row did.
 const (
-	ImportAdded     ImportOutcome = "added"
-	ImportUpdated   ImportOutcome = "updated"
-	ImportUnchanged ImportOutcome = "unchanged"
+	ImportAdded     = "added"
+	ImportUpdated   = "updated"
+	ImportUnchanged = "unchanged"
 )
 
 // SystemAs is the principal of a command run on the server that acts with
@@ -58,7 +55,7 @@ func importDetail(detail map[string]any, row int) map[string]any {
 
 // ImportStation creates a station (id 0) or updates station id from import
 // row, in tx, with the checks of CreateStation and UpdateStation.
-func (a *App) ImportStation(ctx context.Context, tx *store.Tx, p zhitong.Principal, row int, id int64, in StationPatch) (int64, ImportOutcome, error) {
+func (a *App) ImportStation(ctx context.Context, tx *store.Tx, p zhitong.Principal, row int, id int64, in StationPatch) (int64, string, error) {
 	if err := mayImport(p, zhitong.RoleCommittee, "联络站"); err != nil {
 		return 0, "", err
 	}
@@ -127,7 +124,7 @@ func sameSet(a, b []string) bool {
 // in tx, with the checks of CreateDeputy and UpdateDeputy. StationIDs (the
 // primary first) replace the deputy's stations in p's jurisdiction; stations
 // outside it stay.
-func (a *App) ImportDeputy(ctx context.Context, tx *store.Tx, p zhitong.Principal, row int, id int64, in DeputyInput) (int64, ImportOutcome, error) {
+func (a *App) ImportDeputy(ctx context.Context, tx *store.Tx, p zhitong.Principal, row int, id int64, in DeputyInput) (int64, string, error) {
 	if err := mayImport(p, zhitong.RoleCommittee, "代表"); err != nil {
 		return 0, "", err
 	}
@@ -221,7 +218,7 @@ type UnitInput struct {
 // ImportUnit creates a handling unit (id 0) or updates unit id from import
 // row, in tx: a name of 2 to 50 characters, a kind, a region in p's
 // jurisdiction.
-func (a *App) ImportUnit(ctx context.Context, tx *store.Tx, p zhitong.Principal, row int, id int64, in UnitInput) (int64, ImportOutcome, error) {
+func (a *App) ImportUnit(ctx context.Context, tx *store.Tx, p zhitong.Principal, row int, id int64, in UnitInput) (int64, string, error) {
 	if err := mayImport(p, zhitong.RoleCommittee, "承办单位"); err != nil {
 		return 0, "", err
 	}
@@ -273,7 +270,7 @@ func (a *App) ImportUnit(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 // in.Password is its initial password, to be changed at first sign-in) or
 // updates its name, role and jurisdiction, in tx, with AddUser's checks.
 // The account's region, station, unit and deputy must lie in p's jurisdiction.
-func (a *App) ImportUser(ctx context.Context, tx *store.Tx, p zhitong.Principal, row int, in UserInput) (int64, ImportOutcome, error) {
+func (a *App) ImportUser(ctx context.Context, tx *store.Tx, p zhitong.Principal, row int, in UserInput) (int64, string, error) {
 	if err := mayImport(p, zhitong.RoleSecAdmin, "员工账号"); err != nil {
 		return 0, "", err
 	}

@@ -171,9 +171,8 @@ func scopeRegion(ctx context.Context, a *app.App, region string) (string, error)
 }
 
 func printReport(w io.Writer, rep *sheets.Report) {
-	names := map[app.ImportOutcome]string{app.ImportAdded: "新增", app.ImportUpdated: "更新", app.ImportUnchanged: "不变"}
 	for _, r := range rep.Rows {
-		fmt.Fprintf(w, "第 %d 行 %s：%s\n", r.Row, r.Key, names[r.Outcome])
+		fmt.Fprintf(w, "第 %d 行 %s：%s\n", r.Row, r.Key, r.Outcome.Label())
 	}
 	for _, p := range rep.Problems {
 		fmt.Fprintln(w, "问题 "+p.String())

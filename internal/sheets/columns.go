@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"zhitong"
-	"zhitong/internal/app"
 	"zhitong/internal/store"
 )
 
@@ -42,7 +41,7 @@ type Spec struct {
 
 // handler saves the rows of one kind and lists its records for export.
 type handler interface {
-	save(ctx context.Context, tx *store.Tx, r record) (app.ImportOutcome, error)
+	save(ctx context.Context, tx *store.Tx, r record) (Outcome, error)
 	export(ctx context.Context) ([][]string, error)
 }
 

@@ -60,7 +60,7 @@ func openDeputies(ctx context.Context, s *Service, q store.Q, p zhitong.Principa
 	return h, nil
 }
 
-func (h *deputySheet) save(ctx context.Context, tx *store.Tx, r record) (app.ImportOutcome, error) {
+func (h *deputySheet) save(ctx context.Context, tx *store.Tx, r record) (Outcome, error) {
 	var levels []string
 	for _, l := range r.list("代表层级") {
 		v, _ := valueOf(app.DeputyLevels, l)
@@ -86,7 +86,7 @@ func (h *deputySheet) save(ctx context.Context, tx *store.Tx, r record) (app.Imp
 		in.StationID = ids[0]
 	}
 	_, out, err := h.s.app.ImportDeputy(ctx, tx, h.p, r.n, id, in)
-	return out, err
+	return Outcome(out), err
 }
 
 func (h *deputySheet) export(ctx context.Context) ([][]string, error) {

@@ -80,11 +80,26 @@ func (p Problem) String() string {
 	return b.String()
 }
 
+// Outcome says what importing a row did.
+type Outcome string
+
+// Outcomes of a row.
+const (
+	Added     Outcome = app.ImportAdded
+	Updated   Outcome = app.ImportUpdated
+	Unchanged Outcome = app.ImportUnchanged
+)
+
+// Label is the outcome in Chinese: 新增, 更新, 不变.
+func (o Outcome) Label() string {
+	return map[Outcome]string{Added: "新增", Updated: "更新", Unchanged: "不变"}[o]
+}
+
 // RowResult says what importing one row did (or, in a dry run, would do).
 type RowResult struct {
 	Row     int               `json:"row"`
 	Key     string            `json:"key"`
-	Outcome app.ImportOutcome `json:"outcome"`
+	Outcome Outcome `json:"outcome"`
 }
 
 // Credential is the initial password of an account the import created,
@@ -168,12 +183,12 @@ func (s *Service) Import(ctx context.Context, p zhitong.Principal, kind string, 
 			}
 			rep.Rows = append(rep.Rows, RowResult{Row: rec.n, Key: spec.key(rec), Outcome: out})
 			switch out {
-			case app.ImportAdded:
+			case Added:
 				rep.Added++
 				if pw != "" {
 					creds = append(creds, Credential{Username: rec.get(userSpec.Key[0]), Password: pw})
 				}
-			case app.ImportUpdated:
+			case Updated:
 				rep.Updated++
 			default:
 				rep.Unchanged++

@@ -46,7 +46,7 @@ func openStations(ctx context.Context, s *Service, q store.Q, p zhitong.Principa
 	return h, nil
 }
 
-func (h *stationSheet) save(ctx context.Context, tx *store.Tx, r record) (app.ImportOutcome, error) {
+func (h *stationSheet) save(ctx context.Context, tx *store.Tx, r record) (Outcome, error) {
 	lat, err := r.float("纬度", "lat")
 	if err != nil {
 		return "", err
@@ -61,7 +61,7 @@ func (h *stationSheet) save(ctx context.Context, tx *store.Tx, r record) (app.Im
 	in := app.StationPatch{Name: ptr(r.get("联络站名称")), Kind: &kind, Region: &region, Regions: &regions,
 		Address: ptr(r.get("地址")), Hours: ptr(r.get("开放时间")), Theme: ptr(r.get("特色主题")), Lat: &lat, Lng: &lng}
 	_, out, err := h.s.app.ImportStation(ctx, tx, h.p, r.n, h.byName[r.get("联络站名称")], in)
-	return out, err
+	return Outcome(out), err
 }
 
 func ptr[T any](v T) *T { return &v }

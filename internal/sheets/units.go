@@ -39,11 +39,11 @@ func openUnits(ctx context.Context, s *Service, q store.Q, p zhitong.Principal) 
 	return h, nil
 }
 
-func (h *unitSheet) save(ctx context.Context, tx *store.Tx, r record) (app.ImportOutcome, error) {
+func (h *unitSheet) save(ctx context.Context, tx *store.Tx, r record) (Outcome, error) {
 	kind, _ := valueOf(app.UnitKinds, r.get("单位类型"))
 	_, out, err := h.s.app.ImportUnit(ctx, tx, h.p, r.n, h.byName[r.get("单位名称")].ID,
 		app.UnitInput{Name: r.get("单位名称"), Kind: kind, Region: r.get("所在区划代码")})
-	return out, err
+	return Outcome(out), err
 }
 
 func (h *unitSheet) export(ctx context.Context) ([][]string, error) {

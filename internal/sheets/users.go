@@ -66,7 +66,7 @@ func openUsers(ctx context.Context, s *Service, q store.Q, p zhitong.Principal) 
 	return h, nil
 }
 
-func (h *userSheet) save(ctx context.Context, tx *store.Tx, r record) (app.ImportOutcome, error) {
+func (h *userSheet) save(ctx context.Context, tx *store.Tx, r record) (Outcome, error) {
 	role, _ := valueOf(zhitong.Roles, r.get("角色"))
 	in := app.UserInput{Username: r.get("用户名"), DisplayName: r.get("姓名"), Role: role, RegionCode: r.get("管辖区划代码"),
 		Password: r.get(passwordCell)}
@@ -90,7 +90,7 @@ func (h *userSheet) save(ctx context.Context, tx *store.Tx, r record) (app.Impor
 		in.Password = "Dry-run-0000" // a dry run checks everything but the password, which it does not create
 	}
 	_, out, err := h.s.app.ImportUser(ctx, tx, h.p, r.n, in)
-	return out, err
+	return Outcome(out), err
 }
 
 func (h *userSheet) export(ctx context.Context) ([][]string, error) {

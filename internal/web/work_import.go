@@ -40,16 +40,11 @@ func (d *workImportData) Same() []sheets.RowResult { return d.rows(false) }
 func (d *workImportData) rows(changed bool) []sheets.RowResult {
 	var out []sheets.RowResult
 	for _, r := range d.Report.Rows {
-		if (r.Outcome != app.ImportUnchanged) == changed {
+		if (r.Outcome != sheets.Unchanged) == changed {
 			out = append(out, r)
 		}
 	}
 	return out
-}
-
-// OutcomeName names an outcome in Chinese.
-func (d *workImportData) OutcomeName(o app.ImportOutcome) string {
-	return map[app.ImportOutcome]string{app.ImportAdded: "新增", app.ImportUpdated: "更新", app.ImportUnchanged: "不变"}[o]
 }
 
 // importKinds lists the kinds p may import; none is forbidden.
