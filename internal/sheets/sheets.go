@@ -97,8 +97,8 @@ func (o Outcome) Label() string {
 
 // RowResult says what importing one row did (or, in a dry run, would do).
 type RowResult struct {
-	Row     int               `json:"row"`
-	Key     string            `json:"key"`
+	Row     int     `json:"row"`
+	Key     string  `json:"key"`
 	Outcome Outcome `json:"outcome"`
 }
 
