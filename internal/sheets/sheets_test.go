@@ -91,7 +91,7 @@ func TestDryRunListsEveryProblemAndWritesNothing(t *testing.T) {
 			column, cause string
 		}{
 			{3, "所在区划代码", "999999"}, {4, "单位类型", "应为以下之一"}, {5, "单位名称", "必填"},
-			{6, "所在区划代码", "管辖范围"}, {7, "单位名称", "与第 2 行重复"}, {8, "单位名称", "管辖范围"},
+			{6, "所在区划代码", "不在您的"}, {7, "单位名称", "与第 2 行重复"}, {8, "单位名称", "不在您的"},
 		} {
 			if !hasProblem(rep, want.row, want.column, want.cause) {
 				t.Errorf("dry=%v: no problem at row %d %s (%s): %v", dry, want.row, want.column, want.cause, rep.Problems)
