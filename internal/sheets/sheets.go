@@ -174,7 +174,7 @@ func (s *Service) Import(ctx context.Context, p zhitong.Principal, kind string, 
 				rec.cells[passwordCell] = pw
 			}
 			out, err := h.save(ctx, tx, rec)
-			if zhitong.ErrorCode(err) == zhitong.EINVALID {
+			if rowProblem(err) {
 				rep.Problems = append(rep.Problems, problemsOf(spec, rec, err)...)
 				continue
 			}
@@ -267,6 +267,16 @@ func (s *Spec) key(r record) string {
 		parts[i] = r.get(h)
 	}
 	return strings.Join(parts, " / ")
+}
+
+// rowProblem reports whether err is about the row's content (a message for
+// the user), rather than a failure that ends the import.
+func rowProblem(err error) bool {
+	switch zhitong.ErrorCode(err) {
+	case zhitong.EINVALID, zhitong.ECONFLICT, zhitong.EFORBIDDEN, zhitong.ENOTFOUND:
+		return err != nil
+	}
+	return false
 }
 
 // problemsOf turns the app's invalid-input error for a row, which may join
