@@ -73,6 +73,8 @@ const (
 	ActionArchive          Action = "archive"           // 归档
 	ActionSupervise        Action = "supervise"         // 督办
 	ActionReveal           Action = "reveal"            // 查看个人信息
+	ActionRevealPhone      Action = "reveal_phone"      // 主办单位查看群众电话 (to answer the citizen, 双反馈)
+	ActionCoOpinion        Action = "co_opinion"        // 提交协办意见 (a co-handling unit to the lead unit)
 	ActionView             Action = "view"              // 查看
 )
 
@@ -86,7 +88,7 @@ var ActionLabels = []Named[Action]{
 	{ActionDeliver, "记录反馈"}, {ActionEvaluate, "评价"}, {ActionCallback, "回访"},
 	{ActionRehandle, "重办"}, {ActionExplain, "说明后办结"}, {ActionClose, "办结"},
 	{ActionArchive, "归档"}, {ActionSupervise, "督办"}, {ActionReveal, "查看个人信息"},
-	{ActionView, "查看"},
+	{ActionRevealPhone, "查看群众电话"}, {ActionCoOpinion, "协办意见"}, {ActionView, "查看"},
 }
 
 // transitions lists, for each action on an existing case, the statuses it
@@ -113,6 +115,9 @@ var transitions = map[Action][]Status{
 	ActionClose:            {StatusEvaluated, StatusReplied},
 	ActionArchive:          {StatusClosed, StatusAnswered, StatusMerged, StatusDeclined},
 	ActionSupervise:        {StatusAssigned, StatusInProgress, StatusReturned},
+	// While the case is with its units; neither moves the case.
+	ActionRevealPhone: {StatusAssigned, StatusInProgress},
+	ActionCoOpinion:   {StatusAssigned, StatusInProgress},
 }
 
 var next = map[Action]Status{

@@ -58,6 +58,8 @@ var permissions = map[Action][]Role{
 	ActionArchive:          triagers,
 	ActionSupervise:        {RoleCommittee, RoleOfficer},
 	ActionReveal:           triagers,
+	ActionRevealPhone:      {RoleUnit}, // the lead unit only, while its assignment is current (app.RevealPhone)
+	ActionCoOpinion:        {RoleUnit}, // a co-handling unit only (app.SubmitCoOpinion)
 	ActionView:             readers,
 }
 

@@ -35,6 +35,9 @@ var templateDefs = []TemplateDef{
 		Default: "您反映的问题（查询码{code}）已安排重新办理，办理期限至{due}。"},
 	{Name: "unit.assigned", Label: "新交办案件（承办单位）", Vars: []string{"code", "title", "due"},
 		Default: "新交办案件：{title}（查询码{code}），办理期限至{due}，请及时签收。"},
+	// Co-handling opinions (unit_duties.go): to the lead unit's handlers.
+	{Name: "unit.co_opinion", Label: "协办意见（主办单位）", Vars: []string{"code", "title", "unit", "url"},
+		Default: "{unit}对“{title}”（查询码{code}）提交了协办意见，请在工作台查看后统一答复。"},
 	// Escalation (escalate.go): to the lead unit's handlers.
 	{Name: "case.reminder", Label: "到期提醒（承办单位）", Vars: []string{"code", "title", "unit", "due", "days_left", "url"},
 		Default: "到期提醒：{title}（查询码{code}）办理期限至{due}，还有{days_left}个工作日，请按期答复。"},

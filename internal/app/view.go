@@ -66,7 +66,8 @@ type CaseView struct {
 	Evaluations    []*zhitong.Evaluation `json:"evaluations"`
 	Events         []*zhitong.Event      `json:"events"`
 	Supervision    *SupervisionInfo      `json:"supervision"`
-	Actions        []zhitong.Action      `json:"actions"` // what this person may do now
+	CoOpinions     []CoOpinion           `json:"co_opinions"` // co-handling units' opinions (协办意见), every round
+	Actions        []zhitong.Action      `json:"actions"`     // what this person may do now
 }
 
 func (a *App) summary(c *store.CaseRecord) CaseSummary {
@@ -125,6 +126,9 @@ func (a *App) Get(ctx context.Context, p zhitong.Principal, id int64) (*CaseView
 	if v.Supervision, err = a.supervisionInfo(ctx, c); err != nil {
 		return nil, err
 	}
+	if v.CoOpinions, err = a.coOpinions(ctx, a.db, id); err != nil {
+		return nil, err
+	}
 	if n := len(v.Replies); n > 0 {
 		fus, err := store.ListCaseFollowUps(ctx, a.db, id)
 		if err != nil {
@@ -172,6 +176,10 @@ func (a *App) allowed(p zhitong.Principal, c *store.CaseRecord, assignments []*z
 			case act == zhitong.ActionReply && mine.State != zhitong.AssignmentAccepted:
 				continue
 			case act == zhitong.ActionReturn && a.checkReturnWindow(mine) != nil:
+				continue
+			case act == zhitong.ActionRevealPhone && (!mine.Lead || c.Submitter.Anonymous || c.Submitter.Phone == ""):
+				continue
+			case act == zhitong.ActionCoOpinion && mine.Lead:
 				continue
 			}
 		}
@@ -225,6 +233,9 @@ type ListInput struct {
 	UnitState zhitong.AssignmentState
 	// ExtensionPending keeps cases with an extension request waiting for a decision.
 	ExtensionPending bool
+	// CoOpinionDue keeps running cases whose co-handling unit (for a unit:
+	// itself) has not given its opinion this round (协办意见待提交).
+	CoOpinionDue bool
 	// CountOnly returns the total alone, without a page: the home queues.
 	CountOnly bool
 }
@@ -281,7 +292,7 @@ func (a *App) List(ctx context.Context, p zhitong.Principal, in ListInput) ([]Ca
 	default:
 		return nil, 0, zhitong.Invalid("unit_state", "办理任务状态“%s”无效", in.UnitState)
 	}
-	f.DueBy, f.UnitState, f.ExtensionPending = in.DueBy, in.UnitState, in.ExtensionPending
+	f.DueBy, f.UnitState, f.ExtensionPending, f.CoOpinionDue = in.DueBy, in.UnitState, in.ExtensionPending, in.CoOpinionDue
 	switch in.Sort {
 	case "", "submitted", "due", "updated", "oldest":
 	default:

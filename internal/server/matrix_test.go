@@ -102,6 +102,11 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", "archive", zhitong.StatusClosed, func(*zhitong.Case) any { return map[string]any{} }, triage},
 		{"POST", "supervise", zhitong.StatusAssigned, func(*zhitong.Case) any { return map[string]any{"kind": "phone", "note": "电话催办"} }, "committee officer"},
 		{"POST", "reveal", zhitong.StatusRegistered, func(*zhitong.Case) any { return map[string]any{"reason": "回访需要联系电话"} }, triage},
+		// The lead unit reaches the citizen; only a co-handling unit gives a
+		// co-opinion, and the fixture's unit is the lead: nobody here may.
+		{"POST", "citizen-phone", zhitong.StatusAssigned, func(*zhitong.Case) any { return map[string]any{"reason": "电话告知办理结果"} }, "unit"},
+		{"GET", "co-opinions", zhitong.StatusAssigned, func(*zhitong.Case) any { return nil }, readers},
+		{"POST", "co-opinions", zhitong.StatusAssigned, func(*zhitong.Case) any { return map[string]any{"text": "同意主办单位意见"} }, ""},
 	}
 	clients := map[string]*client{}
 	for _, r := range zhitong.Roles {

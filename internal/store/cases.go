@@ -176,6 +176,9 @@ type CaseFilter struct {
 	UnitState zhitong.AssignmentState
 	// ExtensionPending keeps cases with an extension request waiting for a decision.
 	ExtensionPending bool
+	// CoOpinionDue keeps running cases with a co-handling assignment in the
+	// current round (of UnitID or ScopeUnit when set) that gave no opinion yet.
+	CoOpinionDue bool
 	// Supervised keeps cases with a supervision action in their current round.
 	Supervised bool
 }
@@ -314,6 +317,15 @@ func caseWhere(q Q, f CaseFilter, ftsMatch, tsQuery string) (string, []any) {
 	}
 	if f.ExtensionPending {
 		add(`id IN (SELECT case_id FROM extensions WHERE state = 'pending')`)
+	}
+	if f.CoOpinionDue {
+		unit := f.UnitID
+		if f.ScopeUnit != 0 {
+			unit = f.ScopeUnit
+		}
+		add(`status IN ('assigned', 'in_progress') AND id IN (SELECT a.case_id FROM assignments a JOIN cases ac ON ac.id = a.case_id AND ac.round = a.round
+ WHERE NOT a.lead AND a.state IN ('pending', 'accepted') AND (? = 0 OR a.unit_id = ?)
+ AND NOT EXISTS (SELECT 1 FROM co_opinions o WHERE o.case_id = a.case_id AND o.round = a.round AND o.unit_id = a.unit_id))`, unit, unit)
 	}
 	if f.Supervised {
 		// Uncorrelated, so the few supervised cases are found once rather

@@ -25,6 +25,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.portalRoutes(mux)
 	h.workRoutes(mux)
 	h.importRoutes(mux) // Excel import and export (work_import.go)
+	h.caseDutyRoutes(mux)
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))

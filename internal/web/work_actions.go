@@ -20,6 +20,7 @@ var workDone = map[zhitong.Action]string{
 	zhitong.ActionDecideExtension: "已审批延期申请", zhitong.ActionReply: "已答复", zhitong.ActionDeliver: "已记录反馈送达",
 	zhitong.ActionCallback: "已记录回访", zhitong.ActionRehandle: "已责成重新办理", zhitong.ActionExplain: "已作出说明并办结",
 	zhitong.ActionClose: "已办结", zhitong.ActionArchive: "已归档", zhitong.ActionSupervise: "已记录督办",
+	zhitong.ActionCoOpinion: "协办意见已提交，主办单位会收到通知；主办单位答复前可以修改",
 }
 
 // workAction runs one lifecycle step from its form on the case page. Success
@@ -205,6 +206,8 @@ func (h *Handler) workDo(ctx context.Context, p zhitong.Principal, id int64, act
 		_, err = h.app.Archive(ctx, p, id, text("text"))
 	case zhitong.ActionSupervise:
 		_, err = h.app.Supervise(ctx, p, id, app.SuperviseInput{Kind: f.Get("kind"), Note: f.Get("note")})
+	case zhitong.ActionCoOpinion:
+		err = h.workCoOpinion(ctx, p, id, f)
 	}
 	return err
 }

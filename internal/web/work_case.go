@@ -64,6 +64,9 @@ type workCaseData struct {
 	RehandleDays int // the policy's limit of a re-handle round (重办)
 	Photos       []app.Attachment
 	Proposal     *app.ProposalView // the proposal the case was bundled into, when the caller may see it
+
+	// The lead unit's phone look-up and the co-handling opinions (work_case_duties.go).
+	workUnitDuties
 }
 
 // Mark is the deadline mark: "overdue", "soon" or "".
@@ -199,6 +202,9 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 			d.CanReveal = !v.Anonymous
 			continue
 		}
+		if a == zhitong.ActionRevealPhone { // its own form, beside the submitter
+			continue
+		}
 		// Offer only what can succeed: the lifecycle allows these by status,
 		// but they also need something to act on.
 		switch {
@@ -215,6 +221,7 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 		}
 		d.Forms = append(d.Forms, f)
 	}
+	d.fillUnitDuties(p)
 	if len(d.Forms) == 1 {
 		d.Forms[0].Open = true
 	}
@@ -250,15 +257,8 @@ func (h *Handler) workCase(w http.ResponseWriter, r *http.Request) error {
 // workReveal shows the submitter's personal data unmasked, once, to a role
 // allowed to see it; the application records who looked and why.
 func (h *Handler) workReveal(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
+	p, id, err := h.workCaseForm(w, r)
 	if err != nil {
-		return err
-	}
-	id, err := workCaseID(r)
-	if err != nil {
-		return err
-	}
-	if err := workParseForm(w, r); err != nil {
 		return err
 	}
 	if !p.May(zhitong.ActionReveal) {
@@ -279,8 +279,7 @@ func (h *Handler) workReveal(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		d.Revealed = &sub
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	return h.render(w, r, workSwapStatus(r, status), "work_case", workCaseTitle(d.V), d)
+	return h.renderRevealed(w, r, d, status)
 }
 
 // workPhoto serves one photo of a case to staff who may view the case.

@@ -60,6 +60,7 @@ func workQueuesFor(role zhitong.Role) []workQueue {
 			soon, overdue,
 			newWorkQueue("已退回", "本单位退回、等待重新交办", "", "status", "returned"),
 			newWorkQueue("延期申请中", "已申请延期，等待审批", "", "ext", "1"),
+			newWorkQueue("待提交协办意见", "本单位协办、尚未向主办单位提交意见", "", "coop", "1", "sort", "due"),
 		}
 	case zhitong.RoleDeputy:
 		return []workQueue{

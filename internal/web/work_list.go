@@ -38,6 +38,7 @@ func (h *Handler) workListInput(v url.Values) (app.ListInput, error) {
 	if v.Get("pending") == "1" {
 		in.UnitState = zhitong.AssignmentPending
 	}
+	in.CoOpinionDue = v.Get("coop") == "1"
 	if v.Get("soon") == "1" {
 		if in.DueBy, err = h.workDueSoonBy(); err != nil {
 			return in, err

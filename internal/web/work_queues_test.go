@@ -53,9 +53,9 @@ func TestQueuesPerRole(t *testing.T) {
 	}{
 		{"officer", b.f.In[zhitong.RoleOfficer], map[string]int{"待登记": 2, "待分流": 1, "即将到期": 1, "已逾期": 1, "延期待批": 0, "待回访": 0, "不满意": 1}, nil}, // 待回访 counts call-back tasks: none before a sweep
 		{"station_head", b.f.In[zhitong.RoleStationHead], map[string]int{"待登记": 2, "待分流": 1, "即将到期": 1, "已逾期": 1, "待回访": 0, "不满意": 1}, []string{"延期待批"}},
-		{"lead unit", b.f.In[zhitong.RoleUnit], map[string]int{"待签收": 1, "办理中": 2, "即将到期": 1, "已逾期": 1, "已退回": 0, "延期申请中": 0}, []string{"待登记"}},
+		{"lead unit", b.f.In[zhitong.RoleUnit], map[string]int{"待签收": 1, "办理中": 2, "即将到期": 1, "已逾期": 1, "已退回": 0, "延期申请中": 0, "待提交协办意见": 0}, []string{"待登记"}},
 		// The co-handler has not accepted anything yet: every running case waits for it.
-		{"co-handling unit", co, map[string]int{"待签收": 3, "办理中": 2}, nil},
+		{"co-handling unit", co, map[string]int{"待签收": 3, "办理中": 2, "待提交协办意见": 3}, nil},
 		{"deputy", b.f.In[zhitong.RoleDeputy], map[string]int{"我收集的全部意见": 2, "待分流": 1, "办理中": 1, "已答复": 0}, []string{"待回访"}},
 		{"committee", b.f.In[zhitong.RoleCommittee], map[string]int{"已逾期": 1, "即将到期": 1, "待登记": 2}, nil},
 		{"analyst", b.f.In[zhitong.RoleAnalyst], map[string]int{"已逾期": 1, "即将到期": 1}, []string{"待登记"}},
