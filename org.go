@@ -5,10 +5,17 @@ import "time"
 // Region — 行政区划: a node of the five-level tree, coded by the canonical
 // prefix form of the national division code (see internal/regions).
 type Region struct {
-	Code       string
-	Name       string
-	ParentCode string
-	Level      int // 1 province … 4 township
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	ParentCode string `json:"parent_code"`
+	Level      int    `json:"level"` // 1 province … 4 township, 5 a community or village added locally
+	// Kind is "" for a division of the national data, else what staff
+	// added (docs/admin.md): industrial_park 工业园区, development_zone 开发区,
+	// community 社区, village 村.
+	Kind string `json:"kind"`
+	// RetiredAt is when the region was retired (停用): no longer offered
+	// in forms, still named on the cases and stations that refer to it.
+	RetiredAt time.Time `json:"retired_at,omitzero"`
 }
 
 // Station — 人大代表联络站 / 代表之家.
@@ -38,19 +45,27 @@ type Deputy struct {
 
 // Unit — 承办单位: a government department or township that handles cases.
 type Unit struct {
-	ID         int64
-	Name       string
-	Kind       string // department (县直部门) or township (乡镇政府)
-	RegionCode string
-	Demo       bool
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	Kind       string `json:"kind"` // department (县直部门) or township (乡镇政府)
+	RegionCode string `json:"region_code"`
+	ParentID   int64  `json:"parent_id,omitempty"` // the department it belongs to (上级部门), 0 if none
+	Contact    string `json:"contact"`             // contact person (联系人)
+	// RetiredAt is when the unit was retired: no longer offered in assign
+	// forms, still named on past cases.
+	RetiredAt time.Time `json:"retired_at,omitzero"`
+	Demo      bool      `json:"demo"`
 }
 
 // Category — 分类: what a case is about. Its default deadline drives assignment.
 type Category struct {
-	Code    string
-	Name    string
-	DueDays int // default working days to handle (办结时限)
-	Group   string
+	Code    string `json:"code"`
+	Name    string `json:"name"`
+	DueDays int    `json:"due_days"` // default working days to handle (办结时限)
+	Group   string `json:"group"`
+	// RetiredAt is when the category was retired: not offered at intake,
+	// still named on past cases.
+	RetiredAt time.Time `json:"retired_at,omitzero"`
 }
 
 // User is a staff account.

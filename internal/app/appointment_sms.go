@@ -28,6 +28,9 @@ func (a *App) smsPhone(ctx context.Context, n *store.Notification) (phone, skip 
 	if id, ok := appointmentOf(n); ok {
 		return a.appointmentPhone(ctx, id)
 	}
+	if id, ok := unitOf(n); ok {
+		return a.unitPhone(ctx, id)
+	}
 	return a.citizenPhone(ctx, n.CaseID)
 }
 

@@ -136,6 +136,9 @@ func (a *App) deliveryRecipient(ctx context.Context, n *store.Notification) (str
 	}
 	var phone string
 	var err error
+	if id, ok := unitOf(n); ok {
+		return a.unitRecipientName(ctx, id)
+	}
 	if id, ok := appointmentOf(n); ok {
 		rec, gerr := store.GetAppointment(ctx, a.db, id)
 		if gerr != nil {

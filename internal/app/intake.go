@@ -136,8 +136,10 @@ func (a *App) checkIntakePlace(ctx context.Context, in *IntakeInput) error {
 		return err
 	}
 	if in.CategoryCode != "" {
-		if _, err := store.GetCategory(ctx, a.db, in.CategoryCode); err != nil && add("category", err) != nil {
+		if cat, err := store.GetCategory(ctx, a.db, in.CategoryCode); err != nil && add("category", err) != nil {
 			return err
+		} else if err == nil && !cat.RetiredAt.IsZero() {
+			bad = append(bad, zhitong.Invalid("category", "分类“%s”已停用，请选择其他分类", cat.Name))
 		}
 	}
 	if in.StationID != 0 {
@@ -156,8 +158,10 @@ func (a *App) checkIntakePlace(ctx context.Context, in *IntakeInput) error {
 	}
 	if in.RegionCode == "" {
 		bad = append(bad, zhitong.Invalid("region", "请选择问题所在的乡镇（街道）或联络站"))
-	} else if _, err := store.GetRegion(ctx, a.db, in.RegionCode); err != nil && add("region", err) != nil {
+	} else if rg, err := store.GetRegion(ctx, a.db, in.RegionCode); err != nil && add("region", err) != nil {
 		return err
+	} else if err == nil && !rg.RetiredAt.IsZero() {
+		bad = append(bad, zhitong.Invalid("region", "“%s”已停用，请选择其他地区", rg.Name))
 	}
 	return errors.Join(bad...)
 }

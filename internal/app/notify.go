@@ -61,6 +61,12 @@ func (a *App) notify(ctx context.Context, tx *store.Tx, n Notice) (int, error) {
 			return 0, err
 		}
 		users = append(users, ids...)
+		// The unit's contact phone gets the notice by SMS too (unit_sms.go).
+		if ok, err := unitSMS(ctx, tx, n.UnitID); err != nil {
+			return 0, err
+		} else if ok {
+			rows = append(rows, row("sms", unitRecipient(n.UnitID), 0))
+		}
 	}
 	for _, id := range users {
 		rows = append(rows, row("inapp", "user:"+strconv.FormatInt(id, 10), id))

@@ -34,6 +34,9 @@ func (a *App) SetProposalUnit(ctx context.Context, p zhitong.Principal, id int64
 		if err != nil || !strings.HasPrefix(unit.RegionCode, p.RegionCode) {
 			return proposalChange{}, zhitong.Invalid("unit_id", "请从列表中选择本辖区的承办单位")
 		}
+		if !unit.RetiredAt.IsZero() {
+			return proposalChange{}, zhitong.Invalid("unit_id", "承办单位“%s”已停用，请选择其他单位", unit.Name)
+		}
 		reason := strings.TrimSpace(in.Reason)
 		note := "确定承办单位为“" + unit.Name + "”：" + reason
 		if prop.UnitID != 0 {

@@ -18,6 +18,25 @@ func (a *App) Regions(ctx context.Context, under string) ([]zhitong.Region, erro
 	return store.ListRegions(ctx, a.db, under)
 }
 
+// ActiveRegions lists the regions under a code that are not retired: what
+// forms and pickers offer. Public.
+func (a *App) ActiveRegions(ctx context.Context, under string) ([]zhitong.Region, error) {
+	return store.ListActiveRegions(ctx, a.db, under)
+}
+
+// ActiveCategories lists the categories that are not retired: what intake
+// and registration offer. Public.
+func (a *App) ActiveCategories(ctx context.Context) ([]zhitong.Category, error) {
+	cats, err := store.ListCategories(ctx, a.db)
+	out := cats[:0]
+	for _, c := range cats {
+		if c.RetiredAt.IsZero() {
+			out = append(out, c)
+		}
+	}
+	return out, err
+}
+
 // Stations lists the stations under a region. Public: stations are meant to be found.
 func (a *App) Stations(ctx context.Context, under string) ([]zhitong.Station, error) {
 	return store.ListStations(ctx, a.db, under)

@@ -28,8 +28,10 @@ func (a *App) Register(ctx context.Context, p zhitong.Principal, id int64, in Re
 	if in.CategoryCode == "" {
 		return nil, zhitong.Invalid("category", "请选择分类")
 	}
-	if _, err := store.GetCategory(ctx, a.db, in.CategoryCode); err != nil {
+	if cat, err := store.GetCategory(ctx, a.db, in.CategoryCode); err != nil {
 		return nil, asInvalid("category", err)
+	} else if !cat.RetiredAt.IsZero() {
+		return nil, zhitong.Invalid("category", "分类“%s”已停用，请选择其他分类", cat.Name)
 	}
 	if err := validKind(in.Kind); err != nil {
 		return nil, err
@@ -59,8 +61,10 @@ func (a *App) Register(ctx context.Context, p zhitong.Principal, id int64, in Re
 		}
 	}
 	if in.RegionCode != "" {
-		if _, err := store.GetRegion(ctx, a.db, in.RegionCode); err != nil {
+		if rg, err := store.GetRegion(ctx, a.db, in.RegionCode); err != nil {
 			return nil, asInvalid("region", err)
+		} else if !rg.RetiredAt.IsZero() {
+			return nil, zhitong.Invalid("region", "“%s”已停用，请选择其他地区", rg.Name)
 		}
 		if !strings.HasPrefix(in.RegionCode, p.RegionCode) {
 			return nil, zhitong.Invalid("region", "所选地区不在您的管辖范围内")
@@ -149,6 +153,9 @@ func (a *App) Assign(ctx context.Context, p zhitong.Principal, id int64, in Assi
 	if err != nil {
 		return nil, asInvalid("lead_unit_id", err)
 	}
+	if !lead.RetiredAt.IsZero() {
+		return nil, zhitong.Invalid("lead_unit_id", "承办单位“%s”已停用，请选择其他单位", lead.Name)
+	}
 	names := []string{lead.Name}
 	seen := map[int64]bool{in.LeadUnit: true}
 	for _, u := range in.CoUnits {
@@ -159,6 +166,9 @@ func (a *App) Assign(ctx context.Context, p zhitong.Principal, id int64, in Assi
 		unit, err := store.GetUnit(ctx, a.db, u)
 		if err != nil {
 			return nil, asInvalid("co_unit_ids", err)
+		}
+		if !unit.RetiredAt.IsZero() {
+			return nil, zhitong.Invalid("co_unit_ids", "承办单位“%s”已停用，请选择其他单位", unit.Name)
 		}
 		names = append(names, unit.Name)
 	}
@@ -233,8 +243,10 @@ func (a *App) Propose(ctx context.Context, p zhitong.Principal, id int64, in Pro
 			}
 		}
 		if in.UnitID != 0 {
-			if _, err := store.GetUnit(ctx, a.db, in.UnitID); err != nil {
+			if u, err := store.GetUnit(ctx, a.db, in.UnitID); err != nil {
 				return nil, asInvalid("unit_id", err)
+			} else if !u.RetiredAt.IsZero() {
+				return nil, zhitong.Invalid("unit_id", "承办单位“%s”已停用，请选择其他单位", u.Name)
 			}
 		}
 	}

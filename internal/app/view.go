@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -68,6 +69,10 @@ type CaseView struct {
 	Supervision    *SupervisionInfo      `json:"supervision"`
 	CoOpinions     []CoOpinion           `json:"co_opinions"` // co-handling units' opinions (协办意见), every round
 	Actions        []zhitong.Action      `json:"actions"`     // what this person may do now
+	// DefaultLeadUnitID is the lead unit the case's category names by
+	// default in its jurisdiction (docs/admin.md), offered when this person
+	// may assign the case now; 0 when none.
+	DefaultLeadUnitID int64 `json:"default_lead_unit_id,omitempty"`
 }
 
 func (a *App) summary(c *store.CaseRecord) CaseSummary {
@@ -138,6 +143,11 @@ func (a *App) Get(ctx context.Context, p zhitong.Principal, id int64) (*CaseView
 		v.DualFeedback = len(v.Replies[n-1].Deliveries) == 2
 	}
 	v.Actions = a.allowed(p, c, v.Assignments)
+	if c.CategoryCode != "" && slices.Contains(v.Actions, zhitong.ActionAssign) {
+		if v.DefaultLeadUnitID, err = store.DefaultLeadUnit(ctx, a.db, c.CategoryCode, c.RegionCode); err != nil {
+			return nil, err
+		}
+	}
 	return v, nil
 }
 

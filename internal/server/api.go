@@ -21,10 +21,8 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /api/v1/calendar/add-workdays", s.api(s.addWorkdays))
 	mux.HandleFunc("POST /api/v1/calendar/schedules", s.api(s.loadSchedule))
-	mux.HandleFunc("GET /api/v1/categories", s.api(s.listCategories))
-	mux.HandleFunc("GET /api/v1/regions", s.api(s.listRegions))
 	mux.HandleFunc("GET /api/v1/stations", s.api(s.listStations))
-	mux.HandleFunc("GET /api/v1/units", s.api(s.listUnits))
+	s.adminRoutes(mux) // regions, units, categories
 	mux.HandleFunc("GET /api/v1/deputies", s.api(s.listDeputies))
 
 	mux.HandleFunc("POST /api/v1/submissions", s.api(s.submit))

@@ -278,7 +278,7 @@ func open311ServiceOf(c zhitong.Category) open311Service {
 }
 
 func (s *Server) open311Services(w http.ResponseWriter, r *http.Request, format string) error {
-	cats, err := s.app.Categories(r.Context())
+	cats, err := s.app.ActiveCategories(r.Context())
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"zhitong"
+	"zhitong/internal/admin"
 	"zhitong/internal/app"
 	"zhitong/internal/audit"
 	"zhitong/internal/server"
@@ -601,25 +602,32 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"SuperviseInput": reflect.TypeFor[app.SuperviseInput](),
 		"UserInput":      reflect.TypeFor[app.UserInput](),
 		// answers
-		"CaseSummary": reflect.TypeFor[app.CaseSummary](),
-		"CaseView":    reflect.TypeFor[app.CaseView](),
-		"CasePage":    reflect.TypeFor[server.Page[app.CaseSummary]](),
-		"TrackView":   reflect.TypeFor[app.TrackView](),
-		"TrackStep":   reflect.TypeFor[app.TrackStep](),
-		"TrackReply":  reflect.TypeFor[app.TrackReply](),
-		"Assignment":  reflect.TypeFor[zhitong.Assignment](),
-		"Extension":   reflect.TypeFor[zhitong.Extension](),
-		"Reply":       reflect.TypeFor[zhitong.Reply](),
-		"Delivery":    reflect.TypeFor[zhitong.Delivery](),
-		"Evaluation":  reflect.TypeFor[zhitong.Evaluation](),
-		"Event":       reflect.TypeFor[zhitong.Event](),
-		"Proposal":    reflect.TypeFor[zhitong.Proposal](),
-		"Category":    reflect.TypeFor[zhitong.Category](),
-		"Region":      reflect.TypeFor[zhitong.Region](),
-		"Station":     reflect.TypeFor[zhitong.Station](),
-		"Deputy":      reflect.TypeFor[zhitong.Deputy](),
-		"Unit":        reflect.TypeFor[zhitong.Unit](),
-		"AuditEntry":  reflect.TypeFor[audit.Entry](),
+		"CaseSummary":  reflect.TypeFor[app.CaseSummary](),
+		"CaseView":     reflect.TypeFor[app.CaseView](),
+		"CasePage":     reflect.TypeFor[server.Page[app.CaseSummary]](),
+		"TrackView":    reflect.TypeFor[app.TrackView](),
+		"TrackStep":    reflect.TypeFor[app.TrackStep](),
+		"TrackReply":   reflect.TypeFor[app.TrackReply](),
+		"Assignment":   reflect.TypeFor[zhitong.Assignment](),
+		"Extension":    reflect.TypeFor[zhitong.Extension](),
+		"Reply":        reflect.TypeFor[zhitong.Reply](),
+		"Delivery":     reflect.TypeFor[zhitong.Delivery](),
+		"Evaluation":   reflect.TypeFor[zhitong.Evaluation](),
+		"Event":        reflect.TypeFor[zhitong.Event](),
+		"Proposal":     reflect.TypeFor[zhitong.Proposal](),
+		"CategoryView": reflect.TypeFor[admin.CategoryView](),
+		"Region":       reflect.TypeFor[zhitong.Region](),
+		"Station":      reflect.TypeFor[zhitong.Station](),
+		"Deputy":       reflect.TypeFor[zhitong.Deputy](),
+		"Unit":         reflect.TypeFor[admin.UnitView](),
+		// administration (internal/admin)
+		"RegionInput":   reflect.TypeFor[admin.RegionInput](),
+		"RegionPatch":   reflect.TypeFor[admin.RegionPatch](),
+		"UnitInput":     reflect.TypeFor[admin.UnitInput](),
+		"UnitPatch":     reflect.TypeFor[admin.UnitPatch](),
+		"CategoryInput": reflect.TypeFor[admin.CategoryInput](),
+		"CategoryPatch": reflect.TypeFor[admin.CategoryPatch](),
+		"AuditEntry":    reflect.TypeFor[audit.Entry](),
 	}
 	for name, typ := range types {
 		oaSameSet(t, "schema "+name+" vs "+typ.String(), d.properties(d.schema(name)), jsonNames(typ))
@@ -664,6 +672,12 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"POST /api/v1/proposals/{id}/reply":          "ReplyInput",
 		"POST /api/v1/users":                         "UserInput",
 		"POST /api/v1/tokens":                        "TokenInput",
+		"POST /api/v1/regions":                       "RegionInput",
+		"PATCH /api/v1/regions/{code}":               "RegionPatch",
+		"POST /api/v1/units":                         "UnitInput",
+		"PATCH /api/v1/units/{id}":                   "UnitPatch",
+		"POST /api/v1/categories":                    "CategoryInput",
+		"PATCH /api/v1/categories/{code}":            "CategoryPatch",
 	}
 	for _, step := range []string{"answer", "referral-result", "decline", "accept", "return", "explain", "close", "archive"} {
 		bodies["POST /api/v1/cases/{id}/"+step] = "TextInput"

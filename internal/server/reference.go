@@ -47,16 +47,6 @@ func list[T any](w http.ResponseWriter, items []T, err error) error {
 	return nil
 }
 
-func (s *Server) listCategories(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.app.Categories(r.Context())
-	return list(w, items, err)
-}
-
-func (s *Server) listRegions(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.app.Regions(r.Context(), r.URL.Query().Get("under"))
-	return list(w, items, err)
-}
-
 func (s *Server) listStations(w http.ResponseWriter, r *http.Request) error {
 	items, err := s.app.Stations(r.Context(), r.URL.Query().Get("region"))
 	return list(w, items, err)
@@ -64,15 +54,6 @@ func (s *Server) listStations(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) listDeputies(w http.ResponseWriter, r *http.Request) error {
 	items, err := s.app.Deputies(r.Context(), r.URL.Query().Get("region"))
-	return list(w, items, err)
-}
-
-func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.principal(r)
-	if err != nil {
-		return err
-	}
-	items, err := s.app.Units(r.Context(), p, r.URL.Query().Get("region"))
 	return list(w, items, err)
 }
 

@@ -18,28 +18,39 @@ func (t *Tx) UpsertRegion(ctx context.Context, r zhitong.Region) error {
 	return err
 }
 
-// ListRegions returns the regions below (and including) prefix, ordered by code.
+const regionColumns = `code, name, parent_code, level, kind, retired_at`
+
+func scanRegion(row interface{ Scan(...any) error }) (zhitong.Region, error) {
+	var r zhitong.Region
+	var retired string
+	err := row.Scan(&r.Code, &r.Name, &r.ParentCode, &r.Level, &r.Kind, &retired)
+	r.RetiredAt = ParseTime(retired)
+	return r, err
+}
+
+// ListRegions returns the regions below (and including) prefix, ordered by
+// code, retired ones too: pages name cases and stations with them.
 func ListRegions(ctx context.Context, q Q, prefix string) ([]zhitong.Region, error) {
-	rows, err := q.Query(ctx, `SELECT code, name, parent_code, level FROM regions WHERE code LIKE ? ORDER BY code`, prefix+"%")
+	rows, err := q.Query(ctx, `SELECT `+regionColumns+` FROM regions WHERE code LIKE ? ORDER BY code`, prefix+"%")
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []zhitong.Region
-	for rows.Next() {
-		var r zhitong.Region
-		if err := rows.Scan(&r.Code, &r.Name, &r.ParentCode, &r.Level); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
+	return collect(rows, scanRegion)
+}
+
+// ListActiveRegions returns the regions below (and including) prefix that
+// are not retired, ordered by code: what forms offer.
+func ListActiveRegions(ctx context.Context, q Q, prefix string) ([]zhitong.Region, error) {
+	rows, err := q.Query(ctx, `SELECT `+regionColumns+` FROM regions WHERE code LIKE ? AND retired_at = '' ORDER BY code`, prefix+"%")
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return collect(rows, scanRegion)
 }
 
 // GetRegion loads one region.
 func GetRegion(ctx context.Context, q Q, code string) (zhitong.Region, error) {
-	var r zhitong.Region
-	err := q.QueryRow(ctx, `SELECT code, name, parent_code, level FROM regions WHERE code = ?`, code).Scan(&r.Code, &r.Name, &r.ParentCode, &r.Level)
+	r, err := scanRegion(q.QueryRow(ctx, `SELECT `+regionColumns+` FROM regions WHERE code = ?`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, zhitong.Errorf(zhitong.ENOTFOUND, "行政区划 %s 不存在", code)
 	}
@@ -53,28 +64,28 @@ func (t *Tx) UpsertCategory(ctx context.Context, c zhitong.Category) error {
 	return err
 }
 
-// ListCategories returns all categories ordered by code.
+const categoryColumns = `code, name, due_days, grp, retired_at`
+
+func scanCategory(row interface{ Scan(...any) error }) (zhitong.Category, error) {
+	var c zhitong.Category
+	var retired string
+	err := row.Scan(&c.Code, &c.Name, &c.DueDays, &c.Group, &retired)
+	c.RetiredAt = ParseTime(retired)
+	return c, err
+}
+
+// ListCategories returns all categories ordered by code, retired ones too.
 func ListCategories(ctx context.Context, q Q) ([]zhitong.Category, error) {
-	rows, err := q.Query(ctx, `SELECT code, name, due_days, grp FROM categories ORDER BY code`)
+	rows, err := q.Query(ctx, `SELECT `+categoryColumns+` FROM categories ORDER BY code`)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []zhitong.Category
-	for rows.Next() {
-		var c zhitong.Category
-		if err := rows.Scan(&c.Code, &c.Name, &c.DueDays, &c.Group); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return collect(rows, scanCategory)
 }
 
 // GetCategory loads one category.
 func GetCategory(ctx context.Context, q Q, code string) (zhitong.Category, error) {
-	var c zhitong.Category
-	err := q.QueryRow(ctx, `SELECT code, name, due_days, grp FROM categories WHERE code = ?`, code).Scan(&c.Code, &c.Name, &c.DueDays, &c.Group)
+	c, err := scanCategory(q.QueryRow(ctx, `SELECT `+categoryColumns+` FROM categories WHERE code = ?`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, zhitong.Errorf(zhitong.ENOTFOUND, "分类“%s”不存在", code)
 	}
@@ -116,11 +127,13 @@ func ListStations(ctx context.Context, q Q, prefix string) ([]zhitong.Station, e
 	return collect(rows, scanStation)
 }
 
-const unitColumns = `id, name, kind, region_code, demo`
+const unitColumns = `id, name, kind, region_code, COALESCE(parent_id, 0), contact, retired_at, demo`
 
 func scanUnit(row interface{ Scan(...any) error }) (zhitong.Unit, error) {
 	var u zhitong.Unit
-	err := row.Scan(&u.ID, &u.Name, &u.Kind, &u.RegionCode, &u.Demo)
+	var retired string
+	err := row.Scan(&u.ID, &u.Name, &u.Kind, &u.RegionCode, &u.ParentID, &u.Contact, &retired, &u.Demo)
+	u.RetiredAt = ParseTime(retired)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, zhitong.Errorf(zhitong.ENOTFOUND, "承办单位不存在")
 	}

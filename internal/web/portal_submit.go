@@ -72,10 +72,10 @@ func (h *Handler) renderSubmit(w http.ResponseWriter, r *http.Request, status in
 		}
 	}
 	var err error
-	if data.Categories, err = h.app.Categories(ctx); err != nil {
+	if data.Categories, err = h.app.ActiveCategories(ctx); err != nil {
 		return err
 	}
-	regions, err := h.app.Regions(ctx, "")
+	regions, err := h.app.ActiveRegions(ctx, "")
 	if err != nil {
 		return err
 	}

@@ -139,6 +139,9 @@ func (d *workCaseData) defaults(a zhitong.Action) url.Values {
 		return out
 	case zhitong.ActionCallback:
 		return url.Values{"reached": {"1"}}
+	case zhitong.ActionAssign:
+		// The category's default lead unit in this jurisdiction (docs/admin.md).
+		return url.Values{"lead_unit_id": {id(v.DefaultLeadUnitID)}}
 	case zhitong.ActionSupervise:
 		return url.Values{"kind": {"phone"}}
 	case zhitong.ActionDecideExtension:

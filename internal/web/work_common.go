@@ -115,14 +115,16 @@ func (h *Handler) workDueSoonBy() (string, error) {
 
 // workRefs is the reference data a workbench page names things with.
 type workRefs struct {
-	Categories []zhitong.Category
-	Stations   []zhitong.Station
-	Deputies   []zhitong.Deputy
-	Units      []zhitong.Unit
-	cats       map[string]string
-	stations   map[int64]string
-	deputies   map[int64]zhitong.Deputy
-	units      map[int64]string
+	Categories []zhitong.Category // in use: what forms offer
+	// AllCategories also holds the retired ones, for filters over existing cases.
+	AllCategories []zhitong.Category
+	Stations      []zhitong.Station
+	Deputies      []zhitong.Deputy
+	Units         []zhitong.Unit
+	cats          map[string]string
+	stations      map[int64]string
+	deputies      map[int64]zhitong.Deputy
+	units         map[int64]string
 }
 
 // loadWorkRefs loads categories, and the stations, deputies and units under
@@ -130,8 +132,16 @@ type workRefs struct {
 func (h *Handler) loadWorkRefs(ctx context.Context, p zhitong.Principal, region string) (*workRefs, error) {
 	var err error
 	rf := &workRefs{cats: map[string]string{}, stations: map[int64]string{}, deputies: map[int64]zhitong.Deputy{}, units: map[int64]string{}}
-	if rf.Categories, err = h.app.Categories(ctx); err != nil {
+	cats, err := h.app.Categories(ctx)
+	if err != nil {
 		return nil, err
+	}
+	rf.AllCategories = cats
+	for _, c := range cats {
+		rf.cats[c.Code] = c.Name
+		if c.RetiredAt.IsZero() { // retired ones name old cases, are not offered
+			rf.Categories = append(rf.Categories, c)
+		}
 	}
 	if rf.Stations, err = h.app.Stations(ctx, region); err != nil {
 		return nil, err
@@ -153,12 +163,9 @@ func (h *Handler) loadWorkRefs(ctx context.Context, p zhitong.Principal, region 
 		return nil, err
 	}
 	for _, u := range units {
-		if strings.HasPrefix(u.RegionCode, county) || strings.HasPrefix(region, u.RegionCode) {
+		if u.RetiredAt.IsZero() && (strings.HasPrefix(u.RegionCode, county) || strings.HasPrefix(region, u.RegionCode)) {
 			rf.Units = append(rf.Units, u)
 		}
-	}
-	for _, c := range rf.Categories {
-		rf.cats[c.Code] = c.Name
 	}
 	for _, s := range rf.Stations {
 		rf.stations[s.ID] = s.Name

@@ -108,7 +108,7 @@ func (h *Handler) renderDeputyNew(w http.ResponseWriter, r *http.Request, p zhit
 		d.Form = form
 	}
 	var err error
-	if d.Regions, err = h.app.Regions(r.Context(), p.RegionCode); err != nil {
+	if d.Regions, err = h.app.ActiveRegions(r.Context(), p.RegionCode); err != nil {
 		return err
 	}
 	if d.Stations, err = h.app.StationRows(r.Context(), p); err != nil {
@@ -165,7 +165,7 @@ func (h *Handler) renderDeputy(w http.ResponseWriter, r *http.Request, p zhitong
 		return err
 	}
 	if d.Staff() {
-		if d.Regions, err = h.app.Regions(ctx, p.RegionCode); err != nil {
+		if d.Regions, err = h.app.ActiveRegions(ctx, p.RegionCode); err != nil {
 			return err
 		}
 		if !slices.ContainsFunc(d.Regions, func(rg zhitong.Region) bool { return rg.Code == dp.Region }) {

@@ -77,7 +77,7 @@ func (h *Handler) stationRegionOptions(r *http.Request, p zhitong.Principal) ([]
 	if path, err := h.app.RegionPath(ctx, p.RegionCode); err == nil && len(path) >= 2 {
 		under = path[len(path)-2].Code
 	}
-	all, err := h.app.Regions(ctx, under)
+	all, err := h.app.ActiveRegions(ctx, under)
 	if err != nil {
 		return nil, err
 	}
