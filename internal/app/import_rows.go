@@ -205,67 +205,6 @@ func (a *App) ImportDeputy(ctx context.Context, tx *store.Tx, p zhitong.Principa
 	return d.ID, outcome, err
 }
 
-// UnitKinds lists the kinds of handling unit with their Chinese names.
-var UnitKinds = []zhitong.Named[string]{{Value: "department", Label: "县直部门"}, {Value: "township", Label: "乡镇政府"}}
-
-// UnitInput is a handling unit as an import row gives it.
-type UnitInput struct {
-	Name   string `json:"name"`
-	Kind   string `json:"kind"`
-	Region string `json:"region"`
-}
-
-// ImportUnit creates a handling unit (id 0) or updates unit id from import
-// row, in tx: a name of 2 to 50 characters, a kind, a region in p's
-// jurisdiction.
-func (a *App) ImportUnit(ctx context.Context, tx *store.Tx, p zhitong.Principal, row int, id int64, in UnitInput) (int64, string, error) {
-	if err := mayImport(p, zhitong.RoleCommittee, "承办单位"); err != nil {
-		return 0, "", err
-	}
-	u := zhitong.Unit{Name: strings.TrimSpace(in.Name), Kind: strings.TrimSpace(in.Kind), RegionCode: strings.TrimSpace(in.Region)}
-	var old zhitong.Unit
-	if id != 0 {
-		var err error
-		if old, err = store.GetUnit(ctx, tx, id); err != nil {
-			return 0, "", err
-		}
-		if !strings.HasPrefix(old.RegionCode, p.RegionCode) {
-			return 0, "", zhitong.Invalid("name", "承办单位“%s”已存在，但不在您的管辖范围内", old.Name)
-		}
-		u.ID, u.Demo = old.ID, old.Demo
-	}
-	if err := checkLen("name", "单位名称", u.Name, 2, 50); err != nil {
-		return 0, "", err
-	}
-	if !zhitong.Valid(UnitKinds, u.Kind) {
-		return 0, "", zhitong.Invalid("kind", "请选择单位类型：县直部门或乡镇政府")
-	}
-	if u.RegionCode == "" {
-		return 0, "", zhitong.Invalid("region", "请填写单位所在的行政区划代码")
-	}
-	if _, err := store.GetRegion(ctx, tx, u.RegionCode); err != nil {
-		return 0, "", asInvalid("region", err)
-	}
-	if !strings.HasPrefix(u.RegionCode, p.RegionCode) {
-		return 0, "", zhitong.Invalid("region", "单位所在的行政区划不在您的管辖范围内")
-	}
-	if id != 0 && u == old {
-		return id, ImportUnchanged, nil
-	}
-	action, outcome := "unit.update", ImportUpdated
-	if id == 0 {
-		action, outcome = "unit.create", ImportAdded
-		if err := tx.InsertUnit(ctx, &u); err != nil {
-			return 0, "", err
-		}
-	} else if err := tx.UpdateUnitFields(ctx, &u); err != nil {
-		return 0, "", err
-	}
-	err := a.audit(ctx, tx, p, action, "unit:"+strconv.FormatInt(u.ID, 10),
-		importDetail(map[string]any{"name": u.Name, "kind": u.Kind, "region": u.RegionCode}, row))
-	return u.ID, outcome, err
-}
-
 // ImportUser creates a staff account (no account named in.Username yet;
 // in.Password is its initial password, to be changed at first sign-in) or
 // updates its name, role and jurisdiction, in tx, with AddUser's checks.

@@ -49,23 +49,23 @@ func TestImportAPI(t *testing.T) {
 	}
 	const route = "POST /api/v1/import/{kind}"
 	var rep map[string]any
-	code := committee.do("POST", "/api/v1/import/units?dry_run=true", map[string]any{"file": unitsWorkbook(t, []string{"县水利局", "县直部门", "360728"})}, &rep)
+	code := committee.do("POST", "/api/v1/import/units?dry_run=true", map[string]any{"file": unitsWorkbook(t, []string{"县水利局", "部门", "360728"})}, &rep)
 	if code != 200 || rep["added"] != 1.0 || rep["written"] != false || rep["dry_run"] != true {
 		t.Fatalf("dry run: %d %v", code, rep)
 	}
 	check(route, code, rep)
 
 	rep = nil
-	code = committee.do("POST", "/api/v1/import/units", map[string]any{"file": unitsWorkbook(t, []string{"县水利局", "县直部门", "360728"},
-		[]string{"县住建局", "县直部门", "360727"})}, &rep)
+	code = committee.do("POST", "/api/v1/import/units", map[string]any{"file": unitsWorkbook(t, []string{"县水利局", "部门", "360728"},
+		[]string{"县住建局", "部门", "360727"})}, &rep)
 	problems, _ := rep["problems"].([]any)
-	if code != 200 || rep["written"] != false || len(problems) != 1 || !strings.Contains(fmt.Sprint(problems[0]), "管辖范围") {
+	if code != 200 || rep["written"] != false || len(problems) != 1 || !strings.Contains(fmt.Sprint(problems[0]), "不在您的") {
 		t.Fatalf("problems: %d %v", code, rep)
 	}
 	check(route, code, rep)
 
 	// The raw workbook as the body.
-	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/import/units", bytes.NewReader(unitsWorkbook(t, []string{"县水利局", "县直部门", "360728"})))
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/import/units", bytes.NewReader(unitsWorkbook(t, []string{"县水利局", "部门", "360728"})))
 	req.Header.Set("Content-Type", sheets.ContentType)
 	res, err := committee.http.Do(req)
 	if err != nil {

@@ -74,14 +74,14 @@ func TestDryRunListsEveryProblemAndWritesNothing(t *testing.T) {
 	e := newEnv(t)
 	h := headers(t, "units")
 	data := book(t, h,
-		[]string{"县水利局", "县直部门", "360728"},             // 2: fine
-		[]string{"县住建局", "县直部门", "999999"},             // 3: unknown region
+		[]string{"县水利局", "部门", "360728"},             // 2: fine
+		[]string{"县住建局", "部门", "999999"},             // 3: unknown region
 		[]string{"县教育局", "市直部门", "360728"},             // 4: not an option
-		[]string{"", "县直部门", "360728"},                 // 5: name missing
-		[]string{"龙南某局", "县直部门", "360727"},             // 6: outside the jurisdiction
-		[]string{"县水利局", "县直部门", "360728"},             // 7: repeats row 2
-		[]string{"龙南市交通运输局", "县直部门", "360728"},         // 8: exists outside the jurisdiction
-		[]string{"县卫健委", "乡镇政府", "360728", "", "", ""}, // 9: fine, trailing blanks
+		[]string{"", "部门", "360728"},                 // 5: name missing
+		[]string{"龙南某局", "部门", "360727"},             // 6: outside the jurisdiction
+		[]string{"县水利局", "部门", "360728"},             // 7: repeats row 2
+		[]string{"龙南市交通运输局", "部门", "360728"},         // 8: exists outside the jurisdiction
+		[]string{"县卫健委", "乡镇（街道）", "360728", "", "", ""}, // 9: fine, trailing blanks
 	)
 	units, audits := e.count("units"), e.count("audit_log")
 	for _, dry := range []bool{true, false} {
@@ -114,10 +114,10 @@ func TestReimportUpdatesByKey(t *testing.T) {
 	h := headers(t, "units")
 	before := e.count("units")
 	wantCounts(t, e.run(e.committee(), "units", book(t, h,
-		[]string{"县水利局", "县直部门", "360728"}, []string{"县教育局", "县直部门", "360728"}), false), 2, 0, 0)
+		[]string{"县水利局", "部门", "360728"}, []string{"县教育局", "部门", "360728"}), false), 2, 0, 0)
 	rep := e.run(e.committee(), "units", book(t, h,
-		[]string{"县水利局", "县直部门", "360728"}, []string{"县教育局", "乡镇政府", "360728100"}, []string{"县交通运输局", "县直部门", "360728"},
-		[]string{"县卫健委", "县直部门", "360728"}), false)
+		[]string{"县水利局", "部门", "360728"}, []string{"县教育局", "乡镇（街道）", "360728100"}, []string{"县交通运输局", "部门", "360728"},
+		[]string{"县卫健委", "部门", "360728"}), false)
 	wantCounts(t, rep, 1, 1, 2)
 	if got := rep.Rows[1]; got.Row != 3 || got.Key != "县教育局" || got.Outcome != "updated" {
 		t.Fatalf("row result %+v", got)
@@ -147,7 +147,8 @@ func TestExportImportChangesNothing(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	must(e.run(e.committee(), "units", book(t, headers(t, "units"), []string{"县水利局", "县直部门", "360728"}), false))
+	must(e.run(e.committee(), "units", book(t, headers(t, "units"), []string{"县水利局", "部门", "360728", "县交通运输局", "王明", "13907970001"},
+		[]string{"县水利局河道所", "部门", "360728", "县水利局", "", "0797-4321234"}), false))
 	must(e.run(e.committee(), "stations", book(t, headers(t, "stations"),
 		[]string{"老城跨区联络站", "跨区域联络站", "360728101", "360728100", "老城路 2 号", "周二", "茶乡", "24.7", "115.03"},
 		[]string{"岭北联络点", "流动联络点", "360728100", "", "", "", "", "", ""}), false))
@@ -161,6 +162,9 @@ func TestExportImportChangesNothing(t *testing.T) {
 	for _, kind := range []string{"units", "stations", "deputies", "users"} {
 		p := e.importer(kind)
 		data := e.export(p, kind)
+		if cells := cellsOf(t, data); kind == "units" && (strings.Contains(cells, "13907970001") || !strings.Contains(cells, "139****0001")) {
+			t.Error("the units export does not mask the contact phone")
+		}
 		rep := e.run(p, kind, data, false)
 		wantCounts(t, rep, 0, 0, len(rep.Rows))
 		if len(rep.Rows) < 2 {
@@ -217,8 +221,8 @@ func TestBadFiles(t *testing.T) {
 		{"xls", append([]byte{0xD0, 0xCF, 0x11, 0xE0}, make([]byte, 100)...), ".xls"},
 		{"oversize", big, "超过 10 MB"},
 		{"malformed", []byte("PK\x03\x04 not really a zip"), "已损坏"},
-		{"wrong headers", book(t, wrong, []string{"县水利局", "县直部门", "360728"}), "第 B 列应为“单位类型”，文件中是“类别”"},
-		{"extra column", book(t, append(slices.Clone(h), "备注"), []string{"县水利局", "县直部门", "360728"}), "多余"},
+		{"wrong headers", book(t, wrong, []string{"县水利局", "部门", "360728"}), "第 B 列应为“单位类型”，文件中是“类别”"},
+		{"extra column", book(t, append(slices.Clone(h), "备注"), []string{"县水利局", "部门", "360728"}), "多余"},
 		{"stations template for units", book(t, headers(t, "stations"), []string{"某站"}), "表头与“承办单位”导入模板不一致"},
 		{"no rows", book(t, h), "没有数据行"},
 	} {
@@ -232,7 +236,7 @@ func TestBadFiles(t *testing.T) {
 	}
 	rows := make([][]string, sheets.MaxRows+1)
 	for i := range rows {
-		rows[i] = []string{"单位", "县直部门", "360728"}
+		rows[i] = []string{"单位", "部门", "360728"}
 	}
 	_, err := e.s.Import(context.Background(), e.committee(), "units", bytes.NewReader(book(t, h, rows...)), sheets.Options{})
 	if !strings.Contains(zhitong.ErrorMessage(err), "一次最多导入 20000 行") {
@@ -317,4 +321,23 @@ func TestDocsListEveryColumn(t *testing.T) {
 			}
 		}
 	}
+}
+
+// cellsOf reads the first sheet of a workbook as text.
+func cellsOf(t *testing.T, data []byte) string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(strings.Join(r, "\t") + "\n")
+	}
+	return b.String()
 }

@@ -6,18 +6,6 @@ import (
 	"zhitong"
 )
 
-// UpdateUnitFields saves a handling unit's name, kind and region.
-func (t *Tx) UpdateUnitFields(ctx context.Context, u *zhitong.Unit) error {
-	res, err := t.Exec(ctx, `UPDATE units SET name = ?, kind = ?, region_code = ? WHERE id = ?`, u.Name, u.Kind, u.RegionCode, u.ID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return zhitong.Errorf(zhitong.ENOTFOUND, "承办单位不存在")
-	}
-	return nil
-}
-
 // UpdateUserScope saves an account's display name, role and jurisdiction
 // (region, station, unit, deputy).
 func (t *Tx) UpdateUserScope(ctx context.Context, u *zhitong.User) error {

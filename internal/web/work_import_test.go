@@ -60,17 +60,17 @@ func TestImportPages(t *testing.T) {
 		return n
 	}
 	before := units()
-	pg = c.importFile("/work/import/units", unitsBook(t, []any{"县水利局", "县直部门", 360728}, []any{"县住建局", "县直部门", "999"}), false)
+	pg = c.importFile("/work/import/units", unitsBook(t, []any{"县水利局", "部门", 360728}, []any{"县住建局", "部门", "999"}), false)
 	if pg.status != 400 {
 		t.Fatalf("problems: status %d", pg.status)
 	}
-	benchHas(t, pg, "1 处问题，没有写入任何数据", "第 3 行", "所在区划代码", "999", "行政区划 999 不存在")
-	pg = c.importFile("/work/import/units", unitsBook(t, []any{"县水利局", "县直部门", 360728}), true)
+	benchHas(t, pg, "1 处问题，没有写入任何数据", "第 3 行", "所在区划代码", "999", "行政区划“999”不存在")
+	pg = c.importFile("/work/import/units", unitsBook(t, []any{"县水利局", "部门", 360728}), true)
 	benchHas(t, pg, "检查通过（未写入）：将新增 1")
 	if units() != before {
 		t.Fatal("a dry run wrote")
 	}
-	pg = c.importFile("/work/import/units", unitsBook(t, []any{"县水利局", "县直部门", 360728}), false)
+	pg = c.importFile("/work/import/units", unitsBook(t, []any{"县水利局", "部门", 360728}), false)
 	benchHas(t, pg, "已导入：新增 1、更新 0、不变 0", "县水利局")
 	if units() != before+1 {
 		t.Fatal("the import wrote nothing")
