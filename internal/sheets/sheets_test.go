@@ -74,13 +74,13 @@ func TestDryRunListsEveryProblemAndWritesNothing(t *testing.T) {
 	e := newEnv(t)
 	h := headers(t, "units")
 	data := book(t, h,
-		[]string{"县水利局", "部门", "360728"},             // 2: fine
-		[]string{"县住建局", "部门", "999999"},             // 3: unknown region
-		[]string{"县教育局", "市直部门", "360728"},             // 4: not an option
-		[]string{"", "部门", "360728"},                 // 5: name missing
-		[]string{"龙南某局", "部门", "360727"},             // 6: outside the jurisdiction
-		[]string{"县水利局", "部门", "360728"},             // 7: repeats row 2
-		[]string{"龙南市交通运输局", "部门", "360728"},         // 8: exists outside the jurisdiction
+		[]string{"县水利局", "部门", "360728"},                 // 2: fine
+		[]string{"县住建局", "部门", "999999"},                 // 3: unknown region
+		[]string{"县教育局", "市直部门", "360728"},               // 4: not an option
+		[]string{"", "部门", "360728"},                     // 5: name missing
+		[]string{"龙南某局", "部门", "360727"},                 // 6: outside the jurisdiction
+		[]string{"县水利局", "部门", "360728"},                 // 7: repeats row 2
+		[]string{"龙南市交通运输局", "部门", "360728"},             // 8: exists outside the jurisdiction
 		[]string{"县卫健委", "乡镇（街道）", "360728", "", "", ""}, // 9: fine, trailing blanks
 	)
 	units, audits := e.count("units"), e.count("audit_log")
