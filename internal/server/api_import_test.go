@@ -8,26 +8,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"zhitong"
 	"zhitong/internal/sheets"
+	"zhitong/internal/testkit"
 )
 
 // unitsWorkbook writes a units sheet with the template's headers.
 func unitsWorkbook(t *testing.T, rows ...[]string) []byte {
 	t.Helper()
 	spec, _ := sheets.Kind("units")
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, r := range append([][]string{spec.Headers()}, rows...) {
-		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	f.WriteTo(&buf)
-	return buf.Bytes()
+	return testkit.Workbook(t, spec.Headers(), rows...)
 }
 
 // TestImportAPI imports through /api/v1/import: JSON, raw body, problems,

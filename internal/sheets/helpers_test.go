@@ -3,11 +3,8 @@ package sheets_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/xuri/excelize/v2"
 
 	"zhitong"
 	"zhitong/internal/app"
@@ -35,22 +32,7 @@ func (e *env) committee() zhitong.Principal { return e.f.In[zhitong.RoleCommitte
 // book writes a workbook whose first sheet holds header and rows.
 func book(tb testing.TB, header []string, rows ...[]string) []byte {
 	tb.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, r := range append([][]string{header}, rows...) {
-		cells := make([]any, len(r))
-		for j, v := range r {
-			cells[j] = v
-		}
-		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &cells); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.Bytes()
+	return testkit.Workbook(tb, header, rows...)
 }
 
 func headers(tb testing.TB, kind string) []string {

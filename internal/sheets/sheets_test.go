@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -340,4 +341,30 @@ func cellsOf(t *testing.T, data []byte) string {
 		b.WriteString(strings.Join(r, "\t") + "\n")
 	}
 	return b.String()
+}
+
+// TestNumberCells reads codes and coordinates that Excel stored as numbers.
+func TestNumberCells(t *testing.T) {
+	e := newEnv(t)
+	f := excelize.NewFile()
+	defer f.Close()
+	header := []any{}
+	for _, h := range headers(t, "stations") {
+		header = append(header, h)
+	}
+	row := []any{"老城联络点", "流动联络点", 360728100, "", "", "", "", 24.78, 115.03}
+	for i, r := range [][]any{header, row} {
+		if err := f.SetSheetRow("Sheet1", "A"+strconv.Itoa(i+1), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, e.run(e.committee(), "stations", buf.Bytes(), false), 1, 0, 0)
+	st := testkit.Must(store.ListStations(context.Background(), e.app.DB(), "360728100"))(t)
+	if len(st) != 2 || st[1].Name != "老城联络点" || st[1].Lat != 24.78 || st[1].Lng != 115.03 {
+		t.Fatalf("stations %+v", st)
+	}
 }

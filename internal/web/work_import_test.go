@@ -1,14 +1,12 @@
 package web_test
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"zhitong"
 	"zhitong/internal/sheets"
+	"zhitong/internal/testkit"
 )
 
 // importFile posts a workbook to an import form as the browser does.
@@ -20,24 +18,10 @@ func (s *staffer) importFile(path string, data []byte, dry bool) benchPage {
 	return s.upload(path, "file", "名单.xlsx", data)
 }
 
-func unitsBook(t *testing.T, rows ...[]any) []byte {
+func unitsBook(t *testing.T, rows ...[]string) []byte {
 	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
 	spec, _ := sheets.Kind("units")
-	header := []any{}
-	for _, h := range spec.Headers() {
-		header = append(header, h)
-	}
-	for i, r := range append([][]any{header}, rows...) {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	f.WriteTo(&buf)
-	return buf.Bytes()
+	return testkit.Workbook(t, spec.Headers(), rows...)
 }
 
 // TestImportPages drives the import through the real server: the page, the
@@ -60,17 +44,17 @@ func TestImportPages(t *testing.T) {
 		return n
 	}
 	before := units()
-	pg = c.importFile("/work/import/units", unitsBook(t, []any{"县水利局", "部门", 360728}, []any{"县住建局", "部门", "999"}), false)
+	pg = c.importFile("/work/import/units", unitsBook(t, []string{"县水利局", "部门", "360728"}, []string{"县住建局", "部门", "999"}), false)
 	if pg.status != 400 {
 		t.Fatalf("problems: status %d", pg.status)
 	}
 	benchHas(t, pg, "1 处问题，没有写入任何数据", "第 3 行", "所在区划代码", "999", "行政区划“999”不存在")
-	pg = c.importFile("/work/import/units", unitsBook(t, []any{"县水利局", "部门", 360728}), true)
+	pg = c.importFile("/work/import/units", unitsBook(t, []string{"县水利局", "部门", "360728"}), true)
 	benchHas(t, pg, "检查通过（未写入）：将新增 1")
 	if units() != before {
 		t.Fatal("a dry run wrote")
 	}
-	pg = c.importFile("/work/import/units", unitsBook(t, []any{"县水利局", "部门", 360728}), false)
+	pg = c.importFile("/work/import/units", unitsBook(t, []string{"县水利局", "部门", "360728"}), false)
 	benchHas(t, pg, "已导入：新增 1、更新 0、不变 0", "县水利局")
 	if units() != before+1 {
 		t.Fatal("the import wrote nothing")
