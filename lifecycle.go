@@ -76,6 +76,10 @@ const (
 	ActionRevealPhone      Action = "reveal_phone"      // 主办单位查看群众电话 (to answer the citizen, 双反馈)
 	ActionCoOpinion        Action = "co_opinion"        // 提交协办意见 (a co-handling unit to the lead unit)
 	ActionView             Action = "view"              // 查看
+	// ActionReschedule (期限调整) is the system moving a provisional deadline
+	// when the State Council's schedule for its year is loaded; no role
+	// performs it.
+	ActionReschedule Action = "reschedule"
 )
 
 // ActionLabels gives the Chinese name of each action, for timelines and errors.
@@ -89,6 +93,7 @@ var ActionLabels = []Named[Action]{
 	{ActionRehandle, "重办"}, {ActionExplain, "说明后办结"}, {ActionClose, "办结"},
 	{ActionArchive, "归档"}, {ActionSupervise, "督办"}, {ActionReveal, "查看个人信息"},
 	{ActionRevealPhone, "查看群众电话"}, {ActionCoOpinion, "协办意见"}, {ActionView, "查看"},
+	{ActionReschedule, "调整办理期限"},
 }
 
 // transitions lists, for each action on an existing case, the statuses it

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
@@ -118,7 +119,18 @@ func TestTokenAddAndBackup(t *testing.T) {
 	if err := db.QueryRow(context.Background(), `SELECT COUNT(*) FROM api_tokens`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("backup has %d tokens (%v), want 1", n, err)
 	}
-	if _, err := os.Stat(backupPath); err != nil {
+	st, err := os.Stat(backupPath)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The run is recorded in the database backed up, for the sysadmin's home page.
+	orig, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer orig.Close()
+	rec, err := store.LastBackup(context.Background(), orig)
+	if err != nil || rec.File != backupPath || rec.Size != st.Size() || time.Since(rec.At) > time.Minute {
+		t.Fatalf("last backup = %+v, %v; want %s of %d bytes, just now", rec, err, backupPath, st.Size())
 	}
 }

@@ -75,37 +75,6 @@ func sameIDs(a, b []int64) bool {
 	return true
 }
 
-// TestScheduleLoadRecomputesProvisionalDeadlines assigns a case whose
-// deadline falls in 2027 (no official data yet), then loads 2027's schedule.
-func TestScheduleLoadRecomputesProvisionalDeadlines(t *testing.T) {
-	a, clock := testkit.MustApp(t)
-	f := testkit.Seed(t, a)
-	clock.Set(time.Date(2026, 12, 28, 9, 0, 0, 0, zhitong.China))
-	c := walkIn(t, a, f, "年底反映：村道路面破损")
-	c = testkit.Must(a.Assign(ctx, f.In[zhitong.RoleOfficer], c.ID, app.AssignInput{LeadUnit: f.Lead, Days: 5}))(t)
-	// 12-29, 12-30, 12-31, (1-1 statutory holiday), 1-4, 1-5.
-	if c.DueDate != "2027-01-05" || !c.DueProvisional {
-		t.Fatalf("provisional due = %s %v", c.DueDate, c.DueProvisional)
-	}
-	schedule := `{"year":2027,"days":[{"date":"2027-01-01","off":true,"name":"元旦"},{"date":"2027-01-04","off":true,"name":"元旦"}]}`
-	_, _, err := a.LoadSchedule(ctx, f.In[zhitong.RoleCommittee], strings.NewReader(schedule))
-	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
-	_, _, err = a.LoadSchedule(ctx, f.In[zhitong.RoleSysAdmin], strings.NewReader(`{"year":2027,"days":[{"date":"2026-01-01","off":true,"name":"x"}]}`))
-	testkit.WantCode(t, err, zhitong.EINVALID)
-	year, n := testkit.Must2(a.LoadSchedule(ctx, f.In[zhitong.RoleSysAdmin], strings.NewReader(schedule)))(t)
-	if year != 2027 || n != 1 {
-		t.Fatalf("loaded %d, recomputed %d", year, n)
-	}
-	v := testkit.Must(a.Get(ctx, f.In[zhitong.RoleCommittee], c.ID))(t)
-	if v.DueDate != "2027-01-06" || v.DueProvisional {
-		t.Fatalf("after loading 2027: due %s provisional %v", v.DueDate, v.DueProvisional)
-	}
-	due, prov := testkit.Must2(a.AddWorkdays("2026-12-31", 1))(t)
-	if due != "2027-01-05" || prov {
-		t.Fatalf("AddWorkdays after load = %s %v", due, prov)
-	}
-}
-
 // Date filters are China's civil dates: a case submitted at 07:00 Beijing
 // time on the 25th (23:00 UTC on the 24th) belongs to the 25th.
 func TestListDatesAreChinaDates(t *testing.T) {

@@ -35,6 +35,9 @@ var templateDefs = []TemplateDef{
 		Default: "您反映的问题（查询码{code}）已安排重新办理，办理期限至{due}。"},
 	{Name: "unit.assigned", Label: "新交办案件（承办单位）", Vars: []string{"code", "title", "due"},
 		Default: "新交办案件：{title}（查询码{code}），办理期限至{due}，请及时签收。"},
+	// Calendar (calendar.go): a provisional deadline moved by a newly loaded holiday schedule.
+	{Name: "unit.due_changed", Label: "办理期限调整（承办单位）", Vars: []string{"code", "title", "old_due", "due", "year", "url"},
+		Default: "{title}（查询码{code}）的办理期限按国务院公布的{year}年节假日安排由{old_due}调整为{due}。"},
 	// Co-handling opinions (unit_duties.go): to the lead unit's handlers.
 	{Name: "unit.co_opinion", Label: "协办意见（主办单位）", Vars: []string{"code", "title", "unit", "url"},
 		Default: "{unit}对“{title}”（查询码{code}）提交了协办意见，请在工作台查看后统一答复。"},

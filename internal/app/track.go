@@ -13,26 +13,30 @@ import (
 // plain words, replies and whether they may evaluate. It carries no staff
 // names and no personal data but the submitter's own, masked.
 type TrackView struct {
-	Code          string         `json:"code"`
-	Status        zhitong.Status `json:"status"`
-	StatusLabel   string         `json:"status_label"`
-	Title         string         `json:"title"`
-	Body          string         `json:"body"`
-	Category      string         `json:"category,omitempty"`
-	SubmittedAt   time.Time      `json:"submitted_at"`
-	DueDate       string         `json:"due_date,omitempty"`
-	Submitter     string         `json:"submitter"`
-	Phone         string         `json:"phone,omitempty"`
-	Answer        string         `json:"answer,omitempty"`
-	DeclineReason string         `json:"decline_reason,omitempty"`
-	Referral      string         `json:"referral,omitempty"`
-	ClosingNote   string         `json:"closing_note,omitempty"`
-	Timeline      []TrackStep    `json:"timeline"`
-	Replies       []TrackReply   `json:"replies"`
-	Rating        zhitong.Rating `json:"rating,omitempty"`
-	CanEvaluate   bool           `json:"can_evaluate"`
-	Version       int            `json:"version"`
-	MergedInto    *TrackView     `json:"merged_into,omitempty"` // the case this one was merged into, without personal data
+	Code        string         `json:"code"`
+	Status      zhitong.Status `json:"status"`
+	StatusLabel string         `json:"status_label"`
+	Title       string         `json:"title"`
+	Body        string         `json:"body"`
+	Category    string         `json:"category,omitempty"`
+	SubmittedAt time.Time      `json:"submitted_at"`
+	DueDate     string         `json:"due_date,omitempty"`
+	// DueProvisional: the deadline crosses a year whose holiday schedule
+	// the State Council has not published yet; DueNote says so in words.
+	DueProvisional bool           `json:"due_provisional,omitempty"`
+	DueNote        string         `json:"due_note,omitempty"`
+	Submitter      string         `json:"submitter"`
+	Phone          string         `json:"phone,omitempty"`
+	Answer         string         `json:"answer,omitempty"`
+	DeclineReason  string         `json:"decline_reason,omitempty"`
+	Referral       string         `json:"referral,omitempty"`
+	ClosingNote    string         `json:"closing_note,omitempty"`
+	Timeline       []TrackStep    `json:"timeline"`
+	Replies        []TrackReply   `json:"replies"`
+	Rating         zhitong.Rating `json:"rating,omitempty"`
+	CanEvaluate    bool           `json:"can_evaluate"`
+	Version        int            `json:"version"`
+	MergedInto     *TrackView     `json:"merged_into,omitempty"` // the case this one was merged into, without personal data
 }
 
 // TrackStep is one public step of the timeline.
@@ -91,6 +95,9 @@ func (a *App) trackView(ctx context.Context, c *store.CaseRecord) (*TrackView, e
 		CanEvaluate: c.Status == zhitong.StatusReplied, Version: c.Version}
 	if c.Status.Running() {
 		v.DueDate = c.DueDate
+		if c.DueProvisional {
+			v.DueProvisional, v.DueNote = true, a.ProvisionalNote(c.DueFrom, c.DueDate)
+		}
 	}
 	if c.ReferralDest != "" {
 		v.Referral = c.ReferralDest

@@ -32,8 +32,13 @@ func TestAddWorkdays(t *testing.T) {
 		{"second make-up saturday", Date(2026, 2, 27), 1, Date(2026, 2, 28), false},
 		{"weekend only", Date(2026, 3, 6), 6, Date(2026, 3, 16), false},
 		{"plain weeks", Date(2026, 11, 25), 15, Date(2026, 12, 16), false},
-		// Into 2027, which lunar-go does not cover: Jan 1 is statutory.
-		{"into provisional 2027", Date(2026, 12, 30), 3, Date(2027, 1, 5), true},
+		// Into 2027, official since lunar-go v1.4.7: Jan 1-3 off.
+		{"into official 2027", Date(2026, 12, 30), 3, Date(2027, 1, 5), false},
+		// 2027's spring festival: Feb 5-13 off, Jan 31 and Feb 14 make-up Sundays.
+		{"spring festival 2027", Date(2027, 2, 4), 1, Date(2027, 2, 14), false},
+		{"make-up sunday 2027", Date(2027, 1, 29), 1, Date(2027, 1, 31), false},
+		// Into 2028, which lunar-go does not cover: Jan 1 (a Saturday) is statutory.
+		{"into provisional 2028", Date(2027, 12, 30), 3, Date(2028, 1, 4), true},
 		// 2030: eve Feb 2 (Sat) through Feb 5 (lunar 1/3) off.
 		{"spring festival 2030", Date(2030, 1, 31), 3, Date(2030, 2, 7), true},
 		{"national day 2030", Date(2030, 9, 30), 1, Date(2030, 10, 4), true},
@@ -113,16 +118,17 @@ func TestWorkdaysBetweenInvertsAddWorkdays(t *testing.T) {
 }
 
 func TestLoadedScheduleMakesYearOfficial(t *testing.T) {
-	// An invented 2027 schedule, different enough from the statutory
-	// fallback (which would make only Feb 5-8 rest days) to tell them apart.
-	const schedule = `{"year":2027,"days":[
-		{"date":"2027-01-01","off":true,"name":"元旦"},
-		{"date":"2027-02-05","off":true,"name":"春节"},{"date":"2027-02-06","off":true,"name":"春节"},
-		{"date":"2027-02-07","off":true,"name":"春节"},{"date":"2027-02-08","off":true,"name":"春节"},
-		{"date":"2027-02-09","off":true,"name":"春节"},{"date":"2027-02-10","off":true,"name":"春节"},
-		{"date":"2027-02-11","off":true,"name":"春节"},{"date":"2027-02-20","off":false,"name":"春节调休"}]}`
+	// An invented 2028 schedule, different enough from the statutory
+	// fallback (which would make only Jan 25-28 rest days) to tell them apart.
+	const schedule = `{"year":2028,"days":[
+		{"date":"2028-01-01","off":true,"name":"元旦"},
+		{"date":"2028-01-24","off":true,"name":"春节"},{"date":"2028-01-25","off":true,"name":"春节"},
+		{"date":"2028-01-26","off":true,"name":"春节"},{"date":"2028-01-27","off":true,"name":"春节"},
+		{"date":"2028-01-28","off":true,"name":"春节"},{"date":"2028-01-29","off":true,"name":"春节"},
+		{"date":"2028-01-30","off":true,"name":"春节"},{"date":"2028-01-31","off":true,"name":"春节"},
+		{"date":"2028-02-05","off":false,"name":"春节调休"}]}`
 	year, entries, err := ParseSchedule(strings.NewReader(schedule))
-	if err != nil || year != 2027 || len(entries) != 9 {
+	if err != nil || year != 2028 || len(entries) != 10 {
 		t.Fatalf("ParseSchedule = %d, %d entries, %v", year, len(entries), err)
 	}
 	before := officialCalendar(t)
@@ -135,11 +141,11 @@ func TestLoadedScheduleMakesYearOfficial(t *testing.T) {
 		want        time.Time
 		provisional bool
 	}{
-		{before, Date(2027, 2, 4), 1, Date(2027, 2, 9), true},
-		{after, Date(2027, 2, 4), 1, Date(2027, 2, 12), false},
-		{after, Date(2027, 2, 19), 1, Date(2027, 2, 20), false},
-		{after, Date(2026, 12, 31), 1, Date(2027, 1, 4), false},
-		{after, Date(2027, 12, 31), 1, Date(2028, 1, 3), true},
+		{before, Date(2028, 1, 21), 1, Date(2028, 1, 24), true},
+		{after, Date(2028, 1, 21), 1, Date(2028, 2, 1), false},
+		{after, Date(2028, 2, 4), 1, Date(2028, 2, 5), false},
+		{after, Date(2027, 12, 31), 1, Date(2028, 1, 3), false},
+		{after, Date(2028, 12, 29), 1, Date(2029, 1, 2), true},
 	}
 	for i, tt := range tests {
 		got, prov := tt.cal.AddWorkdays(tt.from, tt.n)
@@ -147,7 +153,7 @@ func TestLoadedScheduleMakesYearOfficial(t *testing.T) {
 			t.Errorf("%d: AddWorkdays(%s, %d) = %s, %v; want %s, %v", i, ymd(tt.from), tt.n, ymd(got), prov, ymd(tt.want), tt.provisional)
 		}
 	}
-	if ys := after.Years(); ys[len(ys)-1] != 2027 || !after.IsOfficial(2027) || before.IsOfficial(2027) {
+	if ys := after.Years(); ys[len(ys)-1] != 2028 || !after.IsOfficial(2028) || before.IsOfficial(2028) {
 		t.Errorf("Years() = %v", ys)
 	}
 }
@@ -193,7 +199,7 @@ func TestCivil(t *testing.T) {
 func TestConcurrentReaders(t *testing.T) {
 	c := officialCalendar(t)
 	want := make(map[int]int)
-	for y := 2027; y < 2035; y++ {
+	for y := 2028; y < 2035; y++ {
 		want[y] = New(nil, nil).WorkdaysBetween(Date(y-1, 12, 31), Date(y, 12, 31))
 	}
 	var wg sync.WaitGroup
@@ -202,7 +208,7 @@ func TestConcurrentReaders(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for y := 2027; y < 2035; y++ {
+			for y := 2028; y < 2035; y++ {
 				if got := c.WorkdaysBetween(Date(y-1, 12, 31), Date(y, 12, 31)); got != want[y] {
 					errs <- fmt.Errorf("%d: %d working days, want %d", y, got, want[y])
 				}

@@ -10,18 +10,18 @@ import (
 func TestOfficialYears(t *testing.T) {
 	years := OfficialYears()
 	var want []int
-	for y := 2002; y <= 2026; y++ {
+	for y := 2002; y <= 2027; y++ {
 		want = append(want, y)
 	}
 	if !slices.Equal(years, want) {
-		t.Errorf("OfficialYears() = %v, want 2002 through 2026", years)
+		t.Errorf("OfficialYears() = %v, want 2002 through 2027", years)
 	}
 }
 
 func TestOfficialWellFormed(t *testing.T) {
 	entries := Official()
-	if len(entries) != 860 {
-		t.Errorf("%d entries, lunar-go v1.4.6 has 860", len(entries))
+	if len(entries) != 894 {
+		t.Errorf("%d entries, lunar-go v1.4.7 has 894", len(entries))
 	}
 	// lunar-go marks two ordinary weekdays as make-up workdays; harmless,
 	// but it means not every make-up entry is on a weekend.
@@ -54,12 +54,7 @@ func TestOfficialWellFormed(t *testing.T) {
 // TestOfficial2026 checks lunar-go against the State Council notice for
 // 2026 (国办发明电〔2025〕7号), entry by entry.
 func TestOfficial2026(t *testing.T) {
-	type span struct {
-		first, last time.Time
-		off         bool
-		name        string
-	}
-	notice := []span{
+	wantOfficial(t, 2026, []span{
 		{Date(2026, 1, 1), Date(2026, 1, 3), true, "元旦"},
 		{Date(2026, 1, 4), Date(2026, 1, 4), false, "元旦调休"},
 		{Date(2026, 2, 14), Date(2026, 2, 14), false, "春节调休"},
@@ -73,21 +68,61 @@ func TestOfficial2026(t *testing.T) {
 		{Date(2026, 9, 25), Date(2026, 9, 27), true, "中秋节"},
 		{Date(2026, 10, 1), Date(2026, 10, 7), true, "国庆节"},
 		{Date(2026, 10, 10), Date(2026, 10, 10), false, "国庆节调休"},
+	})
+}
+
+// span is a run of days in a State Council notice.
+type span struct {
+	first, last time.Time
+	off         bool
+	name        string
+}
+
+// officialIn returns lunar-go's entries dated in year.
+func officialIn(year int) []Entry {
+	var out []Entry
+	for _, e := range Official() {
+		if e.Date.Year() == year {
+			out = append(out, e)
+		}
 	}
+	return out
+}
+
+// wantOfficial checks lunar-go's entries of year against a notice, day by day.
+func wantOfficial(t *testing.T, year int, notice []span) {
+	t.Helper()
 	var want []Entry
 	for _, s := range notice {
 		for d := s.first; !d.After(s.last); d = d.AddDate(0, 0, 1) {
 			want = append(want, Entry{Date: d, Off: s.off, Name: s.name})
 		}
 	}
-	var got []Entry
-	for _, e := range Official() {
-		if e.Date.Year() == 2026 {
-			got = append(got, e)
-		}
+	if got := officialIn(year); !slices.Equal(got, want) {
+		t.Errorf("%d in lunar-go:\n got %v\nwant %v", year, got, want)
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("2026 in lunar-go:\n got %v\nwant %v", got, want)
+}
+
+// TestOfficial2027 checks lunar-go v1.4.7 against the State Council's
+// schedule for 2027, entry by entry: 248 working days, five make-up days.
+func TestOfficial2027(t *testing.T) {
+	wantOfficial(t, 2027, []span{
+		{Date(2027, 1, 1), Date(2027, 1, 3), true, "元旦"},
+		{Date(2027, 1, 31), Date(2027, 1, 31), false, "春节调休"},
+		{Date(2027, 2, 5), Date(2027, 2, 13), true, "春节"},
+		{Date(2027, 2, 14), Date(2027, 2, 14), false, "春节调休"},
+		{Date(2027, 4, 3), Date(2027, 4, 5), true, "清明节"},
+		{Date(2027, 5, 1), Date(2027, 5, 5), true, "劳动节"},
+		{Date(2027, 5, 8), Date(2027, 5, 8), false, "劳动节调休"},
+		{Date(2027, 6, 9), Date(2027, 6, 9), true, "端午节"},
+		{Date(2027, 9, 15), Date(2027, 9, 15), true, "中秋节"},
+		{Date(2027, 9, 26), Date(2027, 9, 26), false, "国庆节调休"},
+		{Date(2027, 10, 1), Date(2027, 10, 7), true, "国庆节"},
+		{Date(2027, 10, 9), Date(2027, 10, 9), false, "国庆节调休"},
+	})
+	c := New(Official(), OfficialYears())
+	if n := c.WorkdaysBetween(Date(2026, 12, 31), Date(2027, 12, 31)); n != 248 {
+		t.Errorf("2027 has %d working days, want 248 (261 weekdays - 18 off + 5 make-up)", n)
 	}
 }
 
@@ -134,7 +169,7 @@ func TestStatutoryAgreesWithOfficial(t *testing.T) {
 	for _, e := range Official() {
 		off[ymd(e.Date)] = e.Off
 	}
-	for _, y := range []int{2025, 2026} {
+	for _, y := range []int{2025, 2026, 2027} {
 		for _, e := range Statutory(y) {
 			if !off[ymd(e.Date)] {
 				t.Errorf("Statutory(%d) has %s %s, not off in the official schedule", y, ymd(e.Date), e.Name)

@@ -18,7 +18,8 @@ const maxSchedule = 1 << 20
 var weekdayNames = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
 
 // ParseSchedule reads the State Council's holiday schedule for one year as
-// staff type it up:
+// staff type it up, either in the line format (see parseScheduleText:
+// "2027-01-01 休 元旦", "2027-02-07 班 春节调休") or as JSON:
 //
 //	{"year":2027,"days":[
 //	  {"date":"2027-01-01","off":true,"name":"元旦"},
@@ -46,6 +47,11 @@ func ParseSchedule(r io.Reader) (year int, entries []Entry, err error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	if len(bytes.TrimSpace(data)) == 0 {
 		return 0, nil, errors.New("文件是空的，请填写节假日安排")
+	}
+	// The line format starts with a date or a # comment; anything else is
+	// read as JSON, whose errors explain themselves.
+	if t := bytes.TrimSpace(data); t[0] == '#' || (t[0] >= '0' && t[0] <= '9') {
+		return parseScheduleText(string(data))
 	}
 
 	var top map[string]json.RawMessage

@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"zhitong"
 	"zhitong/internal/app"
@@ -297,6 +299,18 @@ func backup(ctx context.Context, env Env, args []string) error {
 	if err := db.Backup(ctx, *out); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "已备份到 %s\n", *out)
+	// Record the run for the system administrator's home page; the backup
+	// itself is made, so a failure here is reported, not fatal.
+	rec := store.BackupRecord{At: time.Now().UTC(), File: *out}
+	if abs, err := filepath.Abs(*out); err == nil {
+		rec.File = abs
+	}
+	if st, err := os.Stat(*out); err == nil {
+		rec.Size = st.Size()
+	}
+	if err := db.RecordBackup(ctx, rec); err != nil {
+		fmt.Fprintf(env.Stderr, "备份已完成，但未能记录本次备份：%v\n", err)
+	}
+	fmt.Fprintf(env.Stdout, "已备份到 %s（%d 字节）\n", *out, rec.Size)
 	return nil
 }

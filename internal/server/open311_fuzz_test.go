@@ -34,6 +34,9 @@ func FuzzOpen311Post(f *testing.F) {
 		{"service_code=roads&description=%20%E3%80%80%E2%80%8B%09", form},
 		{"service_code=roads&description=" + url.QueryEscape(strings.Repeat("路", 4001)), form},
 		{"service_code=roads&description=abcdefg&first_name=%E4%B8%89&last_name=%E5%BC%A0&phone=13800138000", form},
+		{"service_code=roads&description=abcdefg&address_string=%E8%83%9C%E5%88%A9%E8%B7%AF", form},
+		{"service_code=roads&description=abcdefg&address_id=HZ-12", form},
+		{"service_code=roads&description=abcdefg&address_string=%20&address_id=", form},
 		{"service_code=roads&description=abcdefg&lat=NaN&long=1", form},
 		{"service_code=roads&description=abcdefg&lat=1e400&long=1", form},
 		{"service_code=roads&description=abcdefg&jurisdiction_id=360728100", form},
@@ -83,6 +86,8 @@ func FuzzOpen311Post(f *testing.F) {
 				t.Fatalf("description %q not trimmed or too long", in.Body)
 			case in.CategoryCode == "" || in.Channel != zhitong.ChannelOpen311:
 				t.Fatalf("intake %+v", in)
+			case in.Place == "" && !strings.Contains(body, "lat="):
+				t.Fatalf("accepted a request without a location: %q", body)
 			case in.Anonymous != (in.Name == "" && in.Phone == ""):
 				t.Fatalf("anonymous %v with name %q phone %q", in.Anonymous, in.Name, in.Phone)
 			case in.Lat < -90 || in.Lat > 90 || in.Lng < -180 || in.Lng > 180 || in.Lat != in.Lat || in.Lng != in.Lng:

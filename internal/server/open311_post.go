@@ -47,7 +47,7 @@ func parseOpen311Post(w http.ResponseWriter, r *http.Request) (open311Submission
 		return sub, err
 	}
 	get := func(k string) string { return strings.TrimSpace(r.Form.Get(k)) }
-	for _, k := range []string{"service_code", "jurisdiction_id", "api_key", "first_name", "last_name", "phone", "address_string", "lat", "long"} {
+	for _, k := range []string{"service_code", "jurisdiction_id", "api_key", "first_name", "last_name", "phone", "address_string", "address_id", "lat", "long"} {
 		if utf8.RuneCountInString(get(k)) > open311MaxValue {
 			return sub, zhitong.Invalid(k, "%s 不能超过 %d 个字", k, open311MaxValue)
 		}
@@ -78,6 +78,14 @@ func parseOpen311Post(w http.ResponseWriter, r *http.Request) (open311Submission
 		}
 	}
 	in.Place = get("address_string")
+	// GeoReport v2: "lat & long, address_string or address_id is required".
+	if lat == "" && in.Place == "" {
+		id := get("address_id")
+		if id == "" {
+			return sub, zhitong.Invalid("location", "请提供位置：lat 和 long、address_string 或 address_id 至少一项（GeoReport v2 要求）")
+		}
+		in.Place = "地址编号 " + id
+	}
 	in.Name = personName(get("first_name"), get("last_name"))
 	in.Phone = get("phone")
 	in.Anonymous = in.Name == "" && in.Phone == ""

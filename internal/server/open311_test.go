@@ -582,6 +582,9 @@ func TestOpen311PostRefusals(t *testing.T) {
 		{"bad phone", with(e.key, map[string]string{"phone": "12345"}), http.StatusBadRequest, "phone"},
 		{"control character", with(e.key, map[string]string{"address_string": "a\x00b"}), http.StatusBadRequest, "address_string"},
 		{"invalid UTF-8", with(e.key, map[string]string{"first_name": "\xff\xfe"}), http.StatusBadRequest, "first_name"},
+		// GeoReport v2: lat & long, address_string or address_id is required.
+		{"no location", with(e.key, map[string]string{"lat": "", "long": "", "address_string": ""}), http.StatusBadRequest, "address_id"},
+		{"blank location", with(e.key, map[string]string{"lat": "", "long": "", "address_string": " \t", "address_id": " "}), http.StatusBadRequest, "address_id"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -614,8 +617,16 @@ func TestOpen311PostRefusals(t *testing.T) {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Authorization", "Bearer "+e.key)
 	e.ok(e.do(req), http.StatusOK, "json")
-	if after := e.count(); after != before+2 {
-		t.Fatalf("%d cases after two accepted requests, want %d", after, before+2)
+	// Any one of the three locations is enough.
+	for _, loc := range []map[string]string{
+		{"lat": "", "long": ""}, // address_string only
+		{"address_string": ""},  // lat & long only
+		{"lat": "", "long": "", "address_string": "", "address_id": "HZ-0012"}, // address_id only
+	} {
+		e.submit(with(e.key, loc))
+	}
+	if after := e.count(); after != before+5 {
+		t.Fatalf("%d cases after five accepted requests, want %d", after, before+5)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"zhitong"
 	"zhitong/internal/calendar"
 )
 
@@ -65,15 +66,21 @@ func (t *Tx) ReplaceYear(ctx context.Context, year int, entries []calendar.Entry
 
 // ProvisionalDue is a running deadline computed without official holiday data.
 type ProvisionalDue struct {
-	CaseID  int64
-	From    string
-	Days    int
-	DueDate string
+	CaseID     int64
+	From       string
+	Days       int
+	DueDate    string
+	Status     zhitong.Status
+	Code       string
+	Title      string
+	Round      int
+	LeadUnitID int64
 }
 
 // ListProvisionalDues returns the cases whose deadline is provisional.
 func ListProvisionalDues(ctx context.Context, q Q) ([]ProvisionalDue, error) {
-	rows, err := q.Query(ctx, `SELECT id, due_from, due_days, due_date FROM cases WHERE due_provisional = ? AND due_from <> ''`, true)
+	rows, err := q.Query(ctx, `SELECT id, due_from, due_days, due_date, status, code, title, round, COALESCE(lead_unit_id, 0)
+ FROM cases WHERE due_provisional = ? AND due_from <> '' ORDER BY id`, true)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +88,7 @@ func ListProvisionalDues(ctx context.Context, q Q) ([]ProvisionalDue, error) {
 	var out []ProvisionalDue
 	for rows.Next() {
 		var p ProvisionalDue
-		if err := rows.Scan(&p.CaseID, &p.From, &p.Days, &p.DueDate); err != nil {
+		if err := rows.Scan(&p.CaseID, &p.From, &p.Days, &p.DueDate, &p.Status, &p.Code, &p.Title, &p.Round, &p.LeadUnitID); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -98,4 +105,30 @@ func (t *Tx) SetDue(ctx context.Context, caseID int64, due string, provisional b
 	}
 	_, err := t.Exec(ctx, `UPDATE assignments SET due_date = ? WHERE case_id = ? AND round = (SELECT round FROM cases WHERE id = ?)`, due, caseID, caseID)
 	return err
+}
+
+// CalendarYear is one year of the holidays table: where its schedule came
+// from ("lunar-go" seeded at start-up, "staff" loaded by the system
+// administrator) and when.
+type CalendarYear struct {
+	Year     int
+	Source   string
+	LoadedAt time.Time
+	Days     int // holidays and make-up days stored
+}
+
+// ListCalendarYears returns the years whose official schedule is loaded, newest first.
+func ListCalendarYears(ctx context.Context, q Q) ([]CalendarYear, error) {
+	rows, err := q.Query(ctx, `SELECT y.year, y.source, y.loaded_at, (SELECT COUNT(*) FROM holidays h WHERE h.year = y.year)
+ FROM calendar_years y ORDER BY y.year DESC`)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(s interface{ Scan(...any) error }) (CalendarYear, error) {
+		var y CalendarYear
+		var at string
+		err := s.Scan(&y.Year, &y.Source, &at, &y.Days)
+		y.LoadedAt = ParseTime(at)
+		return y, err
+	})
 }

@@ -244,9 +244,11 @@ type submittedData struct {
 	TrackURL     string
 	QR           template.HTML
 	RegisterBy   string // the date an officer registers it by
+	RegisterNote string // why RegisterBy is provisional, empty when it is not
 	Category     string
 	DueDays      int
 	ReplyBy      string // the estimated reply date: registered, then DueDays working days
+	ReplyNote    string // why ReplyBy is provisional, empty when it is not
 	SubmittedDay string
 }
 
@@ -264,8 +266,12 @@ func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 	}
 	today := h.app.Now().In(zhitong.China).Format(time.DateOnly)
 	data.SubmittedDay = today
-	if data.RegisterBy, _, err = h.app.AddWorkdays(today, 1); err != nil {
+	var prov bool
+	if data.RegisterBy, prov, err = h.app.AddWorkdays(today, 1); err != nil {
 		return err
+	}
+	if prov {
+		data.RegisterNote = h.app.ProvisionalNote(today, data.RegisterBy)
 	}
 	if cat := h.sessions.GetString(ctx, "portal_category"); cat != "" {
 		cats, err := h.app.Categories(ctx)
@@ -278,8 +284,11 @@ func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if data.DueDays > 0 {
-			if data.ReplyBy, _, err = h.app.AddWorkdays(data.RegisterBy, data.DueDays); err != nil {
+			if data.ReplyBy, prov, err = h.app.AddWorkdays(data.RegisterBy, data.DueDays); err != nil {
 				return err
+			}
+			if prov {
+				data.ReplyNote = h.app.ProvisionalNote(today, data.ReplyBy)
 			}
 		}
 	}

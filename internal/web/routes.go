@@ -27,6 +27,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.importRoutes(mux) // Excel import and export (work_import.go)
 	h.caseDutyRoutes(mux)
 	h.adminWorkRoutes(mux) // work_admin.go: regions, units, categories
+	h.calendarRoutes(mux)
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))

@@ -183,6 +183,7 @@ func (h *Handler) toggleElderly(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) flash(r *http.Request, msg string) { h.sessions.Put(r.Context(), "flash", msg) }
 
 var funcs = template.FuncMap{
+	"bytesLabel":   bytesLabel,
 	"statusLabel":  func(s zhitong.Status) string { return zhitong.Label(zhitong.Statuses, s) },
 	"actionLabel":  func(a zhitong.Action) string { return zhitong.Label(zhitong.ActionLabels, a) },
 	"roleLabel":    func(r zhitong.Role) string { return zhitong.Label(zhitong.Roles, r) },
@@ -208,4 +209,17 @@ var funcs = template.FuncMap{
 		return *p
 	},
 	"neg": func(n int) int { return -n },
+}
+
+// bytesLabel writes a file size the way people read it: 1.5 MB, 820 KB.
+func bytesLabel(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d 字节", n)
 }

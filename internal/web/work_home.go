@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"zhitong"
+	"zhitong/internal/app"
 )
 
 // workQueue is one work workQueue on the landing page: a saved search with its count.
@@ -90,6 +91,7 @@ type workHomeData struct {
 	Quick     *workIntakeData // the deputy's quick "answered on the spot" form
 	CheckIn   string          // the deputy's duty today, not yet checked in
 	DueSoonBy string
+	System    *app.SystemStatus // the system administrator's status board
 }
 
 func (h *Handler) workHome(w http.ResponseWriter, r *http.Request) error {
@@ -102,6 +104,11 @@ func (h *Handler) workHome(w http.ResponseWriter, r *http.Request) error {
 	switch p.Role {
 	case zhitong.RoleSysAdmin, zhitong.RoleSecAdmin:
 		d.Admin = true
+		if p.Role == zhitong.RoleSysAdmin {
+			if d.System, err = h.app.SystemStatus(ctx, p); err != nil {
+				return err
+			}
+		}
 		return h.render(w, r, http.StatusOK, "work_home", "工作台", d)
 	case zhitong.RoleAnalyst, zhitong.RoleAuditor, zhitong.RoleIntegration:
 		d.ReadOnly = true

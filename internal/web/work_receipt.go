@@ -17,7 +17,11 @@ type workReceiptData struct {
 	TrackURL   string
 	QR         template.HTML
 	RegisterBy string
-	Printed    string
+	// RegisterNote and DueNote say why RegisterBy or the case's deadline
+	// is provisional; empty when it is not.
+	RegisterNote string
+	DueNote      string
+	Printed      string
 }
 
 // workReceipt renders the receipt of a case for staff who may see it.
@@ -40,8 +44,15 @@ func (h *Handler) workReceipt(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := h.app.Now().In(zhitong.China)
 	d.Printed = now.Format("2006年1月2日 15:04")
-	if d.RegisterBy, _, err = h.app.AddWorkdays(now.Format(time.DateOnly), 1); err != nil {
+	var prov bool
+	if d.RegisterBy, prov, err = h.app.AddWorkdays(now.Format(time.DateOnly), 1); err != nil {
 		return err
+	}
+	if prov {
+		d.RegisterNote = h.app.ProvisionalNote(now.Format(time.DateOnly), d.RegisterBy)
+	}
+	if v.DueProvisional && v.DueDate != "" {
+		d.DueNote = h.app.ProvisionalNote(now.Format(time.DateOnly), v.DueDate)
 	}
 	if v.StationID != 0 {
 		rf, err := h.loadWorkRefs(r.Context(), p, v.Region)
