@@ -28,8 +28,15 @@ type Station struct {
 	Hours      string
 	Theme      string // 一站一品
 	Lat, Lng   float64
-	Demo       bool
+	Phone      string // public phone number, landline or mobile (normalised)
+	// RetiredAt is when the station was retired (撤销); zero while it is
+	// active. A retired station is never deleted: cases keep pointing at it.
+	RetiredAt time.Time
+	Demo      bool
 }
+
+// Retired reports whether the station was retired.
+func (s Station) Retired() bool { return !s.RetiredAt.IsZero() }
 
 // Deputy — 人大代表: an elected deputy at one or more of the five levels.
 type Deputy struct {

@@ -132,14 +132,8 @@ func (a *App) reassignNotices(ctx context.Context, tx *store.Tx, rec *store.Appo
 		{from, "appointment.withdrawn", map[string]string{"code": rec.Code, "day": rec.Day, "time": when}},
 		{rec.DeputyID, "appointment.new", map[string]string{"code": rec.Code, "station": vars["station"], "day": rec.Day, "time": when, "topic": rec.Topic}},
 	} {
-		ids, err := store.DeputyUserIDs(ctx, tx, n.deputy)
-		if err != nil {
+		if _, err := a.noticeDeputy(ctx, tx, n.deputy, Notice{Key: key + ":" + n.template, Template: n.template, Vars: n.vars}); err != nil {
 			return err
-		}
-		if len(ids) > 0 {
-			if _, err := a.notify(ctx, tx, Notice{Key: key + ":" + n.template, Template: n.template, UserIDs: ids, Vars: n.vars}); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

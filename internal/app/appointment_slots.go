@@ -30,7 +30,9 @@ var weekdays = [7]string{"星期日", "星期一", "星期二", "星期三", "�
 // left. Public. Only days inside the window (today to today+horizon-1)
 // and periods whose booking has not closed are listed.
 func (a *App) AppointmentSlots(ctx context.Context, stationID int64, from, to string) ([]Slot, error) {
-	if _, err := store.GetStation(ctx, a.db, stationID); err != nil {
+	if st, err := store.GetStation(ctx, a.db, stationID); err != nil {
+		return nil, err
+	} else if err := activeStation(st, ""); err != nil {
 		return nil, err
 	}
 	set, err := appointmentSettings(ctx, a.db, stationID)

@@ -14,8 +14,11 @@ import (
 func appointmentRecipient(id int64) string { return "appointment:" + strconv.FormatInt(id, 10) }
 
 // appointmentOf returns the booking an outbox row is addressed to.
-func appointmentOf(n *store.Notification) (int64, bool) {
-	s, ok := strings.CutPrefix(n.Recipient, "appointment:")
+func appointmentOf(n *store.Notification) (int64, bool) { return recipientID(n, "appointment:") }
+
+// recipientID reads the id of a recipient addressed "<prefix><id>".
+func recipientID(n *store.Notification, prefix string) (int64, bool) {
+	s, ok := strings.CutPrefix(n.Recipient, prefix)
 	if !ok {
 		return 0, false
 	}
@@ -27,6 +30,9 @@ func appointmentOf(n *store.Notification) (int64, bool) {
 func (a *App) smsPhone(ctx context.Context, n *store.Notification) (phone, skip string, err error) {
 	if id, ok := appointmentOf(n); ok {
 		return a.appointmentPhone(ctx, id)
+	}
+	if id, ok := deputyOf(n); ok {
+		return a.deputySMSPhone(ctx, id)
 	}
 	if id, ok := unitOf(n); ok {
 		return a.unitPhone(ctx, id)

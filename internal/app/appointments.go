@@ -142,8 +142,10 @@ func (a *App) checkBooking(ctx context.Context, in *BookingInput) error {
 	if in.StationID <= 0 {
 		return zhitong.Invalid("station_id", "请选择联络站")
 	}
-	if _, err := store.GetStation(ctx, a.db, in.StationID); err != nil {
+	if st, err := store.GetStation(ctx, a.db, in.StationID); err != nil {
 		return asInvalid("station_id", err)
+	} else if err := activeStation(st, "station_id"); err != nil {
+		return err
 	}
 	if in.DeputyID <= 0 || in.Day == "" || in.Period == "" {
 		return zhitong.Invalid("slot", "请选择要预约的代表和时段")
@@ -366,13 +368,10 @@ func (a *App) cancel(ctx context.Context, tx *store.Tx, p zhitong.Principal, rec
 		map[string]any{"code": rec.Code, "by": by, "reason": reason})
 }
 
-// tellDeputy leaves the deputy booked an in-app notice about rec.
+// tellDeputy tells the deputy booked about rec: in-app, or by SMS when they
+// have no account (deputy_notify.go).
 func (a *App) tellDeputy(ctx context.Context, tx *store.Tx, rec *store.AppointmentRecord, template string, vars map[string]string) error {
-	ids, err := store.DeputyUserIDs(ctx, tx, rec.DeputyID)
-	if err != nil || len(ids) == 0 {
-		return err
-	}
-	_, err = a.notify(ctx, tx, Notice{Key: "appointment:" + strconv.FormatInt(rec.ID, 10) + ":" + template, Template: template, UserIDs: ids, Vars: vars})
+	_, err := a.noticeDeputy(ctx, tx, rec.DeputyID, Notice{Key: "appointment:" + strconv.FormatInt(rec.ID, 10) + ":" + template, Template: template, Vars: vars})
 	return err
 }
 

@@ -130,6 +130,8 @@ func (a *App) settleStale(ctx context.Context, d Delivery, n *store.Notification
 		phone, err := a.casePhone(ctx, n.CaseID)
 		if id, ok := appointmentOf(n); ok {
 			phone, _, err = a.appointmentPhone(ctx, id)
+		} else if id, ok := deputyOf(n); ok {
+			phone, err = a.deputyPhone(ctx, a.db, id)
 		}
 		if id, ok := unitOf(n); ok {
 			phone, _, err = a.unitPhone(ctx, id)
@@ -184,7 +186,8 @@ func (a *App) deliverOne(ctx context.Context, d Delivery, bodies map[string]stri
 	case n.Channel == "inapp":
 		n.Status, n.SentAt = "sent", now
 		return a.setNotification(ctx, n, from, claimed)
-	case n.Channel == "sms" && (n.Recipient == "citizen" || strings.HasPrefix(n.Recipient, "appointment:") || strings.HasPrefix(n.Recipient, "unit:")):
+	case n.Channel == "sms" && (n.Recipient == "citizen" || strings.HasPrefix(n.Recipient, "appointment:") ||
+		strings.HasPrefix(n.Recipient, "unit:") || strings.HasPrefix(n.Recipient, "deputy:")):
 		if until, held := d.Quiet.holdUntil(now); held {
 			n.Status, n.NotBefore, n.LastError = "held", until, "夜间（"+d.Quiet.String()+"）不发短信，次日发送"
 			return a.setNotification(ctx, n, from, claimed)

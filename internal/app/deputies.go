@@ -50,7 +50,10 @@ type DeputyProfile struct {
 	PhotoURL     string      `json:"photo_url,omitempty"`
 	ScorecardURL string      `json:"scorecard_url"`
 	Account      *AccountRef `json:"account,omitempty"`
-	Demo         bool        `json:"demo"`
+	// PhoneMasked is the deputy's SMS phone as staff who cover them see it
+	// (138****1234); empty for the public and when none is on file.
+	PhoneMasked string `json:"phone_masked,omitempty"`
+	Demo        bool   `json:"demo"`
 }
 
 // levelText reads levels as 县、乡镇人大代表.
@@ -87,6 +90,9 @@ func (a *App) deputyProfiles(ctx context.Context, q store.Q, list []zhitong.Depu
 			dp.PhotoURL = "/deputies/" + strconv.FormatInt(d.ID, 10) + "/photo?v=" + tag
 		}
 		if withAccount {
+			if dp.PhoneMasked, err = a.deputyPhoneMasked(ctx, q, d.ID); err != nil {
+				return nil, err
+			}
 			if u, err := store.GetUserByDeputy(ctx, q, d.ID); err == nil {
 				dp.Account = &AccountRef{UserID: u.ID, Username: u.Username}
 			} else if zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
@@ -124,6 +130,7 @@ const (
 	deputyPledgePart  = "pledge"   // pledge and photo: the deputy may change their own
 	deputyStations    = "stations" // the stations they are posted to
 	deputyAccount     = "account"
+	deputyPhonePart   = "phone" // the phone for SMS: staff who manage the deputy only
 )
 
 // mayManageDeputy checks that p may change the given parts of deputy d:
@@ -167,6 +174,7 @@ type DeputyInput struct {
 	StationID    int64    `json:"station_id"`
 	StationIDs   []int64  `json:"station_ids"`
 	Pledge       string   `json:"pledge"`
+	Phone        string   `json:"phone"` // mobile for SMS; stored sealed
 }
 
 // DeputyPatch changes some fields of a deputy's profile; nil fields stay.
@@ -178,6 +186,7 @@ type DeputyPatch struct {
 	StationID    *int64    `json:"station_id"`
 	StationIDs   *[]int64  `json:"station_ids"`
 	Pledge       *string   `json:"pledge"`
+	Phone        *string   `json:"phone"` // "" removes it
 }
 
 func (in DeputyPatch) parts() []string {
@@ -190,6 +199,9 @@ func (in DeputyPatch) parts() []string {
 	}
 	if in.StationID != nil || in.StationIDs != nil {
 		out = append(out, deputyStations)
+	}
+	if in.Phone != nil {
+		out = append(out, deputyPhonePart)
 	}
 	return out
 }
@@ -270,7 +282,11 @@ func (a *App) CreateDeputy(ctx context.Context, p zhitong.Principal, in DeputyIn
 		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "只有代表工委和人大干事可以新建代表档案")
 	}
 	d := zhitong.Deputy{Name: in.Name, Levels: in.Levels, RegionCode: strings.TrimSpace(in.Region), Constituency: in.Constituency, Pledge: in.Pledge}
-	err := a.db.Write(ctx, func(tx *store.Tx) error {
+	phone, err := a.sealDeputyPhone(in.Phone)
+	if err != nil {
+		return nil, err
+	}
+	err = a.db.Write(ctx, func(tx *store.Tx) error {
 		if err := a.checkDeputy(ctx, tx, &d); err != nil {
 			return err
 		}
@@ -287,8 +303,11 @@ func (a *App) CreateDeputy(ctx context.Context, p zhitong.Principal, in DeputyIn
 		if err := tx.SetDeputyStations(ctx, d.ID, primary, ids); err != nil {
 			return err
 		}
+		if err := tx.SetDeputyPhone(ctx, d.ID, phone); err != nil {
+			return err
+		}
 		return a.audit(ctx, tx, p, "deputy.create", deputyObject(d.ID),
-			map[string]any{"name": d.Name, "levels": d.Levels, "region": d.RegionCode, "station_ids": ids})
+			map[string]any{"name": d.Name, "levels": d.Levels, "region": d.RegionCode, "station_ids": ids, "phone": phone.Enc != ""})
 	})
 	if err != nil {
 		return nil, err
@@ -301,6 +320,13 @@ func (a *App) UpdateDeputy(ctx context.Context, p zhitong.Principal, id int64, i
 	parts := in.parts()
 	if len(parts) == 0 {
 		return nil, zhitong.Errorf(zhitong.EINVALID, "没有要修改的内容")
+	}
+	var phone store.DeputyPhone
+	if in.Phone != nil {
+		var err error
+		if phone, err = a.sealDeputyPhone(*in.Phone); err != nil {
+			return nil, err
+		}
 	}
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
 		d, err := store.GetDeputy(ctx, tx, id)
@@ -329,6 +355,13 @@ func (a *App) UpdateDeputy(ctx context.Context, p zhitong.Principal, id int64, i
 			return err
 		}
 		detail := map[string]any{"name": d.Name, "parts": parts}
+		if in.Phone != nil {
+			// The audit says that the phone changed, never the number.
+			if err := tx.SetDeputyPhone(ctx, id, phone); err != nil {
+				return err
+			}
+			detail["phone"] = phone.Enc != ""
+		}
 		if slices.Contains(parts, deputyStations) {
 			primary, ids := d.StationID, []int64(nil)
 			if in.StationID != nil {
@@ -388,6 +421,15 @@ func (a *App) UpdateDeputy(ctx context.Context, p zhitong.Principal, id int64, i
 	return a.StaffDeputy(ctx, p, id)
 }
 
+// managedDeputy loads deputy id for a change of the given parts by p.
+func (a *App) managedDeputy(ctx context.Context, q store.Q, p zhitong.Principal, id int64, parts ...string) (zhitong.Deputy, error) {
+	d, err := store.GetDeputy(ctx, q, id)
+	if err != nil {
+		return d, err
+	}
+	return d, a.mayManageDeputy(ctx, q, p, d, parts...)
+}
+
 func deputyObject(id int64) string { return "deputy:" + strconv.FormatInt(id, 10) }
 
 // SetDeputyPhoto stores a deputy's photo after checking that it really is a
@@ -407,11 +449,7 @@ func (a *App) SetDeputyPhoto(ctx context.Context, p zhitong.Principal, id int64,
 	sum := sha256.Sum256(clean)
 	photo := &store.DeputyPhoto{DeputyID: id, ContentType: ct, Data: clean, ETag: hex.EncodeToString(sum[:8]), UpdatedAt: a.clock.Now()}
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
-		d, err := store.GetDeputy(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := a.mayManageDeputy(ctx, tx, p, d, deputyPledgePart); err != nil {
+		if _, err := a.managedDeputy(ctx, tx, p, id, deputyPledgePart); err != nil {
 			return err
 		}
 		if err := tx.PutDeputyPhoto(ctx, photo); err != nil {
@@ -428,11 +466,7 @@ func (a *App) SetDeputyPhoto(ctx context.Context, p zhitong.Principal, id int64,
 // DeleteDeputyPhoto removes a deputy's photo; the pages fall back to an avatar.
 func (a *App) DeleteDeputyPhoto(ctx context.Context, p zhitong.Principal, id int64) error {
 	return a.db.Write(ctx, func(tx *store.Tx) error {
-		d, err := store.GetDeputy(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := a.mayManageDeputy(ctx, tx, p, d, deputyPledgePart); err != nil {
+		if _, err := a.managedDeputy(ctx, tx, p, id, deputyPledgePart); err != nil {
 			return err
 		}
 		had, err := tx.DeleteDeputyPhoto(ctx, id)

@@ -33,11 +33,8 @@ func (a *App) LinkDeputyAccount(ctx context.Context, p zhitong.Principal, id int
 		hash = a.HashPassword(in.Password)
 	}
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
-		d, err := store.GetDeputy(ctx, tx, id)
+		d, err := a.managedDeputy(ctx, tx, p, id, deputyAccount)
 		if err != nil {
-			return err
-		}
-		if err := a.mayManageDeputy(ctx, tx, p, d, deputyAccount); err != nil {
 			return err
 		}
 		var u *zhitong.User
@@ -117,4 +114,31 @@ func (a *App) DeputyAccountCandidates(ctx context.Context, p zhitong.Principal) 
 		}
 	}
 	return out, nil
+}
+
+// UnlinkDeputyAccount takes a deputy's login account away (解除关联): the
+// account is unlinked and disabled, as when another one is linked, and the
+// deputy is reached by SMS from then on (deputy_notify.go). Committee only.
+func (a *App) UnlinkDeputyAccount(ctx context.Context, p zhitong.Principal, id int64) (*DeputyProfile, error) {
+	err := a.db.Write(ctx, func(tx *store.Tx) error {
+		d, err := a.managedDeputy(ctx, tx, p, id, deputyAccount)
+		if err != nil {
+			return err
+		}
+		prev, err := store.GetUserByDeputy(ctx, tx, id)
+		if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
+			return zhitong.Errorf(zhitong.ECONFLICT, "代表%s没有关联登录账号", d.Name)
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET deputy_id = NULL, disabled = ? WHERE deputy_id = ?`, true, id); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, p, "deputy.account", deputyObject(id),
+			map[string]any{"user_id": 0, "unlinked": []int64{prev.ID}, "disabled": true})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.StaffDeputy(ctx, p, id)
 }

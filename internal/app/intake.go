@@ -144,6 +144,9 @@ func (a *App) checkIntakePlace(ctx context.Context, in *IntakeInput) error {
 	}
 	if in.StationID != 0 {
 		st, err := store.GetStation(ctx, a.db, in.StationID)
+		if err == nil {
+			err = activeStation(st, "station_id")
+		}
 		if err != nil && add("station_id", err) != nil {
 			return err
 		}

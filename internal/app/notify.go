@@ -25,7 +25,10 @@ type Notice struct {
 	// AppointmentID: to the citizen who made this booking, by SMS
 	// (recipient "appointment:<id>"; see appointment_sms.go).
 	AppointmentID int64
-	Vars          map[string]string // template variables
+	// DeputyID: to this deputy's phone, by SMS (recipient "deputy:<id>"),
+	// for a deputy without an account; see noticeDeputy.
+	DeputyID int64
+	Vars     map[string]string // template variables
 }
 
 // notify writes n to the outbox, one row per recipient and channel. It
@@ -53,6 +56,9 @@ func (a *App) notify(ctx context.Context, tx *store.Tx, n Notice) (int, error) {
 	}
 	if n.AppointmentID != 0 {
 		rows = append(rows, row("sms", appointmentRecipient(n.AppointmentID), 0))
+	}
+	if n.DeputyID != 0 {
+		rows = append(rows, row("sms", deputyRecipient(n.DeputyID), 0))
 	}
 	users := n.UserIDs
 	if n.UnitID != 0 {

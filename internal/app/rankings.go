@@ -44,7 +44,7 @@ func (a *App) Rankings(ctx context.Context, p zhitong.Principal, from, to string
 	if err != nil {
 		return nil, err
 	}
-	stations, err := store.ListStations(ctx, a.db, "")
+	stations, err := store.ListAllStations(ctx, a.db, "") // names for past points, retired stations too
 	if err != nil {
 		return nil, err
 	}

@@ -10,8 +10,9 @@ import (
 )
 
 // The reminder (约谈提醒) staff send a deputy from the inactivity list: an
-// in-app notice to the deputy's accounts (and e-mail where they gave one)
-// through the outbox, recorded in deputy_reminders and audited.
+// in-app notice to the deputy's accounts (and e-mail where they gave one),
+// or an SMS to their phone when they have no account, through the outbox,
+// recorded in deputy_reminders and audited.
 
 // ReminderInput is an optional note for the deputy.
 type ReminderInput struct {
@@ -24,7 +25,7 @@ type Reminder struct {
 	DeputyID int64  `json:"deputy_id"`
 	SentAt   string `json:"sent_at"` // YYYY-MM-DD, China
 	Days     int    `json:"days"`    // days without duty when sent, -1 if never active
-	Notices  int    `json:"notices"` // notices written to the outbox; 0 when the deputy has no account
+	Notices  int    `json:"notices"` // notices written to the outbox; 0 when the deputy has neither account nor phone
 }
 
 // RemindDeputy sends a deputy of p's jurisdiction a reminder to return to
@@ -50,20 +51,17 @@ func (a *App) RemindDeputy(ctx context.Context, p zhitong.Principal, deputyID in
 		if err := tx.InsertReminder(ctx, rec); err != nil {
 			return err
 		}
-		users, err := store.DeputyUserIDs(ctx, tx, d.ID)
+		last, days := max(item.LastCheckIn, item.LastReception), strconv.Itoa(item.DaysInactive)
+		if last == "" {
+			last, days = "从未", "很多"
+		}
+		// In-app to their account, or by SMS without one (deputy_notify.go).
+		rec.Notices, err = a.noticeDeputy(ctx, tx, d.ID, Notice{Key: "deputy_reminder:" + strconv.FormatInt(rec.ID, 10), Template: "deputy.inactive_reminder",
+			Vars: map[string]string{"deputy": d.Name, "days": days, "last": last, "note": in.Note}})
 		if err != nil {
 			return err
 		}
-		if len(users) > 0 {
-			last, days := max(item.LastCheckIn, item.LastReception), strconv.Itoa(item.DaysInactive)
-			if last == "" {
-				last, days = "从未", "很多"
-			}
-			rec.Notices, err = a.notify(ctx, tx, Notice{Key: "deputy_reminder:" + strconv.FormatInt(rec.ID, 10), Template: "deputy.inactive_reminder",
-				UserIDs: users, Vars: map[string]string{"deputy": d.Name, "days": days, "last": last, "note": in.Note}})
-			if err != nil {
-				return err
-			}
+		if rec.Notices > 0 {
 			if err := tx.SetReminderNotices(ctx, rec.ID, rec.Notices); err != nil {
 				return err
 			}

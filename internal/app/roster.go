@@ -105,7 +105,9 @@ func (a *App) GenerateRoster(ctx context.Context, p zhitong.Principal, stationID
 	lo = rosterLater(lo, today)
 	var plan *RosterPlan
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
-		if _, err := a.rosterStation(ctx, tx, p, stationID); err != nil {
+		if st, err := a.rosterStation(ctx, tx, p, stationID); err != nil {
+			return err
+		} else if err := activeStation(st, "station_id"); err != nil {
 			return err
 		}
 		deputies, err := stationDeputyIDs(ctx, tx, stationID)
@@ -345,7 +347,9 @@ func (a *App) AddDuty(ctx context.Context, p zhitong.Principal, stationID, deput
 	}
 	duty := &zhitong.Duty{StationID: stationID, DeputyID: deputyID, Day: day, Status: zhitong.DutyPlanned}
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
-		if _, err := a.rosterStation(ctx, tx, p, stationID); err != nil {
+		if st, err := a.rosterStation(ctx, tx, p, stationID); err != nil {
+			return err
+		} else if err := activeStation(st, "station_id"); err != nil {
 			return err
 		}
 		if err := a.checkRosterSlot(ctx, tx, stationID, deputyID, d); err != nil {

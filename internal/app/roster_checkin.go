@@ -117,7 +117,9 @@ func (a *App) VisitCheckIn(ctx context.Context, p zhitong.Principal, stationID i
 		d.Lat, d.Lng = *in.Lat, *in.Lng
 	}
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
-		if _, err := store.GetStation(ctx, tx, stationID); err != nil {
+		if st, err := store.GetStation(ctx, tx, stationID); err != nil {
+			return err
+		} else if err := activeStation(st, ""); err != nil {
 			return err
 		}
 		if err := a.deputyOfStation(ctx, tx, p, stationID); err != nil {

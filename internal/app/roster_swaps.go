@@ -153,16 +153,14 @@ func (a *App) swapNotices(ctx context.Context, tx *store.Tx, id int64, event str
 	vars := map[string]string{"station": w.StationName, "deputy": w.DeputyName, "day": w.Day, "target": w.TargetDeputyName,
 		"target_day": w.TargetDay, "kind": zhitong.Label(zhitong.SwapKinds, w.Kind), "status": zhitong.Label(zhitong.SwapStatuses, w.Status)}
 	key := "swap:" + strconv.FormatInt(w.ID, 10) + ":" + event
-	users := func(deputies ...int64) ([]int64, error) {
-		var out []int64
+	// Each deputy in-app, or by SMS without an account (deputy_notify.go).
+	tell := func(n Notice, deputies ...int64) error {
 		for _, d := range deputies {
-			ids, err := store.DeputyUserIDs(ctx, tx, d)
-			if err != nil {
-				return nil, err
+			if _, err := a.noticeDeputy(ctx, tx, d, n); err != nil {
+				return err
 			}
-			out = append(out, ids...)
 		}
-		return out, nil
+		return nil
 	}
 	if event == "requested" {
 		st, err := store.GetStation(ctx, tx, w.StationID)
@@ -176,19 +174,9 @@ func (a *App) swapNotices(ctx context.Context, tx *store.Tx, id int64, event str
 		if _, err := a.notify(ctx, tx, Notice{Key: key + ":staff", Template: "staff.swap_requested", UserIDs: staff, Vars: vars}); err != nil {
 			return err
 		}
-		target, err := users(w.TargetDeputyID)
-		if err != nil {
-			return err
-		}
-		_, err = a.notify(ctx, tx, Notice{Key: key + ":deputy", Template: "deputy.swap_requested", UserIDs: target, Vars: vars})
-		return err
+		return tell(Notice{Key: key + ":deputy", Template: "deputy.swap_requested", Vars: vars}, w.TargetDeputyID)
 	}
-	both, err := users(w.DeputyID, w.TargetDeputyID)
-	if err != nil {
-		return err
-	}
-	_, err = a.notify(ctx, tx, Notice{Key: key, Template: "deputy.swap_decided", UserIDs: both, Vars: vars})
-	return err
+	return tell(Notice{Key: key, Template: "deputy.swap_decided", Vars: vars}, w.DeputyID, w.TargetDeputyID)
 }
 
 // DecideSwap approves or rejects a pending swap. Approval re-checks that

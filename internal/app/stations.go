@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"zhitong"
+	"zhitong/internal/pii"
 	"zhitong/internal/store"
 )
 
@@ -32,6 +33,34 @@ const (
 	maxStationNotice  = 500
 	maxStationRegions = 10
 )
+
+// checkStationPhone normalises a station's public phone: a mobile, or a
+// landline with its area code ("0797-4281234"); empty for none.
+func checkStationPhone(phone *string) error {
+	if strings.TrimSpace(*phone) == "" {
+		*phone = ""
+		return nil
+	}
+	n, err := pii.NormalizeContactPhone(*phone)
+	if err != nil {
+		return zhitong.Invalid("phone", "联系电话格式不正确：请填写手机号，或带区号的固定电话（如 0797-4281234）")
+	}
+	*phone = n
+	return nil
+}
+
+// activeStation refuses a retired station where something new would be
+// attached to it (a case, a booking, a duty); field names the request's
+// field, "" when the station is the object itself.
+func activeStation(st zhitong.Station, field string) error {
+	if !st.Retired() {
+		return nil
+	}
+	if field == "" {
+		return zhitong.Errorf(zhitong.ENOTFOUND, "联络站“%s”已撤销", st.Name)
+	}
+	return zhitong.Invalid(field, "联络站“%s”已撤销，请选择其他联络站", st.Name)
+}
 
 // stationCovered reports whether station id lies in p's jurisdiction. Staff
 // posted to a station cover that station only; everyone else covers the
@@ -82,7 +111,7 @@ func (a *App) stationRegionFor(ctx context.Context, q store.Q, p zhitong.Princip
 
 // Parts of a station that different roles may change.
 const (
-	stationBasics    = "basics"    // name, address, map point, hours, theme
+	stationBasics    = "basics"    // name, address, map point, hours, theme, phone
 	stationStructure = "structure" // kind and regions
 	stationBulletin  = "bulletin"  // rules and notice
 	stationDeputies  = "deputies"
@@ -134,6 +163,7 @@ type StationInput struct {
 	Theme   string   `json:"theme"`
 	Lat     float64  `json:"lat"`
 	Lng     float64  `json:"lng"`
+	Phone   string   `json:"phone"`
 	Rules   string   `json:"rules"`
 	Notice  string   `json:"notice"`
 }
@@ -149,6 +179,7 @@ type StationPatch struct {
 	Theme   *string   `json:"theme"`
 	Lat     *float64  `json:"lat"`
 	Lng     *float64  `json:"lng"`
+	Phone   *string   `json:"phone"`
 	Rules   *string   `json:"rules"`
 	Notice  *string   `json:"notice"`
 }
@@ -156,7 +187,7 @@ type StationPatch struct {
 // parts names the parts of a station the patch changes.
 func (in StationPatch) parts() []string {
 	var out []string
-	if in.Name != nil || in.Address != nil || in.Hours != nil || in.Theme != nil || in.Lat != nil || in.Lng != nil {
+	if in.Name != nil || in.Address != nil || in.Hours != nil || in.Theme != nil || in.Lat != nil || in.Lng != nil || in.Phone != nil {
 		out = append(out, stationBasics)
 	}
 	if in.Kind != nil || in.Region != nil || in.Regions != nil {
@@ -187,6 +218,7 @@ func (in StationPatch) apply(d *stationDraft) {
 	set(&d.st.Address, in.Address)
 	set(&d.st.Hours, in.Hours)
 	set(&d.st.Theme, in.Theme)
+	set(&d.st.Phone, in.Phone)
 	set(&d.board.Rules, in.Rules)
 	set(&d.board.Notice, in.Notice)
 	if in.Lat != nil {
@@ -254,6 +286,9 @@ func (a *App) checkStation(ctx context.Context, q store.Q, d *stationDraft) erro
 			return err
 		}
 	}
+	if err := checkStationPhone(&s.Phone); err != nil {
+		return err
+	}
 	return checkMapPoint(s.Lat, s.Lng)
 }
 
@@ -281,7 +316,7 @@ func (a *App) CreateStation(ctx context.Context, p zhitong.Principal, in Station
 	}
 	d := &stationDraft{st: zhitong.Station{Kind: StationFixed}}
 	StationPatch{Name: &in.Name, Region: &in.Region, Regions: &in.Regions, Address: &in.Address, Hours: &in.Hours,
-		Theme: &in.Theme, Lat: &in.Lat, Lng: &in.Lng, Rules: &in.Rules, Notice: &in.Notice}.apply(d)
+		Theme: &in.Theme, Lat: &in.Lat, Lng: &in.Lng, Phone: &in.Phone, Rules: &in.Rules, Notice: &in.Notice}.apply(d)
 	if in.Kind != "" {
 		d.st.Kind = strings.TrimSpace(in.Kind)
 	}

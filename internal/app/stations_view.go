@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhitong"
 	"zhitong/internal/store"
@@ -27,30 +28,38 @@ type StaffRef struct {
 // it: its regions, deputies and bulletin text. Staff appears only to staff
 // who cover the station.
 type StationProfile struct {
-	ID       int64           `json:"id"`
-	Name     string          `json:"name"`
-	Kind     string          `json:"kind"`
-	KindName string          `json:"kind_name"`
-	Region   string          `json:"region"`
-	Regions  []RegionRef     `json:"regions"`
-	Address  string          `json:"address"`
-	Hours    string          `json:"hours"`
-	Theme    string          `json:"theme"`
-	Lat      float64         `json:"lat"`
-	Lng      float64         `json:"lng"`
-	Rules    string          `json:"rules"`
-	Notice   string          `json:"notice"`
-	Deputies []DeputyProfile `json:"deputies"`
-	Staff    []StaffRef      `json:"staff,omitempty"`
-	Demo     bool            `json:"demo"`
+	ID       int64       `json:"id"`
+	Name     string      `json:"name"`
+	Kind     string      `json:"kind"`
+	KindName string      `json:"kind_name"`
+	Region   string      `json:"region"`
+	Regions  []RegionRef `json:"regions"`
+	Address  string      `json:"address"`
+	Hours    string      `json:"hours"`
+	Theme    string      `json:"theme"`
+	Lat      float64     `json:"lat"`
+	Lng      float64     `json:"lng"`
+	Phone    string      `json:"phone"`
+	Retired  bool        `json:"retired"`
+	// RetiredAt is when the station was retired (RFC 3339), "" while active.
+	RetiredAt string          `json:"retired_at,omitempty"`
+	Rules     string          `json:"rules"`
+	Notice    string          `json:"notice"`
+	Deputies  []DeputyProfile `json:"deputies"`
+	Staff     []StaffRef      `json:"staff,omitempty"`
+	Demo      bool            `json:"demo"`
 	// Roster says, in the answer to a change of deputies, what it did to the roster.
 	Roster *RosterSync `json:"roster,omitempty"`
 }
 
 // Station returns the plain station record.
 func (s *StationProfile) Station() zhitong.Station {
-	return zhitong.Station{ID: s.ID, Name: s.Name, RegionCode: s.Region, Kind: s.Kind, Address: s.Address, Hours: s.Hours,
-		Theme: s.Theme, Lat: s.Lat, Lng: s.Lng, Demo: s.Demo}
+	st := zhitong.Station{ID: s.ID, Name: s.Name, RegionCode: s.Region, Kind: s.Kind, Address: s.Address, Hours: s.Hours,
+		Theme: s.Theme, Lat: s.Lat, Lng: s.Lng, Phone: s.Phone, Demo: s.Demo}
+	if s.RetiredAt != "" {
+		st.RetiredAt, _ = time.Parse(time.RFC3339, s.RetiredAt)
+	}
+	return st
 }
 
 // CrossBorder reports whether the station belongs to several regions.
@@ -68,7 +77,11 @@ func (a *App) stationProfile(ctx context.Context, q store.Q, id int64, withStaff
 		return nil, err
 	}
 	sp := &StationProfile{ID: st.ID, Name: st.Name, Kind: st.Kind, KindName: zhitong.Label(StationKinds, st.Kind), Region: st.RegionCode,
-		Address: st.Address, Hours: st.Hours, Theme: st.Theme, Lat: st.Lat, Lng: st.Lng, Rules: board.Rules, Notice: board.Notice, Demo: st.Demo}
+		Address: st.Address, Hours: st.Hours, Theme: st.Theme, Lat: st.Lat, Lng: st.Lng, Phone: st.Phone, Retired: st.Retired(),
+		Rules: board.Rules, Notice: board.Notice, Demo: st.Demo}
+	if st.Retired() {
+		sp.RetiredAt = st.RetiredAt.UTC().Format(time.RFC3339)
+	}
 	codes, err := store.ListStationRegions(ctx, q, id)
 	if err != nil {
 		return nil, err
@@ -104,9 +117,14 @@ func (a *App) stationProfile(ctx context.Context, q store.Q, id int64, withStaff
 	return sp, nil
 }
 
-// PublicStationProfile returns a station's public profile: no accounts.
+// PublicStationProfile returns a station's public profile: no accounts. A
+// retired station has none: it is not found.
 func (a *App) PublicStationProfile(ctx context.Context, id int64) (*StationProfile, error) {
-	return a.stationProfile(ctx, a.db, id, false)
+	sp, err := a.stationProfile(ctx, a.db, id, false)
+	if err == nil && sp.Retired {
+		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "联络站“%s”已撤销", sp.Name)
+	}
+	return sp, err
 }
 
 // StaffStation returns a station's profile with its staff, for staff who cover it.
@@ -137,7 +155,7 @@ func (a *App) StationRows(ctx context.Context, p zhitong.Principal) ([]StationRo
 	if err := a.mayListStations(p); err != nil {
 		return nil, err
 	}
-	stations, err := store.ListStations(ctx, a.db, p.RegionCode)
+	stations, err := store.ListAllStations(ctx, a.db, p.RegionCode)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,8 @@ type SweepResult struct {
 	Bulletins   int `json:"bulletins"`
 	Callbacks   int `json:"callbacks"`
 	FollowUps   int `json:"follow_ups"`
+	// DutyReminders counts the duty reminders (值班提醒) written to the outbox.
+	DutyReminders int `json:"duty_reminders"`
 	// Errors counts the cases (and bulletin periods) a step failed on; the
 	// sweep went on with the others and reports them together at the end.
 	Errors int `json:"errors"`
@@ -47,6 +49,7 @@ func (a *App) SweepOnce(ctx context.Context) (SweepResult, error) {
 		{"bulletins", &r.Bulletins, a.GenerateDueBulletins},
 		{"callbacks", &r.Callbacks, a.CreateCallbacks},
 		{"follow-ups", &r.FollowUps, a.CreateFollowUps},
+		{"duty-reminders", &r.DutyReminders, a.DutyReminders},
 	}
 	var errs []error
 	for _, s := range steps {

@@ -73,6 +73,9 @@ var templateDefs = []TemplateDef{
 	// The inactivity list (reminders.go): to the deputy reminded.
 	{Name: "deputy.inactive_reminder", Label: "约谈提醒（代表）", Vars: []string{"deputy", "days", "last", "note"},
 		Default: "{deputy}代表：您已有{days}天没有进站履职（最近一次：{last}），请尽快到联络站接待选民。{note}"},
+	// Duty reminders (duty_reminders.go), a sweep step: to the deputy on duty tomorrow, in-app or by SMS.
+	{Name: "deputy.duty_reminder", Label: "值班提醒（代表）", Vars: []string{"deputy", "station", "day", "address", "hours", "phone"},
+		Default: "{deputy}代表：您明天（{day}）在{station}值班接待选民，地址：{address}。如不能前来，请联系联络站（{phone}）。"},
 	// Duty roster swaps (roster_swaps.go): to the station's staff and the deputies involved.
 	{Name: "staff.swap_requested", Label: "换班申请待审批（工作人员）", Vars: []string{"station", "deputy", "day", "target", "target_day", "kind", "status"},
 		Default: "{station}：{deputy}申请{kind}（{day}），对方{target}，请审批。"},

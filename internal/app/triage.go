@@ -46,8 +46,10 @@ func (a *App) Register(ctx context.Context, p zhitong.Principal, id int64, in Re
 		return nil, err
 	}
 	if in.StationID != 0 {
-		if _, err := store.GetStation(ctx, a.db, in.StationID); err != nil {
+		if st, err := store.GetStation(ctx, a.db, in.StationID); err != nil {
 			return nil, asInvalid("station_id", err)
+		} else if err := activeStation(st, "station_id"); err != nil {
+			return nil, err
 		}
 		if ok, err := a.stationCovered(ctx, a.db, p, in.StationID); err != nil {
 			return nil, err

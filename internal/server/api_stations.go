@@ -19,12 +19,16 @@ func (s *Server) stationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("PATCH /api/v1/stations/{id}", s.api(staffJSON(s, http.StatusOK, s.patchStation)))
 	mux.HandleFunc("PUT /api/v1/stations/{id}/deputies", s.api(staffJSON(s, http.StatusOK, s.putStationDeputies)))
 	mux.HandleFunc("PUT /api/v1/stations/{id}/staff", s.api(staffJSON(s, http.StatusOK, s.putStationStaff)))
+	mux.HandleFunc("POST /api/v1/stations/{id}/retire", s.api(staffJSON(s, http.StatusOK, s.retireStation)))
+	mux.HandleFunc("POST /api/v1/stations/{id}/restore", s.api(staffJSON(s, http.StatusOK, s.restoreStation)))
+	mux.HandleFunc("POST /api/v1/deputies/{id}/phone/reveal", s.api(staffJSON(s, http.StatusOK, s.revealDeputyPhone)))
 	mux.HandleFunc("GET /api/v1/deputies/{id}", s.api(s.getDeputy))
 	mux.HandleFunc("POST /api/v1/deputies", s.api(staffJSON(s, http.StatusCreated, s.createDeputy)))
 	mux.HandleFunc("PATCH /api/v1/deputies/{id}", s.api(staffJSON(s, http.StatusOK, s.patchDeputy)))
 	mux.HandleFunc("PUT /api/v1/deputies/{id}/photo", s.api(staffJSON(s, http.StatusOK, s.putDeputyPhoto)))
 	mux.HandleFunc("DELETE /api/v1/deputies/{id}/photo", s.api(staffJSON(s, http.StatusOK, s.deleteDeputyPhoto)))
 	mux.HandleFunc("PUT /api/v1/deputies/{id}/account", s.api(staffJSON(s, http.StatusOK, s.putDeputyAccount)))
+	mux.HandleFunc("DELETE /api/v1/deputies/{id}/account", s.api(staffJSON(s, http.StatusOK, s.deleteDeputyAccount)))
 }
 
 // getStation answers a station's public profile; staff who cover it also get its staff.
@@ -243,4 +247,47 @@ func (s *Server) putDeputyAccount(w http.ResponseWriter, r *http.Request, p zhit
 		return nil, err
 	}
 	return s.app.LinkDeputyAccount(r.Context(), p, id, in)
+}
+
+// retireStation retires a station (docs/stations.md, “Retiring a station”).
+func (s *Server) retireStation(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*app.RetireResult, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.app.RetireStation(r.Context(), p, id)
+}
+
+func (s *Server) restoreStation(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*app.StationProfile, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.app.RestoreStation(r.Context(), p, id)
+}
+
+// deputyPhone is the answer to a reveal of a deputy's phone.
+type deputyPhone struct {
+	DeputyID int64  `json:"deputy_id"`
+	Phone    string `json:"phone"`
+}
+
+func (s *Server) revealDeputyPhone(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*deputyPhone, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	phone, err := s.app.RevealDeputyPhone(r.Context(), p, id)
+	if err != nil {
+		return nil, err
+	}
+	return &deputyPhone{DeputyID: id, Phone: phone}, nil
+}
+
+func (s *Server) deleteDeputyAccount(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*app.DeputyProfile, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.app.UnlinkDeputyAccount(r.Context(), p, id)
 }

@@ -48,12 +48,12 @@ func list[T any](w http.ResponseWriter, items []T, err error) error {
 }
 
 func (s *Server) listStations(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.app.Stations(r.Context(), r.URL.Query().Get("region"))
+	items, err := s.app.StationList(r.Context(), r.URL.Query().Get("region"))
 	return list(w, items, err)
 }
 
 func (s *Server) listDeputies(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.app.Deputies(r.Context(), r.URL.Query().Get("region"))
+	items, err := s.app.DeputyList(r.Context(), r.URL.Query().Get("region"))
 	return list(w, items, err)
 }
 

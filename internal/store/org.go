@@ -92,22 +92,24 @@ func GetCategory(ctx context.Context, q Q, code string) (zhitong.Category, error
 	return c, err
 }
 
-const stationColumns = `id, name, region_code, kind, address, hours, theme, lat, lng, demo`
+const stationColumns = `id, name, region_code, kind, address, hours, theme, lat, lng, phone, retired_at, demo`
 
 func scanStation(row interface{ Scan(...any) error }) (zhitong.Station, error) {
 	var s zhitong.Station
-	err := row.Scan(&s.ID, &s.Name, &s.RegionCode, &s.Kind, &s.Address, &s.Hours, &s.Theme, &s.Lat, &s.Lng, &s.Demo)
+	var retired string
+	err := row.Scan(&s.ID, &s.Name, &s.RegionCode, &s.Kind, &s.Address, &s.Hours, &s.Theme, &s.Lat, &s.Lng, &s.Phone, &retired, &s.Demo)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, zhitong.Errorf(zhitong.ENOTFOUND, "联络站不存在")
 	}
+	s.RetiredAt = ParseTime(retired)
 	return s, err
 }
 
 // InsertStation stores a station, or returns the id of the one with the same name.
 func (t *Tx) InsertStation(ctx context.Context, s *zhitong.Station) error {
-	return t.QueryRow(ctx, `INSERT INTO stations (name, region_code, kind, address, hours, theme, lat, lng, demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+	return t.QueryRow(ctx, `INSERT INTO stations (name, region_code, kind, address, hours, theme, lat, lng, phone, demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
  ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`,
-		s.Name, s.RegionCode, s.Kind, s.Address, s.Hours, s.Theme, s.Lat, s.Lng, s.Demo).Scan(&s.ID)
+		s.Name, s.RegionCode, s.Kind, s.Address, s.Hours, s.Theme, s.Lat, s.Lng, s.Phone, s.Demo).Scan(&s.ID)
 }
 
 // GetStation loads a station.
@@ -115,11 +117,26 @@ func GetStation(ctx context.Context, q Q, id int64) (zhitong.Station, error) {
 	return scanStation(q.QueryRow(ctx, `SELECT `+stationColumns+` FROM stations WHERE id = ?`, id))
 }
 
-// ListStations returns the stations in a region subtree: those whose primary
-// region lies in it, and the cross-border stations with any region in it.
+// ListStations returns the active stations in a region subtree: those whose
+// primary region lies in it, and the cross-border stations with any region
+// in it. Retired stations are left out (ListAllStations has them).
 func ListStations(ctx context.Context, q Q, prefix string) ([]zhitong.Station, error) {
-	rows, err := q.Query(ctx, `SELECT `+stationColumns+` FROM stations WHERE region_code LIKE ?
- OR EXISTS (SELECT 1 FROM station_regions sr WHERE sr.station_id = stations.id AND sr.region_code LIKE ?)
+	return listStations(ctx, q, prefix, false)
+}
+
+// ListAllStations is ListStations with the retired stations, for the
+// workbench and for statistics over cases that point at them.
+func ListAllStations(ctx context.Context, q Q, prefix string) ([]zhitong.Station, error) {
+	return listStations(ctx, q, prefix, true)
+}
+
+func listStations(ctx context.Context, q Q, prefix string, retired bool) ([]zhitong.Station, error) {
+	active := ` AND retired_at = ''`
+	if retired {
+		active = ""
+	}
+	rows, err := q.Query(ctx, `SELECT `+stationColumns+` FROM stations WHERE (region_code LIKE ?
+ OR EXISTS (SELECT 1 FROM station_regions sr WHERE sr.station_id = stations.id AND sr.region_code LIKE ?))`+active+`
  ORDER BY region_code, id`, prefix+"%", prefix+"%")
 	if err != nil {
 		return nil, err

@@ -13,8 +13,8 @@ import (
 
 // CreateStation stores a new station; a name already taken is ECONFLICT.
 func (t *Tx) CreateStation(ctx context.Context, s *zhitong.Station) error {
-	err := t.QueryRow(ctx, `INSERT INTO stations (name, region_code, kind, address, hours, theme, lat, lng, demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		s.Name, s.RegionCode, s.Kind, s.Address, s.Hours, s.Theme, s.Lat, s.Lng, s.Demo).Scan(&s.ID)
+	err := t.QueryRow(ctx, `INSERT INTO stations (name, region_code, kind, address, hours, theme, lat, lng, phone, demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		s.Name, s.RegionCode, s.Kind, s.Address, s.Hours, s.Theme, s.Lat, s.Lng, s.Phone, s.Demo).Scan(&s.ID)
 	if IsUniqueViolation(err) {
 		return zhitong.Invalid("name", "联络站名称“%s”已被使用", s.Name)
 	}
@@ -23,8 +23,8 @@ func (t *Tx) CreateStation(ctx context.Context, s *zhitong.Station) error {
 
 // UpdateStation saves a station's basic fields; a name already taken is EINVALID on name.
 func (t *Tx) UpdateStation(ctx context.Context, s *zhitong.Station) error {
-	_, err := t.Exec(ctx, `UPDATE stations SET name = ?, region_code = ?, kind = ?, address = ?, hours = ?, theme = ?, lat = ?, lng = ? WHERE id = ?`,
-		s.Name, s.RegionCode, s.Kind, s.Address, s.Hours, s.Theme, s.Lat, s.Lng, s.ID)
+	_, err := t.Exec(ctx, `UPDATE stations SET name = ?, region_code = ?, kind = ?, address = ?, hours = ?, theme = ?, lat = ?, lng = ?, phone = ? WHERE id = ?`,
+		s.Name, s.RegionCode, s.Kind, s.Address, s.Hours, s.Theme, s.Lat, s.Lng, s.Phone, s.ID)
 	if IsUniqueViolation(err) {
 		return zhitong.Invalid("name", "联络站名称“%s”已被使用", s.Name)
 	}
@@ -278,4 +278,66 @@ func scanInt64(row interface{ Scan(...any) error }) (int64, error) {
 	var n int64
 	err := row.Scan(&n)
 	return n, err
+}
+
+// SetStationRetired retires a station at at, or brings it back when at is
+// zero. It reports whether the row changed (false: it already was so).
+func (t *Tx) SetStationRetired(ctx context.Context, id int64, at time.Time) (bool, error) {
+	cond := `retired_at = ''`
+	if at.IsZero() {
+		cond = `retired_at <> ''`
+	}
+	res, err := t.Exec(ctx, `UPDATE stations SET retired_at = ? WHERE id = ? AND `+cond, FormatTime(at), id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// GetStationByName loads a station by its (unique) name.
+func GetStationByName(ctx context.Context, q Q, name string) (zhitong.Station, error) {
+	return scanStation(q.QueryRow(ctx, `SELECT `+stationColumns+` FROM stations WHERE name = ?`, name))
+}
+
+// DeputyPhone is a deputy's sealed phone and its blind index; both empty
+// when none is on file.
+type DeputyPhone struct {
+	Enc   string
+	Index string
+}
+
+// GetDeputyPhone loads a deputy's sealed phone.
+func GetDeputyPhone(ctx context.Context, q Q, deputyID int64) (DeputyPhone, error) {
+	var p DeputyPhone
+	err := q.QueryRow(ctx, `SELECT phone_enc, phone_index FROM deputies WHERE id = ?`, deputyID).Scan(&p.Enc, &p.Index)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, zhitong.Errorf(zhitong.ENOTFOUND, "代表不存在")
+	}
+	return p, err
+}
+
+// SetDeputyPhone stores a deputy's sealed phone (both empty: none).
+func (t *Tx) SetDeputyPhone(ctx context.Context, deputyID int64, p DeputyPhone) error {
+	_, err := t.Exec(ctx, `UPDATE deputies SET phone_enc = ?, phone_index = ? WHERE id = ?`, p.Enc, p.Index, deputyID)
+	return err
+}
+
+// DeputiesByPhone lists the deputies with this phone's blind index.
+func DeputiesByPhone(ctx context.Context, q Q, index string) ([]zhitong.Deputy, error) {
+	rows, err := q.Query(ctx, `SELECT `+deputyColumns+` FROM deputies WHERE phone_index = ? AND phone_index <> '' ORDER BY id`, index)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanDeputy)
+}
+
+// DeputiesByName lists the deputies with this name, for the natural key of
+// an import (name and constituency).
+func DeputiesByName(ctx context.Context, q Q, name string) ([]zhitong.Deputy, error) {
+	rows, err := q.Query(ctx, `SELECT `+deputyColumns+` FROM deputies WHERE name = ? ORDER BY id`, name)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanDeputy)
 }

@@ -38,7 +38,7 @@ func (h *Handler) scorecard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Card.StationID != 0 {
-		if st, err := h.app.PublicStation(r.Context(), d.Card.StationID); err == nil {
+		if st, err := h.app.PublicStation(r.Context(), d.Card.StationID); err == nil && !st.Retired() {
 			d.Station = st.Name
 		}
 	}

@@ -65,7 +65,12 @@ func (h *Handler) stationFromPath(r *http.Request) (zhitong.Station, error) {
 	if err != nil || id <= 0 {
 		return zhitong.Station{}, zhitong.Errorf(zhitong.ENOTFOUND, "联络站不存在，请从首页的联络站列表进入")
 	}
-	return h.app.PublicStation(r.Context(), id)
+	st, err := h.app.PublicStation(r.Context(), id)
+	if err == nil && st.Retired() && !strings.HasPrefix(r.URL.Path, "/work/") {
+		// A retired station has left the portal; the workbench still shows it.
+		return st, zhitong.Errorf(zhitong.ENOTFOUND, "联络站“%s”已撤销，请从首页的联络站列表选择其他联络站", st.Name)
+	}
+	return st, err
 }
 
 func (h *Handler) regionText(r *http.Request, code string) (string, error) {

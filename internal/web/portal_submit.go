@@ -56,7 +56,7 @@ var appFieldToForm = map[string]string{"body": "body", "title": "body", "place":
 func (h *Handler) submitForm(w http.ResponseWriter, r *http.Request) error {
 	var f submitForm
 	if id, err := strconv.ParseInt(r.URL.Query().Get("station"), 10, 64); err == nil && id > 0 {
-		if st, err := h.app.PublicStation(r.Context(), id); err == nil {
+		if st, err := h.app.PublicStation(r.Context(), id); err == nil && !st.Retired() {
 			f.Station, f.Region = strconv.FormatInt(st.ID, 10), st.RegionCode
 		}
 	}
@@ -250,6 +250,7 @@ type submittedData struct {
 	ReplyBy      string // the estimated reply date: registered, then DueDays working days
 	ReplyNote    string // why ReplyBy is provisional, empty when it is not
 	SubmittedDay string
+	Station      *app.StationContact // where it was submitted for, with its phone
 }
 
 func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
@@ -262,6 +263,9 @@ func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 	data := submittedData{Code: code, TrackURL: h.absURL(r, "/track/"+code)}
 	var err error
 	if data.QR, err = qrSVG(data.TrackURL, "查询办理进度的二维码"); err != nil {
+		return err
+	}
+	if data.Station, err = h.app.TrackStation(ctx, code); err != nil && zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
 		return err
 	}
 	today := h.app.Now().In(zhitong.China).Format(time.DateOnly)

@@ -59,6 +59,8 @@ type trackData struct {
 	Comment string
 	Errors  map[string]string
 	RatedAs string
+	// Station is the station the case was taken in at, with its phone.
+	Station *app.StationContact
 }
 
 func (h *Handler) trackPage(w http.ResponseWriter, r *http.Request, status int, code string, d trackData) error {
@@ -70,6 +72,9 @@ func (h *Handler) trackPage(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	d.View, d.Ratings = v, zhitong.Ratings
+	if d.Station, err = h.app.TrackStation(ctx, code); err != nil {
+		return err
+	}
 	if v.Rating != "" {
 		d.RatedAs = zhitong.Label(zhitong.Ratings, v.Rating)
 	}

@@ -167,8 +167,17 @@ func (h *Handler) loadWorkRefs(ctx context.Context, p zhitong.Principal, region 
 			rf.Units = append(rf.Units, u)
 		}
 	}
-	for _, s := range rf.Stations {
+	// Pickers offer the active stations; names cover the retired ones too,
+	// which old cases still point at.
+	all, err := h.app.AllStations(ctx, region)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range all {
 		rf.stations[s.ID] = s.Name
+		if s.Retired() {
+			rf.stations[s.ID] += "（已撤销）"
+		}
 	}
 	for _, d := range rf.Deputies {
 		rf.deputies[d.ID] = d

@@ -18,12 +18,14 @@ import (
 
 type workDeputyData struct {
 	workForm
-	Me           zhitong.Principal
-	Rows         []app.DeputyProfile
-	Deputy       *app.DeputyProfile
-	Regions      []zhitong.Region
-	Stations     []app.StationRow
-	Accounts     []app.AccountRef
+	Me       zhitong.Principal
+	Rows     []app.DeputyProfile
+	Deputy   *app.DeputyProfile
+	Regions  []zhitong.Region
+	Stations []app.StationRow
+	Accounts []app.AccountRef
+	// Phone is the deputy's full phone, right after staff asked to see it (audited).
+	Phone        string
 	stationNames map[int64]string
 }
 
@@ -32,10 +34,11 @@ func newDeputyData(p zhitong.Principal, form url.Values, section string) *workDe
 }
 
 var deputyFields = map[string][]string{
-	"profile":  {"name", "levels", "region", "constituency", "pledge"},
+	"profile":  {"name", "levels", "region", "constituency", "pledge", "phone"},
 	"stations": {"station_ids"},
 	"photo":    {"photo"},
 	"account":  {"user_id", "username", "password", "display_name"},
+	"phone":    {"phone"},
 }
 
 // Levels lists the five levels.
@@ -64,13 +67,17 @@ func (d *workDeputyData) StationNames(ids []int64) string {
 }
 
 func (h *Handler) deputyStationNames(r *http.Request) (map[int64]string, error) {
-	all, err := h.app.Stations(r.Context(), "")
+	// Retired stations too: a deputy may still be posted to one.
+	all, err := h.app.AllStations(r.Context(), "")
 	if err != nil {
 		return nil, err
 	}
 	m := make(map[int64]string, len(all))
 	for _, s := range all {
 		m[s.ID] = s.Name
+		if s.Retired() {
+			m[s.ID] += "（已撤销）"
+		}
 	}
 	return m, nil
 }
@@ -126,7 +133,7 @@ func (h *Handler) workDeputyCreate(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	f := r.PostForm
-	in := app.DeputyInput{Name: f.Get("name"), Levels: f["levels"], Region: f.Get("region"), Constituency: f.Get("constituency"), Pledge: f.Get("pledge")}
+	in := app.DeputyInput{Name: f.Get("name"), Levels: f["levels"], Region: f.Get("region"), Constituency: f.Get("constituency"), Pledge: f.Get("pledge"), Phone: f.Get("phone")}
 	var dp *app.DeputyProfile
 	if in.StationIDs, err = workIDs(f["station_id"], "station_ids", "联络站"); err == nil {
 		dp, err = h.app.CreateDeputy(r.Context(), p, in)
@@ -153,13 +160,18 @@ func deputyForm(dp *app.DeputyProfile) url.Values {
 }
 
 func (h *Handler) renderDeputy(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64, status int, posted url.Values, section string, fail error) error {
+	return h.renderDeputyPhone(w, r, p, id, status, posted, section, fail, "")
+}
+
+// renderDeputyPhone is renderDeputy showing the deputy's full phone.
+func (h *Handler) renderDeputyPhone(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64, status int, posted url.Values, section string, fail error, phone string) error {
 	ctx := r.Context()
 	dp, err := h.app.StaffDeputy(ctx, p, id)
 	if err != nil {
 		return err
 	}
 	d := newDeputyData(p, deputyForm(dp), section)
-	d.Deputy = dp
+	d.Deputy, d.Phone = dp, phone
 	d.refill(fail, posted, map[string]string{"profile": "levels", "stations": "station_id"}[section])
 	if d.stationNames, err = h.deputyStationNames(r); err != nil {
 		return err
@@ -209,6 +221,16 @@ func (h *Handler) workDeputySave(w http.ResponseWriter, r *http.Request) error {
 	case "photo-delete":
 		err = h.app.DeleteDeputyPhoto(ctx, p, id)
 		done = "已删除照片"
+	case "account-unlink":
+		_, err = h.app.UnlinkDeputyAccount(ctx, p, id)
+		done = "已解除关联并停用该账号；今后该代表的通知改发短信"
+	case "phone-reveal":
+		// Shown on this answer only, never put in the session's flash.
+		phone, err := h.app.RevealDeputyPhone(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		return h.renderDeputyPhone(w, r, p, id, http.StatusOK, nil, "", nil, phone)
 	default:
 		if err := workParseForm(w, r); err != nil {
 			return err
@@ -244,6 +266,12 @@ func (h *Handler) workDeputySave(w http.ResponseWriter, r *http.Request) error {
 			}
 			f.Del("password")
 			done = "已关联登录账号"
+		case "phone":
+			_, err = h.app.UpdateDeputy(ctx, p, id, app.DeputyPatch{Phone: str("phone")})
+			done = "已保存手机号"
+			if strings.TrimSpace(f.Get("phone")) == "" {
+				done = "已删除手机号"
+			}
 		default:
 			return zhitong.Errorf(zhitong.ENOTFOUND, "页面不存在")
 		}
@@ -252,7 +280,7 @@ func (h *Handler) workDeputySave(w http.ResponseWriter, r *http.Request) error {
 		if zhitong.ErrorCode(err) != zhitong.EINVALID {
 			return err
 		}
-		return h.renderDeputy(w, r, p, id, http.StatusBadRequest, f, strings.TrimSuffix(section, "-delete"), err)
+		return h.renderDeputy(w, r, p, id, http.StatusBadRequest, f, strings.TrimSuffix(strings.TrimSuffix(section, "-delete"), "-reveal"), err)
 	}
 	h.flash(r, done)
 	http.Redirect(w, r, "/work/deputies/"+workItoa(id), http.StatusSeeOther)

@@ -167,9 +167,9 @@ func (h *Handler) workRemind(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	msg := "已发送约谈提醒（站内通知 " + strconv.Itoa(rem.Notices) + " 条）"
+	msg := "已发送约谈提醒（通知 " + strconv.Itoa(rem.Notices) + " 条：有登录账号的发站内通知，没有的发短信）"
 	if rem.Notices == 0 {
-		msg = "已登记约谈提醒；该代表没有登录账号，未能发送站内通知，请电话联系"
+		msg = "已登记约谈提醒；该代表既没有登录账号也没有登记手机号，未能发送通知，请电话联系，或在代表档案中补登手机号"
 	}
 	h.flash(r, msg)
 	http.Redirect(w, r, "/work/inactive?days="+r.PostForm.Get("days"), http.StatusSeeOther)

@@ -14,6 +14,7 @@ import (
 type workReceiptData struct {
 	V          *app.CaseView
 	Station    string
+	Contact    *app.StationContact // the station's name and public phone
 	TrackURL   string
 	QR         template.HTML
 	RegisterBy string
@@ -60,6 +61,9 @@ func (h *Handler) workReceipt(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.Station = rf.Station(v.StationID)
+		if d.Contact, err = h.app.StationContactOf(r.Context(), v.StationID); err != nil {
+			return err
+		}
 	}
 	return h.render(w, r, http.StatusOK, "work_receipt", "回执 "+v.Code, d)
 }

@@ -31,8 +31,8 @@ func newStationData(p zhitong.Principal, form url.Values, section string) *workS
 }
 
 var stationFields = map[string][]string{
-	"basics":    {"name", "address", "hours", "theme", "lat", "lng"},
-	"new":       {"name", "address", "hours", "theme", "lat", "lng", "kind", "region", "regions", "rules"},
+	"basics":    {"name", "address", "hours", "theme", "lat", "lng", "phone"},
+	"new":       {"name", "address", "hours", "theme", "lat", "lng", "phone", "kind", "region", "regions", "rules"},
 	"structure": {"kind", "region", "regions"},
 	"bulletin":  {"rules", "notice"},
 	"deputies":  {"deputy_ids"},
@@ -138,7 +138,7 @@ func (h *Handler) workStationCreate(w http.ResponseWriter, r *http.Request) erro
 	}
 	f := r.PostForm
 	in := app.StationInput{Name: f.Get("name"), Kind: f.Get("kind"), Region: f.Get("region"), Regions: stationRegionsOf(f),
-		Address: f.Get("address"), Hours: f.Get("hours"), Theme: f.Get("theme"), Rules: f.Get("rules"), Notice: f.Get("notice")}
+		Address: f.Get("address"), Hours: f.Get("hours"), Theme: f.Get("theme"), Phone: f.Get("phone"), Rules: f.Get("rules"), Notice: f.Get("notice")}
 	var sp *app.StationProfile
 	if in.Lat, err = stationFloat(f.Get("lat"), "lat", "纬度"); err == nil {
 		if in.Lng, err = stationFloat(f.Get("lng"), "lng", "经度"); err == nil {
@@ -164,7 +164,7 @@ func (h *Handler) workStationCreate(w http.ResponseWriter, r *http.Request) erro
 // stationForm is the form values of a station as it is now.
 func stationForm(sp *app.StationProfile) url.Values {
 	f := url.Values{"name": {sp.Name}, "kind": {sp.Kind}, "region": {sp.Region}, "address": {sp.Address}, "hours": {sp.Hours},
-		"theme": {sp.Theme}, "rules": {sp.Rules}, "notice": {sp.Notice}}
+		"theme": {sp.Theme}, "phone": {sp.Phone}, "rules": {sp.Rules}, "notice": {sp.Notice}}
 	if sp.Lat != 0 || sp.Lng != 0 {
 		f.Set("lat", strconv.FormatFloat(sp.Lat, 'f', -1, 64))
 		f.Set("lng", strconv.FormatFloat(sp.Lng, 'f', -1, 64))
@@ -260,7 +260,7 @@ func (h *Handler) workStationSave(w http.ResponseWriter, r *http.Request) error 
 	var done string
 	switch section {
 	case "basics":
-		in := app.StationPatch{Name: str("name"), Address: str("address"), Hours: str("hours"), Theme: str("theme")}
+		in := app.StationPatch{Name: str("name"), Address: str("address"), Hours: str("hours"), Theme: str("theme"), Phone: str("phone")}
 		var lat, lng float64
 		if lat, err = stationFloat(f.Get("lat"), "lat", "纬度"); err == nil {
 			if lng, err = stationFloat(f.Get("lng"), "lng", "经度"); err == nil {
@@ -289,8 +289,23 @@ func (h *Handler) workStationSave(w http.ResponseWriter, r *http.Request) error 
 			_, err = h.app.SetStationStaff(ctx, p, id, ids)
 		}
 		done = "已保存站长和联络员"
+	case "retire":
+		var res *app.RetireResult
+		if res, err = h.app.RetireStation(ctx, p, id); err == nil {
+			done = "已撤销联络站“" + res.Station.Name + "”：门户和各选择列表中不再显示，已有案件仍显示它"
+			if res.Removed > 0 {
+				done += "；今天起的 " + strconv.Itoa(res.Removed) + " 个待值班安排已删除"
+			}
+		}
+	case "restore":
+		_, err = h.app.RestoreStation(ctx, p, id)
+		done = "已恢复联络站，请重新安排接待日和值班"
 	default:
 		return zhitong.Errorf(zhitong.ENOTFOUND, "页面不存在")
+	}
+	if err != nil && zhitong.ErrorCode(err) == zhitong.ECONFLICT && (section == "retire" || section == "restore") {
+		// Open bookings: the page says what to do first, next to the button.
+		return h.renderStation(w, r, p, id, http.StatusConflict, f, section, err)
 	}
 	if err != nil {
 		if zhitong.ErrorCode(err) != zhitong.EINVALID {
