@@ -10,82 +10,50 @@ import (
 	"zhitong/internal/store"
 )
 
-// deputySpec is the sheet of deputies (人大代表), keyed by name and region
-// code together: two deputies of the same name in one township are rare,
-// and a deputy's constituency wording changes more often than their region.
+// deputySpec is the sheet of deputies (人大代表), keyed by name and
+// constituency (原选区) together, as the stations' own import function
+// (app.ImportDeputy) matches them.
 var deputySpec = &Spec{
 	Name: "deputies", Label: "人大代表", Role: zhitong.RoleCommittee,
-	Key: []string{"姓名", "所属区划代码"}, KeyHelp: "姓名加所属区划代码",
+	Key: []string{"姓名", "原选区"}, KeyHelp: "姓名加原选区",
 	Columns: []Column{
 		{Header: "姓名", Field: "name", Required: true, Example: "刘建国", Help: "代表姓名，不超过 20 个字"},
 		{Header: "代表层级", Field: "levels", Required: true, Multi: true, Options: labels(app.DeputyLevels), Example: "县、乡镇",
 			Help: "全国、省、市、县、乡镇；同时是几级人大代表就填几个，用顿号“、”分隔"},
 		{Header: "所属区划代码", Field: "region", Required: true, Text: true, Example: "360728100", Help: "代表所属的行政区划代码，须在您的管辖范围内"},
-		{Header: "原选区", Field: "constituency", Example: "历市镇第三选区", Help: "不超过 100 个字"},
+		{Header: "原选区", Field: "constituency", Example: "历市镇第三选区", Help: "不超过 100 个字；与姓名一起确定是哪一位代表，再次导入时不要改动"},
 		{Header: "进站联络站", Field: "station_ids", Multi: true, Example: "历市镇人大代表联络站",
-			Help: "代表进驻的联络站名称，第一个为主联络站；多个用顿号“、”分隔。联络站须已存在（先导入联络站）"},
+			Help: "代表进驻的联络站名称，第一个为主联络站；多个用顿号“、”分隔。联络站须已存在（先导入联络站）；留空则不改变已有的进站安排"},
 		{Header: "履职承诺", Field: "pledge", Help: "不超过 500 个字"},
+		{Header: "短信手机号", Field: "phone", Text: true, Example: "13907970002",
+			Help: "没有账号的代表通过短信接收值班提醒和通知；加密保存。导出时不含手机号，留空则不改变已存的号码"},
 	},
 	open: openDeputies,
 }
 
 type deputySheet struct {
-	s        *Service
-	p        zhitong.Principal
-	q        store.Q
-	byKey    byName // 姓名/区划代码 → deputies
-	stations byName // the stations p covers, by name
-	names    map[int64]string
+	s     *Service
+	p     zhitong.Principal
+	q     store.Q
+	names map[int64]string // the stations p covers
 }
 
-func deputyKey(name, region string) string { return name + "/" + region }
-
 func openDeputies(ctx context.Context, s *Service, q store.Q, p zhitong.Principal) (handler, error) {
-	all, err := store.ListDeputies(ctx, q, "")
-	if err != nil {
-		return nil, err
-	}
-	h := &deputySheet{s: s, p: p, q: q, byKey: byName{}, stations: byName{}, names: map[int64]string{}}
-	for _, d := range all {
-		h.byKey.add(deputyKey(d.Name, d.RegionCode), d.ID)
-	}
+	h := &deputySheet{s: s, p: p, q: q, names: map[int64]string{}}
 	sts, err := store.ListStations(ctx, q, p.RegionCode)
 	if err != nil {
 		return nil, err
 	}
 	for _, st := range sts {
-		h.stations.add(st.Name, st.ID)
 		h.names[st.ID] = st.Name
 	}
 	return h, nil
 }
 
 func (h *deputySheet) save(ctx context.Context, tx *store.Tx, r record) (Outcome, error) {
-	var levels []string
-	for _, l := range r.list("代表层级") {
-		v, _ := valueOf(app.DeputyLevels, l)
-		levels = append(levels, v)
-	}
-	var ids []int64
-	for _, name := range r.list("进站联络站") {
-		id, err := h.stations.find("station_ids", "联络站", name)
-		if err != nil {
-			return "", err
-		}
-		ids = append(ids, id)
-	}
-	var id int64
-	if ids := h.byKey[deputyKey(r.get("姓名"), r.get("所属区划代码"))]; len(ids) > 1 {
-		return "", zhitong.Invalid("name", "系统中已有 %d 名所属区划相同的同名代表，无法确定更新哪一位，请在代表档案页修改", len(ids))
-	} else if len(ids) == 1 {
-		id = ids[0]
-	}
-	in := app.DeputyInput{Name: r.get("姓名"), Levels: levels, Region: r.get("所属区划代码"), Constituency: r.get("原选区"),
-		StationIDs: ids, Pledge: r.get("履职承诺")}
-	if len(ids) > 0 {
-		in.StationID = ids[0]
-	}
-	_, out, err := h.s.app.ImportDeputy(ctx, tx, h.p, r.n, id, in)
+	in := app.DeputyImport{Name: r.get("姓名"), Levels: r.list("代表层级"), Region: r.get("所属区划代码"), Constituency: r.get("原选区"),
+		Stations: r.list("进站联络站"), Pledge: r.get("履职承诺"), Phone: r.get("短信手机号")}
+	out, _, err := h.s.app.ImportDeputy(ctx, tx, h.p, in)
 	return Outcome(out), err
 }
 
@@ -125,7 +93,7 @@ func (h *deputySheet) export(ctx context.Context) ([][]string, error) {
 				levels = append(levels, l.Label)
 			}
 		}
-		out = append(out, []string{d.Name, strings.Join(levels, sep), d.RegionCode, d.Constituency, strings.Join(names, sep), d.Pledge})
+		out = append(out, []string{d.Name, strings.Join(levels, sep), d.RegionCode, d.Constituency, strings.Join(names, sep), d.Pledge, ""})
 	}
 	return out, nil
 }

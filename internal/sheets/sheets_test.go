@@ -151,10 +151,10 @@ func TestExportImportChangesNothing(t *testing.T) {
 	must(e.run(e.committee(), "units", book(t, headers(t, "units"), []string{"县水利局", "部门", "360728", "县交通运输局", "王明", "13907970001"},
 		[]string{"县水利局河道所", "部门", "360728", "县水利局", "", "0797-4321234"}), false))
 	must(e.run(e.committee(), "stations", book(t, headers(t, "stations"),
-		[]string{"老城跨区联络站", "跨区域联络站", "360728101", "360728100", "老城路 2 号", "周二", "茶乡", "24.7", "115.03"},
+		[]string{"老城跨区联络站", "跨区域联络站", "360728101", "360728100", "老城路 2 号", "周二", "茶乡", "24.7", "115.03", "0797-4321234"},
 		[]string{"岭北联络点", "流动联络点", "360728100", "", "", "", "", "", ""}), false))
 	must(e.run(e.committee(), "deputies", book(t, headers(t, "deputies"),
-		[]string{"王芳", "县、乡镇", "360728100", "第一选区", "老城跨区联络站、历市镇人大代表联络站", "多走访"},
+		[]string{"王芳", "县、乡镇", "360728100", "第一选区", "老城跨区联络站、历市镇人大代表联络站", "多走访", "13907970002"},
 		[]string{"赵强", "省", "360728", "", "", ""}), false))
 	must(e.run(e.f.In[zhitong.RoleSecAdmin], "users", book(t, headers(t, "users"),
 		[]string{"wang.f", "王芳", "人大代表", "360728100", "", "", "王芳"},
@@ -165,6 +165,10 @@ func TestExportImportChangesNothing(t *testing.T) {
 		data := e.export(p, kind)
 		if cells := cellsOf(t, data); kind == "units" && (strings.Contains(cells, "13907970001") || !strings.Contains(cells, "139****0001")) {
 			t.Error("the units export does not mask the contact phone")
+		}
+		if cells := cellsOf(t, data); kind == "deputies" && strings.Contains(cells, "13907970002") ||
+			kind == "stations" && !strings.Contains(cells, "0797-4321234") {
+			t.Errorf("%s export: phones wrong:\n%s", kind, cells)
 		}
 		rep := e.run(p, kind, data, false)
 		wantCounts(t, rep, 0, 0, len(rep.Rows))

@@ -9,7 +9,8 @@ import (
 	"zhitong/internal/store"
 )
 
-// stationSpec is the sheet of stations (联络站), keyed by name.
+// stationSpec is the sheet of stations (联络站), keyed by name. The rows go
+// through the stations' own import function (app.ImportStation).
 var stationSpec = &Spec{
 	Name: "stations", Label: "联络站", Role: zhitong.RoleCommittee,
 	Key: []string{"联络站名称"}, KeyHelp: "联络站名称",
@@ -23,27 +24,19 @@ var stationSpec = &Spec{
 		{Header: "特色主题", Field: "theme", Help: "一站一品，不超过 50 个字"},
 		{Header: "纬度", Field: "lat", Help: "地图位置，如 24.78；不标注请留空"},
 		{Header: "经度", Field: "lng", Help: "地图位置，如 115.03；不标注请留空"},
+		{Header: "公开电话", Field: "phone", Text: true, Example: "0797-4321234", Help: "群众可拨打的电话，固定电话带区号或手机号；公示栏、查询页和回执上显示"},
 	},
 	open: openStations,
 }
 
 type stationSheet struct {
-	s      *Service
-	p      zhitong.Principal
-	q      store.Q
-	byName map[string]int64
+	s *Service
+	p zhitong.Principal
+	q store.Q
 }
 
-func openStations(ctx context.Context, s *Service, q store.Q, p zhitong.Principal) (handler, error) {
-	all, err := store.ListStations(ctx, q, "")
-	if err != nil {
-		return nil, err
-	}
-	h := &stationSheet{s: s, p: p, q: q, byName: map[string]int64{}}
-	for _, st := range all {
-		h.byName[st.Name] = st.ID
-	}
-	return h, nil
+func openStations(_ context.Context, s *Service, q store.Q, p zhitong.Principal) (handler, error) {
+	return &stationSheet{s: s, p: p, q: q}, nil
 }
 
 func (h *stationSheet) save(ctx context.Context, tx *store.Tx, r record) (Outcome, error) {
@@ -55,16 +48,12 @@ func (h *stationSheet) save(ctx context.Context, tx *store.Tx, r record) (Outcom
 	if err != nil {
 		return "", err
 	}
-	kind, _ := valueOf(app.StationKinds, r.get("类型"))
 	region := r.get("所在区划代码")
-	regions := append([]string{region}, r.list("其他所属区划代码")...)
-	in := app.StationPatch{Name: ptr(r.get("联络站名称")), Kind: &kind, Region: &region, Regions: &regions,
-		Address: ptr(r.get("地址")), Hours: ptr(r.get("开放时间")), Theme: ptr(r.get("特色主题")), Lat: &lat, Lng: &lng}
-	_, out, err := h.s.app.ImportStation(ctx, tx, h.p, r.n, h.byName[r.get("联络站名称")], in)
+	in := app.StationImport{Name: r.get("联络站名称"), Kind: r.get("类型"), Region: region, Regions: append([]string{region}, r.list("其他所属区划代码")...),
+		Address: r.get("地址"), Hours: r.get("开放时间"), Theme: r.get("特色主题"), Lat: lat, Lng: lng, Phone: r.get("公开电话")}
+	out, _, err := h.s.app.ImportStation(ctx, tx, h.p, in)
 	return Outcome(out), err
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func (h *stationSheet) export(ctx context.Context) ([][]string, error) {
 	list, err := store.ListStations(ctx, h.q, h.p.RegionCode)
@@ -84,7 +73,7 @@ func (h *stationSheet) export(ctx context.Context) ([][]string, error) {
 			}
 		}
 		out = append(out, []string{st.Name, zhitong.Label(app.StationKinds, st.Kind), st.RegionCode, strings.Join(others, sep),
-			st.Address, st.Hours, st.Theme, formatFloat(st.Lat), formatFloat(st.Lng)})
+			st.Address, st.Hours, st.Theme, formatFloat(st.Lat), formatFloat(st.Lng), st.Phone})
 	}
 	return out, nil
 }
