@@ -37,33 +37,29 @@ type userSheet struct {
 }
 
 func openUsers(ctx context.Context, s *Service, q store.Q, p zhitong.Principal) (handler, error) {
-	h := &userSheet{s: s, p: p, q: q, stations: byName{}, units: byName{}, deputies: byName{},
-		stationN: map[int64]string{}, unitN: map[int64]string{}, dN: map[int64]string{}}
-	sts, err := store.ListStations(ctx, q, p.RegionCode)
-	if err != nil {
+	h := &userSheet{s: s, p: p, q: q}
+	var err error
+	if h.stations, h.stationN, err = names(store.ListStations(ctx, q, p.RegionCode))(func(st zhitong.Station) (int64, string) { return st.ID, st.Name }); err != nil {
 		return nil, err
 	}
-	for _, st := range sts {
-		h.stations.add(st.Name, st.ID)
-		h.stationN[st.ID] = st.Name
-	}
-	units, err := store.ListUnits(ctx, q, p.RegionCode)
-	if err != nil {
+	if h.units, h.unitN, err = names(store.ListUnits(ctx, q, p.RegionCode))(func(u zhitong.Unit) (int64, string) { return u.ID, u.Name }); err != nil {
 		return nil, err
 	}
-	for _, u := range units {
-		h.units.add(u.Name, u.ID)
-		h.unitN[u.ID] = u.Name
+	h.deputies, h.dN, err = names(store.ListDeputies(ctx, q, p.RegionCode))(func(d zhitong.Deputy) (int64, string) { return d.ID, d.Name })
+	return h, err
+}
+
+// names indexes a list both ways, by name and by id, given each record's id and name.
+func names[T any](list []T, err error) func(func(T) (int64, string)) (byName, map[int64]string, error) {
+	return func(of func(T) (int64, string)) (byName, map[int64]string, error) {
+		ids, byID := byName{}, map[int64]string{}
+		for _, v := range list {
+			id, name := of(v)
+			ids.add(name, id)
+			byID[id] = name
+		}
+		return ids, byID, err
 	}
-	deps, err := store.ListDeputies(ctx, q, p.RegionCode)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range deps {
-		h.deputies.add(d.Name, d.ID)
-		h.dN[d.ID] = d.Name
-	}
-	return h, nil
 }
 
 func (h *userSheet) save(ctx context.Context, tx *store.Tx, r record) (Outcome, error) {
