@@ -14,6 +14,9 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	ETOOMANY      = "too_many_requests"
 	EINTERNAL     = "internal"
+	// EMUSTCHANGE refuses a signed-in user whose password someone else set
+	// (an initial or reset password) until they choose their own (403).
+	EMUSTCHANGE = "password_change_required"
 )
 
 // Error is the one error type of the application. Code is for programs,

@@ -93,12 +93,19 @@ type User struct {
 	// MustChangePassword is set when someone else chose the password
 	// (zhitong init, a reset): the user must choose their own at sign-in.
 	MustChangePassword bool
+	// SessionEpoch counts the events that end all of the user's sessions
+	// (disabled, password changed or reset); a session signed in under an
+	// older epoch is no longer valid.
+	SessionEpoch int64
 }
+
+// Locked reports whether repeated failed sign-ins lock the account at now.
+func (u *User) Locked(now time.Time) bool { return now.Before(u.LockedUntil) }
 
 // Principal returns who the user acts as.
 func (u *User) Principal() Principal {
 	return Principal{UserID: u.ID, Name: u.DisplayName, Role: u.Role, RegionCode: u.RegionCode,
-		StationID: u.StationID, UnitID: u.UnitID, DeputyID: u.DeputyID}
+		StationID: u.StationID, UnitID: u.UnitID, DeputyID: u.DeputyID, MustChangePassword: u.MustChangePassword}
 }
 
 // Token is an API token for an integration (12345, Open311 clients).
@@ -108,4 +115,9 @@ type Token struct {
 	Role       Role
 	RegionCode string
 	CreatedAt  time.Time
+	// LastUsedAt is when the token last authenticated a request, to the
+	// minute (zero: never).
+	LastUsedAt time.Time
+	Revoked    bool
+	RevokedAt  time.Time
 }

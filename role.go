@@ -74,6 +74,9 @@ type Principal struct {
 	StationID  int64
 	UnitID     int64
 	DeputyID   int64
+	// MustChangePassword: a signed-in user who must choose their own
+	// password before doing anything else (see EMUSTCHANGE).
+	MustChangePassword bool
 }
 
 // Citizen is the principal for an anonymous citizen acting with a tracking code.

@@ -101,6 +101,18 @@ func ValidatePassword(pw string) error {
 	return nil
 }
 
+// ValidatePasswordFor applies the password policy and also refuses a
+// password that contains the username, in any case (等保: no user name).
+func ValidatePasswordFor(username, pw string) error {
+	if err := ValidatePassword(pw); err != nil {
+		return err
+	}
+	if name := strings.ToLower(strings.TrimSpace(username)); len(name) >= 3 && strings.Contains(strings.ToLower(pw), name) {
+		return zhitong.Invalid("password", "密码不能包含用户名")
+	}
+	return nil
+}
+
 // Login checks a username and password. Repeated failures lock the account
 // for a while; every attempt is audited.
 func (a *App) Login(ctx context.Context, username, password, remote string) (*zhitong.User, error) {
@@ -185,10 +197,10 @@ func (a *App) AddUser(ctx context.Context, p zhitong.Principal, in UserInput) (*
 	if !zhitong.Valid(zhitong.Roles, in.Role) {
 		return nil, zhitong.Invalid("role", "角色“%s”无效", in.Role)
 	}
-	if err := ValidatePassword(in.Password); err != nil {
+	if err := ValidatePasswordFor(in.Username, in.Password); err != nil {
 		return nil, err
 	}
-	if err := a.checkScope(ctx, in.Role, in.RegionCode, in.StationID, in.UnitID, in.DeputyID); err != nil {
+	if err := a.CheckAccountScope(ctx, p, in.Role, in.RegionCode, in.StationID, in.UnitID, in.DeputyID); err != nil {
 		return nil, err
 	}
 	u := &zhitong.User{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, RegionCode: in.RegionCode,
@@ -206,25 +218,49 @@ func (a *App) AddUser(ctx context.Context, p zhitong.Principal, in UserInput) (*
 	return u, nil
 }
 
-func (a *App) checkScope(ctx context.Context, role zhitong.Role, region string, station, unit, deputy int64) error {
+// CheckAccountScope checks what an account or token would act as: every
+// reference exists and lies in the jurisdiction of p, who is giving it
+// (outside it is EINVALID on that field, like a reference that does not
+// exist), and the role has what it needs.
+func (a *App) CheckAccountScope(ctx context.Context, p zhitong.Principal, role zhitong.Role, region string, station, unit, deputy int64) error {
+	outside := func(field, what string) error {
+		return zhitong.Invalid(field, "%s不在您的管辖范围内", what)
+	}
 	if region != "" {
 		if _, err := store.GetRegion(ctx, a.db, region); err != nil {
 			return asInvalid("region", err)
 		}
 	}
+	if !strings.HasPrefix(region, p.RegionCode) {
+		return outside("region", "所选地区")
+	}
 	if station != 0 {
-		if _, err := store.GetStation(ctx, a.db, station); err != nil {
+		st, err := store.GetStation(ctx, a.db, station)
+		if err != nil {
 			return asInvalid("station_id", err)
+		}
+		if ok, err := a.SeesStation(ctx, zhitong.Principal{Role: p.Role, RegionCode: p.RegionCode}, st); err != nil {
+			return err
+		} else if !ok {
+			return outside("station_id", "所选联络站")
 		}
 	}
 	if unit != 0 {
-		if _, err := store.GetUnit(ctx, a.db, unit); err != nil {
+		u, err := store.GetUnit(ctx, a.db, unit)
+		if err != nil {
 			return asInvalid("unit_id", err)
+		}
+		if !strings.HasPrefix(u.RegionCode, p.RegionCode) {
+			return outside("unit_id", "所选承办单位")
 		}
 	}
 	if deputy != 0 {
-		if _, err := store.GetDeputy(ctx, a.db, deputy); err != nil {
+		d, err := store.GetDeputy(ctx, a.db, deputy)
+		if err != nil {
 			return asInvalid("deputy_id", err)
+		}
+		if !strings.HasPrefix(d.RegionCode, p.RegionCode) {
+			return outside("deputy_id", "所选代表")
 		}
 	}
 	switch {
@@ -252,24 +288,32 @@ func (a *App) ChangePassword(ctx context.Context, p zhitong.Principal, old, new 
 }
 
 // SetPassword sets a user's password (the user themself, the security
-// administrator, or the CLI) and clears any lock.
+// administrator, or the CLI) and clears any lock. It ends every session of
+// the user; the caller keeps its own (see server and web: they sign the
+// session in again). A password the security administrator chose must be
+// changed at the next sign-in; the user's own, or one set with the CLI on
+// the server, need not.
 func (a *App) SetPassword(ctx context.Context, p zhitong.Principal, username, password string) error {
-	if err := ValidatePassword(password); err != nil {
-		return err
-	}
 	u, err := store.GetUserByName(ctx, a.db, username)
 	if err != nil {
+		return err
+	}
+	if err := ValidatePasswordFor(u.Username, password); err != nil {
 		return err
 	}
 	if p.UserID != u.ID && p.Role != zhitong.RoleSecAdmin && !isSystem(p) {
 		return zhitong.Errorf(zhitong.EFORBIDDEN, "只有本人或安全管理员可以修改密码")
 	}
+	if p.UserID != u.ID && !isSystem(p) && !strings.HasPrefix(u.RegionCode, p.RegionCode) {
+		return zhitong.Errorf(zhitong.EFORBIDDEN, "该账号不在您的管辖范围内")
+	}
 	hash := a.HashPassword(password)
+	mustChange := p.UserID != u.ID && !isSystem(p)
 	return a.db.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.SetPassword(ctx, u.ID, hash); err != nil {
+		if err := tx.SetPassword(ctx, u.ID, hash, mustChange); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, p, "user.password", "user:"+strconv.FormatInt(u.ID, 10), map[string]any{"username": u.Username})
+		return a.audit(ctx, tx, p, "user.password", "user:"+strconv.FormatInt(u.ID, 10), map[string]any{"username": u.Username, "must_change": mustChange})
 	})
 }
 
@@ -289,7 +333,7 @@ func (a *App) AddToken(ctx context.Context, p zhitong.Principal, name string, ro
 	if !zhitong.Valid(zhitong.Roles, role) || role == zhitong.RoleUnit || role == zhitong.RoleDeputy {
 		return "", nil, zhitong.Invalid("role", "令牌角色“%s”无效（可用 integration、committee、officer、analyst、auditor 等）", role)
 	}
-	if err := a.checkScope(ctx, role, region, 0, 0, 0); err != nil {
+	if err := a.CheckAccountScope(ctx, p, role, region, 0, 0, 0); err != nil {
 		return "", nil, err
 	}
 	raw := make([]byte, 20)
@@ -313,6 +357,9 @@ func tokenHash(secret string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// tokenTouchInterval is how stale a token's last-used time may get.
+const tokenTouchInterval = time.Minute
+
 // Authenticate turns a bearer token into the principal it acts as.
 func (a *App) Authenticate(ctx context.Context, secret string) (zhitong.Principal, error) {
 	if !strings.HasPrefix(secret, "zt_") || len(secret) > 100 {
@@ -321,6 +368,14 @@ func (a *App) Authenticate(ctx context.Context, secret string) (zhitong.Principa
 	tok, err := store.GetTokenByHash(ctx, a.db, tokenHash(secret))
 	if err != nil {
 		return zhitong.Principal{}, err
+	}
+	if now := a.clock.Now(); now.Sub(tok.LastUsedAt) >= tokenTouchInterval {
+		// One write a minute per token at most: the conditional update
+		// makes concurrent requests (and servers) agree without a read.
+		err := a.db.Write(ctx, func(tx *store.Tx) error { return tx.TouchToken(ctx, tok.ID, now, now.Add(-tokenTouchInterval)) })
+		if err != nil {
+			return zhitong.Principal{}, err
+		}
 	}
 	return zhitong.Principal{TokenID: tok.ID, Name: tok.Name, Role: tok.Role, RegionCode: tok.RegionCode}, nil
 }

@@ -69,11 +69,8 @@ func (a *App) ImportUser(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 	if in.RegionCode == "" {
 		return 0, "", zhitong.Invalid("region", "请填写账号管辖的行政区划代码")
 	}
-	if err := a.checkScope(ctx, in.Role, in.RegionCode, in.StationID, in.UnitID, in.DeputyID); err != nil {
+	if err := a.CheckAccountScope(ctx, p, in.Role, in.RegionCode, in.StationID, in.UnitID, in.DeputyID); err != nil {
 		return 0, "", err
-	}
-	if !strings.HasPrefix(in.RegionCode, p.RegionCode) {
-		return 0, "", zhitong.Invalid("region", "账号的行政区划不在您的管辖范围内")
 	}
 	if in.DeputyID != 0 {
 		if in.Role != zhitong.RoleDeputy {
@@ -102,12 +99,22 @@ func (a *App) ImportUser(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 			return old.ID, ImportUnchanged, nil
 		}
 		u.ID = old.ID
-		if err := tx.UpdateUserScope(ctx, u); err != nil {
+		if u.Role != old.Role && u.ID == p.UserID {
+			return 0, "", zhitong.Invalid("role", "不能修改自己的角色")
+		}
+		if old.Role == zhitong.RoleSecAdmin && u.Role != zhitong.RoleSecAdmin && !old.Disabled {
+			if n, err := store.CountActiveSecAdmins(ctx, tx, u.ID); err != nil {
+				return 0, "", err
+			} else if n == 0 {
+				return 0, "", zhitong.Invalid("role", "这是最后一个在用的安全管理员账号，不能改变其角色")
+			}
+		}
+		if err := tx.UpdateUserRole(ctx, u); err != nil {
 			return 0, "", err
 		}
 		return u.ID, ImportUpdated, a.audit(ctx, tx, p, "user.update", "user:"+strconv.FormatInt(u.ID, 10), importDetail(detail, row))
 	}
-	if err := ValidatePassword(in.Password); err != nil {
+	if err := ValidatePasswordFor(in.Username, in.Password); err != nil {
 		return 0, "", err
 	}
 	u.PasswordHash, u.CreatedAt, u.MustChangePassword = a.HashPassword(in.Password), a.clock.Now(), true

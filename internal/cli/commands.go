@@ -175,8 +175,14 @@ func readPassword(env Env, given string) (string, error) {
 }
 
 func user(ctx context.Context, env Env, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "list", "disable", "enable", "reset", "unlock":
+			return userAdmin(ctx, env, args)
+		}
+	}
 	if len(args) == 0 || (args[0] != "add" && args[0] != "passwd") {
-		return fmt.Errorf("用法: zhitong user add|passwd …")
+		return fmt.Errorf("用法: zhitong user add|passwd|list|disable|enable|reset|unlock …")
 	}
 	fs := newFlags("user "+args[0], env)
 	var d dbFlags
@@ -222,8 +228,11 @@ func user(ctx context.Context, env Env, args []string) error {
 }
 
 func token(ctx context.Context, env Env, args []string) error {
+	if len(args) > 0 && (args[0] == "list" || args[0] == "revoke") {
+		return tokenAdmin(ctx, env, args)
+	}
 	if len(args) == 0 || args[0] != "add" {
-		return fmt.Errorf("用法: zhitong token add --name NAME --role ROLE [--region CODE]")
+		return fmt.Errorf("用法: zhitong token add|list|revoke …")
 	}
 	fs := newFlags("token add", env)
 	var d dbFlags

@@ -10,6 +10,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
 
@@ -97,8 +98,17 @@ func TestPagesAreAccessible(t *testing.T) {
 		"/work/stations", fmt.Sprintf("/work/stations/%d", f.Station), "/work/deputies", fmt.Sprintf("/work/deputies/%d", f.Deputy)}
 	staff = append(staff, fmt.Sprintf("/work/stations/%d/reception", f.Station))
 
+	s.account(zhitong.Principal{Name: "安全管理员", Role: zhitong.RoleSecAdmin, RegionCode: f.County}, "anquan")
+	admin := []string{"/work/accounts", "/work/accounts/new", "/work/tokens"}
+	for _, u := range testkit.Must(store.ListUsersUnder(t.Context(), s.App.DB(), f.County))(t) {
+		admin = append(admin, fmt.Sprintf("/work/accounts/%d", u.ID))
+		break
+	}
+
 	for _, mode := range []string{"normal", "elderly"} {
 		citizen := s.person("citizen-"+mode, phoneWidth)
+		secadmin := s.person("secadmin-"+mode, desktopWidth)
+		secadmin.login("anquan")
 		officer := s.person("officer-"+mode, desktopWidth)
 		officer.login("ganshi")
 		deputy := s.person("deputy-"+mode, phoneWidth)
@@ -107,11 +117,12 @@ func TestPagesAreAccessible(t *testing.T) {
 			citizen.visit("/elderly")
 			officer.visit("/elderly")
 			deputy.visit("/elderly")
+			secadmin.visit("/elderly")
 		}
 		for _, who := range []struct {
 			p     *person
 			pages []string
-		}{{citizen, public}, {officer, staff}, {deputy, deputyPages}} {
+		}{{citizen, public}, {officer, staff}, {deputy, deputyPages}, {secadmin, admin}} {
 			for _, path := range who.pages {
 				who.p.visit(path)
 				if mode == "elderly" && !strings.Contains(run(who.p, evalString(`document.documentElement.className + " " + document.body.className`)), "elderly") {

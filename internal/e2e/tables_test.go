@@ -53,6 +53,20 @@ func TestTablesOnAPhone(t *testing.T) {
 		staff.fitsWithLabels(pg.label)
 		staff.shot(pg.shot)
 	}
+
+	// The security administrator's lists, on a phone too.
+	s.account(zhitong.Principal{Name: "安全管理员", Role: zhitong.RoleSecAdmin, RegionCode: f.County}, "anquan")
+	testkit.Must2(s.App.AddToken(ctx, app.System, "12345热线", zhitong.RoleIntegration, f.County))(t)
+	admin := s.person("secadmin-phone", phoneWidth)
+	admin.login("anquan")
+	for _, pg := range []struct{ path, label, shot string }{
+		{"/work/accounts", "角色", "45-accounts-phone"},
+		{"/work/tokens", "最近使用", "46-tokens-phone"},
+	} {
+		admin.visit(pg.path)
+		admin.fitsWithLabels(pg.label)
+		admin.shot(pg.shot)
+	}
 }
 
 // fitsWithLabels checks the page is no wider than the phone and that the

@@ -63,8 +63,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/proposals/{id}/unit", s.api(staffJSON(s, http.StatusOK, s.setProposalUnit)))
 	s.pointsRoutes(mux)
 
-	mux.HandleFunc("POST /api/v1/users", s.api(s.addUser))
-	mux.HandleFunc("POST /api/v1/tokens", s.api(s.addToken))
+	s.accountRoutes(mux)
 	mux.HandleFunc("GET /api/v1/audit", s.api(s.listAudit))
 	mux.HandleFunc("GET /api/v1/audit/verify", s.api(s.verifyAudit))
 	s.notifyRoutes(mux)

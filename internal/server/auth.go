@@ -13,6 +13,9 @@ const sessionUserKey = web.SessionUserKey
 // principal returns who is making the request: an API token, a signed-in
 // user, or an anonymous citizen.
 func (s *Server) principal(r *http.Request) (zhitong.Principal, error) {
+	if p, ok := r.Context().Value(principalKey{}).(zhitong.Principal); ok {
+		return p, nil
+	}
 	if h := r.Header.Get("Authorization"); h != "" {
 		secret, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
@@ -22,7 +25,12 @@ func (s *Server) principal(r *http.Request) (zhitong.Principal, error) {
 	}
 	if id := s.sessions.GetInt64(r.Context(), sessionUserKey); id != 0 {
 		u, err := s.app.User(r.Context(), id)
-		if err != nil || u.Disabled {
+		if err != nil && zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
+			return zhitong.Principal{}, err
+		}
+		// A disabled account, or a session from before the password was
+		// changed or reset, is signed out wherever it is.
+		if err != nil || u.Disabled || u.SessionEpoch != s.sessions.GetInt64(r.Context(), web.SessionEpochKey) {
 			s.sessions.Destroy(r.Context())
 			return zhitong.Citizen, nil
 		}
@@ -57,10 +65,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.sessions.RenewToken(r.Context()); err != nil {
+	if err := web.SignIn(r.Context(), s.sessions, u); err != nil {
 		return err
 	}
-	s.sessions.Put(r.Context(), sessionUserKey, u.ID)
 	writeJSON(w, http.StatusOK, meJSON(u.Principal()))
 	return nil
 }
@@ -85,7 +92,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 func meJSON(p zhitong.Principal) map[string]any {
 	return map[string]any{"user_id": p.UserID, "token_id": p.TokenID, "name": p.Name, "role": p.Role,
 		"role_label": zhitong.Label(zhitong.Roles, p.Role), "region": p.RegionCode, "station_id": p.StationID,
-		"unit_id": p.UnitID, "deputy_id": p.DeputyID}
+		"unit_id": p.UnitID, "deputy_id": p.DeputyID, "must_change_password": p.MustChangePassword}
 }
 
 type passwordRequest struct {
@@ -106,6 +113,14 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := s.app.ChangePassword(r.Context(), p, in.OldPassword, in.NewPassword); err != nil {
+		return err
+	}
+	// The change ended every session of the user's; this one goes on.
+	u, err := s.app.User(r.Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	if err := web.SignIn(r.Context(), s.sessions, u); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

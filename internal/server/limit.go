@@ -20,12 +20,9 @@ const limitWindow = 10 * time.Minute
 // internet may use without an account: submitting, booking, cancelling,
 // evaluating, opting out, looking up a code, logging in. These are what a
 // script would hammer, so each client gets a budget of them. Requests that
-// carry an API token are integrations and are not counted; Open311 requires
-// its api_key on every write.
+// carry a valid API token are integrations and are not counted (see limit);
+// Open311 requires its api_key on every write.
 func publicEntry(r *http.Request) bool {
-	if r.Header.Get("Authorization") != "" {
-		return false
-	}
 	p := r.URL.Path
 	switch r.Method {
 	case http.MethodPost:
@@ -154,7 +151,7 @@ func (s *Server) limit(next http.Handler, fail func(w http.ResponseWriter, r *ht
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if publicEntry(r) {
+		if publicEntry(r) && !s.integration(r) {
 			if ok, wait := s.limiter.take(clientIP(r, s.proxies)); !ok {
 				minutes := int(math.Ceil(wait.Minutes()))
 				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
@@ -169,4 +166,15 @@ func (s *Server) limit(next http.Handler, fail func(w http.ResponseWriter, r *ht
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// integration reports whether r carries a valid API token, the only thing
+// that spares a public entry its budget: a junk or revoked token is
+// counted like no token at all.
+func (s *Server) integration(r *http.Request) bool {
+	if r.Header.Get("Authorization") == "" {
+		return false
+	}
+	p, err := s.principal(r)
+	return err == nil && p.TokenID != 0
 }

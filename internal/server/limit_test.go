@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"zhitong"
+	"zhitong/internal/app"
 	"zhitong/internal/server"
 	"zhitong/internal/testkit"
 )
@@ -62,8 +64,15 @@ func TestPublicEntriesAreLimitedPerClient(t *testing.T) {
 	if resp := send("GET", "/", "", nil); resp.StatusCode != http.StatusOK {
 		t.Errorf("home page after the budget: %d", resp.StatusCode)
 	}
-	if resp := send("GET", "/api/v1/track/AAAAAAAA", "", map[string]string{"Authorization": "Bearer nope"}); resp.StatusCode == http.StatusTooManyRequests {
-		t.Error("a request with a token was counted")
+	secret, _ := testkit.Must2(a.AddToken(t.Context(), app.System, "12345热线", zhitong.RoleIntegration, ""))(t)
+	if resp := send("GET", "/api/v1/track/AAAAAAAA", "", map[string]string{"Authorization": "Bearer " + secret}); resp.StatusCode == http.StatusTooManyRequests {
+		t.Error("a request with a valid token was counted")
+	}
+	// A junk token spares nothing: it is counted like no token at all.
+	for _, junk := range []string{"Bearer nope", "Bearer zt_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "Basic eDp5"} {
+		if resp := send("POST", "/api/v1/session", `{"username":"x","password":"y"}`, map[string]string{"Authorization": junk}); resp.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("sign-in with Authorization %q after the budget: %d, want 429", junk, resp.StatusCode)
+		}
 	}
 	// Another citizen behind the same (trusted, loopback) proxy has their own budget.
 	if resp := send("GET", "/api/v1/track/AAAAAAAA", "", map[string]string{"X-Forwarded-For": "198.51.100.7"}); resp.StatusCode != http.StatusNotFound {

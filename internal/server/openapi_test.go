@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"zhitong"
+	"zhitong/internal/accounts"
 	"zhitong/internal/admin"
 	"zhitong/internal/app"
 	"zhitong/internal/audit"
@@ -246,7 +247,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	// The one error shape, with the domain's codes.
 	errProps := d.schema("Error")["properties"].(map[string]any)["error"].(map[string]any)["properties"].(map[string]any)
 	gotCodes := oaStrings(errProps["code"].(map[string]any)["enum"])
-	wantCodes := []string{zhitong.EINVALID, zhitong.ENOTFOUND, zhitong.ECONFLICT, zhitong.EFORBIDDEN, zhitong.EUNAUTHORIZED, zhitong.ETOOMANY, zhitong.EINTERNAL}
+	wantCodes := []string{zhitong.EINVALID, zhitong.ENOTFOUND, zhitong.ECONFLICT, zhitong.EFORBIDDEN, zhitong.EUNAUTHORIZED, zhitong.ETOOMANY, zhitong.EINTERNAL, zhitong.EMUSTCHANGE}
 	oaSameSet(t, "Error.error.code enum", gotCodes, wantCodes)
 	for _, f := range []string{"code", "message", "field"} {
 		if _, ok := errProps[f]; !ok {
@@ -628,6 +629,10 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"CategoryInput": reflect.TypeFor[admin.CategoryInput](),
 		"CategoryPatch": reflect.TypeFor[admin.CategoryPatch](),
 		"AuditEntry":    reflect.TypeFor[audit.Entry](),
+		// accounts and tokens (internal/accounts)
+		"Account":       reflect.TypeFor[accounts.Account](),
+		"AccountChange": reflect.TypeFor[accounts.Change](),
+		"ApiToken":      reflect.TypeFor[accounts.Token](),
 	}
 	for name, typ := range types {
 		oaSameSet(t, "schema "+name+" vs "+typ.String(), d.properties(d.schema(name)), jsonNames(typ))
@@ -829,13 +834,28 @@ func TestOpenAPIResponsesMatchServer(t *testing.T) {
 
 	// Accounts, tokens, audit, calendar, session.
 	sec := e.login(zhitong.Principal{Role: zhitong.RoleSecAdmin}, "oa-secadmin")
-	call(sec, "POST", "/api/v1/users", "/api/v1/users", map[string]any{"username": "oa.unit", "role": "unit", "unit_id": f.Lead,
+	created := call(sec, "POST", "/api/v1/users", "/api/v1/users", map[string]any{"username": "oa.unit", "role": "unit", "unit_id": f.Lead,
 		"region": f.County, "password": "Test-Passw0rd"}, 201)
+	U, uid := "/api/v1/users/{id}", "/api/v1/users/"+id(created, "id")
+	call(sec, "GET", "/api/v1/users", "/api/v1/users", nil, 200)
+	call(officer, "GET", "/api/v1/users", "/api/v1/users", nil, 403)
+	call(sec, "GET", U, uid, nil, 200)
+	call(sec, "GET", U, "/api/v1/users/99999", nil, 404)
+	call(sec, "PATCH", U, uid, map[string]any{"display_name": "交通局账号"}, 200)
+	call(sec, "PATCH", U, uid, map[string]any{"role": "king"}, 400)
+	call(sec, "POST", U+"/disable", uid+"/disable", nil, 200)
+	call(sec, "POST", U+"/enable", uid+"/enable", nil, 200)
+	call(sec, "POST", U+"/unlock", uid+"/unlock", nil, 200)
+	call(sec, "POST", U+"/reset-password", uid+"/reset-password", nil, 200)
+	spare := call(sec, "POST", "/api/v1/tokens", "/api/v1/tokens", map[string]any{"name": "备用", "role": "integration", "region": f.County}, 201)
+	call(sec, "POST", "/api/v1/tokens/{id}/revoke", "/api/v1/tokens/"+id(spare, "id")+"/revoke", nil, 200)
+	call(sec, "POST", "/api/v1/tokens/{id}/revoke", "/api/v1/tokens/99999/revoke", nil, 404)
 	call(sec, "POST", "/api/v1/users", "/api/v1/users", map[string]any{"username": "oa.unit", "role": "officer", "password": "Test-Passw0rd"}, 409)
 	tok := call(sec, "POST", "/api/v1/tokens", "/api/v1/tokens", map[string]any{"name": "12345热线", "role": "integration", "region": f.County}, 201)
 	integration := e.anonymous()
 	integration.auth, _ = tok["token"].(string)
 	call(integration, "GET", "/api/v1/me", "/api/v1/me", nil, 200)
+	call(sec, "GET", "/api/v1/tokens", "/api/v1/tokens", nil, 200)
 	call(integration, "POST", "/api/v1/submissions", "/api/v1/submissions", map[string]any{"body": "12345转来：路灯不亮", "region": f.Town, "external_id": "12345-1"}, 201)
 	call(integration, "POST", "/api/v1/me/password", "/api/v1/me/password", map[string]any{"old_password": "x", "new_password": "y"}, 403)
 	aud := e.login(zhitong.Principal{Role: zhitong.RoleAuditor}, "oa-auditor")

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"zhitong"
-	"zhitong/internal/app"
 	"zhitong/internal/store"
 )
 
@@ -55,46 +54,6 @@ func (s *Server) listStations(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) listDeputies(w http.ResponseWriter, r *http.Request) error {
 	items, err := s.app.DeputyList(r.Context(), r.URL.Query().Get("region"))
 	return list(w, items, err)
-}
-
-func (s *Server) addUser(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.staff(r)
-	if err != nil {
-		return err
-	}
-	var in app.UserInput
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	u, err := s.app.AddUser(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"id": u.ID, "username": u.Username, "role": u.Role})
-	return nil
-}
-
-type tokenRequest struct {
-	Name   string       `json:"name"`
-	Role   zhitong.Role `json:"role"`
-	Region string       `json:"region"`
-}
-
-func (s *Server) addToken(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.staff(r)
-	if err != nil {
-		return err
-	}
-	var in tokenRequest
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	secret, tok, err := s.app.AddToken(r.Context(), p, in.Name, in.Role, in.Region)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"id": tok.ID, "name": tok.Name, "role": tok.Role, "token": secret})
-	return nil
 }
 
 func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {

@@ -33,7 +33,7 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case zhitong.ECONFLICT:
 		return http.StatusConflict
-	case zhitong.EFORBIDDEN:
+	case zhitong.EFORBIDDEN, zhitong.EMUSTCHANGE:
 		return http.StatusForbidden
 	case zhitong.EUNAUTHORIZED:
 		return http.StatusUnauthorized

@@ -9,7 +9,6 @@ package sheets
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 	"strings"
 
 	"zhitong"
+	"zhitong/internal/accounts"
 	"zhitong/internal/app"
 	"zhitong/internal/store"
 )
@@ -213,9 +213,7 @@ func (s *Service) Import(ctx context.Context, p zhitong.Principal, kind string, 
 // passwordCell carries a new account's initial password to the users handler.
 const passwordCell = "\x00password"
 
-func initialPassword() string {
-	return rand.Text()[:8] + "-" + strings.ToLower(rand.Text()[:6])
-}
+func initialPassword() string { return accounts.NewPassword() }
 
 // checkCells checks what needs no database: required cells, drop-down
 // values, and keys repeated inside the file. ok[i] says whether row i may

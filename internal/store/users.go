@@ -11,13 +11,13 @@ import (
 )
 
 const userColumns = `id, username, display_name, role, region_code, COALESCE(station_id, 0), COALESCE(unit_id, 0), COALESCE(deputy_id, 0),
- password_hash, failed_logins, locked_until, disabled, created_at, must_change_password`
+ password_hash, failed_logins, locked_until, disabled, created_at, must_change_password, session_epoch`
 
 func scanUser(row interface{ Scan(...any) error }) (*zhitong.User, error) {
 	var u zhitong.User
 	var locked, created string
 	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.RegionCode, &u.StationID, &u.UnitID, &u.DeputyID,
-		&u.PasswordHash, &u.FailedLogins, &locked, &u.Disabled, &created, &u.MustChangePassword)
+		&u.PasswordHash, &u.FailedLogins, &locked, &u.Disabled, &created, &u.MustChangePassword, &u.SessionEpoch)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "用户不存在")
 	} else if err != nil {
@@ -77,9 +77,12 @@ func (t *Tx) SetLoginState(ctx context.Context, id int64, failed int, lockedUnti
 	return err
 }
 
-// SetPassword replaces an account's password hash and clears any lock.
-func (t *Tx) SetPassword(ctx context.Context, id int64, hash string) error {
-	res, err := t.Exec(ctx, `UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = '' WHERE id = ?`, hash, id)
+// SetPassword replaces an account's password hash, clears any lock, sets
+// whether the user must change it at the next sign-in (someone else chose
+// it) and ends every session of the user (a new session epoch).
+func (t *Tx) SetPassword(ctx context.Context, id int64, hash string, mustChange bool) error {
+	res, err := t.Exec(ctx, `UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = '', must_change_password = ?,
+ session_epoch = session_epoch + 1 WHERE id = ?`, hash, mustChange, id)
 	if err != nil {
 		return err
 	}
@@ -101,16 +104,25 @@ func (t *Tx) InsertToken(ctx context.Context, tok *zhitong.Token, hash string) e
 
 // GetTokenByHash finds a live API token.
 func GetTokenByHash(ctx context.Context, q Q, hash string) (*zhitong.Token, error) {
-	var tok zhitong.Token
-	var created string
-	err := q.QueryRow(ctx, `SELECT id, name, role, region_code, created_at FROM api_tokens WHERE token_hash = ? AND revoked = ?`, hash, false).
-		Scan(&tok.ID, &tok.Name, &tok.Role, &tok.RegionCode, &created)
-	if errors.Is(err, sql.ErrNoRows) {
+	tok, err := scanToken(q.QueryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = ? AND revoked = ?`, hash, false))
+	if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
 		return nil, zhitong.Errorf(zhitong.EUNAUTHORIZED, "API 令牌无效或已吊销")
+	}
+	return tok, err
+}
+
+const tokenColumns = `id, name, role, region_code, created_at, last_used_at, revoked, revoked_at`
+
+func scanToken(row interface{ Scan(...any) error }) (*zhitong.Token, error) {
+	var tok zhitong.Token
+	var created, used, revoked string
+	err := row.Scan(&tok.ID, &tok.Name, &tok.Role, &tok.RegionCode, &created, &used, &tok.Revoked, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "令牌不存在")
 	} else if err != nil {
 		return nil, fmt.Errorf("token: %w", err)
 	}
-	tok.CreatedAt = ParseTime(created)
+	tok.CreatedAt, tok.LastUsedAt, tok.RevokedAt = ParseTime(created), ParseTime(used), ParseTime(revoked)
 	return &tok, nil
 }
 

@@ -1,11 +1,42 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
+	"github.com/alexedwards/scs/v2"
+
 	"zhitong"
 )
+
+// SessionEpochKey is where a session keeps the user's session epoch it was
+// signed in under; the server refuses it once the user's epoch has moved on
+// (account disabled, password changed or reset).
+const SessionEpochKey = "epoch"
+
+// SignIn makes the session u's: a new session token (so one seen before is
+// worthless), the user and their current session epoch.
+func SignIn(ctx context.Context, sm *scs.SessionManager, u *zhitong.User) error {
+	if err := sm.RenewToken(ctx); err != nil {
+		return err
+	}
+	sm.Put(ctx, SessionUserKey, u.ID)
+	sm.Put(ctx, SessionEpochKey, u.SessionEpoch)
+	return nil
+}
+
+// keepSession signs the current session in again after the user changed
+// their own password, which ended every other session of theirs.
+func keepSession(ctx context.Context, sm *scs.SessionManager, users interface {
+	User(context.Context, int64) (*zhitong.User, error)
+}, id int64) error {
+	u, err := users.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	return SignIn(ctx, sm, u)
+}
 
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) error {
 	return zhitong.Errorf(zhitong.ENOTFOUND, "您访问的页面不存在：%s", r.URL.Path)
@@ -46,10 +77,12 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.render(w, r, status, "login", "工作人员登录", data)
 	}
-	if err := h.sessions.RenewToken(r.Context()); err != nil {
+	if err := SignIn(r.Context(), h.sessions, u); err != nil {
 		return err
 	}
-	h.sessions.Put(r.Context(), SessionUserKey, u.ID)
+	if u.MustChangePassword {
+		data.Next = "/account"
+	}
 	http.Redirect(w, r, data.Next, http.StatusSeeOther)
 	return nil
 }
@@ -102,6 +135,10 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		return h.render(w, r, http.StatusBadRequest, "account", "我的账号", accountData{Error: zhitong.ErrorMessage(err), Field: zhitong.ErrorField(err)})
+	}
+	// The change ended every session of the user's; this one goes on.
+	if err := keepSession(r.Context(), h.sessions, h.app, p.UserID); err != nil {
+		return err
 	}
 	h.flash(r, "密码已修改")
 	http.Redirect(w, r, "/account", http.StatusSeeOther)

@@ -142,7 +142,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		http.Redirect(w, r, "/login?next="+template.URLQueryEscaper(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	status := map[string]int{zhitong.EINVALID: 400, zhitong.EUNAUTHORIZED: 401, zhitong.EFORBIDDEN: 403, zhitong.ENOTFOUND: 404,
+	status := map[string]int{zhitong.EINVALID: 400, zhitong.EUNAUTHORIZED: 401, zhitong.EFORBIDDEN: 403, zhitong.EMUSTCHANGE: 403, zhitong.ENOTFOUND: 404,
 		zhitong.ECONFLICT: 409, zhitong.ETOOMANY: 429}[code]
 	if status == 0 {
 		status = 500

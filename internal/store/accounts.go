@@ -1,0 +1,84 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"zhitong"
+)
+
+// Staff accounts and API tokens, as the security administrator manages them.
+
+// ListUsersUnder returns the accounts whose region lies in the subtree of
+// region ("" is every account), by username.
+func ListUsersUnder(ctx context.Context, q Q, region string) ([]*zhitong.User, error) {
+	return queryUsers(ctx, q, `SELECT `+userColumns+` FROM users WHERE region_code LIKE ? ORDER BY username`, likePrefix(region))
+}
+
+// likePrefix is the LIKE pattern of every code starting with prefix; codes
+// are digits only, so there is nothing to escape.
+func likePrefix(prefix string) string { return prefix + "%" }
+
+// UpdateUserRole changes what an account acts as: its name, role and
+// jurisdiction.
+func (t *Tx) UpdateUserRole(ctx context.Context, u *zhitong.User) error {
+	_, err := t.Exec(ctx, `UPDATE users SET display_name = ?, role = ?, region_code = ?, station_id = ?, unit_id = ?, deputy_id = ? WHERE id = ?`,
+		u.DisplayName, u.Role, u.RegionCode, nullID(u.StationID), nullID(u.UnitID), nullID(u.DeputyID), u.ID)
+	return err
+}
+
+// SetUserDisabled disables or enables an account. Disabling also ends every
+// session of the user (a new session epoch).
+func (t *Tx) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {
+	query := `UPDATE users SET disabled = ? WHERE id = ?`
+	if disabled {
+		query = `UPDATE users SET disabled = ?, session_epoch = session_epoch + 1 WHERE id = ?`
+	}
+	_, err := t.Exec(ctx, query, disabled, id)
+	return err
+}
+
+// CountActiveSecAdmins counts the enabled security administrators other
+// than the account except (0: none excepted).
+func CountActiveSecAdmins(ctx context.Context, q Q, except int64) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE role = ? AND disabled = ? AND id <> ?`, zhitong.RoleSecAdmin, false, except).Scan(&n)
+	return n, err
+}
+
+// ListTokensUnder returns the API tokens scoped inside region's subtree,
+// newest first.
+func ListTokensUnder(ctx context.Context, q Q, region string) ([]*zhitong.Token, error) {
+	rows, err := q.Query(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE region_code LIKE ? ORDER BY id DESC`, likePrefix(region))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*zhitong.Token
+	for rows.Next() {
+		tok, err := scanToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tok)
+	}
+	return out, rows.Err()
+}
+
+// GetToken loads an API token by id, revoked or not.
+func GetToken(ctx context.Context, q Q, id int64) (*zhitong.Token, error) {
+	return scanToken(q.QueryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = ?`, id))
+}
+
+// RevokeToken revokes a token for good.
+func (t *Tx) RevokeToken(ctx context.Context, id int64, at time.Time) error {
+	_, err := t.Exec(ctx, `UPDATE api_tokens SET revoked = ?, revoked_at = ? WHERE id = ?`, true, FormatTime(at), id)
+	return err
+}
+
+// TouchToken records that a token was used at now, unless it was already
+// recorded since cutoff: at most one write per token per interval.
+func (t *Tx) TouchToken(ctx context.Context, id int64, now, cutoff time.Time) error {
+	_, err := t.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?`, FormatTime(now), id, FormatTime(cutoff))
+	return err
+}
