@@ -68,7 +68,9 @@ func (a *App) checkPassword(hash, password string) bool {
 }
 
 // ValidatePassword enforces the password policy: at least 10 characters from
-// at least three of upper case, lower case, digits and symbols.
+// at least three of upper case, lower case, digits and symbols, and not a
+// common password in disguise (see commonPassword). Accounts use
+// ValidateUserPassword, which also refuses the user name.
 func ValidatePassword(pw string) error {
 	if len([]rune(pw)) < minPassword {
 		return zhitong.Invalid("password", "密码至少 %d 位", minPassword)
@@ -98,17 +100,8 @@ func ValidatePassword(pw string) error {
 	if n < 3 {
 		return zhitong.Invalid("password", "密码须包含大写字母、小写字母、数字、符号中的至少三类")
 	}
-	return nil
-}
-
-// ValidatePasswordFor applies the password policy and also refuses a
-// password that contains the username, in any case (等保: no user name).
-func ValidatePasswordFor(username, pw string) error {
-	if err := ValidatePassword(pw); err != nil {
-		return err
-	}
-	if name := strings.ToLower(strings.TrimSpace(username)); len(name) >= 3 && strings.Contains(strings.ToLower(pw), name) {
-		return zhitong.Invalid("password", "密码不能包含用户名")
+	if commonPassword(pw) {
+		return zhitong.Invalid("password", "密码过于常见（如 Password@123、Admin@2024、1qaz@WSX），请换一个不易猜到的密码")
 	}
 	return nil
 }
@@ -197,7 +190,7 @@ func (a *App) AddUser(ctx context.Context, p zhitong.Principal, in UserInput) (*
 	if !zhitong.Valid(zhitong.Roles, in.Role) {
 		return nil, zhitong.Invalid("role", "角色“%s”无效", in.Role)
 	}
-	if err := ValidatePasswordFor(in.Username, in.Password); err != nil {
+	if err := ValidateUserPassword(in.Username, in.Password); err != nil {
 		return nil, err
 	}
 	if err := a.CheckAccountScope(ctx, p, in.Role, in.RegionCode, in.StationID, in.UnitID, in.DeputyID); err != nil {
@@ -298,7 +291,7 @@ func (a *App) SetPassword(ctx context.Context, p zhitong.Principal, username, pa
 	if err != nil {
 		return err
 	}
-	if err := ValidatePasswordFor(u.Username, password); err != nil {
+	if err := ValidateUserPassword(u.Username, password); err != nil {
 		return err
 	}
 	if p.UserID != u.ID && p.Role != zhitong.RoleSecAdmin && !isSystem(p) {

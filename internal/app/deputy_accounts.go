@@ -27,7 +27,7 @@ func (a *App) LinkDeputyAccount(ctx context.Context, p zhitong.Principal, id int
 		if in.Username == "" {
 			return nil, zhitong.Invalid("user_id", "请选择已有的代表账号，或填写新账号的用户名和初始密码")
 		}
-		if err := ValidatePasswordFor(in.Username, in.Password); err != nil {
+		if err := ValidateUserPassword(in.Username, in.Password); err != nil {
 			return nil, err
 		}
 		hash = a.HashPassword(in.Password)

@@ -338,6 +338,14 @@ func (a *App) checkNewCase(ctx context.Context, p zhitong.Principal, in *IntakeI
 		if outside {
 			return zhitong.Errorf(zhitong.EFORBIDDEN, "所选地区或联络站不在您的管辖范围内")
 		}
+		if err := a.checkStaffRegion(ctx, a.db, p, in.RegionCode); err != nil {
+			return err
+		}
+		if in.DeputyID != 0 && p.Role != zhitong.RoleDeputy {
+			if _, err := a.checkDeputyRef(ctx, a.db, p, "deputy_id", in.DeputyID); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -2,12 +2,9 @@ package app
 
 import (
 	"context"
-	"regexp"
-	"strings"
 	"time"
 
 	"zhitong"
-	"zhitong/internal/pii"
 	"zhitong/internal/store"
 )
 
@@ -92,41 +89,6 @@ func (a *App) PublicResults(ctx context.Context, in ResultsInput) ([]PublicResul
 			Outcome: o, OutcomeLabel: zhitong.Label(zhitong.Outcomes, o), Unit: r.Unit, Summary: maskPublicText(r.Summary, secrets...), RepliedAt: r.RepliedAt}
 	}
 	return out, total, nil
-}
-
-// longNumber matches what may be a phone, ID card or bank number typed into
-// free text: seven or more digits, possibly split by spaces or dashes.
-var longNumber = regexp.MustCompile(`[0-9０-９](?:[ \-－]?[0-9０-９]){6,}[0-9０-９XxＸ]?`)
-
-// houseNumber matches a house, building, unit or room number (8号, 3栋,
-// 2单元, 501室, 5组), which with a street name points at one household.
-var houseNumber = regexp.MustCompile(`(?:第\s*)?[0-9０-９]+\s*(号楼|号|栋|幢|单元|室|组)`)
-
-// selfIntro matches a writer naming themselves: 我叫王小明, 本人李四.
-var selfIntro = regexp.MustCompile(`(我叫|我是|本人|姓名[:：]?)\s*(\p{Han}{2,3})`)
-
-// maskPublicText hides long numbers, house numbers, a name the writer
-// introduces themselves with, and the given secrets (the submitter's own
-// name and phone) in text shown to the public. It cannot know every name:
-// the register form and the reply form tell staff the title and summary are
-// public.
-func maskPublicText(s string, secrets ...string) string {
-	for _, v := range secrets {
-		if v = strings.TrimSpace(v); len([]rune(v)) >= 2 {
-			s = strings.ReplaceAll(s, v, pii.MaskName(v))
-		}
-	}
-	s = selfIntro.ReplaceAllStringFunc(s, func(m string) string {
-		g := selfIntro.FindStringSubmatch(m)
-		return g[1] + pii.MaskName(g[2])
-	})
-	s = houseNumber.ReplaceAllStringFunc(s, func(m string) string {
-		if strings.HasPrefix(m, "第") { // an ordinal (第3号文件, 第2组), not an address
-			return m
-		}
-		return "**" + houseNumber.FindStringSubmatch(m)[1]
-	})
-	return longNumber.ReplaceAllString(s, "****")
 }
 
 // RegionPath returns a region and its ancestors, top first (江西省 › 赣州市 › 定南县 › 历市镇). Public.

@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	_ "image/png" // decoders for the photo types citizens may upload
+	"sync"
 
 	"golang.org/x/image/draw"
 	_ "golang.org/x/image/webp"
@@ -21,19 +22,34 @@ const ThumbSide = 240
 const maxThumbPixels = 40 << 20
 
 // thumbSlots lets two photos at a time be decoded (one per core), so a burst of uploads
-// cannot take the server's memory.
+// cannot take the server's CPU.
 var thumbSlots = make(chan struct{}, 2)
+
+// DecodeBudget is the memory, in bytes, that all photo decodes in flight
+// may take together, estimated from each image's header before it is
+// decoded (decodeCost). A photo that alone would need more gets no
+// thumbnail. With the two slots this is the ceiling of decoding memory
+// under any number of concurrent submissions.
+const DecodeBudget = 256 << 20
+
+var decodeMemory = newBudget(DecodeBudget)
 
 // thumbnail returns a small JPEG of a cleaned photo, turned upright by its
 // Exif orientation, or false when the image cannot be decoded (pages then
 // show the photo itself).
 func thumbnail(data []byte) ([]byte, bool) {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxThumbPixels {
+		return nil, false
+	}
+	cost := decodeCost(cfg, format, data)
+	if cost > DecodeBudget {
 		return nil, false
 	}
 	thumbSlots <- struct{}{}
 	defer func() { <-thumbSlots }()
+	decodeMemory.acquire(cost)
+	defer decodeMemory.release(cost)
 	src, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, false
@@ -133,4 +149,86 @@ func jpegOrientation(b []byte) int {
 		i += 2 + n
 	}
 	return 0
+}
+
+// decodeCost estimates the bytes decoding an image takes, from its header:
+// the decoded pixels (by colour model: 16-bit PNG takes 8 bytes a pixel),
+// plus, for a progressive JPEG, the coefficients the decoder keeps (2
+// bytes per sample of three components), plus the thumbnail.
+func decodeCost(cfg image.Config, format string, data []byte) int64 {
+	px := int64(cfg.Width) * int64(cfg.Height)
+	bpp := int64(8)
+	switch cfg.ColorModel {
+	case color.GrayModel:
+		bpp = 1
+	case color.Gray16Model:
+		bpp = 2
+	case color.YCbCrModel, color.NYCbCrAModel:
+		bpp = 4 // 4:4:4 and alpha at worst
+	case color.RGBAModel, color.NRGBAModel, color.CMYKModel:
+		bpp = 4
+	default:
+		if _, ok := cfg.ColorModel.(color.Palette); ok {
+			bpp = 1
+		}
+	}
+	if format == "jpeg" && jpegProgressive(data) {
+		bpp += 6
+	}
+	return px*bpp + ThumbSide*ThumbSide*4
+}
+
+// jpegProgressive reports whether a JPEG's frame is progressive (SOF2),
+// whose decoder holds every coefficient until the end.
+func jpegProgressive(data []byte) bool {
+	for i := 2; i+4 <= len(data); {
+		if data[i] != 0xFF {
+			return false
+		}
+		m := data[i+1]
+		switch {
+		case m == 0xFF: // fill byte
+			i++
+			continue
+		case m == 0xC2 || m == 0xC6 || m == 0xCA || m == 0xCE:
+			return true
+		case m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC:
+			return false // another frame type: baseline or lossless
+		case m == 0xDA: // start of scan without a frame: not a valid JPEG
+			return false
+		}
+		i += 2 + int(binary.BigEndian.Uint16(data[i+2:]))
+	}
+	return false
+}
+
+// budget is a counting limit on bytes: acquire waits until n are free.
+type budget struct {
+	mu        sync.Mutex
+	cond      *sync.Cond
+	free, max int64
+	peak      int64 // the most ever in use, for tests and benchmarks
+}
+
+func newBudget(n int64) *budget {
+	b := &budget{free: n, max: n}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+func (b *budget) acquire(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.free < n {
+		b.cond.Wait()
+	}
+	b.free -= n
+	b.peak = max(b.peak, b.max-b.free)
+}
+
+func (b *budget) release(n int64) {
+	b.mu.Lock()
+	b.free += n
+	b.mu.Unlock()
+	b.cond.Broadcast()
 }

@@ -46,30 +46,21 @@ func (a *App) Register(ctx context.Context, p zhitong.Principal, id int64, in Re
 		return nil, err
 	}
 	if in.StationID != 0 {
-		if st, err := store.GetStation(ctx, a.db, in.StationID); err != nil {
-			return nil, asInvalid("station_id", err)
-		} else if err := activeStation(st, "station_id"); err != nil {
+		if _, err := a.checkStationRef(ctx, a.db, p, "station_id", in.StationID); err != nil {
 			return nil, err
-		}
-		if ok, err := a.stationCovered(ctx, a.db, p, in.StationID); err != nil {
-			return nil, err
-		} else if !ok {
-			return nil, zhitong.Invalid("station_id", "所选联络站不在您的管辖范围内")
 		}
 	}
 	if in.DeputyID != 0 {
-		if _, err := store.GetDeputy(ctx, a.db, in.DeputyID); err != nil {
-			return nil, asInvalid("deputy_id", err)
+		if _, err := a.checkDeputyRef(ctx, a.db, p, "deputy_id", in.DeputyID); err != nil {
+			return nil, err
 		}
 	}
 	if in.RegionCode != "" {
-		if rg, err := store.GetRegion(ctx, a.db, in.RegionCode); err != nil {
-			return nil, asInvalid("region", err)
-		} else if !rg.RetiredAt.IsZero() {
-			return nil, zhitong.Invalid("region", "“%s”已停用，请选择其他地区", rg.Name)
+		if _, err := a.checkRegionRef(ctx, a.db, p, "region", in.RegionCode); err != nil {
+			return nil, err
 		}
-		if !strings.HasPrefix(in.RegionCode, p.RegionCode) {
-			return nil, zhitong.Invalid("region", "所选地区不在您的管辖范围内")
+		if err := a.checkStaffRegion(ctx, a.db, p, in.RegionCode); err != nil {
+			return nil, err
 		}
 	}
 	return a.step(ctx, p, id, in.Version, zhitong.ActionRegister, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
@@ -151,30 +142,35 @@ func (a *App) Assign(ctx context.Context, p zhitong.Principal, id int64, in Assi
 	if err := checkLen("note", "交办意见", in.Note, 0, maxNote); err != nil {
 		return nil, err
 	}
-	lead, err := store.GetUnit(ctx, a.db, in.LeadUnit)
-	if err != nil {
-		return nil, asInvalid("lead_unit_id", err)
-	}
-	if !lead.RetiredAt.IsZero() {
-		return nil, zhitong.Invalid("lead_unit_id", "承办单位“%s”已停用，请选择其他单位", lead.Name)
-	}
-	names := []string{lead.Name}
 	seen := map[int64]bool{in.LeadUnit: true}
 	for _, u := range in.CoUnits {
 		if seen[u] {
 			return nil, zhitong.Invalid("co_unit_ids", "协办单位重复，或与主办单位相同")
 		}
 		seen[u] = true
-		unit, err := store.GetUnit(ctx, a.db, u)
-		if err != nil {
-			return nil, asInvalid("co_unit_ids", err)
+	}
+	// Every unit must exist and serve both the actor's and the case's
+	// county; checked in the step, after the case itself is authorised
+	// (someone outside its jurisdiction is told forbidden, not invalid).
+	units := func(q store.Q, caseRegion string) (lead zhitong.Unit, names []string, err error) {
+		if lead, err = a.checkUnitRef(ctx, q, p, "lead_unit_id", in.LeadUnit, caseRegion); err != nil {
+			return lead, nil, err
 		}
-		if !unit.RetiredAt.IsZero() {
-			return nil, zhitong.Invalid("co_unit_ids", "承办单位“%s”已停用，请选择其他单位", unit.Name)
+		names = []string{lead.Name}
+		for _, u := range in.CoUnits {
+			unit, err := a.checkUnitRef(ctx, q, p, "co_unit_ids", u, caseRegion)
+			if err != nil {
+				return lead, nil, err
+			}
+			names = append(names, unit.Name)
 		}
-		names = append(names, unit.Name)
+		return lead, names, nil
 	}
 	return a.step(ctx, p, id, in.Version, zhitong.ActionAssign, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
+		lead, names, err := units(tx, c.RegionCode)
+		if err != nil {
+			return err
+		}
 		days, err := a.defaultDays(ctx, tx, c, in.Kind)
 		if err != nil && in.Days == 0 {
 			return err
@@ -240,15 +236,13 @@ func (a *App) Propose(ctx context.Context, p zhitong.Principal, id int64, in Pro
 			in.DeputyID = p.DeputyID
 		}
 		if in.DeputyID != 0 {
-			if _, err := store.GetDeputy(ctx, a.db, in.DeputyID); err != nil {
-				return nil, asInvalid("deputy_id", err)
+			if _, err := a.checkDeputyRef(ctx, a.db, p, "deputy_id", in.DeputyID); err != nil {
+				return nil, err
 			}
 		}
 		if in.UnitID != 0 {
-			if u, err := store.GetUnit(ctx, a.db, in.UnitID); err != nil {
-				return nil, asInvalid("unit_id", err)
-			} else if !u.RetiredAt.IsZero() {
-				return nil, zhitong.Invalid("unit_id", "承办单位“%s”已停用，请选择其他单位", u.Name)
+			if _, err := a.checkUnitRef(ctx, a.db, p, "unit_id", in.UnitID, ""); err != nil {
+				return nil, err
 			}
 		}
 	}

@@ -19,8 +19,8 @@ const limitWindow = 10 * time.Minute
 // publicEntry reports whether r is one of the entry points anyone on the
 // internet may use without an account: submitting, booking, cancelling,
 // evaluating, opting out, looking up a code, logging in. These are what a
-// script would hammer, so each client gets a budget of them. Requests that
-// carry a valid API token are integrations and are not counted (see limit);
+// script would hammer, so each client gets a budget of them. Whether the
+// request is authenticated is not decided here: see (*Server).exempt.
 // Open311 requires its api_key on every write.
 func publicEntry(r *http.Request) bool {
 	p := r.URL.Path
@@ -151,7 +151,7 @@ func (s *Server) limit(next http.Handler, fail func(w http.ResponseWriter, r *ht
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if publicEntry(r) && !s.integration(r) {
+		if publicEntry(r) && !s.exempt(r) {
 			if ok, wait := s.limiter.take(clientIP(r, s.proxies)); !ok {
 				minutes := int(math.Ceil(wait.Minutes()))
 				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
@@ -168,13 +168,21 @@ func (s *Server) limit(next http.Handler, fail func(w http.ResponseWriter, r *ht
 	})
 }
 
-// integration reports whether r carries a valid API token, the only thing
-// that spares a public entry its budget: a junk or revoked token is
-// counted like no token at all.
-func (s *Server) integration(r *http.Request) bool {
-	if r.Header.Get("Authorization") == "" {
-		return false
+// exempt reports whether r carries a credential that actually
+// authenticates: an API token the database knows (integrations are not
+// counted), or a session of a signed-in account. The mere presence of an
+// Authorization header or a cookie proves nothing — sign-in, the portal
+// form and the code look-ups never check them — so a junk one is counted
+// like any anonymous request.
+func (s *Server) exempt(r *http.Request) bool {
+	if h := r.Header.Get("Authorization"); h != "" {
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return false
+		}
+		p, err := s.app.Authenticate(r.Context(), strings.TrimSpace(secret))
+		return err == nil && p.Staff()
 	}
 	p, err := s.principal(r)
-	return err == nil && p.TokenID != 0
+	return err == nil && p.Staff()
 }

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -64,14 +65,18 @@ func TestPublicEntriesAreLimitedPerClient(t *testing.T) {
 	if resp := send("GET", "/", "", nil); resp.StatusCode != http.StatusOK {
 		t.Errorf("home page after the budget: %d", resp.StatusCode)
 	}
-	secret, _ := testkit.Must2(a.AddToken(t.Context(), app.System, "12345热线", zhitong.RoleIntegration, ""))(t)
-	if resp := send("GET", "/api/v1/track/AAAAAAAA", "", map[string]string{"Authorization": "Bearer " + secret}); resp.StatusCode == http.StatusTooManyRequests {
+	key, _, err := a.AddToken(context.Background(), app.System, "limit test", zhitong.RoleIntegration, "360728")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := send("GET", "/api/v1/track/AAAAAAAA", "", map[string]string{"Authorization": "Bearer " + key}); resp.StatusCode == http.StatusTooManyRequests {
 		t.Error("a request with a valid token was counted")
 	}
-	// A junk token spares nothing: it is counted like no token at all.
-	for _, junk := range []string{"Bearer nope", "Bearer zt_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "Basic eDp5"} {
-		if resp := send("POST", "/api/v1/session", `{"username":"x","password":"y"}`, map[string]string{"Authorization": junk}); resp.StatusCode != http.StatusTooManyRequests {
-			t.Errorf("sign-in with Authorization %q after the budget: %d, want 429", junk, resp.StatusCode)
+	// A header that authenticates nobody is no exemption: sign-in, the
+	// portal and the look-ups never check it.
+	for _, h := range []string{"Bearer nope", "Bearer zt_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "Basic YTpi", "x"} {
+		if resp := send("GET", "/api/v1/track/AAAAAAAA", "", map[string]string{"Authorization": h}); resp.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("a look-up with Authorization %q escaped the limit: %d", h, resp.StatusCode)
 		}
 	}
 	// Another citizen behind the same (trusted, loopback) proxy has their own budget.
@@ -94,5 +99,43 @@ func TestQRCodesUseTheConfiguredPublicAddress(t *testing.T) {
 	want := "https://zhitong.example.gov.cn/submit?station=" + strconv.FormatInt(f.Station, 10)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), want) || strings.Contains(string(page), srv.URL) {
 		t.Fatalf("poster (%d) does not point at %s only:\n%.3000s", resp.StatusCode, want, page)
+	}
+}
+
+// Password spraying through the API's session endpoint with a junk
+// Authorization header is counted like any other sign-in: the header
+// authenticates nobody.
+func TestSignInWithAJunkAuthorizationHeaderIsLimited(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	testkit.Seed(t, a)
+	srv := httptest.NewServer(server.New(server.Config{App: a, PublicLimit: 3}))
+	defer srv.Close()
+	codes := []int{}
+	for i := range 5 {
+		body := `{"username":"user` + strconv.Itoa(i) + `","password":"Spray-Passw0rd"}`
+		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/session", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer junk")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		codes = append(codes, resp.StatusCode)
+	}
+	if codes[2] != http.StatusUnauthorized || codes[3] != http.StatusTooManyRequests || codes[4] != http.StatusTooManyRequests {
+		t.Fatalf("sign-ins with a junk header: %v, want 401×3 then 429", codes)
+	}
+	// The web sign-in form too.
+	req, _ := http.NewRequest("POST", srv.URL+"/login", strings.NewReader("username=a&password=b"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Bearer junk")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("web sign-in with a junk header: %d", resp.StatusCode)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -23,7 +24,9 @@ import (
 type Config struct {
 	App    *app.App
 	Logger *slog.Logger
-	// SecureCookies marks session cookies Secure (set behind HTTPS).
+	// SecureCookies marks every cookie Secure. They are also Secure when
+	// PublicURL is https, and on any request that came over HTTPS (TLS, or
+	// X-Forwarded-Proto: https from a trusted proxy).
 	SecureCookies bool
 	// PublicURL is the address citizens reach the portal at, for QR codes;
 	// empty means the address each page was opened at.
@@ -48,6 +51,7 @@ type Server struct {
 	handler  http.Handler
 	limiter  *limiter
 	proxies  []netip.Prefix
+	secure   bool // every cookie Secure: --secure-cookies, or an https public URL
 }
 
 // New builds the server and its route tables.
@@ -62,8 +66,9 @@ func New(cfg Config) *Server {
 	sm.Cookie.Name = "zhitong_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
-	sm.Cookie.Secure = cfg.SecureCookies
-	s := &Server{app: cfg.App, log: cfg.Logger, sessions: sm, proxies: cfg.TrustedProxies}
+	secure := cfg.SecureCookies || strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://")
+	sm.Cookie.Secure = secure
+	s := &Server{app: cfg.App, log: cfg.Logger, sessions: sm, proxies: cfg.TrustedProxies, secure: secure}
 	if s.proxies == nil {
 		s.proxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	}

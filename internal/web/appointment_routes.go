@@ -8,8 +8,8 @@ func (h *Handler) appointmentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /stations/{id}/book", h.page(h.bookPage))
 	mux.HandleFunc("POST /stations/{id}/book", h.page(h.book))
 	mux.HandleFunc("GET /appointments", h.page(h.appointmentLookup))
-	mux.HandleFunc("GET /appointments/{code}", h.page(h.appointmentPage))
-	mux.HandleFunc("POST /appointments/{code}/cancel", h.page(h.cancelAppointment))
+	mux.HandleFunc("GET /appointments/{code}", h.private(h.appointmentPage))
+	mux.HandleFunc("POST /appointments/{code}/cancel", h.private(h.cancelAppointment))
 
 	mux.HandleFunc("GET /work/appointments", h.page(h.workAppointments))
 	mux.HandleFunc("POST /work/appointments/{id}/{action}", h.workPage(h.workAppointmentAction))

@@ -250,12 +250,15 @@ type submittedData struct {
 	ReplyBy      string // the estimated reply date: registered, then DueDays working days
 	ReplyNote    string // why ReplyBy is provisional, empty when it is not
 	SubmittedDay string
-	Station      *app.StationContact // where it was submitted for, with its phone
+	Station      *app.StationContact // where it was submitted for, with its phone; "下一位群众" opens its form again
 }
 
 func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	code := h.sessions.GetString(ctx, "portal_code")
+	// Shown once: on a station's kiosk the next citizen's Back button or a
+	// reload must not bring the code back (see portal_kiosk.go).
+	noStore(w)
+	code := h.sessions.PopString(ctx, "portal_code")
 	if code == "" {
 		http.Redirect(w, r, "/track", http.StatusSeeOther)
 		return nil
@@ -277,7 +280,7 @@ func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 	if prov {
 		data.RegisterNote = h.app.ProvisionalNote(today, data.RegisterBy)
 	}
-	if cat := h.sessions.GetString(ctx, "portal_category"); cat != "" {
+	if cat := h.sessions.PopString(ctx, "portal_category"); cat != "" {
 		cats, err := h.app.Categories(ctx)
 		if err != nil {
 			return err
