@@ -114,7 +114,7 @@ func (a *App) ImportUser(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 		}
 		return u.ID, ImportUpdated, a.audit(ctx, tx, p, "user.update", "user:"+strconv.FormatInt(u.ID, 10), importDetail(detail, row))
 	}
-	if err := ValidatePasswordFor(in.Username, in.Password); err != nil {
+	if err := ValidateUserPassword(in.Username, in.Password); err != nil {
 		return 0, "", err
 	}
 	u.PasswordHash, u.CreatedAt, u.MustChangePassword = a.HashPassword(in.Password), a.clock.Now(), true

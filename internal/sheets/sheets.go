@@ -169,7 +169,7 @@ func (s *Service) Import(ctx context.Context, p zhitong.Principal, kind string, 
 				continue
 			}
 			var pw string
-			if spec == userSpec && !opt.DryRun {
+			if spec == userSpec { // shown only when written
 				pw = initialPassword()
 				rec.cells[passwordCell] = pw
 			}
