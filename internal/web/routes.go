@@ -24,6 +24,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", h.page(h.home))
 	h.portalRoutes(mux)
 	h.workRoutes(mux)
+	h.importRoutes(mux) // Excel import and export (work_import.go)
 	h.accountWorkRoutes(mux)
 	h.caseDutyRoutes(mux)
 	h.adminWorkRoutes(mux) // work_admin.go: regions, units, categories
