@@ -186,8 +186,26 @@ func (a *App) storeLetter(ctx context.Context, tx *store.Tx, l *store.Letter) er
 	if err != nil {
 		return err
 	}
-	l.Number, l.Year, l.Seq, l.IssuedAt = fmt.Sprintf("%s〔%d〕%d号", a.policy().LetterPrefix, year, seq), year, seq, a.clock.Now()
+	l.Number, l.Year, l.Seq, l.IssuedAt = fmt.Sprintf("%s〔%d〕%d号", a.letterPrefix(ctx, tx, l.CaseID), year, seq), year, seq, a.clock.Now()
 	return tx.InsertLetter(ctx, l)
+}
+
+// letterPrefix is the policy's letter-number prefix; while staff have not
+// changed the default, the governing organisation's short name makes it
+// (龙南人大督〔2026〕3号).
+func (a *App) letterPrefix(ctx context.Context, tx *store.Tx, caseID int64) string {
+	prefix := a.policy().LetterPrefix
+	if prefix != DefaultPolicy().LetterPrefix {
+		return prefix
+	}
+	var region string
+	if err := tx.QueryRow(ctx, `SELECT region_code FROM cases WHERE id = ?`, caseID).Scan(&region); err != nil {
+		return prefix
+	}
+	if o, err := store.OrganisationFor(ctx, tx, region); err == nil {
+		return o.ShortName + "督"
+	}
+	return prefix
 }
 
 // levelOf is the supervision level of c today and how many working days it is overdue.

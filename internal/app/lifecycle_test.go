@@ -243,18 +243,7 @@ func TestConcurrentStepsOnlyOneWins(t *testing.T) {
 			errs <- err
 		}()
 	}
-	var ok, conflict int
-	for range 2 {
-		switch err := <-errs; zhitong.ErrorCode(err) {
-		case "":
-			ok++
-		case zhitong.ECONFLICT:
-			conflict++
-		default:
-			t.Fatalf("unexpected error %v", err)
-		}
-	}
-	if ok != 1 || conflict != 1 {
+	if ok, conflict := testkit.Race(t, errs, 2); ok != 1 || conflict != 1 {
 		t.Fatalf("ok=%d conflict=%d, want 1 and 1", ok, conflict)
 	}
 	v := testkit.Must(a.Get(ctx, f.In[zhitong.RoleCommittee], c.ID))(t)

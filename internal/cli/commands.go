@@ -67,9 +67,17 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	defer stopJobs()
 	qrBase := *public // only a configured address: a page's own Host beats the listen address for QR codes
-	srv := server.New(server.Config{App: a, Logger: logger, SecureCookies: *secure, PublicLimit: *limit, TrustedProxies: trusted, PublicURL: qrBase})
+	gate, err := setupGate(ctx, a)
+	if err != nil {
+		return err
+	}
+	srv := server.New(server.Config{App: a, Logger: logger, SecureCookies: *secure, PublicLimit: *limit, TrustedProxies: trusted, PublicURL: qrBase, SetupGate: gate})
 	return srv.Serve(ctx, ln, func(addr net.Addr) {
 		fmt.Fprintf(env.Stdout, "民意直通已启动：http://%s/\n数据库：%s\n", addr, describeDB(d.db))
+		if gate != nil {
+			logger.Warn("尚未完成初始设置：运行 zhitong init，或在本机浏览器打开 /setup；从其他电脑打开须带一次性设置令牌",
+				"setup_url", base+"/setup?token="+gate.Token())
+		}
 	})
 }
 

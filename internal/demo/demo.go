@@ -23,6 +23,7 @@ import (
 	"zhitong/internal/app"
 	"zhitong/internal/audit"
 	"zhitong/internal/regions"
+	"zhitong/internal/setup"
 	"zhitong/internal/store"
 )
 
@@ -117,28 +118,30 @@ func load(ctx context.Context, a *app.App, stopAfter int) (bool, error) {
 
 func allStories() []story { return slices.Concat(roadStories, otherStories) }
 
-// loadReference upserts regions, categories, stations, units and deputies in
-// one transaction and notes that cases may follow.
+// loadReference sets the county up through internal/setup (regions,
+// organisation, categories), upserts stations, units and deputies in one
+// transaction and notes that cases may follow.
 func (r *runner) loadReference(ctx context.Context) error {
 	tree, err := regions.Load()
 	if err != nil {
 		return err
 	}
-	path := tree.Path(County)
-	if len(path) != 3 {
+	county, ok := tree.Get(County)
+	if !ok {
 		return fmt.Errorf("region %s not in the division tree", County)
 	}
-	regs := append(path, tree.Children(County)...)
 	return r.a.DB().Write(ctx, func(tx *store.Tx) error {
-		for _, g := range regs {
-			if err := tx.UpsertRegion(ctx, zhitong.Region{Code: g.Code, Name: g.Name, ParentCode: g.ParentCode, Level: int(g.Level)}); err != nil {
+		// The county is set up as a real one is (zhitong init): its region
+		// subtree, its organisation and the default categories.
+		if org, err := store.OrganisationFor(ctx, tx, County); zhitong.ErrorCode(err) == zhitong.ENOTFOUND || err == nil && org.RegionCode != County {
+			if _, _, _, err := setup.Organise(ctx, tx, tree, County, setup.DefaultNames(tree, county), r.now); err != nil {
 				return err
 			}
+		} else if err != nil {
+			return err
 		}
-		for _, c := range categories {
-			if err := tx.UpsertCategory(ctx, c); err != nil {
-				return err
-			}
+		if _, err := setup.SeedCategories(ctx, tx); err != nil {
+			return err
 		}
 		for _, s := range stations {
 			st := s.Station

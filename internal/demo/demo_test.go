@@ -8,6 +8,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/setup"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
@@ -72,13 +73,17 @@ func TestLoadOnceAndCoverTheLoop(t *testing.T) {
 	}
 	sameCounts(t, "second load", first, counts(t, a))
 	want := map[string]int{"stations": 8, "users": 9, "deputies": len(deputies), "units": len(units),
-		"cases": len(allStories()), "regions": 11, "categories": len(categories), "api_tokens": 2}
+		"cases": len(allStories()), "regions": 11, "categories": len(setup.DefaultCategories), "api_tokens": 2}
 	for table, n := range want {
 		if first[table] != n {
 			t.Errorf("%s: %d rows, want %d", table, first[table], n)
 		}
 	}
 	t.Logf("counts: %v", first)
+	// The county is set up as zhitong init sets up a real one.
+	if o := testkit.Must(store.OrganisationFor(ctx, a.DB(), lishi))(t); o.RegionCode != County || o.Name != "定南县人大常委会" || o.ShortName != "定南人大" {
+		t.Errorf("organisation of the demo county: %+v", o)
+	}
 
 	cases := demoCases(t, a)
 	if len(cases) != len(allStories()) {

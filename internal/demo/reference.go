@@ -17,21 +17,6 @@ const (
 	park       = "360728400" // 定南县工业园
 )
 
-// categories are the case categories with their default deadlines in working days.
-var categories = []zhitong.Category{
-	{Code: "consult", Name: "政策咨询", DueDays: 3, Group: "咨询求助"},
-	{Code: "help", Name: "求助", DueDays: 5, Group: "咨询求助"},
-	{Code: "roads", Name: "道路交通", DueDays: 15, Group: "基础设施"},
-	{Code: "water", Name: "供水供电", DueDays: 5, Group: "基础设施"},
-	{Code: "construction", Name: "城乡建设", DueDays: 15, Group: "基础设施"},
-	{Code: "environment", Name: "环境卫生", DueDays: 10, Group: "生态环境"},
-	{Code: "education", Name: "教育医疗", DueDays: 13, Group: "社会事业"},
-	{Code: "social", Name: "社会保障", DueDays: 13, Group: "社会事业"},
-	{Code: "agriculture", Name: "农业农村", DueDays: 15, Group: "产业发展"},
-	{Code: "dispute", Name: "矛盾纠纷", DueDays: 10, Group: "社会治理"},
-	{Code: "other", Name: "其他", DueDays: 15, Group: "其他"},
-}
-
 // stationSpec is a station with the short key the case tables use for it.
 type stationSpec struct {
 	key string

@@ -16,6 +16,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"zhitong/internal/app"
+	"zhitong/internal/setup"
 	"zhitong/internal/web"
 )
 
@@ -35,6 +36,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Real-IP or
 	// X-Forwarded-For names the client; nil means loopback only.
 	TrustedProxies []netip.Prefix
+	// SetupGate holds the one-time token that opens the first-run page
+	// (/setup) from another machine; nil: only from the server itself.
+	SetupGate *setup.Gate
 }
 
 // DefaultPublicLimit is the public entries a client may make per 10 minutes.
@@ -77,7 +81,7 @@ func New(cfg Config) *Server {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	s.apiRoutes(mux)
 	s.open311Routes(mux)
-	ui, err := web.New(web.Config{App: cfg.App, Sessions: sm, Principal: s.principal, Logger: cfg.Logger, PublicURL: cfg.PublicURL})
+	ui, err := web.New(web.Config{App: cfg.App, Sessions: sm, Principal: s.principal, Logger: cfg.Logger, PublicURL: cfg.PublicURL, SetupGate: cfg.SetupGate})
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a bug caught by every test
 	}

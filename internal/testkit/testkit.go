@@ -169,3 +169,21 @@ func Err[T any](_ T, err error) error { return err }
 
 // First keeps the first of two results.
 func First[T, U any](v T, _ U) T { return v }
+
+// Race takes n results of calls that raced each other and counts those
+// that succeeded and those refused as a conflict; any other error fails
+// the test.
+func Race(tb testing.TB, errs <-chan error, n int) (ok, conflict int) {
+	tb.Helper()
+	for range n {
+		switch err := <-errs; zhitong.ErrorCode(err) {
+		case "":
+			ok++
+		case zhitong.ECONFLICT:
+			conflict++
+		default:
+			tb.Errorf("unexpected error %v", err)
+		}
+	}
+	return ok, conflict
+}

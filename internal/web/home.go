@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"zhitong"
+	"zhitong/internal/setup"
 )
 
 // townStations groups stations under their township for the home page.
@@ -18,6 +19,13 @@ type stationCard struct {
 	CrossBorder bool                // listed under each of its regions
 	Reception   []receptionLine     // the next 3 reception days
 	OnDuty      []zhitong.DeputyRef // deputies on duty this week
+}
+
+// homeData is the portal's home page: the stations by township, and
+// whether the deployment still needs its first set-up.
+type homeData struct {
+	Towns     []townStations
+	NeedSetup bool
 }
 
 // homeReceptionDays is how many upcoming reception days a home-page card shows.
@@ -81,5 +89,11 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
 			towns[i].Stations = append(towns[i].Stations, card)
 		}
 	}
-	return h.render(w, r, http.StatusOK, "home", "首页", towns)
+	var need bool
+	if len(towns) == 0 {
+		if need, err = setup.Needed(ctx, h.app); err != nil {
+			return err
+		}
+	}
+	return h.render(w, r, http.StatusOK, "home", "首页", homeData{Towns: towns, NeedSetup: need})
 }

@@ -28,6 +28,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.caseDutyRoutes(mux)
 	h.adminWorkRoutes(mux) // work_admin.go: regions, units, categories
 	h.calendarRoutes(mux)
+	h.setupRoutes(mux)
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))

@@ -23,6 +23,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/setup"
 )
 
 //go:embed templates static
@@ -39,6 +40,9 @@ type Config struct {
 	// posters and receipts use it. Empty: the address the page was opened
 	// at (right on a laptop demo, wrong on an intranet PC that prints).
 	PublicURL string
+	// SetupGate lets a browser with the set-up token (from the server log)
+	// open the first-run page; nil: only the machine itself may.
+	SetupGate *setup.Gate
 }
 
 // Handler serves every page.
@@ -50,6 +54,7 @@ type Handler struct {
 	pages     map[string]*template.Template
 	mux       *http.ServeMux // the route table, to find a POST's GET page
 	publicURL string
+	gate      *setup.Gate
 }
 
 // New parses the templates once.
@@ -58,7 +63,7 @@ func New(cfg Config) (*Handler, error) {
 		cfg.Logger = slog.Default()
 	}
 	h := &Handler{app: cfg.App, sessions: cfg.Sessions, principal: cfg.Principal, log: cfg.Logger, pages: map[string]*template.Template{},
-		publicURL: strings.TrimRight(cfg.PublicURL, "/")}
+		publicURL: strings.TrimRight(cfg.PublicURL, "/"), gate: cfg.SetupGate}
 	shared := []string{"templates/layout.html"}
 	partials, err := fs.Glob(files, "templates/partials/*.html")
 	if err != nil {
@@ -90,7 +95,8 @@ type Page struct {
 	Elderly bool
 	Path    string // the page's address with its query (see Handler.here)
 	Flash   string
-	Unread  int // the staff member's unread in-app notices, shown in the header
+	Unread  int                  // the staff member's unread in-app notices, shown in the header
+	Org     zhitong.Organisation // 人大常委会 the page speaks for (header and footer); zero when unknown
 	Data    any
 }
 
@@ -106,6 +112,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		p.Flash = h.sessions.PopString(r.Context(), "flash")
 	}
 	p.Unread, _ = h.app.UnreadCount(r.Context(), me) // a count is not worth failing a page for
+	p.Org = h.pageOrganisation(r, me)
 	var buf bytes.Buffer
 	root := "layout"
 	if r.Header.Get("HX-Request") == "true" && t.Lookup("content") != nil && r.Header.Get("HX-Target") == "main" {

@@ -91,6 +91,7 @@ type workHomeData struct {
 	Quick     *workIntakeData // the deputy's quick "answered on the spot" form
 	CheckIn   string          // the deputy's duty today, not yet checked in
 	DueSoonBy string
+	Start     []startStep       // first steps of a new deployment, for committee staff and officers
 	System    *app.SystemStatus // the system administrator's status board
 }
 
@@ -124,6 +125,9 @@ func (h *Handler) workHome(w http.ResponseWriter, r *http.Request) error {
 		in.CountOnly = true
 		_, n, err := h.app.List(ctx, p, in)
 		return n, err
+	}
+	if d.Start, err = h.startSteps(ctx, p); err != nil {
+		return err
 	}
 	d.Queues = workQueuesFor(p.Role)
 	for i := range d.Queues {
