@@ -73,8 +73,8 @@ func actorString(p zhitong.Principal) string {
 		return "user:" + strconv.FormatInt(p.UserID, 10) + " " + p.Name
 	case p.TokenID != 0:
 		return "token:" + strconv.FormatInt(p.TokenID, 10) + " " + p.Name
-	case p.Role == "" && p.Name == "system":
-		return "system"
+	case p.Name == "system":
+		return "system" // System, or SystemAs a role (the CLI's imports)
 	}
 	return "citizen"
 }

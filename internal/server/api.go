@@ -73,6 +73,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	s.receptionRoutes(mux)
 	s.rosterRoutes(mux)
 	s.appointmentRoutes(mux)
+	s.importRoutes(mux)
 	s.dutiesRoutes(mux)
 	mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
