@@ -69,7 +69,7 @@ func (a *App) ImportUser(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 	if in.RegionCode == "" {
 		return 0, "", zhitong.Invalid("region", "请填写账号管辖的行政区划代码")
 	}
-	if err := a.checkScope(ctx, in.Role, in.RegionCode, in.StationID, in.UnitID, in.DeputyID); err != nil {
+	if err := a.CheckAccountScope(ctx, p, in.Role, in.RegionCode, in.StationID, in.UnitID, in.DeputyID); err != nil {
 		return 0, "", err
 	}
 	if !strings.HasPrefix(in.RegionCode, p.RegionCode) {

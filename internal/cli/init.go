@@ -68,9 +68,10 @@ func initCmd(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-// isTerminal reports whether r is a character device (a terminal).
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
+// isTerminal reports whether a standard stream (in or out) is a character
+// device, a terminal.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	if !ok {
 		return false
 	}

@@ -201,15 +201,6 @@ func refuseTerminal(w io.Writer) error {
 	return nil
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
 // progressBar draws 导入 [██████░░░░] 60% 6000/10000 on one terminal line.
 type progressBar struct {
 	w     io.Writer
