@@ -116,7 +116,8 @@ func TestRealCountyFromEmpty(t *testing.T) {
 func (p *person) setUp(code, name string) map[string]string {
 	p.t.Helper()
 	p.visit("/")
-	p.visit("/setup")
+	p.shot("county-00-empty-home")
+	p.clickLink("初始设置")
 	p.fill("#q", name)
 	p.click(`form.search button[type=submit]`)
 	p.clickLink("江西省赣州市龙南市")
@@ -219,22 +220,30 @@ func (p *person) configureStation(id int64) {
 	p.visit(page + "/reception")
 	p.fill("#rc-w-nth", "0", "#rc-w-day", "3")
 	p.click(`form[action$="/rules/weekday"] button[type=submit]`)
-	p.waitText("main", "每周三")
+	p.waitText(".flash", "已添加接待日规则：每周三")
+	p.waitText("main", "2026-12-02") // a Wednesday among the next 60 days' reception days
 	p.shot("county-04-reception")
 	citizen := p.site.person("county-visitor", phoneWidth)
 	citizen.visit(fmt.Sprintf("/stations/%d", id))
-	citizen.waitText("main", "每周三")
+	citizen.waitText("main", "12月2日")
 	citizen.waitText("main", "红色武当")
 	citizen.waitText("main", "每周三上午有代表在站接待")
 	citizen.noHorizontalScroll()
+	citizen.shot("county-04-station-page")
 }
 
 // submitCase submits a case on a phone at the portal, choosing the new
 // county's town and station, and returns the tracking code.
 func (p *person) submitCase(station int64) string {
 	p.t.Helper()
+	p.visit("/")
+	p.waitText("main", "武当镇人大代表联络站")
 	p.visit("/submit")
 	p.noHorizontalScroll()
+	// The hints speak of this county's towns, not the demo's.
+	if hint := p.text("#place-hint"); !strings.Contains(hint, "龙南镇") {
+		p.t.Errorf("the place hint on a 龙南市 deployment reads %q", hint)
+	}
 	p.fill("#category", "roads", "#body", "武当镇圩镇到岗上村的道路坑洼很多，雨天积水，电动车经常摔倒",
 		"#place", "武当镇岗上村路口", "#region", countyTown, "#station", fmt.Sprint(station), "#name", "钟丽", "#phone", "13979701234")
 	p.check("#privacy")
