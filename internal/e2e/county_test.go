@@ -57,7 +57,7 @@ func TestRealCountyFromEmpty(t *testing.T) {
 	station := s.stationNamed("武当镇人大代表联络站")
 	unit := s.unitNamed("龙南市交通运输局")
 
-	// 4. The committee puts the officer on the station and sets its reception days.
+	// 4. The committee configures the station and its reception days.
 	committee.configureStation(station)
 
 	// 5. One case through the whole loop to archive.
@@ -72,38 +72,10 @@ func TestRealCountyFromEmpty(t *testing.T) {
 		t.Errorf("case %s is in region %q, want within %s", code, c.RegionCode, county)
 	}
 	caseURL := fmt.Sprintf("/work/cases/%d", c.ID)
-
-	officer.visit("/work/cases?status=submitted")
-	officer.clickLink(code)
-	officer.waitText(".wb-status", "待登记")
-	officer.act("register", "#act-register-category", "roads")
-	officer.waitText(".wb-status", "待分流")
-	officer.act("assign", "#act-assign-lead", fmt.Sprint(unit))
-	officer.waitText(".wb-status", "已交办")
-
-	unitP.visit("/work")
-	unitP.waitText("main", "待签收")
-	unitP.visit(caseURL)
-	unitP.act("accept")
-	unitP.waitText(".wb-status", "办理中")
-	unitP.reply("已修复武当镇圩镇至岗上村道路坑洼 12 处")
-	unitP.shot("county-05-unit-replied")
-
-	citizen.visit("/track/" + code)
-	citizen.waitText("main", "已修复武当镇圩镇至岗上村道路坑洼")
-	citizen.noHorizontalScroll()
-	citizen.check(`input[name=rating][value=satisfied]`)
-	citizen.click(`.portal-evaluate button[type=submit]`)
-	citizen.waitText("main", "您的评价：满意")
-	citizen.shot("county-06-citizen-satisfied")
-
-	officer.visit(caseURL)
-	officer.waitText(".wb-status", "已评价")
-	officer.act("close")
-	officer.waitText(".wb-status", "已办结")
-	officer.act("archive")
-	officer.waitText(".wb-status", "已归档")
-	officer.shot("county-07-officer-archived")
+	officer.registerAndAssign(code, unit)
+	unitP.acceptAndReply(caseURL, "已修复武当镇圩镇至岗上村道路坑洼 12 处")
+	citizen.evaluateSatisfied(code, "已修复武当镇圩镇至岗上村道路坑洼 12 处")
+	officer.closeAndArchive(caseURL)
 
 	got := testkit.Must(store.GetCaseByCode(t.Context(), s.App.DB(), code))(t)
 	if got.Status != zhitong.StatusArchived {
@@ -130,7 +102,13 @@ func (p *person) setUp(code, name string) map[string]string {
 	p.click(`form[method=post] button[type=submit]`)
 	p.waitText("main", "初始设置已完成")
 	p.shot("county-02-setup-done")
-	return p.passwords()
+	pw := p.passwords()
+	// Set-up is done: the page is gone.
+	p.visit("/setup")
+	if loc := run(p, chromedp.Location()); !strings.HasSuffix(loc, "/login") {
+		p.t.Errorf("/setup after set-up went to %s, want /login", loc)
+	}
+	return pw
 }
 
 // passwords reads a table of usernames and initial passwords shown once.
@@ -277,4 +255,55 @@ func (s *site) unitNamed(name string) int64 {
 	}
 	s.t.Fatalf("no unit %s after the import", name)
 	return 0
+}
+
+// registerAndAssign finds the new case in the officer's queue, registers
+// it and assigns it to unit.
+func (p *person) registerAndAssign(code string, unit int64) {
+	p.t.Helper()
+	p.visit("/work/cases?status=submitted")
+	p.clickLink(code)
+	p.waitText(".wb-status", "待登记")
+	p.act("register", "#act-register-category", "roads")
+	p.waitText(".wb-status", "待分流")
+	p.act("assign", "#act-assign-lead", fmt.Sprint(unit))
+	p.waitText(".wb-status", "已交办")
+}
+
+// acceptAndReply is the unit finding the case to accept on its workbench,
+// accepting it and replying with both feedback deliveries.
+func (p *person) acceptAndReply(caseURL, text string) {
+	p.t.Helper()
+	p.visit("/work")
+	p.waitText("main", "待签收")
+	p.visit(caseURL)
+	p.act("accept")
+	p.waitText(".wb-status", "办理中")
+	p.reply(text)
+	p.shot("county-06-unit-replied")
+}
+
+// evaluateSatisfied is the citizen reading the reply by tracking code on
+// the phone and rating it satisfied.
+func (p *person) evaluateSatisfied(code, reply string) {
+	p.t.Helper()
+	p.visit("/track/" + code)
+	p.waitText("main", reply)
+	p.noHorizontalScroll()
+	p.check(`input[name=rating][value=satisfied]`)
+	p.click(`.portal-evaluate button[type=submit]`)
+	p.waitText("main", "您的评价：满意")
+	p.shot("county-07-citizen-satisfied")
+}
+
+// closeAndArchive is the officer closing the evaluated case and archiving it.
+func (p *person) closeAndArchive(caseURL string) {
+	p.t.Helper()
+	p.visit(caseURL)
+	p.waitText(".wb-status", "已评价")
+	p.act("close")
+	p.waitText(".wb-status", "已办结")
+	p.act("archive")
+	p.waitText(".wb-status", "已归档")
+	p.shot("county-08-officer-archived")
 }
