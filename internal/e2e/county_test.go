@@ -77,6 +77,11 @@ func TestRealCountyFromEmpty(t *testing.T) {
 	citizen.evaluateSatisfied(code, "已修复武当镇圩镇至岗上村道路坑洼 12 处")
 	officer.closeAndArchive(caseURL)
 
+	// 6. Every page each person's navigation offers opens on this deployment.
+	for _, who := range []*person{committee, secadmin, officer, unitP, citizen} {
+		who.everyNavPageOpens()
+	}
+
 	got := testkit.Must(store.GetCaseByCode(t.Context(), s.App.DB(), code))(t)
 	if got.Status != zhitong.StatusArchived {
 		t.Errorf("after the loop the case is %s, want archived", got.Status)
@@ -306,4 +311,26 @@ func (p *person) closeAndArchive(caseURL string) {
 	p.act("archive")
 	p.waitText(".wb-status", "已归档")
 	p.shot("county-08-officer-archived")
+}
+
+// everyNavPageOpens visits every link of the page header's navigation (from
+// the workbench for staff, the home page for the citizen) and fails on an
+// error page.
+func (p *person) everyNavPageOpens() {
+	p.t.Helper()
+	p.visit("/work")
+	if strings.Contains(run(p, chromedp.Location()), "/login") {
+		p.visit("/")
+	}
+	links := run(p, chromedp.Evaluate[[]string](`[...new Set([...document.querySelectorAll("header a[href^='/']")].map(a => a.getAttribute("href")))]`))
+	for _, link := range links {
+		if link == "/logout" {
+			continue
+		}
+		p.visit(link)
+		if body := p.text("main"); strings.Contains(body, "错误代码") {
+			p.shot("failed-nav-" + p.name)
+			p.t.Errorf("%s: %s shows an error page:\n%s", p.name, link, body)
+		}
+	}
 }
