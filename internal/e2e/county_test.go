@@ -313,18 +313,18 @@ func (p *person) closeAndArchive(caseURL string) {
 	p.shot("county-08-officer-archived")
 }
 
-// everyNavPageOpens visits every link of the page header's navigation (from
-// the workbench for staff, the home page for the citizen) and fails on an
-// error page.
+// everyNavPageOpens visits every link of the header's navigation and of
+// the start page's content (the workbench for staff, the home page for the
+// citizen) and fails on an error page.
 func (p *person) everyNavPageOpens() {
 	p.t.Helper()
 	p.visit("/work")
 	if strings.Contains(run(p, chromedp.Location()), "/login") {
 		p.visit("/")
 	}
-	links := run(p, chromedp.Evaluate[[]string](`[...new Set([...document.querySelectorAll("header a[href^='/']")].map(a => a.getAttribute("href")))]`))
+	links := run(p, chromedp.Evaluate[[]string](`[...new Set([...document.querySelectorAll("header a[href^='/'], main a[href^='/']")].map(a => a.getAttribute("href")))]`))
 	for _, link := range links {
-		if link == "/logout" {
+		if link == "/logout" || strings.HasSuffix(link, ".xlsx") {
 			continue
 		}
 		p.visit(link)
