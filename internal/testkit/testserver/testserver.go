@@ -29,3 +29,14 @@ func Start(tb testing.TB) *Env {
 	tb.Cleanup(srv.Close)
 	return &Env{App: a, Clock: clock, Fixture: f, Server: srv}
 }
+
+// StartEmpty migrates a fresh database and serves it on loopback without
+// seeding anything, as zhitong serve starts a new deployment: the
+// first-run page /setup is open (to the machine itself). Fixture is nil.
+func StartEmpty(tb testing.TB) *Env {
+	tb.Helper()
+	a, clock := testkit.MustApp(tb)
+	srv := httptest.NewServer(server.New(server.Config{App: a}))
+	tb.Cleanup(srv.Close)
+	return &Env{App: a, Clock: clock, Server: srv}
+}
