@@ -186,59 +186,59 @@ const (
 
 // Reply — 答复: a unit's answer to a case in one round, with its outcome class.
 type Reply struct {
-	ID          int64
-	CaseID      int64
-	Round       int
-	UnitID      int64
-	ProposalID  int64
-	Outcome     Outcome
-	Text        string
-	PlannedDate string // required for C: when it is planned to be done
-	Reason      string // required for D: why it cannot be solved now
+	ID          int64   `json:"id"`
+	CaseID      int64   `json:"case_id"`
+	Round       int     `json:"round"`
+	UnitID      int64   `json:"unit_id"`
+	ProposalID  int64   `json:"proposal_id"`
+	Outcome     Outcome `json:"outcome"`
+	Text        string  `json:"text"`
+	PlannedDate string  `json:"planned_date"` // required for C: when it is planned to be done
+	Reason      string  `json:"reason"`       // required for D: why it cannot be solved now
 	// PublicSummary is what was done, in a sentence for the public results
 	// board; optional, and never the reply itself.
-	PublicSummary string
-	At            time.Time
-	By            int64
-	Deliveries    []Delivery
+	PublicSummary string     `json:"public_summary"`
+	At            time.Time  `json:"at"`
+	By            int64      `json:"by"`
+	Deliveries    []Delivery `json:"deliveries"`
 }
 
 // Delivery records that a reply reached the congress office or the citizen.
 type Delivery struct {
-	ID        int64
-	ReplyID   int64
-	Recipient Recipient
-	Channel   FeedbackChannel
-	At        time.Time
-	Note      string
-	By        int64
+	ID        int64           `json:"id"`
+	ReplyID   int64           `json:"reply_id"`
+	Recipient Recipient       `json:"recipient"`
+	Channel   FeedbackChannel `json:"channel"`
+	At        time.Time       `json:"at"`
+	Note      string          `json:"note"`
+	By        int64           `json:"by"`
 }
 
 // Evaluation — 满意度评价: the citizen's rating of one round's reply.
 type Evaluation struct {
-	ID       int64
-	CaseID   int64
-	Round    int
-	Rating   Rating
-	Comment  string
-	Callback bool // recorded by an officer at a call-back (回访) rather than online
-	At       time.Time
-	By       int64
+	ID       int64     `json:"id"`
+	CaseID   int64     `json:"case_id"`
+	Round    int       `json:"round"`
+	Rating   Rating    `json:"rating"`
+	Comment  string    `json:"comment"`
+	Callback bool      `json:"callback"` // recorded by an officer at a call-back (回访) rather than online
+	At       time.Time `json:"at"`
+	By       int64     `json:"by"`
 }
 
 // Assignment — 交办: a case handed to one unit, as lead (主办) or co-handler (协办).
 type Assignment struct {
-	ID           int64
-	CaseID       int64
-	UnitID       int64
-	Lead         bool
-	Round        int
-	DueDate      string
-	State        AssignmentState
-	AssignedAt   time.Time
-	AcceptedAt   time.Time
-	ReturnedAt   time.Time
-	ReturnReason string
+	ID           int64           `json:"id"`
+	CaseID       int64           `json:"case_id"`
+	UnitID       int64           `json:"unit_id"`
+	Lead         bool            `json:"lead"`
+	Round        int             `json:"round"`
+	DueDate      string          `json:"due_date"`
+	State        AssignmentState `json:"state"`
+	AssignedAt   time.Time       `json:"assigned_at"`
+	AcceptedAt   time.Time       `json:"accepted_at,omitzero"`
+	ReturnedAt   time.Time       `json:"returned_at,omitzero"`
+	ReturnReason string          `json:"return_reason"`
 }
 
 // AssignmentState is where one unit's assignment stands.
@@ -254,46 +254,46 @@ const (
 
 // Extension — 延期申请: a unit asks for more working days.
 type Extension struct {
-	ID          int64
-	CaseID      int64
-	UnitID      int64
-	Days        int
-	Reason      string
-	State       string // pending, approved, refused
-	RequestedAt time.Time
-	DecidedAt   time.Time
-	DecidedBy   int64
-	Note        string
-	NewDue      string
+	ID          int64     `json:"id"`
+	CaseID      int64     `json:"case_id"`
+	UnitID      int64     `json:"unit_id"`
+	Days        int       `json:"days"`
+	Reason      string    `json:"reason"`
+	State       string    `json:"state"` // pending, approved, refused
+	RequestedAt time.Time `json:"requested_at"`
+	DecidedAt   time.Time `json:"decided_at,omitzero"`
+	DecidedBy   int64     `json:"decided_by"`
+	Note        string    `json:"note"`
+	NewDue      string    `json:"new_due"`
 }
 
 // Event is one step in a case's history: who did what, when.
 type Event struct {
-	ID         int64
-	CaseID     int64
-	At         time.Time
-	ActorID    int64
-	ActorName  string
-	Action     Action
-	FromStatus Status
-	ToStatus   Status
-	Note       string // shown to staff
-	Public     string // plain words shown to the citizen; empty hides the step from them
+	ID         int64     `json:"id"`
+	CaseID     int64     `json:"case_id"`
+	At         time.Time `json:"at"`
+	ActorID    int64     `json:"actor_id"`
+	ActorName  string    `json:"actor_name"`
+	Action     Action    `json:"action"`
+	FromStatus Status    `json:"from_status"`
+	ToStatus   Status    `json:"to_status"`
+	Note       string    `json:"note"`   // shown to staff
+	Public     string    `json:"public"` // plain words shown to the citizen; empty hides the step from them
 }
 
 // Proposal — 代表建议: a formal deputy proposal that may bundle several cases;
 // its reply reaches all of them.
 type Proposal struct {
-	ID         int64
-	Title      string
-	Body       string
-	DeputyID   int64
-	RegionCode string
-	State      string // open, replied
-	UnitID     int64  // the handling unit (承办单位), 0 when none
-	DueDate    string // the reply deadline, YYYY-MM-DD
-	Complex    bool   // complex: the longer deadline
-	CreatedAt  time.Time
-	CreatedBy  int64
-	CaseIDs    []int64
+	ID         int64     `json:"id"`
+	Title      string    `json:"title"`
+	Body       string    `json:"body"`
+	DeputyID   int64     `json:"deputy_id"`
+	RegionCode string    `json:"region_code"`
+	State      string    `json:"state"`    // open, replied
+	UnitID     int64     `json:"unit_id"`  // the handling unit (承办单位), 0 when none
+	DueDate    string    `json:"due_date"` // the reply deadline, YYYY-MM-DD
+	Complex    bool      `json:"complex"`  // complex: the longer deadline
+	CreatedAt  time.Time `json:"created_at"`
+	CreatedBy  int64     `json:"created_by"`
+	CaseIDs    []int64   `json:"case_ids"`
 }

@@ -12,8 +12,7 @@ import (
 	"zhitong/internal/store"
 )
 
-// ProposalView is a deputy proposal (Go field names, like the other
-// reference objects) with its deadline and supervision.
+// ProposalView is a deputy proposal with its deadline and supervision.
 type ProposalView struct {
 	zhitong.Proposal
 	Deadline ProposalDeadline `json:"deadline"`

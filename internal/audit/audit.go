@@ -13,14 +13,14 @@ import (
 
 // Entry is one audited action.
 type Entry struct {
-	Seq    int64
-	At     time.Time
-	Actor  string // "user:12 张三", "token:3 12345热线", "citizen", "system"
-	Action string
-	Object string // "case:42", "user:7", …
-	Detail string // JSON
-	Prev   string
-	Hash   string
+	Seq    int64     `json:"seq"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"` // "user:12 张三", "token:3 12345热线", "citizen", "system"
+	Action string    `json:"action"`
+	Object string    `json:"object"` // "case:42", "user:7", …
+	Detail string    `json:"detail"` // JSON
+	Prev   string    `json:"prev"`
+	Hash   string    `json:"hash"`
 }
 
 // Sum returns the SM3 hash that links e to the entry before it (e.Prev).

@@ -200,7 +200,7 @@ func TestProposalSupervisionAPI(t *testing.T) {
 	pid := itoa(int64(got["proposal_id"].(float64)))
 	pv := oaCheck(t, d, officer, "GET", "/api/v1/proposals/{id}", "/api/v1/proposals/"+pid, nil, 200)
 	dl := pv["deadline"].(map[string]any)
-	if pv["DueDate"] != "2027-02-25" || pv["UnitID"] != float64(f.Lead) || dl["level"] != "none" || dl["days_left"].(float64) < 50 {
+	if pv["due_date"] != "2027-02-25" || pv["unit_id"] != float64(f.Lead) || dl["level"] != "none" || dl["days_left"].(float64) < 50 {
 		t.Fatalf("proposal = %v", pv)
 	}
 	e.clock.Set(time.Date(2027, 3, 10, 9, 0, 0, 0, zhitong.China))
@@ -220,7 +220,7 @@ func TestProposalSupervisionAPI(t *testing.T) {
 		t.Fatalf("overdue proposal = %v", pv["deadline"])
 	}
 	l := oaCheck(t, d, officer, "GET", "/api/v1/supervision/letters/{id}", "/api/v1/supervision/letters/"+itoa(int64(letters[0].(map[string]any)["id"].(float64))), nil, 200)
-	if l["proposal_id"] != pv["ID"] {
+	if l["proposal_id"] != pv["id"] {
 		t.Errorf("letter = %v", l)
 	}
 
@@ -237,7 +237,7 @@ func TestProposalSupervisionAPI(t *testing.T) {
 	unitPath := "/api/v1/proposals/" + pid + "/unit"
 	oaCheck(t, d, officer, "POST", "/api/v1/proposals/{id}/unit", unitPath, map[string]any{"unit_id": f.Co, "reason": "改由协办单位牵头"}, 403)
 	oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/unit", unitPath, map[string]any{"unit_id": f.Co, "reason": ""}, 400)
-	if pv := oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/unit", unitPath, map[string]any{"unit_id": f.Co, "reason": "改由协办单位牵头"}, 200); pv["UnitID"] != float64(f.Co) {
+	if pv := oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/unit", unitPath, map[string]any{"unit_id": f.Co, "reason": "改由协办单位牵头"}, 200); pv["unit_id"] != float64(f.Co) {
 		t.Errorf("unit changed = %v", pv)
 	}
 
@@ -246,7 +246,7 @@ func TestProposalSupervisionAPI(t *testing.T) {
 	oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/complex", path, map[string]any{"reason": ""}, 400)
 	oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/complex", path, map[string]any{"reason": "跨年度", "days": 1}, 400)
 	pv = oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/complex", path, map[string]any{"reason": "涉及县财政预算，需跨年度统筹"}, 200)
-	if pv["Complex"] != true || pv["DueDate"] != "2027-05-25" || pv["deadline"].(map[string]any)["level"] != "none" {
+	if pv["complex"] != true || pv["due_date"] != "2027-05-25" || pv["deadline"].(map[string]any)["level"] != "none" {
 		t.Errorf("complex = %v", pv)
 	}
 	oaCheck(t, d, committee, "POST", "/api/v1/proposals/{id}/complex", path, map[string]any{"reason": "再次"}, 409)
