@@ -338,6 +338,13 @@ func (a *App) checkNewCase(ctx context.Context, p zhitong.Principal, in *IntakeI
 		if outside {
 			return zhitong.Errorf(zhitong.EFORBIDDEN, "所选地区或联络站不在您的管辖范围内")
 		}
+		if in.StationID != 0 {
+			// The station named must be one p covers too, not only the
+			// region: another county's station would give that county the case.
+			if _, err := a.checkStationRef(ctx, a.db, p, "station_id", in.StationID); err != nil {
+				return err
+			}
+		}
 		if err := a.checkStaffRegion(ctx, a.db, p, in.RegionCode); err != nil {
 			return err
 		}

@@ -85,8 +85,8 @@ func (a *App) ImportStation(ctx context.Context, tx *store.Tx, p zhitong.Princip
 		if err := a.checkStation(ctx, tx, d); err != nil {
 			return "", 0, err
 		}
-		if !strings.HasPrefix(d.st.RegionCode, p.RegionCode) {
-			return "", 0, zhitong.Invalid("region", "联络站所在的行政区划不在您的管辖范围内")
+		if err := checkStationScope(p, d, nil, nil); err != nil {
+			return "", 0, err
 		}
 		if err := tx.CreateStation(ctx, &d.st); err != nil {
 			return "", 0, err
@@ -111,8 +111,8 @@ func (a *App) ImportStation(ctx context.Context, tx *store.Tx, p zhitong.Princip
 	if err := a.checkStation(ctx, tx, d); err != nil {
 		return "", 0, err
 	}
-	if d.st.RegionCode != old.RegionCode && !strings.HasPrefix(d.st.RegionCode, p.RegionCode) {
-		return "", 0, zhitong.Invalid("region", "联络站所在的行政区划不在您的管辖范围内")
+	if err := checkStationScope(p, d, &old, before); err != nil {
+		return "", 0, err
 	}
 	if d.st == old && slices.Equal(normRegions(old, before), d.regions) {
 		return ImportUnchanged, old.ID, nil

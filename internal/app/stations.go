@@ -121,7 +121,8 @@ const (
 // mayManageStation checks that p may change the given parts of station id:
 // the committee everything in its jurisdiction; the head of the station all
 // but its kind and regions; an officer the bulletin board and deputies of a
-// station they cover.
+// station they cover. Every part but the bulletin board and deputies also
+// needs the station's primary region in p's subtree (docs/stations.md).
 func (a *App) mayManageStation(ctx context.Context, q store.Q, p zhitong.Principal, id int64, parts ...string) error {
 	if !p.Staff() {
 		return zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
@@ -135,6 +136,18 @@ func (a *App) mayManageStation(ctx context.Context, q store.Q, p zhitong.Princip
 	}
 	if !ok {
 		return zhitong.Errorf(zhitong.EFORBIDDEN, "该联络站不在您的管辖范围内")
+	}
+	// Covering one further region of a cross-border station lets staff share
+	// its bulletin board and deputies; the station itself — its basics,
+	// kind and regions, staff, retiring it — is managed from its primary region.
+	if p.StationID == 0 && slices.ContainsFunc(parts, func(part string) bool { return part != stationBulletin && part != stationDeputies }) {
+		st, err := store.GetStation(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		if !inSubtree(st.RegionCode, p.RegionCode) {
+			return zhitong.Errorf(zhitong.EFORBIDDEN, "联络站“%s”的主区划不在您的管辖范围内，由主区划所在地的代表工委管理", st.Name)
+		}
 	}
 	for _, part := range parts {
 		switch {
@@ -292,6 +305,32 @@ func (a *App) checkStation(ctx context.Context, q store.Q, d *stationDraft) erro
 	return checkMapPoint(s.Lat, s.Lng)
 }
 
+// checkStationScope checks that p may give station draft d its regions:
+// every region — the primary one and each further region of a cross-border
+// station — must lie in p's subtree, so that no committee hands another
+// county a say over its station. A station across two counties is created
+// by the committee whose jurisdiction holds both (the city's), or by the
+// system. old and oldRegions are the station as stored (nil on create);
+// when its primary region and region list stay as they are, there is
+// nothing to check.
+func checkStationScope(p zhitong.Principal, d *stationDraft, old *zhitong.Station, oldRegions []string) error {
+	if isSystem(p) {
+		return nil
+	}
+	if old != nil && d.st.RegionCode == old.RegionCode && slices.Equal(normRegions(*old, oldRegions), d.regions) {
+		return nil
+	}
+	if !inSubtree(d.st.RegionCode, p.RegionCode) {
+		return zhitong.Invalid("region", "联络站所在的行政区划不在您的管辖范围内")
+	}
+	for _, c := range d.regions {
+		if !inSubtree(c, p.RegionCode) {
+			return zhitong.Invalid("regions", "所选区划（%s）不在您的管辖范围内：跨区域联络站的每个所属区划都须在您的管辖范围内，跨县（市、区）的联络站请由共同的上级代表工委新建", c)
+		}
+	}
+	return nil
+}
+
 // checkMapPoint accepts a point inside China's bounding box, or no point (both 0).
 func checkMapPoint(lat, lng float64) error {
 	if lat == 0 && lng == 0 {
@@ -324,8 +363,8 @@ func (a *App) CreateStation(ctx context.Context, p zhitong.Principal, in Station
 		if err := a.checkStation(ctx, tx, d); err != nil {
 			return err
 		}
-		if !strings.HasPrefix(d.st.RegionCode, p.RegionCode) {
-			return zhitong.Invalid("region", "联络站所在的行政区划不在您的管辖范围内")
+		if err := checkStationScope(p, d, nil, nil); err != nil {
+			return err
 		}
 		if err := tx.CreateStation(ctx, &d.st); err != nil {
 			return err
@@ -366,12 +405,13 @@ func (a *App) UpdateStation(ctx context.Context, p zhitong.Principal, id int64, 
 		if d.board, err = store.GetStationBulletin(ctx, tx, id); err != nil {
 			return err
 		}
+		before := slices.Clone(d.regions)
 		in.apply(d)
 		if err := a.checkStation(ctx, tx, d); err != nil {
 			return err
 		}
-		if d.st.RegionCode != st.RegionCode && p.StationID == 0 && !strings.HasPrefix(d.st.RegionCode, p.RegionCode) {
-			return zhitong.Invalid("region", "联络站所在的行政区划不在您的管辖范围内")
+		if err := checkStationScope(p, d, &st, before); err != nil {
+			return err
 		}
 		if err := tx.UpdateStation(ctx, &d.st); err != nil {
 			return err

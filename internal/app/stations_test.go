@@ -18,7 +18,7 @@ import (
 
 // crossBorder seeds a third county and creates a station of the fixture's
 // township and the other county; it returns the station and an officer of
-// the third county.
+// the third county. The city's committee creates it: it spans two counties.
 func crossBorder(t *testing.T, a *app.App, f *testkit.Fixture) (*app.StationProfile, zhitong.Principal) {
 	t.Helper()
 	err := a.DB().Write(ctx, func(tx *store.Tx) error {
@@ -27,7 +27,7 @@ func crossBorder(t *testing.T, a *app.App, f *testkit.Fixture) (*app.StationProf
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp := testkit.Must(a.CreateStation(ctx, f.In[zhitong.RoleCommittee], app.StationInput{Name: "两县边界联络站", Kind: app.StationCrossBorder,
+	sp := testkit.Must(a.CreateStation(ctx, cityCommittee(), app.StationInput{Name: "两县边界联络站", Kind: app.StationCrossBorder,
 		Regions: []string{f.Town, f.OtherCounty}, Address: "定南县与龙南市交界处", Lat: 24.9, Lng: 115.0}))(t)
 	third := zhitong.Principal{UserID: 7001, Name: "third-officer", Role: zhitong.RoleOfficer, RegionCode: "360729"}
 	return sp, third

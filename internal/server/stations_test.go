@@ -72,8 +72,15 @@ func TestStationAPI(t *testing.T) {
 	if code := citizen.do("POST", "/api/v1/stations", map[string]any{"name": "边界站"}, &bad); code != 401 || bad.Error.Code != zhitong.EUNAUTHORIZED {
 		t.Fatalf("citizen creates a station: %d %+v", code, bad)
 	}
+	// A county committee may not name another county's region: a station
+	// across two counties is the city committee's to create.
+	if code := committee.do("POST", "/api/v1/stations", map[string]any{"name": "边界站", "kind": "cross_border", "region": f.Town, "regions": []string{f.OtherCounty}}, &bad); code != 400 ||
+		bad.Error.Code != zhitong.EINVALID || bad.Error.Field != "regions" {
+		t.Fatalf("county committee creates a station in another county: %d %+v", code, bad)
+	}
+	city := e.login(zhitong.Principal{Role: zhitong.RoleCommittee, RegionCode: "3607"}, "city-committee")
 	var sp app.StationProfile
-	if code := committee.do("POST", "/api/v1/stations", map[string]any{"name": "边界站", "kind": "cross_border", "regions": []string{f.Town, f.OtherCounty},
+	if code := city.do("POST", "/api/v1/stations", map[string]any{"name": "边界站", "kind": "cross_border", "regions": []string{f.Town, f.OtherCounty},
 		"lat": 24.9, "lng": 115.0, "rules": "第一条"}, &sp); code != 201 || len(sp.Regions) != 2 {
 		t.Fatalf("create: %d %+v", code, sp)
 	}

@@ -47,6 +47,10 @@ func TestWorkStationsCrossBorderPagesAndErrors(t *testing.T) {
 	form.Set("lng", "115.0")
 	form["regions"] = []string{f.OtherCounty}
 	pg = committee.post("/work/stations/new", form)
+	wantStatus(t, pg, http.StatusBadRequest) // the other county is outside the county committee
+	benchHas(t, pg, `id="regions-error"`, "不在您的管辖范围内")
+	city := b.login(zhitong.Principal{Name: "赣州市代表工委", Role: zhitong.RoleCommittee, RegionCode: "3607"}, "city-committee")
+	pg = city.post("/work/stations/new", form)
 	wantStatus(t, pg, http.StatusOK)
 	id := stationIDFrom(t, pg.url)
 	benchHas(t, pg, "已新建联络站", "跨区域联络站", "历市镇、龙南市", "/work/stations/"+id+"/reception", "/work/roster?station="+id)
