@@ -348,10 +348,13 @@ func (s *Service) UpsertUnit(ctx context.Context, tx *store.Tx, p zhitong.Princi
 	old, err := store.GetUnitRecordByName(ctx, tx, strings.TrimSpace(in.Name))
 	if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
 		rec := store.UnitRecord{}
+		var masked error // reported with every other invalid field
 		if strings.Contains(in.Phone, "*") {
-			return "", zhitong.Invalid("phone", "联系电话不能是打码的号码")
+			masked, in.Phone = zhitong.Invalid("phone", "联系电话不能是打码的号码"), ""
 		}
-		if err := s.checkUnit(ctx, tx, p, in, &rec); err != nil {
+		if err := s.checkUnit(ctx, tx, p, in, &rec); err != nil && zhitong.ErrorCode(err) != zhitong.EINVALID {
+			return "", err
+		} else if err := errors.Join(masked, err); err != nil {
 			return "", err
 		}
 		if err := tx.CreateUnit(ctx, &rec); err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -219,50 +220,54 @@ func (a *App) CheckAccountScope(ctx context.Context, p zhitong.Principal, role z
 	outside := func(field, what string) error {
 		return zhitong.Invalid(field, "%s不在您的管辖范围内", what)
 	}
+	// Every invalid reference is reported at once (Problems splits them).
+	var bad []error
 	if region != "" {
 		if _, err := store.GetRegion(ctx, a.db, region); err != nil {
-			return asInvalid("region", err)
+			if err := gather(&bad, asInvalid("region", err)); err != nil {
+				return err
+			}
 		}
 	}
-	if !strings.HasPrefix(region, p.RegionCode) {
-		return outside("region", "所选地区")
+	if len(bad) == 0 && !strings.HasPrefix(region, p.RegionCode) {
+		bad = append(bad, outside("region", "所选地区"))
 	}
 	if station != 0 {
-		st, err := store.GetStation(ctx, a.db, station)
-		if err != nil {
-			return asInvalid("station_id", err)
-		}
-		if ok, err := a.SeesStation(ctx, zhitong.Principal{Role: p.Role, RegionCode: p.RegionCode}, st); err != nil {
+		if st, err := store.GetStation(ctx, a.db, station); err != nil {
+			if err := gather(&bad, asInvalid("station_id", err)); err != nil {
+				return err
+			}
+		} else if ok, err := a.SeesStation(ctx, zhitong.Principal{Role: p.Role, RegionCode: p.RegionCode}, st); err != nil {
 			return err
 		} else if !ok {
-			return outside("station_id", "所选联络站")
+			bad = append(bad, outside("station_id", "所选联络站"))
 		}
 	}
 	if unit != 0 {
-		u, err := store.GetUnit(ctx, a.db, unit)
-		if err != nil {
-			return asInvalid("unit_id", err)
-		}
-		if !strings.HasPrefix(u.RegionCode, p.RegionCode) {
-			return outside("unit_id", "所选承办单位")
+		if u, err := store.GetUnit(ctx, a.db, unit); err != nil {
+			if err := gather(&bad, asInvalid("unit_id", err)); err != nil {
+				return err
+			}
+		} else if !strings.HasPrefix(u.RegionCode, p.RegionCode) {
+			bad = append(bad, outside("unit_id", "所选承办单位"))
 		}
 	}
 	if deputy != 0 {
-		d, err := store.GetDeputy(ctx, a.db, deputy)
-		if err != nil {
-			return asInvalid("deputy_id", err)
-		}
-		if !strings.HasPrefix(d.RegionCode, p.RegionCode) {
-			return outside("deputy_id", "所选代表")
+		if d, err := store.GetDeputy(ctx, a.db, deputy); err != nil {
+			if err := gather(&bad, asInvalid("deputy_id", err)); err != nil {
+				return err
+			}
+		} else if !strings.HasPrefix(d.RegionCode, p.RegionCode) {
+			bad = append(bad, outside("deputy_id", "所选代表"))
 		}
 	}
 	switch {
 	case role == zhitong.RoleUnit && unit == 0:
-		return zhitong.Invalid("unit_id", "承办单位账号须指定所属单位")
+		bad = append(bad, zhitong.Invalid("unit_id", "承办单位账号须指定所属单位"))
 	case role == zhitong.RoleDeputy && deputy == 0:
-		return zhitong.Invalid("deputy_id", "代表账号须关联代表档案")
+		bad = append(bad, zhitong.Invalid("deputy_id", "代表账号须关联代表档案"))
 	}
-	return nil
+	return errors.Join(bad...)
 }
 
 // ChangePassword lets a user replace their own password.

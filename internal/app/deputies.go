@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -209,13 +210,12 @@ func (in DeputyPatch) parts() []string {
 // checkDeputy validates a deputy's profile fields.
 func (a *App) checkDeputy(ctx context.Context, q store.Q, d *zhitong.Deputy) error {
 	d.Name, d.Constituency, d.Pledge = strings.TrimSpace(d.Name), strings.TrimSpace(d.Constituency), strings.TrimSpace(d.Pledge)
-	if err := checkLen("name", "代表姓名", d.Name, 1, maxDeputyName); err != nil {
-		return err
-	}
+	// Every invalid field is reported at once (Problems splits them).
+	bad := []error{checkLen("name", "代表姓名", d.Name, 1, maxDeputyName)}
 	var levels []string
 	for _, l := range d.Levels {
 		if !zhitong.Valid(DeputyLevels, l) {
-			return zhitong.Invalid("levels", "代表层级“%s”无效，应为全国、省、市、县、乡镇之一", l)
+			bad = append(bad, zhitong.Invalid("levels", "代表层级“%s”无效，应为全国、省、市、县、乡镇之一", l))
 		}
 	}
 	for _, l := range DeputyLevels {
@@ -223,20 +223,20 @@ func (a *App) checkDeputy(ctx context.Context, q store.Q, d *zhitong.Deputy) err
 			levels = append(levels, l.Value)
 		}
 	}
-	if len(levels) == 0 {
-		return zhitong.Invalid("levels", "请至少选择一个代表层级")
+	if len(levels) == 0 && len(d.Levels) == 0 {
+		bad = append(bad, zhitong.Invalid("levels", "请至少选择一个代表层级"))
 	}
 	d.Levels = levels
 	if d.RegionCode == "" {
-		return zhitong.Invalid("region", "请选择代表所属的行政区划")
+		bad = append(bad, zhitong.Invalid("region", "请选择代表所属的行政区划"))
+	} else if _, err := store.GetRegion(ctx, q, d.RegionCode); err != nil {
+		if err := gather(&bad, asInvalid("region", err)); err != nil {
+			return err
+		}
 	}
-	if _, err := store.GetRegion(ctx, q, d.RegionCode); err != nil {
-		return asInvalid("region", err)
-	}
-	if err := checkLen("constituency", "原选区", d.Constituency, 0, maxDeputyConstituency); err != nil {
-		return err
-	}
-	return checkLen("pledge", "履职承诺", d.Pledge, 0, maxDeputyPledge)
+	bad = append(bad, checkLen("constituency", "原选区", d.Constituency, 0, maxDeputyConstituency),
+		checkLen("pledge", "履职承诺", d.Pledge, 0, maxDeputyPledge))
+	return errors.Join(bad...)
 }
 
 // checkDeputyStations resolves a deputy's stations: the primary one first,

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -54,31 +55,32 @@ func (a *App) ImportUser(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 		return 0, "", err
 	}
 	in.Username, in.DisplayName, in.RegionCode = strings.TrimSpace(in.Username), strings.TrimSpace(in.DisplayName), strings.TrimSpace(in.RegionCode)
-	if err := checkUsername(in.Username); err != nil {
-		return 0, "", err
-	}
+	// Every invalid field is reported at once (Problems splits them).
+	bad := []error{checkUsername(in.Username)}
 	if in.DisplayName == "" {
 		in.DisplayName = in.Username
 	}
-	if err := checkLen("display_name", "姓名", in.DisplayName, 1, 50); err != nil {
-		return 0, "", err
-	}
+	bad = append(bad, checkLen("display_name", "姓名", in.DisplayName, 1, 50))
 	if !zhitong.Valid(zhitong.Roles, in.Role) {
-		return 0, "", zhitong.Invalid("role", "角色“%s”无效", in.Role)
+		bad = append(bad, zhitong.Invalid("role", "角色“%s”无效", in.Role))
 	}
 	if in.RegionCode == "" {
-		return 0, "", zhitong.Invalid("region", "请填写账号管辖的行政区划代码")
+		bad = append(bad, zhitong.Invalid("region", "请填写账号管辖的行政区划代码"))
 	}
-	if err := a.CheckAccountScope(ctx, p, in.Role, in.RegionCode, in.StationID, in.UnitID, in.DeputyID); err != nil {
-		return 0, "", err
+	scope := a.CheckAccountScope(ctx, p, in.Role, in.RegionCode, in.StationID, in.UnitID, in.DeputyID)
+	if scope != nil && zhitong.ErrorCode(scope) != zhitong.EINVALID {
+		return 0, "", scope
 	}
-	if in.DeputyID != 0 {
-		if in.Role != zhitong.RoleDeputy {
-			return 0, "", zhitong.Invalid("deputy_id", "只有角色为人大代表的账号可以关联代表")
+	for _, e := range Problems(scope) {
+		if in.RegionCode != "" || zhitong.ErrorField(e) != "region" { // an empty region is reported above
+			bad = append(bad, e)
 		}
-		prev, err := store.GetUserByDeputy(ctx, tx, in.DeputyID)
-		if err == nil && prev.Username != in.Username {
-			return 0, "", zhitong.Invalid("deputy_id", "该代表已关联账号 %s；如需更换，请在代表档案页操作", prev.Username)
+	}
+	if in.DeputyID != 0 && zhitong.Valid(zhitong.Roles, in.Role) && !hasField(scope, "deputy_id") {
+		if in.Role != zhitong.RoleDeputy {
+			bad = append(bad, zhitong.Invalid("deputy_id", "只有角色为人大代表的账号可以关联代表"))
+		} else if prev, err := store.GetUserByDeputy(ctx, tx, in.DeputyID); err == nil && prev.Username != in.Username {
+			bad = append(bad, zhitong.Invalid("deputy_id", "该代表已关联账号 %s；如需更换，请在代表档案页操作", prev.Username))
 		} else if err != nil && zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
 			return 0, "", err
 		}
@@ -88,7 +90,10 @@ func (a *App) ImportUser(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 		return 0, "", err
 	}
 	if old != nil && !strings.HasPrefix(old.RegionCode, p.RegionCode) {
-		return 0, "", zhitong.Invalid("username", "用户名“%s”已被您管辖范围之外的账号使用", in.Username)
+		bad = append(bad, zhitong.Invalid("username", "用户名“%s”已被您管辖范围之外的账号使用", in.Username))
+	}
+	if err := errors.Join(bad...); err != nil {
+		return 0, "", err
 	}
 	u := &zhitong.User{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, RegionCode: in.RegionCode,
 		StationID: in.StationID, UnitID: in.UnitID, DeputyID: in.DeputyID}

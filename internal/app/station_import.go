@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -68,12 +69,28 @@ func (a *App) ImportStation(ctx context.Context, tx *store.Tx, p zhitong.Princip
 		return "", 0, zhitong.Errorf(zhitong.EFORBIDDEN, "只有代表工委可以导入联络站")
 	}
 	in.Name = strings.TrimSpace(in.Name)
+	// Every invalid field is reported at once (app.Problems splits them): a
+	// bad kind is reported, and the rest checked as for a fixed station.
+	var badKind error
 	kind := StationFixed
 	if strings.TrimSpace(in.Kind) != "" {
-		var ok bool
-		if kind, ok = ParseStationKind(in.Kind); !ok {
-			return "", 0, zhitong.Invalid("kind", "联络站类型“%s”无效，应为固定联络站、流动联络点或跨区域联络站", in.Kind)
+		if k, ok := ParseStationKind(in.Kind); ok {
+			kind = k
+		} else {
+			badKind = zhitong.Invalid("kind", "联络站类型“%s”无效，应为固定联络站、流动联络点或跨区域联络站", in.Kind)
 		}
+	}
+	// check validates the draft, the kind and the jurisdiction together.
+	check := func(d *stationDraft, moved bool) error {
+		err := a.checkStation(ctx, tx, d)
+		if err != nil && zhitong.ErrorCode(err) != zhitong.EINVALID {
+			return err
+		}
+		bad := []error{badKind, err}
+		if moved && d.st.RegionCode != "" && !strings.HasPrefix(d.st.RegionCode, p.RegionCode) && !hasField(err, "region") {
+			bad = append(bad, zhitong.Invalid("region", "联络站所在的行政区划不在您的管辖范围内"))
+		}
+		return errors.Join(bad...)
 	}
 	patch := StationPatch{Name: &in.Name, Kind: &kind, Region: &in.Region, Regions: &in.Regions, Address: &in.Address,
 		Hours: &in.Hours, Theme: &in.Theme, Lat: &in.Lat, Lng: &in.Lng, Phone: &in.Phone}
@@ -82,7 +99,7 @@ func (a *App) ImportStation(ctx context.Context, tx *store.Tx, p zhitong.Princip
 	case zhitong.ErrorCode(err) == zhitong.ENOTFOUND:
 		d := &stationDraft{}
 		patch.apply(d)
-		if err := a.checkStation(ctx, tx, d); err != nil {
+		if err := check(d, true); err != nil {
 			return "", 0, err
 		}
 		if err := checkStationScope(p, d, nil, nil); err != nil {
@@ -108,7 +125,7 @@ func (a *App) ImportStation(ctx context.Context, tx *store.Tx, p zhitong.Princip
 	}
 	before := slices.Clone(d.regions)
 	patch.apply(d)
-	if err := a.checkStation(ctx, tx, d); err != nil {
+	if err := check(d, d.st.RegionCode != old.RegionCode); err != nil {
 		return "", 0, err
 	}
 	if err := checkStationScope(p, d, &old, before); err != nil {
@@ -161,51 +178,66 @@ func (a *App) ImportDeputy(ctx context.Context, tx *store.Tx, p zhitong.Principa
 		return "", 0, zhitong.Errorf(zhitong.EFORBIDDEN, "只有代表工委和人大干事可以导入代表")
 	}
 	d := zhitong.Deputy{Name: strings.TrimSpace(in.Name), RegionCode: strings.TrimSpace(in.Region), Constituency: strings.TrimSpace(in.Constituency), Pledge: in.Pledge}
+	// Every invalid field is reported at once (Problems splits them).
+	var bad []error
 	for _, l := range in.Levels {
 		if strings.TrimSpace(l) == "" {
 			continue
 		}
 		v, ok := ParseDeputyLevel(l)
 		if !ok {
-			return "", 0, zhitong.Invalid("levels", "代表层级“%s”无效，应为全国、省、市、县、乡镇之一", l)
+			bad = append(bad, zhitong.Invalid("levels", "代表层级“%s”无效，应为全国、省、市、县、乡镇之一", l))
+			continue
 		}
 		d.Levels = append(d.Levels, v)
 	}
-	if err := a.checkDeputy(ctx, tx, &d); err != nil {
+	if len(bad) > 0 && len(d.Levels) == 0 {
+		d.Levels = []string{DeputyLevels[0].Value} // reported above; check the rest
+	}
+	err := a.checkDeputy(ctx, tx, &d)
+	if err := gather(&bad, err); err != nil {
 		return "", 0, err
 	}
-	if !strings.HasPrefix(d.RegionCode, p.RegionCode) {
-		return "", 0, zhitong.Invalid("region", "代表所属的行政区划不在您的管辖范围内")
+	if d.RegionCode != "" && !hasField(err, "region") && !strings.HasPrefix(d.RegionCode, p.RegionCode) {
+		bad = append(bad, zhitong.Invalid("region", "代表所属的行政区划不在您的管辖范围内"))
 	}
 	var stationIDs []int64
+	stationsOK := true
 	for _, name := range in.Stations {
 		if name = strings.TrimSpace(name); name == "" {
 			continue
 		}
 		st, err := store.GetStationByName(ctx, tx, name)
 		if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
-			return "", 0, zhitong.Invalid("station_ids", "联络站“%s”不存在，请先导入或新建联络站", name)
+			bad, stationsOK = append(bad, zhitong.Invalid("station_ids", "联络站“%s”不存在，请先导入或新建联络站", name)), false
+			continue
 		} else if err != nil {
 			return "", 0, err
 		}
 		if err := activeStation(st, "station_ids"); err != nil {
-			return "", 0, err
+			bad, stationsOK = append(bad, err), false
+			continue
 		}
 		stationIDs = append(stationIDs, st.ID)
 	}
 	var primary int64
-	if len(stationIDs) > 0 {
+	if len(stationIDs) > 0 && stationsOK {
 		var err error
 		if primary, stationIDs, err = a.checkDeputyStations(ctx, tx, p, stationIDs[0], stationIDs); err != nil {
-			return "", 0, err
+			if err := gather(&bad, err); err != nil {
+				return "", 0, err
+			}
 		}
 	}
 	var phone store.DeputyPhone
 	if strings.TrimSpace(in.Phone) != "" {
 		var err error
 		if phone, err = a.sealDeputyPhone(in.Phone); err != nil {
-			return "", 0, err
+			bad = append(bad, err)
 		}
+	}
+	if err := errors.Join(bad...); err != nil {
+		return "", 0, err
 	}
 	same, err := store.DeputiesByName(ctx, tx, d.Name)
 	if err != nil {
@@ -289,4 +321,28 @@ func sameIDs(a, b []int64) bool {
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(a, b)
+}
+
+// hasField reports whether err joins an invalid-input error on field.
+func hasField(err error, field string) bool {
+	for _, e := range Problems(err) {
+		if zhitong.ErrorField(e) == field {
+			return true
+		}
+	}
+	return false
+}
+
+// gather adds err to bad when it is about the input (EINVALID) and
+// returns it otherwise, so that a failure of the database ends the check
+// while every invalid field is reported at once.
+func gather(bad *[]error, err error) error {
+	if err == nil {
+		return nil
+	}
+	if zhitong.ErrorCode(err) == zhitong.EINVALID {
+		*bad = append(*bad, err)
+		return nil
+	}
+	return err
 }

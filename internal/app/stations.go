@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -249,11 +250,10 @@ func (in StationPatch) apply(d *stationDraft) {
 // primary region first, no repeats, empty unless the station is cross-border.
 func (a *App) checkStation(ctx context.Context, q store.Q, d *stationDraft) error {
 	s := &d.st
-	if err := checkLen("name", "联络站名称", s.Name, 2, maxStationName); err != nil {
-		return err
-	}
+	var bad []error
+	bad = append(bad, checkLen("name", "联络站名称", s.Name, 2, maxStationName))
 	if !zhitong.Valid(StationKinds, s.Kind) {
-		return zhitong.Invalid("kind", "请选择联络站类型：固定联络站、流动联络点或跨区域联络站")
+		bad = append(bad, zhitong.Invalid("kind", "请选择联络站类型：固定联络站、流动联络点或跨区域联络站"))
 	}
 	var regions []string
 	for _, c := range d.regions {
@@ -265,22 +265,29 @@ func (a *App) checkStation(ctx context.Context, q store.Q, d *stationDraft) erro
 		s.RegionCode = regions[0]
 	}
 	if s.RegionCode == "" {
-		return zhitong.Invalid("region", "请选择联络站所在的行政区划")
+		bad = append(bad, zhitong.Invalid("region", "请选择联络站所在的行政区划"))
+	} else if _, err := store.GetRegion(ctx, q, s.RegionCode); err != nil {
+		if err = asInvalid("region", err); zhitong.ErrorCode(err) != zhitong.EINVALID {
+			return err
+		}
+		bad = append(bad, err)
 	}
-	if _, err := store.GetRegion(ctx, q, s.RegionCode); err != nil {
-		return asInvalid("region", err)
-	}
-	if s.Kind == StationCrossBorder {
+	if s.Kind == StationCrossBorder && s.RegionCode != "" {
 		regions = append([]string{s.RegionCode}, slices.DeleteFunc(regions, func(c string) bool { return c == s.RegionCode })...)
-		if len(regions) < 2 {
-			return zhitong.Invalid("regions", "跨区域联络站至少要属于两个行政区划，请再选择一个")
-		}
-		if len(regions) > maxStationRegions {
-			return zhitong.Invalid("regions", "跨区域联络站最多属于 %d 个行政区划", maxStationRegions)
-		}
-		for _, c := range regions[1:] {
-			if _, err := store.GetRegion(ctx, q, c); err != nil {
-				return asInvalid("regions", err)
+		switch {
+		case len(regions) < 2:
+			bad = append(bad, zhitong.Invalid("regions", "跨区域联络站至少要属于两个行政区划，请再选择一个"))
+		case len(regions) > maxStationRegions:
+			bad = append(bad, zhitong.Invalid("regions", "跨区域联络站最多属于 %d 个行政区划", maxStationRegions))
+		default:
+			for _, c := range regions[1:] {
+				if _, err := store.GetRegion(ctx, q, c); err != nil {
+					if err = asInvalid("regions", err); zhitong.ErrorCode(err) != zhitong.EINVALID {
+						return err
+					}
+					bad = append(bad, err)
+					break
+				}
 			}
 		}
 	} else {
@@ -295,14 +302,10 @@ func (a *App) checkStation(ctx context.Context, q store.Q, d *stationDraft) erro
 		{"theme", "特色主题（一站一品）", s.Theme, maxStationTheme},
 		{"rules", "工作制度", d.board.Rules, maxStationRules}, {"notice", "公告", d.board.Notice, maxStationNotice},
 	} {
-		if err := checkLen(f.field, f.label, f.value, 0, f.max); err != nil {
-			return err
-		}
+		bad = append(bad, checkLen(f.field, f.label, f.value, 0, f.max))
 	}
-	if err := checkStationPhone(&s.Phone); err != nil {
-		return err
-	}
-	return checkMapPoint(s.Lat, s.Lng)
+	bad = append(bad, checkStationPhone(&s.Phone), checkMapPoint(s.Lat, s.Lng))
+	return errors.Join(bad...)
 }
 
 // checkStationScope checks that p may give station draft d its regions:

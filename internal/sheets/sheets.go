@@ -146,7 +146,7 @@ func (s *Service) Import(ctx context.Context, p zhitong.Principal, kind string, 
 		return nil, err
 	}
 	rep := &Report{Kind: spec.Name, Label: spec.Label, DryRun: opt.DryRun, Rows: []RowResult{}, Problems: []Problem{}}
-	ok := checkCells(spec, recs, rep)
+	flagged := checkCells(spec, recs, rep)
 	progress := func(done int) {
 		if opt.Progress != nil && (done%100 == 0 || done == len(recs)) {
 			opt.Progress(done, len(recs))
@@ -165,9 +165,9 @@ func (s *Service) Import(ctx context.Context, p zhitong.Principal, kind string, 
 		}
 		for i, rec := range recs {
 			progress(i + 1)
-			if !ok[i] {
-				continue
-			}
+			// A row with problems in its cells still goes through the
+			// app's checks, so that the report lists the problems of its
+			// other cells too; nothing is written when any row has one.
 			var pw string
 			if spec == userSpec { // shown only when written
 				pw = initialPassword()
@@ -175,11 +175,18 @@ func (s *Service) Import(ctx context.Context, p zhitong.Principal, kind string, 
 			}
 			out, err := h.save(ctx, tx, rec)
 			if rowProblem(err) {
-				rep.Problems = append(rep.Problems, problemsOf(spec, rec, err)...)
+				for _, pr := range problemsOf(spec, rec, err) {
+					if pr.Column == "" || !flagged[i][pr.Column] { // else already reported by checkCells
+						rep.Problems = append(rep.Problems, pr)
+					}
+				}
 				continue
 			}
 			if err != nil {
 				return fmt.Errorf("row %d: %w", rec.n, err)
+			}
+			if flagged[i] != nil {
+				continue
 			}
 			rep.Rows = append(rep.Rows, RowResult{Row: rec.n, Key: spec.key(rec), Outcome: out})
 			switch out {
@@ -202,7 +209,13 @@ func (s *Service) Import(ctx context.Context, p zhitong.Principal, kind string, 
 	if err != nil && !errors.Is(err, errRollback) {
 		return nil, err
 	}
-	slices.SortStableFunc(rep.Problems, func(a, b Problem) int { return a.Row - b.Row })
+	headers := spec.Headers()
+	slices.SortStableFunc(rep.Problems, func(a, b Problem) int {
+		if a.Row != b.Row {
+			return a.Row - b.Row
+		}
+		return slices.Index(headers, a.Column) - slices.Index(headers, b.Column)
+	})
 	rep.Written = err == nil
 	if rep.Written {
 		rep.Passwords = creds
@@ -216,16 +229,19 @@ const passwordCell = "\x00password"
 func initialPassword() string { return accounts.NewPassword() }
 
 // checkCells checks what needs no database: required cells, drop-down
-// values, and keys repeated inside the file. ok[i] says whether row i may
-// go on to the app's checks.
-func checkCells(spec *Spec, recs []record, rep *Report) []bool {
-	ok := make([]bool, len(recs))
+// values, and keys repeated inside the file. Every problem of every row is
+// reported; flagged[i] holds the columns of row i that have one (nil when
+// it has none), whose problems the app's checks then need not repeat.
+func checkCells(spec *Spec, recs []record, rep *Report) (flagged []map[string]bool) {
+	flagged = make([]map[string]bool, len(recs))
 	seen := map[string]int{}
 	for i, rec := range recs {
-		ok[i] = true
 		bad := func(col, val, reason string) {
 			rep.Problems = append(rep.Problems, Problem{Row: rec.n, Column: col, Value: val, Reason: reason})
-			ok[i] = false
+			if flagged[i] == nil {
+				flagged[i] = map[string]bool{}
+			}
+			flagged[i][col] = true
 		}
 		for _, c := range spec.Columns {
 			v := rec.get(c.Header)
@@ -255,7 +271,7 @@ func checkCells(spec *Spec, recs []record, rep *Report) []bool {
 			seen[key] = rec.n
 		}
 	}
-	return ok
+	return flagged
 }
 
 // key is a record's natural key as the report shows it.
@@ -275,6 +291,27 @@ func rowProblem(err error) bool {
 		return err != nil
 	}
 	return false
+}
+
+// joinProblems adds the problems a handler found itself (before) to those
+// of the app's checks (err), dropping the app's on a field already named:
+// a station that does not exist need not also be reported as missing. An
+// error that is not about the row is returned alone.
+func joinProblems(before []error, err error) error {
+	if err != nil && !rowProblem(err) {
+		return err
+	}
+	fields := map[string]bool{}
+	for _, e := range before {
+		fields[zhitong.ErrorField(e)] = true
+	}
+	out := slices.Clone(before)
+	for _, e := range app.Problems(err) {
+		if f := zhitong.ErrorField(e); f == "" || !fields[f] {
+			out = append(out, e)
+		}
+	}
+	return errors.Join(out...)
 }
 
 // problemsOf turns the app's invalid-input error for a row, which may join

@@ -40,18 +40,22 @@ func openStations(_ context.Context, s *Service, q store.Q, p zhitong.Principal)
 }
 
 func (h *stationSheet) save(ctx context.Context, tx *store.Tx, r record) (Outcome, error) {
+	var bad []error // reported with the app's own problems
 	lat, err := r.float("纬度", "lat")
 	if err != nil {
-		return "", err
+		bad = append(bad, err)
 	}
 	lng, err := r.float("经度", "lng")
 	if err != nil {
-		return "", err
+		bad = append(bad, err)
 	}
 	region := r.get("所在区划代码")
 	in := app.StationImport{Name: r.get("联络站名称"), Kind: r.get("类型"), Region: region, Regions: append([]string{region}, r.list("其他所属区划代码")...),
 		Address: r.get("地址"), Hours: r.get("开放时间"), Theme: r.get("特色主题"), Lat: lat, Lng: lng, Phone: r.get("公开电话")}
 	out, _, err := h.s.app.ImportStation(ctx, tx, h.p, in)
+	if len(bad) > 0 {
+		return "", joinProblems(bad, err)
+	}
 	return Outcome(out), err
 }
 

@@ -66,7 +66,7 @@ func (h *userSheet) save(ctx context.Context, tx *store.Tx, r record) (Outcome, 
 	role, _ := valueOf(zhitong.Roles, r.get("角色"))
 	in := app.UserInput{Username: r.get("用户名"), DisplayName: r.get("姓名"), Role: role, RegionCode: r.get("管辖区划代码"),
 		Password: r.get(passwordCell)}
-	var err error
+	var bad []error // names that are not found, reported with the app's own problems
 	for _, ref := range []struct {
 		header, field, what string
 		names               byName
@@ -77,12 +77,17 @@ func (h *userSheet) save(ctx context.Context, tx *store.Tx, r record) (Outcome, 
 		{"关联代表", "deputy_id", "代表", h.deputies, &in.DeputyID},
 	} {
 		if name := r.get(ref.header); name != "" {
-			if *ref.dst, err = ref.names.find(ref.field, ref.what, name); err != nil {
-				return "", err
+			id, err := ref.names.find(ref.field, ref.what, name)
+			if err != nil {
+				bad = append(bad, err)
 			}
+			*ref.dst = id
 		}
 	}
 	_, out, err := h.s.app.ImportUser(ctx, tx, h.p, r.n, in)
+	if len(bad) > 0 {
+		return "", joinProblems(bad, err)
+	}
 	return Outcome(out), err
 }
 
