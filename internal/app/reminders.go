@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhitong"
 	"zhitong/internal/store"
@@ -13,6 +14,12 @@ import (
 // in-app notice to the deputy's accounts (and e-mail where they gave one),
 // or an SMS to their phone when they have no account, through the outbox,
 // recorded in deputy_reminders and audited.
+//
+// A deputy is reminded at most once a China day: a second reminder the
+// same day (a double click, two staff at once) is refused with ECONFLICT
+// (HTTP 409) saying when today's went, checked in the sending transaction;
+// the outbox key is per deputy and day too, so even two racing
+// transactions write one notice.
 
 // ReminderInput is an optional note for the deputy.
 type ReminderInput struct {
@@ -47,7 +54,16 @@ func (a *App) RemindDeputy(ctx context.Context, p zhitong.Principal, deputyID in
 		return nil, err
 	}
 	rec := &store.DeputyReminder{DeputyID: d.ID, SentAt: a.clock.Now(), SentBy: p.UserID, Note: in.Note, Days: item.DaysInactive}
+	y, m, day := rec.SentAt.In(zhitong.China).Date()
+	midnight := time.Date(y, m, day, 0, 0, 0, 0, zhitong.China)
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
+		sent, err := store.LastReminderSince(ctx, tx, d.ID, midnight)
+		if err != nil {
+			return err
+		}
+		if !sent.IsZero() {
+			return zhitong.Errorf(zhitong.ECONFLICT, "今天 %s 已向%s代表发送过约谈提醒，同一天不再重复发送", sent.In(zhitong.China).Format("15:04"), d.Name)
+		}
 		if err := tx.InsertReminder(ctx, rec); err != nil {
 			return err
 		}
@@ -56,7 +72,7 @@ func (a *App) RemindDeputy(ctx context.Context, p zhitong.Principal, deputyID in
 			last, days = "从未", "很多"
 		}
 		// In-app to their account, or by SMS without one (deputy_notify.go).
-		rec.Notices, err = a.noticeDeputy(ctx, tx, d.ID, Notice{Key: "deputy_reminder:" + strconv.FormatInt(rec.ID, 10), Template: "deputy.inactive_reminder",
+		rec.Notices, err = a.noticeDeputy(ctx, tx, d.ID, Notice{Key: "deputy_reminder:" + strconv.FormatInt(d.ID, 10) + ":" + midnight.Format(time.DateOnly), Template: "deputy.inactive_reminder",
 			Vars: map[string]string{"deputy": d.Name, "days": days, "last": last, "note": in.Note}})
 		if err != nil {
 			return err

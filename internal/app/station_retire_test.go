@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"zhitong"
 	"zhitong/internal/app"
@@ -192,7 +193,7 @@ func TestDeputyPhoneIsSealedAndMasked(t *testing.T) {
 // A deputy without an account gets tomorrow's duty reminder by SMS exactly
 // once however often the sweep runs; one with an account gets it in-app.
 func TestAccountlessDeputyGetsDutyReminderOnce(t *testing.T) {
-	a, _ := testkit.MustApp(t)
+	a, clock := testkit.MustApp(t)
 	f := testkit.Seed(t, a)
 	testkit.OpenBooking(t, a, f, 3) // f.Deputy on duty tomorrow
 	phone := "13979706666"
@@ -236,6 +237,35 @@ func TestAccountlessDeputyGetsDutyReminderOnce(t *testing.T) {
 	deliver(t, a, app.Delivery{SMS: rec2})
 	if ms := rec2.messages(); len(ms) != 1 || ms[0].Template != "deputy.inactive_reminder" || ms[0].Phone != phone {
 		t.Errorf("reminder SMS = %+v", ms)
+	}
+
+	// Once a China day: a second reminder the same day is refused, saying
+	// when the first went, and writes nothing; the next day's goes.
+	count := func() (rows, notices int) {
+		testkit.Must(0, a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM deputy_reminders WHERE deputy_id = ?`, f.Deputy).Scan(&rows))(t)
+		testkit.Must(0, a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE template = 'deputy.inactive_reminder'`).Scan(&notices))(t)
+		return
+	}
+	_, err := a.RemindDeputy(ctx, f.In[zhitong.RoleOfficer], f.Deputy, app.ReminderInput{Note: "再提醒一次"})
+	testkit.WantCode(t, err, zhitong.ECONFLICT)
+	if msg, at := zhitong.ErrorMessage(err), clock.Now().In(zhitong.China).Format("15:04"); !strings.Contains(msg, "今天 "+at+" 已向") {
+		t.Errorf("second reminder the same day: %q, want the time %s", msg, at)
+	}
+	if rows, notices := count(); rows != 1 || notices != 1 {
+		t.Errorf("after a second reminder the same day: %d reminders, %d notices; want 1 and 1", rows, notices)
+	}
+	rec3 := &recorder{}
+	deliver(t, a, app.Delivery{SMS: rec3})
+	if ms := rec3.messages(); len(ms) != 0 {
+		t.Errorf("the refused reminder sent %+v", ms)
+	}
+	y, m, d := clock.Now().In(zhitong.China).Date()
+	clock.Set(time.Date(y, m, d+1, 9, 0, 0, 0, zhitong.China))
+	if rem := testkit.Must(a.RemindDeputy(ctx, f.In[zhitong.RoleCommittee], f.Deputy, app.ReminderInput{}))(t); rem.Notices != 1 {
+		t.Errorf("next day's reminder wrote %d notices, want 1", rem.Notices)
+	}
+	if rows, notices := count(); rows != 2 || notices != 2 {
+		t.Errorf("after the next day's reminder: %d reminders, %d notices; want 2 and 2", rows, notices)
 	}
 }
 

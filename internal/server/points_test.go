@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -177,6 +178,17 @@ func TestPointsAPI(t *testing.T) {
 	}
 	if l := pc.call(officer, "GET", I, I, nil, 200); l["items"].([]any)[0].(map[string]any)["last_reminder"] != e.clock.Now().In(zhitong.China).Format(time.DateOnly) {
 		t.Fatalf("list after the reminder = %v", l)
+	}
+	// A second reminder the same China day is refused (409) and sends nothing.
+	sentAt := e.clock.Now().In(zhitong.China).Format("15:04")
+	if dup := pc.call(committee, "POST", M, mPath, map[string]any{}, 409); !strings.Contains(fmt.Sprint(dup), "今天 "+sentAt+" 已向") {
+		t.Fatalf("second reminder the same day = %v", dup)
+	}
+	var rows, notices int
+	testkit.Must(0, e.app.DB().QueryRow(ctx, `SELECT COUNT(*) FROM deputy_reminders WHERE deputy_id = ?`, f.Deputy).Scan(&rows))(t)
+	testkit.Must(0, e.app.DB().QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE template = 'deputy.inactive_reminder'`).Scan(&notices))(t)
+	if rows != 1 || notices != 1 {
+		t.Fatalf("after a second reminder the same day: %d reminders, %d notices; want 1 and 1", rows, notices)
 	}
 
 	// The report to voters.

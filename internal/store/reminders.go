@@ -33,3 +33,15 @@ func (t *Tx) SetReminderNotices(ctx context.Context, id int64, n int) error {
 	_, err := t.Exec(ctx, `UPDATE deputy_reminders SET notices = ? WHERE id = ?`, n, id)
 	return err
 }
+
+// LastReminderSince returns when the deputy's latest reminder sent at or
+// after since was sent, or the zero time when there is none.
+func LastReminderSince(ctx context.Context, q Q, deputyID int64, since time.Time) (time.Time, error) {
+	var at string
+	err := q.QueryRow(ctx, `SELECT COALESCE(MAX(sent_at), '') FROM deputy_reminders WHERE deputy_id = ? AND sent_at >= ?`,
+		deputyID, FormatTime(since)).Scan(&at)
+	if err != nil || at == "" {
+		return time.Time{}, err
+	}
+	return ParseTime(at), nil
+}

@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -104,7 +107,7 @@ func TestFreshDeploymentEmptyStates(t *testing.T) {
 		"/work/roster":       {"没有联络站", `href="/work/stations/new"`},
 		"/work/bulletins":    {"尚无通报", `href="/work/policy"`},
 		"/work/duty":         {"暂无记录", `href="/work/duty/new?kind=reception"`},
-		"/work/appointments": {"暂无预约", `href="/work/appointments/settings"`},
+		"/work/appointments": {"暂无预约", "还没有联络站", `href="/work/stations"`},
 		"/work/points":       {"暂无数据", `href="/work/deputies"`},
 		"/work/deliveries":   {"没有符合条件的发送记录", `href="/work/templates"`},
 		"/work/supervision":  {"没有符合条件的督办案件"},
@@ -118,7 +121,7 @@ func TestFreshDeploymentEmptyStates(t *testing.T) {
 	if pg := c.get("/work/bulletins"); strings.Contains(pg.body, "zhitong sweep") {
 		t.Error("the bulletins page tells staff to run a command")
 	}
-	rawHas(t, staff[zhitong.RoleOfficer].get("/work"), "开始使用")
+	rawHas(t, staff[zhitong.RoleOfficer].get("/work"), "开始使用", "请代表工委添加承办单位")
 	if pg := staff[zhitong.RoleAnalyst].get("/work"); strings.Contains(pg.body, "开始使用") {
 		t.Error("an analyst is asked to add reference data")
 	}
@@ -148,6 +151,58 @@ func rawHas(t *testing.T, pg benchPage, want ...string) {
 	for _, w := range want {
 		if !strings.Contains(pg.raw, w) && !strings.Contains(pg.body, w) {
 			t.Errorf("page %s (%d) lacks %q", pg.url, pg.status, w)
+		}
+	}
+}
+
+// hrefs are the /work… links of a page's HTML, unescaped, in order, once each.
+var hrefRe = regexp.MustCompile(`href="(/work[^"#]*)"`)
+
+func workLinks(raw string) []string {
+	seen, out := map[string]bool{}, []string(nil)
+	for _, m := range hrefRe.FindAllStringSubmatch(raw, -1) {
+		l := html.UnescapeString(m[1])
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// TestFreshDeploymentLinksOpen walks, for every role, the portal and the
+// workbench of a fresh county (without and with a station, unit and
+// deputy) and follows every /work… link each page it may open shows: an
+// empty state or a next step must not send a role to a page it may not
+// open (403), nor to a broken one.
+func TestFreshDeploymentLinksOpen(t *testing.T) {
+	for _, objects := range []bool{false, true} {
+		b, staff := freshBench(t, objects)
+		for role, s := range staff {
+			pages := append([]string{"/"}, workPages...)
+			if role == zhitong.RoleDeputy {
+				var id int64
+				if err := b.app.DB().QueryRow(t.Context(), `SELECT id FROM deputies LIMIT 1`).Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				pages = append(pages, "/work/deputies/"+strconv.FormatInt(id, 10)+"/report")
+			}
+			followed := map[string]bool{}
+			for _, path := range pages {
+				pg := s.get(path)
+				if pg.status != 200 {
+					continue
+				}
+				for _, l := range workLinks(pg.raw) {
+					if followed[l] {
+						continue
+					}
+					followed[l] = true
+					if got := s.get(l); got.status == 403 || got.status >= 500 {
+						t.Errorf("objects=%v %s: %s links to %s → %d", objects, role, path, l, got.status)
+					}
+				}
+			}
 		}
 	}
 }

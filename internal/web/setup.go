@@ -141,6 +141,7 @@ func (h *Handler) pageOrganisation(r *http.Request, me zhitong.Principal) zhiton
 // startStep is one first step of a new deployment on the workbench home.
 type startStep struct {
 	Label, Link, Alt string
+	Ask              string // who does it, for a step the reader may not take (no link then)
 	Count            int
 	Done             bool
 }
@@ -170,8 +171,10 @@ func (h *Handler) startSteps(ctx context.Context, p zhitong.Principal) ([]startS
 	}
 	if p.Role == zhitong.RoleCommittee {
 		steps[0].Link = "/work/units/new"
-	} else { // officers ask the committee to add units and stations
-		steps[2].Link = "/work/stations"
+	} else { // officers may neither add units nor import: they ask the committee
+		steps[0].Link, steps[0].Alt, steps[0].Ask = "", "", "请代表工委添加承办单位"
+		steps[1].Alt = ""
+		steps[2].Link, steps[2].Alt = "/work/stations", ""
 	}
 	missing := false
 	for i := range steps {

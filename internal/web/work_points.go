@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"zhitong"
@@ -164,6 +165,11 @@ func (h *Handler) workRemind(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rem, err := h.app.RemindDeputy(r.Context(), p, id, app.ReminderInput{Note: r.PostForm.Get("note")})
+	if zhitong.ErrorCode(err) == zhitong.ECONFLICT { // already reminded today: say when, send nothing
+		h.flash(r, zhitong.ErrorMessage(err))
+		http.Redirect(w, r, "/work/inactive?days="+url.QueryEscape(r.PostForm.Get("days")), http.StatusSeeOther)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

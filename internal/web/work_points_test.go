@@ -111,6 +111,16 @@ func TestWorkPointsPages(t *testing.T) {
 	remind := officer.post("/work/inactive/"+strconv.FormatInt(f.Deputy, 10)+"/remind", url.Values{"days": {"1"}})
 	wantStatus(t, remind, http.StatusOK)
 	benchHas(t, remind, "约谈提醒", "发送提醒", "上次提醒")
+	benchHas(t, remind, "按档案登记的手机号发短信")
+	// Clicked again the same day: nothing sent, the page says when it was.
+	again := officer.post("/work/inactive/"+strconv.FormatInt(f.Deputy, 10)+"/remind", url.Values{"days": {"1"}})
+	wantStatus(t, again, http.StatusOK)
+	benchHas(t, again, "已向刘代表代表发送过约谈提醒，同一天不再重复发送")
+	var reminders int
+	testkit.Must(0, b.app.DB().QueryRow(t.Context(), `SELECT COUNT(*) FROM deputy_reminders WHERE deputy_id = ?`, f.Deputy).Scan(&reminders))(t)
+	if reminders != 1 {
+		t.Errorf("two clicks the same day stored %d reminders, want 1", reminders)
+	}
 	outsider := b.login(f.Out[zhitong.RoleOfficer], "pts-outsider")
 	wantStatus(t, outsider.get(report), http.StatusForbidden)
 }
