@@ -168,9 +168,31 @@ func (p *person) fill(fields ...string) {
 		case tag == "SELECT":
 			p.do(chromedp.SetValue(chromedp.CSS(sel), value))
 		default:
-			run(p, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ""`, sel)))
-			p.do(chromedp.SendKeys(chromedp.CSS(sel), value))
+			p.typeInto(sel, value)
 		}
+	}
+}
+
+// typeInto types value into the field sel. A field just revealed (a
+// <details> opening on a machine under load) can refuse focus for a moment
+// ("Element is not focusable", seen once in CI), so that answer is retried
+// for up to two seconds before it fails the test.
+func (p *person) typeInto(sel, value string) {
+	p.t.Helper()
+	for try := 0; ; try++ {
+		run(p, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ""`, sel)))
+		ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+		err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(sel), value, chromedp.NodeVisible))
+		cancel()
+		if err == nil {
+			return
+		}
+		if try < 10 && strings.Contains(err.Error(), "not focusable") {
+			time.Sleep(200 * time.Millisecond)
+			continue
+		}
+		p.do(chromedp.SendKeys(chromedp.CSS(sel), value, chromedp.NodeVisible)) // fails the test with the page's address
+		return
 	}
 }
 
