@@ -158,7 +158,7 @@ func (p *person) fill(fields ...string) {
 	p.t.Helper()
 	for i := 0; i+1 < len(fields); i += 2 {
 		sel, value := fields[i], fields[i+1]
-		tag := run(p, chromedp.Evaluate[string](fmt.Sprintf(`(document.querySelector(%q)||{}).tagName||""`, sel)))
+		tag := p.tagOf(sel)
 		switch {
 		case tag == "":
 			p.shot("failed-" + p.name)
@@ -171,6 +171,23 @@ func (p *person) fill(fields ...string) {
 			p.typeInto(sel, value)
 		}
 	}
+}
+
+// tagOf is the tag name of the field sel, waiting up to 10 s for it to
+// appear: a click that navigates (a link to the form) may still be loading
+// the next page on a machine under load. "" means it never appeared.
+func (p *person) tagOf(sel string) string {
+	p.t.Helper()
+	for try := 0; try < 50; try++ {
+		ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+		tag, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(document.querySelector(%q)||{}).tagName||""`, sel)))
+		cancel()
+		if err == nil && tag != "" {
+			return tag
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return ""
 }
 
 // typeInto types value into the field sel. A field just revealed (a
