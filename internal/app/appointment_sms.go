@@ -47,13 +47,16 @@ func (a *App) appointmentPhone(ctx context.Context, id int64) (phone, skip strin
 	if err != nil {
 		return "", "", err
 	}
-	out, err := store.OptedOut(ctx, a.db, rec.PhoneIndex)
+	phone, err = a.sealer.Open(rec.PhoneEnc, "appointment:phone")
+	if err != nil {
+		return "", "", err
+	}
+	out, err := store.OptedOut(ctx, a.db, a.sealer.BlindIndexes("phone", phone)...)
 	if err != nil {
 		return "", "", err
 	}
 	if out {
 		return "", "群众已退订短信通知", nil
 	}
-	phone, err = a.sealer.Open(rec.PhoneEnc, "appointment:phone")
-	return phone, "", err
+	return phone, "", nil
 }

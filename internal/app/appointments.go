@@ -101,7 +101,13 @@ func (a *App) book(ctx context.Context, tx *store.Tx, rec *store.AppointmentReco
 	if err := tx.LockPhone(ctx, rec.PhoneIndex, store.FormatTime(a.clock.Now())); err != nil {
 		return err
 	}
-	n, err := store.ActiveAppointmentsByPhone(ctx, tx, rec.PhoneIndex, today)
+	phone, err := a.sealer.Open(rec.PhoneEnc, "appointment:phone")
+	if err != nil {
+		return err
+	}
+	// Every key's index: during a key rotation older bookings may still
+	// carry the previous key's.
+	n, err := store.ActiveAppointmentsByPhone(ctx, tx, today, a.sealer.BlindIndexes("phone", phone)...)
 	if err != nil {
 		return err
 	}

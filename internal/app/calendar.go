@@ -21,22 +21,37 @@ import (
 // provisional deadlines those years settle. A year already in the table
 // (seeded earlier, or loaded by the system administrator) is never replaced.
 func (a *App) loadCalendar(ctx context.Context) error {
+	missingOf := func(years []int) (missing []int) {
+		for _, y := range calendar.OfficialYears() {
+			if !slices.Contains(years, y) {
+				missing = append(missing, y)
+			}
+		}
+		return missing
+	}
 	_, years, err := store.ListHolidays(ctx, a.db)
 	if err != nil {
 		return fmt.Errorf("load holidays: %w", err)
 	}
-	var missing []int
-	for _, y := range calendar.OfficialYears() {
-		if !slices.Contains(years, y) {
-			missing = append(missing, y)
-		}
-	}
-	if len(missing) > 0 {
+	if len(missingOf(years)) > 0 {
 		byYear := map[int][]calendar.Entry{}
 		for _, e := range calendar.Official() {
 			byYear[e.Date.Year()] = append(byYear[e.Date.Year()], e)
 		}
 		err := a.db.Write(ctx, func(tx *store.Tx) error {
+			// Several servers may start together: the first seeds, the
+			// others find the years there (read again under the lock).
+			if err := tx.Lock(ctx, "zhitong:seed"); err != nil {
+				return err
+			}
+			_, years, err := store.ListHolidays(ctx, tx)
+			if err != nil {
+				return err
+			}
+			missing := missingOf(years)
+			if len(missing) == 0 {
+				return nil
+			}
 			for _, y := range missing {
 				if err := tx.ReplaceYear(ctx, y, byYear[y], "lunar-go", a.clock.Now()); err != nil {
 					return err

@@ -271,16 +271,18 @@ func (a *App) citizenPhone(ctx context.Context, caseID int64) (phone, skip strin
 	if c.PhoneIndex == "" {
 		return "", "群众未留手机号", nil
 	}
-	out, err := store.OptedOut(ctx, a.db, c.PhoneIndex)
+	s, err := a.unseal(c.Submitter)
+	if err != nil {
+		return "", "", err
+	}
+	// By the phone's index under every key held: during a key rotation the
+	// opt-out and the case may carry indexes under different keys.
+	out, err := store.OptedOut(ctx, a.db, a.sealer.BlindIndexes("phone", s.Phone)...)
 	if err != nil {
 		return "", "", err
 	}
 	if out {
 		return "", "群众已退订短信通知", nil
-	}
-	s, err := a.unseal(c.Submitter)
-	if err != nil {
-		return "", "", err
 	}
 	if !pii.IsMobile(s.Phone) {
 		return "", "群众留的是固定电话，无法发送短信", nil

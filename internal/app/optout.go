@@ -21,7 +21,11 @@ func (a *App) OptOut(ctx context.Context, code string) (bool, error) {
 	if c.PhoneIndex == "" {
 		return false, nil
 	}
-	return true, a.optOut(ctx, zhitong.Citizen, c.PhoneIndex, "tracking", "case:"+strconv.FormatInt(c.ID, 10))
+	phone, err := a.sealer.Open(c.Submitter.Phone, "case:phone")
+	if err != nil {
+		return false, err
+	}
+	return true, a.optOut(ctx, zhitong.Citizen, phone, "tracking", "case:"+strconv.FormatInt(c.ID, 10))
 }
 
 // OptOutPhone records a citizen's request, taken by staff (for example on
@@ -34,12 +38,17 @@ func (a *App) OptOutPhone(ctx context.Context, p zhitong.Principal, phone string
 	if err != nil {
 		return zhitong.Invalid("phone", "%s", err.Error())
 	}
-	return a.optOut(ctx, p, a.sealer.BlindIndex("phone", norm), "staff", "phone:"+pii.MaskPhone(norm))
+	return a.optOut(ctx, p, norm, "staff", "phone:"+pii.MaskPhone(norm))
 }
 
-func (a *App) optOut(ctx context.Context, p zhitong.Principal, idx, source, object string) error {
+// optOut records the phone by its blind index and, sealed, the number
+// itself, so a key rotation can compute its index under the new key.
+func (a *App) optOut(ctx context.Context, p zhitong.Principal, phone, source, object string) error {
 	return a.db.Write(ctx, func(tx *store.Tx) error {
-		added, err := tx.OptOut(ctx, idx, source, a.clock.Now())
+		if out, err := store.OptedOut(ctx, tx, a.sealer.BlindIndexes("phone", phone)...); err != nil || out {
+			return err
+		}
+		added, err := tx.OptOut(ctx, a.sealer.BlindIndex("phone", phone), a.sealer.Seal(phone, "optout:phone"), source, a.clock.Now())
 		if err != nil || !added {
 			return err
 		}

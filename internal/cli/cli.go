@@ -16,6 +16,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/keys"
 	"zhitong/internal/pii"
 	"zhitong/internal/store"
 )
@@ -113,13 +114,19 @@ func help(w io.Writer, args []string) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.help)
 	}
 	fmt.Fprintln(w, "\n数据库: --db 或环境变量 ZHITONG_DB；默认 ./zhitong-data/zhitong.db（SQLite）；postgres://… 使用 PostgreSQL。")
-	fmt.Fprintln(w, "密钥: 环境变量 ZHITONG_KEY（64 位十六进制），或 --key-file（默认数据目录下 zhitong.key，首次运行自动生成）。")
+	fmt.Fprintln(w, "密钥: 环境变量 ZHITONG_KEY（64 位十六进制），或 --key-file（默认数据目录下 zhitong.key；只在新库上由 init、serve、demo 生成）。每个库只认一把密钥，给错密钥的命令拒绝运行。")
 	fmt.Fprintln(w, "运行 zhitong help COMMAND 查看单个命令的参数。")
 }
 
 // dbFlags are the flags every command that opens the database shares.
 type dbFlags struct {
-	db, keyFile string
+	db, keyFile, oldKeyFile string
+	// noCreate: the command never makes a key file, not even for a new
+	// database (audit verify, sweep, export: they write no personal data,
+	// and run from another directory they would leave a stray key); the
+	// others make one only for a database without data. begin lets the
+	// command start a key rotation (serve, key rotate). See keys.Open.
+	noCreate, begin bool
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet, env Env) {
@@ -129,6 +136,28 @@ func (d *dbFlags) register(fs *flag.FlagSet, env Env) {
 	}
 	fs.StringVar(&d.db, "db", def, "SQLite file path or postgres:// URL (env ZHITONG_DB)")
 	fs.StringVar(&d.keyFile, "key-file", "", "SM4 master key file (default: zhitong.key in the data directory; env ZHITONG_KEY wins)")
+	fs.StringVar(&d.oldKeyFile, "old-key-file", "", "the previous key file during a key rotation (env ZHITONG_OLD_KEY wins)")
+}
+
+// loadKey applies the key rule of keys.Open for this command: the one
+// place commands get the master key. optional is for commands that need no
+// key (migrate, backup), which still refuse a wrong one.
+func (d *dbFlags) loadKey(ctx context.Context, env Env, db *store.DB, optional bool) (*pii.Sealer, error) {
+	res, err := keys.Open(ctx, db, keys.Source{KeyFile: d.keyPath(), OldKeyFile: d.oldKeyFile,
+		Create: !d.noCreate, Begin: d.begin, Optional: optional, Now: env.Clock.Now()})
+	if err != nil {
+		return nil, err
+	}
+	if res.Created != "" {
+		fmt.Fprintf(env.Stderr, "已生成个人信息加密密钥 %s —— 请妥善备份，丢失后加密数据无法恢复。\n", res.Created)
+	}
+	if res.Began {
+		fmt.Fprintln(env.Stderr, "数据库已开始轮换到新密钥：新数据用新密钥加密；请用新密钥和旧密钥重启其他服务器，并运行 zhitong key rotate 完成轮换。")
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintln(env.Stderr, n)
+	}
+	return res.Sealer, nil
 }
 
 func (d *dbFlags) keyPath() string {
@@ -151,15 +180,7 @@ func (d *dbFlags) open(ctx context.Context, env Env, logger *slog.Logger) (*app.
 		db.Close()
 		return nil, nil, err
 	}
-	key, created, err := pii.LoadKey(d.keyPath())
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	if created {
-		fmt.Fprintf(env.Stderr, "已生成个人信息加密密钥 %s —— 请妥善备份，丢失后加密数据无法恢复。\n", d.keyPath())
-	}
-	sealer, err := pii.NewSealer(key)
+	sealer, err := d.loadKey(ctx, env, db, false)
 	if err != nil {
 		db.Close()
 		return nil, nil, err

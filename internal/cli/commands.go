@@ -41,6 +41,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		*limit = -1
 	}
 	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	d.begin = true
 	a, closeDB, err := d.open(ctx, env, logger)
 	if err != nil {
 		return err
@@ -146,6 +147,9 @@ func migrate(ctx context.Context, env Env, args []string) error {
 	defer db.Close()
 	n, err := db.Migrate(ctx)
 	if err != nil {
+		return err
+	}
+	if _, err := d.loadKey(ctx, env, db, true); err != nil {
 		return err
 	}
 	if err := jobs.Migrate(ctx, db); err != nil {
@@ -273,7 +277,7 @@ func auditCmd(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("用法: zhitong audit verify [--db …]")
 	}
 	fs := newFlags("audit verify", env)
-	var d dbFlags
+	d := dbFlags{noCreate: true}
 	d.register(fs, env)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -313,6 +317,10 @@ func backup(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	// A backup needs no key, but one given must be this database's.
+	if _, err := d.loadKey(ctx, env, db, true); err != nil {
+		return err
+	}
 	if err := db.Backup(ctx, *out); err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ func exportCmd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	fs := newFlags("export "+kind, env)
-	var d dbFlags
+	d := dbFlags{noCreate: true}
 	d.register(fs, env)
 	region := fs.String("region", "", "region code to export (default: the deployment's top region)")
 	if err := fs.Parse(args[1:]); err != nil {

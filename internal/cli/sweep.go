@@ -17,7 +17,7 @@ func (c fixedClock) Now() time.Time { return time.Time(c) }
 // and follow-ups. The server runs the same sweep as a periodic job.
 func sweepCmd(ctx context.Context, env Env, args []string) error {
 	fs := newFlags("sweep", env)
-	var d dbFlags
+	d := dbFlags{noCreate: true}
 	d.register(fs, env)
 	at := fs.String("at", "", "按指定日期 YYYY-MM-DD（北京时间 09:00）执行，用于演示和核对；默认现在")
 	force := fs.Bool("force", false, "允许 --at 晚于当前时间：会写入日期在未来的记录，仅用于演示和测试库")

@@ -19,13 +19,50 @@ import (
 // deployments with a secret manager never need the key on disk.
 const KeyEnv = "ZHITONG_KEY"
 
+// OldKeyEnv names the variable holding the previous master key while a key
+// rotation runs (docs/operations.md).
+const OldKeyEnv = "ZHITONG_OLD_KEY"
+
+// ErrNoKey is returned by ReadKey when neither the variable nor the file
+// holds a key.
+var ErrNoKey = errors.New("pii: no key")
+
+// ReadKey returns the master key from the environment variable env (when
+// set) or else from the hex key file at path (when path is not ""). It never
+// creates anything: without either it returns ErrNoKey. from names where
+// the key came from, for messages.
+func ReadKey(env, path string) (key []byte, from string, err error) {
+	if v, ok := os.LookupEnv(env); ok {
+		// A set but empty variable is almost always a failed secret
+		// injection: an error, never a fall-back to the file.
+		key, err := decodeKey(v)
+		if err != nil {
+			return nil, env, fmt.Errorf("%s: %w", env, err)
+		}
+		return key, env, nil
+	}
+	if path == "" {
+		return nil, "", ErrNoKey
+	}
+	key, err = readKeyFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, path, ErrNoKey
+	}
+	return key, path, err
+}
+
+// CreateKeyFile writes a fresh random key to path (mode 0600), failing if
+// the file exists.
+func CreateKeyFile(path string) ([]byte, error) { return createKeyFile(path) }
+
 // KeySize is the length of the master key in bytes.
 const KeySize = 32
 
 // LoadKey returns the master key from $ZHITONG_KEY or, failing that, from the
-// hex key file at path, creating the file with a fresh random key on first
-// run so a new installation works without setup; created reports that case
-// so the caller can tell the operator to back the file up.
+// hex key file at path, creating the file with a fresh random key when there
+// is none. Commands do not call it: they go through keys.Open, which
+// creates a key only for a database without data and checks the key
+// against the database's check value.
 func LoadKey(path string) (key []byte, created bool, err error) {
 	if v, ok := os.LookupEnv(KeyEnv); ok {
 		// A set but empty variable is almost always a failed secret

@@ -34,10 +34,13 @@ const nonceSize = 12
 var ErrOpen = errors.New("pii: cannot open sealed value (wrong key, wrong field, or tampered)")
 
 // Sealer encrypts and blind-indexes personal data under keys derived from
-// one master key. It is safe for concurrent use.
+// one master key. During a key rotation (docs/operations.md) it also holds
+// the previous master key: values and indexes are written under the
+// current key only, and read under either. It is safe for concurrent use.
 type Sealer struct {
 	aead     cipher.AEAD
 	indexKey []byte
+	old      *Sealer // the previous key during a rotation, else nil
 }
 
 // NewSealer derives the sealing and blind-index keys from a 32-byte master
@@ -55,6 +58,40 @@ func NewSealer(master []byte) (*Sealer, error) {
 		return nil, fmt.Errorf("pii: %w", err)
 	}
 	return &Sealer{aead: aead, indexKey: derive(master, labelIndex)}, nil
+}
+
+// NewRotatingSealer seals under current and opens values sealed under
+// current or previous: what servers run with while `zhitong key rotate`
+// re-seals the stored values.
+func NewRotatingSealer(current, previous []byte) (*Sealer, error) {
+	s, err := NewSealer(current)
+	if err != nil {
+		return nil, err
+	}
+	if s.old, err = NewSealer(previous); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Rotating reports whether the sealer also holds a previous key.
+func (s *Sealer) Rotating() bool { return s.old != nil }
+
+// OpensWithCurrent reports whether sealed opens under the current key (so a
+// rotation has nothing left to do for it); the empty value does.
+func (s *Sealer) OpensWithCurrent(sealed, aad string) bool {
+	_, err := s.openOne(sealed, aad)
+	return err == nil
+}
+
+// labelCheck derives the key's check value: what the database records of
+// its key, so a server given another key refuses to start. It reveals
+// nothing of the key (HMAC-SM3 of a fixed label under it).
+const labelCheck = "zhitong/key-check/v1"
+
+// CheckValue returns the hex check value of a master key.
+func CheckValue(master []byte) string {
+	return hex.EncodeToString(derive(master, labelCheck))
 }
 
 func derive(master []byte, label string) []byte {
@@ -83,6 +120,14 @@ func (s *Sealer) Seal(plain, aad string) string {
 // Open decrypts a value produced by Seal with the same aad. The empty string
 // opens to the empty string, mirroring Seal.
 func (s *Sealer) Open(sealed, aad string) (string, error) {
+	plain, err := s.openOne(sealed, aad)
+	if err != nil && s.old != nil {
+		return s.old.openOne(sealed, aad)
+	}
+	return plain, err
+}
+
+func (s *Sealer) openOne(sealed, aad string) (string, error) {
 	if sealed == "" {
 		return "", nil
 	}
@@ -107,6 +152,21 @@ func (s *Sealer) Open(sealed, aad string) (string, error) {
 // Callers must normalise value first (NormalizePhone, NormalizeIDCard), or
 // equivalent spellings will hash differently.
 func (s *Sealer) BlindIndex(kind, value string) string {
+	return s.index(kind, value)
+}
+
+// BlindIndexes returns value's blind index under the current key and,
+// during a rotation, under the previous one too: what a look-up must match,
+// since stored rows carry either until the rotation is done.
+func (s *Sealer) BlindIndexes(kind, value string) []string {
+	out := []string{s.index(kind, value)}
+	if s.old != nil {
+		out = append(out, s.old.index(kind, value))
+	}
+	return out
+}
+
+func (s *Sealer) index(kind, value string) string {
 	m := hmac.New(sm3.New, s.indexKey)
 	m.Write([]byte(kind))
 	m.Write([]byte{0})

@@ -152,9 +152,9 @@ func (t *Tx) LockPhone(ctx context.Context, phoneIndex, at string) error {
 }
 
 // ActiveAppointmentsByPhone counts a phone's bookings still to come.
-func ActiveAppointmentsByPhone(ctx context.Context, q Q, phoneIndex, today string) (int, error) {
+func ActiveAppointmentsByPhone(ctx context.Context, q Q, today string, phoneIndex ...string) (int, error) {
 	var n int
-	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM appointments WHERE phone_index = ? AND status = 'booked' AND day >= ?`, phoneIndex, today).Scan(&n)
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM appointments WHERE phone_index IN (`+marks(len(phoneIndex))+`) AND status = 'booked' AND day >= ?`, append(anys(phoneIndex), today)...).Scan(&n)
 	return n, err
 }
 

@@ -165,7 +165,7 @@ type CaseFilter struct {
 	Today      string // YYYY-MM-DD, for Overdue
 	From, To   string // submitted_at bounds: From ≤ submitted_at < To, as store.FormatTime text
 	Search     []string
-	PhoneIndex string
+	PhoneIndexes []string // a phone's blind indexes (pii.Sealer.BlindIndexes)
 	Sort       string // "submitted" (newest first), "due", "updated"
 	Limit      int
 	Offset     int
@@ -338,8 +338,8 @@ func caseWhere(q Q, f CaseFilter, ftsMatch, tsQuery string) (string, []any) {
 	if f.To != "" {
 		add(`submitted_at < ?`, f.To)
 	}
-	if f.PhoneIndex != "" {
-		add(`phone_idx = ?`, f.PhoneIndex)
+	if len(f.PhoneIndexes) > 0 {
+		add(`phone_idx IN (`+marks(len(f.PhoneIndexes))+`)`, anys(f.PhoneIndexes)...)
 	}
 	if len(f.Search) > 0 {
 		if q.Dialect() == Postgres {

@@ -111,9 +111,9 @@ func (t *Tx) DeleteTemplate(ctx context.Context, name string) error {
 
 // OptOut records that the phone with blind index idx wants no SMS. It
 // reports whether the opt-out is new.
-func (t *Tx) OptOut(ctx context.Context, idx, source string, at time.Time) (bool, error) {
-	res, err := t.Exec(ctx, `INSERT INTO sms_optouts (phone_idx, source, created_at) VALUES (?, ?, ?) ON CONFLICT (phone_idx) DO NOTHING`,
-		idx, source, FormatTime(at))
+func (t *Tx) OptOut(ctx context.Context, idx, phoneEnc, source string, at time.Time) (bool, error) {
+	res, err := t.Exec(ctx, `INSERT INTO sms_optouts (phone_idx, phone_enc, source, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (phone_idx) DO NOTHING`,
+		idx, phoneEnc, source, FormatTime(at))
 	if err != nil {
 		return false, err
 	}
@@ -121,10 +121,11 @@ func (t *Tx) OptOut(ctx context.Context, idx, source string, at time.Time) (bool
 	return k == 1, err
 }
 
-// OptedOut reports whether the phone with blind index idx opted out.
-func OptedOut(ctx context.Context, q Q, idx string) (bool, error) {
+// OptedOut reports whether the phone with one of these blind indexes (its
+// index under each key a rotation holds, pii.Sealer.BlindIndexes) opted out.
+func OptedOut(ctx context.Context, q Q, idx ...string) (bool, error) {
 	var one int
-	err := q.QueryRow(ctx, `SELECT 1 FROM sms_optouts WHERE phone_idx = ?`, idx).Scan(&one)
+	err := q.QueryRow(ctx, `SELECT 1 FROM sms_optouts WHERE phone_idx IN (`+marks(len(idx))+`) LIMIT 1`, anys(idx)...).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

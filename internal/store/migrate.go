@@ -16,7 +16,18 @@ var migrations embed.FS
 // Migrate applies the embedded migrations that have not run yet, each in its
 // own transaction, and records them in schema_migrations. It returns how many ran.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+	// Under the migrations' lock: two servers starting together on a fresh
+	// PostgreSQL database would otherwise race on CREATE TABLE IF NOT EXISTS.
+	err := db.Write(ctx, func(tx *Tx) error {
+		if db.dialect == Postgres {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7283001)`); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return 0, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	dir := "migrations/" + string(db.dialect)

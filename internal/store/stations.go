@@ -324,8 +324,8 @@ func (t *Tx) SetDeputyPhone(ctx context.Context, deputyID int64, p DeputyPhone) 
 }
 
 // DeputiesByPhone lists the deputies with this phone's blind index.
-func DeputiesByPhone(ctx context.Context, q Q, index string) ([]zhitong.Deputy, error) {
-	rows, err := q.Query(ctx, `SELECT `+deputyColumns+` FROM deputies WHERE phone_index = ? AND phone_index <> '' ORDER BY id`, index)
+func DeputiesByPhone(ctx context.Context, q Q, index ...string) ([]zhitong.Deputy, error) {
+	rows, err := q.Query(ctx, `SELECT `+deputyColumns+` FROM deputies WHERE phone_index IN (`+marks(len(index))+`) AND phone_index <> '' ORDER BY id`, anys(index)...)
 	if err != nil {
 		return nil, err
 	}
