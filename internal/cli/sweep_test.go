@@ -18,7 +18,7 @@ func TestSweepRefusesTheFuture(t *testing.T) {
 	ctx := context.Background()
 	dsn, key := testkit.DSN(t), filepath.Join(t.TempDir(), "zhitong.key")
 	clock := testkit.NewClock(testkit.Start.Add(-2 * 3600e9)) // Wednesday 2026-11-25, 07:00 China time
-	testkit.Must(pii.CreateKeyFile(key))(t) // sweep never creates a key
+	testkit.Must(pii.CreateKeyFile(key))(t)                   // sweep never creates a key
 	run := func(args ...string) (int, string) {
 		t.Helper()
 		var out, errs bytes.Buffer

@@ -155,20 +155,20 @@ type CaseFilter struct {
 	ScopeDeputy  int64
 	ScopeUnit    int64
 
-	Statuses   []zhitong.Status
-	Category   string
-	Region     string // a region subtree within the scope
-	StationID  int64
-	UnitID     int64
-	Channel    zhitong.Channel
-	Overdue    bool
-	Today      string // YYYY-MM-DD, for Overdue
-	From, To   string // submitted_at bounds: From ≤ submitted_at < To, as store.FormatTime text
-	Search     []string
+	Statuses     []zhitong.Status
+	Category     string
+	Region       string // a region subtree within the scope
+	StationID    int64
+	UnitID       int64
+	Channel      zhitong.Channel
+	Overdue      bool
+	Today        string // YYYY-MM-DD, for Overdue
+	From, To     string // submitted_at bounds: From ≤ submitted_at < To, as store.FormatTime text
+	Search       []string
 	PhoneIndexes []string // a phone's blind indexes (pii.Sealer.BlindIndexes)
-	Sort       string // "submitted" (newest first), "due", "updated"
-	Limit      int
-	Offset     int
+	Sort         string   // "submitted" (newest first), "due", "updated"
+	Limit        int
+	Offset       int
 
 	// DueBy keeps running cases due from Today up to this date (YYYY-MM-DD), not yet overdue.
 	DueBy string
