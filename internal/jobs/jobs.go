@@ -206,7 +206,7 @@ func (r *Runner) openPostgres(ctx context.Context, dsn string, rc *river.Config)
 	}
 	r.closers = append(r.closers, pool.Close)
 	driver := riverpgxv5.New(pool)
-	if err := migrateRiver(ctx, driver); err != nil || rc == nil {
+	if err := migratePostgres(ctx, pool, driver); err != nil || rc == nil {
 		return err
 	}
 	c, err := river.NewClient(driver, rc)
@@ -215,6 +215,24 @@ func (r *Runner) openPostgres(ctx context.Context, dsn string, rc *river.Config)
 	}
 	r.client = c
 	return nil
+}
+
+// migratePostgres applies River's migrations while holding an advisory
+// lock on a connection of its own: servers starting together on a fresh
+// database would otherwise race on CREATE TABLE (duplicate pg_type rows).
+// (Not one transaction: River's migration 006 adds an enum value that a
+// later one uses, which PostgreSQL refuses within a transaction.)
+func migratePostgres(ctx context.Context, pool *pgxpool.Pool, driver *riverpgxv5.Driver) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("jobs: river migrations: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(7283002)`); err != nil {
+		return fmt.Errorf("jobs: river migrations: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7283002)`)
+	return migrateRiver(ctx, driver)
 }
 
 func migrateRiver[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error {
