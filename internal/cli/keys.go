@@ -84,4 +84,3 @@ func keyCmd(ctx context.Context, env Env, args []string) error {
 	}
 	return fmt.Errorf("未知子命令 %q；用法: zhitong key generate|status|rotate", args[0])
 }
-
