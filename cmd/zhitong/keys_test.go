@@ -3,14 +3,22 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"fmt"
 	"io/fs"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/keys"
+	"zhitong/internal/pii"
 	"zhitong/internal/testkit"
 )
 
@@ -136,4 +144,97 @@ func filepathGlob(dir string) ([]string, error) {
 		return err
 	})
 	return found, err
+}
+
+// TestKeyRotateSurvivesKill follows docs/operations.md: a server restarted
+// with the new key (ZHITONG_KEY) and the old one (ZHITONG_OLD_KEY) moves
+// the database to the new key; `zhitong key rotate` is killed with SIGKILL
+// mid-way; run again, it takes up where it stopped and finishes; every
+// sealed value then opens under the new key alone, none lost.
+func TestKeyRotateSurvivesKill(t *testing.T) {
+	const n = 1500
+	ctx := context.Background()
+	dir, dsn := t.TempDir(), testkit.DSN(t)
+	db := openDB(t, dsn)
+	testkit.Must(db.Migrate(ctx))(t)
+	keyA := filepath.Join(t.TempDir(), "a.key")
+	if err := os.WriteFile(keyA, []byte(fmt.Sprintf("%x\n", testkit.Key)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(pii.KeyEnv, "")
+	os.Unsetenv(pii.KeyEnv)
+	testkit.Must(keys.Open(ctx, db, keys.Source{KeyFile: keyA}))(t)
+	a := testkit.AppOn(t, db, zhitong.SystemClock{})
+	f := testkit.Seed(t, a)
+	for i := range n {
+		testkit.Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "村口的路灯坏了很久了", StationID: f.Station,
+			Name: "王小明", Phone: fmt.Sprintf("1390797%04d", i), Address: "历市镇某村3组"}))(t)
+	}
+	before := testkit.Must(keys.Verify(ctx, db, a.Sealer(), true))(t)
+	keyB := filepath.Join(t.TempDir(), "b.key")
+	if out, err := zhitongCmd(t, dir, "key", "generate", "--out", keyB).CombinedOutput(); err != nil {
+		t.Fatalf("key generate: %v\n%s", err, out)
+	}
+	bothFiles := []string{"--key-file", keyB, "--old-key-file", keyA}
+	// The server (new key + old key) begins the rotation and keeps serving.
+	cmd := zhitongCmd(t, dir, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, bothFiles...)...)
+	cmd.Env = withoutKey(cmd.Env)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var serverErr bytes.Buffer
+	cmd.Stderr = &serverErr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	sc := bufio.NewScanner(out)
+	if !sc.Scan() || !listening.MatchString(sc.Text()) {
+		t.Fatalf("server with both keys did not start:\n%s", serverErr.String())
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	if !strings.Contains(serverErr.String(), "开始轮换") {
+		t.Errorf("the server did not say it began the rotation:\n%s", serverErr.String())
+	}
+
+	rotate := zhitongCmd(t, dir, append([]string{"key", "rotate", "--db", dsn}, bothFiles...)...)
+	rotate.Env = withoutKey(rotate.Env)
+	rout, err := rotate.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rotate.Start(); err != nil {
+		t.Fatal(err)
+	}
+	rsc := bufio.NewScanner(rout)
+	rsc.Scan() // opt-outs done
+	rsc.Scan() // cases.name_enc done: kill it in the middle of cases.phone_enc
+	rotate.Process.Signal(syscall.SIGKILL)
+	rotate.Wait()
+	if _, prev := testkit.Must2(keys.Check(ctx, db))(t); prev == "" {
+		t.Fatal("the rotation finished before the kill: make the test's database larger")
+	}
+
+	again := zhitongCmd(t, dir, append([]string{"key", "rotate", "--db", dsn}, bothFiles...)...)
+	again.Env = withoutKey(again.Env)
+	res, err := again.CombinedOutput()
+	if err != nil || !strings.Contains(string(res), "接续上次中断的轮换：cases.phone_enc") || !strings.Contains(string(res), "密钥轮换完成") {
+		t.Fatalf("rotate after the kill: %v\n%s", err, res)
+	}
+	t.Logf("%s", res)
+	sealerB := testkit.Must(keys.Open(ctx, db, keys.Source{KeyFile: keyB}))(t).Sealer
+	after := testkit.Must(keys.Verify(ctx, db, sealerB, true))(t)
+	if after.Failed != 0 || after.Opened != before.Opened {
+		t.Fatalf("after the rotation %d of %d values open under the new key (%d fail, first %s)", after.Opened, before.Opened, after.Failed, after.First)
+	}
+	// The old key alone no longer starts anything.
+	old := zhitongCmd(t, dir, "audit", "verify", "--db", dsn, "--key-file", keyA)
+	old.Env = withoutKey(old.Env)
+	if res, err := old.CombinedOutput(); err == nil || !strings.Contains(string(res), "密钥与数据库不符") {
+		t.Errorf("the old key after the rotation: %v\n%s", err, res)
+	}
 }

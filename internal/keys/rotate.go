@@ -50,7 +50,11 @@ func Rotate(ctx context.Context, db *store.DB, sealer *pii.Sealer, now func() ti
 		return nil, err
 	}
 	if col > 0 || after > 0 {
-		rep.Resumed = fmt.Sprintf("%s id>%d", store.SealedColumns[min(col, len(store.SealedColumns)-1)].Name(), after)
+		if col < len(store.SealedColumns) {
+			rep.Resumed = fmt.Sprintf("%s id>%d", store.SealedColumns[col].Name(), after)
+		} else {
+			rep.Resumed = "the final check"
+		}
 		fmt.Fprintf(progress, "接续上次中断的轮换：%s / resuming at %s\n", rep.Resumed, rep.Resumed)
 	}
 	if col == 0 && after == 0 {
@@ -99,6 +103,11 @@ func Rotate(ctx context.Context, db *store.DB, sealer *pii.Sealer, now func() ti
 			if err != nil {
 				return rep, err
 			}
+		}
+		// The column is done: a run killed from here on starts at the next.
+		next := strconv.Itoa(col+1) + ":0"
+		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.SetMeta(ctx, metaCursor, next) }); err != nil {
+			return rep, err
 		}
 		fmt.Fprintf(progress, "%-24s 重新加密 %d 个值 / re-sealed %d\n", c.Name(), n, n)
 	}
