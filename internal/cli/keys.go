@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"zhitong/internal/keys"
 	"zhitong/internal/pii"
@@ -72,6 +73,7 @@ func keyCmd(ctx context.Context, env Env, args []string) error {
 		if !a.Sealer().Rotating() {
 			return fmt.Errorf("没有正在进行的轮换：请以新密钥为 ZHITONG_KEY（或 --key-file），以现用密钥为 ZHITONG_OLD_KEY（或 --old-key-file）运行 / no rotation: give the new key as ZHITONG_KEY or --key-file and the current one as ZHITONG_OLD_KEY or --old-key-file")
 		}
+		start := time.Now()
 		rep, err := keys.Rotate(ctx, a.DB(), a.Sealer(), a.Now, env.Stdout)
 		if rep != nil && len(rep.Unmatched) > 0 {
 			fmt.Fprintf(env.Stderr, "注意：%d 条 070 之前的短信退订记录找不到对应号码（编号 %v），轮换后不再生效，请重新登记。\n", len(rep.Unmatched), rep.Unmatched)
@@ -79,7 +81,7 @@ func keyCmd(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "密钥轮换完成：重新加密 %d 个值，%d 个已是新密钥。旧密钥已不再需要（请按规定保管或销毁），服务器可去掉 ZHITONG_OLD_KEY 重启。\n", rep.Resealed, rep.Current)
+		fmt.Fprintf(env.Stdout, "密钥轮换完成（用时 %s）：重新加密 %d 个值，%d 个已是新密钥。旧密钥已不再需要（请按规定保管或销毁），服务器可去掉 ZHITONG_OLD_KEY 重启。\n", time.Since(start).Round(time.Millisecond), rep.Resealed, rep.Current)
 		return nil
 	}
 	return fmt.Errorf("未知子命令 %q；用法: zhitong key generate|status|rotate", args[0])
