@@ -58,38 +58,6 @@ func CreateKeyFile(path string) ([]byte, error) { return createKeyFile(path) }
 // KeySize is the length of the master key in bytes.
 const KeySize = 32
 
-// LoadKey returns the master key from $ZHITONG_KEY or, failing that, from the
-// hex key file at path, creating the file with a fresh random key when there
-// is none. Commands do not call it: they go through keys.Open, which
-// creates a key only for a database without data and checks the key
-// against the database's check value.
-func LoadKey(path string) (key []byte, created bool, err error) {
-	if v, ok := os.LookupEnv(KeyEnv); ok {
-		// A set but empty variable is almost always a failed secret
-		// injection; falling back to the file could silently mint a new key
-		// and leave every existing record unreadable.
-		key, err := decodeKey(v)
-		if err != nil {
-			return nil, false, fmt.Errorf("%s: %w", KeyEnv, err)
-		}
-		return key, false, nil
-	}
-	key, err = readKeyFile(path)
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return key, false, err
-	}
-	key, err = createKeyFile(path)
-	if errors.Is(err, fs.ErrExist) {
-		// Another process created it between our read and create.
-		key, err = readKeyFile(path)
-		return key, false, err
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	return key, true, nil
-}
-
 func readKeyFile(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -3,6 +3,7 @@ package pii
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,12 +17,23 @@ func unsetKeyEnv(t *testing.T) {
 	os.Unsetenv(KeyEnv)
 }
 
+// loadKey reads the key, creating the file when there is none: the two
+// halves keys.Open uses (it decides whether creating is allowed).
+func loadKey(path string) (key []byte, created bool, err error) {
+	key, _, err = ReadKey(KeyEnv, path)
+	if !errors.Is(err, ErrNoKey) {
+		return key, false, err
+	}
+	key, err = CreateKeyFile(path)
+	return key, err == nil, err
+}
+
 func TestLoadKeyCreatesThenReads(t *testing.T) {
 	unsetKeyEnv(t)
 	dir := filepath.Join(t.TempDir(), "state", "keys")
 	path := filepath.Join(dir, "master.key")
 
-	key, created, err := LoadKey(path)
+	key, created, err := loadKey(path)
 	if err != nil {
 		t.Fatalf("first LoadKey: %v", err)
 	}
@@ -56,7 +68,7 @@ func TestLoadKeyCreatesThenReads(t *testing.T) {
 		t.Errorf("key file holds %q, want hex of returned key", got)
 	}
 
-	again, created, err := LoadKey(path)
+	again, created, err := loadKey(path)
 	if err != nil {
 		t.Fatalf("second LoadKey: %v", err)
 	}
@@ -68,7 +80,7 @@ func TestLoadKeyCreatesThenReads(t *testing.T) {
 	}
 
 	// A second installation must not get the same key.
-	other, _, err := LoadKey(filepath.Join(t.TempDir(), "master.key"))
+	other, _, err := loadKey(filepath.Join(t.TempDir(), "master.key"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +111,7 @@ func TestLoadKeyFile(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			key, created, err := LoadKey(path)
+			key, created, err := loadKey(path)
 			if created {
 				t.Error("created = true for an existing file")
 			}
@@ -143,7 +155,7 @@ func TestLoadKeyEnv(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv(KeyEnv, tt.env)
 			path := filepath.Join(t.TempDir(), "sub", "master.key")
-			key, created, err := LoadKey(path)
+			key, created, err := loadKey(path)
 			if created {
 				t.Error("created = true with ZHITONG_KEY set")
 			}
@@ -177,7 +189,7 @@ func TestLoadKeyEnvOverridesFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv(KeyEnv, hex.EncodeToString(envKey))
-	key, _, err := LoadKey(path)
+	key, _, err := loadKey(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,15 +202,15 @@ func TestLoadKeyUnreadablePath(t *testing.T) {
 	unsetKeyEnv(t)
 	// The key path is a directory: neither readable as a key nor creatable.
 	dir := t.TempDir()
-	if _, _, err := LoadKey(dir); err == nil {
-		t.Error("LoadKey(directory) = nil error, want error")
+	if _, _, err := loadKey(dir); err == nil {
+		t.Error("loadKey(directory) = nil error, want error")
 	}
 	// The parent is a file, so the directory cannot be created.
 	file := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := LoadKey(filepath.Join(file, "master.key")); err == nil {
+	if _, _, err := loadKey(filepath.Join(file, "master.key")); err == nil {
 		t.Error("LoadKey under a regular file = nil error, want error")
 	}
 }

@@ -44,7 +44,7 @@ type Sealer struct {
 }
 
 // NewSealer derives the sealing and blind-index keys from a 32-byte master
-// key, as returned by LoadKey.
+// key, as returned by ReadKey (commands get it through keys.Open).
 func NewSealer(master []byte) (*Sealer, error) {
 	if len(master) != KeySize {
 		return nil, fmt.Errorf("pii: master key must be %d bytes, got %d", KeySize, len(master))

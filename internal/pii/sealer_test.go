@@ -3,6 +3,7 @@ package pii
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"strings"
 	"testing"
 )
@@ -258,5 +259,44 @@ func TestStoredFormatStable(t *testing.T) {
 		if tt.got != tt.want {
 			t.Errorf("%s = %q, want %q", tt.name, tt.got, tt.want)
 		}
+	}
+}
+
+// TestRotatingSealer: during a rotation values are sealed under the new
+// key and opened under either; look-ups get both keys' indexes; the check
+// value tells keys apart without revealing them.
+func TestRotatingSealer(t *testing.T) {
+	oldKey, newKey := bytes.Repeat([]byte{1}, KeySize), bytes.Repeat([]byte{2}, KeySize)
+	old, _ := NewSealer(oldKey)
+	rot, err := NewRotatingSealer(newKey, oldKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rot.Rotating() || old.Rotating() {
+		t.Fatal("Rotating")
+	}
+	before := old.Seal("13907971234", "case:phone")
+	if got, err := rot.Open(before, "case:phone"); err != nil || got != "13907971234" {
+		t.Fatalf("old value under the rotating sealer: %q %v", got, err)
+	}
+	if rot.OpensWithCurrent(before, "case:phone") {
+		t.Error("an old value opens with the current key")
+	}
+	after := rot.Seal("13907971234", "case:phone")
+	if !rot.OpensWithCurrent(after, "case:phone") {
+		t.Error("a new value does not open with the current key")
+	}
+	if _, err := old.Open(after, "case:phone"); err == nil {
+		t.Error("a value sealed during the rotation opens under the old key: it was sealed under the old one")
+	}
+	idx := rot.BlindIndexes("phone", "13907971234")
+	if len(idx) != 2 || idx[0] != rot.BlindIndex("phone", "13907971234") || idx[1] != old.BlindIndex("phone", "13907971234") {
+		t.Errorf("BlindIndexes = %v", idx)
+	}
+	if CheckValue(oldKey) == CheckValue(newKey) || CheckValue(oldKey) != CheckValue(bytes.Clone(oldKey)) || len(CheckValue(oldKey)) != 64 {
+		t.Error("CheckValue")
+	}
+	if strings.Contains(CheckValue(oldKey), hex.EncodeToString(oldKey)[:16]) {
+		t.Error("the check value shows the key")
 	}
 }
