@@ -3,9 +3,9 @@ package keys_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	pngenc "image/png"
-	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
