@@ -176,6 +176,30 @@ func TestKeyRotateSurvivesKill(t *testing.T) {
 		t.Fatalf("key generate: %v\n%s", err, out)
 	}
 	bothFiles := []string{"--key-file", keyB, "--old-key-file", keyA}
+	// A server on the old key alone, running when the rotation begins.
+	oldSrv := zhitongCmd(t, dir, "serve", "--addr", "127.0.0.1:0", "--db", dsn)
+	oldSrv.Env = append(oldSrv.Env, "ZHITONG_KEY_WATCH=200ms")
+	var oldErr bytes.Buffer
+	oldSrv.Stderr = &oldErr
+	oout, err := oldSrv.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := oldSrv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	osc := bufio.NewScanner(oout)
+	if !osc.Scan() || !listening.MatchString(osc.Text()) {
+		t.Fatalf("the old-key server did not start:\n%s", oldErr.String())
+	}
+	go func() {
+		for osc.Scan() {
+		}
+	}()
+	oldDone := make(chan error, 1)
+	go func() { oldDone <- oldSrv.Wait() }()
+	t.Cleanup(func() { oldSrv.Process.Kill() })
+
 	// The server (new key + old key) begins the rotation and keeps serving.
 	cmd := zhitongCmd(t, dir, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, bothFiles...)...)
 	cmd.Env = withoutKey(cmd.Env)
@@ -199,6 +223,15 @@ func TestKeyRotateSurvivesKill(t *testing.T) {
 	}()
 	if !strings.Contains(serverErr.String(), "开始轮换") {
 		t.Errorf("the server did not say it began the rotation:\n%s", serverErr.String())
+	}
+	// The old-key server notices and stops rather than seal under the old key.
+	select {
+	case err := <-oldDone:
+		if err == nil || !strings.Contains(oldErr.String(), "数据库已换用另一把密钥") {
+			t.Errorf("the old-key server: %v\n%s", err, oldErr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Error("the old-key server still runs after the database moved to the new key")
 	}
 
 	rotate := zhitongCmd(t, dir, append([]string{"key", "rotate", "--db", dsn}, bothFiles...)...)

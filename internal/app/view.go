@@ -89,9 +89,14 @@ func (a *App) summary(c *store.CaseRecord) CaseSummary {
 	}
 	s.Level, _ = a.levelOf(&c.Case)
 	if !c.Submitter.Anonymous {
-		if name, err := a.sealer.Open(c.Submitter.Name, "case:name"); err == nil && name != "" {
+		// A name that does not open is a key problem, never "no name".
+		switch name, err := a.sealer.Open(c.Submitter.Name, "case:name"); {
+		case err != nil:
+			s.Submitter = "（无法解密）"
+			a.log.Error("a sealed name does not open: check the key (docs/operations.md, Master key)", "case", c.ID)
+		case name != "":
 			s.Submitter = pii.MaskName(name)
-		} else {
+		default:
 			s.Submitter = "未留姓名"
 		}
 	}

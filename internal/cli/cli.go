@@ -129,6 +129,7 @@ type dbFlags struct {
 	// others make one only for a database without data. begin lets the
 	// command start a key rotation (serve, key rotate). See keys.Open.
 	noCreate, begin bool
+	check           string // set by loadKey: the check value of the key in use
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet, env Env) {
@@ -156,6 +157,7 @@ func (d *dbFlags) loadKey(ctx context.Context, env Env, db *store.DB, optional b
 	if res.Began {
 		fmt.Fprintln(env.Stderr, "数据库已开始轮换到新密钥：新数据用新密钥加密；请用新密钥和旧密钥重启其他服务器，并运行 zhitong key rotate 完成轮换。")
 	}
+	d.check = res.Check
 	for _, n := range res.Notes {
 		fmt.Fprintln(env.Stderr, n)
 	}

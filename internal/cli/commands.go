@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"zhitong/internal/app"
 	"zhitong/internal/demo"
 	"zhitong/internal/jobs"
+	"zhitong/internal/keys"
 	"zhitong/internal/server"
 	"zhitong/internal/store"
 )
@@ -72,14 +74,34 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Stop if the database moves to another key under us (a rotation begun
+	// by a server restarted with the new key): see keys.Watch.
+	every := 30 * time.Second
+	if v := env.Getenv("ZHITONG_KEY_WATCH"); v != "" {
+		if every, err = time.ParseDuration(v); err != nil || every <= 0 {
+			return fmt.Errorf("ZHITONG_KEY_WATCH: 应为时长，如 30s / a duration such as 30s")
+		}
+	}
+	ctx, stopServing := context.WithCancelCause(ctx)
+	defer stopServing(nil)
+	go func() {
+		if err := keys.Watch(ctx, a.DB(), d.check, every); err != nil {
+			logger.Error(err.Error())
+			stopServing(err)
+		}
+	}()
 	srv := server.New(server.Config{App: a, Logger: logger, SecureCookies: *secure, PublicLimit: *limit, TrustedProxies: trusted, PublicURL: qrBase, SetupGate: gate})
-	return srv.Serve(ctx, ln, func(addr net.Addr) {
+	err = srv.Serve(ctx, ln, func(addr net.Addr) {
 		fmt.Fprintf(env.Stdout, "民意直通已启动：http://%s/\n数据库：%s\n", addr, describeDB(d.db))
 		if gate != nil {
 			logger.Warn("尚未完成初始设置：运行 zhitong init，或在本机浏览器打开 /setup；从其他电脑打开须带一次性设置令牌",
 				"setup_url", base+"/setup?token="+gate.Token())
 		}
 	})
+	if cause := context.Cause(ctx); errors.Is(cause, keys.ErrKeyChanged) {
+		return cause
+	}
+	return err
 }
 
 // publicURLFlag registers --public-url; ZHITONG_PUBLIC_URL is its default,

@@ -54,6 +54,7 @@ type Source struct {
 // Result is what Open found.
 type Result struct {
 	Sealer   *pii.Sealer // nil only for an Optional command without a key
+	Check    string      // the check value of the key the command seals with
 	Created  string      // the key file Open created, if it did
 	Began    bool        // this call moved the database to the new key
 	Rotating bool        // the database records a previous key: a rotation is under way
@@ -189,6 +190,7 @@ func Open(ctx context.Context, db *store.DB, src Source) (*Result, error) {
 	if key == nil {
 		return res, nil // Optional and keyless
 	}
+	res.Check = pii.CheckValue(key)
 	if res.Rotating {
 		res.Sealer, err = pii.NewRotatingSealer(key, old)
 	} else {
@@ -254,4 +256,30 @@ func Check(ctx context.Context, q store.Q) (current, previous string, err error)
 	}
 	previous, err = store.GetMeta(ctx, q, metaPrevious)
 	return current, previous, err
+}
+
+// ErrKeyChanged is returned by Watch when the database moved to another key.
+var ErrKeyChanged = errors.New("数据库已换用另一把密钥 / the database moved to another key")
+
+// Watch checks every interval that the database's key is still check (the
+// key this server seals with), until ctx ends. A server started before a
+// rotation began elsewhere would otherwise keep sealing under the old key
+// and fail to open what the others write: Watch returns ErrKeyChanged and
+// `serve` stops, saying how to restart.
+func Watch(ctx context.Context, q store.Q, check string, every time.Duration) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		cur, err := store.GetMeta(ctx, q, metaCheck)
+		if err != nil || cur == "" || cur == check {
+			continue // a database error is the health check's business
+		}
+		return fmt.Errorf("%w：库中密钥校验值已变为 %s（本服务器用 %s），本服务器已停止，以免用旧密钥写入。请用新密钥（ZHITONG_KEY）并以 ZHITONG_OLD_KEY 提供旧密钥重启。 / The database's key is now %s (this server seals with %s): stopped so as not to write under the old key. Restart with the new key as ZHITONG_KEY and the old one as ZHITONG_OLD_KEY.",
+			ErrKeyChanged, short(cur), short(check), short(cur), short(check))
+	}
 }

@@ -122,6 +122,11 @@ func Rotate(ctx context.Context, db *store.DB, sealer *pii.Sealer, now func() ti
 		return rep, err
 	}
 	if left.Failed > 0 {
+		// Written under the old key after the walk passed it (a server
+		// still on the old key alone): the next run walks everything again.
+		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.SetMeta(ctx, metaCursor, "") }); err != nil {
+			return rep, err
+		}
 		return rep, fmt.Errorf("仍有 %d 个值不在新密钥下（如 %s），请再运行一次 / %d values are still not under the new key (e.g. %s): run again", left.Failed, left.First, left.Failed, left.First)
 	}
 	err = db.Write(ctx, func(tx *store.Tx) error {
