@@ -318,7 +318,7 @@ func (a *App) List(ctx context.Context, p zhitong.Principal, in ListInput) ([]Ca
 		if err != nil {
 			return nil, 0, zhitong.Invalid("phone", "%s", err.Error())
 		}
-		f.PhoneIndexes = a.sealer.BlindIndexes("phone", phone)
+		f.PhoneIndex = a.sealer.BlindIndexes("phone", phone)
 	}
 	if utf8Len(in.Query) > 100 {
 		return nil, 0, zhitong.Invalid("q", "搜索词不能超过 100 个字")

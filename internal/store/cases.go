@@ -155,20 +155,20 @@ type CaseFilter struct {
 	ScopeDeputy  int64
 	ScopeUnit    int64
 
-	Statuses     []zhitong.Status
-	Category     string
-	Region       string // a region subtree within the scope
-	StationID    int64
-	UnitID       int64
-	Channel      zhitong.Channel
-	Overdue      bool
-	Today        string // YYYY-MM-DD, for Overdue
-	From, To     string // submitted_at bounds: From ≤ submitted_at < To, as store.FormatTime text
-	Search       []string
-	PhoneIndexes []string // a phone's blind indexes (pii.Sealer.BlindIndexes)
-	Sort         string   // "submitted" (newest first), "due", "updated"
-	Limit        int
-	Offset       int
+	Statuses   []zhitong.Status
+	Category   string
+	Region     string // a region subtree within the scope
+	StationID  int64
+	UnitID     int64
+	Channel    zhitong.Channel
+	Overdue    bool
+	Today      string // YYYY-MM-DD, for Overdue
+	From, To   string // submitted_at bounds: From ≤ submitted_at < To, as store.FormatTime text
+	Search     []string
+	PhoneIndex []string
+	Sort       string // "submitted" (newest first), "due", "updated"
+	Limit      int
+	Offset     int
 
 	// DueBy keeps running cases due from Today up to this date (YYYY-MM-DD), not yet overdue.
 	DueBy string
@@ -338,8 +338,8 @@ func caseWhere(q Q, f CaseFilter, ftsMatch, tsQuery string) (string, []any) {
 	if f.To != "" {
 		add(`submitted_at < ?`, f.To)
 	}
-	if len(f.PhoneIndexes) > 0 {
-		add(`phone_idx IN (`+marks(len(f.PhoneIndexes))+`)`, anys(f.PhoneIndexes)...)
+	if len(f.PhoneIndex) > 0 { // the phone's index under each key held (pii.Sealer.BlindIndexes)
+		add(`phone_idx IN (`+marks(len(f.PhoneIndex))+`)`, anys(f.PhoneIndex)...)
 	}
 	if len(f.Search) > 0 {
 		if q.Dialect() == Postgres {
