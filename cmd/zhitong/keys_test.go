@@ -179,48 +179,12 @@ func TestKeyRotateSurvivesKill(t *testing.T) {
 	// A server on the old key alone, running when the rotation begins.
 	oldSrv := zhitongCmd(t, dir, "serve", "--addr", "127.0.0.1:0", "--db", dsn)
 	oldSrv.Env = append(oldSrv.Env, "ZHITONG_KEY_WATCH=200ms")
-	var oldErr bytes.Buffer
-	oldSrv.Stderr = &oldErr
-	oout, err := oldSrv.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := oldSrv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	osc := bufio.NewScanner(oout)
-	if !osc.Scan() || !listening.MatchString(osc.Text()) {
-		t.Fatalf("the old-key server did not start:\n%s", oldErr.String())
-	}
-	go func() {
-		for osc.Scan() {
-		}
-	}()
-	oldDone := make(chan error, 1)
-	go func() { oldDone <- oldSrv.Wait() }()
-	t.Cleanup(func() { oldSrv.Process.Kill() })
+	oldErr, oldDone := startListening(t, oldSrv)
 
 	// The server (new key + old key) begins the rotation and keeps serving.
 	cmd := zhitongCmd(t, dir, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, bothFiles...)...)
 	cmd.Env = withoutKey(cmd.Env)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var serverErr bytes.Buffer
-	cmd.Stderr = &serverErr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	sc := bufio.NewScanner(out)
-	if !sc.Scan() || !listening.MatchString(sc.Text()) {
-		t.Fatalf("server with both keys did not start:\n%s", serverErr.String())
-	}
-	go func() {
-		for sc.Scan() {
-		}
-	}()
+	serverErr, _ := startListening(t, cmd)
 	if !strings.Contains(serverErr.String(), "开始轮换") {
 		t.Errorf("the server did not say it began the rotation:\n%s", serverErr.String())
 	}
@@ -270,4 +234,49 @@ func TestKeyRotateSurvivesKill(t *testing.T) {
 	if res, err := old.CombinedOutput(); err == nil || !strings.Contains(string(res), "密钥与数据库不符") {
 		t.Errorf("the old key after the rotation: %v\n%s", err, res)
 	}
+}
+
+// startListening starts a server process and waits until it listens; it
+// returns its standard error and a channel that gets its exit.
+func startListening(t *testing.T, cmd *exec.Cmd) (*syncBuffer, <-chan error) {
+	t.Helper()
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	sc := bufio.NewScanner(out)
+	if !sc.Scan() || !listening.MatchString(sc.Text()) {
+		t.Fatalf("%v did not start:\n%s", cmd.Args, stderr.String())
+	}
+	done := make(chan error, 1)
+	go func() {
+		for sc.Scan() {
+		}
+		done <- cmd.Wait()
+	}()
+	return &stderr, done
+}
+
+// syncBuffer is a bytes.Buffer a process writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

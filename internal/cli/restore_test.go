@@ -3,12 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/keys"
 	"zhitong/internal/pii"
@@ -23,10 +21,7 @@ import (
 // pg_restore), verifies the audit chain and opens every sealed field. With
 // another key, or a broken audit chain, it fails and says why.
 func TestRestoreDrill(t *testing.T) {
-	for _, v := range []string{pii.KeyEnv, pii.OldKeyEnv} {
-		t.Setenv(v, "")
-		os.Unsetenv(v)
-	}
+	testkit.NoKeyEnv(t)
 	ctx := context.Background()
 	dsn := testkit.DSN(t)
 	key := filepath.Join(t.TempDir(), "zhitong.key")
@@ -36,16 +31,7 @@ func TestRestoreDrill(t *testing.T) {
 	res := testkit.Must(keys.Open(ctx, db, keys.Source{KeyFile: key, Create: true}))(t)
 	a := testkit.Must(app.New(ctx, app.Config{DB: db, Clock: testkit.NewClock(testkit.Start), Sealer: res.Sealer}))(t)
 	f := testkit.Seed(t, a)
-	for i := range 5 {
-		testkit.Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "村口的路灯坏了很久了", StationID: f.Station,
-			Name: "王小明", Phone: "1390797123" + string(rune('0'+i)), IDCard: "11010519491231002X", Address: "历市镇某村3组"}))(t)
-	}
-	testkit.OpenBooking(t, a, f, 5)
-	testkit.Must(a.Book(ctx, app.BookingInput{StationID: f.Station, DeputyID: f.Deputy, Day: testkit.BookingDay, Period: zhitong.PeriodMorning,
-		Topic: "想当面反映自来水问题", Name: "李四", Phone: "13907971230", Consent: true}))(t)
-	if err := a.OptOutPhone(ctx, f.In[zhitong.RoleOfficer], "13907971231"); err != nil {
-		t.Fatal(err)
-	}
+	testkit.SealEverything(t, a, f, 5)
 
 	drill := func(args ...string) (int, string) {
 		t.Helper()
@@ -58,9 +44,11 @@ func TestRestoreDrill(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "恢复演练通过") || !strings.Contains(out, "审计日志完好") || !strings.Contains(out, "cases.phone_enc") {
 		t.Fatalf("drill: exit %d\n%s", code, out)
 	}
-	// 5 cases × 4 fields, a booking's name and phone, an opt-out's phone.
-	if !strings.Contains(out, "every sealed field opens: 23") {
-		t.Errorf("drill did not open the 23 sealed values:\n%s", out)
+	// 5 cases × 4 fields, a case's name and phone, its photo and
+	// thumbnail, a booking's name and phone, an opt-out's phone, a unit's
+	// and a deputy's phone.
+	if !strings.Contains(out, "every sealed field opens: 29") {
+		t.Errorf("drill did not open the 29 sealed values:\n%s", out)
 	}
 	// Another key: refused before anything is copied.
 	other := filepath.Join(t.TempDir(), "other.key")

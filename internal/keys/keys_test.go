@@ -1,11 +1,8 @@
 package keys_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"image"
-	pngenc "image/png"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -21,14 +18,6 @@ import (
 	"zhitong/internal/testkit"
 )
 
-// noKeyEnv keeps ZHITONG_KEY and ZHITONG_OLD_KEY unset for one test.
-func noKeyEnv(t *testing.T) {
-	for _, v := range []string{pii.KeyEnv, pii.OldKeyEnv} {
-		t.Setenv(v, "")
-		os.Unsetenv(v)
-	}
-}
-
 func keyFile(t *testing.T) (string, []byte) {
 	path := filepath.Join(t.TempDir(), "k.key")
 	return path, testkit.Must(pii.CreateKeyFile(path))(t)
@@ -38,7 +27,7 @@ func keyFile(t *testing.T) (string, []byte) {
 // or the old key of a rotation are refused with a message saying what to
 // do, and no key file appears beside a database that has data.
 func TestOneKeyPerDatabase(t *testing.T) {
-	noKeyEnv(t)
+	testkit.NoKeyEnv(t)
 	ctx := context.Background()
 	db := testkit.MustDB(t)
 	dir := t.TempDir()
@@ -95,7 +84,7 @@ func TestOneKeyPerDatabase(t *testing.T) {
 // values were recorded takes the key that opens its data, and refuses one
 // that does not.
 func TestLegacyDatabaseAdoptsItsKey(t *testing.T) {
-	noKeyEnv(t)
+	testkit.NoKeyEnv(t)
 	ctx := context.Background()
 	a, _ := testkit.MustApp(t) // sealed under testkit.Key, nothing recorded
 	f := testkit.Seed(t, a)
@@ -130,7 +119,7 @@ type world struct {
 }
 
 func newWorld(t *testing.T, n int) *world {
-	noKeyEnv(t)
+	testkit.NoKeyEnv(t)
 	ctx := context.Background()
 	db := testkit.MustDB(t)
 	keyA, _ := keyFile(t)
@@ -139,39 +128,7 @@ func newWorld(t *testing.T, n int) *world {
 	r := testkit.Must(keys.Open(ctx, db, keys.Source{KeyFile: keyA}))(t)
 	a := testkit.Must(app.New(ctx, app.Config{DB: db, Clock: testkit.NewClock(testkit.Start), Sealer: r.Sealer}))(t)
 	w := &world{a: a, f: testkit.Seed(t, a), keyA: keyA}
-	for i := range n {
-		phone := "1390797" + string(rune('0'+i/1000%10)) + string(rune('0'+i/100%10)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10))
-		w.phones = append(w.phones, phone)
-		testkit.Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "村口的路灯坏了很久了", StationID: w.f.Station,
-			Name: "王小明", Phone: phone, IDCard: "11010519491231002X", Address: "历市镇某村3组"}))(t)
-	}
-	var png bytes.Buffer
-	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
-	for i := range img.Pix {
-		img.Pix[i] = byte(i * 7)
-	}
-	if err := pngenc.Encode(&png, img); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Must(a.SubmitWithPhotos(ctx, app.IntakeInput{Body: "路面塌陷，见照片", StationID: w.f.Station, Name: "钱七", Phone: w.phones[3]},
-		[]app.PhotoInput{{Name: "a.png", Data: png.Bytes()}}, false))(t)
-	testkit.OpenBooking(t, a, w.f, 5)
-	testkit.Must(a.Book(ctx, app.BookingInput{StationID: w.f.Station, DeputyID: w.f.Deputy, Day: testkit.BookingDay, Period: zhitong.PeriodMorning,
-		Topic: "想当面反映自来水问题", Name: "李四", Phone: w.phones[0], Consent: true}))(t)
-	if err := a.OptOutPhone(ctx, w.f.In[zhitong.RoleOfficer], w.phones[1]); err != nil {
-		t.Fatal(err)
-	}
-	err := db.Write(ctx, func(tx *store.Tx) error {
-		s := a.Sealer()
-		if err := tx.SetDeputyPhone(ctx, w.f.Deputy, store.DeputyPhone{Enc: s.Seal("13907970000", "deputy:phone"), Index: s.BlindIndex("phone", "13907970000")}); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `UPDATE units SET phone_enc = ? WHERE id = ?`, s.Seal("13907971111", "unit:phone"), w.f.Lead)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w.phones = testkit.SealEverything(t, a, w.f, n)
 	return w
 }
 

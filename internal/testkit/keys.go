@@ -1,0 +1,74 @@
+package testkit
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"testing"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/pii"
+	"zhitong/internal/store"
+)
+
+// NoKeyEnv unsets ZHITONG_KEY and ZHITONG_OLD_KEY for one test (restored
+// after it), so key files decide.
+func NoKeyEnv(tb testing.TB) {
+	tb.Helper()
+	t, ok := tb.(interface{ Setenv(k, v string) })
+	if !ok {
+		tb.Fatal("NoKeyEnv needs a *testing.T")
+	}
+	for _, v := range []string{pii.KeyEnv, pii.OldKeyEnv} {
+		t.Setenv(v, "")
+		os.Unsetenv(v)
+	}
+}
+
+// SealEverything stores a value in every sealed column of
+// store.SealedColumns through the application (n cases with name, phone,
+// ID number and address; a case with a photo; a booking; an SMS opt-out)
+// or, for the units' and deputies' SMS phones, the store. It returns the
+// cases' phones: phones[1] has opted out, phones[0] booked.
+func SealEverything(tb testing.TB, a *app.App, f *Fixture, n int) (phones []string) {
+	tb.Helper()
+	ctx := context.Background()
+	for i := range n {
+		phone := fmt.Sprintf("1390797%04d", i)
+		phones = append(phones, phone)
+		Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "村口的路灯坏了很久了", StationID: f.Station,
+			Name: "王小明", Phone: phone, IDCard: "11010519491231002X", Address: "历市镇某村3组"}))(tb)
+	}
+	var pic bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	if err := png.Encode(&pic, img); err != nil {
+		tb.Fatal(err)
+	}
+	Must(a.SubmitWithPhotos(ctx, app.IntakeInput{Body: "路面塌陷，见照片", StationID: f.Station, Name: "钱七", Phone: phones[min(3, n-1)]},
+		[]app.PhotoInput{{Name: "a.png", Data: pic.Bytes()}}, false))(tb)
+	OpenBooking(tb, a, f, 5)
+	Must(a.Book(ctx, app.BookingInput{StationID: f.Station, DeputyID: f.Deputy, Day: BookingDay, Period: zhitong.PeriodMorning,
+		Topic: "想当面反映自来水问题", Name: "李四", Phone: phones[0], Consent: true}))(tb)
+	if err := a.OptOutPhone(ctx, f.In[zhitong.RoleOfficer], phones[min(1, n-1)]); err != nil {
+		tb.Fatal(err)
+	}
+	err := a.DB().Write(ctx, func(tx *store.Tx) error {
+		s := a.Sealer()
+		if err := tx.SetDeputyPhone(ctx, f.Deputy, store.DeputyPhone{Enc: s.Seal("13907970000", "deputy:phone"), Index: s.BlindIndex("phone", "13907970000")}); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE units SET phone_enc = ? WHERE id = ?`, s.Seal("13907971111", "unit:phone"), f.Lead)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return phones
+}
