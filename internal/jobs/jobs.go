@@ -181,7 +181,7 @@ func (r *Runner) openSQLite(ctx context.Context, path string, rc *river.Config) 
 	db.SetMaxOpenConns(1)
 	r.closers = append(r.closers, func() { db.Close() })
 	driver := riversqlite.New(db)
-	if err := migrateRiver(ctx, driver); err != nil || rc == nil {
+	if err := migrateSQLite(ctx, db, driver); err != nil || rc == nil {
 		return err
 	}
 	c, err := river.NewClient(driver, rc)
@@ -215,6 +215,25 @@ func (r *Runner) openPostgres(ctx context.Context, dsn string, rc *river.Config)
 	}
 	r.client = c
 	return nil
+}
+
+// migrateSQLite applies River's migrations in one BEGIN IMMEDIATE
+// transaction, which holds the database's write lock: servers starting
+// together on a new file would otherwise both create River's tables.
+func migrateSQLite(ctx context.Context, db *sql.DB, driver *riversqlite.Driver) error {
+	m, err := rivermigrate.New(driver, nil)
+	if err != nil {
+		return fmt.Errorf("jobs: river migrator: %w", err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("jobs: river migrations: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("jobs: river migrations: %w", err)
+	}
+	return tx.Commit()
 }
 
 // migratePostgres applies River's migrations while holding an advisory

@@ -106,6 +106,13 @@ func Open(ctx context.Context, db *store.DB, src Source) (*Result, error) {
 		if err != nil {
 			return err
 		}
+		if key == nil && src.KeyFile != "" {
+			// Another server starting at the same moment may have created
+			// the file while this one waited for the lock.
+			if k, _, err := pii.ReadKey(pii.KeyEnv, src.KeyFile); err == nil {
+				key, from = k, src.KeyFile
+			}
+		}
 		if key == nil {
 			switch {
 			case cur != "" || hasData:
