@@ -247,10 +247,12 @@ func migratePostgres(ctx context.Context, pool *pgxpool.Pool, driver *riverpgxv5
 		return fmt.Errorf("jobs: river migrations: %w", err)
 	}
 	defer conn.Release()
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(7283002)`); err != nil {
+	// Per schema: deployments (or tests) in other schemas do not wait.
+	const key = `hashtextextended(current_schema() || ':river-migrations', 0)`
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(`+key+`)`); err != nil {
 		return fmt.Errorf("jobs: river migrations: %w", err)
 	}
-	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7283002)`)
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+key+`)`)
 	return migrateRiver(ctx, driver)
 }
 

@@ -19,10 +19,8 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	// Under the migrations' lock: two servers starting together on a fresh
 	// PostgreSQL database would otherwise race on CREATE TABLE IF NOT EXISTS.
 	err := db.Write(ctx, func(tx *Tx) error {
-		if db.dialect == Postgres {
-			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7283001)`); err != nil {
-				return err
-			}
+		if err := tx.Lock(ctx, "zhitong:migrations"); err != nil {
+			return err
 		}
 		_, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`)
 		return err
@@ -49,11 +47,11 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		}
 		applied := false
 		err = db.Write(ctx, func(tx *Tx) error {
-			if db.dialect == Postgres {
-				// Two servers starting together must not both migrate.
-				if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7283001)`); err != nil {
-					return err
-				}
+			// Two servers starting together must not both migrate. The
+			// lock is per schema (it was one for the whole database, so
+			// deployments or tests in other schemas waited for each other).
+			if err := tx.Lock(ctx, "zhitong:migrations"); err != nil {
+				return err
 			}
 			var n int
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {

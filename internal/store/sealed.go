@@ -193,25 +193,16 @@ func HasData(ctx context.Context, q Q) (bool, error) {
 
 // Lock takes a named lock until the transaction ends, so start-up work
 // (migrations, seeding, the key check) runs once when several servers
-// start together: pg_advisory_xact_lock on PostgreSQL; on SQLite the
+// start together: pg_advisory_xact_lock on PostgreSQL (per schema); on SQLite the
 // transaction already holds the database's write lock (BEGIN IMMEDIATE).
 func (t *Tx) Lock(ctx context.Context, name string) error {
 	if t.db.dialect != Postgres {
 		return nil
 	}
-	_, err := t.Exec(ctx, `SELECT pg_advisory_xact_lock(?)`, lockID(name))
+	// Keyed by the schema too: deployments (or tests) in other schemas of
+	// one database do not wait for each other.
+	_, err := t.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':' || ?, 0))`, name)
 	return err
-}
-
-// lockID maps a lock name to a 64-bit advisory-lock key (FNV-1a), in a
-// range of its own beside the migrations' fixed key.
-func lockID(name string) int64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(name); i++ {
-		h ^= uint64(name[i])
-		h *= 1099511628211
-	}
-	return int64(h >> 1)
 }
 
 func marks(n int) string {
