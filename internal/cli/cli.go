@@ -56,7 +56,7 @@ func commands() []command {
 		{"export", "export deputies|units|stations|users [--region CODE] > FILE.xlsx", "按导入模板的格式导出代表、承办单位、联络站或员工账号；原样再导入不会改变任何数据。", exportCmd},
 		{"backup", "backup --out FILE [--db PATH]", "对运行中的 SQLite 数据库做一致性备份（VACUUM INTO）。PostgreSQL 请用 pg_dump。", backup},
 		{"key", "key generate --out FILE\n  key status [--db …]\n  key rotate [--db …] [--key-file NEW] [--old-key-file OLD]", "个人信息主密钥：生成新密钥；查看库中记录的密钥校验值；在系统运行时把全部加密字段换到新密钥下（可中断后重跑续做）。见 docs/operations.md。", keyCmd},
-		{"restore-drill", "restore-drill [--db …] [--backup FILE] [--keep]", "恢复演练：备份（或取 --backup 文件），恢复到一个新库，校验审计链，逐一解密全部加密字段，核对行数。SQLite 用 VACUUM INTO；PostgreSQL 用 pg_dump/pg_restore 恢复到新建的临时库。", restoreDrill},
+		{"restore-drill", "restore-drill [--db …] [--backup FILE] [--keep]", "恢复演练：备份（或取 --backup 文件），恢复到一个新库，校验审计链，逐一解密全部加密字段，报告各列数量。SQLite 用 VACUUM INTO；PostgreSQL 用 pg_dump/pg_restore 恢复到新建的临时库。", restoreDrill},
 		{"help", "help [COMMAND]", "显示帮助。", nil},
 	}
 }
@@ -116,7 +116,7 @@ func help(w io.Writer, args []string) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.help)
 	}
 	fmt.Fprintln(w, "\n数据库: --db 或环境变量 ZHITONG_DB；默认 ./zhitong-data/zhitong.db（SQLite）；postgres://… 使用 PostgreSQL。")
-	fmt.Fprintln(w, "密钥: 环境变量 ZHITONG_KEY（64 位十六进制），或 --key-file（默认数据目录下 zhitong.key；只在新库上由 init、serve、demo 生成）。每个库只认一把密钥，给错密钥的命令拒绝运行。")
+	fmt.Fprintln(w, "密钥: 环境变量 ZHITONG_KEY（64 位十六进制），或 --key-file（默认数据目录下 zhitong.key；只在没有数据的新库上生成，audit verify、sweep、export 从不生成）。每个库只认一把密钥，给错密钥的命令拒绝运行。")
 	fmt.Fprintln(w, "运行 zhitong help COMMAND 查看单个命令的参数。")
 }
 
