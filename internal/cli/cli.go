@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"zhitong"
@@ -174,8 +175,28 @@ func (d *dbFlags) keyPath() string {
 	return filepath.Join(filepath.Dir(d.db), "zhitong.key")
 }
 
+// exists refuses, for a command that creates nothing (noCreate), a SQLite
+// file that is not there: opening it would leave an empty database behind
+// (run from another directory, `audit verify` used to).
+func (d *dbFlags) exists() error {
+	if !d.noCreate || store.IsPostgres(d.db) {
+		return nil
+	}
+	path := strings.TrimPrefix(d.db, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("数据库 %s 不存在：请用 --db 或 ZHITONG_DB 指定数据库 / no database at %s: give it with --db or ZHITONG_DB", path, path)
+	}
+	return nil
+}
+
 // open opens and migrates the database and builds the application.
 func (d *dbFlags) open(ctx context.Context, env Env, logger *slog.Logger) (*app.App, func(), error) {
+	if err := d.exists(); err != nil {
+		return nil, nil, err
+	}
 	db, err := store.Open(ctx, d.db)
 	if err != nil {
 		return nil, nil, err

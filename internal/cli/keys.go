@@ -38,6 +38,9 @@ func keyCmd(ctx context.Context, env Env, args []string) error {
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
+		if err := d.exists(); err != nil {
+			return err
+		}
 		db, err := store.Open(ctx, d.db)
 		if err != nil {
 			return err

@@ -32,6 +32,9 @@ func restoreDrill(ctx context.Context, env Env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))
 	}
+	if err := d.exists(); err != nil && *from == "" {
+		return err
+	}
 	if *from != "" {
 		if _, err := os.Stat(*from); err != nil {
 			return fmt.Errorf("备份文件 %s 不可读 / cannot read the backup: %w", *from, err)

@@ -18,7 +18,10 @@ func TestSweepRefusesTheFuture(t *testing.T) {
 	ctx := context.Background()
 	dsn, key := testkit.DSN(t), filepath.Join(t.TempDir(), "zhitong.key")
 	clock := testkit.NewClock(testkit.Start.Add(-2 * 3600e9)) // Wednesday 2026-11-25, 07:00 China time
-	testkit.Must(pii.CreateKeyFile(key))(t)                   // sweep never creates a key
+	testkit.Must(pii.CreateKeyFile(key))(t)                   // sweep creates neither a key nor a database
+	db := testkit.Must(store.Open(ctx, dsn))(t)
+	testkit.Must(db.Migrate(ctx))(t)
+	db.Close()
 	run := func(args ...string) (int, string) {
 		t.Helper()
 		var out, errs bytes.Buffer
