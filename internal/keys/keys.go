@@ -85,8 +85,10 @@ func Open(ctx context.Context, db *store.DB, src Source) (*Result, error) {
 	oldFrom := ""
 	if k, f, err := pii.ReadKey(pii.OldKeyEnv, src.OldKeyFile); err == nil {
 		old, oldFrom = k, f
-	} else if !errors.Is(err, pii.ErrNoKey) || src.OldKeyFile != "" {
+	} else if !errors.Is(err, pii.ErrNoKey) {
 		return nil, fmt.Errorf("旧密钥 / old key: %w", err)
+	} else if src.OldKeyFile != "" {
+		return nil, fmt.Errorf("旧密钥文件 %s 不存在 / the old key file %s is not there", src.OldKeyFile, src.OldKeyFile)
 	}
 	res := &Result{}
 	err = db.Write(ctx, func(tx *store.Tx) error {
