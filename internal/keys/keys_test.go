@@ -78,6 +78,10 @@ func TestOneKeyPerDatabase(t *testing.T) {
 	if _, err := keys.Open(ctx, db, keys.Source{KeyFile: first}); err == nil || !strings.Contains(err.Error(), pii.KeyEnv) {
 		t.Fatalf("an empty ZHITONG_KEY: %v", err)
 	}
+	os.Unsetenv(pii.KeyEnv)
+	if _, err := keys.Open(ctx, db, keys.Source{KeyFile: first, OldKeyFile: filepath.Join(dir, "gone.key")}); err == nil || !strings.Contains(err.Error(), "gone.key") {
+		t.Fatalf("a missing old key file: %v", err)
+	}
 }
 
 // TestLegacyDatabaseAdoptsItsKey: a database with data sealed before check
