@@ -38,7 +38,7 @@ func SealEverything(tb testing.TB, a *app.App, f *Fixture, n int) (phones []stri
 	tb.Helper()
 	ctx := context.Background()
 	for i := range n {
-		phone := fmt.Sprintf("1390797%04d", i)
+		phone := fmt.Sprintf("139%08d", 7970000+i)
 		phones = append(phones, phone)
 		Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "村口的路灯坏了很久了", StationID: f.Station,
 			Name: "王小明", Phone: phone, IDCard: "11010519491231002X", Address: "历市镇某村3组"}))(tb)
