@@ -7,8 +7,8 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/store"
 	"zhitong/internal/publication"
+	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
 
