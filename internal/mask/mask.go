@@ -107,7 +107,7 @@ var (
 	// familiar is 老刘, 小王: 老 or 小 and a surname, followed by what
 	// follows a person (说, 家, 反映…) or by no character at all, so 老方法
 	// and 小马路 stay.
-	familiar = regexp.MustCompile(`[老小](` + surname + `)(?:[说家反的等在他她和与夫妻两一头是也都就又还已将被把对从跟向来去们打讲称要想师]|[^\p{Han}]|$)`)
+	familiar = regexp.MustCompile(`[老小](` + surname + `)(?:[说家反的等在他她和与夫妻两一头是也都就又还已将被把对从跟向来去们打讲称要想师确同签告看]|[^\p{Han}]|$)`)
 )
 
 // nameStop are characters that rarely end a two-character given name but
