@@ -21,12 +21,12 @@ import (
 
 // Defaults: two in flight, as photos are decoded two at a time anyway
 // (one per core of the reference server), so more slots would add memory,
-// not speed; sixteen more may wait up to 30 seconds. docs/operations.md
+// not speed; sixteen more may wait up to a minute (sending three photos over a phone takes tens of seconds anyway). docs/operations.md
 // gives the memory measured and the ceiling.
 const (
 	DefaultSlots = 2
 	DefaultQueue = 16
-	DefaultWait  = 30 * time.Second
+	DefaultWait  = 60 * time.Second
 )
 
 // ErrBusy is the answer to an upload that found no slot.
