@@ -32,6 +32,7 @@ func TestStaffConfirmMaskedTextBeforeItIsPublic(t *testing.T) {
 	benchHas(t, queue, "公示确认", `href="`+path+`"`, "联系人王** **** 建设路积水", "待确认")
 	benchLacks(t, queue, "王建国", "138 1234")
 
+	benchHas(t, officer.get(caseURL(id)), `href="`+path+`"`)
 	pg := officer.get(path)
 	wantStatus(t, pg, http.StatusOK)
 	benchHas(t, pg, "原文（不公开）", "公示内容（遮盖后）", "联系人王建国 138 1234 5678 建设路积水", "联系人王** **** 建设路积水",
