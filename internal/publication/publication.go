@@ -169,9 +169,10 @@ func (s *Service) Draft(ctx context.Context, p zhitong.Principal, id int64) (*Dr
 }
 
 // Confirm publishes the public text of case id as in says. The text must
-// be what the masker leaves unchanged: when it would hide more, nothing is
-// stored and the error comes with the draft showing the text masked again,
-// for staff to look at once more. A reply newer than in.ReplyID refuses
+// be what the masker leaves unchanged: when it would hide more (or the
+// text is empty or too long), nothing is stored and the error comes with
+// the draft showing the typed text masked again, for staff to look at once
+// more. A reply newer than in.ReplyID refuses
 // the confirmation (ECONFLICT).
 func (s *Service) Confirm(ctx context.Context, p zhitong.Principal, id int64, in ConfirmInput) (*Draft, error) {
 	in.Title, in.Summary = strings.TrimSpace(in.Title), strings.TrimSpace(in.Summary)
@@ -189,11 +190,13 @@ func (s *Service) Confirm(ctx context.Context, p zhitong.Principal, id int64, in
 		if in.ReplyID != d.ReplyID {
 			return zhitong.Errorf(zhitong.ECONFLICT, "该件的答复已更新，请核对最新的公示内容后再确认")
 		}
+		secrets := s.secrets(c)
+		t, m := mask.Public(in.Title, secrets...), mask.Public(in.Summary, secrets...)
 		if err := check(in); err != nil {
+			d.MaskedTitle, d.MaskedSummary = t, m // what was typed, masked, to correct
 			return err
 		}
-		secrets := s.secrets(c)
-		if t, m := mask.Public(in.Title, secrets...), mask.Public(in.Summary, secrets...); t != in.Title || m != in.Summary {
+		if t != in.Title || m != in.Summary {
 			d.MaskedTitle, d.MaskedSummary = t, m
 			field := "title"
 			if t == in.Title {

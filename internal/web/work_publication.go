@@ -83,8 +83,8 @@ func (h *Handler) workPublicationConfirm(w http.ResponseWriter, r *http.Request)
 		if zhitong.ErrorCode(err) != zhitong.EINVALID || d == nil {
 			return err
 		}
-		// Shown again with the text masked once more (or as typed, when
-		// it is too long), for another look before confirming.
+		// Shown again with the typed text masked once more, for another
+		// look before confirming.
 		data := publicationData{Draft: d, Title: d.MaskedTitle, Summary: d.MaskedSummary, Error: zhitong.ErrorMessage(err), Field: zhitong.ErrorField(err)}
 		if data.Field == "" {
 			data.Field = "form"
