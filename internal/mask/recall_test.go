@@ -207,3 +207,16 @@ func TestRecallOnHeldOutSentences(t *testing.T) {
 		t.Errorf("recall %.3f < floor %.2f", sc.recall(), heldOutFloor)
 	}
 }
+
+// Masked text masks to itself: staff confirm the masked draft, and the
+// confirmation refuses text the masker would still change.
+func TestPublicIsIdempotent(t *testing.T) {
+	for _, path := range []string{"testdata/labelled.txt", "testdata/heldout.txt"} {
+		for _, l := range readSet(t, path) {
+			once := Public(l.text, "王小明", "13907971234")
+			if twice := Public(once, "王小明", "13907971234"); twice != once {
+				t.Errorf("%s line %d: %q → %q → %q", path, l.line, l.text, once, twice)
+			}
+		}
+	}
+}
