@@ -14,6 +14,9 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	ETOOMANY      = "too_many_requests"
 	EINTERNAL     = "internal"
+	// EBUSY refuses work the server has no room for now (503): a retry
+	// later succeeds. Nothing was stored.
+	EBUSY = "busy"
 	// EMUSTCHANGE refuses a signed-in user whose password someone else set
 	// (an initial or reset password) until they choose their own (403).
 	EMUSTCHANGE = "password_change_required"

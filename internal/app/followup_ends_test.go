@@ -7,6 +7,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/publication"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
@@ -95,6 +96,7 @@ func TestFollowUpSolvedMakesTheCaseA(t *testing.T) {
 	c = replied(t, a, f, c, app.ReplyInput{Outcome: zhitong.OutcomeInProgress, Text: "正在组织施工队拓宽村道", PlannedDate: "2026-12-10", Deliveries: toCitizen})
 	testkit.Must(a.Evaluate(ctx, c.Code, app.EvaluateInput{Rating: zhitong.RatingBasically}))(t)
 	c = testkit.Must(a.Close(ctx, officer, c.ID, app.TextInput{}))(t)
+	testkit.Must(publication.New(a).ConfirmDraft(ctx, f.In[zhitong.RoleCommittee], c.ID))(t)
 	if got := boardOutcomes(t, a); got != "B" {
 		t.Fatalf("results board before the follow-up: %q, want B", got)
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"zhitong"
+	"zhitong/internal/mask"
 	"zhitong/internal/pii"
 	"zhitong/internal/search"
 	"zhitong/internal/store"
@@ -113,7 +114,7 @@ func checkIntakeText(_ context.Context, in *IntakeInput) error {
 		// The title is shown on the public results board: the default one
 		// is cut from the citizen's text with their name, phone and house
 		// numbers masked.
-		in.Title = maskPublicText(summarize(in.Body, 30), in.Name, in.Phone)
+		in.Title = mask.Public(summarize(in.Body, 30), in.Name, in.Phone)
 	}
 	for _, f := range []struct{ field, label, v string }{{"place", "问题地点", in.Place}, {"name", "姓名", in.Name}, {"address", "联系地址", in.Address}, {"external_id", "外部编号", in.ExternalID}} {
 		bad = append(bad, checkLen(f.field, f.label, f.v, 0, maxShort))

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"zhitong"
+	"zhitong/internal/mask"
 	"zhitong/internal/store"
 )
 
@@ -85,8 +86,8 @@ func (a *App) PublicResults(ctx context.Context, in ResultsInput) ([]PublicResul
 			}
 		}
 		o := zhitong.Outcome(r.Outcome)
-		out[i] = PublicResult{Title: maskPublicText(r.Title, secrets...), Category: r.Category, Region: r.Region, Station: r.Station,
-			Outcome: o, OutcomeLabel: zhitong.Label(zhitong.Outcomes, o), Unit: r.Unit, Summary: maskPublicText(r.Summary, secrets...), RepliedAt: r.RepliedAt}
+		out[i] = PublicResult{Title: mask.Public(r.Title, secrets...), Category: r.Category, Region: r.Region, Station: r.Station,
+			Outcome: o, OutcomeLabel: zhitong.Label(zhitong.Outcomes, o), Unit: r.Unit, Summary: mask.Public(r.Summary, secrets...), RepliedAt: r.RepliedAt}
 	}
 	return out, total, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"zhitong"
+	"zhitong/internal/mask"
 	"zhitong/internal/store"
 )
 
@@ -162,7 +163,9 @@ func (a *App) reportItems(ctx context.Context, deputyID int64, from, to string) 
 	for _, r := range rows {
 		day := chinaDay(r.SubmittedAt)
 		if within(day, from, to) {
-			cases = append(cases, ReportCase{ID: r.ID, Code: r.Code, Title: r.Title, Day: day,
+			// The report is read out and printed for voters: the title
+			// is masked as on the public board (internal/mask).
+			cases = append(cases, ReportCase{ID: r.ID, Code: r.Code, Title: mask.Public(r.Title), Day: day,
 				Status: zhitong.Label(zhitong.Statuses, zhitong.Status(r.Status)), Outcome: r.Outcome, OutcomeLabel: outcomeLabel(r)})
 		}
 	}

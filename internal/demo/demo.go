@@ -110,6 +110,9 @@ func load(ctx context.Context, a *app.App, stopAfter int) (bool, error) {
 	if err := r.loadAppointments(ctx); err != nil {
 		return false, fmt.Errorf("demo appointments: %w", err)
 	}
+	if err := r.loadPublication(ctx, list); err != nil {
+		return false, fmt.Errorf("demo publication: %w", err)
+	}
 	if err := r.finish(ctx, list); err != nil {
 		return false, fmt.Errorf("demo finish: %w", err)
 	}

@@ -39,6 +39,8 @@ func statusOf(code string) int {
 		return http.StatusUnauthorized
 	case zhitong.ETOOMANY:
 		return http.StatusTooManyRequests
+	case zhitong.EBUSY:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -18,6 +18,7 @@ import (
 
 	"zhitong/internal/app"
 	"zhitong/internal/setup"
+	"zhitong/internal/uploads"
 	"zhitong/internal/web"
 )
 
@@ -42,6 +43,8 @@ type Config struct {
 	// SetupGate holds the one-time token that opens the first-run page
 	// (/setup) from another machine; nil: only from the server itself.
 	SetupGate *setup.Gate
+	// Uploads bounds the photo submissions read at once; nil: uploads.Default().
+	Uploads *uploads.Gate
 }
 
 // DefaultPublicLimit is the public entries a client may make per 10 minutes.
@@ -86,7 +89,7 @@ func New(cfg Config) *Server {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	s.apiRoutes(mux)
 	s.open311Routes(mux)
-	ui, err := web.New(web.Config{App: cfg.App, Sessions: sm, Principal: s.principal, Logger: cfg.Logger, PublicURL: cfg.PublicURL, SetupGate: cfg.SetupGate})
+	ui, err := web.New(web.Config{App: cfg.App, Sessions: sm, Principal: s.principal, Logger: cfg.Logger, PublicURL: cfg.PublicURL, SetupGate: cfg.SetupGate, Uploads: cfg.Uploads})
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a bug caught by every test
 	}

@@ -36,7 +36,8 @@ type ResultFilter struct {
 	Offset    int
 }
 
-// ListPublicResults returns the cases that have a reply, newest reply first,
+// ListPublicResults returns the cases that have a reply whose public text
+// staff confirmed (publications), newest reply first,
 // each with its latest reply at its current outcome (see CurrentOutcome), and the total.
 func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult, int, error) {
 	var where []string
@@ -63,7 +64,8 @@ func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult
 		where, args = append(where, `c.station_id = ?`), append(args, f.StationID)
 	}
 	cond := ` WHERE ` + strings.Join(where, ` AND `)
-	from := ` FROM replies r JOIN cases c ON c.id = r.case_id`
+	// Only text staff confirmed for this very reply is public (docs/publication.md).
+	from := ` FROM replies r JOIN cases c ON c.id = r.case_id JOIN publications pub ON pub.case_id = c.id AND pub.reply_id = r.id`
 	var total int
 	if err := q.QueryRow(ctx, `SELECT COUNT(*)`+from+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count results: %w", err)
@@ -72,8 +74,8 @@ func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult
 	if limit <= 0 {
 		limit = 20
 	}
-	rows, err := q.Query(ctx, `SELECT c.title, COALESCE(cat.name, ''), COALESCE(rg.name, ''), COALESCE(s.name, ''), `+CurrentOutcome+`,
- COALESCE(u.name, ''), r.public_summary, r.at, c.anonymous, c.name_enc, c.phone_enc`+from+`
+	rows, err := q.Query(ctx, `SELECT pub.title, COALESCE(cat.name, ''), COALESCE(rg.name, ''), COALESCE(s.name, ''), `+CurrentOutcome+`,
+ COALESCE(u.name, ''), pub.summary, r.at, c.anonymous, c.name_enc, c.phone_enc`+from+`
  LEFT JOIN categories cat ON cat.code = c.category_code
  LEFT JOIN regions rg ON rg.code = c.region_code
  LEFT JOIN stations s ON s.id = c.station_id

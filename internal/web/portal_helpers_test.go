@@ -21,6 +21,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/publication"
 	"zhitong/internal/testkit"
 	"zhitong/internal/testkit/testserver"
 )
@@ -242,4 +243,12 @@ func (p *portal) replied(code string, outcome zhitong.Outcome) {
 		in.Reason = "资金尚未落实，已列入明年预算申请"
 	}
 	testkit.Must(p.app.Reply(ctx, lead, id, in))(t)
+	p.publish(id)
+}
+
+// publish confirms the masked public text of case id as committee staff,
+// which puts it on the results board.
+func (p *portal) publish(id int64) {
+	p.t.Helper()
+	testkit.Must(publication.New(p.app).ConfirmDraft(ctx, p.f.In[zhitong.RoleCommittee], id))(p.t)
 }

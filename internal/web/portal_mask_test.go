@@ -31,6 +31,7 @@ func TestResultsBoardMasksNumbersInEveryForm(t *testing.T) {
 	c = testkit.Must(p.app.Accept(ctx, lead, id, app.TextInput{Version: c.Version}))(t)
 	testkit.Must(p.app.Reply(ctx, lead, id, app.ReplyInput{Version: c.Version, Outcome: zhitong.OutcomeSolved,
 		Text: "已安排人员修复路灯", PublicSummary: "已修复，户主回电一三八一二三四五六七八（１３７．０７９７．１１１１）确认"}))(t)
+	p.publish(id)
 	for _, path := range []string{"/results", "/stations/" + itoa(p.f.Station)} {
 		pg := p.get(path)
 		mustContain(t, pg, "联系人：李**", "已修复，户主回电****")

@@ -176,6 +176,19 @@ func readSubmission(w http.ResponseWriter, r *http.Request) (values url.Values, 
 }
 
 func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+		// Photos may come: the body is read, cleaned, thumbnailed and
+		// sealed only within an upload slot (internal/uploads).
+		release, err := h.uploads.Enter(r.Context())
+		if err != nil {
+			// Read the rest of the body into nothing (no memory), so the
+			// browser gets to show the Chinese 503 page instead of a reset.
+			io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, maxSubmitBytes))
+			w.Header().Set("Retry-After", "60")
+			return err
+		}
+		defer release()
+	}
 	values, photos, chosen, errs, err := readSubmission(w, r)
 	if err != nil {
 		return err

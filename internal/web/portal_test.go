@@ -414,6 +414,9 @@ func TestResultsShowACaseOnceWithItsLatestReply(t *testing.T) {
 	c = testkit.Must(p.app.Rehandle(ctx, officer, c.ID, app.RehandleInput{Version: c.Version, Note: "请重新办理"}))(t)
 	testkit.Must(p.app.Reply(ctx, lead, c.ID, app.ReplyInput{Version: c.Version, Outcome: zhitong.OutcomeSolved, Text: "排水管道已全部疏通"}))(t)
 
+	// The new reply is not public until staff confirm its text again.
+	mustContain(t, p.get("/results"), "共 0 件")
+	p.publish(c.ID)
 	mustContain(t, p.get("/results"), "共 1 件<", "A类 已解决")
 	mustContain(t, p.get("/results?outcome=A"), "共 1 件<")
 	mustContain(t, p.get("/results?outcome=C"), "共 0 件")

@@ -30,6 +30,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.adminWorkRoutes(mux) // work_admin.go: regions, units, categories
 	h.calendarRoutes(mux)
 	h.setupRoutes(mux)
+	h.publicationRoutes(mux) // work_publication.go: confirming public text
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))

@@ -24,6 +24,7 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/setup"
+	"zhitong/internal/uploads"
 )
 
 //go:embed templates static
@@ -43,6 +44,8 @@ type Config struct {
 	// SetupGate lets a browser with the set-up token (from the server log)
 	// open the first-run page; nil: only the machine itself may.
 	SetupGate *setup.Gate
+	// Uploads bounds the photo submissions read at once; nil: uploads.Default().
+	Uploads *uploads.Gate
 }
 
 // Handler serves every page.
@@ -55,6 +58,7 @@ type Handler struct {
 	mux       *http.ServeMux // the route table, to find a POST's GET page
 	publicURL string
 	gate      *setup.Gate
+	uploads   *uploads.Gate
 }
 
 // New parses the templates once.
@@ -63,7 +67,10 @@ func New(cfg Config) (*Handler, error) {
 		cfg.Logger = slog.Default()
 	}
 	h := &Handler{app: cfg.App, sessions: cfg.Sessions, principal: cfg.Principal, log: cfg.Logger, pages: map[string]*template.Template{},
-		publicURL: strings.TrimRight(cfg.PublicURL, "/"), gate: cfg.SetupGate}
+		publicURL: strings.TrimRight(cfg.PublicURL, "/"), gate: cfg.SetupGate, uploads: cfg.Uploads}
+	if h.uploads == nil {
+		h.uploads = uploads.Default()
+	}
 	shared := []string{"templates/layout.html"}
 	partials, err := fs.Glob(files, "templates/partials/*.html")
 	if err != nil {
@@ -150,11 +157,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	status := map[string]int{zhitong.EINVALID: 400, zhitong.EUNAUTHORIZED: 401, zhitong.EFORBIDDEN: 403, zhitong.EMUSTCHANGE: 403, zhitong.ENOTFOUND: 404,
-		zhitong.ECONFLICT: 409, zhitong.ETOOMANY: 429}[code]
+		zhitong.ECONFLICT: 409, zhitong.ETOOMANY: 429, zhitong.EBUSY: 503}[code]
 	if status == 0 {
 		status = 500
 	}
-	titles := map[int]string{400: "输入有误", 401: "请先登录", 403: "无权访问", 404: "页面不存在", 409: "操作冲突", 429: "操作过于频繁", 500: "系统出错了"}
+	titles := map[int]string{400: "输入有误", 401: "请先登录", 403: "无权访问", 404: "页面不存在", 409: "操作冲突", 429: "操作过于频繁", 500: "系统出错了", 503: "系统繁忙"}
 	data := map[string]any{"Status": status, "Message": zhitong.ErrorMessage(err)}
 	if status == http.StatusUnauthorized {
 		// A form posted after the session ran out: what was typed is still

@@ -1,10 +1,10 @@
-package app
+package mask
 
 import "testing"
 
-// TestMaskPublicText: phone numbers, ID numbers and names in the forms
+// TestPublic: phone numbers, ID numbers and names in the forms
 // people really write them never reach the public; ordinary text does.
-func TestMaskPublicText(t *testing.T) {
+func TestPublic(t *testing.T) {
 	for _, c := range []struct {
 		name, in, want string
 		secrets        []string
@@ -43,9 +43,9 @@ func TestMaskPublicText(t *testing.T) {
 		{name: "Chinese words with numerals", in: "一一落实，三三两两", want: "一一落实，三三两两"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := maskPublicText(c.in, c.secrets...)
+			got := Public(c.in, c.secrets...)
 			if got != c.want {
-				t.Errorf("maskPublicText(%q) = %q, want %q", c.in, got, c.want)
+				t.Errorf("Public(%q) = %q, want %q", c.in, got, c.want)
 			}
 		})
 	}
