@@ -267,7 +267,7 @@ func (s *Service) setDefault(ctx context.Context, tx *store.Tx, p zhitong.Princi
 			return asInvalid("default_unit_id", err)
 		}
 		if !within(p, u.RegionCode) {
-			return zhitong.Invalid("default_unit_id", "承办单位“%s”不在您的辖区内", u.Name)
+			return zhitong.Invalid("default_unit_id", "所选承办单位不在您的辖区内")
 		}
 		if !u.RetiredAt.IsZero() {
 			return zhitong.Invalid("default_unit_id", "承办单位“%s”已停用", u.Name)

@@ -120,7 +120,7 @@ func (s *Service) unit(ctx context.Context, q store.Q, p zhitong.Principal, id i
 		return u, err
 	}
 	if !within(p, u.RegionCode) {
-		return u, zhitong.Errorf(zhitong.EFORBIDDEN, "承办单位“%s”不在您的辖区内", u.Name)
+		return u, zhitong.Errorf(zhitong.EFORBIDDEN, "该承办单位不在您的辖区内")
 	}
 	return u, nil
 }
@@ -279,7 +279,7 @@ func checkParent(ctx context.Context, q store.Q, p zhitong.Principal, parent, se
 		return asInvalid("parent_id", err)
 	}
 	if !within(p, par.RegionCode) {
-		return zhitong.Invalid("parent_id", "上级部门“%s”不在您的辖区内", par.Name)
+		return zhitong.Invalid("parent_id", "所选上级部门不在您的辖区内")
 	}
 	if !par.RetiredAt.IsZero() {
 		return zhitong.Invalid("parent_id", "上级部门“%s”已停用", par.Name)

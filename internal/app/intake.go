@@ -275,6 +275,9 @@ func intakeStatus(p zhitong.Principal, in *IntakeInput) (zhitong.Status, error) 
 	if in.CategoryCode == "" {
 		bad = append(bad, zhitong.Invalid("category", "请选择分类"))
 	}
+	if err := checkOwnDeputy(p, "deputy_id", in.DeputyID); err != nil {
+		bad = append(bad, err)
+	}
 	if p.Role == zhitong.RoleDeputy {
 		in.DeputyID = p.DeputyID
 	}

@@ -263,10 +263,11 @@ func TestEveryRouteChecksReferences(t *testing.T) {
 	}
 
 	before := fingerprint(t, a)
-	leaks := func(body string) []string {
+	leaks := func(body string, sent map[string]any) []string {
 		var out []string
+		echo := fmt.Sprint(sent) // what the caller typed may come back in the form
 		for _, m := range b.Marks {
-			if strings.Contains(body, m) {
+			if strings.Contains(body, m) && !strings.Contains(echo, m) {
 				out = append(out, m)
 			}
 		}
@@ -330,17 +331,23 @@ func TestEveryRouteChecksReferences(t *testing.T) {
 			q := url.Values{}
 			for k, v := range map[string]string{"unit_id": id(b.Unit), "station_id": id(b.Station), "deputy_id": id(b.Deputy),
 				"region": b.Town, "under": b.Code, "object": "case:" + id(b.Assigned.ID), "case": id(b.Assigned.ID), "unit": id(b.Unit),
-				"station": id(b.Station), "deputy": id(b.Deputy), "id": id(b.Assigned.ID), "code": b.Assigned.Code, "q": b.Assigned.Code} {
+				"station": id(b.Station), "deputy": id(b.Deputy), "id": id(b.Assigned.ID)} {
 				q.Set(k, v)
 			}
 			calls = append(calls, call{"B's ids in the query", path + "?" + q.Encode(), nil, ""})
+		}
+		if method != "GET" {
+			before = fingerprint(t, a) // token use and the like since the last write
 		}
 		for _, cl := range calls {
 			refusedOnField := false
 			for _, ac := range actors {
 				status, body, errField := send(t, ac.c, method, cl.path, cl.body, A.Secret)
-				if l := leaks(body); len(l) > 0 {
+				if l := leaks(body, cl.body); len(l) > 0 {
 					holes = append(holes, fmt.Sprintf("%s as %s, %s: %d and shows %v", pattern, ac.role, cl.what, status, l))
+				}
+				if testing.Verbose() && cl.field != "" {
+					t.Logf("%s as %s, %s: %d %s", pattern, ac.role, cl.what, status, body[:min(len(body), 300)])
 				}
 				if cl.field != "" && (errField == cl.field || status == 403 || strings.Contains(body, "范围") || strings.Contains(body, "辖区")) {
 					refusedOnField = true
