@@ -27,17 +27,17 @@ import (
 // county is one jurisdiction of the reference walk and the objects a
 // request can name in it.
 type county struct {
-	Code, Town, Town2       string
-	Station, Deputy, Unit   int64
-	Unit2, User, Token      int64
-	Submitted, Registered   *zhitong.Case
-	Assigned                *zhitong.Case
-	Proposal, Bulletin      int64
-	Record, Appt, Duty      int64
-	ApptCode, Secret        string
-	Cat, Day, Future        string // a category code, today, a day of the roster
-	Marks                   []string // names only this county's objects carry: seeing one elsewhere is a leak
-	Committee, Officer      zhitong.Principal
+	Code, Town, Town2     string
+	Station, Deputy, Unit int64
+	Unit2, User, Token    int64
+	Submitted, Registered *zhitong.Case
+	Assigned              *zhitong.Case
+	Proposal, Bulletin    int64
+	Record, Appt, Duty    int64
+	ApptCode, Secret      string
+	Cat, Day, Future      string   // a category code, today, a day of the roster
+	Marks                 []string // names only this county's objects carry: seeing one elsewhere is a leak
+	Committee, Officer    zhitong.Principal
 }
 
 // buildCounty writes one county's reference objects: a station, a deputy,
