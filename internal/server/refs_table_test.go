@@ -1,5 +1,11 @@
 package server_test
 
+import (
+	"strconv"
+
+	"zhitong"
+)
+
 // routeTable says, for every route of the server, how the reference walk
 // (TestEveryRouteChecksReferences) exercises it: {} calls it with county
 // B's objects in the path (or, for a list, B's ids in the query); base and
@@ -7,7 +13,7 @@ package server_test
 // lists a route that names nothing of a jurisdiction. A new route must be
 // added here.
 func routeTable() map[string]refSpec {
-	return map[string]refSpec{
+	t := map[string]refSpec{
 		"/":                                              none("the Chinese 404 page of anything unknown"),
 		"/api/":                                          none("the API 404 of anything unknown"),
 		"/open311/":                                      none("the Open311 404 of anything unknown"),
@@ -396,5 +402,92 @@ func routeTable() map[string]refSpec {
 		"PUT /api/v1/stations/{id}/deputies":        refSpec{base: func(a, b *county) map[string]any { return map[string]any{"deputy_ids": []int64{a.Deputy}} }, refs: func(a, b *county) map[string]any { return map[string]any{"deputy_ids": []int64{a.Deputy, b.Deputy}} }, onA: "station"},
 		"PUT /api/v1/stations/{id}/reception-rules": {},
 		"PUT /api/v1/stations/{id}/staff":           refSpec{base: func(a, b *county) map[string]any { return map[string]any{"user_ids": []int64{}} }, refs: func(a, b *county) map[string]any { return map[string]any{"user_ids": []int64{b.User}} }, onA: "station"},
+	}
+	for p, more := range moreCalls() {
+		spec := t[p]
+		spec.more = more
+		t[p] = spec
+	}
+	return t
+}
+
+// moreCalls are the routes whose body names references through a form
+// with A's object in the path, or whose path mixes A's object with B's.
+func moreCalls() map[string]func(a, b *county) []variant {
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	caseURL := func(c *zhitong.Case, action string) string { return "/work/cases/" + id(c.ID) + "/" + action }
+	return map[string]func(a, b *county) []variant{
+		"POST /work/cases/{id}/{action}": func(a, b *county) []variant {
+			return []variant{
+				{caseURL(a.Registered, "assign"), map[string]any{"lead_unit_id": b.Unit}, "lead_unit_id"},
+				{caseURL(a.Registered, "assign"), map[string]any{"lead_unit_id": a.Unit, "co_unit_ids": []int64{b.Unit}}, "co_unit_ids"},
+				{caseURL(a.Submitted, "register"), map[string]any{"category": a.Cat, "station_id": b.Station}, "station_id"},
+				{caseURL(a.Submitted, "register"), map[string]any{"category": a.Cat, "deputy_id": b.Deputy}, "deputy_id"},
+				{caseURL(a.Registered, "propose"), map[string]any{"title": "关于路灯维护的建议", "unit_id": b.Unit}, "unit_id"},
+				{caseURL(a.Registered, "propose"), map[string]any{"title": "关于路灯维护的建议", "deputy_id": b.Deputy}, "deputy_id"},
+				{caseURL(a.Registered, "propose"), map[string]any{"proposal_id": b.Proposal}, "proposal_id"},
+				{caseURL(a.Registered, "merge"), map[string]any{"into_case_id": b.Registered.ID}, "into_case_id"},
+			}
+		},
+		"POST /work/stations/{id}/{section}": func(a, b *county) []variant {
+			st := "/work/stations/" + id(a.Station) + "/"
+			return []variant{
+				{st + "deputies", map[string]any{"deputy_id": []int64{a.Deputy, b.Deputy}}, "deputy_id"},
+				{st + "staff", map[string]any{"user_id": []int64{b.User}}, "user_id"},
+				{st + "structure", map[string]any{"kind": "fixed", "region": b.Town}, "region"},
+				{st + "structure", map[string]any{"kind": "cross_border", "region": a.Town, "regions": []string{a.Town, b.Town}}, "regions"},
+			}
+		},
+		"POST /work/deputies/{id}/{section}": func(a, b *county) []variant {
+			base := func(k string, v any) map[string]any {
+				m := map[string]any{"name": "甲测代表", "levels": []string{"county"}, "region": a.Town, "station_id": []int64{a.Station}, "primary": a.Station}
+				m[k] = v
+				return m
+			}
+			dp := "/work/deputies/" + id(a.Deputy) + "/profile"
+			return []variant{{dp, base("region", b.Town), "region"}, {dp, base("station_id", []int64{b.Station}), "station_id"}}
+		},
+		"POST /work/units/{id}": func(a, b *county) []variant {
+			base := func(k string, v any) map[string]any {
+				m := map[string]any{"name": "甲测交通局", "kind": "department", "region_code": a.Code}
+				m[k] = v
+				return m
+			}
+			u := "/work/units/" + id(a.Unit)
+			return []variant{{u, base("region_code", b.Code), "region_code"}, {u, base("parent_id", b.Unit), "parent_id"}}
+		},
+		"POST /work/accounts/{id}": func(a, b *county) []variant {
+			base := func(k string, v any) map[string]any {
+				m := map[string]any{"display_name": "甲测账户", "role": "officer", "region": a.Code}
+				m[k] = v
+				return m
+			}
+			u := "/work/accounts/" + id(a.User)
+			return []variant{{u, base("region", b.Code), "region"}, {u, base("station_id", b.Station), "station_id"}}
+		},
+		"POST /work/duty/{id}": func(a, b *county) []variant {
+			base := func(k string, v any) map[string]any {
+				m := map[string]any{"day": a.Day, "reason": "更正记录", "station_id": a.Station, "visitors": 2, "deputy_id": []int64{a.Deputy}}
+				m[k] = v
+				return m
+			}
+			r := "/work/duty/" + id(a.Record)
+			return []variant{{r, base("station_id", b.Station), "station_id"}, {r, base("deputy_id", []int64{b.Deputy}), "deputy_id"}}
+		},
+		"POST /work/appointments/{id}/{action}": func(a, b *county) []variant {
+			return []variant{{"/work/appointments/" + id(a.Appt) + "/reassign", map[string]any{"deputy_id": b.Deputy}, "deputy_id"}}
+		},
+		"POST /work/roster/duties/{id}/{action}": func(a, b *county) []variant {
+			return []variant{{"/work/roster/duties/" + id(a.Duty) + "/replace", map[string]any{"deputy_id": b.Deputy}, "deputy_id"}}
+		},
+		"GET /work/cases/{id}/photos/{photo}": func(a, b *county) []variant {
+			return []variant{{"/work/cases/" + id(a.Assigned.ID) + "/photos/" + id(b.Photo), nil, ""}}
+		},
+		"POST /work/stations/{id}/reception/rules/{rule}/delete": func(a, b *county) []variant {
+			return []variant{{"/work/stations/" + id(a.Station) + "/reception/rules/" + id(b.Rule) + "/delete", nil, ""}}
+		},
+		"POST /work/stations/{id}/reception/rules/{rule}/holidays": func(a, b *county) []variant {
+			return []variant{{"/work/stations/" + id(a.Station) + "/reception/rules/" + id(b.Rule) + "/holidays", map[string]any{"holidays": "keep"}, ""}}
+		},
 	}
 }
