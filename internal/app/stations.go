@@ -323,7 +323,7 @@ func checkStationScope(p zhitong.Principal, d *stationDraft, old *zhitong.Statio
 	if isSystem(p) {
 		return nil
 	}
-	if old != nil && d.st.RegionCode == old.RegionCode && slices.Equal(normRegions(*old, oldRegions), d.regions) {
+	if old != nil && d.st.RegionCode == old.RegionCode && slices.Equal(normRegions(*old, oldRegions), d.regions) && len(d.dropped) == 0 {
 		return nil
 	}
 	if !inSubtree(d.st.RegionCode, p.RegionCode) {

@@ -251,13 +251,9 @@ func routeTable() map[string]refSpec {
 		"POST /api/v1/stations/{id}/retire":   {},
 		"POST /api/v1/stations/{id}/roster":   {},
 		"POST /api/v1/submissions":            none("public: a citizen may write to any station of any county"),
-		"POST /api/v1/swaps": refSpec{base: func(a, b *county) map[string]any {
-			return map[string]any{"duty_id": a.Duty, "kind": "swap", "reason": "家中有事"}
-		}, refs: func(a, b *county) map[string]any {
-			return map[string]any{"target_duty_id": b.Duty, "target_deputy_id": b.Deputy}
-		}, onA: ""},
-		"POST /api/v1/swaps/{id}/approve": none("swaps are checked through their duty's station; none exist in this fixture"),
-		"POST /api/v1/swaps/{id}/reject":  none("swaps are checked through their duty's station; none exist in this fixture"),
+		"POST /api/v1/swaps":                  {},
+		"POST /api/v1/swaps/{id}/approve":     none("swaps are checked through their duty's station; none exist in this fixture"),
+		"POST /api/v1/swaps/{id}/reject":      none("swaps are checked through their duty's station; none exist in this fixture"),
 		"POST /api/v1/tokens": refSpec{base: func(a, b *county) map[string]any {
 			return map[string]any{"name": "甲测新令牌", "role": "integration", "region": a.Code}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"region": b.Code} }, onA: ""},
@@ -314,13 +310,9 @@ func routeTable() map[string]refSpec {
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"region": b.Town, "station_id": b.Station} }, onA: ""},
 		"POST /work/deputies/{id}/report":    {},
 		"POST /work/deputies/{id}/{section}": {},
-		"POST /work/duties/swaps": refSpec{base: func(a, b *county) map[string]any {
-			return map[string]any{"duty_id": a.Duty, "kind": "swap", "reason": "家中有事"}
-		}, refs: func(a, b *county) map[string]any {
-			return map[string]any{"target_duty_id": b.Duty, "target_deputy_id": b.Deputy}
-		}, onA: ""},
-		"POST /work/duties/visit":         refSpec{base: func(a, b *county) map[string]any { return map[string]any{} }, refs: func(a, b *county) map[string]any { return map[string]any{"station": b.Station} }, onA: ""},
-		"POST /work/duties/{id}/check-in": {},
+		"POST /work/duties/swaps":            {},
+		"POST /work/duties/visit":            refSpec{base: func(a, b *county) map[string]any { return map[string]any{} }, refs: func(a, b *county) map[string]any { return map[string]any{"station": b.Station} }, onA: ""},
+		"POST /work/duties/{id}/check-in":    {},
 		"POST /work/duty/new": refSpec{base: func(a, b *county) map[string]any {
 			return map[string]any{"kind": "reception", "day": a.Day, "station_id": a.Station, "visitors": 1, "deputy_id": []int64{a.Deputy}}
 		}, refs: func(a, b *county) map[string]any {
@@ -480,6 +472,8 @@ func moreCalls() map[string]func(a, b *county) []variant {
 		"POST /work/roster/duties/{id}/{action}": func(a, b *county) []variant {
 			return []variant{{"/work/roster/duties/" + id(a.Duty) + "/replace", map[string]any{"deputy_id": b.Deputy}, "deputy_id"}}
 		},
+		"POST /api/v1/swaps":      swapCalls,
+		"POST /work/duties/swaps": swapCalls,
 		"GET /work/cases/{id}/photos/{photo}": func(a, b *county) []variant {
 			return []variant{{"/work/cases/" + id(a.Assigned.ID) + "/photos/" + id(b.Photo), nil, ""}}
 		},
@@ -489,5 +483,14 @@ func moreCalls() map[string]func(a, b *county) []variant {
 		"POST /work/stations/{id}/reception/rules/{rule}/holidays": func(a, b *county) []variant {
 			return []variant{{"/work/stations/" + id(a.Station) + "/reception/rules/" + id(b.Rule) + "/holidays", map[string]any{"holidays": "keep"}, ""}}
 		},
+	}
+}
+
+// swapCalls asks, as A's deputy for A's duty, to exchange with B's duty or
+// to be covered by B's deputy.
+func swapCalls(a, b *county) []variant {
+	return []variant{
+		{"", map[string]any{"duty_id": a.Duty, "kind": zhitong.SwapExchange, "target_duty_id": b.Duty, "reason": "家中有事"}, "target_duty_id"},
+		{"", map[string]any{"duty_id": a.Duty, "kind": zhitong.SwapCover, "target_deputy_id": b.Deputy, "reason": "家中有事"}, "target_deputy_id"},
 	}
 }
