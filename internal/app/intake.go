@@ -136,10 +136,8 @@ func (a *App) checkIntakePlace(ctx context.Context, in *IntakeInput) error {
 		return err
 	}
 	if in.CategoryCode != "" {
-		if cat, err := store.GetCategory(ctx, a.db, in.CategoryCode); err != nil && add("category", err) != nil {
+		if _, err := a.checkCategoryRef(ctx, a.db, "category", in.CategoryCode); err != nil && add("category", err) != nil {
 			return err
-		} else if err == nil && !cat.RetiredAt.IsZero() {
-			bad = append(bad, zhitong.Invalid("category", "分类“%s”已停用，请选择其他分类", cat.Name))
 		}
 	}
 	if in.StationID != 0 {

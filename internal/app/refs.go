@@ -126,27 +126,41 @@ func (a *App) checkProposalRef(ctx context.Context, q store.Q, p zhitong.Princip
 	return prop, nil
 }
 
-// CheckCategoryRef checks that category code exists and is in use.
+// checkCategoryRef checks that category code exists and is in use.
 // Categories are deployment-wide; what is per jurisdiction is the default
-// lead unit of each, checked as a unit (CheckUnitRef).
-func (a *App) CheckCategoryRef(ctx context.Context, q store.Q, field, code string) (zhitong.Category, error) {
+// lead unit of each, checked with CheckOwnUnitRef.
+func (a *App) checkCategoryRef(ctx context.Context, q store.Q, field, code string) (zhitong.Category, error) {
 	c, err := store.GetCategory(ctx, q, code)
 	if err != nil {
 		return c, asInvalid(field, err)
 	}
 	if !c.RetiredAt.IsZero() {
-		return c, zhitong.Invalid(field, "类别“%s”已停用，请选择其他类别", c.Name)
+		return c, zhitong.Invalid(field, "分类“%s”已停用，请选择其他分类", c.Name)
 	}
 	return c, nil
 }
 
-// CheckUnitRef is checkUnitRef for the other packages (admin: a parent
-// department, a category's default lead unit).
-func (a *App) CheckUnitRef(ctx context.Context, q store.Q, p zhitong.Principal, field string, id int64) (zhitong.Unit, error) {
-	return a.checkUnitRef(ctx, q, p, field, id, "")
+// CheckOwnUnitRef loads unit id named in field and checks that it lies in
+// p's own subtree and is in use: a unit p's jurisdiction is organised with
+// (a parent department, a category's default lead unit for p's region).
+// Stricter than checkUnitRef, which lets a county department handle a
+// township's case. what names the unit in messages (承办单位, 上级部门).
+func (a *App) CheckOwnUnitRef(ctx context.Context, q store.Q, p zhitong.Principal, field, what string, id int64) (zhitong.Unit, error) {
+	u, err := store.GetUnit(ctx, q, id)
+	if err != nil {
+		return u, asInvalid(field, err)
+	}
+	if !isSystem(p) && !inSubtree(u.RegionCode, p.RegionCode) {
+		return u, zhitong.Invalid(field, "所选%s不在您的辖区内", what)
+	}
+	if !u.RetiredAt.IsZero() {
+		return u, zhitong.Invalid(field, "%s“%s”已停用", what, u.Name)
+	}
+	return u, nil
 }
 
-// CheckRegionRef is checkRegionRef for the other packages.
+// CheckRegionRef is checkRegionRef for the other packages (admin: the
+// parent of a new region).
 func (a *App) CheckRegionRef(ctx context.Context, q store.Q, p zhitong.Principal, field, code string) (zhitong.Region, error) {
 	return a.checkRegionRef(ctx, q, p, field, code)
 }

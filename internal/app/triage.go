@@ -28,10 +28,8 @@ func (a *App) Register(ctx context.Context, p zhitong.Principal, id int64, in Re
 	if in.CategoryCode == "" {
 		return nil, zhitong.Invalid("category", "请选择分类")
 	}
-	if cat, err := store.GetCategory(ctx, a.db, in.CategoryCode); err != nil {
-		return nil, asInvalid("category", err)
-	} else if !cat.RetiredAt.IsZero() {
-		return nil, zhitong.Invalid("category", "分类“%s”已停用，请选择其他分类", cat.Name)
+	if _, err := a.checkCategoryRef(ctx, a.db, "category", in.CategoryCode); err != nil {
+		return nil, err
 	}
 	if err := validKind(in.Kind); err != nil {
 		return nil, err
