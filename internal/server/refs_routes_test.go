@@ -41,7 +41,7 @@ type county struct {
 	Photo, Rule           int64    // a photo of a case, a reception rule of Station
 	Cat, Day, Future      string   // a category code, today, a day of the roster
 	Marks                 []string // names only this county's objects carry: seeing one elsewhere is a leak
-	Committee, Officer    zhitong.Principal
+	Committee             zhitong.Principal
 }
 
 // buildCounty writes one county's reference objects: a station, a deputy,
@@ -86,7 +86,6 @@ func buildCounty(t *testing.T, a *app.App, res *setup.Result, code, tag, login s
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Officer = zhitong.Principal{UserID: c.Committee.UserID, Name: "officer", Role: zhitong.RoleOfficer, RegionCode: code}
 	user := testkit.Must(a.AddUser(ctx, app.System, app.UserInput{Username: login + "_target", DisplayName: tag + "测账户", Role: zhitong.RoleOfficer,
 		RegionCode: code, Password: "Test-Passw0rd-x9"}))(t)
 	c.User = user.ID
@@ -283,16 +282,13 @@ func TestEveryRouteChecksReferences(t *testing.T) {
 	var actors []actor
 	for _, r := range zhitong.Roles {
 		p := zhitong.Principal{Role: r.Value, RegionCode: A.Code}
-		switch r.Value {
-		case zhitong.RoleStationHead, zhitong.RoleOfficer:
+		switch r.Value { // the officer is the county's, not a station's
+		case zhitong.RoleStationHead:
 			p.StationID = A.Station
 		case zhitong.RoleUnit:
 			p.UnitID = A.Unit
 		case zhitong.RoleDeputy:
 			p.DeputyID = A.Deputy
-		}
-		if r.Value == zhitong.RoleOfficer {
-			p.StationID = 0 // a county officer; the station head is the station's
 		}
 		actors = append(actors, actor{r.Value, e.login(p, "a_"+string(r.Value))})
 	}
@@ -333,6 +329,7 @@ func TestEveryRouteChecksReferences(t *testing.T) {
 			what, path string
 			body       map[string]any
 			field      string
+			mixed      bool // A's object with B's sub-object in the path: never 2xx
 		}
 		var calls []call
 		if strings.Contains(path, "{") && !spec.noPathCall {
@@ -345,7 +342,7 @@ func TestEveryRouteChecksReferences(t *testing.T) {
 			if spec.base != nil {
 				body = spec.base(A, b)
 			}
-			calls = append(calls, call{"B's object in the path", bp, body, ""})
+			calls = append(calls, call{"B's object in the path", bp, body, "", false})
 		}
 		if spec.refs != nil {
 			ap := path
@@ -358,7 +355,7 @@ func TestEveryRouteChecksReferences(t *testing.T) {
 					body = spec.base(A, b)
 				}
 				body[field] = v
-				calls = append(calls, call{"B's " + field + " in the body", ap, body, field})
+				calls = append(calls, call{"B's " + field + " in the body", ap, body, field, false})
 			}
 		}
 		if spec.more != nil {
@@ -370,7 +367,7 @@ func TestEveryRouteChecksReferences(t *testing.T) {
 				if v.path == "" {
 					v.path = path
 				}
-				calls = append(calls, call{what + " (" + v.path + ")", v.path, v.body, v.field})
+				calls = append(calls, call{what + " (" + v.path + ")", v.path, v.body, v.field, v.field == ""})
 			}
 		}
 		if len(calls) == 0 {
@@ -381,7 +378,7 @@ func TestEveryRouteChecksReferences(t *testing.T) {
 				"station": id(b.Station), "deputy": id(b.Deputy), "id": id(b.Assigned.ID)} {
 				q.Set(k, v)
 			}
-			calls = append(calls, call{"B's ids in the query", path + "?" + q.Encode(), nil, ""})
+			calls = append(calls, call{"B's ids in the query", path + "?" + q.Encode(), nil, "", false})
 		}
 		if method != "GET" {
 			before = fingerprint(t, a) // token use and the like since the last write
@@ -408,7 +405,7 @@ func TestEveryRouteChecksReferences(t *testing.T) {
 					web && status >= 400 && status < 500) {
 					refusedOnField = true
 				}
-				if cl.what == "mixed path ("+cl.path+")" && status < 300 {
+				if cl.mixed && status < 300 {
 					holes = append(holes, fmt.Sprintf("%s as %s, %s: %d", pattern, ac.role, cl.what, status))
 				}
 				// An answer below 400 is checked at once, naming the role; a
@@ -509,6 +506,14 @@ func form(body map[string]any) url.Values {
 	return f
 }
 
+// skipTable names the tables a refused request may write: the audit log
+// (a refusal is audited), sessions and the bookkeeping of jobs, migrations
+// and limits. Add a new table of that kind here.
+func skipTable(n string) bool {
+	return strings.HasPrefix(n, "audit") || n == "sessions" || n == "job_runs" || n == "schema_migrations" || n == "goose_db_version" ||
+		strings.Contains(n, "limit") || strings.Contains(n, "attempt")
+}
+
 // fingerprint hashes every table but the audit log, sessions and job
 // bookkeeping, table by table ("table=hash;…"): a refused request may write
 // its audit entry, nothing else.
@@ -523,9 +528,7 @@ func fingerprint(t *testing.T, a *app.App) string {
 	for rows.Next() {
 		var n string
 		testkit.Must(0, rows.Scan(&n))(t)
-		switch {
-		case strings.HasPrefix(n, "audit"), n == "sessions", n == "job_runs", n == "schema_migrations", n == "goose_db_version",
-			strings.Contains(n, "limit"), strings.Contains(n, "attempt"):
+		if skipTable(n) {
 			continue
 		}
 		tables = append(tables, n)
