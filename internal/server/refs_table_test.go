@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"maps"
 	"strconv"
 
 	"zhitong"
@@ -431,40 +432,24 @@ func moreCalls() map[string]func(a, b *county) []variant {
 			}
 		},
 		"POST /work/deputies/{id}/{section}": func(a, b *county) []variant {
-			base := func(k string, v any) map[string]any {
-				m := map[string]any{"name": "甲测代表", "levels": []string{"county"}, "region": a.Town, "station_id": []int64{a.Station}, "primary": a.Station}
-				m[k] = v
-				return m
-			}
-			dp := "/work/deputies/" + id(a.Deputy) + "/profile"
-			return []variant{{dp, base("region", b.Town), "region"}, {dp, base("station_id", []int64{b.Station}), "station_id"}}
+			return fieldCalls("/work/deputies/"+id(a.Deputy)+"/profile",
+				map[string]any{"name": "甲测代表", "levels": []string{"county"}, "region": a.Town, "station_id": []int64{a.Station}, "primary": a.Station},
+				map[string]any{"region": b.Town, "station_id": []int64{b.Station}})
 		},
 		"POST /work/units/{id}": func(a, b *county) []variant {
-			base := func(k string, v any) map[string]any {
-				m := map[string]any{"name": "甲测交通局", "kind": "department", "region_code": a.Code}
-				m[k] = v
-				return m
-			}
-			u := "/work/units/" + id(a.Unit)
-			return []variant{{u, base("region_code", b.Code), "region_code"}, {u, base("parent_id", b.Unit), "parent_id"}}
+			return fieldCalls("/work/units/"+id(a.Unit),
+				map[string]any{"name": "甲测交通局", "kind": "department", "region_code": a.Code},
+				map[string]any{"region_code": b.Code, "parent_id": b.Unit})
 		},
 		"POST /work/accounts/{id}": func(a, b *county) []variant {
-			base := func(k string, v any) map[string]any {
-				m := map[string]any{"display_name": "甲测账户", "role": "officer", "region": a.Code}
-				m[k] = v
-				return m
-			}
-			u := "/work/accounts/" + id(a.User)
-			return []variant{{u, base("region", b.Code), "region"}, {u, base("station_id", b.Station), "station_id"}}
+			return fieldCalls("/work/accounts/"+id(a.User),
+				map[string]any{"display_name": "甲测账户", "role": "officer", "region": a.Code},
+				map[string]any{"region": b.Code, "station_id": b.Station})
 		},
 		"POST /work/duty/{id}": func(a, b *county) []variant {
-			base := func(k string, v any) map[string]any {
-				m := map[string]any{"day": a.Day, "reason": "更正记录", "station_id": a.Station, "visitors": 2, "deputy_id": []int64{a.Deputy}}
-				m[k] = v
-				return m
-			}
-			r := "/work/duty/" + id(a.Record)
-			return []variant{{r, base("station_id", b.Station), "station_id"}, {r, base("deputy_id", []int64{b.Deputy}), "deputy_id"}}
+			return fieldCalls("/work/duty/"+id(a.Record),
+				map[string]any{"day": a.Day, "reason": "更正记录", "station_id": a.Station, "visitors": 2, "deputy_id": []int64{a.Deputy}},
+				map[string]any{"station_id": b.Station, "deputy_id": []int64{b.Deputy}})
 		},
 		"POST /work/appointments/{id}/{action}": func(a, b *county) []variant {
 			return []variant{{"/work/appointments/" + id(a.Appt) + "/reassign", map[string]any{"deputy_id": b.Deputy}, "deputy_id"}}
@@ -493,4 +478,16 @@ func swapCalls(a, b *county) []variant {
 		{"", map[string]any{"duty_id": a.Duty, "kind": zhitong.SwapExchange, "target_duty_id": b.Duty, "reason": "家中有事"}, "target_duty_id"},
 		{"", map[string]any{"duty_id": a.Duty, "kind": zhitong.SwapCover, "target_deputy_id": b.Deputy, "reason": "家中有事"}, "target_deputy_id"},
 	}
+}
+
+// fieldCalls sends base to path once per reference field, with that field
+// set to B's value.
+func fieldCalls(path string, base, refs map[string]any) []variant {
+	var out []variant
+	for k, v := range refs {
+		m := maps.Clone(base)
+		m[k] = v
+		out = append(out, variant{path, m, k})
+	}
+	return out
 }
