@@ -114,7 +114,7 @@ func (s *Service) load(ctx context.Context, q store.Q, p zhitong.Principal, id i
 		return nil, err
 	}
 	if !inJurisdiction(p, u.RegionCode) {
-		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "账号%s不在您的管辖范围内", u.Username)
+		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "该账号不在您的管辖范围内")
 	}
 	return u, nil
 }

@@ -97,7 +97,7 @@ func (s *Service) RevokeToken(ctx context.Context, p zhitong.Principal, id int64
 			return err
 		}
 		if !inJurisdiction(p, tok.RegionCode) {
-			return zhitong.Errorf(zhitong.EFORBIDDEN, "令牌“%s”不在您的管辖范围内", tok.Name)
+			return zhitong.Errorf(zhitong.EFORBIDDEN, "该令牌不在您的管辖范围内")
 		}
 		if tok.Revoked {
 			return nil

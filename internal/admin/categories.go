@@ -262,15 +262,9 @@ func (s *Service) setDefault(ctx context.Context, tx *store.Tx, p zhitong.Princi
 	}
 	c.DefaultUnitID, c.DefaultUnitName = unit, ""
 	if unit != 0 {
-		u, err := store.GetUnit(ctx, tx, unit)
+		u, err := s.app.CheckOwnUnitRef(ctx, tx, p, "default_unit_id", "承办单位", unit)
 		if err != nil {
-			return asInvalid("default_unit_id", err)
-		}
-		if !within(p, u.RegionCode) {
-			return zhitong.Invalid("default_unit_id", "承办单位“%s”不在您的辖区内", u.Name)
-		}
-		if !u.RetiredAt.IsZero() {
-			return zhitong.Invalid("default_unit_id", "承办单位“%s”已停用", u.Name)
+			return err
 		}
 		c.DefaultUnitName = u.Name
 	}

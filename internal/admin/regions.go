@@ -95,15 +95,9 @@ func (s *Service) AddRegion(ctx context.Context, p zhitong.Principal, in RegionI
 		if in.Parent == "" {
 			return zhitong.Invalid("parent_code", "请选择上级区划")
 		}
-		parent, err := store.GetRegion(ctx, tx, in.Parent)
+		parent, err := s.app.CheckRegionRef(ctx, tx, p, "parent_code", in.Parent)
 		if err != nil {
-			return asInvalid("parent_code", err)
-		}
-		if !within(p, parent.Code) {
-			return zhitong.Invalid("parent_code", "上级区划“%s”不在您的辖区内", parent.Name)
-		}
-		if !parent.RetiredAt.IsZero() {
-			return zhitong.Invalid("parent_code", "上级区划“%s”已停用", parent.Name)
+			return err
 		}
 		kinds := kindsUnder(parent.Level)
 		if len(kinds) == 0 {

@@ -120,7 +120,7 @@ func (s *Service) unit(ctx context.Context, q store.Q, p zhitong.Principal, id i
 		return u, err
 	}
 	if !within(p, u.RegionCode) {
-		return u, zhitong.Errorf(zhitong.EFORBIDDEN, "承办单位“%s”不在您的辖区内", u.Name)
+		return u, zhitong.Errorf(zhitong.EFORBIDDEN, "该承办单位不在您的辖区内")
 	}
 	return u, nil
 }
@@ -250,7 +250,7 @@ func (s *Service) checkUnit(ctx context.Context, q store.Q, p zhitong.Principal,
 		parent = par.ID
 	}
 	if parent != 0 {
-		if err := checkParent(ctx, q, p, parent, rec.ID); err != nil {
+		if err := s.checkParent(ctx, q, p, parent, rec.ID); err != nil {
 			if zhitong.ErrorCode(err) != zhitong.EINVALID {
 				return err
 			}
@@ -273,16 +273,10 @@ func (s *Service) checkUnit(ctx context.Context, q store.Q, p zhitong.Principal,
 
 // checkParent checks a parent department: a unit of p's jurisdiction, in
 // use, and not the unit itself or one below it.
-func checkParent(ctx context.Context, q store.Q, p zhitong.Principal, parent, self int64) error {
-	par, err := store.GetUnit(ctx, q, parent)
+func (s *Service) checkParent(ctx context.Context, q store.Q, p zhitong.Principal, parent, self int64) error {
+	par, err := s.app.CheckOwnUnitRef(ctx, q, p, "parent_id", "上级部门", parent)
 	if err != nil {
-		return asInvalid("parent_id", err)
-	}
-	if !within(p, par.RegionCode) {
-		return zhitong.Invalid("parent_id", "上级部门“%s”不在您的辖区内", par.Name)
-	}
-	if !par.RetiredAt.IsZero() {
-		return zhitong.Invalid("parent_id", "上级部门“%s”已停用", par.Name)
+		return err
 	}
 	for u, depth := par, 0; self != 0; depth++ {
 		if u.ID == self || depth > 20 {

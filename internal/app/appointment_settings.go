@@ -60,6 +60,10 @@ func appointmentSettings(ctx context.Context, q store.Q, stationID int64) (zhito
 // staff, officers and the station's head, in their jurisdiction. Bookings
 // already made keep their place even when the capacity goes down.
 func (a *App) SetAppointmentSettings(ctx context.Context, p zhitong.Principal, stationID int64, in zhitong.AppointmentSettings) (zhitong.AppointmentSettings, error) {
+	if in.StationID != 0 && in.StationID != stationID {
+		// A second station named in the body is a reference too: refused, not ignored.
+		return in, zhitong.Invalid("station_id", "station_id 与所设置的联络站不一致，不在本次设置的范围内")
+	}
 	st, err := a.stationForStaff(ctx, p, stationID)
 	if err != nil {
 		return in, err

@@ -132,21 +132,8 @@ func (a *App) PublishBulletin(ctx context.Context, p zhitong.Principal, id int64
 		if b.Published {
 			return zhitong.Errorf(zhitong.ECONFLICT, "该通报已公开")
 		}
-		// What is published is the whole bulletin: every unit and
-		// township in it must lie in the committee's jurisdiction.
-		for _, r := range b.Rows {
-			code := r.Ref
-			if r.Scope == "unit" {
-				uid, _ := strconv.ParseInt(r.Ref, 10, 64)
-				u, err := store.GetUnit(ctx, tx, uid)
-				if err != nil {
-					return err
-				}
-				code = u.RegionCode
-			}
-			if !isSystem(p) && !inSubtree(code, p.RegionCode) {
-				return zhitong.Errorf(zhitong.EFORBIDDEN, "该通报含有您辖区以外的单位或乡镇，只能由其共同的上级人大常委会公开")
-			}
+		if err := a.checkBulletinRef(ctx, tx, p, b); err != nil {
+			return err
 		}
 		if err := tx.PublishBulletin(ctx, id, a.clock.Now()); err != nil {
 			return err

@@ -255,7 +255,7 @@ func (a *App) checkDeputyStations(ctx context.Context, q store.Q, p zhitong.Prin
 		return 0, nil, zhitong.Invalid("station_ids", "一名代表最多进 %d 个联络站", maxDeputyStations)
 	}
 	for _, id := range out {
-		st, err := store.GetStation(ctx, q, id)
+		_, err := store.GetStation(ctx, q, id)
 		if err != nil {
 			return 0, nil, asInvalid("station_ids", err)
 		}
@@ -264,7 +264,7 @@ func (a *App) checkDeputyStations(ctx context.Context, q store.Q, p zhitong.Prin
 			return 0, nil, err
 		}
 		if !ok {
-			return 0, nil, zhitong.Invalid("station_ids", "联络站“%s”不在您的管辖范围内", st.Name)
+			return 0, nil, zhitong.Invalid("station_ids", "所选联络站不在您的管辖范围内")
 		}
 	}
 	if len(out) > 0 {

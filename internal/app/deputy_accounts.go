@@ -39,8 +39,8 @@ func (a *App) LinkDeputyAccount(ctx context.Context, p zhitong.Principal, id int
 		}
 		var u *zhitong.User
 		if in.UserID != 0 {
-			if u, err = store.GetUser(ctx, tx, in.UserID); err != nil {
-				return asInvalid("user_id", err)
+			if u, err = a.checkUserRef(ctx, tx, p, "user_id", in.UserID); err != nil {
+				return err
 			}
 			if u.Role != zhitong.RoleDeputy {
 				return zhitong.Invalid("user_id", "账号%s的角色不是人大代表", u.Username)

@@ -137,10 +137,8 @@ func (a *App) checkIntakePlace(ctx context.Context, in *IntakeInput) error {
 		return err
 	}
 	if in.CategoryCode != "" {
-		if cat, err := store.GetCategory(ctx, a.db, in.CategoryCode); err != nil && add("category", err) != nil {
+		if _, err := a.checkCategoryRef(ctx, a.db, "category", in.CategoryCode); err != nil && add("category", err) != nil {
 			return err
-		} else if err == nil && !cat.RetiredAt.IsZero() {
-			bad = append(bad, zhitong.Invalid("category", "分类“%s”已停用，请选择其他分类", cat.Name))
 		}
 	}
 	if in.StationID != 0 {
@@ -275,6 +273,9 @@ func intakeStatus(p zhitong.Principal, in *IntakeInput) (zhitong.Status, error) 
 	}
 	if in.CategoryCode == "" {
 		bad = append(bad, zhitong.Invalid("category", "请选择分类"))
+	}
+	if err := checkOwnDeputy(p, "deputy_id", in.DeputyID); err != nil {
+		bad = append(bad, err)
 	}
 	if p.Role == zhitong.RoleDeputy {
 		in.DeputyID = p.DeputyID

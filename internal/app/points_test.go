@@ -82,9 +82,10 @@ func TestReceptionRecordTakesInCases(t *testing.T) {
 		t.Fatalf("audit entries for the record = %d", n)
 	}
 
-	// A deputy links only cases they may see.
+	// A deputy links only cases they may see: another is a reference
+	// outside the jurisdiction, invalid on link_cases (app/refs.go).
 	_, err := a.CreateRecord(ctx, deputy, app.RecordInput{Kind: zhitong.RecordReception, Day: day(0), StationID: f.Station, LinkCases: []string{itoa(other.ID)}})
-	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
+	testkit.WantCode(t, err, zhitong.EINVALID)
 
 	// A bad second case refuses the whole record: no record, no first case.
 	cases, records := countRows(t, a, "cases"), countRows(t, a, "duty_records")

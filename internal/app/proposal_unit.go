@@ -30,12 +30,9 @@ func (a *App) SetProposalUnit(ctx context.Context, p zhitong.Principal, id int64
 		if in.UnitID == prop.UnitID {
 			return proposalChange{}, zhitong.Invalid("unit_id", "该代表建议已由这个单位承办")
 		}
-		unit, err := store.GetUnit(ctx, tx, in.UnitID)
-		if err != nil || !strings.HasPrefix(unit.RegionCode, p.RegionCode) {
-			return proposalChange{}, zhitong.Invalid("unit_id", "请从列表中选择本辖区的承办单位")
-		}
-		if !unit.RetiredAt.IsZero() {
-			return proposalChange{}, zhitong.Invalid("unit_id", "承办单位“%s”已停用，请选择其他单位", unit.Name)
+		unit, err := a.checkUnitRef(ctx, tx, p, "unit_id", in.UnitID, prop.RegionCode)
+		if err != nil {
+			return proposalChange{}, err
 		}
 		reason := strings.TrimSpace(in.Reason)
 		note := "确定承办单位为“" + unit.Name + "”：" + reason

@@ -184,7 +184,7 @@ func (a *App) checkStaffRecorder(ctx context.Context, p zhitong.Principal, rec *
 			return err
 		}
 		if !ok {
-			return zhitong.Errorf(zhitong.EFORBIDDEN, "代表%s不在您的管辖范围内", d.Name)
+			return zhitong.Errorf(zhitong.EFORBIDDEN, "所选代表不在您的管辖范围内")
 		}
 	}
 	if !p.Sees(zhitong.Scope{RegionCode: rec.RegionCode, StationID: rec.StationID}) {

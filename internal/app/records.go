@@ -153,7 +153,7 @@ func (a *App) linkableCase(ctx context.Context, tx *store.Tx, p zhitong.Principa
 	if err != nil {
 		return 0, asInvalid("link_cases", err)
 	}
-	if err := a.authorize(ctx, tx, p, zhitong.ActionView, c); err != nil {
+	if _, err := a.checkCaseRef(ctx, tx, p, "link_cases", c.ID); err != nil {
 		return 0, err
 	}
 	return c.ID, nil

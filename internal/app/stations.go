@@ -147,7 +147,7 @@ func (a *App) mayManageStation(ctx context.Context, q store.Q, p zhitong.Princip
 			return err
 		}
 		if !inSubtree(st.RegionCode, p.RegionCode) {
-			return zhitong.Errorf(zhitong.EFORBIDDEN, "联络站“%s”的主区划不在您的管辖范围内，由主区划所在地的代表工委管理", st.Name)
+			return zhitong.Errorf(zhitong.EFORBIDDEN, "该联络站的主区划不在您的管辖范围内，由主区划所在地的代表工委管理")
 		}
 	}
 	for _, part := range parts {
@@ -217,6 +217,7 @@ func (in StationPatch) parts() []string {
 type stationDraft struct {
 	st      zhitong.Station
 	regions []string
+	dropped []string // regions named for a station that is not cross-border: ignored, but still checked
 	board   store.StationBulletin
 }
 
@@ -291,7 +292,9 @@ func (a *App) checkStation(ctx context.Context, q store.Q, d *stationDraft) erro
 			}
 		}
 	} else {
-		regions = nil
+		// Only a cross-border station keeps more regions; a region named
+		// anyway is still a reference, checked by checkStationScope.
+		d.dropped, regions = regions, nil
 	}
 	d.regions = regions
 	for _, f := range []struct {
@@ -320,13 +323,13 @@ func checkStationScope(p zhitong.Principal, d *stationDraft, old *zhitong.Statio
 	if isSystem(p) {
 		return nil
 	}
-	if old != nil && d.st.RegionCode == old.RegionCode && slices.Equal(normRegions(*old, oldRegions), d.regions) {
+	if old != nil && d.st.RegionCode == old.RegionCode && slices.Equal(normRegions(*old, oldRegions), d.regions) && len(d.dropped) == 0 {
 		return nil
 	}
 	if !inSubtree(d.st.RegionCode, p.RegionCode) {
 		return zhitong.Invalid("region", "联络站所在的行政区划不在您的管辖范围内")
 	}
-	for _, c := range d.regions {
+	for _, c := range append(d.regions, d.dropped...) {
 		if !inSubtree(c, p.RegionCode) {
 			return zhitong.Invalid("regions", "所选区划（%s）不在您的管辖范围内：跨区域联络站的每个所属区划都须在您的管辖范围内，跨县（市、区）的联络站请由共同的上级代表工委新建", c)
 		}
@@ -466,7 +469,7 @@ func (a *App) SetStationDeputies(ctx context.Context, p zhitong.Principal, id in
 				}
 			}
 			if !ok {
-				return zhitong.Invalid("deputy_ids", "代表%s不在您的管辖范围内", d.Name)
+				return zhitong.Invalid("deputy_ids", "所选代表不在您的管辖范围内")
 			}
 			ids = append(ids, did)
 		}
@@ -516,11 +519,14 @@ func (a *App) SetStationStaff(ctx context.Context, p zhitong.Principal, id int64
 			if err != nil {
 				return asInvalid("user_ids", err)
 			}
+			if u.StationID != id {
+				// Staff of this station stay listable; anyone else must be p's.
+				if _, err := a.checkUserRef(ctx, tx, p, "user_ids", uid); err != nil {
+					return err
+				}
+			}
 			if u.Role != zhitong.RoleStationHead && u.Role != zhitong.RoleOfficer {
 				return zhitong.Invalid("user_ids", "账号%s不是站长或联络员", u.DisplayName)
-			}
-			if u.StationID != id && !strings.HasPrefix(u.RegionCode, p.RegionCode) {
-				return zhitong.Invalid("user_ids", "账号%s不在您的管辖范围内", u.DisplayName)
 			}
 			if p.Role == zhitong.RoleStationHead && u.Role == zhitong.RoleStationHead && u.StationID != id {
 				return zhitong.Invalid("user_ids", "站长只能由代表工委指定")

@@ -28,10 +28,8 @@ func (a *App) Register(ctx context.Context, p zhitong.Principal, id int64, in Re
 	if in.CategoryCode == "" {
 		return nil, zhitong.Invalid("category", "请选择分类")
 	}
-	if cat, err := store.GetCategory(ctx, a.db, in.CategoryCode); err != nil {
-		return nil, asInvalid("category", err)
-	} else if !cat.RetiredAt.IsZero() {
-		return nil, zhitong.Invalid("category", "分类“%s”已停用，请选择其他分类", cat.Name)
+	if _, err := a.checkCategoryRef(ctx, a.db, "category", in.CategoryCode); err != nil {
+		return nil, err
 	}
 	if err := validKind(in.Kind); err != nil {
 		return nil, err
@@ -232,6 +230,9 @@ func (a *App) Propose(ctx context.Context, p zhitong.Principal, id int64, in Pro
 		if err := checkLen("body", "建议内容", in.Body, 0, maxBody); err != nil {
 			return nil, err
 		}
+		if err := checkOwnDeputy(p, "deputy_id", in.DeputyID); err != nil {
+			return nil, err
+		}
 		if p.Role == zhitong.RoleDeputy {
 			in.DeputyID = p.DeputyID
 		}
@@ -251,15 +252,12 @@ func (a *App) Propose(ctx context.Context, p zhitong.Principal, id int64, in Pro
 		var dueNote string
 		var err error
 		if in.ProposalID != 0 {
-			existing, err := store.GetProposal(ctx, tx, in.ProposalID)
+			existing, err := a.checkProposalRef(ctx, tx, p, "proposal_id", in.ProposalID)
 			if err != nil {
-				return asInvalid("proposal_id", err)
+				return err
 			}
 			if existing.State != "open" {
 				return zhitong.Errorf(zhitong.ECONFLICT, "该代表建议已答复，不能再合并新的诉求")
-			}
-			if !strings.HasPrefix(existing.RegionCode, p.RegionCode) && !strings.HasPrefix(p.RegionCode, existing.RegionCode) {
-				return zhitong.Invalid("proposal_id", "该代表建议不在您的管辖范围内")
 			}
 			prop = existing
 		} else {
@@ -337,12 +335,9 @@ func (a *App) Merge(ctx context.Context, p zhitong.Principal, id int64, in Merge
 		return nil, err
 	}
 	return a.step(ctx, p, id, in.Version, zhitong.ActionMerge, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
-		target, err := store.GetCase(ctx, tx, in.Into)
+		target, err := a.checkCaseRef(ctx, tx, p, "into_case_id", in.Into)
 		if err != nil {
-			return asInvalid("into_case_id", err)
-		}
-		if err := a.authorize(ctx, tx, p, zhitong.ActionView, target); err != nil {
-			return zhitong.Invalid("into_case_id", "目标案件不在您的管辖范围内")
+			return err
 		}
 		if target.Status == zhitong.StatusMerged {
 			return zhitong.Invalid("into_case_id", "目标案件本身已被合并，请选择主案件")

@@ -56,6 +56,7 @@ type Server struct {
 	log      *slog.Logger
 	sessions *scs.SessionManager
 	handler  http.Handler
+	mux      *http.ServeMux // the route table, walked by the tests (export_test.go)
 	limiter  *limiter
 	proxies  []netip.Prefix
 	secure   bool // every cookie Secure: --secure-cookies, or an https public URL
@@ -94,7 +95,7 @@ func New(cfg Config) *Server {
 		panic(err) // the templates are embedded: a parse error is a bug caught by every test
 	}
 	ui.Routes(mux)
-	s.handler = s.chain(mux, ui.Fail)
+	s.mux, s.handler = mux, s.chain(mux, ui.Fail)
 	return s
 }
 

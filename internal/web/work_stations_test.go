@@ -78,7 +78,7 @@ func TestWorkStationsCrossBorderPagesAndErrors(t *testing.T) {
 	// Deputies of both counties are posted; the fixture deputy keeps their own station too.
 	pg = committee.post("/work/stations/"+id+"/deputies", url.Values{"deputy_id": {itoa(f.Deputy), itoa(f.OtherDeputy)}})
 	wantStatus(t, pg, http.StatusBadRequest) // the other county's deputy is outside the county committee
-	benchHas(t, pg, `id="deputy_ids-error"`, "代表陈代表不在您的管辖范围内")
+	benchHas(t, pg, `id="deputy_ids-error"`, "所选代表不在您的管辖范围内")
 	pg = committee.post("/work/stations/"+id+"/deputies", url.Values{"deputy_id": {itoa(f.Deputy)}})
 	wantStatus(t, pg, http.StatusOK)
 	pg = out.post("/work/stations/"+id+"/deputies", url.Values{"deputy_id": {itoa(f.Deputy), itoa(f.OtherDeputy)}})

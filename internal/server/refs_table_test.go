@@ -1,0 +1,493 @@
+package server_test
+
+import (
+	"maps"
+	"strconv"
+
+	"zhitong"
+)
+
+// routeTable says, for every route of the server, how the reference walk
+// (TestEveryRouteChecksReferences) exercises it: {} calls it with county
+// B's objects in the path (or, for a list, B's ids in the query); base and
+// refs also send B's ids in each reference field of the body; none(reason)
+// lists a route that names nothing of a jurisdiction. A new route must be
+// added here.
+func routeTable() map[string]refSpec {
+	t := map[string]refSpec{
+		"/":                                              none("the Chinese 404 page of anything unknown"),
+		"/api/":                                          none("the API 404 of anything unknown"),
+		"/open311/":                                      none("the Open311 404 of anything unknown"),
+		"DELETE /api/v1/deputies/{id}/account":           {},
+		"DELETE /api/v1/deputies/{id}/photo":             {},
+		"DELETE /api/v1/duties/{id}":                     {},
+		"DELETE /api/v1/session":                         none("signs the caller out"),
+		"GET /account":                                   {},
+		"GET /api/v1/appointments":                       {},
+		"GET /api/v1/appointments/{code}":                none("public: the booking code and phone are the citizen's credential"),
+		"GET /api/v1/audit":                              none("the audit log's scope per auditor is the audit helper's part of #11 (its own route test)"),
+		"GET /api/v1/audit/verify":                       {},
+		"GET /api/v1/bulletins":                          {},
+		"GET /api/v1/bulletins/{id}":                     {},
+		"GET /api/v1/calendar/add-workdays":              {},
+		"GET /api/v1/callbacks":                          {},
+		"GET /api/v1/cases":                              {},
+		"GET /api/v1/cases/{id}":                         {},
+		"GET /api/v1/cases/{id}/co-opinions":             {},
+		"GET /api/v1/cases/{id}/notifications":           {},
+		"GET /api/v1/categories":                         {},
+		"GET /api/v1/deadline-policy":                    {},
+		"GET /api/v1/deliveries":                         {},
+		"GET /api/v1/deputies":                           none("public: the portal shows every station and deputy, with names, boards and reception days"),
+		"GET /api/v1/deputies/{id}":                      none("public: the portal shows every station and deputy, with names, boards and reception days"),
+		"GET /api/v1/deputies/{id}/points":               {},
+		"GET /api/v1/deputies/{id}/scorecard":            none("public: the portal shows every station and deputy, with names, boards and reception days"),
+		"GET /api/v1/deputies/{id}/voter-report":         {},
+		"GET /api/v1/duty-records":                       {},
+		"GET /api/v1/duty-records/{id}":                  {},
+		"GET /api/v1/follow-ups":                         {},
+		"GET /api/v1/health":                             none("health check"),
+		"GET /api/v1/import/{kind}/export":               {},
+		"GET /api/v1/import/{kind}/template":             none("an empty sheet"),
+		"GET /api/v1/inactive-deputies":                  {},
+		"GET /api/v1/me":                                 {},
+		"GET /api/v1/me/duties":                          {},
+		"GET /api/v1/notification-templates":             {},
+		"GET /api/v1/notifications":                      {},
+		"GET /api/v1/openapi.json":                       none("the API description"),
+		"GET /api/v1/point-rules":                        {},
+		"GET /api/v1/points/rankings":                    {},
+		"GET /api/v1/proposals/{id}":                     {},
+		"GET /api/v1/regions":                            {},
+		"GET /api/v1/scorecard/totals":                   {},
+		"GET /api/v1/stations":                           none("public: the portal shows every station and deputy, with names, boards and reception days"),
+		"GET /api/v1/stations/{id}":                      none("public: the portal shows every station and deputy, with names, boards and reception days"),
+		"GET /api/v1/stations/{id}/appointment-settings": {},
+		"GET /api/v1/stations/{id}/appointment-slots":    none("public: the portal shows every station and deputy, with names, boards and reception days"),
+		"GET /api/v1/stations/{id}/reception-days":       none("public: the portal shows every station and deputy, with names, boards and reception days"),
+		"GET /api/v1/stations/{id}/reception-rules":      {},
+		"GET /api/v1/stations/{id}/roster":               {},
+		"GET /api/v1/supervision":                        {},
+		"GET /api/v1/supervision/export":                 {},
+		"GET /api/v1/supervision/letters/{id}":           none("letters are checked through their case; none exist in this fixture"),
+		"GET /api/v1/supervision/proposals":              {},
+		"GET /api/v1/swaps":                              {},
+		"GET /api/v1/tokens":                             {},
+		"GET /api/v1/track/{code}":                       none("public: the tracking code is the citizen's credential"),
+		"GET /api/v1/units":                              {},
+		"GET /api/v1/users":                              {},
+		"GET /api/v1/users/{id}":                         {},
+		"GET /appointments":                              none("public: look-up by code and phone"),
+		"GET /appointments/{code}":                       none("public: the booking code and phone are the citizen's credential"),
+		"GET /bulletins":                                 none("public: published bulletins"),
+		"GET /bulletins/{id}":                            none("public: a published bulletin"),
+		"GET /deputies/{id}/photo":                       none("public deputy photo"),
+		"GET /deputies/{id}/scorecard":                   none("public deputy scorecard"),
+		"GET /elderly":                                   none("a display preference cookie"),
+		"GET /favicon.ico":                               none("static file"),
+		"GET /healthz":                                   none("health check"),
+		"GET /login":                                     none("sign-in page"),
+		"GET /open311/v2/requests/{file}":                {},
+		"GET /open311/v2/services/{file}":                none("public service list (categories are deployment-wide)"),
+		"GET /open311/v2/tokens/{file}":                  none("Open311 token look-up: the token is the credential"),
+		"GET /open311/v2/{file}":                         {},
+		"GET /results":                                   none("public results board"),
+		"GET /setup":                                     none("first-run page, closed once a county is set up"),
+		"GET /static/":                                   none("static files"),
+		"GET /stations/{id}":                             none("public station board"),
+		"GET /stations/{id}/book":                        none("public booking form: any county's station"),
+		"GET /stations/{id}/poster":                      none("public station poster"),
+		"GET /submit":                                    none("public form"),
+		"GET /submit/done":                               none("public page of the citizen's own submission"),
+		"GET /track":                                     none("public form"),
+		"GET /track/{code}":                              none("public: the tracking code is the citizen's credential"),
+		"GET /track/{code}/photos/{id}":                  none("public: the tracking code is the citizen's credential"),
+		"GET /work":                                      {},
+		"GET /work/accounts":                             {},
+		"GET /work/accounts/new":                         {},
+		"GET /work/accounts/{id}":                        {},
+		"GET /work/appointments":                         {},
+		"GET /work/appointments/settings":                {},
+		"GET /work/bulletins":                            {},
+		"GET /work/bulletins/{id}":                       {},
+		"GET /work/calendar":                             {},
+		"GET /work/callbacks":                            {},
+		"GET /work/cases":                                {},
+		"GET /work/cases/{id}":                           {},
+		"GET /work/cases/{id}/notices":                   {},
+		"GET /work/cases/{id}/photos/{photo}":            none("photos are checked through their case (GET /work/cases/{id})"),
+		"GET /work/cases/{id}/receipt":                   {},
+		"GET /work/categories":                           {},
+		"GET /work/categories/new":                       {},
+		"GET /work/categories/{code}":                    none("categories are deployment-wide; the default unit shown is the caller's jurisdiction's"),
+		"GET /work/deliveries":                           {},
+		"GET /work/deputies":                             {},
+		"GET /work/deputies/new":                         {},
+		"GET /work/deputies/{id}":                        {},
+		"GET /work/deputies/{id}/report":                 {},
+		"GET /work/duties":                               {},
+		"GET /work/duty":                                 {},
+		"GET /work/duty/new":                             {},
+		"GET /work/duty/{id}":                            {},
+		"GET /work/follow-ups":                           {},
+		"GET /work/import":                               {},
+		"GET /work/import/{kind}/export.xlsx":            none("kind is a sheet name; the export is the caller's jurisdiction (GET /api/v1/import/{kind}/export is walked)"),
+		"GET /work/import/{kind}/template.xlsx":          none("an empty sheet"),
+		"GET /work/inactive":                             {},
+		"GET /work/intake":                               {},
+		"GET /work/notices":                              {},
+		"GET /work/points":                               {},
+		"GET /work/policy":                               {},
+		"GET /work/proposals/{id}":                       {},
+		"GET /work/regions":                              {},
+		"GET /work/regions/{code}":                       {},
+		"GET /work/roster":                               {},
+		"GET /work/stations":                             {},
+		"GET /work/stations/new":                         {},
+		"GET /work/stations/{id}":                        {},
+		"GET /work/stations/{id}/reception":              {},
+		"GET /work/supervision":                          {},
+		"GET /work/supervision.xlsx":                     {},
+		"GET /work/supervision/letters/{id}":             none("letters are checked through their case; none exist in this fixture"),
+		"GET /work/templates":                            {},
+		"GET /work/tokens":                               {},
+		"GET /work/units":                                {},
+		"GET /work/units/new":                            {},
+		"GET /work/units/{id}":                           {},
+		"GET /{$}":                                       none("home page"),
+		"PATCH /api/v1/categories/{code}":                refSpec{base: func(a, b *county) map[string]any { return map[string]any{} }, refs: func(a, b *county) map[string]any { return map[string]any{"default_unit_id": b.Unit} }, onA: "category", noPathCall: true},
+		"PATCH /api/v1/deputies/{id}": refSpec{base: func(a, b *county) map[string]any { return map[string]any{} }, refs: func(a, b *county) map[string]any {
+			return map[string]any{"region": b.Town, "station_id": b.Station, "station_ids": []int64{b.Station}}
+		}, onA: "deputy"},
+		"PATCH /api/v1/regions/{code}": {},
+		"PATCH /api/v1/stations/{id}": refSpec{base: func(a, b *county) map[string]any { return map[string]any{} }, refs: func(a, b *county) map[string]any {
+			return map[string]any{"region": b.Town, "regions": []string{b.Town}}
+		}, onA: "station"},
+		"PATCH /api/v1/units/{id}": refSpec{base: func(a, b *county) map[string]any { return map[string]any{} }, refs: func(a, b *county) map[string]any { return map[string]any{"region_code": b.Code, "parent_id": b.Unit} }, onA: "unit"},
+		"PATCH /api/v1/users/{id}": refSpec{base: func(a, b *county) map[string]any { return map[string]any{} }, refs: func(a, b *county) map[string]any {
+			return map[string]any{"region": b.Code, "station_id": b.Station, "unit_id": b.Unit, "deputy_id": b.Deputy}
+		}, onA: "user"},
+		"POST /account/password":                  none("the caller's own password"),
+		"POST /api/v1/appointments":               none("public booking: a citizen may book at any county's station"),
+		"POST /api/v1/appointments/{code}/cancel": none("public: the booking code and phone are the citizen's credential"),
+		"POST /api/v1/appointments/{id}/attended": {},
+		"POST /api/v1/appointments/{id}/no-show":  {},
+		"POST /api/v1/appointments/{id}/reassign": refSpec{base: func(a, b *county) map[string]any { return map[string]any{} }, refs: func(a, b *county) map[string]any { return map[string]any{"deputy_id": b.Deputy} }, onA: "appt"},
+		"POST /api/v1/bulletins/{id}/publish":     {},
+		"POST /api/v1/calendar/schedules":         none("the State Council holiday calendar is nationwide"),
+		"POST /api/v1/cases": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"body": "甲县村道路灯损坏，夜间出行不便", "category": a.Cat, "region": a.Town, "station_id": a.Station, "anonymous": true}
+		}, refs: func(a, b *county) map[string]any {
+			return map[string]any{"region": b.Town, "station_id": b.Station, "deputy_id": b.Deputy}
+		}, onA: ""},
+		"POST /api/v1/cases/{id}/accept":  {},
+		"POST /api/v1/cases/{id}/answer":  {},
+		"POST /api/v1/cases/{id}/archive": {},
+		"POST /api/v1/cases/{id}/assign": refSpec{base: func(a, b *county) map[string]any { return map[string]any{"lead_unit_id": a.Unit} }, refs: func(a, b *county) map[string]any {
+			return map[string]any{"lead_unit_id": b.Unit, "co_unit_ids": []int64{b.Unit}}
+		}, onA: "registered"},
+		"POST /api/v1/cases/{id}/callback":           {},
+		"POST /api/v1/cases/{id}/citizen-phone":      {},
+		"POST /api/v1/cases/{id}/close":              {},
+		"POST /api/v1/cases/{id}/co-opinions":        {},
+		"POST /api/v1/cases/{id}/decline":            {},
+		"POST /api/v1/cases/{id}/deliveries":         {},
+		"POST /api/v1/cases/{id}/explain":            {},
+		"POST /api/v1/cases/{id}/extension-decision": {},
+		"POST /api/v1/cases/{id}/extension-request":  {},
+		"POST /api/v1/cases/{id}/merge":              refSpec{base: func(a, b *county) map[string]any { return map[string]any{} }, refs: func(a, b *county) map[string]any { return map[string]any{"into_case_id": b.Registered.ID} }, onA: "registered"},
+		"POST /api/v1/cases/{id}/propose": refSpec{base: func(a, b *county) map[string]any { return map[string]any{"title": "关于路灯维护的建议"} }, refs: func(a, b *county) map[string]any {
+			return map[string]any{"unit_id": b.Unit, "deputy_id": b.Deputy, "proposal_id": b.Proposal}
+		}, onA: "registered"},
+		"POST /api/v1/cases/{id}/refer":           {},
+		"POST /api/v1/cases/{id}/referral-result": {},
+		"POST /api/v1/cases/{id}/register": refSpec{base: func(a, b *county) map[string]any { return map[string]any{"category": a.Cat} }, refs: func(a, b *county) map[string]any {
+			return map[string]any{"region": b.Town, "station_id": b.Station, "deputy_id": b.Deputy}
+		}, onA: "submitted"},
+		"POST /api/v1/cases/{id}/rehandle":      {},
+		"POST /api/v1/cases/{id}/reply":         {},
+		"POST /api/v1/cases/{id}/return":        {},
+		"POST /api/v1/cases/{id}/reveal":        {},
+		"POST /api/v1/cases/{id}/supervise":     {},
+		"POST /api/v1/categories":               refSpec{base: func(a, b *county) map[string]any { return map[string]any{"name": "甲测类别", "due_days": 10} }, refs: func(a, b *county) map[string]any { return map[string]any{"default_unit_id": b.Unit} }, onA: ""},
+		"POST /api/v1/categories/{code}/retire": none("categories are deployment-wide; who may retire one is a role rule"),
+		"POST /api/v1/deputies": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"name": "甲新代表", "levels": []string{"county"}, "region": a.Town}
+		}, refs: func(a, b *county) map[string]any {
+			return map[string]any{"region": b.Town, "station_id": b.Station, "station_ids": []int64{b.Station}}
+		}, onA: ""},
+		"POST /api/v1/deputies/{id}/phone/reveal": {},
+		"POST /api/v1/deputies/{id}/reminders":    {},
+		"POST /api/v1/duties/{id}/check-in":       {},
+		"POST /api/v1/duties/{id}/excuse":         {},
+		"POST /api/v1/duty-records": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"kind": "reception", "day": a.Day, "station_id": a.Station, "visitors": 1, "deputy_ids": []int64{a.Deputy}}
+		}, refs: func(a, b *county) map[string]any {
+			return map[string]any{"station_id": b.Station, "deputy_ids": []int64{b.Deputy}, "link_cases": []string{b.Assigned.Code}}
+		}, onA: ""},
+		"POST /api/v1/duty-records/{id}/void":  {},
+		"POST /api/v1/follow-ups/{id}":         none("follow-ups are checked through their case (authorize on the case); none exist in this fixture"),
+		"POST /api/v1/import/{kind}":           none("each imported row goes through the same create/update calls as the forms (checked there); kind is a sheet name"),
+		"POST /api/v1/me/password":             none("the caller's own password"),
+		"POST /api/v1/notifications/read-all":  none("the caller's own notices"),
+		"POST /api/v1/notifications/{id}/read": none("notices are the caller's own: another user's id is not found"),
+		"POST /api/v1/points/recompute":        none("recomputes the caller's own jurisdiction; names nothing"),
+		"POST /api/v1/proposals/{id}/complex":  {},
+		"POST /api/v1/proposals/{id}/reply":    {},
+		"POST /api/v1/proposals/{id}/unit": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"unit_id": a.Unit2, "reason": "调整承办单位"}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"unit_id": b.Unit} }, onA: "proposal"},
+		"POST /api/v1/regions": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"parent_code": a.Town, "name": "甲测新村", "kind": "village"}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"parent_code": b.Town} }, onA: ""},
+		"POST /api/v1/regions/{code}/retire": {},
+		"POST /api/v1/session":               none("sign-in: names an account by its credentials"),
+		"POST /api/v1/sms-optouts":           none("a phone number opts out of SMS everywhere"),
+		"POST /api/v1/stations": refSpec{base: func(a, b *county) map[string]any { return map[string]any{"name": "甲测新站", "region": a.Town} }, refs: func(a, b *county) map[string]any {
+			return map[string]any{"region": b.Town, "regions": []string{b.Town}}
+		}, onA: ""},
+		"POST /api/v1/stations/{id}/check-in": {},
+		"POST /api/v1/stations/{id}/duties":   refSpec{base: func(a, b *county) map[string]any { return map[string]any{"deputy_id": a.Deputy, "day": a.Future} }, refs: func(a, b *county) map[string]any { return map[string]any{"deputy_id": b.Deputy} }, onA: "station"},
+		"POST /api/v1/stations/{id}/restore":  {},
+		"POST /api/v1/stations/{id}/retire":   {},
+		"POST /api/v1/stations/{id}/roster":   {},
+		"POST /api/v1/submissions":            none("public: a citizen may write to any station of any county"),
+		"POST /api/v1/swaps":                  {},
+		"POST /api/v1/swaps/{id}/approve":     none("swaps are checked through their duty's station; none exist in this fixture"),
+		"POST /api/v1/swaps/{id}/reject":      none("swaps are checked through their duty's station; none exist in this fixture"),
+		"POST /api/v1/tokens": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"name": "甲测新令牌", "role": "integration", "region": a.Code}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"region": b.Code} }, onA: ""},
+		"POST /api/v1/tokens/{id}/revoke":      {},
+		"POST /api/v1/track/{code}/evaluation": none("public: the tracking code is the citizen's credential"),
+		"POST /api/v1/track/{code}/sms-optout": none("public: the tracking code is the citizen's credential"),
+		"POST /api/v1/units": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"name": "甲测新单位", "kind": "department", "region_code": a.Code}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"region_code": b.Code, "parent_id": b.Unit} }, onA: ""},
+		"POST /api/v1/units/{id}/retire": {},
+		"POST /api/v1/users": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"username": "a_new_user", "role": "officer", "region": a.Code, "password": "Test-Passw0rd-x9"}
+		}, refs: func(a, b *county) map[string]any {
+			return map[string]any{"region": b.Code, "station_id": b.Station, "unit_id": b.Unit, "deputy_id": b.Deputy}
+		}, onA: ""},
+		"POST /api/v1/users/{id}/disable":        {},
+		"POST /api/v1/users/{id}/enable":         {},
+		"POST /api/v1/users/{id}/reset-password": {},
+		"POST /api/v1/users/{id}/unlock":         {},
+		"POST /appointments/{code}/cancel":       none("public: the booking code and phone are the citizen's credential"),
+		"POST /login":                            none("sign-in: names an account by its credentials"),
+		"POST /logout":                           none("signs the caller out"),
+		"POST /open311/v2/{file}": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"service_code": a.Cat, "description": "甲县村道路灯损坏，夜间出行不便", "address_string": "甲县建设路12号", "jurisdiction_id": a.Code}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"jurisdiction_id": b.Code} }, onA: "requests.json", noPathCall: true},
+		"POST /setup":                   none("first-run page, closed once a county is set up"),
+		"POST /stations/{id}/book":      none("public booking: a citizen may book at any county's station"),
+		"POST /submit":                  none("public: a citizen may write to any station of any county"),
+		"POST /submit/next":             none("kiosk: clears the previous citizen"),
+		"POST /track/{code}/evaluate":   none("public: the tracking code is the citizen's credential"),
+		"POST /track/{code}/sms-optout": none("public: the tracking code is the citizen's credential"),
+		"POST /work/accounts": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"username": "a_new_user", "display_name": "甲测新账户", "role": "officer", "region": a.Code}
+		}, refs: func(a, b *county) map[string]any {
+			return map[string]any{"region": b.Code, "station_id": b.Station, "unit_id": b.Unit, "deputy_id": b.Deputy}
+		}, onA: ""},
+		"POST /work/accounts/{id}":      {},
+		"POST /work/accounts/{id}/{op}": {},
+		"POST /work/appointments/settings": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"station_id": a.Station, "enabled": "on", "am_start": "09:00", "am_end": "12:00", "pm_start": "14:30", "pm_end": "17:30", "capacity": 5, "horizon_days": 30}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"station_id": b.Station} }, onA: ""},
+		"POST /work/appointments/{id}/{action}": {},
+		"POST /work/bulletins/{id}/publish":     {},
+		"POST /work/calendar":                   none("the State Council holiday calendar is nationwide"),
+		"POST /work/calendar/preview":           none("previews the nationwide holiday calendar; writes nothing"),
+		"POST /work/cases/{id}/citizen-phone":   {},
+		"POST /work/cases/{id}/reveal":          {},
+		"POST /work/cases/{id}/{action}":        {},
+		"POST /work/categories/new":             refSpec{base: func(a, b *county) map[string]any { return map[string]any{"name": "甲测类别", "due_days": 10} }, refs: func(a, b *county) map[string]any { return map[string]any{"default_unit_id": b.Unit} }, onA: ""},
+		"POST /work/categories/{code}":          refSpec{base: func(a, b *county) map[string]any { return map[string]any{} }, refs: func(a, b *county) map[string]any { return map[string]any{"default_unit_id": b.Unit} }, onA: "category", noPathCall: true},
+		"POST /work/categories/{code}/retire":   none("categories are deployment-wide; who may retire one is a role rule"),
+		"POST /work/deputies/new": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"name": "甲新代表", "levels": []string{"county"}, "region": a.Town}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"region": b.Town, "station_id": b.Station} }, onA: ""},
+		"POST /work/deputies/{id}/report":    {},
+		"POST /work/deputies/{id}/{section}": {},
+		"POST /work/duties/swaps":            {},
+		"POST /work/duties/visit":            refSpec{base: func(a, b *county) map[string]any { return map[string]any{} }, refs: func(a, b *county) map[string]any { return map[string]any{"station": b.Station} }, onA: ""},
+		"POST /work/duties/{id}/check-in":    {},
+		"POST /work/duty/new": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"kind": "reception", "day": a.Day, "station_id": a.Station, "visitors": 1, "deputy_id": []int64{a.Deputy}}
+		}, refs: func(a, b *county) map[string]any {
+			return map[string]any{"station_id": b.Station, "deputy_id": []int64{b.Deputy}, "link_cases": b.Assigned.Code}
+		}, onA: ""},
+		"POST /work/duty/{id}":            {},
+		"POST /work/duty/{id}/void":       {},
+		"POST /work/follow-ups/{id}":      none("follow-ups are checked through their case (authorize on the case); none exist in this fixture"),
+		"POST /work/import/{kind}":        none("each imported row goes through the same create/update calls as the forms (checked there); kind is a sheet name"),
+		"POST /work/inactive/{id}/remind": {},
+		"POST /work/intake": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"body": "甲县村道路灯损坏，夜间出行不便", "category": a.Cat, "region": a.Town, "station_id": a.Station, "anonymous": true}
+		}, refs: func(a, b *county) map[string]any {
+			return map[string]any{"station_id": b.Station, "deputy_id": b.Deputy}
+		}, onA: ""},
+		"POST /work/notices/email":          none("the caller's own e-mail"),
+		"POST /work/notices/read-all":       none("the caller's own notices"),
+		"POST /work/notices/{id}/read":      none("notices are the caller's own: another user's id is not found"),
+		"POST /work/points/recompute":       none("recomputes the caller's own jurisdiction; names nothing"),
+		"POST /work/points/rules/{event}":   none("deployment-wide points rule, named by event"),
+		"POST /work/points/settings":        none("deployment-wide points settings; no reference"),
+		"POST /work/policy":                 none("deployment-wide deadline policy (system administrator); no reference"),
+		"POST /work/proposals/{id}/complex": {},
+		"POST /work/proposals/{id}/unit": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"unit_id": a.Unit2, "reason": "调整承办单位"}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"unit_id": b.Unit} }, onA: "proposal"},
+		"POST /work/regions": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"parent_code": a.Town, "name": "甲测新村", "kind": "village"}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"parent_code": b.Town} }, onA: ""},
+		"POST /work/regions/{code}/rename": {},
+		"POST /work/regions/{code}/retire": {},
+		"POST /work/roster/duties": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"station": a.Station, "deputy_id": a.Deputy, "day": a.Future}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"station": b.Station, "deputy_id": b.Deputy} }, onA: ""},
+		"POST /work/roster/duties/{id}/{action}": {},
+		"POST /work/roster/generate": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"station": a.Station, "from": a.Future, "to": a.Future, "per_day": 1}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"station": b.Station} }, onA: ""},
+		"POST /work/roster/swaps/{id}/{action}": none("swaps are checked through their duty's station; none exist in this fixture"),
+		"POST /work/stations/new": refSpec{base: func(a, b *county) map[string]any { return map[string]any{"name": "甲测新站", "region": a.Town} }, refs: func(a, b *county) map[string]any {
+			return map[string]any{"region": b.Town, "regions": []string{b.Town}}
+		}, onA: ""},
+		"POST /work/stations/{id}/reception/exceptions":            {},
+		"POST /work/stations/{id}/reception/exceptions/delete":     {},
+		"POST /work/stations/{id}/reception/rules/date":            {},
+		"POST /work/stations/{id}/reception/rules/lunar":           {},
+		"POST /work/stations/{id}/reception/rules/monthday":        {},
+		"POST /work/stations/{id}/reception/rules/weekday":         {},
+		"POST /work/stations/{id}/reception/rules/{rule}/delete":   {},
+		"POST /work/stations/{id}/reception/rules/{rule}/holidays": {},
+		"POST /work/stations/{id}/{section}":                       {},
+		"POST /work/templates/{name}":                              none("deployment-wide message template, named by name"),
+		"POST /work/tokens": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"name": "甲测新令牌", "role": "integration", "region": a.Code}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"region": b.Code} }, onA: ""},
+		"POST /work/tokens/{id}/revoke": {},
+		"POST /work/units/new": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"name": "甲测新单位", "kind": "department", "region_code": a.Code}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"region_code": b.Code, "parent_id": b.Unit} }, onA: ""},
+		"POST /work/units/{id}":                  {},
+		"POST /work/units/{id}/retire":           {},
+		"PUT /api/v1/deadline-policy":            none("deployment-wide deadline policy (system administrator); no reference"),
+		"PUT /api/v1/deputies/{id}/account":      refSpec{base: func(a, b *county) map[string]any { return map[string]any{} }, refs: func(a, b *county) map[string]any { return map[string]any{"user_id": b.User} }, onA: "deputy"},
+		"PUT /api/v1/deputies/{id}/photo":        {},
+		"PUT /api/v1/deputies/{id}/voter-report": {},
+		"PUT /api/v1/duties/{id}":                refSpec{base: func(a, b *county) map[string]any { return map[string]any{} }, refs: func(a, b *county) map[string]any { return map[string]any{"deputy_id": b.Deputy} }, onA: "duty"},
+		"PUT /api/v1/duty-records/{id}": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"day": a.Day, "reason": "更正记录", "station_id": a.Station, "visitors": 2, "deputy_ids": []int64{a.Deputy}}
+		}, refs: func(a, b *county) map[string]any {
+			return map[string]any{"station_id": b.Station, "deputy_ids": []int64{b.Deputy}}
+		}, onA: "record"},
+		"PUT /api/v1/me/email":                      none("the caller's own e-mail"),
+		"PUT /api/v1/notification-templates/{name}": none("deployment-wide message template, named by name"),
+		"PUT /api/v1/point-rules/{event}":           none("deployment-wide points rule, named by event"),
+		"PUT /api/v1/points/settings":               none("deployment-wide points settings; no reference"),
+		"PUT /api/v1/stations/{id}/appointment-settings": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"enabled": true, "am_start": "09:00", "am_end": "12:00", "pm_start": "14:30", "pm_end": "17:30", "capacity": 5, "horizon_days": 30}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"station_id": b.Station} }, onA: "station"},
+		"PUT /api/v1/stations/{id}/deputies":        refSpec{base: func(a, b *county) map[string]any { return map[string]any{"deputy_ids": []int64{a.Deputy}} }, refs: func(a, b *county) map[string]any { return map[string]any{"deputy_ids": []int64{a.Deputy, b.Deputy}} }, onA: "station"},
+		"PUT /api/v1/stations/{id}/reception-rules": {},
+		"PUT /api/v1/stations/{id}/staff":           refSpec{base: func(a, b *county) map[string]any { return map[string]any{"user_ids": []int64{}} }, refs: func(a, b *county) map[string]any { return map[string]any{"user_ids": []int64{b.User}} }, onA: "station"},
+	}
+	for p, more := range moreCalls() {
+		spec := t[p]
+		spec.more = more
+		t[p] = spec
+	}
+	return t
+}
+
+// moreCalls are the routes whose body names references through a form
+// with A's object in the path, or whose path mixes A's object with B's.
+func moreCalls() map[string]func(a, b *county) []variant {
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	caseURL := func(c *zhitong.Case, action string) string { return "/work/cases/" + id(c.ID) + "/" + action }
+	return map[string]func(a, b *county) []variant{
+		"POST /work/cases/{id}/{action}": func(a, b *county) []variant {
+			return []variant{
+				{caseURL(a.Registered, "assign"), map[string]any{"lead_unit_id": b.Unit}, "lead_unit_id"},
+				{caseURL(a.Registered, "assign"), map[string]any{"lead_unit_id": a.Unit, "co_unit_ids": []int64{b.Unit}}, "co_unit_ids"},
+				{caseURL(a.Submitted, "register"), map[string]any{"category": a.Cat, "station_id": b.Station}, "station_id"},
+				{caseURL(a.Submitted, "register"), map[string]any{"category": a.Cat, "deputy_id": b.Deputy}, "deputy_id"},
+				{caseURL(a.Registered, "propose"), map[string]any{"title": "关于路灯维护的建议", "unit_id": b.Unit}, "unit_id"},
+				{caseURL(a.Registered, "propose"), map[string]any{"title": "关于路灯维护的建议", "deputy_id": b.Deputy}, "deputy_id"},
+				{caseURL(a.Registered, "propose"), map[string]any{"proposal_id": b.Proposal}, "proposal_id"},
+				{caseURL(a.Registered, "merge"), map[string]any{"into_case_id": b.Registered.ID}, "into_case_id"},
+			}
+		},
+		"POST /work/stations/{id}/{section}": func(a, b *county) []variant {
+			st := "/work/stations/" + id(a.Station) + "/"
+			return []variant{
+				{st + "deputies", map[string]any{"deputy_id": []int64{a.Deputy, b.Deputy}}, "deputy_id"},
+				{st + "staff", map[string]any{"user_id": []int64{b.User}}, "user_id"},
+				{st + "structure", map[string]any{"kind": "fixed", "region": b.Town}, "region"},
+				{st + "structure", map[string]any{"kind": "cross_border", "region": a.Town, "regions": []string{a.Town, b.Town}}, "regions"},
+			}
+		},
+		"POST /work/deputies/{id}/{section}": func(a, b *county) []variant {
+			return fieldCalls("/work/deputies/"+id(a.Deputy)+"/profile",
+				map[string]any{"name": "甲测代表", "levels": []string{"county"}, "region": a.Town, "station_id": []int64{a.Station}, "primary": a.Station},
+				map[string]any{"region": b.Town, "station_id": []int64{b.Station}})
+		},
+		"POST /work/units/{id}": func(a, b *county) []variant {
+			return fieldCalls("/work/units/"+id(a.Unit),
+				map[string]any{"name": "甲测交通局", "kind": "department", "region_code": a.Code},
+				map[string]any{"region_code": b.Code, "parent_id": b.Unit})
+		},
+		"POST /work/accounts/{id}": func(a, b *county) []variant {
+			return fieldCalls("/work/accounts/"+id(a.User),
+				map[string]any{"display_name": "甲测账户", "role": "officer", "region": a.Code},
+				map[string]any{"region": b.Code, "station_id": b.Station})
+		},
+		"POST /work/duty/{id}": func(a, b *county) []variant {
+			return fieldCalls("/work/duty/"+id(a.Record),
+				map[string]any{"day": a.Day, "reason": "更正记录", "station_id": a.Station, "visitors": 2, "deputy_id": []int64{a.Deputy}},
+				map[string]any{"station_id": b.Station, "deputy_id": []int64{b.Deputy}})
+		},
+		"POST /work/appointments/{id}/{action}": func(a, b *county) []variant {
+			return []variant{{"/work/appointments/" + id(a.Appt) + "/reassign", map[string]any{"deputy_id": b.Deputy}, "deputy_id"}}
+		},
+		"POST /work/roster/duties/{id}/{action}": func(a, b *county) []variant {
+			return []variant{{"/work/roster/duties/" + id(a.Duty) + "/replace", map[string]any{"deputy_id": b.Deputy}, "deputy_id"}}
+		},
+		"POST /api/v1/swaps":      swapCalls,
+		"POST /work/duties/swaps": swapCalls,
+		"GET /work/cases/{id}/photos/{photo}": func(a, b *county) []variant {
+			return []variant{{"/work/cases/" + id(a.Assigned.ID) + "/photos/" + id(b.Photo), nil, ""}}
+		},
+		"POST /work/stations/{id}/reception/rules/{rule}/delete": func(a, b *county) []variant {
+			return []variant{{"/work/stations/" + id(a.Station) + "/reception/rules/" + id(b.Rule) + "/delete", nil, ""}}
+		},
+		"POST /work/stations/{id}/reception/rules/{rule}/holidays": func(a, b *county) []variant {
+			return []variant{{"/work/stations/" + id(a.Station) + "/reception/rules/" + id(b.Rule) + "/holidays", map[string]any{"holidays": "keep"}, ""}}
+		},
+	}
+}
+
+// swapCalls asks, as A's deputy for A's duty, to exchange with B's duty or
+// to be covered by B's deputy.
+func swapCalls(a, b *county) []variant {
+	return []variant{
+		{"", map[string]any{"duty_id": a.Duty, "kind": zhitong.SwapExchange, "target_duty_id": b.Duty, "reason": "家中有事"}, "target_duty_id"},
+		{"", map[string]any{"duty_id": a.Duty, "kind": zhitong.SwapCover, "target_deputy_id": b.Deputy, "reason": "家中有事"}, "target_deputy_id"},
+	}
+}
+
+// fieldCalls sends base to path once per reference field, with that field
+// set to B's value.
+func fieldCalls(path string, base, refs map[string]any) []variant {
+	var out []variant
+	for k, v := range refs {
+		m := maps.Clone(base)
+		m[k] = v
+		out = append(out, variant{path, m, k})
+	}
+	return out
+}
