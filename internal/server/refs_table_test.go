@@ -15,10 +15,18 @@ import (
 // added here.
 func routeTable() map[string]refSpec {
 	t := map[string]refSpec{
-		"/":                                              none("the Chinese 404 page of anything unknown"),
-		"/api/":                                          none("the API 404 of anything unknown"),
-		"/open311/":                                      none("the Open311 404 of anything unknown"),
-		"DELETE /api/v1/deputies/{id}/account":           {},
+		"/":                                    none("the Chinese 404 page of anything unknown"),
+		"/api/":                                none("the API 404 of anything unknown"),
+		"/open311/":                            none("the Open311 404 of anything unknown"),
+		"DELETE /api/v1/deputies/{id}/account": {},
+		"GET /api/v1/cases/{id}/publication":   {},
+		"GET /api/v1/publication":              none("the confirmation queue of the caller's own jurisdiction, no reference"),
+		"GET /work/cases/{id}/publication":     {},
+		"GET /work/publication":                none("the confirmation queue of the caller's own jurisdiction, no reference"),
+		"POST /api/v1/cases/{id}/publication/withdraw":   {},
+		"POST /work/cases/{id}/publication":              {},
+		"POST /work/cases/{id}/publication/withdraw":     {},
+		"PUT /api/v1/cases/{id}/publication":             {},
 		"DELETE /api/v1/deputies/{id}/photo":             {},
 		"DELETE /api/v1/duties/{id}":                     {},
 		"DELETE /api/v1/session":                         none("signs the caller out"),
