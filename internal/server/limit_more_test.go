@@ -163,7 +163,9 @@ func TestSignInIsLimitedPerAccountAndPerClient(t *testing.T) {
 	e := limitEnv(t, server.Config{SignInLimit: 3, SignInClientLimit: 4})
 	form := "application/x-www-form-urlencoded"
 	jsonType := "application/json"
-	from := func(i int) map[string]string { return map[string]string{"X-Forwarded-For": "198.51.100." + strconv.Itoa(i)} }
+	from := func(i int) map[string]string {
+		return map[string]string{"X-Forwarded-For": "198.51.100." + strconv.Itoa(i)}
+	}
 
 	// Per account: three wrong passwords for one name, each from another
 	// client, alternating web and API; the fourth is refused wherever it
