@@ -39,6 +39,8 @@ type DB struct {
 	DSN     string
 	Path    string // the SQLite file, empty on PostgreSQL
 	group   *groupCommit
+	// counters batches rate-limit hits on SQLite (limits.go); nil on PostgreSQL.
+	counters *counterBatch
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -88,7 +90,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	db := &DB{dialect: SQLite, write: write, read: read, DSN: dsn, Path: path}
-	db.group = newGroupCommit(db)
+	db.group, db.counters = newGroupCommit(db), newCounterBatch(db)
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -99,6 +101,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // Close closes the connections.
 func (db *DB) Close() error {
 	db.group.close()
+	if db.counters != nil {
+		db.counters.close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
