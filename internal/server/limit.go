@@ -355,8 +355,8 @@ func (s *Server) limit(next http.Handler, fail failFunc) http.Handler {
 	})
 }
 
-// refuse answers 429 with Retry-After, in Chinese on pages and with the
-// code too_many_requests on the machine interfaces. The first refusal of a
+// refuse answers 429 with Retry-After, in Chinese on pages, with the code
+// too_many_requests in the API and in Open311's error list (code 429). The first refusal of a
 // key by the database (not the ones this server then refuses from memory)
 // is audited.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, fail failFunc, res limitResult, client string) {
@@ -380,6 +380,14 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, fail failFunc, r
 		if aerr != nil {
 			s.log.Warn("rate limit: audit of a refusal failed", "err", aerr)
 		}
+	}
+	if strings.HasPrefix(r.URL.Path, "/open311/") { // the specification's error list, in the asked format
+		_, format := splitFormat(r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:])
+		if format == "" {
+			format = "xml"
+		}
+		s.open311Fail(w, r, format, err)
+		return
 	}
 	fail(w, r, err)
 }

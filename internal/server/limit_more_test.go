@@ -27,8 +27,9 @@ func limitEnv(t *testing.T, cfg server.Config) *env {
 	return &env{t: t, app: a, clock: clock, f: f, srv: srv}
 }
 
-// refused checks a 429 with Retry-After: the machine interfaces answer the
-// code too_many_requests, pages a Chinese page with want.
+// refused checks a 429 with Retry-After: the API answers the code
+// too_many_requests, Open311 its error list with code 429, pages a
+// Chinese page; each with the message want.
 func refused(t *testing.T, what, path string, r testkit.Response, retryAfter string, want string) {
 	t.Helper()
 	if r.Status != http.StatusTooManyRequests {
@@ -38,7 +39,17 @@ func refused(t *testing.T, what, path string, r testkit.Response, retryAfter str
 	if n, err := strconv.Atoi(retryAfter); err != nil || n <= 0 {
 		t.Errorf("%s: Retry-After %q", what, retryAfter)
 	}
-	if strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/open311/") {
+	if strings.HasPrefix(path, "/open311/") {
+		var e []struct {
+			Code        int    `json:"code"`
+			Description string `json:"description"`
+		}
+		if err := json.Unmarshal([]byte(r.Body), &e); err != nil || len(e) != 1 || e[0].Code != 429 || !strings.Contains(e[0].Description, want) {
+			t.Errorf("%s: %s, want Open311's error list with code 429 and %q", what, r.Body, want)
+		}
+		return
+	}
+	if strings.HasPrefix(path, "/api/") {
 		var e apiError
 		if err := json.Unmarshal([]byte(r.Body), &e); err != nil || e.Error.Code != "too_many_requests" || !strings.Contains(e.Error.Message, want) {
 			t.Errorf("%s: %s, want code too_many_requests and %q", what, r.Body, want)
