@@ -64,7 +64,8 @@ func publicEntry(r *http.Request) bool {
 	case http.MethodGet:
 		// Looking up a tracking or booking code: a budget stops guessing.
 		return strings.HasPrefix(p, "/track/") || strings.HasPrefix(p, "/api/v1/track/") ||
-			strings.HasPrefix(p, "/appointments/") || strings.HasPrefix(p, "/api/v1/appointments/")
+			strings.HasPrefix(p, "/appointments/") || strings.HasPrefix(p, "/api/v1/appointments/") ||
+			p == "/appointments" // the look-up form: ?code=…
 	}
 	return false
 }

@@ -111,6 +111,7 @@ func TestJunkCredentialsCountAsPublic(t *testing.T) {
 		{"GET", "/track/AAAAAAAA", "", "", "操作过于频繁"},
 		{"GET", "/api/v1/track/AAAAAAAA", "", "", "操作过于频繁"},
 		{"GET", "/appointments/AAAAAAAA", "", "", "操作过于频繁"},
+		{"GET", "/appointments?code=AAAAAAAA", "", "", "操作过于频繁"},
 		{"GET", "/api/v1/appointments/AAAAAAAA", "", "", "操作过于频繁"},
 		{"POST", "/open311/v2/requests.json", form, "service_code=roads&description=路灯不亮&api_key=zt_junk", "操作过于频繁"},
 		{"GET", "/open311/v2/requests.json?api_key=zt_junk", "", "", "操作过于频繁"},
