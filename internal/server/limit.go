@@ -157,6 +157,10 @@ func (l *limiter) take(ctx context.Context, hits ...limitHit) (limitResult, erro
 		keys = append(keys, k)
 		rules = append(rules, h)
 	}
+	if len(keys) == 0 {
+		l.mu.Unlock()
+		return res, nil
+	}
 	sweep := now.Sub(l.swept) > limitWindow/2
 	if sweep {
 		l.swept = now
@@ -169,9 +173,6 @@ func (l *limiter) take(ctx context.Context, hits ...limitHit) (limitResult, erro
 	l.mu.Unlock()
 	if sweep {
 		go l.expire(now)
-	}
-	if len(keys) == 0 {
-		return res, nil
 	}
 	expires := (win + 2) * int64(limitWindow/time.Second)
 	counts, err := l.db.HitLimits(ctx, win, expires, keys...)

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"strings"
 	"sync"
@@ -20,9 +19,8 @@ type LimitCount struct {
 // and returns each key's counters. It is one upsert statement; the row
 // expires (unix seconds) when it no longer matters. On PostgreSQL it runs
 // on its own (autocommit, on an unlogged table, so the commit waits for no
-// WAL flush). On SQLite concurrent hits are batched into one transaction on
-// the writer connection at synchronous=NORMAL (see counterBatch): no fsync,
-// no contention for the write lock.
+// WAL flush). On SQLite the counters are in a file of their own (limitsDB)
+// and concurrent hits are batched into one transaction (counterBatch).
 func (db *DB) HitLimits(ctx context.Context, win, expires int64, keys ...string) ([]LimitCount, error) {
 	if len(keys) == 0 {
 		return nil, nil
@@ -90,14 +88,51 @@ func hitLimits(ctx context.Context, query func(ctx context.Context, q string, ar
 	return out, nil
 }
 
+// limitsSchema is the counters' table in SQLite's file of its own; the
+// same as PostgreSQL's (migrations/postgres/073_rate_limits.sql).
+const limitsSchema = `CREATE TABLE IF NOT EXISTS rate_limits (
+  key      TEXT PRIMARY KEY,
+  win      INTEGER NOT NULL,
+  hits     INTEGER NOT NULL,
+  prev     INTEGER NOT NULL,
+  expires  INTEGER NOT NULL
+)`
+
+// limitsDB is the connection the counters are written on: PostgreSQL's
+// pool, or on SQLite the file <database>-limits, opened (and its table
+// created) on first use, so commands that never count leave no file. It is
+// WAL at synchronous=NORMAL (a power cut may forget the last counts, never
+// corrupt the file) with one writer connection, BEGIN IMMEDIATE and a busy
+// timeout for other processes on the same file.
+func (db *DB) limitsDB() (*sql.DB, error) {
+	if db.dialect == Postgres {
+		return db.write, nil
+	}
+	db.limitsOnce.Do(func() {
+		path := db.Path + "-limits"
+		if db.closed.Load() {
+			db.limitsErr = fmt.Errorf("open %s: the database is closed", path)
+			return
+		}
+		c, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+		if err != nil {
+			db.limitsErr = fmt.Errorf("open %s: %w", path, err)
+			return
+		}
+		c.SetMaxOpenConns(1)
+		c.SetConnMaxIdleTime(0)
+		if _, err := c.Exec(limitsSchema); err != nil {
+			c.Close()
+			db.limitsErr = fmt.Errorf("create rate_limits in %s: %w", path, err)
+			return
+		}
+		db.limits = c
+	})
+	return db.limits, db.limitsErr
+}
+
 // counterBatch writes SQLite's rate-limit hits: the hits that arrive while
-// a batch is written wait and go together in the next one, one
-// transaction on the writer connection at synchronous=NORMAL. Counters
-// need no fsync (in WAL mode a power cut may forget the last counts, never
-// corrupt the file), and on the one writer connection they never contend
-// for SQLite's write lock with the application's writes, which stay
-// synchronous=FULL: the pragma is set back before the connection is used
-// by anything else, or the connection is thrown away.
+// a batch is written wait and go together in the next one transaction.
 type counterBatch struct {
 	db   *DB
 	reqs chan *hitReq
@@ -150,52 +185,33 @@ func (b *counterBatch) loop() {
 
 func (b *counterBatch) write(batch []*hitReq) {
 	results := make([]hitRes, len(batch))
-	err := b.undurable(func(tx *sql.Tx) error {
+	err := func() error {
+		c, err := b.db.limitsDB()
+		if err != nil {
+			return err
+		}
+		tx, err := c.BeginTx(context.Background(), nil)
+		if err != nil {
+			return err
+		}
 		for i, r := range batch {
 			if results[i].err = r.ctx.Err(); results[i].err != nil {
 				continue
 			}
 			results[i].counts, results[i].err = hitLimits(context.Background(), tx.QueryContext, r.win, r.expires, r.keys)
 			if results[i].err != nil {
+				tx.Rollback()
 				return results[i].err // the transaction is lost: every hit of it fails
 			}
 		}
-		return nil
-	})
+		return tx.Commit()
+	}()
 	for i, r := range batch {
 		if err != nil {
 			results[i] = hitRes{err: err}
 		}
 		r.done <- results[i]
 	}
-}
-
-func (b *counterBatch) undurable(fn func(*sql.Tx) error) error {
-	ctx := context.Background()
-	c, err := b.db.write.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if _, err := c.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
-		return err
-	}
-	err = func() error {
-		tx, err := c.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if err := fn(tx); err != nil {
-			tx.Rollback()
-			return err
-		}
-		return tx.Commit()
-	}()
-	if _, perr := c.ExecContext(ctx, `PRAGMA synchronous = FULL`); perr != nil {
-		c.Raw(func(any) error { return driver.ErrBadConn }) // never reused at NORMAL
-		return fmt.Errorf("restore synchronous=FULL: %w", perr)
-	}
-	return err
 }
 
 // UnhitLimits takes back one request counted in window win against each
@@ -208,14 +224,22 @@ func (db *DB) UnhitLimits(ctx context.Context, win int64, keys ...string) error 
 	for _, k := range keys {
 		args = append(args, k)
 	}
-	_, err := db.Exec(ctx, `UPDATE rate_limits SET hits = hits - 1 WHERE win = ? AND hits > 0 AND key IN (?`+strings.Repeat(", ?", len(keys)-1)+`)`, args...)
+	c, err := db.limitsDB()
+	if err != nil {
+		return err
+	}
+	_, err = c.ExecContext(ctx, db.rebind(`UPDATE rate_limits SET hits = hits - 1 WHERE win = ? AND hits > 0 AND key IN (?`+strings.Repeat(", ?", len(keys)-1)+`)`), args...)
 	return err
 }
 
 // ExpireLimits deletes the counters that no longer matter at now (unix
 // seconds) and returns how many.
 func (db *DB) ExpireLimits(ctx context.Context, now int64) (int64, error) {
-	res, err := db.Exec(ctx, `DELETE FROM rate_limits WHERE expires < ?`, now)
+	c, err := db.limitsDB()
+	if err != nil {
+		return 0, err
+	}
+	res, err := c.ExecContext(ctx, db.rebind(`DELETE FROM rate_limits WHERE expires < ?`), now)
 	if err != nil {
 		return 0, err
 	}

@@ -1,14 +1,9 @@
--- Rate limits kept in the database, so that they hold across several
--- servers on one database (internal/server/limit.go, docs/operations.md).
--- One row per key (a limit and a hashed client address or account name):
--- the count of the current fixed window (win = unix time / window length)
--- and of the one before it, from which a sliding-window estimate is made.
--- Every counted request is one upsert; rows idle past expires (unix
--- seconds) are deleted on the fly.
-CREATE TABLE rate_limits (
-  key      TEXT PRIMARY KEY,
-  win      INTEGER NOT NULL,
-  hits     INTEGER NOT NULL,
-  prev     INTEGER NOT NULL,
-  expires  INTEGER NOT NULL
-);
+-- Rate limits (internal/server/limit.go, docs/operations.md). On SQLite the
+-- counters do not live in this file: they live in a file of their own
+-- beside it, <database>-limits (store.limitsDB creates its table, the same
+-- as PostgreSQL's rate_limits in migrations/postgres/073_rate_limits.sql).
+-- Counters need no durability, and a second file has a write lock of its
+-- own, so counting a request never waits for the fsync of a case being
+-- committed here, and never holds up one. Several processes on one
+-- machine share that file as they share this one. Nothing to migrate.
+SELECT 1;
