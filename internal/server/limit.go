@@ -329,7 +329,7 @@ func (s *Server) limit(next http.Handler, fail failFunc) http.Handler {
 		}
 		client := clientIP(r, s.proxies)
 		var hits, signHits []limitHit
-		if public && !s.exempt(r) {
+		if public && s.rules.public.limit > 0 && !s.exempt(r) {
 			hits = append(hits, limitHit{s.rules.public, client})
 		}
 		if signIn {
