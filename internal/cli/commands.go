@@ -29,7 +29,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	withDemo := fs.Bool("demo", false, "load the demo county (Dingnan) on first start")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (behind HTTPS)")
-	limit := fs.Int("public-limit", server.DefaultPublicLimit, "public submissions, bookings, code look-ups and logins per client per 10 minutes (0: no limit)")
+	limit := fs.Int("public-limit", server.DefaultPublicLimit, "public submissions, bookings, code look-ups and logins per client per 10 minutes (0: no limit); counted in the database, across servers")
+	signIn := fs.Int("signin-limit", server.DefaultSignInLimit, "failed sign-ins per account name per 10 minutes (0: no limit)")
+	signInClient := fs.Int("signin-client-limit", server.DefaultSignInClientLimit, "failed sign-ins per client per 10 minutes (0: no limit)")
 	proxies := fs.String("trusted-proxies", "127.0.0.1,::1", "reverse proxies whose X-Real-IP / X-Forwarded-For name the client (addresses or CIDR, comma-separated)")
 	public := publicURLFlag(fs, env)
 	if err := fs.Parse(args); err != nil {
@@ -39,8 +41,10 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *limit <= 0 {
-		*limit = -1
+	for _, l := range []*int{limit, signIn, signInClient} {
+		if *l <= 0 {
+			*l = -1 // server.Config: 0 is the default, negative is off
+		}
 	}
 	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	d.begin = true
@@ -90,7 +94,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 			stopServing(err)
 		}
 	}()
-	srv := server.New(server.Config{App: a, Logger: logger, SecureCookies: *secure, PublicLimit: *limit, TrustedProxies: trusted, PublicURL: qrBase, SetupGate: gate})
+	srv := server.New(server.Config{App: a, Logger: logger, SecureCookies: *secure, PublicLimit: *limit, SignInLimit: *signIn, SignInClientLimit: *signInClient, TrustedProxies: trusted, PublicURL: qrBase, SetupGate: gate})
 	err = srv.Serve(ctx, ln, func(addr net.Addr) {
 		fmt.Fprintf(env.Stdout, "民意直通已启动：http://%s/\n数据库：%s\n", addr, describeDB(d.db))
 		if gate != nil {

@@ -19,7 +19,7 @@ func (s *Server) chain(mux http.Handler, page failFunc) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, zhitong.Errorf(zhitong.EFORBIDDEN, "请求来自其他网站，已被拒绝。请回到本站页面重新操作"))
 	}))
-	return s.securityHeaders(s.sessions.LoadAndSave(recoverer(rejectNUL(cop.Handler(s.limit(s.mustChange(mux, fail), page)), fail), fail, s)))
+	return s.securityHeaders(s.sessions.LoadAndSave(recoverer(rejectNUL(cop.Handler(s.limit(s.mustChange(mux, fail), fail)), fail), fail, s)))
 }
 
 // machine reports whether r is for a machine interface, which answers

@@ -37,6 +37,12 @@ type Config struct {
 	// look-ups, logins…) one client may make per 10 minutes: 0 means the
 	// default, DefaultPublicLimit; negative turns the limit off.
 	PublicLimit int
+	// SignInLimit is how many failed sign-ins one account name may take
+	// per 10 minutes, SignInClientLimit how many one client may make: 0
+	// means DefaultSignInLimit and DefaultSignInClientLimit; negative
+	// turns the limit off. Every limit is counted in the database, so it
+	// holds across several servers on one database.
+	SignInLimit, SignInClientLimit int
 	// TrustedProxies are the reverse proxies whose X-Real-IP or
 	// X-Forwarded-For names the client; nil means loopback only.
 	TrustedProxies []netip.Prefix
@@ -58,6 +64,7 @@ type Server struct {
 	handler  http.Handler
 	mux      *http.ServeMux // the route table, walked by the tests (export_test.go)
 	limiter  *limiter
+	rules    limitRules
 	proxies  []netip.Prefix
 	secure   bool // every cookie Secure: --secure-cookies, or an https public URL
 }
@@ -80,12 +87,7 @@ func New(cfg Config) *Server {
 	if s.proxies == nil {
 		s.proxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	}
-	switch {
-	case cfg.PublicLimit == 0:
-		s.limiter = newLimiter(DefaultPublicLimit)
-	case cfg.PublicLimit > 0:
-		s.limiter = newLimiter(cfg.PublicLimit)
-	}
+	s.limiter, s.rules = newLimiter(cfg.App.DB(), cfg.App.Clock().Now, cfg.Logger), newLimitRules(cfg)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	s.apiRoutes(mux)

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -39,6 +41,13 @@ type DB struct {
 	DSN     string
 	Path    string // the SQLite file, empty on PostgreSQL
 	group   *groupCommit
+	// counters batches rate-limit hits on SQLite (limits.go); nil on
+	// PostgreSQL. limits is SQLite's file of counters, opened on first use.
+	counters   *counterBatch
+	limitsOnce sync.Once
+	limits     *sql.DB
+	limitsErr  error
+	closed     atomic.Bool
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -88,7 +97,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	db := &DB{dialect: SQLite, write: write, read: read, DSN: dsn, Path: path}
-	db.group = newGroupCommit(db)
+	db.group, db.counters = newGroupCommit(db), newCounterBatch(db)
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -98,8 +107,16 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes the connections.
 func (db *DB) Close() error {
+	db.closed.Store(true)
+	db.limitsOnce.Do(func() {}) // a counters file not opened yet is not opened any more
 	db.group.close()
+	if db.counters != nil {
+		db.counters.close()
+	}
 	err := db.write.Close()
+	if db.limits != nil {
+		err = errors.Join(err, db.limits.Close())
+	}
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
