@@ -61,9 +61,9 @@ func refused(t *testing.T, what, path string, r testkit.Response, retryAfter str
 	}
 }
 
-// send is testkit.Send with a body of any content type, returning the
+// sendBody is testkit.Send with a body of any content type, returning the
 // Retry-After header too.
-func send(t *testing.T, method, u, ctype, body string, header map[string]string) (testkit.Response, string) {
+func sendBody(t *testing.T, method, u, ctype, body string, header map[string]string) (testkit.Response, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, u, strings.NewReader(body))
 	if err != nil {
@@ -132,10 +132,10 @@ func TestJunkCredentialsCountAsPublic(t *testing.T) {
 				return s
 			}(), ",")
 			body := strings.ReplaceAll(en.body, "nobody", "nobody"+strconv.Itoa(client)) // one client, one account
-			if r, _ := send(t, en.method, e.srv.URL+en.path, en.ctype, body, hdr); r.Status == http.StatusTooManyRequests {
+			if r, _ := sendBody(t, en.method, e.srv.URL+en.path, en.ctype, body, hdr); r.Status == http.StatusTooManyRequests {
 				t.Fatalf("%s: the first request was refused", what)
 			}
-			r, retry := send(t, en.method, e.srv.URL+en.path, en.ctype, body, hdr)
+			r, retry := sendBody(t, en.method, e.srv.URL+en.path, en.ctype, body, hdr)
 			refused(t, what, en.path, r, retry, en.want)
 		}
 	}
@@ -148,14 +148,14 @@ func TestJunkCredentialsCountAsPublic(t *testing.T) {
 	}
 	valid := map[string]string{"X-Forwarded-For": "203.0.113.1", "Authorization": "Bearer " + key}
 	for i := range 3 {
-		if r, _ := send(t, "GET", e.srv.URL+"/api/v1/track/AAAAAAAA", "", "", valid); r.Status == http.StatusTooManyRequests {
+		if r, _ := sendBody(t, "GET", e.srv.URL+"/api/v1/track/AAAAAAAA", "", "", valid); r.Status == http.StatusTooManyRequests {
 			t.Fatalf("look-up %d with a valid token refused", i+1)
 		}
 		q := url.Values{"service_code": {"nope"}, "description": {"路灯不亮"}, "api_key": {key}}
-		if r, _ := send(t, "POST", e.srv.URL+"/open311/v2/requests.json", form, q.Encode(), map[string]string{"X-Forwarded-For": "203.0.113.2"}); r.Status == http.StatusTooManyRequests {
+		if r, _ := sendBody(t, "POST", e.srv.URL+"/open311/v2/requests.json", form, q.Encode(), map[string]string{"X-Forwarded-For": "203.0.113.2"}); r.Status == http.StatusTooManyRequests {
 			t.Fatalf("Open311 POST %d with a valid api_key refused", i+1)
 		}
-		if r, _ := send(t, "GET", e.srv.URL+"/open311/v2/requests.json?api_key="+key, "", "", map[string]string{"X-Forwarded-For": "203.0.113.3"}); r.Status == http.StatusTooManyRequests {
+		if r, _ := sendBody(t, "GET", e.srv.URL+"/open311/v2/requests.json?api_key="+key, "", "", map[string]string{"X-Forwarded-For": "203.0.113.3"}); r.Status == http.StatusTooManyRequests {
 			t.Fatalf("Open311 GET %d with a valid api_key refused", i+1)
 		}
 	}
@@ -186,33 +186,33 @@ func TestSignInIsLimitedPerAccountAndPerClient(t *testing.T) {
 	for i := range 3 {
 		var r testkit.Response
 		if i%2 == 0 {
-			r, _ = send(t, "POST", e.srv.URL+"/login", form, "username=li.officer&password=Wrong-Passw0rd", from(10+i))
+			r, _ = sendBody(t, "POST", e.srv.URL+"/login", form, "username=li.officer&password=Wrong-Passw0rd", from(10+i))
 		} else {
-			r, _ = send(t, "POST", e.srv.URL+"/api/v1/session", jsonType, `{"username":"LI.officer","password":"Wrong-Passw0rd"}`, from(10+i))
+			r, _ = sendBody(t, "POST", e.srv.URL+"/api/v1/session", jsonType, `{"username":"LI.officer","password":"Wrong-Passw0rd"}`, from(10+i))
 		}
 		if r.Status != http.StatusUnauthorized {
 			t.Fatalf("wrong password %d: %d", i+1, r.Status)
 		}
 	}
-	r, retry := send(t, "POST", e.srv.URL+"/api/v1/session", jsonType, `{"username":"li.officer","password":"Test-Passw0rd"}`, from(20))
+	r, retry := sendBody(t, "POST", e.srv.URL+"/api/v1/session", jsonType, `{"username":"li.officer","password":"Test-Passw0rd"}`, from(20))
 	refused(t, "4th sign-in of the account (API)", "/api/v1/session", r, retry, "该账号登录失败次数过多")
-	r, retry = send(t, "POST", e.srv.URL+"/login", form, "username=+li.officer+&password=Test-Passw0rd", from(21))
+	r, retry = sendBody(t, "POST", e.srv.URL+"/login", form, "username=+li.officer+&password=Test-Passw0rd", from(21))
 	refused(t, "4th sign-in of the account (web)", "/login", r, retry, "该账号登录失败次数过多")
 	// A name that does not exist is limited the same way (no hint either way).
 	for i := range 3 {
-		send(t, "POST", e.srv.URL+"/api/v1/session", jsonType, `{"username":"ghost","password":"Wrong-Passw0rd"}`, from(30+i))
+		sendBody(t, "POST", e.srv.URL+"/api/v1/session", jsonType, `{"username":"ghost","password":"Wrong-Passw0rd"}`, from(30+i))
 	}
-	r, retry = send(t, "POST", e.srv.URL+"/api/v1/session", jsonType, `{"username":"ghost","password":"Wrong-Passw0rd"}`, from(40))
+	r, retry = sendBody(t, "POST", e.srv.URL+"/api/v1/session", jsonType, `{"username":"ghost","password":"Wrong-Passw0rd"}`, from(40))
 	refused(t, "4th sign-in of a missing account", "/api/v1/session", r, retry, "该账号登录失败次数过多")
 
 	// Per client: spraying one password over many names from one client.
 	for i := range 4 {
-		r, _ := send(t, "POST", e.srv.URL+"/api/v1/session", jsonType, `{"username":"user`+strconv.Itoa(i)+`","password":"Spray-Passw0rd1"}`, from(50))
+		r, _ := sendBody(t, "POST", e.srv.URL+"/api/v1/session", jsonType, `{"username":"user`+strconv.Itoa(i)+`","password":"Spray-Passw0rd1"}`, from(50))
 		if r.Status != http.StatusUnauthorized {
 			t.Fatalf("spray %d: %d", i+1, r.Status)
 		}
 	}
-	r, retry = send(t, "POST", e.srv.URL+"/login", form, "username=user9&password=Spray-Passw0rd1", from(50))
+	r, retry = sendBody(t, "POST", e.srv.URL+"/login", form, "username=user9&password=Spray-Passw0rd1", from(50))
 	refused(t, "5th failed sign-in of the client", "/login", r, retry, "登录失败次数过多")
 
 	// Successful sign-ins are given back: more of them than either budget,

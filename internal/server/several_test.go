@@ -150,7 +150,7 @@ func TestTwoServersOnOneDatabaseAreOneSystem(t *testing.T) {
 	// Limits: three look-ups spent on either server exhaust the client's
 	// budget on both.
 	lookup := func(e *env) int {
-		r, _ := send(t, "GET", e.srv.URL+"/api/v1/track/AAAAAAAA", "", "", map[string]string{"X-Forwarded-For": "198.51.100.99"})
+		r, _ := sendBody(t, "GET", e.srv.URL+"/api/v1/track/AAAAAAAA", "", "", map[string]string{"X-Forwarded-For": "198.51.100.99"})
 		return r.Status
 	}
 	for i, e := range []*env{one, two, one} {
@@ -171,7 +171,7 @@ func TestTwoServersOnOneDatabaseAreOneSystem(t *testing.T) {
 	for i := range cases {
 		e := []*env{one, two}[i%2]
 		body := `{"body":"小区门口路灯不亮第` + strconv.Itoa(i) + `天","region":"` + f.County + `","phone":"1390797` + strconv.Itoa(1000+i) + `"}`
-		r, _ := send(t, "POST", e.srv.URL+"/api/v1/submissions", "application/json", body, map[string]string{"X-Forwarded-For": "203.0.113." + strconv.Itoa(i)})
+		r, _ := sendBody(t, "POST", e.srv.URL+"/api/v1/submissions", "application/json", body, map[string]string{"X-Forwarded-For": "203.0.113." + strconv.Itoa(i)})
 		if r.Status != http.StatusCreated {
 			t.Fatalf("submission %d: %d %s", i, r.Status, r.Body)
 		}
