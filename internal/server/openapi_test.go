@@ -247,7 +247,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	// The one error shape, with the domain's codes.
 	errProps := d.schema("Error")["properties"].(map[string]any)["error"].(map[string]any)["properties"].(map[string]any)
 	gotCodes := oaStrings(errProps["code"].(map[string]any)["enum"])
-	wantCodes := []string{zhitong.EINVALID, zhitong.ENOTFOUND, zhitong.ECONFLICT, zhitong.EFORBIDDEN, zhitong.EUNAUTHORIZED, zhitong.ETOOMANY, zhitong.EINTERNAL, zhitong.EMUSTCHANGE}
+	wantCodes := []string{zhitong.EINVALID, zhitong.ENOTFOUND, zhitong.ECONFLICT, zhitong.EFORBIDDEN, zhitong.EUNAUTHORIZED, zhitong.ETOOMANY, zhitong.EINTERNAL, zhitong.EMUSTCHANGE, zhitong.ETWOFACTOR, zhitong.EENROL}
 	oaSameSet(t, "Error.error.code enum", gotCodes, wantCodes)
 	for _, f := range []string{"code", "message", "field"} {
 		if _, ok := errProps[f]; !ok {
@@ -868,7 +868,8 @@ func TestOpenAPIResponsesMatchServer(t *testing.T) {
 	call(officer, "POST", "/api/v1/me/password", "/api/v1/me/password", map[string]any{"old_password": "Test-Passw0rd", "new_password": "Other-Passw0rd"}, 204)
 	call(officer, "DELETE", "/api/v1/session", "/api/v1/session", nil, 204)
 	call(citizen, "POST", "/api/v1/session", "/api/v1/session", map[string]any{"username": "oa-auditor", "password": "wrong"}, 401)
-	call(citizen, "POST", "/api/v1/session", "/api/v1/session", map[string]any{"username": "oa-auditor", "password": "Test-Passw0rd"}, 200)
+	call(citizen, "POST", "/api/v1/session", "/api/v1/session", map[string]any{"username": "oa-auditor", "password": "Test-Passw0rd"}, 401) // two_factor_required
+	call(citizen, "POST", "/api/v1/session", "/api/v1/session", map[string]any{"username": "oa-auditor", "password": "Test-Passw0rd", "code": testkit.TwoFactorCode(t, e.app, "oa-auditor")}, 200)
 
 	// An unknown path under /api/ answers in the shared error shape too.
 	var unknown any

@@ -30,6 +30,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.adminWorkRoutes(mux) // work_admin.go: regions, units, categories
 	h.calendarRoutes(mux)
 	h.setupRoutes(mux)
+	h.signinRoutes(mux) // signin.go: two-factor, keep-alive, sign-in policy
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))

@@ -43,6 +43,9 @@ type Config struct {
 	// SetupGate lets a browser with the set-up token (from the server log)
 	// open the first-run page; nil: only the machine itself may.
 	SetupGate *setup.Gate
+	// SessionClock times the sessions' idle and absolute timeouts; nil is
+	// the real clock (see server.Config.SessionClock).
+	SessionClock zhitong.Clock
 }
 
 // Handler serves every page.
@@ -50,11 +53,13 @@ type Handler struct {
 	app       *app.App
 	sessions  *scs.SessionManager
 	principal func(*http.Request) (zhitong.Principal, error)
-	log       *slog.Logger
-	pages     map[string]*template.Template
-	mux       *http.ServeMux // the route table, to find a POST's GET page
-	publicURL string
-	gate      *setup.Gate
+	// sessionClock times the session timeouts (Config.SessionClock).
+	sessionClock zhitong.Clock
+	log          *slog.Logger
+	pages        map[string]*template.Template
+	mux          *http.ServeMux // the route table, to find a POST's GET page
+	publicURL    string
+	gate         *setup.Gate
 }
 
 // New parses the templates once.
@@ -62,7 +67,10 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	h := &Handler{app: cfg.App, sessions: cfg.Sessions, principal: cfg.Principal, log: cfg.Logger, pages: map[string]*template.Template{},
+	if cfg.SessionClock == nil {
+		cfg.SessionClock = zhitong.SystemClock{}
+	}
+	h := &Handler{sessionClock: cfg.SessionClock, app: cfg.App, sessions: cfg.Sessions, principal: cfg.Principal, log: cfg.Logger, pages: map[string]*template.Template{},
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"), gate: cfg.SetupGate}
 	shared := []string{"templates/layout.html"}
 	partials, err := fs.Glob(files, "templates/partials/*.html")
@@ -97,6 +105,7 @@ type Page struct {
 	Flash   string
 	Unread  int                  // the staff member's unread in-app notices, shown in the header
 	Org     zhitong.Organisation // 人大常委会 the page speaks for (header and footer); zero when unknown
+	Session *SessionInfo         // the idle-timeout warning's figures; nil when nobody is signed in
 	Data    any
 }
 
@@ -113,6 +122,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	}
 	p.Unread, _ = h.app.UnreadCount(r.Context(), me) // a count is not worth failing a page for
 	p.Org = h.pageOrganisation(r, me)
+	p.Session = h.sessionInfo(r, me)
 	var buf bytes.Buffer
 	root := "layout"
 	if r.Header.Get("HX-Request") == "true" && t.Lookup("content") != nil && r.Header.Get("HX-Target") == "main" {
@@ -149,7 +159,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		http.Redirect(w, r, "/login?next="+template.URLQueryEscaper(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	status := map[string]int{zhitong.EINVALID: 400, zhitong.EUNAUTHORIZED: 401, zhitong.EFORBIDDEN: 403, zhitong.EMUSTCHANGE: 403, zhitong.ENOTFOUND: 404,
+	status := map[string]int{zhitong.EINVALID: 400, zhitong.EUNAUTHORIZED: 401, zhitong.EFORBIDDEN: 403, zhitong.EMUSTCHANGE: 403, zhitong.EENROL: 403, zhitong.ETWOFACTOR: 401, zhitong.ENOTFOUND: 404,
 		zhitong.ECONFLICT: 409, zhitong.ETOOMANY: 429}[code]
 	if status == 0 {
 		status = 500
