@@ -129,6 +129,7 @@ func loadDemo(ctx context.Context, env Env, a *app.App) error {
 	for _, acc := range demo.Accounts {
 		fmt.Fprintf(env.Stdout, "  %-14s %s\n", acc.Username, acc.Label)
 	}
+	fmt.Fprintln(env.Stdout, "演示库的两步验证为可选（正式部署中三员和代表工委必须使用）：可在“我的账号 → 两步验证”体验绑定。")
 	return nil
 }
 
@@ -187,6 +188,8 @@ func user(ctx context.Context, env Env, args []string) error {
 		switch args[0] {
 		case "list", "disable", "enable", "reset", "unlock":
 			return userAdmin(ctx, env, args)
+		case "reset-2fa":
+			return userTwoFactor(ctx, env, args) // signin.go
 		}
 	}
 	if len(args) == 0 || (args[0] != "add" && args[0] != "passwd") {

@@ -178,3 +178,38 @@ func TestReplyDraftSurvivesTheSessionTimeout(t *testing.T) {
 		t.Errorf("%d drafts left after the reply was sent", n)
 	}
 }
+
+// TestKioskInTheBrowser: on a station's kiosk a citizen submits; the next
+// one presses 下一位群众 and then Back, twice: the form comes back empty,
+// and neither the tracking code nor the name is anywhere on the screen.
+func TestKioskInTheBrowser(t *testing.T) {
+	s := newSite(t)
+	f := s.Fixture
+	k := s.person("kiosk", desktopWidth)
+	k.visit(fmt.Sprintf("/kiosk?station=%d", f.Station))
+	k.waitTrue("kiosk mode", `document.body.dataset.kiosk`)
+	k.fill("#category", "roads", "#body", "建设路中段的路灯坏了半个月，晚上出行很不安全",
+		"#place", "历市镇建设路中段", "#name", "王秀英", "#phone", "13979701234")
+	k.check("#privacy")
+	k.click(`form button[type=submit]`)
+	k.waitText("main", "提交成功")
+	code := strings.TrimSpace(k.text(".portal-code"))
+	k.click(`form[action="/submit/next"] button[type=submit]`)
+	k.waitTrue("the empty form", `location.pathname === "/submit" && document.querySelector("#body") && document.querySelector("#body").value === ""`)
+	for range 2 {
+		run(k, evalBool(`(history.back(), true)`))
+		time.Sleep(300 * time.Millisecond)
+		k.waitTrue("a page is shown", `document.readyState === "complete" && document.querySelector("main")`)
+	}
+	k.waitTrue("back on an empty form", `location.pathname === "/submit" && document.querySelector("#body") && document.querySelector("#body").value === ""`)
+	body := run(k, evalString(`document.body.innerText + [...document.querySelectorAll("input,textarea")].map(e => e.value).join(" ")`))
+	for _, leak := range []string{code, "王秀英", "13979701234", "路灯坏了半个月"} {
+		if strings.Contains(body, leak) {
+			t.Errorf("after 下一位群众 and Back the kiosk shows %q", leak)
+		}
+	}
+	k.shot("signin-04-kiosk-after-back")
+	// The code typed into the address bar: refused on the kiosk.
+	k.visit("/track/" + code)
+	k.waitText("main", "为保护上一位群众的隐私")
+}

@@ -161,7 +161,7 @@ func TestTwoFactorResetAndPolicy(t *testing.T) {
 	f := e.f
 	sec := e.login(f.In[zhitong.RoleSecAdmin], "sec")
 	committee := e.login(f.In[zhitong.RoleCommittee], "weiyuan") // enrolled by the helper
-	officer := e.login(f.In[zhitong.RoleOfficer], "ganshi")       // optional: no code
+	officer := e.login(f.In[zhitong.RoleOfficer], "ganshi")      // optional: no code
 	cid := userID(t, e.app, "weiyuan")
 
 	if code := sec.do("POST", "/api/v1/users/"+strconv.FormatInt(cid, 10)+"/two-factor/reset", nil, nil); code != 204 {

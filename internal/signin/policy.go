@@ -182,3 +182,9 @@ func isTop(ctx context.Context, a *app.App, p zhitong.Principal) bool {
 	}
 	return true
 }
+
+// Saved reports whether a policy was ever saved (else DefaultPolicy holds).
+func (s *Service) Saved(ctx context.Context) (bool, error) {
+	raw, err := store.GetMeta(ctx, s.app.DB(), policyKey)
+	return raw != "", err
+}

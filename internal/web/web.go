@@ -106,6 +106,7 @@ type Page struct {
 	Unread  int                  // the staff member's unread in-app notices, shown in the header
 	Org     zhitong.Organisation // 人大常委会 the page speaks for (header and footer); zero when unknown
 	Session *SessionInfo         // the idle-timeout warning's figures; nil when nobody is signed in
+	Kiosk   int64                // the station whose kiosk this browser is (portal_kiosk.go); 0 for others
 	Data    any
 }
 
@@ -123,6 +124,9 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	p.Unread, _ = h.app.UnreadCount(r.Context(), me) // a count is not worth failing a page for
 	p.Org = h.pageOrganisation(r, me)
 	p.Session = h.sessionInfo(r, me)
+	if me.UserID == 0 {
+		p.Kiosk = kioskStation(r)
+	}
 	var buf bytes.Buffer
 	root := "layout"
 	if r.Header.Get("HX-Request") == "true" && t.Lookup("content") != nil && r.Header.Get("HX-Target") == "main" {
