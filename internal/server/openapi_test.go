@@ -26,6 +26,7 @@ import (
 	"zhitong/internal/app"
 	"zhitong/internal/audit"
 	"zhitong/internal/server"
+	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
 
@@ -870,6 +871,19 @@ func TestOpenAPIResponsesMatchServer(t *testing.T) {
 	call(citizen, "POST", "/api/v1/session", "/api/v1/session", map[string]any{"username": "oa-auditor", "password": "wrong"}, 401)
 	call(citizen, "POST", "/api/v1/session", "/api/v1/session", map[string]any{"username": "oa-auditor", "password": "Test-Passw0rd"}, 401) // two_factor_required
 	call(citizen, "POST", "/api/v1/session", "/api/v1/session", map[string]any{"username": "oa-auditor", "password": "Test-Passw0rd", "code": testkit.TwoFactorCode(t, e.app, "oa-auditor")}, 200)
+	// Two-factor and the sign-in policy.
+	call(aud, "GET", "/api/v1/me/two-factor", "/api/v1/me/two-factor", nil, 200)
+	call(aud, "POST", "/api/v1/me/two-factor", "/api/v1/me/two-factor", nil, 409)
+	oaOfficer := e.login(f.In[zhitong.RoleOfficer], "oa-2fa")
+	call(oaOfficer, "POST", "/api/v1/me/two-factor", "/api/v1/me/two-factor", nil, 200)
+	call(oaOfficer, "POST", "/api/v1/me/two-factor/confirm", "/api/v1/me/two-factor/confirm", map[string]any{"code": "000000"}, 400)
+	call(integration, "GET", "/api/v1/me/two-factor", "/api/v1/me/two-factor", nil, 403)
+	pol := call(sec, "GET", "/api/v1/signin-policy", "/api/v1/signin-policy", nil, 200)
+	call(sec, "PUT", "/api/v1/signin-policy", "/api/v1/signin-policy", pol, 200)
+	call(sec, "PUT", "/api/v1/signin-policy", "/api/v1/signin-policy", map[string]any{"two_factor_roles": []string{}, "password_max_age_days": -1, "idle_minutes": 30, "absolute_hours": 12, "warn_minutes": 2}, 400)
+	call(officer, "GET", "/api/v1/signin-policy", "/api/v1/signin-policy", nil, 401)
+	call(sec, "POST", "/api/v1/users/{id}/two-factor/reset", "/api/v1/users/"+strconv.FormatInt(testkit.Must(store.GetUserByName(ctx, e.app.DB(), "oa-auditor"))(t).ID, 10)+"/two-factor/reset", nil, 204)
+	call(sec, "POST", "/api/v1/users/{id}/two-factor/reset", "/api/v1/users/99999/two-factor/reset", nil, 404)
 
 	// An unknown path under /api/ answers in the shared error shape too.
 	var unknown any

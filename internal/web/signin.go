@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"zhitong"
 	"zhitong/internal/signin"
-	"zhitong/internal/store"
 )
 
 // signinRoutes: the code step of a sign-in, two-factor enrolment on the
@@ -323,22 +321,4 @@ func (h *Handler) twoFactorReset(w http.ResponseWriter, r *http.Request) error {
 	h.flash(r, "已重置该账号的两步验证，其所有会话已失效；下次登录时须重新绑定")
 	http.Redirect(w, r, "/work/accounts/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
-}
-
-// twoFactorOf is the two-factor line of an account page.
-func (h *Handler) twoFactorOf(r *http.Request, userID int64) string {
-	u, err := store.GetUser(r.Context(), h.app.DB(), userID)
-	if err != nil {
-		return ""
-	}
-	st, err := signin.New(h.app).Status(r.Context(), u)
-	switch {
-	case err != nil:
-		return ""
-	case st.Enrolled:
-		return fmt.Sprintf("已绑定（%s 起，剩余恢复码 %d 个）", st.EnrolledAt.In(zhitong.China).Format("2006-01-02"), st.RecoveryLeft)
-	case st.Required:
-		return "未绑定（该角色必须使用，下次登录时绑定）"
-	}
-	return "未绑定（可选）"
 }
