@@ -186,14 +186,12 @@ func readPassword(env Env, given string) (string, error) {
 func user(ctx context.Context, env Env, args []string) error {
 	if len(args) > 0 {
 		switch args[0] {
-		case "list", "disable", "enable", "reset", "unlock":
+		case "list", "disable", "enable", "reset", "unlock", "reset-2fa":
 			return userAdmin(ctx, env, args)
-		case "reset-2fa":
-			return userTwoFactor(ctx, env, args) // signin.go
 		}
 	}
 	if len(args) == 0 || (args[0] != "add" && args[0] != "passwd") {
-		return fmt.Errorf("用法: zhitong user add|passwd|list|disable|enable|reset|unlock …")
+		return fmt.Errorf("用法: zhitong user add|passwd|list|disable|enable|reset|unlock|reset-2fa …")
 	}
 	fs := newFlags("user "+args[0], env)
 	var d dbFlags

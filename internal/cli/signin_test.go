@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,14 +14,7 @@ import (
 // error.
 func TestUserResetTwoFactor(t *testing.T) {
 	ctx := context.Background()
-	dsn, key := testkit.DSN(t), filepath.Join(t.TempDir(), "zhitong.key")
-	run := func(args ...string) (int, string) {
-		t.Helper()
-		var out, errs bytes.Buffer
-		env := Env{Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }, Clock: testkit.NewClock(testkit.Start)}
-		code := Run(ctx, env, append([]string{args[0], args[1], "--db", dsn, "--key-file", key}, args[2:]...))
-		return code, out.String() + errs.String()
-	}
+	dsn, run := commandRunner(t)
 	if code, out := run("user", "add", "--username", "sec1", "--role", "secadmin", "--password", "Test-Passw0rd"); code != 0 {
 		t.Fatal(out)
 	}

@@ -68,6 +68,19 @@ func (h *Handler) pending(r *http.Request) int64 {
 	return id
 }
 
+// staffForm is the signed-in principal of a small form's POST, parsed.
+func (h *Handler) staffForm(w http.ResponseWriter, r *http.Request) (zhitong.Principal, error) {
+	p, err := h.staff(r)
+	if err != nil {
+		return p, err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return p, zhitong.Errorf(zhitong.EINVALID, "表单格式不正确")
+	}
+	return p, nil
+}
+
 type codeData struct{ Error string }
 
 func (h *Handler) codeForm(w http.ResponseWriter, r *http.Request) error {
@@ -156,13 +169,9 @@ func (h *Handler) twoFactorBegin(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) twoFactorConfirm(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
+	p, err := h.staffForm(w, r)
 	if err != nil {
 		return err
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		return zhitong.Errorf(zhitong.EINVALID, "表单格式不正确")
 	}
 	codes, err := signin.New(h.app).Confirm(r.Context(), p, r.PostForm.Get("code"))
 	if err != nil {
@@ -189,13 +198,9 @@ func (h *Handler) twoFactorRecovery(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (h *Handler) twoFactorDisable(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
+	p, err := h.staffForm(w, r)
 	if err != nil {
 		return err
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		return zhitong.Errorf(zhitong.EINVALID, "表单格式不正确")
 	}
 	if err := signin.New(h.app).Disable(r.Context(), p, r.PostForm.Get("code")); err != nil {
 		if zhitong.ErrorCode(err) == zhitong.EINVALID {
@@ -275,13 +280,9 @@ func staffRoles() []zhitong.Named[zhitong.Role] {
 }
 
 func (h *Handler) policySave(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
+	p, err := h.staffForm(w, r)
 	if err != nil {
 		return err
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		return zhitong.Errorf(zhitong.EINVALID, "表单格式不正确")
 	}
 	pol := signin.Policy{TwoFactorRoles: []zhitong.Role{}}
 	for _, v := range r.PostForm["two_factor_roles"] {
