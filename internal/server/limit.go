@@ -27,7 +27,7 @@ func publicEntry(r *http.Request) bool {
 	switch r.Method {
 	case http.MethodPost:
 		switch p {
-		case "/submit", "/login", "/api/v1/session", "/api/v1/submissions", "/api/v1/appointments", "/api/v1/sms-optouts":
+		case "/submit", "/login", "/login/code", "/api/v1/session", "/api/v1/submissions", "/api/v1/appointments", "/api/v1/sms-optouts":
 			return true
 		}
 		return strings.HasPrefix(p, "/track/") || strings.HasPrefix(p, "/api/v1/track/") ||
