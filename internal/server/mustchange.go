@@ -40,7 +40,7 @@ func (s *Server) mustChange(next http.Handler, fail failFunc) http.Handler {
 			case strings.HasPrefix(path, "/api/"):
 				fail(w, r, zhitong.Errorf(zhitong.EENROL, "您的角色须使用两步验证：请先绑定（POST /api/v1/me/two-factor，再 POST /api/v1/me/two-factor/confirm），然后才能使用其他接口"))
 				return
-			case path == "/work" || strings.HasPrefix(path, "/work/") || path == "/account":
+			case path == "/work" || strings.HasPrefix(path, "/work/"):
 				http.Redirect(w, r, "/account/two-factor", http.StatusSeeOther)
 				return
 			}
