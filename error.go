@@ -20,6 +20,12 @@ const (
 	// EMUSTCHANGE refuses a signed-in user whose password someone else set
 	// (an initial or reset password) until they choose their own (403).
 	EMUSTCHANGE = "password_change_required"
+	// ETWOFACTOR answers a right password when the account has two-factor
+	// sign-in and no code was given (401): ask for the code and sign in again.
+	ETWOFACTOR = "two_factor_required"
+	// EENROL refuses a signed-in user whose role must use two-factor
+	// sign-in and who has not enrolled yet, until they do (403).
+	EENROL = "two_factor_enrolment_required"
 )
 
 // Error is the one error type of the application. Code is for programs,

@@ -110,6 +110,37 @@ func ValidatePassword(pw string) error {
 // Login checks a username and password. Repeated failures lock the account
 // for a while; every attempt is audited.
 func (a *App) Login(ctx context.Context, username, password, remote string) (*zhitong.User, error) {
+	return a.LoginWith(ctx, username, password, remote, nil)
+}
+
+// Factor is the result of the check that follows a right password (the
+// second factor, internal/signin).
+type Factor int
+
+const (
+	// FactorOK: nothing more is needed, or the code was right.
+	FactorOK Factor = iota
+	// FactorMissing: a code is needed and none was given; neither a failure
+	// nor a success (the password was right): nothing is counted.
+	FactorMissing
+	// FactorWrong: the code was wrong or used already; counts toward the
+	// lock-out like a wrong password.
+	FactorWrong
+)
+
+// SecondFactor runs after the password matched, in the transaction that
+// records the attempt. It may change u (e.g. flag an expired password).
+type SecondFactor func(ctx context.Context, tx *store.Tx, u *zhitong.User) (Factor, error)
+
+// ErrCodeRequired is the answer to a right password when the account has a
+// second factor and no code was given.
+func ErrCodeRequired() error {
+	return zhitong.Errorf(zhitong.ETWOFACTOR, "请输入身份验证器中的 6 位动态验证码（或一个恢复码）")
+}
+
+// LoginWith is Login followed by second (nil: none), under the same
+// lock-out: a wrong code counts as a failed sign-in.
+func (a *App) LoginWith(ctx context.Context, username, password, remote string, second SecondFactor) (*zhitong.User, error) {
 	bad := zhitong.Errorf(zhitong.EUNAUTHORIZED, "用户名或密码错误")
 	u, err := store.GetUserByName(ctx, a.db, strings.TrimSpace(username))
 	if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
@@ -118,17 +149,59 @@ func (a *App) Login(ctx context.Context, username, password, remote string) (*zh
 	} else if err != nil {
 		return nil, err
 	}
-	now := a.clock.Now()
-	if u.Disabled {
-		return nil, zhitong.Errorf(zhitong.EUNAUTHORIZED, "账号已停用，请联系安全管理员")
-	}
-	if now.Before(u.LockedUntil) {
-		return nil, zhitong.Errorf(zhitong.ETOOMANY, "登录失败次数过多，账号已锁定，请于 %s 后再试", u.LockedUntil.In(zhitong.China).Format("15:04"))
+	if err := a.mayTry(u); err != nil {
+		return nil, err
 	}
 	ok := a.checkPassword(u.PasswordHash, password)
-	err = a.db.Write(ctx, func(tx *store.Tx) error {
+	return a.attempt(ctx, u, ok, remote, second, bad)
+}
+
+// ContinueLogin is the second step of a sign-in whose password was right a
+// moment ago (the page asks for the code on a form of its own): second
+// decides, under the same lock-out.
+func (a *App) ContinueLogin(ctx context.Context, userID int64, remote string, second SecondFactor) (*zhitong.User, error) {
+	u, err := store.GetUser(ctx, a.db, userID)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.mayTry(u); err != nil {
+		return nil, err
+	}
+	return a.attempt(ctx, u, true, remote, second, zhitong.Errorf(zhitong.EUNAUTHORIZED, "验证码错误或已使用过，请输入身份验证器中新的验证码"))
+}
+
+func (a *App) mayTry(u *zhitong.User) error {
+	if u.Disabled {
+		return zhitong.Errorf(zhitong.EUNAUTHORIZED, "账号已停用，请联系安全管理员")
+	}
+	if now := a.clock.Now(); now.Before(u.LockedUntil) {
+		return zhitong.Errorf(zhitong.ETOOMANY, "登录失败次数过多，账号已锁定，请于 %s 后再试", u.LockedUntil.In(zhitong.China).Format("15:04"))
+	}
+	return nil
+}
+
+// attempt records one sign-in attempt: a success resets the failure count,
+// a failure counts toward the lock-out; both are audited.
+func (a *App) attempt(ctx context.Context, u *zhitong.User, ok bool, remote string, second SecondFactor, bad error) (*zhitong.User, error) {
+	now := a.clock.Now()
+	missing := false
+	err := a.db.Write(ctx, func(tx *store.Tx) error {
 		p := u.Principal()
 		obj := "user:" + strconv.FormatInt(u.ID, 10)
+		reason := "password"
+		if ok && second != nil {
+			f, err := second(ctx, tx, u)
+			if err != nil {
+				return err
+			}
+			switch f {
+			case FactorMissing:
+				missing = true
+				return nil
+			case FactorWrong:
+				ok, reason = false, "two_factor"
+			}
+		}
 		if ok {
 			if err := tx.SetLoginState(ctx, u.ID, 0, time.Time{}); err != nil {
 				return err
@@ -142,10 +215,13 @@ func (a *App) Login(ctx context.Context, username, password, remote string) (*zh
 		if err := tx.SetLoginState(ctx, u.ID, failed, locked); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, p, "login.failed", obj, map[string]any{"remote": remote, "locked": !locked.IsZero()})
+		return a.audit(ctx, tx, p, "login.failed", obj, map[string]any{"remote": remote, "locked": !locked.IsZero(), "reason": reason})
 	})
 	if err != nil {
 		return nil, err
+	}
+	if missing {
+		return u, ErrCodeRequired()
 	}
 	if !ok {
 		return nil, bad
@@ -309,6 +385,9 @@ func (a *App) SetPassword(ctx context.Context, p zhitong.Principal, username, pa
 	mustChange := p.UserID != u.ID && !isSystem(p)
 	return a.db.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.SetPassword(ctx, u.ID, hash, mustChange); err != nil {
+			return err
+		}
+		if err := tx.SetPasswordChangedAt(ctx, u.ID, a.clock.Now()); err != nil {
 			return err
 		}
 		return a.audit(ctx, tx, p, "user.password", "user:"+strconv.FormatInt(u.ID, 10), map[string]any{"username": u.Username, "must_change": mustChange})

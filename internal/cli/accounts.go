@@ -61,6 +61,8 @@ func userAdmin(ctx context.Context, env Env, args []string) error {
 		var c accounts.Created
 		c, err = svc.ResetPassword(ctx, app.System, u.ID)
 		report(env, err, "已重置 %s 的密码（只显示这一次，下次登录须修改）：\n%s\n", u.Username, c.Password)
+	case "reset-2fa":
+		err = resetTwoFactor(ctx, env, a, u) // signin.go
 	}
 	return err
 }

@@ -10,19 +10,25 @@ import (
 	"zhitong/internal/testkit"
 )
 
-// TestUserAndTokenCommands drives the account commands against one
-// database: add, list, reset, disable, enable, unlock; token add, list,
-// revoke.
-func TestUserAndTokenCommands(t *testing.T) {
+// commandRunner runs `zhitong GROUP COMMAND …` against one fresh database
+// (its DSN is returned too): exit code and output.
+func commandRunner(t *testing.T) (string, func(args ...string) (int, string)) {
 	ctx := context.Background()
 	dsn, key := testkit.DSN(t), filepath.Join(t.TempDir(), "zhitong.key")
-	run := func(args ...string) (int, string) {
+	return dsn, func(args ...string) (int, string) {
 		t.Helper()
 		var out, errs bytes.Buffer
 		env := Env{Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }, Clock: testkit.NewClock(testkit.Start)}
 		code := Run(ctx, env, append([]string{args[0], args[1], "--db", dsn, "--key-file", key}, args[2:]...))
 		return code, out.String() + errs.String()
 	}
+}
+
+// TestUserAndTokenCommands drives the account commands against one
+// database: add, list, reset, disable, enable, unlock; token add, list,
+// revoke.
+func TestUserAndTokenCommands(t *testing.T) {
+	_, run := commandRunner(t)
 	must := func(want string, args ...string) string {
 		t.Helper()
 		code, out := run(args...)

@@ -49,7 +49,7 @@ func commands() []command {
 			"初始设置：从空数据库为一个县（市、区）、设区的市或省建立部署（行政区划、机构名称、默认分类、安全管理员和代表工委账号，初始密码只显示一次）。在终端上不给 --region 时逐项询问。--add 再增设一个辖区。", initCmd},
 		{"migrate", "migrate [--db …]", "只执行数据库迁移，然后退出。", migrate},
 		{"demo", "demo [--db …]", "加载演示数据（幂等：重复运行不会重复加载）。", demoCmd},
-		{"user", "user add --username U --role ROLE [--name 姓名] [--region CODE] [--station ID] [--unit ID] [--deputy ID] [--password P]\n  user passwd --username U [--password P]\n  user list\n  user disable|enable|unlock|reset --username U", "管理员工账号；不给 --password 时从标准输入读取一行。停用、重置密码使该用户的会话立即失效；reset 生成新密码（只显示一次，下次登录须修改）。", user},
+		{"user", "user add --username U --role ROLE [--name 姓名] [--region CODE] [--station ID] [--unit ID] [--deputy ID] [--password P]\n  user passwd --username U [--password P]\n  user list\n  user disable|enable|unlock|reset|reset-2fa --username U", "管理员工账号；不给 --password 时从标准输入读取一行。停用、重置密码使该用户的会话立即失效；reset 生成新密码（只显示一次，下次登录须修改）；reset-2fa 重置两步验证（手机丢失时，下次登录重新绑定）。", user},
 		{"token", "token add --name NAME --role ROLE [--region CODE]\n  token list\n  token revoke --id ID", "签发 API 令牌（Authorization: Bearer …；也是 Open311 的 api_key），只显示一次；列出令牌（含最近使用时间）；吊销令牌（立即失效）。", token},
 		{"audit", "audit verify [--db …]", "校验审计日志的 SM3 哈希链，报告第一处断链。", auditCmd},
 		{"sweep", "sweep [--db …] [--at YYYY-MM-DD [--force]]", "执行一次到期督办巡检：到期提醒、逾期督办函、督办清单、通报、回访与跟踪问效任务（幂等）。--at 晚于今天需加 --force（仅限演示、测试库）。", sweepCmd},

@@ -156,6 +156,7 @@ func loadDemo(ctx context.Context, env Env, a *app.App) error {
 	for _, acc := range demo.Accounts {
 		fmt.Fprintf(env.Stdout, "  %-14s %s\n", acc.Username, acc.Label)
 	}
+	fmt.Fprintln(env.Stdout, "演示库的两步验证为可选（正式部署中三员和代表工委必须使用）：可在“我的账号 → 两步验证”体验绑定。")
 	return nil
 }
 
@@ -215,12 +216,12 @@ func readPassword(env Env, given string) (string, error) {
 func user(ctx context.Context, env Env, args []string) error {
 	if len(args) > 0 {
 		switch args[0] {
-		case "list", "disable", "enable", "reset", "unlock":
+		case "list", "disable", "enable", "reset", "unlock", "reset-2fa":
 			return userAdmin(ctx, env, args)
 		}
 	}
 	if len(args) == 0 || (args[0] != "add" && args[0] != "passwd") {
-		return fmt.Errorf("用法: zhitong user add|passwd|list|disable|enable|reset|unlock …")
+		return fmt.Errorf("用法: zhitong user add|passwd|list|disable|enable|reset|unlock|reset-2fa …")
 	}
 	fs := newFlags("user "+args[0], env)
 	var d dbFlags

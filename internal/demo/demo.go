@@ -84,6 +84,9 @@ func load(ctx context.Context, a *app.App, stopAfter int) (bool, error) {
 	if err := r.loadAccounts(ctx); err != nil {
 		return false, fmt.Errorf("demo accounts: %w", err)
 	}
+	if err := demoSignIn(ctx, a); err != nil {
+		return false, fmt.Errorf("demo sign-in policy: %w", err)
+	}
 	list := allStories()
 	if started != "" {
 		if err := r.resume(ctx, list); err != nil {

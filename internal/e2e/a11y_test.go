@@ -93,13 +93,13 @@ func TestPagesAreAccessible(t *testing.T) {
 	appt := s.booking()            // appointments: an open reception day with one booking
 	public := []string{"/", "/submit", "/track", "/track/" + code, "/results", fmt.Sprintf("/stations/%d", f.Station), "/login", "/no-such-page",
 		fmt.Sprintf("/stations/%d/book", f.Station), "/appointments/" + appt}
-	staff := []string{"/work", "/work/cases", fmt.Sprintf("/work/cases/%d", c.ID), "/work/intake", "/account",
+	staff := []string{"/work", "/work/cases", fmt.Sprintf("/work/cases/%d", c.ID), "/work/intake", "/account", "/account/two-factor",
 		"/work/appointments", "/work/appointments/settings", "/work/roster",
 		"/work/stations", fmt.Sprintf("/work/stations/%d", f.Station), "/work/deputies", fmt.Sprintf("/work/deputies/%d", f.Deputy)}
 	staff = append(staff, fmt.Sprintf("/work/stations/%d/reception", f.Station))
 
 	s.account(zhitong.Principal{Name: "安全管理员", Role: zhitong.RoleSecAdmin, RegionCode: f.County}, "anquan")
-	admin := []string{"/work/accounts", "/work/accounts/new", "/work/tokens"}
+	admin := []string{"/work/accounts", "/work/accounts/new", "/work/tokens", "/work/signin-policy"}
 	for _, u := range testkit.Must(store.ListUsersUnder(t.Context(), s.App.DB(), f.County))(t) {
 		admin = append(admin, fmt.Sprintf("/work/accounts/%d", u.ID))
 		break

@@ -14,6 +14,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 	"zhitong/internal/testkit/testserver"
 )
@@ -74,6 +75,9 @@ func chromiumPath() string {
 type site struct {
 	*testserver.Env
 	t *testing.T
+	// secrets are the two-factor secrets people enrolled with in the
+	// browser, by username.
+	secrets map[string]string
 }
 
 func newSite(t *testing.T) *site {
@@ -269,13 +273,31 @@ func (p *person) waitTrue(what, js string) {
 	}
 }
 
-// login signs in through the login form.
+// login signs in through the login form, and through the code page when
+// the account has two-factor sign-in (testkit.TwoFactorCode enrols the
+// roles that must, or the secret the person enrolled with in the browser).
 func (p *person) login(username string) {
 	p.t.Helper()
+	code := p.site.twoFactorCode(username)
 	p.visit("/login")
 	p.fill("#username", username, "#password", "Test-Passw0rd")
 	p.click(`form button[type=submit]`)
+	if code != "" {
+		p.waitText("main", "两步验证")
+		p.fill("#code", code)
+		p.click(`form[action="/login/code"] button[type=submit]`)
+	}
 	p.waitText("header", "退出")
+}
+
+// twoFactorCode is the code username signs in with now, "" when none.
+func (s *site) twoFactorCode(username string) string {
+	s.t.Helper()
+	if secret, ok := s.secrets[username]; ok {
+		u := testkit.Must(store.GetUserByName(s.t.Context(), s.App.DB(), username))(s.t)
+		return testkit.NextCode(s.t, s.App, u.ID, secret)
+	}
+	return testkit.TwoFactorCode(s.t, s.App, username)
 }
 
 // act opens an action's form on the case page, fills it and submits it.

@@ -146,6 +146,10 @@ func (p *person) firstSignIn(username, password string) {
 	p.waitText("main", "密码已修改")
 	p.visit("/work")
 	p.waitText("header", "退出")
+	if strings.HasSuffix(run(p, chromedp.Location()), "/account/two-factor") {
+		p.enrol(username)
+		p.visit("/work")
+	}
 	if loc := run(p, chromedp.Location()); !strings.HasSuffix(loc, "/work") {
 		p.t.Fatalf("%s: after changing the password /work went to %s", p.name, loc)
 	}

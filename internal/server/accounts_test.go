@@ -33,7 +33,7 @@ func (e *env) addAccount(username string, role zhitong.Role, region string, mods
 func (e *env) signIn(username, password string) *client {
 	e.t.Helper()
 	c := e.anonymous()
-	if code := c.do("POST", "/api/v1/session", map[string]string{"username": username, "password": password}, nil); code != 200 {
+	if code := c.do("POST", "/api/v1/session", e.credentials(username, password), nil); code != 200 {
 		e.t.Fatalf("sign in %s: %d", username, code)
 	}
 	return c

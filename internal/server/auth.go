@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"zhitong"
+	"zhitong/internal/signin"
 	"zhitong/internal/web"
 )
 
@@ -29,8 +30,17 @@ func (s *Server) principal(r *http.Request) (zhitong.Principal, error) {
 			return zhitong.Principal{}, err
 		}
 		// A disabled account, or a session from before the password was
-		// changed or reset, is signed out wherever it is.
+		// changed or reset, is signed out wherever it is; so is one idle or
+		// open for longer than the sign-in policy allows.
 		if err != nil || u.Disabled || u.SessionEpoch != s.sessions.GetInt64(r.Context(), web.SessionEpochKey) {
+			s.sessions.Destroy(r.Context())
+			return zhitong.Citizen, nil
+		}
+		pol, err := signin.New(s.app).Policy(r.Context())
+		if err != nil {
+			return zhitong.Principal{}, err
+		}
+		if web.SessionExpired(r.Context(), s.sessions, pol, s.sessionClock.Now()) {
 			s.sessions.Destroy(r.Context())
 			return zhitong.Citizen, nil
 		}
@@ -54,6 +64,10 @@ func (s *Server) staff(r *http.Request) (zhitong.Principal, error) {
 type loginRequest struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// Code is the TOTP code (or a recovery code) of an account with
+	// two-factor sign-in; without it such an account gets 401
+	// two_factor_required and no session.
+	Code string `json:"code"`
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
@@ -61,14 +75,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	u, err := s.app.Login(r.Context(), in.Username, in.Password, r.RemoteAddr)
+	out, err := signin.New(s.app).SignIn(r.Context(), in.Username, in.Password, in.Code, r.RemoteAddr)
 	if err != nil {
 		return err
 	}
-	if err := web.SignIn(r.Context(), s.sessions, u); err != nil {
+	if err := web.StartSession(r.Context(), s.sessions, out.User, s.sessionClock.Now(), out.Enrol); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, meJSON(u.Principal()))
+	me := meJSON(out.User.Principal())
+	me["two_factor_enrolment_required"] = out.Enrol
+	writeJSON(w, http.StatusOK, me)
 	return nil
 }
 
@@ -85,7 +101,9 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, meJSON(p))
+	me := meJSON(p)
+	me["two_factor_enrolment_required"] = p.UserID != 0 && web.MustEnrol(r.Context(), s.sessions)
+	writeJSON(w, http.StatusOK, me)
 	return nil
 }
 

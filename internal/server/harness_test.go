@@ -55,10 +55,21 @@ func (e *env) login(p zhitong.Principal, username string) *client {
 	}
 	c := e.anonymous()
 	var me map[string]any
-	if code := c.do("POST", "/api/v1/session", map[string]string{"username": username, "password": "Test-Passw0rd"}, &me); code != 200 {
+	if code := c.do("POST", "/api/v1/session", e.credentials(username, "Test-Passw0rd"), &me); code != 200 {
 		e.t.Fatalf("login %s: %d", username, code)
 	}
 	return c
+}
+
+// credentials is the sign-in body for username: with the two-factor code
+// when the account needs one (testkit.TwoFactorCode enrols it).
+func (e *env) credentials(username, password string) map[string]string {
+	e.t.Helper()
+	in := map[string]string{"username": username, "password": password}
+	if code := testkit.TwoFactorCode(e.t, e.app, username); code != "" {
+		in["code"] = code
+	}
+	return in
 }
 
 // do sends a JSON request and decodes the JSON answer into out (if not nil).

@@ -73,7 +73,7 @@ func publicEntry(r *http.Request) bool {
 // signInPath reports whether r checks a password: the web form and the
 // API's session. A second sign-in step (a one-time code) belongs here too.
 func signInPath(r *http.Request) bool {
-	return r.Method == http.MethodPost && (r.URL.Path == "/login" || r.URL.Path == "/api/v1/session")
+	return r.Method == http.MethodPost && (r.URL.Path == "/login" || r.URL.Path == "/login/code" || r.URL.Path == "/api/v1/session")
 }
 
 // limitRule is one budget: at most limit requests per limitWindow for each
@@ -333,7 +333,13 @@ func (s *Server) limit(next http.Handler, fail failFunc) http.Handler {
 			hits = append(hits, limitHit{s.rules.public, client})
 		}
 		if signIn {
-			signHits = []limitHit{{s.rules.account, signInName(r)}, {s.rules.client, client}}
+			// The code step (/login/code) names no account: the pending one
+			// is in the session, and the account's own lock-out counts its
+			// wrong codes; the client's budget counts them here.
+			signHits = []limitHit{{s.rules.client, client}}
+			if name := signInName(r); name != "" {
+				signHits = append(signHits, limitHit{s.rules.account, name})
+			}
 			hits = append(hits, signHits...)
 		}
 		res, err := s.limiter.take(r.Context(), hits...)
@@ -434,6 +440,9 @@ func peekBody(r *http.Request, n int64) []byte {
 func signInName(r *http.Request) string {
 	buf := peekBody(r, maxBody)
 	var name string
+	if r.URL.Path == "/login/code" {
+		return ""
+	}
 	if r.URL.Path == "/login" {
 		v, _ := url.ParseQuery(string(buf))
 		name = v.Get("username")

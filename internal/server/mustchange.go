@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"zhitong"
+	"zhitong/internal/web"
 )
 
 // principalKey caches the signed-in principal for the rest of a request,
@@ -33,6 +34,17 @@ func (s *Server) mustChange(next http.Handler, fail failFunc) http.Handler {
 		if !passwordChangeOpen(r) {
 			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
 		}
+		if !p.MustChangePassword && p.UserID != 0 && web.MustEnrol(r.Context(), s.sessions) && !passwordChangeOpen(r) && !enrolmentOpen(r) {
+			path := r.URL.Path
+			switch {
+			case strings.HasPrefix(path, "/api/"):
+				fail(w, r, zhitong.Errorf(zhitong.EENROL, "您的角色须使用两步验证：请先绑定（POST /api/v1/me/two-factor，再 POST /api/v1/me/two-factor/confirm），然后才能使用其他接口"))
+				return
+			case path == "/work" || strings.HasPrefix(path, "/work/"):
+				http.Redirect(w, r, "/account/two-factor", http.StatusSeeOther)
+				return
+			}
+		}
 		if p.MustChangePassword && !passwordChangeOpen(r) {
 			path := r.URL.Path
 			switch {
@@ -46,6 +58,19 @@ func (s *Server) mustChange(next http.Handler, fail failFunc) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// enrolmentOpen reports whether r is part of enrolling in two-factor
+// sign-in, which is all a user whose role requires it may do before (besides
+// what passwordChangeOpen allows).
+func enrolmentOpen(r *http.Request) bool {
+	switch r.Method + " " + r.URL.Path {
+	case "GET /api/v1/me/two-factor", "POST /api/v1/me/two-factor", "POST /api/v1/me/two-factor/confirm", "POST /session/keepalive",
+		"GET /account/two-factor", "POST /account/two-factor/begin", "POST /account/two-factor/confirm",
+		"GET /account/two-factor/qr.png", "GET /account/two-factor/qr.svg":
+		return true
+	}
+	return false
 }
 
 // passwordChangeOpen reports whether r is one of what a user who must

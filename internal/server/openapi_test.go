@@ -26,6 +26,7 @@ import (
 	"zhitong/internal/app"
 	"zhitong/internal/audit"
 	"zhitong/internal/server"
+	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
 
@@ -247,7 +248,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	// The one error shape, with the domain's codes.
 	errProps := d.schema("Error")["properties"].(map[string]any)["error"].(map[string]any)["properties"].(map[string]any)
 	gotCodes := oaStrings(errProps["code"].(map[string]any)["enum"])
-	wantCodes := []string{zhitong.EINVALID, zhitong.ENOTFOUND, zhitong.ECONFLICT, zhitong.EFORBIDDEN, zhitong.EUNAUTHORIZED, zhitong.ETOOMANY, zhitong.EINTERNAL, zhitong.EMUSTCHANGE}
+	wantCodes := []string{zhitong.EINVALID, zhitong.ENOTFOUND, zhitong.ECONFLICT, zhitong.EFORBIDDEN, zhitong.EUNAUTHORIZED, zhitong.ETOOMANY, zhitong.EINTERNAL, zhitong.EMUSTCHANGE, zhitong.ETWOFACTOR, zhitong.EENROL}
 	oaSameSet(t, "Error.error.code enum", gotCodes, wantCodes)
 	for _, f := range []string{"code", "message", "field"} {
 		if _, ok := errProps[f]; !ok {
@@ -868,7 +869,21 @@ func TestOpenAPIResponsesMatchServer(t *testing.T) {
 	call(officer, "POST", "/api/v1/me/password", "/api/v1/me/password", map[string]any{"old_password": "Test-Passw0rd", "new_password": "Other-Passw0rd"}, 204)
 	call(officer, "DELETE", "/api/v1/session", "/api/v1/session", nil, 204)
 	call(citizen, "POST", "/api/v1/session", "/api/v1/session", map[string]any{"username": "oa-auditor", "password": "wrong"}, 401)
-	call(citizen, "POST", "/api/v1/session", "/api/v1/session", map[string]any{"username": "oa-auditor", "password": "Test-Passw0rd"}, 200)
+	call(citizen, "POST", "/api/v1/session", "/api/v1/session", map[string]any{"username": "oa-auditor", "password": "Test-Passw0rd"}, 401) // two_factor_required
+	call(citizen, "POST", "/api/v1/session", "/api/v1/session", map[string]any{"username": "oa-auditor", "password": "Test-Passw0rd", "code": testkit.TwoFactorCode(t, e.app, "oa-auditor")}, 200)
+	// Two-factor and the sign-in policy.
+	call(aud, "GET", "/api/v1/me/two-factor", "/api/v1/me/two-factor", nil, 200)
+	call(aud, "POST", "/api/v1/me/two-factor", "/api/v1/me/two-factor", nil, 409)
+	oaOfficer := e.login(f.In[zhitong.RoleOfficer], "oa-2fa")
+	call(oaOfficer, "POST", "/api/v1/me/two-factor", "/api/v1/me/two-factor", nil, 200)
+	call(oaOfficer, "POST", "/api/v1/me/two-factor/confirm", "/api/v1/me/two-factor/confirm", map[string]any{"code": "000000"}, 400)
+	call(integration, "GET", "/api/v1/me/two-factor", "/api/v1/me/two-factor", nil, 403)
+	pol := call(sec, "GET", "/api/v1/signin-policy", "/api/v1/signin-policy", nil, 200)
+	call(sec, "PUT", "/api/v1/signin-policy", "/api/v1/signin-policy", pol, 200)
+	call(sec, "PUT", "/api/v1/signin-policy", "/api/v1/signin-policy", map[string]any{"two_factor_roles": []string{}, "password_max_age_days": -1, "idle_minutes": 30, "absolute_hours": 12, "warn_minutes": 2}, 400)
+	call(officer, "GET", "/api/v1/signin-policy", "/api/v1/signin-policy", nil, 401)
+	call(sec, "POST", "/api/v1/users/{id}/two-factor/reset", "/api/v1/users/"+strconv.FormatInt(testkit.Must(store.GetUserByName(ctx, e.app.DB(), "oa-auditor"))(t).ID, 10)+"/two-factor/reset", nil, 204)
+	call(sec, "POST", "/api/v1/users/{id}/two-factor/reset", "/api/v1/users/99999/two-factor/reset", nil, 404)
 
 	// An unknown path under /api/ answers in the shared error shape too.
 	var unknown any

@@ -33,9 +33,9 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case zhitong.ECONFLICT:
 		return http.StatusConflict
-	case zhitong.EFORBIDDEN, zhitong.EMUSTCHANGE:
+	case zhitong.EFORBIDDEN, zhitong.EMUSTCHANGE, zhitong.EENROL:
 		return http.StatusForbidden
-	case zhitong.EUNAUTHORIZED:
+	case zhitong.EUNAUTHORIZED, zhitong.ETWOFACTOR:
 		return http.StatusUnauthorized
 	case zhitong.ETOOMANY:
 		return http.StatusTooManyRequests

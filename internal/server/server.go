@@ -16,9 +16,12 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"zhitong"
+
 	"zhitong/internal/app"
 	"zhitong/internal/setup"
 	"zhitong/internal/uploads"
+	"zhitong/internal/signin"
 	"zhitong/internal/web"
 )
 
@@ -51,6 +54,11 @@ type Config struct {
 	SetupGate *setup.Gate
 	// Uploads bounds the photo submissions read at once; nil: uploads.Default().
 	Uploads *uploads.Gate
+	// SessionClock times the sessions' idle and absolute timeouts (the
+	// sign-in policy's); nil is the real clock. It is not the application's
+	// clock, which tests move by days while their sessions stay signed in;
+	// tests of the timeouts give one of their own.
+	SessionClock zhitong.Clock
 }
 
 // DefaultPublicLimit is the public entries a client may make per 10 minutes.
@@ -67,6 +75,8 @@ type Server struct {
 	rules    limitRules
 	proxies  []netip.Prefix
 	secure   bool // every cookie Secure: --secure-cookies, or an https public URL
+	// sessionClock times the session timeouts (Config.SessionClock).
+	sessionClock zhitong.Clock
 }
 
 // New builds the server and its route tables.
@@ -76,14 +86,20 @@ func New(cfg Config) *Server {
 	}
 	sm := scs.New()
 	sm.Store = &sessionStore{db: cfg.App.DB()}
-	sm.Lifetime = 12 * time.Hour
-	sm.IdleTimeout = 30 * time.Minute
+	// The sign-in policy's timeouts (internal/signin, checked in principal
+	// on the application's clock) are the real ones; these are ceilings
+	// that also clear stale rows.
+	sm.Lifetime = signin.MaxAbsoluteHours * time.Hour
+	sm.IdleTimeout = signin.MaxIdleMinutes * time.Minute
 	sm.Cookie.Name = "zhitong_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	secure := cfg.SecureCookies || strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://")
 	sm.Cookie.Secure = secure
-	s := &Server{app: cfg.App, log: cfg.Logger, sessions: sm, proxies: cfg.TrustedProxies, secure: secure}
+	if cfg.SessionClock == nil {
+		cfg.SessionClock = zhitong.SystemClock{}
+	}
+	s := &Server{sessionClock: cfg.SessionClock, app: cfg.App, log: cfg.Logger, sessions: sm, proxies: cfg.TrustedProxies, secure: secure}
 	if s.proxies == nil {
 		s.proxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	}
@@ -92,7 +108,8 @@ func New(cfg Config) *Server {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	s.apiRoutes(mux)
 	s.open311Routes(mux)
-	ui, err := web.New(web.Config{App: cfg.App, Sessions: sm, Principal: s.principal, Logger: cfg.Logger, PublicURL: cfg.PublicURL, SetupGate: cfg.SetupGate, Uploads: cfg.Uploads})
+	ui, err := web.New(web.Config{App: cfg.App, Sessions: sm, Principal: s.principal, Logger: cfg.Logger, PublicURL: cfg.PublicURL, SetupGate: cfg.SetupGate, Uploads: cfg.Uploads,
+		SessionClock: cfg.SessionClock})
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a bug caught by every test
 	}

@@ -5,8 +5,8 @@ import "net/http"
 // appointmentRoutes serves the citizen's booking pages and the workbench's
 // bookings list and settings (docs/appointments.md).
 func (h *Handler) appointmentRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /stations/{id}/book", h.page(h.bookPage))
-	mux.HandleFunc("POST /stations/{id}/book", h.page(h.book))
+	mux.HandleFunc("GET /stations/{id}/book", h.private(h.bookPage))
+	mux.HandleFunc("POST /stations/{id}/book", h.private(h.book))
 	mux.HandleFunc("GET /appointments", h.page(h.appointmentLookup))
 	mux.HandleFunc("GET /appointments/{code}", h.private(h.appointmentPage))
 	mux.HandleFunc("POST /appointments/{code}/cancel", h.private(h.cancelAppointment))

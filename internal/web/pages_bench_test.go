@@ -140,7 +140,7 @@ func benchLogin(b *testing.B, env *testserver.Env, p zhitong.Principal, username
 		RegionCode: p.RegionCode, Password: "Test-Passw0rd"}))(b)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
-	res, err := c.PostForm(env.Server.URL+"/login", url.Values{"username": {username}, "password": {"Test-Passw0rd"}, "next": {"/work"}})
+	res, err := c.PostForm(env.Server.URL+"/login", url.Values{"username": {username}, "password": {"Test-Passw0rd"}, "next": {"/work"}, "code": {testkit.TwoFactorCode(b, env.App, username)}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -111,6 +111,7 @@ func (h *Handler) book(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.renderBook(w, r, status, st, f, map[string]string{field: zhitong.ErrorMessage(err)})
 	}
+	h.kioskRemember(r, v.Code)
 	http.Redirect(w, r, "/appointments/"+url.PathEscape(v.Code)+"?new=1", http.StatusSeeOther)
 	return nil
 }
@@ -146,6 +147,7 @@ func (h *Handler) appointmentLookup(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	h.kioskRemember(r, v.Code)
 	http.Redirect(w, r, "/appointments/"+url.PathEscape(v.Code), http.StatusSeeOther)
 	return nil
 }

@@ -10,6 +10,9 @@ func (h *Handler) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /submit", h.private(h.submit))
 	mux.HandleFunc("GET /submit/done", h.private(h.submitted))
 	mux.HandleFunc("POST /submit/next", h.private(h.nextCitizen))
+	mux.HandleFunc("GET /kiosk", h.page(h.kioskOn)) // portal_kiosk.go: a station's shared terminal
+	mux.HandleFunc("GET /kiosk/off", h.page(h.kioskOff))
+	mux.HandleFunc("GET /kiosk/next", h.page(h.kioskReset))
 	mux.HandleFunc("GET /track", h.page(h.trackForm))
 	mux.HandleFunc("GET /track/{code}", h.private(h.track))
 	mux.HandleFunc("POST /track/{code}/evaluate", h.private(h.evaluate))

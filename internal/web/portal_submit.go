@@ -229,6 +229,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		return h.renderSubmit(w, r, http.StatusBadRequest, f, errs, chosen)
 	}
 	h.sessions.Put(ctx, "portal_code", c.Code)
+	h.kioskRemember(r, c.Code)
 	h.sessions.Put(ctx, "portal_category", c.CategoryCode)
 	http.Redirect(w, r, "/submit/done", http.StatusSeeOther)
 	return nil

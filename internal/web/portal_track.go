@@ -27,6 +27,7 @@ func (h *Handler) trackForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.render(w, r, http.StatusBadRequest, "portal_track_form", "查询码有误 · 查询办理进度", trackFormData{Code: code, Error: msg})
 	}
+	h.kioskRemember(r, norm)
 	http.Redirect(w, r, "/track/"+norm, http.StatusSeeOther)
 	return nil
 }

@@ -31,6 +31,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.calendarRoutes(mux)
 	h.setupRoutes(mux)
 	h.publicationRoutes(mux) // work_publication.go: confirming public text
+	h.signinRoutes(mux) // signin.go: two-factor, keep-alive, sign-in policy
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))

@@ -46,6 +46,9 @@ type Config struct {
 	SetupGate *setup.Gate
 	// Uploads bounds the photo submissions read at once; nil: uploads.Default().
 	Uploads *uploads.Gate
+	// SessionClock times the sessions' idle and absolute timeouts; nil is
+	// the real clock (see server.Config.SessionClock).
+	SessionClock zhitong.Clock
 }
 
 // Handler serves every page.
@@ -53,12 +56,14 @@ type Handler struct {
 	app       *app.App
 	sessions  *scs.SessionManager
 	principal func(*http.Request) (zhitong.Principal, error)
-	log       *slog.Logger
-	pages     map[string]*template.Template
-	mux       *http.ServeMux // the route table, to find a POST's GET page
-	publicURL string
-	gate      *setup.Gate
-	uploads   *uploads.Gate
+	// sessionClock times the session timeouts (Config.SessionClock).
+	sessionClock zhitong.Clock
+	log          *slog.Logger
+	pages        map[string]*template.Template
+	mux          *http.ServeMux // the route table, to find a POST's GET page
+	publicURL    string
+	gate         *setup.Gate
+	uploads      *uploads.Gate
 }
 
 // New parses the templates once.
@@ -66,7 +71,10 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	h := &Handler{app: cfg.App, sessions: cfg.Sessions, principal: cfg.Principal, log: cfg.Logger, pages: map[string]*template.Template{},
+	if cfg.SessionClock == nil {
+		cfg.SessionClock = zhitong.SystemClock{}
+	}
+	h := &Handler{sessionClock: cfg.SessionClock, app: cfg.App, sessions: cfg.Sessions, principal: cfg.Principal, log: cfg.Logger, pages: map[string]*template.Template{},
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"), gate: cfg.SetupGate, uploads: cfg.Uploads}
 	if h.uploads == nil {
 		h.uploads = uploads.Default()
@@ -104,6 +112,8 @@ type Page struct {
 	Flash   string
 	Unread  int                  // the staff member's unread in-app notices, shown in the header
 	Org     zhitong.Organisation // 人大常委会 the page speaks for (header and footer); zero when unknown
+	Session *SessionInfo         // the idle-timeout warning's figures; nil when nobody is signed in
+	Kiosk   int64                // the station whose kiosk this browser is (portal_kiosk.go); 0 for others
 	Data    any
 }
 
@@ -120,6 +130,10 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	}
 	p.Unread, _ = h.app.UnreadCount(r.Context(), me) // a count is not worth failing a page for
 	p.Org = h.pageOrganisation(r, me)
+	p.Session = h.sessionInfo(r, me)
+	if me.UserID == 0 {
+		p.Kiosk = kioskStation(r)
+	}
 	var buf bytes.Buffer
 	root := "layout"
 	if r.Header.Get("HX-Request") == "true" && t.Lookup("content") != nil && r.Header.Get("HX-Target") == "main" {
@@ -156,7 +170,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		http.Redirect(w, r, "/login?next="+template.URLQueryEscaper(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	status := map[string]int{zhitong.EINVALID: 400, zhitong.EUNAUTHORIZED: 401, zhitong.EFORBIDDEN: 403, zhitong.EMUSTCHANGE: 403, zhitong.ENOTFOUND: 404,
+	status := map[string]int{zhitong.EINVALID: 400, zhitong.EUNAUTHORIZED: 401, zhitong.EFORBIDDEN: 403, zhitong.EMUSTCHANGE: 403, zhitong.EENROL: 403, zhitong.ETWOFACTOR: 401, zhitong.ENOTFOUND: 404,
 		zhitong.ECONFLICT: 409, zhitong.ETOOMANY: 429, zhitong.EBUSY: 503}[code]
 	if status == 0 {
 		status = 500

@@ -58,7 +58,7 @@ func (b *bench) login(p zhitong.Principal, username string) *staffer {
 		RegionCode: p.RegionCode, StationID: p.StationID, UnitID: p.UnitID, DeputyID: p.DeputyID, Password: "Test-Passw0rd"}))(b.t)
 	jar, _ := cookiejar.New(nil)
 	s := &staffer{b: b, http: &http.Client{Jar: jar}}
-	pg := s.post("/login", url.Values{"username": {username}, "password": {"Test-Passw0rd"}, "next": {"/work"}})
+	pg := s.post("/login", url.Values{"username": {username}, "password": {"Test-Passw0rd"}, "next": {"/work"}, "code": {testkit.TwoFactorCode(b.t, b.app, username)}})
 	if pg.status != http.StatusOK || !strings.HasSuffix(pg.url, "/work") {
 		b.t.Fatalf("login %s: %d at %s", username, pg.status, pg.url)
 	}

@@ -5,6 +5,7 @@ package testserver
 import (
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"zhitong/internal/app"
 	"zhitong/internal/server"
@@ -17,6 +18,10 @@ type Env struct {
 	Clock   *testkit.Clock
 	Fixture *testkit.Fixture
 	Server  *httptest.Server
+	// SessionClock times the sessions' idle and absolute timeouts: stopped
+	// at the real time of the start (so a slow test is never signed out);
+	// advance it to test the timeouts.
+	SessionClock *testkit.Clock
 }
 
 // Start migrates a fresh database, seeds the fixture and serves it on
@@ -25,9 +30,10 @@ func Start(tb testing.TB) *Env {
 	tb.Helper()
 	a, clock := testkit.MustApp(tb)
 	f := testkit.Seed(tb, a)
-	srv := httptest.NewServer(server.New(server.Config{App: a}))
+	sc := testkit.NewClock(time.Now())
+	srv := httptest.NewServer(server.New(server.Config{App: a, SessionClock: sc}))
 	tb.Cleanup(srv.Close)
-	return &Env{App: a, Clock: clock, Fixture: f, Server: srv}
+	return &Env{App: a, Clock: clock, Fixture: f, Server: srv, SessionClock: sc}
 }
 
 // StartEmpty migrates a fresh database and serves it on loopback without
@@ -36,7 +42,8 @@ func Start(tb testing.TB) *Env {
 func StartEmpty(tb testing.TB) *Env {
 	tb.Helper()
 	a, clock := testkit.MustApp(tb)
-	srv := httptest.NewServer(server.New(server.Config{App: a}))
+	sc := testkit.NewClock(time.Now())
+	srv := httptest.NewServer(server.New(server.Config{App: a, SessionClock: sc}))
 	tb.Cleanup(srv.Close)
-	return &Env{App: a, Clock: clock, Server: srv}
+	return &Env{App: a, Clock: clock, Server: srv, SessionClock: sc}
 }
