@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// StatFact is one event the statistics count (internal/stats/measure), with
+// the dimensions of its case and of its round's lead assignment:
+//
+//   - "received": a case submitted (At = submitted_at, Registered = registered_at,
+//     Unit = the case's current lead unit);
+//   - "assignment": an assignment made (At = assigned_at, Unit and Lead its own);
+//   - "reply", "solved", "evaluation", "listed": an event of a round, counted
+//     on the round's lead assignment (Unit, DueDate, Assigned);
+//   - "open": a lead assignment still unreplied at the period's end.
+type StatFact struct {
+	Kind       string
+	ID         int64 // the event's row (assignment id for "assignment" and "open")
+	LeadID     int64 // the lead assignment's id the event is counted on
+	CaseID     int64
+	Round      int
+	At         time.Time
+	Value      string // reply outcome, evaluation rating
+	Callback   bool   // an evaluation recorded at a call-back
+	Region     string
+	Station    int64
+	Deputy     int64
+	Category   string
+	Channel    string
+	Unit       int64
+	Lead       bool
+	Returned   bool
+	DueDate    string
+	Assigned   time.Time // the lead assignment's time
+	Accepted   time.Time
+	Registered time.Time
+}
+
+// StatRange is what facts to load: events From ≤ at < To (UTC text of China
+// midnights), of cases whose region lies under Region ("" all).
+type StatRange struct {
+	From, To string
+	EndDay   string // the period's last civil day (YYYY-MM-DD), for "open"
+	Region   string
+}
+
+const statCaseCols = `c.region_code, COALESCE(c.station_id, 0), COALESCE(c.deputy_id, 0), COALESCE(c.category_code, ''), c.channel`
+
+// leadJoin joins a round's current lead assignment (not returned) as a.
+const leadJoin = ` JOIN assignments a ON a.case_id = x.case_id AND a.round = x.round AND a.lead AND a.state <> 'returned'`
+
+func statRegion(q Q, r StatRange) (string, []any) {
+	if r.Region == "" {
+		return "", nil
+	}
+	cond, lo, hi := regionPrefix("c.region_code", r.Region)
+	return ` AND ` + cond, []any{lo, hi}
+}
+
+// ListStatFacts loads every fact of the range: received cases, assignments,
+// round events and, when EndDay is set, the lead assignments open at its end.
+func ListStatFacts(ctx context.Context, q Q, r StatRange) ([]StatFact, error) {
+	reg, regArgs := statRegion(q, r)
+	var out []StatFact
+	scan := func(query string, args []any, read func(s interface{ Scan(...any) error }, f *StatFact) error) error {
+		rows, err := q.Query(ctx, query, append(args, regArgs...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var f StatFact
+			if err := read(rows, &f); err != nil {
+				return err
+			}
+			out = append(out, f)
+		}
+		return rows.Err()
+	}
+	// Received.
+	if err := scan(`SELECT c.id, c.round, c.submitted_at, c.registered_at, COALESCE(c.lead_unit_id, 0), `+statCaseCols+`
+ FROM cases c WHERE c.submitted_at >= ? AND c.submitted_at < ?`+reg, []any{r.From, r.To},
+		func(s interface{ Scan(...any) error }, f *StatFact) error {
+			var at, regd string
+			err := s.Scan(&f.CaseID, &f.Round, &at, &regd, &f.Unit, &f.Region, &f.Station, &f.Deputy, &f.Category, &f.Channel)
+			f.Kind, f.ID, f.At, f.Registered = "received", f.CaseID, ParseTime(at), ParseTime(regd)
+			return err
+		}); err != nil {
+		return nil, err
+	}
+	// Assignments made.
+	if err := scan(`SELECT a.id, a.case_id, a.round, a.unit_id, a.lead, a.state, a.due_date, a.assigned_at, a.accepted_at, `+statCaseCols+`
+ FROM assignments a JOIN cases c ON c.id = a.case_id WHERE a.assigned_at >= ? AND a.assigned_at < ?`+reg, []any{r.From, r.To},
+		func(s interface{ Scan(...any) error }, f *StatFact) error {
+			var at, acc, state string
+			err := s.Scan(&f.ID, &f.CaseID, &f.Round, &f.Unit, &f.Lead, &state, &f.DueDate, &at, &acc, &f.Region, &f.Station, &f.Deputy, &f.Category, &f.Channel)
+			f.Kind, f.LeadID, f.At, f.Assigned, f.Accepted, f.Returned = "assignment", f.ID, ParseTime(at), ParseTime(at), ParseTime(acc), state == "returned"
+			return err
+		}); err != nil {
+		return nil, err
+	}
+	// Events of rounds, on the round's lead assignment.
+	events := `SELECT 'reply' AS kind, rp.id AS id, rp.case_id AS case_id, rp.round AS round, rp.outcome AS value, rp.at AS at, FALSE AS callback
+ FROM replies rp WHERE rp.unit_id IS NOT NULL AND rp.at >= ? AND rp.at < ?
+ UNION ALL SELECT 'solved', f.id, rr.case_id, rr.round, 'A', f.done_at, FALSE FROM follow_ups f JOIN replies rr ON rr.id = f.reply_id
+ WHERE f.result = 'solved' AND rr.unit_id IS NOT NULL AND f.done_at >= ? AND f.done_at < ?
+ UNION ALL SELECT 'evaluation', e.id, e.case_id, e.round, e.rating, e.at, e.callback FROM evaluations e WHERE e.at >= ? AND e.at < ?
+ UNION ALL SELECT 'listed', s.id, s.case_id, s.round, '', s.at, FALSE FROM supervision_actions s
+ WHERE s.kind = 'listed' AND s.by_user = 0 AND s.proposal_id IS NULL AND s.at >= ? AND s.at < ?`
+	if err := scan(`SELECT x.kind, x.id, a.id, x.case_id, x.round, x.value, x.at, x.callback, a.unit_id, a.due_date, a.assigned_at, `+statCaseCols+`
+ FROM (`+events+`) x`+leadJoin+` JOIN cases c ON c.id = x.case_id WHERE 1 = 1`+reg,
+		[]any{r.From, r.To, r.From, r.To, r.From, r.To, r.From, r.To},
+		func(s interface{ Scan(...any) error }, f *StatFact) error {
+			var at, as string
+			err := s.Scan(&f.Kind, &f.ID, &f.LeadID, &f.CaseID, &f.Round, &f.Value, &at, &f.Callback, &f.Unit, &f.DueDate, &as,
+				&f.Region, &f.Station, &f.Deputy, &f.Category, &f.Channel)
+			f.At, f.Assigned, f.Lead = ParseTime(at), ParseTime(as), true
+			return err
+		}); err != nil {
+		return nil, err
+	}
+	if r.EndDay == "" {
+		return out, nil
+	}
+	// Lead assignments made by the end, due before its last day, with no
+	// unit reply by then.
+	if err := scan(`SELECT a.id, a.case_id, a.round, a.unit_id, a.due_date, a.assigned_at, `+statCaseCols+`
+ FROM assignments a JOIN cases c ON c.id = a.case_id
+ WHERE a.due_date <> '' AND a.due_date < ? AND a.assigned_at < ? AND a.lead AND a.state <> 'returned'
+ AND NOT EXISTS (SELECT 1 FROM replies x WHERE x.case_id = a.case_id AND x.round = a.round AND x.unit_id IS NOT NULL AND x.at < ?)`+reg,
+		[]any{r.EndDay, r.To, r.To},
+		func(s interface{ Scan(...any) error }, f *StatFact) error {
+			var as string
+			err := s.Scan(&f.ID, &f.CaseID, &f.Round, &f.Unit, &f.DueDate, &as, &f.Region, &f.Station, &f.Deputy, &f.Category, &f.Channel)
+			f.Kind, f.LeadID, f.Lead, f.At, f.Assigned = "open", f.ID, true, ParseTime(as), ParseTime(as)
+			return err
+		}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// idList renders ids for a single parameter: a JSON array, unpacked by
+// json_each (SQLite) or jsonb_array_elements_text (PostgreSQL), so a list of
+// any length is one bound value.
+func idList(q Q, ids []int64) (string, any) {
+	b, _ := json.Marshal(ids)
+	if b == nil || string(b) == "null" {
+		b = []byte("[]")
+	}
+	if q.Dialect() == Postgres {
+		return `id IN (SELECT (jsonb_array_elements_text(CAST(? AS jsonb)))::bigint)`, string(b)
+	}
+	return `id IN (SELECT value FROM json_each(?))`, string(b)
+}
+
+// StatNames names the rows of a statistics slice: table is units, stations,
+// deputies (by id) or categories (by code).
+func StatNames(ctx context.Context, q Q, table string) (map[string]string, error) {
+	var query string
+	switch table {
+	case "units", "stations", "deputies":
+		query = `SELECT CAST(id AS TEXT), name FROM ` + table
+	case "categories":
+		query = `SELECT code, name FROM categories`
+	default:
+		return map[string]string{}, nil
+	}
+	rows, err := q.Query(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}
