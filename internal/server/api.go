@@ -75,6 +75,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	s.appointmentRoutes(mux)
 	s.importRoutes(mux)
 	s.dutiesRoutes(mux)
+	s.statsRoutes(mux) // api_stats.go: statistics dashboard
 	mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
 	}))

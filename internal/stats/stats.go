@@ -79,8 +79,8 @@ func (p Period) Values() url.Values {
 	case "year":
 		v.Set("year", strconv.Itoa(p.Start.Year()))
 	default:
-		v.Set("from", p.From)
-		v.Set("to", p.To)
+		v.Set("start", p.From)
+		v.Set("end", p.To)
 	}
 	return v
 }
@@ -132,19 +132,19 @@ func ParsePeriod(v url.Values, today time.Time) (Period, error) {
 		}
 		return newPeriod("year", date(y, 1, 1), date(y, 12, 31)), nil
 	case "custom":
-		from, err := parseDay("from", "开始日期", v.Get("from"))
+		from, err := parseDay("start", "开始日期", v.Get("start"))
 		if err != nil {
 			return Period{}, err
 		}
-		to, err := parseDay("to", "结束日期", v.Get("to"))
+		to, err := parseDay("end", "结束日期", v.Get("end"))
 		if err != nil {
 			return Period{}, err
 		}
 		if to.Before(from) {
-			return Period{}, zhitong.Invalid("to", "结束日期不能早于开始日期")
+			return Period{}, zhitong.Invalid("end", "结束日期不能早于开始日期")
 		}
 		if days := int(to.Sub(from).Hours()/24) + 1; days > MaxDays {
-			return Period{}, zhitong.Invalid("to", "自定义期间最长 %d 天（两年），所选为 %d 天，请缩短", MaxDays, days)
+			return Period{}, zhitong.Invalid("end", "自定义期间最长 %d 天（两年），所选为 %d 天，请缩短", MaxDays, days)
 		}
 		return newPeriod("custom", from, to), nil
 	}
@@ -196,8 +196,8 @@ type FigureValue struct {
 	Value    *float64 `json:"value"`    // nil: nothing to divide by
 	Previous *float64 `json:"previous"` // the previous period's value
 	Change   *float64 `json:"change"`   // Value − Previous (percentage points for rates)
-	Num      int      `json:"num_count"`
-	Den      int      `json:"den_count"`
+	NumCount int      `json:"num_count"` // the numerator's count (a count's own value)
+	DenCount int      `json:"den_count"` // the denominator's count
 }
 
 // Row is one slice's figures.
@@ -303,7 +303,7 @@ func (s *Service) Dashboard(ctx context.Context, p zhitong.Principal, v url.Valu
 func (s *Service) today() time.Time { return calendar.Civil(s.app.Now(), zhitong.China) }
 
 func (s *Service) compute(ctx context.Context, region string, per Period, slice string) (*Dashboard, error) {
-	d := &Dashboard{Region: region, Period: per, Previous: per.Previous(), Slice: slice, SliceLabel: zhitong.Label(Slices, slice)}
+	d := &Dashboard{Region: region, Period: per, Previous: per.Previous(), Slice: slice, SliceLabel: zhitong.Label(Slices, slice), Rows: []Row{}}
 	d.Jurisdiction = "全国"
 	if region != "" {
 		if r, err := store.GetRegion(ctx, s.app.DB(), region); err == nil {
@@ -330,9 +330,9 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 	}
 	d.Total = *total
 	for _, f := range measure.Figures {
-		fv := FigureValue{Figure: f, Num: total.Get(f.Num), Den: total.Get(f.Den)}
+		fv := FigureValue{Figure: f, NumCount: total.Get(f.Num), DenCount: total.Get(f.Den)}
 		if f.Kind == measure.KindAvg {
-			fv.Num = total.ReplyDays
+			fv.NumCount = total.ReplyDays
 		}
 		if v, ok := f.Value(*total); ok {
 			fv.Value = &v
@@ -512,4 +512,26 @@ type MonthFigures struct {
 	Month  string         `json:"month"`
 	Label  string         `json:"label"`
 	Counts measure.Counts `json:"counts"`
+}
+
+// CasesURL is the staff case list of the cases behind count stat in the
+// slice's row key (ignored without a slice): the list reproduces exactly
+// the set the count counted.
+func (d *Dashboard) CasesURL(stat, key string) string {
+	v := d.Period.Values()
+	v.Set("stat", stat)
+	if d.Slice != "" {
+		v.Set("slice", d.Slice)
+		v.Set("key", key)
+	}
+	return "/work/cases?" + v.Encode()
+}
+
+// Query is the dashboard's own query string (period and slice).
+func (d *Dashboard) Query() string {
+	v := d.Period.Values()
+	if d.Slice != "" {
+		v.Set("slice", d.Slice)
+	}
+	return v.Encode()
 }
