@@ -193,9 +193,9 @@ func authorize(p zhitong.Principal) error {
 // FigureValue is one figure of a period, with the previous period's.
 type FigureValue struct {
 	measure.Figure
-	Value    *float64 `json:"value"`    // nil: nothing to divide by
-	Previous *float64 `json:"previous"` // the previous period's value
-	Change   *float64 `json:"change"`   // Value − Previous (percentage points for rates)
+	Value    *float64 `json:"value"`     // nil: nothing to divide by
+	Previous *float64 `json:"previous"`  // the previous period's value
+	Change   *float64 `json:"change"`    // Value − Previous (percentage points for rates)
 	NumCount int      `json:"num_count"` // the numerator's count (a count's own value)
 	DenCount int      `json:"den_count"` // the denominator's count
 }

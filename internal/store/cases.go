@@ -182,7 +182,7 @@ type CaseFilter struct {
 	// Supervised keeps cases with a supervision action in their current round.
 	Supervised bool
 	// OnlyIDs, when set, keeps these cases alone (a statistic's cases, internal/stats).
-	OnlyIDs []int64
+	OnlyIDs    []int64
 	OnlyIDsSet bool
 }
 
