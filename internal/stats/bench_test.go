@@ -86,8 +86,12 @@ func fill(b *testing.B, a *app.App, f *testkit.Fixture, n int, now time.Time) {
 				continue
 			}
 			asAt := reg.Add(2 * time.Hour)
+			state := "accepted"
+			if reply {
+				state = "done" // a reply finishes the round (app.finishRound)
+			}
 			as = append(as, "(?, ?, ?, 1, ?, ?, ?, ?)")
-			aargs = append(aargs, id, unit, true, due, "accepted", store.FormatTime(asAt), store.FormatTime(asAt.Add(time.Duration(i%5)*24*time.Hour)))
+			aargs = append(aargs, id, unit, true, due, state, store.FormatTime(asAt), store.FormatTime(asAt.Add(time.Duration(i%5)*24*time.Hour)))
 			if !reply {
 				continue
 			}

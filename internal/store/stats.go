@@ -48,9 +48,6 @@ type StatRange struct {
 
 const statCaseCols = `c.region_code, COALESCE(c.station_id, 0), COALESCE(c.deputy_id, 0), COALESCE(c.category_code, ''), c.channel`
 
-// leadJoin joins a round's current lead assignment (not returned) as a.
-const leadJoin = ` JOIN assignments a ON a.case_id = x.case_id AND a.round = x.round AND a.lead AND a.state <> 'returned'`
-
 func statRegion(q Q, r StatRange) (string, []any) {
 	if r.Region == "" {
 		return "", nil
@@ -101,16 +98,19 @@ func ListStatFacts(ctx context.Context, q Q, r StatRange) ([]StatFact, error) {
 		}); err != nil {
 		return nil, err
 	}
-	// Events of rounds, on the round's lead assignment.
+	// Events of rounds, on the round's current lead assignment (not
+	// returned). CROSS JOIN keeps SQLite driving from the period's events
+	// (their time indexes) rather than from every assignment.
 	events := `SELECT 'reply' AS kind, rp.id AS id, rp.case_id AS case_id, rp.round AS round, rp.outcome AS value, rp.at AS at, FALSE AS callback
  FROM replies rp WHERE rp.unit_id IS NOT NULL AND rp.at >= ? AND rp.at < ?
- UNION ALL SELECT 'solved', f.id, rr.case_id, rr.round, 'A', f.done_at, FALSE FROM follow_ups f JOIN replies rr ON rr.id = f.reply_id
- WHERE f.result = 'solved' AND rr.unit_id IS NOT NULL AND f.done_at >= ? AND f.done_at < ?
+ UNION ALL SELECT 'solved', f.id, rr.case_id, rr.round, 'A', f.done_at, FALSE FROM follow_ups f CROSS JOIN replies rr
+ WHERE rr.id = f.reply_id AND f.result = 'solved' AND rr.unit_id IS NOT NULL AND f.done_at >= ? AND f.done_at < ?
  UNION ALL SELECT 'evaluation', e.id, e.case_id, e.round, e.rating, e.at, e.callback FROM evaluations e WHERE e.at >= ? AND e.at < ?
  UNION ALL SELECT 'listed', s.id, s.case_id, s.round, '', s.at, FALSE FROM supervision_actions s
  WHERE s.kind = 'listed' AND s.by_user = 0 AND s.proposal_id IS NULL AND s.at >= ? AND s.at < ?`
 	if err := scan(`SELECT x.kind, x.id, a.id, x.case_id, x.round, x.value, x.at, x.callback, a.unit_id, a.due_date, a.assigned_at, `+statCaseCols+`
- FROM (`+events+`) x`+leadJoin+` JOIN cases c ON c.id = x.case_id WHERE 1 = 1`+reg,
+ FROM (`+events+`) x CROSS JOIN assignments a JOIN cases c ON c.id = x.case_id
+ WHERE a.case_id = x.case_id AND a.round = x.round AND a.lead AND a.state <> 'returned'`+reg,
 		[]any{r.From, r.To, r.From, r.To, r.From, r.To, r.From, r.To},
 		func(s interface{ Scan(...any) error }, f *StatFact) error {
 			var at, as string
@@ -125,12 +125,25 @@ func ListStatFacts(ctx context.Context, q Q, r StatRange) ([]StatFact, error) {
 		return out, nil
 	}
 	// Lead assignments made by the end, due before its last day, with no
-	// unit reply by then.
-	if err := scan(`SELECT a.id, a.case_id, a.round, a.unit_id, a.due_date, a.assigned_at, `+statCaseCols+`
+	// unit reply by then. A lead assignment is done exactly when its round
+	// is replied to (app.finishRound), so the candidates are the open ones
+	// (few) and the done ones replied only after the end (the replies since
+	// then, by replies(at)) — never a walk over every assignment.
+	open := `SELECT a.id, a.case_id, a.round, a.unit_id, a.due_date, a.assigned_at, ` + statCaseCols + `
  FROM assignments a JOIN cases c ON c.id = a.case_id
- WHERE a.due_date <> '' AND a.due_date < ? AND a.assigned_at < ? AND a.lead AND a.state <> 'returned'
- AND NOT EXISTS (SELECT 1 FROM replies x WHERE x.case_id = a.case_id AND x.round = a.round AND x.unit_id IS NOT NULL AND x.at < ?)`+reg,
-		[]any{r.EndDay, r.To, r.To},
+ WHERE a.state IN ('pending', 'accepted') AND a.due_date <> '' AND a.due_date < ? AND a.assigned_at < ? AND a.lead` + reg + `
+ AND NOT EXISTS (SELECT 1 FROM replies y WHERE y.case_id = a.case_id AND y.round = a.round AND y.unit_id IS NOT NULL AND y.at < ?)
+ UNION ALL SELECT a.id, a.case_id, a.round, a.unit_id, a.due_date, a.assigned_at, ` + statCaseCols + `
+ FROM replies x JOIN assignments a ON a.case_id = x.case_id AND a.round = x.round AND a.lead AND a.state = 'done'
+ JOIN cases c ON c.id = x.case_id
+ WHERE x.unit_id IS NOT NULL AND x.at >= ? AND a.due_date <> '' AND a.due_date < ? AND a.assigned_at < ?` + reg + `
+ AND NOT EXISTS (SELECT 1 FROM replies y WHERE y.case_id = a.case_id AND y.round = a.round AND y.unit_id IS NOT NULL AND y.at < ?)`
+	openArgs := append([]any{r.EndDay, r.To}, regArgs...)
+	openArgs = append(openArgs, r.To, r.To, r.EndDay, r.To)
+	openArgs = append(openArgs, regArgs...)
+	openArgs = append(openArgs, r.To)
+	regArgs = nil // placed above, in both halves
+	if err := scan(open, openArgs,
 		func(s interface{ Scan(...any) error }, f *StatFact) error {
 			var as string
 			err := s.Scan(&f.ID, &f.CaseID, &f.Round, &f.Unit, &f.DueDate, &as, &f.Region, &f.Station, &f.Deputy, &f.Category, &f.Channel)
