@@ -35,6 +35,9 @@ func BenchmarkDashboard(b *testing.B) {
 	fill(b, a, f, n, clock.Now())
 	b.Logf("filled %d cases in %s", n, time.Since(t0).Round(time.Millisecond))
 	s := stats.New(a)
+	t0 = time.Now()
+	months := testkit.Must(s.FreezeDue(b.Context()))(b)
+	b.Logf("settled %d months in %s", months, time.Since(t0).Round(time.Millisecond))
 	committee := f.In[zhitong.RoleCommittee]
 	for _, q := range []string{"period=month&month=2026-11", "period=month&month=2026-11&slice=unit", "period=quarter&quarter=2026-Q3&slice=town",
 		"period=year&year=2026", "period=year&year=2026&slice=category"} {

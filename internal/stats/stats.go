@@ -23,7 +23,14 @@ import (
 )
 
 // Service computes the dashboard.
-type Service struct{ app *app.App }
+type Service struct {
+	app  *app.App
+	live bool // never use settled months (tests compare the two)
+}
+
+// Live is the service counting every period from the raw tables, without
+// the settled months: what the settled months must agree with.
+func (s *Service) Live() *Service { return &Service{app: s.app, live: true} }
 
 // New returns the service over a.
 func New(a *app.App) *Service { return &Service{app: a} }
@@ -236,11 +243,7 @@ func (s *Service) params(p Period) measure.Params {
 // facts loads what period p counts under region; the open assignments at
 // its end (overdue) are taken at today when the period runs past today.
 func (s *Service) facts(ctx context.Context, p Period, region string) ([]store.StatFact, error) {
-	r := app.StatRange(p.Start, p.End, region)
-	if today := s.today(); p.End.After(today) {
-		r.EndDay = today.Format(time.DateOnly) // overdue now: due before today, not replied yet
-	}
-	return store.ListStatFacts(ctx, s.app.DB(), r)
+	return store.ListStatFacts(ctx, s.app.DB(), s.openRange(p, region))
 }
 
 // town is a region's township (nine-digit prefix), or itself above.
@@ -312,16 +315,17 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 			d.Jurisdiction = region
 		}
 	}
-	cur, err := s.facts(ctx, per, region)
+	monthly := per.End.Sub(per.Start) > 62*24*time.Hour
+	cur, err := s.load(ctx, per, region, monthly)
 	if err != nil {
 		return nil, err
 	}
-	prev, err := s.facts(ctx, d.Previous, region)
+	prev, err := s.load(ctx, d.Previous, region, monthly)
 	if err != nil {
 		return nil, err
 	}
-	total := measure.Count(cur, s.params(per), measure.Total, nil)["all"]
-	ptotal := measure.Count(prev, s.params(d.Previous), measure.Total, nil)["all"]
+	total := cur.count(measure.Total)["all"]
+	ptotal := prev.count(measure.Total)["all"]
 	if total == nil {
 		total = &measure.Counts{}
 	}
@@ -348,8 +352,8 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 	}
 	if slice != "" {
 		sl := sliceOf(slice, region)
-		rows := measure.Count(cur, s.params(per), sl, nil)
-		prows := measure.Count(prev, s.params(d.Previous), sl, nil)
+		rows := cur.count(sl)
+		prows := prev.count(sl)
 		names, err := s.names(ctx, slice, rows)
 		if err != nil {
 			return nil, err
@@ -370,16 +374,16 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 	}
 	d.TrendStep = "month"
 	step := func(t time.Time) string { return t.Format("2006-01") }
-	if per.End.Sub(per.Start) <= 62*24*time.Hour {
+	if !monthly {
 		d.TrendStep = "day"
 		step = func(t time.Time) string { return t.Format("01-02") }
 	}
-	points := measure.Count(cur, s.params(per), measure.Slice{Key: func(f *store.StatFact) string {
+	points := cur.count(measure.Slice{Key: func(f *store.StatFact) string {
 		if f.Kind == "open" {
 			return "" // a stock at the period's end, not a flow of a day
 		}
 		return step(calendar.Civil(f.At, zhitong.China))
-	}}, nil)
+	}})
 	for t := per.Start; !t.After(per.End); t = t.AddDate(0, 0, 1) {
 		k := step(t)
 		if len(d.Trend) > 0 && d.Trend[len(d.Trend)-1].Label == k {
@@ -487,13 +491,16 @@ func (s *Service) Monthly(ctx context.Context) ([]MonthFigures, error) {
 	today := s.today()
 	start := date(today.Year(), today.Month()-11, 1)
 	per := newPeriod("custom", start, date(today.Year(), today.Month()+1, 0))
-	facts, err := store.ListStatFacts(ctx, s.app.DB(), store.StatRange{From: app.StatRange(per.Start, per.End, "").From, To: app.StatRange(per.Start, per.End, "").To})
+	src, err := s.load(ctx, per, "", true)
 	if err != nil {
 		return nil, err
 	}
-	rows := measure.Count(facts, s.params(per), measure.Slice{Key: func(f *store.StatFact) string {
+	rows := src.count(measure.Slice{Key: func(f *store.StatFact) string {
+		if f.Kind == "open" {
+			return ""
+		}
 		return calendar.Civil(f.At, zhitong.China).Format("2006-01")
-	}}, nil)
+	}})
 	var out []MonthFigures
 	for t := per.Start; !t.After(per.End); t = t.AddDate(0, 1, 0) {
 		k := t.Format("2006-01")
@@ -535,3 +542,107 @@ func (d *Dashboard) Query() string {
 	}
 	return v.Encode()
 }
+
+// source is what a period's counts come from: the settled months' rows,
+// the live facts of the rest, and the lead assignments open at its end.
+type source struct {
+	p    measure.Params
+	live []store.StatFact
+	cube []store.StatCubeRow
+}
+
+func (src *source) count(sl measure.Slice) map[string]*measure.Counts {
+	out := measure.Count(src.live, src.p, sl, nil)
+	measure.AddCube(src.cube, sl, out)
+	return out
+}
+
+// liveRange is the range of the flows of start..end, without the open assignments.
+func liveRange(start, end time.Time, region string) store.StatRange {
+	r := app.StatRange(start, end, region)
+	r.EndDay = ""
+	return r
+}
+
+// load gathers period per under region: whole settled months from
+// stat_months when cube is set, every other day live.
+func (s *Service) load(ctx context.Context, per Period, region string, cube bool) (*source, error) {
+	src := &source{p: s.params(per)}
+	frozen := map[string]bool{}
+	if cube && !s.live {
+		var err error
+		if frozen, err = store.FrozenMonths(ctx, s.app.DB(), per.Start.Format("2006-01"), per.End.Format("2006-01")); err != nil {
+			return nil, err
+		}
+	}
+	var months []string
+	var spanStart time.Time
+	inSpan := false
+	flush := func(end time.Time) error {
+		facts, err := store.ListStatFacts(ctx, s.app.DB(), liveRange(spanStart, end, region))
+		src.live = append(src.live, facts...)
+		inSpan = false
+		return err
+	}
+	for d := per.Start; !d.After(per.End); {
+		m := date(d.Year(), d.Month(), 1)
+		last := m.AddDate(0, 1, -1)
+		if d.Equal(m) && !last.After(per.End) && frozen[m.Format("2006-01")] {
+			if inSpan {
+				if err := flush(d.AddDate(0, 0, -1)); err != nil {
+					return nil, err
+				}
+			}
+			months = append(months, m.Format("2006-01"))
+			d = last.AddDate(0, 0, 1)
+			continue
+		}
+		if !inSpan {
+			spanStart, inSpan = d, true
+		}
+		if last.After(per.End) {
+			last = per.End
+		}
+		d = last.AddDate(0, 0, 1)
+	}
+	if inSpan {
+		if err := flush(per.End); err != nil {
+			return nil, err
+		}
+	}
+	if len(months) > 0 {
+		rows, err := store.ListStatCube(ctx, s.app.DB(), months[0], months[len(months)-1], region)
+		if err != nil {
+			return nil, err
+		}
+		want := map[string]bool{}
+		for _, m := range months {
+			want[m] = true
+		}
+		for _, r := range rows {
+			if want[r.Month] {
+				src.cube = append(src.cube, r)
+			}
+		}
+	}
+	r := s.openRange(per, region)
+	r.OpenOnly = true
+	open, err := store.ListStatFacts(ctx, s.app.DB(), r)
+	if err != nil {
+		return nil, err
+	}
+	src.live = append(src.live, open...)
+	return src, nil
+}
+
+// openRange is the range of period p's open assignments: at its end, or
+// now when it runs past today.
+func (s *Service) openRange(p Period, region string) store.StatRange {
+	r := app.StatRange(p.Start, p.End, region)
+	if today := s.today(); p.End.After(today) {
+		r.EndDay = today.Format(time.DateOnly) // overdue now: due before today, not replied yet
+	}
+	return r
+}
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }

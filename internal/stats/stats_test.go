@@ -3,6 +3,7 @@ package stats_test
 import (
 	"context"
 	"net/url"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -223,4 +224,47 @@ func TestFreshDeployment(t *testing.T) {
 		t.Errorf("%d public months, want 12", len(months))
 	}
 	_ = store.FormatTime
+}
+
+// TestSettledMonthsEqualRawData: after FreezeDue settles the months, every
+// period and slice the dashboard answers from them equals the same
+// computed from the raw tables alone.
+func TestSettledMonthsEqualRawData(t *testing.T) {
+	a, clock, f := scenario(t)
+	committee := f.In[zhitong.RoleCommittee]
+	s := stats.New(a)
+	setDay(clock, "2027-03-10")
+	n := testkit.Must(s.FreezeDue(ctx))(t)
+	if n != 4 { // 2026-11 … 2027-02; March is not final
+		t.Fatalf("settled %d months, want 4", n)
+	}
+	var rows int
+	if err := a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM stat_months`).Scan(&rows); err != nil || rows == 0 {
+		t.Fatalf("%d settled rows (%v)", rows, err)
+	}
+	if again := testkit.Must(s.FreezeDue(ctx))(t); again != 0 {
+		t.Fatalf("settled %d months twice", again)
+	}
+	for _, sl := range stats.Slices {
+		for _, v := range []url.Values{query("period", "year", "year", "2026"), query("period", "quarter", "quarter", "2026-Q4"),
+			query("period", "custom", "start", "2026-10-15", "end", "2027-03-01"), query("period", "year", "year", "2027")} {
+			v.Set("slice", sl.Value)
+			got := testkit.Must(s.Dashboard(ctx, committee, v))(t)
+			want := testkit.Must(s.Live().Dashboard(ctx, committee, v))(t)
+			if got.Total != want.Total {
+				t.Errorf("%v total: settled %+v\nraw %+v", v, got.Total, want.Total)
+			}
+			if !reflect.DeepEqual(got.Rows, want.Rows) || !reflect.DeepEqual(got.Trend, want.Trend) {
+				t.Errorf("%v rows or trend differ:\nsettled %+v\nraw     %+v", v, got.Rows, want.Rows)
+			}
+		}
+	}
+	got := testkit.Must(s.Monthly(ctx))(t)
+	want := testkit.Must(s.Live().Monthly(ctx))(t)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("public months: settled %+v\nraw %+v", got, want)
+	}
+	if got[3].Month != "2026-12" || got[3].Counts.Replied != 1 {
+		t.Errorf("public 2026-12 = %+v", got[3])
+	}
 }

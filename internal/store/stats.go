@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -44,6 +45,7 @@ type StatRange struct {
 	From, To string
 	EndDay   string // the period's last civil day (YYYY-MM-DD), for "open"
 	Region   string
+	OpenOnly bool // only the "open" facts at EndDay
 }
 
 const statCaseCols = `c.region_code, COALESCE(c.station_id, 0), COALESCE(c.deputy_id, 0), COALESCE(c.category_code, ''), c.channel`
@@ -62,7 +64,7 @@ func ListStatFacts(ctx context.Context, q Q, r StatRange) ([]StatFact, error) {
 	reg, regArgs := statRegion(q, r)
 	var out []StatFact
 	scan := func(query string, args []any, read func(s interface{ Scan(...any) error }, f *StatFact) error) error {
-		rows, err := q.Query(ctx, query, append(args, regArgs...)...)
+		rows, err := q.Query(ctx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -76,27 +78,40 @@ func ListStatFacts(ctx context.Context, q Q, r StatRange) ([]StatFact, error) {
 		}
 		return rows.Err()
 	}
+	if !r.OpenOnly {
+		if err := listFlows(r, scan, reg, regArgs); err != nil {
+			return nil, err
+		}
+	}
+	return out, listOpen(r, scan, reg, regArgs)
+}
+
+type statScan func(query string, args []any, read func(s interface{ Scan(...any) error }, f *StatFact) error) error
+
+// listFlows loads the events of the range: received cases, assignments made,
+// and the rounds' replies, solved follow-ups, evaluations and listings.
+func listFlows(r StatRange, scan statScan, reg string, regArgs []any) error {
 	// Received.
 	if err := scan(`SELECT c.id, c.round, c.submitted_at, c.registered_at, COALESCE(c.lead_unit_id, 0), `+statCaseCols+`
- FROM cases c WHERE c.submitted_at >= ? AND c.submitted_at < ?`+reg, []any{r.From, r.To},
+ FROM cases c WHERE c.submitted_at >= ? AND c.submitted_at < ?`+reg, append([]any{r.From, r.To}, regArgs...),
 		func(s interface{ Scan(...any) error }, f *StatFact) error {
 			var at, regd string
 			err := s.Scan(&f.CaseID, &f.Round, &at, &regd, &f.Unit, &f.Region, &f.Station, &f.Deputy, &f.Category, &f.Channel)
 			f.Kind, f.ID, f.At, f.Registered = "received", f.CaseID, ParseTime(at), ParseTime(regd)
 			return err
 		}); err != nil {
-		return nil, err
+		return err
 	}
 	// Assignments made.
 	if err := scan(`SELECT a.id, a.case_id, a.round, a.unit_id, a.lead, a.state, a.due_date, a.assigned_at, a.accepted_at, `+statCaseCols+`
- FROM assignments a JOIN cases c ON c.id = a.case_id WHERE a.assigned_at >= ? AND a.assigned_at < ?`+reg, []any{r.From, r.To},
+ FROM assignments a JOIN cases c ON c.id = a.case_id WHERE a.assigned_at >= ? AND a.assigned_at < ?`+reg, append([]any{r.From, r.To}, regArgs...),
 		func(s interface{ Scan(...any) error }, f *StatFact) error {
 			var at, acc, state string
 			err := s.Scan(&f.ID, &f.CaseID, &f.Round, &f.Unit, &f.Lead, &state, &f.DueDate, &at, &acc, &f.Region, &f.Station, &f.Deputy, &f.Category, &f.Channel)
 			f.Kind, f.LeadID, f.At, f.Assigned, f.Accepted, f.Returned = "assignment", f.ID, ParseTime(at), ParseTime(at), ParseTime(acc), state == "returned"
 			return err
 		}); err != nil {
-		return nil, err
+		return err
 	}
 	// Events of rounds, on the round's current lead assignment (not
 	// returned). CROSS JOIN keeps SQLite driving from the period's events
@@ -111,7 +126,7 @@ func ListStatFacts(ctx context.Context, q Q, r StatRange) ([]StatFact, error) {
 	if err := scan(`SELECT x.kind, x.id, a.id, x.case_id, x.round, x.value, x.at, x.callback, a.unit_id, a.due_date, a.assigned_at, `+statCaseCols+`
  FROM (`+events+`) x CROSS JOIN assignments a JOIN cases c ON c.id = x.case_id
  WHERE a.case_id = x.case_id AND a.round = x.round AND a.lead AND a.state <> 'returned'`+reg,
-		[]any{r.From, r.To, r.From, r.To, r.From, r.To, r.From, r.To},
+		append([]any{r.From, r.To, r.From, r.To, r.From, r.To, r.From, r.To}, regArgs...),
 		func(s interface{ Scan(...any) error }, f *StatFact) error {
 			var at, as string
 			err := s.Scan(&f.Kind, &f.ID, &f.LeadID, &f.CaseID, &f.Round, &f.Value, &at, &f.Callback, &f.Unit, &f.DueDate, &as,
@@ -119,10 +134,15 @@ func ListStatFacts(ctx context.Context, q Q, r StatRange) ([]StatFact, error) {
 			f.At, f.Assigned, f.Lead = ParseTime(at), ParseTime(as), true
 			return err
 		}); err != nil {
-		return nil, err
+		return err
 	}
+	return nil
+}
+
+// listOpen loads the lead assignments open at the range's end (EndDay).
+func listOpen(r StatRange, scan statScan, reg string, regArgs []any) error {
 	if r.EndDay == "" {
-		return out, nil
+		return nil
 	}
 	// Lead assignments made by the end, due before its last day, with no
 	// unit reply by then. A lead assignment is done exactly when its round
@@ -142,17 +162,13 @@ func ListStatFacts(ctx context.Context, q Q, r StatRange) ([]StatFact, error) {
 	openArgs = append(openArgs, r.To, r.To, r.EndDay, r.To)
 	openArgs = append(openArgs, regArgs...)
 	openArgs = append(openArgs, r.To)
-	regArgs = nil // placed above, in both halves
-	if err := scan(open, openArgs,
+	return scan(open, openArgs,
 		func(s interface{ Scan(...any) error }, f *StatFact) error {
 			var as string
 			err := s.Scan(&f.ID, &f.CaseID, &f.Round, &f.Unit, &f.DueDate, &as, &f.Region, &f.Station, &f.Deputy, &f.Category, &f.Channel)
 			f.Kind, f.LeadID, f.Lead, f.At, f.Assigned = "open", f.ID, true, ParseTime(as), ParseTime(as)
 			return err
-		}); err != nil {
-		return nil, err
-	}
-	return out, nil
+		})
 }
 
 // idList renders ids for a single parameter: a JSON array, unpacked by
@@ -195,4 +211,112 @@ func StatNames(ctx context.Context, q Q, table string) (map[string]string, error
 		out[k] = v
 	}
 	return out, rows.Err()
+}
+
+// StatCubeCounts is the number of counts a stat_months row holds, in the
+// order of StatCubeColumns.
+const StatCubeCounts = 13
+
+// StatCubeColumns are stat_months' count columns, in order.
+const StatCubeColumns = `received, registered_in_time, assigned, accepted_in_time, replied, replied_on_time, solved, evaluated, satisfied,
+ called_back, rehandled, listed, reply_days`
+
+// StatCubeRow is one row of a settled month: the dimensions (in Fact:
+// Region, Station, Unit, Category, Channel, Deputy, Lead; At is the month's
+// first day) and the counts.
+type StatCubeRow struct {
+	Month  string
+	Fact   StatFact
+	Counts [StatCubeCounts]int
+}
+
+// FrozenMonths returns which of the months from..to (YYYY-MM) are settled.
+func FrozenMonths(ctx context.Context, q Q, from, to string) (map[string]bool, error) {
+	rows, err := q.Query(ctx, `SELECT month FROM stat_frozen WHERE month >= ? AND month <= ?`, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var m string
+		if err := rows.Scan(&m); err != nil {
+			return nil, err
+		}
+		out[m] = true
+	}
+	return out, rows.Err()
+}
+
+// ListStatCube returns the settled rows of months from..to under region.
+func ListStatCube(ctx context.Context, q Q, from, to, region string) ([]StatCubeRow, error) {
+	reg, args := statRegion(q, StatRange{Region: region})
+	reg = strings.ReplaceAll(reg, "c.region_code", "region_code")
+	rows, err := q.Query(ctx, `SELECT month, region_code, station_id, unit_id, category_code, channel, deputy_id, lead, `+StatCubeColumns+`
+ FROM stat_months WHERE month >= ? AND month <= ?`+reg, append([]any{from, to}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []StatCubeRow
+	for rows.Next() {
+		var r StatCubeRow
+		dest := []any{&r.Month, &r.Fact.Region, &r.Fact.Station, &r.Fact.Unit, &r.Fact.Category, &r.Fact.Channel, &r.Fact.Deputy, &r.Fact.Lead}
+		for i := range r.Counts {
+			dest = append(dest, &r.Counts[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		r.Fact.Kind = "cube"
+		if m, err := time.ParseInLocation("2006-01", r.Month, china); err == nil {
+			r.Fact.At = m
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// InsertStatMonth stores a settled month's rows, unless the month is
+// already settled; it reports whether it stored them.
+func (t *Tx) InsertStatMonth(ctx context.Context, month string, at time.Time, rows []StatCubeRow) (bool, error) {
+	res, err := t.Exec(ctx, `INSERT INTO stat_frozen (month, frozen_at, rows) VALUES (?, ?, ?) ON CONFLICT (month) DO NOTHING`,
+		month, FormatTime(at), len(rows))
+	if err != nil {
+		return false, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", 8+StatCubeCounts), ", ")
+	for _, r := range rows {
+		args := []any{month, r.Fact.Region, r.Fact.Station, r.Fact.Unit, r.Fact.Category, r.Fact.Channel, r.Fact.Deputy, r.Fact.Lead}
+		for _, c := range r.Counts {
+			args = append(args, c)
+		}
+		if _, err := t.Exec(ctx, `INSERT INTO stat_months (month, region_code, station_id, unit_id, category_code, channel, deputy_id, lead, `+
+			StatCubeColumns+`) VALUES (`+ph+`)`, args...); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// DeleteStatMonths forgets every settled month (zhitong stats rebuild; a
+// changed deadline policy or calendar).
+func (t *Tx) DeleteStatMonths(ctx context.Context) error {
+	if _, err := t.Exec(ctx, `DELETE FROM stat_months`); err != nil {
+		return err
+	}
+	_, err := t.Exec(ctx, `DELETE FROM stat_frozen`)
+	return err
+}
+
+var china = time.FixedZone("CST", 8*3600)
+
+// StatFirstDay is the day of the first case ever submitted (zero: none).
+func StatFirstDay(ctx context.Context, q Q) (time.Time, error) {
+	var s string
+	err := q.QueryRow(ctx, `SELECT COALESCE(MIN(submitted_at), '') FROM cases`).Scan(&s)
+	return ParseTime(s), err
 }

@@ -378,3 +378,44 @@ func (c *counter) count(f *store.StatFact, row *Counts, add func(string)) {
 		add(Overdue)
 	}
 }
+
+// ToCube lays counts out in the order of store.StatCubeColumns.
+func ToCube(c Counts) [store.StatCubeCounts]int {
+	return [store.StatCubeCounts]int{c.Received, c.RegisteredInTime, c.Assigned, c.AcceptedInTime, c.Replied, c.RepliedOnTime,
+		c.Solved, c.Evaluated, c.Satisfied, c.CalledBack, c.Rehandled, c.Listed, c.ReplyDays}
+}
+
+// FromCube reads counts laid out by ToCube.
+func FromCube(a [store.StatCubeCounts]int) Counts {
+	return Counts{Received: a[0], RegisteredInTime: a[1], Assigned: a[2], AcceptedInTime: a[3], Replied: a[4], RepliedOnTime: a[5],
+		Solved: a[6], Evaluated: a[7], Satisfied: a[8], CalledBack: a[9], Rehandled: a[10], Listed: a[11], ReplyDays: a[12]}
+}
+
+// CubeKey is the row a fact counts in when a month is settled: every
+// dimension a slice can ask for. Lead is false only for a co-handling
+// unit's assignment.
+func CubeKey(f *store.StatFact) store.StatFact {
+	return store.StatFact{Region: f.Region, Station: f.Station, Unit: f.Unit, Category: f.Category, Channel: f.Channel, Deputy: f.Deputy,
+		Lead: f.Kind != "assignment" || f.Lead}
+}
+
+// AddCube adds settled rows into out by slice: the same rows Count would
+// have made from the month's facts (TestSettledMonthsEqualRawData).
+func AddCube(rows []store.StatCubeRow, s Slice, out map[string]*Counts) {
+	for i := range rows {
+		r := &rows[i]
+		if !r.Fact.Lead && !s.Units {
+			continue
+		}
+		key := s.Key(&r.Fact)
+		if key == "" {
+			continue
+		}
+		row := out[key]
+		if row == nil {
+			row = &Counts{}
+			out[key] = row
+		}
+		row.Add(FromCube(r.Counts))
+	}
+}

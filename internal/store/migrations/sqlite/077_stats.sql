@@ -7,3 +7,37 @@ CREATE INDEX replies_at ON replies(at);
 CREATE INDEX evaluations_at ON evaluations(at);
 CREATE INDEX follow_ups_done ON follow_ups(done_at);
 CREATE INDEX supervision_actions_at ON supervision_actions(kind, at);
+
+-- Settled months, counted once (internal/stats/freeze.go): each row is one
+-- combination of a case's dimensions and its counts (measure.Counts, in
+-- the order of the columns). lead is false only for co-handling units'
+-- assignments, which count in the unit slice alone.
+CREATE TABLE stat_months (
+  month              TEXT NOT NULL,
+  region_code        TEXT NOT NULL,
+  station_id         BIGINT NOT NULL,
+  unit_id            BIGINT NOT NULL,
+  category_code      TEXT NOT NULL,
+  channel            TEXT NOT NULL,
+  deputy_id          BIGINT NOT NULL,
+  lead               BOOLEAN NOT NULL,
+  received           INTEGER NOT NULL,
+  registered_in_time INTEGER NOT NULL,
+  assigned           INTEGER NOT NULL,
+  accepted_in_time   INTEGER NOT NULL,
+  replied            INTEGER NOT NULL,
+  replied_on_time    INTEGER NOT NULL,
+  solved             INTEGER NOT NULL,
+  evaluated          INTEGER NOT NULL,
+  satisfied          INTEGER NOT NULL,
+  called_back        INTEGER NOT NULL,
+  rehandled          INTEGER NOT NULL,
+  listed             INTEGER NOT NULL,
+  reply_days         INTEGER NOT NULL
+);
+CREATE INDEX stat_months_month ON stat_months(month, region_code);
+CREATE TABLE stat_frozen (
+  month     TEXT PRIMARY KEY,
+  frozen_at TEXT NOT NULL,
+  rows      INTEGER NOT NULL
+);
