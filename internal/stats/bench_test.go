@@ -51,8 +51,8 @@ func BenchmarkDashboard(b *testing.B) {
 }
 
 // fill inserts n cases over the year before now: every case registered
-// (most the same day), 90 % assigned to the fixture's units, 70 % replied
-// (A to D), half of those rated.
+// (most the same day), 90 % assigned to the fixture's units, all replied
+// (A to D) but a fifth of the last month's, half of the replies rated.
 func fill(b *testing.B, a *app.App, f *testkit.Fixture, n int, now time.Time) {
 	ctx := b.Context()
 	const batch = 200
@@ -75,7 +75,7 @@ func fill(b *testing.B, a *app.App, f *testkit.Fixture, n int, now time.Time) {
 			unit := units[i%2]
 			due := at.AddDate(0, 0, 14).Format(time.DateOnly)
 			assign := i%10 != 0
-			reply := assign && i%10 < 7
+			reply := assign && (i%10 < 7 || i%365 > 30) // older than a month: replied
 			if assign {
 				status = "in_progress"
 			}
