@@ -10,27 +10,26 @@ import (
 	"zhitong/internal/store"
 )
 
-// Settled months (pre-aggregation). A month's counts can still change
-// while an assignment of its last days may be accepted in time or a case
-// registered in time; once its last day is AcceptDays+1 working days
-// behind, every count of the month is final (replies, evaluations and
-// listings carry the time they happen, so they only ever land in the
-// current month). FreezeDue then counts the month once, through
-// measure.Count, by every combination of dimensions (stat_months); the
-// dashboard adds those rows for whole settled months and counts the rest
-// live. A settled month keeps the dimensions and the deadline policy as
-// they were when it settled, like a bulletin.
+// Settled spans (pre-aggregation), docs/statistics.md. A day's counts can
+// still change while one of its assignments may be accepted in time or one
+// of its cases registered in time; once the day is AcceptDays+1 working
+// days behind, every count of it is final (replies, evaluations and
+// listings carry the time they happen, so they only land on today).
+// FreezeDue then counts each final day, and each month whose last day is
+// final, once through measure.Count by every combination of dimensions
+// (stat_settled); the dashboard reads those rows for settled spans and
+// counts the rest live. A settled span keeps the dimensions and the
+// deadline policy as they were when it settled, like a bulletin.
 
-// settled reports whether month m (its first day) is final on today.
-func (s *Service) settled(m, today time.Time) bool {
-	last := m.AddDate(0, 1, -1)
-	final, _ := s.app.Calendar().AddWorkdays(last, s.app.ReturnDays()+1)
-	return today.After(final)
+// final reports whether every count of day d is final on today.
+func (s *Service) final(d, today time.Time) bool {
+	f, _ := s.app.Calendar().AddWorkdays(d, s.app.ReturnDays()+1)
+	return today.After(f)
 }
 
-// FreezeDue settles every final month not settled yet, from the first
-// case's month on; it returns how many it settled. Idempotent: a month is
-// settled once (stat_frozen's key), so two servers may run it together.
+// FreezeDue settles every final day and month not settled yet, from the
+// first case on; it returns how many spans it settled. Idempotent: a span
+// is settled once (stat_spans' key), so two servers may run it together.
 func (s *Service) FreezeDue(ctx context.Context) (int, error) {
 	first, err := store.StatFirstDay(ctx, s.app.DB())
 	if err != nil || first.IsZero() {
@@ -38,32 +37,43 @@ func (s *Service) FreezeDue(ctx context.Context) (int, error) {
 	}
 	first = calendar.Civil(first, zhitong.China)
 	today := s.today()
-	m := date(first.Year(), first.Month(), 1)
-	done, err := store.FrozenMonths(ctx, s.app.DB(), m.Format("2006-01"), today.Format("2006-01"))
+	days, err := store.SettledSpans(ctx, s.app.DB(), first.Format(time.DateOnly), today.Format(time.DateOnly))
+	if err != nil {
+		return 0, err
+	}
+	months, err := store.SettledSpans(ctx, s.app.DB(), first.Format("2006-01"), today.Format("2006-01"))
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	for ; s.settled(m, today); m = m.AddDate(0, 1, 0) {
-		if done[m.Format("2006-01")] {
-			continue
-		}
-		ok, err := s.freeze(ctx, m)
-		if err != nil {
-			return n, err
-		}
+	settle := func(span string, start, end time.Time) error {
+		ok, err := s.freeze(ctx, span, start, end)
 		if ok {
 			n++
+		}
+		return err
+	}
+	for d := first; s.final(d, today); d = d.AddDate(0, 0, 1) {
+		if !days[d.Format(time.DateOnly)] {
+			if err := settle(d.Format(time.DateOnly), d, d); err != nil {
+				return n, err
+			}
+		}
+	}
+	for m := date(first.Year(), first.Month(), 1); s.final(m.AddDate(0, 1, -1), today); m = m.AddDate(0, 1, 0) {
+		if !months[m.Format("2006-01")] {
+			if err := settle(m.Format("2006-01"), m, m.AddDate(0, 1, -1)); err != nil {
+				return n, err
+			}
 		}
 	}
 	return n, nil
 }
 
-// freeze counts month m (its first day) and stores its rows.
-func (s *Service) freeze(ctx context.Context, m time.Time) (bool, error) {
-	per := newPeriod("month", m, m.AddDate(0, 1, -1))
-	r := liveRange(per.Start, per.End, "")
-	facts, err := store.ListStatFacts(ctx, s.app.DB(), r)
+// freeze counts start..end and stores its rows as span.
+func (s *Service) freeze(ctx context.Context, span string, start, end time.Time) (bool, error) {
+	per := newPeriod("custom", start, end)
+	facts, err := store.ListStatFacts(ctx, s.app.DB(), liveRange(start, end, ""))
 	if err != nil {
 		return false, err
 	}
@@ -77,11 +87,11 @@ func (s *Service) freeze(ctx context.Context, m time.Time) (bool, error) {
 	counts := measure.Count(facts, s.params(per), measure.Slice{Key: key, Units: true}, nil)
 	rows := make([]store.StatCubeRow, 0, len(counts))
 	for k, c := range counts {
-		rows = append(rows, store.StatCubeRow{Month: m.Format("2006-01"), Fact: dims[k], Counts: measure.ToCube(*c)})
+		rows = append(rows, store.StatCubeRow{Span: span, Fact: dims[k], Counts: measure.ToCube(*c)})
 	}
 	var added bool
 	err = s.app.DB().Write(ctx, func(tx *store.Tx) error {
-		added, err = tx.InsertStatMonth(ctx, m.Format("2006-01"), s.app.Now(), rows)
+		added, err = tx.InsertStatSpan(ctx, span, s.app.Now(), rows)
 		return err
 	})
 	return added, err

@@ -595,20 +595,29 @@ func liveRange(start, end time.Time, region string) store.StatRange {
 }
 
 // load gathers period per under region: whole settled months from
-// stat_months when cube is set, every other day live.
-func (s *Service) load(ctx context.Context, per Period, region string, cube bool) (*source, error) {
+// stat_settled when months is set (a monthly trend), settled days from it
+// always, every other day live; and the assignments open at its end.
+func (s *Service) load(ctx context.Context, per Period, region string, months bool) (*source, error) {
 	src := &source{p: s.params(per)}
-	frozen := map[string]bool{}
-	if cube && !s.live {
+	settledMonths, settledDays := map[string]bool{}, map[string]bool{}
+	if !s.live {
 		var err error
-		if frozen, err = store.FrozenMonths(ctx, s.app.DB(), per.Start.Format("2006-01"), per.End.Format("2006-01")); err != nil {
+		if months {
+			if settledMonths, err = store.SettledSpans(ctx, s.app.DB(), per.Start.Format("2006-01"), per.End.Format("2006-01")); err != nil {
+				return nil, err
+			}
+		}
+		if settledDays, err = store.SettledSpans(ctx, s.app.DB(), per.Start.Format(time.DateOnly), per.End.Format(time.DateOnly)); err != nil {
 			return nil, err
 		}
 	}
-	var months []string
+	var spans []string
 	var spanStart time.Time
 	inSpan := false
 	flush := func(end time.Time) error {
+		if !inSpan {
+			return nil
+		}
 		facts, err := store.ListStatFacts(ctx, s.app.DB(), liveRange(spanStart, end, region))
 		src.live = append(src.live, facts...)
 		inSpan = false
@@ -617,43 +626,30 @@ func (s *Service) load(ctx context.Context, per Period, region string, cube bool
 	for d := per.Start; !d.After(per.End); {
 		m := date(d.Year(), d.Month(), 1)
 		last := m.AddDate(0, 1, -1)
-		if d.Equal(m) && !last.After(per.End) && frozen[m.Format("2006-01")] {
-			if inSpan {
-				if err := flush(d.AddDate(0, 0, -1)); err != nil {
-					return nil, err
-				}
+		settled := ""
+		next := d.AddDate(0, 0, 1)
+		if d.Equal(m) && !last.After(per.End) && settledMonths[m.Format("2006-01")] {
+			settled, next = m.Format("2006-01"), last.AddDate(0, 0, 1)
+		} else if settledDays[d.Format(time.DateOnly)] {
+			settled = d.Format(time.DateOnly)
+		}
+		if settled == "" {
+			if !inSpan {
+				spanStart, inSpan = d, true
 			}
-			months = append(months, m.Format("2006-01"))
-			d = last.AddDate(0, 0, 1)
-			continue
-		}
-		if !inSpan {
-			spanStart, inSpan = d, true
-		}
-		if last.After(per.End) {
-			last = per.End
-		}
-		d = last.AddDate(0, 0, 1)
-	}
-	if inSpan {
-		if err := flush(per.End); err != nil {
-			return nil, err
-		}
-	}
-	if len(months) > 0 {
-		rows, err := store.ListStatCube(ctx, s.app.DB(), months[0], months[len(months)-1], region)
-		if err != nil {
-			return nil, err
-		}
-		want := map[string]bool{}
-		for _, m := range months {
-			want[m] = true
-		}
-		for _, r := range rows {
-			if want[r.Month] {
-				src.cube = append(src.cube, r)
+		} else {
+			if err := flush(d.AddDate(0, 0, -1)); err != nil {
+				return nil, err
 			}
+			spans = append(spans, settled)
 		}
+		d = next
+	}
+	if err := flush(per.End); err != nil {
+		return nil, err
+	}
+	if err := s.loadSettled(ctx, src, spans, region); err != nil {
+		return nil, err
 	}
 	r := s.openRange(per, region)
 	r.OpenOnly = true
@@ -663,6 +659,34 @@ func (s *Service) load(ctx context.Context, per Period, region string, cube bool
 	}
 	src.live = append(src.live, open...)
 	return src, nil
+}
+
+// loadSettled adds the rows of the settled spans (months and days) to src.
+func (s *Service) loadSettled(ctx context.Context, src *source, spans []string, region string) error {
+	want := map[string]bool{}
+	lo, hi := map[int]string{}, map[int]string{}
+	for _, sp := range spans {
+		want[sp] = true
+		n := len(sp)
+		if lo[n] == "" || sp < lo[n] {
+			lo[n] = sp
+		}
+		if sp > hi[n] {
+			hi[n] = sp
+		}
+	}
+	for n, from := range lo {
+		rows, err := store.ListStatCube(ctx, s.app.DB(), from, hi[n], region)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if want[r.Span] {
+				src.cube = append(src.cube, r)
+			}
+		}
+	}
+	return nil
 }
 
 // openRange is the range of period p's open assignments: at its end, or

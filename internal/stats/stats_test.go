@@ -235,11 +235,15 @@ func TestSettledMonthsEqualRawData(t *testing.T) {
 	s := stats.New(a)
 	setDay(clock, "2027-03-10")
 	n := testkit.Must(s.FreezeDue(ctx))(t)
-	if n != 4 { // 2026-11 … 2027-02; March is not final
-		t.Fatalf("settled %d months, want 4", n)
+	// Every day from 2026-11-23 to the last final one, and the months
+	// 2026-11 … 2027-02; March 10 itself is not final.
+	months := testkit.Must(store.SettledSpans(ctx, a.DB(), "2026-01", "2027-12"))(t)
+	days := testkit.Must(store.SettledSpans(ctx, a.DB(), "2026-01-01", "2027-12-31"))(t)
+	if len(months) != 4 || !months["2027-02"] || months["2027-03"] || n != len(days)+4 || !days["2026-11-23"] || days["2027-03-10"] || len(days) < 95 {
+		t.Fatalf("settled %d spans: months %v, %d days", n, months, len(days))
 	}
 	var rows int
-	if err := a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM stat_months`).Scan(&rows); err != nil || rows == 0 {
+	if err := a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM stat_settled`).Scan(&rows); err != nil || rows == 0 {
 		t.Fatalf("%d settled rows (%v)", rows, err)
 	}
 	if again := testkit.Must(s.FreezeDue(ctx))(t); again != 0 {
@@ -247,7 +251,9 @@ func TestSettledMonthsEqualRawData(t *testing.T) {
 	}
 	for _, sl := range stats.Slices {
 		for _, v := range []url.Values{query("period", "year", "year", "2026"), query("period", "quarter", "quarter", "2026-Q4"),
-			query("period", "custom", "start", "2026-10-15", "end", "2027-03-01"), query("period", "year", "year", "2027")} {
+			query("period", "custom", "start", "2026-10-15", "end", "2027-03-01"), query("period", "year", "year", "2027"),
+			query("period", "month", "month", "2026-12"), query("period", "month", "month", "2027-03"), query("period", "month", "month", "2026-11"),
+			query("period", "custom", "start", "2026-11-20", "end", "2027-01-10")} {
 			v.Set("slice", sl.Value)
 			got := testkit.Must(s.Dashboard(ctx, committee, v))(t)
 			want := testkit.Must(s.Live().Dashboard(ctx, committee, v))(t)

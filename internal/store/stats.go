@@ -213,26 +213,27 @@ func StatNames(ctx context.Context, q Q, table string) (map[string]string, error
 	return out, rows.Err()
 }
 
-// StatCubeCounts is the number of counts a stat_months row holds, in the
+// StatCubeCounts is the number of counts a stat_settled row holds, in the
 // order of StatCubeColumns.
 const StatCubeCounts = 13
 
-// StatCubeColumns are stat_months' count columns, in order.
+// StatCubeColumns are stat_settled's count columns, in order.
 const StatCubeColumns = `received, registered_in_time, assigned, accepted_in_time, replied, replied_on_time, solved, evaluated, satisfied,
  called_back, rehandled, listed, reply_days`
 
-// StatCubeRow is one row of a settled month: the dimensions (in Fact:
-// Region, Station, Unit, Category, Channel, Deputy, Lead; At is the month's
-// first day) and the counts.
+// StatCubeRow is one row of a settled span (a month YYYY-MM or a day
+// YYYY-MM-DD): the dimensions (in Fact: Region, Station, Unit, Category,
+// Channel, Deputy, Lead; At is the span's first day) and the counts.
 type StatCubeRow struct {
-	Month  string
+	Span   string
 	Fact   StatFact
 	Counts [StatCubeCounts]int
 }
 
-// FrozenMonths returns which of the months from..to (YYYY-MM) are settled.
-func FrozenMonths(ctx context.Context, q Q, from, to string) (map[string]bool, error) {
-	rows, err := q.Query(ctx, `SELECT month FROM stat_frozen WHERE month >= ? AND month <= ?`, from, to)
+// SettledSpans returns which spans from..to are settled: months when
+// from and to are months (YYYY-MM), days when they are days.
+func SettledSpans(ctx context.Context, q Q, from, to string) (map[string]bool, error) {
+	rows, err := q.Query(ctx, `SELECT span FROM stat_spans WHERE span >= ? AND span <= ? AND LENGTH(span) = ?`, from, to, len(from))
 	if err != nil {
 		return nil, err
 	}
@@ -248,12 +249,13 @@ func FrozenMonths(ctx context.Context, q Q, from, to string) (map[string]bool, e
 	return out, rows.Err()
 }
 
-// ListStatCube returns the settled rows of months from..to under region.
+// ListStatCube returns the settled rows of the spans from..to (months or
+// days, as SettledSpans) under region.
 func ListStatCube(ctx context.Context, q Q, from, to, region string) ([]StatCubeRow, error) {
 	reg, args := statRegion(q, StatRange{Region: region})
 	reg = strings.ReplaceAll(reg, "c.region_code", "region_code")
-	rows, err := q.Query(ctx, `SELECT month, region_code, station_id, unit_id, category_code, channel, deputy_id, lead, `+StatCubeColumns+`
- FROM stat_months WHERE month >= ? AND month <= ?`+reg, append([]any{from, to}, args...)...)
+	rows, err := q.Query(ctx, `SELECT span, region_code, station_id, unit_id, category_code, channel, deputy_id, lead, `+StatCubeColumns+`
+ FROM stat_settled WHERE span >= ? AND span <= ? AND LENGTH(span) = ?`+reg, append([]any{from, to, len(from)}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +263,7 @@ func ListStatCube(ctx context.Context, q Q, from, to, region string) ([]StatCube
 	var out []StatCubeRow
 	for rows.Next() {
 		var r StatCubeRow
-		dest := []any{&r.Month, &r.Fact.Region, &r.Fact.Station, &r.Fact.Unit, &r.Fact.Category, &r.Fact.Channel, &r.Fact.Deputy, &r.Fact.Lead}
+		dest := []any{&r.Span, &r.Fact.Region, &r.Fact.Station, &r.Fact.Unit, &r.Fact.Category, &r.Fact.Channel, &r.Fact.Deputy, &r.Fact.Lead}
 		for i := range r.Counts {
 			dest = append(dest, &r.Counts[i])
 		}
@@ -269,19 +271,23 @@ func ListStatCube(ctx context.Context, q Q, from, to, region string) ([]StatCube
 			return nil, err
 		}
 		r.Fact.Kind = "cube"
-		if m, err := time.ParseInLocation("2006-01", r.Month, china); err == nil {
-			r.Fact.At = m
+		layout := time.DateOnly
+		if len(r.Span) == 7 {
+			layout = "2006-01"
+		}
+		if d, err := time.ParseInLocation(layout, r.Span, china); err == nil {
+			r.Fact.At = d
 		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
 }
 
-// InsertStatMonth stores a settled month's rows, unless the month is
-// already settled; it reports whether it stored them.
-func (t *Tx) InsertStatMonth(ctx context.Context, month string, at time.Time, rows []StatCubeRow) (bool, error) {
-	res, err := t.Exec(ctx, `INSERT INTO stat_frozen (month, frozen_at, rows) VALUES (?, ?, ?) ON CONFLICT (month) DO NOTHING`,
-		month, FormatTime(at), len(rows))
+// InsertStatSpan stores a settled span's rows, unless the span is already
+// settled; it reports whether it stored them.
+func (t *Tx) InsertStatSpan(ctx context.Context, span string, at time.Time, rows []StatCubeRow) (bool, error) {
+	res, err := t.Exec(ctx, `INSERT INTO stat_spans (span, settled_at, rows) VALUES (?, ?, ?) ON CONFLICT (span) DO NOTHING`,
+		span, FormatTime(at), len(rows))
 	if err != nil {
 		return false, err
 	}
@@ -290,11 +296,11 @@ func (t *Tx) InsertStatMonth(ctx context.Context, month string, at time.Time, ro
 	}
 	ph := strings.TrimSuffix(strings.Repeat("?, ", 8+StatCubeCounts), ", ")
 	for _, r := range rows {
-		args := []any{month, r.Fact.Region, r.Fact.Station, r.Fact.Unit, r.Fact.Category, r.Fact.Channel, r.Fact.Deputy, r.Fact.Lead}
+		args := []any{span, r.Fact.Region, r.Fact.Station, r.Fact.Unit, r.Fact.Category, r.Fact.Channel, r.Fact.Deputy, r.Fact.Lead}
 		for _, c := range r.Counts {
 			args = append(args, c)
 		}
-		if _, err := t.Exec(ctx, `INSERT INTO stat_months (month, region_code, station_id, unit_id, category_code, channel, deputy_id, lead, `+
+		if _, err := t.Exec(ctx, `INSERT INTO stat_settled (span, region_code, station_id, unit_id, category_code, channel, deputy_id, lead, `+
 			StatCubeColumns+`) VALUES (`+ph+`)`, args...); err != nil {
 			return false, err
 		}
@@ -302,13 +308,13 @@ func (t *Tx) InsertStatMonth(ctx context.Context, month string, at time.Time, ro
 	return true, nil
 }
 
-// DeleteStatMonths forgets every settled month (zhitong stats rebuild; a
-// changed deadline policy or calendar).
-func (t *Tx) DeleteStatMonths(ctx context.Context) error {
-	if _, err := t.Exec(ctx, `DELETE FROM stat_months`); err != nil {
+// DeleteStatSpans forgets every settled span, so the next run of the stats
+// job recounts them (a changed deadline policy, a corrected calendar).
+func (t *Tx) DeleteStatSpans(ctx context.Context) error {
+	if _, err := t.Exec(ctx, `DELETE FROM stat_settled`); err != nil {
 		return err
 	}
-	_, err := t.Exec(ctx, `DELETE FROM stat_frozen`)
+	_, err := t.Exec(ctx, `DELETE FROM stat_spans`)
 	return err
 }
 

@@ -8,12 +8,13 @@ CREATE INDEX evaluations_at ON evaluations(at);
 CREATE INDEX follow_ups_done ON follow_ups(done_at);
 CREATE INDEX supervision_actions_at ON supervision_actions(kind, at);
 
--- Settled months, counted once (internal/stats/freeze.go): each row is one
--- combination of a case's dimensions and its counts (measure.Counts, in
--- the order of the columns). lead is false only for co-handling units'
--- assignments, which count in the unit slice alone.
-CREATE TABLE stat_months (
-  month              TEXT NOT NULL,
+-- Settled spans, counted once (internal/stats/freeze.go): a month
+-- (YYYY-MM) or a day (YYYY-MM-DD) whose counts can no longer change. Each
+-- row is one combination of a case's dimensions with its counts
+-- (measure.Counts, in the order of the columns); lead is false only for a
+-- co-handling unit's assignment, which counts in the unit slice alone.
+CREATE TABLE stat_settled (
+  span               TEXT NOT NULL,
   region_code        TEXT NOT NULL,
   station_id         BIGINT NOT NULL,
   unit_id            BIGINT NOT NULL,
@@ -35,9 +36,9 @@ CREATE TABLE stat_months (
   listed             INTEGER NOT NULL,
   reply_days         INTEGER NOT NULL
 );
-CREATE INDEX stat_months_month ON stat_months(month, region_code);
-CREATE TABLE stat_frozen (
-  month     TEXT PRIMARY KEY,
-  frozen_at TEXT NOT NULL,
-  rows      INTEGER NOT NULL
+CREATE INDEX stat_settled_span ON stat_settled(span, region_code);
+CREATE TABLE stat_spans (
+  span       TEXT PRIMARY KEY,
+  settled_at TEXT NOT NULL,
+  rows       INTEGER NOT NULL
 );
