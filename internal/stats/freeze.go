@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"zhitong"
+	"zhitong/internal/app"
 	"zhitong/internal/calendar"
 	"zhitong/internal/stats/measure"
 	"zhitong/internal/store"
@@ -103,4 +104,16 @@ func cubeKeyString(d store.StatFact) string {
 		lead = "1"
 	}
 	return d.Region + "|" + itoa(d.Station) + "|" + itoa(d.Unit) + "|" + d.Category + "|" + d.Channel + "|" + itoa(d.Deputy) + "|" + lead
+}
+
+// Rebuild forgets every settled span (after a change of the deadline
+// policy's return_days, or of a past holiday schedule), audited; the next
+// FreezeDue settles them again from the raw tables.
+func (s *Service) Rebuild(ctx context.Context) error {
+	return s.app.DB().Write(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteStatSpans(ctx); err != nil {
+			return err
+		}
+		return s.app.AppendAudit(ctx, tx, app.System, "stats.rebuild", "stats", map[string]any{})
+	})
 }
