@@ -13,7 +13,7 @@ func (d *Dashboard) Charts() map[string]string {
 	out := map[string]string{}
 	labels := make([]string, len(d.Trend))
 	series := map[string][]any{}
-	lines := []string{measure.Received, measure.Replied, measure.Solved, "on_time_rate", "satisfied_rate"}
+	lines := TrendSeries
 	for i, pt := range d.Trend {
 		labels[i] = pt.Label
 		for _, k := range lines {
@@ -78,6 +78,9 @@ func (d *Dashboard) Charts() map[string]string {
 	}
 	return out
 }
+
+// TrendSeries are the figures the trend chart draws (and its table lists).
+var TrendSeries = []string{measure.Received, measure.Replied, measure.Solved, "on_time_rate", "satisfied_rate"}
 
 func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
 

@@ -61,7 +61,19 @@ type workStatsData struct {
 	Periods []zhitong.Named[string]
 	Slices  []zhitong.Named[string]
 	Charts  map[string]string
-	Table   []measure.Figure // the columns of the comparison and trend tables
+	Table   []measure.Figure // the columns of the comparison table
+	Trend   []measure.Figure // the columns of the trend table: the chart's series
+}
+
+// figures picks figures by key, in order.
+func figures(keys ...string) []measure.Figure {
+	out := make([]measure.Figure, 0, len(keys))
+	for _, k := range keys {
+		if f, ok := measure.FigureByKey(k); ok {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func (h *Handler) workStats(w http.ResponseWriter, r *http.Request) error {
@@ -70,7 +82,10 @@ func (h *Handler) workStats(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	d := workStatsData{Form: q, Periods: stats.Periods, Slices: stats.Slices, Table: measure.Figures}
+	d := workStatsData{Form: q, Periods: stats.Periods, Slices: stats.Slices,
+		Table: figures(measure.Received, measure.Assigned, measure.Replied, "on_time_rate", "solved_rate", "evaluated_rate", "satisfied_rate",
+			"rehandled_rate", "reply_days", measure.Overdue),
+		Trend: figures(stats.TrendSeries...)}
 	status := http.StatusOK
 	d.D, err = h.stats().Dashboard(r.Context(), p, q)
 	if err != nil {
@@ -124,11 +139,7 @@ func (h *Handler) portalStatistics(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	var figs []measure.Figure
-	for _, k := range []string{measure.Received, measure.Replied, "on_time_rate", "solved_rate", "evaluated_rate", "satisfied_rate", "rehandled_rate", "reply_days"} {
-		f, _ := measure.FigureByKey(k)
-		figs = append(figs, f)
-	}
+	figs := figures(measure.Received, measure.Replied, "on_time_rate", "solved_rate", "evaluated_rate", "satisfied_rate", "rehandled_rate", "reply_days")
 	return h.render(w, r, http.StatusOK, "portal_statistics", "办理情况统计", portalStatsData{Months: months, Figures: figs})
 }
 
