@@ -46,24 +46,32 @@ func (s *Service) FreezeDue(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	var todo []time.Time
+	for d := first; s.final(d, today); d = d.AddDate(0, 0, 1) {
+		if !days[d.Format(time.DateOnly)] {
+			todo = append(todo, d)
+		}
+	}
+	stock, stockDims, err := s.stock(ctx, todo)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
-	settle := func(span string, start, end time.Time) error {
-		ok, err := s.freeze(ctx, span, start, end)
+	settle := func(span string, start, end time.Time, stock map[string]int) error {
+		ok, err := s.freeze(ctx, span, start, end, stock, stockDims)
 		if ok {
 			n++
 		}
 		return err
 	}
-	for d := first; s.final(d, today); d = d.AddDate(0, 0, 1) {
-		if !days[d.Format(time.DateOnly)] {
-			if err := settle(d.Format(time.DateOnly), d, d); err != nil {
-				return n, err
-			}
+	for _, d := range todo {
+		if err := settle(d.Format(time.DateOnly), d, d, stock[d.Format(time.DateOnly)]); err != nil {
+			return n, err
 		}
 	}
 	for m := date(first.Year(), first.Month(), 1); s.final(m.AddDate(0, 1, -1), today); m = m.AddDate(0, 1, 0) {
 		if !months[m.Format("2006-01")] {
-			if err := settle(m.Format("2006-01"), m, m.AddDate(0, 1, -1)); err != nil {
+			if err := settle(m.Format("2006-01"), m, m.AddDate(0, 1, -1), nil); err != nil {
 				return n, err
 			}
 		}
@@ -71,8 +79,33 @@ func (s *Service) FreezeDue(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// freeze counts start..end and stores its rows as span.
-func (s *Service) freeze(ctx context.Context, span string, start, end time.Time) (bool, error) {
+// stock computes, for the days to settle, each day's overdue stock at its
+// end by cube key: one load of the lead assignments not replied before
+// the first of them (the open ones and those replied since), then each
+// assignment's overdue days (measure.Stock).
+func (s *Service) stock(ctx context.Context, days []time.Time) (map[string]map[string]int, map[string]store.StatFact, error) {
+	dims := map[string]store.StatFact{}
+	if len(days) == 0 {
+		return nil, dims, nil
+	}
+	first, last := days[0], days[len(days)-1]
+	r := app.StatRange(last, last, "")
+	r.OpenOnly, r.RepliedFrom = true, app.StatRange(first, first, "").From
+	cands, err := store.ListStatFacts(ctx, s.app.DB(), r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return measure.Stock(cands, first, last, func(f *store.StatFact) string {
+		d := measure.CubeKey(f)
+		k := cubeKeyString(d)
+		dims[k] = d
+		return k
+	}), dims, nil
+}
+
+// freeze counts start..end and stores its rows as span, with the overdue
+// stock at its end by cube key (days only).
+func (s *Service) freeze(ctx context.Context, span string, start, end time.Time, stock map[string]int, stockDims map[string]store.StatFact) (bool, error) {
 	per := newPeriod("custom", start, end)
 	facts, err := store.ListStatFacts(ctx, s.app.DB(), liveRange(start, end, ""))
 	if err != nil {
@@ -86,6 +119,13 @@ func (s *Service) freeze(ctx context.Context, span string, start, end time.Time)
 		return k
 	}
 	counts := measure.Count(facts, s.params(per), measure.Slice{Key: key, Units: true}, nil)
+	for k, n := range stock {
+		if counts[k] == nil {
+			counts[k] = &measure.Counts{}
+			dims[k] = stockDims[k]
+		}
+		counts[k].Overdue = n
+	}
 	rows := make([]store.StatCubeRow, 0, len(counts))
 	for k, c := range counts {
 		rows = append(rows, store.StatCubeRow{Span: span, Fact: dims[k], Counts: measure.ToCube(*c)})

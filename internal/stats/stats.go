@@ -379,7 +379,7 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 		d.TrendStep = "day"
 		step = func(t time.Time) string { return t.Format("01-02") }
 	}
-	points := cur.count(measure.Slice{Key: func(f *store.StatFact) string {
+	points := cur.flows(measure.Slice{Key: func(f *store.StatFact) string {
 		if f.Kind == "open" {
 			return "" // a stock at the period's end, not a flow of a day
 		}
@@ -525,7 +525,7 @@ func (s *Service) monthly(ctx context.Context) ([]MonthFigures, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows := src.count(measure.Slice{Key: func(f *store.StatFact) string {
+	rows := src.flows(measure.Slice{Key: func(f *store.StatFact) string {
 		if f.Kind == "open" {
 			return ""
 		}
@@ -576,14 +576,23 @@ func (d *Dashboard) Query() string {
 // source is what a period's counts come from: the settled months' rows,
 // the live facts of the rest, and the lead assignments open at its end.
 type source struct {
-	p    measure.Params
-	live []store.StatFact
-	cube []store.StatCubeRow
+	p     measure.Params
+	live  []store.StatFact
+	cube  []store.StatCubeRow // settled spans' flows
+	stock []store.StatCubeRow // the settled end day's overdue stock
 }
 
+// count counts flows and the overdue stock at the end.
 func (src *source) count(sl measure.Slice) map[string]*measure.Counts {
+	out := src.flows(sl)
+	measure.AddCube(src.stock, sl, out, true)
+	return out
+}
+
+// flows counts the flows only (a slice that skips "open" facts: the trend).
+func (src *source) flows(sl measure.Slice) map[string]*measure.Counts {
 	out := measure.Count(src.live, src.p, sl, nil)
-	measure.AddCube(src.cube, sl, out)
+	measure.AddCube(src.cube, sl, out, false)
 	return out
 }
 
@@ -652,6 +661,18 @@ func (s *Service) load(ctx context.Context, per Period, region string, months bo
 		return nil, err
 	}
 	r := s.openRange(per, region)
+	if !s.live {
+		// The stock at a settled day's end is stored with the day.
+		end, _ := time.Parse(time.DateOnly, r.EndDay)
+		settled, err := store.SettledSpans(ctx, s.app.DB(), r.EndDay, r.EndDay)
+		if err != nil {
+			return nil, err
+		}
+		if settled[r.EndDay] && !end.IsZero() {
+			src.stock, err = store.ListStatCube(ctx, s.app.DB(), r.EndDay, r.EndDay, region)
+			return src, err
+		}
+	}
 	r.OpenOnly = true
 	open, err := store.ListStatFacts(ctx, s.app.DB(), r)
 	if err != nil {

@@ -265,6 +265,15 @@ func TestSettledMonthsEqualRawData(t *testing.T) {
 			}
 		}
 	}
+	// The overdue stock at 2026-12-31 (c2 and c3's second round) comes
+	// from the settled day.
+	if d := testkit.Must(s.Dashboard(ctx, committee, query("period", "quarter", "quarter", "2026-Q4")))(t); d.Total.Overdue != 2 {
+		t.Errorf("overdue at 2026-12-31 = %d, want 2", d.Total.Overdue)
+	}
+	var stock int
+	if err := a.DB().QueryRow(ctx, `SELECT COALESCE(SUM(overdue), 0) FROM stat_settled WHERE span = '2026-12-31'`).Scan(&stock); err != nil || stock != 2 {
+		t.Errorf("settled stock of 2026-12-31 = %d (%v), want 2", stock, err)
+	}
 	got := testkit.Must(s.Monthly(ctx))(t)
 	want := testkit.Must(s.Live().Monthly(ctx))(t)
 	if !reflect.DeepEqual(got, want) {

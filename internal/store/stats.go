@@ -37,6 +37,7 @@ type StatFact struct {
 	Assigned   time.Time // the lead assignment's time
 	Accepted   time.Time
 	Registered time.Time
+	FirstReply time.Time // "open" facts loaded with RepliedFrom: the round's first unit reply (zero: none)
 }
 
 // StatRange is what facts to load: events From ≤ at < To (UTC text of China
@@ -46,6 +47,10 @@ type StatRange struct {
 	EndDay   string // the period's last civil day (YYYY-MM-DD), for "open"
 	Region   string
 	OpenOnly bool // only the "open" facts at EndDay
+	// RepliedFrom, when set, loads the lead assignments not replied before
+	// it (instead of before To), each with its FirstReply: the candidates
+	// to be open at the end of any day from RepliedFrom to EndDay.
+	RepliedFrom string
 }
 
 const statCaseCols = `c.region_code, COALESCE(c.station_id, 0), COALESCE(c.deputy_id, 0), COALESCE(c.category_code, ''), c.channel`
@@ -149,24 +154,29 @@ func listOpen(r StatRange, scan statScan, reg string, regArgs []any) error {
 	// is replied to (app.finishRound), so the candidates are the open ones
 	// (few) and the done ones replied only after the end (the replies since
 	// then, by replies(at)) — never a walk over every assignment.
-	open := `SELECT a.id, a.case_id, a.round, a.unit_id, a.due_date, a.assigned_at, ` + statCaseCols + `
+	cutoff, first := r.To, `''`
+	if r.RepliedFrom != "" {
+		cutoff = r.RepliedFrom
+		first = `COALESCE((SELECT MIN(z.at) FROM replies z WHERE z.case_id = a.case_id AND z.round = a.round AND z.unit_id IS NOT NULL), '')`
+	}
+	open := `SELECT a.id, a.case_id, a.round, a.unit_id, a.due_date, a.assigned_at, ` + first + `, ` + statCaseCols + `
  FROM assignments a JOIN cases c ON c.id = a.case_id
  WHERE a.state IN ('pending', 'accepted') AND a.due_date <> '' AND a.due_date < ? AND a.assigned_at < ? AND a.lead` + reg + `
  AND NOT EXISTS (SELECT 1 FROM replies y WHERE y.case_id = a.case_id AND y.round = a.round AND y.unit_id IS NOT NULL AND y.at < ?)
- UNION ALL SELECT a.id, a.case_id, a.round, a.unit_id, a.due_date, a.assigned_at, ` + statCaseCols + `
+ UNION ALL SELECT a.id, a.case_id, a.round, a.unit_id, a.due_date, a.assigned_at, ` + first + `, ` + statCaseCols + `
  FROM replies x JOIN assignments a ON a.case_id = x.case_id AND a.round = x.round AND a.lead AND a.state = 'done'
  JOIN cases c ON c.id = x.case_id
  WHERE x.unit_id IS NOT NULL AND x.at >= ? AND a.due_date <> '' AND a.due_date < ? AND a.assigned_at < ?` + reg + `
  AND NOT EXISTS (SELECT 1 FROM replies y WHERE y.case_id = a.case_id AND y.round = a.round AND y.unit_id IS NOT NULL AND y.at < ?)`
 	openArgs := append([]any{r.EndDay, r.To}, regArgs...)
-	openArgs = append(openArgs, r.To, r.To, r.EndDay, r.To)
+	openArgs = append(openArgs, cutoff, cutoff, r.EndDay, r.To)
 	openArgs = append(openArgs, regArgs...)
-	openArgs = append(openArgs, r.To)
+	openArgs = append(openArgs, cutoff)
 	return scan(open, openArgs,
 		func(s interface{ Scan(...any) error }, f *StatFact) error {
-			var as string
-			err := s.Scan(&f.ID, &f.CaseID, &f.Round, &f.Unit, &f.DueDate, &as, &f.Region, &f.Station, &f.Deputy, &f.Category, &f.Channel)
-			f.Kind, f.LeadID, f.Lead, f.At, f.Assigned = "open", f.ID, true, ParseTime(as), ParseTime(as)
+			var as, fr string
+			err := s.Scan(&f.ID, &f.CaseID, &f.Round, &f.Unit, &f.DueDate, &as, &fr, &f.Region, &f.Station, &f.Deputy, &f.Category, &f.Channel)
+			f.Kind, f.LeadID, f.Lead, f.At, f.Assigned, f.FirstReply = "open", f.ID, true, ParseTime(as), ParseTime(as), ParseTime(fr)
 			return err
 		})
 }
@@ -215,11 +225,11 @@ func StatNames(ctx context.Context, q Q, table string) (map[string]string, error
 
 // StatCubeCounts is the number of counts a stat_settled row holds, in the
 // order of StatCubeColumns.
-const StatCubeCounts = 13
+const StatCubeCounts = 14
 
 // StatCubeColumns are stat_settled's count columns, in order.
 const StatCubeColumns = `received, registered_in_time, assigned, accepted_in_time, replied, replied_on_time, solved, evaluated, satisfied,
- called_back, rehandled, listed, reply_days`
+ called_back, rehandled, listed, reply_days, overdue`
 
 // StatCubeRow is one row of a settled span (a month YYYY-MM or a day
 // YYYY-MM-DD): the dimensions (in Fact: Region, Station, Unit, Category,

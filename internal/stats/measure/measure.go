@@ -382,13 +382,13 @@ func (c *counter) count(f *store.StatFact, row *Counts, add func(string)) {
 // ToCube lays counts out in the order of store.StatCubeColumns.
 func ToCube(c Counts) [store.StatCubeCounts]int {
 	return [store.StatCubeCounts]int{c.Received, c.RegisteredInTime, c.Assigned, c.AcceptedInTime, c.Replied, c.RepliedOnTime,
-		c.Solved, c.Evaluated, c.Satisfied, c.CalledBack, c.Rehandled, c.Listed, c.ReplyDays}
+		c.Solved, c.Evaluated, c.Satisfied, c.CalledBack, c.Rehandled, c.Listed, c.ReplyDays, c.Overdue}
 }
 
 // FromCube reads counts laid out by ToCube.
 func FromCube(a [store.StatCubeCounts]int) Counts {
 	return Counts{Received: a[0], RegisteredInTime: a[1], Assigned: a[2], AcceptedInTime: a[3], Replied: a[4], RepliedOnTime: a[5],
-		Solved: a[6], Evaluated: a[7], Satisfied: a[8], CalledBack: a[9], Rehandled: a[10], Listed: a[11], ReplyDays: a[12]}
+		Solved: a[6], Evaluated: a[7], Satisfied: a[8], CalledBack: a[9], Rehandled: a[10], Listed: a[11], ReplyDays: a[12], Overdue: a[13]}
 }
 
 // CubeKey is the row a fact counts in when a month is settled: every
@@ -400,8 +400,10 @@ func CubeKey(f *store.StatFact) store.StatFact {
 }
 
 // AddCube adds settled rows into out by slice: the same rows Count would
-// have made from the month's facts (TestSettledMonthsEqualRawData).
-func AddCube(rows []store.StatCubeRow, s Slice, out map[string]*Counts) {
+// have made from the span's facts (TestSettledMonthsEqualRawData). stock:
+// add only the rows' overdue stock (of the period's last day); otherwise
+// only their flows.
+func AddCube(rows []store.StatCubeRow, s Slice, out map[string]*Counts, stock bool) {
 	for i := range rows {
 		r := &rows[i]
 		if !r.Fact.Lead && !s.Units {
@@ -416,6 +418,57 @@ func AddCube(rows []store.StatCubeRow, s Slice, out map[string]*Counts) {
 			row = &Counts{}
 			out[key] = row
 		}
-		row.Add(FromCube(r.Counts))
+		c := FromCube(r.Counts)
+		if stock {
+			c = Counts{Overdue: c.Overdue}
+		} else {
+			c.Overdue = 0
+		}
+		row.Add(c)
 	}
+}
+
+// Stock counts, for each day from first to last, the lead assignments
+// open and overdue at its end, from the candidates loaded with
+// store.StatRange.RepliedFrom: the same set "open" facts give for a period
+// ending that day (due before the day, made by its end, not replied by its
+// end). It returns day (YYYY-MM-DD) → cube key → count, and each key's dimensions.
+func Stock(cands []store.StatFact, first, last time.Time, key func(*store.StatFact) string) map[string]map[string]int {
+	best := map[[2]int64]*store.StatFact{}
+	for i := range cands {
+		f := &cands[i]
+		k := [2]int64{f.CaseID, int64(f.Round)}
+		if b := best[k]; b == nil || b.LeadID < f.LeadID {
+			best[k] = f
+		}
+	}
+	out := map[string]map[string]int{}
+	for _, f := range best {
+		due, err := time.Parse(time.DateOnly, f.DueDate)
+		if err != nil {
+			continue
+		}
+		from := due.AddDate(0, 0, 1)
+		if a := day(f.Assigned); a.After(from) {
+			from = a
+		}
+		if first.After(from) {
+			from = first
+		}
+		to := last
+		if !f.FirstReply.IsZero() {
+			if r := day(f.FirstReply).AddDate(0, 0, -1); r.Before(to) {
+				to = r
+			}
+		}
+		k := key(f)
+		for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+			ds := d.Format(time.DateOnly)
+			if out[ds] == nil {
+				out[ds] = map[string]int{}
+			}
+			out[ds][k]++
+		}
+	}
+	return out
 }

@@ -13,6 +13,8 @@ CREATE INDEX supervision_actions_at ON supervision_actions(kind, at);
 -- row is one combination of a case's dimensions with its counts
 -- (measure.Counts, in the order of the columns); lead is false only for a
 -- co-handling unit's assignment, which counts in the unit slice alone.
+-- overdue is a day's stock at its end (lead assignments open and overdue),
+-- not a flow: only day rows carry it, and it is never summed over days.
 CREATE TABLE stat_settled (
   span               TEXT NOT NULL,
   region_code        TEXT NOT NULL,
@@ -34,7 +36,8 @@ CREATE TABLE stat_settled (
   called_back        INTEGER NOT NULL,
   rehandled          INTEGER NOT NULL,
   listed             INTEGER NOT NULL,
-  reply_days         INTEGER NOT NULL
+  reply_days         INTEGER NOT NULL,
+  overdue            INTEGER NOT NULL
 );
 CREATE INDEX stat_settled_span ON stat_settled(span, region_code);
 CREATE TABLE stat_spans (
