@@ -37,7 +37,7 @@ func BenchmarkDashboard(b *testing.B) {
 	s := stats.New(a)
 	t0 = time.Now()
 	months := testkit.Must(s.FreezeDue(b.Context()))(b)
-	b.Logf("settled %d months in %s", months, time.Since(t0).Round(time.Millisecond))
+	b.Logf("settled %d days and months in %s", months, time.Since(t0).Round(time.Millisecond))
 	committee := f.In[zhitong.RoleCommittee]
 	for _, q := range []string{"period=month&month=2026-11", "period=month&month=2026-11&slice=unit", "period=quarter&quarter=2026-Q3&slice=town",
 		"period=year&year=2026", "period=year&year=2026&slice=category"} {
