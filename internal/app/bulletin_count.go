@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"zhitong"
-	"zhitong/internal/calendar"
+	"zhitong/internal/stats/measure"
 	"zhitong/internal/store"
 )
 
@@ -25,129 +25,52 @@ func (t tally) row(scope, ref string) *store.BulletinRow {
 // or the region itself above township level.
 func town(region string) string { return region[:min(len(region), 9)] }
 
-type roundKey struct {
-	caseID int64
-	round  int
-}
-
-// counter counts one period's bulletin. See docs/supervision.md for what
-// each number means.
-type counter struct {
-	start, end time.Time // China civil dates, inclusive
-	cal        *calendar.Calendar
-	window     int // working days to accept in time
-	t          tally
-	lead       map[roundKey]store.AssignmentFact // each round's lead assignment
-	firstReply map[roundKey]time.Time
-}
-
-func (c *counter) in(at time.Time) bool {
-	d := civilDay(at)
-	return !d.Before(c.start) && !d.After(c.end)
-}
-
-// leadRows are the rows a lead assignment's work counts in: its unit and its township.
-func (c *counter) leadRows(f store.AssignmentFact) []*store.BulletinRow {
-	return []*store.BulletinRow{c.t.row("unit", strconv.FormatInt(f.UnitID, 10)), c.t.row("town", town(f.Region))}
-}
-
-// assignments counts what was assigned in the period, and remembers each round's lead.
-func (c *counter) assignments(facts []store.AssignmentFact) {
-	for _, f := range facts {
-		if f.Lead && f.State != zhitong.AssignmentReturned {
-			c.lead[roundKey{f.CaseID, f.Round}] = f
-		}
-		if !c.in(f.AssignedAt) {
-			continue
-		}
-		rows := []*store.BulletinRow{c.t.row("unit", strconv.FormatInt(f.UnitID, 10))}
-		if f.Lead {
-			rows = c.leadRows(f)
-		}
-		limit, _ := c.cal.AddWorkdays(civilDay(f.AssignedAt), c.window)
-		for _, r := range rows {
-			r.Assigned++
-			if !f.AcceptedAt.IsZero() && !civilDay(f.AcceptedAt).After(limit) {
-				r.AcceptedInTime++
-			}
-			if f.Lead && f.Round > 1 {
-				r.Rehandled++
-			}
-		}
-	}
-}
-
-// events counts the replies, solved follow-ups, evaluations and listings in
-// the period, on the round's lead unit and township.
-func (c *counter) events(events []store.RoundFact) {
-	for _, e := range events {
-		k := roundKey{e.CaseID, e.Round}
-		f, ok := c.lead[k]
-		if !ok {
-			continue
-		}
-		if _, seen := c.firstReply[k]; !seen && e.Kind == "reply" {
-			c.firstReply[k] = e.At
-		}
-		if !c.in(e.At) {
-			continue
-		}
-		for _, r := range c.leadRows(f) {
-			switch e.Kind {
-			case "reply":
-				r.Replied++
-				if civilDay(e.At).Format(time.DateOnly) <= f.DueDate {
-					r.RepliedOnTime++
-				}
-				if e.Value == string(zhitong.OutcomeSolved) {
-					r.Solved++
-				}
-			case "solved": // a follow-up found a B or C reply's promised work done
-				r.Solved++
-			case "evaluation":
-				r.Evaluated++
-				if e.Value != string(zhitong.RatingUnsatisfied) {
-					r.Satisfied++
-				}
-			case "listed":
-				r.Listed++
-			}
-		}
-	}
-}
-
-// overdue counts the lead assignments overdue at the period's end: made by
-// then, due before its last day, not replied to by then.
-func (c *counter) overdue() {
-	endDay := c.end.Format(time.DateOnly)
-	for k, f := range c.lead {
-		if civilDay(f.AssignedAt).After(c.end) || f.DueDate == "" || f.DueDate >= endDay {
-			continue
-		}
-		if at, ok := c.firstReply[k]; ok && !civilDay(at).After(c.end) {
-			continue
-		}
-		for _, r := range c.leadRows(f) {
-			r.Overdue++
-		}
-	}
-}
-
 // bulletinRows counts, for each unit and township, what happened between
-// start and end.
+// start and end, through the one definition of every figure
+// (internal/stats/measure): units count their lead and co-handling
+// assignments, townships the lead ones.
 func (a *App) bulletinRows(ctx context.Context, start, end time.Time) ([]store.BulletinRow, error) {
-	facts, err := store.ListAssignmentFacts(ctx, a.db)
+	facts, err := store.ListStatFacts(ctx, a.db, StatRange(start, end, ""))
 	if err != nil {
 		return nil, err
 	}
-	events, err := store.ListRoundFacts(ctx, a.db)
-	if err != nil {
-		return nil, err
+	p := measure.Params{Start: start, End: end, Cal: a.cal.Load(), AcceptDays: a.policy().ReturnDays}
+	t := tally{}
+	for scope, s := range map[string]measure.Slice{
+		"unit": {Key: func(f *store.StatFact) string { return unitKey(f) }, Units: true},
+		"town": {Key: func(f *store.StatFact) string { return town(f.Region) }},
+	} {
+		for ref, c := range measure.Count(facts, p, s, nil) {
+			if scope == "unit" && ref == "0" {
+				continue // received, not yet assigned: no unit's row
+			}
+			r := BulletinRowOf(scope, ref, *c)
+			if r == (store.BulletinRow{Scope: scope, Ref: ref}) {
+				continue // nothing a bulletin counts (only received cases)
+			}
+			*t.row(scope, ref) = r
+		}
 	}
-	c := &counter{start: start, end: end, cal: a.cal.Load(), window: a.policy().ReturnDays, t: tally{},
-		lead: map[roundKey]store.AssignmentFact{}, firstReply: map[roundKey]time.Time{}}
-	c.assignments(facts)
-	c.events(events)
-	c.overdue()
-	return a.nameRows(ctx, c.t)
+	return a.nameRows(ctx, t)
 }
+
+func unitKey(f *store.StatFact) string { return strconv.FormatInt(f.Unit, 10) }
+
+// BulletinRowOf is a bulletin row holding counts c.
+func BulletinRowOf(scope, ref string, c measure.Counts) store.BulletinRow {
+	return store.BulletinRow{Scope: scope, Ref: ref, Assigned: c.Assigned, AcceptedInTime: c.AcceptedInTime, Replied: c.Replied,
+		RepliedOnTime: c.RepliedOnTime, Overdue: c.Overdue, Listed: c.Listed, Solved: c.Solved, Evaluated: c.Evaluated,
+		Satisfied: c.Satisfied, Rehandled: c.Rehandled}
+}
+
+// StatRange is the store range of the China civil dates start to end (both
+// included) under region: the facts a period's statistics count.
+func StatRange(start, end time.Time, region string) store.StatRange {
+	from := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, zhitong.China)
+	to := time.Date(end.Year(), end.Month(), end.Day()+1, 0, 0, 0, 0, zhitong.China)
+	return store.StatRange{From: store.FormatTime(from), To: store.FormatTime(to), EndDay: end.Format(time.DateOnly), Region: region}
+}
+
+// ReturnDays is the deadline policy's window to accept (or return) an
+// assignment: "accepted on time" in the statistics.
+func (a *App) ReturnDays() int { return a.policy().ReturnDays }

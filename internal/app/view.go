@@ -253,6 +253,10 @@ type ListInput struct {
 	CoOpinionDue bool
 	// CountOnly returns the total alone, without a page: the home queues.
 	CountOnly bool
+	// OnlyIDs, when OnlyIDsSet, keeps these cases alone: the cases behind a
+	// statistic (internal/stats), still within p's jurisdiction.
+	OnlyIDs    []int64
+	OnlyIDsSet bool
 }
 
 // CountByStatus counts the cases p may see, per status, in one query.
@@ -308,6 +312,7 @@ func (a *App) List(ctx context.Context, p zhitong.Principal, in ListInput) ([]Ca
 		return nil, 0, zhitong.Invalid("unit_state", "办理任务状态“%s”无效", in.UnitState)
 	}
 	f.DueBy, f.UnitState, f.ExtensionPending, f.CoOpinionDue = in.DueBy, in.UnitState, in.ExtensionPending, in.CoOpinionDue
+	f.OnlyIDs, f.OnlyIDsSet = in.OnlyIDs, in.OnlyIDsSet
 	switch in.Sort {
 	case "", "submitted", "due", "updated", "oldest":
 	default:

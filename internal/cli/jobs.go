@@ -8,6 +8,7 @@ import (
 
 	"zhitong/internal/app"
 	"zhitong/internal/jobs"
+	"zhitong/internal/stats"
 )
 
 // startJobs starts the background jobs of `zhitong serve` and returns the
@@ -36,6 +37,11 @@ func startJobs(ctx context.Context, env Env, a *app.App, logger *slog.Logger, pu
 		// (docs/points.md: every fact refreshes its deputy's ledger).
 		{Name: "duty", Interval: time.Hour, Run: func(ctx context.Context) error {
 			_, err := a.MarkNoShows(ctx)
+			return err
+		}},
+		// Statistics: settle each final month once (docs/statistics.md).
+		{Name: "stats", Interval: time.Hour, Run: func(ctx context.Context) error {
+			_, err := stats.New(a).FreezeDue(ctx)
 			return err
 		}},
 	}

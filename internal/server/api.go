@@ -77,6 +77,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	s.dutiesRoutes(mux)
 	s.publicationRoutes(mux) // confirming public text (api_publication.go)
 	s.signinRoutes(mux) // api_signin.go: two-factor, sign-in policy
+	s.statsRoutes(mux) // api_stats.go: statistics dashboard
 	mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
 	}))

@@ -181,6 +181,9 @@ type CaseFilter struct {
 	CoOpinionDue bool
 	// Supervised keeps cases with a supervision action in their current round.
 	Supervised bool
+	// OnlyIDs, when set, keeps these cases alone (a statistic's cases, internal/stats).
+	OnlyIDs    []int64
+	OnlyIDsSet bool
 }
 
 // ListCases returns one page of cases matching f, and the total count.
@@ -331,6 +334,9 @@ func caseWhere(q Q, f CaseFilter, ftsMatch, tsQuery string) (string, []any) {
 		// Uncorrelated, so the few supervised cases are found once rather
 		// than probed for every running case.
 		add(`id IN (SELECT s.case_id FROM supervision_actions s JOIN cases sc ON sc.id = s.case_id AND sc.round = s.round WHERE s.proposal_id IS NULL)`)
+	}
+	if f.OnlyIDsSet {
+		add(idList(q, f.OnlyIDs))
 	}
 	if f.From != "" {
 		add(`submitted_at >= ?`, f.From)

@@ -69,6 +69,9 @@ type workListData struct {
 	More         bool // a search found more than store.SearchCountCap: Total shows the cap
 	Short        bool // the query is one character: the index needs two
 	Code         bool // the query is a tracking code not found in the viewer's jurisdiction
+	// Stat names the statistic whose cases the list shows (stat=…, from the
+	// statistics dashboard, internal/stats); StatBack returns to it.
+	Stat, StatBack string
 }
 
 // Has reports whether the filter has value v for key.
@@ -175,6 +178,9 @@ func (h *Handler) workCases(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in, err := h.workListInput(filter)
+	if err == nil && filter.Get("stat") != "" {
+		err = h.statCases(r, p, filter, &in, d)
+	}
 	if id, ok := h.workCaseByCode(r, p, in.Query); ok {
 		return workGo(w, r, fmt.Sprintf("/work/cases/%d", id))
 	}

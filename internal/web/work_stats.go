@@ -1,0 +1,205 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/export"
+	"zhitong/internal/stats"
+	"zhitong/internal/stats/measure"
+)
+
+// statsRoutes serves the statistics dashboard (统计分析, docs/statistics.md),
+// its Excel export, the portal's public statistics and the vendored ECharts.
+func (h *Handler) statsRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /work/stats", h.page(h.workStats))
+	mux.HandleFunc("GET /work/stats.xlsx", h.page(h.workStatsExport))
+	mux.HandleFunc("GET /statistics", h.page(h.portalStatistics))
+	mux.Handle("GET /static/echarts.min.js", cacheForever(http.HandlerFunc(serveGzipped("static/echarts.min.js.gz", "text/javascript; charset=utf-8"))))
+}
+
+// serveGzipped serves an embedded gzip file as is to browsers that accept
+// gzip (all of them), decompressed to the others.
+func serveGzipped(name, ctype string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		b, err := files.ReadFile(name)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Vary", "Accept-Encoding")
+		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+			_, _ = w.Write(b)
+			return
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			http.Error(w, "", http.StatusInternalServerError)
+			return
+		}
+		_, _ = io.Copy(w, zr)
+	}
+}
+
+func (h *Handler) stats() *stats.Service { return stats.New(h.app) }
+
+type workStatsData struct {
+	D       *stats.Dashboard
+	Form    url.Values
+	Error   string
+	Field   string
+	Periods []zhitong.Named[string]
+	Slices  []zhitong.Named[string]
+	Charts  map[string]string
+	Table   []measure.Figure // the columns of the comparison table
+	Trend   []measure.Figure // the columns of the trend table: the chart's series
+}
+
+// figures picks figures by key, in order.
+func figures(keys ...string) []measure.Figure {
+	out := make([]measure.Figure, 0, len(keys))
+	for _, k := range keys {
+		if f, ok := measure.FigureByKey(k); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (h *Handler) workStats(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	d := workStatsData{Form: q, Periods: stats.Periods, Slices: stats.Slices,
+		Table: figures(measure.Received, measure.Assigned, measure.Replied, "on_time_rate", "solved_rate", "evaluated_rate", "satisfied_rate",
+			"rehandled_rate", "reply_days", measure.Overdue),
+		Trend: figures(stats.TrendSeries...)}
+	status := http.StatusOK
+	d.D, err = h.stats().Dashboard(r.Context(), p, q)
+	if err != nil {
+		if zhitong.ErrorCode(err) != zhitong.EINVALID {
+			return err
+		}
+		d.Error, d.Field, status = zhitong.ErrorMessage(err), zhitong.ErrorField(err), http.StatusBadRequest
+	} else {
+		d.Charts = d.D.Charts()
+		d.Form = d.D.Period.Values()
+		d.Form.Set("slice", d.D.Slice)
+	}
+	return h.render(w, r, status, "work_stats", "统计分析", d)
+}
+
+func (h *Handler) workStatsExport(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	d, err := h.stats().Dashboard(r.Context(), p, r.URL.Query())
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := export.Stats(&buf, d); err != nil {
+		return err
+	}
+	WriteAttachment(w, export.StatsFilename(d), "statistics.xlsx", export.ContentType)
+	_, err = buf.WriteTo(w)
+	return err
+}
+
+// WriteAttachment sets the headers of a download named name (RFC 6266:
+// filename* in UTF-8 for the Chinese name, ascii for old clients).
+func WriteAttachment(w http.ResponseWriter, name, ascii, ctype string) {
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+ascii+`"; filename*=UTF-8''`+url.PathEscape(name))
+	w.Header().Set("Cache-Control", "no-store")
+}
+
+type portalStatsData struct {
+	Months  []stats.MonthFigures
+	Figures []measure.Figure
+}
+
+// portalStatistics is the public statistics: each month's counts and rates
+// for the whole deployment, no personal data.
+func (h *Handler) portalStatistics(w http.ResponseWriter, r *http.Request) error {
+	months, err := h.stats().Monthly(r.Context())
+	if err != nil {
+		return err
+	}
+	figs := figures(measure.Received, measure.Replied, "on_time_rate", "solved_rate", "evaluated_rate", "satisfied_rate", "rehandled_rate", "reply_days")
+	return h.render(w, r, http.StatusOK, "portal_statistics", "办理情况统计", portalStatsData{Months: months, Figures: figs})
+}
+
+// The template functions of the statistics pages.
+func init() {
+	funcs["figure"] = func(f measure.Figure, c measure.Counts) string {
+		v, ok := f.Value(c)
+		return figureText(f.Kind, v, ok)
+	}
+	funcs["figureOf"] = func(kind string, v *float64) string {
+		if v == nil {
+			return "—"
+		}
+		return figureText(kind, *v, true)
+	}
+	funcs["change"] = func(kind string, v *float64) string {
+		if v == nil {
+			return "—"
+		}
+		s := figureText(kind, *v, true)
+		if kind == measure.KindRate {
+			s = strings.TrimSuffix(s, "%") + " 个百分点"
+		}
+		if *v > 0 {
+			return "+" + s
+		}
+		return s
+	}
+	funcs["isCount"] = measure.IsCount
+	funcs["chartOf"] = func(m map[string]string, k string) string { return m[k] }
+}
+
+func figureText(kind string, v float64, ok bool) string {
+	if !ok {
+		return "—"
+	}
+	switch kind {
+	case measure.KindRate:
+		return strconv.FormatFloat(v, 'f', 1, 64) + "%"
+	case measure.KindAvg:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+	return strconv.FormatInt(int64(v), 10)
+}
+
+// statCases limits the case list to the cases behind a statistic (the
+// dashboard's links: stat, the period, slice and key), computed by the same
+// code as the figure, so the list is exactly the set counted.
+func (h *Handler) statCases(r *http.Request, p zhitong.Principal, filter url.Values, in *app.ListInput, d *workListData) error {
+	ids, label, err := h.stats().CaseIDs(r.Context(), p, filter)
+	if err != nil {
+		return err
+	}
+	in.OnlyIDs, in.OnlyIDsSet = ids, true
+	back := url.Values{}
+	for _, k := range []string{"period", "month", "quarter", "year", "start", "end", "slice"} {
+		if v := filter.Get(k); v != "" {
+			back.Set(k, v)
+		}
+	}
+	d.Stat, d.StatBack = label, "/work/stats?"+back.Encode()
+	return nil
+}
