@@ -297,8 +297,13 @@ func (g *gen) one() {
 	if w := window(target, r); w > 0 {
 		t0 = g.now.Add(-total - g.between(10*time.Minute, w))
 	} else {
+		// Cases arrive in id order over the years, as they do (and the
+		// indexes on time and id then grow at their end).
 		span := time.Duration(g.s.opt.Years) * 365 * day
-		t0 = g.now.Add(-total - time.Hour - time.Duration(r.Int64N(int64(span))))
+		t0 = g.now.Add(-span + time.Duration(float64(span)*float64(g.made)/float64(max(g.s.opt.Cases, 1))) + g.between(-6*time.Hour, 6*time.Hour))
+		if latest := g.now.Add(-total - time.Hour); t0.After(latest) {
+			t0 = latest.Add(-g.between(0, 30*day))
+		}
 	}
 	t0 = daytime(t0, r)
 

@@ -131,6 +131,14 @@ func Run(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 	fmt.Fprintf(opt.Progress, "种子数据：%s，%d 个县（市、区），%d 个乡镇（街道），%d 件案件（批次 %d 件）\n",
 		d.root, len(d.counties), g.townCount, opt.Cases, opt.Batch)
 
+	if db.Dialect() == store.SQLite {
+		// The one writer connection gets a large page cache while seeding
+		// (the unique tracking codes are random keys), and its default back after.
+		if _, err := db.Exec(ctx, `PRAGMA cache_size = -262144`); err != nil {
+			return nil, err
+		}
+		defer db.Exec(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
+	}
 	// One goroutine composes batches (texts, sealing, histories) while
 	// this one writes the previous batch.
 	batches := make(chan *batch, 2)
