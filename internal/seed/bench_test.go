@@ -1,6 +1,7 @@
 package seed_test
 
 import (
+	"io"
 	"os"
 	"strconv"
 	"testing"
@@ -22,7 +23,11 @@ func BenchmarkSeed(b *testing.B) {
 		b.StopTimer()
 		a, _ := testkit.MustApp(b)
 		b.StartTimer()
-		res, err := seed.Run(b.Context(), a, seed.Options{Cases: n})
+		var progress io.Writer
+		if testing.Verbose() {
+			progress = os.Stderr
+		}
+		res, err := seed.Run(b.Context(), a, seed.Options{Cases: n, Progress: progress})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -271,6 +272,9 @@ func (s *seeder) write(ctx context.Context, b *batch) error {
 				return err
 			}
 		}
+		// The audit log in time order within the batch (each case's
+		// entries are already in order; cases interleave).
+		slices.SortStableFunc(b.audit, func(x, y audit.Entry) int { return x.At.Compare(y.At) })
 		return tx.AppendAuditBatch(ctx, b.audit)
 	})
 }
