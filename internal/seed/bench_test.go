@@ -3,7 +3,6 @@ package seed_test
 import (
 	"io"
 	"os"
-	"strconv"
 	"testing"
 
 	"zhitong/internal/seed"
@@ -15,10 +14,7 @@ import (
 //
 //	ZHITONG_BENCH_CASES=100000 go test ./internal/seed -run '^$' -bench Seed -benchtime 1x
 func BenchmarkSeed(b *testing.B) {
-	n := 20_000
-	if s := os.Getenv("ZHITONG_BENCH_CASES"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := testkit.BenchCases(20_000)
 	for b.Loop() {
 		b.StopTimer()
 		a, _ := testkit.MustApp(b)

@@ -6,9 +6,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"sort"
-	"strconv"
 	"testing"
 	"time"
 
@@ -28,10 +26,7 @@ import (
 //
 // Seeding 100,000 cases takes about a minute on two cores.
 func BenchmarkPages(b *testing.B) {
-	n := 100_000
-	if s := os.Getenv("ZHITONG_BENCH_CASES"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := testkit.BenchCases(100_000)
 	env := testserver.Start(b)
 	first, code := seedCases(b, env, n)
 
