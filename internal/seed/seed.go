@@ -203,11 +203,6 @@ func Run(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	// Deputies' points follow the cases they took in (docs/points.md), as
-	// the application's intake would have kept them.
-	if _, err := a.Recompute(ctx, d.committee); err != nil {
-		return res, fmt.Errorf("seed points: %w", err)
-	}
 	if db.Dialect() == store.Postgres {
 		// Statistics, as autovacuum would gather them: without them the
 		// planner guesses on tables this size.
