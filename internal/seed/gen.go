@@ -172,9 +172,7 @@ func (g *gen) plan(target zhitong.Status, self bool) []act {
 	}
 	switch target {
 	case zhitong.StatusRegistered:
-		if !self {
-			// taken in by staff: registered at intake
-		}
+		// online: registered above; by staff: registered at intake
 	case zhitong.StatusAnswered:
 		if self {
 			add("answer", 10*time.Minute, day)
@@ -278,13 +276,11 @@ func (g *gen) one() {
 		channel, self = pick(r, staffChannels), false
 	}
 	acts := g.plan(target, self)
-	if target == zhitong.StatusMerged || len(acts) > 0 && acts[len(acts)-1].op == "archive" && len(acts) >= 2 && acts[len(acts)-2].op == "merge" {
-		if len(g.recent) == 0 {
-			// Nothing to merge into yet: decline instead.
-			for i := range acts {
-				if acts[i].op == "merge" {
-					acts[i].op = "decline"
-				}
+	if merging(acts) && len(g.recent) == 0 {
+		// Nothing to merge into yet: declined instead.
+		for i := range acts {
+			if acts[i].op == "merge" {
+				acts[i].op = "decline"
 			}
 		}
 	}
@@ -358,7 +354,7 @@ func (g *gen) one() {
 		c.do(at, a, into)
 	}
 	c.finish()
-	if c.status != zhitong.StatusMerged && r.IntN(4) == 0 {
+	if c.status != zhitong.StatusMerged && (len(g.recent) == 0 || r.IntN(4) == 0) {
 		rc := recentCase{id: c.id, code: c.code, t: tx, town: tw, at: t0}
 		if len(g.recent) < 200 {
 			g.recent = append(g.recent, rc)

@@ -151,3 +151,18 @@ func principal(t *testing.T, a *app.App, username string) zhitong.Principal {
 	}
 	return u.Principal()
 }
+
+// Fifteen cases are enough for every status.
+func TestSmallSeedHasEveryStatus(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	ctx := context.Background()
+	if _, err := seed.Run(ctx, a, seed.Options{Cases: len(zhitong.Statuses), Region: "360783"}); err != nil {
+		t.Fatal(err)
+	}
+	counts := testkit.Must(store.CountCasesByStatus(ctx, a.DB(), store.CaseFilter{}))(t)
+	for _, s := range zhitong.Statuses {
+		if counts[s.Value] != 1 {
+			t.Errorf("%d cases in status %s", counts[s.Value], s.Value)
+		}
+	}
+}
