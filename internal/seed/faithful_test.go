@@ -91,14 +91,7 @@ func TestSeededHistoryMatchesTheApplication(t *testing.T) {
 	notices := func(id int64) []string {
 		var out []string
 		for _, n := range testkit.Must(store.ListNotifications(ctx, db, id))(t) {
-			var vars map[string]string
-			testkit.Must(0, json.Unmarshal([]byte(n.Vars), &vars))(t)
-			keys := make([]string, 0, len(vars))
-			for k := range vars {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			out = append(out, shape(strings.Join([]string{n.Key, n.Template, n.Channel, n.Recipient, strings.Join(keys, ",")}, " | ")))
+			out = append(out, shape(strings.Join([]string{n.Key, n.Template, n.Channel, n.Recipient, jsonKeys(t, n.Vars)}, " | ")))
 		}
 		return out
 	}
@@ -109,15 +102,8 @@ func TestSeededHistoryMatchesTheApplication(t *testing.T) {
 	audits := func(id int64) []string {
 		var out []string
 		for _, e := range testkit.Must(store.ListAuditFiltered(ctx, db, store.AuditQuery{Object: "case:" + itoa(id)}))(t) {
-			var detail map[string]any
-			testkit.Must(0, json.Unmarshal([]byte(e.Detail), &detail))(t)
-			keys := make([]string, 0, len(detail))
-			for k := range detail {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
 			actor, _, _ := strings.Cut(e.Actor, " ")
-			out = append(out, shape(strings.Join([]string{actor, e.Action, e.Object, strings.Join(keys, ",")}, " | ")))
+			out = append(out, shape(strings.Join([]string{actor, e.Action, e.Object, jsonKeys(t, e.Detail)}, " | ")))
 		}
 		return out
 	}
@@ -127,6 +113,19 @@ func TestSeededHistoryMatchesTheApplication(t *testing.T) {
 		got.DualFeedback != mine.DualFeedback || len(got.Assignments) != len(mine.Assignments) || got.Assignments[0].State != mine.Assignments[0].State {
 		t.Errorf("case views differ:\nseeded %+v\napp    %+v", got.CaseSummary, mine.CaseSummary)
 	}
+}
+
+// jsonKeys lists the keys of a JSON object, sorted and comma-separated.
+func jsonKeys(t *testing.T, object string) string {
+	t.Helper()
+	var m map[string]any
+	testkit.Must(0, json.Unmarshal([]byte(object), &m))(t)
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ",")
 }
 
 func compare(t *testing.T, what string, seeded, app []string) {
