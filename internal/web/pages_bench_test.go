@@ -6,33 +6,27 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"sort"
-	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/seed"
 	"zhitong/internal/testkit"
 	"zhitong/internal/testkit/testserver"
 )
 
 // BenchmarkPages measures the server time of the main pages over real HTTP
-// with a large database: ZHITONG_BENCH_CASES cases (default 100,000), one in
-// twenty registered and assigned. Each sub-benchmark reports the median and
-// the 95th percentile. Run it with:
+// with a large database: ZHITONG_BENCH_CASES cases (default 100,000) seeded
+// by internal/seed into the fixture's county. Each sub-benchmark reports
+// the median and the 95th percentile. Run it with:
 //
 //	go test ./internal/web -run '^$' -bench Pages -benchtime 200x
 //
-// Seeding takes about two minutes on two cores.
+// Seeding 100,000 cases takes about a minute on two cores.
 func BenchmarkPages(b *testing.B) {
-	n := 100_000
-	if s := os.Getenv("ZHITONG_BENCH_CASES"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := testkit.BenchCases(100_000)
 	env := testserver.Start(b)
 	first, code := seedCases(b, env, n)
 
@@ -78,51 +72,16 @@ func BenchmarkPages(b *testing.B) {
 	}
 }
 
-// seedCases submits n cases through the application with 32 concurrent
-// citizens (group commit), then registers and assigns one in twenty. It
-// returns an assigned case's id and a tracking code.
+// seedCases fills the fixture's county with n cases of realistic history
+// (internal/seed: every status, replies, events, audit, notices, spread
+// over three years), and returns a running case's id and tracking code.
 func seedCases(b testing.TB, env *testserver.Env, n int) (int64, string) {
-	f := env.Fixture
 	ctx := b.Context()
-	t0 := time.Now()
-	defer func() { b.Logf("seeded %d cases in %s", n, time.Since(t0).Round(time.Second)) }()
-	bodies := []string{"建设路晚上路灯不亮，出行不便", "菜市场周边占道经营严重", "村口小桥栏杆松动很危险", "小区噪音扰民到深夜",
-		"农田灌溉水渠堵塞", "学校门口上下学拥堵", "医保缴费标准咨询", "老旧小区加装电梯的建议"}
-	ids := make([]int64, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var failed atomic.Value
-	for range 32 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(n) {
-					return
-				}
-				// Cases arrive over time: about one a minute, so the
-				// lists' order is real work for the database.
-				env.Clock.Advance(time.Minute)
-				c, err := env.App.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: fmt.Sprintf("第%d号：%s", i, bodies[i%int64(len(bodies))]),
-					StationID: f.Station, Name: "王小明", Phone: fmt.Sprintf("1390797%04d", i%10000)})
-				if err != nil {
-					failed.Store(err)
-					return
-				}
-				ids[i] = c.ID
-			}
-		}()
-	}
-	wg.Wait()
-	if err, _ := failed.Load().(error); err != nil {
+	res, err := seed.Run(ctx, env.App, seed.Options{Cases: n, Region: env.Fixture.County, Force: true})
+	if err != nil {
 		b.Fatal(err)
 	}
-	officer := f.In[zhitong.RoleOfficer]
-	for i := 0; i < n; i += 20 {
-		testkit.Must(env.App.Register(ctx, officer, ids[i], app.RegisterInput{CategoryCode: "roads"}))(b)
-		testkit.Must(env.App.Assign(ctx, officer, ids[i], app.AssignInput{LeadUnit: f.Lead}))(b)
-	}
+	b.Logf("seeded %d cases in %s", res.Cases, res.Elapsed.Round(time.Second))
 	// PostgreSQL's autovacuum would have vacuumed and analysed a table this
 	// size long before anyone looks at it: without statistics its plans are
 	// guesses, and without the visibility map no count is index-only.
@@ -131,8 +90,13 @@ func seedCases(b testing.TB, env *testserver.Env, n int) (int64, string) {
 			b.Fatal(err)
 		}
 	}
-	c := testkit.Must(env.App.Get(ctx, officer, ids[0]))(b)
-	return ids[0], c.Code
+	var id int64
+	var code string
+	err = env.App.DB().QueryRow(ctx, `SELECT id, code FROM cases WHERE status IN ('assigned', 'in_progress') ORDER BY id LIMIT 1`).Scan(&id, &code)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return id, code
 }
 
 func benchLogin(b *testing.B, env *testserver.Env, p zhitong.Principal, username string) *http.Client {
