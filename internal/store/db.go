@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -39,6 +40,7 @@ type DB struct {
 	DSN     string
 	Path    string // the SQLite file, empty on PostgreSQL
 	group   *groupCommit
+	audit   atomic.Pointer[auditKey] // the audit chain's key, once LoadAuditKey ran
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
