@@ -52,6 +52,7 @@ END $$;
 CREATE INDEX audit_log_region ON audit_log(region, seq);
 CREATE INDEX audit_log_actor_region ON audit_log(actor_region, seq);
 CREATE INDEX audit_log_at ON audit_log(at);
+CREATE INDEX audit_log_object ON audit_log(object, seq);
 
 -- Two-person rule: a security administrator's request to create another
 -- security administrator, or to make an account one, waits for a second
