@@ -43,6 +43,8 @@ type Query struct {
 	Object string
 	Action string // prefix, e.g. "user."
 	Before int64  // seq: entries before it (paging, newest first); 0 from the newest
+	After  int64  // seq: entries after it, oldest first (the API's paging)
+	Oldest bool   // oldest first from the start
 	Limit  int    // at most 500; 0 is 100
 	From   time.Time
 	To     time.Time
@@ -58,6 +60,9 @@ func (s *Service) List(ctx context.Context, p zhitong.Principal, q Query) ([]aud
 		q.Limit = 100
 	}
 	f := store.AuditQuery{Object: q.Object, After: q.Before, Limit: q.Limit, Region: p.RegionCode, From: q.From, To: q.To, Desc: true}
+	if q.After > 0 || q.Before == 0 && q.Oldest {
+		f.After, f.Desc = q.After, false
+	}
 	if q.Action == "" {
 		return store.ListAuditFiltered(ctx, s.app.DB(), f)
 	}
@@ -169,6 +174,13 @@ func (s *Service) Export(ctx context.Context, p zhitong.Principal, r Range, w io
 	if err != nil {
 		return 0, err
 	}
+	// The export is audited before the first byte leaves.
+	err = s.app.DB().Write(ctx, func(tx *store.Tx) error {
+		return s.app.AppendAudit(ctx, tx, p, "audit.export", "region:"+p.RegionCode, map[string]any{"from": day(r.From), "to": day(r.To)})
+	})
+	if err != nil {
+		return 0, err
+	}
 	q := r.query()
 	q.Region = p.RegionCode
 	aw := audit.NewArchiveWriter(w, c.Key, audit.ArchiveHeader{ExportedAt: s.app.Now().UTC(), From: day(r.From), To: day(r.To),
@@ -176,14 +188,7 @@ func (s *Service) Export(ctx context.Context, p zhitong.Principal, r Range, w io
 	if err := store.EachAudit(ctx, s.app.DB(), q, aw.Write); err != nil {
 		return 0, err
 	}
-	n, err := aw.Close()
-	if err != nil {
-		return n, err
-	}
-	err = s.app.DB().Write(ctx, func(tx *store.Tx) error {
-		return s.app.AppendAudit(ctx, tx, p, "audit.export", "region:"+p.RegionCode, map[string]any{"from": day(r.From), "to": day(r.To), "count": n})
-	})
-	return n, err
+	return aw.Close()
 }
 
 // VerifyArchive checks an archive made by Export against this database's

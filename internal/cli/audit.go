@@ -197,4 +197,3 @@ func writeFileAtomically(path string, write func(*os.File) (int64, error)) (int6
 	}
 	return n, os.Rename(tmp.Name(), path)
 }
-

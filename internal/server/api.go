@@ -64,8 +64,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	s.pointsRoutes(mux)
 
 	s.accountRoutes(mux)
-	mux.HandleFunc("GET /api/v1/audit", s.api(s.listAudit))
-	mux.HandleFunc("GET /api/v1/audit/verify", s.api(s.verifyAudit))
+	s.auditRoutes(mux)
 	s.notifyRoutes(mux)
 	s.operatorRoutes(mux)
 	s.supervisionRoutes(mux)
