@@ -54,4 +54,3 @@ func (s *Server) listDeputies(w http.ResponseWriter, r *http.Request) error {
 	items, err := s.app.DeputyList(r.Context(), r.URL.Query().Get("region"))
 	return list(w, items, err)
 }
-
