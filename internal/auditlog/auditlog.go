@@ -101,6 +101,9 @@ type Report struct {
 	PrunedThrough int64     `json:"pruned_through"`
 }
 
+// LegacyThrough is the last entry written before the audit key (0: none).
+func (r Report) LegacyThrough() int64 { return max(r.KeyedFrom-1, 0) }
+
 // Verify checks the whole chain (integrity is the whole log's, whoever
 // asks) and names the first entry that does not verify.
 func (s *Service) Verify(ctx context.Context, p zhitong.Principal) (Report, error) {

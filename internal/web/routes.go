@@ -26,6 +26,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.workRoutes(mux)
 	h.importRoutes(mux) // Excel import and export (work_import.go)
 	h.accountWorkRoutes(mux)
+	h.auditWorkRoutes(mux) // work_audit.go: audit log, two-person account requests
 	h.caseDutyRoutes(mux)
 	h.adminWorkRoutes(mux) // work_admin.go: regions, units, categories
 	h.calendarRoutes(mux)
