@@ -111,9 +111,15 @@ func auditExport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer closeDB()
-	n, err := writeFileAtomically(fs.Arg(0), func(f *os.File) (int64, error) {
-		return auditlog.New(a).Export(ctx, app.System, r, f)
-	})
+	f, commit, cleanup, err := newArchive(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	n, err := auditlog.New(a).Export(ctx, app.System, r, f)
+	if err == nil {
+		err = commit()
+	}
 	if err != nil {
 		return err
 	}
@@ -143,23 +149,13 @@ func auditPrune(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer closeDB()
-	if _, err := os.Stat(*archive); err == nil {
-		return fmt.Errorf("%s 已存在，不覆盖", *archive)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(*archive), ".audit-*.tmp")
+	f, commit, cleanup, err := newArchive(*archive)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
+	defer cleanup()
 	// The archive is synced and in place before anything is removed.
-	commit := func() error {
-		if err := tmp.Sync(); err != nil {
-			return err
-		}
-		return os.Rename(tmp.Name(), *archive)
-	}
-	res, err := auditlog.New(a).Prune(ctx, app.System, r.From, *keep, tmp, commit)
+	res, err := auditlog.New(a).Prune(ctx, app.System, r.From, *keep, f, commit)
 	if err != nil {
 		return err
 	}
@@ -171,29 +167,27 @@ func auditPrune(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-// writeFileAtomically writes path through a temporary file beside it,
-// synced and renamed into place only when write succeeds; path must not
-// exist yet (an archive is never overwritten).
-func writeFileAtomically(path string, write func(*os.File) (int64, error)) (int64, error) {
+// newArchive opens a temporary file beside path for an archive; commit
+// syncs it and renames it to path, cleanup removes what was not committed.
+// path must not exist yet: an archive is never overwritten.
+func newArchive(path string) (f *os.File, commit func() error, cleanup func(), err error) {
 	if _, err := os.Stat(path); err == nil {
-		return 0, fmt.Errorf("%s 已存在，不覆盖", path)
+		return nil, nil, nil, fmt.Errorf("%s 已存在，不覆盖", path)
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return 0, err
+		return nil, nil, nil, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".audit-*.tmp")
-	if err != nil {
-		return 0, err
+	if f, err = os.CreateTemp(filepath.Dir(path), ".audit-*.tmp"); err != nil {
+		return nil, nil, nil, err
 	}
-	defer os.Remove(tmp.Name())
-	n, err := write(tmp)
-	if err == nil {
-		err = tmp.Sync()
+	commit = func() error {
+		if err := f.Sync(); err != nil {
+			return err
+		}
+		return os.Rename(f.Name(), path)
 	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+	cleanup = func() {
+		f.Close()
+		os.Remove(f.Name()) // gone already once committed
 	}
-	if err != nil {
-		return n, err
-	}
-	return n, os.Rename(tmp.Name(), path)
+	return f, commit, cleanup, nil
 }
