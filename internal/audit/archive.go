@@ -41,6 +41,14 @@ type ArchiveTrailer struct {
 	MAC    string `json:"mac"`    // HMAC-SM3 of the digest under the audit key
 }
 
+// ErrArchive marks a file that is not a well-formed archive (as opposed to
+// a well-formed one that does not verify, which is a Break).
+var ErrArchive = errors.New("不是格式正确的审计日志存档")
+
+func archiveErr(format string, args ...any) error {
+	return fmt.Errorf("%w："+format, append([]any{ErrArchive}, args...)...)
+}
+
 type archiveLine struct {
 	Header  *ArchiveHeader  `json:"header,omitempty"`
 	Entry   *Entry          `json:"entry,omitempty"`
@@ -116,12 +124,12 @@ func VerifyArchive(r io.Reader, c Chain) (ArchiveHeader, int64, *Break, error) {
 		raw := sc.Bytes()
 		var l archiveLine
 		if err := json.Unmarshal(raw, &l); err != nil {
-			return h, n, nil, fmt.Errorf("存档第 %d 行不是 JSON: %w", n+2, err)
+			return h, n, nil, archiveErr("第 %d 行不是 JSON（%v）", n+2, err)
 		}
 		switch {
 		case first:
 			if l.Header == nil || l.Header.Format != ArchiveFormat {
-				return h, n, nil, errors.New("不是审计日志存档（缺少格式为 " + ArchiveFormat + " 的首行）")
+				return h, n, nil, archiveErr("缺少格式为 %s 的首行", ArchiveFormat)
 			}
 			h, first = *l.Header, false
 		case l.Trailer != nil:
@@ -153,16 +161,18 @@ func VerifyArchive(r io.Reader, c Chain) (ArchiveHeader, int64, *Break, error) {
 			prev = &e
 			n++
 		default:
-			return h, n, nil, fmt.Errorf("存档第 %d 行无法识别", n+2)
+			return h, n, nil, archiveErr("第 %d 行无法识别", n+2)
 		}
 		digest.Write(raw)
 		digest.Write([]byte{'\n'})
 	}
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return h, n, nil, archiveErr("第 %d 行过长", n+2)
+	} else if err != nil {
 		return h, n, nil, err
 	}
 	if first {
-		return h, 0, nil, errors.New("存档是空的")
+		return h, 0, nil, archiveErr("文件是空的")
 	}
 	return h, n, &Break{Reason: "存档不完整（缺少结尾记录，可能被截断）"}, nil
 }

@@ -2,9 +2,11 @@ package server_test
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -84,6 +86,29 @@ func TestAuditorJurisdictionPagesAndAPI(t *testing.T) {
 					t.Fatalf("%s: export of %s holds %+v", path, c.county, l.Entry)
 				}
 			}
+		}
+	}
+	// The page checks an archive: the one exported intact, an edited one not.
+	req := testkit.Must(http.NewRequest("GET", e.srv.URL+"/api/v1/audit/export", nil))(t)
+	resp := testkit.Must(aud.http.Do(req))(t)
+	archive := string(testkit.Must(io.ReadAll(resp.Body))(t))
+	resp.Body.Close()
+	for _, c := range []struct {
+		file, want string
+		status     int
+	}{{archive, "存档完好", 200}, {strings.Replace(archive, "alpha.clerk", "alpha.clerX", 1), "存档校验不通过", 422}, {"hello", "不是格式正确的审计日志存档", 422}} {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw := testkit.Must(mw.CreateFormFile("archive", "audit.jsonl"))(t)
+		fw.Write([]byte(c.file))
+		mw.Close()
+		req := testkit.Must(http.NewRequest("POST", e.srv.URL+"/work/audit/check", &buf))(t)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		resp := testkit.Must(aud.http.Do(req))(t)
+		body := string(testkit.Must(io.ReadAll(resp.Body))(t))
+		resp.Body.Close()
+		if resp.StatusCode != c.status || !strings.Contains(body, c.want) {
+			t.Errorf("check archive: %d, want %d and %q", resp.StatusCode, c.status, c.want)
 		}
 	}
 	// Nobody but the auditor: pages and API.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ func (h *Handler) auditWorkRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /work/audit", h.page(h.workAudit))
 	mux.HandleFunc("GET /work/audit/verify", h.page(h.workAuditVerify))
 	mux.HandleFunc("GET /work/audit/export", h.page(h.workAuditExport))
+	mux.HandleFunc("POST /work/audit/check", h.page(h.workAuditCheck))
 	mux.HandleFunc("GET /work/account-requests", h.page(h.workAccountRequests))
 	mux.HandleFunc("POST /work/account-requests", h.page(h.workAccountRequestFile))
 	mux.HandleFunc("POST /work/account-requests/{id}/{op}", h.page(h.workAccountRequestDecide))
@@ -41,6 +43,14 @@ type auditData struct {
 	Items                          []audit.Entry
 	Object, Action, From, To, More string
 	Report                         *auditlog.Report
+	Archive                        *archiveCheck
+}
+
+// archiveCheck is the result of checking an uploaded archive.
+type archiveCheck struct {
+	OK             bool
+	Count          int64
+	Range, Problem string
 }
 
 // Older is the link to the page of entries before the last one shown.
@@ -114,6 +124,50 @@ func (h *Handler) workAuditExport(w http.ResponseWriter, r *http.Request) error 
 		h.log.Error("audit export", "err", err)
 	}
 	return nil
+}
+
+// maxArchive bounds an uploaded archive (about 200 000 entries).
+const maxArchive = 128 << 20
+
+func (h *Handler) workAuditCheck(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.auditor(r)
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxArchive)
+	file, _, err := r.FormFile("archive")
+	if err != nil {
+		return zhitong.Invalid("archive", "请选择存档文件（不超过 128 MB）")
+	}
+	defer file.Close()
+	hd, n, brk, err := auditlog.New(h.app).VerifyArchive(r.Context(), p, file)
+	c := &archiveCheck{OK: err == nil && brk == nil, Count: n}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return zhitong.Invalid("archive", "存档文件超过 128 MB")
+	case errors.Is(err, audit.ErrArchive):
+		c.Problem = err.Error()
+	case err != nil:
+		return err
+	case brk != nil && brk.Seq > 0:
+		c.Problem = "第 " + strconv.FormatInt(brk.Seq, 10) + " 条：" + brk.Reason
+	case brk != nil:
+		c.Problem = brk.Reason
+	}
+	c.Range = orAll(hd.From) + " 至 " + orAll(hd.To)
+	status := http.StatusOK
+	if !c.OK {
+		status = http.StatusUnprocessableEntity
+	}
+	return h.render(w, r, status, "work_audit", "存档校验", auditData{Archive: c})
+}
+
+func orAll(s string) string {
+	if s == "" {
+		return "不限"
+	}
+	return s
 }
 
 // requestsData is the two-person requests page.
