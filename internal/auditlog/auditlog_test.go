@@ -67,7 +67,7 @@ type county struct {
 	sec, com, auditor zhitong.Principal
 }
 
-func setUpCounty(t *testing.T, a *app.App, region, suffix string) county {
+func setUpCounty(t testing.TB, a *app.App, region, suffix string) county {
 	t.Helper()
 	var res *setup.Result
 	if suffix == "" {
@@ -282,4 +282,36 @@ func TestRetention(t *testing.T) {
 	if r = verify(t, a); r.OK {
 		t.Fatal("moved pruning checkpoint verifies")
 	}
+}
+
+// BenchmarkAppendAndVerify: one audit entry appended in its own
+// transaction (the object's region looked up), then the whole log verified
+// from the database (reported per entry).
+func BenchmarkAppendAndVerify(b *testing.B) {
+	a, _ := testkit.MustApp(b)
+	setUpCounty(b, a, "360783", "")
+	u := testkit.Must(store.GetUserByName(ctx, a.DB(), "anquan"))(b)
+	p := u.Principal()
+	object := fmt.Sprintf("user:%d", u.ID)
+	b.Run("append", func(b *testing.B) {
+		for b.Loop() {
+			err := a.DB().Write(ctx, func(tx *store.Tx) error {
+				return a.AppendAudit(ctx, tx, p, "bench.append", object, map[string]any{"n": 1})
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("verify", func(b *testing.B) {
+		var n int64
+		for b.Loop() {
+			r := testkit.Must(auditlog.New(a).Verify(ctx, app.System))(b)
+			if !r.OK {
+				b.Fatalf("%+v", r)
+			}
+			n = r.Checked
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/entry")
+	})
 }
