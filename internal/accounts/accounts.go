@@ -182,7 +182,16 @@ type Change struct {
 // Update changes an account's name, role and jurisdiction. Each reference
 // must exist and lie in p's jurisdiction. The last active security
 // administrator keeps that role, and nobody changes their own role.
+//
+// Making an account a security administrator is refused to a security
+// administrator alone (RequestPromotion asks for a second person).
 func (s *Service) Update(ctx context.Context, p zhitong.Principal, id int64, c Change) (Account, error) {
+	return s.update(ctx, p, id, c, nil)
+}
+
+// update is Update; approved, when not nil, runs in the transaction of an
+// approved two-person request and records the approval.
+func (s *Service) update(ctx context.Context, p zhitong.Principal, id int64, c Change, approved func(tx *store.Tx) error) (Account, error) {
 	before, err := s.load(ctx, s.app.DB(), p, id)
 	if err != nil {
 		return Account{}, err
@@ -217,7 +226,16 @@ func (s *Service) Update(ctx context.Context, p zhitong.Principal, id int64, c C
 	if err := s.app.CheckAccountScope(ctx, p, u.Role, u.RegionCode, u.StationID, u.UnitID, u.DeputyID); err != nil {
 		return Account{}, err
 	}
+	if approved == nil && app.NeedsSecondPerson(p, before.Role, u.Role) {
+		return Account{}, s.app.RefuseSecondPerson(ctx, p, "user.update_refused", u.ID, map[string]any{"username": u.Username,
+			"before": scopeOf(before), "after": scopeOf(&u)})
+	}
 	err = s.app.DB().Write(ctx, func(tx *store.Tx) error {
+		if approved != nil {
+			if err := approved(tx); err != nil {
+				return err
+			}
+		}
 		if before.Role == zhitong.RoleSecAdmin && u.Role != zhitong.RoleSecAdmin && !before.Disabled {
 			if err := lastSecAdmin(ctx, tx, u.ID, "改变其角色"); err != nil {
 				return err

@@ -55,6 +55,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err := a.loadPolicy(ctx); err != nil {
 		return nil, err
 	}
+	// The audit chain's key (made on the first start after migration 071).
+	if err := a.db.LoadAuditKey(ctx, a.sealer.Seal, a.sealer.Open, a.clock.Now()); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -85,7 +89,7 @@ func (a *App) audit(ctx context.Context, tx *store.Tx, p zhitong.Principal, acti
 	if err != nil {
 		return fmt.Errorf("audit detail: %w", err)
 	}
-	return tx.AppendAudit(ctx, audit.Entry{At: a.clock.Now(), Actor: actorString(p), Action: action, Object: object, Detail: string(b)})
+	return tx.AppendAudit(ctx, audit.Entry{At: a.clock.Now(), Actor: actorString(p), Action: action, Object: object, Detail: string(b), ActorRegion: p.RegionCode})
 }
 
 // AppendAudit appends an audit entry inside tx, for the packages that own an

@@ -242,6 +242,10 @@ type UserInput struct {
 	// MustChangePassword makes the user choose their own password at the
 	// first sign-in (accounts created for someone else).
 	MustChangePassword bool `json:"must_change_password"`
+	// Approved, set only by an approved two-person request
+	// (internal/accounts), lets a security administrator be created: it runs
+	// in the account's transaction and records the approval.
+	Approved func(tx *store.Tx, u *zhitong.User) error `json:"-"`
 }
 
 // AddUser creates an account. Only the security administrator manages
@@ -273,12 +277,20 @@ func (a *App) AddUser(ctx context.Context, p zhitong.Principal, in UserInput) (*
 	if err := a.CheckAccountScope(ctx, p, in.Role, in.RegionCode, in.StationID, in.UnitID, in.DeputyID); err != nil {
 		return nil, err
 	}
+	if in.Approved == nil && NeedsSecondPerson(p, "", in.Role) {
+		return nil, a.refuseSecondPerson(ctx, p, "user.add_refused", 0, map[string]any{"username": in.Username, "role": in.Role, "region": in.RegionCode})
+	}
 	u := &zhitong.User{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, RegionCode: in.RegionCode,
 		StationID: in.StationID, UnitID: in.UnitID, DeputyID: in.DeputyID, PasswordHash: a.HashPassword(in.Password), CreatedAt: a.clock.Now(),
 		MustChangePassword: in.MustChangePassword}
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.InsertUser(ctx, u); err != nil {
 			return err
+		}
+		if in.Approved != nil {
+			if err := in.Approved(tx, u); err != nil {
+				return err
+			}
 		}
 		return a.audit(ctx, tx, p, "user.add", "user:"+strconv.FormatInt(u.ID, 10), map[string]any{"username": u.Username, "role": u.Role, "region": u.RegionCode})
 	})

@@ -92,6 +92,9 @@ func (a *App) ImportUser(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 	if old != nil && !strings.HasPrefix(old.RegionCode, p.RegionCode) {
 		bad = append(bad, zhitong.Invalid("username", "用户名“%s”已被您管辖范围之外的账号使用", in.Username))
 	}
+	if old == nil && NeedsSecondPerson(p, "", in.Role) || old != nil && NeedsSecondPerson(p, old.Role, in.Role) {
+		bad = append(bad, zhitong.Invalid("role", "安全管理员不能独自新建安全管理员或把账号改为安全管理员，请在账号管理页提交申请，由第二人审批"))
+	}
 	if err := errors.Join(bad...); err != nil {
 		return 0, "", err
 	}

@@ -55,11 +55,12 @@ func (a *App) Units(ctx context.Context, p zhitong.Principal, under string) ([]z
 	return store.ListUnits(ctx, a.db, under)
 }
 
-// Audit returns audit entries to the auditor.
+// Audit returns the audit entries of the auditor's jurisdiction.
 func (a *App) Audit(ctx context.Context, p zhitong.Principal, q store.AuditQuery) ([]audit.Entry, error) {
 	if p.Role != zhitong.RoleAuditor {
 		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "只有安全审计员可以查看审计日志")
 	}
+	q.Region = p.RegionCode
 	return store.ListAuditFiltered(ctx, a.db, q)
 }
 

@@ -299,32 +299,6 @@ func token(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-func auditCmd(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return fmt.Errorf("用法: zhitong audit verify [--db …]")
-	}
-	fs := newFlags("audit verify", env)
-	d := dbFlags{noCreate: true}
-	d.register(fs, env)
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	a, closeDB, err := d.open(ctx, env, nil)
-	if err != nil {
-		return err
-	}
-	defer closeDB()
-	brk, n, err := a.VerifyAudit(ctx, app.System)
-	if err != nil {
-		return err
-	}
-	if brk != nil {
-		return fmt.Errorf("审计日志在第 %d 条断链：%s（此前 %d 条完好）", brk.Seq, brk.Reason, n)
-	}
-	fmt.Fprintf(env.Stdout, "审计日志完好：共 %d 条，SM3 哈希链校验通过。\n", n)
-	return nil
-}
-
 func backup(ctx context.Context, env Env, args []string) error {
 	fs := newFlags("backup", env)
 	var d dbFlags

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,11 @@ func TestImportCommand(t *testing.T) {
 	ctx := context.Background()
 	dsn, dir := testkit.DSN(t), t.TempDir()
 	key := filepath.Join(dir, "zhitong.key")
+	// The command uses the key the database was written with (the audit
+	// key is sealed under it).
+	if err := os.WriteFile(key, []byte(hex.EncodeToString(testkit.Key)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	db := testkit.Must(store.Open(ctx, dsn))(t)
 	defer db.Close()
 	testkit.Must(db.Migrate(ctx))(t)

@@ -64,8 +64,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	s.pointsRoutes(mux)
 
 	s.accountRoutes(mux)
-	mux.HandleFunc("GET /api/v1/audit", s.api(s.listAudit))
-	mux.HandleFunc("GET /api/v1/audit/verify", s.api(s.verifyAudit))
+	s.auditRoutes(mux)
 	s.notifyRoutes(mux)
 	s.operatorRoutes(mux)
 	s.supervisionRoutes(mux)
@@ -76,8 +75,8 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	s.importRoutes(mux)
 	s.dutiesRoutes(mux)
 	s.publicationRoutes(mux) // confirming public text (api_publication.go)
-	s.signinRoutes(mux) // api_signin.go: two-factor, sign-in policy
-	s.statsRoutes(mux) // api_stats.go: statistics dashboard
+	s.signinRoutes(mux)      // api_signin.go: two-factor, sign-in policy
+	s.statsRoutes(mux)       // api_stats.go: statistics dashboard
 	mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
 	}))

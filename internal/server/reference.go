@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"zhitong"
-	"zhitong/internal/store"
 )
 
 func (s *Server) addWorkdays(w http.ResponseWriter, r *http.Request) error {
@@ -54,37 +53,4 @@ func (s *Server) listStations(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) listDeputies(w http.ResponseWriter, r *http.Request) error {
 	items, err := s.app.DeputyList(r.Context(), r.URL.Query().Get("region"))
 	return list(w, items, err)
-}
-
-func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.staff(r)
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query()
-	f := store.AuditQuery{Object: q.Get("object"), Limit: 100}
-	if v := q.Get("after"); v != "" {
-		if f.After, err = strconv.ParseInt(v, 10, 64); err != nil || f.After < 0 {
-			return zhitong.Invalid("after", "after 应为非负整数")
-		}
-	}
-	items, err := s.app.Audit(r.Context(), p, f)
-	return list(w, items, err)
-}
-
-func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.staff(r)
-	if err != nil {
-		return err
-	}
-	brk, n, err := s.app.VerifyAudit(r.Context(), p)
-	if err != nil {
-		return err
-	}
-	out := map[string]any{"ok": brk == nil, "checked": n}
-	if brk != nil {
-		out["broken_at"], out["reason"] = brk.Seq, brk.Reason
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
 }

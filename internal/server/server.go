@@ -20,8 +20,8 @@ import (
 
 	"zhitong/internal/app"
 	"zhitong/internal/setup"
-	"zhitong/internal/uploads"
 	"zhitong/internal/signin"
+	"zhitong/internal/uploads"
 	"zhitong/internal/web"
 )
 

@@ -48,6 +48,7 @@ type DB struct {
 	limits     *sql.DB
 	limitsErr  error
 	closed     atomic.Bool
+	audit      atomic.Pointer[auditKey] // the audit chain's key, once LoadAuditKey ran
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.

@@ -26,13 +26,14 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.workRoutes(mux)
 	h.importRoutes(mux) // Excel import and export (work_import.go)
 	h.accountWorkRoutes(mux)
+	h.auditWorkRoutes(mux) // work_audit.go: audit log, two-person account requests
 	h.caseDutyRoutes(mux)
 	h.adminWorkRoutes(mux) // work_admin.go: regions, units, categories
 	h.calendarRoutes(mux)
 	h.statsRoutes(mux) // work_stats.go: statistics dashboard, its Excel, the portal's statistics
 	h.setupRoutes(mux)
 	h.publicationRoutes(mux) // work_publication.go: confirming public text
-	h.signinRoutes(mux) // signin.go: two-factor, keep-alive, sign-in policy
+	h.signinRoutes(mux)      // signin.go: two-factor, keep-alive, sign-in policy
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))

@@ -70,6 +70,9 @@ type accountForm struct {
 	Deputies []zhitong.Deputy
 	// Password is a new account's or a reset's password, shown this once.
 	Password string
+	// SecondPerson: the security administrator's role was refused under the
+	// two-person rule; the form links to the request page.
+	SecondPerson bool
 }
 
 // V is the value of a field as typed.
@@ -157,7 +160,8 @@ func postedAccount(w http.ResponseWriter, r *http.Request) (map[string]string, m
 // returns err when it is not about the input.
 func (h *Handler) formError(w http.ResponseWriter, r *http.Request, p zhitong.Principal, title string, acc *accounts.Account, values map[string]string, err error) error {
 	code := zhitong.ErrorCode(err)
-	if code != zhitong.EINVALID && code != zhitong.ECONFLICT {
+	secondPerson := code == zhitong.EFORBIDDEN && zhitong.ErrorField(err) == "role" // the two-person rule
+	if code != zhitong.EINVALID && code != zhitong.ECONFLICT && !secondPerson {
 		return err
 	}
 	f, ferr := h.accountForm(r, p, values)
@@ -174,6 +178,9 @@ func (h *Handler) formError(w http.ResponseWriter, r *http.Request, p zhitong.Pr
 	status := http.StatusBadRequest
 	if code == zhitong.ECONFLICT {
 		status = http.StatusConflict
+	}
+	if secondPerson {
+		status, f.SecondPerson = http.StatusForbidden, true
 	}
 	return h.render(w, r, status, "work_account", title, f)
 }
@@ -201,6 +208,7 @@ type accountSecret struct {
 	Account  accounts.Account
 	Password string
 	New      bool
+	Approved bool // created on a two-person request: the approver hands it over
 }
 
 // secAdminOn returns the security administrator and the id in the path
