@@ -9,8 +9,9 @@ import (
 	"zhitong/internal/store"
 )
 
-// ExportBatch is how many cases an export reads from the database at a time.
-const ExportBatch = 500
+// ExportBatch is how many cases an export reads from the database at a
+// time (a variable so tests can walk many batches over few cases).
+var ExportBatch = 500
 
 // ExportCases checks in as List does and returns every case of the list —
 // all pages, in the list's order, in p's jurisdiction, personal data masked
@@ -25,8 +26,9 @@ func (a *App) ExportCases(ctx context.Context, p zhitong.Principal, in ListInput
 	fts, ts := search.FTS5Match(f.Search), search.TSQuery(f.Search)
 	return func(yield func(CaseSummary, error) bool) {
 		var cur store.CaseCursor
+		batch := ExportBatch
 		for {
-			recs, next, err := store.CaseBatch(ctx, a.db, f, fts, ts, cur, ExportBatch)
+			recs, next, err := store.CaseBatch(ctx, a.db, f, fts, ts, cur, batch)
 			if err != nil {
 				yield(CaseSummary{}, err)
 				return
@@ -36,7 +38,7 @@ func (a *App) ExportCases(ctx context.Context, p zhitong.Principal, in ListInput
 					return
 				}
 			}
-			if len(recs) < ExportBatch {
+			if len(recs) < batch {
 				return
 			}
 			cur = next
