@@ -160,4 +160,6 @@ func unzipped(t *testing.T, data []byte) string {
 	return all.String()
 }
 
-func zipReader(data []byte) (*zip.Reader, error) { return zip.NewReader(bytes.NewReader(data), int64(len(data))) }
+func zipReader(data []byte) (*zip.Reader, error) {
+	return zip.NewReader(bytes.NewReader(data), int64(len(data)))
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"zhitong"
@@ -46,12 +47,13 @@ func (h *Handler) workExport(build exportBuilder) handler {
 	}
 }
 
-// exportQuery is the request's query without blank values, as the list pages read it.
-func exportQuery(r *http.Request) url.Values {
+// nonBlank is v without blank values and without the keys drop, its
+// values trimmed: a list page's filters as the page reads them.
+func nonBlank(v url.Values, drop ...string) url.Values {
 	out := url.Values{}
-	for k, xs := range r.URL.Query() {
+	for k, xs := range v {
 		for _, x := range xs {
-			if x = strings.TrimSpace(x); x != "" {
+			if x = strings.TrimSpace(x); x != "" && !slices.Contains(drop, k) {
 				out.Add(k, x)
 			}
 		}
@@ -68,7 +70,7 @@ func exportLink(path string, q url.Values) string {
 }
 
 func (h *Handler) exportCases(r *http.Request, x *export.Service, p zhitong.Principal) (*export.File, error) {
-	in, err := h.workListInput(exportQuery(r))
+	in, err := h.workListInput(nonBlank(r.URL.Query()))
 	if err != nil {
 		return nil, err
 	}
@@ -139,8 +141,7 @@ func init() {
 		if err != nil {
 			return ""
 		}
-		q := u.Query()
-		q.Del("page")
+		q := nonBlank(u.Query(), "page")
 		path := strings.TrimSuffix(u.Path, "/")
 		if strings.HasPrefix(path, "/work/bulletins/") {
 			return exportLink(path+"/export.xlsx", q)
