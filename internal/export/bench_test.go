@@ -72,9 +72,10 @@ func BenchmarkCaseExport(b *testing.B) {
 	}
 }
 
-// heapBytes is the heap's object bytes now: live and not yet swept.
+// heapBytes is the live heap as of the last collection: what an export
+// really holds, not the garbage the collector has yet to sweep.
 func heapBytes() uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(s)
 	return s[0].Value.Uint64()
 }
