@@ -30,8 +30,15 @@ func NewFile(jurisdiction, title, ascii string, day time.Time, reports ...Report
 	return &File{Name: FileName(jurisdiction, title, day), ASCII: ascii + "-" + day.In(zhitong.China).Format("20060102") + ".xlsx", Reports: reports}
 }
 
-// Serve sends the file as an attachment.
+// ServeTimeout is how long an export may take to send: longer than the
+// server's write timeout for pages (a million cases take about 35 s on
+// SQLite on two cores).
+const ServeTimeout = 15 * time.Minute
+
+// Serve sends the file as an attachment, with the write deadline moved to
+// ServeTimeout from now where the connection allows it.
 func (f *File) Serve(w http.ResponseWriter) error {
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(ServeTimeout))
 	Attachment(w, f.Name, f.ASCII)
 	return Write(w, f.Reports...)
 }
