@@ -271,64 +271,10 @@ func (a *App) CountByStatus(ctx context.Context, p zhitong.Principal) (map[zhito
 
 // List returns one page of cases in p's jurisdiction, and the total.
 func (a *App) List(ctx context.Context, p zhitong.Principal, in ListInput) ([]CaseSummary, int, error) {
-	if !p.May(zhitong.ActionView) {
-		return nil, 0, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看案件", zhitong.Label(zhitong.Roles, p.Role))
+	f, err := a.caseFilter(p, in)
+	if err != nil {
+		return nil, 0, err
 	}
-	f := store.CaseFilter{Category: in.Category, Region: in.Region, StationID: in.Station, UnitID: in.Unit, Channel: in.Channel,
-		Overdue: in.Overdue, Today: a.today().Format(time.DateOnly), Statuses: in.Status, Sort: in.Sort}
-	scope(p, &f)
-	for _, s := range in.Status {
-		if !zhitong.Valid(zhitong.Statuses, s) {
-			return nil, 0, zhitong.Invalid("status", "状态“%s”无效", s)
-		}
-	}
-	if in.Channel != "" && !zhitong.Valid(zhitong.Channels, in.Channel) {
-		return nil, 0, zhitong.Invalid("channel", "渠道“%s”无效", in.Channel)
-	}
-	// The dates are civil dates in China: from its midnight to the midnight
-	// after the last day, as UTC timestamps like submitted_at.
-	for _, d := range []struct {
-		field, v string
-		days     int
-		out      *string
-	}{{"from", in.From, 0, &f.From}, {"to", in.To, 1, &f.To}} {
-		if d.v == "" {
-			continue
-		}
-		day, err := parseDate(d.field, d.v)
-		if err != nil {
-			return nil, 0, err
-		}
-		*d.out = store.FormatTime(time.Date(day.Year(), day.Month(), day.Day()+d.days, 0, 0, 0, 0, zhitong.China))
-	}
-	if in.DueBy != "" {
-		if _, err := parseDate("due_by", in.DueBy); err != nil {
-			return nil, 0, err
-		}
-	}
-	switch in.UnitState {
-	case "", zhitong.AssignmentPending, zhitong.AssignmentAccepted, zhitong.AssignmentReturned, zhitong.AssignmentDone:
-	default:
-		return nil, 0, zhitong.Invalid("unit_state", "办理任务状态“%s”无效", in.UnitState)
-	}
-	f.DueBy, f.UnitState, f.ExtensionPending, f.CoOpinionDue = in.DueBy, in.UnitState, in.ExtensionPending, in.CoOpinionDue
-	f.OnlyIDs, f.OnlyIDsSet = in.OnlyIDs, in.OnlyIDsSet
-	switch in.Sort {
-	case "", "submitted", "due", "updated", "oldest":
-	default:
-		return nil, 0, zhitong.Invalid("sort", "排序方式应为 submitted、due、updated 或 oldest")
-	}
-	if in.Phone != "" {
-		phone, err := pii.NormalizeContactPhone(in.Phone)
-		if err != nil {
-			return nil, 0, zhitong.Invalid("phone", "%s", err.Error())
-		}
-		f.PhoneIndex = a.sealer.BlindIndexes("phone", phone)
-	}
-	if utf8Len(in.Query) > 100 {
-		return nil, 0, zhitong.Invalid("q", "搜索词不能超过 100 个字")
-	}
-	f.Search = search.Query(in.Query)
 	if in.PerPage <= 0 {
 		in.PerPage = 20
 	}
@@ -352,6 +298,70 @@ func (a *App) List(ctx context.Context, p zhitong.Principal, in ListInput) ([]Ca
 		out[i] = a.summary(r)
 	}
 	return out, total, nil
+}
+
+// caseFilter checks in and turns it into the store's filter, limited to
+// p's jurisdiction: the one definition of a case list, on screen and exported.
+func (a *App) caseFilter(p zhitong.Principal, in ListInput) (store.CaseFilter, error) {
+	if !p.May(zhitong.ActionView) {
+		return store.CaseFilter{}, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看案件", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	f := store.CaseFilter{Category: in.Category, Region: in.Region, StationID: in.Station, UnitID: in.Unit, Channel: in.Channel,
+		Overdue: in.Overdue, Today: a.today().Format(time.DateOnly), Statuses: in.Status, Sort: in.Sort}
+	scope(p, &f)
+	for _, s := range in.Status {
+		if !zhitong.Valid(zhitong.Statuses, s) {
+			return store.CaseFilter{}, zhitong.Invalid("status", "状态“%s”无效", s)
+		}
+	}
+	if in.Channel != "" && !zhitong.Valid(zhitong.Channels, in.Channel) {
+		return store.CaseFilter{}, zhitong.Invalid("channel", "渠道“%s”无效", in.Channel)
+	}
+	// The dates are civil dates in China: from its midnight to the midnight
+	// after the last day, as UTC timestamps like submitted_at.
+	for _, d := range []struct {
+		field, v string
+		days     int
+		out      *string
+	}{{"from", in.From, 0, &f.From}, {"to", in.To, 1, &f.To}} {
+		if d.v == "" {
+			continue
+		}
+		day, err := parseDate(d.field, d.v)
+		if err != nil {
+			return store.CaseFilter{}, err
+		}
+		*d.out = store.FormatTime(time.Date(day.Year(), day.Month(), day.Day()+d.days, 0, 0, 0, 0, zhitong.China))
+	}
+	if in.DueBy != "" {
+		if _, err := parseDate("due_by", in.DueBy); err != nil {
+			return store.CaseFilter{}, err
+		}
+	}
+	switch in.UnitState {
+	case "", zhitong.AssignmentPending, zhitong.AssignmentAccepted, zhitong.AssignmentReturned, zhitong.AssignmentDone:
+	default:
+		return store.CaseFilter{}, zhitong.Invalid("unit_state", "办理任务状态“%s”无效", in.UnitState)
+	}
+	f.DueBy, f.UnitState, f.ExtensionPending, f.CoOpinionDue = in.DueBy, in.UnitState, in.ExtensionPending, in.CoOpinionDue
+	f.OnlyIDs, f.OnlyIDsSet = in.OnlyIDs, in.OnlyIDsSet
+	switch in.Sort {
+	case "", "submitted", "due", "updated", "oldest":
+	default:
+		return store.CaseFilter{}, zhitong.Invalid("sort", "排序方式应为 submitted、due、updated 或 oldest")
+	}
+	if in.Phone != "" {
+		phone, err := pii.NormalizeContactPhone(in.Phone)
+		if err != nil {
+			return store.CaseFilter{}, zhitong.Invalid("phone", "%s", err.Error())
+		}
+		f.PhoneIndex = a.sealer.BlindIndexes("phone", phone)
+	}
+	if utf8Len(in.Query) > 100 {
+		return store.CaseFilter{}, zhitong.Invalid("q", "搜索词不能超过 100 个字")
+	}
+	f.Search = search.Query(in.Query)
+	return f, nil
 }
 
 func utf8Len(s string) int { return len([]rune(s)) }

@@ -328,7 +328,7 @@ func (p *person) everyNavPageOpens() {
 	}
 	links := run(p, chromedp.Evaluate[[]string](`[...new Set([...document.querySelectorAll("header a[href^='/'], main a[href^='/']")].map(a => a.getAttribute("href")))]`))
 	for _, link := range links {
-		if link == "/logout" || strings.HasSuffix(link, ".xlsx") {
+		if link == "/logout" || strings.HasSuffix(strings.SplitN(link, "?", 2)[0], ".xlsx") {
 			continue
 		}
 		p.visit(link)

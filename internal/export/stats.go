@@ -4,22 +4,12 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
 	"zhitong/internal/stats"
 	"zhitong/internal/stats/measure"
 )
-
-// Safe keeps a text cell a text: one that starts with = + - or @ gets a
-// leading apostrophe, so no spreadsheet ever reads it as a formula.
-func Safe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
 
 // StatsFilename is the dashboard workbook's Chinese file name.
 func StatsFilename(d *stats.Dashboard) string {

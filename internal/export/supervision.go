@@ -1,12 +1,10 @@
-// Package export writes lists as Excel workbooks (.xlsx) with excelize's
-// stream writer, so a long list does not sit in memory as cells.
+// Package export writes the workbench's lists as Excel workbooks (.xlsx):
+// one report writer (report.go) formats every sheet the way a county office
+// files it, and streams the rows so a long list never sits in memory.
 package export
 
 import (
-	"fmt"
-	"io"
-
-	"github.com/xuri/excelize/v2"
+	"context"
 
 	"zhitong"
 	"zhitong/internal/app"
@@ -15,78 +13,47 @@ import (
 // ContentType is the media type of an .xlsx file.
 const ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// supervisionHeader is the header row of the supervision list (督办清单).
-var supervisionHeader = []any{"序号", "查询码", "标题", "承办单位", "办理期限", "逾期工作日", "督办等级", "列入督办清单", "督办次数", "最近督办", "最近督办时间", "状态"}
+var supervisionColumns = []Column{{Name: "序号", Width: 7}, {Name: "查询码", Width: 14}, {Name: "标题", Width: 34, Wrap: true}, {Name: "承办单位", Width: 18, Wrap: true},
+	{Name: "办理期限", Width: 12}, {Name: "逾期工作日", Width: 10}, {Name: "督办等级", Width: 10}, {Name: "列入督办清单", Width: 10}, {Name: "督办次数", Width: 9},
+	{Name: "最近督办", Width: 30, Wrap: true}, {Name: "最近督办时间", Width: 17}, {Name: "状态", Width: 10}}
 
-// proposalHeader is the header row of the deputies' proposals under supervision.
-var proposalHeader = []any{"序号", "建议编号", "标题", "承办单位", "办理期限", "复杂建议", "逾期工作日", "督办等级", "列入督办清单", "督办次数", "最近督办", "最近督办时间", "涉及群众意见"}
+var proposalColumns = []Column{{Name: "序号", Width: 7}, {Name: "建议编号", Width: 10}, {Name: "标题", Width: 34, Wrap: true}, {Name: "承办单位", Width: 18, Wrap: true},
+	{Name: "办理期限", Width: 12}, {Name: "复杂建议", Width: 9}, {Name: "逾期工作日", Width: 10}, {Name: "督办等级", Width: 10}, {Name: "列入督办清单", Width: 10},
+	{Name: "督办次数", Width: 9}, {Name: "最近督办", Width: 30, Wrap: true}, {Name: "最近督办时间", Width: 17}, {Name: "涉及群众意见", Width: 10}}
 
-// Supervision writes the supervision list: the cases on the first sheet,
-// the deputies' proposals under supervision on the second.
-func Supervision(w io.Writer, items []app.SupervisionItem, proposals []app.ProposalItem) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", "督办清单"); err != nil {
-		return err
-	}
-	rows := make([][]any, len(items))
-	for i, it := range items {
-		last, lastAt := lastAction(it.LastAction)
-		rows[i] = []any{i + 1, it.Code, it.Title, it.UnitName, it.DueDate, it.OverdueDays, it.LevelLabel, yesNo(it.Listed), it.Actions, last, lastAt, it.StatusLabel}
-	}
-	if err := writeSheet(f, "督办清单", supervisionHeader, rows); err != nil {
-		return err
-	}
-	if _, err := f.NewSheet("代表建议"); err != nil {
-		return err
-	}
-	rows = make([][]any, len(proposals))
-	for i, it := range proposals {
-		last, lastAt := lastAction(it.LastAction)
-		rows[i] = []any{i + 1, it.ID, it.Title, it.UnitName, it.DueDate, yesNo(it.Complex), it.OverdueDays, it.LevelLabel, yesNo(it.Listed), it.Actions, last, lastAt, it.Cases}
-	}
-	if err := writeSheet(f, "代表建议", proposalHeader, rows); err != nil {
-		return err
-	}
-	if _, err := f.WriteTo(w); err != nil {
-		return fmt.Errorf("write xlsx: %w", err)
-	}
-	return nil
-}
-
-// writeSheet streams a header and rows into sheet.
-func writeSheet(f *excelize.File, sheet string, header []any, rows [][]any) error {
-	sw, err := f.NewStreamWriter(sheet)
+// Supervision is the supervision list (督办清单) of in's filters: the cases
+// on the first sheet, the deputies' proposals under supervision on the second.
+func (s *Service) Supervision(ctx context.Context, p zhitong.Principal, in app.SupervisionListInput) (*File, error) {
+	in.PerPage = -1
+	items, _, err := s.app.SupervisionList(ctx, p, in)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := sw.SetColWidth(3, 3, 40); err != nil {
-		return err
+	proposals, err := s.app.ProposalSupervisionList(ctx, p, in)
+	if err != nil {
+		return nil, err
 	}
-	if err := sw.SetRow("A1", header); err != nil {
-		return err
+	where, err := s.Jurisdiction(ctx, p)
+	if err != nil {
+		return nil, err
 	}
-	for i, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, row); err != nil {
-			return err
-		}
-	}
-	return sw.Flush()
+	period := s.asOf()
+	cases := Report{Title: "督办清单", Jurisdiction: where, Period: period, Columns: supervisionColumns,
+		Rows: Rows(items, func(i int, it app.SupervisionItem) []any {
+			last, lastAt := lastAction(it.LastAction)
+			return []any{i + 1, it.Code, it.Title, it.UnitName, it.DueDate, it.OverdueDays, it.LevelLabel, it.Listed, it.Actions, last, lastAt, it.StatusLabel}
+		})}
+	props := Report{Title: "代表建议督办清单", Sheet: "代表建议", Jurisdiction: where, Period: period, Columns: proposalColumns,
+		Rows: Rows(proposals, func(i int, it app.ProposalItem) []any {
+			last, lastAt := lastAction(it.LastAction)
+			return []any{i + 1, it.ID, it.Title, it.UnitName, it.DueDate, it.Complex, it.OverdueDays, it.LevelLabel, it.Listed, it.Actions, last, lastAt, it.Cases}
+		})}
+	return NewFile(where, "督办清单", "supervision", s.app.Now(), cases, props), nil
 }
 
-func lastAction(e *app.SupervisionEntry) (what, at string) {
+func lastAction(e *app.SupervisionEntry) (what string, at any) {
 	if e == nil {
-		return "", ""
+		return "", nil
 	}
-	return e.KindLabel + "：" + e.Note, e.At.In(chinaTime).Format("2006-01-02 15:04")
+	return e.KindLabel + "：" + e.Note, e.At
 }
-
-func yesNo(b bool) string {
-	if b {
-		return "是"
-	}
-	return "否"
-}
-
-var chinaTime = zhitong.China

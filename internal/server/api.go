@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -77,6 +78,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	s.publicationRoutes(mux) // confirming public text (api_publication.go)
 	s.signinRoutes(mux)      // api_signin.go: two-factor, sign-in policy
 	s.statsRoutes(mux)       // api_stats.go: statistics dashboard
+	s.exportRoutes(mux)      // api_export.go: lists as Excel workbooks
 	mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
 	}))
@@ -216,7 +218,25 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
+	in, err := caseListInput(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	items, total, err := s.app.List(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	if items == nil {
+		items = []app.CaseSummary{}
+	}
+	writeJSON(w, http.StatusOK, Page[app.CaseSummary]{Items: items, Total: total, Page: in.Page, PerPage: in.PerPage})
+	return nil
+}
+
+// caseListInput reads the case list's filters from an API query: the list
+// and its export take the same ones.
+func caseListInput(q url.Values) (app.ListInput, error) {
+	var err error
 	in := app.ListInput{Category: q.Get("category"), Region: q.Get("region"), Channel: zhitong.Channel(q.Get("channel")),
 		From: q.Get("from"), To: q.Get("to"), Query: q.Get("q"), Phone: q.Get("phone"), Sort: q.Get("sort")}
 	if v := q.Get("status"); v != "" {
@@ -232,30 +252,22 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request) error {
 		if v := q.Get(f.name); v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n <= 0 {
-				return zhitong.Invalid(f.name, "%s 应为正整数", f.name)
+				return in, zhitong.Invalid(f.name, "%s 应为正整数", f.name)
 			}
 			*f.dst = n
 		}
 	}
 	if in.Page, in.PerPage, err = pageParams(q.Get("page"), q.Get("per_page")); err != nil {
-		return err
+		return in, err
 	}
 	switch q.Get("overdue") {
 	case "", "false", "0":
 	case "true", "1":
 		in.Overdue = true
 	default:
-		return zhitong.Invalid("overdue", "overdue 应为 true 或 false")
+		return in, zhitong.Invalid("overdue", "overdue 应为 true 或 false")
 	}
-	items, total, err := s.app.List(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	if items == nil {
-		items = []app.CaseSummary{}
-	}
-	writeJSON(w, http.StatusOK, Page[app.CaseSummary]{Items: items, Total: total, Page: in.Page, PerPage: in.PerPage})
-	return nil
+	return in, nil
 }
 
 func pageParams(page, perPage string) (int, int, error) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"zhitong"
@@ -136,18 +137,26 @@ func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) listAppointments(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (items[*app.AppointmentView], error) {
-	q := r.URL.Query()
+	in, err := appointmentQuery(r.URL.Query())
+	if err != nil {
+		return items[*app.AppointmentView]{}, err
+	}
+	return itemsOf(s.app.Appointments(r.Context(), p, in))
+}
+
+// appointmentQuery reads the bookings list's filters (the list and its export).
+func appointmentQuery(q url.Values) (app.AppointmentQuery, error) {
 	in := app.AppointmentQuery{From: q.Get("from"), To: q.Get("to"), Status: zhitong.AppointmentStatus(q.Get("status"))}
 	for name, dst := range map[string]*int64{"station_id": &in.StationID, "deputy_id": &in.DeputyID} {
 		if v := q.Get(name); v != "" {
 			id, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || id <= 0 {
-				return items[*app.AppointmentView]{}, zhitong.Invalid(name, "编号“%s”无效", v)
+				return in, zhitong.Invalid(name, "编号“%s”无效", v)
 			}
 			*dst = id
 		}
 	}
-	return itemsOf(s.app.Appointments(r.Context(), p, in))
+	return in, nil
 }
 
 func (s *Server) markAppointment(status zhitong.AppointmentStatus) func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*app.AppointmentView, error) {

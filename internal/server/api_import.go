@@ -11,6 +11,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/export"
 	"zhitong/internal/sheets"
 )
 
@@ -41,8 +42,7 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", sheets.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+spec.Name+`-template.xlsx"`)
+	export.Attachment(w, spec.Label+"导入模板.xlsx", spec.Name+"-template.xlsx")
 	return sheets.Template(w, spec.Name)
 }
 
@@ -51,8 +51,7 @@ func (s *Server) importExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", sheets.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+spec.Name+`.xlsx"`)
+	export.Attachment(w, spec.Label+"-"+s.app.Now().In(zhitong.China).Format("20060102")+".xlsx", spec.Name+".xlsx")
 	return sheets.New(s.app).Export(r.Context(), p, spec.Name, w)
 }
 

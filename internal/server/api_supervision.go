@@ -4,11 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"time"
 
 	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/export"
 )
 
 // supervisionRoutes serves deadlines and escalation: the deadline policy,
@@ -17,7 +15,6 @@ func (s *Server) supervisionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/deadline-policy", s.api(s.getPolicy))
 	mux.HandleFunc("PUT /api/v1/deadline-policy", s.api(s.putPolicy))
 	mux.HandleFunc("GET /api/v1/supervision", s.api(s.supervisionList))
-	mux.HandleFunc("GET /api/v1/supervision/export", s.api(s.supervisionExport))
 	mux.HandleFunc("GET /api/v1/supervision/proposals", s.api(s.supervisionProposals))
 	mux.HandleFunc("GET /api/v1/supervision/letters/{id}", s.api(s.getLetter))
 	mux.HandleFunc("GET /api/v1/bulletins", s.api(s.listBulletins))
@@ -105,30 +102,6 @@ func (s *Server) supervisionProposals(w http.ResponseWriter, r *http.Request) er
 	}
 	writeJSON(w, http.StatusOK, list)
 	return nil
-}
-
-func (s *Server) supervisionExport(w http.ResponseWriter, r *http.Request) error {
-	items, _, in, err := s.supervisionItems(r, r.URL.Query(), true)
-	if err != nil {
-		return err
-	}
-	p, err := s.staff(r)
-	if err != nil {
-		return err
-	}
-	proposals, err := s.app.ProposalSupervisionList(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	return writeSupervisionXLSX(w, items, proposals, s.app.Now())
-}
-
-// writeSupervisionXLSX answers with the supervision list as an Excel file:
-// the cases, and the deputies' proposals on a second sheet.
-func writeSupervisionXLSX(w http.ResponseWriter, items []app.SupervisionItem, proposals []app.ProposalItem, now time.Time) error {
-	w.Header().Set("Content-Type", export.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="supervision-`+now.Format("20060102")+`.xlsx"`)
-	return export.Supervision(w, items, proposals)
 }
 
 func (s *Server) getLetter(w http.ResponseWriter, r *http.Request) error {

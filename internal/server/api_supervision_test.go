@@ -114,7 +114,7 @@ func TestSupervisionAPI(t *testing.T) {
 	}
 	x := testkit.Must(excelize.OpenReader(resp.Body))(t)
 	rows := testkit.Must(x.GetRows("督办清单"))(t)
-	if len(rows) != 2 || rows[1][1] != c.Code || rows[1][6] != "红牌督办" {
+	if len(rows) != 3 || rows[2][1] != c.Code || rows[2][6] != "红牌督办" {
 		t.Errorf("export rows = %v", rows)
 	}
 
@@ -230,7 +230,7 @@ func TestProposalSupervisionAPI(t *testing.T) {
 	defer resp.Body.Close()
 	x := testkit.Must(excelize.OpenReader(resp.Body))(t)
 	rows := testkit.Must(x.GetRows("代表建议"))(t)
-	if len(rows) != 2 || rows[1][1] != pid || rows[1][2] != "关于乡镇污水处理的建议" || rows[1][7] != "红牌督办" || rows[1][8] != "是" {
+	if len(rows) != 3 || rows[2][1] != pid || rows[2][2] != "关于乡镇污水处理的建议" || rows[2][7] != "红牌督办" || rows[2][8] != "是" {
 		t.Errorf("proposal sheet = %v", rows)
 	}
 

@@ -25,6 +25,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.portalRoutes(mux)
 	h.workRoutes(mux)
 	h.importRoutes(mux) // Excel import and export (work_import.go)
+	h.exportRoutes(mux) // lists as Excel workbooks (work_export.go)
 	h.accountWorkRoutes(mux)
 	h.auditWorkRoutes(mux) // work_audit.go: audit log, two-person account requests
 	h.caseDutyRoutes(mux)

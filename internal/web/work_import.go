@@ -3,10 +3,10 @@ package web
 import (
 	"errors"
 	"net/http"
-	"net/url"
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/export"
 	"zhitong/internal/sheets"
 )
 
@@ -95,7 +95,7 @@ func (h *Handler) workImportTemplate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	xlsxHeaders(w, spec.Label+"导入模板.xlsx", spec.Name+"-template.xlsx")
+	export.Attachment(w, spec.Label+"导入模板.xlsx", spec.Name+"-template.xlsx")
 	return sheets.Template(w, spec.Name)
 }
 
@@ -104,15 +104,8 @@ func (h *Handler) workImportExport(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	xlsxHeaders(w, spec.Label+"-"+h.app.Now().In(zhitong.China).Format("20060102")+".xlsx", spec.Name+".xlsx")
+	export.Attachment(w, spec.Label+"-"+h.app.Now().In(zhitong.China).Format("20060102")+".xlsx", spec.Name+".xlsx")
 	return sheets.New(h.app).Export(r.Context(), p, spec.Name, w)
-}
-
-// xlsxHeaders names a workbook download, in Chinese where the browser can.
-func xlsxHeaders(w http.ResponseWriter, name, ascii string) {
-	w.Header().Set("Content-Type", sheets.ContentType)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+ascii+`"; filename*=UTF-8''`+url.PathEscape(name))
 }
 
 func (h *Handler) workImportUpload(w http.ResponseWriter, r *http.Request) error {

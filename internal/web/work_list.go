@@ -161,14 +161,7 @@ func (h *Handler) workCases(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）不查看案件", zhitong.Label(zhitong.Roles, p.Role))
 	}
 	ctx := r.Context()
-	filter := url.Values{}
-	for k, xs := range r.URL.Query() {
-		for _, x := range xs {
-			if x = strings.TrimSpace(x); x != "" {
-				filter.Add(k, x)
-			}
-		}
-	}
+	filter := nonBlank(r.URL.Query())
 	d := &workListData{Filter: filter, Page: 1, Unit: p.Role == zhitong.RoleUnit}
 	region := p.RegionCode
 	if len(region) > 6 {

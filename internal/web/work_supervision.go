@@ -8,13 +8,11 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/export"
 )
 
 // supervisionRoutes serves the workbench pages of deadlines and escalation.
 func (h *Handler) supervisionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /work/supervision", h.page(h.workSupervision))
-	mux.HandleFunc("GET /work/supervision.xlsx", h.page(h.workSupervisionExport))
 	mux.HandleFunc("GET /work/supervision/letters/{id}", h.page(h.workLetter))
 	mux.HandleFunc("GET /work/proposals/{id}", h.page(h.workProposal))
 	mux.HandleFunc("POST /work/proposals/{id}/complex", h.page(h.workProposalComplex))
@@ -67,29 +65,6 @@ func (h *Handler) workSupervision(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return h.render(w, r, http.StatusOK, "work_supervision", "督办清单", d)
-}
-
-func (h *Handler) workSupervisionExport(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	in, err := app.ParseSupervisionQuery(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	in.PerPage = -1
-	items, _, err := h.app.SupervisionList(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	proposals, err := h.app.ProposalSupervisionList(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", export.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="supervision-`+h.app.Now().In(zhitong.China).Format("20060102")+`.xlsx"`)
-	return export.Supervision(w, items, proposals)
 }
 
 func workPathID(r *http.Request) (int64, error) {

@@ -1,0 +1,123 @@
+package export_test
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/export"
+	"zhitong/internal/testkit"
+)
+
+// BenchmarkCaseExport exports the whole case list of ZHITONG_BENCH_CASES
+// cases (default 100,000) as a committee member would, and reports the peak
+// heap during the export above the heap before it (runtime/metrics, sampled
+// every millisecond), the file size and the rows per second. The peak stays
+// flat as the count grows: rows are read in keyset batches and streamed.
+//
+//	go test ./internal/export -run '^$' -bench CaseExport -benchtime 1x
+func BenchmarkCaseExport(b *testing.B) {
+	n := 100_000
+	if s := os.Getenv("ZHITONG_BENCH_CASES"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	a, clock := testkit.MustApp(b)
+	f := testkit.Seed(b, a)
+	seed(b, a, clock, f, n)
+	p := f.In[zhitong.RoleCommittee]
+	x := export.New(a)
+	for b.Loop() {
+		runtime.GC()
+		base := heapBytes()
+		var peak atomic.Uint64
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			t := time.NewTicker(time.Millisecond)
+			defer t.Stop()
+			for {
+				if h := heapBytes(); h > peak.Load() {
+					peak.Store(h)
+				}
+				select {
+				case <-done:
+					return
+				case <-t.C:
+				}
+			}
+		})
+		t0 := time.Now()
+		file, err := x.Cases(b.Context(), p, app.ListInput{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var w counter
+		if err := export.Write(&w, file.Reports...); err != nil {
+			b.Fatal(err)
+		}
+		elapsed := time.Since(t0)
+		close(done)
+		wg.Wait()
+		b.ReportMetric(float64(peak.Load()-min(base, peak.Load()))/(1<<20), "peak-heap-MB")
+		b.ReportMetric(float64(w)/(1<<20), "file-MB")
+		b.ReportMetric(float64(n)/elapsed.Seconds(), "rows/s")
+	}
+}
+
+// heapBytes is the live heap as of the last collection: what an export
+// really holds, not the garbage the collector has yet to sweep.
+func heapBytes() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+type counter int64
+
+func (c *counter) Write(p []byte) (int, error) { *c += counter(len(p)); return len(p), nil }
+
+// seed submits n cases to the fixture's station, 32 at a time, about a
+// minute apart, with hostile and ordinary titles.
+func seed(b *testing.B, a *app.App, clock *testkit.Clock, f *testkit.Fixture, n int) {
+	t0 := time.Now()
+	bodies := []string{"建设路晚上路灯不亮，出行不便", "菜市场周边占道经营严重", "=村口小桥栏杆松动很危险", "小区噪音扰民到深夜"}
+	var next atomic.Int64
+	var failed atomic.Value
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(n) {
+					return
+				}
+				clock.Advance(time.Minute)
+				if _, err := a.Submit(b.Context(), zhitong.Citizen, app.IntakeInput{Body: fmt.Sprintf("%s（第%d号）", bodies[i%4], i),
+					StationID: f.Station, Name: "王小明", Phone: fmt.Sprintf("1390797%04d", i%10000)}); err != nil {
+					failed.Store(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+	// As after any bulk import on PostgreSQL (docs/operations.md): without
+	// statistics the planner guesses.
+	if testkit.Postgres() {
+		if _, err := a.DB().Exec(b.Context(), `VACUUM ANALYZE`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("seeded %d cases in %s", n, time.Since(t0).Round(time.Second))
+}
