@@ -26,6 +26,17 @@ type SealedColumn struct {
 	Unique bool
 	// Bytes: the column is a BLOB/BYTEA holding the sealed text.
 	Bytes bool
+	// IDColumn is the table's integer key when it is not "id"
+	// (two_factor: user_id).
+	IDColumn string
+}
+
+// id is the column that keys c's rows.
+func (c SealedColumn) id() string {
+	if c.IDColumn != "" {
+		return c.IDColumn
+	}
+	return "id"
 }
 
 // SealedColumns is every sealed column of the schema, walked in this order
@@ -45,6 +56,8 @@ var SealedColumns = []SealedColumn{
 	{Table: "deputies", Column: "phone_enc", AAD: "deputy:phone", Index: "phone_index", IndexKind: "phone"},
 	{Table: "attachments", Column: "data", AAD: "case:photo:", AADColumn: "case_id", Bytes: true},
 	{Table: "attachments", Column: "thumb", AAD: "case:thumb:", AADColumn: "case_id", Bytes: true},
+	{Table: "two_factor", Column: "secret", AAD: "two_factor:secret:", AADColumn: "user_id", IDColumn: "user_id"},
+	{Table: "audit_key", Column: "sealed", AAD: AuditKeyAAD},
 }
 
 // Name is table.column, for reports.
@@ -72,8 +85,8 @@ func SealedBatch(ctx context.Context, q Q, c SealedColumn, after int64, limit in
 	if c.Bytes {
 		nonEmpty = c.Column + ` IS NOT NULL AND LENGTH(` + c.Column + `) > 0`
 	}
-	rows, err := q.Query(ctx, `SELECT id, `+c.Column+`, `+aux+`, `+idx+` FROM `+c.Table+
-		` WHERE id > ? AND `+nonEmpty+` ORDER BY id LIMIT ?`, after, limit)
+	rows, err := q.Query(ctx, `SELECT `+c.id()+`, `+c.Column+`, `+aux+`, `+idx+` FROM `+c.Table+
+		` WHERE `+c.id()+` > ? AND `+nonEmpty+` ORDER BY `+c.id()+` LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Name(), err)
 	}
@@ -104,11 +117,11 @@ func SealedBatch(ctx context.Context, q Q, c SealedColumn, after int64, limit in
 func (t *Tx) Reseal(ctx context.Context, c SealedColumn, id int64, old, value, index string) (bool, error) {
 	if c.Unique && index != "" {
 		var n int
-		if err := t.QueryRow(ctx, `SELECT COUNT(*) FROM `+c.Table+` WHERE `+c.Index+` = ? AND id <> ?`, index, id).Scan(&n); err != nil {
+		if err := t.QueryRow(ctx, `SELECT COUNT(*) FROM `+c.Table+` WHERE `+c.Index+` = ? AND `+c.id()+` <> ?`, index, id).Scan(&n); err != nil {
 			return false, err
 		}
 		if n > 0 {
-			_, err := t.Exec(ctx, `DELETE FROM `+c.Table+` WHERE id = ?`, id)
+			_, err := t.Exec(ctx, `DELETE FROM `+c.Table+` WHERE `+c.id()+` = ?`, id)
 			return true, err
 		}
 	}
@@ -123,7 +136,7 @@ func (t *Tx) Reseal(ctx context.Context, c SealedColumn, id int64, old, value, i
 		args = append(args, index)
 	}
 	args = append(args, id, oldV)
-	res, err := t.Exec(ctx, `UPDATE `+c.Table+` SET `+set+` WHERE id = ? AND `+c.Column+` = ?`, args...)
+	res, err := t.Exec(ctx, `UPDATE `+c.Table+` SET `+set+` WHERE `+c.id()+` = ? AND `+c.Column+` = ?`, args...)
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", c.Name(), err)
 	}
