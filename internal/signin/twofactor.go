@@ -416,7 +416,7 @@ func (s *Service) Reset(ctx context.Context, p zhitong.Principal, userID int64) 
 			return err
 		}
 		if !strings.HasPrefix(u.RegionCode, p.RegionCode) {
-			return zhitong.Errorf(zhitong.EFORBIDDEN, "账号%s不在您的管辖范围内", u.Username)
+			return zhitong.Errorf(zhitong.EFORBIDDEN, "该账号不在您的管辖范围内")
 		}
 		if _, err := store.GetTwoFactor(ctx, tx, u.ID); err != nil {
 			if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
