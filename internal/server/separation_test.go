@@ -81,6 +81,8 @@ func TestThreeAdministratorsSeparated(t *testing.T) {
 		"POST /api/v1/account-requests/{id}/cancel":  {owners: []zhitong.Role{sec}, id: newRequest(secUser.Principal())},
 		"GET /api/v1/import/{kind}/template":         {owners: []zhitong.Role{sec}, id: func() string { return "users" }},
 		"GET /api/v1/import/{kind}/export":           {owners: []zhitong.Role{sec}, id: func() string { return "users" }},
+		"POST /api/v1/users/{id}/two-factor/reset":   {owners: []zhitong.Role{sec}, id: newOfficer},
+		"GET /api/v1/signin-policy":                  {owners: []zhitong.Role{sec}},
 		"GET /api/v1/audit":                          {owners: []zhitong.Role{aud}},
 		"GET /api/v1/audit/verify":                   {owners: []zhitong.Role{aud}},
 		"GET /api/v1/audit/export":                   {owners: []zhitong.Role{aud}},
@@ -95,12 +97,13 @@ func TestThreeAdministratorsSeparated(t *testing.T) {
 		"GET /api/v1/me": roles, "PUT /api/v1/me/email": roles, "POST /api/v1/me/password": roles, "DELETE /api/v1/session": roles,
 		"GET /api/v1/notifications": roles, "POST /api/v1/notifications/read-all": roles, "POST /api/v1/notifications/{id}/read": roles,
 		"GET /api/v1/point-rules": roles, "GET /api/v1/units": roles, "GET /api/v1/stations/{id}/reception-days": roles, "GET /api/v1/stations/{id}/reception-rules": roles,
-		"GET /api/v1/deliveries": {sys, sec}, "GET /api/v1/health": {sys, sec},
-		"POST /api/v1/categories": {sys}, "PATCH /api/v1/categories/{code}": {sys}, "POST /api/v1/categories/{code}/retire": {sys},
+		"GET /api/v1/deliveries": {sys, sec}, "GET /api/v1/deliveries/export": {sys, sec}, "GET /api/v1/health": {sys, sec},
+		"GET /api/v1/me/two-factor": roles,
+		"POST /api/v1/categories":   {sys}, "PATCH /api/v1/categories/{code}": {sys}, "POST /api/v1/categories/{code}/retire": {sys},
 		"GET /api/v1/cases": {aud}, "GET /api/v1/cases/{id}": {aud}, "GET /api/v1/bulletins": {aud}, "GET /api/v1/bulletins/{id}": {aud},
 		"GET /api/v1/deadline-policy": {aud}, "GET /api/v1/duty-records": {aud}, "GET /api/v1/duty-records/{id}": {aud},
 		"GET /api/v1/proposals/{id}": {aud}, "GET /api/v1/supervision": {aud}, "GET /api/v1/supervision/proposals": {aud},
-		"GET /api/v1/supervision/export": {aud}, "GET /api/v1/cases/{id}/co-opinions": {aud}, "GET /api/v1/cases/{id}/notifications": {aud},
+		"GET /api/v1/supervision/export": {aud}, "GET /api/v1/cases/export": {aud}, "GET /api/v1/bulletins/export": {aud}, "GET /api/v1/cases/{id}/co-opinions": {aud}, "GET /api/v1/cases/{id}/notifications": {aud},
 	}
 	has := func(list []zhitong.Role, r zhitong.Role) bool {
 		for _, x := range list {
