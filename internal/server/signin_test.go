@@ -202,6 +202,17 @@ func TestTwoFactorResetAndPolicy(t *testing.T) {
 		"idle_minutes": 2, "absolute_hours": 12, "warn_minutes": 1}, &bad); code != 400 || bad.Error.Field != "idle_minutes" {
 		t.Errorf("idle 2 min: %d %+v", code, bad)
 	}
+	// Below the floor: the administrators and the committee keep two
+	// factors, and passwords expire within a year.
+	for _, below := range []map[string]any{
+		{"two_factor_roles": []string{"sysadmin", "secadmin", "auditor"}, "password_max_age_days": 90, "idle_minutes": 30, "absolute_hours": 12, "warn_minutes": 2},
+		{"two_factor_roles": []string{"sysadmin", "secadmin", "auditor", "committee"}, "password_max_age_days": 0, "idle_minutes": 30, "absolute_hours": 12, "warn_minutes": 2},
+	} {
+		bad = apiError{}
+		if code := sec.do("PUT", "/api/v1/signin-policy", below, &bad); code != 400 || (bad.Error.Field != "two_factor_roles" && bad.Error.Field != "password_max_age_days") {
+			t.Errorf("policy below the floor %v: %d %+v", below, code, bad)
+		}
+	}
 	pol.TwoFactorRoles = append(pol.TwoFactorRoles, zhitong.RoleOfficer)
 	if code := sec.do("PUT", "/api/v1/signin-policy", pol, &pol); code != 200 || !pol.Requires(zhitong.RoleOfficer) {
 		t.Fatalf("save: %d %+v", code, pol)

@@ -86,6 +86,27 @@ func (p Policy) Validate() error {
 	return nil
 }
 
+// Floor is what no security administrator can relax from the pages or the
+// API (等保 level 3): two factors for the three administrators and the
+// committee, and passwords that expire within a year. Only a command on the
+// server (the demo loader, an operator) may save a policy below it.
+var Floor = struct {
+	TwoFactorRoles     []zhitong.Role
+	PasswordMaxAgeDays int
+}{DefaultPolicy().TwoFactorRoles, 365}
+
+func (p Policy) holdsFloor() error {
+	for _, r := range Floor.TwoFactorRoles {
+		if !p.Requires(r) {
+			return zhitong.Invalid("two_factor_roles", "%s必须使用两步验证（等保三级要求），不能取消", zhitong.Label(zhitong.Roles, r))
+		}
+	}
+	if p.PasswordMaxAgeDays == 0 || p.PasswordMaxAgeDays > Floor.PasswordMaxAgeDays {
+		return zhitong.Invalid("password_max_age_days", "密码有效期须在 1 到 %d 天之间", Floor.PasswordMaxAgeDays)
+	}
+	return nil
+}
+
 const policyKey = "signin.policy"
 
 // policyTTL is how long a server trusts the policy it read: another server's
@@ -151,6 +172,11 @@ func (s *Service) SetPolicy(ctx context.Context, p zhitong.Principal, pol Policy
 	}
 	if err := pol.Validate(); err != nil {
 		return Policy{}, err
+	}
+	if !isSystem(p) {
+		if err := pol.holdsFloor(); err != nil {
+			return Policy{}, err
+		}
 	}
 	raw, _ := json.Marshal(pol)
 	err := s.app.DB().Write(ctx, func(tx *store.Tx) error {
