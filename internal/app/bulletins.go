@@ -35,26 +35,64 @@ func (a *App) GenerateDueBulletins(ctx context.Context) (int, error) {
 			continue
 		}
 		start, end := lastPeriod(k.Value, a.today())
-		b, err := a.GenerateBulletin(ctx, k.Value, start, end)
+		// One bulletin per organisation (each county, city or province set
+		// up with zhitong init), holding its own units and townships: its
+		// committee publishes it, no other county's can. A database from
+		// before organisations gets one for the whole deployment.
+		orgs, err := store.ListOrganisations(ctx, a.db)
 		if err != nil {
-			fails.add("period", k.Value, err)
-			continue
+			return n, err
 		}
-		if b != nil {
-			n++
+		regions := []string{""}
+		if len(orgs) > 0 {
+			regions = regions[:0]
+			for _, o := range orgs {
+				regions = append(regions, o.RegionCode)
+			}
+		}
+		for _, region := range regions {
+			b, err := a.GenerateBulletinFor(ctx, k.Value, start, end, region)
+			if err != nil {
+				fails.add("period", k.Value+" "+region, err)
+				continue
+			}
+			if b != nil {
+				n++
+			}
 		}
 	}
 	return n, fails.err()
 }
 
-// GenerateBulletin computes and stores the bulletin of one period, unless it
-// exists; then it returns nil.
+// GenerateBulletin computes and stores the bulletin of one period for the
+// whole deployment, unless it exists; then it returns nil.
 func (a *App) GenerateBulletin(ctx context.Context, period string, start, end time.Time) (*store.Bulletin, error) {
-	rows, err := a.bulletinRows(ctx, start, end)
+	return a.GenerateBulletinFor(ctx, period, start, end, "")
+}
+
+// GenerateBulletinFor is GenerateBulletin for the units and townships in
+// region's subtree ("" for all).
+func (a *App) GenerateBulletinFor(ctx context.Context, period string, start, end time.Time, region string) (*store.Bulletin, error) {
+	all, err := a.bulletinRows(ctx, start, end)
 	if err != nil {
 		return nil, err
 	}
-	b := &store.Bulletin{Period: period, Start: start.Format(time.DateOnly), End: end.Format(time.DateOnly), GeneratedAt: a.clock.Now(), Rows: rows}
+	rows := all[:0:0]
+	for _, r := range all {
+		code := r.Ref
+		if r.Scope == "unit" {
+			id, _ := strconv.ParseInt(r.Ref, 10, 64)
+			u, err := store.GetUnit(ctx, a.db, id)
+			if err != nil {
+				return nil, fmt.Errorf("bulletin unit %d: %w", id, err)
+			}
+			code = u.RegionCode
+		}
+		if inSubtree(code, region) {
+			rows = append(rows, r)
+		}
+	}
+	b := &store.Bulletin{Period: period, Start: start.Format(time.DateOnly), End: end.Format(time.DateOnly), RegionCode: region, GeneratedAt: a.clock.Now(), Rows: rows}
 	added := false
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
 		if added, err = tx.InsertBulletin(ctx, b); err != nil || !added {

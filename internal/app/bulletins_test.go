@@ -8,6 +8,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/setup"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
@@ -189,5 +190,43 @@ func TestManualSupervisionIsListed(t *testing.T) {
 	testkit.Must(0, a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE template = 'case.manual_letter' AND case_id = ?`, c.ID).Scan(&notices))(t)
 	if notices == 0 {
 		t.Error("the lead unit was not told of the letter")
+	}
+}
+
+// TestEachCountyGetsItsOwnBulletin: on a deployment of two counties set up
+// with zhitong init, the sweep makes one bulletin per county holding only
+// its own townships and units; only that county's committee publishes it,
+// and a bulletin for the whole deployment is published by neither.
+func TestEachCountyGetsItsOwnBulletin(t *testing.T) {
+	a, clock := testkit.MustApp(t)
+	clock.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, zhitong.China)) // the first: last month's bulletin is due
+	resA := testkit.SetUp(t, a, "360783")
+	resB := testkit.Must(setup.New(a).Run(ctx, app.System, setup.Input{Region: "360781", Via: "test", Add: true}))(t)
+	comA, comB := testkit.Principal(t, a, resA, zhitong.RoleCommittee), testkit.Principal(t, a, resB, zhitong.RoleCommittee)
+
+	testkit.Must(a.GenerateDueBulletins(ctx))(t)
+	list := testkit.Must(a.DB().Query(ctx, `SELECT id, region_code FROM bulletins WHERE period = 'monthly' ORDER BY region_code`))(t)
+	byRegion := map[string]int64{}
+	for list.Next() {
+		var id int64
+		var region string
+		testkit.Must(0, list.Scan(&id, &region))(t)
+		byRegion[region] = id
+	}
+	list.Close()
+	if len(byRegion) != 2 || byRegion["360781"] == 0 || byRegion["360783"] == 0 {
+		t.Fatalf("monthly bulletins by region: %v, want one for 360781 and one for 360783", byRegion)
+	}
+	if _, err := a.PublishBulletin(ctx, comB, byRegion["360783"]); zhitong.ErrorCode(err) != zhitong.EFORBIDDEN {
+		t.Errorf("瑞金's committee publishes 龙南's bulletin: %v, want forbidden", err)
+	}
+	if _, err := a.PublishBulletin(ctx, comA, byRegion["360783"]); err != nil {
+		t.Errorf("龙南's committee publishes its own: %v", err)
+	}
+	all := testkit.Must(a.GenerateBulletin(ctx, "weekly", time.Date(2026, 11, 23, 0, 0, 0, 0, zhitong.China), time.Date(2026, 11, 29, 0, 0, 0, 0, zhitong.China)))(t)
+	for _, p := range []zhitong.Principal{comA, comB} {
+		if _, err := a.PublishBulletin(ctx, p, all.ID); zhitong.ErrorCode(err) != zhitong.EFORBIDDEN {
+			t.Errorf("%s publishes the whole deployment's bulletin: %v, want forbidden", p.RegionCode, err)
+		}
 	}
 }

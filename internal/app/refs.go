@@ -172,6 +172,25 @@ func (a *App) checkBulletinRef(ctx context.Context, q store.Q, p zhitong.Princip
 	if isSystem(p) {
 		return nil
 	}
+	// The bulletin's own jurisdiction: a county's bulletin lies in its
+	// region; a deployment-wide one (no region) belongs to the committee
+	// whose region holds every organisation of the deployment — never to
+	// one county of several, even when none of the others' units has rows.
+	const outside = "该通报含有您辖区以外的单位或乡镇，只能由其共同的上级人大常委会公开"
+	if b.RegionCode != "" && !inSubtree(b.RegionCode, p.RegionCode) {
+		return zhitong.Errorf(zhitong.EFORBIDDEN, outside)
+	}
+	if b.RegionCode == "" {
+		orgs, err := store.ListOrganisations(ctx, q)
+		if err != nil {
+			return err
+		}
+		for _, o := range orgs {
+			if !inSubtree(o.RegionCode, p.RegionCode) {
+				return zhitong.Errorf(zhitong.EFORBIDDEN, outside)
+			}
+		}
+	}
 	for _, r := range b.Rows {
 		code := r.Ref
 		if r.Scope == "unit" {
@@ -183,7 +202,7 @@ func (a *App) checkBulletinRef(ctx context.Context, q store.Q, p zhitong.Princip
 			code = u.RegionCode
 		}
 		if !inSubtree(code, p.RegionCode) {
-			return zhitong.Errorf(zhitong.EFORBIDDEN, "该通报含有您辖区以外的单位或乡镇，只能由其共同的上级人大常委会公开")
+			return zhitong.Errorf(zhitong.EFORBIDDEN, outside)
 		}
 	}
 	return nil
