@@ -35,7 +35,7 @@ func auditCmd(ctx context.Context, env Env, args []string) error {
 
 func auditVerify(ctx context.Context, env Env, args []string) error {
 	fs := newFlags("audit verify", env)
-	var d dbFlags
+	d := dbFlags{noCreate: true} // never makes a key file (see dbFlags)
 	d.register(fs, env)
 	archive := fs.String("archive", "", "校验这个存档（zhitong audit export 导出）而不是数据库中的日志")
 	if err := fs.Parse(args); err != nil {
@@ -92,7 +92,7 @@ func orAll(s string) string {
 
 func auditExport(ctx context.Context, env Env, args []string) error {
 	fs := newFlags("audit export", env)
-	var d dbFlags
+	d := dbFlags{noCreate: true} // never makes a key file (see dbFlags)
 	d.register(fs, env)
 	from := fs.String("from", "", "起始日期（含），北京时间")
 	to := fs.String("to", "", "结束日期（含），北京时间")
@@ -129,7 +129,7 @@ func auditExport(ctx context.Context, env Env, args []string) error {
 
 func auditPrune(ctx context.Context, env Env, args []string) error {
 	fs := newFlags("audit prune", env)
-	var d dbFlags
+	d := dbFlags{noCreate: true} // never makes a key file (see dbFlags)
 	d.register(fs, env)
 	before := fs.String("before", "", "清理这一天（北京时间）以前的条目")
 	archive := fs.String("archive", "", "先把要清理的条目存档到这个文件（必填，不能已存在）")

@@ -173,6 +173,11 @@ func checkRestored(ctx context.Context, env Env, d *dbFlags, dsn string) error {
 	if err != nil {
 		return err
 	}
+	// The chain is keyed (HMAC-SM3) under the audit key the restored
+	// database holds sealed under the master key: it must open too.
+	if err := db.LoadAuditKey(ctx, sealer.Seal, sealer.Open, env.Clock.Now()); err != nil {
+		return err
+	}
 	brk, n, err := db.VerifyAudit(ctx)
 	if err != nil {
 		return err

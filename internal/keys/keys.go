@@ -179,6 +179,16 @@ func Open(ctx context.Context, db *store.DB, src Source) (*Result, error) {
 			if err := tx.SetMeta(ctx, metaCheck, check); err != nil {
 				return err
 			}
+			// The entry is keyed under the audit key, which this command
+			// may not have loaded yet (serve opens the keys first): it is
+			// sealed under the old key until the rotation re-seals it.
+			rs, err := pii.NewRotatingSealer(key, old)
+			if err != nil {
+				return err
+			}
+			if err := tx.LoadAuditKey(ctx, rs.Seal, rs.Open, src.Now); err != nil {
+				return err
+			}
 			if err := tx.AppendAudit(ctx, audit.Entry{At: src.Now, Actor: "system", Action: "key.rotate.begin", Object: "key:" + short(check),
 				Detail: fmt.Sprintf(`{"from":%q,"to":%q}`, short(cur), short(check))}); err != nil {
 				return err

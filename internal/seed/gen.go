@@ -465,7 +465,10 @@ func actor(p zhitong.Principal) string {
 
 func (c *caseState) audit(at time.Time, p zhitong.Principal, action, object string, detail map[string]any) {
 	b, _ := json.Marshal(detail)
-	c.b.audit = append(c.b.audit, audit.Entry{At: at, Actor: actor(p), Action: action, Object: object, Detail: string(b)})
+	// As app.audit writes it: the object's jurisdiction (the case's or
+	// the proposal's region, c.region) and the actor's.
+	c.b.audit = append(c.b.audit, audit.Entry{At: at, Actor: actor(p), Action: action, Object: object, Detail: string(b),
+		Region: c.region, ActorRegion: p.RegionCode})
 }
 
 // notice appends an outbox row as app.notify writes it, already delivered:

@@ -31,49 +31,56 @@ type auditKey struct {
 // Several servers starting at once make one key: the head's row lock (or
 // SQLite's single writer) lets one fill the row and the others read it.
 func (db *DB) LoadAuditKey(ctx context.Context, seal func(plain, aad string) string, open func(sealed, aad string) (string, error), now time.Time) error {
-	var k auditKey
-	err := db.Write(ctx, func(tx *Tx) error {
-		sealed, from, err := readAuditKey(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if sealed == "" {
-			var seq int64
-			var link string
-			if err := tx.QueryRow(ctx, `UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash`).Scan(&seq, &link); err != nil {
-				return fmt.Errorf("audit head: %w", err)
-			}
-			key := make([]byte, 32)
-			rand.Read(key)
-			res, err := tx.Exec(ctx, `UPDATE audit_key SET sealed = ?, keyed_from = ?, anchor = ?, created_at = ? WHERE id = 1 AND sealed = ''`,
-				seal(hex.EncodeToString(key), AuditKeyAAD), seq+1, audit.Checkpoint(key, "keyed", seq, link), FormatTime(now))
-			if err != nil {
-				return fmt.Errorf("audit key: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n == 1 {
-				k = auditKey{key: key, keyedFrom: seq + 1}
-				return nil
-			}
-			if sealed, from, err = readAuditKey(ctx, tx); err != nil {
-				return err
-			}
-		}
-		plain, err := open(sealed, AuditKeyAAD)
-		if err != nil {
-			return fmt.Errorf("审计密钥无法用当前主密钥解开（主密钥不对，或 audit_key 被改动）: %w", err)
-		}
-		key, err := hex.DecodeString(plain)
-		if err != nil || len(key) != 32 {
-			return errors.New("审计密钥格式不对（audit_key 被改动）")
-		}
-		k = auditKey{key: key, keyedFrom: from}
-		return nil
-	})
+	return db.Write(ctx, func(tx *Tx) error { return tx.LoadAuditKey(ctx, seal, open, now) })
+}
+
+// LoadAuditKey is DB.LoadAuditKey inside a transaction that is already
+// open (keys.Open audits the start of a key rotation in its own). The key
+// is kept for the DB at once: when the transaction rolls back after making
+// a new key, the next LoadAuditKey (every app.New runs one) replaces it.
+func (t *Tx) LoadAuditKey(ctx context.Context, seal func(plain, aad string) string, open func(sealed, aad string) (string, error), now time.Time) error {
+	k, err := loadAuditKey(ctx, t, seal, open, now)
 	if err != nil {
 		return err
 	}
-	db.audit.Store(&k)
+	t.db.audit.Store(&k)
 	return nil
+}
+
+func loadAuditKey(ctx context.Context, tx *Tx, seal func(plain, aad string) string, open func(sealed, aad string) (string, error), now time.Time) (auditKey, error) {
+	sealed, from, err := readAuditKey(ctx, tx)
+	if err != nil {
+		return auditKey{}, err
+	}
+	if sealed == "" {
+		var seq int64
+		var link string
+		if err := tx.QueryRow(ctx, `UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash`).Scan(&seq, &link); err != nil {
+			return auditKey{}, fmt.Errorf("audit head: %w", err)
+		}
+		key := make([]byte, 32)
+		rand.Read(key)
+		res, err := tx.Exec(ctx, `UPDATE audit_key SET sealed = ?, keyed_from = ?, anchor = ?, created_at = ? WHERE id = 1 AND sealed = ''`,
+			seal(hex.EncodeToString(key), AuditKeyAAD), seq+1, audit.Checkpoint(key, "keyed", seq, link), FormatTime(now))
+		if err != nil {
+			return auditKey{}, fmt.Errorf("audit key: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return auditKey{key: key, keyedFrom: seq + 1}, nil
+		}
+		if sealed, from, err = readAuditKey(ctx, tx); err != nil {
+			return auditKey{}, err
+		}
+	}
+	plain, err := open(sealed, AuditKeyAAD)
+	if err != nil {
+		return auditKey{}, fmt.Errorf("审计密钥无法用当前主密钥解开（主密钥不对，或 audit_key 被改动）: %w", err)
+	}
+	key, err := hex.DecodeString(plain)
+	if err != nil || len(key) != 32 {
+		return auditKey{}, errors.New("审计密钥格式不对（audit_key 被改动）")
+	}
+	return auditKey{key: key, keyedFrom: from}, nil
 }
 
 func readAuditKey(ctx context.Context, q Q) (sealed string, from int64, err error) {

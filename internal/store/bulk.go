@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -102,12 +103,29 @@ func (t *Tx) BulkInsert(ctx context.Context, table string, cols []string, rows [
 	return nil
 }
 
-// AppendAuditBatch appends entries to the hash chain in the order given,
-// as AppendAudit would one by one, with one multi-row INSERT: each entry is
-// linked and hashed here by the chain's own code (audit.Sum).
+// AppendAuditBatch appends entries to the chain in the order given, as
+// AppendAudit would one by one, with one multi-row INSERT: each entry is
+// linked here by the chain's own code (audit.Chain.Link: HMAC-SM3 under
+// the audit key, which store.DB.LoadAuditKey must have loaded). An entry
+// without a Region gets its object's, as AppendAudit gives it (the seeder
+// sets it, saving a query per entry).
 func (t *Tx) AppendAuditBatch(ctx context.Context, entries []audit.Entry) error {
 	if len(entries) == 0 {
 		return nil
+	}
+	k := t.db.audit.Load()
+	if k == nil {
+		return errors.New("audit key not loaded (store.DB.LoadAuditKey)")
+	}
+	chain := audit.Chain{Key: k.key, KeyedFrom: k.keyedFrom}
+	for i := range entries {
+		if e := &entries[i]; e.Region == "" {
+			r, err := objectRegion(ctx, t, e.Object)
+			if err != nil {
+				return fmt.Errorf("audit region: %w", err)
+			}
+			e.Region = r
+		}
 	}
 	var seq int64
 	var prev string
@@ -121,11 +139,11 @@ func (t *Tx) AppendAuditBatch(ctx context.Context, entries []audit.Entry) error 
 		seq++
 		e.At = e.At.UTC().Truncate(time.Microsecond)
 		e.Seq, e.Prev = seq, prev
-		e.Hash = audit.Sum(*e)
+		e.Hash = chain.Link(*e)
 		prev = e.Hash
-		rows[i] = []any{e.Seq, FormatTime(e.At), e.Actor, e.Action, e.Object, e.Detail, e.Prev, e.Hash}
+		rows[i] = []any{e.Seq, FormatTime(e.At), e.Actor, e.Action, e.Object, e.Detail, e.Region, e.ActorRegion, e.Prev, e.Hash}
 	}
-	if err := t.BulkInsert(ctx, "audit_log", []string{"seq", "at", "actor", "action", "object", "detail", "prev_hash", "hash"}, rows); err != nil {
+	if err := t.BulkInsert(ctx, "audit_log", []string{"seq", "at", "actor", "action", "object", "detail", "region", "actor_region", "prev_hash", "hash"}, rows); err != nil {
 		return err
 	}
 	if _, err := t.Exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, seq, prev); err != nil {

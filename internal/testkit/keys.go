@@ -12,6 +12,7 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/pii"
+	"zhitong/internal/signin"
 	"zhitong/internal/store"
 )
 
@@ -32,7 +33,9 @@ func NoKeyEnv(tb testing.TB) {
 // SealEverything stores a value in every sealed column of
 // store.SealedColumns through the application (n cases with name, phone,
 // ID number and address; a case with a photo; a booking; an SMS opt-out)
-// or, for the units' and deputies' SMS phones, the store. It returns the
+// or, for the units' and deputies' SMS phones, the store; a committee
+// account is added and enrolled for two-factor sign-in with TOTPSecret (its secret is
+// sealed), and the application's start sealed the audit key. It returns the
 // cases' phones: phones[1] has opted out, phones[0] booked.
 func SealEverything(tb testing.TB, a *app.App, f *Fixture, n int) (phones []string) {
 	tb.Helper()
@@ -57,6 +60,10 @@ func SealEverything(tb testing.TB, a *app.App, f *Fixture, n int) (phones []stri
 	Must(a.Book(ctx, app.BookingInput{StationID: f.Station, DeputyID: f.Deputy, Day: BookingDay, Period: zhitong.PeriodMorning,
 		Topic: "想当面反映自来水问题", Name: "李四", Phone: phones[0], Consent: true}))(tb)
 	if err := a.OptOutPhone(ctx, f.In[zhitong.RoleOfficer], phones[min(1, n-1)]); err != nil {
+		tb.Fatal(err)
+	}
+	gw := Must(a.AddUser(ctx, app.System, app.UserInput{Username: "gongwei-2fa", Role: zhitong.RoleCommittee, RegionCode: f.County, Password: "Zhitong@2026-key"}))(tb)
+	if err := signin.New(a).EnrolSecret(ctx, app.System, gw.ID, TOTPSecret); err != nil {
 		tb.Fatal(err)
 	}
 	err := a.DB().Write(ctx, func(tx *store.Tx) error {
