@@ -237,7 +237,7 @@ func textOf(sel string) chromedp.Action[string] {
 // counts as not yet.
 func (p *person) waitText(sel, want string) {
 	p.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
 		got, err := chromedp.Run(ctx, textOf(sel))
@@ -257,7 +257,7 @@ func (p *person) waitText(sel, want string) {
 // that fails because the page is navigating counts as not yet.
 func (p *person) waitTrue(what, js string) {
 	p.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
 		ok, err := chromedp.Run(ctx, evalBool(`(() => { try { return !!(`+js+`) } catch (e) { return false } })()`))
