@@ -184,7 +184,7 @@ func (s *Service) loadRequest(ctx context.Context, q store.Q, p zhitong.Principa
 		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "该申请不在您的管辖范围内")
 	}
 	if r.Status != RequestPending {
-		return nil, zhitong.Errorf(zhitong.ECONFLICT, "该申请已%s", RequestStatusLabels[r.Status])
+		return nil, zhitong.Errorf(zhitong.ECONFLICT, "该申请%s", RequestStatusLabels[r.Status]) // the labels say 已批准, 已驳回, 已撤回
 	}
 	return r, nil
 }

@@ -49,6 +49,9 @@ func TestTwoPersonRule(t *testing.T) {
 
 	// The request, and who may not decide it.
 	req := testkit.Must(svc.File(ctx, sec, accounts.RequestInput{Kind: "create", Username: "anquan2", DisplayName: "第二安全员", Region: "360783"}))(t)
+	if req.Status != accounts.RequestPending || req.StatusLabel != "待审批" {
+		t.Fatalf("filed request answers status %q (%q), the stored row is pending", req.Status, req.StatusLabel)
+	}
 	testkit.WantCode(t, testkit.Err(svc.File(ctx, sec, accounts.RequestInput{Kind: "create", Username: "anquan2", Region: "360783"})), zhitong.ECONFLICT)
 	testkit.WantCode(t, testkit.Err(svc.Approve(ctx, sec, req.ID)), zhitong.EFORBIDDEN)
 	// An auditor the requester created is not a second person.
@@ -72,7 +75,11 @@ func TestTwoPersonRule(t *testing.T) {
 		done.Account.Password == "" || !done.Account.MustChangePassword {
 		t.Fatalf("approved: %+v", done)
 	}
-	testkit.WantCode(t, testkit.Err(svc.Approve(ctx, auditor.Principal(), req.ID)), zhitong.ECONFLICT)
+	err = testkit.Err(svc.Approve(ctx, auditor.Principal(), req.ID))
+	testkit.WantCode(t, err, zhitong.ECONFLICT)
+	if msg := zhitong.ErrorMessage(err); msg != "该申请已批准" {
+		t.Errorf("approving twice: %q, want 该申请已批准", msg)
+	}
 	if auditCount(t, a, "account_request.approve") != 1 || auditCount(t, a, "account_request.file") != 1 {
 		t.Fatal("request and approval not audited")
 	}

@@ -3,7 +3,8 @@
 // summaries that citizens or staff wrote. It finds phone, ID and bank
 // numbers in every form people type them (13812345678, 138.1234.5678,
 // 138 1234 5678, full-width １３８…, 一三八…, 幺三八, 壹叁捌), names
-// (我叫王小明, 村民张三, 联系人：李四, 张先生, 李阿姨, 王某某, 老刘) and the
+// (我叫王小明, 村民张三, 联系人：李四, 请联系王建国, 王建国家门口, 欧阳娜娜反映,
+// 联系人：李 四, 张先生, 李阿姨, 王某某, 老刘), licence plates (赣B12345) and the
 // numbers of an address (胜利路18号2单元501室, 下历村3组, 3-2-501), and
 // leaves place names (定南县, 龙南市, 金塘大道), dates, amounts and
 // document numbers readable.
@@ -88,7 +89,20 @@ var notHouseAfter = []string{"地块", "文件", "文", "线", "令", "公告", 
 // frequent in southern Jiangxi (钟, 赖, 廖, 曾, 谢, 邱, 温, 肖…).
 const commonSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤赖温古巫幸凌蓝骆涂饶聂游缪卓邝欧"
 
-const surname = `[` + commonSurnames + `]`
+// compoundSurnames are the two-character surnames (欧阳娜娜 → 欧阳**).
+const compoundSurnames = "欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|令狐|司徒|司空|夏侯|长孙|宇文|轩辕|端木|独孤|南宫|西门|万俟|闻人|澹台|申屠|太史|钟离|呼延|百里|东郭|濮阳|淳于|单于|赫连|第五|左丘|拓跋"
+
+// surname is a compound surname or a common one; a compound one is tried
+// first, so 欧阳娜娜 keeps 欧阳 as the surname.
+const surname = `(?:` + compoundSurnames + `|[` + commonSurnames + `])`
+
+// clauseStart is what may come before a name that opens a clause.
+const clauseStart = `^|[\s，。,.；;：:、（(！!？?]`
+
+// nameAfterEnd is what follows a name that closes a phrase (请联系王建国，…;
+// 找李四电话…): punctuation, a space, a digit, the end, or a word about
+// reaching the person.
+const nameAfterEnd = `(?:[\s，。,.；;：:、）)！!？?0-9０-９]|$|电话|手机|核实|了解|处理|协调|反映|同志|办理)`
 
 // Names.
 var (
@@ -102,6 +116,18 @@ var (
 	// leadingName is a full name that opens a sentence or clause and is
 	// followed by what people do in a case: 李桂英反映…, 钟春华来电….
 	leadingName = regexp.MustCompile(`(?:^|[\s，。,.；;：:、（(！!？?])(` + surname + `)(\p{Han}{1,2}?)(?:反映|来电|来访|投诉|称|表示|咨询|求助|诉称|要求)`)
+	// contacted is a name after 联系/请联系/找 (请联系王建国，电话…), when
+	// the name closes the phrase, so 联系周边社区 stays.
+	contacted = regexp.MustCompile(`(?:联系|找)[:：]?\s*(` + surname + `)(\p{Han}{1,2})` + nameAfterEnd)
+	// atHome is a full name before 家/家里/家门口 (王建国家门口的路灯坏了);
+	// 王家村, 李家坪 and 张家界 stay, as the given name cannot hold 家.
+	atHome = regexp.MustCompile(`(?:` + clauseStart + `|在|到|去|从|进|入|往|了)(` + surname + `)([^家\P{Han}]{1,2})家(?:门口|门前|里|中|附近|旁边|后面|对面|屋|的|楼下|楼上|院)`)
+	// compoundLeading is a compound surname and a name before what people
+	// say or do in a case, 说 included: 欧阳娜娜说…, 司马光反映….
+	compoundLeading = regexp.MustCompile(`(?:` + clauseStart + `)(` + compoundSurnames + `)(\p{Han}{1,2}?)(?:反映|说|称|投诉|来电|来访|表示|咨询|求助|要求)`)
+	// spacedName is a name spelled with spaces after a word that
+	// introduces one (联系人：李 四, 姓名：王 建 国).
+	spacedName = regexp.MustCompile(`(?:姓名|联系人|我叫|名叫|本人|来访人|来电人|反映人|投诉人|申请人|当事人)[:：]?\s*(\p{Han})[ \x{3000}]+(\p{Han}(?:[ \x{3000}]+\p{Han})?)(?:[^\p{Han}]|$|反映|说|称|投诉|来电|电话|手机)`)
 	// titled is a surname with a form of address: 张先生, 李阿姨, 王某某, 黄大爷.
 	titled = regexp.MustCompile(`(` + surname + `)(?:先生|女士|小姐|阿姨|大爷|大妈|大娘|大伯|大叔|大姐|大哥|大嫂|师傅|老师|医生|奶奶|爷爷|婆婆|老伯|老汉|某某|某|叔|伯|姨|嫂|姐|哥)`)
 	// familiar is 老刘, 小王: 老 or 小 and a surname, followed by what
@@ -109,6 +135,19 @@ var (
 	// and 小马路 stay.
 	familiar = regexp.MustCompile(`[老小](` + surname + `)(?:[说家反的等在他她和与夫妻两一头是也都就又还已将被把对从跟向来去们打讲称要想师确同签告看]|[^\p{Han}]|$)`)
 )
+
+// notContacted are words after 联系/找 that begin with a surname
+// character but are no name (联系方式, 找钱).
+var notContacted = []string{"方式", "方法", "方面", "方便", "方向", "钱", "高层", "高人", "金额", "时间", "于是"}
+
+// placeNames begin with a surname character and would read as a name
+// before 家 or after 找: the counties of southern Jiangxi and a few words.
+var placeNames = []string{"龙南", "定南", "全南", "于都", "宁都", "石城", "安远", "会昌", "黄金", "龙岗", "杨村", "汶龙"}
+
+// plate is a licence plate: a province's character, the city's letter, an
+// optional dot and five characters (赣B12345, 赣B·12345) or six for a
+// new-energy vehicle (赣BD12345).
+var plate = regexp.MustCompile(`[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Za-hj-np-z]\s?[·•.．\-]?\s?[A-HJ-NP-Z0-9a-hj-np-z]{5,6}`)
 
 // nameStop are characters that rarely end a two-character given name but
 // often follow one (张三反映, 李四说, 王伟电话): a three-character match
@@ -204,6 +243,28 @@ func names(s string) []span {
 		if m[5] > m[4] && !titled.MatchString(s[m[2]:m[5]]) { // 张先生反映 is titled's
 			givenName(m, 1)
 		}
+	}
+	for _, re := range []*regexp.Regexp{contacted, atHome, compoundLeading, spacedName} {
+		for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+			if re == contacted && (followedBy(s[m[2]:], notContacted) || strings.HasSuffix(s[:m[0]], "寻")) ||
+				(re == contacted || re == atHome) && followedBy(s[m[2]:], placeNames) {
+				continue // 联系方式, 寻找黄金, 在龙南家里
+			}
+			givenName(m, 1)
+		}
+	}
+	for _, m := range plate.FindAllStringIndex(s, -1) {
+		lo, hi := m[0], m[1]
+		if r, _ := utf8.DecodeLastRuneInString(s[:lo]); r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(s[hi:]); r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			continue
+		}
+		if countDigits(s[lo:hi]) < 3 { // a plate is mostly digits
+			continue
+		}
+		out = append(out, span{lo, hi, kindNumber})
 	}
 	for _, re := range []*regexp.Regexp{titled, familiar} {
 		for _, m := range re.FindAllStringSubmatchIndex(s, -1) {

@@ -860,6 +860,17 @@ func TestOpenAPIResponsesMatchServer(t *testing.T) {
 	call(integration, "POST", "/api/v1/submissions", "/api/v1/submissions", map[string]any{"body": "12345转来：路灯不亮", "region": f.Town, "external_id": "12345-1"}, 201)
 	call(integration, "POST", "/api/v1/me/password", "/api/v1/me/password", map[string]any{"old_password": "x", "new_password": "y"}, 403)
 	aud := e.login(zhitong.Principal{Role: zhitong.RoleAuditor}, "oa-auditor")
+	// A two-person request answers the stored row (status pending, within the schema's enum).
+	AR := "/api/v1/account-requests"
+	filed := call(sec, "POST", AR, AR, map[string]any{"kind": "create", "username": "oa.sec2", "display_name": "第二安全员", "region": f.County}, 201)
+	if filed["status"] != "pending" || filed["status_label"] != "待审批" {
+		t.Errorf("filed request: status %v (%v), want pending", filed["status"], filed["status_label"])
+	}
+	call(aud, "GET", AR, AR, nil, 200)
+	call(aud, "POST", AR+"/{id}/approve", AR+"/"+id(filed, "id")+"/approve", nil, 200)
+	if again := call(aud, "POST", AR+"/{id}/approve", AR+"/"+id(filed, "id")+"/approve", nil, 409); again["error"].(map[string]any)["message"] != "该申请已批准" {
+		t.Errorf("approving twice: %v", again["error"])
+	}
 	call(aud, "GET", "/api/v1/audit", "/api/v1/audit?object=case:"+id(sub, "id")+"&after=0", nil, 200)
 	call(aud, "GET", "/api/v1/audit/verify", "/api/v1/audit/verify", nil, 200)
 	call(officer, "GET", "/api/v1/audit/verify", "/api/v1/audit/verify", nil, 403)

@@ -47,10 +47,11 @@ func scanAccountRequest(row interface{ Scan(...any) error }) (*AccountRequest, e
 	return &r, nil
 }
 
-// InsertAccountRequest stores a new pending request and sets its ID.
+// InsertAccountRequest stores a new pending request and sets its ID and
+// status from the stored row.
 func (t *Tx) InsertAccountRequest(ctx context.Context, r *AccountRequest) error {
 	return t.QueryRow(ctx, `INSERT INTO account_requests (kind, user_id, username, display_name, region_code, requested_by, requested_at, status)
- VALUES (?, ?, ?, ?, ?, ?, ?, 'pending') RETURNING id`, r.Kind, r.UserID, r.Username, r.DisplayName, r.Region, r.RequestedBy, FormatTime(r.RequestedAt)).Scan(&r.ID)
+ VALUES (?, ?, ?, ?, ?, ?, ?, 'pending') RETURNING id, status`, r.Kind, r.UserID, r.Username, r.DisplayName, r.Region, r.RequestedBy, FormatTime(r.RequestedAt)).Scan(&r.ID, &r.Status)
 }
 
 // GetAccountRequest loads one request.
