@@ -43,7 +43,7 @@ const (
 	// 2.5 % level (two-sided 5 %).
 	ZCritical = 1.96
 	// MaxTopics caps each list.
-	MaxTopics = 20
+	MaxTopics  = 20
 	maxTermLen = 6
 	// merge keeps a shorter string only when no longer string containing it
 	// appears in at least this share of its cases.
@@ -63,15 +63,15 @@ func init() {
 
 // Topic is one term with its counts in the period and the previous one.
 type Topic struct {
-	Term     string   `json:"term"`
-	Count    int      `json:"count"`    // cases of the period mentioning it
-	Previous int      `json:"previous"` // cases of the previous period mentioning it
-	Share    float64  `json:"share"`    // Count / period's cases, per cent
-	PrevShr  float64  `json:"previous_share"`
-	Z        float64  `json:"z"`       // two-proportion z statistic (period vs previous)
-	Rising   bool     `json:"rising"`  // Z ≥ ZCritical and Count ≥ MinCount
-	CaseIDs  []int64  `json:"case_ids"`
-	CasesURL string   `json:"cases_url"`
+	Term     string  `json:"term"`
+	Count    int     `json:"count"`    // cases of the period mentioning it
+	Previous int     `json:"previous"` // cases of the previous period mentioning it
+	Share    float64 `json:"share"`    // Count / period's cases, per cent
+	PrevShr  float64 `json:"previous_share"`
+	Z        float64 `json:"z"`      // two-proportion z statistic (period vs previous)
+	Rising   bool    `json:"rising"` // Z ≥ ZCritical and Count ≥ MinCount
+	CaseIDs  []int64 `json:"case_ids"`
+	CasesURL string  `json:"cases_url"`
 	prevIDs  []int64
 }
 
