@@ -24,10 +24,23 @@ func routeTable() map[string]refSpec {
 		"GET /api/v1/points/rankings/export":      {},
 		"GET /api/v1/stations/{id}/roster/export": {},
 		"GET /api/v1/stats":                       {},
-		"GET /api/v1/topics":                      {},
-		"GET /api/v1/topics/cases":                {},
-		"POST /api/v1/topics/proposal":            {},
-		"GET /api/v1/analysis/opinions":           {},
+		"GET /work/topics":                        {},
+		"POST /work/topics/opinion":               none("a topic opinion of the caller's own jurisdiction: the body names a term, no reference (the API route is walked with a case of another county)"),
+		"POST /work/topics/proposal":              {},
+		"GET /work/analysis":                      {},
+		"POST /work/analysis/opinions": {base: func(a, b *county) map[string]any {
+			return map[string]any{"proposal": "rehandle", "text": "测试研判意见内容"}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"case_id": b.Assigned.ID} }},
+		"POST /work/analysis/opinions/{id}/decision":  {},
+		"GET /work/analysis/reports/new":              {},
+		"POST /work/analysis/reports":                 none("saves a report of the caller's own jurisdiction; the body names no reference"),
+		"GET /work/analysis/reports/{id}":             {},
+		"POST /work/analysis/reports/{id}":            {},
+		"GET /work/analysis/reports/{id}/export.xlsx": {},
+		"GET /api/v1/topics":                          {},
+		"GET /api/v1/topics/cases":                    {},
+		"POST /api/v1/topics/proposal":                {},
+		"GET /api/v1/analysis/opinions":               {},
 		"POST /api/v1/analysis/opinions": {base: func(a, b *county) map[string]any {
 			return map[string]any{"proposal": "rehandle", "text": "测试研判意见内容"}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"case_id": b.Assigned.ID} }},
