@@ -25,6 +25,7 @@ import (
 	"zhitong/internal/setup"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
+	"zhitong/internal/topics"
 )
 
 // county is one jurisdiction of the reference walk and the objects a
@@ -37,6 +38,7 @@ type county struct {
 	Assigned              *zhitong.Case
 	Proposal, Bulletin    int64
 	Record, Appt, Duty    int64
+	Opinion, Report       int64 // an analysis opinion on a topic and an analysis report (internal/topics)
 	ApptCode, Secret      string
 	Photo, Rule           int64    // a photo of a case, a reception rule of Station
 	Cat, Day, Future      string   // a category code, today, a day of the roster
@@ -139,8 +141,11 @@ func buildCounty(t *testing.T, a *app.App, res *setup.Result, code, tag, login s
 	} else {
 		c.Appt, c.ApptCode = v.ID, v.Code
 	}
+	analyst := zhitong.Principal{UserID: committee.UserID, Role: zhitong.RoleAnalyst, RegionCode: committee.RegionCode}
+	c.Opinion = testkit.Must(topics.New(a).Record(ctx, analyst, topics.OpinionInput{Topic: "路灯", Period: "本月", Proposal: "rehandle", Text: tag + "测研判意见"}))(t).ID
+	c.Report = testkit.Must(topics.New(a).SaveReport(ctx, committee, 0, topics.ReportInput{Period: "本月", Title: tag + "测研判报告", Body: tag + "测研判报告正文"}))(t).ID
 	c.Marks = []string{tag + "测联络站", tag + "测代表", tag + "测交通局", tag + "测水务局", tag + "测账户", login + "_target", tag + "测令牌",
-		tag + "测诉求", tag + "测公民", tag + "测建议", tag + "测接待", tag + "测预约", c.Assigned.Code, c.Registered.Code, c.Submitted.Code}
+		tag + "测诉求", tag + "测公民", tag + "测建议", tag + "测接待", tag + "测预约", tag + "测研判", c.Assigned.Code, c.Registered.Code, c.Submitted.Code}
 	return c
 }
 
@@ -217,6 +222,7 @@ func wildcardValues(c *county, pattern string) (string, bool) {
 			"units": id(c.Unit), "regions": c.Town, "users": id(c.User), "accounts": id(c.User), "tokens": id(c.Token),
 			"duty-records": id(c.Record), "duty": id(c.Record), "duties": id(c.Duty), "inactive": id(c.Deputy),
 			"appointments": id(c.Appt), "bulletins": id(c.Bulletin), "requests": id(c.Assigned.ID) + ".json",
+			"opinions": id(c.Opinion), "reports": id(c.Report),
 		}[prev]
 		if prev == "appointments" && s == "{code}" {
 			v, ok = c.ApptCode, true

@@ -31,7 +31,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.caseDutyRoutes(mux)
 	h.adminWorkRoutes(mux) // work_admin.go: regions, units, categories
 	h.calendarRoutes(mux)
-	h.statsRoutes(mux) // work_stats.go: statistics dashboard, its Excel, the portal's statistics
+	h.statsRoutes(mux)  // work_stats.go: statistics dashboard, its Excel, the portal's statistics
+	h.topicsRoutes(mux) // work_topics.go: hot topics, analysis opinions and reports
 	h.setupRoutes(mux)
 	h.publicationRoutes(mux) // work_publication.go: confirming public text
 	h.signinRoutes(mux)      // signin.go: two-factor, keep-alive, sign-in policy

@@ -173,6 +173,8 @@ func (h *Handler) workCases(w http.ResponseWriter, r *http.Request) error {
 	in, err := h.workListInput(filter)
 	if err == nil && filter.Get("stat") != "" {
 		err = h.statCases(r, p, filter, &in, d)
+	} else if err == nil && filter.Get("topic") != "" {
+		err = h.topicCases(r, p, filter, &in, d)
 	}
 	if id, ok := h.workCaseByCode(r, p, in.Query); ok {
 		return workGo(w, r, fmt.Sprintf("/work/cases/%d", id))
