@@ -207,6 +207,9 @@ func (s *Service) ForDraft(ctx context.Context, p zhitong.Principal, d Draft) ([
 	if err := checkDraft(d); err != nil {
 		return nil, err
 	}
+	if _, err := s.app.CheckRegionRef(ctx, s.app.DB(), p, "region", d.Region); err != nil {
+		return nil, err
+	}
 	cs, err := s.candidates(ctx, Area(d.Region), p.RegionCode, p.StationID, 0, false)
 	if err != nil {
 		return nil, err
@@ -218,6 +221,9 @@ func (s *Service) ForDraft(ctx context.Context, p zhitong.Principal, d Draft) ([
 // issues of the same area already being handled, without personal data.
 func (s *Service) Public(ctx context.Context, d Draft) ([]PublicMatch, error) {
 	if err := checkDraft(d); err != nil {
+		return nil, err
+	}
+	if _, err := s.app.CheckRegionRef(ctx, s.app.DB(), zhitong.Citizen, "region", d.Region); err != nil {
 		return nil, err
 	}
 	cs, err := s.candidates(ctx, Area(d.Region), "", 0, 0, true)
@@ -246,3 +252,6 @@ func checkDraft(d Draft) error {
 	}
 	return nil
 }
+
+// PublicNotice is what a citizen is told when similar issues are found.
+const PublicNotice = "已有类似问题正在办理，您仍可提交"

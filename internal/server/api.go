@@ -79,6 +79,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	s.signinRoutes(mux)      // api_signin.go: two-factor, sign-in policy
 	s.statsRoutes(mux)       // api_stats.go: statistics dashboard
 	s.exportRoutes(mux)      // api_export.go: lists as Excel workbooks
+	s.dupsRoutes(mux)        // api_dups.go: likely duplicate cases
 	mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
 	}))
