@@ -15,12 +15,12 @@ import (
 // added here.
 func routeTable() map[string]refSpec {
 	t := map[string]refSpec{
-		"GET /api/v1/appointments/export":                {},
-		"GET /api/v1/cases/{id}/duplicates":              {},
+		"GET /api/v1/appointments/export":   {},
+		"GET /api/v1/cases/{id}/duplicates": {},
 		"POST /api/v1/duplicates": refSpec{base: func(a, b *county) map[string]any {
 			return map[string]any{"region": a.Town, "body": "村道路灯损坏，夜间出行不便"}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"region": b.Town} }},
-		"POST /api/v1/duplicates/public": none("public: what a citizen may see of similar issues of any area, no personal data"),
+		"POST /api/v1/duplicates/public":                 none("public: what a citizen may see of similar issues of any area, no personal data"),
 		"GET /api/v1/bulletins/export":                   {},
 		"GET /api/v1/bulletins/{id}/export":              {},
 		"GET /api/v1/callbacks/export":                   {},
