@@ -14,10 +14,21 @@ var otherStories = []story{
 		title: "建设东路小区顶楼晚上没水",
 		body:  "建设东路小区五楼、六楼每天晚上七点到十点自来水水压不够，基本放不出水，洗澡做饭都成问题，已经持续一个多月了。",
 		place: "历市镇建设东路小区"},
+	// A likely duplicate of water-pressure, left unmerged so that its case
+	// page (and the walk-in desk) shows it with the one-click merge.
+	{key: "water-pressure-dup", day: 1, hm: "07:45", channel: online, station: "lishi",
+		title: "建设东路小区晚上水压低",
+		body:  "我家住建设东路小区六楼，晚上七点以后水龙头基本没水，水压太低，洗澡做饭都不行，一个多月了还没解决。",
+		place: "历市镇建设东路小区", name: "曾丽萍", phone: "137 7977 2045"},
 	{key: "square-dance", day: 1, hm: "20:30", channel: online, region: laocheng,
 		title: "老城广场舞音响太吵",
 		body:  "老城镇文化广场每天晚上跳广场舞到十点多，音响开得很大，周边住户孩子没法写作业、老人睡不好，希望管一管音量和时间。",
 		place: "老城镇文化广场", name: "谢春华", phone: "152 7979 4410"},
+	// A likely duplicate of square-dance, unmerged (docs/duplicates.md).
+	{key: "square-dance-dup", day: 1, hm: "06:50", channel: online, region: laocheng,
+		title: "文化广场跳舞音乐声音太大",
+		body:  "老城镇文化广场晚上的广场舞音乐声音太大，一直到十点多，孩子写作业、老人休息都受影响。",
+		place: "老城镇文化广场", name: "刘晓燕", phone: "159 7971 3306"},
 	{key: "market-garbage", day: 1, hm: "08:40", by: tokenOpen311, channel: open311, ext: "o311-7f3a9c21", region: tianjiu,
 		title: "天九圩场垃圾清运不及时",
 		body:  "Open311 上报：天九镇圩场散圩后垃圾堆在路边两三天没人清运，天气一热臭气熏天。",

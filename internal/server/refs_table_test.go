@@ -44,14 +44,19 @@ func routeTable() map[string]refSpec {
 		"POST /api/v1/analysis/opinions": {base: func(a, b *county) map[string]any {
 			return map[string]any{"proposal": "rehandle", "text": "测试研判意见内容"}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"case_id": b.Assigned.ID} }},
-		"GET /api/v1/analysis/opinions/{id}":             {},
-		"POST /api/v1/analysis/opinions/{id}/decision":   {},
-		"GET /api/v1/analysis/reports/draft":             {},
-		"GET /api/v1/analysis/reports":                   {},
-		"POST /api/v1/analysis/reports":                  none("saves a report of the caller's own jurisdiction; the body names no reference"),
-		"GET /api/v1/analysis/reports/{id}":              {},
-		"PUT /api/v1/analysis/reports/{id}":              {},
-		"GET /api/v1/analysis/reports/{id}/export":       {},
+		"GET /api/v1/analysis/opinions/{id}":           {},
+		"POST /api/v1/analysis/opinions/{id}/decision": {},
+		"GET /api/v1/analysis/reports/draft":           {},
+		"GET /api/v1/analysis/reports":                 {},
+		"POST /api/v1/analysis/reports":                none("saves a report of the caller's own jurisdiction; the body names no reference"),
+		"GET /api/v1/analysis/reports/{id}":            {},
+		"PUT /api/v1/analysis/reports/{id}":            {},
+		"GET /api/v1/analysis/reports/{id}/export":     {},
+		"GET /api/v1/cases/{id}/duplicates":            {},
+		"POST /api/v1/duplicates": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"region": a.Town, "body": "村道路灯损坏，夜间出行不便"}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"region": b.Town} }},
+		"POST /api/v1/duplicates/public":                 none("public: what a citizen may see of similar issues of any area, no personal data"),
 		"GET /api/v1/stats/cases":                        {},
 		"GET /api/v1/stats/export":                       {},
 		"GET /work/appointments.xlsx":                    {},

@@ -13,6 +13,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/dups"
 )
 
 // Upload limits of the submission form. One photo may be 5 MB (app.MaxPhotoBytes);
@@ -45,6 +46,10 @@ type submitData struct {
 	Stations   []stationGroup
 	Photos     int // photos chosen on the attempt that failed: they must be chosen again
 	MaxPhotos  int
+	// Checked: the citizen asked for similar issues before submitting
+	// (internal/dups); Similar are those found, without personal data.
+	Checked bool
+	Similar []dups.PublicMatch
 }
 
 // formOrder is the order of the fields on the page; app error fields map onto them.
@@ -63,9 +68,12 @@ func (h *Handler) submitForm(w http.ResponseWriter, r *http.Request) error {
 	return h.renderSubmit(w, r, http.StatusOK, f, nil, 0)
 }
 
-func (h *Handler) renderSubmit(w http.ResponseWriter, r *http.Request, status int, f submitForm, errs map[string]string, photos int) error {
+func (h *Handler) renderSubmit(w http.ResponseWriter, r *http.Request, status int, f submitForm, errs map[string]string, photos int, opts ...func(*submitData)) error {
 	ctx := r.Context()
 	data := submitData{Form: f, Errors: errs, Photos: photos, MaxPhotos: app.MaxPhotos}
+	for _, o := range opts {
+		o(&data)
+	}
 	for _, field := range formOrder {
 		if msg, ok := errs[field]; ok {
 			data.ErrorList = append(data.ErrorList, fieldError{field, msg})
@@ -205,6 +213,9 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		}
 		in.StationID = id
 	}
+	if values.Get("check") == "similar" {
+		return h.renderSimilar(w, r, f, chosen)
+	}
 	if !f.Privacy {
 		errs["privacy"] = "请阅读个人信息保护说明，并勾选同意后再提交"
 	}
@@ -314,4 +325,29 @@ func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return h.render(w, r, http.StatusOK, "portal_submitted", "提交成功，请保存查询码", data)
+}
+
+// renderSimilar shows the form again, as typed, with the similar issues of
+// the same township already being handled (nothing is submitted): the
+// citizen may still submit. The area is the chosen township or, failing
+// that, the chosen station's.
+func (h *Handler) renderSimilar(w http.ResponseWriter, r *http.Request, f submitForm, photos int) error {
+	region := f.Region
+	if id, err := strconv.ParseInt(f.Station, 10, 64); region == "" && err == nil && id > 0 {
+		if st, err := h.app.PublicStation(r.Context(), id); err == nil {
+			region = st.RegionCode
+		}
+	}
+	errs := map[string]string{}
+	similar, err := dups.New(h.app).Public(r.Context(), dups.Draft{Region: region, Body: f.Body})
+	if err != nil {
+		if !addFieldError(errs, err) {
+			return err
+		}
+	}
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusBadRequest
+	}
+	return h.renderSubmit(w, r, status, f, errs, photos, func(d *submitData) { d.Checked, d.Similar = len(errs) == 0, similar })
 }

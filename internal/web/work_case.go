@@ -8,6 +8,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/dups"
 )
 
 // workActionForm is one action's form on the case page, with what was typed
@@ -64,6 +65,9 @@ type workCaseData struct {
 	RehandleDays int // the policy's limit of a re-handle round (重办)
 	Photos       []app.Attachment
 	Proposal     *app.ProposalView // the proposal the case was bundled into, when the caller may see it
+	// Duplicates are the likely duplicates of an open case, for staff who
+	// may merge (internal/dups); each row merges this case into that one.
+	Duplicates []dups.Match
 
 	// The lead unit's phone look-up and the co-handling opinions (work_case_duties.go).
 	workUnitDuties
@@ -158,6 +162,11 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 		return nil, err
 	}
 	d := &workCaseData{V: v}
+	if p.May(zhitong.ActionMerge) && v.Status.Open() {
+		if d.Duplicates, err = dups.New(h.app).ForCase(ctx, p, id); err != nil {
+			return nil, err
+		}
+	}
 	if v.ProposalID != 0 {
 		d.Proposal, _ = h.app.Proposal(ctx, p, v.ProposalID) // a caller outside its scope sees the number only
 	}

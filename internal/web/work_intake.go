@@ -9,6 +9,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/dups"
 )
 
 // workIntakeCookie remembers the reception's channel, station and deputy between
@@ -27,6 +28,9 @@ type workSavedCase struct {
 	ID       int64
 	Code     string
 	Answered bool
+	// Duplicates are the likely duplicates of the case just taken in
+	// (internal/dups), merged from the case page.
+	Duplicates []dups.Match
 }
 
 type workIntakeData struct {
@@ -186,6 +190,9 @@ func (h *Handler) workIntakeForm(w http.ResponseWriter, r *http.Request) error {
 		if len(parts) == 3 {
 			id, _ := strconv.ParseInt(parts[0], 10, 64)
 			d.Done = &workSavedCase{ID: id, Code: parts[1], Answered: parts[2] == string(zhitong.StatusAnswered)}
+			if !d.Done.Answered && p.May(zhitong.ActionMerge) {
+				d.Done.Duplicates, _ = dups.New(h.app).ForCase(r.Context(), p, id) // a hint: the page stands without it
+			}
 		}
 	}
 	return h.render(w, r, http.StatusOK, "work_intake", "来访登记", d)

@@ -1,0 +1,257 @@
+package dups
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/store"
+)
+
+// Bounds of the candidate query (docs/duplicates.md "What it costs").
+const (
+	// Window is how far back candidates go.
+	Window = 8 * 7 * 24 * time.Hour
+	// MaxCandidates bounds the rows read per look-up: the newest cases of
+	// the area in the window. Scoring one candidate costs a few µs.
+	MaxCandidates = 300
+	// MaxShown is how many likely duplicates are returned.
+	MaxShown = 5
+	// AreaDigits is the length of a township code (县 6 + 乡镇 3): a case
+	// in a village is compared with the cases of its whole township.
+	AreaDigits = 9
+)
+
+// Service finds likely duplicate cases.
+type Service struct{ app *app.App }
+
+// New returns the service over a.
+func New(a *app.App) *Service { return &Service{app: a} }
+
+// Draft is a case being written: at intake, before it is stored.
+type Draft struct {
+	Region string `json:"region"`
+	Title  string `json:"title"`
+	Body   string `json:"body"`
+}
+
+// Match is a likely duplicate as staff see it.
+type Match struct {
+	ID          int64          `json:"id"`
+	Code        string         `json:"code"`
+	Title       string         `json:"title"`
+	Status      zhitong.Status `json:"status"`
+	StatusLabel string         `json:"status_label"`
+	Region      string         `json:"region"`
+	RegionName  string         `json:"region_name"`
+	SubmittedAt time.Time      `json:"submitted_at"`
+	Score       float64        `json:"score"`
+}
+
+// PublicMatch is a likely duplicate as a citizen sees it: no personal
+// data, the title only when staff confirmed it for the results board.
+type PublicMatch struct {
+	Title       string  `json:"title,omitempty"`
+	StatusLabel string  `json:"status_label"`
+	RegionName  string  `json:"region_name"`
+	SubmittedOn string  `json:"submitted_on"`
+	Score       float64 `json:"score"`
+}
+
+type candidate struct {
+	Match
+	body      string
+	stationID int64
+	published string
+}
+
+// Area returns the area a region code is compared within: its township.
+func Area(region string) string {
+	if len(region) > AreaDigits {
+		return region[:AreaDigits]
+	}
+	return region
+}
+
+// codeRange is the index range of the region codes under prefix (codes
+// are digits only, so "3607" ≤ code < "3608" is exactly the subtree).
+func codeRange(prefix string) (lo, hi string) {
+	b := []byte(prefix)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] < '9' {
+			b[i]++
+			return prefix, string(b[:i+1])
+		}
+	}
+	return prefix, "~"
+}
+
+// candidates reads the newest cases of the area (intersected with scope, a
+// region prefix) submitted in the window, except one id.
+func (s *Service) candidates(ctx context.Context, area, scope string, station, except int64, public bool) ([]candidate, error) {
+	switch {
+	case strings.HasPrefix(area, scope):
+	case strings.HasPrefix(scope, area):
+		area = scope
+	default:
+		return nil, nil
+	}
+	if area == "" {
+		return nil, nil
+	}
+	lo, hi := codeRange(area)
+	since := store.FormatTime(s.app.Clock().Now().Add(-Window))
+	q := `SELECT c.id, c.code, c.title, c.body, c.status, c.region_code, c.submitted_at, COALESCE(c.station_id, 0),
+ COALESCE(r.name, ''), COALESCE(pub.title, '')
+ FROM cases c LEFT JOIN regions r ON r.code = c.region_code LEFT JOIN publications pub ON pub.case_id = c.id
+ WHERE c.region_code >= ? AND c.region_code < ? AND c.submitted_at >= ? AND c.status <> ? AND c.id <> ?`
+	args := []any{lo, hi, since, string(zhitong.StatusMerged), except}
+	if public {
+		q += ` AND c.status <> ?`
+		args = append(args, string(zhitong.StatusDeclined))
+	}
+	if station != 0 {
+		q += ` AND c.station_id = ?`
+		args = append(args, station)
+	}
+	q += fmt.Sprintf(` ORDER BY c.submitted_at DESC LIMIT %d`, MaxCandidates)
+	rows, err := s.app.DB().Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("duplicate candidates: %w", err)
+	}
+	defer rows.Close()
+	var out []candidate
+	for rows.Next() {
+		var c candidate
+		var submitted string
+		if err := rows.Scan(&c.ID, &c.Code, &c.Title, &c.body, &c.Status, &c.Region, &submitted, &c.stationID, &c.RegionName, &c.published); err != nil {
+			return nil, fmt.Errorf("duplicate candidates: %w", err)
+		}
+		c.SubmittedAt = store.ParseTime(submitted)
+		c.StatusLabel = zhitong.Label(zhitong.Statuses, c.Status)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// rank scores the candidates against text and keeps those at or above
+// Threshold, best first, at most MaxShown.
+func rank(text string, cs []candidate) []candidate {
+	fp := Print(text)
+	var out []candidate
+	for _, c := range cs {
+		c.Score = Score(fp, Print(c.Title+"\n"+c.body))
+		if c.Score >= Threshold {
+			c.Score = float64(int(c.Score*100+0.5)) / 100
+			out = append(out, c)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b candidate) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return b.SubmittedAt.Compare(a.SubmittedAt)
+	})
+	if len(out) > MaxShown {
+		out = out[:MaxShown]
+	}
+	return out
+}
+
+// mayMerge refuses staff who cannot merge: only they are shown duplicates.
+func mayMerge(p zhitong.Principal) error {
+	if !p.Staff() || !p.May(zhitong.ActionMerge) {
+		return zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色无权查看疑似重复案件")
+	}
+	return nil
+}
+
+func matches(cs []candidate) []Match {
+	out := make([]Match, len(cs))
+	for i, c := range cs {
+		out[i] = c.Match
+	}
+	return out
+}
+
+// ForCase returns the likely duplicates of a stored case within the
+// caller's jurisdiction. The case itself is checked as on its page.
+func (s *Service) ForCase(ctx context.Context, p zhitong.Principal, id int64) ([]Match, error) {
+	v, err := s.app.Get(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := mayMerge(p); err != nil {
+		return nil, err
+	}
+	cs, err := s.candidates(ctx, Area(v.Region), p.RegionCode, p.StationID, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return matches(rank(v.Title+"\n"+v.Body, cs)), nil
+}
+
+// ForDraft returns the likely duplicates of a case being taken in by
+// staff (walk-in form, API) within the caller's jurisdiction.
+func (s *Service) ForDraft(ctx context.Context, p zhitong.Principal, d Draft) ([]Match, error) {
+	if err := mayMerge(p); err != nil {
+		return nil, err
+	}
+	if err := checkDraft(d); err != nil {
+		return nil, err
+	}
+	if _, err := s.app.CheckRegionRef(ctx, s.app.DB(), p, "region", d.Region); err != nil {
+		return nil, err
+	}
+	cs, err := s.candidates(ctx, Area(d.Region), p.RegionCode, p.StationID, 0, false)
+	if err != nil {
+		return nil, err
+	}
+	return matches(rank(d.Title+"\n"+d.Body, cs)), nil
+}
+
+// Public returns what a citizen writing on the portal is told: similar
+// issues of the same area already being handled, without personal data.
+func (s *Service) Public(ctx context.Context, d Draft) ([]PublicMatch, error) {
+	if err := checkDraft(d); err != nil {
+		return nil, err
+	}
+	if _, err := s.app.CheckRegionRef(ctx, s.app.DB(), zhitong.Citizen, "region", d.Region); err != nil {
+		return nil, err
+	}
+	cs, err := s.candidates(ctx, Area(d.Region), "", 0, 0, true)
+	if err != nil {
+		return nil, err
+	}
+	ranked := rank(d.Title+"\n"+d.Body, cs)
+	out := make([]PublicMatch, len(ranked))
+	for i, c := range ranked {
+		out[i] = PublicMatch{Title: c.published, StatusLabel: c.StatusLabel, RegionName: c.RegionName,
+			SubmittedOn: c.SubmittedAt.In(zhitong.China).Format(time.DateOnly), Score: c.Score}
+	}
+	return out, nil
+}
+
+// checkDraft bounds a draft: a region code of digits and text of a case's size.
+func checkDraft(d Draft) error {
+	if d.Region == "" || len(d.Region) > 12 || strings.Trim(d.Region, "0123456789") != "" {
+		return zhitong.Invalid("region", "请选择所在地区")
+	}
+	if len(d.Title)+len(d.Body) > 20000 {
+		return zhitong.Invalid("body", "内容过长")
+	}
+	if strings.TrimSpace(d.Title+d.Body) == "" {
+		return zhitong.Invalid("body", "请填写诉求内容")
+	}
+	return nil
+}
+
+// PublicNotice is what a citizen is told when similar issues are found.
+const PublicNotice = "已有类似问题正在办理，您仍可提交"
