@@ -128,9 +128,17 @@ func DeputyProposals(ctx context.Context, q Q, deputyID int64) (made []Dated, ad
 // collectedBy selects the cases a deputy collected, each once: named as the
 // case's deputy, or linked to a duty record (not voided) the deputy took
 // part in. Two arguments: the deputy id twice.
-const collectedBy = `(c.deputy_id = ? OR EXISTS (SELECT 1 FROM duty_record_cases rc
- JOIN duty_records r ON r.id = rc.record_id AND ` + notVoided + `
- JOIN duty_record_deputies x ON x.record_id = r.id WHERE rc.case_id = c.id AND x.deputy_id = ?))`
+//
+// It is written as c.id IN (a UNION of the two branches) rather than
+// c.deputy_id = ? OR EXISTS (…), which neither SQLite nor PostgreSQL can
+// answer from an index (they scan every case): each branch of the UNION is
+// an index look-up (cases_deputy; duty_record_deputies_deputy, then the
+// primary keys of duty_records and duty_record_cases), and the cases are
+// then fetched by id. Same rows: IN is true exactly when either branch is.
+const collectedBy = `c.id IN (SELECT d.id FROM cases d WHERE d.deputy_id = ?
+ UNION SELECT rc.case_id FROM duty_record_deputies x
+ JOIN duty_records r ON r.id = x.record_id AND ` + notVoided + `
+ JOIN duty_record_cases rc ON rc.record_id = r.id WHERE x.deputy_id = ?)`
 
 // DeputyCases returns the cases a deputy collected (see collectedBy).
 func DeputyCases(ctx context.Context, q Q, deputyID int64) ([]Dated, error) {
