@@ -11,8 +11,8 @@ import (
 	"zhitong/internal/testkit"
 )
 
-// orExists is DeputyCases as it was before migration 080's release: the
-// deputy's cases as c.deputy_id = ? OR EXISTS (…), which scans every case.
+// orExists is DeputyCases as it was before 2026-12-07: the deputy's cases
+// as c.deputy_id = ? OR EXISTS (…), which scans every case.
 // The benchmark keeps it to check the rewrite returns the same rows in the
 // same order and to show the difference.
 const orExists = `SELECT c.id, c.submitted_at FROM cases c WHERE (c.deputy_id = ? OR EXISTS (SELECT 1 FROM duty_record_cases rc
@@ -91,7 +91,7 @@ func BenchmarkDeputyCases(b *testing.B) {
 			}
 		}
 		if d == dep {
-			b.Logf("deputy %d collected %d cases (%d through duty records)", d, len(got), 5)
+			b.Logf("deputy %d collected %d cases (5 more through a duty record)", d, len(got))
 		}
 	}
 	b.Run("one", func(b *testing.B) {
