@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"zhitong"
@@ -98,23 +97,20 @@ func (a *App) Bulletin(ctx context.Context, p zhitong.Principal, id int64) (*Bul
 	if err := mayReadBulletins(p); err != nil {
 		return nil, err
 	}
-	units := map[string]string{}
+	regions := map[string]string{}
 	keep := func(r store.BulletinRow) bool {
 		if p.Role == zhitong.RoleUnit {
 			return r.Scope == "unit" && r.Ref == strconv.FormatInt(p.UnitID, 10)
 		}
-		if r.Scope == "town" {
-			return strings.HasPrefix(r.Ref, p.RegionCode)
-		}
-		if _, ok := units[r.Ref]; !ok {
-			id, _ := strconv.ParseInt(r.Ref, 10, 64)
-			u, err := store.GetUnit(ctx, a.db, id)
-			units[r.Ref] = u.RegionCode
-			if err != nil {
-				units[r.Ref] = "-"
+		code, ok := regions[r.Scope+r.Ref]
+		if !ok {
+			var err error
+			if code, err = rowRegion(ctx, a.db, r); err != nil {
+				code = "-" // a unit gone since: shown to nobody
 			}
+			regions[r.Scope+r.Ref] = code
 		}
-		return strings.HasPrefix(units[r.Ref], p.RegionCode)
+		return inSubtree(code, p.RegionCode)
 	}
 	return bulletinView(b, keep), nil
 }

@@ -30,71 +30,101 @@ func lastPeriod(kind string, today time.Time) (start, end time.Time) {
 // last month's. Running it again changes nothing. It returns how many it made.
 func (a *App) GenerateDueBulletins(ctx context.Context) (int, error) {
 	pol, n, fails := a.policy(), 0, itemErrors{a: a, step: "bulletins"}
+	regions, err := a.bulletinRegions(ctx)
+	if err != nil {
+		return 0, err
+	}
 	for _, k := range bulletinPeriods {
 		if (k.Value == "weekly" && !pol.BulletinWeekly) || (k.Value == "monthly" && !pol.BulletinMonthly) {
 			continue
 		}
 		start, end := lastPeriod(k.Value, a.today())
-		// One bulletin per organisation (each county, city or province set
-		// up with zhitong init), holding its own units and townships: its
-		// committee publishes it, no other county's can. A database from
-		// before organisations gets one for the whole deployment.
-		orgs, err := store.ListOrganisations(ctx, a.db)
+		all, err := a.bulletinRows(ctx, start, end)
 		if err != nil {
-			return n, err
-		}
-		regions := []string{""}
-		if len(orgs) > 0 {
-			regions = regions[:0]
-			for _, o := range orgs {
-				regions = append(regions, o.RegionCode)
-			}
+			fails.add("period", k.Value, err)
+			continue
 		}
 		for _, region := range regions {
-			b, err := a.GenerateBulletinFor(ctx, k.Value, start, end, region)
+			rows, err := a.rowsIn(ctx, all, region)
+			if err == nil {
+				var b *store.Bulletin
+				if b, err = a.storeBulletin(ctx, k.Value, start, end, region, rows); b != nil {
+					n++
+				}
+			}
 			if err != nil {
 				fails.add("period", k.Value+" "+region, err)
-				continue
-			}
-			if b != nil {
-				n++
 			}
 		}
 	}
 	return n, fails.err()
 }
 
+// bulletinRegions are the regions the sweep makes bulletins for: one per
+// organisation (each county, city or province set up with zhitong init),
+// holding its own units and townships, so its committee publishes it and
+// no other county's can. A database from before organisations gets one
+// for the whole deployment ("").
+func (a *App) bulletinRegions(ctx context.Context) ([]string, error) {
+	orgs, err := store.ListOrganisations(ctx, a.db)
+	if err != nil || len(orgs) == 0 {
+		return []string{""}, err
+	}
+	regions := make([]string, 0, len(orgs))
+	for _, o := range orgs {
+		regions = append(regions, o.RegionCode)
+	}
+	return regions, nil
+}
+
 // GenerateBulletin computes and stores the bulletin of one period for the
 // whole deployment, unless it exists; then it returns nil.
 func (a *App) GenerateBulletin(ctx context.Context, period string, start, end time.Time) (*store.Bulletin, error) {
-	return a.GenerateBulletinFor(ctx, period, start, end, "")
-}
-
-// GenerateBulletinFor is GenerateBulletin for the units and townships in
-// region's subtree ("" for all).
-func (a *App) GenerateBulletinFor(ctx context.Context, period string, start, end time.Time, region string) (*store.Bulletin, error) {
-	all, err := a.bulletinRows(ctx, start, end)
+	rows, err := a.bulletinRows(ctx, start, end)
 	if err != nil {
 		return nil, err
 	}
+	return a.storeBulletin(ctx, period, start, end, "", rows)
+}
+
+// rowRegion is the region a bulletin row is about: a township's own code,
+// a unit's region.
+func rowRegion(ctx context.Context, q store.Q, r store.BulletinRow) (string, error) {
+	if r.Scope != "unit" {
+		return r.Ref, nil
+	}
+	id, _ := strconv.ParseInt(r.Ref, 10, 64)
+	u, err := store.GetUnit(ctx, q, id)
+	if err != nil {
+		return "", fmt.Errorf("bulletin unit %d: %w", id, err)
+	}
+	return u.RegionCode, nil
+}
+
+// rowsIn keeps the rows about region's subtree ("" keeps all).
+func (a *App) rowsIn(ctx context.Context, all []store.BulletinRow, region string) ([]store.BulletinRow, error) {
+	if region == "" {
+		return all, nil
+	}
 	rows := all[:0:0]
 	for _, r := range all {
-		code := r.Ref
-		if r.Scope == "unit" {
-			id, _ := strconv.ParseInt(r.Ref, 10, 64)
-			u, err := store.GetUnit(ctx, a.db, id)
-			if err != nil {
-				return nil, fmt.Errorf("bulletin unit %d: %w", id, err)
-			}
-			code = u.RegionCode
+		code, err := rowRegion(ctx, a.db, r)
+		if err != nil {
+			return nil, err
 		}
 		if inSubtree(code, region) {
 			rows = append(rows, r)
 		}
 	}
+	return rows, nil
+}
+
+// storeBulletin stores the bulletin of one period and region, unless it
+// exists; then it returns nil.
+func (a *App) storeBulletin(ctx context.Context, period string, start, end time.Time, region string, rows []store.BulletinRow) (*store.Bulletin, error) {
 	b := &store.Bulletin{Period: period, Start: start.Format(time.DateOnly), End: end.Format(time.DateOnly), RegionCode: region, GeneratedAt: a.clock.Now(), Rows: rows}
 	added := false
-	err = a.db.Write(ctx, func(tx *store.Tx) error {
+	err := a.db.Write(ctx, func(tx *store.Tx) (err error) {
 		if added, err = tx.InsertBulletin(ctx, b); err != nil || !added {
 			return err
 		}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"zhitong"
@@ -192,14 +191,9 @@ func (a *App) checkBulletinRef(ctx context.Context, q store.Q, p zhitong.Princip
 		}
 	}
 	for _, r := range b.Rows {
-		code := r.Ref
-		if r.Scope == "unit" {
-			uid, _ := strconv.ParseInt(r.Ref, 10, 64)
-			u, err := store.GetUnit(ctx, q, uid)
-			if err != nil {
-				return err
-			}
-			code = u.RegionCode
+		code, err := rowRegion(ctx, q, r)
+		if err != nil {
+			return err
 		}
 		if !inSubtree(code, p.RegionCode) {
 			return zhitong.Errorf(zhitong.EFORBIDDEN, outside)
