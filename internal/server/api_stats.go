@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"net/http"
-	"net/url"
 
 	"zhitong/internal/export"
 	"zhitong/internal/stats"
@@ -58,8 +57,7 @@ func (s *Server) exportStats(w http.ResponseWriter, r *http.Request) error {
 	if err := export.Stats(&buf, d); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", export.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="statistics.xlsx"; filename*=UTF-8''`+url.PathEscape(export.StatsFilename(d)))
+	export.Attachment(w, export.StatsFilename(d), "statistics.xlsx")
 	_, err = buf.WriteTo(w)
 	return err
 }

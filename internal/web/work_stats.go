@@ -114,17 +114,9 @@ func (h *Handler) workStatsExport(w http.ResponseWriter, r *http.Request) error 
 	if err := export.Stats(&buf, d); err != nil {
 		return err
 	}
-	WriteAttachment(w, export.StatsFilename(d), "statistics.xlsx", export.ContentType)
+	export.Attachment(w, export.StatsFilename(d), "statistics.xlsx")
 	_, err = buf.WriteTo(w)
 	return err
-}
-
-// WriteAttachment sets the headers of a download named name (RFC 6266:
-// filename* in UTF-8 for the Chinese name, ascii for old clients).
-func WriteAttachment(w http.ResponseWriter, name, ascii, ctype string) {
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+ascii+`"; filename*=UTF-8''`+url.PathEscape(name))
-	w.Header().Set("Cache-Control", "no-store")
 }
 
 type portalStatsData struct {
