@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zhitong"
+	"zhitong/internal/export/exporttest"
 )
 
 var statLink = regexp.MustCompile(`href="(/work/cases\?[^"]*stat=received[^"]*)">(\d+)</a>`)
@@ -67,6 +68,11 @@ func TestStatsDashboard(t *testing.T) {
 	wantStatus(t, x, http.StatusOK)
 	if cd := x.header.Get("Content-Disposition"); !strings.Contains(cd, "filename*=UTF-8''") || !strings.Contains(cd, "%E7%BB%9F%E8%AE%A1") {
 		t.Errorf("Content-Disposition %q", cd)
+	}
+	// The dashboard's workbook is formatted like every other export
+	// (title row, frozen header, A4 landscape, page numbers, no formulas).
+	if sheets := exporttest.Open(t, []byte(x.raw)); len(sheets) != 3 {
+		t.Errorf("%d sheets, want 汇总, 对比 and 趋势", len(sheets))
 	}
 	book, err := excelize.OpenReader(strings.NewReader(x.raw))
 	if err != nil {
