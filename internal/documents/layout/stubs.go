@@ -1,6 +1,3 @@
 package layout
 
-import "html/template"
-
-func docx(d Doc) ([]byte, error)           { return nil, ErrNotBuilt }
-func htmlDoc(d Doc) (template.HTML, error) { return "", ErrNotBuilt }
+func docx(d Doc) ([]byte, error) { return nil, ErrNotBuilt }
