@@ -410,19 +410,7 @@ func (e *engine) body(d Doc) {
 			for k := lvl + 1; k < 4; k++ {
 				n[k] = 0
 			}
-			text := strings.TrimSpace(b.Text)
-			if !headingPrefix[b.Kind].MatchString(text) {
-				switch b.Kind {
-				case Heading1:
-					text = cnNum(n[lvl]) + "、" + text
-				case Heading2:
-					text = "（" + cnNum(n[lvl]) + "）" + text
-				case Heading3:
-					text = strconv.Itoa(n[lvl]) + "." + text
-				case Heading4:
-					text = "（" + strconv.Itoa(n[lvl]) + "）" + text
-				}
-			}
+			text := headingText(b, n[lvl])
 			e.para(headingRole[b.Kind], text, 2, 0)
 		default:
 			for _, p := range strings.Split(b.Text, "\n") {

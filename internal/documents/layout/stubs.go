@@ -1,3 +1,0 @@
-package layout
-
-func docx(d Doc) ([]byte, error) { return nil, ErrNotBuilt }
