@@ -142,33 +142,12 @@ func docx(d Doc) ([]byte, error) {
 	}
 	if d.Addressee != "" {
 		w.blank(1)
-		a := d.Addressee
-		if !strings.HasSuffix(a, "：") && !strings.HasSuffix(a, ":") {
-			a += "："
-		}
-		w.p(wpara{role: fangSong, jc: "both", text: a})
+		w.p(wpara{role: fangSong, jc: "both", text: addressee(d.Addressee)})
 	}
 	indent := `<w:ind w:firstLineChars="200" w:firstLine="640"/>`
-	var n [5]int
-	for _, b := range d.Body {
-		switch b.Kind {
-		case Table:
-			w.table(b.Rows)
-		case Heading1, Heading2, Heading3, Heading4:
-			lvl := int(b.Kind - Heading1)
-			n[lvl]++
-			for k := lvl + 1; k < 4; k++ {
-				n[k] = 0
-			}
-			w.p(wpara{role: headingRole[b.Kind], jc: "both", text: headingText(b, n[lvl]), ind: indent})
-		default:
-			for _, p := range strings.Split(b.Text, "\n") {
-				if p = strings.TrimSpace(p); p != "" {
-					w.p(wpara{role: fangSong, jc: "both", text: p, ind: indent})
-				}
-			}
-		}
-	}
+	walkBody(d.Body, w.table, func(ro role, text string) {
+		w.p(wpara{role: ro, jc: "both", text: text, ind: indent})
+	})
 	if len(d.Attachments) > 0 {
 		w.blank(1)
 		for i, a := range d.Attachments {

@@ -381,11 +381,7 @@ func (e *engine) head(d Doc) {
 	// 主送机关: 标题下空一行, 顶格.
 	if d.Addressee != "" {
 		e.row++
-		a := d.Addressee
-		if !strings.HasSuffix(a, "：") && !strings.HasSuffix(a, ":") {
-			a += "："
-		}
-		e.para(fangSong, a, 0, 0)
+		e.para(fangSong, addressee(d.Addressee), 0, 0)
 	}
 }
 
@@ -399,27 +395,40 @@ func firstRowBelow(y float64) int {
 }
 
 func (e *engine) body(d Doc) {
-	var n [5]int
-	for _, b := range d.Body {
+	walkBody(d.Body, e.table, func(ro role, text string) { e.para(ro, text, 2, 0) })
+}
+
+// walkBody hands the body over block by block: tables whole, headings
+// numbered, paragraphs split at line breaks.
+func walkBody(body []Block, table func([][]string), para func(ro role, text string)) {
+	var n [4]int
+	for _, b := range body {
 		switch b.Kind {
 		case Table:
-			e.table(b.Rows)
+			table(b.Rows)
 		case Heading1, Heading2, Heading3, Heading4:
 			lvl := int(b.Kind - Heading1)
 			n[lvl]++
 			for k := lvl + 1; k < 4; k++ {
 				n[k] = 0
 			}
-			text := headingText(b, n[lvl])
-			e.para(headingRole[b.Kind], text, 2, 0)
+			para(headingRole[b.Kind], headingText(b, n[lvl]))
 		default:
 			for _, p := range strings.Split(b.Text, "\n") {
 				if p = strings.TrimSpace(p); p != "" {
-					e.para(fangSong, p, 2, 0)
+					para(fangSong, p)
 				}
 			}
 		}
 	}
+}
+
+// addressee ends the 主送机关 with a full-width colon.
+func addressee(a string) string {
+	if !strings.HasSuffix(a, "：") && !strings.HasSuffix(a, ":") {
+		a += "："
+	}
+	return a
 }
 
 // table sets rows in 4号 with ruled cells the width of the type area, the
