@@ -578,16 +578,14 @@ func (e *engine) signature(d Doc) {
 		dl.y = baseline(sig+1, size3)
 		e.cur().lines = append(e.cur().lines, dl)
 	}
-	e.out.seal = &seal{page: len(e.pages) - 1, cx: centre, cy: lineTop(sig) + 2, r: sealR}
+	e.out.seal = &seal{page: len(e.pages) - 1, cx: centre, cy: lineTop(sig) - 2, r: sealR}
 	e.sigX = centre - sealR
 	for _, l := range e.cur().lines {
 		if l.row == sig || l.row == sig+1 {
 			e.sigX = min(e.sigX, l.x)
 		}
 	}
-	e.row = sig + 2
-	// The seal reaches below the date: keep the next line free.
-	e.row++
+	e.row = sig + 2 // the seal ends 1.5 mm above this line
 }
 
 // footer sets the verification QR code and the 版记 at the foot of the

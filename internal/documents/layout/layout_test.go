@@ -271,8 +271,18 @@ func TestPDFLastPage(t *testing.T) {
 	if s.cx-s.r < qx2 || s.cy+s.r > rules[0].y1 {
 		t.Errorf("seal room %+v overlaps the QR code (right %.2f) or the 版记 (%.2f)", s, qx2, rules[0].y1)
 	}
-	if s.cy-s.r > date.y-2*LinePitch-10.3 {
-		t.Errorf("seal top %.2f mm is more than a line under the body", s.cy-s.r)
+	// 印章顶端应当上距正文（或附件说明）一行之内; 署名 and date under its centre.
+	lastBody := 0.0
+	for _, tx := range f.pages[s.page].texts {
+		if tx.size == 16 && tx.y < date.y-1.5*LinePitch {
+			lastBody = max(lastBody, tx.y+0.12*16*mmPt)
+		}
+	}
+	if gap := s.cy - s.r - lastBody; gap < 0 || gap > LinePitch {
+		t.Errorf("seal top %.2f mm under the body's last line, want within one line (%.2f)", gap, LinePitch)
+	}
+	if date.y < s.cy || date.y > s.cy+s.r {
+		t.Errorf("date at %.2f mm, seal centre %.2f: want the date under the centre, inside the seal", date.y, s.cy)
 	}
 	_ = qy1
 }
@@ -394,7 +404,10 @@ func TestFontDirOverride(t *testing.T) {
 
 func BenchmarkPDF(b *testing.B) {
 	needFonts(b)
-	d := sample(9) // three pages
+	d := sample(6)
+	if lo, err := lay(d); err != nil || len(lo.pages) != 3 {
+		b.Fatalf("sample(6) is not three pages: %v", err)
+	}
 	if _, err := PDF(d); err != nil {
 		b.Fatal(err)
 	}
