@@ -418,3 +418,27 @@ func BenchmarkPDF(b *testing.B) {
 		}
 	}
 }
+
+// Documents are set concurrently by the server's requests and jobs.
+func TestPDFConcurrent(t *testing.T) {
+	needFonts(t)
+	want, err := PDF(sample(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			got, err := PDF(sample(2))
+			if err == nil && !bytes.Equal(got, want) {
+				err = errors.New("different bytes")
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
