@@ -559,8 +559,10 @@ func (e *engine) signature(d Doc) {
 	}
 	sig := e.row + 3
 	if sig+2 > LinesPerPage {
-		e.newPage()
-		sig = 2
+		// No room for the signature: the last two lines of the body go
+		// over with it, so that the seal never stands on a page alone.
+		e.carry(2)
+		sig = e.row + 3
 	}
 	e.bodyEnd = sig - 3
 	right := Left + TypeW - 4*CharPitch
@@ -586,6 +588,83 @@ func (e *engine) signature(d Doc) {
 		}
 	}
 	e.row = sig + 2 // the seal ends 1.5 mm above this line
+}
+
+// carry moves the last n grid lines of the page (up to the current row)
+// to the top of a new page, with the rules on them; a table row is never
+// split, and a rule on the cut is kept on both pages.
+func (e *engine) carry(n int) {
+	p := e.cur()
+	from := max(e.row-n, 0)
+	for from > 0 && crossed(p, lineTop(from)) {
+		from--
+	}
+	for from > 0 && !rowUsed(p, from) {
+		from++ // blank lines stay behind
+	}
+	if from <= 0 || from >= e.row {
+		e.newPage()
+		return
+	}
+	cut, end := lineTop(from), lineTop(e.row)
+	shift := float64(from) * LinePitch
+	np := &page{}
+	var keep []line
+	for _, l := range p.lines {
+		if l.row >= from && l.row < e.row {
+			l.row -= from
+			l.y -= shift
+			np.lines = append(np.lines, l)
+		} else {
+			keep = append(keep, l)
+		}
+	}
+	p.lines = keep
+	var keepR []rule
+	for _, r := range p.rules {
+		if r.y >= cut-0.01 && r.y <= end+0.01 {
+			m := r
+			m.y -= shift
+			np.rules = append(np.rules, m)
+			if r.y > cut+0.01 {
+				continue
+			}
+		}
+		keepR = append(keepR, r)
+	}
+	p.rules = keepR
+	var keepV []vrule
+	for _, r := range p.vrules {
+		if r.y1 >= cut-0.01 && r.y2 <= end+0.01 {
+			r.y1 -= shift
+			r.y2 -= shift
+			np.vrules = append(np.vrules, r)
+			continue
+		}
+		keepV = append(keepV, r)
+	}
+	p.vrules = keepV
+	e.pages = append(e.pages, np)
+	e.row -= from
+}
+
+// crossed reports whether a vertical rule (a table row) runs across y.
+func crossed(p *page, y float64) bool {
+	for _, r := range p.vrules {
+		if r.y1 < y-0.01 && r.y2 > y+0.01 {
+			return true
+		}
+	}
+	return false
+}
+
+func rowUsed(p *page, row int) bool {
+	for _, l := range p.lines {
+		if l.row == row {
+			return true
+		}
+	}
+	return false
 }
 
 // footer sets the verification QR code and the 版记 at the foot of the

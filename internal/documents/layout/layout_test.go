@@ -442,3 +442,62 @@ func TestPDFConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// However long the body, the signature page carries body text above the
+// seal (GB/T 9704-2012 7.3.5: the seal's top within a line of the body).
+func TestSignatureNeverAlone(t *testing.T) {
+	needFonts(t)
+	for n := range 40 {
+		d := sample(0)
+		d.Attachments = nil
+		d.Verify = nil
+		table := d.Body[len(d.Body)-1]
+		if n%2 == 0 {
+			d.Body = d.Body[:len(d.Body)-1] // end with the table on odd n
+		}
+		for range n {
+			d.Body = append(d.Body, Block{Kind: Para, Text: "群众反映小区周边道路夜间施工噪音扰民。"})
+		}
+		if n%2 == 1 {
+			d.Body = append(d.Body, table)
+		}
+		lo, err := lay(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Tables stay whole: every cell's side meets a rule at both ends.
+		for pi, pg := range lo.pages {
+			for _, v := range pg.vrules {
+				var top, bottom bool
+				for _, r := range pg.rules {
+					top = top || near(r.y, v.y1, 0.01)
+					bottom = bottom || near(r.y, v.y2, 0.01)
+				}
+				if !top || !bottom || v.y2 > Top+TypeH+0.01 {
+					t.Errorf("%d paragraphs, page %d: a table cell side from %.1f to %.1f mm is open", n, pi+1, v.y1, v.y2)
+				}
+			}
+		}
+		p := lo.pages[lo.seal.page]
+		sigRow, above := -1, 0
+		for _, l := range p.lines {
+			if l.text == d.Signer && l.size == 16 {
+				sigRow = l.row
+			}
+		}
+		for _, l := range p.lines {
+			if l.row >= 0 && l.row < sigRow && l.size <= 16 {
+				above++
+			}
+		}
+		if sigRow < 0 || above < 1 {
+			t.Errorf("%d paragraphs: signature on row %d of page %d with %d body lines above it", n, sigRow, lo.seal.page+1, above)
+		}
+		if sigRow-above > 3 && lo.seal.page > 0 {
+			// lines above must be right above: the seal's top within a line
+			if top := lo.seal.cy - lo.seal.r; top-lineTop(sigRow-3) > LinePitch {
+				t.Errorf("%d paragraphs: seal top %.1f mm, far from the body", n, top)
+			}
+		}
+	}
+}
