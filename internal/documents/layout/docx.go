@@ -77,7 +77,7 @@ func (w *wdoc) run(p wpara, text string) {
 		if i > 0 {
 			w.b.WriteString(`<w:tab/>`)
 		}
-		if part != "" {
+		if part = strings.Map(xmlChar, part); part != "" {
 			fmt.Fprintf(&w.b, `<w:t xml:space="preserve">%s</w:t>`, html.EscapeString(part))
 		}
 	}
@@ -88,6 +88,14 @@ func (w *wdoc) blank(n int) {
 	for range n {
 		w.p(wpara{})
 	}
+}
+
+// xmlChar drops the characters XML 1.0 cannot carry.
+func xmlChar(r rune) rune {
+	if r < 0x20 || (r >= 0xD800 && r <= 0xDFFF) || r == 0xFFFE || r == 0xFFFF {
+		return -1
+	}
+	return r
 }
 
 // chars is a text's width in characters of its size (half-width Latin
@@ -105,6 +113,7 @@ func chars(s string) float64 {
 }
 
 func docx(d Doc) ([]byte, error) {
+	d = clean(d)
 	var w wdoc
 	body := &w.b
 	// 版头: 份号, 密级, 紧急程度 on the first lines, then the mark with its
@@ -120,18 +129,21 @@ func docx(d Doc) ([]byte, error) {
 			rows++
 		}
 	}
-	w.p(wpara{exactTw: max(1, tw(markTop-float64(rows)*LinePitch))})
+	// The mark's line is 3 mm taller than its characters (an exact line
+	// height clips what exceeds it), centred on where the PDF has them.
+	const markPad = 1.5
+	w.p(wpara{exactTw: max(1, tw(markTop-float64(rows)*LinePitch-markPad))})
 	markBottom := Top + markTop
 	if d.Authority != "" {
 		scale := 100
 		if n := chars(d.Authority) * markMM; n > TypeW {
 			scale = int(100 * TypeW / n)
 		}
-		w.p(wpara{role: xiaoBiaoSong, halfPt: int(math.Round(2 * markMM / ptMM)), jc: "center", text: d.Authority, red: true, scale: scale, exactTw: tw(markMM)})
+		w.p(wpara{role: xiaoBiaoSong, halfPt: int(math.Round(2 * markMM / ptMM)), jc: "center", text: d.Authority, red: true, scale: scale, exactTw: tw(markMM + 2*markPad)})
 		markBottom += markMM
 	}
 	numRow := firstRowBelow(markBottom) + 2
-	w.p(wpara{exactTw: max(1, tw(lineTop(numRow)-markBottom))})
+	w.p(wpara{exactTw: max(1, tw(lineTop(numRow)-markBottom-markPad))})
 	// 发文字号 centred, the red rule 4 mm under it as a bottom border.
 	border := fmt.Sprintf(`<w:pBdr><w:bottom w:val="single" w:sz="%d" w:space="%d" w:color="FF0000"/></w:pBdr>`,
 		int(math.Round(ruleWidth/ptMM*8)), int(math.Round((ruleBelow-(LinePitch-size3*ptMM)/2)/ptMM)))
@@ -281,7 +293,7 @@ const (
 // from the side (right on odd pages, left on even).
 func footer(jc, ind string) []byte {
 	r := `<w:r><w:rPr><w:rFonts w:ascii="宋体" w:hAnsi="宋体" w:eastAsia="宋体"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>`
-	return []byte(xmlHead + `<w:ftr ` + wns + `><w:p><w:pPr><w:jc w:val="` + jc + `"/>` + ind + `</w:pPr>` +
+	return []byte(xmlHead + `<w:ftr ` + wns + `><w:p><w:pPr>` + ind + `<w:jc w:val="` + jc + `"/></w:pPr>` +
 		r + `<w:t xml:space="preserve">— </w:t></w:r>` +
 		r + `<w:fldChar w:fldCharType="begin"/></w:r>` + r + `<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>` + r + `<w:fldChar w:fldCharType="separate"/></w:r>` + r + `<w:t>1</w:t></w:r>` + r + `<w:fldChar w:fldCharType="end"/></w:r>` +
 		r + `<w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>`)

@@ -41,7 +41,7 @@ func unzip(t *testing.T, b []byte) map[string]string {
 
 func TestDOCX(t *testing.T) {
 	d := sample(3)
-	d.Body = append(d.Body, Block{Kind: Para, Text: "标记<b>与&符号"})
+	d.Body = append(d.Body, Block{Kind: Para, Text: "标记<b>与&符号\x01\x0b"})
 	b, err := DOCX(d)
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +86,7 @@ func TestDOCX(t *testing.T) {
 	if !strings.Contains(f["word/settings.xml"], "<w:evenAndOddHeaders/>") {
 		t.Error("odd and even footers not distinguished")
 	}
-	if !strings.Contains(f["word/footer1.xml"], `<w:jc w:val="right"/>`) || !strings.Contains(f["word/footer2.xml"], `<w:jc w:val="left"/>`) || !strings.Contains(f["word/footer1.xml"], " PAGE ") {
+	if !strings.Contains(f["word/footer1.xml"], `<w:ind w:right="280" w:rightChars="100"/><w:jc w:val="right"/>`) || !strings.Contains(f["word/footer2.xml"], `<w:jc w:val="left"/>`) || !strings.Contains(f["word/footer1.xml"], " PAGE ") {
 		t.Error("page numbers: odd right, even left, a PAGE field")
 	}
 	if !strings.Contains(f["word/_rels/document.xml.rels"], "media/qr.png") {

@@ -316,6 +316,7 @@ func lay(d Doc) (*laidOut, error) {
 	if fs.err != nil {
 		return nil, fs.err
 	}
+	d = clean(d)
 	e := &engine{fs: fs, missing: map[rune]bool{}}
 	e.newPage()
 	e.head(d)
@@ -372,11 +373,13 @@ func (e *engine) head(d Doc) {
 	e.cur().rules = append(e.cur().rules, rule{x1: Left, x2: Left + TypeW, y: ruleY, w: ruleWidth, red: true})
 	// 标题: 红色分隔线下空二行, 2号小标宋, centred.
 	e.row = firstRowBelow(ruleY+ruleWidth/2) + 2
-	for _, ln := range e.wrap(xiaoBiaoSong, size2, d.Title, TypeW, TypeW, 0) {
-		e.need(1)
-		l := e.put(xiaoBiaoSong, size2, ln, 0, 0, e.row)
-		l.x = Left + (TypeW-l.w)/2
-		e.row++
+	for _, part := range strings.Split(d.Title, "\n") {
+		for _, ln := range e.wrap(xiaoBiaoSong, size2, strings.TrimSpace(part), TypeW, TypeW, 0) {
+			e.need(1)
+			l := e.put(xiaoBiaoSong, size2, ln, 0, 0, e.row)
+			l.x = Left + (TypeW-l.w)/2
+			e.row++
+		}
 	}
 	// 主送机关: 标题下空一行, 顶格.
 	if d.Addressee != "" {
@@ -796,4 +799,56 @@ func allRunes(d Doc) []rune {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
+}
+
+// clean drops control characters (but line breaks in body paragraphs) and
+// turns tabs into spaces: they have no glyph and print nothing.
+func clean(d Doc) Doc {
+	c := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			switch {
+			case r == '\t':
+				return ' '
+			case r == '\n':
+				return r
+			case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+				return -1
+			}
+			return r
+		}, s)
+	}
+	one := func(s string) string { return strings.ReplaceAll(c(s), "\n", " ") }
+	d.Kind, d.Authority, d.Number, d.Copy, d.Secret, d.Urgency = one(d.Kind), one(d.Authority), one(d.Number), one(d.Copy), one(d.Secret), one(d.Urgency)
+	d.Title, d.Addressee, d.Signer, d.Printer = c(d.Title), one(d.Addressee), one(d.Signer), one(d.Printer)
+	body := make([]Block, len(d.Body))
+	for i, b := range d.Body {
+		b.Text = c(b.Text)
+		if b.Kind != Para {
+			b.Text = one(b.Text)
+		}
+		rows := make([][]string, len(b.Rows))
+		for j, r := range b.Rows {
+			rows[j] = make([]string, len(r))
+			for k, cell := range r {
+				rows[j][k] = one(cell)
+			}
+		}
+		b.Rows = rows
+		body[i] = b
+	}
+	d.Body = body
+	list := func(l []string) []string {
+		out := make([]string, len(l))
+		for i, s := range l {
+			out[i] = one(s)
+		}
+		return out
+	}
+	d.Attachments, d.CC = list(d.Attachments), list(d.CC)
+	if d.Verify != nil {
+		v := *d.Verify
+		v.Code = one(v.Code)
+		d.Verify = &v
+	}
+	return d
 }

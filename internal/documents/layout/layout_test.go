@@ -335,6 +335,29 @@ func TestMissingGlyph(t *testing.T) {
 	}
 }
 
+// Control characters from pasted text print nothing and refuse nothing.
+func TestControlCharacters(t *testing.T) {
+	needFonts(t)
+	d := sample(1)
+	d.Title = "关于交办\t问题的函\x07"
+	d.Body = append(d.Body, Block{Kind: Para, Text: "第一行\r\n第二行\x00"}, Block{Kind: Table, Rows: [][]string{{"甲\x1b", "乙\n丙"}}})
+	d.CC = []string{"县\x7f政府"}
+	if m := Missing(d); len(m) != 0 {
+		t.Fatalf("Missing = %U", m)
+	}
+	f := uncompressed(t, d)
+	for _, p := range f.pages {
+		for _, tx := range p.texts {
+			if strings.ContainsFunc(tx.text, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+				t.Errorf("control character printed in %q", tx.text)
+			}
+		}
+	}
+	if _, err := DOCX(d); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A character the role's font lacks is set in another installed font.
 func TestFallbackPerCharacter(t *testing.T) {
 	needFonts(t)
