@@ -2,10 +2,14 @@ package layout
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -522,5 +526,77 @@ func TestSignatureNeverAlone(t *testing.T) {
 				t.Errorf("%d paragraphs: seal top %.1f mm, far from the body", n, top)
 			}
 		}
+	}
+}
+
+// withName rebuilds a TrueType font with a name table that names its
+// family fam: an office font, for tests, without shipping one.
+func withName(t *testing.T, font []byte, fam string) []byte {
+	t.Helper()
+	u := utf16.Encode([]rune(fam))
+	name := make([]byte, 6+12, 6+12+2*len(u))
+	binary.BigEndian.PutUint16(name[2:], 1)  // one record
+	binary.BigEndian.PutUint16(name[4:], 18) // strings after it
+	rec := name[6:]
+	binary.BigEndian.PutUint16(rec[0:], 3)      // Windows
+	binary.BigEndian.PutUint16(rec[2:], 1)      // Unicode BMP
+	binary.BigEndian.PutUint16(rec[4:], 0x0804) // zh-CN
+	binary.BigEndian.PutUint16(rec[6:], 1)      // family
+	binary.BigEndian.PutUint16(rec[8:], uint16(2*len(u)))
+	for _, c := range u {
+		name = binary.BigEndian.AppendUint16(name, c)
+	}
+	n := int(binary.BigEndian.Uint16(font[4:]))
+	out := append([]byte{}, font[:12+16*n]...)
+	for i := range n {
+		e := font[12+16*i:]
+		data := font[binary.BigEndian.Uint32(e[8:]):][:binary.BigEndian.Uint32(e[12:])]
+		if string(e[:4]) == "name" {
+			data = name
+		}
+		r := out[12+16*i:]
+		binary.BigEndian.PutUint32(r[8:], uint32(len(out)))
+		binary.BigEndian.PutUint32(r[12:], uint32(len(data)))
+		out = append(out, data...)
+		for len(out)%4 != 0 {
+			out = append(out, 0)
+		}
+	}
+	return out
+}
+
+// An office's 仿宋_GB2312 in ZHITONG_FONT_DIR wins over the free fonts.
+func TestOfficeFontFirst(t *testing.T) {
+	needFonts(t)
+	src := loadedFonts().faces[kaiTi]
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "FS_GB2312.ttf"), withName(t, src.data, "仿宋_GB2312"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(FontDirEnv, dir)
+	s := chooseFonts(scanFonts(fontDirs()))
+	if f := s.faces[fangSong]; f == nil || filepath.Dir(f.path) != dir {
+		t.Fatalf("仿宋 is %v, want the office font in %s", f, dir)
+	}
+	if f := s.faces[heiTi]; f == nil || filepath.Dir(f.path) == dir {
+		t.Errorf("黑体 is %v, want a free font", f)
+	}
+	// The PDF then embeds it: the body is set in it.
+	saved := fonts
+	fontsOnce.Do(func() {})
+	fonts = s
+	defer func() { fonts = saved }()
+	f := uncompressed(t, sample(0))
+	var body, title string
+	for _, tx := range f.pages[0].texts {
+		if strings.HasPrefix(tx.text, "根据") {
+			body = tx.font
+		}
+		if strings.HasPrefix(tx.text, "关于交办") {
+			title = tx.font
+		}
+	}
+	if body == "" || body == title {
+		t.Errorf("body in %q, title in %q: want the office 仿宋 for the body, 宋 for the title", body, title)
 	}
 }
