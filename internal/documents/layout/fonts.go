@@ -110,9 +110,12 @@ func (f *face) load() error {
 	return f.err
 }
 
-// has reports whether the face has a glyph for r.
+// has reports whether the face has a glyph for r that the PDF writer can
+// reach: it reads only the font's BMP cmap (format 4), so a character
+// beyond U+FFFF (CJK extension B and later) counts as missing even in a
+// font that has it.
 func (f *face) has(r rune) bool {
-	if f.load() != nil {
+	if r > 0xFFFF || f.load() != nil {
 		return false
 	}
 	var buf sfnt.Buffer
