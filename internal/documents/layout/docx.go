@@ -26,6 +26,14 @@ var docxFont = [numRoles]string{"仿宋_GB2312", "方正小标宋简体", "黑�
 // twips (1/20 pt) in a millimetre.
 const twMM = 1440 / 25.4
 
+// linePitchTw is the exact line height: 579 twips (28.95 pt), rounded down
+// from 225/22 mm so that 22 lines fit in the 225 mm (580 would not).
+var linePitchTw = int(math.Floor(TypeH / LinesPerPage * twMM))
+
+// bodySpacingTw tightens 3号 characters so that 28 fit in 156 mm: -5
+// twips (-0.25 pt) a character; -4 would leave them 0.07 mm too wide.
+const bodySpacingTw = -5
+
 func tw(mm float64) int { return int(math.Round(mm * twMM)) }
 
 type wdoc struct{ b strings.Builder }
@@ -45,7 +53,7 @@ type wpara struct {
 func (w *wdoc) p(p wpara) {
 	h := p.exactTw
 	if h == 0 {
-		h = tw(LinePitch)
+		h = linePitchTw
 	}
 	// The schema orders the paragraph properties: Word refuses others.
 	fmt.Fprintf(&w.b, `<w:p><w:pPr>%s<w:spacing w:before="0" w:after="0" w:line="%d" w:lineRule="exact"/>%s`, p.ppr, h, p.ind)
@@ -68,6 +76,9 @@ func (w *wdoc) run(p wpara, text string) {
 	fmt.Fprintf(&w.b, `<w:r><w:rPr><w:rFonts w:ascii="%[1]s" w:hAnsi="%[1]s" w:eastAsia="%[1]s" w:cs="%[1]s" w:hint="eastAsia"/>`, f)
 	if p.red {
 		w.b.WriteString(`<w:color w:val="FF0000"/>`)
+	}
+	if sz == 32 {
+		fmt.Fprintf(&w.b, `<w:spacing w:val="%d"/>`, bodySpacingTw)
 	}
 	if p.scale != 0 && p.scale != 100 {
 		fmt.Fprintf(&w.b, `<w:w w:val="%d"/>`, p.scale)
@@ -148,7 +159,9 @@ func docx(d Doc) ([]byte, error) {
 	border := fmt.Sprintf(`<w:pBdr><w:bottom w:val="single" w:sz="%d" w:space="%d" w:color="FF0000"/></w:pBdr>`,
 		int(math.Round(ruleWidth/ptMM*8)), int(math.Round((ruleBelow-(LinePitch-size3*ptMM)/2)/ptMM)))
 	w.p(wpara{role: fangSong, jc: "center", text: d.Number, ppr: border})
-	w.blank(2)
+	// The rule falls inside the next line; the title comes after two
+	// blank lines below it (the grid line the PDF uses).
+	w.blank(firstRowBelow(baseline(numRow, size3)+0.12*size3*ptMM+ruleBelow+ruleWidth/2) + 2 - numRow - 1)
 	for _, t := range strings.Split(d.Title, "\n") {
 		w.p(wpara{role: xiaoBiaoSong, halfPt: 44, jc: "center", text: t})
 	}
@@ -193,16 +206,20 @@ func docx(d Doc) ([]byte, error) {
 	}
 	rels := ""
 	var media []byte
-	// The QR code and the 版记 share a frame at the foot of the type area.
-	frame := fmt.Sprintf(`<w:framePr w:w="%d" w:wrap="around" w:vAnchor="margin" w:hAnchor="margin" w:xAlign="left" w:yAlign="bottom"/>`, tw(TypeW))
+	// The QR code and the 版记 are the rows of a table floating at the foot
+	// of the type area (Word and LibreOffice both place and rule it).
+	type brow struct {
+		qr   bool
+		p    wpara
+		bdr  string
+		rows int // grid lines high
+	}
+	var brows []brow
 	if d.Verify != nil {
 		if code, err := qr.Encode(d.Verify.URL, qr.M); err == nil {
 			media = code.PNG()
 			rels = `<Relationship Id="rIdQR" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/qr.png"/>`
-			emu := int(qrMM * 36000)
-			fmt.Fprintf(body, `<w:p><w:pPr>%s<w:spacing w:before="0" w:after="0"/></w:pPr><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="%[2]d" cy="%[2]d"/><wp:docPr id="1" name="核验二维码"/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="1" name="qr.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdQR"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="%[2]d" cy="%[2]d"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>`, frame, emu)
-			w.run(wpara{role: fangSong, halfPt: 28}, "\u3000核验码："+d.Verify.Code)
-			body.WriteString(`</w:p>`)
+			brows = append(brows, brow{qr: true, p: wpara{role: fangSong, halfPt: 28, text: "\u3000核验码：" + d.Verify.Code, exactTw: 2 * linePitchTw}})
 		}
 	}
 	var cc string
@@ -213,36 +230,89 @@ func docx(d Doc) ([]byte, error) {
 		}
 	}
 	printer := d.Printer != "" || !d.PrintDate.IsZero()
-	if cc != "" || printer {
-		thick := int(math.Round(thickRule / ptMM * 8))
-		thin := int(math.Round(thinRule / ptMM * 8))
-		if cc != "" {
-			bdr := fmt.Sprintf(`<w:pBdr><w:top w:val="single" w:sz="%d" w:space="1" w:color="000000"/>`, thick)
-			if printer {
-				bdr += fmt.Sprintf(`<w:bottom w:val="single" w:sz="%d" w:space="1" w:color="000000"/>`, thin)
-			} else {
-				bdr += fmt.Sprintf(`<w:bottom w:val="single" w:sz="%d" w:space="1" w:color="000000"/>`, thick)
-			}
-			bdr += `</w:pBdr>`
-			w.p(wpara{role: fangSong, halfPt: 28, text: cc, ppr: frame + bdr, ind: `<w:ind w:left="1120" w:leftChars="400" w:right="280" w:rightChars="100" w:hanging="840" w:hangingChars="300"/>`})
-		}
-		if printer {
-			bdr := `<w:pBdr>`
-			if cc == "" {
-				bdr += fmt.Sprintf(`<w:top w:val="single" w:sz="%d" w:space="1" w:color="000000"/>`, thick)
-			}
-			bdr += fmt.Sprintf(`<w:bottom w:val="single" w:sz="%d" w:space="1" w:color="000000"/></w:pBdr>`, thick)
-			date := ""
-			if !d.PrintDate.IsZero() {
-				date = cnDate(d.PrintDate) + "印发"
-			}
-			tabs := fmt.Sprintf(`<w:tabs><w:tab w:val="right" w:pos="%d"/></w:tabs>`, tw(TypeW)-280)
-			w.p(wpara{role: fangSong, halfPt: 28, text: d.Printer + "\t" + date, ppr: frame + bdr + tabs, ind: `<w:ind w:left="280" w:leftChars="100"/>`})
-		}
+	line := func(side string, mm float64) string {
+		return fmt.Sprintf(`<w:%s w:val="single" w:sz="%d" w:space="0" w:color="000000"/>`, side, int(math.Round(mm/ptMM*8)))
 	}
-	grid := int(math.Round((CharPitch/ptMM - size3) * 4096))
-	fmt.Fprintf(body, `<w:sectPr><w:footerReference w:type="default" r:id="rIdF1"/><w:footerReference w:type="even" r:id="rIdF2"/><w:pgSz w:w="%d" w:h="%d"/><w:pgMar w:top="%d" w:right="%d" w:bottom="%d" w:left="%d" w:header="851" w:footer="%d" w:gutter="0"/><w:cols w:space="425"/><w:docGrid w:type="linesAndChars" w:linePitch="%d" w:charSpace="%d"/></w:sectPr>`,
-		tw(PageW), tw(PageH), tw(Top), tw(Right), tw(Bottom), tw(Left), tw(PageH-Top-TypeH-pageNumBelow-5), tw(LinePitch), grid)
+	if cc != "" {
+		bottom := line("bottom", thickRule)
+		if printer {
+			bottom = line("bottom", thinRule)
+		}
+		brows = append(brows, brow{p: wpara{role: fangSong, halfPt: 28, text: cc, ind: `<w:ind w:left="1120" w:leftChars="400" w:right="280" w:rightChars="100" w:hanging="840" w:hangingChars="300"/>`}, bdr: line("top", thickRule) + bottom})
+	}
+	if printer {
+		top := ""
+		if cc == "" {
+			top = line("top", thickRule)
+		}
+		date := ""
+		if !d.PrintDate.IsZero() {
+			date = cnDate(d.PrintDate) + "印发"
+		}
+		tabs := fmt.Sprintf(`<w:tabs><w:tab w:val="right" w:pos="%d"/></w:tabs>`, tw(TypeW)-280-170)
+		brows = append(brows, brow{p: wpara{role: fangSong, halfPt: 28, text: d.Printer + "\t" + date, ppr: tabs, ind: `<w:ind w:left="280" w:leftChars="100"/>`}, bdr: top + line("bottom", thickRule)})
+	}
+	if len(brows) > 0 {
+		// Blank lines down to where the PDF has the block (a new page when
+		// the PDF has one), so that its last rule is the type area's foot.
+		if lo, err := lay(d); err == nil {
+			// Word and LibreOffice set a line or two differently from the
+			// PDF (table rows, spacing around Latin text): two lines are
+			// kept in hand, so the block never spills onto a page of its own.
+			const slack = 2
+			// In the PDF the QR code may share lines with the signature; in
+			// Word it is a row of its own, so the block starts below them.
+			if lo.footPage > lo.sigPage || LinesPerPage-lo.sigEnd < LinesPerPage-lo.footRow {
+				body.WriteString(`<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>`)
+				w.blank(lo.footRow - slack)
+			} else {
+				w.blank(max(0, lo.footRow-lo.sigEnd-slack))
+			}
+			if len(brows) > 0 && brows[0].qr {
+				brows[0].rows = 2
+			}
+			for i := range brows {
+				if strings.HasPrefix(brows[i].p.text, "抄送：") {
+					brows[i].rows = max(1, lo.ccRows)
+				}
+			}
+		}
+		fmt.Fprintf(body, `<w:tbl><w:tblPr><w:tblW w:w="%d" w:type="dxa"/><w:tblBorders>`, tw(TypeW))
+		for _, side := range []string{"top", "left", "bottom", "right", "insideH", "insideV"} {
+			fmt.Fprintf(body, `<w:%s w:val="nil"/>`, side)
+		}
+		fmt.Fprintf(body, `</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid><w:gridCol w:w="%d"/></w:tblGrid>`, tw(TypeW))
+		for i, r := range brows {
+			// Exact heights on the grid; the last row leaves 1 pt for the
+			// paragraph Word wants after a table.
+			h := max(1, r.rows) * linePitchTw
+			if i == len(brows)-1 {
+				h -= 20
+			}
+			fmt.Fprintf(body, `<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="%d" w:hRule="exact"/></w:trPr><w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/>`, h, tw(TypeW))
+			keep := ""
+			if i < len(brows)-1 {
+				keep = `<w:keepNext/>` // the block stays on one page
+			}
+			if r.bdr != "" {
+				fmt.Fprintf(body, `<w:tcBorders>%s</w:tcBorders>`, r.bdr)
+			}
+			body.WriteString(`</w:tcPr>`)
+			if r.qr {
+				emu := int(qrMM * 36000)
+				fmt.Fprintf(body, `<w:p><w:pPr>`+keep+`<w:spacing w:before="0" w:after="0" w:line="%d" w:lineRule="exact"/></w:pPr><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="%[2]d" cy="%[2]d"/><wp:docPr id="1" name="核验二维码"/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="1" name="qr.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdQR"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="%[2]d" cy="%[2]d"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>`, r.p.exactTw, emu)
+				w.run(r.p, r.p.text)
+				body.WriteString(`</w:p>`)
+			} else {
+				r.p.ppr = keep + r.p.ppr
+				w.p(r.p)
+			}
+			body.WriteString(`</w:tc></w:tr>`)
+		}
+		body.WriteString(`</w:tbl><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr></w:p>`)
+	}
+	fmt.Fprintf(body, `<w:sectPr><w:footerReference w:type="default" r:id="rIdF1"/><w:footerReference w:type="even" r:id="rIdF2"/><w:pgSz w:w="%d" w:h="%d"/><w:pgMar w:top="%d" w:right="%d" w:bottom="%d" w:left="%d" w:header="851" w:footer="%d" w:gutter="0"/><w:cols w:space="425"/><w:docGrid w:linePitch="%d"/></w:sectPr>`,
+		tw(PageW), tw(PageH), tw(Top), tw(Right), tw(Bottom), tw(Left), tw(PageH-Top-TypeH-pageNumBelow-5), linePitchTw)
 
 	files := []struct {
 		name string
@@ -252,7 +322,7 @@ func docx(d Doc) ([]byte, error) {
 		{"_rels/.rels", []byte(xmlHead + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`)},
 		{"word/_rels/document.xml.rels", []byte(xmlHead + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rIdF1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/><Relationship Id="rIdF2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer2.xml"/>` + rels + `</Relationships>`)},
 		{"word/document.xml", []byte(xmlHead + `<w:document ` + wns + `><w:body>` + body.String() + `</w:body></w:document>`)},
-		{"word/styles.xml", []byte(xmlHead + `<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="仿宋_GB2312" w:hAnsi="仿宋_GB2312" w:eastAsia="仿宋_GB2312" w:cs="仿宋_GB2312"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:spacing w:before="0" w:after="0"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>`)},
+		{"word/styles.xml", []byte(xmlHead + `<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="仿宋_GB2312" w:hAnsi="仿宋_GB2312" w:eastAsia="仿宋_GB2312" w:cs="仿宋_GB2312"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:spacing w:before="0" w:after="0"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>`)},
 		{"word/settings.xml", []byte(xmlHead + `<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:defaultTabStop w:val="420"/><w:evenAndOddHeaders/><w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/><w:doNotLeaveBackslashAlone/><w:ulTrailSpace/><w:doNotExpandShiftReturn/><w:adjustLineHeightInTable/><w:useFELayout/></w:compat></w:settings>`)},
 		{"word/footer1.xml", footer("right", `<w:ind w:right="280" w:rightChars="100"/>`)},
 		{"word/footer2.xml", footer("left", `<w:ind w:left="280" w:leftChars="100"/>`)},

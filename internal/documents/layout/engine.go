@@ -68,6 +68,11 @@ type laidOut struct {
 	pages   []*page
 	seal    *seal
 	missing []rune
+	// Where the flow stands after the signature, and where the QR code
+	// and the 版记 begin (their first grid line), for the .docx to follow.
+	sigPage, sigEnd   int
+	footPage, footRow int
+	ccRows            int
 }
 
 type engine struct {
@@ -673,6 +678,7 @@ func rowUsed(p *page, row int) bool {
 // footer sets the verification QR code and the 版记 at the foot of the
 // last page: the last rule on the type area's bottom edge.
 func (e *engine) footer(d Doc) {
+	e.out.sigPage, e.out.sigEnd = len(e.pages)-1, e.row
 	var cc []string
 	if len(d.CC) > 0 {
 		s := "抄送：" + strings.Join(d.CC, "，")
@@ -712,6 +718,7 @@ func (e *engine) footer(d Doc) {
 	if first < e.row || first-qrRows < qrFrom {
 		e.newPage()
 	}
+	e.out.footPage, e.out.footRow, e.out.ccRows = len(e.pages)-1, first-qrRows, len(cc)
 	p := e.cur()
 	if d.Verify != nil {
 		code, err := qr.Encode(d.Verify.URL, qr.M)
