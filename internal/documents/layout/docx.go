@@ -44,6 +44,7 @@ type wpara struct {
 	jc      string // left, center, right, both
 	text    string
 	red     bool
+	bold    bool
 	scale   int    // character width percent (w:w), 0 for 100
 	ppr     string // framePr, pBdr, tabs (XML, in that order)
 	ind     string // w:ind (XML)
@@ -74,6 +75,9 @@ func (w *wdoc) run(p wpara, text string) {
 		sz = 32
 	}
 	fmt.Fprintf(&w.b, `<w:r><w:rPr><w:rFonts w:ascii="%[1]s" w:hAnsi="%[1]s" w:eastAsia="%[1]s" w:cs="%[1]s" w:hint="eastAsia"/>`, f)
+	if p.bold {
+		w.b.WriteString(`<w:b/><w:bCs/>`)
+	}
 	if p.red {
 		w.b.WriteString(`<w:color w:val="FF0000"/>`)
 	}
@@ -170,8 +174,8 @@ func docx(d Doc) ([]byte, error) {
 		w.p(wpara{role: fangSong, jc: "both", text: addressee(d.Addressee)})
 	}
 	indent := `<w:ind w:firstLineChars="200" w:firstLine="640"/>`
-	walkBody(d.Body, w.table, func(ro role, text string) {
-		w.p(wpara{role: ro, jc: "both", text: text, ind: indent})
+	walkBody(d.Body, w.table, func(ro role, text string, bold bool) {
+		w.p(wpara{role: ro, jc: "both", text: text, ind: indent, bold: bold})
 	})
 	if len(d.Attachments) > 0 {
 		w.blank(1)

@@ -80,7 +80,7 @@ func TestDOCX(t *testing.T) {
 		t.Error("no red rule under the 发文字号")
 	}
 	for _, want := range []string{`w:eastAsia="仿宋_GB2312"`, `w:eastAsia="黑体"`, `w:eastAsia="楷体_GB2312"`, "一、基本情况", "（一）群众反映的问题", "1.办理要求", "（1）按时答复",
-		"附件：1.群众来信摘要", "2.现场照片", "2026年12月7日", "抄送：县人民政府办公室，县生态环境局。", "2026年12月7日印发", "核验码：K7Q2-9XPM", "<w:tbl>", "<w:tblHeader/>", "标记&lt;b&gt;与&amp;符号", `<w:trHeight w:val="1158" w:hRule="exact"/>`, `<w:tcBorders><w:top w:val="single" w:sz="8"`} {
+		`<w:b/><w:bCs/><w:spacing w:val="-5"/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr><w:t xml:space="preserve">1.办理要求`, "附件：1.群众来信摘要", "2.现场照片", "2026年12月7日", "抄送：县人民政府办公室，县生态环境局。", "2026年12月7日印发", "核验码：K7Q2-9XPM", "<w:tbl>", "<w:tblHeader/>", "标记&lt;b&gt;与&amp;符号", `<w:trHeight w:val="1158" w:hRule="exact"/>`, `<w:tcBorders><w:top w:val="single" w:sz="8"`} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("document.xml lacks %s", want)
 		}

@@ -36,6 +36,7 @@ type line struct {
 	tc    float64 // extra space after each character, mm
 	tz    float64 // horizontal scale, percent
 	red   bool
+	bold  bool // 1. headings: 仿宋 made bold by stroking its outline
 	text  string
 	spans []span
 }
@@ -85,6 +86,7 @@ type engine struct {
 	// edge of the signature block and its seal (the QR code may share
 	// rows with them, on the left).
 	bodyEnd int
+	bold    bool // the lines put now are bold
 	sigX    float64
 }
 
@@ -172,6 +174,7 @@ func (e *engine) need(n int) {
 // put places a line on grid line row of the current page.
 func (e *engine) put(ro role, size float64, s string, x, tc float64, row int) *line {
 	l := e.mkLine(ro, size, s, x, baseline(row, size), tc, row)
+	l.bold = e.bold
 	p := e.cur()
 	p.lines = append(p.lines, l)
 	return &p.lines[len(p.lines)-1]
@@ -403,12 +406,16 @@ func firstRowBelow(y float64) int {
 }
 
 func (e *engine) body(d Doc) {
-	walkBody(d.Body, e.table, func(ro role, text string) { e.para(ro, text, 2, 0) })
+	walkBody(d.Body, e.table, func(ro role, text string, bold bool) {
+		e.bold = bold
+		e.para(ro, text, 2, 0)
+		e.bold = false
+	})
 }
 
 // walkBody hands the body over block by block: tables whole, headings
 // numbered, paragraphs split at line breaks.
-func walkBody(body []Block, table func([][]string), para func(ro role, text string)) {
+func walkBody(body []Block, table func([][]string), para func(ro role, text string, bold bool)) {
 	var n [4]int
 	for _, b := range body {
 		switch b.Kind {
@@ -420,11 +427,11 @@ func walkBody(body []Block, table func([][]string), para func(ro role, text stri
 			for k := lvl + 1; k < 4; k++ {
 				n[k] = 0
 			}
-			para(headingRole[b.Kind], headingText(b, n[lvl]))
+			para(headingRole[b.Kind], headingText(b, n[lvl]), b.Kind == Heading3)
 		default:
 			for _, p := range strings.Split(b.Text, "\n") {
 				if p = strings.TrimSpace(p); p != "" {
-					para(fangSong, p)
+					para(fangSong, p, false)
 				}
 			}
 		}

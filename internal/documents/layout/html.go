@@ -43,6 +43,9 @@ func htmlDoc(d Doc) (template.HTML, error) {
 			if l.red {
 				cls += " gw-red"
 			}
+			if l.bold {
+				cls += " gw-b"
+			}
 			w := (l.w - l.tc) * l.tz / 100
 			adjust := "spacing"
 			if l.tz != 100 {

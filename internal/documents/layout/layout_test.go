@@ -156,6 +156,16 @@ func TestPDFBodyGrid(t *testing.T) {
 			}
 		}
 	}
+	// 1. headings are bold, the rest is not.
+	bold := map[string]bool{}
+	for _, p := range f.pages {
+		for _, tx := range p.texts {
+			bold[tx.text] = bold[tx.text] || tx.bold
+		}
+	}
+	if !bold["1.办理要求"] || bold["（1）按时答复"] || bold["一、基本情况"] {
+		t.Errorf("bold: 1.办理要求 %v, （1）按时答复 %v, 一、基本情况 %v; want only the first", bold["1.办理要求"], bold["（1）按时答复"], bold["一、基本情况"])
+	}
 	if full < 5 {
 		t.Errorf("%d full 28-character lines at x = 28 mm, want the body set left on 28 mm", full)
 	}

@@ -91,12 +91,19 @@ func pdfDoc(d Doc) ([]byte, error) {
 			} else {
 				p.SetTextColor(0, 0, 0)
 			}
+			if l.bold {
+				// No bold 仿宋 is installed: the outline is stroked too.
+				p.RawWriteStr("q 0 G 0.35 w 2 Tr")
+			}
 			p.RawWriteStr(fmt.Sprintf("%.3f Tc %.2f Tz", l.tc*k, l.tz))
 			for _, s := range l.spans {
 				p.SetFont(fams[s.face], "", l.size)
 				p.Text(l.x+s.dx*l.tz/100, l.y, s.text)
 			}
 			p.RawWriteStr("0 Tc 100 Tz")
+			if l.bold {
+				p.RawWriteStr("Q")
+			}
 		}
 		if q := pg.qr; q != nil {
 			p.SetFillColor(0, 0, 0)

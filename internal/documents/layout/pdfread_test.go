@@ -19,6 +19,7 @@ type pdfText struct {
 	red  bool
 	tc   float64 // pt
 	tz   float64
+	bold bool // text render mode 2: filled and stroked
 	text string
 }
 
@@ -83,6 +84,7 @@ func parseContent(b []byte, pageH float64) pdfPage {
 	var stack []gstate
 	var tx, ty, size, tc, tz float64 = 0, 0, 0, 0, 100
 	var font string
+	tr, trStack := 0.0, []float64{}
 	var mx, my float64
 	num := func(i int) float64 { return atof(ops[len(ops)-i]) }
 	for i := 0; i < len(b); {
@@ -136,9 +138,14 @@ func parseContent(b []byte, pageH float64) pdfPage {
 		switch tok {
 		case "q":
 			stack = append(stack, g)
+			trStack = append(trStack, tr)
 		case "Q":
 			g = stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
+			tr = trStack[len(trStack)-1]
+			trStack = trStack[:len(trStack)-1]
+		case "Tr":
+			tr = num(1)
 		case "rg":
 			g.fillRed = num(3) == 1 && num(2) == 0 && num(1) == 0
 		case "g":
@@ -163,7 +170,7 @@ func parseContent(b []byte, pageH float64) pdfPage {
 			for k := range u {
 				u[k] = uint16(s[2*k])<<8 | uint16(s[2*k+1])
 			}
-			p.texts = append(p.texts, pdfText{x: tx, y: ty, size: size, font: font, red: g.fillRed, tc: tc, tz: tz, text: string(utf16.Decode(u))})
+			p.texts = append(p.texts, pdfText{x: tx, y: ty, size: size, font: font, red: g.fillRed, tc: tc, tz: tz, bold: tr == 2, text: string(utf16.Decode(u))})
 		case "m":
 			mx, my = num(2)*mmPt, pageH-num(1)*mmPt
 		case "l":
