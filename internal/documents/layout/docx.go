@@ -389,13 +389,12 @@ func (w *wdoc) table(rows [][]string) {
 			nat[j] = max(nat[j], chars(c)+0.6, 2.6)
 		}
 	}
-	sum := 0.0
-	for _, v := range nat {
-		sum += v
-	}
 	widths := make([]int, ncol)
 	for j := range nat {
-		widths[j] = int(float64(tw(TypeW)) * nat[j] / sum)
+		nat[j] *= 280 // a 4号 character in twips
+	}
+	for j, v := range shareWidths(nat, float64(tw(TypeW)), 4.6*280) {
+		widths[j] = int(v)
 	}
 	b := &w.b
 	fmt.Fprintf(b, `<w:tbl><w:tblPr><w:tblW w:w="%d" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>`, tw(TypeW))

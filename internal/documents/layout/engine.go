@@ -467,14 +467,7 @@ func (e *engine) table(rows [][]string) {
 			nat[j] = max(nat[j], e.width(ro, size4, c, 0)+2*pad, 2*size4*ptMM+2*pad)
 		}
 	}
-	sum := 0.0
-	for _, w := range nat {
-		sum += w
-	}
-	widths := make([]float64, ncol)
-	for j := range nat {
-		widths[j] = TypeW * nat[j] / sum
-	}
+	widths := shareWidths(nat, TypeW, 4*size4*ptMM+2*pad)
 	type setRow struct {
 		cells [][]string
 		h     int
@@ -493,37 +486,51 @@ func (e *engine) table(rows [][]string) {
 				c = r[j]
 			}
 			sr.cells[j] = e.wrap(ro, size4, c, widths[j]-2*pad, widths[j]-2*pad, 0)
-			sr.h = min(max(sr.h, len(sr.cells[j])), LinesPerPage)
+			sr.h = max(sr.h, len(sr.cells[j]))
 		}
 		set[i] = sr
 	}
-	draw := func(sr setRow) {
+	// draw sets lines [from, to) of a row's cells as one ruled row.
+	draw := func(sr setRow, from, to int) {
 		top := e.row
+		h := to - from
 		p := e.cur()
 		x := Left
 		for j := range ncol {
 			for k, ln := range sr.cells[j] {
-				if k < sr.h {
-					e.put(sr.ro, size4, ln, x+pad, 0, top+k)
+				if k >= from && k < to {
+					e.put(sr.ro, size4, ln, x+pad, 0, top+k-from)
 				}
 			}
-			p.vrules = append(p.vrules, vrule{x: x, y1: lineTop(top), y2: lineTop(top + sr.h), w: thinRule})
+			p.vrules = append(p.vrules, vrule{x: x, y1: lineTop(top), y2: lineTop(top + h), w: thinRule})
 			x += widths[j]
 		}
-		p.vrules = append(p.vrules, vrule{x: Left + TypeW, y1: lineTop(top), y2: lineTop(top + sr.h), w: thinRule})
+		p.vrules = append(p.vrules, vrule{x: Left + TypeW, y1: lineTop(top), y2: lineTop(top + h), w: thinRule})
 		p.rules = append(p.rules,
 			rule{x1: Left, x2: Left + TypeW, y: lineTop(top), w: thinRule},
-			rule{x1: Left, x2: Left + TypeW, y: lineTop(top + sr.h), w: thinRule})
-		e.row += sr.h
+			rule{x1: Left, x2: Left + TypeW, y: lineTop(top + h), w: thinRule})
+		e.row += h
+	}
+	header := func(i int) {
+		if i > 0 && set[0].h <= LinesPerPage/2 {
+			draw(set[0], 0, set[0].h)
+		}
 	}
 	for i, sr := range set {
-		if e.row+sr.h > LinesPerPage {
+		if e.row+sr.h > LinesPerPage && sr.h <= LinesPerPage-set[0].h {
 			e.newPage()
-			if i > 0 && set[0].h+sr.h <= LinesPerPage {
-				draw(set[0])
-			}
+			header(i)
 		}
-		draw(sr)
+		// A row taller than what is left runs on over the pages, in parts.
+		for from := 0; from < sr.h; {
+			if e.row >= LinesPerPage {
+				e.newPage()
+				header(i)
+			}
+			to := min(sr.h, from+LinesPerPage-e.row)
+			draw(sr, from, to)
+			from = to
+		}
 	}
 }
 
@@ -865,4 +872,26 @@ func clean(d Doc) Doc {
 		d.Verify = &v
 	}
 	return d
+}
+
+// shareWidths gives columns total width in proportion to their natural
+// widths nat; a column up to narrow wide keeps its natural width whole.
+func shareWidths(nat []float64, total, narrow float64) []float64 {
+	sum, fsum, excess := 0.0, 0.0, 0.0
+	floor := make([]float64, len(nat))
+	for j, w := range nat {
+		sum += w
+		floor[j] = min(w, narrow)
+		fsum += floor[j]
+		excess += w - floor[j]
+	}
+	widths := make([]float64, len(nat))
+	for j := range nat {
+		if sum <= total || fsum >= total || excess == 0 {
+			widths[j] = total * nat[j] / sum
+		} else {
+			widths[j] = floor[j] + (total-fsum)*(nat[j]-floor[j])/excess
+		}
+	}
+	return widths
 }

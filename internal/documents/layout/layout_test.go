@@ -350,6 +350,40 @@ func TestMissingGlyph(t *testing.T) {
 	}
 }
 
+// A table cell longer than a page runs on over the pages: no text is lost.
+func TestTallTableRow(t *testing.T) {
+	needFonts(t)
+	d := sample(0)
+	long := strings.Repeat("很长的单元格内容", 150) + "末尾" // about 40 lines
+	d.Body = []Block{{Kind: Table, Rows: [][]string{{"序号", "内容"}, {"1", long}, {"2", "短"}}}}
+	lo, err := lay(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, p := range lo.pages {
+		for _, l := range p.lines {
+			if l.text == "序" || l.text == "号" {
+				t.Error("the narrow column 序号 is squeezed below two characters")
+			}
+			if l.size == size4 && l.row >= 0 && l.text != "内容" && l.text != "序号" && l.text != "1" && l.text != "2" && l.text != "短" && !strings.HasPrefix(l.text, "抄送") && l.y < Top+TypeH {
+				text.WriteString(l.text)
+			}
+			if l.row >= LinesPerPage {
+				t.Errorf("a line on row %d", l.row)
+			}
+		}
+		for _, v := range p.vrules {
+			if v.y2 > Top+TypeH+0.01 {
+				t.Errorf("a table rule runs to %.1f mm, below the type area", v.y2)
+			}
+		}
+	}
+	if !strings.Contains(text.String(), long) {
+		t.Errorf("the long cell lost text: set %d of %d characters", utf8.RuneCountInString(text.String()), utf8.RuneCountInString(long))
+	}
+}
+
 // Control characters from pasted text print nothing and refuse nothing.
 func TestControlCharacters(t *testing.T) {
 	needFonts(t)
