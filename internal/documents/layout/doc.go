@@ -56,18 +56,30 @@ type Verify struct {
 	URL  string
 }
 
-// ErrNotBuilt is returned until the renderers land (doc-layout helper).
+// ErrNotBuilt was returned before the renderers landed; none returns it
+// now. It stays so that code written against the contract still builds.
 var ErrNotBuilt = errors.New("layout: renderer not built yet")
 
 // PDF sets d as a PDF with its fonts embedded (subset). The same Doc gives
-// the same bytes.
-func PDF(d Doc) ([]byte, error) { return nil, ErrNotBuilt }
+// the same bytes (the creation date is d.Date). A character no installed
+// font has a glyph for makes it fail with a *MissingGlyphsError: a
+// character the role's own font lacks is set in another installed font
+// that has it (see Missing).
+func PDF(d Doc) ([]byte, error) { return pdfDoc(d) }
 
 // DOCX sets d as an editable Word document with the same layout.
-func DOCX(d Doc) ([]byte, error) { return nil, ErrNotBuilt }
+func DOCX(d Doc) ([]byte, error) { return docx(d) }
 
-// HTML sets d as a print-exact page fragment.
-func HTML(d Doc) (template.HTML, error) { return "", ErrNotBuilt }
+// HTML sets d as a print-exact page fragment: one SVG page per PDF page,
+// every line where the PDF has it; it needs /static/documents.css.
+func HTML(d Doc) (template.HTML, error) { return htmlDoc(d) }
 
-// Missing lists the characters of d that no available font has a glyph for.
-func Missing(d Doc) []rune { return nil }
+// Missing lists the characters of d that no available font has a glyph for,
+// in code point order (every character when no Chinese font is installed).
+func Missing(d Doc) []rune {
+	lo, err := lay(d)
+	if err != nil {
+		return allRunes(d)
+	}
+	return lo.missing
+}

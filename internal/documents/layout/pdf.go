@@ -1,0 +1,139 @@
+package layout
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// MissingGlyphsError is returned by PDF when a character of the document
+// has no glyph in any installed font: the document is refused rather than
+// printed with a blank box.
+type MissingGlyphsError struct{ Runes []rune }
+
+func (e *MissingGlyphsError) Error() string {
+	var b strings.Builder
+	for i, r := range e.Runes {
+		if i > 0 {
+			b.WriteString("、")
+		}
+		fmt.Fprintf(&b, "“%c”(U+%04X)", r, r)
+	}
+	return "layout: 已安装的字体中没有这些字符的字形：" + b.String()
+}
+
+// compress is turned off by tests that read the content streams.
+var compress = true
+
+// epoch is the creation date of a document without a date, so that its
+// bytes do not depend on when it was set.
+var epoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func pdfDoc(d Doc) ([]byte, error) {
+	lo, err := lay(d)
+	if err != nil {
+		return nil, err
+	}
+	if len(lo.missing) > 0 {
+		return nil, &MissingGlyphsError{Runes: lo.missing}
+	}
+	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: PageW, Ht: PageH}})
+	p.SetCompression(compress)
+	p.SetCatalogSort(true)
+	when := epoch
+	if !d.Date.IsZero() {
+		when = time.Date(d.Date.Year(), d.Date.Month(), d.Date.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	p.SetCreationDate(when)
+	p.SetModificationDate(when)
+	p.SetProducer("zhitong", false)
+	p.SetTitle(d.Title, true)
+	p.SetAutoPageBreak(false, 0)
+	p.SetMargins(0, 0, 0)
+
+	// Only the faces the document uses are embedded (and subset).
+	fams := map[*face]string{}
+	fs := loadedFonts()
+	for _, pg := range lo.pages {
+		for _, l := range pg.lines {
+			for _, s := range l.spans {
+				if _, ok := fams[s.face]; !ok {
+					fams[s.face] = ""
+				}
+			}
+		}
+	}
+	for i, f := range fs.all {
+		if _, ok := fams[f]; ok {
+			fams[f] = fmt.Sprintf("f%d", i)
+			p.AddUTF8FontFromBytes(fams[f], "", f.data)
+		}
+	}
+	k := 72 / 25.4
+	for _, pg := range lo.pages {
+		p.AddPage()
+		for _, r := range pg.rules {
+			setDraw(p, r.red)
+			p.SetLineWidth(r.w)
+			p.Line(r.x1, r.y, r.x2, r.y)
+		}
+		for _, r := range pg.vrules {
+			setDraw(p, false)
+			p.SetLineWidth(r.w)
+			p.Line(r.x, r.y1, r.x, r.y2)
+		}
+		for _, l := range pg.lines {
+			if l.red {
+				p.SetTextColor(255, 0, 0)
+			} else {
+				p.SetTextColor(0, 0, 0)
+			}
+			if l.bold {
+				// No bold 仿宋 is installed: the outline is stroked too.
+				p.RawWriteStr("q 0 G 0.35 w 2 Tr")
+			}
+			p.RawWriteStr(fmt.Sprintf("%.3f Tc %.2f Tz", l.tc*k, l.tz))
+			for _, s := range l.spans {
+				p.SetFont(fams[s.face], "", l.size)
+				p.Text(l.x+s.dx*l.tz/100, l.y, s.text)
+			}
+			p.RawWriteStr("0 Tc 100 Tz")
+			if l.bold {
+				p.RawWriteStr("Q")
+			}
+		}
+		if q := pg.qr; q != nil {
+			p.SetFillColor(0, 0, 0)
+			m := q.side / float64(q.code.Size)
+			for y := range q.code.Size {
+				for x := 0; x < q.code.Size; {
+					if !q.code.Black(x, y) {
+						x++
+						continue
+					}
+					x0 := x
+					for x < q.code.Size && q.code.Black(x, y) {
+						x++
+					}
+					p.Rect(q.x+float64(x0)*m, q.y+float64(y)*m, float64(x-x0)*m, m, "F")
+				}
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := p.Output(&b); err != nil {
+		return nil, fmt.Errorf("layout: pdf: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+func setDraw(p *fpdf.Fpdf, red bool) {
+	if red {
+		p.SetDrawColor(255, 0, 0)
+	} else {
+		p.SetDrawColor(0, 0, 0)
+	}
+}
