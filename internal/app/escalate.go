@@ -69,7 +69,12 @@ func (a *App) escalationsAt(base, dueDate string, reminders []int) []escalation 
 // changes nothing. It returns how many steps it took; a case that fails is
 // logged and skipped, and the failures come back joined at the end.
 func (a *App) Escalate(ctx context.Context) (int, error) {
-	cases, err := store.ListEscalationCandidates(ctx, a.db, a.escalationHorizon(a.policy().ReminderDays))
+	horizon := a.escalationHorizon(a.policy().ReminderDays)
+	cases, err := store.ListEscalationCandidates(ctx, a.db, horizon)
+	if err != nil {
+		return 0, err
+	}
+	taken, err := store.EscalationKeysTaken(ctx, a.db, horizon)
 	if err != nil {
 		return 0, err
 	}
@@ -79,6 +84,9 @@ func (a *App) Escalate(ctx context.Context) (int, error) {
 			return n, err
 		}
 		for _, e := range a.escalationsFor(c) {
+			if taken[e.key] {
+				continue
+			}
 			done, err := a.escalateOnce(ctx, c.ID, e)
 			if err != nil {
 				// The case's later steps wait for the next sweep.

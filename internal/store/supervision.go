@@ -53,13 +53,35 @@ func GetProposalDue(ctx context.Context, q Q, id int64) (string, bool, error) {
 // its key). The partial index cases_running_due (migration 085) serves
 // the range.
 func ListEscalationCandidates(ctx context.Context, q Q, dueBefore string) ([]*CaseRecord, error) {
-	rows, err := q.Query(ctx, `SELECT `+caseColumns+` FROM cases WHERE status IN ('assigned', 'in_progress') AND due_date <> '' AND due_date < ?
- AND NOT EXISTS (SELECT 1 FROM supervision_actions s WHERE s.key = 'case:' || cases.id || ':r' || cases.round || ':listed:due:' || cases.due_date)
- ORDER BY due_date, id`, dueBefore)
+	rows, err := q.Query(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+escalationCandidate+` ORDER BY due_date, id`, dueBefore)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, scanCase)
+}
+
+const escalationCandidate = `status IN ('assigned', 'in_progress') AND due_date <> '' AND due_date < ?
+ AND NOT EXISTS (SELECT 1 FROM supervision_actions s WHERE s.key = 'case:' || cases.id || ':r' || cases.round || ':listed:due:' || cases.due_date)`
+
+// EscalationKeysTaken returns the keys of the automatic supervision steps
+// already recorded on the cases ListEscalationCandidates returns for
+// dueBefore, in one query: the sweep skips those steps without a read
+// each.
+func EscalationKeysTaken(ctx context.Context, q Q, dueBefore string) (map[string]bool, error) {
+	rows, err := q.Query(ctx, `SELECT a.key FROM supervision_actions a JOIN cases ON cases.id = a.case_id
+ WHERE a.key IS NOT NULL AND a.proposal_id IS NULL AND `+escalationCandidate, dueBefore)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := collect(rows, func(s interface{ Scan(...any) error }) (string, error) {
+		var k string
+		return k, s.Scan(&k)
+	})
+	taken := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		taken[k] = true
+	}
+	return taken, err
 }
 
 // SupervisionKeyExists reports whether an automatic action with key was recorded.
