@@ -25,19 +25,23 @@ type Config struct {
 	Clock  zhitong.Clock
 	Sealer *pii.Sealer
 	Logger *slog.Logger
+	// Reports, when set, is a read-only replica (store.OpenReplica) that
+	// the reads named in ReportDB go to; nil: they read DB.
+	Reports *store.DB
 }
 
 // App is the application service. Every operation takes the acting
 // principal, checks permission and jurisdiction, applies the rule, and writes
 // the change, its case event and its audit entry in one transaction.
 type App struct {
-	db     *store.DB
-	clock  zhitong.Clock
-	sealer *pii.Sealer
-	log    *slog.Logger
-	cal    atomic.Pointer[calendar.Calendar]
-	pol    atomic.Pointer[Policy] // deadline policy, see policy.go
-	hashes chan struct{}          // bounds concurrent argon2id hashing
+	db      *store.DB
+	reports *store.DB // ReportDB
+	clock   zhitong.Clock
+	sealer  *pii.Sealer
+	log     *slog.Logger
+	cal     atomic.Pointer[calendar.Calendar]
+	pol     atomic.Pointer[Policy] // deadline policy, see policy.go
+	hashes  chan struct{}          // bounds concurrent argon2id hashing
 }
 
 // New returns an App over a migrated database.
@@ -48,7 +52,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	a := &App{db: cfg.DB, clock: cfg.Clock, sealer: cfg.Sealer, log: cfg.Logger, hashes: make(chan struct{}, 2)}
+	a := &App{db: cfg.DB, reports: cfg.Reports, clock: cfg.Clock, sealer: cfg.Sealer, log: cfg.Logger, hashes: make(chan struct{}, 2)}
 	if err := a.loadCalendar(ctx); err != nil {
 		return nil, err
 	}
@@ -64,6 +68,18 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 
 // DB returns the database, for commands such as backup and audit verify.
 func (a *App) DB() *store.DB { return a.db }
+
+// ReportDB is where reads that tolerate a few seconds of lag go: the
+// replica given with --read-db, else the database. Only the statistics
+// dashboard (internal/stats: its page, API and workbook) reads from it;
+// docs/operations.md lists them. Never write through it: a replica
+// refuses (store.ErrReadOnly).
+func (a *App) ReportDB() *store.DB {
+	if a.reports != nil {
+		return a.reports
+	}
+	return a.db
+}
 
 // Now returns the injected clock's time.
 func (a *App) Now() time.Time { return a.clock.Now() }

@@ -39,12 +39,20 @@ func (a *App) GenerateDueBulletins(ctx context.Context) (int, error) {
 			continue
 		}
 		start, end := lastPeriod(k.Value, a.today())
+		due, err := store.BulletinRegionsMissing(ctx, a.db, k.Value, start.Format(time.DateOnly), regions)
+		if err != nil {
+			fails.add("period", k.Value, err)
+			continue
+		}
+		if len(due) == 0 {
+			continue // every organisation has this period's bulletin: nothing to count
+		}
 		all, err := a.bulletinRows(ctx, start, end)
 		if err != nil {
 			fails.add("period", k.Value, err)
 			continue
 		}
-		for _, region := range regions {
+		for _, region := range due {
 			rows, err := a.rowsIn(ctx, all, region)
 			if err == nil {
 				var b *store.Bulletin

@@ -69,7 +69,12 @@ func (a *App) escalationsAt(base, dueDate string, reminders []int) []escalation 
 // changes nothing. It returns how many steps it took; a case that fails is
 // logged and skipped, and the failures come back joined at the end.
 func (a *App) Escalate(ctx context.Context) (int, error) {
-	cases, err := store.ListRunningCases(ctx, a.db)
+	horizon := a.escalationHorizon(a.policy().ReminderDays)
+	cases, err := store.ListEscalationCandidates(ctx, a.db, horizon)
+	if err != nil {
+		return 0, err
+	}
+	taken, err := store.EscalationKeysTaken(ctx, a.db, horizon)
 	if err != nil {
 		return 0, err
 	}
@@ -79,6 +84,9 @@ func (a *App) Escalate(ctx context.Context) (int, error) {
 			return n, err
 		}
 		for _, e := range a.escalationsFor(c) {
+			if taken[e.key] {
+				continue
+			}
 			done, err := a.escalateOnce(ctx, c.ID, e)
 			if err != nil {
 				// The case's later steps wait for the next sweep.
@@ -94,9 +102,29 @@ func (a *App) Escalate(ctx context.Context) (int, error) {
 	return n + m, errors.Join(fails.err(), err)
 }
 
+// escalationHorizon is the first due date no reminder is due for today:
+// a deadline on it or later has more than the largest of reminders'
+// working days left (WorkdaysBetween(today, d) <= n for every d before
+// AddWorkdays(today, n+1)).
+func (a *App) escalationHorizon(reminders []int) string {
+	most := -1
+	for _, d := range reminders {
+		most = max(most, d)
+	}
+	h, _ := a.cal.Load().AddWorkdays(a.today(), most+1)
+	if most < 0 {
+		h = a.today().AddDate(0, 0, 1)
+	}
+	return h.Format(time.DateOnly)
+}
+
 // escalateOnce records one step in its own transaction, unless it was
-// recorded before or the case moved on since it was listed.
+// recorded before or the case moved on since it was listed. A step
+// already recorded is found by a read, without taking the write lock.
 func (a *App) escalateOnce(ctx context.Context, id int64, e escalation) (bool, error) {
+	if seen, err := store.SupervisionKeyExists(ctx, a.db, e.key); err != nil || seen {
+		return false, err
+	}
 	done := false
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
 		seen, err := store.SupervisionKeyExists(ctx, tx, e.key)

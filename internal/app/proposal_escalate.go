@@ -15,21 +15,16 @@ import (
 // supervision letter once overdue and the supervision list later. Each step
 // is recorded once per due date, like a case's.
 func (a *App) escalateProposals(ctx context.Context) (int, error) {
-	ids, err := store.ListOpenProposals(ctx, a.db, "")
+	ids, dues, err := store.ListProposalEscalationCandidates(ctx, a.db, a.escalationHorizon(a.policy().ProposalReminderDays))
 	if err != nil {
 		return 0, err
 	}
 	n, fails := 0, itemErrors{a: a, step: "escalate proposals"}
-	for _, id := range ids {
+	for i, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		prop, err := store.GetProposal(ctx, a.db, id)
-		if err != nil {
-			fails.add("proposal", id, err)
-			continue
-		}
-		for _, e := range a.escalationsAt(proposalKey(id), prop.DueDate, a.policy().ProposalReminderDays) {
+		for _, e := range a.escalationsAt(proposalKey(id), dues[i], a.policy().ProposalReminderDays) {
 			done, err := a.escalateProposalOnce(ctx, id, e)
 			if err != nil {
 				fails.add("proposal", id, err) // its later steps wait for the next sweep
@@ -51,6 +46,9 @@ func proposalKey(id int64) string { return "proposal:" + strconv.FormatInt(id, 1
 // waiting for the reply, one audit entry and a notice to the handling unit
 // and the committee staff over the proposal's region.
 func (a *App) escalateProposalOnce(ctx context.Context, id int64, e escalation) (bool, error) {
+	if seen, err := store.SupervisionKeyExists(ctx, a.db, e.key); err != nil || seen {
+		return false, err
+	}
 	done := false
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
 		seen, err := store.SupervisionKeyExists(ctx, tx, e.key)

@@ -133,6 +133,8 @@ type dbFlags struct {
 	// command start a key rotation (serve, key rotate). See keys.Open.
 	noCreate, begin bool
 	check           string // set by loadKey: the check value of the key in use
+	// reports: serve's --read-db, the replica app.App.ReportDB reads from.
+	reports *store.DB
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet, env Env) {
@@ -215,7 +217,7 @@ func (d *dbFlags) open(ctx context.Context, env Env, logger *slog.Logger) (*app.
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	a, err := app.New(ctx, app.Config{DB: db, Clock: env.Clock, Sealer: sealer, Logger: logger})
+	a, err := app.New(ctx, app.Config{DB: db, Clock: env.Clock, Sealer: sealer, Logger: logger, Reports: d.reports})
 	if err != nil {
 		db.Close()
 		return nil, nil, err

@@ -244,7 +244,7 @@ func (s *Service) params(p Period) measure.Params {
 // facts loads what period p counts under region; the open assignments at
 // its end (overdue) are taken at today when the period runs past today.
 func (s *Service) facts(ctx context.Context, p Period, region string) ([]store.StatFact, error) {
-	return store.ListStatFacts(ctx, s.app.DB(), s.openRange(p, region))
+	return store.ListStatFacts(ctx, s.app.ReportDB(), s.openRange(p, region))
 }
 
 // town is a region's township (nine-digit prefix), or itself above.
@@ -310,7 +310,7 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 	d := &Dashboard{Region: region, Period: per, Previous: per.Previous(), Slice: slice, SliceLabel: zhitong.Label(Slices, slice), Rows: []Row{}}
 	d.Jurisdiction = "全国"
 	if region != "" {
-		if r, err := store.GetRegion(ctx, s.app.DB(), region); err == nil {
+		if r, err := store.GetRegion(ctx, s.app.ReportDB(), region); err == nil {
 			d.Jurisdiction = r.Name
 		} else {
 			d.Jurisdiction = region
@@ -406,7 +406,7 @@ func (s *Service) names(ctx context.Context, slice string, rows map[string]*meas
 	case "town", "level":
 		for k := range rows {
 			out[k] = k
-			if r, err := store.GetRegion(ctx, s.app.DB(), k); err == nil {
+			if r, err := store.GetRegion(ctx, s.app.ReportDB(), k); err == nil {
 				out[k] = r.Name
 			}
 		}
@@ -416,7 +416,7 @@ func (s *Service) names(ctx context.Context, slice string, rows map[string]*meas
 		}
 	default:
 		table := map[string]string{"unit": "units", "station": "stations", "deputy": "deputies", "category": "categories"}[slice]
-		names, err := store.StatNames(ctx, s.app.DB(), table)
+		names, err := store.StatNames(ctx, s.app.ReportDB(), table)
 		if err != nil {
 			return nil, err
 		}
@@ -612,11 +612,11 @@ func (s *Service) load(ctx context.Context, per Period, region string, months bo
 	if !s.live {
 		var err error
 		if months {
-			if settledMonths, err = store.SettledSpans(ctx, s.app.DB(), per.Start.Format("2006-01"), per.End.Format("2006-01")); err != nil {
+			if settledMonths, err = store.SettledSpans(ctx, s.app.ReportDB(), per.Start.Format("2006-01"), per.End.Format("2006-01")); err != nil {
 				return nil, err
 			}
 		}
-		if settledDays, err = store.SettledSpans(ctx, s.app.DB(), per.Start.Format(time.DateOnly), per.End.Format(time.DateOnly)); err != nil {
+		if settledDays, err = store.SettledSpans(ctx, s.app.ReportDB(), per.Start.Format(time.DateOnly), per.End.Format(time.DateOnly)); err != nil {
 			return nil, err
 		}
 	}
@@ -627,7 +627,7 @@ func (s *Service) load(ctx context.Context, per Period, region string, months bo
 		if !inSpan {
 			return nil
 		}
-		facts, err := store.ListStatFacts(ctx, s.app.DB(), liveRange(spanStart, end, region))
+		facts, err := store.ListStatFacts(ctx, s.app.ReportDB(), liveRange(spanStart, end, region))
 		src.live = append(src.live, facts...)
 		inSpan = false
 		return err
@@ -664,17 +664,17 @@ func (s *Service) load(ctx context.Context, per Period, region string, months bo
 	if !s.live {
 		// The stock at a settled day's end is stored with the day.
 		end, _ := time.Parse(time.DateOnly, r.EndDay)
-		settled, err := store.SettledSpans(ctx, s.app.DB(), r.EndDay, r.EndDay)
+		settled, err := store.SettledSpans(ctx, s.app.ReportDB(), r.EndDay, r.EndDay)
 		if err != nil {
 			return nil, err
 		}
 		if settled[r.EndDay] && !end.IsZero() {
-			src.stock, err = store.ListStatCube(ctx, s.app.DB(), r.EndDay, r.EndDay, region)
+			src.stock, err = store.ListStatCube(ctx, s.app.ReportDB(), r.EndDay, r.EndDay, region)
 			return src, err
 		}
 	}
 	r.OpenOnly = true
-	open, err := store.ListStatFacts(ctx, s.app.DB(), r)
+	open, err := store.ListStatFacts(ctx, s.app.ReportDB(), r)
 	if err != nil {
 		return nil, err
 	}
@@ -697,7 +697,7 @@ func (s *Service) loadSettled(ctx context.Context, src *source, spans []string, 
 		}
 	}
 	for n, from := range lo {
-		rows, err := store.ListStatCube(ctx, s.app.DB(), from, hi[n], region)
+		rows, err := store.ListStatCube(ctx, s.app.ReportDB(), from, hi[n], region)
 		if err != nil {
 			return err
 		}

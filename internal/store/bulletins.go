@@ -58,6 +58,35 @@ func (t *Tx) InsertBulletin(ctx context.Context, b *Bulletin) (bool, error) {
 	return true, nil
 }
 
+// BulletinRegionsMissing returns those of regions that have no bulletin
+// for the period starting on start yet: the sweep computes a period's
+// numbers only when some organisation still lacks its bulletin, so a sweep
+// with nothing due reads one indexed row per organisation, not the period.
+func BulletinRegionsMissing(ctx context.Context, q Q, period, start string, regions []string) ([]string, error) {
+	rows, err := q.Query(ctx, `SELECT region_code FROM bulletins WHERE period = ? AND period_start = ?`, period, start)
+	if err != nil {
+		return nil, err
+	}
+	have, err := collect(rows, func(s interface{ Scan(...any) error }) (string, error) {
+		var r string
+		return r, s.Scan(&r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	done := make(map[string]bool, len(have))
+	for _, r := range have {
+		done[r] = true
+	}
+	var missing []string
+	for _, r := range regions {
+		if !done[r] {
+			missing = append(missing, r)
+		}
+	}
+	return missing, nil
+}
+
 // PublishBulletin marks a bulletin public.
 func (t *Tx) PublishBulletin(ctx context.Context, id int64, at time.Time) error {
 	_, err := t.Exec(ctx, `UPDATE bulletins SET published = TRUE, published_at = ? WHERE id = ?`, FormatTime(at), id)

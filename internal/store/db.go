@@ -48,6 +48,7 @@ type DB struct {
 	limits     *sql.DB
 	limitsErr  error
 	closed     atomic.Bool
+	readOnly   bool                     // OpenReplica: Write refuses, and so does the server
 	audit      atomic.Pointer[auditKey] // the audit chain's key, once LoadAuditKey ran
 }
 
@@ -103,6 +104,38 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	return db, nil
+}
+
+// ErrReadOnly is the error of a write on a database opened by OpenReplica.
+var ErrReadOnly = errors.New("store: the report database (--read-db) is read-only")
+
+// OpenReplica opens a PostgreSQL database for reads only — a streaming
+// replica (--read-db) that reports read from where a few seconds of lag
+// are harmless. Every session is read-only (default_transaction_read_only),
+// so even a statement that slipped past Write is refused by the server; it
+// neither migrates nor holds more than 8 connections.
+func OpenReplica(ctx context.Context, dsn string) (*DB, error) {
+	if !IsPostgres(dsn) {
+		return nil, errors.New("--read-db 只能是 PostgreSQL 只读副本的 postgres:// 地址 (a postgres:// URL of a streaming replica)")
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	pool, err := sql.Open("pgx", dsn+sep+"default_transaction_read_only=on")
+	if err != nil {
+		return nil, fmt.Errorf("open read database: %w", err)
+	}
+	pool.SetMaxOpenConns(8)
+	pool.SetMaxIdleConns(8)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect read database: %w", err)
+	}
+	db := &DB{dialect: Postgres, write: pool, read: pool, DSN: dsn, readOnly: true}
+	db.group = newGroupCommit(db)
 	return db, nil
 }
 
@@ -194,6 +227,9 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
+	if db.readOnly {
+		return ErrReadOnly
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -43,13 +43,45 @@ func GetProposalDue(ctx context.Context, q Q, id int64) (string, bool, error) {
 	return due, complex, err
 }
 
-// ListRunningCases returns every case a unit deadline runs on, by due date.
-func ListRunningCases(ctx context.Context, q Q) ([]*CaseRecord, error) {
-	rows, err := q.Query(ctx, `SELECT `+caseColumns+` FROM cases WHERE status IN ('assigned', 'in_progress') AND due_date <> '' ORDER BY due_date, id`)
+// ListEscalationCandidates returns the running cases the sweep may have an
+// automatic supervision step to take on, by due date: those due before
+// dueBefore (a reminder's window is open or the deadline has passed) and
+// not yet listed (列入督办清单, the last step of a deadline). So the sweep
+// reads the cases whose deadline is near or recently passed, not every
+// running case in the history: a case listed months ago has nothing left
+// to do until its deadline moves (an extension or a new round changes
+// its key). The partial index cases_running_due (migration 085) serves
+// the range.
+func ListEscalationCandidates(ctx context.Context, q Q, dueBefore string) ([]*CaseRecord, error) {
+	rows, err := q.Query(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+escalationCandidate+` ORDER BY due_date, id`, dueBefore)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, scanCase)
+}
+
+const escalationCandidate = `status IN ('assigned', 'in_progress') AND due_date <> '' AND due_date < ?
+ AND NOT EXISTS (SELECT 1 FROM supervision_actions s WHERE s.key = 'case:' || cases.id || ':r' || cases.round || ':listed:due:' || cases.due_date)`
+
+// EscalationKeysTaken returns the keys of the automatic supervision steps
+// already recorded on the cases ListEscalationCandidates returns for
+// dueBefore, in one query: the sweep skips those steps without a read
+// each.
+func EscalationKeysTaken(ctx context.Context, q Q, dueBefore string) (map[string]bool, error) {
+	rows, err := q.Query(ctx, `SELECT a.key FROM supervision_actions a JOIN cases ON cases.id = a.case_id
+ WHERE a.key IS NOT NULL AND a.proposal_id IS NULL AND `+escalationCandidate, dueBefore)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := collect(rows, func(s interface{ Scan(...any) error }) (string, error) {
+		var k string
+		return k, s.Scan(&k)
+	})
+	taken := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		taken[k] = true
+	}
+	return taken, err
 }
 
 // SupervisionKeyExists reports whether an automatic action with key was recorded.
@@ -162,6 +194,28 @@ func listLetters(ctx context.Context, q Q, where string, id int64) ([]*Letter, e
 		return nil, err
 	}
 	return collect(rows, scanLetter)
+}
+
+// ListProposalEscalationCandidates returns the ids and due dates of the open
+// deputy proposals the sweep may have a supervision step to take on: due
+// before dueBefore and not yet listed (as ListEscalationCandidates).
+func ListProposalEscalationCandidates(ctx context.Context, q Q, dueBefore string) (ids []int64, dues []string, err error) {
+	rows, err := q.Query(ctx, `SELECT id, due_date FROM proposals WHERE state = 'open' AND due_date <> '' AND due_date < ?
+ AND NOT EXISTS (SELECT 1 FROM supervision_actions s WHERE s.key = 'proposal:' || proposals.id || ':listed:due:' || proposals.due_date)
+ ORDER BY due_date, id`, dueBefore)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var due string
+		if err := rows.Scan(&id, &due); err != nil {
+			return nil, nil, err
+		}
+		ids, dues = append(ids, id), append(dues, due)
+	}
+	return ids, dues, rows.Err()
 }
 
 // ListOpenProposals returns the ids of the deputy proposals awaiting a reply
