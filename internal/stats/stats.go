@@ -317,12 +317,11 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 		}
 	}
 	monthly := per.End.Sub(per.Start) > 62*24*time.Hour
-	cur, err := s.load(ctx, per, region, monthly)
-	if err != nil {
-		return nil, err
-	}
-	prev, err := s.load(ctx, d.Previous, region, monthly)
-	if err != nil {
+	var cur, prev *source
+	var g group
+	g.Go(func() (err error) { cur, err = s.load(ctx, per, region, monthly); return err })
+	g.Go(func() (err error) { prev, err = s.load(ctx, d.Previous, region, monthly); return err })
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	total := cur.count(measure.Total)["all"]
@@ -605,7 +604,9 @@ func liveRange(start, end time.Time, region string) store.StatRange {
 
 // load gathers period per under region: whole settled months from
 // stat_settled when months is set (a monthly trend), settled days from it
-// always, every other day live; and the assignments open at its end.
+// always, every other day live; and the assignments open at its end. The
+// reads are independent and run side by side (SQLite has several reader
+// connections; so has PostgreSQL's pool).
 func (s *Service) load(ctx context.Context, per Period, region string, months bool) (*source, error) {
 	src := &source{p: s.params(per)}
 	settledMonths, settledDays := map[string]bool{}, map[string]bool{}
@@ -620,18 +621,9 @@ func (s *Service) load(ctx context.Context, per Period, region string, months bo
 			return nil, err
 		}
 	}
+	// The settled spans, and the unsettled runs of days between them.
 	var spans []string
-	var spanStart time.Time
-	inSpan := false
-	flush := func(end time.Time) error {
-		if !inSpan {
-			return nil
-		}
-		facts, err := store.ListStatFacts(ctx, s.app.DB(), liveRange(spanStart, end, region))
-		src.live = append(src.live, facts...)
-		inSpan = false
-		return err
-	}
+	var runs [][2]time.Time
 	for d := per.Start; !d.After(per.End); {
 		m := date(d.Year(), d.Month(), 1)
 		last := m.AddDate(0, 1, -1)
@@ -642,44 +634,81 @@ func (s *Service) load(ctx context.Context, per Period, region string, months bo
 		} else if settledDays[d.Format(time.DateOnly)] {
 			settled = d.Format(time.DateOnly)
 		}
-		if settled == "" {
-			if !inSpan {
-				spanStart, inSpan = d, true
-			}
-		} else {
-			if err := flush(d.AddDate(0, 0, -1)); err != nil {
-				return nil, err
-			}
+		switch {
+		case settled != "":
 			spans = append(spans, settled)
+		case len(runs) > 0 && runs[len(runs)-1][1].Equal(d.AddDate(0, 0, -1)):
+			runs[len(runs)-1][1] = d
+		default:
+			runs = append(runs, [2]time.Time{d, d})
 		}
 		d = next
 	}
-	if err := flush(per.End); err != nil {
+	var g group
+	live := make([][]store.StatFact, len(runs)+1)
+	for i, r := range runs {
+		g.Go(func() (err error) {
+			live[i], err = store.ListStatFacts(ctx, s.app.DB(), liveRange(r[0], r[1], region))
+			return err
+		})
+	}
+	g.Go(func() error { return s.loadSettled(ctx, src, spans, region) })
+	g.Go(func() (err error) {
+		live[len(runs)], src.stock, err = s.loadStock(ctx, per, region)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	if err := s.loadSettled(ctx, src, spans, region); err != nil {
-		return nil, err
+	for _, facts := range live {
+		src.live = append(src.live, facts...)
 	}
+	return src, nil
+}
+
+// loadStock reads the lead assignments open and overdue at per's end: from
+// the end day's settled rows when it is settled (stock), else live (open).
+func (s *Service) loadStock(ctx context.Context, per Period, region string) (open []store.StatFact, stock []store.StatCubeRow, err error) {
 	r := s.openRange(per, region)
 	if !s.live {
 		// The stock at a settled day's end is stored with the day.
 		end, _ := time.Parse(time.DateOnly, r.EndDay)
 		settled, err := store.SettledSpans(ctx, s.app.DB(), r.EndDay, r.EndDay)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if settled[r.EndDay] && !end.IsZero() {
-			src.stock, err = store.ListStatCube(ctx, s.app.DB(), r.EndDay, r.EndDay, region)
-			return src, err
+			stock, err = store.ListStatCube(ctx, s.app.DB(), r.EndDay, r.EndDay, region)
+			return nil, stock, err
 		}
 	}
 	r.OpenOnly = true
-	open, err := store.ListStatFacts(ctx, s.app.DB(), r)
-	if err != nil {
-		return nil, err
-	}
-	src.live = append(src.live, open...)
-	return src, nil
+	open, err = store.ListStatFacts(ctx, s.app.DB(), r)
+	return open, nil, err
+}
+
+// group runs functions side by side and keeps the first error.
+type group struct {
+	wg  sync.WaitGroup
+	mu  sync.Mutex
+	err error
+}
+
+func (g *group) Go(f func() error) {
+	g.wg.Go(func() {
+		if err := f(); err != nil {
+			g.mu.Lock()
+			if g.err == nil {
+				g.err = err
+			}
+			g.mu.Unlock()
+		}
+	})
+}
+
+func (g *group) Wait() error {
+	g.wg.Wait()
+	return g.err
 }
 
 // loadSettled adds the rows of the settled spans (months and days) to src.
