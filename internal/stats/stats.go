@@ -265,6 +265,10 @@ func childLen(n int) int {
 	return 12
 }
 
+// SliceOf is the measure slice for name (one of Slices), for a viewer
+// scoped to region: how the dashboard keys each fact's row.
+func SliceOf(name, region string) measure.Slice { return sliceOf(name, region) }
+
 // sliceOf is the measure slice for name, for a viewer scoped to region.
 func sliceOf(name, region string) measure.Slice {
 	id := func(v int64) string { return strconv.FormatInt(v, 10) }

@@ -336,3 +336,41 @@ func StatFirstDay(ctx context.Context, q Q) (time.Time, error) {
 	err := q.QueryRow(ctx, `SELECT COALESCE(MIN(submitted_at), '') FROM cases`).Scan(&s)
 	return ParseTime(s), err
 }
+
+// ReceivedText is a case received in a statistics range, as its
+// "received" fact (for the slices) with its title and body.
+type ReceivedText struct {
+	Fact        StatFact
+	Title, Body string
+	at          string // submitted_at as stored: the keyset cursor
+}
+
+// ReceivedTexts returns up to n cases submitted in r (From ≤ submitted_at
+// < To, under r.Region) after the case after (nil: from the start), in
+// order of submission then id: a keyset walk, so a year of a million cases
+// is read in batches rather than held.
+func ReceivedTexts(ctx context.Context, q Q, r StatRange, after *ReceivedText, n int) ([]ReceivedText, error) {
+	reg, regArgs := statRegion(q, r)
+	cond, args := `c.submitted_at >= ?`, []any{r.From}
+	if after != nil {
+		cond, args = `(c.submitted_at > ? OR (c.submitted_at = ? AND c.id > ?))`, []any{after.at, after.at, after.Fact.CaseID}
+	}
+	rows, err := q.Query(ctx, `SELECT c.id, c.round, c.submitted_at, c.registered_at, COALESCE(c.lead_unit_id, 0), `+statCaseCols+`, c.title, c.body
+ FROM cases c WHERE `+cond+` AND c.submitted_at < ?`+reg+` ORDER BY c.submitted_at, c.id LIMIT ?`, append(append(args, r.To), append(regArgs, n)...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ReceivedText
+	for rows.Next() {
+		var t ReceivedText
+		f := &t.Fact
+		var regd string
+		if err := rows.Scan(&f.CaseID, &f.Round, &t.at, &regd, &f.Unit, &f.Region, &f.Station, &f.Deputy, &f.Category, &f.Channel, &t.Title, &t.Body); err != nil {
+			return nil, err
+		}
+		f.Kind, f.ID, f.At, f.Registered = "received", f.CaseID, ParseTime(t.at), ParseTime(regd)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
