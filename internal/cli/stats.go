@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -24,6 +26,8 @@ func statsCmd(ctx context.Context, env Env, args []string) error {
 	rebuild := fs.Bool("rebuild", false, "先清除已结算的统计，再从原始数据重新结算")
 	region := fs.String("region", "", "计时时查看者的辖区（区划代码，空为全部）")
 	runs := fs.Int("runs", 3, "计时时每个视图运行的次数（取中位数）")
+	only := fs.String("only", "", "计时时只算这一个视图（如 period=month&month=2026-12&slice=unit）")
+	profile := fs.String("cpuprofile", "", "计时时把 CPU 剖析写入此文件（go tool pprof 读取）")
 	if len(args) == 0 || (args[0] != "settle" && args[0] != "time") {
 		return fmt.Errorf("用法：zhitong stats settle [--rebuild] 或 zhitong stats time [--region 代码] [--runs 3]")
 	}
@@ -37,7 +41,18 @@ func statsCmd(ctx context.Context, env Env, args []string) error {
 	defer closeDB()
 	s := stats.New(a)
 	if args[0] == "time" {
-		return timeDashboard(ctx, env, s, *region, max(*runs, 1))
+		if *profile != "" {
+			f, err := os.Create(*profile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+			defer pprof.StopCPUProfile()
+		}
+		return timeDashboard(ctx, env, s, *region, *only, max(*runs, 1))
 	}
 	if *rebuild {
 		if err := s.Rebuild(ctx); err != nil {
@@ -53,7 +68,7 @@ func statsCmd(ctx context.Context, env Env, args []string) error {
 // month, this quarter, this year, last year, a custom range, each in total
 // and by every slice) as a committee member of region, and prints the
 // median time of each and the slowest.
-func timeDashboard(ctx context.Context, env Env, s *stats.Service, region string, runs int) error {
+func timeDashboard(ctx context.Context, env Env, s *stats.Service, region, only string, runs int) error {
 	p := zhitong.Principal{Role: zhitong.RoleCommittee, RegionCode: region}
 	now := env.Clock.Now().In(zhitong.China)
 	month := now.Format("2006-01")
@@ -62,14 +77,23 @@ func timeDashboard(ctx context.Context, env Env, s *stats.Service, region string
 	periods := []string{"period=month&month=" + month, "period=month&month=" + last, "period=quarter&quarter=" + quarter,
 		fmt.Sprintf("period=year&year=%d", now.Year()), fmt.Sprintf("period=year&year=%d", now.Year()-1),
 		"period=custom&start=" + now.AddDate(-1, 0, 1).Format(time.DateOnly) + "&end=" + now.Format(time.DateOnly)}
-	var slowest time.Duration
-	slowestView := ""
+	var views []string
 	for _, per := range periods {
 		for _, sl := range stats.Slices {
 			q := per
 			if sl.Value != "" {
 				q += "&slice=" + sl.Value
 			}
+			views = append(views, q)
+		}
+	}
+	if only != "" {
+		views = []string{only}
+	}
+	var slowest time.Duration
+	slowestView := ""
+	for _, q := range views {
+		{
 			v, _ := url.ParseQuery(q)
 			var times []time.Duration
 			for range runs {

@@ -153,7 +153,12 @@ func listOpen(r StatRange, scan statScan, reg string, regArgs []any) error {
 	// unit reply by then. A lead assignment is done exactly when its round
 	// is replied to (app.finishRound), so the candidates are the open ones
 	// (few) and the done ones replied only after the end (the replies since
-	// then, by replies(at)) — never a walk over every assignment.
+	// then, by replies(at)) — never a walk over every assignment. The
+	// second half drives from the replies (CROSS JOIN keeps SQLite's order)
+	// and finds each one's assignment by case: "|| ''" keeps SQLite, on a
+	// database never ANALYZEd, from reading every done assignment through
+	// assignments(state, due_date) instead (19.6 s for a month at 375,000
+	// seeded cases; 2026-12-07).
 	cutoff, first := r.To, `''`
 	if r.RepliedFrom != "" {
 		cutoff = r.RepliedFrom
@@ -164,9 +169,9 @@ func listOpen(r StatRange, scan statScan, reg string, regArgs []any) error {
  WHERE a.state IN ('pending', 'accepted') AND a.due_date <> '' AND a.due_date < ? AND a.assigned_at < ? AND a.lead` + reg + `
  AND NOT EXISTS (SELECT 1 FROM replies y WHERE y.case_id = a.case_id AND y.round = a.round AND y.unit_id IS NOT NULL AND y.at < ?)
  UNION ALL SELECT a.id, a.case_id, a.round, a.unit_id, a.due_date, a.assigned_at, ` + first + `, ` + statCaseCols + `
- FROM replies x JOIN assignments a ON a.case_id = x.case_id AND a.round = x.round AND a.lead AND a.state = 'done'
- JOIN cases c ON c.id = x.case_id
- WHERE x.unit_id IS NOT NULL AND x.at >= ? AND a.due_date <> '' AND a.due_date < ? AND a.assigned_at < ?` + reg + `
+ FROM replies x CROSS JOIN assignments a JOIN cases c ON c.id = x.case_id
+ WHERE a.case_id = x.case_id AND a.round = x.round AND a.lead AND a.state || '' = 'done'
+ AND x.unit_id IS NOT NULL AND x.at >= ? AND a.due_date <> '' AND a.due_date || '' < ? AND a.assigned_at < ?` + reg + `
  AND NOT EXISTS (SELECT 1 FROM replies y WHERE y.case_id = a.case_id AND y.round = a.round AND y.unit_id IS NOT NULL AND y.at < ?)`
 	openArgs := append([]any{r.EndDay, r.To}, regArgs...)
 	openArgs = append(openArgs, cutoff, cutoff, r.EndDay, r.To)
