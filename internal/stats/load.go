@@ -164,14 +164,9 @@ func (s *Service) loadSettled(ctx context.Context, src *source, spans []string, 
 		}
 	}
 	for n, from := range lo {
-		rows, err := store.ListStatCube(ctx, s.app.DB(), from, hi[n], region)
-		if err != nil {
+		var err error
+		if src.cube, err = store.AppendStatCube(ctx, s.app.DB(), src.cube, from, hi[n], region, func(span string) bool { return want[span] }); err != nil {
 			return err
-		}
-		for _, r := range rows {
-			if want[r.Span] {
-				src.cube = append(src.cube, r)
-			}
 		}
 	}
 	return nil

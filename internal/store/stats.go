@@ -267,6 +267,13 @@ func SettledSpans(ctx context.Context, q Q, from, to string) (map[string]bool, e
 // ListStatCube returns the settled rows of the spans from..to (months or
 // days, as SettledSpans) under region.
 func ListStatCube(ctx context.Context, q Q, from, to, region string) ([]StatCubeRow, error) {
+	return AppendStatCube(ctx, q, nil, from, to, region, nil)
+}
+
+// AppendStatCube appends to out the settled rows of ListStatCube whose span
+// keep accepts (nil: every one), without copying them through a slice of
+// their own first.
+func AppendStatCube(ctx context.Context, q Q, out []StatCubeRow, from, to, region string, keep func(span string) bool) ([]StatCubeRow, error) {
 	reg, args := statRegion(q, StatRange{Region: region})
 	reg = strings.ReplaceAll(reg, "c.region_code", "region_code")
 	rows, err := q.Query(ctx, `SELECT span, region_code, station_id, unit_id, category_code, channel, deputy_id, lead, `+StatCubeColumns+`
@@ -275,7 +282,6 @@ func ListStatCube(ctx context.Context, q Q, from, to, region string) ([]StatCube
 		return nil, err
 	}
 	defer rows.Close()
-	var out []StatCubeRow
 	for rows.Next() {
 		var r StatCubeRow
 		dest := []any{&r.Span, &r.Fact.Region, &r.Fact.Station, &r.Fact.Unit, &r.Fact.Category, &r.Fact.Channel, &r.Fact.Deputy, &r.Fact.Lead}
@@ -284,6 +290,9 @@ func ListStatCube(ctx context.Context, q Q, from, to, region string) ([]StatCube
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
+		}
+		if keep != nil && !keep(r.Span) {
+			continue
 		}
 		r.Fact.Kind = "cube"
 		layout := time.DateOnly
