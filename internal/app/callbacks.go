@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"iter"
 	"strconv"
 	"time"
 
@@ -86,23 +87,51 @@ type CallbackItem struct {
 
 // Callbacks lists the open call-back tasks (待回访) in p's jurisdiction.
 func (a *App) Callbacks(ctx context.Context, p zhitong.Principal) ([]CallbackItem, error) {
-	if !p.May(zhitong.ActionCallback) {
-		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权回访", zhitong.Label(zhitong.Roles, p.Role))
-	}
-	tasks, err := store.ListCallbackTasks(ctx, a.db, "open")
+	seq, err := a.ExportCallbacks(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	out := []CallbackItem{}
-	for _, t := range tasks {
-		c, err := store.GetCase(ctx, a.db, t.CaseID)
+	for it, err := range seq {
 		if err != nil {
 			return nil, err
 		}
-		if c.Round != t.Round || a.authorize(ctx, a.db, p, zhitong.ActionCallback, c) != nil {
-			continue
-		}
-		out = append(out, CallbackItem{CaseSummary: a.summary(c), TaskID: t.ID, TaskDue: t.DueDate, Tries: t.Tries})
+		out = append(out, it)
 	}
 	return out, nil
+}
+
+// ExportCallbacks is Callbacks read by key in batches of ExportBatch, for
+// an export that must not hold the list in memory.
+func (a *App) ExportCallbacks(ctx context.Context, p zhitong.Principal) (iter.Seq2[CallbackItem, error], error) {
+	if !p.May(zhitong.ActionCallback) {
+		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权回访", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	return func(yield func(CallbackItem, error) bool) {
+		var after *store.CallbackTask
+		for {
+			tasks, err := store.CallbackTaskBatch(ctx, a.db, "open", after, ExportBatch)
+			if err != nil {
+				yield(CallbackItem{}, err)
+				return
+			}
+			for _, t := range tasks {
+				c, err := store.GetCase(ctx, a.db, t.CaseID)
+				if err != nil {
+					yield(CallbackItem{}, err)
+					return
+				}
+				if c.Round != t.Round || a.authorize(ctx, a.db, p, zhitong.ActionCallback, c) != nil {
+					continue
+				}
+				if !yield(CallbackItem{CaseSummary: a.summary(c), TaskID: t.ID, TaskDue: t.DueDate, Tries: t.Tries}, nil) {
+					return
+				}
+			}
+			if len(tasks) < ExportBatch {
+				return
+			}
+			after = tasks[len(tasks)-1]
+		}
+	}, nil
 }

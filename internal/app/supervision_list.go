@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"iter"
 	"net/url"
 	"strconv"
 	"time"
@@ -17,7 +18,7 @@ type SupervisionListInput struct {
 	Level      zhitong.SupervisionLevel
 	MinOverdue int // working days overdue, at least
 	Page       int
-	PerPage    int // 0 is 20; -1 is everything (exports)
+	PerPage    int // 0 is 20, at most 100 (the export: ExportSupervision)
 	CountOnly  bool
 }
 
@@ -32,34 +33,60 @@ type SupervisionItem struct {
 	LastAction  *SupervisionEntry `json:"last_action"`
 }
 
-// maxSupervised bounds one supervision list query; a county has far fewer.
+// maxSupervised bounds one supervision list page's query; a county has far
+// fewer. The export (ExportSupervision) reads every case by key instead.
 const maxSupervised = 5000
+
+// supervisionFilter checks in and returns the cases it selects in p's
+// jurisdiction, most overdue first.
+func (a *App) supervisionFilter(p zhitong.Principal, in SupervisionListInput) (store.CaseFilter, error) {
+	if !p.May(zhitong.ActionView) {
+		return store.CaseFilter{}, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看督办清单", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	if in.Level != "" && !zhitong.Valid(zhitong.SupervisionLevels, in.Level) {
+		return store.CaseFilter{}, zhitong.Invalid("level", "督办等级应为 none、yellow 或 red")
+	}
+	if in.MinOverdue < 0 || in.MinOverdue > 1000 {
+		return store.CaseFilter{}, zhitong.Invalid("overdue_days", "逾期天数应在 0 到 1000 之间")
+	}
+	f := store.CaseFilter{Statuses: []zhitong.Status{zhitong.StatusAssigned, zhitong.StatusInProgress}, Supervised: true,
+		Region: in.Region, UnitID: in.Unit, Sort: "due", Limit: maxSupervised, Today: a.today().Format(time.DateOnly)}
+	scope(p, &f)
+	return f, nil
+}
+
+// supervisionItem is r's row on the list, unless in's level or overdue
+// filter leaves it out.
+func (a *App) supervisionItem(r *store.CaseRecord, in SupervisionListInput) (SupervisionItem, bool) {
+	it := SupervisionItem{CaseSummary: a.summary(r)}
+	lvl, od := a.levelOf(&r.Case)
+	if od < 0 {
+		od = 0
+	}
+	if (in.Level != "" && lvl != in.Level) || od < in.MinOverdue {
+		return it, false
+	}
+	it.LevelLabel, it.OverdueDays = zhitong.Label(zhitong.SupervisionLevels, lvl), od
+	return it, true
+}
 
 // SupervisionList returns the running cases in p's jurisdiction under
 // supervision: any supervision action, automatic or by staff, in their
 // current round. Most overdue first.
 func (a *App) SupervisionList(ctx context.Context, p zhitong.Principal, in SupervisionListInput) ([]SupervisionItem, int, error) {
-	if !p.May(zhitong.ActionView) {
-		return nil, 0, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看督办清单", zhitong.Label(zhitong.Roles, p.Role))
-	}
-	if in.Level != "" && !zhitong.Valid(zhitong.SupervisionLevels, in.Level) {
-		return nil, 0, zhitong.Invalid("level", "督办等级应为 none、yellow 或 red")
-	}
-	if in.MinOverdue < 0 || in.MinOverdue > 1000 {
-		return nil, 0, zhitong.Invalid("overdue_days", "逾期天数应在 0 到 1000 之间")
+	f, err := a.supervisionFilter(p, in)
+	if err != nil {
+		return nil, 0, err
 	}
 	if in.PerPage == 0 {
 		in.PerPage = 20
 	}
-	if in.PerPage > 100 {
+	if in.PerPage > 100 || in.PerPage < 0 {
 		return nil, 0, zhitong.Invalid("per_page", "每页最多 100 条")
 	}
 	if in.Page <= 0 {
 		in.Page = 1
 	}
-	f := store.CaseFilter{Statuses: []zhitong.Status{zhitong.StatusAssigned, zhitong.StatusInProgress}, Supervised: true,
-		Region: in.Region, UnitID: in.Unit, Sort: "due", Limit: maxSupervised, Today: a.today().Format(time.DateOnly)}
-	scope(p, &f)
 	if in.CountOnly && in.Level == "" && in.MinOverdue == 0 {
 		// Every supervised running case is on the list; only the level
 		// and overdue filters need each case's working-day arithmetic.
@@ -73,29 +100,58 @@ func (a *App) SupervisionList(ctx context.Context, p zhitong.Principal, in Super
 	var all []SupervisionItem
 	units := map[int64]string{}
 	for _, r := range recs {
-		it := SupervisionItem{CaseSummary: a.summary(r)}
-		lvl, od := a.levelOf(&r.Case)
-		if od < 0 {
-			od = 0
+		if it, ok := a.supervisionItem(r, in); ok {
+			all = append(all, it)
 		}
-		if (in.Level != "" && lvl != in.Level) || od < in.MinOverdue {
-			continue
-		}
-		it.LevelLabel, it.OverdueDays = zhitong.Label(zhitong.SupervisionLevels, lvl), od
-		all = append(all, it)
 	}
 	total := len(all)
-	page := all
-	if in.PerPage > 0 {
-		from := min((in.Page-1)*in.PerPage, total)
-		page = all[from:min(from+in.PerPage, total)]
-	}
+	from := min((in.Page-1)*in.PerPage, total)
+	page := all[from:min(from+in.PerPage, total)]
 	for i := range page {
 		if err := a.fillSupervision(ctx, &page[i], units); err != nil {
 			return nil, 0, err
 		}
 	}
 	return page, total, nil
+}
+
+// ExportSupervision is every case of the supervision list of in's filters
+// (pages ignored), read by key in batches of ExportBatch: no cap, never
+// all in memory.
+func (a *App) ExportSupervision(ctx context.Context, p zhitong.Principal, in SupervisionListInput) (iter.Seq2[SupervisionItem, error], error) {
+	f, err := a.supervisionFilter(p, in)
+	if err != nil {
+		return nil, err
+	}
+	f.Limit = 0
+	return func(yield func(SupervisionItem, error) bool) {
+		var cur store.CaseCursor
+		units := map[int64]string{}
+		for {
+			recs, next, err := store.CaseBatch(ctx, a.db, f, "", "", cur, ExportBatch)
+			if err != nil {
+				yield(SupervisionItem{}, err)
+				return
+			}
+			for _, r := range recs {
+				it, ok := a.supervisionItem(r, in)
+				if !ok {
+					continue
+				}
+				if err := a.fillSupervision(ctx, &it, units); err != nil {
+					yield(it, err)
+					return
+				}
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if len(recs) < ExportBatch {
+				return
+			}
+			cur = next
+		}
+	}, nil
 }
 
 func (a *App) fillSupervision(ctx context.Context, it *SupervisionItem, units map[int64]string) error {

@@ -11,7 +11,7 @@ import (
 )
 
 // TestStatsSettle: `stats settle` runs on an empty database, twice, with
-// --rebuild; without "settle" it says how to call it.
+// --rebuild; `stats time` times every view; without "settle" it says how to call it.
 func TestStatsSettle(t *testing.T) {
 	ctx := context.Background()
 	dsn, key := testkit.DSN(t), filepath.Join(t.TempDir(), "zhitong.key")
@@ -26,6 +26,10 @@ func TestStatsSettle(t *testing.T) {
 		if code, out := run(args...); code != 0 || !strings.Contains(out, "统计结算完成") {
 			t.Errorf("%v: exit %d, %s", args, code, out)
 		}
+	}
+	// `stats time` computes every view and names the slowest.
+	if code, out := run("stats", "time", "--runs", "1"); code != 0 || !strings.Contains(out, "最慢") || !strings.Contains(out, "slice=deputy") {
+		t.Errorf("stats time: exit %d, %s", code, out)
 	}
 	if code, out := run("stats"); code == 0 || !strings.Contains(out, "用法") {
 		t.Errorf("stats alone: exit %d, %s", code, out)

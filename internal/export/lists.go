@@ -185,10 +185,11 @@ var deliveryColumns = []Column{{Name: "编号", Width: 9}, {Name: "通知", Widt
 const deliveryBatch = 500
 
 // Deliveries is the SMS and e-mail log (发送记录) of in's filters, read in
-// batches; recipients are masked as on the page, message texts are not
-// included.
+// batches by key (id below the last batch's, no counts), so the whole
+// history streams; recipients are masked as on the page, message texts are
+// not included.
 func (s *Service) Deliveries(ctx context.Context, p zhitong.Principal, in app.DeliveriesInput) (*File, error) {
-	in.Limit, in.Offset = deliveryBatch, 0
+	in.Limit, in.Offset, in.Before, in.NoCounts = deliveryBatch, 0, 0, true
 	first, err := s.app.Deliveries(ctx, p, in)
 	if err != nil {
 		return nil, err
@@ -209,7 +210,7 @@ func (s *Service) Deliveries(ctx context.Context, p zhitong.Principal, in app.De
 			if len(page.Items) < deliveryBatch {
 				return
 			}
-			in.Offset += deliveryBatch
+			in.Before = page.Items[len(page.Items)-1].ID
 			if page, err = s.app.Deliveries(ctx, p, in); err != nil {
 				yield(nil, err)
 				return
@@ -223,9 +224,9 @@ func (s *Service) Deliveries(ctx context.Context, p zhitong.Principal, in app.De
 var callbackColumns = []Column{{Name: "序号", Width: 7}, {Name: "查询码", Width: 14}, {Name: "标题", Width: 36, Wrap: true}, {Name: "状态", Width: 10},
 	{Name: "反映人", Width: 10}, {Name: "回访期限", Width: 12}, {Name: "已回访次数", Width: 10}, {Name: "提交时间", Width: 17}}
 
-// Callbacks is the open call-back list (待回访).
+// Callbacks is the open call-back list (待回访), streamed by key.
 func (s *Service) Callbacks(ctx context.Context, p zhitong.Principal) (*File, error) {
-	items, err := s.app.Callbacks(ctx, p)
+	items, err := s.app.ExportCallbacks(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +235,7 @@ func (s *Service) Callbacks(ctx context.Context, p zhitong.Principal) (*File, er
 		return nil, err
 	}
 	r := Report{Title: "待回访清单", Jurisdiction: where, Period: s.asOf(), Columns: callbackColumns,
-		Rows: Rows(items, func(i int, c app.CallbackItem) []any {
+		Rows: Stream(items, func(i int, c app.CallbackItem) []any {
 			return []any{i + 1, c.Code, c.Title, c.StatusLabel, c.Submitter, c.TaskDue, c.Tries, c.SubmittedAt}
 		})}
 	return NewFile(where, "待回访清单", "callbacks", s.app.Now(), r), nil

@@ -50,6 +50,24 @@ func Rows[T any](xs []T, row func(i int, x T) []any) iter.Seq2[[]any, error] {
 	}
 }
 
+// Stream adapts a sequence read from the database (in batches, by key) to
+// a report's rows, numbering them from 0; its error ends the sheet.
+func Stream[T any](xs iter.Seq2[T, error], row func(i int, x T) []any) iter.Seq2[[]any, error] {
+	return func(yield func([]any, error) bool) {
+		i := 0
+		for x, err := range xs {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(row(i, x), nil) {
+				return
+			}
+			i++
+		}
+	}
+}
+
 // TitleLine is the text of a report's title row.
 func (r *Report) TitleLine() string {
 	s := strings.TrimSpace(r.Jurisdiction + r.Title)

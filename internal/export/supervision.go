@@ -22,10 +22,10 @@ var proposalColumns = []Column{{Name: "序号", Width: 7}, {Name: "建议编号"
 	{Name: "督办次数", Width: 9}, {Name: "最近督办", Width: 30, Wrap: true}, {Name: "最近督办时间", Width: 17}, {Name: "涉及群众意见", Width: 10}}
 
 // Supervision is the supervision list (督办清单) of in's filters: the cases
-// on the first sheet, the deputies' proposals under supervision on the second.
+// on the first sheet (every one, streamed by key), the deputies' proposals
+// under supervision on the second.
 func (s *Service) Supervision(ctx context.Context, p zhitong.Principal, in app.SupervisionListInput) (*File, error) {
-	in.PerPage = -1
-	items, _, err := s.app.SupervisionList(ctx, p, in)
+	items, err := s.app.ExportSupervision(ctx, p, in)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func (s *Service) Supervision(ctx context.Context, p zhitong.Principal, in app.S
 	}
 	period := s.asOf()
 	cases := Report{Title: "督办清单", Jurisdiction: where, Period: period, Columns: supervisionColumns,
-		Rows: Rows(items, func(i int, it app.SupervisionItem) []any {
+		Rows: Stream(items, func(i int, it app.SupervisionItem) []any {
 			last, lastAt := lastAction(it.LastAction)
 			return []any{i + 1, it.Code, it.Title, it.UnitName, it.DueDate, it.OverdueDays, it.LevelLabel, it.Listed, it.Actions, last, lastAt, it.StatusLabel}
 		})}

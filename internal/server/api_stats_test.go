@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -27,6 +28,22 @@ func TestStatsAPI(t *testing.T) {
 		ev, _ := got["error"].(map[string]any)
 		if msg, _ := ev["message"].(string); msg == "" || msg[0] < 0x80 {
 			t.Errorf("%s: message %q", q, msg)
+		}
+	}
+	// The same bad periods and slices are 400 everywhere a period is read:
+	// the cases behind a figure, the workbook and the hot topics.
+	for _, q := range []string{"period=week", "slice=weather", "period=custom&start=2020-01-01&end=2026-01-01", "period=year&year=20x6"} {
+		for _, path := range []string{"/api/v1/stats/cases?stat=received&", "/api/v1/stats/export?", "/api/v1/topics?"} {
+			req, _ := http.NewRequest("GET", e.srv.URL+path+q, nil)
+			resp := testkit.Must(committee.http.Do(req))(t)
+			var body struct {
+				Error struct{ Code, Message string }
+			}
+			json.NewDecoder(resp.Body).Decode(&body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusBadRequest || body.Error.Code != "invalid" || body.Error.Message == "" || body.Error.Message[0] < 0x80 {
+				t.Errorf("%s%s: %d %+v", path, q, resp.StatusCode, body.Error)
+			}
 		}
 	}
 	oaCheck(t, d, committee, http.MethodGet, "/api/v1/stats/cases", "/api/v1/stats/cases?stat=received", nil, http.StatusOK)

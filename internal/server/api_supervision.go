@@ -55,7 +55,7 @@ func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) supervisionItems(r *http.Request, q url.Values, all bool) ([]app.SupervisionItem, int, app.SupervisionListInput, error) {
+func (s *Server) supervisionItems(r *http.Request, q url.Values) ([]app.SupervisionItem, int, app.SupervisionListInput, error) {
 	p, err := s.staff(r)
 	if err != nil {
 		return nil, 0, app.SupervisionListInput{}, err
@@ -64,15 +64,12 @@ func (s *Server) supervisionItems(r *http.Request, q url.Values, all bool) ([]ap
 	if err != nil {
 		return nil, 0, in, err
 	}
-	if all {
-		in.PerPage = -1
-	}
 	items, total, err := s.app.SupervisionList(r.Context(), p, in)
 	return items, total, in, err
 }
 
 func (s *Server) supervisionList(w http.ResponseWriter, r *http.Request) error {
-	items, total, in, err := s.supervisionItems(r, r.URL.Query(), false)
+	items, total, in, err := s.supervisionItems(r, r.URL.Query())
 	if err != nil {
 		return err
 	}

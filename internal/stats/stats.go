@@ -7,13 +7,10 @@ package stats
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"zhitong"
@@ -44,144 +41,6 @@ var Slices = []zhitong.Named[string]{
 	{Value: "", Label: "合计"}, {Value: "town", Label: "乡镇（街道）"}, {Value: "station", Label: "联络站"},
 	{Value: "unit", Label: "承办单位"}, {Value: "category", Label: "分类"}, {Value: "channel", Label: "渠道"},
 	{Value: "deputy", Label: "代表"}, {Value: "level", Label: "下一级区划"},
-}
-
-// Periods are the kinds of period.
-var Periods = []zhitong.Named[string]{
-	{Value: "month", Label: "月"}, {Value: "quarter", Label: "季度"}, {Value: "year", Label: "年"}, {Value: "custom", Label: "自定义"},
-}
-
-// Period is a span of China civil dates, both ends included.
-type Period struct {
-	Kind  string    `json:"kind"`
-	Start time.Time `json:"-"`
-	End   time.Time `json:"-"`
-	From  string    `json:"from"` // YYYY-MM-DD
-	To    string    `json:"to"`
-	Label string    `json:"label"`
-}
-
-func newPeriod(kind string, start, end time.Time) Period {
-	p := Period{Kind: kind, Start: start, End: end, From: start.Format(time.DateOnly), To: end.Format(time.DateOnly)}
-	switch kind {
-	case "month":
-		p.Label = fmt.Sprintf("%d年%d月", start.Year(), start.Month())
-	case "quarter":
-		p.Label = fmt.Sprintf("%d年第%d季度", start.Year(), (int(start.Month())-1)/3+1)
-	case "year":
-		p.Label = fmt.Sprintf("%d年", start.Year())
-	default:
-		p.Label = p.From + " 至 " + p.To
-	}
-	return p
-}
-
-// Values are the query parameters that name this period.
-func (p Period) Values() url.Values {
-	v := url.Values{"period": {p.Kind}}
-	switch p.Kind {
-	case "month":
-		v.Set("month", p.Start.Format("2006-01"))
-	case "quarter":
-		v.Set("quarter", fmt.Sprintf("%d-Q%d", p.Start.Year(), (int(p.Start.Month())-1)/3+1))
-	case "year":
-		v.Set("year", strconv.Itoa(p.Start.Year()))
-	default:
-		v.Set("start", p.From)
-		v.Set("end", p.To)
-	}
-	return v
-}
-
-// Previous is the period of the same kind and length just before p.
-func (p Period) Previous() Period {
-	switch p.Kind {
-	case "month":
-		return newPeriod("month", p.Start.AddDate(0, -1, 0), p.Start.AddDate(0, 0, -1))
-	case "quarter":
-		return newPeriod("quarter", p.Start.AddDate(0, -3, 0), p.Start.AddDate(0, 0, -1))
-	case "year":
-		return newPeriod("year", p.Start.AddDate(-1, 0, 0), p.Start.AddDate(0, 0, -1))
-	}
-	days := int(p.End.Sub(p.Start).Hours()/24) + 1
-	return newPeriod("custom", p.Start.AddDate(0, 0, -days), p.Start.AddDate(0, 0, -1))
-}
-
-func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
-
-// ParsePeriod reads period (month, quarter, year, custom) and its value from
-// v; the default is the current month. Errors are Chinese and EINVALID.
-func ParsePeriod(v url.Values, today time.Time) (Period, error) {
-	kind := strings.TrimSpace(v.Get("period"))
-	switch kind {
-	case "", "month":
-		s := strings.TrimSpace(v.Get("month"))
-		if s == "" {
-			return newPeriod("month", date(today.Year(), today.Month(), 1), date(today.Year(), today.Month()+1, 0)), nil
-		}
-		t, err := time.Parse("2006-01", s)
-		if err != nil || t.Year() < 2000 || t.Year() > 2100 {
-			return Period{}, zhitong.Invalid("month", "月份“%s”无效，应写成 2026-11", s)
-		}
-		return newPeriod("month", t, date(t.Year(), t.Month()+1, 0)), nil
-	case "quarter":
-		s := strings.ToUpper(strings.TrimSpace(v.Get("quarter")))
-		var y, q int
-		if n, err := fmt.Sscanf(s, "%d-Q%d", &y, &q); err != nil || n != 2 || q < 1 || q > 4 || y < 2000 || y > 2100 || len(s) != 7 {
-			return Period{}, zhitong.Invalid("quarter", "季度“%s”无效，应写成 2026-Q4", s)
-		}
-		start := date(y, time.Month(3*q-2), 1)
-		return newPeriod("quarter", start, start.AddDate(0, 3, -1)), nil
-	case "year":
-		s := strings.TrimSpace(v.Get("year"))
-		y, err := strconv.Atoi(s)
-		if err != nil || y < 2000 || y > 2100 {
-			return Period{}, zhitong.Invalid("year", "年份“%s”无效，应写成 2026", s)
-		}
-		return newPeriod("year", date(y, 1, 1), date(y, 12, 31)), nil
-	case "custom":
-		from, err := parseDay("start", "开始日期", v.Get("start"))
-		if err != nil {
-			return Period{}, err
-		}
-		to, err := parseDay("end", "结束日期", v.Get("end"))
-		if err != nil {
-			return Period{}, err
-		}
-		if to.Before(from) {
-			return Period{}, zhitong.Invalid("end", "结束日期不能早于开始日期")
-		}
-		if days := int(to.Sub(from).Hours()/24) + 1; days > MaxDays {
-			return Period{}, zhitong.Invalid("end", "自定义期间最长 %d 天（两年），所选为 %d 天，请缩短", MaxDays, days)
-		}
-		return newPeriod("custom", from, to), nil
-	}
-	return Period{}, zhitong.Invalid("period", "期间类型“%s”无效，可选：月（month）、季度（quarter）、年（year）、自定义（custom）", kind)
-}
-
-func parseDay(field, label, s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, zhitong.Invalid(field, "请填写%s", label)
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil || t.Year() < 2000 || t.Year() > 2100 {
-		return time.Time{}, zhitong.Invalid(field, "%s“%s”无效，应写成 2026-11-01", label, s)
-	}
-	return t, nil
-}
-
-// ParseSlice checks a slice name.
-func ParseSlice(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if !zhitong.Valid(Slices, s) {
-		names := make([]string, 0, len(Slices))
-		for _, x := range Slices[1:] {
-			names = append(names, x.Label+"（"+x.Value+"）")
-		}
-		return "", zhitong.Invalid("slice", "未知的切片“%s”，可选：%s", s, strings.Join(names, "、"))
-	}
-	return s, nil
 }
 
 // May reports whether p may see the dashboard: the committee and the
@@ -265,6 +124,10 @@ func childLen(n int) int {
 	return 12
 }
 
+// SliceOf is the measure slice for name (one of Slices), for a viewer
+// scoped to region: how the dashboard keys each fact's row.
+func SliceOf(name, region string) measure.Slice { return sliceOf(name, region) }
+
 // sliceOf is the measure slice for name, for a viewer scoped to region.
 func sliceOf(name, region string) measure.Slice {
 	id := func(v int64) string { return strconv.FormatInt(v, 10) }
@@ -317,12 +180,11 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 		}
 	}
 	monthly := per.End.Sub(per.Start) > 62*24*time.Hour
-	cur, err := s.load(ctx, per, region, monthly)
-	if err != nil {
-		return nil, err
-	}
-	prev, err := s.load(ctx, d.Previous, region, monthly)
-	if err != nil {
+	var cur, prev *source
+	var g group
+	g.Go(func() (err error) { cur, err = s.load(ctx, per, region, monthly); return err })
+	g.Go(func() (err error) { prev, err = s.load(ctx, d.Previous, region, monthly); return err })
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	total := cur.count(measure.Total)["all"]
@@ -485,72 +347,6 @@ func (s *Service) CaseIDs(ctx context.Context, p zhitong.Principal, v url.Values
 	return ids, label, nil
 }
 
-// Monthly is the public statistics: the figures of each of the last twelve
-// complete months and the current one, for the whole deployment. No
-// personal data: counts and rates only.
-func (s *Service) Monthly(ctx context.Context) ([]MonthFigures, error) {
-	if s.live {
-		return s.monthly(ctx)
-	}
-	// The page is public: one computation per ten minutes serves everyone.
-	publicCache.Lock()
-	defer publicCache.Unlock()
-	c := publicCache.m[s.app]
-	if c != nil && s.app.Now().Sub(c.at) < 10*time.Minute && s.app.Now().After(c.at) {
-		return c.months, nil
-	}
-	months, err := s.monthly(ctx)
-	if err != nil {
-		return nil, err
-	}
-	publicCache.m[s.app] = &publicMonths{at: s.app.Now(), months: months}
-	return months, nil
-}
-
-var publicCache = struct {
-	sync.Mutex
-	m map[*app.App]*publicMonths
-}{m: map[*app.App]*publicMonths{}}
-
-type publicMonths struct {
-	at     time.Time
-	months []MonthFigures
-}
-
-func (s *Service) monthly(ctx context.Context) ([]MonthFigures, error) {
-	today := s.today()
-	start := date(today.Year(), today.Month()-11, 1)
-	per := newPeriod("custom", start, date(today.Year(), today.Month()+1, 0))
-	src, err := s.load(ctx, per, "", true)
-	if err != nil {
-		return nil, err
-	}
-	rows := src.flows(measure.Slice{Key: func(f *store.StatFact) string {
-		if f.Kind == "open" {
-			return ""
-		}
-		return calendar.Civil(f.At, zhitong.China).Format("2006-01")
-	}})
-	var out []MonthFigures
-	for t := per.Start; !t.After(per.End); t = t.AddDate(0, 1, 0) {
-		k := t.Format("2006-01")
-		m := MonthFigures{Month: k, Label: fmt.Sprintf("%d年%d月", t.Year(), t.Month())}
-		if c := rows[k]; c != nil {
-			m.Counts = *c
-		}
-		out = append(out, m)
-	}
-	slices.Reverse(out)
-	return out, nil
-}
-
-// MonthFigures is one month of the public statistics.
-type MonthFigures struct {
-	Month  string         `json:"month"`
-	Label  string         `json:"label"`
-	Counts measure.Counts `json:"counts"`
-}
-
 // CasesURL is the staff case list of the cases behind count stat in the
 // slice's row key (ignored without a slice): the list reproduces exactly
 // the set the count counted.
@@ -571,153 +367,6 @@ func (d *Dashboard) Query() string {
 		v.Set("slice", d.Slice)
 	}
 	return v.Encode()
-}
-
-// source is what a period's counts come from: the settled months' rows,
-// the live facts of the rest, and the lead assignments open at its end.
-type source struct {
-	p     measure.Params
-	live  []store.StatFact
-	cube  []store.StatCubeRow // settled spans' flows
-	stock []store.StatCubeRow // the settled end day's overdue stock
-}
-
-// count counts flows and the overdue stock at the end.
-func (src *source) count(sl measure.Slice) map[string]*measure.Counts {
-	out := src.flows(sl)
-	measure.AddCube(src.stock, sl, out, true)
-	return out
-}
-
-// flows counts the flows only (a slice that skips "open" facts: the trend).
-func (src *source) flows(sl measure.Slice) map[string]*measure.Counts {
-	out := measure.Count(src.live, src.p, sl, nil)
-	measure.AddCube(src.cube, sl, out, false)
-	return out
-}
-
-// liveRange is the range of the flows of start..end, without the open assignments.
-func liveRange(start, end time.Time, region string) store.StatRange {
-	r := app.StatRange(start, end, region)
-	r.EndDay = ""
-	return r
-}
-
-// load gathers period per under region: whole settled months from
-// stat_settled when months is set (a monthly trend), settled days from it
-// always, every other day live; and the assignments open at its end.
-func (s *Service) load(ctx context.Context, per Period, region string, months bool) (*source, error) {
-	src := &source{p: s.params(per)}
-	settledMonths, settledDays := map[string]bool{}, map[string]bool{}
-	if !s.live {
-		var err error
-		if months {
-			if settledMonths, err = store.SettledSpans(ctx, s.app.ReportDB(), per.Start.Format("2006-01"), per.End.Format("2006-01")); err != nil {
-				return nil, err
-			}
-		}
-		if settledDays, err = store.SettledSpans(ctx, s.app.ReportDB(), per.Start.Format(time.DateOnly), per.End.Format(time.DateOnly)); err != nil {
-			return nil, err
-		}
-	}
-	var spans []string
-	var spanStart time.Time
-	inSpan := false
-	flush := func(end time.Time) error {
-		if !inSpan {
-			return nil
-		}
-		facts, err := store.ListStatFacts(ctx, s.app.ReportDB(), liveRange(spanStart, end, region))
-		src.live = append(src.live, facts...)
-		inSpan = false
-		return err
-	}
-	for d := per.Start; !d.After(per.End); {
-		m := date(d.Year(), d.Month(), 1)
-		last := m.AddDate(0, 1, -1)
-		settled := ""
-		next := d.AddDate(0, 0, 1)
-		if d.Equal(m) && !last.After(per.End) && settledMonths[m.Format("2006-01")] {
-			settled, next = m.Format("2006-01"), last.AddDate(0, 0, 1)
-		} else if settledDays[d.Format(time.DateOnly)] {
-			settled = d.Format(time.DateOnly)
-		}
-		if settled == "" {
-			if !inSpan {
-				spanStart, inSpan = d, true
-			}
-		} else {
-			if err := flush(d.AddDate(0, 0, -1)); err != nil {
-				return nil, err
-			}
-			spans = append(spans, settled)
-		}
-		d = next
-	}
-	if err := flush(per.End); err != nil {
-		return nil, err
-	}
-	if err := s.loadSettled(ctx, src, spans, region); err != nil {
-		return nil, err
-	}
-	r := s.openRange(per, region)
-	if !s.live {
-		// The stock at a settled day's end is stored with the day.
-		end, _ := time.Parse(time.DateOnly, r.EndDay)
-		settled, err := store.SettledSpans(ctx, s.app.ReportDB(), r.EndDay, r.EndDay)
-		if err != nil {
-			return nil, err
-		}
-		if settled[r.EndDay] && !end.IsZero() {
-			src.stock, err = store.ListStatCube(ctx, s.app.ReportDB(), r.EndDay, r.EndDay, region)
-			return src, err
-		}
-	}
-	r.OpenOnly = true
-	open, err := store.ListStatFacts(ctx, s.app.ReportDB(), r)
-	if err != nil {
-		return nil, err
-	}
-	src.live = append(src.live, open...)
-	return src, nil
-}
-
-// loadSettled adds the rows of the settled spans (months and days) to src.
-func (s *Service) loadSettled(ctx context.Context, src *source, spans []string, region string) error {
-	want := map[string]bool{}
-	lo, hi := map[int]string{}, map[int]string{}
-	for _, sp := range spans {
-		want[sp] = true
-		n := len(sp)
-		if lo[n] == "" || sp < lo[n] {
-			lo[n] = sp
-		}
-		if sp > hi[n] {
-			hi[n] = sp
-		}
-	}
-	for n, from := range lo {
-		rows, err := store.ListStatCube(ctx, s.app.ReportDB(), from, hi[n], region)
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			if want[r.Span] {
-				src.cube = append(src.cube, r)
-			}
-		}
-	}
-	return nil
-}
-
-// openRange is the range of period p's open assignments: at its end, or
-// now when it runs past today.
-func (s *Service) openRange(p Period, region string) store.StatRange {
-	r := app.StatRange(p.Start, p.End, region)
-	if today := s.today(); p.End.After(today) {
-		r.EndDay = today.Format(time.DateOnly) // overdue now: due before today, not replied yet
-	}
-	return r
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }

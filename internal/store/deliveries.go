@@ -17,6 +17,7 @@ type DeliveryFilter struct {
 	From, To time.Time // created_at in [From, To); zero: open
 	Limit    int
 	Offset   int
+	Before   int64 // only rows with id < Before (keyset paging, newest first); 0: no bound
 }
 
 // deliveryState maps a row to the operator's state.
@@ -41,6 +42,9 @@ func (f DeliveryFilter) where(withState bool) (string, []any) {
 	}
 	if !f.To.IsZero() {
 		w, args = w+` AND n.created_at < ?`, append(args, FormatTime(f.To))
+	}
+	if f.Before > 0 {
+		w, args = w+` AND n.id < ?`, append(args, f.Before)
 	}
 	if withState && f.State != "" {
 		w, args = w+` AND (`+deliveryState+`) = ?`, append(args, f.State)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"zhitong"
@@ -88,7 +89,21 @@ func (t *Tx) UpdateCallbackTask(ctx context.Context, c *CallbackTask) error {
 
 // ListCallbackTasks returns the tasks in state, oldest due first.
 func ListCallbackTasks(ctx context.Context, q Q, state string) ([]*CallbackTask, error) {
-	rows, err := q.Query(ctx, `SELECT `+callbackColumns+` FROM callback_tasks WHERE state = ? ORDER BY due_date, id`, state)
+	return CallbackTaskBatch(ctx, q, state, nil, 0)
+}
+
+// CallbackTaskBatch returns up to n tasks in state after the task after
+// (in ListCallbackTasks' order: due date, then id), by key; n ≤ 0 is every one.
+func CallbackTaskBatch(ctx context.Context, q Q, state string, after *CallbackTask, n int) ([]*CallbackTask, error) {
+	cond, args := ``, []any{state}
+	if after != nil {
+		cond, args = ` AND (due_date > ? OR (due_date = ? AND id > ?))`, append(args, after.DueDate, after.DueDate, after.ID)
+	}
+	limit := ``
+	if n > 0 {
+		limit = fmt.Sprintf(` LIMIT %d`, n)
+	}
+	rows, err := q.Query(ctx, `SELECT `+callbackColumns+` FROM callback_tasks WHERE state = ?`+cond+` ORDER BY due_date, id`+limit, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -14,8 +14,10 @@ package topics
 
 import (
 	"context"
+	"maps"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,6 +30,7 @@ import (
 	"zhitong/internal/search"
 	"zhitong/internal/stats"
 	"zhitong/internal/stats/measure"
+	"zhitong/internal/store"
 )
 
 // Service computes hot topics and keeps analysis opinions.
@@ -72,7 +75,6 @@ type Topic struct {
 	Rising   bool    `json:"rising"` // Z ≥ ZCritical and Count ≥ MinCount
 	CaseIDs  []int64 `json:"case_ids"`
 	CasesURL string  `json:"cases_url"`
-	prevIDs  []int64
 }
 
 // Hot is the answer for one period and slice.
@@ -92,31 +94,50 @@ type Hot struct {
 const Method = "热点词：案件标题和内容按二元字组（与全文检索相同）切分，重叠字组合并为最长的常见词；一件案件只计一次。" +
 	"上升最快：本期与上期“提及该词的案件占比”的双比例 z 检验（合并比例），z ≥ 1.96（双侧 5% 水平）且本期至少 3 件才列入，按 z 从大到小排列。"
 
-type doc struct {
-	id   int64
-	text string
-	toks map[string]bool
-}
+// Bounds of the work over one period (docs/analysis.md, "At scale"): the
+// texts are read in batches and never held; the strings counted per
+// document are kept in a map of at most maxStrings, pruned of the rarest
+// when full (lossy counting: a string in many documents survives); the
+// maxCandidates most frequent terms are then counted exactly, in the
+// period and the previous one, by the search box's rule.
+const (
+	textBatch     = 1000
+	maxStrings    = 300_000
+	maxCandidates = 1000
+)
 
 // Topics computes the hot topics of the period and slice v names (as the
 // dashboard: period, month|quarter|year|start/end, slice and key — the
 // slice's row; no key is the whole jurisdiction), over the cases received
 // in it in p's jurisdiction.
 func (s *Service) Topics(ctx context.Context, p zhitong.Principal, v url.Values) (*Hot, error) {
-	h, cur, prev, err := s.load(ctx, p, v)
+	h, sc, err := s.parse(p, v)
 	if err != nil {
 		return nil, err
 	}
-	terms := candidates(cur)
+	// Pass 1: the strings of the period's documents.
+	df := newCounter(maxStrings)
+	if h.Cases, err = s.each(ctx, sc, h.Period, func(_ int64, text string) { df.addDoc(text) }); err != nil {
+		return nil, err
+	}
+	terms := candidates(df.counts, maxCandidates)
+	// Pass 2: each candidate's cases in both periods, by the search rule.
+	m := newMatcher(terms)
+	cur, prev := make([]int, len(terms)), make([]int, len(terms))
+	if _, err := s.each(ctx, sc, h.Period, func(_ int64, text string) { m.match(text, func(i int) { cur[i]++ }) }); err != nil {
+		return nil, err
+	}
+	if h.PrevCases, err = s.each(ctx, sc, h.Previous, func(_ int64, text string) { m.match(text, func(i int) { prev[i]++ }) }); err != nil {
+		return nil, err
+	}
 	all := make([]Topic, 0, len(terms))
-	for _, t := range terms {
-		tp := Topic{Term: t, CaseIDs: matching(cur, t), prevIDs: matching(prev, t)}
-		tp.Count, tp.Previous = len(tp.CaseIDs), len(tp.prevIDs)
+	for i, t := range terms {
+		tp := Topic{Term: t, Count: cur[i], Previous: prev[i]}
 		if tp.Count < MinCount {
 			continue
 		}
-		tp.Share, tp.PrevShr = pct(tp.Count, len(cur)), pct(tp.Previous, len(prev))
-		tp.Z = round2(ZTest(tp.Count, len(cur), tp.Previous, len(prev)))
+		tp.Share, tp.PrevShr = pct(tp.Count, h.Cases), pct(tp.Previous, h.PrevCases)
+		tp.Z = round2(ZTest(tp.Count, h.Cases, tp.Previous, h.PrevCases))
 		tp.Rising = tp.Z >= ZCritical
 		tp.CasesURL = "/work/cases?" + h.query(t)
 		all = append(all, tp)
@@ -139,6 +160,25 @@ func (s *Service) Topics(ctx context.Context, p zhitong.Principal, v url.Values)
 	if h.Rising == nil {
 		h.Rising = []Topic{}
 	}
+	// Pass 3: the cases of the topics shown.
+	shown := map[string][]int64{}
+	for _, t := range append(append([]Topic(nil), h.Frequent...), h.Rising...) {
+		shown[t.Term] = []int64{}
+	}
+	sm := newMatcher(slices.Sorted(maps.Keys(shown)))
+	if len(shown) > 0 {
+		if _, err := s.each(ctx, sc, h.Period, func(id int64, text string) {
+			sm.match(text, func(i int) { shown[sm.terms[i]] = append(shown[sm.terms[i]], id) })
+		}); err != nil {
+			return nil, err
+		}
+	}
+	for _, list := range [][]Topic{h.Frequent, h.Rising} {
+		for i := range list {
+			list[i].CaseIDs = shown[list[i].Term]
+			slices.Sort(list[i].CaseIDs)
+		}
+	}
 	return h, nil
 }
 
@@ -149,11 +189,17 @@ func (s *Service) CaseIDs(ctx context.Context, p zhitong.Principal, v url.Values
 	if len(search.Query(term)) == 0 || utf8.RuneCountInString(term) > 20 {
 		return nil, "", zhitong.Invalid("topic", "热点词“%s”无效", term)
 	}
-	h, cur, _, err := s.load(ctx, p, v)
+	h, sc, err := s.parse(p, v)
 	if err != nil {
 		return nil, "", err
 	}
-	return matching(cur, term), h.Period.Label + " · 热点“" + term + "”", nil
+	m := newMatcher([]string{term})
+	ids := []int64{}
+	if _, err := s.each(ctx, sc, h.Period, func(id int64, text string) { m.match(text, func(int) { ids = append(ids, id) }) }); err != nil {
+		return nil, "", err
+	}
+	slices.Sort(ids)
+	return ids, h.Period.Label + " · 热点“" + term + "”", nil
 }
 
 func (h *Hot) query(term string) string {
@@ -166,128 +212,156 @@ func (h *Hot) query(term string) string {
 	return q.Encode()
 }
 
-// load parses v, and reads the texts of the cases received in the period
-// and the previous one (the dashboard's "received" cases of the slice row).
-func (s *Service) load(ctx context.Context, p zhitong.Principal, v url.Values) (*Hot, []doc, []doc, error) {
+// scope is whose cases a period's topics read: the viewer's region and
+// the slice's row.
+type scope struct {
+	region string
+	slice  measure.Slice
+	key    string
+}
+
+// parse checks v: the period, the slice and its row.
+func (s *Service) parse(p zhitong.Principal, v url.Values) (*Hot, scope, error) {
 	if !stats.May(p) {
-		return nil, nil, nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看热点分析", zhitong.Label(zhitong.Roles, p.Role))
+		return nil, scope{}, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看热点分析", zhitong.Label(zhitong.Roles, p.Role))
 	}
 	per, err := stats.ParsePeriod(v, calendar.Civil(s.app.Now(), zhitong.China))
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, scope{}, err
 	}
 	slice, err := stats.ParseSlice(v.Get("slice"))
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, scope{}, err
 	}
 	key := strings.TrimSpace(v.Get("key"))
 	if slice != "" && key == "" {
-		return nil, nil, nil, zhitong.Invalid("key", "按切片查看热点时请选择一行（key）")
+		return nil, scope{}, zhitong.Invalid("key", "按切片查看热点时请选择一行（key）")
 	}
-	h := &Hot{Period: per, Previous: per.Previous(), Slice: slice, Key: key, Method: Method, Frequent: []Topic{}, Rising: []Topic{}}
-	st := stats.New(s.app)
-	ids := func(pp stats.Period) ([]doc, error) {
-		q := pp.Values()
-		q.Set("stat", measure.Received)
-		if slice != "" {
-			q.Set("slice", slice)
-			q.Set("key", key)
-		}
-		list, _, err := st.CaseIDs(ctx, p, q)
+	if slice == "" {
+		key = "all"
+	}
+	h := &Hot{Period: per, Previous: per.Previous(), Slice: slice, Key: strings.TrimSpace(v.Get("key")), Method: Method, Frequent: []Topic{}, Rising: []Topic{}}
+	return h, scope{region: p.RegionCode, slice: stats.SliceOf(slice, p.RegionCode), key: key}, nil
+}
+
+// each calls fn with the id and text (title and body) of every case
+// received in per in sc — the dashboard's "received" count of the slice's
+// row — read in batches by key; it returns how many.
+func (s *Service) each(ctx context.Context, sc scope, per stats.Period, fn func(id int64, text string)) (int, error) {
+	r := app.StatRange(per.Start, per.End, sc.region)
+	r.EndDay = ""
+	n := 0
+	var after *store.ReceivedText
+	for {
+		batch, err := store.ReceivedTexts(ctx, s.app.DB(), r, after, textBatch)
 		if err != nil {
-			return nil, err
+			return n, err
 		}
-		return s.texts(ctx, list)
+		for i := range batch {
+			if sc.slice.Key(&batch[i].Fact) != sc.key {
+				continue
+			}
+			n++
+			fn(batch[i].Fact.CaseID, batch[i].Title+"\n"+batch[i].Body)
+		}
+		if len(batch) < textBatch {
+			return n, nil
+		}
+		after = &batch[len(batch)-1]
 	}
-	cur, err := ids(per)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	prev, err := ids(h.Previous)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	h.Cases, h.PrevCases = len(cur), len(prev)
-	return h, cur, prev, nil
 }
 
-// texts reads the title and body of the cases.
-func (s *Service) texts(ctx context.Context, ids []int64) ([]doc, error) {
-	out := make([]doc, 0, len(ids))
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		rows, err := s.app.DB().Query(ctx, `SELECT id, title, body FROM cases WHERE id IN (?`+strings.Repeat(", ?", n-1)+`) ORDER BY id`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var d doc
-			var title, body string
-			if err := rows.Scan(&d.id, &title, &body); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			d.text = title + "\n" + body
-			d.toks = map[string]bool{}
-			for _, t := range search.Tokens(d.text) {
-				d.toks[t] = true
-			}
-			out = append(out, d)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		ids = ids[n:]
-	}
-	return out, nil
+// matcher finds which of its terms a text mentions: every token of the
+// term among the text's tokens (the search box's rule), looking at the
+// terms whose first token the text has.
+type matcher struct {
+	terms []string
+	toks  [][]string
+	first map[string][]int
 }
 
-// matching lists the documents that mention term: every token of the term
-// among the document's tokens (the search box's rule).
-func matching(docs []doc, term string) []int64 {
-	q := search.Query(term)
-	ids := []int64{}
-next:
-	for _, d := range docs {
-		for _, t := range q {
-			if !d.toks[t] {
-				continue next
-			}
+func newMatcher(terms []string) *matcher {
+	m := &matcher{terms: terms, toks: make([][]string, len(terms)), first: map[string][]int{}}
+	for i, t := range terms {
+		m.toks[i] = search.Query(t)
+		if len(m.toks[i]) > 0 {
+			m.first[m.toks[i][0]] = append(m.first[m.toks[i][0]], i)
 		}
-		ids = append(ids, d.id)
 	}
-	return ids
+	return m
 }
 
-// candidates merges overlapping bigrams into terms: every string of 2 to
-// maxTermLen Han characters inside one run of a document, counted once per
-// document; one appearing in at least MinCount documents is kept unless a
-// string one character longer containing it appears in ≥ merge of its
-// documents (then the longer one stands for it). Stop words and strings
-// that start or end in a stop word are dropped.
-func candidates(docs []doc) []string {
-	df := map[string]int{}
-	for _, d := range docs {
-		seen := map[string]bool{}
-		for _, run := range hanRuns(d.text) {
-			for i := range run {
-				for n := 2; n <= maxTermLen && i+n <= len(run); n++ {
-					g := string(run[i : i+n])
-					if !seen[g] {
-						seen[g] = true
-						df[g]++
-					}
+// match calls hit with the index of each term text mentions, once each.
+func (m *matcher) match(text string, hit func(i int)) {
+	set := map[string]bool{}
+	for _, t := range search.Tokens(text) {
+		set[t] = true
+	}
+	for t := range set {
+	next:
+		for _, i := range m.first[t] {
+			for _, u := range m.toks[i][1:] {
+				if !set[u] {
+					continue next
+				}
+			}
+			hit(i)
+		}
+	}
+}
+
+// counter counts in how many documents each string of 2 to maxTermLen Han
+// characters appears, in a map of at most max strings: when it is full,
+// the strings of the fewest documents are dropped (and a string's count
+// restarts if it comes back), so the map never outgrows max however many
+// documents pass. A string frequent enough to be a topic stays.
+type counter struct {
+	counts map[string]int
+	max    int
+}
+
+func newCounter(max int) *counter { return &counter{counts: map[string]int{}, max: max} }
+
+func (c *counter) addDoc(text string) {
+	seen := map[string]bool{}
+	for _, run := range hanRuns(text) {
+		for i := range run {
+			for n := 2; n <= maxTermLen && i+n <= len(run); n++ {
+				g := string(run[i : i+n])
+				if !seen[g] {
+					seen[g] = true
+					c.counts[g]++
 				}
 			}
 		}
 	}
+	if len(c.counts) > c.max {
+		c.prune()
+	}
+}
+
+// prune drops the strings of the fewest documents until the map holds at
+// most three quarters of max.
+func (c *counter) prune() {
+	floor := 1
+	for len(c.counts) > c.max*3/4 {
+		for g, n := range c.counts {
+			if n <= floor {
+				delete(c.counts, g)
+			}
+		}
+		floor++
+	}
+}
+
+// candidates merges overlapping bigrams into terms: df holds every string
+// of 2 to maxTermLen Han characters inside one run of a document, counted
+// once per document (counter); one appearing in at least MinCount documents is kept unless a
+// string one character longer containing it appears in ≥ merge of its
+// documents (then the longer one stands for it). Stop words and strings
+// that start or end in a stop word are dropped. At most limit terms, the
+// most frequent.
+func candidates(df map[string]int, limit int) []string {
 	// sup is, for each string, the most documents of a string one
 	// character longer containing it (its two sub-strings of one less).
 	sup := map[string]int{}
@@ -307,6 +381,14 @@ func candidates(docs []doc) []string {
 		}
 		out = append(out, g)
 	}
+	// The most frequent first (then by text, for a stable answer), at most limit.
+	sort.Slice(out, func(i, j int) bool {
+		if df[out[i]] != df[out[j]] {
+			return df[out[i]] > df[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	out = out[:min(len(out), limit)]
 	sort.Strings(out)
 	return out
 }
