@@ -98,3 +98,35 @@ func (s *Service) SetPrefix(ctx context.Context, p zhitong.Principal, kind, pref
 		return s.app.AppendAudit(ctx, tx, p, "document.prefix", "organisation:"+org.RegionCode, map[string]any{"kind": kind, "prefix": prefix})
 	})
 }
+
+// PublicKey returns the public key (PEM) of p's organisation, made now if
+// it has none yet, for the committee or the system administrator to hand
+// to whoever checks documents offline (zhitong verify --key).
+func (s *Service) PublicKey(ctx context.Context, p zhitong.Principal) (string, zhitong.Organisation, error) {
+	if err := mayConfigure(p); err != nil {
+		return "", zhitong.Organisation{}, err
+	}
+	org, err := organisation(ctx, s.app.DB(), p.RegionCode)
+	if err != nil {
+		return "", org, err
+	}
+	return s.ExportKey(ctx, org.RegionCode)
+}
+
+// ExportKey returns the public key of the organisation governing region,
+// making the key pair first if the organisation has none (one set up
+// before documents existed).
+func (s *Service) ExportKey(ctx context.Context, region string) (string, zhitong.Organisation, error) {
+	org, err := organisation(ctx, s.app.DB(), region)
+	if err != nil {
+		return "", org, err
+	}
+	err = s.app.DB().Write(ctx, func(tx *store.Tx) error {
+		return EnsureKey(ctx, tx, s.app.Sealer(), org.RegionCode, s.app.Now())
+	})
+	if err != nil {
+		return "", org, err
+	}
+	pemText, _, err := PublicKeyPEM(ctx, s.app.DB(), org.RegionCode)
+	return pemText, org, err
+}

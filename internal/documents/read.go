@@ -438,3 +438,19 @@ func (s *Service) VerifyFile(ctx context.Context, file []byte) (*Verdict, error)
 	}
 	return v, nil
 }
+
+// BySource returns the current document of a source (letter:ID, reply:ID)
+// if p may see it, else nil.
+func (s *Service) BySource(ctx context.Context, p zhitong.Principal, source string) (*Document, error) {
+	d, err := load(ctx, s.app.DB(), "source = ? AND superseded_by = 0", source)
+	if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.mayRead(ctx, s.app.DB(), p, d); err != nil || !ok {
+		return nil, err
+	}
+	return d, nil
+}
