@@ -104,4 +104,3 @@ func TestDocumentPages(t *testing.T) {
 		t.Errorf("pdf: %d", pdf.status)
 	}
 }
-
