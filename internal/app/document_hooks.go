@@ -27,3 +27,13 @@ func (a *App) SetDocumentHooks(h DocumentHooks) { a.docHooks.Store(&h) }
 func (a *App) AuthorizeCase(ctx context.Context, q store.Q, p zhitong.Principal, action zhitong.Action, c *store.CaseRecord) error {
 	return a.authorize(ctx, q, p, action, c)
 }
+
+// CheckBulletinRef checks that p may issue bulletin id as a whole (as for
+// publishing it: every unit and township in it lies in p's jurisdiction).
+func (a *App) CheckBulletinRef(ctx context.Context, q store.Q, p zhitong.Principal, id int64) error {
+	b, err := store.GetBulletin(ctx, q, id)
+	if err != nil {
+		return err
+	}
+	return a.checkBulletinRef(ctx, q, p, b)
+}

@@ -109,6 +109,7 @@ type draft struct {
 type caseRound struct {
 	id    int64
 	round int
+	ref   int64 // the lead assignment (交办函), the reply (答复函)
 }
 
 const codeAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -153,12 +154,13 @@ func prefix(ctx context.Context, q store.Q, org zhitong.Organisation, kind strin
 func (s *Service) issue(ctx context.Context, tx *store.Tx, p zhitong.Principal, d *draft) (*Document, error) {
 	for _, c := range d.cases {
 		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM document_cases WHERE case_id = ? AND kind = ? AND round = ? AND current = 1`,
-			c.id, d.kind, c.round).Scan(&n); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM document_cases WHERE case_id = ? AND kind = ? AND round = ? AND ref = ? AND current = 1`,
+			c.id, d.kind, c.round, c.ref).Scan(&n); err != nil {
 			return nil, err
 		}
 		if n > 0 && (d.supersedes == nil || !contains(d.supersedes.CaseIDs, c.id)) {
-			return nil, zhitong.Errorf(zhitong.ECONFLICT, "该案件本轮已签发过%s，不能重复签发；如需更正，请对原文发出更正", zhitong.Label(Kinds, d.kind))
+			return nil, zhitong.Errorf(zhitong.ECONFLICT, "该案件的这次%s已签发过%s，不能重复签发；如需更正，请对原文发出更正",
+				map[string]string{"assign": "交办", "reply": "答复"}[d.kind], zhitong.Label(Kinds, d.kind))
 		}
 	}
 	key, err := ensureKey(ctx, tx, s.app.Sealer(), d.org.RegionCode, s.app.Now())
@@ -219,9 +221,9 @@ func (s *Service) issue(ctx context.Context, tx *store.Tx, p zhitong.Principal, 
 		}
 	}
 	for _, c := range d.cases {
-		if _, err := tx.Exec(ctx, `INSERT INTO document_cases (document_id, case_id, kind, round) VALUES (?, ?, ?, ?)`, doc.ID, c.id, d.kind, c.round); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO document_cases (document_id, case_id, kind, round, ref) VALUES (?, ?, ?, ?, ?)`, doc.ID, c.id, d.kind, c.round, c.ref); err != nil {
 			if store.IsUniqueViolation(err) {
-				return nil, zhitong.Errorf(zhitong.ECONFLICT, "该案件本轮已签发过%s，不能重复签发", doc.KindLabel)
+				return nil, zhitong.Errorf(zhitong.ECONFLICT, "该案件已签发过%s，不能重复签发", doc.KindLabel)
 			}
 			return nil, err
 		}

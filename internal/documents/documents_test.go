@@ -16,6 +16,7 @@ import (
 	"zhitong/internal/documents/layout"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
+	"zhitong/internal/topics"
 )
 
 var ctx = context.Background()
@@ -363,5 +364,75 @@ func TestPDFIsSealed(t *testing.T) {
 	bad[len(bad)/3] ^= 1
 	if _, err := w.svc.VerifyFile(ctx, bad); err == nil || !strings.Contains(err.Error(), "改动") {
 		t.Errorf("tampered PDF: %v", err)
+	}
+}
+
+// TestBulletinAndReport: the committee issues a bulletin and an analysis
+// report as documents, once each, in their own series; others may not.
+func TestBulletinAndReport(t *testing.T) {
+	w := newWorld(t)
+	w.assigned(t, "小区门口路灯不亮")
+	now := w.a.Now()
+	bul := testkit.Must(w.a.GenerateBulletin(ctx, "monthly", now.AddDate(0, 0, -7), now.AddDate(0, 0, 1)))(t)
+	officer := zhitong.Principal{UserID: 5, Role: zhitong.RoleOfficer, RegionCode: "360783", Name: "officer"}
+	testkit.WantCode(t, testkit.Err(w.svc.IssueBulletin(ctx, officer, bul.ID)), zhitong.EFORBIDDEN)
+	other := w.committee
+	other.RegionCode = "360727"
+	if _, err := w.svc.IssueBulletin(ctx, other, bul.ID); err == nil {
+		t.Error("another county's committee issued the bulletin")
+	}
+	d := testkit.Must(w.svc.IssueBulletin(ctx, w.committee, bul.ID))(t)
+	if d.Kind != "bulletin" || d.Number != "龙人大通〔2026〕1号" {
+		t.Errorf("bulletin document %s %s", d.Kind, d.Number)
+	}
+	doc := testkit.Must(d.Doc())(t)
+	if !strings.Contains(fmt.Sprint(doc.Body), "龙南市住房和城乡建设局") {
+		t.Errorf("bulletin body lacks the unit: %v", doc.Body)
+	}
+	testkit.WantCode(t, testkit.Err(w.svc.IssueBulletin(ctx, w.committee, bul.ID)), zhitong.ECONFLICT)
+
+	rep := testkit.Must(topics.New(w.a).SaveReport(ctx, w.committee, 0, topics.ReportInput{Period: "本月", Title: "十二月民意研判报告",
+		Body: "一、总体情况\n本月受理意见建议 1 件。\n（一）路灯\n路灯问题集中。"}))(t)
+	rd := testkit.Must(w.svc.IssueReport(ctx, w.committee, rep.ID))(t)
+	if rd.Number != "龙人大研〔2026〕1号" || rd.Title != "十二月民意研判报告" {
+		t.Errorf("report document %s %s", rd.Number, rd.Title)
+	}
+	body := testkit.Must(rd.Doc())(t).Body
+	if len(body) != 4 || body[0].Kind != layout.Heading1 || body[2].Kind != layout.Heading2 || body[3].Kind != layout.Para {
+		t.Errorf("report body blocks: %+v", body)
+	}
+	testkit.WantCode(t, testkit.Err(w.svc.IssueReport(ctx, w.committee, rep.ID)), zhitong.ECONFLICT)
+	testkit.WantCode(t, testkit.Err(w.svc.IssueReport(ctx, other, rep.ID)), zhitong.ENOTFOUND)
+}
+
+// TestReplyLetter: the unit that replied issues its 答复函 from the reply
+// it recorded, once; another unit may not.
+func TestReplyLetter(t *testing.T) {
+	w := newWorld(t)
+	c := w.assigned(t, "小区下水道堵塞")
+	unitP := zhitong.Principal{UserID: 77, Role: zhitong.RoleUnit, RegionCode: "360783", UnitID: w.unit, Name: "住建局经办人"}
+	testkit.Must(w.a.Accept(ctx, unitP, c.ID, app.TextInput{}))(t)
+	testkit.Must(w.a.Reply(ctx, unitP, c.ID, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "已组织疏通下水道，恢复正常。",
+		Deliveries: []app.DeliveryInput{{Recipient: zhitong.RecipientCongress, Channel: zhitong.FeedbackWritten}}}))(t)
+	var replyID int64
+	if err := w.a.DB().QueryRow(ctx, `SELECT id FROM replies WHERE case_id = ?`, c.ID).Scan(&replyID); err != nil {
+		t.Fatal(err)
+	}
+	stranger := unitP
+	stranger.UnitID = w.unit + 100
+	if _, err := w.svc.IssueReply(ctx, stranger, documents.ReplyInput{CaseID: c.ID, ReplyID: replyID}); err == nil {
+		t.Error("another unit issued the reply letter")
+	}
+	testkit.WantCode(t, testkit.Err(w.svc.IssueReply(ctx, unitP, documents.ReplyInput{CaseID: c.ID, ReplyID: replyID + 99})), zhitong.EINVALID)
+	d := testkit.Must(w.svc.IssueReply(ctx, unitP, documents.ReplyInput{CaseID: c.ID, ReplyID: replyID}))(t)
+	doc := testkit.Must(d.Doc())(t)
+	if d.Number != "龙人大复〔2026〕1号" || doc.Signer != "龙南市住房和城乡建设局" || doc.Addressee != w.org.CommitteeName ||
+		!strings.Contains(fmt.Sprint(doc.Body), "已组织疏通下水道") {
+		t.Errorf("答复函 %s: %+v", d.Number, doc)
+	}
+	err := testkit.Err(w.svc.IssueReply(ctx, unitP, documents.ReplyInput{CaseID: c.ID, ReplyID: replyID}))
+	testkit.WantCode(t, err, zhitong.ECONFLICT)
+	if n := count(t, w.a, `SELECT COUNT(*) FROM documents WHERE kind = 'reply'`); n != 1 {
+		t.Errorf("%d reply letters", n)
 	}
 }

@@ -84,9 +84,29 @@ func (s *Service) onAssigned(ctx context.Context, tx *store.Tx, p zhitong.Princi
 	if err != nil {
 		return err
 	}
-	_, err = s.issue(ctx, tx, p, &draft{kind: "assign", org: org, unitID: unit.ID, cases: []caseRound{{c.ID, c.Round}},
+	lead, err := leadAssignment(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	_, err = s.issue(ctx, tx, p, &draft{kind: "assign", org: org, unitID: unit.ID, cases: []caseRound{{c.ID, c.Round, lead}},
 		doc: s.assignDoc(org, unit, []*store.CaseRecord{c}, co)})
 	return err
+}
+
+// leadAssignment is the id of the case's current assignment to its lead
+// unit (the latest of the round not given back).
+func leadAssignment(ctx context.Context, q store.Q, c *store.CaseRecord) (int64, error) {
+	as, err := store.ListAssignments(ctx, q, c.ID)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	for _, a := range as {
+		if a.Round == c.Round && a.Lead && a.UnitID == c.LeadUnitID && a.State != zhitong.AssignmentReturned {
+			id = max(id, a.ID)
+		}
+	}
+	return id, nil
 }
 
 // coUnits names the co-handling units of the case's current round.
@@ -167,7 +187,11 @@ func (s *Service) IssueAssign(ctx context.Context, p zhitong.Principal, in Assig
 				return zhitong.Invalid("case_ids", "所选案件分属不同的人大常委会，请分别签发")
 			}
 			region = org.RegionCode
-			cases, rounds = append(cases, c), append(rounds, caseRound{c.ID, c.Round})
+			lead, err := leadAssignment(ctx, tx, c)
+			if err != nil {
+				return err
+			}
+			cases, rounds = append(cases, c), append(rounds, caseRound{c.ID, c.Round, lead})
 		}
 		org, err := organisation(ctx, tx, cases[0].RegionCode)
 		if err != nil {
@@ -302,7 +326,7 @@ func (s *Service) IssueReply(ctx context.Context, p zhitong.Principal, in ReplyI
 		doc.Body = append(doc.Body, layout.Block{Kind: layout.Para, Text: "特此答复。"})
 		doc.CC = nil
 		out, err = s.issue(ctx, tx, p, &draft{kind: "reply", org: org, unitID: unit.ID, source: "reply:" + strconv.FormatInt(r.ID, 10),
-			cases: []caseRound{{c.ID, r.Round}}, doc: doc})
+			cases: []caseRound{{c.ID, r.Round, r.ID}}, doc: doc})
 		if zhitong.ErrorCode(err) == zhitong.ECONFLICT {
 			return zhitong.Errorf(zhitong.ECONFLICT, "这条答复已签发过答复函，不能重复签发")
 		}

@@ -189,11 +189,11 @@ func (s *Service) Correct(ctx context.Context, p zhitong.Principal, id int64, in
 		doc.Date, doc.PrintDate = s.today(), s.today()
 		var cases []caseRound
 		for _, cid := range old.CaseIDs {
-			var round int
-			if err := tx.QueryRow(ctx, `SELECT round FROM document_cases WHERE document_id = ? AND case_id = ?`, old.ID, cid).Scan(&round); err != nil {
+			c := caseRound{id: cid}
+			if err := tx.QueryRow(ctx, `SELECT round, ref FROM document_cases WHERE document_id = ? AND case_id = ?`, old.ID, cid).Scan(&c.round, &c.ref); err != nil {
 				return err
 			}
-			cases = append(cases, caseRound{cid, round})
+			cases = append(cases, c)
 		}
 		src := old.Source
 		out, err = s.issue(ctx, tx, p, &draft{kind: old.Kind, org: org, unitID: old.UnitID, cases: cases, doc: doc, supersedes: old, reason: in.Reason})

@@ -97,6 +97,23 @@ func (s *Server) documentsRoutes(mux *http.ServeMux) {
 		}
 		return svc().IssueReply(r.Context(), p, in)
 	})))
+	for _, kind := range []string{"bulletin", "report"} {
+		mux.HandleFunc("POST /api/v1/documents/"+kind, s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*documents.Document, error) {
+			var in struct {
+				ID int64 `json:"id"`
+			}
+			if err := decode(w, r, &in); err != nil {
+				return nil, err
+			}
+			if in.ID <= 0 {
+				return nil, zhitong.Invalid("id", "请指定要签发的%s", map[string]string{"bulletin": "通报", "report": "研判报告"}[kind])
+			}
+			if kind == "bulletin" {
+				return svc().IssueBulletin(r.Context(), p, in.ID)
+			}
+			return svc().IssueReport(r.Context(), p, in.ID)
+		})))
+	}
 	mux.HandleFunc("POST /api/v1/documents/{id}/correct", s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*documents.Document, error) {
 		id, err := pathID(r, "id")
 		if err != nil {

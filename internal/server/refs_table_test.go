@@ -39,6 +39,14 @@ func routeTable() map[string]refSpec {
 		"POST /api/v1/documents/reply": {base: func(a, b *county) map[string]any {
 			return map[string]any{"case_id": a.Assigned.ID, "reply_id": 1}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"case_id": b.Assigned.ID} }},
+		"POST /api/v1/documents/bulletin": {base: func(a, b *county) map[string]any { return map[string]any{"id": a.Bulletin} },
+			refs: func(a, b *county) map[string]any { return map[string]any{"id": b.Bulletin} }},
+		"POST /api/v1/documents/report": {base: func(a, b *county) map[string]any { return map[string]any{"id": a.Report} },
+			refs: func(a, b *county) map[string]any { return map[string]any{"id": b.Report} }},
+		"POST /work/documents/bulletin": {base: func(a, b *county) map[string]any { return map[string]any{"id": a.Bulletin} },
+			refs: func(a, b *county) map[string]any { return map[string]any{"id": b.Bulletin} }},
+		"POST /work/documents/report": {base: func(a, b *county) map[string]any { return map[string]any{"id": a.Report} },
+			refs: func(a, b *county) map[string]any { return map[string]any{"id": b.Report} }},
 		"GET /api/v1/document-prefixes":        none("the prefixes of the caller's own organisation; names nothing"),
 		"PUT /api/v1/document-prefixes/{kind}": none("sets a prefix of the caller's own organisation; the path names a kind, not an object"),
 		"GET /api/v1/documents-key":            none("the public key of the caller's own organisation; names nothing"),

@@ -22,6 +22,8 @@ func (h *Handler) documentsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /work/documents.xlsx", h.page(h.workDocumentsExport))
 	mux.HandleFunc("POST /work/documents/assign", h.page(h.workIssueAssign))
 	mux.HandleFunc("POST /work/documents/reply", h.page(h.workIssueReply))
+	mux.HandleFunc("POST /work/documents/bulletin", h.page(h.workIssueSource("bulletin")))
+	mux.HandleFunc("POST /work/documents/report", h.page(h.workIssueSource("report")))
 	mux.HandleFunc("GET /work/documents/{id}", h.page(h.workDocument))
 	mux.HandleFunc("GET /work/documents/{id}/pdf", h.page(h.workDocumentFile(true)))
 	mux.HandleFunc("GET /work/documents/{id}/docx", h.page(h.workDocumentFile(false)))
@@ -384,4 +386,38 @@ func (h *Handler) renderVerify(w http.ResponseWriter, r *http.Request, code stri
 	}
 	d.Verdict = v
 	return h.render(w, r, status, "portal_verify", "公文真伪查验", d)
+}
+
+// workIssueSource issues a bulletin or an analysis report as a document,
+// from its page; a refusal goes back there with the reason.
+func (h *Handler) workIssueSource(kind string) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := h.staff(r)
+		if err != nil {
+			return err
+		}
+		id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
+		if id <= 0 {
+			return zhitong.Errorf(zhitong.ENOTFOUND, "页面不存在")
+		}
+		back := "/work/bulletins/" + strconv.FormatInt(id, 10)
+		var d *documents.Document
+		if kind == "bulletin" {
+			d, err = h.documents().IssueBulletin(r.Context(), p, id)
+		} else {
+			back = "/work/analysis/reports/" + strconv.FormatInt(id, 10)
+			d, err = h.documents().IssueReport(r.Context(), p, id)
+		}
+		if zhitong.ErrorCode(err) == zhitong.ECONFLICT {
+			h.flash(r, "未签发："+zhitong.ErrorMessage(err))
+			http.Redirect(w, r, back, http.StatusSeeOther)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		h.flash(r, "已签发 "+d.Number)
+		http.Redirect(w, r, "/work/documents/"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
+		return nil
+	}
 }

@@ -69,15 +69,18 @@ CREATE INDEX documents_list ON documents(region_code, issued_at);
 CREATE UNIQUE INDEX documents_source ON documents(source) WHERE source <> '' AND superseded_by = 0;
 
 -- The cases a document is about (a 交办函 may cover a batch); current is
--- 0 once the document is superseded. One current document of a kind per
--- case and round.
+-- 0 once the document is superseded. ref is what the document answers for
+-- the case: the lead unit's assignment (交办函; a case returned and
+-- assigned again gets a new one), the reply (答复函). One current document
+-- of a kind per case, round and ref.
 CREATE TABLE document_cases (
   document_id  BIGINT NOT NULL REFERENCES documents(id),
   case_id      BIGINT NOT NULL REFERENCES cases(id),
   kind         TEXT NOT NULL,
   round        INTEGER NOT NULL,
+  ref          BIGINT NOT NULL DEFAULT 0,
   current      INTEGER NOT NULL DEFAULT 1,
   PRIMARY KEY (document_id, case_id)
 );
 CREATE INDEX document_cases_case ON document_cases(case_id);
-CREATE UNIQUE INDEX document_cases_current ON document_cases(case_id, kind, round) WHERE current = 1;
+CREATE UNIQUE INDEX document_cases_current ON document_cases(case_id, kind, round, ref) WHERE current = 1;
