@@ -20,7 +20,7 @@ var notFound = zhitong.Errorf(zhitong.ENOTFOUND, "没有这份公文")
 // that wrote it), anyone who may see one of its cases, and the office's
 // staff of the issuing organisation's jurisdiction.
 func (s *Service) mayRead(ctx context.Context, q store.Q, p zhitong.Principal, d *Document) (bool, error) {
-	if !p.Staff() {
+	if !p.Staff() || !p.May(zhitong.ActionView) {
 		return false, nil
 	}
 	if p.Role == zhitong.RoleUnit {
@@ -67,6 +67,9 @@ type Query struct {
 func (s *Service) List(ctx context.Context, p zhitong.Principal, q Query) ([]*Document, error) {
 	if !p.Staff() {
 		return nil, zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
+	}
+	if !p.May(zhitong.ActionView) {
+		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看公文", zhitong.Label(zhitong.Roles, p.Role))
 	}
 	if q.Kind != "" && !zhitong.Valid(Kinds, q.Kind) {
 		return nil, zhitong.Invalid("kind", "公文种类“%s”无效", q.Kind)

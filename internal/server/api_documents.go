@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -97,8 +98,9 @@ func (s *Server) documentsRoutes(mux *http.ServeMux) {
 		}
 		return svc().IssueReply(r.Context(), p, in)
 	})))
-	for _, kind := range []string{"bulletin", "report"} {
-		mux.HandleFunc("POST /api/v1/documents/"+kind, s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*documents.Document, error) {
+	// A bulletin or an analysis report issued as a document.
+	source := func(issue func(*documents.Service, context.Context, zhitong.Principal, int64) (*documents.Document, error)) handler {
+		return staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*documents.Document, error) {
 			var in struct {
 				ID int64 `json:"id"`
 			}
@@ -106,14 +108,13 @@ func (s *Server) documentsRoutes(mux *http.ServeMux) {
 				return nil, err
 			}
 			if in.ID <= 0 {
-				return nil, zhitong.Invalid("id", "请指定要签发的%s", map[string]string{"bulletin": "通报", "report": "研判报告"}[kind])
+				return nil, zhitong.Invalid("id", "请指定要签发的通报或研判报告")
 			}
-			if kind == "bulletin" {
-				return svc().IssueBulletin(r.Context(), p, in.ID)
-			}
-			return svc().IssueReport(r.Context(), p, in.ID)
-		})))
+			return issue(svc(), r.Context(), p, in.ID)
+		})
 	}
+	mux.HandleFunc("POST /api/v1/documents/bulletin", s.api(source((*documents.Service).IssueBulletin)))
+	mux.HandleFunc("POST /api/v1/documents/report", s.api(source((*documents.Service).IssueReport)))
 	mux.HandleFunc("POST /api/v1/documents/{id}/correct", s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*documents.Document, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
