@@ -402,7 +402,7 @@ func TestBulletinAndReport(t *testing.T) {
 		t.Errorf("report body blocks: %+v", body)
 	}
 	testkit.WantCode(t, testkit.Err(w.svc.IssueReport(ctx, w.committee, rep.ID)), zhitong.ECONFLICT)
-	testkit.WantCode(t, testkit.Err(w.svc.IssueReport(ctx, other, rep.ID)), zhitong.ENOTFOUND)
+	testkit.WantCode(t, testkit.Err(w.svc.IssueReport(ctx, other, rep.ID)), zhitong.EINVALID)
 }
 
 // TestReplyLetter: the unit that replied issues its 答复函 from the reply

@@ -72,6 +72,9 @@ func (s *Service) IssueReport(ctx context.Context, p zhitong.Principal, id int64
 		return nil, err
 	}
 	r, err := topics.New(s.app).GetReport(ctx, p, id)
+	if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
+		return nil, zhitong.Invalid("id", "研判报告不存在或不在您的辖区内")
+	}
 	if err != nil {
 		return nil, err
 	}
