@@ -3,6 +3,8 @@ package documents
 import (
 	"context"
 	"errors"
+	"net/http"
+	"strconv"
 
 	"zhitong"
 	"zhitong/internal/documents/layout"
@@ -47,5 +49,37 @@ func Unavailable(err error) error {
 	if errors.Is(err, layout.ErrNotBuilt) {
 		return zhitong.Errorf(zhitong.EBUSY, "公文排版组件尚未就绪，暂不能生成 PDF / Word 文件；可先查看公文内容")
 	}
+	return err
+}
+
+// File is a document's PDF or .docx ready to be sent.
+type File struct {
+	Name, ASCII, Type string
+	Data              []byte
+}
+
+// Download returns document id as a sealed PDF (pdf) or a .docx, for p.
+func (s *Service) Download(ctx context.Context, p zhitong.Principal, id int64, pdf bool) (*File, error) {
+	var b []byte
+	var d *Document
+	var err error
+	ext, ctype := ".pdf", "application/pdf"
+	if pdf {
+		b, d, err = s.PDF(ctx, p, id)
+	} else {
+		b, d, err = s.DOCX(ctx, p, id)
+		ext, ctype = ".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	}
+	if err != nil {
+		return nil, Unavailable(err)
+	}
+	return &File{Name: d.Number + " " + d.Title + ext, ASCII: "document-" + strconv.FormatInt(d.ID, 10) + ext, Type: ctype, Data: b}, nil
+}
+
+// Serve sends the file as an attachment.
+func (f *File) Serve(w http.ResponseWriter) error {
+	w.Header().Set("Content-Type", f.Type)
+	export.Attachment(w, f.Name, f.ASCII)
+	_, err := w.Write(f.Data)
 	return err
 }

@@ -274,22 +274,11 @@ func (h *Handler) workDocumentFile(pdf bool) handler {
 		if err != nil {
 			return err
 		}
-		var b []byte
-		var d *documents.Document
-		ext, ctype := ".pdf", "application/pdf"
-		if pdf {
-			b, d, err = h.documents().PDF(r.Context(), p, id)
-		} else {
-			b, d, err = h.documents().DOCX(r.Context(), p, id)
-			ext, ctype = ".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-		}
+		f, err := h.documents().Download(r.Context(), p, id, pdf)
 		if err != nil {
-			return documents.Unavailable(err)
+			return err
 		}
-		w.Header().Set("Content-Type", ctype)
-		export.Attachment(w, d.Number+" "+d.Title+ext, "document-"+strconv.FormatInt(d.ID, 10)+ext)
-		_, err = w.Write(b)
-		return err
+		return f.Serve(w)
 	}
 }
 
