@@ -42,6 +42,8 @@ type App struct {
 	cal     atomic.Pointer[calendar.Calendar]
 	pol     atomic.Pointer[Policy] // deadline policy, see policy.go
 	hashes  chan struct{}          // bounds concurrent argon2id hashing
+	// docHooks issue the official documents of steps (document_hooks.go).
+	docHooks atomic.Pointer[DocumentHooks]
 }
 
 // New returns an App over a migrated database.
@@ -212,5 +214,6 @@ func (a *App) WithClock(c zhitong.Clock) *App {
 	b := &App{db: a.db, clock: c, sealer: a.sealer, log: a.log, hashes: a.hashes}
 	b.cal.Store(a.cal.Load())
 	b.pol.Store(a.pol.Load())
+	b.docHooks.Store(a.docHooks.Load())
 	return b
 }

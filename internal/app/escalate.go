@@ -204,36 +204,57 @@ func (a *App) issueLetter(ctx context.Context, tx *store.Tx, c *store.CaseRecord
 	l.Body = fmt.Sprintf("%s：\n　　我委交由你单位办理的群众意见建议“%s”（查询码 %s），办理期限为 %s，截至 %s 已逾期 %d 个工作日，尚未答复。"+
 		"现予督办，请你单位高度重视，尽快办结，书面答复人大机关并反馈群众；确有困难的，请于 3 个工作日内书面说明原因和完成时限。",
 		unit.Name, c.Title, c.Code, c.DueDate, a.today().Format(time.DateOnly), overdue)
-	return l, a.storeLetter(ctx, tx, l)
+	return l, a.storeLetter(ctx, tx, System, l)
 }
 
-// storeLetter numbers a supervision letter in this year's series and stores it.
-func (a *App) storeLetter(ctx context.Context, tx *store.Tx, l *store.Letter) error {
+// storeLetter numbers a supervision letter in its organisation's 督办函
+// series of the year (store.NextDocumentSeq, shared with internal/documents)
+// and stores it; the document hook then issues it as a sealed document in
+// the same transaction. (supervision_letters.seq stays the table's own
+// yearly series; the number's sequence is the organisation's.)
+func (a *App) storeLetter(ctx context.Context, tx *store.Tx, p zhitong.Principal, l *store.Letter) error {
 	year := a.today().Year()
 	seq, err := tx.NextLetterSeq(ctx, year)
 	if err != nil {
 		return err
 	}
-	l.Number, l.Year, l.Seq, l.IssuedAt = fmt.Sprintf("%s〔%d〕%d号", a.letterPrefix(ctx, tx, l.CaseID), year, seq), year, seq, a.clock.Now()
-	return tx.InsertLetter(ctx, l)
+	org, prefix, err := a.letterPrefix(ctx, tx, l.CaseID)
+	if err != nil {
+		return err
+	}
+	if l.DocSeq, err = tx.NextDocumentSeq(ctx, org, "supervise", year); err != nil {
+		return err
+	}
+	l.Number, l.Year, l.Seq, l.IssuedAt = store.DocumentNumber(prefix, year, l.DocSeq), year, seq, a.clock.Now()
+	if err := tx.InsertLetter(ctx, l); err != nil {
+		return err
+	}
+	if h := a.docHooks.Load(); h != nil && h.Letter != nil {
+		return h.Letter(ctx, tx, p, l)
+	}
+	return nil
 }
 
-// letterPrefix is the policy's letter-number prefix; while staff have not
-// changed the default, the governing organisation's short name makes it
-// (龙南人大督〔2026〕3号).
-func (a *App) letterPrefix(ctx context.Context, tx *store.Tx, caseID int64) string {
-	prefix := a.policy().LetterPrefix
-	if prefix != DefaultPolicy().LetterPrefix {
-		return prefix
-	}
+// letterPrefix returns the organisation governing the case (its region
+// code, "" when none is set up) and its 督办函 number prefix: the one staff
+// set for the organisation (internal/documents), else the policy's when
+// staff changed it, else the organisation's default (定人大督).
+func (a *App) letterPrefix(ctx context.Context, tx *store.Tx, caseID int64) (string, string, error) {
 	var region string
 	if err := tx.QueryRow(ctx, `SELECT region_code FROM cases WHERE id = ?`, caseID).Scan(&region); err != nil {
-		return prefix
+		return "", "", err
 	}
-	if o, err := store.OrganisationFor(ctx, tx, region); err == nil {
-		return o.ShortName + "督"
+	o, err := store.OrganisationFor(ctx, tx, region)
+	if err != nil && zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
+		return "", "", err
 	}
-	return prefix
+	if set, ok, err := store.DocumentPrefix(ctx, tx, o.RegionCode, "supervise"); err != nil || ok {
+		return o.RegionCode, set, err
+	}
+	if prefix := a.policy().LetterPrefix; prefix != DefaultPolicy().LetterPrefix || o.RegionCode == "" {
+		return o.RegionCode, prefix, nil
+	}
+	return o.RegionCode, store.DefaultDocumentPrefix(o, "supervise"), nil
 }
 
 // levelOf is the supervision level of c today and how many working days it is overdue.

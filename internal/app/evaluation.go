@@ -204,7 +204,7 @@ func (a *App) Supervise(ctx context.Context, p zhitong.Principal, id int64, in S
 		level, overdue := a.levelOf(&c.Case)
 		s := &zhitong.SupervisionAction{CaseID: c.ID, Round: c.Round, Kind: in.Kind, Level: level, At: ev.At, Note: ev.Note, By: p.UserID}
 		if in.Kind == "letter" {
-			l, err := a.manualLetter(ctx, tx, c, max(overdue, 0), strings.TrimSpace(in.Note))
+			l, err := a.manualLetter(ctx, tx, p, c, max(overdue, 0), strings.TrimSpace(in.Note))
 			if err != nil {
 				return err
 			}
@@ -219,7 +219,7 @@ func (a *App) Supervise(ctx context.Context, p zhitong.Principal, id int64, in S
 // manualLetter issues the numbered letter (督办函) of a 发函督办 staff record
 // and sends the lead unit the notice the automatic letter sends. Before the
 // due date it urges; after it, it says how late the case is.
-func (a *App) manualLetter(ctx context.Context, tx *store.Tx, c *store.CaseRecord, overdue int, note string) (*store.Letter, error) {
+func (a *App) manualLetter(ctx context.Context, tx *store.Tx, p zhitong.Principal, c *store.CaseRecord, overdue int, note string) (*store.Letter, error) {
 	if c.LeadUnitID == 0 {
 		return nil, zhitong.Errorf(zhitong.ECONFLICT, "该案件尚未交办承办单位，无法发函督办")
 	}
@@ -234,7 +234,7 @@ func (a *App) manualLetter(ctx context.Context, tx *store.Tx, c *store.CaseRecor
 	l := &store.Letter{CaseID: c.ID, UnitID: unit.ID, Round: c.Round, DueDate: c.DueDate, OverdueDays: overdue}
 	l.Body = fmt.Sprintf("%s：\n　　我委交由你单位办理的群众意见建议“%s”（查询码 %s），办理期限为 %s。%s，书面答复人大机关并反馈群众。\n　　督办事项：%s",
 		unit.Name, c.Title, c.Code, c.DueDate, late, note)
-	if err := a.storeLetter(ctx, tx, l); err != nil {
+	if err := a.storeLetter(ctx, tx, p, l); err != nil {
 		return nil, err
 	}
 	_, err = a.notify(ctx, tx, Notice{Key: "letter:" + strconv.FormatInt(l.ID, 10), Template: "case.manual_letter", CaseID: c.ID, UnitID: unit.ID,

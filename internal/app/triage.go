@@ -191,6 +191,9 @@ func (a *App) Assign(ctx context.Context, p zhitong.Principal, id int64, in Assi
 			ev.Note += "。" + in.Note
 		}
 		ev.Public = "已交办" + lead.Name + "办理，办理期限至 " + c.DueDate
+		if h := a.docHooks.Load(); h != nil && h.Assigned != nil {
+			return h.Assigned(ctx, tx, p, c)
+		}
 		return nil
 	})
 }

@@ -65,7 +65,8 @@ func publicEntry(r *http.Request) bool {
 		// Looking up a tracking or booking code: a budget stops guessing.
 		return strings.HasPrefix(p, "/track/") || strings.HasPrefix(p, "/api/v1/track/") ||
 			strings.HasPrefix(p, "/appointments/") || strings.HasPrefix(p, "/api/v1/appointments/") ||
-			p == "/appointments" // the look-up form: ?code=…
+			p == "/appointments" || // the look-up form: ?code=…
+			p == "/verify" || strings.HasPrefix(p, "/verify/") || strings.HasPrefix(p, "/api/v1/verify/") // a document's verification code
 	}
 	return false
 }

@@ -21,6 +21,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/documents"
 	"zhitong/internal/server"
 	"zhitong/internal/setup"
 	"zhitong/internal/store"
@@ -39,6 +40,7 @@ type county struct {
 	Proposal, Bulletin    int64
 	Record, Appt, Duty    int64
 	Opinion, Report       int64 // an analysis opinion on a topic and an analysis report (internal/topics)
+	Document              int64 // the 交办函 of Assigned (internal/documents)
 	ApptCode, Secret      string
 	Photo, Rule           int64    // a photo of a case, a reception rule of Station
 	Cat, Day, Future      string   // a category code, today, a day of the roster
@@ -107,6 +109,11 @@ func buildCounty(t *testing.T, a *app.App, res *setup.Result, code, tag, login s
 	c.Assigned = submit(tag + "测诉求：桥面破损，需要维修")
 	c.Assigned = testkit.Must(a.Register(ctx, committee, c.Assigned.ID, app.RegisterInput{CategoryCode: cat}))(t)
 	c.Assigned = testkit.Must(a.Assign(ctx, committee, c.Assigned.ID, app.AssignInput{LeadUnit: c.Unit}))(t)
+	// Its 交办函: issued by the assignment when the server's hooks are in
+	// place, else now.
+	if err := a.DB().QueryRow(ctx, `SELECT document_id FROM document_cases WHERE case_id = ?`, c.Assigned.ID).Scan(&c.Document); err != nil {
+		c.Document = testkit.Must(documents.New(a).IssueAssign(ctx, committee, documents.AssignInput{UnitID: c.Unit, CaseIDs: []int64{c.Assigned.ID}}))(t).ID
+	}
 	withPhoto := testkit.Must(a.SubmitWithPhotos(ctx, app.IntakeInput{Body: tag + "测诉求：井盖缺失，夜里很危险", StationID: c.Station, Anonymous: true},
 		[]app.PhotoInput{{Name: "photo.jpg", Data: tinyJPEG(t)}}, false))(t)
 	atts := testkit.Must(a.Attachments(ctx, committee, withPhoto.ID))(t)
@@ -222,7 +229,7 @@ func wildcardValues(c *county, pattern string) (string, bool) {
 			"units": id(c.Unit), "regions": c.Town, "users": id(c.User), "accounts": id(c.User), "tokens": id(c.Token),
 			"duty-records": id(c.Record), "duty": id(c.Record), "duties": id(c.Duty), "inactive": id(c.Deputy),
 			"appointments": id(c.Appt), "bulletins": id(c.Bulletin), "requests": id(c.Assigned.ID) + ".json",
-			"opinions": id(c.Opinion), "reports": id(c.Report),
+			"opinions": id(c.Opinion), "reports": id(c.Report), "documents": id(c.Document),
 		}[prev]
 		if prev == "appointments" && s == "{code}" {
 			v, ok = c.ApptCode, true

@@ -24,10 +24,54 @@ func routeTable() map[string]refSpec {
 		"GET /api/v1/points/rankings/export":      {},
 		"GET /api/v1/stations/{id}/roster/export": {},
 		"GET /api/v1/stats":                       {},
-		"GET /work/topics":                        {},
-		"POST /work/topics/opinion":               none("a topic opinion of the caller's own jurisdiction: the body names a term, no reference (the API route is walked with a case of another county)"),
-		"POST /work/topics/proposal":              {},
-		"GET /work/analysis":                      {},
+		// Official documents (internal/documents).
+		"GET /api/v1/documents":               {},
+		"GET /api/v1/documents/export":        {},
+		"GET /api/v1/documents/{id}":          {},
+		"GET /api/v1/documents/{id}/pdf":      {},
+		"GET /api/v1/documents/{id}/docx":     {},
+		"POST /api/v1/documents/{id}/correct": {base: func(a, b *county) map[string]any { return map[string]any{"reason": "测试更正"} }},
+		"POST /api/v1/documents/assign": {base: func(a, b *county) map[string]any {
+			return map[string]any{"unit_id": a.Unit, "case_ids": []int64{a.Assigned.ID}}
+		}, refs: func(a, b *county) map[string]any {
+			return map[string]any{"unit_id": b.Unit, "case_ids": []int64{b.Assigned.ID}}
+		}},
+		"POST /api/v1/documents/reply": {base: func(a, b *county) map[string]any {
+			return map[string]any{"case_id": a.Assigned.ID, "reply_id": 1}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"case_id": b.Assigned.ID} }},
+		"POST /api/v1/documents/bulletin": {base: func(a, b *county) map[string]any { return map[string]any{"id": a.Bulletin} },
+			refs: func(a, b *county) map[string]any { return map[string]any{"id": b.Bulletin} }},
+		"POST /api/v1/documents/report": {base: func(a, b *county) map[string]any { return map[string]any{"id": a.Report} },
+			refs: func(a, b *county) map[string]any { return map[string]any{"id": b.Report} }},
+		"POST /work/documents/bulletin": {base: func(a, b *county) map[string]any { return map[string]any{"id": a.Bulletin} },
+			refs: func(a, b *county) map[string]any { return map[string]any{"id": b.Bulletin} }},
+		"POST /work/documents/report": {base: func(a, b *county) map[string]any { return map[string]any{"id": a.Report} },
+			refs: func(a, b *county) map[string]any { return map[string]any{"id": b.Report} }},
+		"GET /api/v1/document-prefixes":        none("the prefixes of the caller's own organisation; names nothing"),
+		"PUT /api/v1/document-prefixes/{kind}": none("sets a prefix of the caller's own organisation; the path names a kind, not an object"),
+		"GET /api/v1/documents-key":            none("the public key of the caller's own organisation; names nothing"),
+		"GET /api/v1/verify/{code}":            none("public: the code is what a document's reader holds; the verdict names no person and no jurisdiction's data"),
+		"GET /work/documents":                  {},
+		"GET /work/documents.xlsx":             {},
+		"GET /work/documents/{id}":             {},
+		"GET /work/documents/{id}/pdf":         {},
+		"GET /work/documents/{id}/docx":        {},
+		"POST /work/documents/{id}/correct":    {base: func(a, b *county) map[string]any { return map[string]any{"reason": "测试更正"} }},
+		"POST /work/documents/assign": {base: func(a, b *county) map[string]any {
+			return map[string]any{"unit_id": a.Unit, "cases": a.Assigned.Code}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"unit_id": b.Unit, "cases": b.Assigned.Code} }},
+		"POST /work/documents/reply": {base: func(a, b *county) map[string]any {
+			return map[string]any{"case_id": a.Assigned.ID, "reply_id": 1}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"case_id": b.Assigned.ID} }},
+		"GET /work/document-prefixes":  none("the prefixes of the caller's own organisation; names nothing"),
+		"POST /work/document-prefixes": none("sets a prefix of the caller's own organisation; the body names a kind, not an object"),
+		"GET /work/document-key.pem":   none("the public key of the caller's own organisation; names nothing"),
+		"GET /verify":                  none("public: the verification form; a code names no jurisdiction's data"),
+		"GET /verify/{code}":           none("public: the code is what a document's reader holds; the verdict names no person and no jurisdiction's data"),
+		"GET /work/topics":             {},
+		"POST /work/topics/opinion":    none("a topic opinion of the caller's own jurisdiction: the body names a term, no reference (the API route is walked with a case of another county)"),
+		"POST /work/topics/proposal":   {},
+		"GET /work/analysis":           {},
 		"POST /work/analysis/opinions": {base: func(a, b *county) map[string]any {
 			return map[string]any{"proposal": "rehandle", "text": "测试研判意见内容"}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"case_id": b.Assigned.ID} }},

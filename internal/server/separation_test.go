@@ -104,6 +104,7 @@ func TestThreeAdministratorsSeparated(t *testing.T) {
 		"GET /api/v1/deadline-policy": {aud}, "GET /api/v1/duty-records": {aud}, "GET /api/v1/duty-records/{id}": {aud},
 		"GET /api/v1/proposals/{id}": {aud}, "GET /api/v1/supervision": {aud}, "GET /api/v1/supervision/proposals": {aud},
 		"GET /api/v1/supervision/export": {aud}, "GET /api/v1/cases/export": {aud}, "GET /api/v1/bulletins/export": {aud}, "GET /api/v1/cases/{id}/co-opinions": {aud}, "GET /api/v1/cases/{id}/notifications": {aud},
+		"GET /api/v1/documents": {aud}, "GET /api/v1/documents/export": {aud},
 	}
 	has := func(list []zhitong.Role, r zhitong.Role) bool {
 		for _, x := range list {

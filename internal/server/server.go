@@ -19,6 +19,7 @@ import (
 	"zhitong"
 
 	"zhitong/internal/app"
+	"zhitong/internal/documents"
 	"zhitong/internal/setup"
 	"zhitong/internal/signin"
 	"zhitong/internal/uploads"
@@ -77,6 +78,8 @@ type Server struct {
 	secure   bool // every cookie Secure: --secure-cookies, or an https public URL
 	// sessionClock times the session timeouts (Config.SessionClock).
 	sessionClock zhitong.Clock
+	// publicURL starts the verification URLs of new documents (Config.PublicURL).
+	publicURL string
 }
 
 // New builds the server and its route tables.
@@ -99,7 +102,11 @@ func New(cfg Config) *Server {
 	if cfg.SessionClock == nil {
 		cfg.SessionClock = zhitong.SystemClock{}
 	}
-	s := &Server{sessionClock: cfg.SessionClock, app: cfg.App, log: cfg.Logger, sessions: sm, proxies: cfg.TrustedProxies, secure: secure}
+	s := &Server{sessionClock: cfg.SessionClock, app: cfg.App, log: cfg.Logger, sessions: sm, proxies: cfg.TrustedProxies, secure: secure,
+		publicURL: cfg.PublicURL}
+	// Assigning a case issues its 交办函, a supervision letter its 督办函,
+	// in the step's transaction (internal/documents).
+	documents.New(cfg.App).WithBase(cfg.PublicURL).Install()
 	if s.proxies == nil {
 		s.proxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	}

@@ -17,6 +17,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/documents"
 	"zhitong/internal/regions"
 	"zhitong/internal/store"
 )
@@ -114,6 +115,10 @@ func (s *Service) Run(ctx context.Context, p zhitong.Principal, in Input) (*Resu
 			return err
 		}
 		res.Organisation, res.Regions, res.Townships = org, added, towns
+		// The organisation's document-signing key (docs/documents.md).
+		if err := documents.EnsureKey(ctx, tx, s.app.Sealer(), org.RegionCode, s.app.Now()); err != nil {
+			return err
+		}
 		if res.Categories, err = SeedCategories(ctx, tx); err != nil {
 			return err
 		}

@@ -58,7 +58,12 @@ var SealedColumns = []SealedColumn{
 	{Table: "attachments", Column: "thumb", AAD: "case:thumb:", AADColumn: "case_id", Bytes: true},
 	{Table: "two_factor", Column: "secret", AAD: "two_factor:secret:", AADColumn: "user_id", IDColumn: "user_id"},
 	{Table: "audit_key", Column: "sealed", AAD: AuditKeyAAD},
+	{Table: "document_keys", Column: "private_enc", AAD: DocumentKeyAAD},
 }
+
+// DocumentKeyAAD is the associated data of an organisation's sealed SM2
+// private key (internal/documents).
+const DocumentKeyAAD = "document_key:private"
 
 // Name is table.column, for reports.
 func (c SealedColumn) Name() string { return c.Table + "." + c.Column }

@@ -140,6 +140,7 @@ type Letter struct {
 	OverdueDays int
 	IssuedAt    time.Time
 	Body        string
+	DocSeq      int // the number's sequence in its organisation's 督办函 series (set when issued, not stored)
 }
 
 // NextLetterSeq returns the next free sequence number of year's letters.

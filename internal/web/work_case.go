@@ -8,6 +8,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/documents"
 	"zhitong/internal/dups"
 )
 
@@ -68,6 +69,10 @@ type workCaseData struct {
 	// Duplicates are the likely duplicates of an open case, for staff who
 	// may merge (internal/dups); each row merges this case into that one.
 	Duplicates []dups.Match
+	// Documents are the case's official documents (internal/documents);
+	// ReplyDoc offers the 答复函 of the latest reply.
+	Documents []*documents.Document
+	ReplyDoc  int64
 
 	// The lead unit's phone look-up and the co-handling opinions (work_case_duties.go).
 	workUnitDuties
@@ -172,6 +177,17 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 	}
 	if d.Photos, err = h.app.Attachments(ctx, p, id); err != nil {
 		return nil, err
+	}
+	if d.Documents, err = h.documents().ForCase(ctx, p, id); err != nil {
+		return nil, err
+	}
+	if n := len(v.Replies); n > 0 && (p.Role == zhitong.RoleUnit && v.Replies[n-1].UnitID == p.UnitID || p.May(zhitong.ActionAssign)) {
+		d.ReplyDoc = v.Replies[n-1].ID
+		for _, doc := range d.Documents {
+			if doc.Kind == "reply" && doc.Source == "reply:"+strconv.FormatInt(d.ReplyDoc, 10) {
+				d.ReplyDoc = 0
+			}
+		}
 	}
 	region := v.Region
 	if len(region) > 6 {

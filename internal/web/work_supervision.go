@@ -8,6 +8,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/documents"
 )
 
 // supervisionRoutes serves the workbench pages of deadlines and escalation.
@@ -88,7 +89,15 @@ func (h *Handler) workLetter(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "work_letter", "督办函 "+l.Number, l)
+	// The letter as an official document: sealed, with its verification code.
+	doc, err := h.documents().BySource(r.Context(), p, "letter:"+strconv.FormatInt(id, 10))
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "work_letter", "督办函 "+l.Number, struct {
+		*app.LetterView
+		Document *documents.Document
+	}{l, doc})
 }
 
 // The template functions of the supervision pages, added to the shared set

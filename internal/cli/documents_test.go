@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"zhitong/internal/documents"
+	"zhitong/internal/testkit"
+)
+
+// TestDocumentsCommands: after `init`, the organisation's public key
+// exports as PEM; `verify` refuses an unknown number and a file without a
+// seal with a plain statement of why, and says how to call it.
+func TestDocumentsCommands(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	dsn, key := testkit.DSN(t), filepath.Join(dir, "zhitong.key")
+	run := func(args ...string) (int, string) {
+		t.Helper()
+		var out, errs bytes.Buffer
+		env := Env{Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }, Clock: testkit.NewClock(testkit.Start)}
+		code := Run(ctx, env, append(args, "--db", dsn, "--key-file", key))
+		return code, out.String() + errs.String()
+	}
+	if code, out := run("init", "--region", "360783"); code != 0 {
+		t.Fatalf("init: %d %s", code, out)
+	}
+	pemFile := filepath.Join(dir, "key.pem")
+	if code, out := run("documents", "key", "export", "--out", pemFile); code != 0 || !strings.Contains(out, "龙南市人大常委会") {
+		t.Fatalf("key export: %d %s", code, out)
+	}
+	pemText := testkit.Must(os.ReadFile(pemFile))(t)
+	if _, err := documents.ParsePublicPEM(string(pemText)); err != nil {
+		t.Fatalf("exported key: %v\n%s", err, pemText)
+	}
+	// Exported twice: the same key (made once, at set-up).
+	if code, out := run("documents", "key", "export"); code != 0 || out != string(pemText) {
+		t.Errorf("second export differs: %d %s", code, out)
+	}
+	if code, out := run("verify", "龙人大交〔2026〕9号"); code == 0 || !strings.Contains(out, "文号“龙人大交〔2026〕9号”不存在") {
+		t.Errorf("unknown number: %d %s", code, out)
+	}
+	if code, out := run("verify", "ABCDEFGH23"); code == 0 || !strings.Contains(out, "不存在") {
+		t.Errorf("unknown code: %d %s", code, out)
+	}
+	plain := filepath.Join(dir, "plain.pdf")
+	testkit.Must(0, os.WriteFile(plain, []byte("%PDF-1.7\n%%EOF\n"), 0o600))(t)
+	if code, out := run("verify", plain, "--key", pemFile); code == 0 || !strings.Contains(out, "没有民意直通电子印章") {
+		t.Errorf("unsealed file: %d %s", code, out)
+	}
+	if code, out := run("verify"); code == 0 || !strings.Contains(out, "用法") {
+		t.Errorf("no argument: %d %s", code, out)
+	}
+}

@@ -1,0 +1,118 @@
+package documents
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"zhitong"
+	"zhitong/internal/documents/layout"
+	"zhitong/internal/store"
+	"zhitong/internal/topics"
+)
+
+func mayIssueReports(p zhitong.Principal) error {
+	if p.Role != zhitong.RoleCommittee {
+		return zhitong.Errorf(zhitong.EFORBIDDEN, "通报和研判报告由代表工委签发")
+	}
+	return nil
+}
+
+// IssueBulletin issues a bulletin (通报) as a document of the committee's
+// organisation, once per bulletin; as for publishing it, every unit and
+// township in it must lie in the committee's jurisdiction.
+func (s *Service) IssueBulletin(ctx context.Context, p zhitong.Principal, id int64) (*Document, error) {
+	if err := mayIssueReports(p); err != nil {
+		return nil, err
+	}
+	b, err := s.app.Bulletin(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	var out *Document
+	err = s.app.DB().Write(ctx, func(tx *store.Tx) error {
+		if err := s.app.CheckBulletinRef(ctx, tx, p, id); err != nil {
+			return err
+		}
+		org, err := organisation(ctx, tx, p.RegionCode)
+		if err != nil {
+			return err
+		}
+		doc := layout.Doc{Title: "关于" + b.Title() + "的通报", Addressee: "各承办单位、各乡镇（街道）人大"}
+		s.letterhead(org, &doc)
+		doc.Body = []layout.Block{{Kind: layout.Para, Text: "现将" + b.Start + "至" + b.End + "群众意见建议交办和办理情况通报如下。"}}
+		for _, part := range []struct{ scope, heading, first string }{{"units", "一、承办单位办理情况", "承办单位"}, {"towns", "二、各乡镇（街道）情况", "乡镇（街道）"}} {
+			rows := b.Rows(part.scope)
+			if len(rows) == 0 {
+				continue
+			}
+			doc.Body = append(doc.Body, layout.Block{Kind: layout.Heading1, Text: part.heading})
+			t := [][]string{{part.first, "交办", "按期答复", "期末逾期", "列入督办", "评价", "满意"}}
+			for _, r := range rows {
+				t = append(t, []string{r.Name, strconv.Itoa(r.Assigned), strconv.Itoa(r.RepliedOnTime), strconv.Itoa(r.Overdue),
+					strconv.Itoa(r.Listed), strconv.Itoa(r.Evaluated), strconv.Itoa(r.Satisfied)})
+			}
+			doc.Body = append(doc.Body, layout.Block{Kind: layout.Table, Rows: t})
+		}
+		doc.Body = append(doc.Body, layout.Block{Kind: layout.Para, Text: "请逾期未办结的单位抓紧办理，按期书面答复并反馈群众。"})
+		out, err = s.issue(ctx, tx, p, &draft{kind: "bulletin", org: org, source: "bulletin:" + strconv.FormatInt(id, 10), doc: doc})
+		if zhitong.ErrorCode(err) == zhitong.ECONFLICT {
+			return zhitong.Errorf(zhitong.ECONFLICT, "这期通报已签发过，不能重复签发；如需更正，请对已签发的通报发出更正")
+		}
+		return err
+	})
+	return out, err
+}
+
+// IssueReport issues an analysis report (研判报告, internal/topics) as a
+// document, as its text stands now; once per report (a later edit is
+// issued as a correction).
+func (s *Service) IssueReport(ctx context.Context, p zhitong.Principal, id int64) (*Document, error) {
+	if err := mayIssueReports(p); err != nil {
+		return nil, err
+	}
+	r, err := topics.New(s.app).GetReport(ctx, p, id)
+	if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
+		return nil, zhitong.Invalid("id", "研判报告不存在或不在您的辖区内")
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out *Document
+	err = s.app.DB().Write(ctx, func(tx *store.Tx) error {
+		org, err := organisation(ctx, tx, r.Region)
+		if err != nil {
+			return err
+		}
+		doc := layout.Doc{Title: r.Title, Addressee: org.Name}
+		s.letterhead(org, &doc)
+		doc.Body = TextBlocks(r.Body)
+		out, err = s.issue(ctx, tx, p, &draft{kind: "report", org: org, source: "report:" + strconv.FormatInt(id, 10), doc: doc})
+		if zhitong.ErrorCode(err) == zhitong.ECONFLICT {
+			return zhitong.Errorf(zhitong.ECONFLICT, "这份研判报告已签发过，不能重复签发；修改后请对已签发的报告发出更正")
+		}
+		return err
+	})
+	return out, err
+}
+
+// TextBlocks sets staff-written text as the body: a line starting with
+// 一、 (二、…) is a first-level heading, （一） a second-level one, the
+// rest paragraphs.
+func TextBlocks(text string) []layout.Block {
+	var out []layout.Block
+	for _, line := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(strings.TrimLeft(line, "　"))
+		if t == "" {
+			continue
+		}
+		kind := layout.Para
+		if r := []rune(t); len(r) > 2 && strings.ContainsRune("一二三四五六七八九十", r[0]) && strings.Contains(string(r[:min(4, len(r))]), "、") {
+			kind = layout.Heading1
+		} else if strings.HasPrefix(t, "（") && strings.Contains(string([]rune(t)[:min(5, len([]rune(t)))]), "）") {
+			kind = layout.Heading2
+		}
+		out = append(out, layout.Block{Kind: kind, Text: t})
+	}
+	return out
+}

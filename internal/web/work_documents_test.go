@@ -1,0 +1,106 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"zhitong"
+	"zhitong/internal/store"
+)
+
+var docLink = regexp.MustCompile(`href="/work/documents/(\d+)">([^<]*〔\d+〕\d+号)</a>`)
+
+// TestDocumentPages: assigning a case issues its 交办函, listed on the case
+// page and the documents page (with its Excel); the document page shows
+// its verification code and corrects it (a refused correction keeps what
+// was typed); the public verification page says the old one was replaced,
+// without personal data.
+func TestDocumentPages(t *testing.T) {
+	b := newBench(t)
+	err := b.app.DB().Write(t.Context(), func(tx *store.Tx) error {
+		return tx.InsertOrganisation(t.Context(), zhitong.Organisation{RegionCode: b.f.County, Name: "定南县人大常委会",
+			CommitteeName: "定南县人大常委会代表工作委员会", ShortName: "定南人大", CreatedAt: b.app.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := b.intake("学校门口的人行道破损严重", 0)
+	b.assign(id, 10)
+	committee := b.login(b.f.In[zhitong.RoleCommittee], "weiyuanhui")
+	pg := committee.get(caseURL(id))
+	wantStatus(t, pg, http.StatusOK)
+	m := docLink.FindStringSubmatch(pg.raw)
+	if m == nil || !strings.HasPrefix(m[2], "定人大交〔") || !strings.HasSuffix(m[2], "〕1号") {
+		t.Fatalf("no 交办函 on the case page:\n%s", pg.body)
+	}
+	benchHas(t, pg, "公文", "交办函", "/work/documents/"+m[1]+"/pdf")
+	list := committee.get("/work/documents")
+	benchHas(t, list, m[2], `class="rtable"`, `data-label="文号"`, "导出 Excel", "合并签发交办函")
+	xl := committee.get("/work/documents.xlsx")
+	wantStatus(t, xl, http.StatusOK)
+	if !strings.Contains(xl.header.Get("Content-Disposition"), "filename*=UTF-8''") {
+		t.Errorf("export headers %v", xl.header)
+	}
+	doc := committee.get("/work/documents/" + m[1])
+	wantStatus(t, doc, http.StatusOK)
+	benchHas(t, doc, "关于交办群众意见建议的函", "定南县人大常委会代表工作委员会", "学校门口的人行道破损严重", "验证码", "更正这份公文")
+	code := regexp.MustCompile(`href="/verify/([0-9A-Z]{10})"`).FindStringSubmatch(doc.raw)
+	if code == nil {
+		t.Fatalf("no verification code:\n%s", doc.body)
+	}
+	// Twice by hand: refused, the form keeps what was typed.
+	again := committee.post("/work/documents/assign", url.Values{"unit_id": {itoa(b.f.Lead)}, "cases": {itoa(id)}})
+	wantStatus(t, again, http.StatusBadRequest)
+	benchHas(t, again, "未签发：", "不能重复签发")
+	bad := committee.post("/work/documents/"+m[1]+"/correct", url.Values{"reason": {""}, "body": {"改过的正文保留"}})
+	wantStatus(t, bad, http.StatusBadRequest)
+	benchHas(t, bad, "未更正：请写明更正理由", "改过的正文保留")
+	ok := committee.post("/work/documents/"+m[1]+"/correct", url.Values{"reason": {"办理时限有误"}, "body": {"请于十五个工作日内办结。"}})
+	wantStatus(t, ok, http.StatusOK)
+	benchHas(t, ok, "已签发更正版本", "〕2号", "请于十五个工作日内办结。")
+	// The public page, without signing in.
+	resp, err := http.Get(b.srv.URL + "/verify/" + strings.ToLower(code[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page := string(body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "真实，但已被更正") || !strings.Contains(page, m[2]) {
+		t.Errorf("verify page: %d\n%s", resp.StatusCode, page)
+	}
+	for _, personal := range []string{"李四", "13800001111", "1111", "人行道破损"} {
+		if strings.Contains(page, personal) {
+			t.Errorf("the public page shows %q", personal)
+		}
+	}
+	resp, err = http.Get(b.srv.URL + "/verify?code=ZZZZZZZZZZ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "不存在") {
+		t.Errorf("unknown code: %d", resp.StatusCode)
+	}
+	// Another county's committee sees none of it.
+	out := b.login(b.f.Out[zhitong.RoleCommittee], "longnan")
+	wantStatus(t, out.get("/work/documents/"+m[1]), http.StatusNotFound)
+	benchLacks(t, out.get("/work/documents"), m[2])
+	// The PDF: sealed once layout renders; until then a clear refusal.
+	pdf := committee.get("/work/documents/" + m[1] + "/pdf")
+	switch pdf.status {
+	case http.StatusServiceUnavailable:
+		benchHas(t, pdf, "公文排版组件尚未就绪")
+	case http.StatusOK:
+		if !strings.Contains(pdf.raw, "%ZHITONG-SEAL ") {
+			t.Error("the PDF carries no seal")
+		}
+	default:
+		t.Errorf("pdf: %d", pdf.status)
+	}
+}
