@@ -1,0 +1,12 @@
+-- Province scale (issue 12), lists and public pages: docs/operations.md
+-- "Lists at a million cases".
+--
+-- The results board (办理公示) reads the confirmed publications newest
+-- reply first and stops after its page: the reply's time is kept on the
+-- publication, in an index in board order.
+ALTER TABLE publications ADD COLUMN replied_at TEXT NOT NULL DEFAULT '';
+UPDATE publications SET replied_at = COALESCE((SELECT r.at FROM replies r WHERE r.id = publications.reply_id), '');
+CREATE INDEX publications_board ON publications(replied_at, case_id);
+-- Cases bundled into a proposal (the supervision list and the proposal
+-- pages look them up by proposal).
+CREATE INDEX cases_proposal ON cases(proposal_id);
