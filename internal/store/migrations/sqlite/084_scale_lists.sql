@@ -10,3 +10,6 @@ CREATE INDEX publications_board ON publications(replied_at, case_id);
 -- Cases bundled into a proposal (the supervision list and the proposal
 -- pages look them up by proposal).
 CREATE INDEX cases_proposal ON cases(proposal_id);
+-- The case list sorted by last update (最近更新) walks this index and stops
+-- after its page; it sorted the whole county before.
+CREATE INDEX cases_updated ON cases(updated_at);
