@@ -185,7 +185,7 @@ type CaseFilter struct {
 	// CoOpinionDue keeps running cases with a co-handling assignment in the
 	// current round (of UnitID or ScopeUnit when set) that gave no opinion yet.
 	CoOpinionDue bool
-	// Supervised keeps running cases with a supervision action in their current round.
+	// Supervised keeps cases with a supervision action in their current round.
 	Supervised bool
 	// OnlyIDs, when set, keeps these cases alone (a statistic's cases, internal/stats).
 	OnlyIDs    []int64
@@ -414,11 +414,7 @@ func caseWhere(q Q, f CaseFilter, ftsMatch, tsQuery string) (string, []any) {
 	if f.Supervised {
 		// Uncorrelated, so the few supervised cases are found once rather
 		// than probed for every running case.
-		// Only running cases are on the supervision list (its one user), so
-		// the subquery starts from the running cases (an index range) rather
-		// than from every supervision action in the history.
-		add(`id IN (SELECT s.case_id FROM cases sc JOIN supervision_actions s ON s.case_id = sc.id AND s.round = sc.round
- WHERE sc.status IN ('assigned', 'in_progress') AND s.proposal_id IS NULL)`)
+		add(`id IN (SELECT s.case_id FROM supervision_actions s JOIN cases sc ON sc.id = s.case_id AND sc.round = s.round WHERE s.proposal_id IS NULL)`)
 	}
 	if f.OnlyIDsSet {
 		add(idList(q, f.OnlyIDs))

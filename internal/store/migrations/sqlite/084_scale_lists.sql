@@ -13,3 +13,7 @@ CREATE INDEX cases_proposal ON cases(proposal_id);
 -- The case list sorted by last update (最近更新) walks this index and stops
 -- after its page; it sorted the whole county before.
 CREATE INDEX cases_updated ON cases(updated_at);
+-- A reply's current outcome (store.CurrentOutcome) looks for a solved
+-- follow-up of the reply on every row of the results board: without this
+-- index, a scan of every follow-up per row.
+CREATE INDEX follow_ups_reply ON follow_ups(reply_id);
