@@ -66,8 +66,9 @@ func (a *App) PublicResults(ctx context.Context, in ResultsInput) ([]PublicResul
 	if in.Page <= 0 {
 		in.Page = 1
 	}
-	if in.Page > 10000 {
-		return nil, 0, zhitong.Invalid("page", "页码超出范围")
+	// The board counts up to store.PublicCountCap, and its pages stop there.
+	if last := max(store.PublicCountCap/in.PerPage, 1); in.Page > last {
+		return nil, 0, zhitong.Invalid("page", "页码超出范围：最多第 %d 页，请按镇街、类别或结果筛选", last)
 	}
 	rows, total, err := store.ListPublicResults(ctx, a.db, store.ResultFilter{Region: in.Region, Category: in.Category,
 		Outcome: string(in.Outcome), StationID: in.Station, Limit: in.PerPage, Offset: (in.Page - 1) * in.PerPage})

@@ -239,8 +239,11 @@ type ListInput struct {
 	Query    string // full-text, Chinese
 	Phone    string // exact, through the blind index
 	Sort     string
-	Page     int // from 1
+	Page     int // from 1, at most MaxPage
 	PerPage  int
+	// After and Before are cursors (CasePage.Next, CasePage.Prev): the page
+	// after or before a row, in the same sort. They take precedence over Page.
+	After, Before string
 
 	// DueBy keeps running cases due from today up to this date (YYYY-MM-DD): "due soon".
 	DueBy string
@@ -259,45 +262,131 @@ type ListInput struct {
 	OnlyIDsSet bool
 }
 
-// CountByStatus counts the cases p may see, per status, in one query.
+// CountByStatus counts the cases p may see, per status, each up to
+// store.ListCountCap+1 (more than the cap): one index range per status
+// rather than a pass over every case of the county.
 func (a *App) CountByStatus(ctx context.Context, p zhitong.Principal) (map[zhitong.Status]int, error) {
 	if !p.May(zhitong.ActionView) {
 		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看案件", zhitong.Label(zhitong.Roles, p.Role))
 	}
-	var f store.CaseFilter
-	scope(p, &f)
-	return store.CountCasesByStatus(ctx, a.db, f)
+	counts := map[zhitong.Status]int{}
+	for _, s := range zhitong.Statuses {
+		var f store.CaseFilter
+		scope(p, &f)
+		f.Statuses = []zhitong.Status{s.Value}
+		n, err := store.CountCases(ctx, a.db, f, "", "")
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			counts[s.Value] = n
+		}
+	}
+	return counts, nil
 }
 
-// List returns one page of cases in p's jurisdiction, and the total.
+// List returns one page of cases in p's jurisdiction, and the total
+// (capped: see CasePage.More).
 func (a *App) List(ctx context.Context, p zhitong.Principal, in ListInput) ([]CaseSummary, int, error) {
+	pg, err := a.ListPage(ctx, p, in)
+	return pg.Items, pg.Total, err
+}
+
+// CasePage is one page of a case list.
+type CasePage struct {
+	Items []CaseSummary
+	// Total counts the list up to store.ListCountCap (store.SearchCountCap
+	// for a search); More says there are more than that and Total is the cap+1.
+	Total int
+	More  bool
+	// Next and Prev are the cursors of the pages after and before this one
+	// ("" when there is none), for ListInput.After and ListInput.Before.
+	Next, Prev string
+}
+
+// MaxPage is the last page number a list of perPage rows accepts: the
+// rows it counts (store.ListCountCap, a search store.SearchCountCap) and
+// no further; beyond, the cursors go on.
+func MaxPage(perPage int, search bool) int {
+	if search {
+		return max(store.SearchCountCap/perPage, 1)
+	}
+	return max(store.ListCountCap/perPage, 1)
+}
+
+// ListPage returns one page of cases in p's jurisdiction: by page number
+// (at most MaxPage) or, with a cursor, the page after or before a row.
+func (a *App) ListPage(ctx context.Context, p zhitong.Principal, in ListInput) (CasePage, error) {
 	f, err := a.caseFilter(p, in)
 	if err != nil {
-		return nil, 0, err
+		return CasePage{}, err
 	}
 	if in.PerPage <= 0 {
 		in.PerPage = 20
 	}
 	if in.PerPage > 100 {
-		return nil, 0, zhitong.Invalid("per_page", "每页最多 100 条")
+		return CasePage{}, zhitong.Invalid("per_page", "每页最多 100 条")
 	}
 	if in.Page <= 0 {
 		in.Page = 1
 	}
+	isSearch := len(f.Search) > 0
+	if last := MaxPage(in.PerPage, isSearch); in.Page > last && !in.CountOnly {
+		return CasePage{}, zhitong.Invalid("page", "页码不能超过 %d：列表只逐页列出前 %d 件，请用筛选条件缩小范围，或逐页向后翻", last, last*in.PerPage)
+	}
 	f.Limit, f.Offset = in.PerPage, (in.Page-1)*in.PerPage
+	var cur *store.Cursor
+	switch {
+	case in.After != "" && in.Before != "":
+		return CasePage{}, zhitong.Invalid("after", "after 与 before 只能选一个")
+	case in.After != "":
+		if cur, err = decodeCursor("after", in.After, f.Sort); err != nil {
+			return CasePage{}, err
+		}
+		f.After = cur
+	case in.Before != "":
+		if cur, err = decodeCursor("before", in.Before, f.Sort); err != nil {
+			return CasePage{}, err
+		}
+		f.Before = cur
+	}
+	capN := store.ListCountCap
+	if isSearch {
+		capN = store.SearchCountCap
+	}
 	if in.CountOnly {
 		n, err := store.CountCases(ctx, a.db, f, search.FTS5Match(f.Search), search.TSQuery(f.Search))
-		return nil, n, err
+		return CasePage{Total: n, More: n > capN}, err
 	}
+	// One row more than the page tells whether a page follows.
+	f.Limit++
 	recs, total, err := store.ListCases(ctx, a.db, f, search.FTS5Match(f.Search), search.TSQuery(f.Search))
 	if err != nil {
-		return nil, 0, err
+		return CasePage{}, err
 	}
-	out := make([]CaseSummary, len(recs))
+	pg := CasePage{Total: total, More: total > capN}
+	more := len(recs) > in.PerPage
+	if more {
+		if f.Before != nil {
+			recs = recs[1:] // read backwards: the extra row is the one before the page
+		} else {
+			recs = recs[:in.PerPage]
+		}
+	}
+	pg.Items = make([]CaseSummary, len(recs))
 	for i, r := range recs {
-		out[i] = a.summary(r)
+		pg.Items[i] = a.summary(r)
 	}
-	return out, total, nil
+	if len(recs) > 0 {
+		first, last := store.CursorOf(f, recs[0]), store.CursorOf(f, recs[len(recs)-1])
+		if more || f.Before != nil {
+			pg.Next = encodeCursor(f.Sort, last)
+		}
+		if (f.Before != nil && more) || f.After != nil || (cur == nil && in.Page > 1) {
+			pg.Prev = encodeCursor(f.Sort, first)
+		}
+	}
+	return pg, nil
 }
 
 // caseFilter checks in and turns it into the store's filter, limited to

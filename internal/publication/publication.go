@@ -205,9 +205,12 @@ func (s *Service) Confirm(ctx context.Context, p zhitong.Principal, id int64, in
 			return zhitong.Invalid(field, "修改后的内容中仍有电话、证件号、姓名或门牌等个人信息，已再次遮盖，请核对后重新确认")
 		}
 		now := s.app.Clock().Now()
-		if _, err := tx.Exec(ctx, `INSERT INTO publications (case_id, reply_id, title, summary, confirmed_by, confirmed_at) VALUES (?, ?, ?, ?, ?, ?)
+		// replied_at orders the results board (store.ListPublicResults).
+		if _, err := tx.Exec(ctx, `INSERT INTO publications (case_id, reply_id, title, summary, confirmed_by, confirmed_at, replied_at)
+ VALUES (?, ?, ?, ?, ?, ?, (SELECT at FROM replies WHERE id = ?))
  ON CONFLICT (case_id) DO UPDATE SET reply_id = excluded.reply_id, title = excluded.title, summary = excluded.summary,
- confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at`, id, d.ReplyID, in.Title, in.Summary, p.UserID, store.FormatTime(now)); err != nil {
+ confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at, replied_at = excluded.replied_at`,
+			id, d.ReplyID, in.Title, in.Summary, p.UserID, store.FormatTime(now), d.ReplyID); err != nil {
 			return err
 		}
 		edited := in.Title != d.MaskedTitle || in.Summary != d.MaskedSummary

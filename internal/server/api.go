@@ -214,6 +214,11 @@ type Page[T any] struct {
 	Total   int `json:"total"`
 	Page    int `json:"page"`
 	PerPage int `json:"per_page"`
+	// More says Total stopped counting: there are more than Total-1 rows.
+	More bool `json:"more,omitempty"`
+	// Next and Prev are cursors for ?after= and ?before=: the neighbouring pages.
+	Next string `json:"next,omitempty"`
+	Prev string `json:"prev,omitempty"`
 }
 
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request) error {
@@ -225,14 +230,15 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := s.app.List(r.Context(), p, in)
+	pg, err := s.app.ListPage(r.Context(), p, in)
 	if err != nil {
 		return err
 	}
-	if items == nil {
-		items = []app.CaseSummary{}
+	if pg.Items == nil {
+		pg.Items = []app.CaseSummary{}
 	}
-	writeJSON(w, http.StatusOK, Page[app.CaseSummary]{Items: items, Total: total, Page: in.Page, PerPage: in.PerPage})
+	writeJSON(w, http.StatusOK, Page[app.CaseSummary]{Items: pg.Items, Total: pg.Total, Page: in.Page, PerPage: in.PerPage,
+		More: pg.More, Next: pg.Next, Prev: pg.Prev})
 	return nil
 }
 
@@ -263,6 +269,7 @@ func caseListInput(q url.Values) (app.ListInput, error) {
 	if in.Page, in.PerPage, err = pageParams(q.Get("page"), q.Get("per_page")); err != nil {
 		return in, err
 	}
+	in.After, in.Before = q.Get("after"), q.Get("before")
 	switch q.Get("overdue") {
 	case "", "false", "0":
 	case "true", "1":
@@ -273,21 +280,27 @@ func caseListInput(q url.Values) (app.ListInput, error) {
 	return in, nil
 }
 
+// pageParams reads a list's page and per_page: per_page 1 to 100, and a
+// page within the first store.ListCountCap rows (a list counts no further;
+// the case list's cursors go on).
 func pageParams(page, perPage string) (int, int, error) {
 	p, pp := 1, 20
-	if page != "" {
-		n, err := strconv.Atoi(page)
-		if err != nil || n < 1 || n > 100000 {
-			return 0, 0, zhitong.Invalid("page", "page 应为 1 以上的整数")
-		}
-		p = n
-	}
 	if perPage != "" {
 		n, err := strconv.Atoi(perPage)
 		if err != nil || n < 1 || n > 100 {
 			return 0, 0, zhitong.Invalid("per_page", "per_page 应为 1 到 100 的整数")
 		}
 		pp = n
+	}
+	if page != "" {
+		n, err := strconv.Atoi(page)
+		if err != nil || n < 1 {
+			return 0, 0, zhitong.Invalid("page", "page 应为 1 以上的整数")
+		}
+		if last := app.MaxPage(pp, false); n > last {
+			return 0, 0, zhitong.Invalid("page", "page 不能超过 %d（每页 %d 条时只逐页列出前 %d 条），请缩小范围或用 after 游标", last, pp, last*pp)
+		}
+		p = n
 	}
 	return p, pp, nil
 }

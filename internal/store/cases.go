@@ -16,6 +16,8 @@ type CaseRecord struct {
 	zhitong.Case
 	PhoneIndex string
 	CreatedBy  int64
+	// The stored text of the list's sort keys, for keyset cursors (CursorOf).
+	submittedText, updatedText string
 }
 
 const caseColumns = `id, code, channel, status, version, round, title, body, COALESCE(category_code, ''), region_code,
@@ -38,6 +40,7 @@ func scanCase(row interface{ Scan(...any) error }) (*CaseRecord, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("scan case: %w", err)
 	}
+	r.submittedText, r.updatedText = submitted, updated
 	c.SubmittedAt, c.RegisteredAt = ParseTime(submitted), ParseTime(registered)
 	c.ClosedAt, c.ArchivedAt, c.UpdatedAt = ParseTime(closed), ParseTime(archived), ParseTime(updated)
 	return &r, nil
@@ -169,6 +172,9 @@ type CaseFilter struct {
 	Sort       string // "submitted" (newest first), "due", "updated"
 	Limit      int
 	Offset     int
+	// After and Before read the page after or before a row (keyset
+	// pagination, CursorOf); Offset is then ignored.
+	After, Before *Cursor
 
 	// DueBy keeps running cases due from Today up to this date (YYYY-MM-DD), not yet overdue.
 	DueBy string
@@ -186,30 +192,57 @@ type CaseFilter struct {
 	OnlyIDsSet bool
 }
 
-// ListCases returns one page of cases matching f, and the total count.
+// ListCases returns one page of cases matching f, and the total count:
+// up to ListCountCap+1 (SearchCountCap+1 for a search), which means "more".
+// A page is read by keyset when f.After or f.Before is set (the offset is
+// then ignored), so no page costs more than its rows and the count.
 func ListCases(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery string) ([]*CaseRecord, int, error) {
 	total, err := CountCases(ctx, q, f, ftsMatch, tsQuery)
 	if err != nil {
 		return nil, 0, err
 	}
-	cond, args := caseWhere(q, f, ftsMatch, tsQuery)
-	order := ` ORDER BY submitted_at DESC, id DESC`
-	switch f.Sort {
-	case "due":
-		order = ` ORDER BY CASE WHEN due_date = '' THEN 1 ELSE 0 END, due_date, id`
-	case "updated":
-		order = ` ORDER BY updated_at DESC, id DESC`
-	case "oldest":
-		order = ` ORDER BY submitted_at, id`
-	}
+	o := orderOf(f)
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 20
 	}
+	forward := f.Before == nil
+	var ids string
+	var args []any
+	switch {
+	case len(f.Search) > 0 && o.col == "" && !o.due:
+		// The search walks its hits newest (or oldest) id first and stops
+		// after the page: a common word's 100,000 hits are never all read.
+		var c *Cursor
+		if f.After != nil {
+			c = f.After
+		} else if f.Before != nil {
+			c = f.Before
+		}
+		ids, args = searchIDs(q, f, ftsMatch, tsQuery, o.desc == forward, c, limit, f.Offset)
+	default:
+		var cond string
+		if len(f.Search) > 0 {
+			// Sorted by another key, a search sorts its newest
+			// SearchCountCap+1 hits: the page says there are more and to narrow it.
+			sub, sargs := searchIDs(q, f, ftsMatch, tsQuery, true, nil, SearchCountCap+1, 0)
+			cond, args = ` WHERE id IN (SELECT id FROM (`+sub+`) s)`, sargs
+		} else {
+			cond, args = caseWhere(q, f, ftsMatch, tsQuery)
+		}
+		offset := f.Offset
+		if c := f.After; c != nil {
+			cond, args = and(cond, args, o.keyset(*c, true))
+			offset = 0
+		} else if c := f.Before; c != nil {
+			cond, args = and(cond, args, o.keyset(*c, false))
+			offset = 0
+		}
+		ids = `SELECT id FROM cases` + cond + o.sql(!forward) + fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, max(offset, 0))
+	}
 	// Deferred join: the page's ids come from an index alone, and only
 	// those rows are read whole.
-	rows, err := q.Query(ctx, `SELECT `+caseColumns+` FROM cases WHERE id IN (SELECT id FROM cases`+cond+order+
-		fmt.Sprintf(` LIMIT %d OFFSET %d)`, limit, f.Offset)+order, args...)
+	rows, err := q.Query(ctx, `SELECT `+caseColumns+` FROM cases WHERE id IN (SELECT id FROM (`+ids+`) p)`+o.sql(false), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list cases: %w", err)
 	}
@@ -229,21 +262,69 @@ func ListCases(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery string)
 // total of SearchCountCap+1 means "more than SearchCountCap".
 const SearchCountCap = 1000
 
+// ListCountCap is how many cases a list counts exactly; a total of
+// ListCountCap+1 means "more than ListCountCap" (共 10000+ 件). Counting a
+// county's million cases took longer than showing any page of them.
+const ListCountCap = 10000
+
 // CountCases counts the cases matching f, for queues that show only a
-// number; a search's count stops at SearchCountCap+1.
+// number: up to ListCountCap+1, a search's up to SearchCountCap+1.
 func CountCases(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery string) (int, error) {
-	cond, args := caseWhere(q, f, ftsMatch, tsQuery)
-	var total int
-	query := `SELECT COUNT(*) FROM cases` + cond
+	var query string
+	var args []any
 	if len(f.Search) > 0 {
-		// A search counts its hits up to SearchCountCap + 1: counting
-		// 12,500 hits of a common word was half the search's time.
-		query = fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM cases%s LIMIT %d) t`, cond, SearchCountCap+1)
+		// Counting 12,500 hits of a common word was half the search's time.
+		query, args = searchIDs(q, f, ftsMatch, tsQuery, true, nil, SearchCountCap+1, 0)
+	} else {
+		var cond string
+		cond, args = caseWhere(q, f, ftsMatch, tsQuery)
+		query = fmt.Sprintf(`SELECT id FROM cases%s LIMIT %d`, cond, ListCountCap+1)
 	}
-	if err := q.QueryRow(ctx, query, args...).Scan(&total); err != nil {
+	var total int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM (`+query+`) t`, args...).Scan(&total); err != nil {
 		return 0, fmt.Errorf("count cases: %w", err)
 	}
 	return total, nil
+}
+
+// searchIDs is the query of the ids of f's search hits, by id, newest
+// first when desc, from after the cursor c when set: the full-text index
+// drives it in id order and the case's other filters are checked per hit,
+// so it stops as soon as the page is full. On PostgreSQL the planner
+// chooses between the GIN index and walking the primary key from the
+// word's statistics, per execution (plan_cache_mode, see Open).
+func searchIDs(q Q, f CaseFilter, ftsMatch, tsQuery string, desc bool, c *Cursor, limit, offset int) (string, []any) {
+	rest := f
+	rest.Search = nil
+	cond, args := caseWhere(q, rest, "", "")
+	op, dir := ">", ""
+	if desc {
+		op, dir = "<", " DESC"
+	}
+	tail := fmt.Sprintf(` LIMIT %d`, limit)
+	if offset > 0 && c == nil {
+		tail += fmt.Sprintf(` OFFSET %d`, offset)
+	}
+	if q.Dialect() == Postgres {
+		cond, args = and(cond, args, keysetCond{`search @@ to_tsquery('simple', ?)`, []any{tsQuery}})
+		if c != nil {
+			cond, args = and(cond, args, keysetCond{`id ` + op + ` ?`, []any{c.ID}})
+		}
+		return `SELECT id FROM cases` + cond + ` ORDER BY id` + dir + tail, args
+	}
+	// CROSS JOIN keeps the full-text table outermost: its hits come in
+	// rowid order, and the rowid bound is applied inside the index.
+	where := ` WHERE f.cases_fts MATCH ?`
+	all := []any{ftsMatch}
+	if c != nil {
+		where += ` AND f.rowid ` + op + ` ?`
+		all = append(all, c.ID)
+	}
+	if cond != "" {
+		where += ` AND ` + strings.TrimPrefix(cond, ` WHERE `)
+		all = append(all, args...)
+	}
+	return `SELECT f.rowid AS id FROM cases_fts f CROSS JOIN cases ON cases.id = f.rowid` + where + ` ORDER BY f.rowid` + dir + tail, all
 }
 
 // CountCasesByStatus counts the cases matching f per status, in one pass.

@@ -16,8 +16,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -61,10 +62,20 @@ func IsPostgres(dsn string) bool {
 // It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	if IsPostgres(dsn) {
-		pool, err := sql.Open("pgx", dsn)
+		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
+		// pgx prepares each statement once per connection; after five
+		// executions PostgreSQL may switch a prepared statement to a
+		// generic plan, chosen without the parameters' values. A search's
+		// best plan depends on its word (a common word walks the primary
+		// key, a rare one the GIN index), so every execution is planned
+		// with its values (TestSearchPlanIsCustom).
+		if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
+			cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+		}
+		pool := stdlib.OpenDB(*cfg)
 		pool.SetMaxOpenConns(32)
 		pool.SetMaxIdleConns(32)
 		pool.SetConnMaxIdleTime(5 * time.Minute)

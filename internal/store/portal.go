@@ -36,22 +36,23 @@ type ResultFilter struct {
 	Offset    int
 }
 
+// PublicCountCap is how far the results board counts: a total of
+// PublicCountCap+1 means "more" (共 1000+ 件), and its pages stop there.
+const PublicCountCap = 1000
+
 // ListPublicResults returns the cases that have a reply whose public text
 // staff confirmed (publications), newest reply first,
-// each with its latest reply at its current outcome (see CurrentOutcome), and the total.
+// each with its latest reply at its current outcome (see CurrentOutcome), and the total
+// (up to PublicCountCap+1).
 func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult, int, error) {
 	var where []string
 	var args []any
-	// Driven from the replies, which are fewer than the cases: each case
-	// counts once, with its latest reply. On SQLite the region range is
-	// kept from being taken as the index to search by (see regionColumn).
-	where = append(where, `r.id = (SELECT MAX(r2.id) FROM replies r2 WHERE r2.case_id = r.case_id)`)
+	// Only text staff confirmed for the case's latest reply is public
+	// (docs/publication.md): a later reply takes it off the board.
+	where = append(where, `NOT EXISTS (SELECT 1 FROM replies r2 WHERE r2.case_id = pub.case_id AND r2.id > pub.reply_id)`)
+	narrow := f.Region != "" || f.StationID != 0
 	if f.Region != "" {
-		col := "c.region_code"
-		if q.Dialect() == SQLite {
-			col = "+c.region_code"
-		}
-		cond, lo, hi := regionPrefix(col, f.Region)
+		cond, lo, hi := regionPrefix("c.region_code", f.Region)
 		where, args = append(where, cond), append(args, lo, hi)
 	}
 	if f.Category != "" {
@@ -64,10 +65,17 @@ func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult
 		where, args = append(where, `c.station_id = ?`), append(args, f.StationID)
 	}
 	cond := ` WHERE ` + strings.Join(where, ` AND `)
-	// Only text staff confirmed for this very reply is public (docs/publication.md).
-	from := ` FROM replies r JOIN cases c ON c.id = r.case_id JOIN publications pub ON pub.case_id = c.id AND pub.reply_id = r.id`
+	// Driven from the publications in board order (publications_board,
+	// migration 084), so a page stops when it is full; on SQLite CROSS JOIN
+	// keeps that order. A town's or a station's board is driven from its
+	// cases instead (an index range of a few thousand), the planner's choice.
+	join := ` JOIN `
+	if q.Dialect() == SQLite && !narrow {
+		join = ` CROSS JOIN `
+	}
+	from := ` FROM publications pub` + join + `cases c ON c.id = pub.case_id` + join + `replies r ON r.id = pub.reply_id`
 	var total int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*)`+from+cond, args...).Scan(&total); err != nil {
+	if err := q.QueryRow(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1`+from+cond+` LIMIT %d) t`, PublicCountCap+1), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count results: %w", err)
 	}
 	limit := f.Limit
@@ -80,7 +88,7 @@ func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult
  LEFT JOIN regions rg ON rg.code = c.region_code
  LEFT JOIN stations s ON s.id = c.station_id
  LEFT JOIN units u ON u.id = r.unit_id`+cond+
-		fmt.Sprintf(` ORDER BY r.at DESC, c.id DESC LIMIT %d OFFSET %d`, limit, max(f.Offset, 0)), args...)
+		fmt.Sprintf(` ORDER BY pub.replied_at DESC, pub.case_id DESC LIMIT %d OFFSET %d`, limit, max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list results: %w", err)
 	}

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/store"
 )
 
 const resultsPerPage = 20
@@ -19,6 +21,7 @@ type resultsData struct {
 	Filter     resultsFilter
 	Results    []app.PublicResult
 	Total      int
+	More       bool // more than store.PublicCountCap: Total is the cap, and the pages stop there
 	Page       int
 	Pages      int
 	PrevURL    string
@@ -52,8 +55,14 @@ func (h *Handler) results(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := resultsData{Filter: resultsFilter{Town: q.Get("town"), Category: q.Get("category"), Outcome: q.Get("outcome"), Station: q.Get("station")},
 		Outcomes: zhitong.Outcomes}
-	d.Page, _ = strconv.Atoi(q.Get("page"))
-	d.Page = max(d.Page, 1)
+	d.Page = 1
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return zhitong.Invalid("page", "页码应为正整数")
+		}
+		d.Page = n
+	}
 	in := app.ResultsInput{Region: d.Filter.Town, Category: d.Filter.Category, Outcome: zhitong.Outcome(d.Filter.Outcome),
 		Page: d.Page, PerPage: resultsPerPage}
 	if d.Filter.Station != "" {
@@ -70,6 +79,9 @@ func (h *Handler) results(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	if d.Results, d.Total, err = h.app.PublicResults(ctx, in); err != nil {
 		return err
+	}
+	if d.More = d.Total > store.PublicCountCap; d.More {
+		d.Total = store.PublicCountCap // counted up to the cap plus one
 	}
 	d.Pages = max((d.Total+resultsPerPage-1)/resultsPerPage, 1)
 	if d.Page > 1 {
@@ -90,7 +102,7 @@ func (h *Handler) results(w http.ResponseWriter, r *http.Request) error {
 	if d.Categories, err = h.app.Categories(ctx); err != nil {
 		return err
 	}
-	if d.Totals, err = h.app.CountyTotals(ctx, ""); err != nil {
+	if d.Totals, err = h.totals.get(ctx, func(ctx context.Context) (app.CountyTotals, error) { return h.app.CountyTotals(ctx, "") }); err != nil {
 		return err
 	}
 	title := "办理公示"

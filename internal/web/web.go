@@ -64,6 +64,7 @@ type Handler struct {
 	publicURL    string
 	gate         *setup.Gate
 	uploads      *uploads.Gate
+	totals       totalsCache // the results board's county totals (portal_totals.go)
 }
 
 // New parses the templates once.

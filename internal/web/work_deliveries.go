@@ -51,8 +51,9 @@ func (h *Handler) workDeliveries(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := deliveriesData{States: app.DeliveryStates, State: q.Get("state"), From: q.Get("from"), To: q.Get("to"),
 		CaseLinks: p.Role == zhitong.RoleCommittee}
-	d.PageNo, _ = strconv.Atoi(q.Get("page"))
-	d.PageNo = max(d.PageNo, 1)
+	if d.PageNo, err = workPageParam(q.Get("page"), deliveriesPerPage); err != nil {
+		return err
+	}
 	in := app.DeliveriesInput{State: d.State, From: d.From, To: d.To, Limit: deliveriesPerPage, Offset: (d.PageNo - 1) * deliveriesPerPage}
 	status := http.StatusOK
 	if d.Page, err = h.app.Deliveries(r.Context(), p, in); zhitong.ErrorCode(err) == zhitong.EINVALID {

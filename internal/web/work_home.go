@@ -6,6 +6,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/store"
 )
 
 // workQueue is one work workQueue on the landing page: a saved search with its count.
@@ -16,6 +17,7 @@ type workQueue struct {
 	Query url.Values
 	Link  string // a page other than the case list
 	Count int
+	More  bool // the list counted more than store.ListCountCap: Count is the cap
 }
 
 // URL is the case list that shows the queue.
@@ -79,6 +81,7 @@ type workStatusRow struct {
 	Status zhitong.Status
 	Label  string
 	Count  int
+	More   bool // more than store.ListCountCap: Count is the cap
 }
 
 type workHomeData struct {
@@ -86,6 +89,7 @@ type workHomeData struct {
 	Queues    []workQueue
 	ByStatus  []workStatusRow
 	Total     int
+	More      bool // a status counted more than store.ListCountCap: Total is at least this
 	ReadOnly  bool
 	Admin     bool
 	Quick     *workIntakeData // the deputy's quick "answered on the spot" form
@@ -126,6 +130,7 @@ func (h *Handler) workHome(w http.ResponseWriter, r *http.Request) error {
 		_, n, err := h.app.List(ctx, p, in)
 		return n, err
 	}
+
 	if d.Start, err = h.startSteps(ctx, p); err != nil {
 		return err
 	}
@@ -146,8 +151,11 @@ func (h *Handler) workHome(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, s := range zhitong.Statuses {
-			n := counts[s.Value]
-			d.ByStatus = append(d.ByStatus, workStatusRow{Status: s.Value, Label: s.Label, Count: n})
+			n, more := counts[s.Value], false
+			if n > store.ListCountCap {
+				n, more, d.More = store.ListCountCap, true, true
+			}
+			d.ByStatus = append(d.ByStatus, workStatusRow{Status: s.Value, Label: s.Label, Count: n, More: more})
 			d.Total += n
 		}
 		if d.ReadOnly {
@@ -173,6 +181,11 @@ func (h *Handler) workHome(w http.ResponseWriter, r *http.Request) error {
 		d.Queues = append(q, d.Queues...)
 		if len(q) > 0 && q[0].Tone == "soon" {
 			d.CheckIn = q[0].Hint
+		}
+	}
+	for i := range d.Queues {
+		if q := &d.Queues[i]; q.Link == "" && q.Count > store.ListCountCap {
+			q.Count, q.More = store.ListCountCap, true // the list's count stopped at the cap plus one
 		}
 	}
 	return h.render(w, r, http.StatusOK, "work_home", "工作台", d)

@@ -11,7 +11,6 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/store"
 )
 
 // workPerPage is the length of one page of the case list.
@@ -49,7 +48,25 @@ func (h *Handler) workListInput(v url.Values) (app.ListInput, error) {
 			return in, zhitong.Invalid("page", "页码应为正整数")
 		}
 	}
+	in.After, in.Before = v.Get("after"), v.Get("before")
 	return in, nil
+}
+
+// workPageParam reads the page number of an offset-paged list of perPage
+// rows: 1 when absent, and no further than the first store.ListCountCap
+// rows (a 400 with the reason), so no request reads a long way into a table.
+func workPageParam(v string, perPage int) (int, error) {
+	if v == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, zhitong.Invalid("page", "页码应为正整数")
+	}
+	if last := app.MaxPage(perPage, false); n > last {
+		return 0, zhitong.Invalid("page", "页码不能超过 %d，请用筛选条件缩小范围", last)
+	}
+	return n, nil
 }
 
 // workCaseRow is a case in the list, with its deadline mark.
@@ -66,9 +83,14 @@ type workListData struct {
 	Refs         *workRefs
 	Error, Field string
 	Unit         bool // the viewer is a handling unit
-	More         bool // a search found more than store.SearchCountCap: Total shows the cap
-	Short        bool // the query is one character: the index needs two
-	Code         bool // the query is a tracking code not found in the viewer's jurisdiction
+	More         bool // the list counted more than its cap (store.ListCountCap, a search store.SearchCountCap): Total shows the cap
+	// PrevURL and NextURL link the neighbouring pages: by number within
+	// the counted pages, by cursor (before=, after=) beyond them or once a
+	// cursor is in use (Cursor: the page's number is then unknown).
+	PrevURL, NextURL string
+	Cursor           bool
+	Short            bool // the query is one character: the index needs two
+	Code             bool // the query is a tracking code not found in the viewer's jurisdiction
 	// Stat names the statistic whose cases the list shows (stat=…, from the
 	// statistics dashboard, internal/stats); StatBack returns to it.
 	Stat, StatBack string
@@ -95,7 +117,7 @@ func (d *workListData) Channels() []zhitong.Named[zhitong.Channel] { return zhit
 func (d *workListData) with(key, value string) string {
 	v := url.Values{}
 	for k, xs := range d.Filter {
-		if k != "page" && k != key {
+		if k != "page" && k != "after" && k != "before" && k != key {
 			v[k] = xs
 		}
 	}
@@ -145,7 +167,7 @@ func (d *workListData) sort() string {
 // Filtered reports whether any filter narrows the list.
 func (d *workListData) Filtered() bool {
 	for k, xs := range d.Filter {
-		if k != "sort" && k != "page" && len(xs) > 0 && xs[0] != "" {
+		if k != "sort" && k != "page" && k != "after" && k != "before" && len(xs) > 0 && xs[0] != "" {
 			return true
 		}
 	}
@@ -180,10 +202,12 @@ func (h *Handler) workCases(w http.ResponseWriter, r *http.Request) error {
 		return workGo(w, r, fmt.Sprintf("/work/cases/%d", id))
 	}
 	status := http.StatusOK
-	var rows []app.CaseSummary
+	var pg app.CasePage
 	if err == nil {
-		rows, d.Total, err = h.app.List(ctx, p, in)
+		pg, err = h.app.ListPage(ctx, p, in)
 	}
+	rows := pg.Items
+	d.Total = pg.Total
 	if err != nil {
 		if zhitong.ErrorCode(err) != zhitong.EINVALID {
 			return err
@@ -197,8 +221,22 @@ func (h *Handler) workCases(w http.ResponseWriter, r *http.Request) error {
 		d.Page = in.Page
 	}
 	d.Pages = (d.Total + workPerPage - 1) / workPerPage
-	if d.More = d.Total > store.SearchCountCap; d.More {
-		d.Total, d.Pages = store.SearchCountCap, store.SearchCountCap/workPerPage
+	if d.More = pg.More; d.More {
+		d.Total -= 1 // the count stopped at the cap plus one
+		d.Pages = d.Total / workPerPage
+	}
+	d.Cursor = in.After != "" || in.Before != ""
+	switch {
+	case d.Cursor && pg.Prev != "":
+		d.PrevURL = d.with("before", pg.Prev)
+	case !d.Cursor && d.Page > 1:
+		d.PrevURL = d.PageURL(d.Page - 1)
+	}
+	switch {
+	case !d.Cursor && d.Page < d.Pages:
+		d.NextURL = d.PageURL(d.Page + 1)
+	case pg.Next != "":
+		d.NextURL = d.with("after", pg.Next)
 	}
 	d.Short = utf8.RuneCountInString(in.Query) == 1
 	_, d.Code = app.NormalizeCode(in.Query)

@@ -174,11 +174,40 @@ func TestSearchWithManyHitsShowsTheCap(t *testing.T) {
 	}
 	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
 	pg := officer.get("/work/cases?q=" + url.QueryEscape("路灯"))
-	benchHas(t, pg, "共 <strong>1000+</strong> 件", "只能翻看前 1000 件", "第 1 / 50 页")
+	benchHas(t, pg, "共 <strong>1000+</strong> 件", "只计数前 1000 件", "第 1 / 50 页")
+	// Page 50 is the last by number; the next goes on by cursor, page 51 is refused.
+	last := officer.get("/work/cases?page=50&q=" + url.QueryEscape("路灯"))
+	benchHas(t, last, "第 50 / 50 页", `rel="next"`, "after=")
+	bad := officer.get("/work/cases?page=51&q=" + url.QueryEscape("路灯"))
+	wantStatus(t, bad, http.StatusBadRequest)
+	benchHas(t, bad, "页码不能超过 50")
 	// The count stops at the cap plus one, not at the 1005 hits.
 	if _, total := testkit.Must2(b.app.List(t.Context(), b.f.In[zhitong.RoleOfficer], app.ListInput{Query: "路灯"}))(t); total != store.SearchCountCap+1 {
 		t.Errorf("search total = %d, want %d", total, store.SearchCountCap+1)
 	}
 	few := officer.get("/work/cases?q=" + url.QueryEscape("路灯") + "&from=2099-01-01")
 	benchLacks(t, few, "1000+")
+}
+
+// TestListRefusesOutOfRange: a page past the counted rows, an unknown sort
+// and a broken cursor are a 400 with a Chinese message on the page, and
+// the cursor links walk on past the numbered pages.
+func TestListRefusesOutOfRange(t *testing.T) {
+	b := newBench(t)
+	for i := range 3 {
+		b.intake(fmt.Sprintf("第 %d 号反映：路面破损需要修补", i+1), 0)
+	}
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
+	for path, want := range map[string]string{
+		"/work/cases?page=501":      "页码不能超过 500",
+		"/work/cases?page=0":        "页码应为正整数",
+		"/work/cases?sort=title":    "排序方式应为",
+		"/work/cases?after=%21%21":  "翻页位置（after）无效",
+		"/work/cases?before=YzEAeA": "翻页位置（before）无效",
+	} {
+		pg := officer.get(path)
+		wantStatus(t, pg, http.StatusBadRequest)
+		benchHas(t, pg, want)
+	}
+	wantStatus(t, officer.get("/work/cases?page=500"), http.StatusOK)
 }

@@ -64,8 +64,9 @@ func (h *Handler) noticesPage(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	d.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
-	d.Page = max(d.Page, 1)
+	if d.Page, err = workPageParam(r.URL.Query().Get("page"), noticesPerPage); err != nil {
+		return err
+	}
 	if d.Items, err = h.app.Inbox(r.Context(), p, noticesPerPage+1, (d.Page-1)*noticesPerPage); err != nil {
 		return err
 	}
