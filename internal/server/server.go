@@ -77,6 +77,7 @@ type Server struct {
 	secure   bool // every cookie Secure: --secure-cookies, or an https public URL
 	// sessionClock times the session timeouts (Config.SessionClock).
 	sessionClock zhitong.Clock
+	uploads      *uploads.Gate // shared with the web pages (Config.Uploads)
 }
 
 // New builds the server and its route tables.
@@ -99,7 +100,10 @@ func New(cfg Config) *Server {
 	if cfg.SessionClock == nil {
 		cfg.SessionClock = zhitong.SystemClock{}
 	}
-	s := &Server{sessionClock: cfg.SessionClock, app: cfg.App, log: cfg.Logger, sessions: sm, proxies: cfg.TrustedProxies, secure: secure}
+	if cfg.Uploads == nil {
+		cfg.Uploads = uploads.Default()
+	}
+	s := &Server{sessionClock: cfg.SessionClock, app: cfg.App, log: cfg.Logger, sessions: sm, proxies: cfg.TrustedProxies, secure: secure, uploads: cfg.Uploads}
 	if s.proxies == nil {
 		s.proxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	}

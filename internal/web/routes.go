@@ -36,6 +36,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.setupRoutes(mux)
 	h.publicationRoutes(mux) // work_publication.go: confirming public text
 	h.signinRoutes(mux)      // signin.go: two-factor, keep-alive, sign-in policy
+	h.attachmentsRoutes(mux) // work_attachments.go: reply letters, photos after repair, intake scans
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))

@@ -8,6 +8,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/attachments"
 	"zhitong/internal/dups"
 )
 
@@ -64,6 +65,7 @@ type workCaseData struct {
 	CategoryDays int
 	RehandleDays int // the policy's limit of a re-handle round (重办)
 	Photos       []app.Attachment
+	Files        []app.Attachment // reply letters, photos after repair, intake scans (internal/attachments)
 	Proposal     *app.ProposalView // the proposal the case was bundled into, when the caller may see it
 	// Duplicates are the likely duplicates of an open case, for staff who
 	// may merge (internal/dups); each row merges this case into that one.
@@ -169,6 +171,9 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 	}
 	if v.ProposalID != 0 {
 		d.Proposal, _ = h.app.Proposal(ctx, p, v.ProposalID) // a caller outside its scope sees the number only
+	}
+	if d.Files, err = attachments.New(h.app).List(ctx, p, id); err != nil {
+		return nil, err
 	}
 	if d.Photos, err = h.app.Attachments(ctx, p, id); err != nil {
 		return nil, err
