@@ -65,7 +65,7 @@ type workCaseData struct {
 	CategoryDays int
 	RehandleDays int // the policy's limit of a re-handle round (重办)
 	Photos       []app.Attachment
-	Files        []app.Attachment // reply letters, photos after repair, intake scans (internal/attachments)
+	Files        []app.Attachment  // reply letters, photos after repair, intake scans (internal/attachments)
 	Proposal     *app.ProposalView // the proposal the case was bundled into, when the caller may see it
 	// Duplicates are the likely duplicates of an open case, for staff who
 	// may merge (internal/dups); each row merges this case into that one.
