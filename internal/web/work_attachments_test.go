@@ -103,3 +103,31 @@ func TestReplyFormAttachments(t *testing.T) {
 		t.Fatalf("citizen letter = %d", pg.status)
 	}
 }
+
+// Staff take a walk-in in with a photo and the visitor's scanned paper: a
+// bad file shows the form again with everything typed, and no case; good
+// files are stored with the case.
+func TestIntakeFormAttachments(t *testing.T) {
+	b := newBench(t)
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "att-intake")
+	benchHas(t, officer.get("/work/intake"), `enctype="multipart/form-data"`, `name="intake_photo"`, `name="intake_scan"`, `capture="environment"`)
+	form := url.Values{"channel": {"walk_in"}, "station_id": {itoa64(b.f.Station)}, "category": {"roads"},
+		"body": {"村口石桥栏杆断了，带来村委会的证明"}, "name": {"李大爷"}, "phone": {"13979705678"}, "public_intake_photo": {"1"}}
+	pg := officer.uploadForm("/work/intake", form, [3]string{"intake_scan", "证明.pdf", "%PDF-1.4 cut off"})
+	wantStatus(t, pg, http.StatusBadRequest)
+	benchHas(t, pg, "证明.pdf", "不完整", "村口石桥栏杆断了，带来村委会的证明", "李大爷", `id="err-attachments"`)
+	var n int
+	if err := b.app.DB().QueryRow(t.Context(), `SELECT COUNT(*) FROM cases`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d cases after a refused intake (%v)", n, err)
+	}
+	pg = officer.uploadForm("/work/intake", form, [3]string{"intake_scan", "证明.pdf", "%PDF-1.4\n%%EOF\n"}, [3]string{"intake_photo", "桥.jpg", string(gpsJPEG(t))})
+	wantStatus(t, pg, http.StatusOK)
+	var id int64
+	if err := b.app.DB().QueryRow(t.Context(), `SELECT id FROM cases`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	list := testkit.Must(attachments.New(b.app).List(t.Context(), b.f.In[zhitong.RoleOfficer], id))(t)
+	if len(list) != 2 || list[0].Kind != attachments.KindIntakeScan || list[0].Public || list[1].Kind != attachments.KindIntakePhoto || !list[1].Public {
+		t.Fatalf("attachments = %+v", list)
+	}
+}
