@@ -162,11 +162,5 @@ func (h *Handler) trackPhoto(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return servePhoto(w, att)
-}
-
-// servePhoto writes a citizen's photo (attachments.Serve: its checked
-// type only, in a sandbox, never kept by shared caches).
-func servePhoto(w http.ResponseWriter, att *app.Attachment) error {
 	return attachments.Serve(w, att, "private, max-age=3600")
 }

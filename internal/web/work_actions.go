@@ -50,18 +50,9 @@ func (h *Handler) workAction(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The reply form may carry the reply letter and photos after repair:
 	// read within the attachment limits, through the upload gate.
-	var files []attachments.Input
-	var fileErr error
-	if act == zhitong.ActionReply && isMultipart(r) {
-		var release func()
-		files, release, fileErr = h.readUploadForm(w, r)
-		if release != nil {
-			defer release()
-		}
-		if fileErr != nil && zhitong.ErrorCode(fileErr) != zhitong.EINVALID {
-			return fileErr
-		}
-	} else if err := workParseForm(w, r); err != nil {
+	files, release, fileErr, err := h.readFilesForm(w, r, act == zhitong.ActionReply)
+	defer release()
+	if err != nil {
 		return err
 	}
 	if err = fileErr; err == nil {

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
 	"zhitong"
+	"zhitong/internal/app"
 	"zhitong/internal/attachments"
 	"zhitong/internal/uploads"
 )
@@ -20,6 +22,16 @@ func (h *Handler) attachmentsRoutes(mux *http.ServeMux) {
 }
 
 func (h *Handler) workAttachment(w http.ResponseWriter, r *http.Request) error {
+	return h.serveCaseFile(w, r, "attachment", "private, no-store", func(ctx context.Context, p zhitong.Principal, id, file int64) (*app.Attachment, error) {
+		return attachments.New(h.app).Open(ctx, p, id, file)
+	})
+}
+
+// serveCaseFile serves one file of a case, named by the path's param, that
+// open returns for the signed-in staff member (who must be able to view
+// the case: open checks).
+func (h *Handler) serveCaseFile(w http.ResponseWriter, r *http.Request, param, cache string,
+	open func(ctx context.Context, p zhitong.Principal, id, file int64) (*app.Attachment, error)) error {
 	p, err := h.staff(r)
 	if err != nil {
 		return err
@@ -28,15 +40,15 @@ func (h *Handler) workAttachment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	aid, err := strconv.ParseInt(r.PathValue("attachment"), 10, 64)
+	file, err := strconv.ParseInt(r.PathValue(param), 10, 64)
 	if err != nil {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "附件不存在")
 	}
-	att, err := attachments.New(h.app).Open(r.Context(), p, id, aid)
+	att, err := open(r.Context(), p, id, file)
 	if err != nil {
 		return err
 	}
-	return attachments.Serve(w, att, "private, no-store")
+	return attachments.Serve(w, att, cache)
 }
 
 // trackAttachment serves a public attachment to whoever holds the tracking code.
@@ -52,24 +64,31 @@ func (h *Handler) trackAttachment(w http.ResponseWriter, r *http.Request) error 
 	return attachments.Serve(w, att, "private, max-age=3600")
 }
 
-// readUploadForm reads a form with files (enctype multipart/form-data)
-// within the attachment limits, once a slot of the upload gate is free,
-// and puts its text fields in r.PostForm, so that on a refusal the form is
-// shown again with what was typed. release gives the slot back (nil when
-// none was taken); err is a refusal of the files (EINVALID on
-// attachments.Field) or the gate's ErrBusy.
-func (h *Handler) readUploadForm(w http.ResponseWriter, r *http.Request) (files []attachments.Input, release func(), err error) {
-	release, err = h.uploads.Enter(r.Context())
-	if err != nil {
-		return nil, nil, err
+// readFilesForm reads a form that may carry files (enctype
+// multipart/form-data, when withFiles) within the attachment limits, once a
+// slot of the upload gate is free, and puts its text fields in r.PostForm,
+// so that on a refusal the form is shown again with what was typed. Other
+// forms are read as workParseForm does. release gives the slot back (call
+// it when done); refused is a refusal of the files (EINVALID on
+// attachments.Field) to show with the form; err is anything else (the
+// gate's ErrBusy).
+func (h *Handler) readFilesForm(w http.ResponseWriter, r *http.Request, withFiles bool) (files []attachments.Input, release func(), refused, err error) {
+	release = func() {}
+	if !withFiles || !isMultipart(r) {
+		return nil, release, nil, workParseForm(w, r)
 	}
-	values, form, err := uploads.ReadForm(w, r, attachments.FormLimits)
+	if release, err = h.uploads.Enter(r.Context()); err != nil {
+		return nil, func() {}, nil, err
+	}
+	values, form, refused := uploads.ReadForm(w, r, attachments.FormLimits)
 	r.PostForm = values
-	if err != nil {
-		return nil, release, err
+	if refused == nil {
+		files, refused = attachments.FromForm(values, form)
 	}
-	files, err = attachments.FromForm(values, form)
-	return files, release, err
+	if refused != nil && zhitong.ErrorCode(refused) != zhitong.EINVALID {
+		return nil, release, nil, refused
+	}
+	return files, release, refused, nil
 }
 
 // isMultipart reports whether r carries a form with files.

@@ -301,21 +301,7 @@ func (h *Handler) workReveal(w http.ResponseWriter, r *http.Request) error {
 
 // workPhoto serves one photo of a case to staff who may view the case.
 func (h *Handler) workPhoto(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := workCaseID(r)
-	if err != nil {
-		return err
-	}
-	pid, err := strconv.ParseInt(r.PathValue("photo"), 10, 64)
-	if err != nil {
-		return zhitong.Errorf(zhitong.ENOTFOUND, "照片不存在")
-	}
-	att, err := h.app.AttachmentData(r.Context(), p, id, pid, r.URL.Query().Get("size") == "thumb")
-	if err != nil {
-		return err
-	}
-	return servePhoto(w, att)
+	return h.serveCaseFile(w, r, "photo", "private, max-age=3600", func(ctx context.Context, p zhitong.Principal, id, file int64) (*app.Attachment, error) {
+		return h.app.AttachmentData(ctx, p, id, file, r.URL.Query().Get("size") == "thumb")
+	})
 }

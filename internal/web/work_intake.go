@@ -206,18 +206,9 @@ func (h *Handler) workIntake(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The form may carry the visit's photos and scanned papers: read within
 	// the attachment limits, through the upload gate.
-	var files []attachments.Input
-	var fileErr error
-	if isMultipart(r) {
-		var release func()
-		files, release, fileErr = h.readUploadForm(w, r)
-		if release != nil {
-			defer release()
-		}
-		if fileErr != nil && zhitong.ErrorCode(fileErr) != zhitong.EINVALID {
-			return fileErr
-		}
-	} else if err := workParseForm(w, r); err != nil {
+	files, release, fileErr, err := h.readFilesForm(w, r, true)
+	defer release()
+	if err != nil {
 		return err
 	}
 	f := r.PostForm
