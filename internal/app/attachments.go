@@ -302,6 +302,7 @@ func (a *App) SubmitWithPhotos(ctx context.Context, in IntakeInput, photos []Pho
 // and stores it, in the caller's transaction; the caller audits it.
 func (a *App) InsertAttachment(ctx context.Context, tx *store.Tx, att *store.Attachment) error {
 	att.Data = []byte(a.sealer.Seal(string(att.Data), store.AttachmentAAD(att.CaseID)))
+	att.Name = a.sealer.Seal(att.Name, store.AttachmentNameAAD(att.CaseID))
 	if att.Thumb != nil {
 		att.Thumb = []byte(a.sealer.Seal(string(att.Thumb), thumbAAD(att.CaseID)))
 	}
@@ -324,14 +325,20 @@ func (a *App) ListCaseAttachments(ctx context.Context, caseID int64, keep func(*
 	out := make([]Attachment, 0, len(list))
 	for i := range list {
 		if s := &list[i]; keep(s) {
-			out = append(out, attachmentOf(s, nil))
+			v, err := a.attachmentOf(s, nil)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
 		}
 	}
 	return out, nil
 }
 
-func attachmentOf(s *store.Attachment, data []byte) Attachment {
-	return Attachment{ID: s.ID, Kind: s.Kind, Name: s.Name, Public: s.Public, ContentType: s.ContentType, Size: s.Size, CreatedAt: s.CreatedAt, Data: data}
+// attachmentOf is the view of a stored attachment, its name opened.
+func (a *App) attachmentOf(s *store.Attachment, data []byte) (Attachment, error) {
+	name, err := a.sealer.Open(s.Name, store.AttachmentNameAAD(s.CaseID))
+	return Attachment{ID: s.ID, Kind: s.Kind, Name: name, Public: s.Public, ContentType: s.ContentType, Size: s.Size, CreatedAt: s.CreatedAt, Data: data}, err
 }
 
 func (a *App) listAttachments(ctx context.Context, caseID int64) ([]Attachment, error) {
@@ -360,9 +367,9 @@ func (a *App) OpenCaseAttachment(ctx context.Context, caseID, id int64, thumb bo
 			if err != nil {
 				return nil, err
 			}
-			out := attachmentOf(s, []byte(plain))
+			out, err := a.attachmentOf(s, []byte(plain))
 			out.ContentType, out.Size = "image/jpeg", len(plain)
-			return &out, nil
+			return &out, err
 		}
 	}
 	s, err := store.GetAttachment(ctx, a.db, caseID, id)
@@ -376,8 +383,8 @@ func (a *App) OpenCaseAttachment(ctx context.Context, caseID, id int64, thumb bo
 	if err != nil {
 		return nil, err
 	}
-	out := attachmentOf(s, []byte(plain))
-	return &out, nil
+	out, err := a.attachmentOf(s, []byte(plain))
+	return &out, err
 }
 
 // ViewableCase loads case id through q (the database or a transaction) and

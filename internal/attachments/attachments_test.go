@@ -100,6 +100,13 @@ func TestReplyWithLetterAndPhoto(t *testing.T) {
 	if bytes.Contains(raw, []byte("%PDF")) {
 		t.Fatal("the letter is stored in the clear")
 	}
+	var name string
+	if err := a.DB().QueryRow(ctx, `SELECT name_enc FROM attachments WHERE id = ?`, list[0].ID).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(name, "答复函") || name == "" {
+		t.Fatalf("the file name is stored as %q", name)
+	}
 
 	acts := strings.Join(audited(t, a, c.ID), ",")
 	if !strings.Contains(acts, "case.attach") {

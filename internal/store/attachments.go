@@ -19,7 +19,7 @@ type Attachment struct {
 	ID          int64
 	CaseID      int64
 	Kind        string
-	Name        string // file name as uploaded; empty for citizen photos
+	Name        string // file name as uploaded, sealed (AttachmentNameAAD); empty for citizen photos
 	Public      bool   // shown to the citizen on the tracking page
 	AddedBy     int64  // user id; 0 for the citizen
 	ContentType string
@@ -36,7 +36,10 @@ const KindCitizenPhoto = "citizen_photo"
 // copied to another case do not open (SealedColumns lists it).
 func AttachmentAAD(caseID int64) string { return "case:photo:" + strconv.FormatInt(caseID, 10) }
 
-const attachmentCols = `id, case_id, kind, name, public, added_by, content_type, size, created_at`
+// AttachmentNameAAD binds an attachment's sealed file name to its case.
+func AttachmentNameAAD(caseID int64) string { return "case:attname:" + strconv.FormatInt(caseID, 10) }
+
+const attachmentCols = `id, case_id, kind, name_enc, public, added_by, content_type, size, created_at`
 
 func (a *Attachment) scan(row interface{ Scan(...any) error }, more ...any) error {
 	var at string
@@ -54,7 +57,7 @@ func (t *Tx) InsertAttachment(ctx context.Context, a *Attachment) error {
 	if a.Kind == "" {
 		a.Kind = KindCitizenPhoto
 	}
-	err := t.QueryRow(ctx, `INSERT INTO attachments (case_id, kind, name, public, added_by, content_type, size, data, thumb, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	err := t.QueryRow(ctx, `INSERT INTO attachments (case_id, kind, name_enc, public, added_by, content_type, size, data, thumb, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		a.CaseID, a.Kind, a.Name, a.Public, a.AddedBy, a.ContentType, a.Size, a.Data, thumb, FormatTime(a.CreatedAt)).Scan(&a.ID)
 	if err != nil {
 		return fmt.Errorf("insert attachment: %w", err)

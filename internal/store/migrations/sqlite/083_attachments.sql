@@ -2,10 +2,10 @@
 -- docs/attachments.md): the handling unit's signed reply letter and its
 -- photos after repair, the papers and photos staff take in at a walk-in.
 -- kind says which ('citizen_photo' for the photos citizens attach online,
--- every row before this migration); name is the file name as uploaded
--- (plain: staff chose it, it is shown only where the file is); public
--- marks what the citizen sees on the tracking page; added_by the user.
+-- every row before this migration); name_enc is the file name as
+-- uploaded, sealed (a name may say whose paper it is); public marks what
+-- the citizen sees on the tracking page; added_by the user.
 ALTER TABLE attachments ADD COLUMN kind TEXT NOT NULL DEFAULT 'citizen_photo';
-ALTER TABLE attachments ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE attachments ADD COLUMN name_enc TEXT NOT NULL DEFAULT '';
 ALTER TABLE attachments ADD COLUMN public BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE attachments ADD COLUMN added_by BIGINT NOT NULL DEFAULT 0;
