@@ -23,9 +23,13 @@ type PhotoInput struct {
 	Data []byte
 }
 
-// Attachment is a photo of a case, without its bytes unless fetched one by one.
+// Attachment is a file of a case (a citizen's photo, or one of the kinds of
+// internal/attachments), without its bytes unless fetched one by one.
 type Attachment struct {
 	ID          int64     `json:"id"`
+	Kind        string    `json:"kind"`
+	Name        string    `json:"name,omitempty"`
+	Public      bool      `json:"public"`
 	ContentType string    `json:"content_type"`
 	Size        int       `json:"size"`
 	CreatedAt   time.Time `json:"created_at"`
@@ -281,11 +285,7 @@ func (a *App) SubmitWithPhotos(ctx context.Context, in IntakeInput, photos []Pho
 		for i := range prepared {
 			att := prepared[i]
 			att.CaseID, att.CreatedAt = c.ID, c.SubmittedAt
-			att.Data = []byte(a.sealer.Seal(string(att.Data), photoAAD(c.ID)))
-			if att.Thumb != nil {
-				att.Thumb = []byte(a.sealer.Seal(string(att.Thumb), thumbAAD(c.ID)))
-			}
-			if err := tx.InsertAttachment(ctx, &att); err != nil {
+			if err := a.InsertAttachment(ctx, tx, &att); err != nil {
 				return err
 			}
 		}
@@ -298,57 +298,117 @@ func (a *App) SubmitWithPhotos(ctx context.Context, in IntakeInput, photos []Pho
 	return a.create(ctx, zhitong.Citizen, in, zhitong.StatusSubmitted, attach)
 }
 
-// photoAAD binds a sealed photo to its case, so bytes copied to another case do not open.
-func photoAAD(caseID int64) string { return "case:photo:" + strconv.FormatInt(caseID, 10) }
+// InsertAttachment seals an attachment's bytes (and thumbnail) to its case
+// and stores it, in the caller's transaction; the caller audits it.
+func (a *App) InsertAttachment(ctx context.Context, tx *store.Tx, att *store.Attachment) error {
+	att.Data = []byte(a.sealer.Seal(string(att.Data), store.AttachmentAAD(att.CaseID)))
+	att.Name = a.sealer.Seal(att.Name, store.AttachmentNameAAD(att.CaseID))
+	if att.Thumb != nil {
+		att.Thumb = []byte(a.sealer.Seal(string(att.Thumb), thumbAAD(att.CaseID)))
+	}
+	return tx.InsertAttachment(ctx, att)
+}
+
+// citizenPhoto keeps the photos a citizen attached: what the routes of
+// this file list and serve. The other kinds are internal/attachments'.
+func citizenPhoto(s *store.Attachment) bool { return s.Kind == store.KindCitizenPhoto }
 
 func thumbAAD(caseID int64) string { return "case:thumb:" + strconv.FormatInt(caseID, 10) }
 
-func (a *App) listAttachments(ctx context.Context, caseID int64) ([]Attachment, error) {
+// ListCaseAttachments lists the attachments of a case that keep accepts,
+// without their bytes. It does not authorise: callers do.
+func (a *App) ListCaseAttachments(ctx context.Context, caseID int64, keep func(*store.Attachment) bool) ([]Attachment, error) {
 	list, err := store.ListAttachments(ctx, a.db, caseID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Attachment, len(list))
-	for i, s := range list {
-		out[i] = Attachment{ID: s.ID, ContentType: s.ContentType, Size: s.Size, CreatedAt: s.CreatedAt}
+	out := make([]Attachment, 0, len(list))
+	for i := range list {
+		if s := &list[i]; keep(s) {
+			v, err := a.attachmentOf(s, nil)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
 	}
 	return out, nil
 }
 
-// openAttachment returns a photo with its bytes; with thumb, its thumbnail
-// (a JPEG) when it has one, else the photo.
+// attachmentOf is the view of a stored attachment, its name opened.
+func (a *App) attachmentOf(s *store.Attachment, data []byte) (Attachment, error) {
+	name, err := a.sealer.Open(s.Name, store.AttachmentNameAAD(s.CaseID))
+	return Attachment{ID: s.ID, Kind: s.Kind, Name: name, Public: s.Public, ContentType: s.ContentType, Size: s.Size, CreatedAt: s.CreatedAt, Data: data}, err
+}
+
+func (a *App) listAttachments(ctx context.Context, caseID int64) ([]Attachment, error) {
+	return a.ListCaseAttachments(ctx, caseID, citizenPhoto)
+}
+
 func (a *App) openAttachment(ctx context.Context, caseID, id int64, thumb bool) (*Attachment, error) {
+	return a.OpenCaseAttachment(ctx, caseID, id, thumb, citizenPhoto)
+}
+
+// OpenCaseAttachment returns an attachment of a case with its bytes, when
+// keep accepts it (else not found); with thumb, its thumbnail (a JPEG) when
+// it has one, else the file. It does not authorise: callers do.
+func (a *App) OpenCaseAttachment(ctx context.Context, caseID, id int64, thumb bool, keep func(*store.Attachment) bool) (*Attachment, error) {
+	notFound := zhitong.Errorf(zhitong.ENOTFOUND, "附件不存在")
 	if thumb {
 		s, err := store.GetAttachmentThumb(ctx, a.db, caseID, id)
 		if err != nil {
 			return nil, err
+		}
+		if !keep(s) {
+			return nil, notFound
 		}
 		if s.Thumb != nil {
 			plain, err := a.sealer.Open(string(s.Thumb), thumbAAD(caseID))
 			if err != nil {
 				return nil, err
 			}
-			return &Attachment{ID: s.ID, ContentType: "image/jpeg", Size: len(plain), CreatedAt: s.CreatedAt, Data: []byte(plain)}, nil
+			out, err := a.attachmentOf(s, []byte(plain))
+			out.ContentType, out.Size = "image/jpeg", len(plain)
+			return &out, err
 		}
 	}
 	s, err := store.GetAttachment(ctx, a.db, caseID, id)
 	if err != nil {
 		return nil, err
 	}
-	plain, err := a.sealer.Open(string(s.Data), photoAAD(caseID))
+	if !keep(s) {
+		return nil, notFound
+	}
+	plain, err := a.sealer.Open(string(s.Data), store.AttachmentAAD(caseID))
 	if err != nil {
 		return nil, err
 	}
-	return &Attachment{ID: s.ID, ContentType: s.ContentType, Size: s.Size, CreatedAt: s.CreatedAt, Data: []byte(plain)}, nil
+	out, err := a.attachmentOf(s, []byte(plain))
+	return &out, err
+}
+
+// ViewableCase loads case id through q (the database or a transaction) and
+// checks that p may view it: staff within its jurisdiction, a unit it was
+// assigned to.
+func (a *App) ViewableCase(ctx context.Context, q store.Q, p zhitong.Principal, id int64) (*store.CaseRecord, error) {
+	c, err := store.GetCase(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.authorize(ctx, q, p, zhitong.ActionView, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// TrackedCase returns the case with this tracking code, for whoever holds it.
+func (a *App) TrackedCase(ctx context.Context, code string) (*store.CaseRecord, error) {
+	return a.caseByCode(ctx, code)
 }
 
 // Attachments lists the photos of a case for staff who may view it.
 func (a *App) Attachments(ctx context.Context, p zhitong.Principal, caseID int64) ([]Attachment, error) {
-	c, err := store.GetCase(ctx, a.db, caseID)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.authorize(ctx, a.db, p, zhitong.ActionView, c); err != nil {
+	if _, err := a.ViewableCase(ctx, a.db, p, caseID); err != nil {
 		return nil, err
 	}
 	return a.listAttachments(ctx, caseID)

@@ -304,6 +304,12 @@ func (a *App) deliveries(ins []DeliveryInput, p zhitong.Principal) ([]zhitong.De
 // never "solved": only outcome A counts as solved. The previous reply's
 // open follow-ups end with it.
 func (a *App) Reply(ctx context.Context, p zhitong.Principal, id int64, in ReplyInput) (*zhitong.Case, error) {
+	return a.ReplyWith(ctx, p, id, in, nil)
+}
+
+// ReplyWith is Reply that also, when not nil, writes more rows of the reply
+// (its attachments) in the same transaction.
+func (a *App) ReplyWith(ctx context.Context, p zhitong.Principal, id int64, in ReplyInput, also func(*store.Tx, *store.CaseRecord) error) (*zhitong.Case, error) {
 	dels, err := a.validateReply(&in, p)
 	if err != nil {
 		return nil, err
@@ -330,6 +336,11 @@ func (a *App) Reply(ctx context.Context, p zhitong.Principal, id int64, in Reply
 		}
 		if err := finishRound(ctx, tx, c); err != nil {
 			return err
+		}
+		if also != nil {
+			if err := also(tx, c); err != nil {
+				return err
+			}
 		}
 		ev.Note = zhitong.Label(zhitong.Outcomes, in.Outcome)
 		ev.Public = "承办单位已答复（" + zhitong.Label(zhitong.Outcomes, in.Outcome) + "），请您评价"

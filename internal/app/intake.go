@@ -237,12 +237,17 @@ func (a *App) Submit(ctx context.Context, p zhitong.Principal, in IntakeInput) (
 
 // Intake registers a case taken in by staff through any channel (walk-in,
 // appointment, suggestion box, mobile point, survey) in one step, classified
-// and ready for triage — or answered on the spot when Answer is set.
-func (a *App) Intake(ctx context.Context, p zhitong.Principal, in IntakeInput) (*zhitong.Case, error) {
+// and ready for triage — or answered on the spot when Answer is set. also,
+// when given, writes more rows of the case (the papers and photos taken in
+// with it) in the same transaction.
+func (a *App) Intake(ctx context.Context, p zhitong.Principal, in IntakeInput, also ...func(*store.Tx, *zhitong.Case) error) (*zhitong.Case, error) {
 	if !p.May(zhitong.ActionIntake) {
 		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权登记案件", zhitong.Label(zhitong.Roles, p.Role))
 	}
 	if p.Role == zhitong.RoleIntegration {
+		if len(also) > 0 {
+			return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "接口提交不能附带附件")
+		}
 		return a.Submit(ctx, p, in)
 	}
 	status, err := intakeStatus(p, &in)
@@ -258,7 +263,7 @@ func (a *App) Intake(ctx context.Context, p zhitong.Principal, in IntakeInput) (
 	if err != nil {
 		return nil, err
 	}
-	return a.create(ctx, p, in, status)
+	return a.create(ctx, p, in, status, also...)
 }
 
 // intakeStatus applies the rules of staff intake to in and returns the

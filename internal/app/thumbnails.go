@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -17,9 +18,16 @@ import (
 // the 120 CSS pixels pages show it at, for sharp phone screens.
 const ThumbSide = 240
 
-// maxThumbPixels bounds the photos thumbnailed: a decoded 40-megapixel
-// image takes 160 MB, and a crafted header could claim far more.
-const maxThumbPixels = 40 << 20
+// MaxImagePixels bounds the images decoded (thumbnailed, or cleaned by
+// internal/attachments): a decoded 40-megapixel image takes 160 MB, and a
+// crafted header could claim far more.
+const MaxImagePixels = 40 << 20
+
+// Why DecodeBounded refused an image.
+var (
+	ErrImageTooLarge = errors.New("image too large to decode")
+	ErrImageCorrupt  = errors.New("image cannot be decoded")
+)
 
 // thumbSlots lets two photos at a time be decoded (one per core), so a burst of uploads
 // cannot take the server's CPU.
@@ -34,43 +42,61 @@ const DecodeBudget = 256 << 20
 
 var decodeMemory = newBudget(DecodeBudget)
 
-// thumbnail returns a small JPEG of a cleaned photo, turned upright by its
-// Exif orientation, or false when the image cannot be decoded (pages then
-// show the photo itself).
-func thumbnail(data []byte) ([]byte, bool) {
+// DecodeBounded decodes an image within the decode limits and calls use
+// with it, holding a decode slot and its share of DecodeBudget until use
+// returns. An image whose header claims more than MaxImagePixels pixels, or
+// whose decoding plus extra bytes a pixel (what use allocates after) would
+// alone take more than the budget, is refused from its header with
+// ErrImageTooLarge, before anything is allocated for it; one that does not
+// decode gets ErrImageCorrupt.
+func DecodeBounded(data []byte, extra int64, use func(m image.Image, format string) error) error {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxThumbPixels {
-		return nil, false
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+		return ErrImageCorrupt
 	}
-	cost := decodeCost(cfg, format, data)
+	if int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
+		return ErrImageTooLarge
+	}
+	cost := decodeCost(cfg, format, data) + extra*int64(cfg.Width)*int64(cfg.Height)
 	if cost > DecodeBudget {
-		return nil, false
+		return ErrImageTooLarge
 	}
 	thumbSlots <- struct{}{}
 	defer func() { <-thumbSlots }()
 	decodeMemory.acquire(cost)
 	defer decodeMemory.release(cost)
-	src, _, err := image.Decode(bytes.NewReader(data))
+	m, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, false
+		return ErrImageCorrupt
 	}
-	b := src.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if scale := float64(ThumbSide) / float64(max(w, h)); scale < 1 {
-		w, h = max(1, int(float64(w)*scale+0.5)), max(1, int(float64(h)*scale+0.5))
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	if ycc, ok := src.(*image.YCbCr); ok {
-		boxYCbCr(dst, ycc)
-	} else {
-		draw.BiLinear.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
-	}
-	out := orient(dst, jpegOrientation(data))
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: 75}); err != nil {
-		return nil, false
-	}
-	return buf.Bytes(), true
+	return use(m, format)
+}
+
+// thumbnail returns a small JPEG of a cleaned photo, turned upright by its
+// Exif orientation, or false when the image cannot be decoded (pages then
+// show the photo itself).
+func thumbnail(data []byte) ([]byte, bool) {
+	var out []byte
+	err := DecodeBounded(data, 0, func(src image.Image, _ string) error {
+		b := src.Bounds()
+		w, h := b.Dx(), b.Dy()
+		if scale := float64(ThumbSide) / float64(max(w, h)); scale < 1 {
+			w, h = max(1, int(float64(w)*scale+0.5)), max(1, int(float64(h)*scale+0.5))
+		}
+		dst := image.NewRGBA(image.Rect(0, 0, w, h))
+		if ycc, ok := src.(*image.YCbCr); ok {
+			boxYCbCr(dst, ycc)
+		} else {
+			draw.BiLinear.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
+		}
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, orient(dst, jpegOrientation(data)), &jpeg.Options{Quality: 75}); err != nil {
+			return err
+		}
+		out = buf.Bytes()
+		return nil
+	})
+	return out, err == nil
 }
 
 // boxYCbCr scales a decoded JPEG down into dst by averaging each source
@@ -100,36 +126,64 @@ func boxYCbCr(dst *image.RGBA, src *image.YCbCr) {
 	}
 }
 
-// orient turns m by an Exif orientation: 3 is upside down, 6 and 8 are
-// turned a quarter. The mirrored orientations (2, 4, 5, 7) come from
-// front cameras set to mirror and are left as they are.
-func orient(m *image.RGBA, o int) image.Image {
-	b := m.Bounds()
-	var out *image.RGBA
-	switch o {
-	case 3:
-		out = image.NewRGBA(b)
-		for y := range b.Dy() {
-			for x := range b.Dx() {
-				out.Set(b.Dx()-1-x, b.Dy()-1-y, m.At(x, y))
-			}
-		}
-	case 6, 8:
-		out = image.NewRGBA(image.Rect(0, 0, b.Dy(), b.Dx()))
-		for y := range b.Dy() {
-			for x := range b.Dx() {
-				if o == 6 { // rotate 90° clockwise
-					out.Set(b.Dy()-1-y, x, m.At(x, y))
-				} else { // rotate 90° counter-clockwise
-					out.Set(y, b.Dx()-1-x, m.At(x, y))
-				}
-			}
-		}
-	default:
+// orient turns m upright by an Exif orientation (1–8): 3 is upside down,
+// 6 and 8 are turned a quarter, 2, 4, 5 and 7 are those mirrored (front
+// cameras set to mirror), as browsers show them.
+func orient(m *image.RGBA, o int) *image.RGBA {
+	if o < 2 || o > 8 {
 		return m
+	}
+	b := m.Bounds()
+	w, h := b.Dx(), b.Dy()
+	dw, dh := w, h
+	if o >= 5 {
+		dw, dh = h, w
+	}
+	out := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	for dy := range dh {
+		row := out.Pix[dy*out.Stride:]
+		for dx := range dw {
+			var sx, sy int
+			switch o {
+			case 2:
+				sx, sy = w-1-dx, dy
+			case 3:
+				sx, sy = w-1-dx, h-1-dy
+			case 4:
+				sx, sy = dx, h-1-dy
+			case 5:
+				sx, sy = dy, dx
+			case 6: // turned a quarter clockwise
+				sx, sy = dy, h-1-dx
+			case 7:
+				sx, sy = w-1-dy, h-1-dx
+			case 8: // a quarter counter-clockwise
+				sx, sy = w-1-dy, dx
+			}
+			copy(row[dx*4:dx*4+4], m.Pix[m.PixOffset(b.Min.X+sx, b.Min.Y+sy):])
+		}
 	}
 	return out
 }
+
+// Upright returns m turned upright by Exif orientation o (Orientation),
+// as an RGBA image when it had to be turned: 8 bytes a pixel more while
+// both exist, the extra DecodeBounded is told.
+func Upright(m image.Image, o int) image.Image {
+	if o < 2 || o > 8 {
+		return m
+	}
+	rgba, ok := m.(*image.RGBA)
+	if !ok {
+		b := m.Bounds()
+		rgba = image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+		draw.Draw(rgba, rgba.Bounds(), m, b.Min, draw.Src)
+	}
+	return orient(rgba, o)
+}
+
+// Orientation is the Exif orientation of a JPEG (1–8), or 0.
+func Orientation(data []byte) int { return jpegOrientation(data) }
 
 // jpegOrientation reads the Exif orientation of a JPEG, or 0.
 func jpegOrientation(b []byte) int {

@@ -82,6 +82,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	s.topicsRoutes(mux)      // api_topics.go: hot topics, analysis opinions and reports
 	s.dupsRoutes(mux)        // api_dups.go: likely duplicate cases
 	s.documentsRoutes(mux)   // api_documents.go: official documents, their numbers, seals and verification
+	s.attachmentsRoutes(mux) // api_attachments.go: reply letters, photos after repair, intake scans
 	mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
 	}))

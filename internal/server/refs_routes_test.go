@@ -21,6 +21,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/attachments"
 	"zhitong/internal/documents"
 	"zhitong/internal/server"
 	"zhitong/internal/setup"
@@ -43,6 +44,7 @@ type county struct {
 	Document              int64 // the 交办函 of Assigned (internal/documents)
 	ApptCode, Secret      string
 	Photo, Rule           int64    // a photo of a case, a reception rule of Station
+	Attachment            int64    // an intake scan of Assigned (internal/attachments)
 	Cat, Day, Future      string   // a category code, today, a day of the roster
 	Marks                 []string // names only this county's objects carry: seeing one elsewhere is a leak
 	Committee             zhitong.Principal
@@ -121,6 +123,9 @@ func buildCounty(t *testing.T, a *app.App, res *setup.Result, code, tag, login s
 		t.Fatalf("%s: the case has %d photos", tag, len(atts))
 	}
 	c.Photo = atts[0].ID
+	scan := testkit.Must(attachments.New(a).Add(ctx, committee, c.Assigned.ID, []attachments.Input{{Kind: attachments.KindIntakeScan, Name: tag + "测材料.pdf",
+		Data: []byte("%PDF-1.4\n%%EOF\n")}}))(t)
+	c.Attachment = scan[0].ID
 	forProposal := submit(tag + "测诉求：学校门口缺少减速带")
 	forProposal = testkit.Must(a.Register(ctx, committee, forProposal.ID, app.RegisterInput{CategoryCode: cat}))(t)
 	testkit.Must(a.Propose(ctx, committee, forProposal.ID, app.ProposeInput{Title: tag + "测建议：关于学校周边交通安全", DeputyID: c.Deputy, UnitID: c.Unit}))(t)
@@ -229,7 +234,7 @@ func wildcardValues(c *county, pattern string) (string, bool) {
 			"units": id(c.Unit), "regions": c.Town, "users": id(c.User), "accounts": id(c.User), "tokens": id(c.Token),
 			"duty-records": id(c.Record), "duty": id(c.Record), "duties": id(c.Duty), "inactive": id(c.Deputy),
 			"appointments": id(c.Appt), "bulletins": id(c.Bulletin), "requests": id(c.Assigned.ID) + ".json",
-			"opinions": id(c.Opinion), "reports": id(c.Report), "documents": id(c.Document),
+			"opinions": id(c.Opinion), "reports": id(c.Report), "documents": id(c.Document), "attachments": id(c.Attachment),
 		}[prev]
 		if prev == "appointments" && s == "{code}" {
 			v, ok = c.ApptCode, true

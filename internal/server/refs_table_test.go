@@ -88,15 +88,18 @@ func routeTable() map[string]refSpec {
 		"POST /api/v1/analysis/opinions": {base: func(a, b *county) map[string]any {
 			return map[string]any{"proposal": "rehandle", "text": "测试研判意见内容"}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"case_id": b.Assigned.ID} }},
-		"GET /api/v1/analysis/opinions/{id}":           {},
-		"POST /api/v1/analysis/opinions/{id}/decision": {},
-		"GET /api/v1/analysis/reports/draft":           {},
-		"GET /api/v1/analysis/reports":                 {},
-		"POST /api/v1/analysis/reports":                none("saves a report of the caller's own jurisdiction; the body names no reference"),
-		"GET /api/v1/analysis/reports/{id}":            {},
-		"PUT /api/v1/analysis/reports/{id}":            {},
-		"GET /api/v1/analysis/reports/{id}/export":     {},
-		"GET /api/v1/cases/{id}/duplicates":            {},
+		"GET /api/v1/analysis/opinions/{id}":              {},
+		"POST /api/v1/analysis/opinions/{id}/decision":    {},
+		"GET /api/v1/analysis/reports/draft":              {},
+		"GET /api/v1/analysis/reports":                    {},
+		"POST /api/v1/analysis/reports":                   none("saves a report of the caller's own jurisdiction; the body names no reference"),
+		"GET /api/v1/analysis/reports/{id}":               {},
+		"PUT /api/v1/analysis/reports/{id}":               {},
+		"GET /api/v1/analysis/reports/{id}/export":        {},
+		"GET /api/v1/cases/{id}/duplicates":               {},
+		"GET /api/v1/cases/{id}/attachments":              {},
+		"POST /api/v1/cases/{id}/attachments":             {},
+		"GET /api/v1/cases/{id}/attachments/{attachment}": {},
 		"POST /api/v1/duplicates": refSpec{base: func(a, b *county) map[string]any {
 			return map[string]any{"region": a.Town, "body": "村道路灯损坏，夜间出行不便"}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"region": b.Town} }},
@@ -246,6 +249,8 @@ func routeTable() map[string]refSpec {
 		"GET /track":                                     none("public form"),
 		"GET /track/{code}":                              none("public: the tracking code is the citizen's credential"),
 		"GET /track/{code}/photos/{id}":                  none("public: the tracking code is the citizen's credential"),
+		"GET /track/{code}/attachments/{id}":             none("public: the tracking code is the citizen's credential; only attachments marked public are served"),
+		"GET /work/cases/{id}/attachments/{attachment}":  {},
 		"GET /work":                                      {},
 		"GET /work/accounts":                             {},
 		"GET /work/accounts/new":                         {},
@@ -603,6 +608,12 @@ func moreCalls() map[string]func(a, b *county) []variant {
 		},
 		"POST /api/v1/swaps":      swapCalls,
 		"POST /work/duties/swaps": swapCalls,
+		"GET /api/v1/cases/{id}/attachments/{attachment}": func(a, b *county) []variant {
+			return []variant{{"/api/v1/cases/" + id(a.Assigned.ID) + "/attachments/" + id(b.Attachment), nil, ""}}
+		},
+		"GET /work/cases/{id}/attachments/{attachment}": func(a, b *county) []variant {
+			return []variant{{"/work/cases/" + id(a.Assigned.ID) + "/attachments/" + id(b.Attachment), nil, ""}}
+		},
 		"GET /work/cases/{id}/photos/{photo}": func(a, b *county) []variant {
 			return []variant{{"/work/cases/" + id(a.Assigned.ID) + "/photos/" + id(b.Photo), nil, ""}}
 		},

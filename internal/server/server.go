@@ -80,6 +80,7 @@ type Server struct {
 	sessionClock zhitong.Clock
 	// publicURL starts the verification URLs of new documents (Config.PublicURL).
 	publicURL string
+	uploads   *uploads.Gate // shared with the web pages (Config.Uploads)
 }
 
 // New builds the server and its route tables.
@@ -102,8 +103,11 @@ func New(cfg Config) *Server {
 	if cfg.SessionClock == nil {
 		cfg.SessionClock = zhitong.SystemClock{}
 	}
+	if cfg.Uploads == nil {
+		cfg.Uploads = uploads.Default()
+	}
 	s := &Server{sessionClock: cfg.SessionClock, app: cfg.App, log: cfg.Logger, sessions: sm, proxies: cfg.TrustedProxies, secure: secure,
-		publicURL: cfg.PublicURL}
+		publicURL: cfg.PublicURL, uploads: cfg.Uploads}
 	// Assigning a case issues its 交办函, a supervision letter its 督办函,
 	// in the step's transaction (internal/documents).
 	documents.New(cfg.App).WithBase(cfg.PublicURL).Install()

@@ -56,6 +56,7 @@ var SealedColumns = []SealedColumn{
 	{Table: "deputies", Column: "phone_enc", AAD: "deputy:phone", Index: "phone_index", IndexKind: "phone"},
 	{Table: "attachments", Column: "data", AAD: "case:photo:", AADColumn: "case_id", Bytes: true},
 	{Table: "attachments", Column: "thumb", AAD: "case:thumb:", AADColumn: "case_id", Bytes: true},
+	{Table: "attachments", Column: "name_enc", AAD: "case:attname:", AADColumn: "case_id"},
 	{Table: "two_factor", Column: "secret", AAD: "two_factor:secret:", AADColumn: "user_id", IDColumn: "user_id"},
 	{Table: "audit_key", Column: "sealed", AAD: AuditKeyAAD},
 	{Table: "document_keys", Column: "private_enc", AAD: DocumentKeyAAD},

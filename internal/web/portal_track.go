@@ -7,6 +7,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/attachments"
 )
 
 type trackFormData struct {
@@ -55,6 +56,7 @@ type trackData struct {
 	View    *app.TrackView
 	Steps   []progressStep
 	Photos  []app.Attachment
+	Files   []app.Attachment // the unit's and staff's attachments marked public (internal/attachments)
 	Ratings []zhitong.Named[zhitong.Rating]
 	Rating  zhitong.Rating // what the citizen chose, kept on error
 	Comment string
@@ -85,6 +87,9 @@ func (h *Handler) trackPage(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	if d.Photos, err = h.app.TrackAttachments(ctx, code); err != nil {
+		return err
+	}
+	if d.Files, err = attachments.New(h.app).TrackList(ctx, code); err != nil {
 		return err
 	}
 	return h.render(w, r, status, "portal_track", "办理进度 "+v.Code, d)
@@ -157,19 +162,5 @@ func (h *Handler) trackPhoto(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return servePhoto(w, att)
-}
-
-// servePhoto writes a citizen's photo. The bytes come from a citizen: they
-// are served with their sniffed type only, never as a document that could
-// run script, and never cached by shared caches.
-func servePhoto(w http.ResponseWriter, att *app.Attachment) error {
-	w.Header().Set("Content-Type", att.ContentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(att.Data)))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	w.Header().Set("Cache-Control", "private, max-age=3600")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	_, err := w.Write(att.Data)
-	return err
+	return attachments.Serve(w, att, "private, max-age=3600")
 }

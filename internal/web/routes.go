@@ -37,6 +37,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.publicationRoutes(mux) // work_publication.go: confirming public text
 	h.signinRoutes(mux)      // signin.go: two-factor, keep-alive, sign-in policy
 	h.documentsRoutes(mux)   // work_documents.go: official documents, their numbers, seals and the public verification page
+	h.attachmentsRoutes(mux) // work_attachments.go: reply letters, photos after repair, intake scans
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))

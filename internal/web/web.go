@@ -23,6 +23,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/attachments"
 	"zhitong/internal/setup"
 	"zhitong/internal/uploads"
 )
@@ -212,13 +213,15 @@ func (h *Handler) toggleElderly(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) flash(r *http.Request, msg string) { h.sessions.Put(r.Context(), "flash", msg) }
 
 var funcs = template.FuncMap{
-	"bytesLabel":   bytesLabel,
-	"statusLabel":  func(s zhitong.Status) string { return zhitong.Label(zhitong.Statuses, s) },
-	"actionLabel":  func(a zhitong.Action) string { return zhitong.Label(zhitong.ActionLabels, a) },
-	"roleLabel":    func(r zhitong.Role) string { return zhitong.Label(zhitong.Roles, r) },
-	"channelLabel": func(c string) string { return zhitong.Label(zhitong.Channels, zhitong.Channel(c)) },
-	"outcomeLabel": func(o zhitong.Outcome) string { return zhitong.Label(zhitong.Outcomes, o) },
-	"ratingLabel":  func(r zhitong.Rating) string { return zhitong.Label(zhitong.Ratings, r) },
+	"bytesLabel":     bytesLabel,
+	"sizeLabel":      func(n int) string { return bytesLabel(int64(n)) },
+	"attachmentKind": attachments.KindLabel,
+	"statusLabel":    func(s zhitong.Status) string { return zhitong.Label(zhitong.Statuses, s) },
+	"actionLabel":    func(a zhitong.Action) string { return zhitong.Label(zhitong.ActionLabels, a) },
+	"roleLabel":      func(r zhitong.Role) string { return zhitong.Label(zhitong.Roles, r) },
+	"channelLabel":   func(c string) string { return zhitong.Label(zhitong.Channels, zhitong.Channel(c)) },
+	"outcomeLabel":   func(o zhitong.Outcome) string { return zhitong.Label(zhitong.Outcomes, o) },
+	"ratingLabel":    func(r zhitong.Rating) string { return zhitong.Label(zhitong.Ratings, r) },
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

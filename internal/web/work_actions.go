@@ -9,6 +9,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/attachments"
 )
 
 // workDone is the flash message after each action succeeds.
@@ -40,9 +41,6 @@ func (h *Handler) workAction(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := workDone[act]; !ok {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "没有这项操作：%s", act)
 	}
-	if err := workParseForm(w, r); err != nil {
-		return err
-	}
 	if !p.May(act) {
 		return zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权执行“%s”", zhitong.Label(zhitong.Roles, p.Role), zhitong.Label(zhitong.ActionLabels, act))
 	}
@@ -50,7 +48,16 @@ func (h *Handler) workAction(w http.ResponseWriter, r *http.Request) error {
 	if _, err := h.app.Get(ctx, p, id); err != nil {
 		return err // not found, or not in the jurisdiction
 	}
-	err = h.workDo(ctx, p, id, act, r.PostForm)
+	// The reply form may carry the reply letter and photos after repair:
+	// read within the attachment limits, through the upload gate.
+	files, release, fileErr, err := h.readFilesForm(w, r, act == zhitong.ActionReply)
+	defer release()
+	if err != nil {
+		return err
+	}
+	if err = fileErr; err == nil {
+		err = h.workDo(ctx, p, id, act, r.PostForm, files)
+	}
 	switch zhitong.ErrorCode(err) {
 	case "":
 		h.flash(r, workDone[act])
@@ -82,7 +89,8 @@ func (h *Handler) workAction(w http.ResponseWriter, r *http.Request) error {
 }
 
 // workDo decodes the form of one action and calls the application.
-func (h *Handler) workDo(ctx context.Context, p zhitong.Principal, id int64, act zhitong.Action, f url.Values) error {
+// files are the reply's attachments, stored with it in one transaction.
+func (h *Handler) workDo(ctx context.Context, p zhitong.Principal, id int64, act zhitong.Action, f url.Values, files []attachments.Input) error {
 	version, err := workInt(f.Get("version"), "version", "版本")
 	if err != nil {
 		return err
@@ -177,7 +185,7 @@ func (h *Handler) workDo(ctx context.Context, p zhitong.Principal, id int64, act
 				in.Deliveries = append(in.Deliveries, app.DeliveryInput{Recipient: r.Value, Channel: zhitong.FeedbackChannel(ch)})
 			}
 		}
-		_, err = h.app.Reply(ctx, p, id, in)
+		_, err = attachments.New(h.app).Reply(ctx, p, id, in, files)
 	case zhitong.ActionDeliver:
 		_, err = h.app.Deliver(ctx, p, id, app.DeliveryInput{Recipient: zhitong.Recipient(f.Get("recipient")),
 			Channel: zhitong.FeedbackChannel(f.Get("channel")), Note: f.Get("note")})

@@ -8,6 +8,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/attachments"
 	"zhitong/internal/documents"
 	"zhitong/internal/dups"
 )
@@ -65,6 +66,7 @@ type workCaseData struct {
 	CategoryDays int
 	RehandleDays int // the policy's limit of a re-handle round (重办)
 	Photos       []app.Attachment
+	Files        []app.Attachment  // reply letters, photos after repair, intake scans (internal/attachments)
 	Proposal     *app.ProposalView // the proposal the case was bundled into, when the caller may see it
 	// Duplicates are the likely duplicates of an open case, for staff who
 	// may merge (internal/dups); each row merges this case into that one.
@@ -174,6 +176,9 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 	}
 	if v.ProposalID != 0 {
 		d.Proposal, _ = h.app.Proposal(ctx, p, v.ProposalID) // a caller outside its scope sees the number only
+	}
+	if d.Files, err = attachments.New(h.app).List(ctx, p, id); err != nil {
+		return nil, err
 	}
 	if d.Photos, err = h.app.Attachments(ctx, p, id); err != nil {
 		return nil, err
@@ -312,21 +317,7 @@ func (h *Handler) workReveal(w http.ResponseWriter, r *http.Request) error {
 
 // workPhoto serves one photo of a case to staff who may view the case.
 func (h *Handler) workPhoto(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := workCaseID(r)
-	if err != nil {
-		return err
-	}
-	pid, err := strconv.ParseInt(r.PathValue("photo"), 10, 64)
-	if err != nil {
-		return zhitong.Errorf(zhitong.ENOTFOUND, "照片不存在")
-	}
-	att, err := h.app.AttachmentData(r.Context(), p, id, pid, r.URL.Query().Get("size") == "thumb")
-	if err != nil {
-		return err
-	}
-	return servePhoto(w, att)
+	return h.serveCaseFile(w, r, "photo", "private, max-age=3600", func(ctx context.Context, p zhitong.Principal, id, file int64) (*app.Attachment, error) {
+		return h.app.AttachmentData(ctx, p, id, file, r.URL.Query().Get("size") == "thumb")
+	})
 }

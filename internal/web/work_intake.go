@@ -9,6 +9,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/attachments"
 	"zhitong/internal/dups"
 )
 
@@ -68,7 +69,7 @@ type workFieldError struct{ ID, Msg string }
 // workIntakeIDs are the form's element IDs by field name.
 var workIntakeIDs = map[string]string{"channel": "in-channel", "station_id": "in-station", "deputy_id": "in-deputy", "body": "in-body",
 	"category": "in-category", "place": "in-place", "title": "in-title", "anonymous": "in-anonymous", "name": "in-name",
-	"phone": "in-phone", "id_card": "in-idcard", "address": "in-address", "answer": "in-answer"}
+	"phone": "in-phone", "id_card": "in-idcard", "address": "in-address", "answer": "in-answer", attachments.Field: "in-photos"}
 
 // List is the summary of the problems, in form order.
 func (d *workIntakeData) List() []workFieldError {
@@ -203,7 +204,11 @@ func (h *Handler) workIntake(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := workParseForm(w, r); err != nil {
+	// The form may carry the visit's photos and scanned papers: read within
+	// the attachment limits, through the upload gate.
+	files, release, fileErr, err := h.readFilesForm(w, r, true)
+	defer release()
+	if err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -211,7 +216,10 @@ func (h *Handler) workIntake(w http.ResponseWriter, r *http.Request) error {
 		CategoryCode: f.Get("category"), Place: f.Get("place"), Anonymous: f.Get("anonymous") == "1",
 		Name: strings.TrimSpace(f.Get("name")), Phone: strings.TrimSpace(f.Get("phone")), IDCard: strings.TrimSpace(f.Get("id_card")),
 		Address: strings.TrimSpace(f.Get("address")), Answer: f.Get("answer")}
-	c, err := h.workIntakeCase(r, p, in, f)
+	c, err := (*zhitong.Case)(nil), fileErr
+	if err == nil {
+		c, err = h.workIntakeCase(r, p, in, f, files)
+	}
 	if err != nil {
 		if zhitong.ErrorCode(err) != zhitong.EINVALID {
 			return err
@@ -242,8 +250,9 @@ func (h *Handler) workIntake(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// workIntakeCase reads the station and deputy selects and takes the case in.
-func (h *Handler) workIntakeCase(r *http.Request, p zhitong.Principal, in app.IntakeInput, f url.Values) (*zhitong.Case, error) {
+// workIntakeCase reads the station and deputy selects and takes the case
+// in, with its files in the same transaction.
+func (h *Handler) workIntakeCase(r *http.Request, p zhitong.Principal, in app.IntakeInput, f url.Values, files []attachments.Input) (*zhitong.Case, error) {
 	var err error
 	if in.StationID, err = workID(f.Get("station_id"), "station_id", "联络站"); err != nil {
 		return nil, err
@@ -254,5 +263,5 @@ func (h *Handler) workIntakeCase(r *http.Request, p zhitong.Principal, in app.In
 	if in.StationID == 0 && p.StationID == 0 {
 		return nil, zhitong.Invalid("station_id", "请选择接待的联络站")
 	}
-	return h.app.Intake(r.Context(), p, in)
+	return attachments.New(h.app).Intake(r.Context(), p, in, files)
 }

@@ -1,8 +1,6 @@
 package web_test
 
 import (
-	"bytes"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -102,14 +100,7 @@ func TestWorkStationsCrossBorderPagesAndErrors(t *testing.T) {
 
 func (s *staffer) upload(path, field, name string, data []byte) benchPage {
 	s.b.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile(field, name)
-	fw.Write(data)
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, s.b.srv.URL+path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return s.do(req)
+	return s.uploadForm(path, nil, [3]string{field, name, string(data)})
 }
 
 func TestWorkDeputyPhotoAndProfile(t *testing.T) {

@@ -1,0 +1,105 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"mime"
+	"net/http"
+
+	"zhitong"
+	"zhitong/internal/attachments"
+	"zhitong/internal/uploads"
+)
+
+// attachmentsRoutes attach reply letters, photos after repair and intake
+// scans to a case, list and serve them (internal/attachments,
+// docs/attachments.md).
+func (s *Server) attachmentsRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/cases/{id}/attachments", s.api(staffJSON(s, http.StatusOK, s.listAttachments)))
+	mux.HandleFunc("POST /api/v1/cases/{id}/attachments", s.api(staffJSON(s, http.StatusCreated, s.addAttachments)))
+	mux.HandleFunc("GET /api/v1/cases/{id}/attachments/{attachment}", s.api(s.attachmentFile))
+}
+
+// AttachmentList is the answer of GET and POST /api/v1/cases/{id}/attachments.
+type AttachmentList struct {
+	Attachments []attachments.Attachment `json:"attachments"`
+}
+
+// attachmentsRequest is the JSON form of an upload: the files base64-encoded.
+type attachmentsRequest struct {
+	Files []attachments.Input `json:"files"`
+}
+
+func (s *Server) listAttachments(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (AttachmentList, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return AttachmentList{}, err
+	}
+	list, err := attachments.New(s.app).List(r.Context(), p, id)
+	return AttachmentList{Attachments: nonNil(list)}, err
+}
+
+// addAttachments takes a multipart form (each file under its kind, public_<kind>
+// = 1 to show that kind to the citizen) or a JSON object of base64 files.
+// The upload gate bounds how many are read and decoded at once.
+func (s *Server) addAttachments(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (AttachmentList, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return AttachmentList{}, err
+	}
+	// The case first: no upload is read for a case the caller may not see.
+	if _, err := s.app.ViewableCase(r.Context(), s.app.DB(), p, id); err != nil {
+		return AttachmentList{}, err
+	}
+	release, err := s.uploads.Enter(r.Context())
+	if err != nil {
+		return AttachmentList{}, err
+	}
+	defer release()
+	var files []attachments.Input
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
+		r.Body = http.MaxBytesReader(w, r.Body, attachments.MaxRequestBytes*4/3)
+		var in attachmentsRequest
+		dec := json.NewDecoder(r.Body)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&in); err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return AttachmentList{}, zhitong.Invalid(attachments.Field, "上传的文件合计超过 %d MB", attachments.MaxRequestBytes>>20)
+			}
+			return AttachmentList{}, zhitong.Invalid(attachments.Field, "JSON 格式不正确：files 应为 [{kind, name, data (base64), public}]")
+		}
+		files = in.Files
+	} else {
+		values, form, err := uploads.ReadForm(w, r, attachments.FormLimits)
+		if err != nil {
+			return AttachmentList{}, err
+		}
+		if files, err = attachments.FromForm(values, form); err != nil {
+			return AttachmentList{}, err
+		}
+	}
+	list, err := attachments.New(s.app).Add(r.Context(), p, id, files)
+	return AttachmentList{Attachments: list}, err
+}
+
+// attachmentFile serves one attachment's bytes to staff who may view the case.
+func (s *Server) attachmentFile(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	aid, err := pathID(r, "attachment")
+	if err != nil {
+		return err
+	}
+	att, err := attachments.New(s.app).Open(r.Context(), p, id, aid)
+	if err != nil {
+		return err
+	}
+	return attachments.Serve(w, att, "private, no-store")
+}
