@@ -56,11 +56,7 @@ func (s *Server) publicDuplicates(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	msg := ""
-	if len(m) > 0 {
-		msg = dups.PublicNotice
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"message": msg, "similar": nonNil(m)})
+	writeJSON(w, http.StatusOK, map[string]any{"message": dups.Notice(len(m)), "similar": nonNil(m)})
 	return nil
 }
 
