@@ -149,10 +149,13 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 		"status_label": zhitong.Label(zhitong.Statuses, c.Status), "track_url": "/api/v1/track/" + c.Code}
 	// What the citizen is told (docs/duplicates.md): similar issues of the
 	// area already being handled, without personal data. A hint: the case
-	// is stored whatever happens here.
-	similar, err := dups.New(s.app).ForSubmitted(r.Context(), c)
-	if err != nil {
-		s.log.Warn("similar issues after a submission", "case", c.ID, "err", err)
+	// is stored whatever happens here. Integrations importing in bulk are
+	// not told (nobody reads it, and each look-up scores up to 300 cases).
+	var similar []dups.PublicMatch
+	if !p.Staff() {
+		if similar, err = dups.New(s.app).ForSubmitted(r.Context(), c); err != nil {
+			s.log.Warn("similar issues after a submission", "case", c.ID, "err", err)
+		}
 	}
 	out["similar"], out["similar_message"] = nonNil(similar), dups.Notice(len(similar))
 	writeJSON(w, http.StatusCreated, out)
