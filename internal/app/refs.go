@@ -164,6 +164,12 @@ func (a *App) CheckRegionRef(ctx context.Context, q store.Q, p zhitong.Principal
 	return a.checkRegionRef(ctx, q, p, field, code)
 }
 
+// CheckStationRef is checkStationRef for the other packages (dups: the
+// station a walk-in case is being written for).
+func (a *App) CheckStationRef(ctx context.Context, q store.Q, p zhitong.Principal, field string, id int64) (zhitong.Station, error) {
+	return a.checkStationRef(ctx, q, p, field, id)
+}
+
 // checkBulletinRef checks that p may publish bulletin b: what is published
 // is the whole bulletin, so every unit and township in it must lie in p's
 // jurisdiction.

@@ -13,6 +13,58 @@ type pair struct {
 	a, b string
 }
 
+// heldOutPairs builds the held-out set from testdata/heldout.txt, written
+// apart from groups.txt and never used to choose the threshold, the
+// generic bigrams or the stop characters: every two descriptions of a
+// group are duplicates; the non-duplicates are the hard ones, description
+// i of two groups of the same place, and of two groups of the same kind of
+// problem in different places.
+func heldOutPairs(tb testing.TB) []pair {
+	tb.Helper()
+	b, err := os.ReadFile("testdata/heldout.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	type group struct {
+		place, kind string
+		texts       []string
+	}
+	var groups []*group
+	byID := map[string]*group{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.SplitN(line, "|", 4)
+		if len(f) != 4 {
+			tb.Fatalf("bad line %q", line)
+		}
+		g := byID[f[0]]
+		if g == nil {
+			g = &group{place: f[1], kind: f[2]}
+			byID[f[0]] = g
+			groups = append(groups, g)
+		}
+		g.texts = append(g.texts, f[3])
+	}
+	var out []pair
+	for i, g := range groups {
+		for x := range g.texts {
+			for y := x + 1; y < len(g.texts); y++ {
+				out = append(out, pair{dup: true, a: g.texts[x], b: g.texts[y]})
+			}
+		}
+		for _, h := range groups[i+1:] {
+			if g.place == h.place || g.kind == h.kind {
+				for k := range min(len(g.texts), len(h.texts)) {
+					out = append(out, pair{dup: false, a: g.texts[k], b: h.texts[k]})
+				}
+			}
+		}
+	}
+	return out
+}
+
 func loadPairs(tb testing.TB) []pair {
 	tb.Helper()
 	f, err := os.Open("testdata/pairs.txt")
@@ -66,12 +118,17 @@ const (
 )
 
 func TestLabelledPairs(t *testing.T) {
-	pairs := loadPairs(t)
-	if len(pairs) < 200 {
-		t.Fatalf("labelled set has %d pairs, want at least 200", len(pairs))
+	checkPairs(t, "tuning set", loadPairs(t), 200, precisionFloor, recallFloor)
+}
+
+// checkPairs measures a labelled set at Threshold and fails below its
+// floors; -v prints the curve and every wrong pair.
+func checkPairs(t *testing.T, name string, pairs []pair, least int, pFloor, rFloor float64) {
+	if len(pairs) < least {
+		t.Fatalf("%s has %d pairs, want at least %d", name, len(pairs), least)
 	}
 	p, r, tp, fp, fn := measure(pairs, Threshold)
-	t.Logf("threshold %.2f: %d pairs, precision %.3f, recall %.3f (tp %d, fp %d, fn %d)", Threshold, len(pairs), p, r, tp, fp, fn)
+	t.Logf("%s, threshold %.2f: %d pairs, precision %.3f, recall %.3f (tp %d, fp %d, fn %d)", name, Threshold, len(pairs), p, r, tp, fp, fn)
 	if testing.Verbose() {
 		for th := 0.15; th < 0.56; th += 0.05 {
 			p, r, _, _, _ := measure(pairs, th)
@@ -84,9 +141,22 @@ func TestLabelledPairs(t *testing.T) {
 			}
 		}
 	}
-	if p < precisionFloor || r < recallFloor {
-		t.Fatalf("precision %.3f (floor %.2f), recall %.3f (floor %.2f)", p, precisionFloor, r, recallFloor)
+	if p < pFloor || r < rFloor {
+		t.Fatalf("%s: precision %.3f (floor %.2f), recall %.3f (floor %.2f)", name, p, pFloor, r, rFloor)
 	}
+}
+
+// The held-out floors guard against regressions only: the held-out set
+// says how the measure does on text it was not fitted to (first measured
+// precision 0.841, recall 0.514, docs/duplicates.md). They were set once,
+// a little below that first measurement; nothing was tuned on this set.
+const (
+	heldOutPrecisionFloor = 0.80
+	heldOutRecallFloor    = 0.45
+)
+
+func TestHeldOutPairs(t *testing.T) {
+	checkPairs(t, "held-out set", heldOutPairs(t), 100, heldOutPrecisionFloor, heldOutRecallFloor)
 }
 
 func BenchmarkLabelledPairs(b *testing.B) {
@@ -101,4 +171,8 @@ func BenchmarkLabelledPairs(b *testing.B) {
 	b.ReportMetric(pr, "precision")
 	b.ReportMetric(rc, "recall")
 	b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N*len(pairs)), "ns/pair")
+	held := heldOutPairs(b)
+	hp, hr, _, _, _ := measure(held, Threshold)
+	b.ReportMetric(hp, "heldout-precision")
+	b.ReportMetric(hr, "heldout-recall")
 }

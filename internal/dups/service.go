@@ -220,13 +220,23 @@ func (s *Service) ForDraft(ctx context.Context, p zhitong.Principal, d Draft) ([
 // Public returns what a citizen writing on the portal is told: similar
 // issues of the same area already being handled, without personal data.
 func (s *Service) Public(ctx context.Context, d Draft) ([]PublicMatch, error) {
+	return s.public(ctx, d, 0)
+}
+
+// ForSubmitted returns what a citizen is told after submitting c: the
+// similar issues of its area already being handled, c itself left out.
+func (s *Service) ForSubmitted(ctx context.Context, c *zhitong.Case) ([]PublicMatch, error) {
+	return s.public(ctx, Draft{Region: c.RegionCode, Title: c.Title, Body: c.Body}, c.ID)
+}
+
+func (s *Service) public(ctx context.Context, d Draft, except int64) ([]PublicMatch, error) {
 	if err := checkDraft(d); err != nil {
 		return nil, err
 	}
 	if _, err := s.app.CheckRegionRef(ctx, s.app.DB(), zhitong.Citizen, "region", d.Region); err != nil {
 		return nil, err
 	}
-	cs, err := s.candidates(ctx, Area(d.Region), "", 0, 0, true)
+	cs, err := s.candidates(ctx, Area(d.Region), "", 0, except, true)
 	if err != nil {
 		return nil, err
 	}
@@ -237,6 +247,20 @@ func (s *Service) Public(ctx context.Context, d Draft) ([]PublicMatch, error) {
 			SubmittedOn: c.SubmittedAt.In(zhitong.China).Format(time.DateOnly), Score: c.Score}
 	}
 	return out, nil
+}
+
+// ForIntake returns the likely duplicates of a case p just took in, for
+// the answer of the intake (API, walk-in desk): the merging roles' list,
+// nothing for the other roles (they cannot act on it).
+func (s *Service) ForIntake(ctx context.Context, p zhitong.Principal, id int64) ([]Match, error) {
+	if mayMerge(p) != nil {
+		return []Match{}, nil
+	}
+	m, err := s.ForCase(ctx, p, id)
+	if m == nil {
+		m = []Match{}
+	}
+	return m, err
 }
 
 // checkDraft bounds a draft: a region code of digits and text of a case's size.
@@ -255,3 +279,11 @@ func checkDraft(d Draft) error {
 
 // PublicNotice is what a citizen is told when similar issues are found.
 const PublicNotice = "已有类似问题正在办理，您仍可提交"
+
+// Notice is the message for n similar issues: PublicNotice, or "" for none.
+func Notice(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return PublicNotice
+}

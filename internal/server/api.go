@@ -9,6 +9,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/dups"
 )
 
 // apiRoutes is the route table of the JSON API. docs/api.md and
@@ -146,8 +147,20 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"id": c.ID, "code": c.Code, "status": c.Status,
-		"status_label": zhitong.Label(zhitong.Statuses, c.Status), "track_url": "/api/v1/track/" + c.Code})
+	out := map[string]any{"id": c.ID, "code": c.Code, "status": c.Status,
+		"status_label": zhitong.Label(zhitong.Statuses, c.Status), "track_url": "/api/v1/track/" + c.Code}
+	// What the citizen is told (docs/duplicates.md): similar issues of the
+	// area already being handled, without personal data. A hint: the case
+	// is stored whatever happens here. Integrations importing in bulk are
+	// not told (nobody reads it, and each look-up scores up to 300 cases).
+	var similar []dups.PublicMatch
+	if !p.Staff() {
+		if similar, err = dups.New(s.app).ForSubmitted(r.Context(), c); err != nil {
+			s.log.Warn("similar issues after a submission", "case", c.ID, "err", err)
+		}
+	}
+	out["similar"], out["similar_message"] = nonNil(similar), dups.Notice(len(similar))
+	writeJSON(w, http.StatusCreated, out)
 	return nil
 }
 
@@ -164,7 +177,21 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeCase(w, r, p, c, http.StatusCreated)
+	v, err := s.app.Get(r.Context(), p, c.ID)
+	if err != nil {
+		return s.writeCase(w, r, p, c, http.StatusCreated) // an integration: answered as a submission
+	}
+	// The likely duplicates of the case just taken in, for the roles that
+	// may merge (docs/duplicates.md); a hint: the case is stored.
+	similar, err := dups.New(s.app).ForIntake(r.Context(), p, c.ID)
+	if err != nil {
+		s.log.Warn("duplicates after an intake", "case", c.ID, "err", err)
+	}
+	writeJSON(w, http.StatusCreated, struct {
+		*app.CaseView
+		Similar []dups.Match `json:"similar"`
+	}{v, nonNil(similar)})
+	return nil
 }
 
 func (s *Server) getCase(w http.ResponseWriter, r *http.Request) error {

@@ -3,48 +3,31 @@ package server
 import (
 	"net/http"
 
+	"zhitong"
 	"zhitong/internal/dups"
 )
 
 // dupsRoutes: likely duplicate cases (internal/dups, docs/duplicates.md).
 func (s *Server) dupsRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/cases/{id}/duplicates", s.api(s.caseDuplicates))
-	mux.HandleFunc("POST /api/v1/duplicates", s.api(s.draftDuplicates))
+	mux.HandleFunc("GET /api/v1/cases/{id}/duplicates", s.api(staffIDJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) (duplicateList, error) {
+		m, err := dups.New(s.app).ForCase(r.Context(), p, id)
+		return duplicateList{dups.Threshold, nonNil(m)}, err
+	})))
+	mux.HandleFunc("POST /api/v1/duplicates", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (duplicateList, error) {
+		var in dups.Draft
+		if err := decode(w, r, &in); err != nil {
+			return duplicateList{}, err
+		}
+		m, err := dups.New(s.app).ForDraft(r.Context(), p, in)
+		return duplicateList{dups.Threshold, nonNil(m)}, err
+	})))
 	mux.HandleFunc("POST /api/v1/duplicates/public", s.api(s.publicDuplicates))
 }
 
-func (s *Server) caseDuplicates(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	m, err := dups.New(s.app).ForCase(r.Context(), p, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"threshold": dups.Threshold, "duplicates": nonNil(m)})
-	return nil
-}
-
-func (s *Server) draftDuplicates(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.staff(r)
-	if err != nil {
-		return err
-	}
-	var in dups.Draft
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	m, err := dups.New(s.app).ForDraft(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"threshold": dups.Threshold, "duplicates": nonNil(m)})
-	return nil
+// duplicateList is the answer of the staff look-ups.
+type duplicateList struct {
+	Threshold  float64      `json:"threshold"`
+	Duplicates []dups.Match `json:"duplicates"`
 }
 
 func (s *Server) publicDuplicates(w http.ResponseWriter, r *http.Request) error {
@@ -56,11 +39,7 @@ func (s *Server) publicDuplicates(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	msg := ""
-	if len(m) > 0 {
-		msg = dups.PublicNotice
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"message": msg, "similar": nonNil(m)})
+	writeJSON(w, http.StatusOK, map[string]any{"message": dups.Notice(len(m)), "similar": nonNil(m)})
 	return nil
 }
 

@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"zhitong"
@@ -60,5 +62,29 @@ func TestDuplicatesAPI(t *testing.T) {
 		map[string]any{"into_case_id": first.ID, "version": second.Version}, 200)
 	if got := oaCheck(t, d, officer, "GET", tmpl, "/api/v1/cases/"+itoa(first.ID)+"/duplicates", nil, 200); len(got["duplicates"].([]any)) != 0 {
 		t.Fatalf("after merge = %v", got)
+	}
+
+	// Taking a case in answers its likely duplicates; a citizen's
+	// submission answers the similar issues, public progress only.
+	in := oaCheck(t, d, officer, "POST", "/api/v1/cases", "/api/v1/cases",
+		map[string]any{"body": "渡江路农商银行门口路面有坑，电动车摔倒，请修补", "category": "roads", "region": f.Town, "anonymous": true}, 201)
+	if sim, _ := in["similar"].([]any); len(sim) != 1 || sim[0].(map[string]any)["id"] != float64(first.ID) { // the other was merged
+		t.Fatalf("intake similar = %v", in["similar"])
+	}
+	if in := oaCheck(t, d, e.login(f.In[zhitong.RoleDeputy], "dups-deputy"), "POST", "/api/v1/cases", "/api/v1/cases",
+		map[string]any{"body": "渡江路农商银行门口路面有坑，电动车摔倒，请修补", "category": "roads", "region": f.Town, "anonymous": true}, 201); len(in["similar"].([]any)) != 0 {
+		t.Fatalf("a role that cannot merge is shown duplicates: %v", in["similar"])
+	}
+	s := oaCheck(t, d, e.anonymous(), "POST", "/api/v1/submissions", "/api/v1/submissions",
+		map[string]any{"body": "渡江路农商银行门口路面坑坑洼洼，电动车摔倒", "region": f.Town, "name": "赵大", "phone": "137 0797 4321"}, 201)
+	if sim, _ := s["similar"].([]any); len(sim) < 1 || s["similar_message"] != dups.PublicNotice {
+		t.Fatalf("submission similar = %v", s)
+	}
+	if raw := fmt.Sprint(s); strings.Contains(raw, "王小明") || strings.Contains(raw, "1234") || strings.Contains(raw, "农商银行门口有个大坑") {
+		t.Fatalf("submission answer leaks personal data or unconfirmed text: %s", raw)
+	}
+	if s := oaCheck(t, d, e.anonymous(), "POST", "/api/v1/submissions", "/api/v1/submissions",
+		map[string]any{"body": "新园村卫生室经常没人值班，看个小病都要跑到镇上", "region": f.Town}, 201); len(s["similar"].([]any)) != 0 || s["similar_message"] != "" {
+		t.Fatalf("unrelated submission similar = %v", s)
 	}
 }

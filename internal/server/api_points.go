@@ -47,6 +47,18 @@ func staffJSON[T any](s *Server, status int, op func(w http.ResponseWriter, r *h
 	}
 }
 
+// staffIDJSON is staffJSON for an operation on the object {id} of the path.
+func staffIDJSON[T any](s *Server, status int, op func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) (T, error)) handler {
+	return staffJSON(s, status, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (T, error) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return op(w, r, p, id)
+	})
+}
+
 // items is the answer shape of lists.
 type items[T any] struct {
 	Items []T `json:"items"`

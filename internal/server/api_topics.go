@@ -37,18 +37,10 @@ func (s *Server) topicsRoutes(mux *http.ServeMux) {
 		}
 		return svc().Record(r.Context(), p, in)
 	})))
-	mux.HandleFunc("GET /api/v1/analysis/opinions/{id}", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*topics.Opinion, error) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			return nil, err
-		}
+	mux.HandleFunc("GET /api/v1/analysis/opinions/{id}", s.api(staffIDJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) (*topics.Opinion, error) {
 		return svc().Opinion(r.Context(), p, id)
 	})))
-	mux.HandleFunc("POST /api/v1/analysis/opinions/{id}/decision", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*topics.Opinion, error) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			return nil, err
-		}
+	mux.HandleFunc("POST /api/v1/analysis/opinions/{id}/decision", s.api(staffIDJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) (*topics.Opinion, error) {
 		var in topics.DecideInput
 		if err := decode(w, r, &in); err != nil {
 			return nil, err
@@ -68,18 +60,10 @@ func (s *Server) topicsRoutes(mux *http.ServeMux) {
 		}
 		return svc().SaveReport(r.Context(), p, 0, in)
 	})))
-	mux.HandleFunc("GET /api/v1/analysis/reports/{id}", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*topics.Report, error) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			return nil, err
-		}
+	mux.HandleFunc("GET /api/v1/analysis/reports/{id}", s.api(staffIDJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) (*topics.Report, error) {
 		return svc().GetReport(r.Context(), p, id)
 	})))
-	mux.HandleFunc("PUT /api/v1/analysis/reports/{id}", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*topics.Report, error) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			return nil, err
-		}
+	mux.HandleFunc("PUT /api/v1/analysis/reports/{id}", s.api(staffIDJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) (*topics.Report, error) {
 		var in topics.ReportInput
 		if err := decode(w, r, &in); err != nil {
 			return nil, err

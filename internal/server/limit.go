@@ -39,7 +39,7 @@ const (
 
 // publicEntry reports whether r is one of the entry points anyone on the
 // internet may use without an account: submitting, booking, cancelling,
-// evaluating, opting out, looking up a code, logging in, and Open311's
+// evaluating, opting out, looking up a code or similar issues, logging in, and Open311's
 // requests (which take an api_key). These are what a script would hammer,
 // so each client gets a budget of them. Whether the request is
 // authenticated is not decided here: see (*Server).exempt.
@@ -54,7 +54,8 @@ func publicEntry(r *http.Request) bool {
 			return true
 		}
 		switch p {
-		case "/submit", "/api/v1/submissions", "/api/v1/appointments", "/api/v1/sms-optouts":
+		case "/submit", "/api/v1/submissions", "/api/v1/appointments", "/api/v1/sms-optouts",
+			"/submit/similar", "/api/v1/duplicates/public": // similar issues while typing (internal/dups)
 			return true
 		}
 		return strings.HasPrefix(p, "/track/") || strings.HasPrefix(p, "/api/v1/track/") ||

@@ -139,3 +139,33 @@ func TestSignInWithAJunkAuthorizationHeaderIsLimited(t *testing.T) {
 		t.Fatalf("web sign-in with a junk header: %d", resp.StatusCode)
 	}
 }
+
+// The look-ups of similar issues a citizen's form makes while typing
+// (portal and API) spend the public budget like a submission.
+func TestSimilarLookUpsAreLimited(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	srv := httptest.NewServer(server.New(server.Config{App: a, PublicLimit: 2}))
+	defer srv.Close()
+	portal := func() int { // 路灯不亮很久了
+		return post(t, srv.URL+"/submit/similar", "application/x-www-form-urlencoded",
+			"region="+f.Town+"&body=%E8%B7%AF%E7%81%AF%E4%B8%8D%E4%BA%AE%E5%BE%88%E4%B9%85%E4%BA%86")
+	}
+	api := func() int {
+		return post(t, srv.URL+"/api/v1/duplicates/public", "application/json", `{"region":"`+f.Town+`","body":"路灯不亮很久了"}`)
+	}
+	if codes := []int{portal(), api(), portal(), api()}; codes[0] != http.StatusOK || codes[1] != http.StatusOK ||
+		codes[2] != http.StatusTooManyRequests || codes[3] != http.StatusTooManyRequests {
+		t.Fatalf("look-ups: %v, want 200 200 429 429", codes)
+	}
+}
+
+func post(t *testing.T, url, ctype, body string) int {
+	t.Helper()
+	resp, err := http.Post(url, ctype, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}

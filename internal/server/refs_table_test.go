@@ -433,6 +433,7 @@ func routeTable() map[string]refSpec {
 		"POST /stations/{id}/book":      none("public booking: a citizen may book at any county's station"),
 		"POST /submit":                  none("public: a citizen may write to any station of any county"),
 		"POST /submit/next":             none("kiosk: clears the previous citizen"),
+		"POST /submit/similar":          none("public: similar issues of any area, public progress only, no personal data"),
 		"POST /track/{code}/evaluate":   none("public: the tracking code is the citizen's credential"),
 		"POST /track/{code}/sms-optout": none("public: the tracking code is the citizen's credential"),
 		"POST /work/accounts": refSpec{base: func(a, b *county) map[string]any {
@@ -473,6 +474,9 @@ func routeTable() map[string]refSpec {
 		"POST /work/follow-ups/{id}":      none("follow-ups are checked through their case (authorize on the case); none exist in this fixture"),
 		"POST /work/import/{kind}":        none("each imported row goes through the same create/update calls as the forms (checked there); kind is a sheet name"),
 		"POST /work/inactive/{id}/remind": {},
+		"POST /work/intake/similar": refSpec{base: func(a, b *county) map[string]any {
+			return map[string]any{"body": "甲县村道路灯损坏，夜间出行不便", "station_id": a.Station}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"station_id": b.Station} }},
 		"POST /work/intake": refSpec{base: func(a, b *county) map[string]any {
 			return map[string]any{"body": "甲县村道路灯损坏，夜间出行不便", "category": a.Cat, "region": a.Town, "station_id": a.Station, "anonymous": true}
 		}, refs: func(a, b *county) map[string]any {

@@ -154,13 +154,21 @@ func (s *Service) Opinions(ctx context.Context, p zhitong.Principal, state strin
 	if !zhitong.Valid(States, state) && state != "" {
 		return nil, zhitong.Invalid("state", "状态“%s”无效", state)
 	}
-	rows, err := s.app.DB().Query(ctx, `SELECT `+opinionColumns+` FROM analysis_opinions WHERE region_code LIKE ? AND (? = '' OR state = ?) ORDER BY id DESC LIMIT 500`,
-		p.RegionCode+"%", state, state)
+	out, err := s.queryOpinions(ctx, `region_code LIKE ? AND (? = '' OR state = ?) ORDER BY id DESC LIMIT 500`, p.RegionCode+"%", state, state)
+	if out == nil {
+		out = []*Opinion{}
+	}
+	return out, err
+}
+
+// queryOpinions reads the opinions of a WHERE clause (and its ORDER/LIMIT).
+func (s *Service) queryOpinions(ctx context.Context, where string, args ...any) ([]*Opinion, error) {
+	rows, err := s.app.DB().Query(ctx, `SELECT `+opinionColumns+` FROM analysis_opinions WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []*Opinion{}
+	var out []*Opinion
 	for rows.Next() {
 		o, err := scanOpinion(rows)
 		if err != nil {
@@ -169,6 +177,16 @@ func (s *Service) Opinions(ctx context.Context, p zhitong.Principal, state strin
 		out = append(out, o)
 	}
 	return out, rows.Err()
+}
+
+// CaseOpinions lists the opinions on one case of p's jurisdiction, oldest
+// first (the case page shows them). Roles that may not read opinions get
+// none, not an error: the case page stands without them.
+func (s *Service) CaseOpinions(ctx context.Context, p zhitong.Principal, caseID int64) ([]*Opinion, error) {
+	if mayRead(p) != nil {
+		return nil, nil
+	}
+	return s.queryOpinions(ctx, `case_id = ? AND region_code LIKE ? ORDER BY id LIMIT 100`, caseID, p.RegionCode+"%")
 }
 
 // Opinion loads one opinion of p's jurisdiction (another's is not found).

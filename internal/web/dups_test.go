@@ -60,3 +60,66 @@ func TestPortalSimilarIssues(t *testing.T) {
 	pg = p.submit(form)
 	trackingCode(t, pg)
 }
+
+// While a citizen types, the portal asks /submit/similar: a duplicate gets
+// the notice with public progress only; unrelated text, or too little to
+// go on, gets nothing. After submitting a duplicate, the done page tells
+// the citizen too.
+func TestPortalLiveSimilar(t *testing.T) {
+	p := newPortal(t)
+	testkit.Must(p.app.Submit(t.Context(), zhitong.Citizen, app.IntakeInput{Body: "渡江路农商银行门口有个大坑，下雨积水，电动车摔了好几次，请修补路面。",
+		RegionCode: p.f.Town, Name: "李小红", Phone: "138 0797 5678"}))(t)
+	dup := "渡江路银行门口路面坑洼，一下雨就是一滩水，骑电动车很危险，希望尽快补坑。"
+	pg := p.postForm("/submit/similar", url.Values{"region": {p.f.Town}, "body": {dup}})
+	if pg.status != http.StatusOK || !strings.Contains(pg.body, "已有类似问题正在办理") || strings.Contains(pg.body, "<html") {
+		t.Fatalf("live look-up: %d\n%s", pg.status, pg.body)
+	}
+	mustNotContain(t, pg, "李小红", "5678", "农商银行门口有个大坑")
+	// By station, as when the citizen came from a station's poster.
+	pg = p.postForm("/submit/similar", url.Values{"station": {itoa(p.f.Station)}, "body": {dup}})
+	mustContain(t, pg, "已有类似问题正在办理")
+	for _, form := range []url.Values{
+		{"region": {p.f.Town}, "body": {"新园村卫生室经常没人值班，看个小病都要跑到镇上。"}},
+		{"region": {p.f.Town}, "body": {""}},
+		{"region": {"abc"}, "body": {dup}},
+		{"body": {dup}},
+	} {
+		if pg := p.postForm("/submit/similar", form); pg.status != http.StatusOK || strings.TrimSpace(pg.body) != "" {
+			t.Fatalf("%v: %d %q", form, pg.status, pg.body)
+		}
+	}
+	// The form carries the look-up and its script.
+	mustContain(t, p.get("/submit"), `data-similar="/submit/similar"`, `/static/similar.js`)
+
+	form := p.validForm()
+	form.Set("body", dup)
+	pg = p.submit(form)
+	trackingCode(t, pg)
+	mustContain(t, pg, "已有类似问题正在办理")
+	mustNotContain(t, pg, "李小红", "5678", "农商银行门口有个大坑")
+}
+
+// The walk-in desk looks up likely duplicates while the officer types, in
+// the officer's jurisdiction and for the chosen station; roles that cannot
+// merge are not offered the look-up.
+func TestIntakeLiveDuplicates(t *testing.T) {
+	b := newBench(t)
+	first := testkit.Must(b.app.Submit(t.Context(), zhitong.Citizen, app.IntakeInput{Body: "渡江路农商银行门口有个大坑，下雨积水，电动车摔了好几次，请修补路面。",
+		RegionCode: b.f.Town, Name: "王小明", Phone: "139 0797 1234"}))(t)
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
+	benchHas(t, officer.get("/work/intake"), `data-similar="/work/intake/similar"`)
+	pg := officer.post("/work/intake/similar", url.Values{"station_id": {itoa64(b.f.Station)}, "body": {"渡江路银行门口路面坑洼，一下雨就是一滩水，骑电动车很危险"}})
+	wantStatus(t, pg, http.StatusOK)
+	benchHas(t, pg, "疑似重复", first.Code, `/work/cases/`+itoa64(first.ID))
+	benchLacks(t, pg, "王小明", "<html")
+	pg = officer.post("/work/intake/similar", url.Values{"station_id": {itoa64(b.f.Station)}, "body": {"新园村卫生室经常没人值班"}})
+	if wantStatus(t, pg, http.StatusOK); strings.TrimSpace(pg.body) != "" {
+		t.Fatalf("unrelated text: %q", pg.body)
+	}
+	pg = officer.post("/work/intake/similar", url.Values{"station_id": {"999999"}, "body": {"渡江路银行门口路面坑洼"}})
+	if pg.status < 400 || pg.status >= 500 {
+		t.Fatalf("unknown station: %d", pg.status)
+	}
+	deputy := b.login(b.f.In[zhitong.RoleDeputy], "daibiao")
+	benchLacks(t, deputy.get("/work/intake"), "data-similar")
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"html/template"
 	"io"
@@ -240,6 +241,15 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		return h.renderSubmit(w, r, http.StatusBadRequest, f, errs, chosen)
 	}
 	h.sessions.Put(ctx, "portal_code", c.Code)
+	// Similar issues of the area already being handled, told on the next
+	// page with their public progress (a hint: the case is stored).
+	if sim, err := dups.New(h.app).ForSubmitted(ctx, c); err != nil {
+		h.log.Warn("similar issues after a submission", "case", c.ID, "err", err)
+	} else if len(sim) > 0 {
+		if b, err := json.Marshal(sim); err == nil {
+			h.sessions.Put(ctx, "portal_similar", string(b))
+		}
+	}
 	h.kioskRemember(r, c.Code)
 	h.sessions.Put(ctx, "portal_category", c.CategoryCode)
 	http.Redirect(w, r, "/submit/done", http.StatusSeeOther)
@@ -276,6 +286,7 @@ type submittedData struct {
 	ReplyNote    string // why ReplyBy is provisional, empty when it is not
 	SubmittedDay string
 	Station      *app.StationContact // where it was submitted for, with its phone; "下一位群众" opens its form again
+	Similar      []dups.PublicMatch  // similar issues of the area already being handled (internal/dups)
 }
 
 func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
@@ -289,6 +300,9 @@ func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	data := submittedData{Code: code, TrackURL: h.absURL(r, "/track/"+code)}
+	if sim := h.sessions.PopString(ctx, "portal_similar"); sim != "" {
+		_ = json.Unmarshal([]byte(sim), &data.Similar) // a hint, shown once
+	}
 	var err error
 	if data.QR, err = qrSVG(data.TrackURL, "查询办理进度的二维码"); err != nil {
 		return err

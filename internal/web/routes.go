@@ -33,6 +33,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.calendarRoutes(mux)
 	h.statsRoutes(mux)  // work_stats.go: statistics dashboard, its Excel, the portal's statistics
 	h.topicsRoutes(mux) // work_topics.go: hot topics, analysis opinions and reports
+	h.dupsRoutes(mux)   // dups.go: live look-ups of similar cases while a case is written
 	h.setupRoutes(mux)
 	h.publicationRoutes(mux) // work_publication.go: confirming public text
 	h.signinRoutes(mux)      // signin.go: two-factor, keep-alive, sign-in policy

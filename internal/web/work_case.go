@@ -75,6 +75,9 @@ type workCaseData struct {
 	// ReplyDoc offers the 答复函 of the latest reply.
 	Documents []*documents.Document
 	ReplyDoc  int64
+	// Analysis is the analysis group's opinions on the case and their
+	// forms (work_topics.go); nil for roles with nothing there.
+	Analysis *workCaseAnalysis
 
 	// The lead unit's phone look-up and the co-handling opinions (work_case_duties.go).
 	workUnitDuties
@@ -173,6 +176,9 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 		if d.Duplicates, err = dups.New(h.app).ForCase(ctx, p, id); err != nil {
 			return nil, err
 		}
+	}
+	if d.Analysis, err = h.caseAnalysis(ctx, p, v); err != nil {
+		return nil, err
 	}
 	if v.ProposalID != 0 {
 		d.Proposal, _ = h.app.Proposal(ctx, p, v.ProposalID) // a caller outside its scope sees the number only

@@ -27,6 +27,29 @@ func (f *workForm) Has(key, v string) bool { return slices.Contains(f.Form[key],
 // Bad reports whether the error is about this field.
 func (f *workForm) Bad(field string) bool { return f.Error != "" && f.Field == field }
 
+// err is the error shown, as an error (nil when the form did not come back).
+func (f *workForm) err() error {
+	if f.Error == "" {
+		return nil
+	}
+	return zhitong.Errorf(zhitong.EINVALID, "%s", f.Error)
+}
+
+// At reports whether the error is about the form section.
+func (f *workForm) At(section string) bool { return f.Error != "" && f.Section == section }
+
+// BadIn reports whether the error is about a field of the form section.
+func (f *workForm) BadIn(section, field string) bool { return f.At(section) && f.Field == field }
+
+// VIn is a field's value as typed into the form section when that form
+// came back with an error, else def (a page of forms with shared field names).
+func (f *workForm) VIn(section, key, def string) string {
+	if f.At(section) {
+		return f.Form.Get(key)
+	}
+	return def
+}
+
 // Err is the error of one form that is not about any one of its fields.
 func (f *workForm) Err(section string) string {
 	if f.Section == section && f.Error != "" && !slices.Contains(f.fields[section], f.Field) {

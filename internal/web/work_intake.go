@@ -44,6 +44,10 @@ type workIntakeData struct {
 	Me     zhitong.Principal
 }
 
+// Merger reports whether the signed-in staff member may merge cases: only
+// they are shown likely duplicates while typing (dups.go).
+func (d *workIntakeData) Merger() bool { return d.Me.Staff() && d.Me.May(zhitong.ActionMerge) }
+
 // workIntakeFields maps the app's field names to the form's, where they differ.
 var workIntakeFields = map[string]string{"region": "station_id", "lat": "place"}
 
