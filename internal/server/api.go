@@ -81,6 +81,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	s.exportRoutes(mux)      // api_export.go: lists as Excel workbooks
 	s.topicsRoutes(mux)      // api_topics.go: hot topics, analysis opinions and reports
 	s.dupsRoutes(mux)        // api_dups.go: likely duplicate cases
+	s.exchangeRoutes(mux)    // api_exchange.go: 12345 and cross-deployment exchange
 	mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
 	}))

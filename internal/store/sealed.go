@@ -58,6 +58,8 @@ var SealedColumns = []SealedColumn{
 	{Table: "attachments", Column: "thumb", AAD: "case:thumb:", AADColumn: "case_id", Bytes: true},
 	{Table: "two_factor", Column: "secret", AAD: "two_factor:secret:", AADColumn: "user_id", IDColumn: "user_id"},
 	{Table: "audit_key", Column: "sealed", AAD: AuditKeyAAD},
+	{Table: "exchange_peers", Column: "secret_enc", AAD: "exchange:secret"},
+	{Table: "exchange_messages", Column: "body_enc", AAD: "exchange:body"},
 }
 
 // Name is table.column, for reports.
