@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,15 +85,40 @@ func New(a *app.App, opts ...Options) *Service {
 
 // Peer is a counterpart of the exchange.
 type Peer struct {
-	ID         int64             `json:"id"`
-	Name       string            `json:"name"` // the {peer} of our inbound paths
-	Kind       string            `json:"kind"`
-	BaseURL    string            `json:"base_url"`
-	Secret     string            `json:"secret,omitempty"` // input only; never returned
-	RegionCode string            `json:"region"`
-	Categories map[string]string `json:"categories"` // the peer's category code → ours
-	Enabled    bool              `json:"enabled"`
-	UpdatedAt  time.Time         `json:"updated_at"`
+	ID         int64     `json:"id"`
+	Name       string    `json:"name"` // the {peer} of our inbound paths
+	Kind       string    `json:"kind"`
+	BaseURL    string    `json:"base_url"`
+	Secret     string    `json:"secret,omitempty"` // input only; never returned
+	RegionCode string    `json:"region"`
+	Categories []Mapping `json:"categories"` // the peer's category codes → ours
+	Enabled    bool      `json:"enabled"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// Mapping maps one of the peer's demand categories to one of ours; Theirs
+// "*" catches every category not listed.
+type Mapping struct {
+	Theirs string `json:"theirs"`
+	Ours   string `json:"ours"`
+}
+
+// categoryMap returns the mappings as a map, theirs → ours.
+func categoryMap(ms []Mapping) map[string]string {
+	out := make(map[string]string, len(ms))
+	for _, m := range ms {
+		out[m.Theirs] = m.Ours
+	}
+	return out
+}
+
+func mappings(m map[string]string) []Mapping {
+	out := make([]Mapping, 0, len(m))
+	for k, v := range m {
+		out = append(out, Mapping{Theirs: k, Ours: v})
+	}
+	slices.SortFunc(out, func(a, b Mapping) int { return strings.Compare(a.Theirs, b.Theirs) })
+	return out
 }
 
 var peerName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,39}$`)
@@ -134,13 +160,12 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 	if in.Secret != "" && len(in.Secret) < 32 {
 		return nil, zhitong.Invalid("secret", "共享密钥至少 32 个字符")
 	}
-	if in.Categories == nil {
-		in.Categories = map[string]string{}
-	}
 	if err := s.checkCategories(ctx, in.Categories); err != nil {
 		return nil, err
 	}
-	cats, _ := json.Marshal(in.Categories)
+	cm := categoryMap(in.Categories)
+	in.Categories = mappings(cm)
+	cats, _ := json.Marshal(cm)
 	now := s.a.Clock().Now()
 	err = s.a.DB().Write(ctx, func(tx *store.Tx) error {
 		old, err := peerByName(ctx, tx, in.Name)
@@ -181,8 +206,14 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 }
 
 // checkCategories checks that every mapped category is one of ours.
-func (s *Service) checkCategories(ctx context.Context, m map[string]string) error {
-	for theirs, ours := range m {
+func (s *Service) checkCategories(ctx context.Context, ms []Mapping) error {
+	seen := map[string]bool{}
+	for _, m := range ms {
+		theirs, ours := m.Theirs, m.Ours
+		if seen[theirs] {
+			return zhitong.Invalid("categories", "对方分类“%s”对照了两次", theirs)
+		}
+		seen[theirs] = true
 		if strings.TrimSpace(theirs) == "" || len(theirs) > 64 {
 			return zhitong.Invalid("categories", "对方分类代码不能为空或超过 64 个字符")
 		}
@@ -197,18 +228,21 @@ func (s *Service) checkCategories(ctx context.Context, m map[string]string) erro
 	return nil
 }
 
-// ImportCategories replaces a peer's category mapping with the JSON object
-// data ({"their code": "our code", ...}).
+// ImportCategories replaces a peer's category mapping with the JSON data:
+// an object {"their code": "our code", ...} or a list of Mapping.
 func (s *Service) ImportCategories(ctx context.Context, p zhitong.Principal, name string, data []byte) (*Peer, error) {
 	var m map[string]string
-	if err := json.Unmarshal(data, &m); err != nil || m == nil {
+	var list []Mapping
+	if err := json.Unmarshal(data, &m); err == nil && m != nil {
+		list = mappings(m)
+	} else if err := json.Unmarshal(data, &list); err != nil || list == nil {
 		return nil, zhitong.Invalid("categories", "分类对照表应为 JSON 对象：{\"对方分类代码\": \"本平台分类代码\", …}")
 	}
 	pr, err := s.Peer(ctx, p, name)
 	if err != nil {
 		return nil, err
 	}
-	pr.Categories = m
+	pr.Categories = list
 	return s.SavePeer(ctx, p, *pr)
 }
 
@@ -266,6 +300,7 @@ func (s *Service) ReferralPeers(ctx context.Context, region string) ([]*Peer, er
 type peerRow struct {
 	Peer
 	sealed string
+	cats   map[string]string
 }
 
 const peerColumns = `id, name, kind, base_url, secret_enc, region_code, category_map, enabled, updated_at`
@@ -281,9 +316,10 @@ func scanPeer(r interface{ Scan(...any) error }) (*peerRow, error) {
 		return nil, err
 	}
 	pr.UpdatedAt = store.ParseTime(updated)
-	if err := json.Unmarshal([]byte(cats), &pr.Categories); err != nil {
-		pr.Categories = map[string]string{}
+	if err := json.Unmarshal([]byte(cats), &pr.cats); err != nil || pr.cats == nil {
+		pr.cats = map[string]string{}
 	}
+	pr.Categories = mappings(pr.cats)
 	return &pr, nil
 }
 

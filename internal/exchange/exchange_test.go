@@ -50,7 +50,7 @@ func newDeployment(t *testing.T, opts exchange.Options) *deployment {
 	d.fake.Delay = time.Second
 	d.svc = exchange.New(a, opts)
 	testkit.Must(d.svc.SavePeer(ctx, d.sys, exchange.Peer{Name: "jx12345", Kind: exchange.Kind12345, BaseURL: d.fake.URL, Secret: secret,
-		RegionCode: "360783", Categories: map[string]string{"A01": d.category}, Enabled: true}))(t)
+		RegionCode: "360783", Categories: []exchange.Mapping{{Theirs: "A01", Ours: d.category}}, Enabled: true}))(t)
 	return d
 }
 

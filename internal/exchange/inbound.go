@@ -116,9 +116,9 @@ func (s *Service) receiveOrder(ctx context.Context, pr *peerRow, nonce string, w
 	if wo.AreaCode == "" || !strings.HasPrefix(wo.AreaCode, pr.RegionCode) {
 		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "工单所属地区“%s”不在本对接渠道的管辖范围内", wo.AreaCode)
 	}
-	cat, ok := pr.Categories[wo.Category]
+	cat, ok := pr.cats[wo.Category]
 	if !ok {
-		cat, ok = pr.Categories["*"]
+		cat, ok = pr.cats["*"]
 	}
 	if !ok {
 		return nil, zhitong.Invalid("category", "未配置对方诉求分类“%s”与本平台分类的对照，请系统管理员在对接渠道中补充", wo.Category)
@@ -216,7 +216,9 @@ func (s *Service) receiveStatus(ctx context.Context, pr *peerRow, nonce, key str
 			text += "（群众满意度：" + st.Satisfaction + "）"
 		}
 		_, err = s.a.ReferralResultWith(ctx, app.SystemAs(zhitong.RoleOfficer, c.RegionCode), caseID, app.TextInput{Text: text},
-			func(ctx context.Context, tx *store.Tx, _ *store.CaseRecord, _ *zhitong.Event) error { return record(ctx, tx) })
+			func(ctx context.Context, tx *store.Tx, _ *store.CaseRecord, _ *zhitong.Event) error {
+				return record(ctx, tx)
+			})
 	} else {
 		err = s.a.DB().Write(ctx, func(tx *store.Tx) error { return record(ctx, tx) })
 	}

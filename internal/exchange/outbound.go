@@ -83,7 +83,7 @@ func (s *Service) Refer(ctx context.Context, p zhitong.Principal, id int64, in R
 func (s *Service) workOrder(ctx context.Context, q store.Q, pr *peerRow, c *store.CaseRecord) (*WorkOrder, error) {
 	wo := &WorkOrder{OrderNo: OrderNo(&c.Case), Title: c.Title, Content: c.Body, Category: c.CategoryCode,
 		AreaCode: c.RegionCode, Address: c.Place, CreatedAt: c.SubmittedAt}
-	for theirs, ours := range pr.Categories {
+	for theirs, ours := range pr.cats {
 		if ours == c.CategoryCode {
 			wo.Category = theirs
 			break

@@ -47,7 +47,7 @@ type Server struct {
 	Statuses []exchange.StatusUpdate       // taken in, in order
 	Requests int                           // requests received, whatever happened
 	taken    int
-	Refused  []string                      // why requests were refused
+	Refused  []string // why requests were refused
 }
 
 // New starts a fake with secret, whose clock is now.
@@ -187,7 +187,6 @@ func (f *Server) PostRaw(ctx context.Context, url, key string, body []byte, sign
 	out, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, out, nil
 }
-
 
 // Taken returns how many work orders the fake took in (a repeated order
 // number is not taken in again).
