@@ -66,6 +66,9 @@ func (s *Service) Refer(ctx context.Context, p zhitong.Principal, id int64, in R
 				return err
 			}
 			wo.Consent = in.Consent
+			if pr.Kind == KindZhitong {
+				wo.History = append(wo.History, Step{At: ev.At, Text: ev.Public})
+			}
 			now := s.a.Clock().Now()
 			if _, err := tx.Exec(ctx, `INSERT INTO exchange_orders (peer_id, direction, order_no, case_id, consent, status, created_at, updated_at)
  VALUES (?, 'out', ?, ?, ?, 'queued', ?, ?)`, pr.ID, wo.OrderNo, c.ID, in.Consent, store.FormatTime(now), store.FormatTime(now)); err != nil {
