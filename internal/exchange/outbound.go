@@ -426,6 +426,14 @@ type Order struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 }
 
+// orderStatuses name the statuses of a work order.
+var orderStatuses = []zhitong.Named[string]{{Value: "queued", Label: "待发送"}, {Value: "sent", Label: "已送达对方"},
+	{Value: StepAccepted, Label: "对方已受理"}, {Value: StepHandling, Label: "对方办理中"}, {Value: StepFinished, Label: "对方已办结"},
+	{Value: StepReturned, Label: "对方已退回"}, {Value: "received", Label: "已接收"}}
+
+// StatusLabel is the order's status in Chinese.
+func (o *Order) StatusLabel() string { return zhitong.Label(orderStatuses, o.Status) }
+
 // CaseOrders lists the work orders of case id, which p must be allowed to see.
 func (s *Service) CaseOrders(ctx context.Context, p zhitong.Principal, id int64) ([]*Order, error) {
 	if _, err := s.a.Get(ctx, p, id); err != nil {

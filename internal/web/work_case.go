@@ -9,6 +9,7 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/dups"
+	"zhitong/internal/exchange"
 )
 
 // workActionForm is one action's form on the case page, with what was typed
@@ -68,6 +69,10 @@ type workCaseData struct {
 	// Duplicates are the likely duplicates of an open case, for staff who
 	// may merge (internal/dups); each row merges this case into that one.
 	Duplicates []dups.Match
+	// Exchange: the case's work orders with 12345 or another deployment
+	// (internal/exchange); Peers: where a referral may go electronically.
+	Exchange []*exchange.Order
+	Peers    []*exchange.Peer
 
 	// The lead unit's phone look-up and the co-handling opinions (work_case_duties.go).
 	workUnitDuties
@@ -172,6 +177,15 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 	}
 	if d.Photos, err = h.app.Attachments(ctx, p, id); err != nil {
 		return nil, err
+	}
+	x := exchange.New(h.app)
+	if d.Exchange, err = x.CaseOrders(ctx, p, id); err != nil {
+		return nil, err
+	}
+	if p.May(zhitong.ActionRefer) && v.Status.CanDo(zhitong.ActionRefer) == nil {
+		if d.Peers, err = x.ReferralPeers(ctx, v.Region); err != nil {
+			return nil, err
+		}
 	}
 	region := v.Region
 	if len(region) > 6 {
