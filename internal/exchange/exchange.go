@@ -251,20 +251,7 @@ func (s *Service) Peers(ctx context.Context, p zhitong.Principal) ([]*Peer, erro
 	if err := mayConfigure(p); err != nil {
 		return nil, err
 	}
-	rows, err := s.a.DB().Query(ctx, `SELECT `+peerColumns+` FROM exchange_peers WHERE region_code LIKE ? ORDER BY name`, p.RegionCode+"%")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*Peer{}
-	for rows.Next() {
-		pr, err := scanPeer(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, &pr.Peer)
-	}
-	return out, rows.Err()
+	return queryPeers(ctx, s.a.DB(), `WHERE region_code LIKE ? ORDER BY name`, p.RegionCode+"%")
 }
 
 // Peer returns one peer of p's region.
@@ -281,12 +268,16 @@ func (s *Service) Peer(ctx context.Context, p zhitong.Principal, name string) (*
 
 // ReferralPeers lists the enabled peers a case of region may be referred to.
 func (s *Service) ReferralPeers(ctx context.Context, region string) ([]*Peer, error) {
-	rows, err := s.a.DB().Query(ctx, `SELECT `+peerColumns+` FROM exchange_peers WHERE enabled AND ? LIKE region_code || '%' ORDER BY name`, region)
+	return queryPeers(ctx, s.a.DB(), `WHERE enabled AND ? LIKE region_code || '%' ORDER BY name`, region)
+}
+
+func queryPeers(ctx context.Context, q store.Q, where string, args ...any) ([]*Peer, error) {
+	rows, err := q.Query(ctx, `SELECT `+peerColumns+` FROM exchange_peers `+where, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*Peer
+	out := []*Peer{}
 	for rows.Next() {
 		pr, err := scanPeer(rows)
 		if err != nil {

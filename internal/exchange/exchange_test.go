@@ -286,45 +286,24 @@ func TestInboundOrders(t *testing.T) {
 	wo := exchange.WorkOrder{OrderNo: "GD20261125001", Title: "希望人大代表关注农村养老", Content: "村里老人多，希望人大代表推动建设养老服务站",
 		Category: "A01", AreaCode: d.town, Address: "某村", CitizenName: "李四", CitizenPhone: "13900139000", CreatedAt: d.clock.Now()}
 	cases := d.count(t, `SELECT COUNT(*) FROM cases`)
-	bad := map[string]struct {
+	type refusal struct {
 		req  exchange.Request
 		code string
-	}{}
-	outside := wo
-	outside.AreaCode = "110101"
-	bad["outside"] = struct {
-		req  exchange.Request
-		code string
-	}{d.signed(t, "orders", "", outside), zhitong.EFORBIDDEN}
-	uncat := wo
-	uncat.Category = "Z99"
-	bad["category"] = struct {
-		req  exchange.Request
-		code string
-	}{d.signed(t, "orders", "", uncat), zhitong.EINVALID}
-	empty := wo
-	empty.OrderNo = "../x"
-	bad["order_no"] = struct {
-		req  exchange.Request
-		code string
-	}{d.signed(t, "orders", "", empty), zhitong.EINVALID}
+	}
+	outside, uncat, empty := wo, wo, wo
+	outside.AreaCode, uncat.Category, empty.OrderNo = "110101", "Z99", "../x"
 	malformed := d.signed(t, "orders", "", wo)
 	malformed.Body = []byte("{not json")
-	bad["malformed"] = struct {
-		req  exchange.Request
-		code string
-	}{malformed, zhitong.EUNAUTHORIZED} // the signature covers the body
-	badJSON := d.signed(t, "orders", "", json.RawMessage(`{"order_no": 1}`))
-	bad["type"] = struct {
-		req  exchange.Request
-		code string
-	}{badJSON, zhitong.EINVALID}
 	unsigned := d.signed(t, "orders", "", wo)
 	unsigned.Header.Del(exchange.HeaderNonce)
-	bad["unsigned"] = struct {
-		req  exchange.Request
-		code string
-	}{unsigned, zhitong.EUNAUTHORIZED}
+	bad := map[string]refusal{
+		"outside":   {d.signed(t, "orders", "", outside), zhitong.EFORBIDDEN},
+		"category":  {d.signed(t, "orders", "", uncat), zhitong.EINVALID},
+		"order_no":  {d.signed(t, "orders", "", empty), zhitong.EINVALID},
+		"malformed": {malformed, zhitong.EUNAUTHORIZED}, // the signature covers the body
+		"type":      {d.signed(t, "orders", "", json.RawMessage(`{"order_no": 1}`)), zhitong.EINVALID},
+		"unsigned":  {unsigned, zhitong.EUNAUTHORIZED},
+	}
 	for name, b := range bad {
 		_, err := d.svc.Receive(ctx, "jx12345", "orders", b.req)
 		if zhitong.ErrorCode(err) != b.code {
