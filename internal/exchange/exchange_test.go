@@ -34,7 +34,7 @@ type deployment struct {
 	town      string
 }
 
-func newDeployment(t *testing.T, opts exchange.Options) *deployment {
+func newDeployment(t testing.TB, opts exchange.Options) *deployment {
 	t.Helper()
 	a, clock := testkit.MustApp(t)
 	res := testkit.SetUp(t, a, "360783")
@@ -55,14 +55,14 @@ func newDeployment(t *testing.T, opts exchange.Options) *deployment {
 }
 
 // newCase takes in a registered case at the counter.
-func (d *deployment) newCase(t *testing.T, body string) *zhitong.Case {
+func (d *deployment) newCase(t testing.TB, body string) *zhitong.Case {
 	t.Helper()
 	return testkit.Must(d.a.Intake(ctx, d.committee, app.IntakeInput{Channel: zhitong.ChannelWalkIn, Body: body, CategoryCode: d.category,
 		RegionCode: d.town, Name: "张三", Phone: "13800138000"}))(t)
 }
 
 // signed returns a request from the fake to us, signed now.
-func (d *deployment) signed(t *testing.T, kind, key string, v any) exchange.Request {
+func (d *deployment) signed(t testing.TB, kind, key string, v any) exchange.Request {
 	t.Helper()
 	b := testkit.Must(json.Marshal(v))(t)
 	path := "/api/v1/exchange/jx12345/" + kind
@@ -74,14 +74,14 @@ func (d *deployment) signed(t *testing.T, kind, key string, v any) exchange.Requ
 	return exchange.Request{Method: req.Method, Path: path, Header: req.Header, Body: b}
 }
 
-func (d *deployment) count(t *testing.T, query string, args ...any) int {
+func (d *deployment) count(t testing.TB, query string, args ...any) int {
 	t.Helper()
 	var n int
 	testkit.Must(0, d.a.DB().QueryRow(ctx, query, args...).Scan(&n))(t)
 	return n
 }
 
-func (d *deployment) deliver(t *testing.T) int {
+func (d *deployment) deliver(t testing.TB) int {
 	t.Helper()
 	return testkit.Must(d.svc.DeliverDue(ctx))(t)
 }
