@@ -47,6 +47,9 @@ func startJobs(ctx context.Context, env Env, a *app.App, logger *slog.Logger, pu
 			if _, err := x.DeliverDue(ctx); err != nil {
 				return err
 			}
+			if _, err := x.PollOpen311(ctx); err != nil {
+				return err
+			}
 			return x.Prune(ctx)
 		}},
 		// Statistics: settle each final month once (docs/statistics.md).

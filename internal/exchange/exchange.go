@@ -54,6 +54,7 @@ type Options struct {
 	RetryBase   time.Duration // first retry delay, doubled per attempt, at most an hour (default 30 s)
 	Lease       time.Duration // a message 'sending' longer than this was left by a dead process (default 2 min)
 	Batch       int           // messages per pass (default 100)
+	PollEvery   time.Duration // how often an open Open311 referral is asked about (default 5 min)
 }
 
 // New returns the service and sets its step hook on a (the status of an
@@ -77,6 +78,9 @@ func New(a *app.App, opts ...Options) *Service {
 	}
 	if o.Batch <= 0 {
 		o.Batch = 100
+	}
+	if o.PollEvery <= 0 {
+		o.PollEvery = 5 * time.Minute
 	}
 	s := &Service{a: a, client: o.Client, opt: o, log: slog.Default()}
 	a.OnStep("exchange", s.stepHook)
@@ -143,8 +147,8 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 	if !peerName.MatchString(in.Name) {
 		return nil, zhitong.Invalid("name", "名称应为 2–40 个小写字母、数字或连字符")
 	}
-	if in.Kind != Kind12345 && in.Kind != KindZhitong {
-		return nil, zhitong.Invalid("kind", "类型应为 12345 或 zhitong")
+	if in.Kind != Kind12345 && in.Kind != KindZhitong && in.Kind != KindOpen311 {
+		return nil, zhitong.Invalid("kind", "类型应为 12345、zhitong 或 open311")
 	}
 	u, err := url.Parse(in.BaseURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
@@ -157,7 +161,7 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 	if _, err := store.GetRegion(ctx, s.a.DB(), in.RegionCode); err != nil {
 		return nil, zhitong.Invalid("region", "地区“%s”不存在", in.RegionCode)
 	}
-	if in.Secret != "" && len(in.Secret) < 32 {
+	if in.Secret != "" && len(in.Secret) < 32 && in.Kind != KindOpen311 {
 		return nil, zhitong.Invalid("secret", "共享密钥至少 32 个字符")
 	}
 	if err := s.checkCategories(ctx, in.Categories); err != nil {

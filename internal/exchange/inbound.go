@@ -33,7 +33,7 @@ func (s *Service) Receive(ctx context.Context, peerName, kind string, r Request)
 
 func (s *Service) receive(ctx context.Context, peerName, kind string, r Request) (*Receipt, error) {
 	pr, err := peerByName(ctx, s.a.DB(), peerName)
-	if err != nil || !pr.Enabled {
+	if err != nil || !pr.Enabled || pr.Kind == KindOpen311 {
 		return nil, zhitong.Errorf(zhitong.EUNAUTHORIZED, "未知或已停用的对接方“%s”", peerName)
 	}
 	secret, err := s.secret(pr)
@@ -98,6 +98,9 @@ func (s *Service) remember(ctx context.Context, tx *store.Tx, peerID int64, kind
 }
 
 func (s *Service) rememberNonce(ctx context.Context, tx *store.Tx, peerID int64, nonce string) error {
+	if nonce == "" {
+		return nil // polled (Open311), not received
+	}
 	fresh, err := s.remember(ctx, tx, peerID, "nonce", nonce, 0)
 	if err == nil && !fresh {
 		err = zhitong.Errorf(zhitong.EUNAUTHORIZED, "重放的请求：随机数 %s 已使用", HeaderNonce)

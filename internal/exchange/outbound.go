@@ -49,8 +49,12 @@ func (s *Service) Refer(ctx context.Context, p zhitong.Principal, id int64, in R
 		return nil, zhitong.Invalid("peer", "请选择已启用的对接渠道")
 	}
 	dest := "12345政务服务便民热线"
-	if pr.Kind == KindZhitong {
+	path := "/orders"
+	switch pr.Kind {
+	case KindZhitong:
 		dest = "民意直通（" + pr.Name + "）"
+	case KindOpen311:
+		dest, path = "Open311（"+pr.Name+"）", "/requests.json"
 	}
 	note := "群众已同意转交（" + consent + "）。"
 	if strings.TrimSpace(in.Note) != "" {
@@ -74,7 +78,7 @@ func (s *Service) Refer(ctx context.Context, p zhitong.Principal, id int64, in R
  VALUES (?, 'out', ?, ?, ?, 'queued', ?, ?)`, pr.ID, wo.OrderNo, c.ID, in.Consent, store.FormatTime(now), store.FormatTime(now)); err != nil {
 				return err
 			}
-			if err := s.enqueue(ctx, tx, pr.ID, wo.OrderNo, wo.OrderNo+":order", "/orders", c.ID, wo); err != nil {
+			if err := s.enqueue(ctx, tx, pr.ID, wo.OrderNo, wo.OrderNo+":order", path, c.ID, wo); err != nil {
 				return err
 			}
 			return s.a.AppendAudit(ctx, tx, p, "exchange.refer", "case:"+strconv.FormatInt(c.ID, 10),
@@ -245,7 +249,7 @@ func (s *Service) deliverOne(ctx context.Context, m *Message) (string, error) {
 	if n, _ := res.RowsAffected(); n != 1 {
 		return "", nil // another server took it
 	}
-	_, sendErr := s.send(ctx, m)
+	rcpt, sendErr := s.send(ctx, m)
 	now := s.a.Clock().Now()
 	attempts := m.Attempts + 1
 	status, lastErr, notBefore := "sent", "", m.NotBefore
@@ -275,8 +279,12 @@ func (s *Service) deliverOne(ctx context.Context, m *Message) (string, error) {
 			return nil // the lease expired and another pass took it
 		}
 		if status == "sent" && m.Key == m.OrderNo+":order" {
-			if _, err := tx.Exec(ctx, `UPDATE exchange_orders SET status = 'sent', updated_at = ? WHERE peer_id = ? AND order_no = ? AND status = 'queued'`,
-				store.FormatTime(now), m.peerID, m.OrderNo); err != nil {
+			remote := ""
+			if rcpt != nil {
+				remote = rcpt.Code
+			}
+			if _, err := tx.Exec(ctx, `UPDATE exchange_orders SET status = 'sent', remote_id = ?, updated_at = ? WHERE peer_id = ? AND order_no = ? AND status = 'queued'`,
+				remote, store.FormatTime(now), m.peerID, m.OrderNo); err != nil {
 				return err
 			}
 		}
@@ -327,6 +335,9 @@ func (s *Service) send(ctx context.Context, m *Message) (*Receipt, error) {
 	body, err := s.a.Sealer().Open(m.body, bodyAAD)
 	if err != nil {
 		return nil, err
+	}
+	if pr.Kind == KindOpen311 {
+		return s.sendOpen311(ctx, pr, secret, body)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, pr.BaseURL+m.Path, bytes.NewReader([]byte(body)))
 	if err != nil {

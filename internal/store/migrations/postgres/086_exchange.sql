@@ -28,6 +28,7 @@ CREATE TABLE exchange_orders (
   status        TEXT NOT NULL DEFAULT '',
   result        TEXT NOT NULL DEFAULT '',
   satisfaction  TEXT NOT NULL DEFAULT '',
+  remote_id     TEXT NOT NULL DEFAULT '',
   created_at    TEXT NOT NULL,
   updated_at    TEXT NOT NULL,
   UNIQUE (peer_id, order_no)
