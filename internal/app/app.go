@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +45,38 @@ type App struct {
 	hashes  chan struct{}          // bounds concurrent argon2id hashing
 	// docHooks issue the official documents of steps (document_hooks.go).
 	docHooks atomic.Pointer[DocumentHooks]
+	hookMu   sync.Mutex
+	hooks    map[string]StepHook // see OnStep
+}
+
+// StepHook runs inside the transaction of every lifecycle step, after the
+// case and its event are written (internal/exchange: the status goes back
+// to the hotline a case came from). An error rolls the step back.
+type StepHook func(ctx context.Context, tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error
+
+// OnStep sets the hook called name, run by every later step.
+func (a *App) OnStep(name string, h StepHook) {
+	a.hookMu.Lock()
+	defer a.hookMu.Unlock()
+	if a.hooks == nil {
+		a.hooks = map[string]StepHook{}
+	}
+	a.hooks[name] = h
+}
+
+func (a *App) runHooks(ctx context.Context, tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
+	a.hookMu.Lock()
+	hs := make([]StepHook, 0, len(a.hooks))
+	for _, h := range a.hooks {
+		hs = append(hs, h)
+	}
+	a.hookMu.Unlock()
+	for _, h := range hs {
+		if err := h(ctx, tx, c, ev); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // New returns an App over a migrated database.
@@ -169,6 +202,9 @@ func (a *App) step(ctx context.Context, p zhitong.Principal, id int64, version i
 			return err
 		}
 		if err := a.stepNotices(ctx, tx, c, ev); err != nil {
+			return err
+		}
+		if err := a.runHooks(ctx, tx, c, ev); err != nil {
 			return err
 		}
 		if err := a.audit(ctx, tx, p, "case."+string(action), "case:"+strconv.FormatInt(c.ID, 10),

@@ -217,7 +217,10 @@ func summarize(s string, n int) string {
 // Submit takes in a case from a citizen online (p is zhitong.Citizen) or from an
 // integration token (channel imported or open311). The case waits for an
 // officer to register it. Once Submit returns, the case is committed to disk.
-func (a *App) Submit(ctx context.Context, p zhitong.Principal, in IntakeInput) (*zhitong.Case, error) {
+//
+// also, when given, writes more rows in the same transaction (internal/exchange:
+// the link to the work order).
+func (a *App) Submit(ctx context.Context, p zhitong.Principal, in IntakeInput, also ...func(*store.Tx, *zhitong.Case) error) (*zhitong.Case, error) {
 	if p.Staff() {
 		if p.Role != zhitong.RoleIntegration {
 			return a.Intake(ctx, p, in)
@@ -232,7 +235,7 @@ func (a *App) Submit(ctx context.Context, p zhitong.Principal, in IntakeInput) (
 	if in.Answer != "" {
 		return nil, zhitong.Invalid("answer", "网上提交不能附带当场解答")
 	}
-	return a.create(ctx, p, in, zhitong.StatusSubmitted)
+	return a.create(ctx, p, in, zhitong.StatusSubmitted, also...)
 }
 
 // Intake registers a case taken in by staff through any channel (walk-in,

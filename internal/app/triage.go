@@ -295,6 +295,11 @@ type ReferInput struct {
 
 // Refer records where a case outside the remit was sent.
 func (a *App) Refer(ctx context.Context, p zhitong.Principal, id int64, in ReferInput) (*zhitong.Case, error) {
+	return a.ReferWith(ctx, p, id, in, nil)
+}
+
+// ReferWith is Refer with also run in the same step (nil: nothing more).
+func (a *App) ReferWith(ctx context.Context, p zhitong.Principal, id int64, in ReferInput, also StepHook) (*zhitong.Case, error) {
 	if err := checkLen("destination", "转往渠道", in.Destination, 1, maxShort); err != nil {
 		return nil, err
 	}
@@ -305,12 +310,20 @@ func (a *App) Refer(ctx context.Context, p zhitong.Principal, id int64, in Refer
 		c.ReferralDest = strings.TrimSpace(in.Destination)
 		ev.Note = in.Note
 		ev.Public = "该诉求不属于人大职权范围，已转交“" + c.ReferralDest + "”办理，我们将跟踪结果"
+		if also != nil {
+			return also(ctx, tx, c, ev)
+		}
 		return nil
 	})
 }
 
 // ReferralResult records what the outside channel did, and closes the case.
 func (a *App) ReferralResult(ctx context.Context, p zhitong.Principal, id int64, in TextInput) (*zhitong.Case, error) {
+	return a.ReferralResultWith(ctx, p, id, in, nil)
+}
+
+// ReferralResultWith is ReferralResult with also run in the same step.
+func (a *App) ReferralResultWith(ctx context.Context, p zhitong.Principal, id int64, in TextInput, also StepHook) (*zhitong.Case, error) {
 	if err := requireText("text", "转办结果", in.Text); err != nil {
 		return nil, err
 	}
@@ -318,6 +331,9 @@ func (a *App) ReferralResult(ctx context.Context, p zhitong.Principal, id int64,
 		c.ReferralResult = strings.TrimSpace(in.Text)
 		c.Resolution, c.ClosedAt = zhitong.ResolutionReferred, a.clock.Now()
 		ev.Public = c.ReferralDest + "办理结果：" + c.ReferralResult
+		if also != nil {
+			return also(ctx, tx, c, ev)
+		}
 		return nil
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"zhitong/internal/app"
+	"zhitong/internal/exchange"
 	"zhitong/internal/jobs"
 	"zhitong/internal/stats"
 )
@@ -38,6 +39,18 @@ func startJobs(ctx context.Context, env Env, a *app.App, logger *slog.Logger, pu
 		{Name: "duty", Interval: time.Hour, Run: func(ctx context.Context) error {
 			_, err := a.MarkNoShows(ctx)
 			return err
+		}},
+		// Case exchange with 12345 and other deployments (docs/exchange.md):
+		// the outbox to peers, with backoff; nonces past the replay window.
+		{Name: "exchange", Interval: 10 * time.Second, Run: func(ctx context.Context) error {
+			x := exchange.New(a)
+			if _, err := x.DeliverDue(ctx); err != nil {
+				return err
+			}
+			if _, err := x.PollOpen311(ctx); err != nil {
+				return err
+			}
+			return x.Prune(ctx)
 		}},
 		// Statistics: settle each final month once (docs/statistics.md).
 		{Name: "stats", Interval: time.Hour, Run: func(ctx context.Context) error {

@@ -46,9 +46,10 @@ func TestRestoreDrill(t *testing.T) {
 	}
 	// 5 cases × 4 fields, a case's name and phone, its photo and
 	// thumbnail, a booking's name and phone, an opt-out's phone, a unit's
-	// and a deputy's phone, a two-factor secret and the audit key.
-	if !strings.Contains(out, "every sealed field opens: 31") {
-		t.Errorf("drill did not open the 31 sealed values:\n%s", out)
+	// and a deputy's phone, a two-factor secret, the audit key, an exchange
+	// peer's secret and a queued work order.
+	if !strings.Contains(out, "every sealed field opens: 33") {
+		t.Errorf("drill did not open the 33 sealed values:\n%s", out)
 	}
 	// Another key: refused before anything is copied.
 	other := filepath.Join(t.TempDir(), "other.key")

@@ -100,6 +100,17 @@ func routeTable() map[string]refSpec {
 		"GET /api/v1/cases/{id}/attachments":              {},
 		"POST /api/v1/cases/{id}/attachments":             {},
 		"GET /api/v1/cases/{id}/attachments/{attachment}": {},
+		"POST /api/v1/cases/{id}/exchange-referral":       {},
+		"GET /work/admin/exchange":                        none("the system administrator's peers and outbox of their own region, no reference"),
+		"POST /work/admin/exchange/peers":                 none("a peer of the system administrator's region: its region is checked against theirs (internal/exchange)"),
+		"POST /work/admin/exchange/messages/{id}/retry":   none("a message id, looked up among the peers of the caller's region only (TestDeadLetters)"),
+		"GET /api/v1/cases/{id}/exchange-orders":          {},
+		"POST /api/v1/exchange/{peer}/orders":             none("signed by a peer, not a staff request: the peer's region bounds the order (internal/exchange TestInboundOrders)"),
+		"POST /api/v1/exchange/{peer}/status":             none("signed by a peer, not a staff request: only the peer's own work orders (internal/exchange TestReferralRoundTrip)"),
+		"GET /api/v1/admin/exchange/peers":                none("the system administrator's peers of their own region, no reference"),
+		"PUT /api/v1/admin/exchange/peers/{name}":         none("a peer of the system administrator's region: its region is checked against theirs (internal/exchange)"),
+		"GET /api/v1/admin/exchange/messages":             none("the outbox of the system administrator's own region's peers, no reference"),
+		"POST /api/v1/admin/exchange/messages/{id}/retry": none("a message id, looked up among the peers of the caller's region only (TestDeadLetters)"),
 		"POST /api/v1/duplicates": refSpec{base: func(a, b *county) map[string]any {
 			return map[string]any{"region": a.Town, "body": "村道路灯损坏，夜间出行不便"}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"region": b.Town} }},

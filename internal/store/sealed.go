@@ -60,6 +60,8 @@ var SealedColumns = []SealedColumn{
 	{Table: "two_factor", Column: "secret", AAD: "two_factor:secret:", AADColumn: "user_id", IDColumn: "user_id"},
 	{Table: "audit_key", Column: "sealed", AAD: AuditKeyAAD},
 	{Table: "document_keys", Column: "private_enc", AAD: DocumentKeyAAD},
+	{Table: "exchange_peers", Column: "secret_enc", AAD: "exchange:secret"},
+	{Table: "exchange_messages", Column: "body_enc", AAD: "exchange:body"},
 }
 
 // DocumentKeyAAD is the associated data of an organisation's sealed SM2

@@ -71,7 +71,19 @@ func SealEverything(tb testing.TB, a *app.App, f *Fixture, n int) (phones []stri
 		if err := tx.SetDeputyPhone(ctx, f.Deputy, store.DeputyPhone{Enc: s.Seal("13907970000", "deputy:phone"), Index: s.BlindIndex("phone", "13907970000")}); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE units SET phone_enc = ? WHERE id = ?`, s.Seal("13907971111", "unit:phone"), f.Lead)
+		if _, err := tx.Exec(ctx, `UPDATE units SET phone_enc = ? WHERE id = ?`, s.Seal("13907971111", "unit:phone"), f.Lead); err != nil {
+			return err
+		}
+		// An exchange peer's secret and a queued work order (internal/exchange).
+		now := store.FormatTime(a.Now())
+		var peer int64
+		if err := tx.QueryRow(ctx, `INSERT INTO exchange_peers (name, kind, base_url, secret_enc, region_code, created_at, updated_at)
+ VALUES ('keys-12345', '12345', 'https://12345.example', ?, ?, ?, ?) RETURNING id`, s.Seal("a-shared-secret-of-at-least-32-characters", "exchange:secret"),
+			f.County, now, now).Scan(&peer); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO exchange_messages (peer_id, key, order_no, path, body_enc, not_before, created_at)
+ VALUES (?, 'ZT1:order', 'ZT1', '/orders', ?, ?, ?)`, peer, s.Seal(`{"order_no":"ZT1","citizen_phone":"13907970000"}`, "exchange:body"), now, now)
 		return err
 	})
 	if err != nil {

@@ -29,7 +29,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.accountWorkRoutes(mux)
 	h.auditWorkRoutes(mux) // work_audit.go: audit log, two-person account requests
 	h.caseDutyRoutes(mux)
-	h.adminWorkRoutes(mux) // work_admin.go: regions, units, categories
+	h.adminWorkRoutes(mux)    // work_admin.go: regions, units, categories
+	h.exchangeWorkRoutes(mux) // work_exchange.go: 12345 and cross-deployment exchange
 	h.calendarRoutes(mux)
 	h.statsRoutes(mux)  // work_stats.go: statistics dashboard, its Excel, the portal's statistics
 	h.topicsRoutes(mux) // work_topics.go: hot topics, analysis opinions and reports

@@ -10,6 +10,7 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/attachments"
+	"zhitong/internal/exchange"
 )
 
 // workDone is the flash message after each action succeeds.
@@ -140,6 +141,10 @@ func (h *Handler) workDo(ctx context.Context, p zhitong.Principal, id int64, act
 		}
 		_, err = h.app.Propose(ctx, p, id, in)
 	case zhitong.ActionRefer:
+		if f.Get("peer") != "" { // as a work order to 12345 or another deployment
+			_, err = exchange.New(h.app).Refer(ctx, p, id, exchange.ReferInput{Version: version, Peer: f.Get("peer"), Consent: f.Get("consent"), Note: f.Get("note")})
+			break
+		}
 		_, err = h.app.Refer(ctx, p, id, app.ReferInput{Version: version, Destination: f.Get("destination"), Note: f.Get("note")})
 	case zhitong.ActionReferralResult:
 		_, err = h.app.ReferralResult(ctx, p, id, text("text"))

@@ -11,6 +11,7 @@ import (
 	"zhitong/internal/attachments"
 	"zhitong/internal/documents"
 	"zhitong/internal/dups"
+	"zhitong/internal/exchange"
 )
 
 // workActionForm is one action's form on the case page, with what was typed
@@ -78,6 +79,10 @@ type workCaseData struct {
 	// Analysis is the analysis group's opinions on the case and their
 	// forms (work_topics.go); nil for roles with nothing there.
 	Analysis *workCaseAnalysis
+	// Exchange: the case's work orders with 12345 or another deployment
+	// (internal/exchange); Peers: where a referral may go electronically.
+	Exchange []*exchange.Order
+	Peers    []*exchange.Peer
 
 	// The lead unit's phone look-up and the co-handling opinions (work_case_duties.go).
 	workUnitDuties
@@ -198,6 +203,15 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 			if doc.Kind == "reply" && doc.Source == "reply:"+strconv.FormatInt(d.ReplyDoc, 10) {
 				d.ReplyDoc = 0
 			}
+		}
+	}
+	x := exchange.New(h.app)
+	if d.Exchange, err = x.CaseOrders(ctx, p, id); err != nil {
+		return nil, err
+	}
+	if p.May(zhitong.ActionRefer) && v.Status.CanDo(zhitong.ActionRefer) == nil {
+		if d.Peers, err = x.ReferralPeers(ctx, v.Region); err != nil {
+			return nil, err
 		}
 	}
 	region := v.Region

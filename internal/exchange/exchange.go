@@ -1,0 +1,332 @@
+// Package exchange exchanges cases with the government hotline 12345 and
+// with other Zhitong deployments (a county and its city), both ways, over
+// one signed, durable protocol (docs/exchange.md):
+//
+//   - outbound, a case outside the congress's remit is referred to a peer
+//     as a work order (工单) with the citizen's consent; the peer's status,
+//     result and the citizen's satisfaction come back and are recorded;
+//   - inbound, a peer sends work orders that concern deputies or the
+//     congress; they arrive as cases, and their status goes back at each step.
+//
+// Every message to a peer is a row of exchange_messages written in the
+// transaction of the change; the "exchange" job delivers it with backoff,
+// idempotent by work-order number + step, and parks it in the dead-letter
+// list after the last attempt. Requests are signed with HMAC-SM3 both ways.
+package exchange
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/store"
+)
+
+// Kinds of peer.
+const (
+	Kind12345   = "12345"   // a provincial 12345 hotline platform
+	KindZhitong = "zhitong" // another Zhitong deployment
+)
+
+// Service is the exchange over an App.
+type Service struct {
+	a      *app.App
+	client *http.Client
+	opt    Options
+	log    *slog.Logger
+}
+
+// Options tune delivery; zero values take the defaults.
+type Options struct {
+	Client      *http.Client  // default: 10 s timeout
+	MaxAttempts int           // before a message is dead (default 16: about 10 h of retries)
+	RetryBase   time.Duration // first retry delay, doubled per attempt, at most an hour (default 30 s)
+	Lease       time.Duration // a message 'sending' longer than this was left by a dead process (default 2 min)
+	Batch       int           // messages per pass (default 100)
+	PollEvery   time.Duration // how often an open Open311 referral is asked about (default 5 min)
+}
+
+// New returns the service and sets its step hook on a (the status of an
+// inbound case goes back to its peer at each step).
+func New(a *app.App, opts ...Options) *Service {
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	if o.Client == nil {
+		o.Client = &http.Client{Timeout: 10 * time.Second}
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 16
+	}
+	if o.RetryBase <= 0 {
+		o.RetryBase = 30 * time.Second
+	}
+	if o.Lease <= 0 {
+		o.Lease = 2 * time.Minute
+	}
+	if o.Batch <= 0 {
+		o.Batch = 100
+	}
+	if o.PollEvery <= 0 {
+		o.PollEvery = 5 * time.Minute
+	}
+	s := &Service{a: a, client: o.Client, opt: o, log: slog.Default()}
+	a.OnStep("exchange", s.stepHook)
+	return s
+}
+
+// Peer is a counterpart of the exchange.
+type Peer struct {
+	ID         int64     `json:"id"`
+	Name       string    `json:"name"` // the {peer} of our inbound paths
+	Kind       string    `json:"kind"`
+	BaseURL    string    `json:"base_url"`
+	Secret     string    `json:"secret,omitempty"` // input only; never returned
+	RegionCode string    `json:"region"`
+	Categories []Mapping `json:"categories"` // the peer's category codes → ours
+	Enabled    bool      `json:"enabled"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// Mapping maps one of the peer's demand categories to one of ours; Theirs
+// "*" catches every category not listed.
+type Mapping struct {
+	Theirs string `json:"theirs"`
+	Ours   string `json:"ours"`
+}
+
+// categoryMap returns the mappings as a map, theirs → ours.
+func categoryMap(ms []Mapping) map[string]string {
+	out := make(map[string]string, len(ms))
+	for _, m := range ms {
+		out[m.Theirs] = m.Ours
+	}
+	return out
+}
+
+func mappings(m map[string]string) []Mapping {
+	out := make([]Mapping, 0, len(m))
+	for k, v := range m {
+		out = append(out, Mapping{Theirs: k, Ours: v})
+	}
+	slices.SortFunc(out, func(a, b Mapping) int { return strings.Compare(a.Theirs, b.Theirs) })
+	return out
+}
+
+var peerName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,39}$`)
+
+const secretAAD = "exchange:secret"
+
+// mayConfigure: the system administrator configures peers of their region.
+func mayConfigure(p zhitong.Principal) error {
+	if p.Role != zhitong.RoleSysAdmin {
+		return zhitong.Errorf(zhitong.EFORBIDDEN, "只有系统管理员可以配置对接渠道")
+	}
+	return nil
+}
+
+// SavePeer creates or updates the peer named in.Name. An empty secret keeps
+// the stored one.
+func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*Peer, error) {
+	if err := mayConfigure(p); err != nil {
+		return nil, err
+	}
+	in.Name = strings.TrimSpace(in.Name)
+	if !peerName.MatchString(in.Name) {
+		return nil, zhitong.Invalid("name", "名称应为 2–40 个小写字母、数字或连字符")
+	}
+	if in.Kind != Kind12345 && in.Kind != KindZhitong && in.Kind != KindOpen311 {
+		return nil, zhitong.Invalid("kind", "类型应为 12345、zhitong 或 open311")
+	}
+	u, err := url.Parse(in.BaseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
+		return nil, zhitong.Invalid("base_url", "对方地址应为 http(s):// 开头、不带查询参数的网址")
+	}
+	in.BaseURL = strings.TrimRight(in.BaseURL, "/")
+	if in.RegionCode == "" || !strings.HasPrefix(in.RegionCode, p.RegionCode) {
+		return nil, zhitong.Invalid("region", "对接渠道的地区须在您的管辖范围内")
+	}
+	if _, err := store.GetRegion(ctx, s.a.DB(), in.RegionCode); err != nil {
+		return nil, zhitong.Invalid("region", "地区“%s”不存在", in.RegionCode)
+	}
+	if in.Secret != "" && len(in.Secret) < 32 && in.Kind != KindOpen311 {
+		return nil, zhitong.Invalid("secret", "共享密钥至少 32 个字符")
+	}
+	if err := s.checkCategories(ctx, in.Categories); err != nil {
+		return nil, err
+	}
+	cm := categoryMap(in.Categories)
+	in.Categories = mappings(cm)
+	cats, _ := json.Marshal(cm)
+	now := s.a.Clock().Now()
+	err = s.a.DB().Write(ctx, func(tx *store.Tx) error {
+		old, err := peerByName(ctx, tx, in.Name)
+		switch {
+		case err == nil:
+			if !strings.HasPrefix(old.RegionCode, p.RegionCode) {
+				return zhitong.Errorf(zhitong.EFORBIDDEN, "该对接渠道不在您的管辖范围内")
+			}
+			sealed := old.sealed
+			if in.Secret != "" {
+				sealed = s.a.Sealer().Seal(in.Secret, secretAAD)
+			}
+			if _, err := tx.Exec(ctx, `UPDATE exchange_peers SET kind = ?, base_url = ?, secret_enc = ?, region_code = ?, category_map = ?, enabled = ?, updated_at = ? WHERE id = ?`,
+				in.Kind, in.BaseURL, sealed, in.RegionCode, string(cats), in.Enabled, store.FormatTime(now), old.ID); err != nil {
+				return err
+			}
+			in.ID = old.ID
+		case zhitong.ErrorCode(err) == zhitong.ENOTFOUND:
+			if in.Secret == "" {
+				return zhitong.Invalid("secret", "请填写共享密钥（至少 32 个字符）")
+			}
+			if err := tx.QueryRow(ctx, `INSERT INTO exchange_peers (name, kind, base_url, secret_enc, region_code, category_map, enabled, created_at, updated_at)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.Name, in.Kind, in.BaseURL, s.a.Sealer().Seal(in.Secret, secretAAD), in.RegionCode,
+				string(cats), in.Enabled, store.FormatTime(now), store.FormatTime(now)).Scan(&in.ID); err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+		return s.a.AppendAudit(ctx, tx, p, "exchange.peer.save", "exchange_peer:"+strconv.FormatInt(in.ID, 10),
+			map[string]any{"name": in.Name, "kind": in.Kind, "base_url": in.BaseURL, "region": in.RegionCode, "categories": len(in.Categories), "enabled": in.Enabled, "secret_changed": in.Secret != ""})
+	})
+	if err != nil {
+		return nil, err
+	}
+	in.Secret, in.UpdatedAt = "", now
+	return &in, nil
+}
+
+// checkCategories checks that every mapped category is one of ours.
+func (s *Service) checkCategories(ctx context.Context, ms []Mapping) error {
+	seen := map[string]bool{}
+	for _, m := range ms {
+		theirs, ours := m.Theirs, m.Ours
+		if seen[theirs] {
+			return zhitong.Invalid("categories", "对方分类“%s”对照了两次", theirs)
+		}
+		seen[theirs] = true
+		if strings.TrimSpace(theirs) == "" || len(theirs) > 64 {
+			return zhitong.Invalid("categories", "对方分类代码不能为空或超过 64 个字符")
+		}
+		var n int
+		if err := s.a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM categories WHERE code = ?`, ours).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return zhitong.Invalid("categories", "对方分类“%s”对应的本平台分类“%s”不存在", theirs, ours)
+		}
+	}
+	return nil
+}
+
+// ImportCategories replaces a peer's category mapping with the JSON data:
+// an object {"their code": "our code", ...} or a list of Mapping.
+func (s *Service) ImportCategories(ctx context.Context, p zhitong.Principal, name string, data []byte) (*Peer, error) {
+	var m map[string]string
+	var list []Mapping
+	if err := json.Unmarshal(data, &m); err == nil && m != nil {
+		list = mappings(m)
+	} else if err := json.Unmarshal(data, &list); err != nil || list == nil {
+		return nil, zhitong.Invalid("categories", "分类对照表应为 JSON 对象：{\"对方分类代码\": \"本平台分类代码\", …}")
+	}
+	pr, err := s.Peer(ctx, p, name)
+	if err != nil {
+		return nil, err
+	}
+	pr.Categories = list
+	return s.SavePeer(ctx, p, *pr)
+}
+
+// Peers lists the peers of p's region.
+func (s *Service) Peers(ctx context.Context, p zhitong.Principal) ([]*Peer, error) {
+	if err := mayConfigure(p); err != nil {
+		return nil, err
+	}
+	return queryPeers(ctx, s.a.DB(), `WHERE region_code LIKE ? ORDER BY name`, p.RegionCode+"%")
+}
+
+// Peer returns one peer of p's region.
+func (s *Service) Peer(ctx context.Context, p zhitong.Principal, name string) (*Peer, error) {
+	if err := mayConfigure(p); err != nil {
+		return nil, err
+	}
+	pr, err := peerByName(ctx, s.a.DB(), name)
+	if err != nil || !strings.HasPrefix(pr.RegionCode, p.RegionCode) {
+		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "对接渠道“%s”不存在", name)
+	}
+	return &pr.Peer, nil
+}
+
+// ReferralPeers lists the enabled peers a case of region may be referred to.
+func (s *Service) ReferralPeers(ctx context.Context, region string) ([]*Peer, error) {
+	return queryPeers(ctx, s.a.DB(), `WHERE enabled AND ? LIKE region_code || '%' ORDER BY name`, region)
+}
+
+func queryPeers(ctx context.Context, q store.Q, where string, args ...any) ([]*Peer, error) {
+	rows, err := q.Query(ctx, `SELECT `+peerColumns+` FROM exchange_peers `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*Peer{}
+	for rows.Next() {
+		pr, err := scanPeer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &pr.Peer)
+	}
+	return out, rows.Err()
+}
+
+type peerRow struct {
+	Peer
+	sealed string
+	cats   map[string]string
+}
+
+const peerColumns = `id, name, kind, base_url, secret_enc, region_code, category_map, enabled, updated_at`
+
+func scanPeer(r interface{ Scan(...any) error }) (*peerRow, error) {
+	var pr peerRow
+	var cats, updated string
+	err := r.Scan(&pr.ID, &pr.Name, &pr.Kind, &pr.BaseURL, &pr.sealed, &pr.RegionCode, &cats, &pr.Enabled, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "对接渠道不存在")
+	}
+	if err != nil {
+		return nil, err
+	}
+	pr.UpdatedAt = store.ParseTime(updated)
+	if err := json.Unmarshal([]byte(cats), &pr.cats); err != nil || pr.cats == nil {
+		pr.cats = map[string]string{}
+	}
+	pr.Categories = mappings(pr.cats)
+	return &pr, nil
+}
+
+func peerByName(ctx context.Context, q store.Q, name string) (*peerRow, error) {
+	return scanPeer(q.QueryRow(ctx, `SELECT `+peerColumns+` FROM exchange_peers WHERE name = ?`, name))
+}
+
+func peerByID(ctx context.Context, q store.Q, id int64) (*peerRow, error) {
+	return scanPeer(q.QueryRow(ctx, `SELECT `+peerColumns+` FROM exchange_peers WHERE id = ?`, id))
+}
+
+func (s *Service) secret(pr *peerRow) ([]byte, error) {
+	sec, err := s.a.Sealer().Open(pr.sealed, secretAAD)
+	return []byte(sec), err
+}
