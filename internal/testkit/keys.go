@@ -32,7 +32,8 @@ func NoKeyEnv(tb testing.TB) {
 
 // SealEverything stores a value in every sealed column of
 // store.SealedColumns through the application (n cases with name, phone,
-// ID number and address; a case with a photo; a booking; an SMS opt-out)
+// ID number and address; a case with a photo; a booking; an SMS opt-out;
+// a reply letter; a document key)
 // or, for the units' and deputies' SMS phones, the store; a committee
 // account is added and enrolled for two-factor sign-in with TOTPSecret (its secret is
 // sealed), and the application's start sealed the audit key. It returns the
@@ -72,6 +73,20 @@ func SealEverything(tb testing.TB, a *app.App, f *Fixture, n int) (phones []stri
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE units SET phone_enc = ? WHERE id = ?`, s.Seal("13907971111", "unit:phone"), f.Lead); err != nil {
+			return err
+		}
+		// A unit's reply letter with its file name (internal/attachments).
+		var caseID int64
+		if err := tx.QueryRow(ctx, `SELECT MIN(id) FROM cases`).Scan(&caseID); err != nil {
+			return err
+		}
+		if err := a.InsertAttachment(ctx, tx, &store.Attachment{CaseID: caseID, Kind: "reply_letter", Name: "答复函.pdf",
+			ContentType: "application/pdf", Size: 9, Data: []byte("%PDF-1.4\n"), CreatedAt: a.Now()}); err != nil {
+			return err
+		}
+		// An organisation's SM2 document key (internal/documents).
+		if _, err := tx.Exec(ctx, `INSERT INTO document_keys (region_code, public_pem, private_enc, created_at) VALUES (?, 'PEM', ?, ?)`,
+			f.County, s.Seal("-----BEGIN PRIVATE KEY-----", store.DocumentKeyAAD), store.FormatTime(a.Now())); err != nil {
 			return err
 		}
 		// An exchange peer's secret and a queued work order (internal/exchange).

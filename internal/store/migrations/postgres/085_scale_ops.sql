@@ -2,7 +2,4 @@
 -- or recently passed (store.ListEscalationCandidates): a range on the due
 -- date among running cases, not every running case by region.
 CREATE INDEX cases_running_due ON cases(due_date) WHERE status IN ('assigned', 'in_progress');
-
--- A proposal's bundled cases (store.GetProposal, read by the sweep for each
--- open proposal and by the proposal's page) were a scan of every case.
-CREATE INDEX cases_proposal ON cases(proposal_id) WHERE proposal_id IS NOT NULL;
+-- (The index of a proposal's bundled cases, cases_proposal, is 084's.)

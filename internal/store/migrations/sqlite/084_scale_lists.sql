@@ -9,7 +9,7 @@ UPDATE publications SET replied_at = COALESCE((SELECT r.at FROM replies r WHERE 
 CREATE INDEX publications_board ON publications(replied_at, case_id);
 -- Cases bundled into a proposal (the supervision list and the proposal
 -- pages look them up by proposal).
-CREATE INDEX cases_proposal ON cases(proposal_id);
+CREATE INDEX cases_proposal ON cases(proposal_id) WHERE proposal_id IS NOT NULL;
 -- The case list sorted by last update (最近更新) walks this index and stops
 -- after its page; it sorted the whole county before.
 CREATE INDEX cases_updated ON cases(updated_at);
