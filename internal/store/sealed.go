@@ -54,6 +54,8 @@ var SealedColumns = []SealedColumn{
 	{Table: "appointments", Column: "phone_enc", AAD: "appointment:phone", Index: "phone_index", IndexKind: "phone"},
 	{Table: "units", Column: "phone_enc", AAD: "unit:phone"},
 	{Table: "deputies", Column: "phone_enc", AAD: "deputy:phone", Index: "phone_index", IndexKind: "phone"},
+	{Table: "sso_secrets", Column: "secret_enc", AAD: "sso:client_secret"},
+	{Table: "sso_links", Column: "subject_enc", AAD: "sso:subject", Index: "subject_idx", IndexKind: "sso_subject", Unique: true},
 	{Table: "attachments", Column: "data", AAD: "case:photo:", AADColumn: "case_id", Bytes: true},
 	{Table: "attachments", Column: "thumb", AAD: "case:thumb:", AADColumn: "case_id", Bytes: true},
 	{Table: "two_factor", Column: "secret", AAD: "two_factor:secret:", AADColumn: "user_id", IDColumn: "user_id"},

@@ -13,6 +13,7 @@ import (
 	"zhitong/internal/app"
 	"zhitong/internal/pii"
 	"zhitong/internal/signin"
+	"zhitong/internal/sso"
 	"zhitong/internal/store"
 )
 
@@ -64,6 +65,13 @@ func SealEverything(tb testing.TB, a *app.App, f *Fixture, n int) (phones []stri
 	}
 	gw := Must(a.AddUser(ctx, app.System, app.UserInput{Username: "gongwei-2fa", Role: zhitong.RoleCommittee, RegionCode: f.County, Password: "Zhitong@2026-key"}))(tb)
 	if err := signin.New(a).EnrolSecret(ctx, app.System, gw.ID, TOTPSecret); err != nil {
+		tb.Fatal(err)
+	}
+	// A provider set-up with its secret and a staff link (internal/sso).
+	if err := sso.New(a).SetConfig(ctx, app.System, sso.Config{Issuer: "https://idp.example.gov.cn", ClientID: "zhitong", ClientSecret: "idp-secret"}); err != nil {
+		tb.Fatal(err)
+	}
+	if err := sso.New(a).Link(ctx, app.System, gw.ID, "gongwei-sub-0001"); err != nil {
 		tb.Fatal(err)
 	}
 	err := a.DB().Write(ctx, func(tx *store.Tx) error {

@@ -36,6 +36,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.setupRoutes(mux)
 	h.publicationRoutes(mux) // work_publication.go: confirming public text
 	h.signinRoutes(mux)      // signin.go: two-factor, keep-alive, sign-in policy
+	h.ssoRoutes(mux)         // sso.go: unified identity service sign-in, its set-up and account links
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))

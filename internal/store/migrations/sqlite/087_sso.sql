@@ -1,0 +1,20 @@
+-- Single sign-on (internal/sso, docs/sso.md): a staff account linked by the
+-- security administrator to a subject of the province's identity service.
+-- The subject is sealed; subject_idx is its blind index (kind sso_subject)
+-- for the look-up at sign-in. One link per account and per subject.
+CREATE TABLE sso_links (
+  id          INTEGER PRIMARY KEY,
+  issuer      TEXT NOT NULL,
+  subject_enc TEXT NOT NULL,
+  subject_idx TEXT NOT NULL,
+  user_id     INTEGER NOT NULL UNIQUE REFERENCES users(id),
+  created_by  INTEGER NOT NULL,
+  created_at  TEXT NOT NULL
+);
+CREATE UNIQUE INDEX sso_links_subject ON sso_links(issuer, subject_idx);
+-- The client secret of the provider (the rest of the set-up is in meta
+-- sso.config): one row, id 1, sealed (AAD sso:client_secret).
+CREATE TABLE sso_secrets (
+  id         INTEGER PRIMARY KEY,
+  secret_enc TEXT NOT NULL
+);
