@@ -79,6 +79,7 @@ func routeTable() map[string]refSpec {
 		"POST /work/accounts/{id}/sso/unlink":            {},
 		"GET /sso/login":                                 none("starts the caller's own sign-in at the identity service, no reference"),
 		"GET /sso/callback":                              none("finishes the caller's own sign-in: state and code of this session, no reference"),
+		"GET /my":                                        none("the signed-in citizen's own cases, found by their own subject; no reference"),
 		"GET /work/sso":                                  none("the deployment's identity-service set-up, no reference"),
 		"POST /work/sso":                                 none("the deployment's identity-service set-up, no reference"),
 		"GET /account/two-factor":                        none("the caller's own two-factor page"),

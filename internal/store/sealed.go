@@ -55,6 +55,7 @@ var SealedColumns = []SealedColumn{
 	{Table: "units", Column: "phone_enc", AAD: "unit:phone"},
 	{Table: "deputies", Column: "phone_enc", AAD: "deputy:phone", Index: "phone_index", IndexKind: "phone"},
 	{Table: "sso_secrets", Column: "secret_enc", AAD: "sso:client_secret"},
+	{Table: "sso_citizen_cases", Column: "subject_enc", AAD: "sso:citizen", Index: "subject_idx", IndexKind: "sso_citizen"},
 	{Table: "sso_links", Column: "subject_enc", AAD: "sso:subject", Index: "subject_idx", IndexKind: "sso_subject", Unique: true},
 	{Table: "attachments", Column: "data", AAD: "case:photo:", AADColumn: "case_id", Bytes: true},
 	{Table: "attachments", Column: "thumb", AAD: "case:thumb:", AADColumn: "case_id", Bytes: true},

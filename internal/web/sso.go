@@ -16,6 +16,7 @@ import (
 func (h *Handler) ssoRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /sso/login", h.page(h.ssoLogin))
 	mux.HandleFunc("GET /sso/callback", h.page(h.ssoCallback))
+	mux.HandleFunc("GET /my", h.private(h.myCases))
 	mux.HandleFunc("GET /work/sso", h.page(h.ssoConfigPage))
 	mux.HandleFunc("POST /work/sso", h.page(h.ssoConfigSave))
 	mux.HandleFunc("GET /work/accounts/{id}/sso", h.page(h.ssoLinkPage))
@@ -31,6 +32,10 @@ const (
 	ssoVerifierKey = "sso_verifier"
 	ssoAtKey       = "sso_at"
 	ssoNextKey     = "sso_next"
+	ssoCitizenKey  = "sso_as_citizen"
+	// A citizen signed in through the provider (never a staff session).
+	citizenIssuerKey  = "citizen_issuer"
+	citizenSubjectKey = "citizen_subject"
 )
 
 func (h *Handler) ssoLogin(w http.ResponseWriter, r *http.Request) error {
@@ -47,6 +52,7 @@ func (h *Handler) ssoLogin(w http.ResponseWriter, r *http.Request) error {
 	h.sessions.Put(ctx, ssoVerifierKey, pd.Verifier)
 	h.sessions.Put(ctx, ssoAtKey, pd.At.Unix())
 	h.sessions.Put(ctx, ssoNextKey, safeNext(r.URL.Query().Get("next")))
+	h.sessions.Put(ctx, ssoCitizenKey, r.URL.Query().Get("as") == "citizen")
 	http.Redirect(w, r, u, http.StatusSeeOther)
 	return nil
 }
@@ -57,6 +63,7 @@ func (h *Handler) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 		Verifier: h.sessions.PopString(ctx, ssoVerifierKey), At: time.Unix(h.sessions.GetInt64(ctx, ssoAtKey), 0)}
 	h.sessions.Remove(ctx, ssoAtKey)
 	next := safeNext(h.sessions.PopString(ctx, ssoNextKey))
+	asCitizen := h.sessions.PopBool(ctx, ssoCitizenKey)
 	q := r.URL.Query()
 	if q.Get("error") != "" {
 		return h.ssoRefused(w, r, zhitong.Errorf(zhitong.EUNAUTHORIZED, "统一身份认证未完成，请重新登录"))
@@ -65,6 +72,20 @@ func (h *Handler) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 	id, err := svc.Finish(ctx, pd, q.Get("state"), q.Get("code"))
 	if err != nil {
 		return h.ssoRefused(w, r, err)
+	}
+	if asCitizen {
+		cz, err := svc.SignInCitizen(ctx, id, r.RemoteAddr)
+		if err != nil {
+			return err
+		}
+		if err := h.sessions.RenewToken(ctx); err != nil {
+			return err
+		}
+		h.sessions.Remove(ctx, SessionUserKey)
+		h.sessions.Put(ctx, citizenIssuerKey, cz.Issuer)
+		h.sessions.Put(ctx, citizenSubjectKey, cz.Subject)
+		http.Redirect(w, r, "/my", http.StatusSeeOther)
+		return nil
 	}
 	st, err := svc.SignInStaff(ctx, id, r.RemoteAddr)
 	if err != nil {
@@ -220,4 +241,33 @@ func (h *Handler) ssoUnlink(w http.ResponseWriter, r *http.Request) error {
 	h.flash(r, "已解除统一身份认证关联")
 	http.Redirect(w, r, "/work/accounts/"+r.PathValue("id")+"/sso", http.StatusSeeOther)
 	return nil
+}
+
+// citizen is the citizen signed in through the provider, if any.
+func (h *Handler) citizen(r *http.Request) sso.Citizen {
+	return sso.Citizen{Issuer: h.sessions.GetString(r.Context(), citizenIssuerKey), Subject: h.sessions.GetString(r.Context(), citizenSubjectKey)}
+}
+
+type myCasesData struct {
+	Items []sso.MyCase
+	Off   bool // the deployment offers no sign-in through the provider
+}
+
+// myCases is 我的意见: the cases the signed-in citizen submitted, with their
+// progress, without tracking codes. Not signed in: to the provider.
+func (h *Handler) myCases(w http.ResponseWriter, r *http.Request) error {
+	cz := h.citizen(r)
+	if cz.Subject == "" && !h.ssoReady(r) {
+		return h.render(w, r, http.StatusOK, "my_cases", "我的意见", myCasesData{Off: true})
+	}
+	if cz.Subject == "" {
+		http.Redirect(w, r, "/sso/login?as=citizen", http.StatusSeeOther)
+		return nil
+	}
+	items, err := sso.New(h.app).MyCases(r.Context(), cz)
+	if err != nil {
+		return err
+	}
+	noStore(w)
+	return h.render(w, r, http.StatusOK, "my_cases", "我的意见", myCasesData{Items: items})
 }

@@ -222,3 +222,75 @@ func TestSSOStaff(t *testing.T) {
 		t.Fatal("unlink not audited")
 	}
 }
+
+// TestSSOCitizen: a citizen signs in through the provider, submits, and
+// finds the case under 我的意见 with its progress and without a tracking
+// code; another citizen sees none of it; a citizen session is no staff
+// session.
+func TestSSOCitizen(t *testing.T) {
+	b, staff := freshBench(t, true)
+	prov := ssotest.Start(t, b.srv.URL+"/sso/callback")
+	if pg := b.ssoBrowser().get("/my"); pg.status != http.StatusOK || !strings.Contains(pg.body, "未启用统一身份认证") {
+		t.Fatalf("/my without SSO: %d", pg.status)
+	}
+	form := url.Values{"enabled": {"1"}, "issuer": {prov.Issuer}, "client_id": {prov.ClientID}, "client_secret": {prov.ClientSecret},
+		"redirect_url": {b.srv.URL + "/sso/callback"}}
+	if pg := staff[zhitong.RoleSysAdmin].post("/work/sso", form); pg.status != http.StatusOK {
+		t.Fatalf("set up: %d", pg.status)
+	}
+	var station int64
+	var category string
+	if err := b.app.DB().QueryRow(t.Context(), `SELECT id FROM stations ORDER BY id LIMIT 1`).Scan(&station); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.app.DB().QueryRow(t.Context(), `SELECT code FROM categories ORDER BY code LIMIT 1`).Scan(&category); err != nil {
+		t.Fatal(err)
+	}
+	submit := func(c *staffer, body string) benchPage {
+		return c.post("/submit", url.Values{"category": {category}, "body": {body}, "place": {"龙南镇建设路"}, "region": {"360783100"},
+			"station": {strconv.FormatInt(station, 10)}, "name": {"王小明"}, "phone": {"139 0797 1234"}, "privacy": {"1"}})
+	}
+
+	prov.SignInAs("citizen-A")
+	a := b.ssoBrowser()
+	if pg := a.get("/my"); pg.status != http.StatusOK || !strings.HasSuffix(pg.url, "/my") || !strings.Contains(pg.body, "还没有登录后提交的意见") {
+		t.Fatalf("citizen A signs in: %d at %s", pg.status, pg.url)
+	}
+	if pg := a.get("/work"); !strings.Contains(pg.url, "/login") {
+		t.Fatalf("a citizen session reaches the workbench: %s", pg.url)
+	}
+	if pg := submit(a, "建设路下雨天积水严重，行人无法通行"); pg.status != http.StatusOK || !strings.Contains(pg.url, "/submit/done") {
+		t.Fatalf("citizen A submits: %d at %s", pg.status, pg.url)
+	}
+	var code string
+	if err := b.app.DB().QueryRow(t.Context(), `SELECT c.code FROM cases c JOIN sso_citizen_cases l ON l.case_id = c.id`).Scan(&code); err != nil {
+		t.Fatalf("the case is not linked: %v", err)
+	}
+	pg := a.get("/my")
+	if pg.status != http.StatusOK || !strings.Contains(pg.body, "建设路下雨天积水严重") || !strings.Contains(pg.body, zhitong.Label(zhitong.Statuses, zhitong.StatusSubmitted)) {
+		t.Fatalf("我的意见 of A: %d %s", pg.status, pg.body)
+	}
+	if strings.Contains(pg.raw, code) || strings.Contains(pg.body, "王小明") || strings.Contains(pg.body, "1234") {
+		t.Fatal("我的意见 shows the tracking code or personal data")
+	}
+	// A case submitted without signing in stays nobody's.
+	if pg := submit(b.ssoBrowser(), "另一位群众反映的路灯问题，晚上很黑"); pg.status != http.StatusOK {
+		t.Fatalf("anonymous submit: %d", pg.status)
+	}
+	// Citizen B sees none of A's.
+	prov.SignInAs("citizen-B")
+	bb := b.ssoBrowser()
+	if pg := bb.get("/my"); pg.status != http.StatusOK || strings.Contains(pg.body, "建设路下雨天积水严重") || strings.Contains(pg.body, "路灯问题") {
+		t.Fatalf("citizen B sees others' cases: %d", pg.status)
+	}
+	if b.audits("sso.citizen.login") != 2 || b.audits("case.citizen_link") != 1 {
+		t.Fatal("citizen sign-in or case link not audited")
+	}
+	// Signed out: /my goes back to the provider.
+	bb.post("/logout", nil)
+	prov.SignInAs("citizen-A")
+	if pg := bb.get("/my"); !strings.Contains(pg.body, "建设路下雨天积水严重") {
+		// a fresh sign-in as A at the provider shows A's list again
+		t.Fatalf("after sign-out, signing in as A: %d %s", pg.status, pg.url)
+	}
+}

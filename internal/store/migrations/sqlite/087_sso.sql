@@ -18,3 +18,16 @@ CREATE TABLE sso_secrets (
   id         INTEGER PRIMARY KEY,
   secret_enc TEXT NOT NULL
 );
+-- Cases a citizen submitted while signed in through the identity service
+-- (我的意见): the citizen is known by their subject, sealed (so that a key
+-- rotation can re-index it), and found by its blind index (kind
+-- sso_citizen); nothing else of them is stored.
+CREATE TABLE sso_citizen_cases (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL UNIQUE REFERENCES cases(id),
+  issuer      TEXT NOT NULL,
+  subject_enc TEXT NOT NULL,
+  subject_idx TEXT NOT NULL,
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX sso_citizen_cases_subject ON sso_citizen_cases(issuer, subject_idx, case_id);
