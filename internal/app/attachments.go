@@ -289,6 +289,11 @@ func (a *App) SubmitWithPhotos(ctx context.Context, in IntakeInput, photos []Pho
 				return err
 			}
 		}
+		if in.Then != nil {
+			if err := in.Then(tx, c); err != nil {
+				return err
+			}
+		}
 		if len(prepared) == 0 {
 			return nil
 		}

@@ -36,6 +36,10 @@ type IntakeInput struct {
 	// Answer, given by a deputy or officer at intake, closes the case as
 	// answered on the spot (当场解答) in the same step.
 	Answer string `json:"answer"`
+	// Then runs in the case's own transaction after it is stored (an
+	// online submission only: internal/sso links it to the signed-in
+	// citizen), so neither exists without the other.
+	Then func(tx *store.Tx, c *zhitong.Case) error `json:"-"`
 }
 
 // Limits on free text, in characters.

@@ -6,6 +6,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/signin"
+	"zhitong/internal/sso"
 	"zhitong/internal/web"
 )
 
@@ -73,6 +74,9 @@ type loginRequest struct {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	var in loginRequest
 	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := sso.New(s.app).PasswordAllowed(r.Context(), in.Username); err != nil {
 		return err
 	}
 	out, err := signin.New(s.app).SignIn(r.Context(), in.Username, in.Password, in.Code, r.RemoteAddr)

@@ -13,6 +13,7 @@ import (
 	"zhitong/internal/app"
 	"zhitong/internal/pii"
 	"zhitong/internal/signin"
+	"zhitong/internal/sso"
 	"zhitong/internal/store"
 )
 
@@ -67,6 +68,16 @@ func SealEverything(tb testing.TB, a *app.App, f *Fixture, n int) (phones []stri
 	if err := signin.New(a).EnrolSecret(ctx, app.System, gw.ID, TOTPSecret); err != nil {
 		tb.Fatal(err)
 	}
+	// A provider set-up with its secret and a staff link (internal/sso).
+	if err := sso.New(a).SetConfig(ctx, app.System, sso.Config{Issuer: "https://idp.example.gov.cn", ClientID: "zhitong", ClientSecret: "idp-secret"}); err != nil {
+		tb.Fatal(err)
+	}
+	if err := sso.New(a).Link(ctx, app.System, gw.ID, "gongwei-sub-0001"); err != nil {
+		tb.Fatal(err)
+	}
+	cz := sso.Citizen{Issuer: "https://idp.example.gov.cn", Subject: "citizen-sub-0001"}
+	Must(a.SubmitWithPhotos(ctx, app.IntakeInput{Body: "登录后反映：小区路灯不亮", StationID: f.Station, Anonymous: true,
+		Then: func(tx *store.Tx, c *zhitong.Case) error { return sso.New(a).LinkCase(ctx, tx, cz, c) }}, nil, false))(tb)
 	err := a.DB().Write(ctx, func(tx *store.Tx) error {
 		s := a.Sealer()
 		if err := tx.SetDeputyPhone(ctx, f.Deputy, store.DeputyPhone{Enc: s.Seal("13907970000", "deputy:phone"), Index: s.BlindIndex("phone", "13907970000")}); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/signin"
+	"zhitong/internal/sso"
 )
 
 // SessionEpochKey is where a session keeps the user's session epoch it was
@@ -53,10 +54,12 @@ func safeNext(next string) string {
 
 type loginData struct {
 	Next, Username, Error string
+	// SSO: the unified identity service is offered.
+	SSO bool
 }
 
 func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
-	return h.render(w, r, http.StatusOK, "login", "工作人员登录", loginData{Next: safeNext(r.URL.Query().Get("next"))})
+	return h.render(w, r, http.StatusOK, "login", "工作人员登录", loginData{Next: safeNext(r.URL.Query().Get("next")), SSO: h.ssoReady(r)})
 }
 
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
@@ -64,7 +67,16 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return zhitong.Errorf(zhitong.EINVALID, "表单格式不正确")
 	}
-	data := loginData{Next: safeNext(r.PostForm.Get("next")), Username: r.PostForm.Get("username")}
+	data := loginData{Next: safeNext(r.PostForm.Get("next")), Username: r.PostForm.Get("username"), SSO: h.ssoReady(r)}
+	// “Require SSO for staff”: password sign-in only for the system
+	// administrator (break-glass).
+	if err := sso.New(h.app).PasswordAllowed(r.Context(), data.Username); err != nil {
+		if zhitong.ErrorCode(err) != zhitong.EFORBIDDEN {
+			return err
+		}
+		data.Error = zhitong.ErrorMessage(err)
+		return h.render(w, r, http.StatusForbidden, "login", "工作人员登录", data)
+	}
 	// A code may come with the password (scripts, tests); people get the
 	// code page after a right password.
 	out, err := signin.New(h.app).SignIn(r.Context(), data.Username, r.PostForm.Get("password"), r.PostForm.Get("code"), r.RemoteAddr)

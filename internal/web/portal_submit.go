@@ -15,6 +15,8 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/dups"
+	"zhitong/internal/sso"
+	"zhitong/internal/store"
 )
 
 // Upload limits of the submission form. One photo may be 5 MB (app.MaxPhotoBytes);
@@ -232,6 +234,10 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		return h.renderSubmit(w, r, http.StatusBadRequest, f, errs, chosen)
+	}
+	if cz := h.citizen(r); cz.Subject != "" {
+		// Signed in through the identity service: the case is theirs (我的意见).
+		in.Then = func(tx *store.Tx, c *zhitong.Case) error { return sso.New(h.app).LinkCase(ctx, tx, cz, c) }
 	}
 	c, err := h.app.SubmitWithPhotos(ctx, in, photos, f.ShareLocation)
 	if err != nil {

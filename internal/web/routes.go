@@ -40,6 +40,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.signinRoutes(mux)      // signin.go: two-factor, keep-alive, sign-in policy
 	h.documentsRoutes(mux)   // work_documents.go: official documents, their numbers, seals and the public verification page
 	h.attachmentsRoutes(mux) // work_attachments.go: reply letters, photos after repair, intake scans
+	h.ssoRoutes(mux)         // sso.go: unified identity service sign-in, its set-up and account links
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))

@@ -35,7 +35,7 @@ func StartSession(ctx context.Context, sm *scs.SessionManager, u *zhitong.User, 
 	if err := SignIn(ctx, sm, u); err != nil {
 		return err
 	}
-	for _, k := range []string{pendingUserKey, pendingAtKey, pendingNextKey} {
+	for _, k := range []string{pendingUserKey, pendingAtKey, pendingNextKey, citizenIssuerKey, citizenSubjectKey} {
 		sm.Remove(ctx, k)
 	}
 	sm.Put(ctx, SessionSignedInKey, now.Unix())
