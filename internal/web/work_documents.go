@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -222,9 +221,6 @@ func (h *Handler) renderDocument(w http.ResponseWriter, r *http.Request, status 
 	}
 	svc := h.documents()
 	print, d, err := svc.HTML(r.Context(), p, id)
-	if errors.Is(err, layout.ErrNotBuilt) {
-		d, err = svc.Get(r.Context(), p, id)
-	}
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"zhitong"
+	"zhitong/internal/documents"
 	"zhitong/internal/store"
 )
 
@@ -91,16 +92,26 @@ func TestDocumentPages(t *testing.T) {
 	out := b.login(b.f.Out[zhitong.RoleCommittee], "longnan")
 	wantStatus(t, out.get("/work/documents/"+m[1]), http.StatusNotFound)
 	benchLacks(t, out.get("/work/documents"), m[2])
-	// The PDF: sealed once layout renders; until then a clear refusal.
+	// The PDF: set by layout, sealed; it verifies, and a one-byte change
+	// does not.
 	pdf := committee.get("/work/documents/" + m[1] + "/pdf")
-	switch pdf.status {
-	case http.StatusServiceUnavailable:
-		benchHas(t, pdf, "公文排版组件尚未就绪")
-	case http.StatusOK:
-		if !strings.Contains(pdf.raw, "%ZHITONG-SEAL ") {
-			t.Error("the PDF carries no seal")
-		}
-	default:
-		t.Errorf("pdf: %d", pdf.status)
+	wantStatus(t, pdf, http.StatusOK)
+	if ct := pdf.header.Get("Content-Type"); ct != "application/pdf" {
+		t.Errorf("pdf content type %q", ct)
 	}
+	tr, err := documents.OpenPDF([]byte(pdf.raw))
+	if err != nil || tr.Number != m[2] {
+		t.Fatalf("the PDF's seal: %+v %v", tr, err)
+	}
+	svc := documents.New(b.app)
+	if v, err := svc.VerifyFile(t.Context(), []byte(pdf.raw)); err != nil || !v.Genuine || v.Number != m[2] {
+		t.Errorf("verify the downloaded PDF: %+v %v", v, err)
+	}
+	broken := []byte(pdf.raw)
+	broken[len(broken)/2] ^= 1
+	if _, err := svc.VerifyFile(t.Context(), broken); err == nil {
+		t.Error("a PDF changed by one byte verifies")
+	}
+	// Another county's committee may not download it.
+	wantStatus(t, out.get("/work/documents/"+m[1]+"/pdf"), http.StatusNotFound)
 }
