@@ -5,12 +5,14 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"zhitong"
 	"zhitong/internal/documents"
 	"zhitong/internal/store"
+	"zhitong/internal/testkit"
 )
 
 var docLink = regexp.MustCompile(`href="/work/documents/(\d+)">([^<]*〔\d+〕\d+号)</a>`)
@@ -114,4 +116,43 @@ func TestDocumentPages(t *testing.T) {
 	}
 	// Another county's committee may not download it.
 	wantStatus(t, out.get("/work/documents/"+m[1]+"/pdf"), http.StatusNotFound)
+}
+
+// TestDutyReportDocument: the report page offers to issue a saved report to
+// voters as a 述职报告; issued, it opens as a document; issued again, the
+// page says why not; the deputy's own view has no such button.
+func TestDutyReportDocument(t *testing.T) {
+	b := newBench(t)
+	err := b.app.DB().Write(t.Context(), func(tx *store.Tx) error {
+		return tx.InsertOrganisation(t.Context(), zhitong.Organisation{RegionCode: b.f.County, Name: "定南县人大常委会",
+			CommitteeName: "定南县人大常委会代表工作委员会", ShortName: "定南人大", CreatedAt: b.app.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	officer := b.login(b.f.In[zhitong.RoleOfficer], "dr-officer")
+	report := "/work/deputies/" + strconv.FormatInt(b.f.Deputy, 10) + "/report"
+	period := url.Values{"from": {"2026-01-01"}, "to": {"2026-11-25"}}
+	benchLacks(t, officer.get(report+"?"+period.Encode()), "/work/documents/duty-report") // nothing saved yet
+	wantStatus(t, officer.post(report, url.Values{"from": {"2026-01-01"}, "to": {"2026-11-25"}, "narrative": {"一年来，本人坚持每月进站接待。"},
+		"present": {"40"}, "satisfied": {"35"}, "basic": {"4"}, "unsatisfied": {"1"}}), http.StatusOK)
+	pg := officer.get(report + "?" + period.Encode())
+	benchHas(t, pg, `action="/work/documents/duty-report"`, "作为公文签发")
+	form := url.Values{"deputy": {strconv.FormatInt(b.f.Deputy, 10)}, "from": {"2026-01-01"}, "to": {"2026-11-25"}}
+	issued := officer.post("/work/documents/duty-report", form)
+	wantStatus(t, issued, http.StatusOK)
+	if !strings.Contains(issued.url, "/work/documents/") {
+		t.Fatalf("issuing went to %s", issued.url)
+	}
+	benchHas(t, issued, "已签发 定人大述〔", "述职报告", "一年来，本人坚持每月进站接待。")
+	again := officer.post("/work/documents/duty-report", form)
+	benchHas(t, again, "未签发：这一期间的述职报告已签发过")
+	// Another county's officer: refused, nothing issued.
+	out := b.login(b.f.Out[zhitong.RoleOfficer], "dr-outsider")
+	benchHas(t, out.post("/work/documents/duty-report", form), "未签发：代表不存在或不在您的管辖范围内")
+	var n int
+	testkit.Must(0, b.app.DB().QueryRow(t.Context(), `SELECT COUNT(*) FROM documents WHERE kind = 'duty_report'`).Scan(&n))(t)
+	if n != 1 {
+		t.Errorf("duty report documents = %d, want 1", n)
+	}
 }
