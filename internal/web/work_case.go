@@ -321,3 +321,36 @@ func (h *Handler) workPhoto(w http.ResponseWriter, r *http.Request) error {
 		return h.app.AttachmentData(ctx, p, id, file, r.URL.Query().Get("size") == "thumb")
 	})
 }
+
+// LetterScans are the signed reply letters (答复函 scans, kind
+// reply_letter) the unit uploaded: the unit's signed original, listed with
+// the case's documents.
+func (d *workCaseData) LetterScans() []app.Attachment {
+	var out []app.Attachment
+	for _, f := range d.Files {
+		if f.Kind == "reply_letter" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ScansOf are the letter scans uploaded with or after reply round (and
+// before the next reply); those uploaded before any reply go with the
+// first.
+func (d *workCaseData) ScansOf(round int) []app.Attachment {
+	var out []app.Attachment
+	replies := d.V.Replies
+	for _, f := range d.LetterScans() {
+		r := 0
+		for i, rep := range replies {
+			if i == 0 || !f.CreatedAt.Before(rep.At) {
+				r = rep.Round
+			}
+		}
+		if r == round {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -156,3 +156,52 @@ func TestDutyReportDocument(t *testing.T) {
 		t.Errorf("duty report documents = %d, want 1", n)
 	}
 }
+
+// TestReplyLetterScan: the signed letter the unit uploaded with its reply
+// is listed with the case's documents as its 答复函 (scan) and on the reply,
+// and downloads for those who may see the case; the generated 答复函 can
+// still be issued, and the page says the scan is the signed original.
+func TestReplyLetterScan(t *testing.T) {
+	b := newBench(t)
+	err := b.app.DB().Write(t.Context(), func(tx *store.Tx) error {
+		return tx.InsertOrganisation(t.Context(), zhitong.Organisation{RegionCode: b.f.County, Name: "定南县人大常委会",
+			CommitteeName: "定南县人大常委会代表工作委员会", ShortName: "定南人大", CreatedAt: b.app.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := b.intake("学校门口的人行道破损严重", 0)
+	b.assign(id, 10)
+	b.accept(id)
+	unit := b.login(b.f.In[zhitong.RoleUnit], "scan-unit")
+	letter := "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+	form := url.Values{"version": {strconv.Itoa(b.view(id).Version)}, "outcome": {"A"}, "text": {"已修复人行道破损路面。"}}
+	wantStatus(t, unit.uploadForm(caseURL(id)+"/reply", form, [3]string{"reply_letter", "盖章答复函.pdf", letter}), http.StatusOK)
+
+	committee := b.login(b.f.In[zhitong.RoleCommittee], "scan-committee")
+	pg := committee.get(caseURL(id))
+	benchHas(t, pg, "答复函（单位签章原件扫描件）", "盖章答复函.pdf", "以原件扫描件为准", "由最新答复签发答复函",
+		"答复函（单位签章原件扫描件）：")
+	scan := regexp.MustCompile(`href="(/work/cases/\d+/attachments/\d+)">下载原件`).FindStringSubmatch(pg.raw)
+	if scan == nil {
+		t.Fatalf("no download of the scan on the case page")
+	}
+	if f := committee.get(scan[1]); f.status != http.StatusOK || f.raw != letter || f.header.Get("Content-Type") != "application/pdf" {
+		t.Errorf("the scan downloads %d %q", f.status, f.header.Get("Content-Type"))
+	}
+	benchHas(t, unit.get(caseURL(id)), "答复函（单位签章原件扫描件）", "盖章答复函.pdf")
+	out := b.login(b.f.Out[zhitong.RoleCommittee], "scan-outsider")
+	if f := out.get(scan[1]); f.status < 400 || strings.Contains(f.raw, "%PDF") {
+		t.Errorf("another county downloads the scan: %d", f.status)
+	}
+	// The generated 答复函 is still issued; both are listed.
+	replyID := regexp.MustCompile(`name="reply_id" value="(\d+)"`).FindStringSubmatch(pg.raw)
+	if replyID == nil {
+		t.Fatal("no 答复函 button")
+	}
+	issued := committee.post("/work/documents/reply", url.Values{"case_id": {strconv.FormatInt(id, 10)}, "reply_id": {replyID[1]}})
+	benchHas(t, issued, "已签发答复函 定人大复〔")
+	pg = committee.get(caseURL(id))
+	benchHas(t, pg, "答复函（单位签章原件扫描件）", "以原件扫描件为准", "定人大复〔")
+	benchLacks(t, pg, "由最新答复签发答复函")
+}
