@@ -47,6 +47,7 @@ func routeTable() map[string]refSpec {
 			refs: func(a, b *county) map[string]any { return map[string]any{"id": b.Bulletin} }},
 		"POST /work/documents/report": {base: func(a, b *county) map[string]any { return map[string]any{"id": a.Report} },
 			refs: func(a, b *county) map[string]any { return map[string]any{"id": b.Report} }},
+		"POST /work/cases/{id}/attachments": {},
 		"POST /api/v1/documents/duty-report": {base: func(a, b *county) map[string]any {
 			return map[string]any{"deputy": a.Deputy, "from": "2026-01-01", "to": "2026-12-31"}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"deputy": b.Deputy} }},

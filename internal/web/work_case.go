@@ -75,6 +75,12 @@ type workCaseData struct {
 	// ReplyDoc offers the 答复函 of the latest reply.
 	Documents []*documents.Document
 	ReplyDoc  int64
+	// AddKinds are the kinds of file the caller may add to the case later
+	// (the 添加附件 form); AttachError / AttachValues its refusal, shown
+	// with the form (the files must be chosen again).
+	AddKinds     []string
+	AttachError  string
+	AttachValues url.Values
 
 	// The lead unit's phone look-up and the co-handling opinions (work_case_duties.go).
 	workUnitDuties
@@ -180,6 +186,7 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 	if d.Files, err = attachments.New(h.app).List(ctx, p, id); err != nil {
 		return nil, err
 	}
+	d.AddKinds = attachments.AddableKinds(p, v.Status, v.LeadUnitID)
 	if d.Photos, err = h.app.Attachments(ctx, p, id); err != nil {
 		return nil, err
 	}
@@ -353,4 +360,23 @@ func (d *workCaseData) ScansOf(round int) []app.Attachment {
 		}
 	}
 	return out
+}
+
+// AttachPublic says whether the 添加附件 form's box "citizens see the
+// files of kind" is ticked: as sent after a refusal, else photos after
+// repair only (the reply form's default).
+func (d *workCaseData) AttachPublic(kind string) bool {
+	if d.AttachValues != nil {
+		v := d.AttachValues.Get("public_" + kind)
+		return v == "1" || v == "on"
+	}
+	return kind == attachments.KindReplyPhoto
+}
+
+// AttachAccept is the accept attribute of the file input of kind.
+func (d *workCaseData) AttachAccept(kind string) string {
+	if kind == attachments.KindReplyLetter || kind == attachments.KindIntakeScan {
+		return "application/pdf,image/jpeg,image/png,image/webp"
+	}
+	return "image/jpeg,image/png,image/webp"
 }
