@@ -166,10 +166,42 @@ func (s *Service) Add(ctx context.Context, p zhitong.Principal, caseID int64, fi
 		if err != nil {
 			return err
 		}
+		if err := mayAddLater(&c.Case); err != nil {
+			return err
+		}
 		out, err = s.write(ctx, tx, p, &c.Case, list)
 		return err
 	})
 	return out, err
+}
+
+// AddableKinds are the kinds p may add later to a case in status with lead
+// unit leadUnit (the case page's form offers these): none once the case is
+// closed or archived.
+func AddableKinds(p zhitong.Principal, status zhitong.Status, leadUnit int64) []string {
+	c := &zhitong.Case{Status: status, LeadUnitID: leadUnit}
+	if !p.Staff() || mayAddLater(c) != nil {
+		return nil
+	}
+	var out []string
+	for _, k := range append(slices.Clone(ReplyKinds), IntakeKinds...) {
+		if mayAttach(p, c, k) == nil {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// mayAddLater refuses files for a case that is closed or archived: its
+// record is final (ECONFLICT, nothing written).
+func mayAddLater(c *zhitong.Case) error {
+	switch c.Status {
+	case zhitong.StatusClosed:
+		return zhitong.Errorf(zhitong.ECONFLICT, "该件已办结，不能再添加附件")
+	case zhitong.StatusArchived:
+		return zhitong.Errorf(zhitong.ECONFLICT, "该件已归档，不能再添加附件")
+	}
+	return nil
 }
 
 // Reply records the unit's reply (app.Reply) with its reply letter and

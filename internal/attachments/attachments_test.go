@@ -277,3 +277,41 @@ func TestIntakeWithScans(t *testing.T) {
 		t.Fatal("intake attachments not audited")
 	}
 }
+
+// A file added later goes onto a replied case; once the case is closed,
+// and once archived, adding is refused (ECONFLICT, in Chinese) and nothing
+// is written.
+func TestNoFilesOnClosedCases(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	svc := attachments.New(a)
+	lead, officer := f.In[zhitong.RoleUnit], f.In[zhitong.RoleOfficer]
+	c := accepted(t, a, f)
+	c = testkit.Must(svc.Reply(ctx, lead, c.ID, reply(c), nil))(t)
+	later := []attachments.Input{{Kind: attachments.KindReplyLetter, Name: "补交答复函.pdf", Data: pdf}}
+	testkit.Must(svc.Add(ctx, lead, c.ID, later))(t)
+	c = testkit.Must(a.Close(ctx, officer, c.ID, app.TextInput{Version: c.Version, Text: "多次回访未联系上"}))(t)
+	files := func() int {
+		var n int
+		if err := a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM attachments WHERE case_id = ?`, c.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before, audits := files(), len(audited(t, a, c.ID))
+	_, err := svc.Add(ctx, lead, c.ID, later)
+	testkit.WantCode(t, err, zhitong.ECONFLICT)
+	if !strings.Contains(zhitong.ErrorMessage(err), "已办结，不能再添加附件") {
+		t.Errorf("closed: %v", err)
+	}
+	c = testkit.Must(a.Archive(ctx, officer, c.ID, app.TextInput{Version: c.Version}))(t)
+	audits++ // the archiving
+	_, err = svc.Add(ctx, officer, c.ID, []attachments.Input{{Kind: attachments.KindIntakeScan, Name: "材料.pdf", Data: pdf}})
+	testkit.WantCode(t, err, zhitong.ECONFLICT)
+	if !strings.Contains(zhitong.ErrorMessage(err), "已归档，不能再添加附件") {
+		t.Errorf("archived: %v", err)
+	}
+	if files() != before || len(audited(t, a, c.ID)) != audits {
+		t.Errorf("a refused file was written: %d files (want %d), %d audit entries (want %d)", files(), before, len(audited(t, a, c.ID)), audits)
+	}
+}

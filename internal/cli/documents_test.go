@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"zhitong"
 	"zhitong/internal/documents"
 	"zhitong/internal/testkit"
+	"zhitong/internal/topics"
 )
 
 // TestDocumentsCommands: after `init`, the organisation's public key
@@ -54,5 +56,37 @@ func TestDocumentsCommands(t *testing.T) {
 	}
 	if code, out := run("verify"); code == 0 || !strings.Contains(out, "用法") {
 		t.Errorf("no argument: %d %s", code, out)
+	}
+
+	// A real document: the committee issues a 研判报告; its PDF (set by
+	// layout, sealed) passes `verify` against the database and offline with
+	// the exported key, and fails both once one byte is changed.
+	d := dbFlags{db: dsn, keyFile: key}
+	env := Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }, Clock: testkit.NewClock(testkit.Start)}
+	a, closeDB := testkit.Must2(d.open(ctx, env, nil))(t)
+	committee := zhitong.Principal{UserID: 1, Role: zhitong.RoleCommittee, RegionCode: "360783", Name: "代表工委"}
+	rep := testkit.Must(topics.New(a).SaveReport(ctx, committee, 0, topics.ReportInput{Period: "本月", Title: "十二月民意研判报告",
+		Body: "一、总体情况\n本月受理群众意见建议 12 件，路灯、积水问题较集中。"}))(t)
+	svc := documents.New(a)
+	doc := testkit.Must(svc.IssueReport(ctx, committee, rep.ID))(t)
+	pdf, _ := testkit.Must2(svc.PDF(ctx, committee, doc.ID))(t)
+	closeDB()
+	file := filepath.Join(dir, "report.pdf")
+	testkit.Must(0, os.WriteFile(file, pdf, 0o600))(t)
+	if code, out := run("verify", file); code != 0 || !strings.Contains(out, "真实："+doc.Number) || !strings.Contains(out, doc.Code) {
+		t.Errorf("verify the issued PDF: %d %s", code, out)
+	}
+	if code, out := run("verify", file, "--key", pemFile); code != 0 || !strings.Contains(out, "真实："+doc.Number) {
+		t.Errorf("verify the issued PDF offline: %d %s", code, out)
+	}
+	tampered := append([]byte(nil), pdf...)
+	tampered[len(tampered)/2] ^= 1
+	bad := filepath.Join(dir, "tampered.pdf")
+	testkit.Must(0, os.WriteFile(bad, tampered, 0o600))(t)
+	if code, out := run("verify", bad); code == 0 || !strings.Contains(out, "核验未通过") {
+		t.Errorf("verify a PDF changed by one byte: %d %s", code, out)
+	}
+	if code, out := run("verify", bad, "--key", pemFile); code == 0 || !strings.Contains(out, "核验未通过") {
+		t.Errorf("verify a PDF changed by one byte offline: %d %s", code, out)
 	}
 }

@@ -15,7 +15,8 @@ import (
 // TestDemoDocumentsKeepEveryGlyph loads the demo with documents issued as
 // the server issues them, and checks every document it produces: each is
 // genuine, and no character of it lacks a glyph in the fonts the layout
-// embeds (layout.Missing).
+// embeds (layout.Missing); each renders as a sealed PDF that verifies (run
+// with the real fonts: CI sets ZHITONG_FONTS=required).
 func TestDemoDocumentsKeepEveryGlyph(t *testing.T) {
 	a, _ := testkit.MustApp(t)
 	svc := documents.New(a)
@@ -59,6 +60,15 @@ func TestDemoDocumentsKeepEveryGlyph(t *testing.T) {
 		doc := testkit.Must(d.Doc())(t)
 		if m := layout.Missing(doc); len(m) > 0 {
 			t.Errorf("%s %s: no glyph for %q", d.Number, d.Title, string(m))
+		}
+		// The PDF it downloads as sets every glyph, and its seal holds.
+		pdf, _, err := svc.PDF(ctx, demoCommittee(t, a), d.ID)
+		if err != nil {
+			t.Errorf("%s %s: PDF: %v", d.Number, d.Title, err)
+			continue
+		}
+		if v, err := svc.VerifyFile(ctx, pdf); err != nil || !v.Genuine || v.Number != d.Number {
+			t.Errorf("%s: the PDF does not verify: %+v %v", d.Number, v, err)
 		}
 	}
 	t.Logf("demo documents: %v", kinds)

@@ -339,18 +339,22 @@ func TestPrefixes(t *testing.T) {
 	}
 }
 
-// TestPDFIsSealed: the PDF a document downloads as carries its seal; once
-// layout renders (until then it says ErrNotBuilt and this part skips).
+// TestPDFIsSealed: the PDF a document downloads as is a real PDF set by
+// layout, carries its seal, verifies, and fails on a one-byte change.
 func TestPDFIsSealed(t *testing.T) {
 	w := newWorld(t)
 	c := w.assigned(t, "村口路灯不亮")
 	d := testkit.Must(w.svc.ForCase(ctx, w.committee, c.ID))(t)[0]
 	pdf, _, err := w.svc.PDF(ctx, w.committee, d.ID)
-	if errors.Is(err, layout.ErrNotBuilt) {
-		t.Skip("layout.PDF not built yet (doc-layout helper)")
-	}
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(pdf), "%PDF-") || !strings.Contains(string(pdf), "%ZHITONG-SEAL ") || !strings.Contains(string(pdf), "/FontFile") {
+		t.Fatalf("not a sealed PDF with embedded fonts (%d bytes)", len(pdf))
+	}
+	tr := testkit.Must(documents.OpenPDF(pdf))(t)
+	if tr.Number != d.Number || tr.Code != d.Code {
+		t.Errorf("seal trailer %+v, want %s %s", tr, d.Number, d.Code)
 	}
 	again, _, err := w.svc.PDF(ctx, w.committee, d.ID)
 	if err != nil || string(again) != string(pdf) {
@@ -434,5 +438,63 @@ func TestReplyLetter(t *testing.T) {
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
 	if n := count(t, w.a, `SELECT COUNT(*) FROM documents WHERE kind = 'reply'`); n != 1 {
 		t.Errorf("%d reply letters", n)
+	}
+}
+
+// TestDutyReport: a deputy's saved report to voters (述职) is issued as a
+// 述职报告 by the committee or an officer over the deputy, once per period,
+// audited; not before it is saved, not by the deputy, not from another
+// county; its PDF is sealed.
+func TestDutyReport(t *testing.T) {
+	w := newWorld(t)
+	var dep int64
+	err := w.a.DB().Write(ctx, func(tx *store.Tx) error {
+		d := &zhitong.Deputy{Name: "李代表", Levels: []string{"county"}, RegionCode: w.town}
+		if err := tx.InsertDeputy(ctx, d); err != nil {
+			return err
+		}
+		dep = d.ID
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := documents.DutyReportInput{Deputy: dep, From: "2026-01-01", To: "2026-12-31"}
+	testkit.WantCode(t, testkit.Err(w.svc.IssueDutyReport(ctx, w.committee, in)), zhitong.EINVALID) // not saved yet
+	testkit.Must(w.a.SaveVoterReport(ctx, w.committee, dep, app.VoterReportInput{From: in.From, To: in.To,
+		Narrative: "本年度参加联络站接待 6 次。\n（一）走访群众\n走访群众 20 余户。", Present: 40, Satisfied: 35, Basic: 4, Unsatisfied: 1}))(t)
+
+	deputy := zhitong.Principal{UserID: 9, Role: zhitong.RoleDeputy, RegionCode: w.town, DeputyID: dep, Name: "李代表"}
+	testkit.WantCode(t, testkit.Err(w.svc.IssueDutyReport(ctx, deputy, in)), zhitong.EFORBIDDEN)
+	unit := zhitong.Principal{UserID: 8, Role: zhitong.RoleUnit, RegionCode: "360783", UnitID: w.unit}
+	testkit.WantCode(t, testkit.Err(w.svc.IssueDutyReport(ctx, unit, in)), zhitong.EFORBIDDEN)
+	other := w.committee
+	other.RegionCode = "360727"
+	testkit.WantCode(t, testkit.Err(w.svc.IssueDutyReport(ctx, other, in)), zhitong.EINVALID)
+	missing := in
+	missing.Deputy = dep + 1000
+	testkit.WantCode(t, testkit.Err(w.svc.IssueDutyReport(ctx, w.committee, missing)), zhitong.EINVALID)
+	if n := count(t, w.a, `SELECT COUNT(*) FROM documents WHERE kind = 'duty_report'`); n != 0 {
+		t.Fatalf("refusals wrote %d documents", n)
+	}
+
+	officer := zhitong.Principal{UserID: 5, Role: zhitong.RoleOfficer, RegionCode: "360783", Name: "联络员"}
+	d := testkit.Must(w.svc.IssueDutyReport(ctx, officer, in))(t)
+	if d.Kind != "duty_report" || d.Number != "龙人大述〔2026〕1号" || !strings.Contains(d.Title, "李代表") {
+		t.Errorf("duty report document %s %s %s", d.Kind, d.Number, d.Title)
+	}
+	all := fmt.Sprint(testkit.Must(d.Doc())(t).Body)
+	for _, want := range []string{"一、履职情况", "走访群众 20 余户", "到会选民 40 人", "满意 35 票"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("述职报告 lacks %q: %s", want, all)
+		}
+	}
+	if n := count(t, w.a, `SELECT COUNT(*) FROM audit_log WHERE action = 'document.issue' AND object = ?`, fmt.Sprintf("document:%d", d.ID)); n != 1 {
+		t.Errorf("document.issue audit entries for the 述职报告 = %d", n)
+	}
+	testkit.WantCode(t, testkit.Err(w.svc.IssueDutyReport(ctx, w.committee, in)), zhitong.ECONFLICT)
+	pdf, _ := testkit.Must2(w.svc.PDF(ctx, w.committee, d.ID))(t)
+	if v, err := w.svc.VerifyFile(ctx, pdf); err != nil || !v.Genuine || v.Number != d.Number || v.Kind != "述职报告" {
+		t.Errorf("the 述职报告's PDF: %+v %v", v, err)
 	}
 }

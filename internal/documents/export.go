@@ -2,12 +2,10 @@ package documents
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 
 	"zhitong"
-	"zhitong/internal/documents/layout"
 	"zhitong/internal/export"
 )
 
@@ -44,14 +42,6 @@ func (d *Document) State() string {
 	return "有效"
 }
 
-// Unavailable turns the layout's "not built" into a clear refusal.
-func Unavailable(err error) error {
-	if errors.Is(err, layout.ErrNotBuilt) {
-		return zhitong.Errorf(zhitong.EBUSY, "公文排版组件尚未就绪，暂不能生成 PDF / Word 文件；可先查看公文内容")
-	}
-	return err
-}
-
 // File is a document's PDF or .docx ready to be sent.
 type File struct {
 	Name, ASCII, Type string
@@ -71,15 +61,15 @@ func (s *Service) Download(ctx context.Context, p zhitong.Principal, id int64, p
 		ext, ctype = ".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 	}
 	if err != nil {
-		return nil, Unavailable(err)
+		return nil, err
 	}
 	return &File{Name: d.Number + " " + d.Title + ext, ASCII: "document-" + strconv.FormatInt(d.ID, 10) + ext, Type: ctype, Data: b}, nil
 }
 
 // Serve sends the file as an attachment.
 func (f *File) Serve(w http.ResponseWriter) error {
+	export.Attachment(w, f.Name, f.ASCII) // sets the Excel type: f.Type after it
 	w.Header().Set("Content-Type", f.Type)
-	export.Attachment(w, f.Name, f.ASCII)
 	_, err := w.Write(f.Data)
 	return err
 }

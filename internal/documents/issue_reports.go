@@ -116,3 +116,74 @@ func TextBlocks(text string) []layout.Block {
 	}
 	return out
 }
+
+// DutyReportInput names a deputy's report to voters (述职报告) to issue:
+// the deputy and the period it was saved for.
+type DutyReportInput struct {
+	Deputy int64  `json:"deputy"`
+	From   string `json:"from"`
+	To     string `json:"to"`
+}
+
+// IssueDutyReport issues a deputy's report to voters (述职, the narrative
+// and review stored by internal/app SaveVoterReport) as a document of the
+// organisation over the deputy; by the committee or a station's officer
+// whose jurisdiction holds the deputy, once per deputy and period (a later
+// edit is issued as a correction).
+func (s *Service) IssueDutyReport(ctx context.Context, p zhitong.Principal, in DutyReportInput) (*Document, error) {
+	if !p.Staff() {
+		return nil, zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
+	}
+	if p.Role != zhitong.RoleCommittee && p.Role != zhitong.RoleOfficer {
+		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "述职报告由代表工委或联络站工作人员签发")
+	}
+	if in.Deputy <= 0 {
+		return nil, zhitong.Invalid("deputy", "请指定代表")
+	}
+	if in.From == "" || in.To == "" {
+		return nil, zhitong.Invalid("from", "请指定述职期间的起止日期")
+	}
+	v, err := s.app.VoterReport(ctx, p, in.Deputy, in.From, in.To)
+	if c := zhitong.ErrorCode(err); c == zhitong.ENOTFOUND || c == zhitong.EFORBIDDEN {
+		return nil, zhitong.Invalid("deputy", "代表不存在或不在您的管辖范围内")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !v.Saved {
+		return nil, zhitong.Invalid("from", "%s 至 %s 的述职报告尚未保存，请先保存述职报告正文和评议结果再签发", v.Scorecard.From, v.Scorecard.To)
+	}
+	sc, rep := v.Scorecard, v.Report
+	var out *Document
+	err = s.app.DB().Write(ctx, func(tx *store.Tx) error {
+		dep, err := store.GetDeputy(ctx, tx, in.Deputy)
+		if err != nil {
+			return err
+		}
+		org, err := organisation(ctx, tx, dep.RegionCode)
+		if err != nil {
+			return err
+		}
+		doc := layout.Doc{Title: sc.Name + "代表履职情况报告（" + sc.From + "至" + sc.To + "）", Addressee: "各位选民"}
+		s.letterhead(org, &doc)
+		doc.Body = append(doc.Body, layout.Block{Kind: layout.Heading1, Text: "一、履职情况"})
+		doc.Body = append(doc.Body, TextBlocks(rep.Narrative)...)
+		doc.Body = append(doc.Body, layout.Block{Kind: layout.Heading1, Text: "二、履职记录"},
+			layout.Block{Kind: layout.Table, Rows: [][]string{
+				{"进站履职", "接待群众", "收集意见建议", "提出建议", "建议采纳", "调解", "参加活动"},
+				{strconv.Itoa(sc.Visits), strconv.Itoa(sc.Received), strconv.Itoa(sc.Cases), strconv.Itoa(sc.Proposals),
+					strconv.Itoa(sc.Adopted), strconv.Itoa(sc.Mediations), strconv.Itoa(sc.Activities)}}})
+		if rep.Present > 0 {
+			doc.Body = append(doc.Body, layout.Block{Kind: layout.Heading1, Text: "三、选民评议"},
+				layout.Block{Kind: layout.Para, Text: "到会选民 " + strconv.Itoa(rep.Present) + " 人，评议满意 " + strconv.Itoa(rep.Satisfied) +
+					" 票，基本满意 " + strconv.Itoa(rep.Basic) + " 票，不满意 " + strconv.Itoa(rep.Unsatisfied) + " 票。"})
+		}
+		source := "duty_report:" + strconv.FormatInt(in.Deputy, 10) + ":" + sc.From + ":" + sc.To
+		out, err = s.issue(ctx, tx, p, &draft{kind: "duty_report", org: org, source: source, doc: doc})
+		if zhitong.ErrorCode(err) == zhitong.ECONFLICT {
+			return zhitong.Errorf(zhitong.ECONFLICT, "这一期间的述职报告已签发过，不能重复签发；修改后请对已签发的报告发出更正")
+		}
+		return err
+	})
+	return out, err
+}

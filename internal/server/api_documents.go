@@ -104,6 +104,13 @@ func (s *Server) documentsRoutes(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("POST /api/v1/documents/bulletin", s.api(source((*documents.Service).IssueBulletin)))
 	mux.HandleFunc("POST /api/v1/documents/report", s.api(source((*documents.Service).IssueReport)))
+	mux.HandleFunc("POST /api/v1/documents/duty-report", s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*documents.Document, error) {
+		var in documents.DutyReportInput
+		if err := decode(w, r, &in); err != nil {
+			return nil, err
+		}
+		return svc().IssueDutyReport(r.Context(), p, in)
+	})))
 	mux.HandleFunc("POST /api/v1/documents/{id}/correct", s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*documents.Document, error) {
 		id, err := pathID(r, "id")
 		if err != nil {

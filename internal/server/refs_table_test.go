@@ -47,6 +47,13 @@ func routeTable() map[string]refSpec {
 			refs: func(a, b *county) map[string]any { return map[string]any{"id": b.Bulletin} }},
 		"POST /work/documents/report": {base: func(a, b *county) map[string]any { return map[string]any{"id": a.Report} },
 			refs: func(a, b *county) map[string]any { return map[string]any{"id": b.Report} }},
+		"POST /work/cases/{id}/attachments": {},
+		"POST /api/v1/documents/duty-report": {base: func(a, b *county) map[string]any {
+			return map[string]any{"deputy": a.Deputy, "from": "2026-01-01", "to": "2026-12-31"}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"deputy": b.Deputy} }},
+		"POST /work/documents/duty-report": {base: func(a, b *county) map[string]any {
+			return map[string]any{"deputy": a.Deputy, "from": "2026-01-01", "to": "2026-12-31"}
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"deputy": b.Deputy} }},
 		"GET /api/v1/document-prefixes":        none("the prefixes of the caller's own organisation; names nothing"),
 		"PUT /api/v1/document-prefixes/{kind}": none("sets a prefix of the caller's own organisation; the path names a kind, not an object"),
 		"GET /api/v1/documents-key":            none("the public key of the caller's own organisation; names nothing"),

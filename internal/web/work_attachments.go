@@ -18,6 +18,7 @@ import (
 // form (work_intake.go).
 func (h *Handler) attachmentsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /work/cases/{id}/attachments/{attachment}", h.page(h.workAttachment))
+	mux.HandleFunc("POST /work/cases/{id}/attachments", h.page(h.workAddAttachments))
 	mux.HandleFunc("GET /track/{code}/attachments/{id}", h.private(h.trackAttachment))
 }
 
@@ -95,4 +96,51 @@ func (h *Handler) readFilesForm(w http.ResponseWriter, r *http.Request, withFile
 func isMultipart(r *http.Request) bool {
 	ct := r.Header.Get("Content-Type")
 	return len(ct) >= 19 && ct[:19] == "multipart/form-data"
+}
+
+// workAddAttachments adds files to a case later (the case page's 添加附件
+// form): all of them or none; a refused file shows the form again with the
+// field marked and the public boxes kept; a closed or archived case says so.
+func (h *Handler) workAddAttachments(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := workCaseID(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	if _, err := h.app.Get(ctx, p, id); err != nil {
+		return err // not found, or not in the jurisdiction: nothing is read
+	}
+	files, release, fileErr, err := h.readFilesForm(w, r, true)
+	defer release()
+	if err != nil {
+		return err
+	}
+	var added []attachments.Attachment
+	if err = fileErr; err == nil {
+		added, err = attachments.New(h.app).Add(ctx, p, id, files)
+	}
+	switch zhitong.ErrorCode(err) {
+	case "":
+		h.flash(r, "已添加 "+strconv.Itoa(len(added))+" 个附件")
+		http.Redirect(w, r, "/work/cases/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		return nil
+	case zhitong.EINVALID, zhitong.ECONFLICT, zhitong.EFORBIDDEN:
+		d, lerr := h.loadWorkCase(ctx, p, id, nil)
+		if lerr != nil {
+			return lerr
+		}
+		d.AttachError, d.AttachValues = zhitong.ErrorMessage(err), r.PostForm
+		status := http.StatusBadRequest
+		if c := zhitong.ErrorCode(err); c == zhitong.ECONFLICT {
+			status = http.StatusConflict
+		} else if c == zhitong.EFORBIDDEN {
+			status = http.StatusForbidden
+		}
+		return h.render(w, r, status, "work_case", workCaseTitle(d.V), d)
+	}
+	return err
 }

@@ -131,3 +131,53 @@ func TestIntakeFormAttachments(t *testing.T) {
 		t.Fatalf("attachments = %+v", list)
 	}
 }
+
+// The case page's 添加附件 form: the lead unit adds its signed letter after
+// the reply; a bad file shows the form again with the field marked and the
+// box kept, writing nothing; once the case is closed the form is gone and
+// a post is refused in Chinese, writing nothing.
+func TestAddAttachmentsLater(t *testing.T) {
+	b := newBench(t)
+	id := b.submitOnline("建设路路灯不亮，晚上看不见路")
+	testkit.Must(b.app.Register(b.t.Context(), b.f.In[zhitong.RoleOfficer], id, app.RegisterInput{CategoryCode: "roads", StationID: b.f.Station}))(t)
+	b.assign(id, 0)
+	b.accept(id)
+	unit := b.login(b.f.In[zhitong.RoleUnit], "later-unit")
+	wantStatus(t, unit.uploadForm(caseURL(id)+"/reply", url.Values{"version": {strconv.Itoa(b.view(id).Version)}, "outcome": {"A"}, "text": {"已更换路灯。"}}), http.StatusOK)
+	pg := unit.get(caseURL(id))
+	benchHas(t, pg, "添加附件", `action="/work/cases/`+strconv.FormatInt(id, 10)+`/attachments"`, `name="reply_letter"`, `name="reply_photo"`)
+	benchLacks(t, pg, `name="intake_scan"`)
+	count := func() int {
+		var n int
+		testkit.Must(0, b.app.DB().QueryRow(t.Context(), `SELECT COUNT(*) FROM attachments WHERE case_id = ?`, id).Scan(&n))(t)
+		return n
+	}
+	path := caseURL(id) + "/attachments"
+	bad := unit.uploadForm(path, url.Values{"public_reply_letter": {"1"}}, [3]string{"reply_letter", "答复函.pdf", "%PDF-1.4 cut off"})
+	wantStatus(t, bad, http.StatusBadRequest)
+	benchHas(t, bad, "答复函.pdf", "请重新选择文件", `aria-invalid="true" aria-describedby="err-add-attachments"`, `name="public_reply_letter" value="1" checked`)
+	if n := count(); n != 0 {
+		t.Fatalf("a refused file was stored (%d)", n)
+	}
+	ok := unit.uploadForm(path, url.Values{}, [3]string{"reply_letter", "盖章答复函.pdf", "%PDF-1.4\n%%EOF\n"})
+	wantStatus(t, ok, http.StatusOK)
+	benchHas(t, ok, "已添加 1 个附件", "盖章答复函.pdf")
+	if n := count(); n != 1 {
+		t.Fatalf("files after adding one = %d", n)
+	}
+	// Another county's officer: refused before anything is read.
+	out := b.login(b.f.Out[zhitong.RoleOfficer], "later-outsider")
+	if pg := out.uploadForm(path, url.Values{}, [3]string{"intake_scan", "x.pdf", "%PDF-1.4\n%%EOF\n"}); pg.status < 400 {
+		t.Errorf("another county added a file: %d", pg.status)
+	}
+	// Closed: no form, and a post is refused.
+	v := b.view(id)
+	testkit.Must(b.app.Close(t.Context(), b.f.In[zhitong.RoleOfficer], id, app.TextInput{Version: v.Version, Text: "多次回访未联系上"}))(t)
+	benchLacks(t, unit.get(caseURL(id)), "添加附件")
+	late := unit.uploadForm(path, url.Values{}, [3]string{"reply_letter", "再补.pdf", "%PDF-1.4\n%%EOF\n"})
+	wantStatus(t, late, http.StatusConflict)
+	benchHas(t, late, "该件已办结，不能再添加附件")
+	if n := count(); n != 1 {
+		t.Errorf("files after the refusal on a closed case = %d", n)
+	}
+}

@@ -83,6 +83,12 @@ type workCaseData struct {
 	// (internal/exchange); Peers: where a referral may go electronically.
 	Exchange []*exchange.Order
 	Peers    []*exchange.Peer
+	// AddKinds are the kinds of file the caller may add to the case later
+	// (the 添加附件 form); AttachError / AttachValues its refusal, shown
+	// with the form (the files must be chosen again).
+	AddKinds     []string
+	AttachError  string
+	AttachValues url.Values
 
 	// The lead unit's phone look-up and the co-handling opinions (work_case_duties.go).
 	workUnitDuties
@@ -191,6 +197,7 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 	if d.Files, err = attachments.New(h.app).List(ctx, p, id); err != nil {
 		return nil, err
 	}
+	d.AddKinds = attachments.AddableKinds(p, v.Status, v.LeadUnitID)
 	if d.Photos, err = h.app.Attachments(ctx, p, id); err != nil {
 		return nil, err
 	}
@@ -340,4 +347,56 @@ func (h *Handler) workPhoto(w http.ResponseWriter, r *http.Request) error {
 	return h.serveCaseFile(w, r, "photo", "private, max-age=3600", func(ctx context.Context, p zhitong.Principal, id, file int64) (*app.Attachment, error) {
 		return h.app.AttachmentData(ctx, p, id, file, r.URL.Query().Get("size") == "thumb")
 	})
+}
+
+// LetterScans are the signed reply letters (答复函 scans, kind
+// reply_letter) the unit uploaded: the unit's signed original, listed with
+// the case's documents.
+func (d *workCaseData) LetterScans() []app.Attachment {
+	var out []app.Attachment
+	for _, f := range d.Files {
+		if f.Kind == "reply_letter" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ScansOf are the letter scans uploaded with or after reply round (and
+// before the next reply); those uploaded before any reply go with the
+// first.
+func (d *workCaseData) ScansOf(round int) []app.Attachment {
+	var out []app.Attachment
+	replies := d.V.Replies
+	for _, f := range d.LetterScans() {
+		r := 0
+		for i, rep := range replies {
+			if i == 0 || !f.CreatedAt.Before(rep.At) {
+				r = rep.Round
+			}
+		}
+		if r == round {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// AttachPublic says whether the 添加附件 form's box "citizens see the
+// files of kind" is ticked: as sent after a refusal, else photos after
+// repair only (the reply form's default).
+func (d *workCaseData) AttachPublic(kind string) bool {
+	if d.AttachValues != nil {
+		v := d.AttachValues.Get("public_" + kind)
+		return v == "1" || v == "on"
+	}
+	return kind == attachments.KindReplyPhoto
+}
+
+// AttachAccept is the accept attribute of the file input of kind.
+func (d *workCaseData) AttachAccept(kind string) string {
+	if kind == attachments.KindReplyLetter || kind == attachments.KindIntakeScan {
+		return "application/pdf,image/jpeg,image/png,image/webp"
+	}
+	return "image/jpeg,image/png,image/webp"
 }

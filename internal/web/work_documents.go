@@ -1,9 +1,9 @@
 package web
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -24,6 +24,7 @@ func (h *Handler) documentsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /work/documents/reply", h.page(h.workIssueReply))
 	mux.HandleFunc("POST /work/documents/bulletin", h.page(h.workIssueSource("bulletin")))
 	mux.HandleFunc("POST /work/documents/report", h.page(h.workIssueSource("report")))
+	mux.HandleFunc("POST /work/documents/duty-report", h.page(h.workIssueDutyReport))
 	mux.HandleFunc("GET /work/documents/{id}", h.page(h.workDocument))
 	mux.HandleFunc("GET /work/documents/{id}/pdf", h.page(h.workDocumentFile(true)))
 	mux.HandleFunc("GET /work/documents/{id}/docx", h.page(h.workDocumentFile(false)))
@@ -222,9 +223,6 @@ func (h *Handler) renderDocument(w http.ResponseWriter, r *http.Request, status 
 	}
 	svc := h.documents()
 	print, d, err := svc.HTML(r.Context(), p, id)
-	if errors.Is(err, layout.ErrNotBuilt) {
-		d, err = svc.Get(r.Context(), p, id)
-	}
 	if err != nil {
 		return err
 	}
@@ -409,4 +407,30 @@ func (h *Handler) workIssueSource(kind string) handler {
 		http.Redirect(w, r, "/work/documents/"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
 		return nil
 	}
+}
+
+// workIssueDutyReport issues a deputy's saved report to voters (述职报告)
+// from the report page; a refusal goes back to it with the reason.
+func (h *Handler) workIssueDutyReport(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	in := documents.DutyReportInput{From: r.PostFormValue("from"), To: r.PostFormValue("to")}
+	in.Deputy, _ = strconv.ParseInt(r.PostFormValue("deputy"), 10, 64)
+	if in.Deputy <= 0 {
+		return zhitong.Errorf(zhitong.ENOTFOUND, "页面不存在")
+	}
+	d, err := h.documents().IssueDutyReport(r.Context(), p, in)
+	if c := zhitong.ErrorCode(err); c == zhitong.ECONFLICT || c == zhitong.EINVALID {
+		h.flash(r, "未签发："+zhitong.ErrorMessage(err))
+		http.Redirect(w, r, "/work/deputies/"+strconv.FormatInt(in.Deputy, 10)+"/report?"+url.Values{"from": {in.From}, "to": {in.To}}.Encode(), http.StatusSeeOther)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(r, "已签发 "+d.Number)
+	http.Redirect(w, r, "/work/documents/"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
+	return nil
 }

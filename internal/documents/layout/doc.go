@@ -5,7 +5,6 @@
 package layout
 
 import (
-	"errors"
 	"html/template"
 	"time"
 )
@@ -55,10 +54,6 @@ type Verify struct {
 	Code string
 	URL  string
 }
-
-// ErrNotBuilt was returned before the renderers landed; none returns it
-// now. It stays so that code written against the contract still builds.
-var ErrNotBuilt = errors.New("layout: renderer not built yet")
 
 // PDF sets d as a PDF with its fonts embedded (subset). The same Doc gives
 // the same bytes (the creation date is d.Date). A character no installed
