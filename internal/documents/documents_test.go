@@ -436,3 +436,32 @@ func TestReplyLetter(t *testing.T) {
 		t.Errorf("%d reply letters", n)
 	}
 }
+
+// TestMissingGlyphsAreSubstituted: a case with a character no font has
+// (𠮷 beyond U+FFFF, a private-use character) is assigned, its 交办函 is
+// issued with □(U+20BB7) in place of the character, and its PDF renders.
+func TestMissingGlyphsAreSubstituted(t *testing.T) {
+	if layout.FontsErr() != nil {
+		t.Skip("no Chinese fonts installed")
+	}
+	w := newWorld(t)
+	c := w.assigned(t, "𠮷野家门口的路灯不亮\ue000")
+	d := testkit.Must(w.svc.ForCase(ctx, w.committee, c.ID))(t)[0]
+	doc := testkit.Must(d.Doc())(t)
+	if m := layout.Missing(doc); len(m) > 0 {
+		t.Errorf("issued document still misses %q", string(m))
+	}
+	all := fmt.Sprint(doc.Body)
+	if !strings.Contains(all, "□(U+20BB7)野家") || !strings.Contains(all, "□(U+E000)") {
+		t.Errorf("substitutes missing: %s", all)
+	}
+	if _, _, err := w.svc.PDF(ctx, w.committee, d.ID); err != nil {
+		t.Fatalf("PDF of the issued document: %v", err)
+	}
+	if _, _, err := w.svc.HTML(ctx, w.committee, d.ID); err != nil {
+		t.Fatalf("HTML of the issued document: %v", err)
+	}
+	if !testkit.Must(w.svc.Verify(ctx, d.Code))(t).Genuine {
+		t.Error("not genuine")
+	}
+}
