@@ -465,3 +465,39 @@ func TestMissingGlyphsAreSubstituted(t *testing.T) {
 		t.Error("not genuine")
 	}
 }
+
+// TestConcurrentHandLetters: 20 supervision letters sent by hand at once
+// (one to each of 20 cases) all go out, each with its own number and its
+// 督办函 document.
+func TestConcurrentHandLetters(t *testing.T) {
+	w := newWorld(t)
+	const n = 20
+	cs := make([]*zhitong.Case, n)
+	for i := range cs {
+		cs[i] = w.assigned(t, fmt.Sprintf("第 %d 处路面塌陷很危险", i+1))
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = w.a.Supervise(ctx, w.committee, cs[i].ID, app.SuperviseInput{Kind: "letter", Note: fmt.Sprintf("第 %d 次督办", i+1)})
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("letter %d: %v", i, err)
+		}
+	}
+	if got := count(t, w.a, `SELECT COUNT(DISTINCT number) FROM supervision_letters`); got != n {
+		t.Errorf("%d distinct letter numbers, want %d", got, n)
+	}
+	if got := count(t, w.a, `SELECT COUNT(DISTINCT seq) FROM supervision_letters`); got != n {
+		t.Errorf("%d distinct letter sequences, want %d", got, n)
+	}
+	if got := count(t, w.a, `SELECT COUNT(DISTINCT number) FROM documents WHERE kind = 'supervise'`); got != n {
+		t.Errorf("%d 督办函 documents, want %d", got, n)
+	}
+}
