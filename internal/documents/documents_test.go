@@ -426,6 +426,9 @@ func TestReplyLetter(t *testing.T) {
 	testkit.WantCode(t, testkit.Err(w.svc.IssueReply(ctx, unitP, documents.ReplyInput{CaseID: c.ID, ReplyID: replyID + 99})), zhitong.EINVALID)
 	d := testkit.Must(w.svc.IssueReply(ctx, unitP, documents.ReplyInput{CaseID: c.ID, ReplyID: replyID}))(t)
 	doc := testkit.Must(d.Doc())(t)
+	if doc.Printer != "龙南市住房和城乡建设局" {
+		t.Errorf("答复函 printed by %q, want the unit that issued it", doc.Printer)
+	}
 	if d.Number != "龙人大复〔2026〕1号" || doc.Signer != "龙南市住房和城乡建设局" || doc.Addressee != w.org.CommitteeName ||
 		!strings.Contains(fmt.Sprint(doc.Body), "已组织疏通下水道") {
 		t.Errorf("答复函 %s: %+v", d.Number, doc)

@@ -311,7 +311,8 @@ func (s *Service) IssueReply(ctx context.Context, p zhitong.Principal, in ReplyI
 		}
 		doc := layout.Doc{Title: "关于群众意见建议办理情况的答复函", Addressee: committee}
 		s.letterhead(org, &doc)
-		doc.Authority, doc.Signer = unit.Name, unit.Name
+		// The unit issues it, so the unit prints it (版记's 印发机关).
+		doc.Authority, doc.Signer, doc.Printer = unit.Name, unit.Name, unit.Name
 		doc.Body = []layout.Block{
 			{Kind: layout.Para, Text: fmt.Sprintf("你委交办的群众意见建议“%s”（查询码 %s）已办理，现将办理情况答复如下：", c.Title, c.Code)},
 			{Kind: layout.Para, Text: "办理结果：" + zhitong.Label(zhitong.Outcomes, r.Outcome) + "。"},
