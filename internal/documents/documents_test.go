@@ -316,6 +316,11 @@ func TestSupervisionLetterIsADocument(t *testing.T) {
 	if !testkit.Must(w.svc.Verify(ctx, docs[1].Code))(t).Genuine {
 		t.Error("督办函 not genuine")
 	}
+	// Both letters list with their case (the 交办函 too).
+	forCase := testkit.Must(w.svc.ForCase(ctx, w.committee, c.ID))(t)
+	if len(forCase) != 3 || len(docs[0].CaseIDs) != 1 || docs[0].CaseIDs[0] != c.ID || len(docs[1].CaseIDs) != 1 {
+		t.Errorf("the case lists %d documents; the 督办函 have cases %v and %v", len(forCase), docs[0].CaseIDs, docs[1].CaseIDs)
+	}
 }
 
 func TestPrefixes(t *testing.T) {

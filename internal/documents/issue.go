@@ -245,10 +245,11 @@ func (s *Service) onLetter(ctx context.Context, tx *store.Tx, p zhitong.Principa
 		}
 	}
 	doc.Body = append(doc.Body, layout.Block{Kind: layout.Para, Text: "特此函告。"})
+	// Several letters may go out in one round (escalation, by hand): the
+	// case link is keyed by the letter (ref), so each has its own and the
+	// letter lists with its case (GET /documents?case_id=, the case page).
 	d := &draft{kind: "supervise", org: org, unitID: unit.ID, source: "letter:" + strconv.FormatInt(l.ID, 10), doc: doc,
-		number: l.Number, year: l.Year, seq: l.DocSeq}
-	// Several letters may go out in one round (escalation, by hand): no
-	// one-per-round case link; the source keys the letter.
+		number: l.Number, year: l.Year, seq: l.DocSeq, cases: []caseRound{{c.ID, l.Round, l.ID}}}
 	_, err = s.issue(ctx, tx, p, d)
 	return err
 }
