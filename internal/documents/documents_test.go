@@ -394,6 +394,9 @@ func TestBulletinAndReport(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(doc.Body), "龙南市住房和城乡建设局") {
 		t.Errorf("bulletin body lacks the unit: %v", doc.Body)
 	}
+	if text := doc.Title + fmt.Sprint(doc.Body); strings.Contains(text, "2026-") || !strings.Contains(doc.Title, "2026年") || !strings.Contains(fmt.Sprint(doc.Body[0]), "日至2026年") {
+		t.Errorf("bulletin dates not in Chinese: %s", text)
+	}
 	testkit.WantCode(t, testkit.Err(w.svc.IssueBulletin(ctx, w.committee, bul.ID)), zhitong.ECONFLICT)
 
 	rep := testkit.Must(topics.New(w.a).SaveReport(ctx, w.committee, 0, topics.ReportInput{Period: "本月", Title: "十二月民意研判报告",
