@@ -17,6 +17,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/documents"
 	"zhitong/internal/keys"
 	"zhitong/internal/pii"
 	"zhitong/internal/store"
@@ -224,6 +225,10 @@ func (d *dbFlags) open(ctx context.Context, env Env, logger *slog.Logger) (*app.
 		db.Close()
 		return nil, nil, err
 	}
+	// Case steps run here too (sweep's escalation letters, the demo's
+	// assignments): they issue their documents as in the server, which
+	// installs the hooks again with its --public-url.
+	documents.New(a).WithBase(env.Getenv("ZHITONG_PUBLIC_URL")).Install()
 	return a, func() { db.Close() }, nil
 }
 

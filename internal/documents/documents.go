@@ -152,6 +152,7 @@ func prefix(ctx context.Context, q store.Q, org zhitong.Organisation, kind strin
 // issue numbers, seals and stores d in tx, and audits it. Whatever fails
 // rolls the transaction back, the number with it.
 func (s *Service) issue(ctx context.Context, tx *store.Tx, p zhitong.Principal, d *draft) (*Document, error) {
+	substituted := substitute(&d.doc)
 	for _, c := range d.cases {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM document_cases WHERE case_id = ? AND kind = ? AND round = ? AND ref = ? AND current = 1`,
@@ -230,6 +231,9 @@ func (s *Service) issue(ctx context.Context, tx *store.Tx, p zhitong.Principal, 
 		doc.CaseIDs = append(doc.CaseIDs, c.id)
 	}
 	action, detail := "document.issue", map[string]any{"number": doc.Number, "kind": doc.Kind, "code": doc.Code, "sm3": doc.SM3, "cases": doc.CaseIDs}
+	if len(substituted) > 0 {
+		detail["substituted"] = string(substituted)
+	}
 	if d.supersedes != nil {
 		action, detail["supersedes"], detail["supersedes_number"], detail["reason"] = "document.correct", d.supersedes.ID, d.supersedes.Number, d.reason
 	}

@@ -316,6 +316,11 @@ func TestSupervisionLetterIsADocument(t *testing.T) {
 	if !testkit.Must(w.svc.Verify(ctx, docs[1].Code))(t).Genuine {
 		t.Error("督办函 not genuine")
 	}
+	// Both letters list with their case (the 交办函 too).
+	forCase := testkit.Must(w.svc.ForCase(ctx, w.committee, c.ID))(t)
+	if len(forCase) != 3 || len(docs[0].CaseIDs) != 1 || docs[0].CaseIDs[0] != c.ID || len(docs[1].CaseIDs) != 1 {
+		t.Errorf("the case lists %d documents; the 督办函 have cases %v and %v", len(forCase), docs[0].CaseIDs, docs[1].CaseIDs)
+	}
 }
 
 func TestPrefixes(t *testing.T) {
@@ -393,6 +398,9 @@ func TestBulletinAndReport(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(doc.Body), "龙南市住房和城乡建设局") {
 		t.Errorf("bulletin body lacks the unit: %v", doc.Body)
 	}
+	if text := doc.Title + fmt.Sprint(doc.Body); strings.Contains(text, "2026-") || !strings.Contains(doc.Title, "2026年") || !strings.Contains(fmt.Sprint(doc.Body[0]), "日至2026年") {
+		t.Errorf("bulletin dates not in Chinese: %s", text)
+	}
 	testkit.WantCode(t, testkit.Err(w.svc.IssueBulletin(ctx, w.committee, bul.ID)), zhitong.ECONFLICT)
 
 	rep := testkit.Must(topics.New(w.a).SaveReport(ctx, w.committee, 0, topics.ReportInput{Period: "本月", Title: "十二月民意研判报告",
@@ -430,6 +438,9 @@ func TestReplyLetter(t *testing.T) {
 	testkit.WantCode(t, testkit.Err(w.svc.IssueReply(ctx, unitP, documents.ReplyInput{CaseID: c.ID, ReplyID: replyID + 99})), zhitong.EINVALID)
 	d := testkit.Must(w.svc.IssueReply(ctx, unitP, documents.ReplyInput{CaseID: c.ID, ReplyID: replyID}))(t)
 	doc := testkit.Must(d.Doc())(t)
+	if doc.Printer != "龙南市住房和城乡建设局" {
+		t.Errorf("答复函 printed by %q, want the unit that issued it", doc.Printer)
+	}
 	if d.Number != "龙人大复〔2026〕1号" || doc.Signer != "龙南市住房和城乡建设局" || doc.Addressee != w.org.CommitteeName ||
 		!strings.Contains(fmt.Sprint(doc.Body), "已组织疏通下水道") {
 		t.Errorf("答复函 %s: %+v", d.Number, doc)
@@ -496,5 +507,70 @@ func TestDutyReport(t *testing.T) {
 	pdf, _ := testkit.Must2(w.svc.PDF(ctx, w.committee, d.ID))(t)
 	if v, err := w.svc.VerifyFile(ctx, pdf); err != nil || !v.Genuine || v.Number != d.Number || v.Kind != "述职报告" {
 		t.Errorf("the 述职报告's PDF: %+v %v", v, err)
+	}
+}
+
+// TestMissingGlyphsAreSubstituted: a case with a character no font has
+// (𠮷 beyond U+FFFF, a private-use character) is assigned, its 交办函 is
+// issued with □(U+20BB7) in place of the character, and its PDF renders.
+func TestMissingGlyphsAreSubstituted(t *testing.T) {
+	if layout.FontsErr() != nil {
+		t.Skip("no Chinese fonts installed")
+	}
+	w := newWorld(t)
+	c := w.assigned(t, "𠮷野家门口的路灯不亮\ue000")
+	d := testkit.Must(w.svc.ForCase(ctx, w.committee, c.ID))(t)[0]
+	doc := testkit.Must(d.Doc())(t)
+	if m := layout.Missing(doc); len(m) > 0 {
+		t.Errorf("issued document still misses %q", string(m))
+	}
+	all := fmt.Sprint(doc.Body)
+	if !strings.Contains(all, "□(U+20BB7)野家") || !strings.Contains(all, "□(U+E000)") {
+		t.Errorf("substitutes missing: %s", all)
+	}
+	if _, _, err := w.svc.PDF(ctx, w.committee, d.ID); err != nil {
+		t.Fatalf("PDF of the issued document: %v", err)
+	}
+	if _, _, err := w.svc.HTML(ctx, w.committee, d.ID); err != nil {
+		t.Fatalf("HTML of the issued document: %v", err)
+	}
+	if !testkit.Must(w.svc.Verify(ctx, d.Code))(t).Genuine {
+		t.Error("not genuine")
+	}
+}
+
+// TestConcurrentHandLetters: 20 supervision letters sent by hand at once
+// (one to each of 20 cases) all go out, each with its own number and its
+// 督办函 document.
+func TestConcurrentHandLetters(t *testing.T) {
+	w := newWorld(t)
+	const n = 20
+	cs := make([]*zhitong.Case, n)
+	for i := range cs {
+		cs[i] = w.assigned(t, fmt.Sprintf("第 %d 处路面塌陷很危险", i+1))
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = w.a.Supervise(ctx, w.committee, cs[i].ID, app.SuperviseInput{Kind: "letter", Note: fmt.Sprintf("第 %d 次督办", i+1)})
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("letter %d: %v", i, err)
+		}
+	}
+	if got := count(t, w.a, `SELECT COUNT(DISTINCT number) FROM supervision_letters`); got != n {
+		t.Errorf("%d distinct letter numbers, want %d", got, n)
+	}
+	if got := count(t, w.a, `SELECT COUNT(DISTINCT seq) FROM supervision_letters`); got != n {
+		t.Errorf("%d distinct letter sequences, want %d", got, n)
+	}
+	if got := count(t, w.a, `SELECT COUNT(DISTINCT number) FROM documents WHERE kind = 'supervise'`); got != n {
+		t.Errorf("%d 督办函 documents, want %d", got, n)
 	}
 }

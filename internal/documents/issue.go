@@ -245,10 +245,11 @@ func (s *Service) onLetter(ctx context.Context, tx *store.Tx, p zhitong.Principa
 		}
 	}
 	doc.Body = append(doc.Body, layout.Block{Kind: layout.Para, Text: "特此函告。"})
+	// Several letters may go out in one round (escalation, by hand): the
+	// case link is keyed by the letter (ref), so each has its own and the
+	// letter lists with its case (GET /documents?case_id=, the case page).
 	d := &draft{kind: "supervise", org: org, unitID: unit.ID, source: "letter:" + strconv.FormatInt(l.ID, 10), doc: doc,
-		number: l.Number, year: l.Year, seq: l.DocSeq}
-	// Several letters may go out in one round (escalation, by hand): no
-	// one-per-round case link; the source keys the letter.
+		number: l.Number, year: l.Year, seq: l.DocSeq, cases: []caseRound{{c.ID, l.Round, l.ID}}}
 	_, err = s.issue(ctx, tx, p, d)
 	return err
 }
@@ -311,7 +312,8 @@ func (s *Service) IssueReply(ctx context.Context, p zhitong.Principal, in ReplyI
 		}
 		doc := layout.Doc{Title: "关于群众意见建议办理情况的答复函", Addressee: committee}
 		s.letterhead(org, &doc)
-		doc.Authority, doc.Signer = unit.Name, unit.Name
+		// The unit issues it, so the unit prints it (版记's 印发机关).
+		doc.Authority, doc.Signer, doc.Printer = unit.Name, unit.Name, unit.Name
 		doc.Body = []layout.Block{
 			{Kind: layout.Para, Text: fmt.Sprintf("你委交办的群众意见建议“%s”（查询码 %s）已办理，现将办理情况答复如下：", c.Title, c.Code)},
 			{Kind: layout.Para, Text: "办理结果：" + zhitong.Label(zhitong.Outcomes, r.Outcome) + "。"},

@@ -38,9 +38,11 @@ func (s *Service) IssueBulletin(ctx context.Context, p zhitong.Principal, id int
 		if err != nil {
 			return err
 		}
-		doc := layout.Doc{Title: "关于" + b.Title() + "的通报", Addressee: "各承办单位、各乡镇（街道）人大"}
+		// Dates as a 公文 writes them: 2026年12月1日至2026年12月31日.
+		period := chineseDate(b.Start) + "至" + chineseDate(b.End)
+		doc := layout.Doc{Title: "关于意见建议办理情况" + b.PeriodLabel + "（" + period + "）的通报", Addressee: "各承办单位、各乡镇（街道）人大"}
 		s.letterhead(org, &doc)
-		doc.Body = []layout.Block{{Kind: layout.Para, Text: "现将" + b.Start + "至" + b.End + "群众意见建议交办和办理情况通报如下。"}}
+		doc.Body = []layout.Block{{Kind: layout.Para, Text: "现将" + period + "群众意见建议交办和办理情况通报如下。"}}
 		for _, part := range []struct{ scope, heading, first string }{{"units", "一、承办单位办理情况", "承办单位"}, {"towns", "二、各乡镇（街道）情况", "乡镇（街道）"}} {
 			rows := b.Rows(part.scope)
 			if len(rows) == 0 {

@@ -143,11 +143,20 @@ type Letter struct {
 	DocSeq      int // the number's sequence in its organisation's 督办函 series (set when issued, not stored)
 }
 
-// NextLetterSeq returns the next free sequence number of year's letters.
+// NextLetterSeq draws the next sequence number of year's letters from a
+// counter row (document_counters, region "", kind "letters"), created from
+// the letters already stored or incremented in tx: concurrent letters wait
+// for each other's row lock (PostgreSQL) instead of reading the same
+// MAX(seq) and colliding on UNIQUE (year, seq).
 func (t *Tx) NextLetterSeq(ctx context.Context, year int) (int, error) {
 	var n int
-	err := t.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM supervision_letters WHERE year = ?`, year).Scan(&n)
-	return n + 1, err
+	err := t.QueryRow(ctx, `INSERT INTO document_counters (region_code, kind, year, last)
+ VALUES ('', 'letters', ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM supervision_letters WHERE year = ?))
+ ON CONFLICT (region_code, kind, year) DO UPDATE SET last = document_counters.last + 1 RETURNING last`, year, year).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("letter sequence: %w", err)
+	}
+	return n, nil
 }
 
 // InsertLetter stores a supervision letter.

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhitong"
 	"zhitong/internal/documents"
@@ -345,6 +346,18 @@ type verifyData struct {
 	Code    string
 	Verdict *documents.Verdict
 	Error   string
+}
+
+// ChineseDate is the verdict's 成文日期 as printed: 2026年12月7日.
+func (d verifyData) ChineseDate() string {
+	if d.Verdict == nil {
+		return ""
+	}
+	t, err := time.Parse(time.DateOnly, d.Verdict.Date)
+	if err != nil {
+		return d.Verdict.Date
+	}
+	return t.Format("2006年1月2日")
 }
 
 // verifyForm is the public page where a code printed on a document is

@@ -78,3 +78,7 @@ func Missing(d Doc) []rune {
 	}
 	return lo.missing
 }
+
+// FontsErr is the error every rendering fails with when no Chinese font is
+// installed (wrapping ErrNoFonts), nil when fonts are there.
+func FontsErr() error { return loadedFonts().err }

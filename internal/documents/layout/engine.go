@@ -248,6 +248,25 @@ func (e *engine) wrap(ro role, size float64, s string, first, rest, tc float64) 
 	return lines
 }
 
+// widestWord is the width of the widest run of Latin letters and digits
+// in s (what wrap keeps whole).
+func (e *engine) widestWord(ro role, size float64, s string) float64 {
+	w := 0.0
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		if !isWordRune(rs[i]) {
+			continue
+		}
+		j := i + 1
+		for j < len(rs) && isWordRune(rs[j]) {
+			j++
+		}
+		w = max(w, e.width(ro, size, string(rs[i:j]), 0))
+		i = j
+	}
+	return w
+}
+
 func isWordRune(r rune) bool {
 	return r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-' || r == '/' || r == '_' || r == ':' || r == '%')
 }
@@ -467,7 +486,19 @@ func (e *engine) table(rows [][]string) {
 			nat[j] = max(nat[j], e.width(ro, size4, c, 0)+2*pad, 2*size4*ptMM+2*pad)
 		}
 	}
-	widths := shareWidths(nat, TypeW, 4*size4*ptMM+2*pad)
+	// A column is never narrower than its widest run of Latin letters and
+	// digits (a tracking code MEUE-P7FR-BDHQ), so wrap keeps those whole.
+	least := make([]float64, ncol)
+	for i, r := range rows {
+		ro := fangSong
+		if i == 0 {
+			ro = heiTi
+		}
+		for j, c := range r {
+			least[j] = max(least[j], 4*size4*ptMM+2*pad, e.widestWord(ro, size4, c)+2*pad)
+		}
+	}
+	widths := shareWidthsAtLeast(nat, least, TypeW)
 	type setRow struct {
 		cells [][]string
 		h     int
@@ -877,11 +908,21 @@ func clean(d Doc) Doc {
 // shareWidths gives columns total width in proportion to their natural
 // widths nat; a column up to narrow wide keeps its natural width whole.
 func shareWidths(nat []float64, total, narrow float64) []float64 {
+	least := make([]float64, len(nat))
+	for j := range least {
+		least[j] = narrow
+	}
+	return shareWidthsAtLeast(nat, least, total)
+}
+
+// shareWidthsAtLeast is shareWidths with each column's own narrowest
+// width least[j].
+func shareWidthsAtLeast(nat, least []float64, total float64) []float64 {
 	sum, fsum, excess := 0.0, 0.0, 0.0
 	floor := make([]float64, len(nat))
 	for j, w := range nat {
 		sum += w
-		floor[j] = min(w, narrow)
+		floor[j] = min(w, least[j])
 		fsum += floor[j]
 		excess += w - floor[j]
 	}

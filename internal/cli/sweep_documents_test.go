@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/pii"
+	"zhitong/internal/store"
+	"zhitong/internal/testkit"
+)
+
+// TestSweepIssuesTheLetters: `zhitong sweep` (outside the server) issues
+// the 督办函 document of every escalation letter it numbers, as the
+// server's sweep does.
+func TestSweepIssuesTheLetters(t *testing.T) {
+	ctx := context.Background()
+	dsn, key := testkit.DSN(t), filepath.Join(t.TempDir(), "zhitong.key")
+	testkit.Must(pii.CreateKeyFile(key))(t)
+	clock := testkit.NewClock(testkit.Start)
+	d := dbFlags{db: dsn, keyFile: key}
+	var logs bytes.Buffer
+	a, closeDB, err := d.open(ctx, Env{Stderr: &logs, Getenv: func(string) string { return "" }, Clock: clock}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.SetDocumentHooks(app.DocumentHooks{}) // the case is assigned without documents; the sweep must issue its own
+	res := testkit.SetUp(t, a, "360783")
+	committee := testkit.Principal(t, a, res, zhitong.RoleCommittee)
+	var town, category string
+	if err := a.DB().QueryRow(ctx, `SELECT code FROM regions WHERE parent_code = '360783' ORDER BY code LIMIT 1`).Scan(&town); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB().QueryRow(ctx, `SELECT code FROM categories ORDER BY code LIMIT 1`).Scan(&category); err != nil {
+		t.Fatal(err)
+	}
+	u := &zhitong.Unit{Name: "龙南市住房和城乡建设局", Kind: "department", RegionCode: "360783"}
+	if err := a.DB().Write(ctx, func(tx *store.Tx) error { return tx.InsertUnit(ctx, u) }); err != nil {
+		t.Fatal(err)
+	}
+	c := testkit.Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "小区路灯不亮", RegionCode: town, Name: "王小明", Phone: "139 0797 1234"}))(t)
+	testkit.Must(a.Register(ctx, committee, c.ID, app.RegisterInput{CategoryCode: category, Title: "小区路灯不亮"}))(t)
+	testkit.Must(a.Assign(ctx, committee, c.ID, app.AssignInput{LeadUnit: u.ID, Days: 1}))(t)
+	closeDB()
+
+	var out, errs bytes.Buffer
+	env := Env{Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }, Clock: clock}
+	if code := Run(ctx, env, []string{"sweep", "--db", dsn, "--key-file", key, "--at", "2026-12-14", "--force"}); code != 0 {
+		t.Fatalf("sweep: exit %d, %s%s", code, out.String(), errs.String())
+	}
+	db := testkit.Must(store.Open(ctx, dsn))(t)
+	defer db.Close()
+	var letters, docs int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM supervision_letters`).Scan(&letters); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM documents WHERE kind = 'supervise' AND source LIKE 'letter:%'`).Scan(&docs); err != nil {
+		t.Fatal(err)
+	}
+	if letters == 0 || docs != letters {
+		t.Fatalf("the sweep numbered %d letters and issued %d 督办函 documents (%s)", letters, docs, strings.TrimSpace(out.String()))
+	}
+}

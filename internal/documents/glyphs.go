@@ -1,0 +1,59 @@
+package documents
+
+import (
+	"fmt"
+	"strings"
+
+	"zhitong/internal/documents/layout"
+)
+
+// substitute replaces in doc every character no installed font has a glyph
+// for (a rare character beyond U+FFFF such as 𠮷, a private-use character)
+// by a visible, faithful stand-in: □ and its code point, 𠮷 → □(U+20BB7).
+// It runs before the number is drawn, so what is sealed and stored is what
+// prints: an issued document always renders. It returns the characters
+// replaced (none when no Chinese font is installed at all: that is a
+// deployment fault every rendering reports, not the document's).
+func substitute(doc *layout.Doc) []rune {
+	if layout.FontsErr() != nil {
+		return nil
+	}
+	missing := layout.Missing(*doc)
+	if len(missing) == 0 {
+		return nil
+	}
+	box := "□"
+	if len(layout.Missing(layout.Doc{Title: box})) > 0 {
+		box = ""
+	}
+	pairs := make([]string, 0, 2*len(missing))
+	for _, r := range missing {
+		pairs = append(pairs, string(r), fmt.Sprintf("%s(U+%04X)", box, r))
+	}
+	rep := strings.NewReplacer(pairs...).Replace
+	doc.Authority, doc.Title, doc.Addressee, doc.Signer, doc.Printer = rep(doc.Authority), rep(doc.Title), rep(doc.Addressee), rep(doc.Signer), rep(doc.Printer)
+	doc.Copy, doc.Secret, doc.Urgency = rep(doc.Copy), rep(doc.Secret), rep(doc.Urgency)
+	for i := range doc.Attachments {
+		doc.Attachments[i] = rep(doc.Attachments[i])
+	}
+	for i := range doc.CC {
+		doc.CC[i] = rep(doc.CC[i])
+	}
+	body := make([]layout.Block, len(doc.Body))
+	for i, b := range doc.Body {
+		b.Text = rep(b.Text)
+		if b.Rows != nil {
+			rows := make([][]string, len(b.Rows))
+			for j, row := range b.Rows {
+				rows[j] = make([]string, len(row))
+				for k, cell := range row {
+					rows[j][k] = rep(cell)
+				}
+			}
+			b.Rows = rows
+		}
+		body[i] = b
+	}
+	doc.Body = body
+	return missing
+}
