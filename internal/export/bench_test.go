@@ -3,7 +3,6 @@ package export_test
 import (
 	"fmt"
 	"os"
-	"runtime"
 	"runtime/metrics"
 	"strconv"
 	"sync"
@@ -35,39 +34,9 @@ func BenchmarkCaseExport(b *testing.B) {
 	p := f.In[zhitong.RoleCommittee]
 	x := export.New(a)
 	for b.Loop() {
-		runtime.GC()
-		base := heapBytes()
-		var peak atomic.Uint64
-		done := make(chan struct{})
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			t := time.NewTicker(time.Millisecond)
-			defer t.Stop()
-			for {
-				if h := heapBytes(); h > peak.Load() {
-					peak.Store(h)
-				}
-				select {
-				case <-done:
-					return
-				case <-t.C:
-				}
-			}
-		})
-		t0 := time.Now()
-		file, err := x.Cases(b.Context(), p, app.ListInput{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		var w counter
-		if err := export.Write(&w, file.Reports...); err != nil {
-			b.Fatal(err)
-		}
-		elapsed := time.Since(t0)
-		close(done)
-		wg.Wait()
-		b.ReportMetric(float64(peak.Load()-min(base, peak.Load()))/(1<<20), "peak-heap-MB")
-		b.ReportMetric(float64(w)/(1<<20), "file-MB")
+		peak, elapsed, size := heapPeak(b, func() (*export.File, error) { return x.Cases(b.Context(), p, app.ListInput{}) })
+		b.ReportMetric(peak/(1<<20), "peak-heap-MB")
+		b.ReportMetric(size/(1<<20), "file-MB")
 		b.ReportMetric(float64(n)/elapsed.Seconds(), "rows/s")
 	}
 }
