@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,40 +42,9 @@ type App struct {
 	cal     atomic.Pointer[calendar.Calendar]
 	pol     atomic.Pointer[Policy] // deadline policy, see policy.go
 	hashes  chan struct{}          // bounds concurrent argon2id hashing
-	// docHooks issue the official documents of steps (document_hooks.go).
-	docHooks atomic.Pointer[DocumentHooks]
-	hookMu   sync.Mutex
-	hooks    map[string]StepHook // see OnStep
-}
-
-// StepHook runs inside the transaction of every lifecycle step, after the
-// case and its event are written (internal/exchange: the status goes back
-// to the hotline a case came from). An error rolls the step back.
-type StepHook func(ctx context.Context, tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error
-
-// OnStep sets the hook called name, run by every later step.
-func (a *App) OnStep(name string, h StepHook) {
-	a.hookMu.Lock()
-	defer a.hookMu.Unlock()
-	if a.hooks == nil {
-		a.hooks = map[string]StepHook{}
-	}
-	a.hooks[name] = h
-}
-
-func (a *App) runHooks(ctx context.Context, tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
-	a.hookMu.Lock()
-	hs := make([]StepHook, 0, len(a.hooks))
-	for _, h := range a.hooks {
-		hs = append(hs, h)
-	}
-	a.hookMu.Unlock()
-	for _, h := range hs {
-		if err := h(ctx, tx, c, ev); err != nil {
-			return err
-		}
-	}
-	return nil
+	// hooks are the other areas' parts of case steps (hooks.go); shared
+	// with the copies WithClock makes.
+	hooks *hookSet
 }
 
 // New returns an App over a migrated database.
@@ -87,7 +55,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	a := &App{db: cfg.DB, reports: cfg.Reports, clock: cfg.Clock, sealer: cfg.Sealer, log: cfg.Logger, hashes: make(chan struct{}, 2)}
+	a := &App{db: cfg.DB, reports: cfg.Reports, clock: cfg.Clock, sealer: cfg.Sealer, log: cfg.Logger, hashes: make(chan struct{}, 2), hooks: &hookSet{}}
 	if err := a.loadCalendar(ctx); err != nil {
 		return nil, err
 	}
@@ -166,55 +134,65 @@ type stepFn func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error
 func (a *App) step(ctx context.Context, p zhitong.Principal, id int64, version int, action zhitong.Action, fn stepFn) (*zhitong.Case, error) {
 	var out *zhitong.Case
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
-		c, err := store.GetCase(ctx, tx, id)
+		c, err := a.stepTx(ctx, tx, p, id, version, action, fn)
 		if err != nil {
-			return err
-		}
-		if err := a.authorize(ctx, tx, p, action, c); err != nil {
-			return err
-		}
-		if version != 0 && version != c.Version {
-			return zhitong.Errorf(zhitong.ECONFLICT, "案件已被他人修改（当前版本 %d，您提交的是 %d），请刷新后重试", c.Version, version)
-		}
-		if err := c.Status.CanDo(action); err != nil {
-			return err
-		}
-		now := a.clock.Now()
-		from, old, deputy := c.Status, c.Version, c.DeputyID
-		c.Status = from.Next(action)
-		ev := &zhitong.Event{CaseID: c.ID, At: now, ActorID: p.UserID, ActorName: actorName(p), Action: action, FromStatus: from}
-		if err := fn(tx, c, ev); err != nil {
-			return err
-		}
-		c.Version++
-		c.UpdatedAt = now
-		if err := tx.UpdateCase(ctx, &c.Case, old); err != nil {
-			return err
-		}
-		if c.DeputyID != deputy {
-			// The case now counts for another deputy (docs/points.md).
-			if err := a.refreshDeputies(ctx, tx, deputy, c.DeputyID); err != nil {
-				return err
-			}
-		}
-		ev.ToStatus = c.Status
-		if err := tx.InsertEvent(ctx, ev); err != nil {
-			return err
-		}
-		if err := a.stepNotices(ctx, tx, c, ev); err != nil {
-			return err
-		}
-		if err := a.runHooks(ctx, tx, c, ev); err != nil {
-			return err
-		}
-		if err := a.audit(ctx, tx, p, "case."+string(action), "case:"+strconv.FormatInt(c.ID, 10),
-			map[string]any{"code": c.Code, "from": from, "to": c.Status, "note": ev.Note}); err != nil {
 			return err
 		}
 		out = &c.Case
 		return nil
 	})
 	return out, err
+}
+
+// stepTx is step inside tx (a batch of steps in one transaction); it
+// returns the case as saved.
+func (a *App) stepTx(ctx context.Context, tx *store.Tx, p zhitong.Principal, id int64, version int, action zhitong.Action, fn stepFn) (*store.CaseRecord, error) {
+	c, err := store.GetCase(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.authorize(ctx, tx, p, action, c); err != nil {
+		return nil, err
+	}
+	if version != 0 && version != c.Version {
+		return nil, zhitong.Errorf(zhitong.ECONFLICT, "案件已被他人修改（当前版本 %d，您提交的是 %d），请刷新后重试", c.Version, version)
+	}
+	if err := c.Status.CanDo(action); err != nil {
+		return nil, err
+	}
+	now := a.clock.Now()
+	from, old, deputy := c.Status, c.Version, c.DeputyID
+	c.Status = from.Next(action)
+	ev := &zhitong.Event{CaseID: c.ID, At: now, ActorID: p.UserID, ActorName: actorName(p), Action: action, FromStatus: from}
+	if err := fn(tx, c, ev); err != nil {
+		return nil, err
+	}
+	c.Version++
+	c.UpdatedAt = now
+	if err := tx.UpdateCase(ctx, &c.Case, old); err != nil {
+		return nil, err
+	}
+	if c.DeputyID != deputy {
+		// The case now counts for another deputy (docs/points.md).
+		if err := a.refreshDeputies(ctx, tx, deputy, c.DeputyID); err != nil {
+			return nil, err
+		}
+	}
+	ev.ToStatus = c.Status
+	if err := tx.InsertEvent(ctx, ev); err != nil {
+		return nil, err
+	}
+	if err := a.stepNotices(ctx, tx, c, ev); err != nil {
+		return nil, err
+	}
+	if err := a.runStepHooks(ctx, tx, c, ev); err != nil {
+		return nil, err
+	}
+	if err := a.audit(ctx, tx, p, "case."+string(action), "case:"+strconv.FormatInt(c.ID, 10),
+		map[string]any{"code": c.Code, "from": from, "to": c.Status, "note": ev.Note}); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 func actorName(p zhitong.Principal) string {
@@ -247,9 +225,8 @@ func (a *App) authorize(ctx context.Context, q store.Q, p zhitong.Principal, act
 // WithClock returns a copy of the application that reads time from c. The
 // demo loader uses it to lay cases out over past weeks.
 func (a *App) WithClock(c zhitong.Clock) *App {
-	b := &App{db: a.db, clock: c, sealer: a.sealer, log: a.log, hashes: a.hashes}
+	b := &App{db: a.db, clock: c, sealer: a.sealer, log: a.log, hashes: a.hashes, hooks: a.hooks}
 	b.cal.Store(a.cal.Load())
 	b.pol.Store(a.pol.Load())
-	b.docHooks.Store(a.docHooks.Load())
 	return b
 }

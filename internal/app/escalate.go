@@ -229,10 +229,7 @@ func (a *App) storeLetter(ctx context.Context, tx *store.Tx, p zhitong.Principal
 	if err := tx.InsertLetter(ctx, l); err != nil {
 		return err
 	}
-	if h := a.docHooks.Load(); h != nil && h.Letter != nil {
-		return h.Letter(ctx, tx, p, l)
-	}
-	return nil
+	return a.runLetterHooks(ctx, tx, p, l)
 }
 
 // letterPrefix returns the organisation governing the case (its region

@@ -123,30 +123,53 @@ type AssignInput struct {
 	Note     string           `json:"note"`
 }
 
-// Assign hands the case to units with a working-day deadline.
+// Assign hands the case to units with a working-day deadline; the
+// Assigned hooks (its 交办函) run in the same transaction.
 func (a *App) Assign(ctx context.Context, p zhitong.Principal, id int64, in AssignInput) (*zhitong.Case, error) {
+	if err := checkAssignInput(in); err != nil {
+		return nil, err
+	}
+	var out *zhitong.Case
+	err := a.db.Write(ctx, func(tx *store.Tx) error {
+		c, err := a.assignTx(ctx, tx, p, id, in)
+		if err != nil {
+			return err
+		}
+		out = &c.Case
+		return a.runAssignedHooks(ctx, tx, p, []*store.CaseRecord{c})
+	})
+	return out, err
+}
+
+// checkAssignInput checks what an assignment asks for before any case is read.
+func checkAssignInput(in AssignInput) error {
 	if in.LeadUnit == 0 {
-		return nil, zhitong.Invalid("lead_unit_id", "请选择主办单位")
+		return zhitong.Invalid("lead_unit_id", "请选择主办单位")
 	}
 	if in.Days < 0 || in.Days > 130 {
-		return nil, zhitong.Invalid("days", "办理时限应在 1 到 130 个工作日之间")
+		return zhitong.Invalid("days", "办理时限应在 1 到 130 个工作日之间")
 	}
 	if err := validKind(in.Kind); err != nil {
-		return nil, err
+		return err
 	}
 	if len(in.CoUnits) > 10 {
-		return nil, zhitong.Invalid("co_unit_ids", "协办单位不能超过 10 个")
+		return zhitong.Invalid("co_unit_ids", "协办单位不能超过 10 个")
 	}
 	if err := checkLen("note", "交办意见", in.Note, 0, maxNote); err != nil {
-		return nil, err
+		return err
 	}
 	seen := map[int64]bool{in.LeadUnit: true}
 	for _, u := range in.CoUnits {
 		if seen[u] {
-			return nil, zhitong.Invalid("co_unit_ids", "协办单位重复，或与主办单位相同")
+			return zhitong.Invalid("co_unit_ids", "协办单位重复，或与主办单位相同")
 		}
 		seen[u] = true
 	}
+	return nil
+}
+
+// assignTx is the assignment step of case id inside tx.
+func (a *App) assignTx(ctx context.Context, tx *store.Tx, p zhitong.Principal, id int64, in AssignInput) (*store.CaseRecord, error) {
 	// Every unit must exist and serve both the actor's and the case's
 	// county; checked in the step, after the case itself is authorised
 	// (someone outside its jurisdiction is told forbidden, not invalid).
@@ -164,7 +187,7 @@ func (a *App) Assign(ctx context.Context, p zhitong.Principal, id int64, in Assi
 		}
 		return lead, names, nil
 	}
-	return a.step(ctx, p, id, in.Version, zhitong.ActionAssign, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
+	return a.stepTx(ctx, tx, p, id, in.Version, zhitong.ActionAssign, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
 		lead, names, err := units(tx, c.RegionCode)
 		if err != nil {
 			return err
@@ -191,9 +214,6 @@ func (a *App) Assign(ctx context.Context, p zhitong.Principal, id int64, in Assi
 			ev.Note += "。" + in.Note
 		}
 		ev.Public = "已交办" + lead.Name + "办理，办理期限至 " + c.DueDate
-		if h := a.docHooks.Load(); h != nil && h.Assigned != nil {
-			return h.Assigned(ctx, tx, p, c)
-		}
 		return nil
 	})
 }

@@ -17,7 +17,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/documents"
+	"zhitong/internal/hooks"
 	"zhitong/internal/keys"
 	"zhitong/internal/pii"
 	"zhitong/internal/store"
@@ -226,9 +226,10 @@ func (d *dbFlags) open(ctx context.Context, env Env, logger *slog.Logger) (*app.
 		return nil, nil, err
 	}
 	// Case steps run here too (sweep's escalation letters, the demo's
-	// assignments): they issue their documents as in the server, which
-	// installs the hooks again with its --public-url.
-	documents.New(a).WithBase(env.Getenv("ZHITONG_PUBLIC_URL")).Install()
+	// assignments): they issue their documents and queue their exchange
+	// status as in the server, which installs the same hooks again with its
+	// --public-url.
+	hooks.Install(a, env.Getenv("ZHITONG_PUBLIC_URL"))
 	return a, func() { db.Close() }, nil
 }
 

@@ -28,7 +28,7 @@ func TestSweepIssuesTheLetters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.SetDocumentHooks(app.DocumentHooks{}) // the case is assigned without documents; the sweep must issue its own
+	a.SetHooks("documents", app.Hooks{}) // the case is assigned without documents; the sweep must issue its own
 	res := testkit.SetUp(t, a, "360783")
 	committee := testkit.Principal(t, a, res, zhitong.RoleCommittee)
 	var town, category string

@@ -8,6 +8,7 @@ import (
 	"zhitong/internal/demo"
 	"zhitong/internal/documents"
 	"zhitong/internal/documents/layout"
+	"zhitong/internal/hooks"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
@@ -20,7 +21,7 @@ import (
 func TestDemoDocumentsKeepEveryGlyph(t *testing.T) {
 	a, _ := testkit.MustApp(t)
 	svc := documents.New(a)
-	svc.Install()
+	hooks.Install(a, "")
 	if _, err := demo.Load(ctx, a); err != nil {
 		t.Fatal(err)
 	}

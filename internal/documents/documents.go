@@ -85,10 +85,11 @@ func (d *Document) Doc() (layout.Doc, error) {
 	return doc, err
 }
 
-// Install makes the case steps issue their documents in their own
-// transactions: the 交办函 on assignment, the 督办函 with each supervision letter.
-func (s *Service) Install() {
-	s.app.SetDocumentHooks(app.DocumentHooks{Assigned: s.onAssigned, Letter: s.onLetter})
+// Hooks are the documents' part of the case steps, issued in the steps'
+// own transactions: the 交办函 on assignment (one per assignment or batch),
+// the 督办函 with each supervision letter. internal/hooks installs them.
+func (s *Service) Hooks() app.Hooks {
+	return app.Hooks{Assigned: s.onAssigned, Letter: s.onLetter}
 }
 
 // draft is a document about to be issued.

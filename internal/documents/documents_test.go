@@ -14,6 +14,7 @@ import (
 	"zhitong/internal/app"
 	"zhitong/internal/documents"
 	"zhitong/internal/documents/layout"
+	"zhitong/internal/hooks"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 	"zhitong/internal/topics"
@@ -58,7 +59,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.svc.Install()
+	hooks.Install(a, "https://zt.example.gov.cn")
 	return w
 }
 

@@ -66,31 +66,49 @@ func chineseDate(date string) string {
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 
-// onAssigned issues the 交办函 of an assignment, in its transaction. A
-// region without an organisation (never after zhitong init) issues none.
-func (s *Service) onAssigned(ctx context.Context, tx *store.Tx, p zhitong.Principal, c *store.CaseRecord) error {
-	org, err := store.OrganisationFor(ctx, tx, c.RegionCode)
+// onAssigned issues the 交办函 of an assignment, in its transaction: one
+// letter for every case assigned together (one case, or a batch to one
+// unit), numbered once and linked to each. A region without an
+// organisation (never after zhitong init) issues none.
+func (s *Service) onAssigned(ctx context.Context, tx *store.Tx, p zhitong.Principal, cases []*store.CaseRecord) error {
+	if len(cases) == 0 {
+		return nil
+	}
+	org, err := store.OrganisationFor(ctx, tx, cases[0].RegionCode)
 	if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	unit, err := store.GetUnit(ctx, tx, c.LeadUnitID)
+	unit, err := store.GetUnit(ctx, tx, cases[0].LeadUnitID)
 	if err != nil {
 		return err
 	}
-	co, err := coUnits(ctx, tx, c)
+	rounds, co, err := assignRounds(ctx, tx, cases)
 	if err != nil {
 		return err
 	}
-	lead, err := leadAssignment(ctx, tx, c)
-	if err != nil {
-		return err
-	}
-	_, err = s.issue(ctx, tx, p, &draft{kind: "assign", org: org, unitID: unit.ID, cases: []caseRound{{c.ID, c.Round, lead}},
-		doc: s.assignDoc(org, unit, []*store.CaseRecord{c}, co)})
+	_, err = s.issue(ctx, tx, p, &draft{kind: "assign", org: org, unitID: unit.ID, cases: rounds, doc: s.assignDoc(org, unit, cases, co)})
 	return err
+}
+
+// assignRounds links each case's current lead assignment (document_cases.ref)
+// and, for a letter of one case, names its co-handling units.
+func assignRounds(ctx context.Context, q store.Q, cases []*store.CaseRecord) ([]caseRound, []string, error) {
+	rounds := make([]caseRound, 0, len(cases))
+	for _, c := range cases {
+		lead, err := leadAssignment(ctx, q, c)
+		if err != nil {
+			return nil, nil, err
+		}
+		rounds = append(rounds, caseRound{c.ID, c.Round, lead})
+	}
+	if len(cases) != 1 {
+		return rounds, nil, nil
+	}
+	co, err := coUnits(ctx, q, cases[0])
+	return rounds, co, err
 }
 
 // leadAssignment is the id of the case's current assignment to its lead
@@ -158,7 +176,6 @@ func (s *Service) IssueAssign(ctx context.Context, p zhitong.Principal, in Assig
 			return err
 		}
 		var cases []*store.CaseRecord
-		var rounds []caseRound
 		seen := map[int64]bool{}
 		region := ""
 		for _, id := range in.CaseIDs {
@@ -187,21 +204,15 @@ func (s *Service) IssueAssign(ctx context.Context, p zhitong.Principal, in Assig
 				return zhitong.Invalid("case_ids", "所选案件分属不同的人大常委会，请分别签发")
 			}
 			region = org.RegionCode
-			lead, err := leadAssignment(ctx, tx, c)
-			if err != nil {
-				return err
-			}
-			cases, rounds = append(cases, c), append(rounds, caseRound{c.ID, c.Round, lead})
+			cases = append(cases, c)
 		}
 		org, err := organisation(ctx, tx, cases[0].RegionCode)
 		if err != nil {
 			return err
 		}
-		var co []string
-		if len(cases) == 1 {
-			if co, err = coUnits(ctx, tx, cases[0]); err != nil {
-				return err
-			}
+		rounds, co, err := assignRounds(ctx, tx, cases)
+		if err != nil {
+			return err
 		}
 		out, err = s.issue(ctx, tx, p, &draft{kind: "assign", org: org, unitID: unit.ID, cases: rounds, doc: s.assignDoc(org, unit, cases, co)})
 		return err

@@ -83,7 +83,7 @@ func New(a *app.App, opts ...Options) *Service {
 		o.PollEvery = 5 * time.Minute
 	}
 	s := &Service{a: a, client: o.Client, opt: o, log: slog.Default()}
-	a.OnStep("exchange", s.stepHook)
+	a.SetHooks("exchange", app.Hooks{Step: s.stepHook})
 	return s
 }
 

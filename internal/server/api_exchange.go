@@ -13,7 +13,6 @@ import (
 // (internal/exchange, docs/exchange.md). The two inbound routes are
 // authenticated by their HMAC-SM3 signature, not by a token.
 func (s *Server) exchangeRoutes(mux *http.ServeMux) {
-	exchange.New(s.app) // sets the step hook: inbound cases report their status back
 	mux.HandleFunc("POST /api/v1/exchange/{peer}/orders", s.api(s.exchangeReceive("orders")))
 	mux.HandleFunc("POST /api/v1/exchange/{peer}/status", s.api(s.exchangeReceive("status")))
 	mux.HandleFunc("POST /api/v1/cases/{id}/exchange-referral", s.api(caseAction(s, func(ctx context.Context, p zhitong.Principal, id int64, in exchange.ReferInput) (*zhitong.Case, error) {

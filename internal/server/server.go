@@ -19,7 +19,7 @@ import (
 	"zhitong"
 
 	"zhitong/internal/app"
-	"zhitong/internal/documents"
+	"zhitong/internal/hooks"
 	"zhitong/internal/setup"
 	"zhitong/internal/signin"
 	"zhitong/internal/uploads"
@@ -108,9 +108,9 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{sessionClock: cfg.SessionClock, app: cfg.App, log: cfg.Logger, sessions: sm, proxies: cfg.TrustedProxies, secure: secure,
 		publicURL: cfg.PublicURL, uploads: cfg.Uploads}
-	// Assigning a case issues its 交办函, a supervision letter its 督办函,
-	// in the step's transaction (internal/documents).
-	documents.New(cfg.App).WithBase(cfg.PublicURL).Install()
+	// Every area's part of the case steps, in the step's transaction: the
+	// 交办函 and 督办函 (internal/documents), the exchange status.
+	hooks.Install(cfg.App, cfg.PublicURL)
 	if s.proxies == nil {
 		s.proxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	}
