@@ -57,19 +57,26 @@ func pdfDoc(d Doc) ([]byte, error) {
 	// Only the faces the document uses are embedded (and subset).
 	fams := map[*face]string{}
 	fs := loadedFonts()
+	used := map[*face]map[rune]bool{}
 	for _, pg := range lo.pages {
 		for _, l := range pg.lines {
 			for _, s := range l.spans {
-				if _, ok := fams[s.face]; !ok {
-					fams[s.face] = ""
+				if used[s.face] == nil {
+					used[s.face] = map[rune]bool{}
+				}
+				for _, r := range s.text {
+					used[s.face][r] = true
 				}
 			}
 		}
 	}
+	// fpdf names an embedded font utf8<family>; it becomes TAG+PSName.
+	names := map[string]string{}
 	for i, f := range fs.all {
-		if _, ok := fams[f]; ok {
+		if runes, ok := used[f]; ok {
 			fams[f] = fmt.Sprintf("f%d", i)
 			p.AddUTF8FontFromBytes(fams[f], "", f.data)
+			names["utf8"+fams[f]] = subsetTag(f.postScriptName(i), runes) + "+" + f.postScriptName(i)
 		}
 	}
 	lo.draw(&pdfCanvas{p: p, fams: fams})
@@ -77,7 +84,7 @@ func pdfDoc(d Doc) ([]byte, error) {
 	if err := p.Output(&b); err != nil {
 		return nil, fmt.Errorf("layout: pdf: %w", err)
 	}
-	return b.Bytes(), nil
+	return renameFonts(b.Bytes(), names)
 }
 
 func setDraw(p *fpdf.Fpdf, red bool) {
