@@ -31,29 +31,6 @@ func substitute(doc *layout.Doc) []rune {
 		pairs = append(pairs, string(r), fmt.Sprintf("%s(U+%04X)", box, r))
 	}
 	rep := strings.NewReplacer(pairs...).Replace
-	doc.Authority, doc.Title, doc.Addressee, doc.Signer, doc.Printer = rep(doc.Authority), rep(doc.Title), rep(doc.Addressee), rep(doc.Signer), rep(doc.Printer)
-	doc.Copy, doc.Secret, doc.Urgency = rep(doc.Copy), rep(doc.Secret), rep(doc.Urgency)
-	for i := range doc.Attachments {
-		doc.Attachments[i] = rep(doc.Attachments[i])
-	}
-	for i := range doc.CC {
-		doc.CC[i] = rep(doc.CC[i])
-	}
-	body := make([]layout.Block, len(doc.Body))
-	for i, b := range doc.Body {
-		b.Text = rep(b.Text)
-		if b.Rows != nil {
-			rows := make([][]string, len(b.Rows))
-			for j, row := range b.Rows {
-				rows[j] = make([]string, len(row))
-				for k, cell := range row {
-					rows[j][k] = rep(cell)
-				}
-			}
-			b.Rows = rows
-		}
-		body[i] = b
-	}
-	doc.Body = body
+	*doc = layout.MapText(*doc, func(s string, _ bool) string { return rep(s) })
 	return missing
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -78,6 +79,7 @@ type face struct {
 	path     string
 	index    int // face index in a collection, 0 for a .ttf
 	families []string
+	ps       string // PostScript name (name ID 6), for the PDF's BaseFont
 
 	once sync.Once
 	data []byte // a standalone .ttf (extracted from a collection)
@@ -301,7 +303,11 @@ func readFaces(path string) ([]*face, error) {
 		if _, err := fh.ReadAt(b, int64(nt.offset)); err != nil {
 			continue
 		}
-		out = append(out, &face{path: path, index: i, families: familyNames(b)})
+		f := &face{path: path, index: i, families: nameStrings(b, 1, 16)}
+		if ps := nameStrings(b, 6); len(ps) > 0 {
+			f.ps = ps[0]
+		}
+		out = append(out, f)
 	}
 	return out, nil
 }
@@ -329,9 +335,10 @@ func readTableDir(r io.ReaderAt, off int64) (map[string]tableRec, error) {
 	return t, nil
 }
 
-// familyNames decodes the family names (IDs 1 and 16) of a name table in
-// every Unicode or Windows record, whatever the language.
-func familyNames(b []byte) []string {
+// nameStrings decodes the names with the given IDs (1 and 16 the family
+// names, 6 the PostScript name) of a name table in every Unicode or
+// Windows record, whatever the language.
+func nameStrings(b []byte, ids ...uint16) []string {
 	if len(b) < 6 {
 		return nil
 	}
@@ -348,7 +355,7 @@ func familyNames(b []byte) []string {
 		nameID := binary.BigEndian.Uint16(b[p+6:])
 		length := int(binary.BigEndian.Uint16(b[p+8:]))
 		off := strOff + int(binary.BigEndian.Uint16(b[p+10:]))
-		if (nameID != 1 && nameID != 16) || off+length > len(b) || (platform != 0 && platform != 3) {
+		if !slices.Contains(ids, nameID) || off+length > len(b) || (platform != 0 && platform != 3) {
 			continue
 		}
 		raw := b[off : off+length]

@@ -23,60 +23,62 @@ func htmlDoc(d Doc) (template.HTML, error) {
 	}
 	var b strings.Builder
 	b.WriteString(`<div class="gw-doc">`)
-	for i, p := range lo.pages {
-		fmt.Fprintf(&b, `<svg class="gw-page" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %g %g" role="img" aria-label="第%d页">`, PageW, PageH, i+1)
-		if i == 0 {
-			fmt.Fprintf(&b, `<title>%s</title>`, html.EscapeString(d.Title))
-		}
-		for _, r := range p.rules {
-			cls := "gw-rule"
-			if r.red {
-				cls = "gw-rule gw-red"
-			}
-			fmt.Fprintf(&b, `<line class="%s" x1="%.2f" y1="%.2f" x2="%.2f" y2="%.2f" stroke-width="%.2f"/>`, cls, r.x1, r.y, r.x2, r.y, r.w)
-		}
-		for _, r := range p.vrules {
-			fmt.Fprintf(&b, `<line class="gw-rule" x1="%.2f" y1="%.2f" x2="%.2f" y2="%.2f" stroke-width="%.2f"/>`, r.x, r.y1, r.x, r.y2, r.w)
-		}
-		for _, l := range p.lines {
-			cls := roleClass[l.role]
-			if l.red {
-				cls += " gw-red"
-			}
-			if l.bold {
-				cls += " gw-b"
-			}
-			w := (l.w - l.tc) * l.tz / 100
-			adjust := "spacing"
-			if l.tz != 100 {
-				adjust = "spacingAndGlyphs"
-			}
-			fmt.Fprintf(&b, `<text class="%s" x="%.2f" y="%.2f" font-size="%.3f"`, cls, l.x, l.y, l.size*ptMM)
-			if len([]rune(l.text)) > 1 {
-				fmt.Fprintf(&b, ` textLength="%.2f" lengthAdjust="%s"`, w, adjust)
-			}
-			fmt.Fprintf(&b, `>%s</text>`, html.EscapeString(l.text))
-		}
-		if q := p.qr; q != nil {
-			m := q.side / float64(q.code.Size)
-			b.WriteString(`<path class="gw-qr" d="`)
-			for y := range q.code.Size {
-				for x := 0; x < q.code.Size; {
-					if !q.code.Black(x, y) {
-						x++
-						continue
-					}
-					x0 := x
-					for x < q.code.Size && q.code.Black(x, y) {
-						x++
-					}
-					fmt.Fprintf(&b, "M%.3f %.3fh%.3fv%.3fh%.3fz", q.x+float64(x0)*m, q.y+float64(y)*m, float64(x-x0)*m, m, -float64(x-x0)*m)
-				}
-			}
-			b.WriteString(`"/>`)
-		}
-		b.WriteString(`</svg>`)
-	}
+	lo.draw(&svgCanvas{b: &b, title: d.Title})
 	b.WriteString(`</div>`)
 	return template.HTML(b.String()), nil
+}
+
+// svgCanvas draws the laid-out pages as one <svg> each.
+type svgCanvas struct {
+	b     *strings.Builder
+	title string
+}
+
+func (c *svgCanvas) page(i int) {
+	fmt.Fprintf(c.b, `<svg class="gw-page" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %g %g" role="img" aria-label="第%d页">`, PageW, PageH, i+1)
+	if i == 0 {
+		fmt.Fprintf(c.b, `<title>%s</title>`, html.EscapeString(c.title))
+	}
+}
+
+func (c *svgCanvas) endPage() { c.b.WriteString(`</svg>`) }
+
+func (c *svgCanvas) rule(r rule) {
+	cls := "gw-rule"
+	if r.red {
+		cls = "gw-rule gw-red"
+	}
+	fmt.Fprintf(c.b, `<line class="%s" x1="%.2f" y1="%.2f" x2="%.2f" y2="%.2f" stroke-width="%.2f"/>`, cls, r.x1, r.y, r.x2, r.y, r.w)
+}
+
+func (c *svgCanvas) vrule(r vrule) {
+	fmt.Fprintf(c.b, `<line class="gw-rule" x1="%.2f" y1="%.2f" x2="%.2f" y2="%.2f" stroke-width="%.2f"/>`, r.x, r.y1, r.x, r.y2, r.w)
+}
+
+func (c *svgCanvas) text(l line) {
+	cls := roleClass[l.role]
+	if l.red {
+		cls += " gw-red"
+	}
+	if l.bold {
+		cls += " gw-b"
+	}
+	w := (l.w - l.tc) * l.tz / 100
+	adjust := "spacing"
+	if l.tz != 100 {
+		adjust = "spacingAndGlyphs"
+	}
+	fmt.Fprintf(c.b, `<text class="%s" x="%.2f" y="%.2f" font-size="%.3f"`, cls, l.x, l.y, l.size*ptMM)
+	if len([]rune(l.text)) > 1 {
+		fmt.Fprintf(c.b, ` textLength="%.2f" lengthAdjust="%s"`, w, adjust)
+	}
+	fmt.Fprintf(c.b, `>%s</text>`, html.EscapeString(l.text))
+}
+
+func (c *svgCanvas) qr(rects []rect) {
+	c.b.WriteString(`<path class="gw-qr" d="`)
+	for _, r := range rects {
+		fmt.Fprintf(c.b, "M%.3f %.3fh%.3fv%.3fh%.3fz", r.x, r.y, r.w, r.h, -r.w)
+	}
+	c.b.WriteString(`"/>`)
 }

@@ -57,77 +57,34 @@ func pdfDoc(d Doc) ([]byte, error) {
 	// Only the faces the document uses are embedded (and subset).
 	fams := map[*face]string{}
 	fs := loadedFonts()
+	used := map[*face]map[rune]bool{}
 	for _, pg := range lo.pages {
 		for _, l := range pg.lines {
 			for _, s := range l.spans {
-				if _, ok := fams[s.face]; !ok {
-					fams[s.face] = ""
+				if used[s.face] == nil {
+					used[s.face] = map[rune]bool{}
+				}
+				for _, r := range s.text {
+					used[s.face][r] = true
 				}
 			}
 		}
 	}
+	// fpdf names an embedded font utf8<family>; it becomes TAG+PSName.
+	names := map[string]string{}
 	for i, f := range fs.all {
-		if _, ok := fams[f]; ok {
+		if runes, ok := used[f]; ok {
 			fams[f] = fmt.Sprintf("f%d", i)
 			p.AddUTF8FontFromBytes(fams[f], "", f.data)
+			names["utf8"+fams[f]] = subsetTag(f.postScriptName(i), runes) + "+" + f.postScriptName(i)
 		}
 	}
-	k := 72 / 25.4
-	for _, pg := range lo.pages {
-		p.AddPage()
-		for _, r := range pg.rules {
-			setDraw(p, r.red)
-			p.SetLineWidth(r.w)
-			p.Line(r.x1, r.y, r.x2, r.y)
-		}
-		for _, r := range pg.vrules {
-			setDraw(p, false)
-			p.SetLineWidth(r.w)
-			p.Line(r.x, r.y1, r.x, r.y2)
-		}
-		for _, l := range pg.lines {
-			if l.red {
-				p.SetTextColor(255, 0, 0)
-			} else {
-				p.SetTextColor(0, 0, 0)
-			}
-			if l.bold {
-				// No bold 仿宋 is installed: the outline is stroked too.
-				p.RawWriteStr("q 0 G 0.35 w 2 Tr")
-			}
-			p.RawWriteStr(fmt.Sprintf("%.3f Tc %.2f Tz", l.tc*k, l.tz))
-			for _, s := range l.spans {
-				p.SetFont(fams[s.face], "", l.size)
-				p.Text(l.x+s.dx*l.tz/100, l.y, s.text)
-			}
-			p.RawWriteStr("0 Tc 100 Tz")
-			if l.bold {
-				p.RawWriteStr("Q")
-			}
-		}
-		if q := pg.qr; q != nil {
-			p.SetFillColor(0, 0, 0)
-			m := q.side / float64(q.code.Size)
-			for y := range q.code.Size {
-				for x := 0; x < q.code.Size; {
-					if !q.code.Black(x, y) {
-						x++
-						continue
-					}
-					x0 := x
-					for x < q.code.Size && q.code.Black(x, y) {
-						x++
-					}
-					p.Rect(q.x+float64(x0)*m, q.y+float64(y)*m, float64(x-x0)*m, m, "F")
-				}
-			}
-		}
-	}
+	lo.draw(&pdfCanvas{p: p, fams: fams})
 	var b bytes.Buffer
 	if err := p.Output(&b); err != nil {
 		return nil, fmt.Errorf("layout: pdf: %w", err)
 	}
-	return b.Bytes(), nil
+	return renameFonts(b.Bytes(), names)
 }
 
 func setDraw(p *fpdf.Fpdf, red bool) {
@@ -135,5 +92,56 @@ func setDraw(p *fpdf.Fpdf, red bool) {
 		p.SetDrawColor(255, 0, 0)
 	} else {
 		p.SetDrawColor(0, 0, 0)
+	}
+}
+
+// pdfCanvas draws the laid-out pages with fpdf, in millimetres.
+type pdfCanvas struct {
+	p    *fpdf.Fpdf
+	fams map[*face]string
+}
+
+func (c *pdfCanvas) page(int) { c.p.AddPage() }
+func (c *pdfCanvas) endPage() {}
+
+func (c *pdfCanvas) rule(r rule) {
+	setDraw(c.p, r.red)
+	c.p.SetLineWidth(r.w)
+	c.p.Line(r.x1, r.y, r.x2, r.y)
+}
+
+func (c *pdfCanvas) vrule(r vrule) {
+	setDraw(c.p, false)
+	c.p.SetLineWidth(r.w)
+	c.p.Line(r.x, r.y1, r.x, r.y2)
+}
+
+func (c *pdfCanvas) text(l line) {
+	p := c.p
+	if l.red {
+		p.SetTextColor(255, 0, 0)
+	} else {
+		p.SetTextColor(0, 0, 0)
+	}
+	if l.bold {
+		// No bold 仿宋 is installed: the outline is stroked too.
+		p.RawWriteStr("q 0 G 0.35 w 2 Tr")
+	}
+	const k = 72 / 25.4
+	p.RawWriteStr(fmt.Sprintf("%.3f Tc %.2f Tz", l.tc*k, l.tz))
+	for _, s := range l.spans {
+		p.SetFont(c.fams[s.face], "", l.size)
+		p.Text(l.x+s.dx*l.tz/100, l.y, s.text)
+	}
+	p.RawWriteStr("0 Tc 100 Tz")
+	if l.bold {
+		p.RawWriteStr("Q")
+	}
+}
+
+func (c *pdfCanvas) qr(rects []rect) {
+	c.p.SetFillColor(0, 0, 0)
+	for _, r := range rects {
+		c.p.Rect(r.x, r.y, r.w, r.h, "F")
 	}
 }

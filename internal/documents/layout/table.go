@@ -1,0 +1,133 @@
+package layout
+
+// table sets rows in 4号 with ruled cells the width of the type area, the
+// first row (a header, in 黑体) repeated on every page the table runs on.
+func (e *engine) table(rows [][]string) {
+	ncol := 0
+	for _, r := range rows {
+		ncol = max(ncol, len(r))
+	}
+	if ncol == 0 {
+		return
+	}
+	const pad = 1.5
+	nat := make([]float64, ncol)
+	for i, r := range rows {
+		ro := fangSong
+		if i == 0 {
+			ro = heiTi
+		}
+		for j, c := range r {
+			nat[j] = max(nat[j], e.width(ro, size4, c, 0)+2*pad, 2*size4*ptMM+2*pad)
+		}
+	}
+	// A column is never narrower than its widest run of Latin letters and
+	// digits (a tracking code MEUE-P7FR-BDHQ), so wrap keeps those whole.
+	least := make([]float64, ncol)
+	for i, r := range rows {
+		ro := fangSong
+		if i == 0 {
+			ro = heiTi
+		}
+		for j, c := range r {
+			least[j] = max(least[j], 4*size4*ptMM+2*pad, e.widestWord(ro, size4, c)+2*pad)
+		}
+	}
+	widths := shareWidthsAtLeast(nat, least, TypeW)
+	type setRow struct {
+		cells [][]string
+		h     int
+		ro    role
+	}
+	set := make([]setRow, len(rows))
+	for i, r := range rows {
+		ro := fangSong
+		if i == 0 {
+			ro = heiTi
+		}
+		sr := setRow{cells: make([][]string, ncol), h: 1, ro: ro}
+		for j := range ncol {
+			c := ""
+			if j < len(r) {
+				c = r[j]
+			}
+			sr.cells[j] = e.wrap(ro, size4, c, widths[j]-2*pad, widths[j]-2*pad, 0)
+			sr.h = max(sr.h, len(sr.cells[j]))
+		}
+		set[i] = sr
+	}
+	// draw sets lines [from, to) of a row's cells as one ruled row.
+	draw := func(sr setRow, from, to int) {
+		top := e.row
+		h := to - from
+		p := e.cur()
+		x := Left
+		for j := range ncol {
+			for k, ln := range sr.cells[j] {
+				if k >= from && k < to {
+					e.put(sr.ro, size4, ln, x+pad, 0, top+k-from)
+				}
+			}
+			p.vrules = append(p.vrules, vrule{x: x, y1: lineTop(top), y2: lineTop(top + h), w: thinRule})
+			x += widths[j]
+		}
+		p.vrules = append(p.vrules, vrule{x: Left + TypeW, y1: lineTop(top), y2: lineTop(top + h), w: thinRule})
+		p.rules = append(p.rules,
+			rule{x1: Left, x2: Left + TypeW, y: lineTop(top), w: thinRule},
+			rule{x1: Left, x2: Left + TypeW, y: lineTop(top + h), w: thinRule})
+		e.row += h
+	}
+	header := func(i int) {
+		if i > 0 && set[0].h <= LinesPerPage/2 {
+			draw(set[0], 0, set[0].h)
+		}
+	}
+	for i, sr := range set {
+		if e.row+sr.h > LinesPerPage && sr.h <= LinesPerPage-set[0].h {
+			e.newPage()
+			header(i)
+		}
+		// A row taller than what is left runs on over the pages, in parts.
+		for from := 0; from < sr.h; {
+			if e.row >= LinesPerPage {
+				e.newPage()
+				header(i)
+			}
+			to := min(sr.h, from+LinesPerPage-e.row)
+			draw(sr, from, to)
+			from = to
+		}
+	}
+}
+
+// shareWidths gives columns total width in proportion to their natural
+// widths nat; a column up to narrow wide keeps its natural width whole.
+func shareWidths(nat []float64, total, narrow float64) []float64 {
+	least := make([]float64, len(nat))
+	for j := range least {
+		least[j] = narrow
+	}
+	return shareWidthsAtLeast(nat, least, total)
+}
+
+// shareWidthsAtLeast is shareWidths with each column's own narrowest
+// width least[j].
+func shareWidthsAtLeast(nat, least []float64, total float64) []float64 {
+	sum, fsum, excess := 0.0, 0.0, 0.0
+	floor := make([]float64, len(nat))
+	for j, w := range nat {
+		sum += w
+		floor[j] = min(w, least[j])
+		fsum += floor[j]
+		excess += w - floor[j]
+	}
+	widths := make([]float64, len(nat))
+	for j := range nat {
+		if sum <= total || fsum >= total || excess == 0 {
+			widths[j] = total * nat[j] / sum
+		} else {
+			widths[j] = floor[j] + (total-fsum)*(nat[j]-floor[j])/excess
+		}
+	}
+	return widths
+}
