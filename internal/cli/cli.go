@@ -48,6 +48,7 @@ func commands() []command {
 		{"serve", "serve [--addr 127.0.0.1:8080] [--db PATH|postgres://…] [--public-url URL] [--demo]", "运行完整系统（网页、JSON API、Open311）。首次运行自动建库迁移；--demo 加载演示数据（定南县）。", serve},
 		{"init", "init --region CODE [--org-name 名称] [--committee-name 名称] [--short-name 简称] [--secadmin U] [--committee U] [--add] [--interactive] [--db …]",
 			"初始设置：从空数据库为一个县（市、区）、设区的市或省建立部署（行政区划、机构名称、默认分类、安全管理员和代表工委账号，初始密码只显示一次）。在终端上不给 --region 时逐项询问。--add 再增设一个辖区。", initCmd},
+		{"regions", regionsUsage, regionsHelp, regionsCmd},
 		{"migrate", "migrate [--db …]", "只执行数据库迁移，然后退出。", migrate},
 		{"demo", "demo [--db …]", "加载演示数据（幂等：重复运行不会重复加载）。", demoCmd},
 		{"user", "user add --username U --role ROLE [--name 姓名] [--region CODE] [--station ID] [--unit ID] [--deputy ID] [--password P]\n  user passwd --username U [--password P]\n  user list\n  user disable|enable|unlock|reset|reset-2fa --username U", "管理员工账号；不给 --password 时从标准输入读取一行。停用、重置密码使该用户的会话立即失效；reset 生成新密码（只显示一次，下次登录须修改）；reset-2fa 重置两步验证（手机丢失时，下次登录重新绑定）。", user},

@@ -316,6 +316,7 @@ func routeTable() map[string]refSpec {
 		"GET /work/proposals/{id}":                       {},
 		"GET /work/regions":                              {},
 		"GET /work/regions/{code}":                       {},
+		"GET /work/regions/load":                         {},
 		"GET /work/roster":                               {},
 		"GET /work/stations":                             {},
 		"GET /work/stations/new":                         {},
@@ -523,6 +524,7 @@ func routeTable() map[string]refSpec {
 			return map[string]any{"parent_code": a.Town, "name": "甲测新村", "kind": "village"}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"parent_code": b.Town} }, onA: ""},
 		"POST /work/regions/{code}/rename": {},
+		"POST /work/regions/load":          none("codes of the national division data; loading grants no jurisdiction (docs/stations.md)"),
 		"POST /work/regions/{code}/retire": {},
 		"POST /work/roster/duties": refSpec{base: func(a, b *county) map[string]any {
 			return map[string]any{"station": a.Station, "deputy_id": a.Deputy, "day": a.Future}

@@ -41,6 +41,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.documentsRoutes(mux)   // work_documents.go: official documents, their numbers, seals and the public verification page
 	h.attachmentsRoutes(mux) // work_attachments.go: reply letters, photos after repair, intake scans
 	h.ssoRoutes(mux)         // sso.go: unified identity service sign-in, its set-up and account links
+	h.crossborderRoutes(mux) // work_crossborder.go: regions from the national data for cross-border stations
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))

@@ -1,0 +1,58 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"zhitong"
+	"zhitong/internal/crossborder"
+)
+
+// crossborderRoutes serves loading regions from the national division
+// data, for stations that serve the other side of a border (docs/stations.md).
+func (h *Handler) crossborderRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /work/regions/load", h.page(h.workRegionsLoad))
+	mux.HandleFunc("POST /work/regions/load", h.workPage(h.workRegionsLoadPost))
+}
+
+// workRegionsLoadData is the loading form and, after a load, what it did.
+type workRegionsLoadData struct {
+	workForm
+	Loaded []crossborder.Loaded
+}
+
+func (h *Handler) workRegionsLoad(w http.ResponseWriter, r *http.Request) error {
+	if _, err := h.workCommittee(r); err != nil {
+		return err
+	}
+	d := &workRegionsLoadData{workForm: workForm{Form: url.Values{}}}
+	return h.render(w, r, http.StatusOK, "work_regions_load", "从全国区划数据加载", d)
+}
+
+func (h *Handler) workRegionsLoadPost(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.workCommittee(r)
+	if err != nil {
+		return err
+	}
+	if err := workParseForm(w, r); err != nil {
+		return err
+	}
+	d := &workRegionsLoadData{workForm: workForm{Form: url.Values{}, Section: "load", fields: map[string][]string{"load": {"codes"}}}}
+	loaded, err := crossborder.New(h.app).LoadRegions(r.Context(), p, []string{r.PostForm.Get("codes")})
+	if err != nil {
+		if zhitong.ErrorCode(err) != zhitong.EINVALID {
+			return err
+		}
+		d.refill(err, r.PostForm)
+		return h.render(w, r, workSwapStatus(r, http.StatusBadRequest), "work_regions_load", workFormTitle("从全国区划数据加载", err), d)
+	}
+	names := make([]string, len(loaded))
+	for i, l := range loaded {
+		names[i] = fmt.Sprintf("%s（新增 %d 个区划）", l.Name, l.Added)
+	}
+	h.flash(r, "已加载："+strings.Join(names, "、"))
+	http.Redirect(w, r, "/work/regions/load", http.StatusSeeOther)
+	return nil
+}
