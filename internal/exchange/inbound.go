@@ -3,6 +3,8 @@ package exchange
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"errors"
 	"encoding/json"
 	"regexp"
 	"slices"
@@ -25,6 +27,9 @@ func (s *Service) Receive(ctx context.Context, peerName, kind string, r Request)
 	rc, err := s.receive(ctx, peerName, kind, r)
 	if err != nil {
 		s.log.Warn("exchange: request refused", "peer", peerName, "kind", kind, "code", zhitong.ErrorCode(err), "err", zhitong.ErrorMessage(err))
+		if lerr := s.logRefusal(ctx, peerName, kind, r, err); lerr != nil {
+			s.log.Error("exchange: refusal not logged", "err", lerr)
+		}
 		return nil, err
 	}
 	s.log.Info("exchange: request accepted", "peer", peerName, "kind", kind, "order_no", rc.OrderNo, "case_id", rc.CaseID)
@@ -142,12 +147,24 @@ func (s *Service) receiveOrder(ctx context.Context, pr *peerRow, nonce string, w
 		ExternalID: pr.Name + ":" + wo.OrderNo}
 	p := app.SystemAs(zhitong.RoleIntegration, pr.RegionCode)
 	p.Name = "system" // the audit log names the system; the detail names the peer
-	// The nonce first, in a transaction of its own: a replay of this very
-	// request is refused even when the order was already taken in.
-	if err := s.a.DB().Write(ctx, func(tx *store.Tx) error { return s.rememberNonce(ctx, tx, pr.ID, nonce) }); err != nil {
+	// The nonce is recorded only when the request is applied, in the same
+	// transaction (docs/exchange.md, Replays): a refused order leaves no
+	// trace and can be corrected and sent again; an applied one cannot be
+	// replayed.
+	var existing int64
+	err := s.a.DB().QueryRow(ctx, `SELECT case_id FROM exchange_orders WHERE peer_id = ? AND order_no = ? AND direction = 'in'`, pr.ID, wo.OrderNo).Scan(&existing)
+	if err == nil {
+		// Sent again (its answer was lost): the same case, nothing applied twice.
+		return s.again(ctx, pr, nonce, wo.OrderNo, existing)
+	} else if !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
+	created := false
 	c, err := s.a.Submit(ctx, p, in, func(tx *store.Tx, c *zhitong.Case) error {
+		created = true
+		if err := s.rememberNonce(ctx, tx, pr.ID, nonce); err != nil {
+			return err
+		}
 		now := store.FormatTime(s.a.Clock().Now())
 		if _, err := tx.Exec(ctx, `INSERT INTO exchange_orders (peer_id, direction, order_no, case_id, status, created_at, updated_at)
  VALUES (?, 'in', ?, ?, 'received', ?, ?)`, pr.ID, wo.OrderNo, c.ID, now, now); err != nil {
@@ -159,7 +176,20 @@ func (s *Service) receiveOrder(ctx context.Context, pr *peerRow, nonce string, w
 	if err != nil {
 		return nil, err
 	}
+	if !created {
+		// Taken in by a concurrent delivery of the same order.
+		return s.again(ctx, pr, nonce, wo.OrderNo, c.ID)
+	}
 	return &Receipt{OrderNo: wo.OrderNo, CaseID: c.ID}, nil
+}
+
+// again answers an order taken in before, recording the nonce of this
+// request so that it cannot be replayed.
+func (s *Service) again(ctx context.Context, pr *peerRow, nonce, orderNo string, caseID int64) (*Receipt, error) {
+	if err := s.a.DB().Write(ctx, func(tx *store.Tx) error { return s.rememberNonce(ctx, tx, pr.ID, nonce) }); err != nil {
+		return nil, err
+	}
+	return &Receipt{OrderNo: orderNo, CaseID: caseID}, nil
 }
 
 // receiveStatus records the status of a work order we sent. The finished
@@ -192,7 +222,7 @@ func (s *Service) receiveStatus(ctx context.Context, pr *peerRow, nonce, key str
 		return nil, err
 	} else if seen {
 		// Delivered before (the answer was lost): the same answer, nothing applied twice.
-		return &Receipt{OrderNo: st.OrderNo, CaseID: caseID}, nil
+		return s.again(ctx, pr, nonce, st.OrderNo, caseID)
 	}
 	record := func(ctx context.Context, tx *store.Tx) error {
 		if err := s.rememberNonce(ctx, tx, pr.ID, nonce); err != nil {
@@ -280,10 +310,15 @@ func (s *Service) stepHook(ctx context.Context, tx *store.Tx, c *store.CaseRecor
 	return nil
 }
 
-// Prune forgets the nonces older than twice the replay window: a request
-// that old is refused by its timestamp.
+// Prune forgets the nonces older than twice the replay window (a request
+// that old is refused by its timestamp) and the refusals older than
+// RefusalsKept.
 func (s *Service) Prune(ctx context.Context) error {
-	_, err := s.a.DB().Exec(ctx, `DELETE FROM exchange_received WHERE kind = 'nonce' AND received_at < ?`,
-		store.FormatTime(s.a.Clock().Now().Add(-2*Window)))
+	now := s.a.Clock().Now()
+	if _, err := s.a.DB().Exec(ctx, `DELETE FROM exchange_received WHERE kind = 'nonce' AND received_at < ?`,
+		store.FormatTime(now.Add(-2*Window))); err != nil {
+		return err
+	}
+	_, err := s.a.DB().Exec(ctx, `DELETE FROM exchange_refusals WHERE at < ?`, store.FormatTime(now.Add(-RefusalsKept)))
 	return err
 }
