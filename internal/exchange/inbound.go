@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"encoding/json"
+	"errors"
 	"regexp"
 	"slices"
 	"strconv"
@@ -208,6 +208,9 @@ func (s *Service) receiveStatus(ctx context.Context, pr *peerRow, nonce, key str
 	if st.Satisfaction != "" && !slices.Contains(Satisfactions, st.Satisfaction) {
 		return nil, zhitong.Invalid("satisfaction", "满意度应为 满意、基本满意 或 不满意")
 	}
+	if st.Step == StepRated && st.Satisfaction == "" {
+		return nil, zhitong.Invalid("satisfaction", "群众评价时请填写满意度")
+	}
 	if st.Step == StepFinished && st.Result == "" {
 		return nil, zhitong.Invalid("result", "办结时请填写办理结果")
 	}
@@ -288,16 +291,32 @@ func (s *Service) stepHook(ctx context.Context, tx *store.Tx, c *store.CaseRecor
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	// The citizen's satisfaction goes back with the step that rated the
+	// case (rated) and with the step that finishes it.
+	satisfaction := ""
+	if ev.Action == zhitong.ActionEvaluate || ev.Action == zhitong.ActionCallback || !c.ClosedAt.IsZero() {
+		var rating string
+		err := tx.QueryRow(ctx, `SELECT rating FROM evaluations WHERE case_id = ? ORDER BY id DESC LIMIT 1`, c.ID).Scan(&rating)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		satisfaction = zhitong.Label(zhitong.Ratings, zhitong.Rating(rating))
+		if rating == "" {
+			satisfaction = ""
+		}
+	}
 	for _, l := range links {
 		st := StatusUpdate{OrderNo: l.orderNo, Step: StepHandling, Text: zhitong.Label(zhitong.Statuses, c.Status), At: ev.At}
 		switch {
 		case !c.ClosedAt.IsZero():
-			st.Step, st.Result = StepFinished, ev.Public
+			st.Step, st.Result, st.Satisfaction = StepFinished, ev.Public, satisfaction
 			if st.Result == "" {
 				st.Result = st.Text
 			}
 		case c.Status == zhitong.StatusRegistered:
 			st.Step = StepAccepted
+		case (ev.Action == zhitong.ActionEvaluate || ev.Action == zhitong.ActionCallback) && satisfaction != "":
+			st.Step, st.Satisfaction = StepRated, satisfaction
 		}
 		if ev.Public != "" {
 			st.Text += "：" + ev.Public
