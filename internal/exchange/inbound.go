@@ -3,7 +3,9 @@ package exchange
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"regexp"
 	"slices"
 	"strconv"
@@ -25,6 +27,9 @@ func (s *Service) Receive(ctx context.Context, peerName, kind string, r Request)
 	rc, err := s.receive(ctx, peerName, kind, r)
 	if err != nil {
 		s.log.Warn("exchange: request refused", "peer", peerName, "kind", kind, "code", zhitong.ErrorCode(err), "err", zhitong.ErrorMessage(err))
+		if lerr := s.logRefusal(ctx, peerName, kind, r, err); lerr != nil {
+			s.log.Error("exchange: refusal not logged", "err", lerr)
+		}
 		return nil, err
 	}
 	s.log.Info("exchange: request accepted", "peer", peerName, "kind", kind, "order_no", rc.OrderNo, "case_id", rc.CaseID)
@@ -142,12 +147,24 @@ func (s *Service) receiveOrder(ctx context.Context, pr *peerRow, nonce string, w
 		ExternalID: pr.Name + ":" + wo.OrderNo}
 	p := app.SystemAs(zhitong.RoleIntegration, pr.RegionCode)
 	p.Name = "system" // the audit log names the system; the detail names the peer
-	// The nonce first, in a transaction of its own: a replay of this very
-	// request is refused even when the order was already taken in.
-	if err := s.a.DB().Write(ctx, func(tx *store.Tx) error { return s.rememberNonce(ctx, tx, pr.ID, nonce) }); err != nil {
+	// The nonce is recorded only when the request is applied, in the same
+	// transaction (docs/exchange.md, Replays): a refused order leaves no
+	// trace and can be corrected and sent again; an applied one cannot be
+	// replayed.
+	var existing int64
+	err := s.a.DB().QueryRow(ctx, `SELECT case_id FROM exchange_orders WHERE peer_id = ? AND order_no = ? AND direction = 'in'`, pr.ID, wo.OrderNo).Scan(&existing)
+	if err == nil {
+		// Sent again (its answer was lost): the same case, nothing applied twice.
+		return s.again(ctx, pr, nonce, wo.OrderNo, existing)
+	} else if !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
+	created := false
 	c, err := s.a.Submit(ctx, p, in, func(tx *store.Tx, c *zhitong.Case) error {
+		created = true
+		if err := s.rememberNonce(ctx, tx, pr.ID, nonce); err != nil {
+			return err
+		}
 		now := store.FormatTime(s.a.Clock().Now())
 		if _, err := tx.Exec(ctx, `INSERT INTO exchange_orders (peer_id, direction, order_no, case_id, status, created_at, updated_at)
  VALUES (?, 'in', ?, ?, 'received', ?, ?)`, pr.ID, wo.OrderNo, c.ID, now, now); err != nil {
@@ -159,7 +176,20 @@ func (s *Service) receiveOrder(ctx context.Context, pr *peerRow, nonce string, w
 	if err != nil {
 		return nil, err
 	}
+	if !created {
+		// Taken in by a concurrent delivery of the same order.
+		return s.again(ctx, pr, nonce, wo.OrderNo, c.ID)
+	}
 	return &Receipt{OrderNo: wo.OrderNo, CaseID: c.ID}, nil
+}
+
+// again answers an order taken in before, recording the nonce of this
+// request so that it cannot be replayed.
+func (s *Service) again(ctx context.Context, pr *peerRow, nonce, orderNo string, caseID int64) (*Receipt, error) {
+	if err := s.a.DB().Write(ctx, func(tx *store.Tx) error { return s.rememberNonce(ctx, tx, pr.ID, nonce) }); err != nil {
+		return nil, err
+	}
+	return &Receipt{OrderNo: orderNo, CaseID: caseID}, nil
 }
 
 // receiveStatus records the status of a work order we sent. The finished
@@ -178,6 +208,9 @@ func (s *Service) receiveStatus(ctx context.Context, pr *peerRow, nonce, key str
 	if st.Satisfaction != "" && !slices.Contains(Satisfactions, st.Satisfaction) {
 		return nil, zhitong.Invalid("satisfaction", "满意度应为 满意、基本满意 或 不满意")
 	}
+	if st.Step == StepRated && st.Satisfaction == "" {
+		return nil, zhitong.Invalid("satisfaction", "群众评价时请填写满意度")
+	}
 	if st.Step == StepFinished && st.Result == "" {
 		return nil, zhitong.Invalid("result", "办结时请填写办理结果")
 	}
@@ -192,7 +225,7 @@ func (s *Service) receiveStatus(ctx context.Context, pr *peerRow, nonce, key str
 		return nil, err
 	} else if seen {
 		// Delivered before (the answer was lost): the same answer, nothing applied twice.
-		return &Receipt{OrderNo: st.OrderNo, CaseID: caseID}, nil
+		return s.again(ctx, pr, nonce, st.OrderNo, caseID)
 	}
 	record := func(ctx context.Context, tx *store.Tx) error {
 		if err := s.rememberNonce(ctx, tx, pr.ID, nonce); err != nil {
@@ -258,16 +291,32 @@ func (s *Service) stepHook(ctx context.Context, tx *store.Tx, c *store.CaseRecor
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	// The citizen's satisfaction goes back with the step that rated the
+	// case (rated) and with the step that finishes it.
+	satisfaction := ""
+	if ev.Action == zhitong.ActionEvaluate || ev.Action == zhitong.ActionCallback || !c.ClosedAt.IsZero() {
+		var rating string
+		err := tx.QueryRow(ctx, `SELECT rating FROM evaluations WHERE case_id = ? ORDER BY id DESC LIMIT 1`, c.ID).Scan(&rating)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		satisfaction = zhitong.Label(zhitong.Ratings, zhitong.Rating(rating))
+		if rating == "" {
+			satisfaction = ""
+		}
+	}
 	for _, l := range links {
 		st := StatusUpdate{OrderNo: l.orderNo, Step: StepHandling, Text: zhitong.Label(zhitong.Statuses, c.Status), At: ev.At}
 		switch {
 		case !c.ClosedAt.IsZero():
-			st.Step, st.Result = StepFinished, ev.Public
+			st.Step, st.Result, st.Satisfaction = StepFinished, ev.Public, satisfaction
 			if st.Result == "" {
 				st.Result = st.Text
 			}
 		case c.Status == zhitong.StatusRegistered:
 			st.Step = StepAccepted
+		case (ev.Action == zhitong.ActionEvaluate || ev.Action == zhitong.ActionCallback) && satisfaction != "":
+			st.Step, st.Satisfaction = StepRated, satisfaction
 		}
 		if ev.Public != "" {
 			st.Text += "：" + ev.Public
@@ -280,10 +329,15 @@ func (s *Service) stepHook(ctx context.Context, tx *store.Tx, c *store.CaseRecor
 	return nil
 }
 
-// Prune forgets the nonces older than twice the replay window: a request
-// that old is refused by its timestamp.
+// Prune forgets the nonces older than twice the replay window (a request
+// that old is refused by its timestamp) and the refusals older than
+// RefusalsKept.
 func (s *Service) Prune(ctx context.Context) error {
-	_, err := s.a.DB().Exec(ctx, `DELETE FROM exchange_received WHERE kind = 'nonce' AND received_at < ?`,
-		store.FormatTime(s.a.Clock().Now().Add(-2*Window)))
+	now := s.a.Clock().Now()
+	if _, err := s.a.DB().Exec(ctx, `DELETE FROM exchange_received WHERE kind = 'nonce' AND received_at < ?`,
+		store.FormatTime(now.Add(-2*Window))); err != nil {
+		return err
+	}
+	_, err := s.a.DB().Exec(ctx, `DELETE FROM exchange_refusals WHERE at < ?`, store.FormatTime(now.Add(-RefusalsKept)))
 	return err
 }

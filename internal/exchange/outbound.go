@@ -439,7 +439,8 @@ type Order struct {
 
 // orderStatuses name the statuses of a work order.
 var orderStatuses = []zhitong.Named[string]{{Value: "queued", Label: "待发送"}, {Value: "sent", Label: "已送达对方"},
-	{Value: StepAccepted, Label: "对方已受理"}, {Value: StepHandling, Label: "对方办理中"}, {Value: StepFinished, Label: "对方已办结"},
+	{Value: StepAccepted, Label: "对方已受理"}, {Value: StepHandling, Label: "对方办理中"},
+	{Value: StepRated, Label: "群众已评价"}, {Value: StepFinished, Label: "对方已办结"},
 	{Value: StepReturned, Label: "对方已退回"}, {Value: "received", Label: "已接收"}}
 
 // StatusLabel is the order's status in Chinese.

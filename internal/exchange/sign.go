@@ -50,6 +50,7 @@ type Request struct {
 	Path   string
 	Header http.Header
 	Body   []byte
+	Remote string // the sender's address, for the refusal log
 }
 
 // Verify checks r's signature under secret and its timestamp against now.

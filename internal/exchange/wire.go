@@ -32,7 +32,7 @@ type Step struct {
 // to whoever sent it.
 type StatusUpdate struct {
 	OrderNo      string    `json:"order_no"`
-	Step         string    `json:"step"`         // accepted 已受理 | handling 办理中 | finished 已办结 | returned 已退回; or our status
+	Step         string    `json:"step"`         // accepted 已受理 | handling 办理中 | rated 群众已评价 | finished 已办结 | returned 已退回
 	Text         string    `json:"text"`         // 状态说明
 	Result       string    `json:"result"`       // 办理结果, with finished
 	Satisfaction string    `json:"satisfaction"` // 满意 | 基本满意 | 不满意, with finished (may be empty)
@@ -50,6 +50,7 @@ type Receipt struct {
 const (
 	StepAccepted = "accepted"
 	StepHandling = "handling"
+	StepRated    = "rated" // the citizen rated the handling: Satisfaction set
 	StepFinished = "finished"
 	StepReturned = "returned"
 )

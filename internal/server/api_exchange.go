@@ -59,7 +59,7 @@ func (s *Server) exchangeReceive(kind string) handler {
 			return zhitong.Errorf(zhitong.EINVALID, "请求体过大（上限 1 MB）")
 		}
 		rc, err := exchange.New(s.app).Receive(r.Context(), r.PathValue("peer"), kind,
-			exchange.Request{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body})
+			exchange.Request{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body, Remote: r.RemoteAddr})
 		if err != nil {
 			return err
 		}

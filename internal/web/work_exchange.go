@@ -24,6 +24,9 @@ type workExchangeData struct {
 	Peers  []*exchange.Peer
 	Dead   []*exchange.Message
 	Recent []*exchange.Message
+	// Refused: the latest refused inbound requests (malformed, unsigned,
+	// replayed, out of jurisdiction …).
+	Refused []*exchange.Refusal
 }
 
 // Mapping shows a peer's category map as the JSON an operator imports.
@@ -58,6 +61,9 @@ func (h *Handler) renderExchange(w http.ResponseWriter, r *http.Request, p zhito
 		return err
 	}
 	if d.Recent, err = x.Outbox(r.Context(), p); err != nil {
+		return err
+	}
+	if d.Refused, err = x.Refusals(r.Context(), p, 50); err != nil {
 		return err
 	}
 	if len(d.Recent) > 50 {

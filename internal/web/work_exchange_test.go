@@ -65,4 +65,10 @@ func TestExchangePages(t *testing.T) {
 		t.Fatalf("12345 has %d orders", len(orders))
 	}
 	benchHas(t, officer.get(caseURL(id)), "已送达对方")
+
+	// A refused inbound request is in the page's log.
+	_, err := exchange.New(b.app).Receive(b.t.Context(), "jx12345", "orders", exchange.Request{Method: "POST", Path: "/api/v1/exchange/jx12345/orders",
+		Header: http.Header{}, Body: []byte(`{"order_no": "GD1"}`), Remote: "192.0.2.7:4000"})
+	testkit.WantCode(t, err, zhitong.EUNAUTHORIZED)
+	benchHas(t, sys.get("/work/admin/exchange"), "拒收的请求", "请求未签名", "GD1", "192.0.2.7:4000")
 }
