@@ -74,7 +74,9 @@ func routeTable() map[string]refSpec {
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"unit_id": b.Unit, "cases": b.Assigned.Code} }},
 		"POST /work/cases/batch-assign": {base: func(a, b *county) map[string]any {
 			return map[string]any{"lead_unit_id": a.Unit, "case_id": a.Registered.ID}
-		}, refs: func(a, b *county) map[string]any { return map[string]any{"lead_unit_id": b.Unit, "case_id": b.Registered.ID} }},
+		}, refs: func(a, b *county) map[string]any {
+			return map[string]any{"lead_unit_id": b.Unit, "case_id": b.Registered.ID}
+		}},
 		"POST /work/documents/reply": {base: func(a, b *county) map[string]any {
 			return map[string]any{"case_id": a.Assigned.ID, "reply_id": 1}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"case_id": b.Assigned.ID} }},

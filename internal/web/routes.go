@@ -40,8 +40,10 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.signinRoutes(mux)      // signin.go: two-factor, keep-alive, sign-in policy
 	h.documentsRoutes(mux)   // work_documents.go: official documents, their numbers, seals and the public verification page
 	h.attachmentsRoutes(mux) // work_attachments.go: reply letters, photos after repair, intake scans
-	mux.HandleFunc("POST /work/cases/batch-assign", h.page(h.workBatchAssign)) // work_batch_assign.go: 批量交办, one 交办函
 	h.ssoRoutes(mux)         // sso.go: unified identity service sign-in, its set-up and account links
+
+	// 批量交办 (work_batch_assign.go): several cases to one unit, one 交办函.
+	mux.HandleFunc("POST /work/cases/batch-assign", h.page(h.workBatchAssign))
 
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))
