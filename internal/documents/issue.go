@@ -81,6 +81,16 @@ func (s *Service) onAssigned(ctx context.Context, tx *store.Tx, p zhitong.Princi
 	if err != nil {
 		return err
 	}
+	// One letter has one issuer: a batch must lie in one organisation's area.
+	for _, c := range cases[1:] {
+		other, err := store.OrganisationFor(ctx, tx, c.RegionCode)
+		if err != nil && zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
+			return err
+		}
+		if other.RegionCode != org.RegionCode {
+			return zhitong.Invalid("case_ids", "案件 #%d 与案件 #%d 分属不同的人大常委会，不能列入同一份交办函，请分别交办", c.ID, cases[0].ID)
+		}
+	}
 	unit, err := store.GetUnit(ctx, tx, cases[0].LeadUnitID)
 	if err != nil {
 		return err

@@ -54,6 +54,20 @@ func (s *Service) Get(ctx context.Context, p zhitong.Principal, id int64) (*Docu
 	return d, nil
 }
 
+// AssignLetter returns the current 交办函 of case caseID (its latest
+// assignment's, the one letter of a batch assignment), if p may see it.
+func (s *Service) AssignLetter(ctx context.Context, p zhitong.Principal, caseID int64) (*Document, error) {
+	var id int64
+	err := s.app.DB().QueryRow(ctx, `SELECT document_id FROM document_cases WHERE case_id = ? AND kind = 'assign' AND current = 1 ORDER BY document_id DESC LIMIT 1`, caseID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, p, id)
+}
+
 // Query filters the document list.
 type Query struct {
 	Kind   string // a kind, or all

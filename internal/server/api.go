@@ -48,7 +48,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 		"return":             caseAction(s, s.app.Return),
 		"extension-request":  caseAction(s, s.app.RequestExtension),
 		"extension-decision": caseAction(s, s.app.DecideExtension),
-		"reply":              caseAction(s, s.app.Reply),
+		"reply":              s.reply, // api_attachments.go: JSON, or multipart with its files
 		"deliveries":         caseAction(s, s.app.Deliver),
 		"callback":           caseAction(s, s.app.Callback),
 		"rehandle":           caseAction(s, s.app.Rehandle),

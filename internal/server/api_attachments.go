@@ -5,8 +5,13 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 
 	"zhitong"
+	"zhitong/internal/app"
 	"zhitong/internal/attachments"
 	"zhitong/internal/uploads"
 )
@@ -102,4 +107,81 @@ func (s *Server) attachmentFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return attachments.Serve(w, att, "private, no-store")
+}
+
+// replyFields are the reply's fields a multipart reply carries beside its
+// files (app.ReplyInput; deliveries as a JSON array).
+var replyFields = []string{"version", "outcome", "text", "planned_date", "reason", "public_summary", "deliveries"}
+
+// reply records the lead unit's reply (POST /api/v1/cases/{id}/reply): a
+// JSON app.ReplyInput as every step, or a multipart form with the reply's
+// fields and its files (reply_letter, reply_photo, public_<kind>=1),
+// checked as every attachment and written with the reply in one
+// transaction (attachments.Service.Reply): a refused file stores no reply.
+func (s *Server) reply(w http.ResponseWriter, r *http.Request) error {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
+		return caseAction(s, s.app.Reply)(w, r)
+	}
+	p, err := s.staff(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	// The case first: no upload is read for a case the caller may not see.
+	if _, err := s.app.ViewableCase(r.Context(), s.app.DB(), p, id); err != nil {
+		return err
+	}
+	release, err := s.uploads.Enter(r.Context())
+	if err != nil {
+		return err
+	}
+	defer release()
+	values, form, err := uploads.ReadForm(w, r, attachments.FormLimits)
+	if err != nil {
+		return err
+	}
+	in, err := replyFromForm(values)
+	if err != nil {
+		return err
+	}
+	files, err := attachments.FromForm(values, form)
+	if err != nil {
+		return err
+	}
+	c, err := attachments.New(s.app).Reply(r.Context(), p, id, in, files)
+	if err != nil {
+		return err
+	}
+	return s.writeCase(w, r, p, c, http.StatusOK)
+}
+
+// replyFromForm reads the reply's fields of a multipart reply as strictly
+// as the JSON body: an unknown field is refused by name.
+func replyFromForm(values url.Values) (app.ReplyInput, error) {
+	var in app.ReplyInput
+	for k := range values {
+		if !slices.Contains(replyFields, k) && !strings.HasPrefix(k, "public_") {
+			return in, zhitong.Invalid(k, "未知字段“%s”", k)
+		}
+	}
+	if v := values.Get("version"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return in, zhitong.Invalid("version", "字段“version”应为非负整数")
+		}
+		in.Version = n
+	}
+	in.Outcome = zhitong.Outcome(values.Get("outcome"))
+	in.Text, in.PlannedDate, in.Reason, in.PublicSummary = values.Get("text"), values.Get("planned_date"), values.Get("reason"), values.Get("public_summary")
+	if v := values.Get("deliveries"); v != "" {
+		dec := json.NewDecoder(strings.NewReader(v))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&in.Deliveries); err != nil {
+			return in, zhitong.Invalid("deliveries", "字段“deliveries”应为 JSON 数组：[{recipient, channel, …}]")
+		}
+	}
+	return in, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"zhitong"
+	"zhitong/internal/app"
 	"zhitong/internal/documents"
 	"zhitong/internal/documents/layout"
 	"zhitong/internal/export"
@@ -79,6 +80,29 @@ func (s *Server) documentsRoutes(mux *http.ServeMux) {
 			return nil, err
 		}
 		return svc().IssueAssign(r.Context(), p, in)
+	})))
+	// 批量交办: several cases to one unit in one transaction, one 交办函.
+	mux.HandleFunc("POST /api/v1/cases/batch-assign", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*batchAssigned, error) {
+		var in app.BatchAssignInput
+		if err := decode(w, r, &in); err != nil {
+			return nil, err
+		}
+		cs, err := s.app.AssignBatch(r.Context(), p, in)
+		if err != nil {
+			return nil, err
+		}
+		out := &batchAssigned{Items: make([]assignedCase, len(cs))}
+		for i, c := range cs {
+			out.Items[i] = assignedCase{ID: c.ID, Code: c.Code, Status: c.Status, StatusLabel: zhitong.Label(zhitong.Statuses, c.Status),
+				Version: c.Version, LeadUnit: c.LeadUnitID, DueDays: c.DueDays, DueDate: c.DueDate}
+		}
+		// The one letter (none in a region without an organisation).
+		if d, err := svc().AssignLetter(r.Context(), p, cs[0].ID); err == nil {
+			out.Document = d
+		} else if zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
+			return nil, err
+		}
+		return out, nil
 	})))
 	mux.HandleFunc("POST /api/v1/documents/reply", s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*documents.Document, error) {
 		var in documents.ReplyInput
@@ -189,4 +213,22 @@ func documentQuery(r *http.Request) (documents.Query, error) {
 		q.CaseID = n
 	}
 	return q, nil
+}
+
+// batchAssigned answers a batch assignment: each case as assigned, and the
+// one 交办函 listing them.
+type batchAssigned struct {
+	Items    []assignedCase      `json:"items"`
+	Document *documents.Document `json:"document,omitempty"`
+}
+
+type assignedCase struct {
+	ID          int64          `json:"id"`
+	Code        string         `json:"code"`
+	Status      zhitong.Status `json:"status"`
+	StatusLabel string         `json:"status_label"`
+	Version     int            `json:"version"`
+	LeadUnit    int64          `json:"lead_unit_id"`
+	DueDays     int            `json:"due_days"`
+	DueDate     string         `json:"due_date"`
 }

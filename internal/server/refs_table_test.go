@@ -36,6 +36,11 @@ func routeTable() map[string]refSpec {
 		}, refs: func(a, b *county) map[string]any {
 			return map[string]any{"unit_id": b.Unit, "case_ids": []int64{b.Assigned.ID}}
 		}},
+		"POST /api/v1/cases/batch-assign": {base: func(a, b *county) map[string]any {
+			return map[string]any{"lead_unit_id": a.Unit, "case_ids": []int64{a.Registered.ID}}
+		}, refs: func(a, b *county) map[string]any {
+			return map[string]any{"lead_unit_id": b.Unit, "case_ids": []int64{b.Registered.ID}}
+		}},
 		"POST /api/v1/documents/reply": {base: func(a, b *county) map[string]any {
 			return map[string]any{"case_id": a.Assigned.ID, "reply_id": 1}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"case_id": b.Assigned.ID} }},
@@ -67,6 +72,11 @@ func routeTable() map[string]refSpec {
 		"POST /work/documents/assign": {base: func(a, b *county) map[string]any {
 			return map[string]any{"unit_id": a.Unit, "cases": a.Assigned.Code}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"unit_id": b.Unit, "cases": b.Assigned.Code} }},
+		"POST /work/cases/batch-assign": {base: func(a, b *county) map[string]any {
+			return map[string]any{"lead_unit_id": a.Unit, "case_id": a.Registered.ID}
+		}, refs: func(a, b *county) map[string]any {
+			return map[string]any{"lead_unit_id": b.Unit, "case_id": b.Registered.ID}
+		}},
 		"POST /work/documents/reply": {base: func(a, b *county) map[string]any {
 			return map[string]any{"case_id": a.Assigned.ID, "reply_id": 1}
 		}, refs: func(a, b *county) map[string]any { return map[string]any{"case_id": b.Assigned.ID} }},

@@ -43,6 +43,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.ssoRoutes(mux)         // sso.go: unified identity service sign-in, its set-up and account links
 	h.crossborderRoutes(mux) // work_crossborder.go: regions from the national data for cross-border stations
 
+	// 批量交办 (work_batch_assign.go): several cases to one unit, one 交办函.
+	mux.HandleFunc("POST /work/cases/batch-assign", h.page(h.workBatchAssign))
+
 	// Accounts.
 	mux.HandleFunc("GET /login", h.page(h.loginForm))
 	mux.HandleFunc("POST /login", h.page(h.login))

@@ -94,6 +94,9 @@ type workListData struct {
 	// Stat names the statistic whose cases the list shows (stat=…, from the
 	// statistics dashboard, internal/stats); StatBack returns to it.
 	Stat, StatBack string
+	// Batch is the 批量交办 form (work_batch_assign.go); nil when the
+	// viewer may not assign.
+	Batch *workBatch
 }
 
 // Has reports whether the filter has value v for key.
@@ -175,6 +178,12 @@ func (d *workListData) Filtered() bool {
 }
 
 func (h *Handler) workCases(w http.ResponseWriter, r *http.Request) error {
+	return h.renderCases(w, r, nil)
+}
+
+// renderCases shows the list; batch, when set, is a refused 批量交办 form
+// shown again with what was sent.
+func (h *Handler) renderCases(w http.ResponseWriter, r *http.Request, batch *workBatch) error {
 	p, err := h.staff(r)
 	if err != nil {
 		return err
@@ -202,6 +211,11 @@ func (h *Handler) workCases(w http.ResponseWriter, r *http.Request) error {
 		return workGo(w, r, fmt.Sprintf("/work/cases/%d", id))
 	}
 	status := http.StatusOK
+	if d.Batch = batch; batch == nil && p.May(zhitong.ActionAssign) {
+		d.Batch = &workBatch{}
+	} else if batch != nil {
+		status = http.StatusBadRequest
+	}
 	var pg app.CasePage
 	if err == nil {
 		pg, err = h.app.ListPage(ctx, p, in)
