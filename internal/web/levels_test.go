@@ -64,7 +64,11 @@ func TestTransferCasePage(t *testing.T) {
 	}
 	// The API: targets, and the same refusal as a machine-readable code.
 	tg := city.get("/api/v1/cases/" + id + "/transfer-targets")
-	var targets struct{ Items []struct{ RegionCode string `json:"region_code"` } }
+	var targets struct {
+		Items []struct {
+			RegionCode string `json:"region_code"`
+		}
+	}
 	if err := json.Unmarshal([]byte(tg.raw), &targets); err != nil || len(targets.Items) != 1 || targets.Items[0].RegionCode != "360783" {
 		t.Errorf("targets %d %s", tg.status, tg.raw)
 	}
