@@ -75,6 +75,7 @@ const (
 	ActionReveal           Action = "reveal"            // 查看个人信息
 	ActionRevealPhone      Action = "reveal_phone"      // 主办单位查看群众电话 (to answer the citizen, 双反馈)
 	ActionCoOpinion        Action = "co_opinion"        // 提交协办意见 (a co-handling unit to the lead unit)
+	ActionTransfer         Action = "transfer"          // 移交上级/下级人大 (internal/levels, docs/levels.md)
 	ActionView             Action = "view"              // 查看
 	// ActionReschedule (期限调整) is the system moving a provisional deadline
 	// when the State Council's schedule for its year is loaded; no role
@@ -93,7 +94,7 @@ var ActionLabels = []Named[Action]{
 	{ActionRehandle, "重办"}, {ActionExplain, "说明后办结"}, {ActionClose, "办结"},
 	{ActionArchive, "归档"}, {ActionSupervise, "督办"}, {ActionReveal, "查看个人信息"},
 	{ActionRevealPhone, "查看群众电话"}, {ActionCoOpinion, "协办意见"}, {ActionView, "查看"},
-	{ActionReschedule, "调整办理期限"},
+	{ActionReschedule, "调整办理期限"}, {ActionTransfer, "移交上级或下级人大"},
 }
 
 // transitions lists, for each action on an existing case, the statuses it
@@ -120,6 +121,8 @@ var transitions = map[Action][]Status{
 	ActionClose:            {StatusEvaluated, StatusReplied},
 	ActionArchive:          {StatusClosed, StatusAnswered, StatusMerged, StatusDeclined},
 	ActionSupervise:        {StatusAssigned, StatusInProgress, StatusReturned},
+	// Before any unit handles it: the receiving level triages it afresh.
+	ActionTransfer: {StatusSubmitted, StatusRegistered, StatusReturned},
 	// While the case is with its units; neither moves the case.
 	ActionRevealPhone: {StatusAssigned, StatusInProgress},
 	ActionCoOpinion:   {StatusAssigned, StatusInProgress},

@@ -49,6 +49,7 @@ var permissions = map[Action][]Role{
 	ActionReturn:           {RoleUnit},
 	ActionRequestExtension: {RoleUnit},
 	ActionDecideExtension:  {RoleCommittee, RoleOfficer},
+	ActionTransfer:         {RoleCommittee, RoleOfficer}, // not station staff (internal/levels)
 	ActionReply:            {RoleUnit, RoleCommittee},
 	ActionDeliver:          {RoleUnit, RoleCommittee, RoleStationHead, RoleOfficer},
 	ActionCallback:         triagers,
@@ -88,6 +89,9 @@ type Scope struct {
 	StationID  int64
 	DeputyID   int64
 	UnitIDs    []int64 // every unit the case was ever assigned to
+	// HeldBy is the region code of the organisation a case was moved to
+	// (移交上级/下级人大, internal/levels); "" when it was never moved.
+	HeldBy string
 }
 
 // May reports whether the principal's role allows action a at all.
@@ -130,7 +134,23 @@ func (p Principal) Authorize(a Action, s Scope) error {
 	if !p.Sees(s) {
 		return Errorf(EFORBIDDEN, "该案件不在您的管辖范围内")
 	}
+	if a != ActionView && !p.Holds(s) {
+		return Errorf(EFORBIDDEN, "该案件已移交其他层级人大常委会办理，您只能查看")
+	}
 	return nil
+}
+
+// Holds reports whether the principal may act on (not only read) a case
+// with scope s: a case moved to another level's organisation (HeldBy) is
+// acted on by that organisation's staff and those above it; the staff of
+// the level it left keep reading it. Units and deputies act on what was
+// given to them and are not bound by it.
+func (p Principal) Holds(s Scope) bool {
+	switch p.Role {
+	case RoleCommittee, RoleStationHead, RoleOfficer:
+		return s.HeldBy == "" || strings.HasPrefix(s.HeldBy, p.RegionCode)
+	}
+	return true
 }
 
 // Staff reports whether the principal is a signed-in user or token, not a citizen.

@@ -211,7 +211,7 @@ func (a *App) authorize(ctx context.Context, q store.Q, p zhitong.Principal, act
 		}
 		return zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
 	}
-	scope := zhitong.Scope{RegionCode: c.RegionCode, StationID: c.StationID, DeputyID: c.DeputyID}
+	scope := zhitong.Scope{RegionCode: c.RegionCode, StationID: c.StationID, DeputyID: c.DeputyID, HeldBy: c.HeldBy}
 	if p.Role == zhitong.RoleUnit {
 		ids, err := store.CaseUnitIDs(ctx, q, c.ID)
 		if err != nil {

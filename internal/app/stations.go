@@ -446,7 +446,8 @@ func stationObject(id int64) string { return "station:" + strconv.FormatInt(id, 
 func (a *App) SetStationDeputies(ctx context.Context, p zhitong.Principal, id int64, deputyIDs []int64) (*StationProfile, *RosterSync, error) {
 	var sync *RosterSync
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
-		if _, err := store.GetStation(ctx, tx, id); err != nil {
+		st, err := store.GetStation(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		if err := a.mayManageStation(ctx, tx, p, id, stationDeputies); err != nil {
@@ -465,6 +466,13 @@ func (a *App) SetStationDeputies(ctx context.Context, p zhitong.Principal, id in
 			ok := p.StationID == id && strings.HasPrefix(d.RegionCode, p.RegionCode)
 			if !ok {
 				if ok, err = a.deputyCovered(ctx, tx, p, d); err != nil {
+					return err
+				}
+			}
+			if !ok {
+				// A deputy of a higher congress (city, province, national)
+				// elected over the station serves there too (docs/levels.md).
+				if ok, err = a.electedOver(ctx, tx, d, st); err != nil {
 					return err
 				}
 			}

@@ -76,6 +76,11 @@ var templateDefs = []TemplateDef{
 	// Duty reminders (duty_reminders.go), a sweep step: to the deputy on duty tomorrow, in-app or by SMS.
 	{Name: "deputy.duty_reminder", Label: "值班提醒（代表）", Vars: []string{"deputy", "station", "day", "address", "hours", "phone"},
 		Default: "{deputy}代表：您明天（{day}）在{station}值班接待选民，地址：{address}。如不能前来，请联系联络站（{phone}）。"},
+	// Cases moved between levels of congress (internal/levels): the staff of both organisations, and the citizen.
+	{Name: "staff.case_transferred", Label: "案件移交告知（工作人员）", Vars: []string{"code", "title", "from", "to", "reason"},
+		Default: "案件{code}“{title}”已由{from}移交{to}办理。理由：{reason}"},
+	{Name: "case.transferred", Label: "移交告知（群众）", Vars: []string{"code", "to"}, Citizen: true,
+		Default: "您反映的问题（查询码{code}）已移交{to}办理，可凭查询码查询办理进度。"},
 	// Duty roster swaps (roster_swaps.go): to the station's staff and the deputies involved.
 	{Name: "staff.swap_requested", Label: "换班申请待审批（工作人员）", Vars: []string{"station", "deputy", "day", "target", "target_day", "kind", "status"},
 		Default: "{station}：{deputy}申请{kind}（{day}），对方{target}，请审批。"},

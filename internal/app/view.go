@@ -67,8 +67,9 @@ type CaseView struct {
 	Evaluations    []*zhitong.Evaluation `json:"evaluations"`
 	Events         []*zhitong.Event      `json:"events"`
 	Supervision    *SupervisionInfo      `json:"supervision"`
-	CoOpinions     []CoOpinion           `json:"co_opinions"` // co-handling units' opinions (协办意见), every round
-	Actions        []zhitong.Action      `json:"actions"`     // what this person may do now
+	CoOpinions     []CoOpinion           `json:"co_opinions"`       // co-handling units' opinions (协办意见), every round
+	Actions        []zhitong.Action      `json:"actions"`           // what this person may do now
+	HeldBy         string                `json:"held_by,omitempty"` // the organisation (region code) the case was moved to, internal/levels
 	// DefaultLeadUnitID is the lead unit the case's category names by
 	// default in its jurisdiction (docs/admin.md), offered when this person
 	// may assign the case now; 0 when none.
@@ -147,7 +148,7 @@ func (a *App) Get(ctx context.Context, p zhitong.Principal, id int64) (*CaseView
 		v.Solved = outcomeNow(v.Replies, fus) == zhitong.OutcomeSolved
 		v.DualFeedback = len(v.Replies[n-1].Deliveries) == 2
 	}
-	v.Actions = a.allowed(p, c, v.Assignments)
+	v.Actions, v.HeldBy = a.allowed(p, c, v.Assignments), c.HeldBy
 	if c.CategoryCode != "" && slices.Contains(v.Actions, zhitong.ActionAssign) {
 		if v.DefaultLeadUnitID, err = store.DefaultLeadUnit(ctx, a.db, c.CategoryCode, c.RegionCode); err != nil {
 			return nil, err
@@ -166,6 +167,9 @@ func maskOrEmpty(s string, mask func(string) string) string {
 // allowed lists the actions p may take on c now, for the UI to offer.
 func (a *App) allowed(p zhitong.Principal, c *store.CaseRecord, assignments []*zhitong.Assignment) []zhitong.Action {
 	var out []zhitong.Action
+	if !p.Holds(zhitong.Scope{HeldBy: c.HeldBy}) {
+		return nil // moved to another level: read only (internal/levels)
+	}
 	for _, n := range zhitong.ActionLabels {
 		act := n.Value
 		if act == zhitong.ActionView || act == zhitong.ActionSubmit || act == zhitong.ActionIntake || act == zhitong.ActionEvaluate || !p.May(act) {

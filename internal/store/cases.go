@@ -16,6 +16,9 @@ type CaseRecord struct {
 	zhitong.Case
 	PhoneIndex string
 	CreatedBy  int64
+	// HeldBy is the region code of the organisation the case was moved to
+	// (internal/levels); "" when it never was. Written by SetCaseHeldBy only.
+	HeldBy string
 	// The stored text of the list's sort keys, for keyset cursors (CursorOf).
 	submittedText, updatedText string
 }
@@ -24,7 +27,7 @@ const caseColumns = `id, code, channel, status, version, round, title, body, COA
  COALESCE(station_id, 0), COALESCE(deputy_id, 0), place, lat, lng, anonymous, name_enc, phone_enc, phone_idx, idcard_enc,
  address_enc, external_id, submitted_at, registered_at, due_from, due_days, due_date, due_provisional, COALESCE(lead_unit_id, 0), answer,
  decline_reason, COALESCE(merged_into, 0), COALESCE(proposal_id, 0), referral_dest, referral_result, resolution,
- closing_note, closed_at, archived_at, updated_at, created_by, demo`
+ closing_note, closed_at, archived_at, updated_at, created_by, demo, held_by`
 
 func scanCase(row interface{ Scan(...any) error }) (*CaseRecord, error) {
 	var r CaseRecord
@@ -34,7 +37,7 @@ func scanCase(row interface{ Scan(...any) error }) (*CaseRecord, error) {
 		&c.StationID, &c.DeputyID, &c.Place, &c.Lat, &c.Lng, &c.Submitter.Anonymous, &c.Submitter.Name, &c.Submitter.Phone, &r.PhoneIndex, &c.Submitter.IDCard,
 		&c.Submitter.Address, &c.ExternalID, &submitted, &registered, &c.DueFrom, &c.DueDays, &c.DueDate, &c.DueProvisional, &c.LeadUnitID, &c.Answer,
 		&c.DeclineReason, &c.MergedInto, &c.ProposalID, &c.ReferralDest, &c.ReferralResult, &c.Resolution,
-		&c.ClosingNote, &closed, &archived, &updated, &r.CreatedBy, &c.Demo)
+		&c.ClosingNote, &closed, &archived, &updated, &r.CreatedBy, &c.Demo, &r.HeldBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "案件不存在")
 	} else if err != nil {

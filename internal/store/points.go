@@ -82,9 +82,23 @@ func SumLedger(ctx context.Context, q Q, prefix, from, to string) ([]DeputyPoint
 	if to == "" {
 		to = "9999-12-31"
 	}
-	rows, err := q.Query(ctx, `SELECT d.id, d.name, COALESCE(d.station_id, 0), d.region_code,
+	// A deputy of a higher level (city, province, national) elected over
+	// the subtree counts there through the stations they are posted to in
+	// it (docs/levels.md): their station is then the first of those unless
+	// their primary one lies in the subtree, their region that station's.
+	like := prefix + "%"
+	rows, err := q.Query(ctx, `SELECT d.id, d.name,
+ CASE WHEN d.region_code LIKE ? OR ps.region_code LIKE ? THEN COALESCE(d.station_id, 0)
+  ELSE COALESCE((SELECT MIN(sd.station_id) FROM station_deputies sd JOIN stations s ON s.id = sd.station_id
+   WHERE sd.deputy_id = d.id AND s.region_code LIKE ?), 0) END,
+ CASE WHEN d.region_code LIKE ? THEN d.region_code
+  ELSE COALESCE((SELECT s.region_code FROM station_deputies sd JOIN stations s ON s.id = sd.station_id
+   WHERE sd.deputy_id = d.id AND s.region_code LIKE ? ORDER BY s.id LIMIT 1), d.region_code) END,
  COALESCE((SELECT SUM(l.points) FROM point_ledger l WHERE l.deputy_id = d.id AND l.day >= ? AND l.day <= ?), 0)
- FROM deputies d WHERE d.region_code LIKE ? ORDER BY d.id`, from, to, prefix+"%")
+ FROM deputies d LEFT JOIN stations ps ON ps.id = d.station_id
+ WHERE d.region_code LIKE ? OR ? LIKE d.region_code || '%' AND EXISTS (SELECT 1 FROM station_deputies sd JOIN stations s ON s.id = sd.station_id
+  WHERE sd.deputy_id = d.id AND s.region_code LIKE ?)
+ ORDER BY d.id`, like, like, like, like, like, from, to, like, prefix, like)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"zhitong/internal/app"
 	"zhitong/internal/attachments"
 	"zhitong/internal/exchange"
+	"zhitong/internal/levels"
 )
 
 // workDone is the flash message after each action succeeds.
@@ -23,6 +24,7 @@ var workDone = map[zhitong.Action]string{
 	zhitong.ActionCallback: "已记录回访", zhitong.ActionRehandle: "已责成重新办理", zhitong.ActionExplain: "已作出说明并办结",
 	zhitong.ActionClose: "已办结", zhitong.ActionArchive: "已归档", zhitong.ActionSupervise: "已记录督办",
 	zhitong.ActionCoOpinion: "协办意见已提交，主办单位会收到通知；主办单位答复前可以修改",
+	zhitong.ActionTransfer:  "已移交，接收方和本方工作人员会收到通知；本方此后只能查看",
 }
 
 // workAction runs one lifecycle step from its form on the case page. Success
@@ -146,6 +148,8 @@ func (h *Handler) workDo(ctx context.Context, p zhitong.Principal, id int64, act
 			break
 		}
 		_, err = h.app.Refer(ctx, p, id, app.ReferInput{Version: version, Destination: f.Get("destination"), Note: f.Get("note")})
+	case zhitong.ActionTransfer:
+		_, err = levels.New(h.app).Transfer(ctx, p, id, levels.TransferInput{Version: version, To: f.Get("to"), Reason: f.Get("reason")})
 	case zhitong.ActionReferralResult:
 		_, err = h.app.ReferralResult(ctx, p, id, text("text"))
 	case zhitong.ActionMerge:

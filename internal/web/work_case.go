@@ -12,6 +12,7 @@ import (
 	"zhitong/internal/documents"
 	"zhitong/internal/dups"
 	"zhitong/internal/exchange"
+	"zhitong/internal/levels"
 )
 
 // workActionForm is one action's form on the case page, with what was typed
@@ -83,6 +84,10 @@ type workCaseData struct {
 	// (internal/exchange); Peers: where a referral may go electronically.
 	Exchange []*exchange.Order
 	Peers    []*exchange.Peer
+	// Targets: where the case may be moved between levels (internal/levels);
+	// HeldBy names the organisation it was moved to, if it was.
+	Targets []levels.Target
+	HeldBy  string
 	// AddKinds are the kinds of file the caller may add to the case later
 	// (the 添加附件 form); AttachError / AttachValues its refusal, shown
 	// with the form (the files must be chosen again).
@@ -221,6 +226,14 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 			return nil, err
 		}
 	}
+	if d.Targets, err = levels.New(h.app).Targets(ctx, p, id); err != nil {
+		return nil, err
+	}
+	if v.HeldBy != "" {
+		if o, err := h.app.OrganisationFor(ctx, v.HeldBy); err == nil {
+			d.HeldBy = o.Name
+		}
+	}
 	region := v.Region
 	if len(region) > 6 {
 		region = region[:6] // the county: stations and deputies of neighbouring towns too
@@ -273,6 +286,8 @@ func (h *Handler) loadWorkCase(ctx context.Context, p zhitong.Principal, id int6
 		case a == zhitong.ActionDecideExtension && d.Pending == nil:
 			continue
 		case a == zhitong.ActionRequestExtension && d.Pending != nil:
+			continue
+		case a == zhitong.ActionTransfer && len(d.Targets) == 0: // no organisation above or below
 			continue
 		}
 		f := &workActionForm{Action: a, Label: zhitong.Label(zhitong.ActionLabels, a), Values: d.defaults(a)}
