@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"zhitong"
+	"zhitong/internal/app"
 	"zhitong/internal/crossborder"
 )
 
@@ -55,4 +57,26 @@ func (h *Handler) workRegionsLoadPost(w http.ResponseWriter, r *http.Request) er
 	h.flash(r, "已加载："+strings.Join(names, "、"))
 	http.Redirect(w, r, "/work/regions/load", http.StatusSeeOther)
 	return nil
+}
+
+// boardSides names, on the board of a station across a border, the sides
+// it serves and the sides on duty each reception day, from the regions
+// the deputies on duty were elected in.
+func (h *Handler) boardSides(ctx context.Context, d *stationBoardData, sp *app.StationProfile) {
+	codes := make([]string, len(sp.Regions))
+	for i, r := range sp.Regions {
+		codes[i] = r.Code
+	}
+	sides, sideOf := crossborder.New(h.app).Sides(ctx, d.Station, codes)
+	if len(sides) == 0 {
+		return
+	}
+	d.Sides = sides
+	region := map[int64]string{}
+	for _, dp := range sp.Deputies {
+		region[dp.ID] = dp.Region
+	}
+	for i := range d.Reception {
+		d.Reception[i].Side = crossborder.DaySides(sides, sideOf, d.Reception[i].Deputies, region)
+	}
 }
