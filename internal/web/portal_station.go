@@ -35,8 +35,8 @@ type stationBoardData struct {
 	Reception []receptionLine
 	// Sides are the counties a station across a border serves (定南县,
 	// 和平县); each reception day names the sides on duty (crossborder.Sides).
-	Sides []crossborder.Side
-	stations  map[int64]zhitong.Station
+	Sides    []crossborder.Side
+	stations map[int64]zhitong.Station
 }
 
 // OtherStations names the other stations a deputy serves at.

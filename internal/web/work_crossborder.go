@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 
 	"zhitong"
@@ -79,4 +81,27 @@ func (h *Handler) boardSides(ctx context.Context, d *stationBoardData, sp *app.S
 	for i := range d.Reception {
 		d.Reception[i].Side = crossborder.DaySides(sides, sideOf, d.Reception[i].Deputies, region)
 	}
+}
+
+// submitServed puts first, on the portal's submission form for a
+// cross-border station, the regions it serves on both sides, named with
+// their province and county, and leaves them out of the other towns.
+func (h *Handler) submitServed(ctx context.Context, d *submitData, stations []zhitong.Station) error {
+	id, err := strconv.ParseInt(d.Form.Station, 10, 64)
+	if err != nil || id <= 0 {
+		return nil
+	}
+	i := slices.IndexFunc(stations, func(s zhitong.Station) bool { return s.ID == id })
+	if i < 0 {
+		return nil
+	}
+	served, err := crossborder.New(h.app).ServedRegions(ctx, stations[i:i+1])
+	if err != nil || len(served) == 0 {
+		return err
+	}
+	d.Served = served[0].Regions
+	d.Towns = slices.DeleteFunc(d.Towns, func(r zhitong.Region) bool {
+		return slices.ContainsFunc(d.Served, func(s crossborder.ServedRegion) bool { return s.Code == r.Code })
+	})
+	return nil
 }
