@@ -73,6 +73,12 @@ func TestCrossBorderStationPages(t *testing.T) {
 		t.Fatalf("board does not name each day's side:\n%s", board.body)
 	}
 
+	// The portal's form for the station offers the regions it serves first.
+	sub := dn.get("/submit?station=" + strconv.FormatInt(st.ID, 10))
+	if !regexpMatch(sub.body, `<optgroup label="本联络站服务的地区"><option value="360728105" selected>江西省定南县岭北镇</option><option value="441624103">广东省和平县下车镇</option>`) {
+		t.Fatalf("submission form for the shared station:\n%s", sub.body)
+	}
+
 	// The walk-in form offers the station's regions, the other side's too.
 	form := dn.get("/work/intake")
 	benchHas(t, form, "问题所属地区", "广东省和平县下车镇", "江西省定南县岭北镇")

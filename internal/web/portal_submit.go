@@ -49,10 +49,10 @@ type submitData struct {
 	Towns      []zhitong.Region
 	// Served: the regions the chosen cross-border station serves, both
 	// sides', offered first (docs/stations.md).
-	Served   []crossborder.ServedRegion
-	Stations []stationGroup
-	Photos     int // photos chosen on the attempt that failed: they must be chosen again
-	MaxPhotos  int
+	Served    []crossborder.ServedRegion
+	Stations  []stationGroup
+	Photos    int // photos chosen on the attempt that failed: they must be chosen again
+	MaxPhotos int
 	// Checked: the citizen asked for similar issues before submitting
 	// (internal/dups); Similar are those found, without personal data.
 	Checked bool
