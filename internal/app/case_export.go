@@ -19,7 +19,7 @@ var ExportBatch = 500
 // million cases never sit in memory. Each batch is its own query: a long
 // export holds no transaction open.
 func (a *App) ExportCases(ctx context.Context, p zhitong.Principal, in ListInput) (iter.Seq2[CaseSummary, error], error) {
-	f, err := a.caseFilter(p, in)
+	f, err := a.caseFilter(ctx, p, in)
 	if err != nil {
 		return nil, err
 	}

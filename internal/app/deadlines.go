@@ -39,7 +39,11 @@ func (a *App) defaultDays(ctx context.Context, tx *store.Tx, c *store.CaseRecord
 		}
 		catDays = cat.DueDays
 	}
-	days := a.policy().DaysFor(kind, c.CategoryCode, catDays)
+	pol, err := a.policyFor(ctx, tx, c.RegionCode) // the organisation of the case's region (policy_org.go)
+	if err != nil {
+		return 0, err
+	}
+	days := pol.DaysFor(kind, c.CategoryCode, catDays)
 	if days == 0 {
 		return 0, zhitong.Invalid("category", "案件尚未分类，无法按分类确定办理时限")
 	}

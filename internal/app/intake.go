@@ -349,6 +349,16 @@ func (a *App) checkNewCase(ctx context.Context, p zhitong.Principal, in *IntakeI
 		// A deputy files what they receive as their own case (Sees holds by
 		// construction), but only within the region they were elected in.
 		outside := !p.Sees(scope) || p.Role == zhitong.RoleDeputy && !strings.HasPrefix(in.RegionCode, p.RegionCode)
+		if outside && regionScoped(p) && in.StationID != 0 {
+			// At a cross-border station one covers, a case may be about
+			// any region the station serves, the other side's too
+			// (crossborder_scope.go); it then belongs to that side.
+			ok, err := a.servesAt(ctx, p, in.StationID, in.RegionCode)
+			if err != nil {
+				return err
+			}
+			outside = !ok
+		}
 		if outside {
 			return zhitong.Errorf(zhitong.EFORBIDDEN, "所选地区或联络站不在您的管辖范围内")
 		}

@@ -125,7 +125,11 @@ func (a *App) Policy(ctx context.Context, p zhitong.Principal) (*Policy, error) 
 	if err := a.loadPolicy(ctx); err != nil {
 		return nil, err
 	}
-	return a.policy(), nil
+	key, err := a.policyScope(ctx, a.db, p)
+	if err != nil {
+		return nil, err
+	}
+	return a.policyAt(ctx, a.db, key)
 }
 
 // SetPolicy replaces the deadline policy. Only committee staff (代表工委) may.
@@ -140,20 +144,30 @@ func (a *App) SetPolicy(ctx context.Context, p zhitong.Principal, in Policy) (*P
 	if err != nil {
 		return nil, err
 	}
+	key := policyKey
 	err = a.db.Write(ctx, func(tx *store.Tx) error {
-		old, err := store.GetMeta(ctx, tx, policyKey)
+		if key, err = a.policyScope(ctx, tx, p); err != nil {
+			return err
+		}
+		old, err := store.GetMeta(ctx, tx, key)
 		if err != nil {
 			return err
 		}
-		if err := tx.SetMeta(ctx, policyKey, string(b)); err != nil {
+		if err := tx.SetMeta(ctx, key, string(b)); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, p, "policy.update", "policy:deadlines", map[string]any{"old": json.RawMessage(orJSON(old)), "new": json.RawMessage(b)})
+		object := "policy:deadlines"
+		if key != policyKey { // an organisation's own policy (policy_org.go)
+			object += ":" + key[len(policyKey)+1:]
+		}
+		return a.audit(ctx, tx, p, "policy.update", object, map[string]any{"old": json.RawMessage(orJSON(old)), "new": json.RawMessage(b)})
 	})
 	if err != nil {
 		return nil, err
 	}
-	a.pol.Store(&in)
+	if key == policyKey {
+		a.pol.Store(&in)
+	}
 	return &in, nil
 }
 

@@ -274,9 +274,13 @@ func (a *App) CountByStatus(ctx context.Context, p zhitong.Principal) (map[zhito
 		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看案件", zhitong.Label(zhitong.Roles, p.Role))
 	}
 	counts := map[zhitong.Status]int{}
+	var base store.CaseFilter
+	scope(p, &base)
+	if err := a.scopeShared(ctx, a.db, p, &base); err != nil {
+		return nil, err
+	}
 	for _, s := range zhitong.Statuses {
-		var f store.CaseFilter
-		scope(p, &f)
+		f := base
 		f.Statuses = []zhitong.Status{s.Value}
 		n, err := store.CountCases(ctx, a.db, f, "", "")
 		if err != nil {
@@ -321,7 +325,7 @@ func MaxPage(perPage int, search bool) int {
 // ListPage returns one page of cases in p's jurisdiction: by page number
 // (at most MaxPage) or, with a cursor, the page after or before a row.
 func (a *App) ListPage(ctx context.Context, p zhitong.Principal, in ListInput) (CasePage, error) {
-	f, err := a.caseFilter(p, in)
+	f, err := a.caseFilter(ctx, p, in)
 	if err != nil {
 		return CasePage{}, err
 	}
@@ -395,13 +399,16 @@ func (a *App) ListPage(ctx context.Context, p zhitong.Principal, in ListInput) (
 
 // caseFilter checks in and turns it into the store's filter, limited to
 // p's jurisdiction: the one definition of a case list, on screen and exported.
-func (a *App) caseFilter(p zhitong.Principal, in ListInput) (store.CaseFilter, error) {
+func (a *App) caseFilter(ctx context.Context, p zhitong.Principal, in ListInput) (store.CaseFilter, error) {
 	if !p.May(zhitong.ActionView) {
 		return store.CaseFilter{}, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看案件", zhitong.Label(zhitong.Roles, p.Role))
 	}
 	f := store.CaseFilter{Category: in.Category, Region: in.Region, StationID: in.Station, UnitID: in.Unit, Channel: in.Channel,
 		Overdue: in.Overdue, Today: a.today().Format(time.DateOnly), Statuses: in.Status, Sort: in.Sort}
 	scope(p, &f)
+	if err := a.scopeShared(ctx, a.db, p, &f); err != nil {
+		return store.CaseFilter{}, err
+	}
 	for _, s := range in.Status {
 		if !zhitong.Valid(zhitong.Statuses, s) {
 			return store.CaseFilter{}, zhitong.Invalid("status", "状态“%s”无效", s)

@@ -160,6 +160,10 @@ type CaseFilter struct {
 	ScopeStation int64
 	ScopeDeputy  int64
 	ScopeUnit    int64
+	// ScopeStations widens ScopeRegion by the cases taken in at these
+	// stations: the cross-border stations shared with another
+	// jurisdiction (SharedStations, docs/stations.md).
+	ScopeStations []int64
 
 	Statuses   []zhitong.Status
 	Category   string
@@ -360,6 +364,9 @@ func caseWhere(q Q, f CaseFilter, ftsMatch, tsQuery string) (string, []any) {
 		add(`deputy_id = ?`, f.ScopeDeputy)
 	case f.ScopeStation != 0:
 		add(`station_id = ?`, f.ScopeStation)
+	case f.ScopeRegion != "" && len(f.ScopeStations) > 0:
+		cond, a := regionOrStations(q, f.ScopeRegion, f.ScopeStations)
+		add(cond, a...)
 	case f.ScopeRegion != "":
 		add(regionPrefix(regionColumn(q), f.ScopeRegion))
 	}

@@ -16,6 +16,7 @@ const portalStationDays = 8
 type receptionLine struct {
 	Date, Weekday, Lunar, Reason string
 	Deputies                     []zhitong.DeputyRef
+	Side                         string // a cross-border station: the sides on duty (江西省定南县、广东省和平县)
 }
 
 func receptionLines(days []zhitong.ReceptionDay, lunar bool) []receptionLine {

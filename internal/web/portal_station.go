@@ -9,6 +9,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/crossborder"
 )
 
 // stationRules is the fixed part of every bulletin board (公示栏) until
@@ -32,7 +33,10 @@ type stationBoardData struct {
 	Notice   string
 	// Reception is the next reception days with the deputies on duty.
 	Reception []receptionLine
-	stations  map[int64]zhitong.Station
+	// Sides are the counties a station across a border serves (定南县,
+	// 和平县); each reception day names the sides on duty (crossborder.Sides).
+	Sides    []crossborder.Side
+	stations map[int64]zhitong.Station
 }
 
 // OtherStations names the other stations a deputy serves at.
@@ -107,6 +111,9 @@ func (h *Handler) stationBoard(w http.ResponseWriter, r *http.Request) error {
 	}
 	if data.Reception, err = h.stationReception(ctx, st.ID); err != nil {
 		return err
+	}
+	if sp.CrossBorder() {
+		h.boardSides(ctx, &data, sp)
 	}
 	if data.Results, _, err = h.app.PublicResults(ctx, app.ResultsInput{Station: st.ID, PerPage: 10}); err != nil {
 		return err

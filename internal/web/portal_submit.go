@@ -14,6 +14,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/crossborder"
 	"zhitong/internal/dups"
 	"zhitong/internal/sso"
 	"zhitong/internal/store"
@@ -46,9 +47,12 @@ type submitData struct {
 	ErrorList  []fieldError // in form order, for the summary at the top
 	Categories []zhitong.Category
 	Towns      []zhitong.Region
-	Stations   []stationGroup
-	Photos     int // photos chosen on the attempt that failed: they must be chosen again
-	MaxPhotos  int
+	// Served: the regions the chosen cross-border station serves, both
+	// sides', offered first (docs/stations.md).
+	Served    []crossborder.ServedRegion
+	Stations  []stationGroup
+	Photos    int // photos chosen on the attempt that failed: they must be chosen again
+	MaxPhotos int
 	// Checked: the citizen asked for similar issues before submitting
 	// (internal/dups); Similar are those found, without personal data.
 	Checked bool
@@ -106,6 +110,9 @@ func (h *Handler) renderSubmit(w http.ResponseWriter, r *http.Request, status in
 	}
 	stations, err := h.app.Stations(ctx, "")
 	if err != nil {
+		return err
+	}
+	if err := h.submitServed(ctx, &data, stations); err != nil {
 		return err
 	}
 	for _, s := range stations {

@@ -1,12 +1,16 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 
 	"zhitong"
+	"zhitong/internal/app"
 	"zhitong/internal/crossborder"
 )
 
@@ -54,5 +58,50 @@ func (h *Handler) workRegionsLoadPost(w http.ResponseWriter, r *http.Request) er
 	}
 	h.flash(r, "已加载："+strings.Join(names, "、"))
 	http.Redirect(w, r, "/work/regions/load", http.StatusSeeOther)
+	return nil
+}
+
+// boardSides names, on the board of a station across a border, the sides
+// it serves and the sides on duty each reception day, from the regions
+// the deputies on duty were elected in.
+func (h *Handler) boardSides(ctx context.Context, d *stationBoardData, sp *app.StationProfile) {
+	codes := make([]string, len(sp.Regions))
+	for i, r := range sp.Regions {
+		codes[i] = r.Code
+	}
+	sides, sideOf := crossborder.New(h.app).Sides(ctx, d.Station, codes)
+	if len(sides) == 0 {
+		return
+	}
+	d.Sides = sides
+	region := map[int64]string{}
+	for _, dp := range sp.Deputies {
+		region[dp.ID] = dp.Region
+	}
+	for i := range d.Reception {
+		d.Reception[i].Side = crossborder.DaySides(sides, sideOf, d.Reception[i].Deputies, region)
+	}
+}
+
+// submitServed puts first, on the portal's submission form for a
+// cross-border station, the regions it serves on both sides, named with
+// their province and county, and leaves them out of the other towns.
+func (h *Handler) submitServed(ctx context.Context, d *submitData, stations []zhitong.Station) error {
+	id, err := strconv.ParseInt(d.Form.Station, 10, 64)
+	if err != nil || id <= 0 {
+		return nil
+	}
+	i := slices.IndexFunc(stations, func(s zhitong.Station) bool { return s.ID == id })
+	if i < 0 {
+		return nil
+	}
+	served, err := crossborder.New(h.app).ServedRegions(ctx, stations[i:i+1])
+	if err != nil || len(served) == 0 {
+		return err
+	}
+	d.Served = served[0].Regions
+	d.Towns = slices.DeleteFunc(d.Towns, func(r zhitong.Region) bool {
+		return slices.ContainsFunc(d.Served, func(s crossborder.ServedRegion) bool { return s.Code == r.Code })
+	})
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/attachments"
+	"zhitong/internal/crossborder"
 	"zhitong/internal/dups"
 )
 
@@ -42,6 +43,9 @@ type workIntakeData struct {
 	order  []string          // the fields at fault, the first gets the focus
 	Done   *workSavedCase
 	Me     zhitong.Principal
+	// Served: the regions each cross-border station offered serves, for
+	// the 问题所属地区 picker (docs/stations.md).
+	Served []crossborder.Served
 }
 
 // Merger reports whether the signed-in staff member may merge cases: only
@@ -190,6 +194,9 @@ func (h *Handler) workIntakeForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := &workIntakeData{Refs: rf, Form: h.workRemembered(r, p, rf), Me: p}
+	if d.Served, err = crossborder.New(h.app).ServedRegions(r.Context(), rf.Stations); err != nil {
+		return err
+	}
 	if s := h.sessions.PopString(r.Context(), workIntakeDoneKey); s != "" {
 		parts := strings.SplitN(s, "|", 3)
 		if len(parts) == 3 {
@@ -219,7 +226,7 @@ func (h *Handler) workIntake(w http.ResponseWriter, r *http.Request) error {
 	in := app.IntakeInput{Channel: zhitong.Channel(f.Get("channel")), Title: f.Get("title"), Body: f.Get("body"),
 		CategoryCode: f.Get("category"), Place: f.Get("place"), Anonymous: f.Get("anonymous") == "1",
 		Name: strings.TrimSpace(f.Get("name")), Phone: strings.TrimSpace(f.Get("phone")), IDCard: strings.TrimSpace(f.Get("id_card")),
-		Address: strings.TrimSpace(f.Get("address")), Answer: f.Get("answer")}
+		Address: strings.TrimSpace(f.Get("address")), Answer: f.Get("answer"), RegionCode: strings.TrimSpace(f.Get("region"))}
 	c, err := (*zhitong.Case)(nil), fileErr
 	if err == nil {
 		c, err = h.workIntakeCase(r, p, in, f, files)
@@ -230,6 +237,9 @@ func (h *Handler) workIntake(w http.ResponseWriter, r *http.Request) error {
 		}
 		d := &workIntakeData{Refs: rf, Form: f, Me: p}
 		d.setErrors(err)
+		if d.Served, err = crossborder.New(h.app).ServedRegions(r.Context(), rf.Stations); err != nil {
+			return err
+		}
 		return h.render(w, r, http.StatusBadRequest, "work_intake", "来访登记（请修改后重新提交）", d)
 	}
 	keep := url.Values{}
