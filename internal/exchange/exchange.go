@@ -98,6 +98,14 @@ type Peer struct {
 	Categories []Mapping `json:"categories"` // the peer's category codes → ours
 	Enabled    bool      `json:"enabled"`
 	UpdatedAt  time.Time `json:"updated_at"`
+	// Signing is hmac (HMAC-SM3, the shared secret) or sm2.
+	Signing string `json:"signing"`
+	// PublicKey is our SM2 public key for this peer (PEM), to give to it;
+	// output only, made when the peer is switched to sm2.
+	PublicKey string `json:"public_key,omitempty"`
+	// PeerPublicKey is the peer's SM2 public key (PEM) that its requests
+	// are verified with; empty on update keeps the stored one.
+	PeerPublicKey string `json:"peer_public_key,omitempty"`
 }
 
 // Mapping maps one of the peer's demand categories to one of ours; Theirs
@@ -164,6 +172,15 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 	if in.Secret != "" && len(in.Secret) < 32 && in.Kind != KindOpen311 {
 		return nil, zhitong.Invalid("secret", "共享密钥至少 32 个字符")
 	}
+	if in.Signing == "" {
+		in.Signing = SigningHMAC
+	}
+	if in.Signing != SigningHMAC && in.Signing != SigningSM2 || in.Signing == SigningSM2 && in.Kind == KindOpen311 {
+		return nil, zhitong.Invalid("signing", "签名方式应为 hmac（HMAC-SM3 共享密钥）或 sm2（Open311 渠道只能用 api_key）")
+	}
+	if in.PeerPublicKey, err = normalisePublicKey(in.PeerPublicKey); err != nil {
+		return nil, err
+	}
 	if err := s.checkCategories(ctx, in.Categories); err != nil {
 		return nil, err
 	}
@@ -182,25 +199,45 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 			if in.Secret != "" {
 				sealed = s.a.Sealer().Seal(in.Secret, secretAAD)
 			}
-			if _, err := tx.Exec(ctx, `UPDATE exchange_peers SET kind = ?, base_url = ?, secret_enc = ?, region_code = ?, category_map = ?, enabled = ?, updated_at = ? WHERE id = ?`,
-				in.Kind, in.BaseURL, sealed, in.RegionCode, string(cats), in.Enabled, store.FormatTime(now), old.ID); err != nil {
+			if in.Signing == SigningHMAC && sealed == "" {
+				return zhitong.Invalid("secret", "改用 HMAC-SM3 签名时请填写共享密钥（至少 32 个字符）")
+			}
+			if in.PeerPublicKey == "" {
+				in.PeerPublicKey = old.PeerPublicKey
+			}
+			if _, err := tx.Exec(ctx, `UPDATE exchange_peers SET kind = ?, base_url = ?, secret_enc = ?, region_code = ?, category_map = ?, enabled = ?, signing = ?, peer_public_pem = ?, updated_at = ? WHERE id = ?`,
+				in.Kind, in.BaseURL, sealed, in.RegionCode, string(cats), in.Enabled, in.Signing, in.PeerPublicKey, store.FormatTime(now), old.ID); err != nil {
 				return err
 			}
 			in.ID = old.ID
 		case zhitong.ErrorCode(err) == zhitong.ENOTFOUND:
-			if in.Secret == "" {
+			sealed := ""
+			if in.Secret != "" {
+				sealed = s.a.Sealer().Seal(in.Secret, secretAAD)
+			} else if in.Signing == SigningHMAC {
 				return zhitong.Invalid("secret", "请填写共享密钥（至少 32 个字符）")
 			}
-			if err := tx.QueryRow(ctx, `INSERT INTO exchange_peers (name, kind, base_url, secret_enc, region_code, category_map, enabled, created_at, updated_at)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.Name, in.Kind, in.BaseURL, s.a.Sealer().Seal(in.Secret, secretAAD), in.RegionCode,
-				string(cats), in.Enabled, store.FormatTime(now), store.FormatTime(now)).Scan(&in.ID); err != nil {
+			if err := tx.QueryRow(ctx, `INSERT INTO exchange_peers (name, kind, base_url, secret_enc, region_code, category_map, enabled, signing, peer_public_pem, created_at, updated_at)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.Name, in.Kind, in.BaseURL, sealed, in.RegionCode,
+				string(cats), in.Enabled, in.Signing, in.PeerPublicKey, store.FormatTime(now), store.FormatTime(now)).Scan(&in.ID); err != nil {
 				return err
 			}
 		default:
 			return err
 		}
+		if in.Signing == SigningSM2 {
+			if err := s.ensureKey(ctx, tx, in.ID); err != nil {
+				return err
+			}
+		}
+		saved, err := peerByID(ctx, tx, in.ID)
+		if err != nil {
+			return err
+		}
+		in.PublicKey = saved.PublicKey
 		return s.a.AppendAudit(ctx, tx, p, "exchange.peer.save", "exchange_peer:"+strconv.FormatInt(in.ID, 10),
-			map[string]any{"name": in.Name, "kind": in.Kind, "base_url": in.BaseURL, "region": in.RegionCode, "categories": len(in.Categories), "enabled": in.Enabled, "secret_changed": in.Secret != ""})
+			map[string]any{"name": in.Name, "kind": in.Kind, "base_url": in.BaseURL, "region": in.RegionCode, "categories": len(in.Categories), "enabled": in.Enabled,
+				"secret_changed": in.Secret != "", "signing": in.Signing, "peer_public_key": in.PeerPublicKey != ""})
 	})
 	if err != nil {
 		return nil, err
@@ -295,15 +332,17 @@ func queryPeers(ctx context.Context, q store.Q, where string, args ...any) ([]*P
 type peerRow struct {
 	Peer
 	sealed string
+	keyEnc string // our SM2 private key, sealed
 	cats   map[string]string
 }
 
-const peerColumns = `id, name, kind, base_url, secret_enc, region_code, category_map, enabled, updated_at`
+const peerColumns = `id, name, kind, base_url, secret_enc, region_code, category_map, enabled, updated_at, signing, sm2_private_enc, sm2_public_pem, peer_public_pem`
 
 func scanPeer(r interface{ Scan(...any) error }) (*peerRow, error) {
 	var pr peerRow
 	var cats, updated string
-	err := r.Scan(&pr.ID, &pr.Name, &pr.Kind, &pr.BaseURL, &pr.sealed, &pr.RegionCode, &cats, &pr.Enabled, &updated)
+	err := r.Scan(&pr.ID, &pr.Name, &pr.Kind, &pr.BaseURL, &pr.sealed, &pr.RegionCode, &cats, &pr.Enabled, &updated,
+		&pr.Signing, &pr.keyEnc, &pr.PublicKey, &pr.PeerPublicKey)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "对接渠道不存在")
 	}
@@ -327,6 +366,9 @@ func peerByID(ctx context.Context, q store.Q, id int64) (*peerRow, error) {
 }
 
 func (s *Service) secret(pr *peerRow) ([]byte, error) {
+	if pr.sealed == "" {
+		return nil, nil // an SM2 peer without a shared secret
+	}
 	sec, err := s.a.Sealer().Open(pr.sealed, secretAAD)
 	return []byte(sec), err
 }

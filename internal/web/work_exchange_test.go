@@ -71,4 +71,20 @@ func TestExchangePages(t *testing.T) {
 		Header: http.Header{}, Body: []byte(`{"order_no": "GD1"}`), Remote: "192.0.2.7:4000"})
 	testkit.WantCode(t, err, zhitong.EUNAUTHORIZED)
 	benchHas(t, sys.get("/work/admin/exchange"), "拒收的请求", "请求未签名", "GD1", "192.0.2.7:4000")
+
+	// SM2: a bad public key re-shows the form on its field; switched to SM2,
+	// our public key downloads from the page (the system administrator only).
+	form = url.Values{"name": {"jx12345"}, "kind": {"12345"}, "base_url": {fake.URL}, "signing": {"sm2"}, "peer_public_key": {"garbage"},
+		"region": {b.f.County}, "categories": {`{"A01": "roads"}`}, "enabled": {"1"}}
+	pg = sys.post("/work/admin/exchange/peers", form)
+	wantStatus(t, pg, http.StatusBadRequest)
+	benchHas(t, pg, "对方公钥无效", `id="xp-pub" name="peer_public_key" rows="4" aria-invalid="true"`)
+	form.Del("peer_public_key")
+	pg = sys.post("/work/admin/exchange/peers", form)
+	wantStatus(t, pg, http.StatusOK)
+	benchHas(t, pg, "尚未导入对方公钥", `href="/work/admin/exchange/peers/jx12345/public-key.pem"`)
+	wantStatus(t, officer.get("/work/admin/exchange/peers/jx12345/public-key.pem"), http.StatusForbidden)
+	key := sys.get("/work/admin/exchange/peers/jx12345/public-key.pem")
+	wantStatus(t, key, http.StatusOK)
+	benchHas(t, key, "-----BEGIN PUBLIC KEY-----")
 }
