@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"zhitong"
 	"zhitong/internal/app"
@@ -112,6 +113,7 @@ type Peer struct {
 // "*" catches every category not listed.
 type Mapping struct {
 	Theirs string `json:"theirs"`
+	Name   string `json:"name,omitempty"` // the peer's name of the category (诉求分类名称), for the operator
 	Ours   string `json:"ours"`
 }
 
@@ -129,8 +131,32 @@ func mappings(m map[string]string) []Mapping {
 	for k, v := range m {
 		out = append(out, Mapping{Theirs: k, Ours: v})
 	}
-	slices.SortFunc(out, func(a, b Mapping) int { return strings.Compare(a.Theirs, b.Theirs) })
+	sortMappings(out)
 	return out
+}
+
+func sortMappings(ms []Mapping) {
+	slices.SortFunc(ms, func(a, b Mapping) int { return strings.Compare(a.Theirs, b.Theirs) })
+}
+
+// storedMap is the category_map column: a JSON list of mappings (with the
+// peer's names), or the object theirs → ours written before names.
+func storedMap(ms []Mapping) string {
+	b, _ := json.Marshal(ms)
+	return string(b)
+}
+
+func parseStoredMap(raw string) []Mapping {
+	var list []Mapping
+	if json.Unmarshal([]byte(raw), &list) == nil && list != nil {
+		sortMappings(list)
+		return list
+	}
+	var m map[string]string
+	if json.Unmarshal([]byte(raw), &m) == nil {
+		return mappings(m)
+	}
+	return []Mapping{}
 }
 
 var peerName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,39}$`)
@@ -184,9 +210,24 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 	if err := s.checkCategories(ctx, in.Categories); err != nil {
 		return nil, err
 	}
-	cm := categoryMap(in.Categories)
-	in.Categories = mappings(cm)
-	cats, _ := json.Marshal(cm)
+	if in.Categories == nil {
+		in.Categories = []Mapping{}
+	}
+	if old, err := peerByName(ctx, s.a.DB(), in.Name); err == nil {
+		// A map given without names (the JSON object) keeps the names the
+		// rows had.
+		names := map[string]string{}
+		for _, m := range old.Categories {
+			names[m.Theirs] = m.Name
+		}
+		for i := range in.Categories {
+			if in.Categories[i].Name == "" {
+				in.Categories[i].Name = names[in.Categories[i].Theirs]
+			}
+		}
+	}
+	sortMappings(in.Categories)
+	cats := storedMap(in.Categories)
 	now := s.a.Clock().Now()
 	err = s.a.DB().Write(ctx, func(tx *store.Tx) error {
 		old, err := peerByName(ctx, tx, in.Name)
@@ -206,7 +247,7 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 				in.PeerPublicKey = old.PeerPublicKey
 			}
 			if _, err := tx.Exec(ctx, `UPDATE exchange_peers SET kind = ?, base_url = ?, secret_enc = ?, region_code = ?, category_map = ?, enabled = ?, signing = ?, peer_public_pem = ?, updated_at = ? WHERE id = ?`,
-				in.Kind, in.BaseURL, sealed, in.RegionCode, string(cats), in.Enabled, in.Signing, in.PeerPublicKey, store.FormatTime(now), old.ID); err != nil {
+				in.Kind, in.BaseURL, sealed, in.RegionCode, cats, in.Enabled, in.Signing, in.PeerPublicKey, store.FormatTime(now), old.ID); err != nil {
 				return err
 			}
 			in.ID = old.ID
@@ -219,7 +260,7 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 			}
 			if err := tx.QueryRow(ctx, `INSERT INTO exchange_peers (name, kind, base_url, secret_enc, region_code, category_map, enabled, signing, peer_public_pem, created_at, updated_at)
  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.Name, in.Kind, in.BaseURL, sealed, in.RegionCode,
-				string(cats), in.Enabled, in.Signing, in.PeerPublicKey, store.FormatTime(now), store.FormatTime(now)).Scan(&in.ID); err != nil {
+				cats, in.Enabled, in.Signing, in.PeerPublicKey, store.FormatTime(now), store.FormatTime(now)).Scan(&in.ID); err != nil {
 				return err
 			}
 		default:
@@ -246,27 +287,46 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 	return &in, nil
 }
 
-// checkCategories checks that every mapped category is one of ours.
+// checkCategories checks the rows of a category map: the peer's code
+// given (at most 64 characters) and listed once, its name at most 64
+// characters, ours an existing category. A bad row is named by its
+// position: field categories[i].theirs, .name or .ours.
 func (s *Service) checkCategories(ctx context.Context, ms []Mapping) error {
-	seen := map[string]bool{}
-	for _, m := range ms {
-		theirs, ours := m.Theirs, m.Ours
-		if seen[theirs] {
-			return zhitong.Invalid("categories", "对方分类“%s”对照了两次", theirs)
+	seen := map[string]int{}
+	for i := range ms {
+		m := &ms[i]
+		m.Theirs, m.Name, m.Ours = strings.TrimSpace(m.Theirs), strings.TrimSpace(m.Name), strings.TrimSpace(m.Ours)
+		field := "categories[" + strconv.Itoa(i) + "]."
+		if m.Theirs == "" || len(m.Theirs) > 64 {
+			return zhitong.Invalid(field+"theirs", "第 %d 行：对方分类代码不能为空或超过 64 个字符", i+1)
 		}
-		seen[theirs] = true
-		if strings.TrimSpace(theirs) == "" || len(theirs) > 64 {
-			return zhitong.Invalid("categories", "对方分类代码不能为空或超过 64 个字符")
+		if j, dup := seen[m.Theirs]; dup {
+			return zhitong.Invalid(field+"theirs", "第 %d 行：对方分类“%s”与第 %d 行重复", i+1, m.Theirs, j+1)
+		}
+		seen[m.Theirs] = i
+		if utf8.RuneCountInString(m.Name) > 64 {
+			return zhitong.Invalid(field+"name", "第 %d 行：对方分类名称不能超过 64 个字", i+1)
 		}
 		var n int
-		if err := s.a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM categories WHERE code = ?`, ours).Scan(&n); err != nil {
+		if err := s.a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM categories WHERE code = ?`, m.Ours).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {
-			return zhitong.Invalid("categories", "对方分类“%s”对应的本平台分类“%s”不存在", theirs, ours)
+			return zhitong.Invalid(field+"ours", "第 %d 行：对方分类“%s”对应的本平台分类“%s”不存在", i+1, m.Theirs, m.Ours)
 		}
 	}
 	return nil
+}
+
+// SetCategories replaces the named peer's category map with rows (the
+// row-by-row editor and PUT …/categories). All rows or none.
+func (s *Service) SetCategories(ctx context.Context, p zhitong.Principal, name string, rows []Mapping) (*Peer, error) {
+	pr, err := s.Peer(ctx, p, name)
+	if err != nil {
+		return nil, err
+	}
+	pr.Categories = rows
+	return s.SavePeer(ctx, p, *pr)
 }
 
 // ImportCategories replaces a peer's category mapping with the JSON data:
@@ -350,10 +410,8 @@ func scanPeer(r interface{ Scan(...any) error }) (*peerRow, error) {
 		return nil, err
 	}
 	pr.UpdatedAt = store.ParseTime(updated)
-	if err := json.Unmarshal([]byte(cats), &pr.cats); err != nil || pr.cats == nil {
-		pr.cats = map[string]string{}
-	}
-	pr.Categories = mappings(pr.cats)
+	pr.Categories = parseStoredMap(cats)
+	pr.cats = categoryMap(pr.Categories)
 	return &pr, nil
 }
 

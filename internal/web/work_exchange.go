@@ -18,6 +18,8 @@ func (h *Handler) exchangeWorkRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /work/admin/exchange/peers", h.workPage(h.workExchangeSave))
 	mux.HandleFunc("POST /work/admin/exchange/messages/{id}/retry", h.workPage(h.workExchangeRetry))
 	mux.HandleFunc("GET /work/admin/exchange/peers/{name}/public-key.pem", h.page(h.workExchangeKey))
+	mux.HandleFunc("GET /work/admin/exchange/peers/{name}/categories", h.page(h.workExchangeCategories))
+	mux.HandleFunc("POST /work/admin/exchange/peers/{name}/categories", h.workPage(h.workExchangeCategoriesSave))
 }
 
 // workExchangeKey downloads our SM2 public key for a peer (made first if
