@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"zhitong"
 	"zhitong/internal/app"
@@ -98,12 +99,21 @@ type Peer struct {
 	Categories []Mapping `json:"categories"` // the peer's category codes → ours
 	Enabled    bool      `json:"enabled"`
 	UpdatedAt  time.Time `json:"updated_at"`
+	// Signing is hmac (HMAC-SM3, the shared secret) or sm2.
+	Signing string `json:"signing"`
+	// PublicKey is our SM2 public key for this peer (PEM), to give to it;
+	// output only, made when the peer is switched to sm2.
+	PublicKey string `json:"public_key,omitempty"`
+	// PeerPublicKey is the peer's SM2 public key (PEM) that its requests
+	// are verified with; empty on update keeps the stored one.
+	PeerPublicKey string `json:"peer_public_key,omitempty"`
 }
 
 // Mapping maps one of the peer's demand categories to one of ours; Theirs
 // "*" catches every category not listed.
 type Mapping struct {
 	Theirs string `json:"theirs"`
+	Name   string `json:"name,omitempty"` // the peer's name of the category (诉求分类名称), for the operator
 	Ours   string `json:"ours"`
 }
 
@@ -121,8 +131,32 @@ func mappings(m map[string]string) []Mapping {
 	for k, v := range m {
 		out = append(out, Mapping{Theirs: k, Ours: v})
 	}
-	slices.SortFunc(out, func(a, b Mapping) int { return strings.Compare(a.Theirs, b.Theirs) })
+	sortMappings(out)
 	return out
+}
+
+func sortMappings(ms []Mapping) {
+	slices.SortFunc(ms, func(a, b Mapping) int { return strings.Compare(a.Theirs, b.Theirs) })
+}
+
+// storedMap is the category_map column: a JSON list of mappings (with the
+// peer's names), or the object theirs → ours written before names.
+func storedMap(ms []Mapping) string {
+	b, _ := json.Marshal(ms)
+	return string(b)
+}
+
+func parseStoredMap(raw string) []Mapping {
+	var list []Mapping
+	if json.Unmarshal([]byte(raw), &list) == nil && list != nil {
+		sortMappings(list)
+		return list
+	}
+	var m map[string]string
+	if json.Unmarshal([]byte(raw), &m) == nil {
+		return mappings(m)
+	}
+	return []Mapping{}
 }
 
 var peerName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,39}$`)
@@ -164,12 +198,36 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 	if in.Secret != "" && len(in.Secret) < 32 && in.Kind != KindOpen311 {
 		return nil, zhitong.Invalid("secret", "共享密钥至少 32 个字符")
 	}
+	if in.Signing == "" {
+		in.Signing = SigningHMAC
+	}
+	if in.Signing != SigningHMAC && in.Signing != SigningSM2 || in.Signing == SigningSM2 && in.Kind == KindOpen311 {
+		return nil, zhitong.Invalid("signing", "签名方式应为 hmac（HMAC-SM3 共享密钥）或 sm2（Open311 渠道只能用 api_key）")
+	}
+	if in.PeerPublicKey, err = normalisePublicKey(in.PeerPublicKey); err != nil {
+		return nil, err
+	}
 	if err := s.checkCategories(ctx, in.Categories); err != nil {
 		return nil, err
 	}
-	cm := categoryMap(in.Categories)
-	in.Categories = mappings(cm)
-	cats, _ := json.Marshal(cm)
+	if in.Categories == nil {
+		in.Categories = []Mapping{}
+	}
+	if old, err := peerByName(ctx, s.a.DB(), in.Name); err == nil {
+		// A map given without names (the JSON object) keeps the names the
+		// rows had.
+		names := map[string]string{}
+		for _, m := range old.Categories {
+			names[m.Theirs] = m.Name
+		}
+		for i := range in.Categories {
+			if in.Categories[i].Name == "" {
+				in.Categories[i].Name = names[in.Categories[i].Theirs]
+			}
+		}
+	}
+	sortMappings(in.Categories)
+	cats := storedMap(in.Categories)
 	now := s.a.Clock().Now()
 	err = s.a.DB().Write(ctx, func(tx *store.Tx) error {
 		old, err := peerByName(ctx, tx, in.Name)
@@ -182,25 +240,45 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 			if in.Secret != "" {
 				sealed = s.a.Sealer().Seal(in.Secret, secretAAD)
 			}
-			if _, err := tx.Exec(ctx, `UPDATE exchange_peers SET kind = ?, base_url = ?, secret_enc = ?, region_code = ?, category_map = ?, enabled = ?, updated_at = ? WHERE id = ?`,
-				in.Kind, in.BaseURL, sealed, in.RegionCode, string(cats), in.Enabled, store.FormatTime(now), old.ID); err != nil {
+			if in.Signing == SigningHMAC && sealed == "" {
+				return zhitong.Invalid("secret", "改用 HMAC-SM3 签名时请填写共享密钥（至少 32 个字符）")
+			}
+			if in.PeerPublicKey == "" {
+				in.PeerPublicKey = old.PeerPublicKey
+			}
+			if _, err := tx.Exec(ctx, `UPDATE exchange_peers SET kind = ?, base_url = ?, secret_enc = ?, region_code = ?, category_map = ?, enabled = ?, signing = ?, peer_public_pem = ?, updated_at = ? WHERE id = ?`,
+				in.Kind, in.BaseURL, sealed, in.RegionCode, cats, in.Enabled, in.Signing, in.PeerPublicKey, store.FormatTime(now), old.ID); err != nil {
 				return err
 			}
 			in.ID = old.ID
 		case zhitong.ErrorCode(err) == zhitong.ENOTFOUND:
-			if in.Secret == "" {
+			sealed := ""
+			if in.Secret != "" {
+				sealed = s.a.Sealer().Seal(in.Secret, secretAAD)
+			} else if in.Signing == SigningHMAC {
 				return zhitong.Invalid("secret", "请填写共享密钥（至少 32 个字符）")
 			}
-			if err := tx.QueryRow(ctx, `INSERT INTO exchange_peers (name, kind, base_url, secret_enc, region_code, category_map, enabled, created_at, updated_at)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.Name, in.Kind, in.BaseURL, s.a.Sealer().Seal(in.Secret, secretAAD), in.RegionCode,
-				string(cats), in.Enabled, store.FormatTime(now), store.FormatTime(now)).Scan(&in.ID); err != nil {
+			if err := tx.QueryRow(ctx, `INSERT INTO exchange_peers (name, kind, base_url, secret_enc, region_code, category_map, enabled, signing, peer_public_pem, created_at, updated_at)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.Name, in.Kind, in.BaseURL, sealed, in.RegionCode,
+				cats, in.Enabled, in.Signing, in.PeerPublicKey, store.FormatTime(now), store.FormatTime(now)).Scan(&in.ID); err != nil {
 				return err
 			}
 		default:
 			return err
 		}
+		if in.Signing == SigningSM2 {
+			if err := s.ensureKey(ctx, tx, in.ID); err != nil {
+				return err
+			}
+		}
+		saved, err := peerByID(ctx, tx, in.ID)
+		if err != nil {
+			return err
+		}
+		in.PublicKey = saved.PublicKey
 		return s.a.AppendAudit(ctx, tx, p, "exchange.peer.save", "exchange_peer:"+strconv.FormatInt(in.ID, 10),
-			map[string]any{"name": in.Name, "kind": in.Kind, "base_url": in.BaseURL, "region": in.RegionCode, "categories": len(in.Categories), "enabled": in.Enabled, "secret_changed": in.Secret != ""})
+			map[string]any{"name": in.Name, "kind": in.Kind, "base_url": in.BaseURL, "region": in.RegionCode, "categories": len(in.Categories), "enabled": in.Enabled,
+				"secret_changed": in.Secret != "", "signing": in.Signing, "peer_public_key": in.PeerPublicKey != ""})
 	})
 	if err != nil {
 		return nil, err
@@ -209,27 +287,46 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 	return &in, nil
 }
 
-// checkCategories checks that every mapped category is one of ours.
+// checkCategories checks the rows of a category map: the peer's code
+// given (at most 64 characters) and listed once, its name at most 64
+// characters, ours an existing category. A bad row is named by its
+// position: field categories[i].theirs, .name or .ours.
 func (s *Service) checkCategories(ctx context.Context, ms []Mapping) error {
-	seen := map[string]bool{}
-	for _, m := range ms {
-		theirs, ours := m.Theirs, m.Ours
-		if seen[theirs] {
-			return zhitong.Invalid("categories", "对方分类“%s”对照了两次", theirs)
+	seen := map[string]int{}
+	for i := range ms {
+		m := &ms[i]
+		m.Theirs, m.Name, m.Ours = strings.TrimSpace(m.Theirs), strings.TrimSpace(m.Name), strings.TrimSpace(m.Ours)
+		field := "categories[" + strconv.Itoa(i) + "]."
+		if m.Theirs == "" || len(m.Theirs) > 64 {
+			return zhitong.Invalid(field+"theirs", "第 %d 行：对方分类代码不能为空或超过 64 个字符", i+1)
 		}
-		seen[theirs] = true
-		if strings.TrimSpace(theirs) == "" || len(theirs) > 64 {
-			return zhitong.Invalid("categories", "对方分类代码不能为空或超过 64 个字符")
+		if j, dup := seen[m.Theirs]; dup {
+			return zhitong.Invalid(field+"theirs", "第 %d 行：对方分类“%s”与第 %d 行重复", i+1, m.Theirs, j+1)
+		}
+		seen[m.Theirs] = i
+		if utf8.RuneCountInString(m.Name) > 64 {
+			return zhitong.Invalid(field+"name", "第 %d 行：对方分类名称不能超过 64 个字", i+1)
 		}
 		var n int
-		if err := s.a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM categories WHERE code = ?`, ours).Scan(&n); err != nil {
+		if err := s.a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM categories WHERE code = ?`, m.Ours).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {
-			return zhitong.Invalid("categories", "对方分类“%s”对应的本平台分类“%s”不存在", theirs, ours)
+			return zhitong.Invalid(field+"ours", "第 %d 行：对方分类“%s”对应的本平台分类“%s”不存在", i+1, m.Theirs, m.Ours)
 		}
 	}
 	return nil
+}
+
+// SetCategories replaces the named peer's category map with rows (the
+// row-by-row editor and PUT …/categories). All rows or none.
+func (s *Service) SetCategories(ctx context.Context, p zhitong.Principal, name string, rows []Mapping) (*Peer, error) {
+	pr, err := s.Peer(ctx, p, name)
+	if err != nil {
+		return nil, err
+	}
+	pr.Categories = rows
+	return s.SavePeer(ctx, p, *pr)
 }
 
 // ImportCategories replaces a peer's category mapping with the JSON data:
@@ -295,15 +392,17 @@ func queryPeers(ctx context.Context, q store.Q, where string, args ...any) ([]*P
 type peerRow struct {
 	Peer
 	sealed string
+	keyEnc string // our SM2 private key, sealed
 	cats   map[string]string
 }
 
-const peerColumns = `id, name, kind, base_url, secret_enc, region_code, category_map, enabled, updated_at`
+const peerColumns = `id, name, kind, base_url, secret_enc, region_code, category_map, enabled, updated_at, signing, sm2_private_enc, sm2_public_pem, peer_public_pem`
 
 func scanPeer(r interface{ Scan(...any) error }) (*peerRow, error) {
 	var pr peerRow
 	var cats, updated string
-	err := r.Scan(&pr.ID, &pr.Name, &pr.Kind, &pr.BaseURL, &pr.sealed, &pr.RegionCode, &cats, &pr.Enabled, &updated)
+	err := r.Scan(&pr.ID, &pr.Name, &pr.Kind, &pr.BaseURL, &pr.sealed, &pr.RegionCode, &cats, &pr.Enabled, &updated,
+		&pr.Signing, &pr.keyEnc, &pr.PublicKey, &pr.PeerPublicKey)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "对接渠道不存在")
 	}
@@ -311,10 +410,8 @@ func scanPeer(r interface{ Scan(...any) error }) (*peerRow, error) {
 		return nil, err
 	}
 	pr.UpdatedAt = store.ParseTime(updated)
-	if err := json.Unmarshal([]byte(cats), &pr.cats); err != nil || pr.cats == nil {
-		pr.cats = map[string]string{}
-	}
-	pr.Categories = mappings(pr.cats)
+	pr.Categories = parseStoredMap(cats)
+	pr.cats = categoryMap(pr.Categories)
 	return &pr, nil
 }
 
@@ -327,6 +424,9 @@ func peerByID(ctx context.Context, q store.Q, id int64) (*peerRow, error) {
 }
 
 func (s *Service) secret(pr *peerRow) ([]byte, error) {
+	if pr.sealed == "" {
+		return nil, nil // an SM2 peer without a shared secret
+	}
 	sec, err := s.a.Sealer().Open(pr.sealed, secretAAD)
 	return []byte(sec), err
 }

@@ -41,11 +41,7 @@ func (s *Service) receive(ctx context.Context, peerName, kind string, r Request)
 	if err != nil || !pr.Enabled || pr.Kind == KindOpen311 {
 		return nil, zhitong.Errorf(zhitong.EUNAUTHORIZED, "未知或已停用的对接方“%s”", peerName)
 	}
-	secret, err := s.secret(pr)
-	if err != nil {
-		return nil, err
-	}
-	nonce, err := Verify(secret, r, s.a.Clock().Now())
+	nonce, err := s.verify(pr, r)
 	if err != nil {
 		return nil, err
 	}
@@ -73,6 +69,28 @@ func (s *Service) receive(ctx context.Context, peerName, kind string, r Request)
 		return s.receiveStatus(ctx, pr, nonce, key, &st)
 	}
 	return nil, zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s", kind)
+}
+
+// verify checks r's signature by the peer's configured method: an SM2
+// peer's requests only with its SM2 public key, an HMAC peer's only with
+// the shared secret (no downgrade either way).
+func (s *Service) verify(pr *peerRow, r Request) (string, error) {
+	now := s.a.Clock().Now()
+	if pr.Signing == SigningSM2 {
+		pub, err := peerKey(pr)
+		if err != nil {
+			return "", err
+		}
+		return VerifySM2(pub, r, now)
+	}
+	secret, err := s.secret(pr)
+	if err != nil {
+		return "", err
+	}
+	if len(secret) == 0 {
+		return "", zhitong.Errorf(zhitong.EUNAUTHORIZED, "本渠道未设置共享密钥")
+	}
+	return Verify(secret, r, now)
 }
 
 func decodeStrict(b []byte, v any) error {

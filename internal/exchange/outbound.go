@@ -345,7 +345,17 @@ func (s *Service) send(ctx context.Context, m *Message) (*Receipt, error) {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(HeaderKey, m.Key)
-	Sign(req, secret, []byte(body), s.a.Clock().Now())
+	if pr.Signing == SigningSM2 {
+		key, err := s.privateKey(pr)
+		if err != nil {
+			return nil, err
+		}
+		if err := SignSM2(req, key, []byte(body), s.a.Clock().Now()); err != nil {
+			return nil, err
+		}
+	} else {
+		Sign(req, secret, []byte(body), s.a.Clock().Now())
+	}
 	resp, err := s.client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("发送失败：%w", err)

@@ -36,6 +36,18 @@ func (s *Server) exchangeRoutes(mux *http.ServeMux) {
 		in.Name = r.PathValue("name")
 		return exchange.New(s.app).SavePeer(r.Context(), p, in)
 	})))
+	mux.HandleFunc("PUT /api/v1/admin/exchange/peers/{name}/categories", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*exchange.Peer, error) {
+		var in struct {
+			Categories []exchange.Mapping `json:"categories"`
+		}
+		if err := decode(w, r, &in); err != nil {
+			return nil, err
+		}
+		return exchange.New(s.app).SetCategories(r.Context(), p, r.PathValue("name"), in.Categories)
+	})))
+	mux.HandleFunc("GET /api/v1/admin/exchange/refusals", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (items[*exchange.Refusal], error) {
+		return itemsOf(exchange.New(s.app).Refusals(r.Context(), p, 0))
+	})))
 	mux.HandleFunc("GET /api/v1/admin/exchange/messages", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (items[*exchange.Message], error) {
 		if r.URL.Query().Get("status") == "dead" {
 			return itemsOf(exchange.New(s.app).DeadLetters(r.Context(), p))

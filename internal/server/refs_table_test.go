@@ -590,6 +590,12 @@ func routeTable() map[string]refSpec {
 		"PUT /api/v1/stations/{id}/reception-rules": {},
 		"PUT /api/v1/stations/{id}/staff":           refSpec{base: func(a, b *county) map[string]any { return map[string]any{"user_ids": []int64{}} }, refs: func(a, b *county) map[string]any { return map[string]any{"user_ids": []int64{b.User}} }, onA: "station"},
 	}
+	// exchange-fix (internal/exchange, internal/sso).
+	t["GET /work/admin/exchange/peers/{name}/public-key.pem"] = none("a peer of the system administrator's region only (exchange.Service.PublicKey, TestSM2Both)")
+	t["GET /work/admin/exchange/peers/{name}/categories"] = none("a peer of the system administrator's region only (exchange.Service.Peer)")
+	t["PUT /api/v1/admin/exchange/peers/{name}/categories"] = none("a peer of the system administrator's region; the rows name categories, deployment-wide (TestExchangeCategoryEditor)")
+	t["GET /api/v1/admin/exchange/refusals"] = none("the refusals of the system administrator's region's peers and of unknown names, no reference")
+	t["POST /work/admin/exchange/peers/{name}/categories"] = none("a peer of the system administrator's region; the rows name categories, deployment-wide (TestExchangeCategoryEditor)")
 	for p, more := range moreCalls() {
 		spec := t[p]
 		spec.more = more

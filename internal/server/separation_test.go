@@ -92,6 +92,9 @@ func TestThreeAdministratorsSeparated(t *testing.T) {
 		"POST /api/v1/admin/exchange/messages/{id}/retry": {owners: []zhitong.Role{sys}, id: func() string { return "1" }},
 		"POST /api/v1/calendar/schedules":                 {owners: []zhitong.Role{sys}, body: map[string]any{"year": 2031, "days": []map[string]any{{"date": "2031-01-01", "off": true, "name": "元旦"}}}},
 	}
+	// exchange-fix (internal/exchange, internal/sso).
+	routes["PUT /api/v1/admin/exchange/peers/{name}/categories"] = route{owners: []zhitong.Role{sys}, id: func() string { return "sep-peer" }, body: map[string]any{"categories": []any{}}}
+	routes["GET /api/v1/admin/exchange/refusals"] = route{owners: []zhitong.Role{sys}}
 	adminPrefixes := []string{"/api/v1/users", "/api/v1/tokens", "/api/v1/account-requests", "/api/v1/audit", "/api/v1/calendar/schedules", "/api/v1/admin/"}
 	// Staff routes an administrator may use besides their own: their own
 	// account and notices, read-only reference data, and (by design, see

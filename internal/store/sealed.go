@@ -65,6 +65,7 @@ var SealedColumns = []SealedColumn{
 	{Table: "document_keys", Column: "private_enc", AAD: DocumentKeyAAD},
 	{Table: "exchange_peers", Column: "secret_enc", AAD: "exchange:secret"},
 	{Table: "exchange_messages", Column: "body_enc", AAD: "exchange:body"},
+	{Table: "exchange_peers", Column: "sm2_private_enc", AAD: "exchange:sm2"},
 }
 
 // DocumentKeyAAD is the associated data of an organisation's sealed SM2

@@ -103,9 +103,9 @@ func SealEverything(tb testing.TB, a *app.App, f *Fixture, n int) (phones []stri
 		// An exchange peer's secret and a queued work order (internal/exchange).
 		now := store.FormatTime(a.Now())
 		var peer int64
-		if err := tx.QueryRow(ctx, `INSERT INTO exchange_peers (name, kind, base_url, secret_enc, region_code, created_at, updated_at)
- VALUES ('keys-12345', '12345', 'https://12345.example', ?, ?, ?, ?) RETURNING id`, s.Seal("a-shared-secret-of-at-least-32-characters", "exchange:secret"),
-			f.County, now, now).Scan(&peer); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO exchange_peers (name, kind, base_url, secret_enc, region_code, sm2_private_enc, created_at, updated_at)
+ VALUES ('keys-12345', '12345', 'https://12345.example', ?, ?, ?, ?, ?) RETURNING id`, s.Seal("a-shared-secret-of-at-least-32-characters", "exchange:secret"),
+			f.County, s.Seal("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", "exchange:sm2"), now, now).Scan(&peer); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO exchange_messages (peer_id, key, order_no, path, body_enc, not_before, created_at)

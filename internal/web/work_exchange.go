@@ -17,6 +17,27 @@ func (h *Handler) exchangeWorkRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /work/admin/exchange", h.page(h.workExchange))
 	mux.HandleFunc("POST /work/admin/exchange/peers", h.workPage(h.workExchangeSave))
 	mux.HandleFunc("POST /work/admin/exchange/messages/{id}/retry", h.workPage(h.workExchangeRetry))
+	mux.HandleFunc("GET /work/admin/exchange/peers/{name}/public-key.pem", h.page(h.workExchangeKey))
+	mux.HandleFunc("GET /work/admin/exchange/peers/{name}/categories", h.page(h.workExchangeCategories))
+	mux.HandleFunc("POST /work/admin/exchange/peers/{name}/categories", h.workPage(h.workExchangeCategoriesSave))
+}
+
+// workExchangeKey downloads our SM2 public key for a peer (made first if
+// it has none), to give to the peer.
+func (h *Handler) workExchangeKey(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.staff(r)
+	if err != nil {
+		return err
+	}
+	name := r.PathValue("name")
+	pemText, err := exchange.New(h.app).PublicKey(r.Context(), p, name)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/x-pem-file")
+	w.Header().Set("Content-Disposition", `attachment; filename="zhitong-`+name+`-sm2.pem"`)
+	_, err = w.Write([]byte(pemText))
+	return err
 }
 
 type workExchangeData struct {
@@ -39,14 +60,14 @@ func (d *workExchangeData) Mapping(p *exchange.Peer) string {
 	return string(b)
 }
 
-var exchangeFields = map[string][]string{"peer": {"name", "kind", "base_url", "secret", "region", "categories"}}
+var exchangeFields = map[string][]string{"peer": {"name", "kind", "base_url", "secret", "region", "categories", "signing", "peer_public_key"}}
 
 func (h *Handler) workExchange(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.staff(r)
 	if err != nil {
 		return err
 	}
-	return h.renderExchange(w, r, p, http.StatusOK, url.Values{"kind": {"12345"}, "region": {p.RegionCode}, "enabled": {"1"}, "categories": {"{}"}}, nil)
+	return h.renderExchange(w, r, p, http.StatusOK, url.Values{"kind": {"12345"}, "signing": {exchange.SigningHMAC}, "region": {p.RegionCode}, "enabled": {"1"}, "categories": {"{}"}}, nil)
 }
 
 func (h *Handler) renderExchange(w http.ResponseWriter, r *http.Request, p zhitong.Principal, status int, posted url.Values, fail error) error {
@@ -83,7 +104,7 @@ func (h *Handler) workExchangeSave(w http.ResponseWriter, r *http.Request) error
 	f := r.PostForm
 	x := exchange.New(h.app)
 	in := exchange.Peer{Name: f.Get("name"), Kind: f.Get("kind"), BaseURL: f.Get("base_url"), Secret: f.Get("secret"),
-		RegionCode: f.Get("region"), Enabled: f.Get("enabled") == "1"}
+		RegionCode: f.Get("region"), Enabled: f.Get("enabled") == "1", Signing: f.Get("signing"), PeerPublicKey: f.Get("peer_public_key")}
 	var m map[string]string
 	if err := json.Unmarshal([]byte(f.Get("categories")), &m); err != nil {
 		err = zhitong.Invalid("categories", "分类对照表应为 JSON 对象：{\"对方分类代码\": \"本平台分类代码\", …}")

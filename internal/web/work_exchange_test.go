@@ -71,4 +71,84 @@ func TestExchangePages(t *testing.T) {
 		Header: http.Header{}, Body: []byte(`{"order_no": "GD1"}`), Remote: "192.0.2.7:4000"})
 	testkit.WantCode(t, err, zhitong.EUNAUTHORIZED)
 	benchHas(t, sys.get("/work/admin/exchange"), "拒收的请求", "请求未签名", "GD1", "192.0.2.7:4000")
+
+	// SM2: a bad public key re-shows the form on its field; switched to SM2,
+	// our public key downloads from the page (the system administrator only).
+	form = url.Values{"name": {"jx12345"}, "kind": {"12345"}, "base_url": {fake.URL}, "signing": {"sm2"}, "peer_public_key": {"garbage"},
+		"region": {b.f.County}, "categories": {`{"A01": "roads"}`}, "enabled": {"1"}}
+	pg = sys.post("/work/admin/exchange/peers", form)
+	wantStatus(t, pg, http.StatusBadRequest)
+	benchHas(t, pg, "对方公钥无效", `id="xp-pub" name="peer_public_key" rows="4" aria-invalid="true"`)
+	form.Del("peer_public_key")
+	pg = sys.post("/work/admin/exchange/peers", form)
+	wantStatus(t, pg, http.StatusOK)
+	benchHas(t, pg, "尚未导入对方公钥", `href="/work/admin/exchange/peers/jx12345/public-key.pem"`)
+	wantStatus(t, officer.get("/work/admin/exchange/peers/jx12345/public-key.pem"), http.StatusForbidden)
+	key := sys.get("/work/admin/exchange/peers/jx12345/public-key.pem")
+	wantStatus(t, key, http.StatusOK)
+	benchHas(t, key, "-----BEGIN PUBLIC KEY-----")
+}
+
+// TestExchangeCategoryEditor: on a deployment set up without demo data,
+// the system administrator edits a peer's category map row by row: an
+// unknown category of ours and a duplicated code of theirs are refused on
+// that row's field with nothing saved; good rows are saved with the
+// hotline's names, a cleared row removed, and the JSON import keeps the
+// names; others may not open the editor.
+func TestExchangeCategoryEditor(t *testing.T) {
+	b, staff := freshBench(t, false)
+	sys, officer := staff[zhitong.RoleSysAdmin], staff[zhitong.RoleOfficer]
+	ctx := b.t.Context()
+	var cat, cat2 string
+	testkit.Must(0, b.app.DB().QueryRow(ctx, `SELECT code FROM categories ORDER BY code LIMIT 1`).Scan(&cat))(t)
+	testkit.Must(0, b.app.DB().QueryRow(ctx, `SELECT code FROM categories ORDER BY code DESC LIMIT 1`).Scan(&cat2))(t)
+	sysP := zhitong.Principal{Role: zhitong.RoleSysAdmin, RegionCode: "360783", Name: "sys"}
+	x := exchange.New(b.app)
+	testkit.Must(x.SavePeer(ctx, sysP, exchange.Peer{Name: "jx12345", Kind: exchange.Kind12345, BaseURL: "https://12345.example",
+		Secret: "the-shared-secret-of-this-12345-test", RegionCode: "360783", Enabled: true}))(t)
+	const page = "/work/admin/exchange/peers/jx12345/categories"
+	wantStatus(t, officer.get(page), http.StatusForbidden)
+	benchHas(t, sys.get("/work/admin/exchange"), `href="`+page+`"`)
+	pg := sys.get(page)
+	wantStatus(t, pg, http.StatusOK)
+	benchHas(t, pg, "分类对照：jx12345", `name="theirs"`)
+
+	rows := func(r ...[3]string) url.Values {
+		v := url.Values{}
+		for _, x := range r {
+			v.Add("theirs", x[0])
+			v.Add("cat_name", x[1])
+			v.Add("ours", x[2])
+		}
+		return v
+	}
+	// Unknown category of ours on the second filled row (a blank row between).
+	pg = sys.post(page, rows([3]string{"A01", "城乡建设", cat}, [3]string{"", "", ""}, [3]string{"A02", "交通出行", "nosuch"}))
+	wantStatus(t, pg, http.StatusBadRequest)
+	benchHas(t, pg, "第 2 行", "本平台分类“nosuch”不存在", `aria-label="第 2 行本平台分类" aria-invalid="true"`, `value="城乡建设"`)
+	pg = sys.post(page, rows([3]string{"A01", "城乡建设", cat}, [3]string{"A01", "重复", cat2}))
+	wantStatus(t, pg, http.StatusBadRequest)
+	benchHas(t, pg, "与第 1 行重复", `aria-label="第 2 行对方分类代码" maxlength="64" value="A01" aria-invalid="true"`)
+	if pr := testkit.Must(x.Peer(ctx, sysP, "jx12345"))(t); len(pr.Categories) != 0 {
+		t.Fatalf("a refused map saved %d rows", len(pr.Categories))
+	}
+	pg = sys.post(page, rows([3]string{"A01", "城乡建设", cat}, [3]string{"*", "其他", cat2}, [3]string{"A02", "交通出行", cat2}))
+	wantStatus(t, pg, http.StatusOK)
+	benchHas(t, pg, "已保存“jx12345”的分类对照（3 项）", `value="交通出行"`)
+	// A02 cleared: removed.
+	pg = sys.post(page, rows([3]string{"A01", "城乡建设", cat}, [3]string{"*", "其他", cat2}, [3]string{"", "", ""}))
+	benchHas(t, pg, "（2 项）")
+	pr := testkit.Must(x.Peer(ctx, sysP, "jx12345"))(t)
+	if len(pr.Categories) != 2 || pr.Categories[1].Theirs != "A01" || pr.Categories[1].Name != "城乡建设" || pr.Categories[1].Ours != cat {
+		t.Fatalf("saved %+v", pr.Categories)
+	}
+	// The JSON import alongside: names kept for the codes that had them.
+	testkit.Must(x.ImportCategories(ctx, sysP, "jx12345", []byte(`{"A01": "`+cat2+`", "*": "`+cat+`"}`)))(t)
+	pr = testkit.Must(x.Peer(ctx, sysP, "jx12345"))(t)
+	if pr.Categories[1].Name != "城乡建设" || pr.Categories[1].Ours != cat2 {
+		t.Fatalf("after import %+v", pr.Categories)
+	}
+	if n := b.audits("exchange.peer.save"); n != 4 {
+		t.Errorf("%d exchange.peer.save audit entries, want 4", n)
+	}
 }

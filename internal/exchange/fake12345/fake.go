@@ -1,6 +1,6 @@
 // Package fake12345 is a local stand-in for a provincial 12345 hotline
 // platform, for tests: it takes work orders at POST /orders and statuses at
-// POST /status, checks their HMAC-SM3 signatures, timestamps and nonces as
+// POST /status, checks their HMAC-SM3 (or, after UseSM2, SM2) signatures, timestamps and nonces as
 // the real one does, deduplicates by work-order number and idempotency key,
 // and can be made to fail (errors, timeouts, down for hours). It also sends
 // signed statuses and orders to a Zhitong deployment, as 12345 would.
@@ -9,6 +9,8 @@ package fake12345
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +19,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emmansun/gmsm/sm2"
+
+	"zhitong/internal/documents"
 	"zhitong/internal/exchange"
 )
 
@@ -48,6 +53,42 @@ type Server struct {
 	Requests int                           // requests received, whatever happened
 	taken    int
 	Refused  []string // why requests were refused
+
+	// SM2 (UseSM2): the fake's own key, and ours it verifies us with.
+	key  *sm2.PrivateKey
+	ours *ecdsa.PublicKey
+}
+
+// UseSM2 switches the fake to SM2 signatures both ways: it verifies our
+// requests with ourPEM (our public key for it, exported from the admin
+// page or `zhitong exchange key export`) and signs its own with a key pair
+// of its own, whose public key (PEM) it returns for us to import.
+func (f *Server) UseSM2(ourPEM string) (string, error) {
+	pub, err := documents.ParsePublicPEM(ourPEM)
+	if err != nil {
+		return "", err
+	}
+	key, err := sm2.GenerateKey(rand.Reader)
+	if err != nil {
+		return "", err
+	}
+	f.mu.Lock()
+	f.key, f.ours = key, pub
+	f.mu.Unlock()
+	return documents.PublicPEM(&key.PublicKey)
+}
+
+// Sign signs req (whose body is body) as the fake does, SM2 after UseSM2:
+// tests replay or tamper with what it signs.
+func (f *Server) Sign(req *http.Request, body []byte) {
+	f.mu.Lock()
+	key := f.key
+	f.mu.Unlock()
+	if key != nil {
+		exchange.SignSM2(req, key, body, f.Now())
+		return
+	}
+	exchange.Sign(req, f.Secret, body, f.Now())
 }
 
 // New starts a fake with secret, whose clock is now.
@@ -108,9 +149,16 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 // take verifies and applies one request.
 func (f *Server) take(r *http.Request, body []byte) (int, any) {
-	nonce, err := exchange.Verify(f.Secret, exchange.Request{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body}, f.Now())
+	req := exchange.Request{Method: r.Method, Path: r.URL.Path, Header: r.Header, Body: body}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	var nonce string
+	var err error
+	if f.ours != nil {
+		nonce, err = exchange.VerifySM2(f.ours, req, f.Now())
+	} else {
+		nonce, err = exchange.Verify(f.Secret, req, f.Now())
+	}
 	if err != nil {
 		f.Refused = append(f.Refused, err.Error())
 		return http.StatusUnauthorized, map[string]any{"code": "401", "message": err.Error()}
@@ -162,7 +210,7 @@ func (f *Server) Post(ctx context.Context, url, key string, v any, unsigned bool
 	}
 	return f.PostRaw(ctx, url, key, b, func(req *http.Request) {
 		if !unsigned {
-			exchange.Sign(req, f.Secret, b, f.Now())
+			f.Sign(req, b)
 		}
 	})
 }
