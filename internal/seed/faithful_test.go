@@ -12,6 +12,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/publication"
 	"zhitong/internal/seed"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
@@ -62,15 +63,47 @@ func TestSeededHistoryMatchesTheApplication(t *testing.T) {
 	testkit.Must(0, db.QueryRow(ctx, `SELECT username FROM users WHERE unit_id = ?`, lead).Scan(&unitUser))(t)
 	unit := principal(t, a, unitUser)
 
-	// The same case through the application.
+	// The same case through the application, with the seeded reply's
+	// outcome, and its public text confirmed where the seeded one was.
+	var outcome zhitong.Outcome
+	var planned, reason string
+	testkit.Must(0, db.QueryRow(ctx, `SELECT outcome, planned_date, reason FROM replies WHERE case_id = ? ORDER BY id DESC LIMIT 1`, seeded.ID).Scan(&outcome, &planned, &reason))(t)
+	if planned != "" {
+		planned = a.Now().AddDate(0, 3, 0).Format("2006-01-02") // the seeded one is in its past
+	}
 	c := testkit.Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: seeded.Body, RegionCode: seeded.RegionCode, Name: "王秀英", Phone: "13907970001"}))(t)
-	testkit.Must(a.Register(ctx, officer, c.ID, app.RegisterInput{CategoryCode: seeded.CategoryCode}))(t)
-	testkit.Must(a.Assign(ctx, officer, c.ID, app.AssignInput{LeadUnit: lead}))(t)
-	testkit.Must(a.Accept(ctx, unit, c.ID, app.TextInput{}))(t)
-	testkit.Must(a.Reply(ctx, unit, c.ID, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "已处理完毕，感谢监督。", PublicSummary: "已处理",
-		Deliveries: []app.DeliveryInput{{Recipient: zhitong.RecipientCongress, Channel: zhitong.FeedbackWritten}, {Recipient: zhitong.RecipientCitizen, Channel: zhitong.FeedbackPhone}}}))(t)
-	testkit.Must(a.Evaluate(ctx, c.Code, app.EvaluateInput{Rating: zhitong.RatingSatisfied}))(t)
-	testkit.Must(a.Close(ctx, officer, c.ID, app.TextInput{}))(t)
+	publish := func() {
+		d := testkit.Must(publication.New(a).Draft(ctx, officer, c.ID))(t)
+		testkit.Must(publication.New(a).Confirm(ctx, officer, c.ID, publication.ConfirmInput{ReplyID: d.ReplyID, Title: d.MaskedTitle, Summary: d.MaskedSummary}))(t)
+	}
+	steps := []func(){
+		func() {
+			testkit.Must(a.Register(ctx, officer, c.ID, app.RegisterInput{CategoryCode: seeded.CategoryCode}))(t)
+		},
+		func() { testkit.Must(a.Assign(ctx, officer, c.ID, app.AssignInput{LeadUnit: lead}))(t) },
+		func() { testkit.Must(a.Accept(ctx, unit, c.ID, app.TextInput{}))(t) },
+		func() {
+			testkit.Must(a.Reply(ctx, unit, c.ID, app.ReplyInput{Outcome: outcome, Text: "已处理完毕，感谢监督。", PublicSummary: "已处理", PlannedDate: planned, Reason: reason,
+				Deliveries: []app.DeliveryInput{{Recipient: zhitong.RecipientCongress, Channel: zhitong.FeedbackWritten}, {Recipient: zhitong.RecipientCitizen, Channel: zhitong.FeedbackPhone}}}))(t)
+		},
+		func() { testkit.Must(a.Evaluate(ctx, c.Code, app.EvaluateInput{Rating: zhitong.RatingSatisfied}))(t) },
+		func() { testkit.Must(a.Close(ctx, officer, c.ID, app.TextInput{}))(t) },
+	}
+	published := -1 // after how many steps (intake included) the seeded case was published
+	for i, e := range testkit.Must(store.ListAuditFiltered(ctx, db, store.AuditQuery{Object: "case:" + itoa(seeded.ID)}))(t) {
+		if e.Action == "case.publish" {
+			published = i
+		}
+	}
+	for i, step := range steps {
+		if i+1 == published {
+			publish()
+		}
+		step()
+	}
+	if published == len(steps)+1 {
+		publish()
+	}
 
 	// Numbers (ids, dates, days) and the case's own words aside, the rows agree.
 	digits := regexp.MustCompile(`[0-9]+`)

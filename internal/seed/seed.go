@@ -203,12 +203,18 @@ func Run(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	if db.Dialect() == store.Postgres {
-		// Statistics, as autovacuum would gather them: without them the
-		// planner guesses on tables this size.
-		if _, err := db.Exec(ctx, `ANALYZE`); err != nil {
+	// Statistics, as autovacuum would gather them on PostgreSQL: without
+	// them the planner guesses on tables this size. SQLite keeps them in
+	// sqlite_stat1, sampled (analysis_limit) so that a large database takes
+	// seconds, not minutes.
+	fmt.Fprintf(opt.Progress, "正在收集统计信息（ANALYZE）…\n")
+	if db.Dialect() == store.SQLite {
+		if _, err := db.Exec(ctx, `PRAGMA analysis_limit = 4000`); err != nil {
 			return res, err
 		}
+	}
+	if _, err := db.Exec(ctx, `ANALYZE`); err != nil {
+		return res, err
 	}
 	res.Elapsed = time.Since(start)
 	fmt.Fprintf(opt.Progress, "完成：%d 件案件，%d 条办理记录，%d 条审计日志，%d 条通知，%d 份答复，用时 %s（%.0f 件/秒）\n",
@@ -222,7 +228,7 @@ var seqTables = []string{"proposals", "cases", "assignments", "replies", "delive
 
 // write stores one batch in one transaction.
 func (s *seeder) write(ctx context.Context, b *batch) error {
-	return s.a.DB().Write(ctx, func(tx *store.Tx) error {
+	return s.a.DB().WriteBulk(ctx, func(tx *store.Tx) error {
 		maxCase, err := tx.MaxID(ctx, "cases")
 		if err != nil {
 			return err
@@ -253,6 +259,7 @@ func (s *seeder) write(ctx context.Context, b *batch) error {
 			{"case_events", []string{"id", "case_id", "at", "actor_id", "actor_name", "action", "from_status", "to_status", "note", "public"}, b.events},
 			{"notifications", []string{"id", "key", "template", "channel", "recipient", "case_id", "user_id", "vars", "status", "not_before",
 				"attempts", "last_error", "created_at", "sent_at", "read_at"}, b.notes},
+			{"publications", []string{"case_id", "reply_id", "title", "summary", "confirmed_by", "confirmed_at", "replied_at"}, b.publications},
 		} {
 			if err := tx.BulkInsert(ctx, t.table, t.cols, t.rows); err != nil {
 				return err
@@ -286,7 +293,7 @@ type batch struct {
 	cases                                                    [][]any
 	docs                                                     []string
 	proposals, assignments, replies, deliveries, evaluations [][]any
-	events, notes                                            [][]any
+	events, notes, publications                              [][]any
 	audit                                                    []audit.Entry
 }
 

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"zhitong/internal/audit"
 )
 
@@ -39,8 +42,44 @@ func (t *Tx) SyncSequence(ctx context.Context, table string) error {
 	return nil
 }
 
+// WriteBulk is Write for the bulk writer (the seeder): on PostgreSQL the
+// transaction keeps its connection, and BulkInsert sends rows with COPY
+// (pgx CopyFrom) instead of multi-row INSERTs. On SQLite it is Write.
+func (db *DB) WriteBulk(ctx context.Context, fn func(*Tx) error) error {
+	if db.dialect != Postgres {
+		return db.Write(ctx, fn)
+	}
+	if db.readOnly {
+		return ErrReadOnly
+	}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("bulk connection: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	// A bulk load that a crash cuts short is loaded again; it need not
+	// wait for each batch's WAL flush.
+	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		tx.Rollback()
+		return fmt.Errorf("bulk: %w", err)
+	}
+	if err := fn(&Tx{tx: tx, db: db, conn: conn}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
 // BulkInsert writes rows into table, as many per statement as the engine's
-// parameter limit allows. A column may carry an SQL expression around its
+// parameter limit allows, or with COPY in a WriteBulk transaction on
+// PostgreSQL. A column may carry an SQL expression around its
 // placeholder, as "search=to_tsvector('simple', ?)".
 func (t *Tx) BulkInsert(ctx context.Context, table string, cols []string, rows [][]any) error {
 	if len(rows) == 0 {
@@ -54,6 +93,9 @@ func (t *Tx) BulkInsert(ctx context.Context, table string, cols []string, rows [
 		} else {
 			names[i], exprs[i] = c, "?"
 		}
+	}
+	if t.conn != nil {
+		return t.copyInsert(ctx, table, names, exprs, rows)
 	}
 	tuple := "(" + strings.Join(exprs, ", ") + ")"
 	head := `INSERT INTO ` + table + ` (` + strings.Join(names, ", ") + `) VALUES `
@@ -97,6 +139,59 @@ func (t *Tx) BulkInsert(ctx context.Context, table string, cols []string, rows [
 			_, err = t.tx.ExecContext(ctx, query(len(chunk)), args...)
 		}
 		if err != nil {
+			return fmt.Errorf("bulk insert %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// copyInsert is BulkInsert with COPY. Rows with an expression column are
+// copied into a temporary table of the same columns (the expression's
+// argument as text) and moved by one INSERT … SELECT that applies it.
+func (t *Tx) copyInsert(ctx context.Context, table string, names, exprs []string, rows [][]any) error {
+	target, cols := table, names
+	var plain, args, sel []string
+	for i, n := range names {
+		if exprs[i] == "?" {
+			plain = append(plain, n)
+			sel = append(sel, n)
+		} else {
+			args = append(args, n+"_arg text")
+			sel = append(sel, strings.ReplaceAll(exprs[i], "?", n+"_arg"))
+		}
+	}
+	if len(args) > 0 {
+		target = "bulk_" + table
+		cols = make([]string, len(names))
+		for i, n := range names {
+			cols[i] = n
+			if exprs[i] != "?" {
+				cols[i] = n + "_arg"
+			}
+		}
+		if _, err := t.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+target+` ON COMMIT DROP AS SELECT `+strings.Join(plain, ", ")+` FROM `+table+` WITH NO DATA`); err != nil {
+			return fmt.Errorf("bulk insert %s: %w", table, err)
+		}
+		if _, err := t.Exec(ctx, `ALTER TABLE `+target+` ADD COLUMN IF NOT EXISTS `+strings.Join(args, ", ADD COLUMN IF NOT EXISTS ")); err != nil {
+			return fmt.Errorf("bulk insert %s: %w", table, err)
+		}
+	}
+	err := t.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("not a pgx connection: %T", dc)
+		}
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{target}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("copy into %s: %w", table, err)
+	}
+	if target != table {
+		if _, err := t.Exec(ctx, `INSERT INTO `+table+` (`+strings.Join(names, ", ")+`) SELECT `+strings.Join(sel, ", ")+` FROM `+target); err != nil {
+			return fmt.Errorf("bulk insert %s: %w", table, err)
+		}
+		if _, err := t.Exec(ctx, `TRUNCATE `+target); err != nil {
 			return fmt.Errorf("bulk insert %s: %w", table, err)
 		}
 	}

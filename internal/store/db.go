@@ -176,8 +176,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Tx is a write transaction.
 type Tx struct {
-	tx *sql.Tx
-	db *DB
+	tx   *sql.Tx
+	db   *DB
+	conn *sql.Conn // WriteBulk on PostgreSQL: the connection, for COPY
 }
 
 // Q is what both a Tx and the read side of a DB offer: queries.
