@@ -52,7 +52,7 @@ func startJobs(ctx context.Context, env Env, a *app.App, logger *slog.Logger, pu
 			}
 			return x.Prune(ctx)
 		}},
-		// Statistics: settle each final month once (docs/statistics.md).
+		// Statistics: settle each day as it ends (docs/statistics.md).
 		{Name: "stats", Interval: time.Hour, Run: func(ctx context.Context) error {
 			_, err := stats.New(a).FreezeDue(ctx)
 			return err

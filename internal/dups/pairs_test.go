@@ -148,11 +148,12 @@ func checkPairs(t *testing.T, name string, pairs []pair, least int, pFloor, rFlo
 
 // The held-out floors guard against regressions only: the held-out set
 // says how the measure does on text it was not fitted to (first measured
-// precision 0.841, recall 0.514, docs/duplicates.md). They were set once,
-// a little below that first measurement; nothing was tuned on this set.
+// precision 0.841, recall 0.514; with the synonym table and places 0.873,
+// 0.764, docs/duplicates.md says how blind that figure is). They sit a
+// little below the last measurement; nothing is tuned on this set.
 const (
 	heldOutPrecisionFloor = 0.80
-	heldOutRecallFloor    = 0.45
+	heldOutRecallFloor    = 0.72
 )
 
 func TestHeldOutPairs(t *testing.T) {
@@ -175,4 +176,27 @@ func BenchmarkLabelledPairs(b *testing.B) {
 	hp, hr, _, _, _ := measure(held, Threshold)
 	b.ReportMetric(hp, "heldout-precision")
 	b.ReportMetric(hr, "heldout-recall")
+}
+
+// TestConceptGrid prints, with -v, precision and recall on the tuning set
+// for concept bonus/penalty and threshold: how ConceptBonus and
+// ConceptPenalty were chosen (never on the held-out set).
+func TestConceptGrid(t *testing.T) {
+	if !testing.Verbose() {
+		t.Skip("-v prints the grid")
+	}
+	pairs := loadPairs(t)
+	b0, p0, l0 := ConceptBonus, ConceptPenalty, PlacePenalty
+	defer func() { ConceptBonus, ConceptPenalty, PlacePenalty = b0, p0, l0 }()
+	for _, bonus := range []float64{0, 0.2, 0.4, 0.6, 0.8} {
+		for _, pen := range []float64{0, 0.2, 0.4, 0.6} {
+			for _, place := range []float64{0, 0.2, 0.4, 0.6} {
+				ConceptBonus, ConceptPenalty, PlacePenalty = bonus, pen, place
+				for _, th := range []float64{0.2, 0.25, 0.3, 0.35} {
+					p, r, _, _, _ := measure(pairs, th)
+					t.Logf("bonus %.2f penalty %.2f place %.2f threshold %.2f: precision %.3f recall %.3f", bonus, pen, place, th, p, r)
+				}
+			}
+		}
+	}
 }

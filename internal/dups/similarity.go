@@ -67,17 +67,56 @@ func Print(text string) Fingerprint {
 			}
 		}
 	}
+	// Concepts are small numbers (FNV hashes of tokens are not, but for a
+	// chance of 2⁻⁵⁸): Score tells them apart.
+	out = append(out, conceptIDs(text)...)
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-// Score says how alike two fingerprints are, from 0 to 1: the mean of the
-// Jaccard index |A∩B|/|A∪B| and the overlap |A∩B|/min(|A|,|B|), so that a
-// short report of a problem described at length elsewhere still scores.
+// Score says how alike two fingerprints are: the mean of the Jaccard
+// index |A∩B|/|A∪B| and the overlap |A∩B|/min(|A|,|B|) of their tokens, so
+// that a short report of a problem described at length elsewhere still
+// scores; then, when both name problems of the concept table, plus
+// ConceptBonus if they share one, minus ConceptPenalty if not.
 func Score(a, b Fingerprint) float64 {
-	if len(a) == 0 || len(b) == 0 {
+	ca, cb := nBelow(a, uint64(len(concepts))+1), nBelow(b, uint64(len(concepts))+1)
+	pa, pb := nBelow(a, placeFlag<<1), nBelow(b, placeFlag<<1)
+	ta, tb := a[pa:], b[pb:]
+	if len(ta) == 0 || len(tb) == 0 {
 		return 0
 	}
+	inter := intersect(ta, tb)
+	jac := float64(inter) / float64(len(ta)+len(tb)-inter)
+	ov := float64(inter) / float64(min(len(ta), len(tb)))
+	score := (jac + ov) / 2
+	samePlace := pa == ca || pb == cb || intersect(a[ca:pa], b[cb:pb]) > 0
+	if !samePlace {
+		score *= 1 - PlacePenalty
+	}
+	if ca > 0 && cb > 0 {
+		if intersect(a[:ca], b[:cb]) > 0 {
+			if samePlace {
+				score *= 1 + ConceptBonus
+			}
+		} else {
+			score *= 1 - ConceptPenalty
+		}
+	}
+	return score
+}
+
+// nBelow is how many of a sorted fingerprint's first values are below v.
+func nBelow(f Fingerprint, v uint64) int {
+	n := 0
+	for n < len(f) && f[n] < v {
+		n++
+	}
+	return n
+}
+
+// intersect counts the values two sorted sets share.
+func intersect(a, b []uint64) int {
 	inter, i, j := 0, 0, 0
 	for i < len(a) && j < len(b) {
 		switch {
@@ -91,10 +130,7 @@ func Score(a, b Fingerprint) float64 {
 			j++
 		}
 	}
-	union := len(a) + len(b) - inter
-	jac := float64(inter) / float64(union)
-	ov := float64(inter) / float64(min(len(a), len(b)))
-	return (jac + ov) / 2
+	return inter
 }
 
 // Similar scores two texts.

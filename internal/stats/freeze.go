@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"zhitong"
@@ -11,139 +12,171 @@ import (
 	"zhitong/internal/store"
 )
 
-// Settled spans (pre-aggregation), docs/statistics.md. A day's counts can
-// still change while one of its assignments may be accepted in time or one
-// of its cases registered in time; once the day is AcceptDays+1 working
-// days behind, every count of it is final (replies, evaluations and
-// listings carry the time they happen, so they only land on today).
-// FreezeDue then counts each final day, and each month whose last day is
-// final, once through measure.Count by every combination of dimensions
-// (stat_settled); the dashboard reads those rows for settled spans and
-// counts the rest live. A settled span keeps the dimensions and the
-// deadline policy as they were when it settled, like a bulletin.
+// Settled days (pre-aggregation per slice), docs/statistics.md. Each day
+// is settled as it ends: FreezeDue counts it through measure.Count once
+// per scope (the viewer's region at each level a dashboard is asked for)
+// and slice, and stores one row per (day, scope, slice, key) with its
+// overdue stock at the day's end (stats_slice_rows). Events carry the time
+// they happen, so a past day's flows are final as it ends, except two
+// completions that land later: a case registered within a working day, an
+// assignment accepted within return_days. A settled row holds the
+// completions up to its "through" day; each run settles the new days and
+// again those whose completions may still come (measure.LastInTime), and
+// the dashboard adds the completions since then live
+// (store.ListStatCompletions). A month whose last day is final is summed
+// into month rows. A settled span keeps the dimensions and the deadline
+// policy as they were when it settled, like a bulletin.
 
-// final reports whether every count of day d is final on today.
-func (s *Service) final(d, today time.Time) bool {
-	f, _ := s.app.Calendar().AddWorkdays(d, s.app.ReturnDays()+1)
-	return today.After(f)
+// scopeLevels are the lengths of region codes a dashboard is settled for:
+// the deployment, a province, a city, a county, a township. A viewer of
+// another level is counted live.
+var scopeLevels = []int{0, 2, 4, 6, 9}
+
+func settledScope(region string) bool { return slices.Contains(scopeLevels, len(region)) }
+
+// settleChunk is how many days one load of open assignments (the overdue
+// stock) serves while catching up.
+const settleChunk = 31
+
+func civilDay(s string) time.Time {
+	t, _ := time.Parse(time.DateOnly, s)
+	return t
 }
 
-// FreezeDue settles every final day and month not settled yet, from the
-// first case on; it returns how many spans it settled. Idempotent: a span
-// is settled once (stat_spans' key), so two servers may run it together.
+// unfinal is the first day on or before mark whose completions may still
+// come after mark's end (mark itself when none): what a run re-settles
+// and what the dashboard completes live.
+func (s *Service) unfinal(mark, first time.Time) time.Time {
+	from := mark.AddDate(0, 0, 1)
+	for d := mark; !d.Before(first) && measure.LastInTime(s.app.Calendar(), d, s.app.ReturnDays()).After(mark); d = d.AddDate(0, 0, -1) {
+		from = d
+	}
+	return from
+}
+
+// FreezeDue settles every day that has ended (up to yesterday), again those
+// whose completions may still come, and every month whose days are all
+// final; it returns how many days and months it settled. Two servers may
+// run it together: a day's rows are replaced in one transaction, a month
+// is summed once (stats_slice_spans' key).
 func (s *Service) FreezeDue(ctx context.Context) (int, error) {
 	first, err := store.StatFirstDay(ctx, s.app.DB())
 	if err != nil || first.IsZero() {
 		return 0, err
 	}
 	first = calendar.Civil(first, zhitong.China)
-	today := s.today()
-	days, err := store.SettledSpans(ctx, s.app.DB(), first.Format(time.DateOnly), today.Format(time.DateOnly))
-	if err != nil {
-		return 0, err
+	last := s.today().AddDate(0, 0, -1)
+	if last.Before(first) {
+		return 0, nil
 	}
-	months, err := store.SettledSpans(ctx, s.app.DB(), first.Format("2006-01"), today.Format("2006-01"))
-	if err != nil {
-		return 0, err
-	}
-	var todo []time.Time
-	for d := first; s.final(d, today); d = d.AddDate(0, 0, 1) {
-		if !days[d.Format(time.DateOnly)] {
-			todo = append(todo, d)
-		}
-	}
-	stock, stockDims, err := s.stock(ctx, todo)
+	mark, err := store.StatMark(ctx, s.app.DB())
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	settle := func(span string, start, end time.Time, stock map[string]int) error {
-		ok, err := s.freeze(ctx, span, start, end, stock, stockDims)
-		if ok {
-			n++
+	if mark == "" || civilDay(mark).Before(last) {
+		from := first
+		if mark != "" {
+			from = s.unfinal(civilDay(mark), first)
 		}
-		return err
-	}
-	for _, d := range todo {
-		if err := settle(d.Format(time.DateOnly), d, d, stock[d.Format(time.DateOnly)]); err != nil {
+		through := last.Format(time.DateOnly)
+		cut := app.StatRange(last, last, "").To // completions from here on are counted live
+		for start := from; !start.After(last); start = start.AddDate(0, 0, settleChunk) {
+			end := start.AddDate(0, 0, settleChunk-1)
+			if end.After(last) {
+				end = last
+			}
+			stock, err := s.stock(ctx, start, end)
+			if err != nil {
+				return n, err
+			}
+			for d := start; !d.After(end); d = d.AddDate(0, 0, 1) {
+				if err := s.settleDay(ctx, d, through, cut, stock[d.Format(time.DateOnly)]); err != nil {
+					return n, err
+				}
+				n++
+			}
+		}
+		if err := s.app.DB().Write(ctx, func(tx *store.Tx) error { return tx.SetStatMark(ctx, through) }); err != nil {
 			return n, err
 		}
 	}
-	for m := date(first.Year(), first.Month(), 1); s.final(m.AddDate(0, 1, -1), today); m = m.AddDate(0, 1, 0) {
-		if !months[m.Format("2006-01")] {
-			if err := settle(m.Format("2006-01"), m, m.AddDate(0, 1, -1), nil); err != nil {
-				return n, err
-			}
+	// Months whose every day is final.
+	for m := date(first.Year(), first.Month(), 1); ; m = m.AddDate(0, 1, 0) {
+		lastDay := m.AddDate(0, 1, -1)
+		if lastDay.After(last) || measure.LastInTime(s.app.Calendar(), lastDay, s.app.ReturnDays()).After(last) {
+			break
+		}
+		var added bool
+		err := s.app.DB().Write(ctx, func(tx *store.Tx) (err error) {
+			added, err = tx.SumStatMonth(ctx, m.Format("2006-01"), last.Format(time.DateOnly), s.app.Now())
+			return err
+		})
+		if err != nil {
+			return n, err
+		}
+		if added {
+			n++
 		}
 	}
 	return n, nil
 }
 
-// stock computes, for the days to settle, each day's overdue stock at its
-// end by cube key: one load of the lead assignments not replied before
-// the first of them (the open ones and those replied since), then each
-// assignment's overdue days (measure.Stock).
-func (s *Service) stock(ctx context.Context, days []time.Time) (map[string]map[string]int, map[string]store.StatFact, error) {
-	dims := map[string]store.StatFact{}
-	if len(days) == 0 {
-		return nil, dims, nil
+// settleDay counts day d by every scope and slice, with the completions
+// before cut and the day's overdue stock (open), and replaces its rows.
+func (s *Service) settleDay(ctx context.Context, d time.Time, through, cut string, open []*store.StatFact) error {
+	facts, err := store.ListStatFacts(ctx, s.app.DB(), liveRange(d, d, ""))
+	if err != nil {
+		return err
 	}
-	first, last := days[0], days[len(days)-1]
+	cutAt := store.ParseTime(cut)
+	for i := range facts {
+		f := &facts[i]
+		if !f.Registered.Before(cutAt) {
+			f.Registered = time.Time{}
+		}
+		if !f.Accepted.Before(cutAt) {
+			f.Accepted = time.Time{}
+		}
+	}
+	for _, o := range open {
+		facts = append(facts, *o)
+	}
+	byScope := map[string][]store.StatFact{}
+	for i := range facts {
+		for _, n := range scopeLevels {
+			if len(facts[i].Region) >= n {
+				sc := facts[i].Region[:n]
+				byScope[sc] = append(byScope[sc], facts[i])
+			}
+		}
+	}
+	p := s.params(newPeriod("custom", d, d))
+	var rows []store.StatSliceRow
+	for sc, fs := range byScope {
+		for _, sl := range Slices {
+			for k, c := range measure.Count(fs, p, sliceOf(sl.Value, sc), nil) {
+				rows = append(rows, store.StatSliceRow{Scope: sc, Slice: sl.Value, Key: k, Counts: measure.ToRow(*c)})
+			}
+		}
+	}
+	return s.app.DB().Write(ctx, func(tx *store.Tx) error {
+		return tx.ReplaceStatDay(ctx, d.Format(time.DateOnly), through, s.app.Now(), rows)
+	})
+}
+
+// stock finds, for the days first..last, the lead assignments open and
+// overdue at each day's end: one load of those not replied before first
+// (the open ones and those replied since), then each one's overdue days
+// (measure.Stock).
+func (s *Service) stock(ctx context.Context, first, last time.Time) (map[string][]*store.StatFact, error) {
 	r := app.StatRange(last, last, "")
 	r.OpenOnly, r.RepliedFrom = true, app.StatRange(first, first, "").From
 	cands, err := store.ListStatFacts(ctx, s.app.DB(), r)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return measure.Stock(cands, first, last, func(f *store.StatFact) string {
-		d := measure.CubeKey(f)
-		k := cubeKeyString(d)
-		dims[k] = d
-		return k
-	}), dims, nil
-}
-
-// freeze counts start..end and stores its rows as span, with the overdue
-// stock at its end by cube key (days only).
-func (s *Service) freeze(ctx context.Context, span string, start, end time.Time, stock map[string]int, stockDims map[string]store.StatFact) (bool, error) {
-	per := newPeriod("custom", start, end)
-	facts, err := store.ListStatFacts(ctx, s.app.DB(), liveRange(start, end, ""))
-	if err != nil {
-		return false, err
-	}
-	dims := map[string]store.StatFact{}
-	key := func(f *store.StatFact) string {
-		d := measure.CubeKey(f)
-		k := cubeKeyString(d)
-		dims[k] = d
-		return k
-	}
-	counts := measure.Count(facts, s.params(per), measure.Slice{Key: key, Units: true}, nil)
-	for k, n := range stock {
-		if counts[k] == nil {
-			counts[k] = &measure.Counts{}
-			dims[k] = stockDims[k]
-		}
-		counts[k].Overdue = n
-	}
-	rows := make([]store.StatCubeRow, 0, len(counts))
-	for k, c := range counts {
-		rows = append(rows, store.StatCubeRow{Span: span, Fact: dims[k], Counts: measure.ToCube(*c)})
-	}
-	var added bool
-	err = s.app.DB().Write(ctx, func(tx *store.Tx) error {
-		added, err = tx.InsertStatSpan(ctx, span, s.app.Now(), rows)
-		return err
-	})
-	return added, err
-}
-
-func cubeKeyString(d store.StatFact) string {
-	lead := "0"
-	if d.Lead {
-		lead = "1"
-	}
-	return d.Region + "|" + itoa(d.Station) + "|" + itoa(d.Unit) + "|" + d.Category + "|" + d.Channel + "|" + itoa(d.Deputy) + "|" + lead
+	return measure.Stock(cands, first, last), nil
 }
 
 // Rebuild forgets every settled span (after a change of the deadline
@@ -151,7 +184,7 @@ func cubeKeyString(d store.StatFact) string {
 // FreezeDue settles them again from the raw tables.
 func (s *Service) Rebuild(ctx context.Context) error {
 	return s.app.DB().Write(ctx, func(tx *store.Tx) error {
-		if err := tx.DeleteStatSpans(ctx); err != nil {
+		if err := tx.DeleteStatSlices(ctx); err != nil {
 			return err
 		}
 		return s.app.AppendAudit(ctx, tx, app.System, "stats.rebuild", "stats", map[string]any{})

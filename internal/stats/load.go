@@ -5,31 +5,90 @@ import (
 	"sync"
 	"time"
 
+	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/calendar"
 	"zhitong/internal/stats/measure"
 	"zhitong/internal/store"
 )
 
-// source is what a period's counts come from: the settled months' rows,
-// the live facts of the rest, and the lead assignments open at its end.
+// source is what a period's counts come from: the settled rows of its
+// days (and whole final months), and the facts counted live — the days
+// not settled yet (normally today), the completions since the last
+// settled day, and the open assignments at its end when that is not a
+// settled day.
 type source struct {
 	p     measure.Params
 	live  []store.StatFact
-	cube  []store.StatCubeRow // settled spans' flows
-	stock []store.StatCubeRow // the settled end day's overdue stock
+	flows []store.StatSliceRow // settled spans: their flows
+	stock []store.StatSliceRow // the settled end day: its overdue stock
+	minus []store.StatFact     // "open" facts to take off that stock (replied since)
 }
 
-// count counts flows and the overdue stock at the end.
-func (src *source) count(sl measure.Slice) map[string]*measure.Counts {
-	out := src.flows(sl)
-	measure.AddCube(src.stock, sl, out, true)
+func (src *source) rows() int {
+	return len(src.live) + len(src.flows) + len(src.stock) + len(src.minus)
+}
+
+// count counts slice name (sl) with its overdue stock at the end.
+func (src *source) count(name string, sl measure.Slice) map[string]*measure.Counts {
+	out := measure.Count(src.live, src.p, sl, nil)
+	add := func(rows []store.StatSliceRow, stock bool) {
+		for i := range rows {
+			r := &rows[i]
+			if r.Slice != name {
+				continue
+			}
+			c := measure.FromRow(r.Counts)
+			if stock {
+				c = measure.Counts{Overdue: c.Overdue}
+			} else {
+				c.Overdue = 0
+			}
+			row := out[r.Key]
+			if row == nil {
+				row = &measure.Counts{}
+				out[r.Key] = row
+			}
+			row.Add(c)
+		}
+	}
+	add(src.flows, false)
+	add(src.stock, true)
+	for k, c := range measure.Count(src.minus, src.p, sl, nil) {
+		if out[k] == nil {
+			out[k] = &measure.Counts{}
+		}
+		out[k].Overdue -= c.Overdue
+	}
 	return out
 }
 
-// flows counts the flows only (a slice that skips "open" facts: the trend).
-func (src *source) flows(sl measure.Slice) map[string]*measure.Counts {
-	out := measure.Count(src.live, src.p, sl, nil)
-	measure.AddCube(src.cube, sl, out, false)
+// trend counts the flows by step of their day (no stock).
+func (src *source) trend(step func(time.Time) string) map[string]*measure.Counts {
+	out := measure.Count(src.live, src.p, measure.Slice{Key: func(f *store.StatFact) string {
+		if f.Kind == "open" {
+			return "" // a stock at the period's end, not a flow of a day
+		}
+		return step(calendar.Civil(f.At, zhitong.China))
+	}}, nil)
+	for i := range src.flows {
+		r := &src.flows[i]
+		if r.Slice != "" {
+			continue
+		}
+		layout := time.DateOnly
+		if len(r.Span) == 7 {
+			layout = "2006-01"
+		}
+		d, _ := time.Parse(layout, r.Span)
+		k := step(d)
+		c := measure.FromRow(r.Counts)
+		c.Overdue = 0
+		if out[k] == nil {
+			out[k] = &measure.Counts{}
+		}
+		out[k].Add(c)
+	}
 	return out
 }
 
@@ -40,89 +99,140 @@ func liveRange(start, end time.Time, region string) store.StatRange {
 	return r
 }
 
-// load gathers period per under region: whole settled months from
-// stat_settled when months is set (a monthly trend), settled days from it
-// always, every other day live; and the assignments open at its end. The
-// reads are independent and run side by side (SQLite has several reader
-// connections; so has PostgreSQL's pool).
-func (s *Service) load(ctx context.Context, per Period, region string, months bool) (*source, error) {
+// load gathers period per under region for the slices named ("" the
+// total; the trend reads it): the settled days up to the last one settled
+// (whole final months as month rows when months is set: a monthly trend),
+// the rest live, the completions since the last settled day, and the
+// stock at the end. The reads are independent and run side by side
+// (SQLite has several reader connections; so has PostgreSQL's pool).
+func (s *Service) load(ctx context.Context, per Period, region string, names []string, months bool) (*source, error) {
 	src := &source{p: s.params(per)}
-	settledMonths, settledDays := map[string]bool{}, map[string]bool{}
-	if !s.live {
-		var err error
-		if months {
-			if settledMonths, err = store.SettledSpans(ctx, s.app.ReportDB(), per.Start.Format("2006-01"), per.End.Format("2006-01")); err != nil {
-				return nil, err
-			}
+	db := s.app.ReportDB()
+	var mark time.Time
+	if !s.live && settledScope(region) {
+		m, err := store.StatMark(ctx, db)
+		if err != nil {
+			return nil, err
 		}
-		if settledDays, err = store.SettledSpans(ctx, s.app.ReportDB(), per.Start.Format(time.DateOnly), per.End.Format(time.DateOnly)); err != nil {
+		if m != "" {
+			mark = civilDay(m)
+		}
+	}
+	if mark.IsZero() || mark.Before(per.Start) {
+		// Nothing settled in the period: everything live.
+		facts, err := store.ListStatFacts(ctx, db, s.openRange(per, region))
+		src.live = facts
+		return src, err
+	}
+	settledEnd := per.End
+	if mark.Before(settledEnd) {
+		settledEnd = mark
+	}
+	var covered map[string]string
+	if months {
+		var err error
+		if covered, err = store.StatSpans(ctx, db, per.Start.Format("2006-01"), settledEnd.Format("2006-01")); err != nil {
 			return nil, err
 		}
 	}
-	// The settled spans, and the unsettled runs of days between them.
-	var spans []string
-	var runs [][2]time.Time
-	for d := per.Start; !d.After(per.End); {
+	// Runs of days and of months to read.
+	type run struct{ from, to string }
+	var dayRuns, monthRuns []run
+	extend := func(runs []run, from, to, prev string) []run {
+		if n := len(runs); n > 0 && runs[n-1].to == prev {
+			runs[n-1].to = to
+			return runs
+		}
+		return append(runs, run{from, to})
+	}
+	for d := per.Start; !d.After(settledEnd); {
 		m := date(d.Year(), d.Month(), 1)
-		last := m.AddDate(0, 1, -1)
-		settled := ""
-		next := d.AddDate(0, 0, 1)
-		if d.Equal(m) && !last.After(per.End) && settledMonths[m.Format("2006-01")] {
-			settled, next = m.Format("2006-01"), last.AddDate(0, 0, 1)
-		} else if settledDays[d.Format(time.DateOnly)] {
-			settled = d.Format(time.DateOnly)
+		lastDay := m.AddDate(0, 1, -1)
+		if d.Equal(m) && !lastDay.After(settledEnd) && covered[m.Format("2006-01")] != "" {
+			monthRuns = extend(monthRuns, m.Format("2006-01"), m.Format("2006-01"), m.AddDate(0, -1, 0).Format("2006-01"))
+			d = lastDay.AddDate(0, 0, 1)
+			continue
 		}
-		switch {
-		case settled != "":
-			spans = append(spans, settled)
-		case len(runs) > 0 && runs[len(runs)-1][1].Equal(d.AddDate(0, 0, -1)):
-			runs[len(runs)-1][1] = d
-		default:
-			runs = append(runs, [2]time.Time{d, d})
-		}
-		d = next
+		dayRuns = extend(dayRuns, d.Format(time.DateOnly), d.Format(time.DateOnly), d.AddDate(0, 0, -1).Format(time.DateOnly))
+		d = d.AddDate(0, 0, 1)
 	}
 	var g group
-	live := make([][]store.StatFact, len(runs)+1)
-	for i, r := range runs {
-		g.Go(func() (err error) {
-			live[i], err = store.ListStatFacts(ctx, s.app.ReportDB(), liveRange(r[0], r[1], region))
+	var mu sync.Mutex
+	read := func(from, to string, stock bool) {
+		g.Go(func() error {
+			rows, err := store.ListStatSlices(ctx, db, region, names, from, to)
+			mu.Lock()
+			defer mu.Unlock()
+			if stock {
+				src.stock = append(src.stock, rows...)
+			} else {
+				src.flows = append(src.flows, rows...)
+			}
 			return err
 		})
 	}
-	g.Go(func() error { return s.loadSettled(ctx, src, spans, region) })
-	g.Go(func() (err error) {
-		live[len(runs)], src.stock, err = s.loadStock(ctx, per, region)
-		return err
-	})
+	for _, r := range append(dayRuns, monthRuns...) {
+		read(r.from, r.to, false)
+	}
+	var live, done, open []store.StatFact
+	if per.End.After(mark) {
+		// The days after the last settled one, and the stock at the end.
+		g.Go(func() (err error) {
+			live, err = store.ListStatFacts(ctx, db, liveRange(mark.AddDate(0, 0, 1), per.End, region))
+			return err
+		})
+		if today := s.today(); per.End.After(today) && mark.Before(today) {
+			// Overdue now: the last settled day's stock, less those
+			// replied since, plus those overdue since.
+			read(mark.Format(time.DateOnly), mark.Format(time.DateOnly), true)
+			g.Go(func() (err error) {
+				src.minus, open, err = store.ListStatStockChange(ctx, db, region, mark.Format(time.DateOnly), app.StatRange(mark, mark, "").To,
+					today.Format(time.DateOnly))
+				return err
+			})
+		} else {
+			g.Go(func() (err error) {
+				r := s.openRange(per, region)
+				r.OpenOnly = true
+				open, err = store.ListStatFacts(ctx, db, r)
+				return err
+			})
+		}
+	} else {
+		read(per.End.Format(time.DateOnly), per.End.Format(time.DateOnly), true)
+	}
+	// Completions since the last settled day of the days that may still
+	// have them; a settled row already holds those up to its through day
+	// (at least mark: a run settles those days again before moving mark).
+	from := s.unfinal(mark, per.Start)
+	if !from.After(settledEnd) {
+		g.Go(func() (err error) {
+			done, err = store.ListStatCompletions(ctx, db, liveRange(from, settledEnd, region), app.StatRange(mark, mark, "").To)
+			return err
+		})
+	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	for _, facts := range live {
-		src.live = append(src.live, facts...)
+	through := map[string]string{}
+	for i := range src.flows {
+		through[src.flows[i].Span] = src.flows[i].Through
 	}
+	for _, f := range done {
+		at := f.Registered
+		if f.Kind == "accepted" {
+			at = f.Accepted
+		}
+		th := mark
+		if t, ok := through[calendar.Civil(f.At, zhitong.China).Format(time.DateOnly)]; ok {
+			th = civilDay(t)
+		}
+		if !at.Before(store.ParseTime(app.StatRange(th, th, "").To)) {
+			live = append(live, f)
+		}
+	}
+	src.live = append(append(live, open...), src.live...)
 	return src, nil
-}
-
-// loadStock reads the lead assignments open and overdue at per's end: from
-// the end day's settled rows when it is settled (stock), else live (open).
-func (s *Service) loadStock(ctx context.Context, per Period, region string) (open []store.StatFact, stock []store.StatCubeRow, err error) {
-	r := s.openRange(per, region)
-	if !s.live {
-		// The stock at a settled day's end is stored with the day.
-		end, _ := time.Parse(time.DateOnly, r.EndDay)
-		settled, err := store.SettledSpans(ctx, s.app.ReportDB(), r.EndDay, r.EndDay)
-		if err != nil {
-			return nil, nil, err
-		}
-		if settled[r.EndDay] && !end.IsZero() {
-			stock, err = store.ListStatCube(ctx, s.app.ReportDB(), r.EndDay, r.EndDay, region)
-			return nil, stock, err
-		}
-	}
-	r.OpenOnly = true
-	open, err = store.ListStatFacts(ctx, s.app.ReportDB(), r)
-	return open, nil, err
 }
 
 // group runs functions side by side and keeps the first error.
@@ -147,29 +257,6 @@ func (g *group) Go(f func() error) {
 func (g *group) Wait() error {
 	g.wg.Wait()
 	return g.err
-}
-
-// loadSettled adds the rows of the settled spans (months and days) to src.
-func (s *Service) loadSettled(ctx context.Context, src *source, spans []string, region string) error {
-	want := map[string]bool{}
-	lo, hi := map[int]string{}, map[int]string{}
-	for _, sp := range spans {
-		want[sp] = true
-		n := len(sp)
-		if lo[n] == "" || sp < lo[n] {
-			lo[n] = sp
-		}
-		if sp > hi[n] {
-			hi[n] = sp
-		}
-	}
-	for n, from := range lo {
-		var err error
-		if src.cube, err = store.AppendStatCube(ctx, s.app.ReportDB(), src.cube, from, hi[n], region, func(span string) bool { return want[span] }); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // openRange is the range of period p's open assignments: at its end, or

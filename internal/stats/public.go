@@ -7,11 +7,8 @@ import (
 	"sync"
 	"time"
 
-	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/calendar"
 	"zhitong/internal/stats/measure"
-	"zhitong/internal/store"
 )
 
 // Monthly is the public statistics: the figures of each of the last twelve
@@ -50,16 +47,11 @@ func (s *Service) monthly(ctx context.Context) ([]MonthFigures, error) {
 	today := s.today()
 	start := date(today.Year(), today.Month()-11, 1)
 	per := newPeriod("custom", start, date(today.Year(), today.Month()+1, 0))
-	src, err := s.load(ctx, per, "", true)
+	src, err := s.load(ctx, per, "", []string{""}, true)
 	if err != nil {
 		return nil, err
 	}
-	rows := src.flows(measure.Slice{Key: func(f *store.StatFact) string {
-		if f.Kind == "open" {
-			return ""
-		}
-		return calendar.Civil(f.At, zhitong.China).Format("2006-01")
-	}})
+	rows := src.trend(func(t time.Time) string { return t.Format("2006-01") })
 	var out []MonthFigures
 	for t := per.Start; !t.After(per.End); t = t.AddDate(0, 1, 0) {
 		k := t.Format("2006-01")

@@ -94,6 +94,9 @@ type Dashboard struct {
 	TrendStep    string         `json:"trend_step"` // day or month
 	Trend        []Point        `json:"trend"`
 	Total        measure.Counts `json:"total"`
+	// RowsRead is how many rows the dashboard read: settled rows and live
+	// facts, of both periods (the benchmarks report it).
+	RowsRead int `json:"-"`
 }
 
 func (s *Service) params(p Period) measure.Params {
@@ -182,13 +185,18 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 	monthly := per.End.Sub(per.Start) > 62*24*time.Hour
 	var cur, prev *source
 	var g group
-	g.Go(func() (err error) { cur, err = s.load(ctx, per, region, monthly); return err })
-	g.Go(func() (err error) { prev, err = s.load(ctx, d.Previous, region, monthly); return err })
+	names := []string{""}
+	if slice != "" {
+		names = append(names, slice)
+	}
+	g.Go(func() (err error) { cur, err = s.load(ctx, per, region, names, monthly); return err })
+	g.Go(func() (err error) { prev, err = s.load(ctx, d.Previous, region, names, monthly); return err })
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	total := cur.count(measure.Total)["all"]
-	ptotal := prev.count(measure.Total)["all"]
+	d.RowsRead = cur.rows() + prev.rows()
+	total := cur.count("", measure.Total)["all"]
+	ptotal := prev.count("", measure.Total)["all"]
 	if total == nil {
 		total = &measure.Counts{}
 	}
@@ -215,8 +223,8 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 	}
 	if slice != "" {
 		sl := sliceOf(slice, region)
-		rows := cur.count(sl)
-		prows := prev.count(sl)
+		rows := cur.count(slice, sl)
+		prows := prev.count(slice, sl)
 		names, err := s.names(ctx, slice, rows)
 		if err != nil {
 			return nil, err
@@ -241,12 +249,7 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 		d.TrendStep = "day"
 		step = func(t time.Time) string { return t.Format("01-02") }
 	}
-	points := cur.flows(measure.Slice{Key: func(f *store.StatFact) string {
-		if f.Kind == "open" {
-			return "" // a stock at the period's end, not a flow of a day
-		}
-		return step(calendar.Civil(f.At, zhitong.China))
-	}})
+	points := cur.trend(step)
 	for t := per.Start; !t.After(per.End); t = t.AddDate(0, 0, 1) {
 		k := step(t)
 		if len(d.Trend) > 0 && d.Trend[len(d.Trend)-1].Label == k {

@@ -2,6 +2,7 @@ package stats_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -226,28 +227,29 @@ func TestFreshDeployment(t *testing.T) {
 	_ = store.FormatTime
 }
 
-// TestSettledMonthsEqualRawData: after FreezeDue settles the months, every
-// period and slice the dashboard answers from them equals the same
-// computed from the raw tables alone.
+// TestSettledMonthsEqualRawData: after FreezeDue settles the days and
+// months, every period and slice the dashboard answers from them equals
+// the same computed from the raw tables alone.
 func TestSettledMonthsEqualRawData(t *testing.T) {
 	a, clock, f := scenario(t)
 	committee := f.In[zhitong.RoleCommittee]
 	s := stats.New(a)
 	setDay(clock, "2027-03-10")
 	n := testkit.Must(s.FreezeDue(ctx))(t)
-	// Every day from 2026-11-23 to the last final one, and the months
-	// 2026-11 … 2027-02; March 10 itself is not final.
-	months := testkit.Must(store.SettledSpans(ctx, a.DB(), "2026-01", "2027-12"))(t)
-	days := testkit.Must(store.SettledSpans(ctx, a.DB(), "2026-01-01", "2027-12-31"))(t)
-	if len(months) != 4 || !months["2027-02"] || months["2027-03"] || n != len(days)+4 || !days["2026-11-23"] || days["2027-03-10"] || len(days) < 95 {
+	// Every day from 2026-11-23 to yesterday, and the months 2026-11 …
+	// 2027-02 (final); March 10 itself has not ended.
+	months := testkit.Must(store.StatSpans(ctx, a.DB(), "2026-01", "2027-12"))(t)
+	days := testkit.Must(store.StatSpans(ctx, a.DB(), "2026-01-01", "2027-12-31"))(t)
+	if len(months) != 4 || months["2027-02"] == "" || months["2027-03"] != "" || n != len(days)+4 || days["2026-11-23"] == "" ||
+		days["2027-03-09"] != "2027-03-09" || days["2027-03-10"] != "" || len(days) != 107 {
 		t.Fatalf("settled %d spans: months %v, %d days", n, months, len(days))
 	}
 	var rows int
-	if err := a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM stat_settled`).Scan(&rows); err != nil || rows == 0 {
+	if err := a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM stats_slice_rows`).Scan(&rows); err != nil || rows == 0 {
 		t.Fatalf("%d settled rows (%v)", rows, err)
 	}
 	if again := testkit.Must(s.FreezeDue(ctx))(t); again != 0 {
-		t.Fatalf("settled %d months twice", again)
+		t.Fatalf("settled %d spans twice", again)
 	}
 	for _, sl := range stats.Slices {
 		for _, v := range []url.Values{query("period", "year", "year", "2026"), query("period", "quarter", "quarter", "2026-Q4"),
@@ -271,7 +273,7 @@ func TestSettledMonthsEqualRawData(t *testing.T) {
 		t.Errorf("overdue at 2026-12-31 = %d, want 2", d.Total.Overdue)
 	}
 	var stock int
-	if err := a.DB().QueryRow(ctx, `SELECT COALESCE(SUM(overdue), 0) FROM stat_settled WHERE span = '2026-12-31'`).Scan(&stock); err != nil || stock != 2 {
+	if err := a.DB().QueryRow(ctx, `SELECT COALESCE(SUM(overdue), 0) FROM stats_slice_rows WHERE span = '2026-12-31' AND scope = '' AND slice = ''`).Scan(&stock); err != nil || stock != 2 {
 		t.Errorf("settled stock of 2026-12-31 = %d (%v), want 2", stock, err)
 	}
 	got := testkit.Must(s.Monthly(ctx))(t)
@@ -281,5 +283,108 @@ func TestSettledMonthsEqualRawData(t *testing.T) {
 	}
 	if got[3].Month != "2026-12" || got[3].Counts.Replied != 1 {
 		t.Errorf("public 2026-12 = %+v", got[3])
+	}
+}
+
+// TestDaysSettledAsTheyEnd runs six weeks day by day as a deployment
+// does: the job settles each day as it ends (some days it does not run),
+// while cases are registered the same or the next day, accepted and
+// replied days later, some never; every day, the dashboard from the
+// settled days plus today's events and the completions since equals the
+// raw data, for periods ending before, on and after today.
+func TestDaysSettledAsTheyEnd(t *testing.T) {
+	a, clock := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	officer, committee, lead := f.In[zhitong.RoleOfficer], f.In[zhitong.RoleCommittee], f.In[zhitong.RoleUnit]
+	s := stats.New(a)
+	type item struct {
+		c   *zhitong.Case
+		day int // the day of its last step
+	}
+	var waiting, assignedCases, accepted []item
+	first := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	for i := range 42 {
+		day := first.AddDate(0, 0, i)
+		setDay(clock, day.Format(time.DateOnly))
+		if i%7 != 3 { // the job does not run every day
+			testkit.Must(s.FreezeDue(ctx))(t)
+			if i >= 5 {
+				compare(t, s, committee, day, first, true) // nothing changed since it ran: slices exact too
+			}
+		}
+		for j := range 1 + i%3 {
+			c := submit(t, a, f, fmt.Sprintf("第%d天第%d件：路灯不亮", i, j))
+			waiting = append(waiting, item{c, i})
+		}
+		var still []item
+		for _, w := range waiting {
+			if i-w.day < int(w.c.ID%2) {
+				still = append(still, w)
+				continue
+			}
+			c := testkit.Must(a.Register(ctx, officer, w.c.ID, app.RegisterInput{Version: w.c.Version, CategoryCode: []string{"roads", "consult"}[w.c.ID%2],
+				Kind: zhitong.KindConsultation, StationID: f.Station}))(t)
+			if w.c.ID%5 == 4 {
+				continue // registered, never assigned
+			}
+			in := app.AssignInput{Version: c.Version, LeadUnit: f.Lead}
+			if w.c.ID%3 == 0 {
+				in.CoUnits = []int64{f.Co}
+			}
+			c = testkit.Must(a.Assign(ctx, officer, c.ID, in))(t)
+			assignedCases = append(assignedCases, item{c, i})
+		}
+		waiting = still
+		still = nil
+		for _, w := range assignedCases {
+			if i-w.day < int(w.c.ID%5) {
+				still = append(still, w)
+				continue
+			}
+			accepted = append(accepted, item{testkit.Must(a.Accept(ctx, lead, w.c.ID, app.TextInput{}))(t), i})
+		}
+		assignedCases = still
+		still = nil
+		for _, w := range accepted {
+			if w.c.ID%6 == 0 || i-w.day < 2+int(w.c.ID%4) {
+				still = append(still, w) // some never replied: overdue
+				continue
+			}
+			outcome := []zhitong.Outcome{zhitong.OutcomeSolved, zhitong.OutcomeInProgress}[w.c.ID%2]
+			testkit.Must(a.Reply(ctx, lead, w.c.ID, app.ReplyInput{Outcome: outcome, Text: "已经安排人员处理完毕", PlannedDate: day.AddDate(0, 1, 0).Format(time.DateOnly),
+				Deliveries: toCitizen}))(t)
+		}
+		accepted = still
+		if i >= 5 {
+			compare(t, s, committee, day, first, false) // today's events and completions: totals and trend exact
+		}
+	}
+	last := first.AddDate(0, 0, 42)
+	setDay(clock, last.Format(time.DateOnly))
+	testkit.Must(s.FreezeDue(ctx))(t)
+	compare(t, s, committee, last, first, true)
+	var spans int
+	if err := a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM stats_slice_spans WHERE LENGTH(span) = 10`).Scan(&spans); err != nil || spans != 42 {
+		t.Errorf("%d settled days (%v), want 42", spans, err)
+	}
+}
+
+// compare checks the dashboard against the raw data on day for periods
+// ending before, on and after it, by several slices: totals and trend, and
+// with rows the slices' rows too.
+func compare(t *testing.T, s *stats.Service, committee zhitong.Principal, day, first time.Time, rows bool) {
+	t.Helper()
+	for _, v := range []url.Values{query("period", "month", "month", day.Format("2006-01")),
+		query("period", "custom", "start", first.Format(time.DateOnly), "end", day.AddDate(0, 0, -1).Format(time.DateOnly)),
+		query("period", "custom", "start", day.AddDate(0, 0, -9).Format(time.DateOnly), "end", day.Format(time.DateOnly)),
+		query("period", "custom", "start", first.AddDate(0, 0, 2).Format(time.DateOnly), "end", day.AddDate(0, 0, -3).Format(time.DateOnly))} {
+		for _, sl := range []string{"", "unit", "category", "level"} {
+			v.Set("slice", sl)
+			got := testkit.Must(s.Dashboard(ctx, committee, v))(t)
+			want := testkit.Must(s.Live().Dashboard(ctx, committee, v))(t)
+			if got.Total != want.Total || !reflect.DeepEqual(got.Trend, want.Trend) || (rows && !reflect.DeepEqual(got.Rows, want.Rows)) {
+				t.Fatalf("day %s %v: settled %+v\nraw     %+v\nrows %+v\nraw  %+v", day.Format(time.DateOnly), v, got.Total, want.Total, got.Rows, want.Rows)
+			}
+		}
 	}
 }

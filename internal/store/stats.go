@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 )
 
@@ -226,120 +225,6 @@ func StatNames(ctx context.Context, q Q, table string) (map[string]string, error
 		out[k] = v
 	}
 	return out, rows.Err()
-}
-
-// StatCubeCounts is the number of counts a stat_settled row holds, in the
-// order of StatCubeColumns.
-const StatCubeCounts = 14
-
-// StatCubeColumns are stat_settled's count columns, in order.
-const StatCubeColumns = `received, registered_in_time, assigned, accepted_in_time, replied, replied_on_time, solved, evaluated, satisfied,
- called_back, rehandled, listed, reply_days, overdue`
-
-// StatCubeRow is one row of a settled span (a month YYYY-MM or a day
-// YYYY-MM-DD): the dimensions (in Fact: Region, Station, Unit, Category,
-// Channel, Deputy, Lead; At is the span's first day) and the counts.
-type StatCubeRow struct {
-	Span   string
-	Fact   StatFact
-	Counts [StatCubeCounts]int
-}
-
-// SettledSpans returns which spans from..to are settled: months when
-// from and to are months (YYYY-MM), days when they are days.
-func SettledSpans(ctx context.Context, q Q, from, to string) (map[string]bool, error) {
-	rows, err := q.Query(ctx, `SELECT span FROM stat_spans WHERE span >= ? AND span <= ? AND LENGTH(span) = ?`, from, to, len(from))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var m string
-		if err := rows.Scan(&m); err != nil {
-			return nil, err
-		}
-		out[m] = true
-	}
-	return out, rows.Err()
-}
-
-// ListStatCube returns the settled rows of the spans from..to (months or
-// days, as SettledSpans) under region.
-func ListStatCube(ctx context.Context, q Q, from, to, region string) ([]StatCubeRow, error) {
-	return AppendStatCube(ctx, q, nil, from, to, region, nil)
-}
-
-// AppendStatCube appends to out the settled rows of ListStatCube whose span
-// keep accepts (nil: every one), without copying them through a slice of
-// their own first.
-func AppendStatCube(ctx context.Context, q Q, out []StatCubeRow, from, to, region string, keep func(span string) bool) ([]StatCubeRow, error) {
-	reg, args := statRegion(q, StatRange{Region: region})
-	reg = strings.ReplaceAll(reg, "c.region_code", "region_code")
-	rows, err := q.Query(ctx, `SELECT span, region_code, station_id, unit_id, category_code, channel, deputy_id, lead, `+StatCubeColumns+`
- FROM stat_settled WHERE span >= ? AND span <= ? AND LENGTH(span) = ?`+reg, append([]any{from, to, len(from)}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r StatCubeRow
-		dest := []any{&r.Span, &r.Fact.Region, &r.Fact.Station, &r.Fact.Unit, &r.Fact.Category, &r.Fact.Channel, &r.Fact.Deputy, &r.Fact.Lead}
-		for i := range r.Counts {
-			dest = append(dest, &r.Counts[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		if keep != nil && !keep(r.Span) {
-			continue
-		}
-		r.Fact.Kind = "cube"
-		layout := time.DateOnly
-		if len(r.Span) == 7 {
-			layout = "2006-01"
-		}
-		if d, err := time.ParseInLocation(layout, r.Span, china); err == nil {
-			r.Fact.At = d
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// InsertStatSpan stores a settled span's rows, unless the span is already
-// settled; it reports whether it stored them.
-func (t *Tx) InsertStatSpan(ctx context.Context, span string, at time.Time, rows []StatCubeRow) (bool, error) {
-	res, err := t.Exec(ctx, `INSERT INTO stat_spans (span, settled_at, rows) VALUES (?, ?, ?) ON CONFLICT (span) DO NOTHING`,
-		span, FormatTime(at), len(rows))
-	if err != nil {
-		return false, err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return false, nil
-	}
-	ph := strings.TrimSuffix(strings.Repeat("?, ", 8+StatCubeCounts), ", ")
-	for _, r := range rows {
-		args := []any{span, r.Fact.Region, r.Fact.Station, r.Fact.Unit, r.Fact.Category, r.Fact.Channel, r.Fact.Deputy, r.Fact.Lead}
-		for _, c := range r.Counts {
-			args = append(args, c)
-		}
-		if _, err := t.Exec(ctx, `INSERT INTO stat_settled (span, region_code, station_id, unit_id, category_code, channel, deputy_id, lead, `+
-			StatCubeColumns+`) VALUES (`+ph+`)`, args...); err != nil {
-			return false, err
-		}
-	}
-	return true, nil
-}
-
-// DeleteStatSpans forgets every settled span, so the next run of the stats
-// job recounts them (a changed deadline policy, a corrected calendar).
-func (t *Tx) DeleteStatSpans(ctx context.Context) error {
-	if _, err := t.Exec(ctx, `DELETE FROM stat_settled`); err != nil {
-		return err
-	}
-	_, err := t.Exec(ctx, `DELETE FROM stat_spans`)
-	return err
 }
 
 var china = time.FixedZone("CST", 8*3600)

@@ -211,7 +211,7 @@ func Count(facts []store.StatFact, p Params, s Slice, each func(count, key strin
 		if best != nil && !best[i] {
 			continue
 		}
-		if f.Kind == "assignment" && !f.Lead && !s.Units {
+		if (f.Kind == "assignment" || f.Kind == "accepted") && !f.Lead && !s.Units {
 			continue
 		}
 		key := s.Key(f)
@@ -243,7 +243,7 @@ func dedupe(facts []store.StatFact) []bool {
 	var keep []bool
 	for i := range facts {
 		f := &facts[i]
-		if f.Kind == "received" || f.Kind == "assignment" {
+		if f.Kind == "received" || f.Kind == "assignment" || f.Kind == "registered" || f.Kind == "accepted" {
 			continue
 		}
 		key := k{f.Kind, f.ID}
@@ -307,6 +307,28 @@ func (c *counter) between(a, b time.Time) int {
 	return v
 }
 
+// registeredInTime: registered within 1 working day after the submission day.
+func (c *counter) registeredInTime(f *store.StatFact) bool {
+	return !f.Registered.IsZero() && !day(f.Registered).After(c.plus(day(f.At), 1))
+}
+
+// acceptedInTime: accepted within AcceptDays working days after the assignment day.
+func (c *counter) acceptedInTime(f *store.StatFact) bool {
+	return !f.Accepted.IsZero() && !day(f.Accepted).After(c.plus(day(f.At), c.p.AcceptDays))
+}
+
+// LastInTime is the last day on which an event of day d can still complete
+// in time (a registration or an acceptance): after its end, every count of
+// d is final.
+func LastInTime(cal *calendar.Calendar, d time.Time, acceptDays int) time.Time {
+	r, _ := cal.AddWorkdays(d, 1)
+	a, _ := cal.AddWorkdays(d, acceptDays)
+	if a.After(r) {
+		return a
+	}
+	return r
+}
+
 // count adds one fact to row; add names each count it increments.
 func (c *counter) count(f *store.StatFact, row *Counts, add func(string)) {
 	switch f.Kind {
@@ -316,7 +338,12 @@ func (c *counter) count(f *store.StatFact, row *Counts, add func(string)) {
 		}
 		row.Received++
 		add(Received)
-		if !f.Registered.IsZero() && !day(f.Registered).After(c.plus(day(f.At), 1)) {
+		if c.registeredInTime(f) {
+			row.RegisteredInTime++
+			add(RegisteredInTime)
+		}
+	case "registered": // a settled day's case registered since (ListStatCompletions)
+		if c.in(f.At) && c.registeredInTime(f) {
 			row.RegisteredInTime++
 			add(RegisteredInTime)
 		}
@@ -326,13 +353,18 @@ func (c *counter) count(f *store.StatFact, row *Counts, add func(string)) {
 		}
 		row.Assigned++
 		add(Assigned)
-		if !f.Accepted.IsZero() && !day(f.Accepted).After(c.plus(day(f.At), c.p.AcceptDays)) {
+		if c.acceptedInTime(f) {
 			row.AcceptedInTime++
 			add(AcceptedInTime)
 		}
 		if f.Lead && f.Round > 1 {
 			row.Rehandled++
 			add(Rehandled)
+		}
+	case "accepted": // a settled day's assignment accepted since (ListStatCompletions)
+		if c.in(f.At) && c.acceptedInTime(f) {
+			row.AcceptedInTime++
+			add(AcceptedInTime)
 		}
 	case "reply":
 		if !c.in(f.At) {
@@ -379,61 +411,24 @@ func (c *counter) count(f *store.StatFact, row *Counts, add func(string)) {
 	}
 }
 
-// ToCube lays counts out in the order of store.StatCubeColumns.
-func ToCube(c Counts) [store.StatCubeCounts]int {
-	return [store.StatCubeCounts]int{c.Received, c.RegisteredInTime, c.Assigned, c.AcceptedInTime, c.Replied, c.RepliedOnTime,
+// ToRow lays counts out in the order of store.StatCountColumns.
+func ToRow(c Counts) [store.StatCounts]int {
+	return [store.StatCounts]int{c.Received, c.RegisteredInTime, c.Assigned, c.AcceptedInTime, c.Replied, c.RepliedOnTime,
 		c.Solved, c.Evaluated, c.Satisfied, c.CalledBack, c.Rehandled, c.Listed, c.ReplyDays, c.Overdue}
 }
 
-// FromCube reads counts laid out by ToCube.
-func FromCube(a [store.StatCubeCounts]int) Counts {
+// FromRow reads counts laid out by ToRow.
+func FromRow(a [store.StatCounts]int) Counts {
 	return Counts{Received: a[0], RegisteredInTime: a[1], Assigned: a[2], AcceptedInTime: a[3], Replied: a[4], RepliedOnTime: a[5],
 		Solved: a[6], Evaluated: a[7], Satisfied: a[8], CalledBack: a[9], Rehandled: a[10], Listed: a[11], ReplyDays: a[12], Overdue: a[13]}
 }
 
-// CubeKey is the row a fact counts in when a month is settled: every
-// dimension a slice can ask for. Lead is false only for a co-handling
-// unit's assignment.
-func CubeKey(f *store.StatFact) store.StatFact {
-	return store.StatFact{Region: f.Region, Station: f.Station, Unit: f.Unit, Category: f.Category, Channel: f.Channel, Deputy: f.Deputy,
-		Lead: f.Kind != "assignment" || f.Lead}
-}
-
-// AddCube adds settled rows into out by slice: the same rows Count would
-// have made from the span's facts (TestSettledMonthsEqualRawData). stock:
-// add only the rows' overdue stock (of the period's last day); otherwise
-// only their flows.
-func AddCube(rows []store.StatCubeRow, s Slice, out map[string]*Counts, stock bool) {
-	for i := range rows {
-		r := &rows[i]
-		if !r.Fact.Lead && !s.Units {
-			continue
-		}
-		key := s.Key(&r.Fact)
-		if key == "" {
-			continue
-		}
-		row := out[key]
-		if row == nil {
-			row = &Counts{}
-			out[key] = row
-		}
-		c := FromCube(r.Counts)
-		if stock {
-			c = Counts{Overdue: c.Overdue}
-		} else {
-			c.Overdue = 0
-		}
-		row.Add(c)
-	}
-}
-
-// Stock counts, for each day from first to last, the lead assignments
-// open and overdue at its end, from the candidates loaded with
+// Stock finds, for each day from first to last, the lead assignments open
+// and overdue at its end, from the candidates loaded with
 // store.StatRange.RepliedFrom: the same set "open" facts give for a period
 // ending that day (due before the day, made by its end, not replied by its
-// end). It returns day (YYYY-MM-DD) → cube key → count, and each key's dimensions.
-func Stock(cands []store.StatFact, first, last time.Time, key func(*store.StatFact) string) map[string]map[string]int {
+// end). It returns day (YYYY-MM-DD) → those assignments' "open" facts.
+func Stock(cands []store.StatFact, first, last time.Time) map[string][]*store.StatFact {
 	best := map[[2]int64]*store.StatFact{}
 	for i := range cands {
 		f := &cands[i]
@@ -442,7 +437,7 @@ func Stock(cands []store.StatFact, first, last time.Time, key func(*store.StatFa
 			best[k] = f
 		}
 	}
-	out := map[string]map[string]int{}
+	out := map[string][]*store.StatFact{}
 	for _, f := range best {
 		due, err := time.Parse(time.DateOnly, f.DueDate)
 		if err != nil {
@@ -461,13 +456,9 @@ func Stock(cands []store.StatFact, first, last time.Time, key func(*store.StatFa
 				to = r
 			}
 		}
-		k := key(f)
 		for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
 			ds := d.Format(time.DateOnly)
-			if out[ds] == nil {
-				out[ds] = map[string]int{}
-			}
-			out[ds][k]++
+			out[ds] = append(out[ds], f)
 		}
 	}
 	return out
