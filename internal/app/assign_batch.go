@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"zhitong"
 	"zhitong/internal/store"
@@ -48,14 +49,17 @@ func (a *App) AssignBatch(ctx context.Context, p zhitong.Principal, in BatchAssi
 	if err := checkAssignInput(one); err != nil {
 		return nil, err
 	}
+	// In case number order: two batches sharing cases take their rows in
+	// the same order (no deadlock), and the letter lists them so.
+	ids := slices.Sorted(slices.Values(in.CaseIDs))
 	var out []*zhitong.Case
 	err := a.db.Write(ctx, func(tx *store.Tx) error {
 		out = out[:0]
-		if _, err := a.checkCaseRefs(ctx, tx, p, "case_ids", zhitong.ActionAssign, in.CaseIDs); err != nil {
+		if _, err := a.checkCaseRefs(ctx, tx, p, "case_ids", zhitong.ActionAssign, ids); err != nil {
 			return err
 		}
-		cases := make([]*store.CaseRecord, 0, len(in.CaseIDs))
-		for _, id := range in.CaseIDs {
+		cases := make([]*store.CaseRecord, 0, len(ids))
+		for _, id := range ids {
 			c, err := a.assignTx(ctx, tx, p, id, one)
 			if err != nil {
 				return batchError(id, err)

@@ -1,15 +1,12 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/pii"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
@@ -21,25 +18,9 @@ import (
 // installed in one place (internal/hooks) for both.
 func TestCommandStepsQueueExchangeStatus(t *testing.T) {
 	ctx := context.Background()
-	dsn, key := testkit.DSN(t), filepath.Join(t.TempDir(), "zhitong.key")
-	testkit.Must(pii.CreateKeyFile(key))(t)
-	clock := testkit.NewClock(testkit.Start)
-	d := dbFlags{db: dsn, keyFile: key}
-	var logs bytes.Buffer
-	a, closeDB, err := d.open(ctx, Env{Stderr: &logs, Getenv: func(string) string { return "" }, Clock: clock}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeDB()
-	res := testkit.SetUp(t, a, "360783")
-	committee := testkit.Principal(t, a, res, zhitong.RoleCommittee)
-	var town, category string
-	if err := a.DB().QueryRow(ctx, `SELECT code FROM regions WHERE parent_code = '360783' ORDER BY code LIMIT 1`).Scan(&town); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.DB().QueryRow(ctx, `SELECT code FROM categories ORDER BY code LIMIT 1`).Scan(&category); err != nil {
-		t.Fatal(err)
-	}
+	k := openCounty(t)
+	defer k.close()
+	a, clock, committee, town, category := k.a, k.clock, k.committee, k.town, k.category
 	// An inbound 12345 work order: its case and the link to the peer.
 	inbound := func(orderNo string) *zhitong.Case {
 		c := testkit.Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "小区路灯不亮 " + orderNo, RegionCode: town, Name: "王小明", Phone: "139 0797 1234"}))(t)

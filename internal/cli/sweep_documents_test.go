@@ -19,25 +19,9 @@ import (
 // server's sweep does.
 func TestSweepIssuesTheLetters(t *testing.T) {
 	ctx := context.Background()
-	dsn, key := testkit.DSN(t), filepath.Join(t.TempDir(), "zhitong.key")
-	testkit.Must(pii.CreateKeyFile(key))(t)
-	clock := testkit.NewClock(testkit.Start)
-	d := dbFlags{db: dsn, keyFile: key}
-	var logs bytes.Buffer
-	a, closeDB, err := d.open(ctx, Env{Stderr: &logs, Getenv: func(string) string { return "" }, Clock: clock}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := openCounty(t)
+	a, clock, dsn, key, committee, town, category, closeDB := k.a, k.clock, k.dsn, k.key, k.committee, k.town, k.category, k.close
 	a.SetHooks("documents", app.Hooks{}) // the case is assigned without documents; the sweep must issue its own
-	res := testkit.SetUp(t, a, "360783")
-	committee := testkit.Principal(t, a, res, zhitong.RoleCommittee)
-	var town, category string
-	if err := a.DB().QueryRow(ctx, `SELECT code FROM regions WHERE parent_code = '360783' ORDER BY code LIMIT 1`).Scan(&town); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.DB().QueryRow(ctx, `SELECT code FROM categories ORDER BY code LIMIT 1`).Scan(&category); err != nil {
-		t.Fatal(err)
-	}
 	u := &zhitong.Unit{Name: "龙南市住房和城乡建设局", Kind: "department", RegionCode: "360783"}
 	if err := a.DB().Write(ctx, func(tx *store.Tx) error { return tx.InsertUnit(ctx, u) }); err != nil {
 		t.Fatal(err)
@@ -64,4 +48,39 @@ func TestSweepIssuesTheLetters(t *testing.T) {
 	if letters == 0 || docs != letters {
 		t.Fatalf("the sweep numbered %d letters and issued %d 督办函 documents (%s)", letters, docs, strings.TrimSpace(out.String()))
 	}
+}
+
+// county is a database opened as the commands open it (dbFlags.open, with
+// every area's hooks) and set up as zhitong init sets up 龙南市: its
+// committee, a township and a category.
+type county struct {
+	a              *app.App
+	close          func()
+	dsn, key       string
+	clock          *testkit.Clock
+	committee      zhitong.Principal
+	town, category string
+}
+
+func openCounty(t *testing.T) *county {
+	t.Helper()
+	ctx := context.Background()
+	k := &county{dsn: testkit.DSN(t), key: filepath.Join(t.TempDir(), "zhitong.key"), clock: testkit.NewClock(testkit.Start)}
+	testkit.Must(pii.CreateKeyFile(k.key))(t)
+	d := dbFlags{db: k.dsn, keyFile: k.key}
+	var logs bytes.Buffer
+	a, closeDB, err := d.open(ctx, Env{Stderr: &logs, Getenv: func(string) string { return "" }, Clock: k.clock}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.a, k.close = a, closeDB
+	res := testkit.SetUp(t, a, "360783")
+	k.committee = testkit.Principal(t, a, res, zhitong.RoleCommittee)
+	if err := a.DB().QueryRow(ctx, `SELECT code FROM regions WHERE parent_code = '360783' ORDER BY code LIMIT 1`).Scan(&k.town); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB().QueryRow(ctx, `SELECT code FROM categories ORDER BY code LIMIT 1`).Scan(&k.category); err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

@@ -102,6 +102,30 @@ func pathID(r *http.Request, name string) (int64, error) {
 // caseAction adapts one lifecycle operation of internal/app to a POST route:
 // decode the input, run the step, answer with the case as the caller now sees it.
 func caseAction[T any](s *Server, op func(context.Context, zhitong.Principal, int64, T) (*zhitong.Case, error)) handler {
+	return withIDBody(s, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64, in T) error {
+		c, err := op(r.Context(), p, id, in)
+		if err != nil {
+			return err
+		}
+		return s.writeCase(w, r, p, c, http.StatusOK)
+	})
+}
+
+// withIDBody is the prologue of an operation on the object {id} of the
+// path with a strict JSON input: a signed-in caller (a citizen gets 401
+// before anything is read), the id, the body decoded into In.
+func withIDBody[In any](s *Server, fn func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64, in In) error) handler {
+	return withID(s, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) error {
+		var in In
+		if err := decode(w, r, &in); err != nil {
+			return err
+		}
+		return fn(w, r, p, id, in)
+	})
+}
+
+// withID is withIDBody without the body (a multipart upload reads its own).
+func withID(s *Server, fn func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) error) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p, err := s.staff(r)
 		if err != nil {
@@ -111,16 +135,32 @@ func caseAction[T any](s *Server, op func(context.Context, zhitong.Principal, in
 		if err != nil {
 			return err
 		}
-		var in T
-		if err := decode(w, r, &in); err != nil {
-			return err
-		}
-		c, err := op(r.Context(), p, id, in)
+		return fn(w, r, p, id)
+	}
+}
+
+// staffIDBody answers an operation on {id} with a JSON input as JSON with status.
+func staffIDBody[In, Out any](s *Server, status int, op func(r *http.Request, p zhitong.Principal, id int64, in In) (Out, error)) handler {
+	return withIDBody(s, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64, in In) error {
+		v, err := op(r, p, id, in)
 		if err != nil {
 			return err
 		}
-		return s.writeCase(w, r, p, c, http.StatusOK)
-	}
+		writeJSON(w, status, v)
+		return nil
+	})
+}
+
+// staffBody is staffIDBody for an operation that names no object in its path.
+func staffBody[In, Out any](s *Server, status int, op func(r *http.Request, p zhitong.Principal, in In) (Out, error)) handler {
+	return staffJSON(s, status, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (Out, error) {
+		var in In
+		if err := decode(w, r, &in); err != nil {
+			var zero Out
+			return zero, err
+		}
+		return op(r, p, in)
+	})
 }
 
 func (s *Server) writeCase(w http.ResponseWriter, r *http.Request, p zhitong.Principal, c *zhitong.Case, status int) error {

@@ -20,8 +20,8 @@ import (
 // scans to a case, list and serve them (internal/attachments,
 // docs/attachments.md).
 func (s *Server) attachmentsRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/cases/{id}/attachments", s.api(staffJSON(s, http.StatusOK, s.listAttachments)))
-	mux.HandleFunc("POST /api/v1/cases/{id}/attachments", s.api(staffJSON(s, http.StatusCreated, s.addAttachments)))
+	mux.HandleFunc("GET /api/v1/cases/{id}/attachments", s.api(staffIDJSON(s, http.StatusOK, s.listAttachments)))
+	mux.HandleFunc("POST /api/v1/cases/{id}/attachments", s.api(staffIDJSON(s, http.StatusCreated, s.addAttachments)))
 	mux.HandleFunc("GET /api/v1/cases/{id}/attachments/{attachment}", s.api(s.attachmentFile))
 }
 
@@ -35,11 +35,7 @@ type attachmentsRequest struct {
 	Files []attachments.Input `json:"files"`
 }
 
-func (s *Server) listAttachments(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (AttachmentList, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return AttachmentList{}, err
-	}
+func (s *Server) listAttachments(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) (AttachmentList, error) {
 	list, err := attachments.New(s.app).List(r.Context(), p, id)
 	return AttachmentList{Attachments: nonNil(list)}, err
 }
@@ -47,11 +43,7 @@ func (s *Server) listAttachments(w http.ResponseWriter, r *http.Request, p zhito
 // addAttachments takes a multipart form (each file under its kind, public_<kind>
 // = 1 to show that kind to the citizen) or a JSON object of base64 files.
 // The upload gate bounds how many are read and decoded at once.
-func (s *Server) addAttachments(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (AttachmentList, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return AttachmentList{}, err
-	}
+func (s *Server) addAttachments(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) (AttachmentList, error) {
 	// The case first: no upload is read for a case the caller may not see.
 	if _, err := s.app.ViewableCase(r.Context(), s.app.DB(), p, id); err != nil {
 		return AttachmentList{}, err
@@ -122,14 +114,10 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request) error {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
 		return caseAction(s, s.app.Reply)(w, r)
 	}
-	p, err := s.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+	return withID(s, s.replyWithFiles)(w, r)
+}
+
+func (s *Server) replyWithFiles(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) error {
 	// The case first: no upload is read for a case the caller may not see.
 	if _, err := s.app.ViewableCase(r.Context(), s.app.DB(), p, id); err != nil {
 		return err

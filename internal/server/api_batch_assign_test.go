@@ -24,22 +24,8 @@ func TestBatchAssignSchemaMatchesGoType(t *testing.T) {
 // nothing written.
 func TestBatchAssignAPI(t *testing.T) {
 	d := servedOpenAPI(t)
-	s := testserver.StartEmpty(t)
-	res := testkit.SetUp(t, s.App, "360783")
-	e := &env{t: t, app: s.App, clock: s.Clock, srv: s.Server}
-	committee := testkit.Principal(t, e.app, res, zhitong.RoleCommittee)
+	e, committee, town, category, u := initCounty(t, "龙南市交通运输局")
 	c := e.login(committee, "batch-committee")
-	var town, category string
-	if err := e.app.DB().QueryRow(ctx, `SELECT code FROM regions WHERE parent_code = '360783' ORDER BY code LIMIT 1`).Scan(&town); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.app.DB().QueryRow(ctx, `SELECT code FROM categories ORDER BY code LIMIT 1`).Scan(&category); err != nil {
-		t.Fatal(err)
-	}
-	u := &zhitong.Unit{Name: "龙南市交通运输局", Kind: "department", RegionCode: "360783"}
-	if err := e.app.DB().Write(ctx, func(tx *store.Tx) error { return tx.InsertUnit(ctx, u) }); err != nil {
-		t.Fatal(err)
-	}
 	var ids []int64
 	for i := range 2 {
 		cs := testkit.Must(e.app.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: fmt.Sprintf("公交站台破损第%d处", i+1), RegionCode: town, Name: "王五", Phone: "139 0797 4321"}))(t)
@@ -69,4 +55,25 @@ func TestBatchAssignAPI(t *testing.T) {
 	if err := e.app.DB().QueryRow(ctx, `SELECT COUNT(*) FROM documents`).Scan(&docs); err != nil || docs != 1 {
 		t.Fatalf("documents after the batch = %d (%v), want 1", docs, err)
 	}
+}
+
+// initCounty is a server over a deployment made by zhitong init (龙南市),
+// with its committee, a township, a category and one unit named unit.
+func initCounty(t *testing.T, unit string) (*env, zhitong.Principal, string, string, *zhitong.Unit) {
+	t.Helper()
+	s := testserver.StartEmpty(t)
+	res := testkit.SetUp(t, s.App, "360783")
+	e := &env{t: t, app: s.App, clock: s.Clock, srv: s.Server}
+	var town, category string
+	if err := e.app.DB().QueryRow(ctx, `SELECT code FROM regions WHERE parent_code = '360783' ORDER BY code LIMIT 1`).Scan(&town); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.app.DB().QueryRow(ctx, `SELECT code FROM categories ORDER BY code LIMIT 1`).Scan(&category); err != nil {
+		t.Fatal(err)
+	}
+	u := &zhitong.Unit{Name: unit, Kind: "department", RegionCode: "360783"}
+	if err := e.app.DB().Write(ctx, func(tx *store.Tx) error { return tx.InsertUnit(ctx, u) }); err != nil {
+		t.Fatal(err)
+	}
+	return e, testkit.Principal(t, e.app, res, zhitong.RoleCommittee), town, category, u
 }

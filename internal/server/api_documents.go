@@ -74,19 +74,11 @@ func (s *Server) documentsRoutes(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("GET /api/v1/documents/{id}/pdf", s.api(file(true)))
 	mux.HandleFunc("GET /api/v1/documents/{id}/docx", s.api(file(false)))
-	mux.HandleFunc("POST /api/v1/documents/assign", s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*documents.Document, error) {
-		var in documents.AssignInput
-		if err := decode(w, r, &in); err != nil {
-			return nil, err
-		}
+	mux.HandleFunc("POST /api/v1/documents/assign", s.api(staffBody(s, http.StatusCreated, func(r *http.Request, p zhitong.Principal, in documents.AssignInput) (*documents.Document, error) {
 		return svc().IssueAssign(r.Context(), p, in)
 	})))
 	// 批量交办: several cases to one unit in one transaction, one 交办函.
-	mux.HandleFunc("POST /api/v1/cases/batch-assign", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*batchAssigned, error) {
-		var in app.BatchAssignInput
-		if err := decode(w, r, &in); err != nil {
-			return nil, err
-		}
+	mux.HandleFunc("POST /api/v1/cases/batch-assign", s.api(staffBody(s, http.StatusOK, func(r *http.Request, p zhitong.Principal, in app.BatchAssignInput) (*batchAssigned, error) {
 		cs, err := s.app.AssignBatch(r.Context(), p, in)
 		if err != nil {
 			return nil, err
@@ -104,22 +96,14 @@ func (s *Server) documentsRoutes(mux *http.ServeMux) {
 		}
 		return out, nil
 	})))
-	mux.HandleFunc("POST /api/v1/documents/reply", s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*documents.Document, error) {
-		var in documents.ReplyInput
-		if err := decode(w, r, &in); err != nil {
-			return nil, err
-		}
+	mux.HandleFunc("POST /api/v1/documents/reply", s.api(staffBody(s, http.StatusCreated, func(r *http.Request, p zhitong.Principal, in documents.ReplyInput) (*documents.Document, error) {
 		return svc().IssueReply(r.Context(), p, in)
 	})))
 	// A bulletin or an analysis report issued as a document.
 	source := func(issue func(*documents.Service, context.Context, zhitong.Principal, int64) (*documents.Document, error)) handler {
-		return staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*documents.Document, error) {
-			var in struct {
-				ID int64 `json:"id"`
-			}
-			if err := decode(w, r, &in); err != nil {
-				return nil, err
-			}
+		return staffBody(s, http.StatusCreated, func(r *http.Request, p zhitong.Principal, in struct {
+			ID int64 `json:"id"`
+		}) (*documents.Document, error) {
 			if in.ID <= 0 {
 				return nil, zhitong.Invalid("id", "请指定要签发的通报或研判报告")
 			}
@@ -128,35 +112,19 @@ func (s *Server) documentsRoutes(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("POST /api/v1/documents/bulletin", s.api(source((*documents.Service).IssueBulletin)))
 	mux.HandleFunc("POST /api/v1/documents/report", s.api(source((*documents.Service).IssueReport)))
-	mux.HandleFunc("POST /api/v1/documents/duty-report", s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*documents.Document, error) {
-		var in documents.DutyReportInput
-		if err := decode(w, r, &in); err != nil {
-			return nil, err
-		}
+	mux.HandleFunc("POST /api/v1/documents/duty-report", s.api(staffBody(s, http.StatusCreated, func(r *http.Request, p zhitong.Principal, in documents.DutyReportInput) (*documents.Document, error) {
 		return svc().IssueDutyReport(r.Context(), p, in)
 	})))
-	mux.HandleFunc("POST /api/v1/documents/{id}/correct", s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*documents.Document, error) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			return nil, err
-		}
-		var in documents.CorrectInput
-		if err := decode(w, r, &in); err != nil {
-			return nil, err
-		}
+	mux.HandleFunc("POST /api/v1/documents/{id}/correct", s.api(staffIDBody(s, http.StatusCreated, func(r *http.Request, p zhitong.Principal, id int64, in documents.CorrectInput) (*documents.Document, error) {
 		return svc().Correct(r.Context(), p, id, in)
 	})))
 	mux.HandleFunc("GET /api/v1/document-prefixes", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (items[documents.Prefix], error) {
 		_, ps, err := svc().Prefixes(r.Context(), p)
 		return itemsOf(ps, err)
 	})))
-	mux.HandleFunc("PUT /api/v1/document-prefixes/{kind}", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (items[documents.Prefix], error) {
-		var in struct {
-			Prefix string `json:"prefix"`
-		}
-		if err := decode(w, r, &in); err != nil {
-			return items[documents.Prefix]{}, err
-		}
+	mux.HandleFunc("PUT /api/v1/document-prefixes/{kind}", s.api(staffBody(s, http.StatusOK, func(r *http.Request, p zhitong.Principal, in struct {
+		Prefix string `json:"prefix"`
+	}) (items[documents.Prefix], error) {
 		if err := svc().SetPrefix(r.Context(), p, r.PathValue("kind"), in.Prefix); err != nil {
 			return items[documents.Prefix]{}, err
 		}

@@ -9,7 +9,6 @@ import (
 	"zhitong/internal/attachments"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
-	"zhitong/internal/testkit/testserver"
 )
 
 // TestReplyWithFiles: on a deployment made by init, the lead unit posts its
@@ -18,21 +17,7 @@ import (
 // a file of an intake kind or an unknown field refuses the whole reply with
 // a machine-readable error and nothing written; a JSON reply still works.
 func TestReplyWithFiles(t *testing.T) {
-	s := testserver.StartEmpty(t)
-	res := testkit.SetUp(t, s.App, "360783")
-	e := &env{t: t, app: s.App, clock: s.Clock, srv: s.Server}
-	committee := testkit.Principal(t, e.app, res, zhitong.RoleCommittee)
-	var town, category string
-	if err := e.app.DB().QueryRow(ctx, `SELECT code FROM regions WHERE parent_code = '360783' ORDER BY code LIMIT 1`).Scan(&town); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.app.DB().QueryRow(ctx, `SELECT code FROM categories ORDER BY code LIMIT 1`).Scan(&category); err != nil {
-		t.Fatal(err)
-	}
-	u := &zhitong.Unit{Name: "龙南市城市管理局", Kind: "department", RegionCode: "360783"}
-	if err := e.app.DB().Write(ctx, func(tx *store.Tx) error { return tx.InsertUnit(ctx, u) }); err != nil {
-		t.Fatal(err)
-	}
+	e, committee, town, category, u := initCounty(t, "龙南市城市管理局")
 	unitP := zhitong.Principal{Name: "城管局经办人", Role: zhitong.RoleUnit, RegionCode: "360783", UnitID: u.ID}
 	unit := e.login(unitP, "reply-unit")
 	unitP.UserID = testkit.Must(store.GetUserByName(ctx, e.app.DB(), "reply-unit"))(t).ID

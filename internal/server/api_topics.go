@@ -20,31 +20,19 @@ func (s *Server) topicsRoutes(mux *http.ServeMux) {
 		ids, label, err := svc().CaseIDs(r.Context(), p, r.URL.Query())
 		return map[string]any{"label": label, "case_ids": ids, "count": len(ids)}, err
 	})))
-	mux.HandleFunc("POST /api/v1/topics/proposal", s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*topics.ProposalResult, error) {
-		var in topics.ProposalInput
-		if err := decode(w, r, &in); err != nil {
-			return nil, err
-		}
+	mux.HandleFunc("POST /api/v1/topics/proposal", s.api(staffBody(s, http.StatusCreated, func(r *http.Request, p zhitong.Principal, in topics.ProposalInput) (*topics.ProposalResult, error) {
 		return svc().ToProposal(r.Context(), p, r.URL.Query(), in)
 	})))
 	mux.HandleFunc("GET /api/v1/analysis/opinions", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (items[*topics.Opinion], error) {
 		return itemsOf(svc().Opinions(r.Context(), p, r.URL.Query().Get("state")))
 	})))
-	mux.HandleFunc("POST /api/v1/analysis/opinions", s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*topics.Opinion, error) {
-		var in topics.OpinionInput
-		if err := decode(w, r, &in); err != nil {
-			return nil, err
-		}
+	mux.HandleFunc("POST /api/v1/analysis/opinions", s.api(staffBody(s, http.StatusCreated, func(r *http.Request, p zhitong.Principal, in topics.OpinionInput) (*topics.Opinion, error) {
 		return svc().Record(r.Context(), p, in)
 	})))
 	mux.HandleFunc("GET /api/v1/analysis/opinions/{id}", s.api(staffIDJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) (*topics.Opinion, error) {
 		return svc().Opinion(r.Context(), p, id)
 	})))
-	mux.HandleFunc("POST /api/v1/analysis/opinions/{id}/decision", s.api(staffIDJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) (*topics.Opinion, error) {
-		var in topics.DecideInput
-		if err := decode(w, r, &in); err != nil {
-			return nil, err
-		}
+	mux.HandleFunc("POST /api/v1/analysis/opinions/{id}/decision", s.api(staffIDBody(s, http.StatusOK, func(r *http.Request, p zhitong.Principal, id int64, in topics.DecideInput) (*topics.Opinion, error) {
 		return svc().Decide(r.Context(), p, id, in)
 	})))
 	mux.HandleFunc("GET /api/v1/analysis/reports/draft", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*topics.Report, error) {
@@ -53,21 +41,13 @@ func (s *Server) topicsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/analysis/reports", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (items[*topics.Report], error) {
 		return itemsOf(svc().Reports(r.Context(), p))
 	})))
-	mux.HandleFunc("POST /api/v1/analysis/reports", s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (*topics.Report, error) {
-		var in topics.ReportInput
-		if err := decode(w, r, &in); err != nil {
-			return nil, err
-		}
+	mux.HandleFunc("POST /api/v1/analysis/reports", s.api(staffBody(s, http.StatusCreated, func(r *http.Request, p zhitong.Principal, in topics.ReportInput) (*topics.Report, error) {
 		return svc().SaveReport(r.Context(), p, 0, in)
 	})))
 	mux.HandleFunc("GET /api/v1/analysis/reports/{id}", s.api(staffIDJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) (*topics.Report, error) {
 		return svc().GetReport(r.Context(), p, id)
 	})))
-	mux.HandleFunc("PUT /api/v1/analysis/reports/{id}", s.api(staffIDJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) (*topics.Report, error) {
-		var in topics.ReportInput
-		if err := decode(w, r, &in); err != nil {
-			return nil, err
-		}
+	mux.HandleFunc("PUT /api/v1/analysis/reports/{id}", s.api(staffIDBody(s, http.StatusOK, func(r *http.Request, p zhitong.Principal, id int64, in topics.ReportInput) (*topics.Report, error) {
 		return svc().SaveReport(r.Context(), p, id, in)
 	})))
 	mux.HandleFunc("GET /api/v1/analysis/reports/{id}/export", s.api(func(w http.ResponseWriter, r *http.Request) error {

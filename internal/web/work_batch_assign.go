@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"zhitong"
@@ -65,8 +64,7 @@ func (h *Handler) workBatchAssign(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 	}
-	// The list is shown with the filters it had (the form's own query).
-	r.URL.RawQuery = r.URL.Query().Encode()
+	// Refused, the list is shown with the filters it had (the form's own query).
 	if b.Error != "" {
 		return h.renderCases(w, r, b)
 	}
@@ -79,6 +77,6 @@ func (h *Handler) workBatchAssign(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	h.flash(r, msg)
-	http.Redirect(w, r, "/work/cases?"+url.Values(r.URL.Query()).Encode(), http.StatusSeeOther)
+	http.Redirect(w, r, "/work/cases?"+r.URL.RawQuery, http.StatusSeeOther)
 	return nil
 }

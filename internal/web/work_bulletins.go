@@ -32,11 +32,7 @@ type workBulletinData struct {
 }
 
 func (h *Handler) workBulletin(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := workPathID(r)
+	p, id, err := h.staffID(r)
 	if err != nil {
 		return err
 	}
@@ -48,11 +44,7 @@ func (h *Handler) workBulletin(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) workPublishBulletin(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := workPathID(r)
+	p, id, err := h.staffID(r)
 	if err != nil {
 		return err
 	}

@@ -214,11 +214,7 @@ func (h *Handler) workDocument(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) renderDocument(w http.ResponseWriter, r *http.Request, status int, failed error) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := workPathID(r)
+	p, id, err := h.staffID(r)
 	if err != nil {
 		return err
 	}
@@ -243,11 +239,7 @@ func (h *Handler) renderDocument(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (h *Handler) workCorrectDocument(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := workPathID(r)
+	p, id, err := h.staffID(r)
 	if err != nil {
 		return err
 	}
@@ -265,11 +257,7 @@ func (h *Handler) workCorrectDocument(w http.ResponseWriter, r *http.Request) er
 
 func (h *Handler) workDocumentFile(pdf bool) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := h.staff(r)
-		if err != nil {
-			return err
-		}
-		id, err := workPathID(r)
+		p, id, err := h.staffID(r)
 		if err != nil {
 			return err
 		}

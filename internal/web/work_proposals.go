@@ -20,11 +20,7 @@ type workProposalData struct {
 }
 
 func (h *Handler) workProposal(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := workPathID(r)
+	p, id, err := h.staffID(r)
 	if err != nil {
 		return err
 	}
@@ -72,11 +68,7 @@ func (h *Handler) workProposalUnit(w http.ResponseWriter, r *http.Request) error
 // workProposalAct runs one of the proposal page's forms; a refused input
 // shows the page again with the form's error and what was typed.
 func (h *Handler) workProposalAct(w http.ResponseWriter, r *http.Request, form, done string, act func(zhitong.Principal, int64, string) error) error {
-	p, err := h.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := workPathID(r)
+	p, id, err := h.staffID(r)
 	if err != nil {
 		return err
 	}

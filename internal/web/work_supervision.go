@@ -76,6 +76,17 @@ func workPathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// staffID is the prologue of a staff page about the object {id} of its
+// path: the signed-in staff member and the id.
+func (h *Handler) staffID(r *http.Request) (zhitong.Principal, int64, error) {
+	p, err := h.staff(r)
+	if err != nil {
+		return p, 0, err
+	}
+	id, err := workPathID(r)
+	return p, id, err
+}
+
 func (h *Handler) workLetter(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.staff(r)
 	if err != nil {
