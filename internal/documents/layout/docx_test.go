@@ -58,7 +58,7 @@ func TestDOCX(t *testing.T) {
 	for _, want := range []string{
 		`<w:pgSz w:w="11906" w:h="16838"/>`,
 		`<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1587"`,
-		`<w:docGrid w:linePitch="579"/>`,
+		`<w:docGrid w:linePitch="579" w:charSpace="-848"/>`,
 		`<w:spacing w:before="0" w:after="0" w:line="579" w:lineRule="exact"/>`,
 		`<w:spacing w:val="-5"/>`,
 		`w:footerReference w:type="even" r:id="rIdF2"`,
@@ -71,16 +71,16 @@ func TestDOCX(t *testing.T) {
 		t.Error("sectPr is not the body's last element")
 	}
 	// The mark: red, 方正小标宋简体, narrowed to the type area.
-	mark := regexp.MustCompile(`<w:r><w:rPr><w:rFonts w:ascii="方正小标宋简体"[^>]*/><w:color w:val="FF0000"/>(<w:w w:val="\d+"/>)?<w:sz w:val="(\d+)"/>.*?<w:t xml:space="preserve">定南县人大常委会办公室</w:t>`)
+	mark := regexp.MustCompile(`<w:r><w:rPr><w:rFonts w:ascii="` + regexp.QuoteMeta(roleFont(xiaoBiaoSong)) + `"[^>]*/><w:color w:val="FF0000"/>(<w:w w:val="\d+"/>)?<w:sz w:val="(\d+)"/>.*?<w:t xml:space="preserve">定南县人大常委会办公室</w:t>`)
 	if m := mark.FindStringSubmatch(doc); m == nil {
-		t.Error("no red 方正小标宋简体 mark")
+		t.Errorf("no red %s mark", roleFont(xiaoBiaoSong))
 	}
 	// The red rule: the bottom border of the 发文字号's paragraph.
 	if !regexp.MustCompile(`<w:pBdr><w:bottom w:val="single" w:sz="\d+" w:space="\d+" w:color="FF0000"/></w:pBdr>.*?定人大督〔2026〕3号`).MatchString(doc) {
 		t.Error("no red rule under the 发文字号")
 	}
-	for _, want := range []string{`w:eastAsia="仿宋_GB2312"`, `w:eastAsia="黑体"`, `w:eastAsia="楷体_GB2312"`, "一、基本情况", "（一）群众反映的问题", "1.办理要求", "（1）按时答复",
-		`<w:b/><w:bCs/><w:spacing w:val="-5"/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr><w:t xml:space="preserve">1.办理要求`, "附件：1.群众来信摘要", "2.现场照片", "2026年12月7日", "抄送：县人民政府办公室，县生态环境局。", "2026年12月7日印发", "核验码：K7Q2-9XPM", "<w:tbl>", "<w:tblHeader/>", "标记&lt;b&gt;与&amp;符号", `<w:trHeight w:val="1158" w:hRule="exact"/>`, `<w:tcBorders><w:top w:val="single" w:sz="8"`} {
+	for _, want := range []string{`w:eastAsia="` + roleFont(fangSong) + `"`, `w:eastAsia="` + roleFont(heiTi) + `"`, `w:eastAsia="` + roleFont(kaiTi) + `"`, "一、基本情况", "（一）群众反映的问题", "1.办理要求", "（1）按时答复",
+		`<w:b/><w:bCs/><w:spacing w:val="-5"/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr><w:t xml:space="preserve">1.办理要求`, "附件：1.群众来信摘要", "2.现场照片", "2026年12月7日", "抄送：县人民政府办公室，县生态环境局。", "2026年12月7日印发", "核验码：K7Q2</w:t><w:noBreakHyphen/><w:t xml:space=\"preserve\">9XPM", "<w:tbl>", "<w:tblHeader/>", "标记&lt;b&gt;与&amp;符号", `<w:trHeight w:val="1158" w:hRule="exact"/>`, `<w:tcBorders><w:top w:val="single" w:sz="8"`} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("document.xml lacks %s", want)
 		}
@@ -98,4 +98,14 @@ func TestDOCX(t *testing.T) {
 	if !bytes.Equal(b, b2) {
 		t.Error("the same Doc gave different .docx bytes")
 	}
+}
+
+// roleFont is the font name the .docx gives a role: the face the engine
+// sets it in, or the office name when no font is installed.
+func roleFont(ro role) string {
+	fs := loadedFonts()
+	if fs.err != nil {
+		return docxFont[ro]
+	}
+	return faceName(fs.faces[ro], ro)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
@@ -35,6 +36,10 @@ type line struct {
 	bold  bool // 1. headings: 仿宋 made bold by stroking its outline
 	text  string
 	spans []span
+	// The flow item (a body paragraph or heading, table, attachment,
+	// signer or date, numbered from 1 as the .docx writes them; 0 for the
+	// rest) and which of its lines this is.
+	item, part int
 }
 
 type rule struct {
@@ -70,6 +75,15 @@ type laidOut struct {
 	sigPage, sigEnd   int
 	footPage, footRow int
 	ccRows            int
+	// breaks: the flow items a page begins in, and at which character of
+	// the item's text (0: the item starts the page). Tables are not in it.
+	breaks map[int]int
+	// tableWidths: the column widths (mm) of the table items.
+	tableWidths map[int][]float64
+	// tableRows: the height of each row of the table items, in grid lines.
+	tableRows map[int][]int
+	// tableStart: the page each table item begins on.
+	tableStart map[int]int
 }
 
 type engine struct {
@@ -84,6 +98,8 @@ type engine struct {
 	bodyEnd int
 	bold    bool // the lines put now are bold
 	sigX    float64
+	// The flow item being set and the line of it (see line.item).
+	item, part int
 }
 
 // advance widths in em, per face and rune.
@@ -171,6 +187,7 @@ func (e *engine) need(n int) {
 func (e *engine) put(ro role, size float64, s string, x, tc float64, row int) *line {
 	l := e.mkLine(ro, size, s, x, baseline(row, size), tc, row)
 	l.bold = e.bold
+	l.item, l.part = e.item, e.part
 	p := e.cur()
 	p.lines = append(p.lines, l)
 	return &p.lines[len(p.lines)-1]
@@ -198,6 +215,7 @@ func lay(d Doc) (*laidOut, error) {
 	}
 	sort.Slice(e.out.missing, func(i, j int) bool { return e.out.missing[i] < e.out.missing[j] })
 	e.out.pages = e.pages
+	e.findBreaks()
 	return &e.out, nil
 }
 
@@ -211,7 +229,11 @@ func firstRowBelow(y float64) int {
 }
 
 func (e *engine) body(d Doc) {
-	walkBody(d.Body, e.table, func(ro role, text string, bold bool) {
+	walkBody(d.Body, func(rows [][]string) {
+		e.item++
+		e.table(rows)
+	}, func(ro role, text string, bold bool) {
+		e.item++
 		e.bold = bold
 		e.para(ro, text, 2, 0)
 		e.bold = false
@@ -270,7 +292,9 @@ func (e *engine) attachments(d Doc) {
 		hang := 2 + 3 + e.width(fangSong, size3, num, bodyTC)/CharPitch
 		first := TypeW - 5*CharPitch
 		lines := e.wrap(fangSong, size3, num+a, first, TypeW-hang*CharPitch, bodyTC)
+		e.item++
 		for k, ln := range lines {
+			e.part = k
 			e.need(1)
 			x := Left + hang*CharPitch
 			if k == 0 {
@@ -282,5 +306,40 @@ func (e *engine) attachments(d Doc) {
 			e.put(fangSong, size3, ln, x, bodyTC, e.row)
 			e.row++
 		}
+	}
+	e.part = 0
+}
+
+// findBreaks notes for the .docx where each page after the first begins
+// in the flow: the item and character of its first line (see laidOut.breaks).
+func (e *engine) findBreaks() {
+	e.out.breaks = map[int]int{}
+	for i, p := range e.pages[1:] {
+		var first *line
+		for i := range p.lines {
+			l := &p.lines[i]
+			if l.item > 0 && (first == nil || l.row < first.row) {
+				first = l
+			}
+		}
+		if first == nil {
+			continue
+		}
+		if _, ok := e.out.tableWidths[first.item]; ok {
+			// A table breaks before it, not where it runs on.
+			if e.out.tableStart[first.item] == i+1 {
+				e.out.breaks[first.item] = 0
+			}
+			continue
+		}
+		at := 0
+		for _, q := range e.pages {
+			for _, l := range q.lines {
+				if l.item == first.item && l.part < first.part {
+					at += utf8.RuneCountInString(l.text)
+				}
+			}
+		}
+		e.out.breaks[first.item] = at
 	}
 }

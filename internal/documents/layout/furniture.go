@@ -88,6 +88,7 @@ func (e *engine) signature(d Doc) {
 	dl.x = right - (dl.w - dl.tc) // the spacing after the last character is not seen
 	centre := right - (dl.w-dl.tc)/2
 	if d.Signer != "" {
+		e.item++
 		l := e.put(fangSong, size3, d.Signer, 0, bodyTC, sig)
 		l.x = min(centre-(l.w-l.tc)/2, Left+TypeW-(l.w-l.tc))
 		if date == "" {
@@ -95,6 +96,8 @@ func (e *engine) signature(d Doc) {
 		}
 	}
 	if date != "" {
+		e.item++
+		dl.item = e.item
 		dl.y = baseline(sig+1, size3)
 		e.cur().lines = append(e.cur().lines, dl)
 	}
@@ -188,6 +191,7 @@ func rowUsed(p *page, row int) bool {
 // footer sets the verification QR code and the 版记 at the foot of the
 // last page: the last rule on the type area's bottom edge.
 func (e *engine) footer(d Doc) {
+	e.item = 0 // the QR code and 版记 are not in the flow
 	e.out.sigPage, e.out.sigEnd = len(e.pages)-1, e.row
 	var cc []string
 	if len(d.CC) > 0 {

@@ -117,6 +117,7 @@ func (e *engine) para(ro role, s string, indent, hang float64) {
 	rest := TypeW - hang*CharPitch
 	lines := e.wrap(ro, size3, s, first, rest, bodyTC)
 	for i, ln := range lines {
+		e.part = i
 		e.need(1)
 		x, avail := Left+hang*CharPitch, rest
 		if i == 0 {
@@ -132,4 +133,5 @@ func (e *engine) para(ro role, s string, indent, hang float64) {
 		e.put(ro, size3, ln, x, tc, e.row)
 		e.row++
 	}
+	e.part = 0
 }

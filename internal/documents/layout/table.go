@@ -34,6 +34,10 @@ func (e *engine) table(rows [][]string) {
 		}
 	}
 	widths := shareWidthsAtLeast(nat, least, TypeW)
+	if e.out.tableWidths == nil {
+		e.out.tableWidths = map[int][]float64{}
+	}
+	e.out.tableWidths[e.item] = widths
 	type setRow struct {
 		cells [][]string
 		h     int
@@ -55,6 +59,12 @@ func (e *engine) table(rows [][]string) {
 			sr.h = max(sr.h, len(sr.cells[j]))
 		}
 		set[i] = sr
+	}
+	if e.out.tableRows == nil {
+		e.out.tableRows, e.out.tableStart = map[int][]int{}, map[int]int{}
+	}
+	for _, sr := range set {
+		e.out.tableRows[e.item] = append(e.out.tableRows[e.item], sr.h)
 	}
 	// draw sets lines [from, to) of a row's cells as one ruled row.
 	draw := func(sr setRow, from, to int) {
@@ -83,9 +93,18 @@ func (e *engine) table(rows [][]string) {
 		}
 	}
 	for i, sr := range set {
-		if e.row+sr.h > LinesPerPage && sr.h <= LinesPerPage-set[0].h {
+		// The header never stands alone at the foot of a page: it goes
+		// over with the first row when they do not fit together.
+		h := sr.h
+		if i == 0 && len(set) > 1 && sr.h+set[1].h <= LinesPerPage {
+			h += set[1].h
+		}
+		if e.row+h > LinesPerPage && sr.h <= LinesPerPage-set[0].h {
 			e.newPage()
 			header(i)
+		}
+		if i == 0 {
+			e.out.tableStart[e.item] = len(e.pages) - 1
 		}
 		// A row taller than what is left runs on over the pages, in parts.
 		for from := 0; from < sr.h; {
