@@ -186,7 +186,7 @@ func (s *Service) Transfer(ctx context.Context, p zhitong.Principal, id int64, i
 		ev.Note = "由" + fromOrg.Name + "移交" + word + to.Name + "办理。理由：" + in.Reason
 		ev.Public = "您反映的问题已移交" + to.Name + "办理"
 		key := "levels:transfer:" + strconv.FormatInt(tid, 10)
-		staff, err := officeStaff(ctx, tx, p.UserID, from, to.RegionCode)
+		staff, err := store.OfficeUserIDs(ctx, tx, p.UserID, from, to.RegionCode)
 		if err != nil {
 			return err
 		}
@@ -200,24 +200,4 @@ func (s *Service) Transfer(ctx context.Context, p zhitong.Principal, id int64, i
 		return s.app.AppendAudit(ctx, tx, p, "levels.transfer", "case:"+strconv.FormatInt(c.ID, 10), map[string]any{
 			"code": c.Code, "from": from, "to": to.RegionCode, "direction": dir, "reason": in.Reason, "due_before": dueBefore})
 	})
-}
-
-// officeStaff are the active committee and officer accounts of the two
-// organisations' own offices (not posted to a station), but the actor.
-func officeStaff(ctx context.Context, q store.Q, actor int64, orgs ...string) ([]int64, error) {
-	rows, err := q.Query(ctx, `SELECT id FROM users WHERE role IN (?, ?) AND region_code IN (?, ?) AND station_id IS NULL
- AND NOT disabled AND id <> ? ORDER BY id`, zhitong.RoleCommittee, zhitong.RoleOfficer, orgs[0], orgs[1], actor)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
