@@ -13,6 +13,7 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/regions"
+	"zhitong/internal/setup"
 	"zhitong/internal/store"
 )
 
@@ -64,7 +65,7 @@ func (s *Service) LoadRegions(ctx context.Context, p zhitong.Principal, codes []
 	err = s.app.DB().Write(ctx, func(tx *store.Tx) error {
 		out = out[:0]
 		for _, code := range wanted {
-			rows, towns := regionRows(tree, code)
+			rows, towns := setup.RegionRows(tree, code)
 			added, err := tx.InsertRegionsIfMissing(ctx, rows)
 			if err != nil {
 				return fmt.Errorf("load regions of %s: %w", code, err)
@@ -110,22 +111,6 @@ func parseCodes(tree *regions.Tree, codes []string) ([]string, error) {
 		return nil, zhitong.Invalid("codes", "一次最多加载 %d 个区划（现有 %d 个）", MaxLoadCodes, len(wanted))
 	}
 	return wanted, nil
-}
-
-// regionRows is code's ancestors and subtree, parents first, and how many
-// townships the subtree holds.
-func regionRows(tree *regions.Tree, code string) ([]zhitong.Region, int) {
-	path := tree.Path(code)
-	all := append(path[:len(path)-1:len(path)-1], tree.Subtree(code)...)
-	rows := make([]zhitong.Region, len(all))
-	towns := 0
-	for i, g := range all {
-		if g.Level == regions.Township {
-			towns++
-		}
-		rows[i] = zhitong.Region{Code: g.Code, Name: g.Name, ParentCode: g.ParentCode, Level: int(g.Level)}
-	}
-	return rows, towns
 }
 
 // fullName is the chain of names down to code: 广东省河源市和平县.

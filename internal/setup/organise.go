@@ -24,16 +24,7 @@ func Organise(ctx context.Context, tx *store.Tx, tree *regions.Tree, code string
 	if len(sub) == 0 || code == "" {
 		return zhitong.Organisation{}, 0, 0, zhitong.Invalid("region", "行政区划代码“%s”不在全国行政区划数据中", code)
 	}
-	path := tree.Path(code)
-	towns := 0
-	all := append(path[:len(path)-1:len(path)-1], sub...)
-	rows := make([]zhitong.Region, len(all))
-	for i, g := range all {
-		if g.Level == regions.Township {
-			towns++
-		}
-		rows[i] = zhitong.Region{Code: g.Code, Name: g.Name, ParentCode: g.ParentCode, Level: int(g.Level)}
-	}
+	rows, towns := RegionRows(tree, code)
 	added, err := tx.InsertRegionsIfMissing(ctx, rows)
 	if err != nil {
 		return zhitong.Organisation{}, 0, 0, fmt.Errorf("regions of %s: %w", code, err)
@@ -47,6 +38,24 @@ func Organise(ctx context.Context, tx *store.Tx, tree *regions.Tree, code string
 		return org, 0, 0, err
 	}
 	return org, added, towns, nil
+}
+
+// RegionRows is code's ancestors and whole subtree from the division data,
+// parents first, as rows of the regions table, and how many townships and
+// streets the subtree holds. Set-up and loading regions for a cross-border
+// station (internal/crossborder) both write them.
+func RegionRows(tree *regions.Tree, code string) ([]zhitong.Region, int) {
+	path := tree.Path(code)
+	all := append(path[:len(path)-1:len(path)-1], tree.Subtree(code)...)
+	rows := make([]zhitong.Region, len(all))
+	towns := 0
+	for i, g := range all {
+		if g.Level == regions.Township {
+			towns++
+		}
+		rows[i] = zhitong.Region{Code: g.Code, Name: g.Name, ParentCode: g.ParentCode, Level: int(g.Level)}
+	}
+	return rows, towns
 }
 
 // DefaultCategories are the case categories a new deployment starts with,

@@ -6,7 +6,7 @@ import (
 )
 
 // sharedStationWhere selects the stations shared across the edge of the
-// region subtree prefix (docs/stations.md, "Cross-border stations across
+// region subtree prefix (the SQL form of SharedStations) (docs/stations.md, "Cross-border stations across
 // provinces"): cross-border stations (with rows in station_regions) with
 // one region inside the subtree and one outside it. Its arguments are
 // prefix+"%" four times.
@@ -22,18 +22,53 @@ func sharedArgs(prefix string) []any {
 // SharedStations returns the ids of the stations shared across the edge of
 // the region subtree prefix: one of their regions lies in it and another
 // outside it. The national scope ("") shares none: it holds every region.
+// It reads the rows of station_regions (cross-border stations only, a few
+// per county) with their stations' primary regions and decides in Go, so
+// its cost does not grow with the number of ordinary stations.
 func SharedStations(ctx context.Context, q Q, prefix string) ([]int64, error) {
 	if prefix == "" {
 		return nil, nil
 	}
-	rows, err := q.Query(ctx, `SELECT s.id FROM stations s WHERE `+sharedStationWhere+` ORDER BY s.id`, sharedArgs(prefix)...)
+	rows, err := q.Query(ctx, `SELECT s.id, s.region_code, sr.region_code FROM station_regions sr JOIN stations s ON s.id = sr.station_id ORDER BY s.id`)
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(s interface{ Scan(...any) error }) (int64, error) {
+	defer rows.Close()
+	type seen struct{ in, out bool }
+	by := map[int64]*seen{}
+	var order []int64
+	mark := func(x *seen, code string) {
+		if strings.HasPrefix(code, prefix) {
+			x.in = true
+		} else {
+			x.out = true
+		}
+	}
+	for rows.Next() {
 		var id int64
-		return id, s.Scan(&id)
-	})
+		var primary, code string
+		if err := rows.Scan(&id, &primary, &code); err != nil {
+			return nil, err
+		}
+		x := by[id]
+		if x == nil {
+			x = &seen{}
+			by[id] = x
+			order = append(order, id)
+			mark(x, primary)
+		}
+		mark(x, code)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []int64
+	for _, id := range order {
+		if by[id].in && by[id].out {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
 
 // StationShared reports whether station id is shared across the edge of
