@@ -85,6 +85,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	s.documentsRoutes(mux)   // api_documents.go: official documents, their numbers, seals and verification
 	s.attachmentsRoutes(mux) // api_attachments.go: reply letters, photos after repair, intake scans
 	s.exchangeRoutes(mux)    // api_exchange.go: 12345 and cross-deployment exchange
+	s.ssoRoutes(mux)         // api_sso.go: single sign-on settings and staff links
 	mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
 	}))

@@ -405,6 +405,9 @@ func (s *Service) LinkOf(ctx context.Context, p zhitong.Principal, userID int64)
 // Link links the staff account userID to subject at the configured
 // issuer (replacing the account's former link). Audited.
 func (s *Service) Link(ctx context.Context, p zhitong.Principal, userID int64, subject string) error {
+	if p.Role != zhitong.RoleSecAdmin && p != app.System {
+		return zhitong.Errorf(zhitong.EFORBIDDEN, "只有安全管理员可以关联统一身份认证账号")
+	}
 	subject = strings.TrimSpace(subject)
 	if subject == "" || len(subject) > 255 {
 		return zhitong.Invalid("subject", "请填写统一身份认证的用户标识（1–255 个字符）")
