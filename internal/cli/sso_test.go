@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -19,17 +18,10 @@ import (
 // write nothing.
 func TestSSOFlags(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	dsn, key := testkit.DSN(t), filepath.Join(dir, "zhitong.key")
 	const secret = "idp-client-secret-from-env-0001"
 	vars := map[string]string{"ZHITONG_SSO_CLIENT_SECRET": secret, "ZHITONG_SSO_CLIENT_ID": "zhitong-longnan"}
-	run := func(args ...string) (int, string) {
-		t.Helper()
-		var out, errs bytes.Buffer
-		env := Env{Stdout: &out, Stderr: &errs, Getenv: func(k string) string { return vars[k] }, Clock: testkit.NewClock(testkit.Start)}
-		code := Run(ctx, env, append(args, "--db", dsn, "--key-file", key))
-		return code, out.String() + errs.String()
-	}
+	c0 := newCLI(t, vars)
+	run, dsn, key, dir := c0.run, c0.dsn, c0.key, c0.dir
 	if code, out := run("init", "--region", "360783", "--sso-issuer", "https://idp.example.gov.cn", "--sso-redirect-url", "https://zhitong.example/elsewhere"); code == 0 || !strings.Contains(out, "/sso/callback") {
 		t.Fatalf("bad redirect: %d %s", code, out)
 	}
@@ -42,7 +34,7 @@ func TestSSOFlags(t *testing.T) {
 		t.Fatal("init printed the client secret")
 	}
 	d := dbFlags{db: dsn, keyFile: key}
-	env := Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(k string) string { return vars[k] }, Clock: testkit.NewClock(testkit.Start)}
+	env := c0.env()
 	a, closeDB := testkit.Must2(d.open(ctx, env, nil))(t)
 	defer closeDB()
 	c := testkit.Must(sso.New(a).Config(ctx))(t)
