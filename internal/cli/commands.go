@@ -34,6 +34,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	signInClient := fs.Int("signin-client-limit", server.DefaultSignInClientLimit, "failed sign-ins per client per 10 minutes (0: no limit)")
 	proxies := fs.String("trusted-proxies", "127.0.0.1,::1", "reverse proxies whose X-Real-IP / X-Forwarded-For name the client (addresses or CIDR, comma-separated)")
 	public := publicURLFlag(fs, env)
+	ssoF := registerSSOFlags(fs, env)
 	readDB := fs.String("read-db", env.Getenv("ZHITONG_READ_DB"), "postgres:// URL of a streaming replica the statistics read from, where a few seconds of lag are harmless (env ZHITONG_READ_DB; default: the database)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -60,6 +61,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer closeDB()
+	if err := ssoF.apply(ctx, env, a, logger); err != nil {
+		return err
+	}
 	if *withDemo {
 		if err := loadDemo(ctx, env, a); err != nil {
 			return err

@@ -19,21 +19,13 @@ import (
 // unknown peer or a missing --peer is refused with a plain statement.
 func TestExchangeKeyExport(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	dsn, key := testkit.DSN(t), filepath.Join(dir, "zhitong.key")
-	run := func(args ...string) (int, string) {
-		t.Helper()
-		var out, errs bytes.Buffer
-		env := Env{Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }, Clock: testkit.NewClock(testkit.Start)}
-		code := Run(ctx, env, append(args, "--db", dsn, "--key-file", key))
-		return code, out.String() + errs.String()
-	}
+	c := newCLI(t, nil)
+	run, dsn, key, dir := c.run, c.dsn, c.key, c.dir
 	if code, out := run("init", "--region", "360783"); code != 0 {
 		t.Fatalf("init: %d %s", code, out)
 	}
 	d := dbFlags{db: dsn, keyFile: key}
-	env := Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }, Clock: testkit.NewClock(testkit.Start)}
-	a, closeDB := testkit.Must2(d.open(ctx, env, nil))(t)
+	a, closeDB := testkit.Must2(d.open(ctx, c.env(), nil))(t)
 	sys := zhitong.Principal{UserID: 1, Role: zhitong.RoleSysAdmin, RegionCode: "360783", Name: "sys"}
 	testkit.Must(exchange.New(a).SavePeer(ctx, sys, exchange.Peer{Name: "jx12345", Kind: exchange.Kind12345, BaseURL: "https://12345.example",
 		Secret: "a-shared-secret-of-at-least-32-characters", RegionCode: "360783", Enabled: true}))(t)
@@ -56,4 +48,29 @@ func TestExchangeKeyExport(t *testing.T) {
 	if code, out := run("exchange", "key", "export", "--peer", "jx12345"); code != 0 || out != string(pemText) {
 		t.Errorf("second export differs: %d %s", code, out)
 	}
+}
+
+// cli runs commands in-process on a test database with its key file, the
+// environment variables vars.
+type cli struct {
+	t             *testing.T
+	dsn, key, dir string
+	vars          map[string]string
+}
+
+func newCLI(t *testing.T, vars map[string]string) *cli {
+	dir := t.TempDir()
+	return &cli{t: t, dsn: testkit.DSN(t), key: filepath.Join(dir, "zhitong.key"), dir: dir, vars: vars}
+}
+
+func (c *cli) env() Env {
+	return Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(k string) string { return c.vars[k] }, Clock: testkit.NewClock(testkit.Start)}
+}
+
+// run runs the command on the database and returns its exit code and output.
+func (c *cli) run(args ...string) (int, string) {
+	c.t.Helper()
+	env := c.env()
+	code := Run(context.Background(), env, append(args, "--db", c.dsn, "--key-file", c.key))
+	return code, env.Stdout.(*bytes.Buffer).String() + env.Stderr.(*bytes.Buffer).String()
 }

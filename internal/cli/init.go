@@ -32,6 +32,7 @@ func initCmd(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&in.Committee, "committee", "", "username of the first committee account (default "+setup.DefaultCommittee+", with --add "+setup.DefaultCommittee+"CODE)")
 	fs.StringVar(&in.CommitteeDisplay, "committee-display-name", "", "display name of the committee account")
 	fs.BoolVar(&in.Add, "add", false, "add one more jurisdiction to a database that already holds data")
+	ssoF := registerSSOFlags(fs, env)
 	interactive := fs.Bool("interactive", false, "ask for missing values on standard input (the default on a terminal)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -58,9 +59,15 @@ func initCmd(ctx context.Context, env Env, args []string) error {
 			return nil
 		}
 	}
+	if err := ssoF.check(ctx, env, a); err != nil {
+		return err
+	}
 	in.Via = "cli"
 	res, err := setup.New(a).Run(ctx, app.System, in)
 	if err != nil {
+		return err
+	}
+	if err := ssoF.apply(ctx, env, a, nil); err != nil {
 		return err
 	}
 	printResult(env.Stdout, res)

@@ -11,7 +11,8 @@
 // Every message to a peer is a row of exchange_messages written in the
 // transaction of the change; the "exchange" job delivers it with backoff,
 // idempotent by work-order number + step, and parks it in the dead-letter
-// list after the last attempt. Requests are signed with HMAC-SM3 both ways.
+// list after the last attempt. Requests are signed with HMAC-SM3 or SM2
+// both ways.
 package exchange
 
 import (

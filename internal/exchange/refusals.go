@@ -14,6 +14,10 @@ import (
 // RefusalsKept is how long a refused request stays in the log.
 const RefusalsKept = 90 * 24 * time.Hour
 
+// refusalsBurst bounds the log against a flood: beyond this many refusals
+// in ten minutes, further ones go to the server log only.
+const refusalsBurst = 1000
+
 // Refusal is one refused inbound request, as the operator sees it on
 // /work/admin/exchange: no body, no personal data.
 type Refusal struct {
@@ -42,6 +46,14 @@ func clip(s string, n int) string {
 // logRefusal records a refused request in its own transaction (the
 // request's own changes were rolled back, or never made).
 func (s *Service) logRefusal(ctx context.Context, peerName, kind string, r Request, refusal error) error {
+	now := s.a.Clock().Now()
+	var recent int
+	if err := s.a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM exchange_refusals WHERE at >= ?`, store.FormatTime(now.Add(-10*time.Minute))).Scan(&recent); err != nil {
+		return err
+	}
+	if recent >= refusalsBurst {
+		return nil
+	}
 	var peerID any
 	if pr, err := peerByName(ctx, s.a.DB(), peerName); err == nil {
 		peerID = pr.ID
@@ -60,7 +72,7 @@ func (s *Service) logRefusal(ctx context.Context, peerName, kind string, r Reque
 	}
 	_, err := s.a.DB().Exec(ctx, `INSERT INTO exchange_refusals (peer_id, peer_name, kind, code, field, message, order_no, remote, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		peerID, clip(peerName, 64), clip(kind, 16), code, clip(zhitong.ErrorField(refusal), 64), clip(msg, 500), head.OrderNo, clip(r.Remote, 64),
-		store.FormatTime(s.a.Clock().Now()))
+		store.FormatTime(now))
 	return err
 }
 

@@ -86,6 +86,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	s.attachmentsRoutes(mux) // api_attachments.go: reply letters, photos after repair, intake scans
 	s.exchangeRoutes(mux)    // api_exchange.go: 12345 and cross-deployment exchange
 	s.levelsRoutes(mux)      // api_levels.go: cases moved between levels of congress
+	s.ssoRoutes(mux)         // api_sso.go: single sign-on settings and staff links
 	mux.HandleFunc("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
 	}))

@@ -594,6 +594,11 @@ func routeTable() map[string]refSpec {
 	t["GET /work/admin/exchange/peers/{name}/public-key.pem"] = none("a peer of the system administrator's region only (exchange.Service.PublicKey, TestSM2Both)")
 	t["GET /work/admin/exchange/peers/{name}/categories"] = none("a peer of the system administrator's region only (exchange.Service.Peer)")
 	t["PUT /api/v1/admin/exchange/peers/{name}/categories"] = none("a peer of the system administrator's region; the rows name categories, deployment-wide (TestExchangeCategoryEditor)")
+	t["GET /api/v1/admin/sso"] = none("the deployment's identity-service set-up, no reference")
+	t["PUT /api/v1/admin/sso"] = none("the deployment's identity-service set-up, no reference")
+	t["GET /api/v1/users/{id}/sso"] = refSpec{}
+	t["PUT /api/v1/users/{id}/sso"] = refSpec{}
+	t["DELETE /api/v1/users/{id}/sso"] = refSpec{}
 	t["GET /api/v1/admin/exchange/refusals"] = none("the refusals of the system administrator's region's peers and of unknown names, no reference")
 	t["POST /work/admin/exchange/peers/{name}/categories"] = none("a peer of the system administrator's region; the rows name categories, deployment-wide (TestExchangeCategoryEditor)")
 	for p, more := range moreCalls() {

@@ -95,6 +95,11 @@ func TestThreeAdministratorsSeparated(t *testing.T) {
 	// exchange-fix (internal/exchange, internal/sso).
 	routes["PUT /api/v1/admin/exchange/peers/{name}/categories"] = route{owners: []zhitong.Role{sys}, id: func() string { return "sep-peer" }, body: map[string]any{"categories": []any{}}}
 	routes["GET /api/v1/admin/exchange/refusals"] = route{owners: []zhitong.Role{sys}}
+	routes["GET /api/v1/admin/sso"] = route{owners: []zhitong.Role{sys}}
+	routes["PUT /api/v1/admin/sso"] = route{owners: []zhitong.Role{sys}, body: map[string]any{"enabled": false}}
+	routes["GET /api/v1/users/{id}/sso"] = route{owners: []zhitong.Role{sec}, id: newOfficer}
+	routes["PUT /api/v1/users/{id}/sso"] = route{owners: []zhitong.Role{sec}, id: newOfficer, body: map[string]any{"subject": "sep-subject"}}
+	routes["DELETE /api/v1/users/{id}/sso"] = route{owners: []zhitong.Role{sec}, id: newOfficer}
 	adminPrefixes := []string{"/api/v1/users", "/api/v1/tokens", "/api/v1/account-requests", "/api/v1/audit", "/api/v1/calendar/schedules", "/api/v1/admin/"}
 	// Staff routes an administrator may use besides their own: their own
 	// account and notices, read-only reference data, and (by design, see

@@ -14,12 +14,15 @@ import (
 // its blind index).
 type Citizen struct {
 	Issuer, Subject string
+	// Phone is the provider's phone_number claim (session only: the
+	// sign-in stores nothing of it; the case stores what is submitted).
+	Phone string
 }
 
 // SignInCitizen records a citizen's sign-in (audited by the subject's
 // blind-index prefix, no personal data).
 func (s *Service) SignInCitizen(ctx context.Context, id Identity, remote string) (Citizen, error) {
-	c := Citizen{Issuer: id.Issuer, Subject: id.Subject}
+	c := Citizen{Issuer: id.Issuer, Subject: id.Subject, Phone: id.Phone}
 	err := s.app.DB().Write(ctx, func(tx *store.Tx) error {
 		return s.app.AppendAudit(ctx, tx, zhitong.Citizen, "sso.citizen.login", "citizen:"+s.citizenIndex(id.Subject)[:12], map[string]any{"remote": remote})
 	})

@@ -235,6 +235,37 @@ type Identity struct {
 	Issuer, Subject string
 	// MFA: the provider asserts a multi-factor sign-in (amr mfa/otp/hwk…).
 	MFA bool
+	// Phone is the ID token's phone_number claim, normalised to the
+	// digits of a mainland number ("" when absent or not a phone number);
+	// a citizen's /submit form starts with it.
+	Phone string
+}
+
+// claimPhone normalises an OpenID Connect phone_number claim (E.164 such
+// as "+86 138 0013 8000", or plain digits) to the 11 digits of a mainland
+// mobile number or the digits of a landline; anything else is "".
+func claimPhone(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '+' || r == '(' || r == ')':
+		default:
+			return ""
+		}
+	}
+	d := b.String()
+	if strings.HasPrefix(strings.TrimSpace(s), "+") || len(d) == 13 && strings.HasPrefix(d, "86") {
+		if !strings.HasPrefix(d, "86") {
+			return "" // another country's number
+		}
+		d = d[2:]
+	}
+	if len(d) < 7 || len(d) > 12 {
+		return ""
+	}
+	return d
 }
 
 var errRefused = func() error {
@@ -265,8 +296,9 @@ func (s *Service) Finish(ctx context.Context, pd Pending, state, code string) (I
 		return Identity{}, errRefused()
 	}
 	var claims struct {
-		AMR []string `json:"amr"`
-		ACR string   `json:"acr"`
+		AMR   []string `json:"amr"`
+		ACR   string   `json:"acr"`
+		Phone string   `json:"phone_number"`
 	}
 	_ = idt.Claims(&claims)
 	mfa := false
@@ -276,7 +308,7 @@ func (s *Service) Finish(ctx context.Context, pd Pending, state, code string) (I
 			mfa = true
 		}
 	}
-	return Identity{Issuer: idt.Issuer, Subject: idt.Subject, MFA: mfa}, nil
+	return Identity{Issuer: idt.Issuer, Subject: idt.Subject, MFA: mfa, Phone: claimPhone(claims.Phone)}, nil
 }
 
 // Staff is the outcome of a staff sign-in through the provider.
@@ -405,6 +437,9 @@ func (s *Service) LinkOf(ctx context.Context, p zhitong.Principal, userID int64)
 // Link links the staff account userID to subject at the configured
 // issuer (replacing the account's former link). Audited.
 func (s *Service) Link(ctx context.Context, p zhitong.Principal, userID int64, subject string) error {
+	if p.Role != zhitong.RoleSecAdmin && p != app.System {
+		return zhitong.Errorf(zhitong.EFORBIDDEN, "只有安全管理员可以关联统一身份认证账号")
+	}
 	subject = strings.TrimSpace(subject)
 	if subject == "" || len(subject) > 255 {
 		return zhitong.Invalid("subject", "请填写统一身份认证的用户标识（1–255 个字符）")

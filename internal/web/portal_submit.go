@@ -16,6 +16,7 @@ import (
 	"zhitong/internal/app"
 	"zhitong/internal/crossborder"
 	"zhitong/internal/dups"
+	"zhitong/internal/pii"
 	"zhitong/internal/sso"
 	"zhitong/internal/store"
 )
@@ -57,6 +58,9 @@ type submitData struct {
 	// (internal/dups); Similar are those found, without personal data.
 	Checked bool
 	Similar []dups.PublicMatch
+	// PhoneFromSSO: the phone field shows, masked, the number the identity
+	// service gave the signed-in citizen.
+	PhoneFromSSO bool
 }
 
 // formOrder is the order of the fields on the page; app error fields map onto them.
@@ -72,12 +76,20 @@ func (h *Handler) submitForm(w http.ResponseWriter, r *http.Request) error {
 			f.Station, f.Region = strconv.FormatInt(st.ID, 10), st.RegionCode
 		}
 	}
+	if cz := h.citizen(r); cz.Phone != "" {
+		// Signed in through the identity service: the phone it gave, masked
+		// on the page; submitted unchanged, the number itself is used.
+		f.Phone = pii.MaskPhone(cz.Phone)
+	}
 	return h.renderSubmit(w, r, http.StatusOK, f, nil, 0)
 }
 
 func (h *Handler) renderSubmit(w http.ResponseWriter, r *http.Request, status int, f submitForm, errs map[string]string, photos int, opts ...func(*submitData)) error {
 	ctx := r.Context()
 	data := submitData{Form: f, Errors: errs, Photos: photos, MaxPhotos: app.MaxPhotos}
+	if cz := h.citizen(r); cz.Phone != "" && f.Phone == pii.MaskPhone(cz.Phone) {
+		data.PhoneFromSSO = true
+	}
 	for _, o := range opts {
 		o(&data)
 	}
@@ -216,6 +228,9 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) error {
 		Anonymous: values.Get("anonymous") == "1", Privacy: values.Get("privacy") == "1", ShareLocation: values.Get("share_location") == "1"}
 	in := app.IntakeInput{CategoryCode: f.Category, Body: f.Body, Place: f.Place, RegionCode: f.Region,
 		Anonymous: f.Anonymous, Name: f.Name, Phone: f.Phone}
+	if cz := h.citizen(r); cz.Phone != "" && f.Phone == pii.MaskPhone(cz.Phone) {
+		in.Phone = cz.Phone // the masked number the page showed: the identity service's
+	}
 	if f.Station != "" {
 		id, err := strconv.ParseInt(f.Station, 10, 64)
 		if err != nil || id <= 0 {

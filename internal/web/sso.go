@@ -36,6 +36,7 @@ const (
 	// A citizen signed in through the provider (never a staff session).
 	citizenIssuerKey  = "citizen_issuer"
 	citizenSubjectKey = "citizen_subject"
+	citizenPhoneKey   = "citizen_phone" // the provider's phone_number claim, for /submit
 )
 
 func (h *Handler) ssoLogin(w http.ResponseWriter, r *http.Request) error {
@@ -84,6 +85,7 @@ func (h *Handler) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 		h.sessions.Remove(ctx, SessionUserKey)
 		h.sessions.Put(ctx, citizenIssuerKey, cz.Issuer)
 		h.sessions.Put(ctx, citizenSubjectKey, cz.Subject)
+		h.sessions.Put(ctx, citizenPhoneKey, cz.Phone)
 		http.Redirect(w, r, "/my", http.StatusSeeOther)
 		return nil
 	}
@@ -245,7 +247,8 @@ func (h *Handler) ssoUnlink(w http.ResponseWriter, r *http.Request) error {
 
 // citizen is the citizen signed in through the provider, if any.
 func (h *Handler) citizen(r *http.Request) sso.Citizen {
-	return sso.Citizen{Issuer: h.sessions.GetString(r.Context(), citizenIssuerKey), Subject: h.sessions.GetString(r.Context(), citizenSubjectKey)}
+	return sso.Citizen{Issuer: h.sessions.GetString(r.Context(), citizenIssuerKey), Subject: h.sessions.GetString(r.Context(), citizenSubjectKey),
+		Phone: h.sessions.GetString(r.Context(), citizenPhoneKey)}
 }
 
 type myCasesData struct {

@@ -294,3 +294,61 @@ func TestSSOCitizen(t *testing.T) {
 		t.Fatalf("after sign-out, signing in as A: %d %s", pg.status, pg.url)
 	}
 }
+
+// TestSSOCitizenPhone: the provider's phone_number claim (E.164) comes
+// onto the citizen's session; /submit starts with it masked (never the
+// whole number on the page), and submitted unchanged the case gets the
+// number itself; a number typed over it wins; a citizen without the claim
+// gets an empty field.
+func TestSSOCitizenPhone(t *testing.T) {
+	b, staff := freshBench(t, true)
+	prov := ssotest.Start(t, b.srv.URL+"/sso/callback")
+	form := url.Values{"enabled": {"1"}, "issuer": {prov.Issuer}, "client_id": {prov.ClientID}, "client_secret": {prov.ClientSecret},
+		"redirect_url": {b.srv.URL + "/sso/callback"}}
+	if pg := staff[zhitong.RoleSysAdmin].post("/work/sso", form); pg.status != http.StatusOK {
+		t.Fatalf("set up: %d", pg.status)
+	}
+	var category string
+	if err := b.app.DB().QueryRow(t.Context(), `SELECT code FROM categories ORDER BY code LIMIT 1`).Scan(&category); err != nil {
+		t.Fatal(err)
+	}
+	prov.SignInAs("citizen-phone")
+	prov.WithPhone("+86 139 0797 5678")
+	c := b.ssoBrowser()
+	c.get("/my")
+	pg := c.get("/submit")
+	if !strings.Contains(pg.raw, `value="139****5678"`) || strings.Contains(pg.raw, "13907975678") || !strings.Contains(pg.body, "已从统一身份认证带入") {
+		t.Fatalf("/submit does not start with the masked phone: %s", pg.raw)
+	}
+	phoneOf := func(body string) string {
+		t.Helper()
+		var enc string
+		if err := b.app.DB().QueryRow(t.Context(), `SELECT phone_enc FROM cases WHERE body = ?`, body).Scan(&enc); err != nil {
+			t.Fatal(err)
+		}
+		return testkit.Must(b.app.Sealer().Open(enc, "case:phone"))(t)
+	}
+	submit := func(body, phone string) {
+		t.Helper()
+		pg := c.post("/submit", url.Values{"category": {category}, "body": {body}, "place": {"龙南镇建设路"}, "region": {"360783100"},
+			"name": {"王小明"}, "phone": {phone}, "privacy": {"1"}})
+		if !strings.Contains(pg.url, "/submit/done") {
+			t.Fatalf("submit: %d %s", pg.status, pg.body)
+		}
+	}
+	submit("建设路路灯坏了很久，晚上很黑", "139****5678")
+	if got := phoneOf("建设路路灯坏了很久，晚上很黑"); got != "13907975678" {
+		t.Fatalf("the case got phone %q, want the identity service's", got)
+	}
+	submit("小区门口积水，出行不便请处理", "13800138000")
+	if got := phoneOf("小区门口积水，出行不便请处理"); got != "13800138000" {
+		t.Fatalf("the typed phone lost: %q", got)
+	}
+	prov.SignInAs("citizen-nophone")
+	prov.WithPhone("")
+	d := b.ssoBrowser()
+	d.get("/my")
+	if pg := d.get("/submit"); strings.Contains(pg.body, "已从统一身份认证带入") || strings.Contains(pg.raw, "5678") {
+		t.Fatal("a citizen without the claim gets another's phone")
+	}
+}

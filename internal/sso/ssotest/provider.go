@@ -33,6 +33,7 @@ type Provider struct {
 	// Subject signs in at the login step (auto-approved).
 	subject string
 	amr     []string
+	phone   string // the phone_number claim of the ID token, "" for none
 	// knobs
 	audience []string
 	nonce    *string
@@ -137,6 +138,14 @@ func (p *Provider) SignInAs(subject string, amr ...string) {
 	}
 }
 
+// WithPhone makes the ID tokens carry the phone_number claim (OpenID
+// Connect standard claim), "" for none.
+func (p *Provider) WithPhone(phone string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.phone = phone
+}
+
 // WrongAudience makes ID tokens name another client.
 func (p *Provider) WrongAudience(aud ...string) { p.mu.Lock(); p.audience = aud; p.mu.Unlock() }
 
@@ -227,7 +236,7 @@ func (c client) RestrictAdditionalAccessTokenScopes() func([]string) []string {
 	return func(s []string) []string { return s }
 }
 func (c client) IsScopeAllowed(string) bool           { return false }
-func (c client) IDTokenUserinfoClaimsAssertion() bool { return false }
+func (c client) IDTokenUserinfoClaimsAssertion() bool { return true } // the standard claims (phone_number) in the ID token
 func (c client) ClockSkew() time.Duration             { return 0 }
 
 type signingKey struct{ k *rsa.PrivateKey }
@@ -338,6 +347,11 @@ func (s *storage) AuthorizeClientIDSecret(_ context.Context, id, secret string) 
 
 func (s *storage) SetUserinfoFromScopes(_ context.Context, u *oidc.UserInfo, userID, _ string, _ []string) error {
 	u.Subject = userID
+	s.p.mu.Lock()
+	defer s.p.mu.Unlock()
+	if s.p.phone != "" {
+		u.PhoneNumber = s.p.phone
+	}
 	return nil
 }
 
