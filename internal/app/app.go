@@ -165,7 +165,18 @@ type stepFn func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error
 // version bumped, its event and its audit entry, all in one transaction.
 func (a *App) step(ctx context.Context, p zhitong.Principal, id int64, version int, action zhitong.Action, fn stepFn) (*zhitong.Case, error) {
 	var out *zhitong.Case
-	err := a.db.Write(ctx, func(tx *store.Tx) error {
+	err := a.db.Write(ctx, func(tx *store.Tx) (err error) {
+		out, err = a.stepTx(ctx, tx, p, id, version, action, fn)
+		return err
+	})
+	return out, err
+}
+
+// stepTx is step inside a transaction the caller holds (several steps
+// that must stand or fall together: ProposeCases).
+func (a *App) stepTx(ctx context.Context, tx *store.Tx, p zhitong.Principal, id int64, version int, action zhitong.Action, fn stepFn) (*zhitong.Case, error) {
+	var out *zhitong.Case
+	err := func() error {
 		c, err := store.GetCase(ctx, tx, id)
 		if err != nil {
 			return err
@@ -213,7 +224,7 @@ func (a *App) step(ctx context.Context, p zhitong.Principal, id int64, version i
 		}
 		out = &c.Case
 		return nil
-	})
+	}()
 	return out, err
 }
 
