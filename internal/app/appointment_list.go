@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"iter"
 	"slices"
 	"strconv"
 	"time"
@@ -20,37 +21,12 @@ type AppointmentQuery struct {
 }
 
 // Appointments lists the bookings p may see: a deputy their own, a station
-// head their station's, committee staff and officers their region's.
+// head their station's, committee staff and officers their region's (the
+// first 500 in order; ExportAppointments walks them all).
 func (a *App) Appointments(ctx context.Context, p zhitong.Principal, q AppointmentQuery) ([]*AppointmentView, error) {
-	if !p.Staff() {
-		return nil, zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
-	}
-	if !slices.Contains(appointmentRoles, p.Role) {
-		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看预约接待", zhitong.Label(zhitong.Roles, p.Role))
-	}
-	f := store.AppointmentFilter{RegionPrefix: p.RegionCode, StationID: q.StationID, DeputyID: q.DeputyID, From: q.From, To: q.To, Status: q.Status}
-	if f.From == "" {
-		f.From = a.today().Format(time.DateOnly)
-	}
-	for field, v := range map[string]string{"from": f.From, "to": f.To} {
-		if _, err := time.Parse(time.DateOnly, v); v != "" && err != nil {
-			return nil, zhitong.Invalid(field, "日期“%s”无效，格式为 YYYY-MM-DD", v)
-		}
-	}
-	if f.Status != "" && !zhitong.Valid(zhitong.AppointmentStatuses, f.Status) {
-		return nil, zhitong.Invalid("status", "状态“%s”无效", f.Status)
-	}
-	switch {
-	case p.Role == zhitong.RoleDeputy:
-		if f.DeputyID != 0 && f.DeputyID != p.DeputyID {
-			return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "代表只能查看约见本人的预约")
-		}
-		f.RegionPrefix, f.DeputyID = "", p.DeputyID
-	case p.StationID != 0:
-		if f.StationID != 0 && f.StationID != p.StationID {
-			return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "该联络站不在您的管辖范围内")
-		}
-		f.StationID = p.StationID
+	f, err := a.appointmentFilter(p, q)
+	if err != nil {
+		return nil, err
 	}
 	recs, err := store.ListAppointments(ctx, a.db, f)
 	if err != nil {
@@ -59,16 +35,88 @@ func (a *App) Appointments(ctx context.Context, p zhitong.Principal, q Appointme
 	out := make([]*AppointmentView, 0, len(recs))
 	cache := strandCache{}
 	for _, r := range recs {
-		v, err := a.appointmentView(ctx, r)
+		v, err := a.appointmentListView(ctx, r, cache)
 		if err != nil {
-			return nil, err
-		}
-		if v.Stranded, err = a.stranded(ctx, a.db, r, cache); err != nil {
 			return nil, err
 		}
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// ExportAppointments walks every booking Appointments would list, without
+// its 500 cap, in batches of ExportBatch by key (day, period, id), so an
+// export streams them.
+func (a *App) ExportAppointments(ctx context.Context, p zhitong.Principal, q AppointmentQuery) (iter.Seq2[*AppointmentView, error], error) {
+	f, err := a.appointmentFilter(p, q)
+	if err != nil {
+		return nil, err
+	}
+	f.Limit = ExportBatch
+	return func(yield func(*AppointmentView, error) bool) {
+		cache := strandCache{}
+		for {
+			recs, err := store.ListAppointments(ctx, a.db, f)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, r := range recs {
+				v, err := a.appointmentListView(ctx, r, cache)
+				if !yield(v, err) || err != nil {
+					return
+				}
+			}
+			if len(recs) < ExportBatch {
+				return
+			}
+			f.After = recs[len(recs)-1]
+		}
+	}, nil
+}
+
+func (a *App) appointmentListView(ctx context.Context, r *store.AppointmentRecord, cache strandCache) (*AppointmentView, error) {
+	v, err := a.appointmentView(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	v.Stranded, err = a.stranded(ctx, a.db, r, cache)
+	return v, err
+}
+
+// appointmentFilter checks q and scopes it to what p may see.
+func (a *App) appointmentFilter(p zhitong.Principal, q AppointmentQuery) (store.AppointmentFilter, error) {
+	if !p.Staff() {
+		return store.AppointmentFilter{}, zhitong.Errorf(zhitong.EUNAUTHORIZED, "请先登录")
+	}
+	if !slices.Contains(appointmentRoles, p.Role) {
+		return store.AppointmentFilter{}, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看预约接待", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	f := store.AppointmentFilter{RegionPrefix: p.RegionCode, StationID: q.StationID, DeputyID: q.DeputyID, From: q.From, To: q.To, Status: q.Status}
+	if f.From == "" {
+		f.From = a.today().Format(time.DateOnly)
+	}
+	for field, v := range map[string]string{"from": f.From, "to": f.To} {
+		if _, err := time.Parse(time.DateOnly, v); v != "" && err != nil {
+			return f, zhitong.Invalid(field, "日期“%s”无效，格式为 YYYY-MM-DD", v)
+		}
+	}
+	if f.Status != "" && !zhitong.Valid(zhitong.AppointmentStatuses, f.Status) {
+		return f, zhitong.Invalid("status", "状态“%s”无效", f.Status)
+	}
+	switch {
+	case p.Role == zhitong.RoleDeputy:
+		if f.DeputyID != 0 && f.DeputyID != p.DeputyID {
+			return f, zhitong.Errorf(zhitong.EFORBIDDEN, "代表只能查看约见本人的预约")
+		}
+		f.RegionPrefix, f.DeputyID = "", p.DeputyID
+	case p.StationID != 0:
+		if f.StationID != 0 && f.StationID != p.StationID {
+			return f, zhitong.Errorf(zhitong.EFORBIDDEN, "该联络站不在您的管辖范围内")
+		}
+		f.StationID = p.StationID
+	}
+	return f, nil
 }
 
 // StaffAppointment returns one booking p may see, masked.

@@ -3,6 +3,7 @@ package app
 import (
 	"cmp"
 	"context"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -209,11 +210,8 @@ type ProposalItem struct {
 // (a reminder included). Most overdue first. The filters are the case
 // list's: unit (the handling unit), region, level, overdue days.
 func (a *App) ProposalSupervisionList(ctx context.Context, p zhitong.Principal, in SupervisionListInput) ([]ProposalItem, error) {
-	if !p.May(zhitong.ActionView) {
-		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看督办清单", zhitong.Label(zhitong.Roles, p.Role))
-	}
-	if in.Level != "" && !zhitong.Valid(zhitong.SupervisionLevels, in.Level) {
-		return nil, zhitong.Invalid("level", "督办等级应为 none、yellow 或 red")
+	if err := checkProposalList(p, in); err != nil {
+		return nil, err
 	}
 	ids, err := store.ListOpenProposals(ctx, a.db, in.Region)
 	if err != nil {
@@ -225,25 +223,85 @@ func (a *App) ProposalSupervisionList(ctx context.Context, p zhitong.Principal, 
 		if err != nil {
 			return nil, err
 		}
-		if p.Authorize(zhitong.ActionView, proposalScope(prop)) != nil || (in.Unit != 0 && prop.UnitID != in.Unit) {
-			continue
-		}
-		v, err := a.proposalView(ctx, prop)
+		it, ok, err := a.proposalItem(ctx, p, in, prop)
 		if err != nil {
 			return nil, err
 		}
-		d := v.Deadline
-		if (d.Level == zhitong.LevelNone && len(d.Actions) == 0) || (in.Level != "" && d.Level != in.Level) || d.OverdueDays < in.MinOverdue {
-			continue
+		if ok {
+			out = append(out, it)
 		}
-		it := ProposalItem{ID: prop.ID, Title: prop.Title, RegionCode: prop.RegionCode, UnitID: prop.UnitID, UnitName: d.UnitName,
-			DueDate: prop.DueDate, Complex: prop.Complex, DaysLeft: d.DaysLeft, Level: d.Level, LevelLabel: d.LevelLabel,
-			OverdueDays: d.OverdueDays, Listed: d.Listed, Actions: len(d.Actions), Cases: len(prop.CaseIDs)}
-		if len(d.Actions) > 0 {
-			it.LastAction = &d.Actions[len(d.Actions)-1]
-		}
-		out = append(out, it)
 	}
 	slices.SortStableFunc(out, func(x, y ProposalItem) int { return cmp.Compare(y.OverdueDays, x.OverdueDays) })
 	return out, nil
+}
+
+// ExportProposalSupervision walks every proposal ProposalSupervisionList
+// would list, without its cap, by deadline then id (not re-sorted by days
+// overdue: that would hold them all), in batches of ExportBatch by key.
+func (a *App) ExportProposalSupervision(ctx context.Context, p zhitong.Principal, in SupervisionListInput) (iter.Seq2[ProposalItem, error], error) {
+	if err := checkProposalList(p, in); err != nil {
+		return nil, err
+	}
+	return func(yield func(ProposalItem, error) bool) {
+		due, after := "", int64(0)
+		for {
+			ids, err := store.OpenProposalsAfter(ctx, a.db, in.Region, due, after, ExportBatch)
+			if err != nil {
+				yield(ProposalItem{}, err)
+				return
+			}
+			for _, id := range ids {
+				prop, err := store.GetProposal(ctx, a.db, id)
+				if err != nil {
+					yield(ProposalItem{}, err)
+					return
+				}
+				due, after = prop.DueDate, prop.ID
+				it, ok, err := a.proposalItem(ctx, p, in, prop)
+				if err != nil {
+					yield(ProposalItem{}, err)
+					return
+				}
+				if ok && !yield(it, nil) {
+					return
+				}
+			}
+			if len(ids) < ExportBatch {
+				return
+			}
+		}
+	}, nil
+}
+
+func checkProposalList(p zhitong.Principal, in SupervisionListInput) error {
+	if !p.May(zhitong.ActionView) {
+		return zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看督办清单", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	if in.Level != "" && !zhitong.Valid(zhitong.SupervisionLevels, in.Level) {
+		return zhitong.Invalid("level", "督办等级应为 none、yellow 或 red")
+	}
+	return nil
+}
+
+// proposalItem is prop's row of the list, ok false when p may not see it
+// or in's filters leave it out.
+func (a *App) proposalItem(ctx context.Context, p zhitong.Principal, in SupervisionListInput, prop *zhitong.Proposal) (ProposalItem, bool, error) {
+	if p.Authorize(zhitong.ActionView, proposalScope(prop)) != nil || (in.Unit != 0 && prop.UnitID != in.Unit) {
+		return ProposalItem{}, false, nil
+	}
+	v, err := a.proposalView(ctx, prop)
+	if err != nil {
+		return ProposalItem{}, false, err
+	}
+	d := v.Deadline
+	if (d.Level == zhitong.LevelNone && len(d.Actions) == 0) || (in.Level != "" && d.Level != in.Level) || d.OverdueDays < in.MinOverdue {
+		return ProposalItem{}, false, nil
+	}
+	it := ProposalItem{ID: prop.ID, Title: prop.Title, RegionCode: prop.RegionCode, UnitID: prop.UnitID, UnitName: d.UnitName,
+		DueDate: prop.DueDate, Complex: prop.Complex, DaysLeft: d.DaysLeft, Level: d.Level, LevelLabel: d.LevelLabel,
+		OverdueDays: d.OverdueDays, Listed: d.Listed, Actions: len(d.Actions), Cases: len(prop.CaseIDs)}
+	if len(d.Actions) > 0 {
+		it.LastAction = &d.Actions[len(d.Actions)-1]
+	}
+	return it, true, nil
 }

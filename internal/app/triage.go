@@ -246,31 +246,89 @@ type ProposeInput struct {
 
 // Propose converts the case into (or bundles it with) a deputy proposal.
 func (a *App) Propose(ctx context.Context, p zhitong.Principal, id int64, in ProposeInput) (*zhitong.Case, error) {
-	if in.ProposalID == 0 {
-		if err := checkLen("title", "建议标题", in.Title, 1, maxTitle); err != nil {
-			return nil, err
-		}
-		if err := checkLen("body", "建议内容", in.Body, 0, maxBody); err != nil {
-			return nil, err
-		}
-		if err := checkOwnDeputy(p, "deputy_id", in.DeputyID); err != nil {
-			return nil, err
-		}
-		if p.Role == zhitong.RoleDeputy {
-			in.DeputyID = p.DeputyID
-		}
-		if in.DeputyID != 0 {
-			if _, err := a.checkDeputyRef(ctx, a.db, p, "deputy_id", in.DeputyID); err != nil {
-				return nil, err
+	if err := a.checkPropose(ctx, p, &in); err != nil {
+		return nil, err
+	}
+	return a.step(ctx, p, id, in.Version, zhitong.ActionPropose, a.propose(ctx, p, in))
+}
+
+// ProposeCases makes ONE deputy proposal of the cases ids in one
+// transaction (a hot topic becoming a proposal, internal/topics): the first
+// case whose state allows it creates the proposal from in, every other
+// such case joins it, each an audited step; a case whose state does not
+// allow it is skipped. An error on any case, or no case allowed
+// (ECONFLICT), writes nothing.
+func (a *App) ProposeCases(ctx context.Context, p zhitong.Principal, ids []int64, in ProposeInput) (proposalID int64, carried, skipped []int64, err error) {
+	in.ProposalID, in.Version = 0, 0
+	if err := a.checkPropose(ctx, p, &in); err != nil {
+		return 0, nil, nil, err
+	}
+	err = a.db.Write(ctx, func(tx *store.Tx) error {
+		proposalID, carried, skipped = 0, []int64{}, []int64{} // a retried transaction starts again
+		for _, id := range ids {
+			c, err := store.GetCase(ctx, tx, id)
+			if err != nil {
+				return err
 			}
-		}
-		if in.UnitID != 0 {
-			if _, err := a.checkUnitRef(ctx, a.db, p, "unit_id", in.UnitID, ""); err != nil {
-				return nil, err
+			if c.Status.CanDo(zhitong.ActionPropose) != nil {
+				skipped = append(skipped, id)
+				continue
 			}
+			step := in
+			step.ProposalID = proposalID
+			after, err := a.stepTx(ctx, tx, p, id, 0, zhitong.ActionPropose, a.propose(ctx, p, step))
+			if err != nil {
+				return err
+			}
+			proposalID = after.ProposalID
+			carried = append(carried, id)
+		}
+		if proposalID == 0 {
+			return zhitong.Errorf(zhitong.ECONFLICT, "这些案件都已交办或办结，不能再转为代表建议（只有待分流或被退回的案件可以）")
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	return proposalID, carried, skipped, nil
+}
+
+// checkPropose checks a new proposal's fields and references (nothing to
+// check when the case joins an existing one: the step checks that).
+func (a *App) checkPropose(ctx context.Context, p zhitong.Principal, in *ProposeInput) error {
+	if in.ProposalID != 0 {
+		return nil
+	}
+	if err := checkLen("title", "建议标题", in.Title, 1, maxTitle); err != nil {
+		return err
+	}
+	if err := checkLen("body", "建议内容", in.Body, 0, maxBody); err != nil {
+		return err
+	}
+	if err := checkOwnDeputy(p, "deputy_id", in.DeputyID); err != nil {
+		return err
+	}
+	if p.Role == zhitong.RoleDeputy {
+		in.DeputyID = p.DeputyID
+	}
+	if in.DeputyID != 0 {
+		if _, err := a.checkDeputyRef(ctx, a.db, p, "deputy_id", in.DeputyID); err != nil {
+			return err
 		}
 	}
-	return a.step(ctx, p, id, in.Version, zhitong.ActionPropose, func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
+	if in.UnitID != 0 {
+		if _, err := a.checkUnitRef(ctx, a.db, p, "unit_id", in.UnitID, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// propose is the step that turns a case into a proposal (in.ProposalID 0:
+// a new one) or bundles it with an existing one.
+func (a *App) propose(ctx context.Context, p zhitong.Principal, in ProposeInput) stepFn {
+	return func(tx *store.Tx, c *store.CaseRecord, ev *zhitong.Event) error {
 		prop := &zhitong.Proposal{ID: in.ProposalID}
 		var dueNote string
 		var err error
@@ -303,7 +361,7 @@ func (a *App) Propose(ctx context.Context, p zhitong.Principal, id int64, in Pro
 		ev.Note = "代表建议 #" + strconv.FormatInt(prop.ID, 10) + "：" + prop.Title + dueNote
 		ev.Public = "已转为人大代表建议，由代表提交有关部门办理"
 		return nil
-	})
+	}
 }
 
 // ReferInput sends a case outside the congress's remit (12345, 信访, courts).

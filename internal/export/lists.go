@@ -157,13 +157,14 @@ var appointmentColumns = []Column{{Name: "序号", Width: 7}, {Name: "预约码"
 	{Name: "联络站", Width: 18, Wrap: true}, {Name: "代表", Width: 12}, {Name: "事由", Width: 30, Wrap: true}, {Name: "预约人", Width: 10},
 	{Name: "电话", Width: 14}, {Name: "状态", Width: 10}, {Name: "取消原因", Width: 20, Wrap: true}, {Name: "预约时间", Width: 17}}
 
-// Appointments is the bookings list (预约接待) of q's filters; names and
-// phones are masked as on the page.
+// Appointments is the bookings list (预约接待) of q's filters, every one
+// (the page shows the first 500), streamed by key; names and phones are
+// masked as on the page.
 func (s *Service) Appointments(ctx context.Context, p zhitong.Principal, q app.AppointmentQuery) (*File, error) {
 	if q.From == "" {
 		q.From = s.app.Now().In(zhitong.China).Format(time.DateOnly)
 	}
-	items, err := s.app.Appointments(ctx, p, q)
+	items, err := s.app.ExportAppointments(ctx, p, q)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +173,7 @@ func (s *Service) Appointments(ctx context.Context, p zhitong.Principal, q app.A
 		return nil, err
 	}
 	r := Report{Title: "预约接待", Jurisdiction: where, Period: s.period(q.From, q.To), Columns: appointmentColumns,
-		Rows: Rows(items, func(i int, v *app.AppointmentView) []any {
+		Rows: Stream(items, func(i int, v *app.AppointmentView) []any {
 			return []any{i + 1, v.Code, v.Day, v.PeriodLabel, v.StationName, v.DeputyName, v.Topic, v.Name, v.Phone, v.StatusLabel, v.CancelReason, v.CreatedAt}
 		})}
 	return NewFile(where, "预约接待", "appointments", s.app.Now(), r), nil

@@ -186,3 +186,57 @@ func heapPeak(b *testing.B, list func() (*export.File, error)) (peak float64, el
 	wg.Wait()
 	return float64(top.Load() - min(base, top.Load())), elapsed, float64(w)
 }
+
+// TestAppointmentsAndProposalsStream: the bookings and the proposals under
+// supervision are exported by keyset batches (here of 2, so ties of day
+// and period and of due date cross batches) and each row comes exactly
+// once: more than the page's first 500 bookings, and every proposal past
+// the supervision list's 5,000.
+func TestAppointmentsAndProposalsStream(t *testing.T) {
+	a, clock := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	ctx := t.Context()
+	testkit.OpenBooking(t, a, f, 20)
+	const bookings = 7
+	for i := range bookings {
+		period := []string{zhitong.PeriodMorning, zhitong.PeriodAfternoon}[i%2]
+		testkit.Must(a.Book(ctx, app.BookingInput{StationID: f.Station, DeputyID: f.Deputy, Day: testkit.BookingDay, Period: period,
+			Topic: fmt.Sprintf("=第%d件：想当面反映自来水管道老化", i), Name: "王小明", Phone: fmt.Sprintf("1390797%04d", i), Consent: true}))(t)
+	}
+	committee, officer := f.In[zhitong.RoleCommittee], f.In[zhitong.RoleOfficer]
+	const proposals = 5
+	for i := range proposals {
+		c := testkit.Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: fmt.Sprintf("第%d件：村里的路灯坏了很久", i), RegionCode: f.Town,
+			Name: "李四", Phone: "139 0797 1234"}))(t)
+		c = testkit.Must(a.Register(ctx, officer, c.ID, app.RegisterInput{Version: c.Version, CategoryCode: "roads", Kind: zhitong.KindSuggestion}))(t)
+		testkit.Must(a.Propose(ctx, committee, c.ID, app.ProposeInput{Version: c.Version, Title: fmt.Sprintf("关于第%d处路灯的建议", i), UnitID: f.Lead}))(t)
+	}
+	clock.Advance(200 * 24 * time.Hour) // every proposal overdue: on the list
+	defer func(b int) { app.ExportBatch = b }(app.ExportBatch)
+	app.ExportBatch = 2
+	x := export.New(a)
+	for name, c := range map[string]struct {
+		file  func() (*export.File, error)
+		sheet int
+		want  int
+	}{
+		"appointments": {func() (*export.File, error) {
+			return x.Appointments(ctx, committee, app.AppointmentQuery{From: "2026-01-01"})
+		}, 0, bookings},
+		"proposals": {func() (*export.File, error) { return x.Supervision(ctx, committee, app.SupervisionListInput{}) }, 1, proposals},
+	} {
+		file := testkit.Must(c.file())(t)
+		var buf bytes.Buffer
+		if err := export.Write(&buf, file.Reports...); err != nil {
+			t.Fatal(err)
+		}
+		sheet := exporttest.Open(t, buf.Bytes())[c.sheet]
+		ids := map[string]bool{}
+		for _, r := range sheet.Rows {
+			ids[r[1]] = true
+		}
+		if len(sheet.Rows) != c.want || len(ids) != c.want {
+			t.Errorf("%s: %d rows (%d distinct), want %d: %v", name, len(sheet.Rows), len(ids), c.want, sheet.Rows)
+		}
+	}
+}

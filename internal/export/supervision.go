@@ -22,14 +22,14 @@ var proposalColumns = []Column{{Name: "序号", Width: 7}, {Name: "建议编号"
 	{Name: "督办次数", Width: 9}, {Name: "最近督办", Width: 30, Wrap: true}, {Name: "最近督办时间", Width: 17}, {Name: "涉及群众意见", Width: 10}}
 
 // Supervision is the supervision list (督办清单) of in's filters: the cases
-// on the first sheet (every one, streamed by key), the deputies' proposals
-// under supervision on the second.
+// on the first sheet, the deputies' proposals under supervision on the
+// second (every one of each, streamed by key).
 func (s *Service) Supervision(ctx context.Context, p zhitong.Principal, in app.SupervisionListInput) (*File, error) {
 	items, err := s.app.ExportSupervision(ctx, p, in)
 	if err != nil {
 		return nil, err
 	}
-	proposals, err := s.app.ProposalSupervisionList(ctx, p, in)
+	proposals, err := s.app.ExportProposalSupervision(ctx, p, in)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (s *Service) Supervision(ctx context.Context, p zhitong.Principal, in app.S
 			return []any{i + 1, it.Code, it.Title, it.UnitName, it.DueDate, it.OverdueDays, it.LevelLabel, it.Listed, it.Actions, last, lastAt, it.StatusLabel}
 		})}
 	props := Report{Title: "代表建议督办清单", Sheet: "代表建议", Jurisdiction: where, Period: period, Columns: proposalColumns,
-		Rows: Rows(proposals, func(i int, it app.ProposalItem) []any {
+		Rows: Stream(proposals, func(i int, it app.ProposalItem) []any {
 			last, lastAt := lastAction(it.LastAction)
 			return []any{i + 1, it.ID, it.Title, it.UnitName, it.DueDate, it.Complex, it.OverdueDays, it.LevelLabel, it.Listed, it.Actions, last, lastAt, it.Cases}
 		})}

@@ -190,6 +190,9 @@ type AppointmentFilter struct {
 	From, To     string // days, inclusive
 	Status       zhitong.AppointmentStatus
 	Limit        int
+	// After, when set, lists only the bookings after it in the list's
+	// order (day, period, id): a keyset walk for exports.
+	After *AppointmentRecord
 }
 
 // ListAppointments returns appointments by day, period and time booked.
@@ -214,6 +217,10 @@ func ListAppointments(ctx context.Context, q Q, f AppointmentFilter) ([]*Appoint
 	}
 	if f.Status != "" {
 		add("a.status = ?", string(f.Status))
+	}
+	if a := f.After; a != nil {
+		where = append(where, "(a.day > ? OR (a.day = ? AND (a.period > ? OR (a.period = ? AND a.id > ?))))")
+		args = append(args, a.Day, a.Day, a.Period, a.Period, a.ID)
 	}
 	if f.Limit <= 0 {
 		f.Limit = 500

@@ -228,6 +228,18 @@ func ListProposalEscalationCandidates(ctx context.Context, q Q, dueBefore string
 	return ids, dues, rows.Err()
 }
 
+// OpenProposalsAfter returns up to n open proposals with a deadline under
+// region after (dueDate, id) in that order (empty dueDate: from the
+// start): a keyset walk for exports.
+func OpenProposalsAfter(ctx context.Context, q Q, region, dueDate string, id int64, n int) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT id FROM proposals WHERE state = 'open' AND due_date <> '' AND region_code LIKE ?
+ AND (due_date > ? OR (due_date = ? AND id > ?)) ORDER BY due_date, id LIMIT ?`, region+"%", dueDate, dueDate, id, n)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanInt64)
+}
+
 // ListOpenProposals returns the ids of the deputy proposals awaiting a reply
 // that have a deadline, under region (a prefix; "" for all), by due date.
 func ListOpenProposals(ctx context.Context, q Q, region string) ([]int64, error) {

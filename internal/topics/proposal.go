@@ -25,10 +25,11 @@ type ProposalResult struct {
 }
 
 // ToProposal makes one deputy proposal of the topic v names (as CaseIDs)
-// in one step, through app.Propose: the first case the state allows
-// creates it, every other such case joins it. Cases past registration
-// (assigned, replied, closed…) cannot become a proposal and are listed as
-// skipped; none allowed is a conflict.
+// in ONE transaction (app.ProposeCases): the first case the state allows
+// creates it, every other such case joins it, each an audited step. Cases
+// past registration (assigned, replied, closed…) cannot become a proposal
+// and are listed as skipped; none allowed is a conflict; any error writes
+// nothing.
 func (s *Service) ToProposal(ctx context.Context, p zhitong.Principal, v url.Values, in ProposalInput) (*ProposalResult, error) {
 	if !p.May(zhitong.ActionPropose) || p.Role != zhitong.RoleCommittee {
 		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "只有代表工委可以把热点转为代表建议")
@@ -37,29 +38,10 @@ func (s *Service) ToProposal(ctx context.Context, p zhitong.Principal, v url.Val
 	if err != nil {
 		return nil, err
 	}
-	res := &ProposalResult{Carried: []int64{}, Skipped: []int64{}}
-	for _, id := range ids {
-		c, err := s.app.Get(ctx, p, id)
-		if err != nil {
-			return nil, err
-		}
-		if c.Status.CanDo(zhitong.ActionPropose) != nil {
-			res.Skipped = append(res.Skipped, id)
-			continue
-		}
-		pi := app.ProposeInput{Version: c.Version, ProposalID: res.ProposalID}
-		if res.ProposalID == 0 {
-			pi.Title, pi.Body, pi.DeputyID, pi.UnitID, pi.Complex = in.Title, in.Body, in.DeputyID, in.UnitID, in.Complex
-		}
-		after, err := s.app.Propose(ctx, p, id, pi)
-		if err != nil {
-			return nil, err
-		}
-		res.ProposalID = after.ProposalID
-		res.Carried = append(res.Carried, id)
+	id, carried, skipped, err := s.app.ProposeCases(ctx, p, ids, app.ProposeInput{Title: in.Title, Body: in.Body, DeputyID: in.DeputyID,
+		UnitID: in.UnitID, Complex: in.Complex})
+	if err != nil {
+		return nil, err
 	}
-	if res.ProposalID == 0 {
-		return nil, zhitong.Errorf(zhitong.ECONFLICT, "该热点的案件都已交办或办结，不能再转为代表建议（只有待分流或被退回的案件可以）")
-	}
-	return res, nil
+	return &ProposalResult{ProposalID: id, Carried: carried, Skipped: skipped}, nil
 }

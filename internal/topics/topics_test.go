@@ -239,6 +239,27 @@ func TestReportAndProposal(t *testing.T) {
 	if _, err := s.ToProposal(ctx, analyst, v, topics.ProposalInput{Title: "路灯"}); zhitong.ErrorCode(err) != zhitong.EFORBIDDEN {
 		t.Errorf("analyst proposes: %v", err)
 	}
+	// One transaction: a failure on any case (here one that does not
+	// exist, after the topic's cases) leaves no proposal and no case moved.
+	ids, _ := testkit.Must2(s.CaseIDs(ctx, committee, v))(t)
+	proposals := func() (n int) {
+		if err := a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM proposals`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := proposals()
+	if _, _, _, err := a.ProposeCases(ctx, committee, append(ids, 1<<40), app.ProposeInput{Title: "不完整的建议"}); zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
+		t.Fatalf("a missing case: %v", err)
+	}
+	if n := proposals(); n != before {
+		t.Errorf("%d proposals after a failed one, want %d", n, before)
+	}
+	for _, c := range cur[:3] {
+		if got := testkit.Must(a.Get(ctx, committee, c.ID))(t); got.ProposalID != 0 || got.Status != zhitong.StatusRegistered {
+			t.Errorf("case %d moved by a failed proposal: %+v", c.ID, got)
+		}
+	}
 	res := testkit.Must(s.ToProposal(ctx, committee, v, topics.ProposalInput{Title: "关于加强路灯维护的建议", Body: "群众集中反映路灯不亮"}))(t)
 	if res.ProposalID == 0 || len(res.Carried) != 3 || len(res.Skipped) != 4 {
 		t.Errorf("proposal %+v", res)
