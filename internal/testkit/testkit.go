@@ -10,7 +10,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -66,9 +65,7 @@ func DSN(tb testing.TB) string {
 	if base == "" {
 		return filepath.Join(tb.TempDir(), "zhitong.db")
 	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
+	schema := "t_" + randomHex()
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		tb.Fatal(err)
@@ -81,28 +78,37 @@ func DSN(tb testing.TB) string {
 		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
 		admin.Close()
 	})
-	u, err := url.Parse(base)
+	dsn, err := schemaDSN(base, schema)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return dsn
+}
+
+func randomHex() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // MustDB opens and migrates a fresh database for the test. On SQLite it is
-// a copy of a database migrated once per test process (migrating is most
-// of the cost of a small test); on PostgreSQL a new schema, migrated.
+// a copy of a database migrated once per test process (migrating was most
+// of the cost of a small test); on PostgreSQL a schema of the process's
+// pool (pgpool.go), as it was right after migrating.
 func MustDB(tb testing.TB) *store.DB {
 	tb.Helper()
 	ctx := context.Background()
-	dsn := DSN(tb)
-	if !Postgres() {
+	var dsn string
+	if Postgres() {
+		var s pgSchema
+		s, dsn = pool.take(tb)
+		tb.Cleanup(func() { pool.put(s) }) // after db.Close below
+	} else {
 		tmpl, err := sqliteTemplate()
 		if err != nil {
 			tb.Fatal(err)
 		}
+		dsn = DSN(tb)
 		if err := os.WriteFile(dsn, tmpl, 0o600); err != nil {
 			tb.Fatal(err)
 		}
@@ -112,11 +118,6 @@ func MustDB(tb testing.TB) *store.DB {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	if Postgres() {
-		if _, err := db.Migrate(ctx); err != nil {
-			tb.Fatal(err)
-		}
-	}
 	return db
 }
 
