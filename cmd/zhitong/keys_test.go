@@ -180,9 +180,23 @@ func TestKeyRotateSurvivesKill(t *testing.T) {
 	testkit.Must(keys.Open(ctx, db, keys.Source{KeyFile: keyA}))(t)
 	a := testkit.AppOn(t, db, zhitong.SystemClock{})
 	f := testkit.Seed(t, a)
-	for i := range n {
-		testkit.Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "村口的路灯坏了很久了", StationID: f.Station,
-			Name: "王小明", Phone: fmt.Sprintf("1390797%04d", i), Address: "历市镇某村3组"}))(t)
+	// Eight submitters at once: one at a time, each waiting for its own
+	// commit, this took minutes on PostgreSQL.
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := w; i < n; i += 8 {
+				if _, err := a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "村口的路灯坏了很久了", StationID: f.Station,
+					Name: "王小明", Phone: fmt.Sprintf("1390797%04d", i), Address: "历市镇某村3组"}); err != nil {
+					t.Errorf("submit %d: %v", i, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
 	}
 	before := testkit.Must(keys.Verify(ctx, db, a.Sealer(), true))(t)
 	keyB := filepath.Join(t.TempDir(), "b.key")

@@ -28,6 +28,11 @@ type Config struct {
 	// Reports, when set, is a read-only replica (store.OpenReplica) that
 	// the reads named in ReportDB go to; nil: they read DB.
 	Reports *store.DB
+	// CheapPasswordHashes hashes new passwords with argon2id at the
+	// smallest cost (one pass over 64 KiB) instead of about 70 ms and
+	// 32 MiB: for tests only (testkit sets it), never in a deployment.
+	// Checking a password reads the cost from its hash either way.
+	CheapPasswordHashes bool
 }
 
 // App is the application service. Every operation takes the acting
@@ -42,6 +47,7 @@ type App struct {
 	cal     atomic.Pointer[calendar.Calendar]
 	pol     atomic.Pointer[Policy] // deadline policy, see policy.go
 	hashes  chan struct{}          // bounds concurrent argon2id hashing
+	cheap   bool                   // Config.CheapPasswordHashes
 	// hooks are the other areas' parts of case steps (hooks.go); shared
 	// with the copies WithClock makes.
 	hooks *hookSet
@@ -55,7 +61,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	a := &App{db: cfg.DB, reports: cfg.Reports, clock: cfg.Clock, sealer: cfg.Sealer, log: cfg.Logger, hashes: make(chan struct{}, 2), hooks: &hookSet{}}
+	a := &App{db: cfg.DB, reports: cfg.Reports, clock: cfg.Clock, sealer: cfg.Sealer, log: cfg.Logger, hashes: make(chan struct{}, 2), hooks: &hookSet{}, cheap: cfg.CheapPasswordHashes}
 	if err := a.loadCalendar(ctx); err != nil {
 		return nil, err
 	}
@@ -234,7 +240,7 @@ func (a *App) authorize(ctx context.Context, q store.Q, p zhitong.Principal, act
 // WithClock returns a copy of the application that reads time from c. The
 // demo loader uses it to lay cases out over past weeks.
 func (a *App) WithClock(c zhitong.Clock) *App {
-	b := &App{db: a.db, clock: c, sealer: a.sealer, log: a.log, hashes: a.hashes, hooks: a.hooks}
+	b := &App{db: a.db, clock: c, sealer: a.sealer, log: a.log, hashes: a.hashes, hooks: a.hooks, cheap: a.cheap}
 	b.cal.Store(a.cal.Load())
 	b.pol.Store(a.pol.Load())
 	return b

@@ -9,7 +9,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"net/url"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -65,9 +65,7 @@ func DSN(tb testing.TB) string {
 	if base == "" {
 		return filepath.Join(tb.TempDir(), "zhitong.db")
 	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
+	schema := "t_" + randomHex()
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		tb.Fatal(err)
@@ -80,29 +78,86 @@ func DSN(tb testing.TB) string {
 		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
 		admin.Close()
 	})
-	u, err := url.Parse(base)
+	dsn, err := schemaDSN(base, schema)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return dsn
 }
 
-// MustDB opens and migrates a fresh database for the test.
+func randomHex() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// MustDB opens and migrates a fresh database for the test. On SQLite it is
+// a copy of a database migrated once per test process (migrating was most
+// of the cost of a small test); on PostgreSQL a schema of the process's
+// pool (pgpool.go), as it was right after migrating.
 func MustDB(tb testing.TB) *store.DB {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, DSN(tb))
+	var dsn string
+	if Postgres() {
+		var s pgSchema
+		s, dsn = pool.take(tb)
+		tb.Cleanup(func() { pool.put(s) }) // after db.Close below
+	} else {
+		tmpl, err := sqliteTemplate()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		dsn = DSN(tb)
+		if err := os.WriteFile(dsn, tmpl, 0o600); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		tb.Fatal(err)
-	}
 	return db
+}
+
+var sqliteTmpl struct {
+	once sync.Once
+	file []byte
+	err  error
+}
+
+// sqliteTemplate returns the bytes of a SQLite database migrated by this
+// process (store.Migrate, then closed: the write-ahead log checkpointed
+// into the file).
+func sqliteTemplate() ([]byte, error) {
+	sqliteTmpl.once.Do(func() {
+		dir, err := os.MkdirTemp("", "zhitong-testkit-")
+		if err != nil {
+			sqliteTmpl.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "template.db")
+		ctx := context.Background()
+		db, err := store.Open(ctx, path)
+		if err != nil {
+			sqliteTmpl.err = err
+			return
+		}
+		_, err = db.Migrate(ctx)
+		db.Close()
+		if err != nil {
+			sqliteTmpl.err = fmt.Errorf("migrate the template database: %w", err)
+			return
+		}
+		if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+			sqliteTmpl.err = fmt.Errorf("the template database kept its write-ahead log (%d bytes) after closing", fi.Size())
+			return
+		}
+		sqliteTmpl.file, sqliteTmpl.err = os.ReadFile(path)
+	})
+	return sqliteTmpl.file, sqliteTmpl.err
 }
 
 // Key is a fixed master key for tests.
@@ -126,7 +181,10 @@ func AppOn(tb testing.TB, db *store.DB, clock zhitong.Clock) *app.App {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a, err := app.New(context.Background(), app.Config{DB: db, Clock: clock, Sealer: sealer})
+	// Tests hash passwords cheaply (they were half the CPU of the server
+	// tests); benchmarks keep the real cost, as they measure it.
+	_, bench := tb.(*testing.B)
+	a, err := app.New(context.Background(), app.Config{DB: db, Clock: clock, Sealer: sealer, CheapPasswordHashes: !bench})
 	if err != nil {
 		tb.Fatal(err)
 	}
