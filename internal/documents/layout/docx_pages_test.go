@@ -292,6 +292,17 @@ func TestDOCXFonts(t *testing.T) {
 	if !strings.Contains(doc, fmt.Sprintf(`w:line="%d" w:lineRule="exact"`, pitch)) {
 		t.Error("body lines not exactly one grid line")
 	}
+	// Page numbers as GB/T 9704-2012 places them: "— 1 —", odd pages on
+	// the right, even on the left, one character in from the side.
+	for part, want := range map[string]string{"word/footer1.xml": `<w:ind w:right="280" w:rightChars="100"/><w:jc w:val="right"/>`, "word/footer2.xml": `<w:ind w:left="280" w:leftChars="100"/><w:jc w:val="left"/>`} {
+		f := files[part]
+		if !strings.Contains(f, want) || !regexp.MustCompile(`<w:t xml:space="preserve">— </w:t>.*<w:instrText xml:space="preserve"> PAGE </w:instrText>.*<w:t xml:space="preserve"> —</w:t>`).MatchString(f) {
+			t.Errorf("%s is not a page number — N — placed %s", part, want)
+		}
+		if !strings.Contains(f, `w:eastAsia="`+roleFont(songTi)+`"`) {
+			t.Errorf("%s: page number not in %s", part, roleFont(songTi))
+		}
+	}
 }
 
 // TestDOCXInLibreOffice converts the .docx to PDF with LibreOffice, when
