@@ -12,9 +12,9 @@ import (
 // and colloquial, so that two descriptions of one problem in different
 // words share a token (路灯不亮 / 照明坏了 / 晚上黑漆漆). Written from
 // complaint language in general, not from the labelled sets' text
-// (docs/duplicates.md). A text containing any word of a line gets the
-// line's concept token (conceptWeight times: a shared concept weighs
-// about as much as a shared key word).
+// (docs/duplicates.md says how blind the held-out figure still is). A text
+// containing any word of a line names that problem (conceptIDs); Score
+// weighs two texts that name the same one, or only different ones.
 var concepts = [][]string{
 	{"路灯", "照明", "灯不亮", "灯坏", "灯泡", "黑漆漆", "黑灯瞎火", "一片漆黑", "漆黑", "没有灯", "灯杆", "不亮"},
 	{"红绿灯", "信号灯", "交通灯", "红灯", "绿灯"},
