@@ -472,7 +472,7 @@ func (a *App) SetStationDeputies(ctx context.Context, p zhitong.Principal, id in
 			if !ok {
 				// A deputy of a higher congress (city, province, national)
 				// elected over the station serves there too (docs/levels.md).
-				if ok, err = a.electedOver(ctx, tx, d, st); err != nil {
+				if ok, err = a.electedOver(ctx, tx, p, d, st); err != nil {
 					return err
 				}
 			}

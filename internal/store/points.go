@@ -84,21 +84,20 @@ func SumLedger(ctx context.Context, q Q, prefix, from, to string) ([]DeputyPoint
 	}
 	// A deputy of a higher level (city, province, national) elected over
 	// the subtree counts there through the stations they are posted to in
-	// it (docs/levels.md): their station is then the first of those unless
-	// their primary one lies in the subtree, their region that station's.
+	// it (docs/levels.md): their station is then their primary one if it
+	// lies in the subtree, else the first of those; their region that
+	// station's.
 	like := prefix + "%"
-	rows, err := q.Query(ctx, `SELECT d.id, d.name,
- CASE WHEN d.region_code LIKE ? OR ps.region_code LIKE ? THEN COALESCE(d.station_id, 0)
-  ELSE COALESCE((SELECT MIN(sd.station_id) FROM station_deputies sd JOIN stations s ON s.id = sd.station_id
-   WHERE sd.deputy_id = d.id AND s.region_code LIKE ?), 0) END,
- CASE WHEN d.region_code LIKE ? THEN d.region_code
-  ELSE COALESCE((SELECT s.region_code FROM station_deputies sd JOIN stations s ON s.id = sd.station_id
-   WHERE sd.deputy_id = d.id AND s.region_code LIKE ? ORDER BY s.id LIMIT 1), d.region_code) END,
+	rows, err := q.Query(ctx, `WITH posted AS (SELECT sd.deputy_id, MIN(sd.station_id) AS first FROM station_deputies sd
+ JOIN stations s ON s.id = sd.station_id WHERE s.region_code LIKE ? GROUP BY sd.deputy_id)
+ SELECT d.id, d.name,
+ CASE WHEN d.region_code LIKE ? OR ps.region_code LIKE ? THEN COALESCE(d.station_id, 0) ELSE COALESCE(p.first, 0) END,
+ CASE WHEN d.region_code LIKE ? THEN d.region_code WHEN ps.region_code LIKE ? THEN ps.region_code ELSE COALESCE(fs.region_code, d.region_code) END,
  COALESCE((SELECT SUM(l.points) FROM point_ledger l WHERE l.deputy_id = d.id AND l.day >= ? AND l.day <= ?), 0)
- FROM deputies d LEFT JOIN stations ps ON ps.id = d.station_id
- WHERE d.region_code LIKE ? OR ? LIKE d.region_code || '%' AND EXISTS (SELECT 1 FROM station_deputies sd JOIN stations s ON s.id = sd.station_id
-  WHERE sd.deputy_id = d.id AND s.region_code LIKE ?)
- ORDER BY d.id`, like, like, like, like, like, from, to, like, prefix, like)
+ FROM deputies d LEFT JOIN stations ps ON ps.id = d.station_id LEFT JOIN posted p ON p.deputy_id = d.id
+ LEFT JOIN stations fs ON fs.id = p.first
+ WHERE d.region_code LIKE ? OR p.deputy_id IS NOT NULL AND ? LIKE d.region_code || '%'
+ ORDER BY d.id`, like, like, like, like, like, from, to, like, prefix)
 	if err != nil {
 		return nil, err
 	}
