@@ -8,3 +8,6 @@ CREATE INDEX cases_scale_city ON cases(substr(region_code, 1, 4), submitted_at, 
 -- A search checks each hit's jurisdiction and status here (covering, a few
 -- dozen bytes an entry) instead of in the case row (store.searchIDs).
 CREATE INDEX cases_scale_hit ON cases(id, region_code, status, due_date, station_id, category_code, deputy_id);
+-- The follow-up sweep reads the B and C replies whose promised date has
+-- come (store.ListFollowUpCandidates), not every reply.
+CREATE INDEX replies_scale_due ON replies(outcome, planned_date, at);
