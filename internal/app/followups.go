@@ -18,11 +18,14 @@ import (
 // was closed with an explanation, gets none (checked again in the
 // transaction). Running it again changes nothing.
 func (a *App) CreateFollowUps(ctx context.Context) (int, error) {
-	cands, err := store.ListFollowUpCandidates(ctx, a.db)
+	today := a.today()
+	// A B reply without a planned date is due FollowUpDays after its day:
+	// given before the first instant of the day after today minus those days.
+	before := store.FormatTime(time.Date(today.Year(), today.Month(), today.Day()-a.policy().FollowUpDays+1, 0, 0, 0, 0, zhitong.China))
+	cands, err := store.ListFollowUpCandidates(ctx, a.db, today.Format(time.DateOnly), before)
 	if err != nil {
 		return 0, err
 	}
-	today := a.today()
 	n, fails := 0, itemErrors{a: a, step: "follow-ups"}
 	for _, cand := range cands {
 		if err := ctx.Err(); err != nil {

@@ -213,12 +213,14 @@ func (a *App) ProposalSupervisionList(ctx context.Context, p zhitong.Principal, 
 	if err := checkProposalList(p, in); err != nil {
 		return nil, err
 	}
-	ids, err := store.ListOpenProposals(ctx, a.db, in.Region)
+	var f store.CaseFilter
+	scope(p, &f)
+	ids, err := store.ListSupervisedProposals(ctx, a.db, f.ScopeRegion, in.Region, a.today().Format(time.DateOnly), maxSupervised)
 	if err != nil {
 		return nil, err
 	}
 	out := []ProposalItem{}
-	for _, id := range ids[:min(len(ids), maxSupervised)] {
+	for _, id := range ids {
 		prop, err := store.GetProposal(ctx, a.db, id)
 		if err != nil {
 			return nil, err

@@ -180,8 +180,11 @@ type CountyTotals struct {
 // SumCounty returns the totals of a region subtree.
 func SumCounty(ctx context.Context, q Q, prefix string) (CountyTotals, error) {
 	var t CountyTotals
+	// The cases are counted as a range of cases_region (an index-only count
+	// of the subtree's entries); a LIKE read every case of the deployment.
+	cond, lo, hi := regionPrefix("region_code", prefix)
 	err := q.QueryRow(ctx, `SELECT COALESCE((SELECT SUM(visitors) FROM duty_records r WHERE r.kind = 'reception' AND `+notVoided+` AND r.region_code LIKE ?), 0),
- (SELECT COUNT(*) FROM cases WHERE region_code LIKE ?)`, prefix+"%", prefix+"%").Scan(&t.Received, &t.Collected)
+ (SELECT COUNT(*) FROM cases WHERE `+cond+`)`, prefix+"%", lo, hi).Scan(&t.Received, &t.Collected)
 	return t, err
 }
 

@@ -240,10 +240,20 @@ func OpenProposalsAfter(ctx context.Context, q Q, region, dueDate string, id int
 	return collect(rows, scanInt64)
 }
 
-// ListOpenProposals returns the ids of the deputy proposals awaiting a reply
-// that have a deadline, under region (a prefix; "" for all), by due date.
-func ListOpenProposals(ctx context.Context, q Q, region string) ([]int64, error) {
-	rows, err := q.Query(ctx, `SELECT id FROM proposals WHERE state = 'open' AND due_date <> '' AND region_code LIKE ? ORDER BY due_date, id`, region+"%")
+// ListSupervisedProposals returns the ids of the open deputy proposals
+// with a deadline that are on the supervision list: overdue (due before
+// today) or with any supervision action; under scope and region (region
+// code prefixes, "" for all), by due date, at most limit. It reads the open
+// proposals' index, not every proposal of the deployment.
+func ListSupervisedProposals(ctx context.Context, q Q, scope, region, today string, limit int) ([]int64, error) {
+	cond, args := `state = 'open' AND due_date <> '' AND (due_date < ? OR EXISTS (SELECT 1 FROM supervision_actions s WHERE s.proposal_id = proposals.id))`, []any{today}
+	for _, r := range []string{scope, region} {
+		if r != "" {
+			c, lo, hi := regionPrefix("region_code", r)
+			cond, args = cond+` AND `+c, append(args, lo, hi)
+		}
+	}
+	rows, err := q.Query(ctx, `SELECT id FROM proposals WHERE `+cond+fmt.Sprintf(` ORDER BY due_date, id LIMIT %d`, limit), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -120,12 +120,17 @@ type FollowUpCandidate struct {
 }
 
 // ListFollowUpCandidates returns every case's latest reply when it is B or
-// C, not yet followed up, on a case not declined, merged or explained away.
-func ListFollowUpCandidates(ctx context.Context, q Q) ([]FollowUpCandidate, error) {
+// C and its promised date has come — its planned date by today, or, without
+// one, given before the timestamp before (FormatTime) — not yet followed up,
+// on a case not declined, merged or explained away. It reads the B and C
+// replies that are due (replies_scale_due), not every reply of the history,
+// and checks "latest" by one probe of replies_case, not a MAX per reply.
+func ListFollowUpCandidates(ctx context.Context, q Q, today, before string) ([]FollowUpCandidate, error) {
 	rows, err := q.Query(ctx, `SELECT r.id, r.case_id, r.outcome, r.planned_date, r.at FROM replies r JOIN cases c ON c.id = r.case_id
- WHERE r.outcome IN ('B', 'C') AND r.id = (SELECT MAX(r2.id) FROM replies r2 WHERE r2.case_id = r.case_id)
+ WHERE r.outcome IN ('B', 'C') AND ((r.planned_date <> '' AND r.planned_date <= ?) OR (r.planned_date = '' AND r.at < ?))
+ AND NOT EXISTS (SELECT 1 FROM replies r2 WHERE r2.case_id = r.case_id AND r2.id > r.id)
  AND c.resolution NOT IN ('explained', 'declined', 'merged')
- AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.reply_id = r.id) ORDER BY r.id`)
+ AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.reply_id = r.id) ORDER BY r.id`, today, before)
 	if err != nil {
 		return nil, err
 	}
