@@ -22,6 +22,9 @@ type span struct {
 	face *face
 	text string
 	dx   float64 // from the line's x, mm
+	// outline: one character beyond U+FFFF, which fpdf cannot encode:
+	// drawn as its glyph's outline.
+	outline bool
 }
 
 type line struct {
@@ -158,8 +161,8 @@ func (e *engine) mkLine(ro role, size float64, s string, x, y, tc float64, row i
 	dx := 0.0
 	for _, r := range s {
 		f := e.face(ro, r)
-		if cur == nil || cur.face != f {
-			l.spans = append(l.spans, span{face: f, dx: dx})
+		if cur == nil || cur.face != f || r > 0xFFFF || cur.outline {
+			l.spans = append(l.spans, span{face: f, dx: dx, outline: r > 0xFFFF})
 			cur = &l.spans[len(l.spans)-1]
 		}
 		cur.text += string(r)
