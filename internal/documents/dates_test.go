@@ -35,15 +35,7 @@ func docText(d layout.Doc) string {
 func TestDatesAreChinese(t *testing.T) {
 	w := newWorld(t)
 	late := w.assigned(t, "幸福路路灯不亮")
-	replied := w.assigned(t, "小区下水道堵塞")
-	unitP := zhitong.Principal{UserID: 77, Role: zhitong.RoleUnit, RegionCode: "360783", UnitID: w.unit, Name: "住建局经办人"}
-	testkit.Must(w.a.Accept(ctx, unitP, replied.ID, app.TextInput{}))(t)
-	testkit.Must(w.a.Reply(ctx, unitP, replied.ID, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "已于本周疏通。",
-		Deliveries: []app.DeliveryInput{{Recipient: zhitong.RecipientCongress, Channel: zhitong.FeedbackWritten}}}))(t)
-	var replyID int64
-	if err := w.a.DB().QueryRow(ctx, `SELECT id FROM replies WHERE case_id = ?`, replied.ID).Scan(&replyID); err != nil {
-		t.Fatal(err)
-	}
+	replied, unitP, replyID := w.replied(t, "小区下水道堵塞", "已于本周疏通。")
 	testkit.Must(w.svc.IssueReply(ctx, unitP, documents.ReplyInput{CaseID: replied.ID, ReplyID: replyID}))(t)
 	testkit.Must(w.a.Supervise(ctx, w.committee, late.ID, app.SuperviseInput{Kind: "letter", Note: "x"}))(t)
 	// Past the deadline: the sweep's escalation letter, then one by hand.

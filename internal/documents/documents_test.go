@@ -77,6 +77,22 @@ func (w *world) assigned(t *testing.T, body string) *zhitong.Case {
 	return testkit.Must(w.a.Assign(ctx, w.committee, c.ID, app.AssignInput{LeadUnit: w.unit, Days: 10}))(t)
 }
 
+// replied assigns a case, and its unit accepts it and replies with text:
+// the case, the unit's principal and the reply's id.
+func (w *world) replied(t *testing.T, body, text string) (*zhitong.Case, zhitong.Principal, int64) {
+	t.Helper()
+	c := w.assigned(t, body)
+	unitP := zhitong.Principal{UserID: 77, Role: zhitong.RoleUnit, RegionCode: "360783", UnitID: w.unit, Name: "住建局经办人"}
+	testkit.Must(w.a.Accept(ctx, unitP, c.ID, app.TextInput{}))(t)
+	testkit.Must(w.a.Reply(ctx, unitP, c.ID, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: text,
+		Deliveries: []app.DeliveryInput{{Recipient: zhitong.RecipientCongress, Channel: zhitong.FeedbackWritten}}}))(t)
+	var replyID int64
+	if err := w.a.DB().QueryRow(ctx, `SELECT id FROM replies WHERE case_id = ?`, c.ID).Scan(&replyID); err != nil {
+		t.Fatal(err)
+	}
+	return c, unitP, replyID
+}
+
 func count(t *testing.T, a *app.App, q string, args ...any) int {
 	t.Helper()
 	var n int
@@ -423,15 +439,7 @@ func TestBulletinAndReport(t *testing.T) {
 // it recorded, once; another unit may not.
 func TestReplyLetter(t *testing.T) {
 	w := newWorld(t)
-	c := w.assigned(t, "小区下水道堵塞")
-	unitP := zhitong.Principal{UserID: 77, Role: zhitong.RoleUnit, RegionCode: "360783", UnitID: w.unit, Name: "住建局经办人"}
-	testkit.Must(w.a.Accept(ctx, unitP, c.ID, app.TextInput{}))(t)
-	testkit.Must(w.a.Reply(ctx, unitP, c.ID, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "已组织疏通下水道，恢复正常。",
-		Deliveries: []app.DeliveryInput{{Recipient: zhitong.RecipientCongress, Channel: zhitong.FeedbackWritten}}}))(t)
-	var replyID int64
-	if err := w.a.DB().QueryRow(ctx, `SELECT id FROM replies WHERE case_id = ?`, c.ID).Scan(&replyID); err != nil {
-		t.Fatal(err)
-	}
+	c, unitP, replyID := w.replied(t, "小区下水道堵塞", "已组织疏通下水道，恢复正常。")
 	stranger := unitP
 	stranger.UnitID = w.unit + 100
 	if _, err := w.svc.IssueReply(ctx, stranger, documents.ReplyInput{CaseID: c.ID, ReplyID: replyID}); err == nil {
