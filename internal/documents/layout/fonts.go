@@ -142,8 +142,8 @@ type fontSet struct {
 	all   []*face // every chosen face, once, in role order
 	err   error
 	// supp are the other faces found (Noto CJK's CFF .ttc/.otf among
-	// them), tried per role for a character beyond U+FFFF that no chosen
-	// face has: serif faces first for the 宋/仿宋/楷 roles, sans for 黑体,
+	// them), tried per role for a character no chosen face has (𠮷
+	// U+20BB7; the PDF draws it as an outline, see span.outline): serif faces first for the 宋/仿宋/楷 roles, sans for 黑体,
 	// Simplified Chinese (SC) before the other regions.
 	supp [numRoles][]*face
 }
@@ -170,7 +170,7 @@ func chooseFonts(found []*face) *fontSet {
 	byName := map[string]*face{}
 	for _, f := range found {
 		if f.cff {
-			continue // the PDF writer cannot embed it: only for U+10000 and up
+			continue // fpdf cannot embed it: a fallback drawn as outlines
 		}
 		for _, n := range f.families {
 			k := strings.ToLower(n)
@@ -238,14 +238,17 @@ func (s *fontSet) faceFor(ro role, r rune) *face {
 			return f
 		}
 	}
-	if r > 0xFFFF {
-		for _, f := range s.supp[ro] {
-			if f.has(r) {
-				return f
-			}
+	for _, f := range s.supp[ro] {
+		if f.has(r) {
+			return f
 		}
 	}
 	return nil
+}
+
+// chosen reports whether f is one of the chosen faces (embedded by fpdf).
+func (s *fontSet) chosen(f *face) bool {
+	return f == nil || slices.Contains(s.all, f)
 }
 
 // suppOrder ranks the faces for characters beyond U+FFFF in role ro:

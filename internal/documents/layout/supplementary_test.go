@@ -2,6 +2,7 @@ package layout
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -62,5 +63,36 @@ func TestSupplementaryCharactersPrint(t *testing.T) {
 	}
 	if bytes.Contains(pdf, []byte("□")) {
 		t.Error("the PDF has a stand-in box")
+	}
+}
+
+// TestFallbackFaceDrawsOutlines: a basic-plane character no chosen
+// (TrueType) face has but another installed face has (Noto CJK, CFF) is
+// not missing: it is drawn as that face's outline.
+func TestFallbackFaceDrawsOutlines(t *testing.T) {
+	needFonts(t)
+	fs := loadedFonts()
+	var rare rune
+	for r := rune(0x3400); r <= 0x9FFF && rare == 0; r++ {
+		if f := fs.faceFor(fangSong, r); f != nil && !fs.chosen(f) {
+			rare = r
+		}
+	}
+	if rare == 0 {
+		t.Skip("every CJK character the fonts have is in a chosen face")
+	}
+	d := sample(0)
+	d.Body = []Block{{Kind: Para, Text: "生僻字" + string(rare) + "照印"}}
+	if m := Missing(d); len(m) > 0 {
+		t.Fatalf("missing %q", string(m))
+	}
+	compress = false
+	defer func() { compress = true }()
+	pdf, err := pdfDoc(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(pdf, []byte(fmt.Sprintf("/Span <</ActualText <FEFF%04X>>> BDC", rare))) {
+		t.Errorf("%c (U+%04X) not drawn as an outline", rare, rare)
 	}
 }
