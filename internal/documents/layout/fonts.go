@@ -210,11 +210,26 @@ func chooseFonts(found []*face) *fontSet {
 			s.all = append(s.all, f)
 		}
 	}
+	// One face per file (a collection's faces share their glyphs for
+	// most characters; the Simplified Chinese one is kept): each face
+	// tried is read whole, and a character no font has tries them all.
+	best := map[string]*face{}
+	var files []string
+	for _, f := range found {
+		base := strings.ToLower(filepath.Base(f.path))
+		if seen[f] || strings.Contains(base, "bold") || strings.Contains(base, "italic") || strings.Contains(base, "oblique") {
+			continue // the regular weight's glyphs serve
+		}
+		if b, ok := best[f.path]; !ok {
+			files = append(files, f.path)
+			best[f.path] = f
+		} else if suppOrder(f, fangSong) < suppOrder(b, fangSong) {
+			best[f.path] = f
+		}
+	}
 	for r := range numRoles {
-		for _, f := range found {
-			if !seen[f] {
-				s.supp[r] = append(s.supp[r], f)
-			}
+		for _, path := range files {
+			s.supp[r] = append(s.supp[r], best[path])
 		}
 		sort.SliceStable(s.supp[r], func(i, j int) bool { return suppOrder(s.supp[r][i], r) < suppOrder(s.supp[r][j], r) })
 	}
@@ -265,9 +280,6 @@ func suppOrder(f *face, ro role) int {
 	}
 	if strings.Contains(n, "mono") {
 		score += 4
-	}
-	if strings.Contains(strings.ToLower(filepath.Base(f.path)), "bold") {
-		score += 8
 	}
 	return score
 }
