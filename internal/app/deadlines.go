@@ -73,3 +73,13 @@ func (a *App) proposalDue(ctx context.Context, tx *store.Tx, id int64, complex b
 
 // civilDay is the China civil date of t, in the calendar's form.
 func civilDay(t time.Time) time.Time { return calendar.Civil(t, zhitong.China) }
+
+// chineseDay writes a day as a 公文 (and a letter's body) prints it:
+// 2026-12-28 → 2026年12月28日. Text that is not a date is kept.
+func chineseDay(date string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return t.Format("2006年1月2日")
+}

@@ -201,9 +201,9 @@ func (a *App) supervisionEvent(ctx context.Context, tx *store.Tx, c *store.CaseR
 // issueLetter numbers and stores a supervision letter to the lead unit.
 func (a *App) issueLetter(ctx context.Context, tx *store.Tx, c *store.CaseRecord, unit zhitong.Unit, overdue int) (*store.Letter, error) {
 	l := &store.Letter{CaseID: c.ID, UnitID: unit.ID, Round: c.Round, DueDate: c.DueDate, OverdueDays: overdue}
-	l.Body = fmt.Sprintf("%s：\n　　我委交由你单位办理的群众意见建议“%s”（查询码 %s），办理期限为 %s，截至 %s 已逾期 %d 个工作日，尚未答复。"+
+	l.Body = fmt.Sprintf("%s：\n　　我委交由你单位办理的群众意见建议“%s”（查询码 %s），办理期限为%s，截至%s已逾期 %d 个工作日，尚未答复。"+
 		"现予督办，请你单位高度重视，尽快办结，书面答复人大机关并反馈群众；确有困难的，请于 3 个工作日内书面说明原因和完成时限。",
-		unit.Name, c.Title, c.Code, c.DueDate, a.today().Format(time.DateOnly), overdue)
+		unit.Name, c.Title, c.Code, chineseDay(c.DueDate), chineseDay(a.today().Format(time.DateOnly)), overdue)
 	return l, a.storeLetter(ctx, tx, System, l)
 }
 

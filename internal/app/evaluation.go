@@ -229,11 +229,11 @@ func (a *App) manualLetter(ctx context.Context, tx *store.Tx, p zhitong.Principa
 	}
 	late := "请你单位抓紧办理，按期办结"
 	if overdue > 0 {
-		late = fmt.Sprintf("截至 %s 已逾期 %d 个工作日，尚未答复，请你单位立即办理", a.today().Format(time.DateOnly), overdue)
+		late = fmt.Sprintf("截至%s已逾期 %d 个工作日，尚未答复，请你单位立即办理", chineseDay(a.today().Format(time.DateOnly)), overdue)
 	}
 	l := &store.Letter{CaseID: c.ID, UnitID: unit.ID, Round: c.Round, DueDate: c.DueDate, OverdueDays: overdue}
-	l.Body = fmt.Sprintf("%s：\n　　我委交由你单位办理的群众意见建议“%s”（查询码 %s），办理期限为 %s。%s，书面答复人大机关并反馈群众。\n　　督办事项：%s",
-		unit.Name, c.Title, c.Code, c.DueDate, late, note)
+	l.Body = fmt.Sprintf("%s：\n　　我委交由你单位办理的群众意见建议“%s”（查询码 %s），办理期限为%s。%s，书面答复人大机关并反馈群众。\n　　督办事项：%s",
+		unit.Name, c.Title, c.Code, chineseDay(c.DueDate), late, note)
 	if err := a.storeLetter(ctx, tx, p, l); err != nil {
 		return nil, err
 	}

@@ -79,9 +79,9 @@ func (a *App) escalateProposalOnce(ctx context.Context, id int64, e escalation) 
 			n.Template, n.Vars["days_left"] = "proposal.reminder", strconv.Itoa(e.daysLeft)
 		case "letter":
 			l := &store.Letter{CaseID: first.ID, ProposalID: prop.ID, UnitID: prop.UnitID, Round: first.Round, DueDate: prop.DueDate, OverdueDays: e.overdue}
-			l.Body = fmt.Sprintf("%s：\n　　交由你单位办理的代表建议“%s”（第 %d 号），办理期限为 %s，截至 %s 已逾期 %d 个工作日，尚未答复。"+
+			l.Body = fmt.Sprintf("%s：\n　　交由你单位办理的代表建议“%s”（第 %d 号），办理期限为%s，截至%s已逾期 %d 个工作日，尚未答复。"+
 				"现予督办，请你单位高度重视，尽快办理并书面答复代表和人大机关；确有困难的，请于 3 个工作日内书面说明原因和完成时限。",
-				unit.Name, prop.Title, prop.ID, prop.DueDate, a.today().Format(time.DateOnly), e.overdue)
+				unit.Name, prop.Title, prop.ID, chineseDay(prop.DueDate), chineseDay(a.today().Format(time.DateOnly)), e.overdue)
 			if err := a.storeLetter(ctx, tx, System, l); err != nil {
 				return err
 			}

@@ -153,6 +153,7 @@ func prefix(ctx context.Context, q store.Q, org zhitong.Organisation, kind strin
 // issue numbers, seals and stores d in tx, and audits it. Whatever fails
 // rolls the transaction back, the number with it.
 func (s *Service) issue(ctx context.Context, tx *store.Tx, p zhitong.Principal, d *draft) (*Document, error) {
+	chineseDates(&d.doc)
 	substituted := substitute(&d.doc)
 	for _, c := range d.cases {
 		var n int

@@ -8,7 +8,8 @@ import (
 )
 
 // substitute replaces in doc every character no installed font has a glyph
-// for (a rare character beyond U+FFFF such as 𠮷, a private-use character)
+// for (a private-use character; a character beyond U+FFFF such as 𠮷 when
+// no installed font has it — Noto CJK has it, and then it prints)
 // by a visible, faithful stand-in: □ and its code point, 𠮷 → □(U+20BB7).
 // It runs before the number is drawn, so what is sealed and stored is what
 // prints: an issued document always renders. It returns the characters

@@ -166,7 +166,7 @@ func (s *Service) IssueDutyReport(ctx context.Context, p zhitong.Principal, in D
 		if err != nil {
 			return err
 		}
-		doc := layout.Doc{Title: sc.Name + "代表履职情况报告（" + sc.From + "至" + sc.To + "）", Addressee: "各位选民"}
+		doc := layout.Doc{Title: sc.Name + "代表履职情况报告（" + chineseDate(sc.From) + "至" + chineseDate(sc.To) + "）", Addressee: "各位选民"}
 		s.letterhead(org, &doc)
 		doc.Body = append(doc.Body, layout.Block{Kind: layout.Heading1, Text: "一、履职情况"})
 		doc.Body = append(doc.Body, TextBlocks(rep.Narrative)...)

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/emmansun/gmsm/sm2"
+
+	"zhitong/internal/documents/layout"
 )
 
 // TestPDFSeal seals bytes that stand for a PDF (layout builds real ones)
@@ -44,5 +46,13 @@ func TestPDFSeal(t *testing.T) {
 	}
 	if CheckKey(ft, &key.PublicKey) == nil {
 		t.Error("a seal by another key passes as the issuer's")
+	}
+}
+
+func TestChineseDates(t *testing.T) {
+	doc := layout.Doc{Title: "2026-12-01至2026-12-31", Body: []layout.Block{{Kind: layout.Para, Text: "查询码 AB-2026-12-07X，2026-13-01，于 2027-01-15 前"}}}
+	chineseDates(&doc)
+	if doc.Title != "2026年12月1日至2026年12月31日" || doc.Body[0].Text != "查询码 AB-2026-12-07X，2026-13-01，于 2027年1月15日 前" {
+		t.Errorf("%q %q", doc.Title, doc.Body[0].Text)
 	}
 }

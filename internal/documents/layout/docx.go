@@ -42,10 +42,10 @@ var charSpace = int(math.Round((TypeW/CharsPerLine/ptMM - size3) * 4096))
 // The paragraph after the 版记's table is afterTableTw high; the table's
 // last row is blockSlackTw short of the grid: that paragraph and the three
 // rules (at most 1 pt each), so that the block never spills over the page.
-// cellMarTw is a table cell's left and right margin: 80 twips (1.41 mm),
-// a little under the engine's 1.5 mm, so that a column the engine made
+// cellMarTw is a table cell's left and right margin: 54 twips (0.95 mm),
+// a little under the engine's cellPad (1 mm), so that a column the engine made
 // just wide enough for its widest text is not narrower here by rounding.
-const cellMarTw = 80
+const cellMarTw = 54
 
 // cellMar sets them on each table: LibreOffice does not take them from
 // the default table style.

@@ -22,6 +22,10 @@ type span struct {
 	face *face
 	text string
 	dx   float64 // from the line's x, mm
+	// outline: one character beyond U+FFFF (which fpdf cannot encode) or
+	// from a face that is not a chosen TrueType face (a CFF fallback such
+	// as Noto CJK, which fpdf cannot embed): drawn as its glyph's outline.
+	outline bool
 }
 
 type line struct {
@@ -158,8 +162,11 @@ func (e *engine) mkLine(ro role, size float64, s string, x, y, tc float64, row i
 	dx := 0.0
 	for _, r := range s {
 		f := e.face(ro, r)
-		if cur == nil || cur.face != f {
-			l.spans = append(l.spans, span{face: f, dx: dx})
+		// fpdf sets basic-plane characters of the chosen TrueType faces;
+		// any other is drawn as its outline, one character a span.
+		outline := r > 0xFFFF || !e.fs.chosen(f)
+		if cur == nil || cur.face != f || outline || cur.outline {
+			l.spans = append(l.spans, span{face: f, dx: dx, outline: outline})
 			cur = &l.spans[len(l.spans)-1]
 		}
 		cur.text += string(r)

@@ -77,7 +77,8 @@ func fontDirs() []string {
 // face is one TrueType face found on disk (a .ttf or one face of a .ttc).
 type face struct {
 	path     string
-	index    int // face index in a collection, 0 for a .ttf
+	index    int  // face index in a collection, 0 for a .ttf
+	cff      bool // CFF outlines (.otf, Noto CJK): drawn as outlines only
 	families []string
 	ps       string // PostScript name (name ID 6), for the PDF's BaseFont
 
@@ -112,12 +113,13 @@ func (f *face) load() error {
 	return f.err
 }
 
-// has reports whether the face has a glyph for r that the PDF writer can
-// reach: it reads only the font's BMP cmap (format 4), so a character
-// beyond U+FFFF (CJK extension B and later) counts as missing even in a
-// font that has it.
+// has reports whether the face has a glyph for r, in any of its Unicode
+// cmaps (format 4 for the basic plane, format 12 beyond U+FFFF: 𠮷).
+// fpdf embeds only basic-plane characters of TrueType faces; the PDF
+// writer draws a character beyond U+FFFF as its glyph's outline
+// (pdfCanvas.outline), from any face, TrueType or CFF.
 func (f *face) has(r rune) bool {
-	if r > 0xFFFF || f.load() != nil {
+	if f.load() != nil {
 		return false
 	}
 	var buf sfnt.Buffer
@@ -139,6 +141,11 @@ type fontSet struct {
 	faces [numRoles]*face
 	all   []*face // every chosen face, once, in role order
 	err   error
+	// supp are the other faces found (Noto CJK's CFF .ttc/.otf among
+	// them), tried per role for a character no chosen face has (𠮷
+	// U+20BB7; the PDF draws it as an outline, see span.outline): serif faces first for the 宋/仿宋/楷 roles, sans for 黑体,
+	// Simplified Chinese (SC) before the other regions.
+	supp [numRoles][]*face
 }
 
 var (
@@ -162,6 +169,9 @@ func ResetFonts() {
 func chooseFonts(found []*face) *fontSet {
 	byName := map[string]*face{}
 	for _, f := range found {
+		if f.cff {
+			continue // fpdf cannot embed it: a fallback drawn as outlines
+		}
 		for _, n := range f.families {
 			k := strings.ToLower(n)
 			if _, ok := byName[k]; !ok {
@@ -200,6 +210,29 @@ func chooseFonts(found []*face) *fontSet {
 			s.all = append(s.all, f)
 		}
 	}
+	// One face per file (a collection's faces share their glyphs for
+	// most characters; the Simplified Chinese one is kept): each face
+	// tried is read whole, and a character no font has tries them all.
+	best := map[string]*face{}
+	var files []string
+	for _, f := range found {
+		base := strings.ToLower(filepath.Base(f.path))
+		if seen[f] || strings.Contains(base, "bold") || strings.Contains(base, "italic") || strings.Contains(base, "oblique") {
+			continue // the regular weight's glyphs serve
+		}
+		if b, ok := best[f.path]; !ok {
+			files = append(files, f.path)
+			best[f.path] = f
+		} else if suppOrder(f, fangSong) < suppOrder(b, fangSong) {
+			best[f.path] = f
+		}
+	}
+	for r := range numRoles {
+		for _, path := range files {
+			s.supp[r] = append(s.supp[r], best[path])
+		}
+		sort.SliceStable(s.supp[r], func(i, j int) bool { return suppOrder(s.supp[r][i], r) < suppOrder(s.supp[r][j], r) })
+	}
 	if len(s.all) == 0 {
 		s.err = fmt.Errorf("%w: 没有找到可用的中文字体（%s）；请按 README 安装 fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei，或用 %s 指定字体目录", ErrNoFonts, strings.Join(missing, "、"), FontDirEnv)
 	}
@@ -220,7 +253,35 @@ func (s *fontSet) faceFor(ro role, r rune) *face {
 			return f
 		}
 	}
+	for _, f := range s.supp[ro] {
+		if f.has(r) {
+			return f
+		}
+	}
 	return nil
+}
+
+// chosen reports whether f is one of the chosen faces (embedded by fpdf).
+func (s *fontSet) chosen(f *face) bool {
+	return f == nil || slices.Contains(s.all, f)
+}
+
+// suppOrder ranks the faces for characters beyond U+FFFF in role ro:
+// lower is tried first.
+func suppOrder(f *face, ro role) int {
+	n := strings.ToLower(strings.Join(f.families, " "))
+	score := 0
+	serif := strings.Contains(n, "serif") || strings.Contains(n, "song") || strings.Contains(n, "ming")
+	if serif == (ro == heiTi) {
+		score += 2
+	}
+	if !strings.Contains(n, " sc") && !strings.Contains(n, "gb") {
+		score++
+	}
+	if strings.Contains(n, "mono") {
+		score += 4
+	}
+	return score
 }
 
 // scanFonts walks dirs for TrueType fonts (.ttf, .ttc) with glyf outlines
@@ -235,7 +296,7 @@ func scanFonts(dirs []string) []*face {
 				return nil
 			}
 			ext := strings.ToLower(filepath.Ext(path))
-			if ext != ".ttf" && ext != ".ttc" {
+			if ext != ".ttf" && ext != ".ttc" && ext != ".otf" {
 				return nil
 			}
 			real, err := filepath.EvalSymlinks(path)
@@ -292,7 +353,9 @@ func readFaces(path string) ([]*face, error) {
 		if err != nil {
 			continue
 		}
-		if _, ok := tables["glyf"]; !ok {
+		_, glyf := tables["glyf"]
+		_, cff := tables["CFF "]
+		if !glyf && !cff {
 			continue
 		}
 		nt, ok := tables["name"]
@@ -303,7 +366,7 @@ func readFaces(path string) ([]*face, error) {
 		if _, err := fh.ReadAt(b, int64(nt.offset)); err != nil {
 			continue
 		}
-		f := &face{path: path, index: i, families: nameStrings(b, 1, 16)}
+		f := &face{path: path, index: i, families: nameStrings(b, 1, 16), cff: !glyf}
 		if ps := nameStrings(b, 6); len(ps) > 0 {
 			f.ps = ps[0]
 		}
@@ -320,8 +383,8 @@ func readTableDir(r io.ReaderAt, off int64) (map[string]tableRec, error) {
 		return nil, err
 	}
 	n := int(binary.BigEndian.Uint16(h[4:]))
-	if v := binary.BigEndian.Uint32(h[:]); v != 0x00010000 && string(h[:4]) != "true" {
-		return nil, errors.New("not TrueType outlines")
+	if v := binary.BigEndian.Uint32(h[:]); v != 0x00010000 && string(h[:4]) != "true" && string(h[:4]) != "OTTO" {
+		return nil, errors.New("not an OpenType font")
 	}
 	b := make([]byte, 16*n)
 	if _, err := r.ReadAt(b, off+12); err != nil {

@@ -77,9 +77,11 @@ func (e *engine) signature(d Doc) {
 	}
 	sig := e.row + 3
 	if sig+2 > LinesPerPage {
-		// No room for the signature: the last two lines of the body go
-		// over with it, so that the seal never stands on a page alone.
-		e.carry(2)
+		// No room for the signature: the end of the body goes over with
+		// it, so that the seal never stands on a page alone (GB/T 9704
+		// 7.3.5.1) — the last paragraph's last lines, at most two, never
+		// more than that paragraph: the body before it stays on its page.
+		e.carry(e.lastItemRows(2))
 		sig = e.row + 3
 	}
 	e.bodyEnd = sig - 3
@@ -109,6 +111,32 @@ func (e *engine) signature(d Doc) {
 		}
 	}
 	e.row = sig + 2 // the seal ends 1.5 mm above this line
+}
+
+// lastItemRows is how many of the page's last grid lines (up to the
+// current row, at most n, at least 1) the last flow item set.
+func (e *engine) lastItemRows(n int) int {
+	p := e.cur()
+	last := -1
+	for _, l := range p.lines {
+		if l.row == e.row-1 && l.item > 0 {
+			last = l.item
+		}
+	}
+	k := 1
+	for k < n {
+		used := false
+		for _, l := range p.lines {
+			if l.row == e.row-1-k && l.item == last {
+				used = true
+			}
+		}
+		if !used {
+			break
+		}
+		k++
+	}
+	return k
 }
 
 // carry moves the last n grid lines of the page (up to the current row)

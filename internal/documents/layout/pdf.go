@@ -5,8 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
 )
 
 // MissingGlyphsError is returned by PDF when a character of the document
@@ -61,6 +65,9 @@ func pdfDoc(d Doc) ([]byte, error) {
 	for _, pg := range lo.pages {
 		for _, l := range pg.lines {
 			for _, s := range l.spans {
+				if s.outline {
+					continue
+				}
 				if used[s.face] == nil {
 					used[s.face] = map[rune]bool{}
 				}
@@ -130,12 +137,85 @@ func (c *pdfCanvas) text(l line) {
 	const k = 72 / 25.4
 	p.RawWriteStr(fmt.Sprintf("%.3f Tc %.2f Tz", l.tc*k, l.tz))
 	for _, s := range l.spans {
+		if s.outline {
+			c.outline(l, s)
+			continue
+		}
 		p.SetFont(c.fams[s.face], "", l.size)
 		p.Text(l.x+s.dx*l.tz/100, l.y, s.text)
 	}
 	p.RawWriteStr("0 Tc 100 Tz")
 	if l.bold {
 		p.RawWriteStr("Q")
+	}
+}
+
+// outline draws a character beyond U+FFFF (𠮷) as its glyph's outline,
+// filled: fpdf encodes only basic-plane characters (two-byte CIDs) and
+// embeds only TrueType faces, while the faces with CJK extension B are
+// often CFF (Noto CJK). The character prints; a PDF reader's text
+// extraction does not see it.
+func (c *pdfCanvas) outline(l line, s span) {
+	r, _ := utf8.DecodeRuneInString(s.text)
+	if s.face == nil || s.face.load() != nil {
+		return
+	}
+	var buf sfnt.Buffer
+	gi, err := s.face.font.GlyphIndex(&buf, r)
+	if err != nil || gi == 0 {
+		return
+	}
+	const ppem = 1000
+	segs, err := s.face.font.LoadGlyph(&buf, gi, fixed.I(ppem), nil)
+	if err != nil {
+		return
+	}
+	k := l.size * ptMM / ppem // mm per unit of the 1000-unit em
+	x0, y0 := l.x+s.dx*l.tz/100, l.y
+	pt := func(p fixed.Point26_6) (float64, float64) {
+		return x0 + float64(p.X)/64*k*l.tz/100, y0 + float64(p.Y)/64*k
+	}
+	p := c.p
+	if l.red {
+		p.SetFillColor(255, 0, 0)
+	} else {
+		p.SetFillColor(0, 0, 0)
+	}
+	// The path stands for the character to a reader's text extraction
+	// and search (PDF 32000-1 §14.9.4, ActualText).
+	hex := "FEFF"
+	for _, u := range utf16.Encode([]rune{r}) {
+		hex += fmt.Sprintf("%04X", u)
+	}
+	p.RawWriteStr("/Span <</ActualText <" + hex + ">>> BDC")
+	defer p.RawWriteStr("EMC")
+	open := false
+	for _, sg := range segs {
+		switch sg.Op {
+		case sfnt.SegmentOpMoveTo:
+			if open {
+				p.ClosePath()
+			}
+			x, y := pt(sg.Args[0])
+			p.MoveTo(x, y)
+			open = true
+		case sfnt.SegmentOpLineTo:
+			x, y := pt(sg.Args[0])
+			p.LineTo(x, y)
+		case sfnt.SegmentOpQuadTo:
+			cx, cy := pt(sg.Args[0])
+			x, y := pt(sg.Args[1])
+			p.CurveTo(cx, cy, x, y)
+		case sfnt.SegmentOpCubeTo:
+			cx0, cy0 := pt(sg.Args[0])
+			cx1, cy1 := pt(sg.Args[1])
+			x, y := pt(sg.Args[2])
+			p.CurveBezierCubicTo(cx0, cy0, cx1, cy1, x, y)
+		}
+	}
+	if open {
+		p.ClosePath()
+		p.DrawPath("F")
 	}
 }
 

@@ -10,7 +10,7 @@ func (e *engine) table(rows [][]string) {
 	if ncol == 0 {
 		return
 	}
-	const pad = 1.5
+	const pad = cellPad
 	nat := make([]float64, ncol)
 	for i, r := range rows {
 		ro := fangSong
@@ -119,8 +119,10 @@ func (e *engine) table(rows [][]string) {
 	}
 }
 
-// shareWidths gives columns total width in proportion to their natural
-// widths nat; a column up to narrow wide keeps its natural width whole.
+// shareWidths gives columns total width: each column keeps its natural
+// width nat when all fit, or when it is no wider than its fair share of
+// what the wider columns leave; the wider columns (a case's summary) share
+// the rest. A column up to narrow wide keeps its natural width whole.
 func shareWidths(nat []float64, total, narrow float64) []float64 {
 	least := make([]float64, len(nat))
 	for j := range least {
@@ -130,8 +132,55 @@ func shareWidths(nat []float64, total, narrow float64) []float64 {
 }
 
 // shareWidthsAtLeast is shareWidths with each column's own narrowest
-// width least[j].
+// width least[j]. A deadline "15 个工作日" or a date "2026年12月28日" is
+// narrower than its share, so it stays on one line; the summary wraps.
 func shareWidthsAtLeast(nat, least []float64, total float64) []float64 {
+	sum := 0.0
+	for _, w := range nat {
+		sum += w
+	}
+	widths := make([]float64, len(nat))
+	if sum <= total {
+		for j := range nat {
+			widths[j] = total * nat[j] / sum
+		}
+		return widths
+	}
+	// Fix, round by round, the columns no wider than an equal share of
+	// the width the columns not yet fixed have.
+	fixed := make([]bool, len(nat))
+	rest, open := total, len(nat)
+	for changed := true; changed && open > 1; {
+		changed = false
+		share := rest / float64(open)
+		for j, w := range nat {
+			if !fixed[j] && w <= share {
+				fixed[j], widths[j], changed = true, w, true
+				rest -= w
+				open--
+			}
+		}
+	}
+	var fnat, fleast []float64
+	for j := range nat {
+		if !fixed[j] {
+			fnat, fleast = append(fnat, nat[j]), append(fleast, least[j])
+		}
+	}
+	k := 0
+	for _, w := range proportion(fnat, fleast, rest) {
+		for fixed[k] {
+			k++
+		}
+		widths[k] = w
+		k++
+	}
+	return widths
+}
+
+// proportion shares total among columns in proportion to nat, each at
+// least min(nat, least) when that can be had.
+func proportion(nat, least []float64, total float64) []float64 {
 	sum, fsum, excess := 0.0, 0.0, 0.0
 	floor := make([]float64, len(nat))
 	for j, w := range nat {
@@ -150,3 +199,8 @@ func shareWidthsAtLeast(nat, least []float64, total float64) []float64 {
 	}
 	return widths
 }
+
+// cellPad is a table cell's left and right padding (mm): 1 mm, so that a
+// 交办函's short title "幸福路路灯不亮1" fits beside the code, deadline and
+// date columns.
+const cellPad = 1.0
