@@ -20,20 +20,37 @@ func (a *App) CreateCallbacks(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	cal, today, days := a.cal.Load(), a.today(), a.policy().CallbackAfterDays
-	n, fails := 0, itemErrors{a: a, step: "callbacks"}
+	// Each case waits the days of the policy of the organisation holding
+	// it (policyFor); the fewest any policy asks for pre-filters.
+	pols, err := a.allPolicies(ctx, a.db)
+	if err != nil {
+		return 0, err
+	}
+	fewest := pols[0].CallbackAfterDays
+	for _, p := range pols {
+		fewest = min(fewest, p.CallbackAfterDays)
+	}
+	cal, today := a.cal.Load(), a.today()
+	n, fails, byOrg := 0, itemErrors{a: a, step: "callbacks"}, a.casePolicies()
 	for _, cand := range cands {
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		due, _ := cal.AddWorkdays(civilDay(cand.DeliveredAt), days)
-		if today.Before(due) {
+		if due, _ := cal.AddWorkdays(civilDay(cand.DeliveredAt), fewest); today.Before(due) {
 			continue
 		}
 		err := a.db.Write(ctx, func(tx *store.Tx) error {
 			c, err := store.GetCase(ctx, tx, cand.CaseID)
 			if err != nil || c.Status != zhitong.StatusReplied || c.Round != cand.Round {
 				return err
+			}
+			pol, err := byOrg.of(ctx, tx, c.HeldBy, c.RegionCode)
+			if err != nil {
+				return err
+			}
+			days := pol.CallbackAfterDays
+			if due, _ := cal.AddWorkdays(civilDay(cand.DeliveredAt), days); today.Before(due) {
+				return nil
 			}
 			t := &store.CallbackTask{CaseID: c.ID, Round: c.Round, DueDate: today.Format(time.DateOnly), CreatedAt: a.clock.Now()}
 			added, err := tx.InsertCallbackTask(ctx, t)
@@ -66,9 +83,13 @@ func (a *App) callbackDone(ctx context.Context, tx *store.Tx, c *store.CaseRecor
 	} else if err != nil || t.State != "open" {
 		return err
 	}
+	pol, err := a.policyFor(ctx, tx, c) // the organisation holding the case
+	if err != nil {
+		return err
+	}
 	if reached {
 		t.State, t.ClosedAt = "done", a.clock.Now()
-	} else if t.Tries++; t.Tries >= a.policy().CallbackMaxTries {
+	} else if t.Tries++; t.Tries >= pol.CallbackMaxTries {
 		t.State, t.ClosedAt = "unreachable", a.clock.Now()
 		ev.Note += fmt.Sprintf("（已回访 %d 次未联系上，记为无法联系，可按未评价办结）", t.Tries)
 	} else {

@@ -39,7 +39,7 @@ func (a *App) defaultDays(ctx context.Context, tx *store.Tx, c *store.CaseRecord
 		}
 		catDays = cat.DueDays
 	}
-	pol, err := a.policyFor(ctx, tx, c.RegionCode) // the organisation of the case's region (policy_org.go)
+	pol, err := a.policyFor(ctx, tx, c) // the organisation holding the case (policy_org.go)
 	if err != nil {
 		return 0, err
 	}

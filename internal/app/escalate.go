@@ -23,19 +23,21 @@ type escalation struct {
 // escalationsFor lists the automatic steps the policy asks for on c today.
 // Each has a key built from the case, its round and its due date, so it
 // happens once per deadline: an extension that moves the date starts over.
-func (a *App) escalationsFor(c *store.CaseRecord) []escalation {
+// pol is the policy of the organisation holding c (policyFor).
+func (a *App) escalationsFor(c *store.CaseRecord, pol *Policy) []escalation {
 	base := "case:" + strconv.FormatInt(c.ID, 10) + ":r" + strconv.Itoa(c.Round) + ":"
-	return a.escalationsAt(base, c.DueDate, a.policy().ReminderDays)
+	return a.escalationsAt(base, c.DueDate, pol.ReminderDays, pol)
 }
 
 // escalationsAt lists the steps due today on a deadline dueDate, with
-// reminders the given working days before it; keys start with base.
-func (a *App) escalationsAt(base, dueDate string, reminders []int) []escalation {
+// reminders the given working days before it and the letter and list
+// thresholds of pol; keys start with base.
+func (a *App) escalationsAt(base, dueDate string, reminders []int, pol *Policy) []escalation {
 	due, err := time.Parse(time.DateOnly, dueDate)
 	if err != nil {
 		return nil
 	}
-	pol, today := a.policy(), a.today()
+	today := a.today()
 	left := a.cal.Load().WorkdaysBetween(today, due)
 	suffix := ":due:" + dueDate
 	if !today.After(due) {
@@ -69,7 +71,17 @@ func (a *App) escalationsAt(base, dueDate string, reminders []int) []escalation 
 // changes nothing. It returns how many steps it took; a case that fails is
 // logged and skipped, and the failures come back joined at the end.
 func (a *App) Escalate(ctx context.Context) (int, error) {
-	horizon := a.escalationHorizon(a.policy().ReminderDays)
+	// Each case goes by the policy of the organisation holding it
+	// (policyFor); the candidates are those of the widest reminder window.
+	pols, err := a.allPolicies(ctx, a.db)
+	if err != nil {
+		return 0, err
+	}
+	var widest []int
+	for _, p := range pols {
+		widest = append(widest, p.ReminderDays...)
+	}
+	horizon := a.escalationHorizon(widest)
 	cases, err := store.ListEscalationCandidates(ctx, a.db, horizon)
 	if err != nil {
 		return 0, err
@@ -78,12 +90,17 @@ func (a *App) Escalate(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, fails := 0, itemErrors{a: a, step: "escalate"}
+	n, fails, byOrg := 0, itemErrors{a: a, step: "escalate"}, a.casePolicies()
 	for _, c := range cases {
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		for _, e := range a.escalationsFor(c) {
+		pol, err := byOrg.of(ctx, a.db, c.HeldBy, c.RegionCode)
+		if err != nil {
+			fails.add("case", c.ID, err)
+			continue
+		}
+		for _, e := range a.escalationsFor(c, pol) {
 			if taken[e.key] {
 				continue
 			}

@@ -119,7 +119,11 @@ func (a *App) Rehandle(ctx context.Context, p zhitong.Principal, id int64, in Re
 		}
 		days := in.Days
 		if days == 0 {
-			days = a.policy().RehandleDays
+			pol, err := a.policyFor(ctx, tx, c) // the organisation holding the case
+			if err != nil {
+				return err
+			}
+			days = pol.RehandleDays
 		}
 		c.Round++
 		c.DueFrom, c.DueDate, c.DueProvisional = a.due(days)

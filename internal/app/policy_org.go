@@ -71,14 +71,71 @@ func (a *App) policyAt(ctx context.Context, q store.Q, key string) (*Policy, err
 	return &p, nil
 }
 
-// policyFor returns the policy governing a case about region code: the own
-// policy of the organisation governing it, else the deployment's.
-func (a *App) policyFor(ctx context.Context, q store.Q, code string) (*Policy, error) {
-	org, err := store.OrganisationFor(ctx, q, code)
-	if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
-		return a.policy(), nil
-	} else if err != nil {
+// policyFor returns the policy governing case c (docs/levels.md,
+// "Deadlines"): the own policy of the organisation HOLDING it — the one it
+// was moved to between levels (cases.held_by), else the one governing its
+// region — or the deployment's when that organisation has none. A case
+// moved up to the city runs under the city's policy, moved back down under
+// the county's. Every per-case use of the policy goes through here: the
+// default deadline at assignment, a re-handle round, reminders and
+// supervision thresholds, call-backs.
+func (a *App) policyFor(ctx context.Context, q store.Q, c *store.CaseRecord) (*Policy, error) {
+	return a.policyOf(ctx, q, c.HeldBy, c.RegionCode)
+}
+
+// policyOf is policyFor for a case held by heldBy ("" when never moved)
+// about region.
+func (a *App) policyOf(ctx context.Context, q store.Q, heldBy, region string) (*Policy, error) {
+	org := heldBy
+	if org == "" {
+		o, err := store.OrganisationFor(ctx, q, region)
+		if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
+			return a.policy(), nil
+		} else if err != nil {
+			return nil, err
+		}
+		org = o.RegionCode
+	}
+	return a.policyAt(ctx, q, orgPolicyKey(org))
+}
+
+// casePolicies memoises policyOf over one sweep (escalation, call-backs):
+// a sweep walks many cases of few organisations.
+type casePolicies struct {
+	a  *App
+	by map[[2]string]*Policy
+}
+
+func (a *App) casePolicies() *casePolicies {
+	return &casePolicies{a: a, by: map[[2]string]*Policy{}}
+}
+
+func (m *casePolicies) of(ctx context.Context, q store.Q, heldBy, region string) (*Policy, error) {
+	k := [2]string{heldBy, region}
+	if p, ok := m.by[k]; ok {
+		return p, nil
+	}
+	p, err := m.a.policyOf(ctx, q, heldBy, region)
+	if err == nil {
+		m.by[k] = p
+	}
+	return p, err
+}
+
+// allPolicies are the deployment's policy and every organisation's own:
+// a sweep's pre-filter takes the widest window any of them asks for.
+func (a *App) allPolicies(ctx context.Context, q store.Q) ([]*Policy, error) {
+	orgs, err := store.ListOrganisations(ctx, q)
+	if err != nil {
 		return nil, err
 	}
-	return a.policyAt(ctx, q, orgPolicyKey(org.RegionCode))
+	out := []*Policy{a.policy()}
+	for _, o := range orgs {
+		p, err := a.policyAt(ctx, q, orgPolicyKey(o.RegionCode))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }

@@ -24,7 +24,7 @@ func (a *App) escalateProposals(ctx context.Context) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		for _, e := range a.escalationsAt(proposalKey(id), dues[i], a.policy().ProposalReminderDays) {
+		for _, e := range a.escalationsAt(proposalKey(id), dues[i], a.policy().ProposalReminderDays, a.policy()) {
 			done, err := a.escalateProposalOnce(ctx, id, e)
 			if err != nil {
 				fails.add("proposal", id, err) // its later steps wait for the next sweep

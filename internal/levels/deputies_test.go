@@ -87,3 +87,48 @@ func TestHigherLevelDeputyAtCountyStation(t *testing.T) {
 func containsRune(s string, r rune) bool { return slices.Contains([]rune(s), r) }
 
 func err2[T, U any](_ T, _ U, err error) error { return err }
+
+// TestHigherLevelDeputyOnInactivityList: a city deputy posted to a station
+// of 龙南 is on 龙南's inactivity list (约谈提醒) while idle, and 龙南's
+// committee may send them the reminder; 定南's list has them not, and
+// 定南 cannot remind them; a reception day at the station takes them off.
+func TestHigherLevelDeputyOnInactivityList(t *testing.T) {
+	ctx := context.Background()
+	d := newCity(t)
+	tn := town(t, "360783")
+	st := testkit.Must(d.a.CreateStation(ctx, d.lnCo, app.StationInput{Name: "龙南镇人大代表联络站", Kind: "fixed", Region: tn,
+		Address: "龙南镇人民路 1 号", Hours: "每周三上午"}))(t)
+	cityDep := testkit.Must(d.a.CreateDeputy(ctx, d.city, app.DeputyInput{Name: "刘市代表", Levels: []string{"city"}, Region: "3607"}))(t)
+	idle := testkit.Must(d.a.CreateDeputy(ctx, d.city, app.DeputyInput{Name: "孙市代表", Levels: []string{"city"}, Region: "3607"}))(t) // posted nowhere
+	testkit.Must2(d.a.SetStationDeputies(ctx, d.lnCo, st.ID, []int64{cityDep.ID}))(t)
+
+	listed := func(p zhitong.Principal, id int64) *app.InactiveDeputy {
+		t.Helper()
+		l := testkit.Must(d.a.Inactive(ctx, p, 30))(t)
+		for i := range l.Items {
+			if l.Items[i].DeputyID == id {
+				return &l.Items[i]
+			}
+		}
+		return nil
+	}
+	if it := listed(d.lnCo, cityDep.ID); it == nil || it.StationID != st.ID || it.RegionCode != tn {
+		t.Errorf("龙南's inactivity list: city deputy %+v, want at station %d in %s", it, st.ID, tn)
+	}
+	if listed(d.lnCo, idle.ID) != nil || listed(d.dnCo, cityDep.ID) != nil {
+		t.Error("a city deputy not posted in 龙南 is on 龙南's list, or the posted one on 定南's")
+	}
+	if listed(d.city, cityDep.ID) == nil {
+		t.Error("the city's own list lacks its deputy")
+	}
+	testkit.Must(d.a.RemindDeputy(ctx, d.lnCo, cityDep.ID, app.ReminderInput{}))(t)
+	testkit.WantCode(t, testkit.Err(d.a.RemindDeputy(ctx, d.dnCo, cityDep.ID, app.ReminderInput{})), zhitong.EFORBIDDEN)
+	testkit.WantCode(t, testkit.Err(d.a.RemindDeputy(ctx, d.lnCo, idle.ID, app.ReminderInput{})), zhitong.EFORBIDDEN)
+
+	day := d.clock.Now().In(zhitong.China).Format(time.DateOnly)
+	testkit.Must(d.a.CreateRecord(ctx, d.lnCo, app.RecordInput{Kind: zhitong.RecordReception, Day: day, StationID: st.ID,
+		Title: "接待选民", Visitors: 3, DeputyIDs: []int64{cityDep.ID}}))(t)
+	if it := listed(d.lnCo, cityDep.ID); it != nil {
+		t.Errorf("still listed after a reception day: %+v", it)
+	}
+}

@@ -76,6 +76,23 @@ type DeputyPoints struct {
 	Points     int
 }
 
+// postedDeputies and postedFrom select the deputies of a region subtree
+// and the higher-level deputies posted to its stations (docs/levels.md),
+// with the station and region each counts under: id, name, station,
+// region, then the caller's columns. Arguments: the subtree's LIKE pattern
+// five times, the caller's, the pattern and the prefix.
+const postedDeputies = `WITH posted AS (SELECT sd.deputy_id, MIN(sd.station_id) AS first FROM station_deputies sd
+ JOIN stations s ON s.id = sd.station_id WHERE s.region_code LIKE ? GROUP BY sd.deputy_id)
+ SELECT d.id, d.name,
+ CASE WHEN d.region_code LIKE ? OR ps.region_code LIKE ? THEN COALESCE(d.station_id, 0) ELSE COALESCE(p.first, 0) END,
+ CASE WHEN d.region_code LIKE ? THEN d.region_code WHEN ps.region_code LIKE ? THEN ps.region_code ELSE COALESCE(fs.region_code, d.region_code) END`
+
+const postedFrom = `
+ FROM deputies d LEFT JOIN stations ps ON ps.id = d.station_id LEFT JOIN posted p ON p.deputy_id = d.id
+ LEFT JOIN stations fs ON fs.id = p.first
+ WHERE d.region_code LIKE ? OR p.deputy_id IS NOT NULL AND ? LIKE d.region_code || '%'
+ ORDER BY d.id`
+
 // SumLedger returns the ledger total of every deputy in a region subtree
 // between from and to, highest first; deputies with no entries count 0.
 func SumLedger(ctx context.Context, q Q, prefix, from, to string) ([]DeputyPoints, error) {
@@ -88,16 +105,9 @@ func SumLedger(ctx context.Context, q Q, prefix, from, to string) ([]DeputyPoint
 	// lies in the subtree, else the first of those; their region that
 	// station's.
 	like := prefix + "%"
-	rows, err := q.Query(ctx, `WITH posted AS (SELECT sd.deputy_id, MIN(sd.station_id) AS first FROM station_deputies sd
- JOIN stations s ON s.id = sd.station_id WHERE s.region_code LIKE ? GROUP BY sd.deputy_id)
- SELECT d.id, d.name,
- CASE WHEN d.region_code LIKE ? OR ps.region_code LIKE ? THEN COALESCE(d.station_id, 0) ELSE COALESCE(p.first, 0) END,
- CASE WHEN d.region_code LIKE ? THEN d.region_code WHEN ps.region_code LIKE ? THEN ps.region_code ELSE COALESCE(fs.region_code, d.region_code) END,
- COALESCE((SELECT SUM(l.points) FROM point_ledger l WHERE l.deputy_id = d.id AND l.day >= ? AND l.day <= ?), 0)
- FROM deputies d LEFT JOIN stations ps ON ps.id = d.station_id LEFT JOIN posted p ON p.deputy_id = d.id
- LEFT JOIN stations fs ON fs.id = p.first
- WHERE d.region_code LIKE ? OR p.deputy_id IS NOT NULL AND ? LIKE d.region_code || '%'
- ORDER BY d.id`, like, like, like, like, like, from, to, like, prefix)
+	rows, err := q.Query(ctx, postedDeputies+`,
+ COALESCE((SELECT SUM(l.points) FROM point_ledger l WHERE l.deputy_id = d.id AND l.day >= ? AND l.day <= ?), 0)`+postedFrom,
+		like, like, like, like, like, from, to, like, prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -199,14 +209,16 @@ type LastActive struct {
 	LastReminder  string // stored timestamp of the last reminder sent, or ""
 }
 
-// ListLastActive returns every deputy of a region subtree with the day of
-// their last check-in and last reception record.
+// ListLastActive returns every deputy of a region subtree, and every
+// higher-level deputy posted to its stations (as SumLedger), with the day
+// of their last check-in and last reception record, wherever they served.
 func ListLastActive(ctx context.Context, q Q, prefix string) ([]LastActive, error) {
-	rows, err := q.Query(ctx, `SELECT d.id, d.name, COALESCE(d.station_id, 0), d.region_code,
+	like := prefix + "%"
+	rows, err := q.Query(ctx, postedDeputies+`,
  COALESCE((SELECT MAX(u.day) FROM duties u WHERE u.deputy_id = d.id AND u.status = 'checked_in'), ''),
  COALESCE((SELECT MAX(r.day) FROM duty_records r JOIN duty_record_deputies x ON x.record_id = r.id WHERE x.deputy_id = d.id AND r.kind = 'reception' AND `+notVoided+`), ''),
- COALESCE((SELECT MAX(m.sent_at) FROM deputy_reminders m WHERE m.deputy_id = d.id), '')
- FROM deputies d WHERE d.region_code LIKE ? ORDER BY d.id`, prefix+"%")
+ COALESCE((SELECT MAX(m.sent_at) FROM deputy_reminders m WHERE m.deputy_id = d.id), '')`+postedFrom,
+		like, like, like, like, like, like, prefix)
 	if err != nil {
 		return nil, err
 	}
