@@ -211,10 +211,16 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 	if err := s.checkCategories(ctx, in.Categories); err != nil {
 		return nil, err
 	}
+	old, err := peerByName(ctx, s.a.DB(), in.Name)
+	if in.Categories == nil && err == nil {
+		// Absent (nil) keeps the stored map, as an empty secret or key
+		// keeps those; an explicit empty list clears it.
+		in.Categories = old.Categories
+	}
 	if in.Categories == nil {
 		in.Categories = []Mapping{}
 	}
-	if old, err := peerByName(ctx, s.a.DB(), in.Name); err == nil {
+	if err == nil {
 		// A map given without names (the JSON object) keeps the names the
 		// rows had.
 		names := map[string]string{}
@@ -312,6 +318,9 @@ func (s *Service) checkCategories(ctx context.Context, ms []Mapping) error {
 		if err := s.a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM categories WHERE code = ?`, m.Ours).Scan(&n); err != nil {
 			return err
 		}
+		if m.Ours == "" {
+			return zhitong.Invalid(field+"ours", "第 %d 行：请为对方分类“%s”选择本平台分类（整行留空则忽略该行）", i+1, m.Theirs)
+		}
 		if n == 0 {
 			return zhitong.Invalid(field+"ours", "第 %d 行：对方分类“%s”对应的本平台分类“%s”不存在", i+1, m.Theirs, m.Ours)
 		}
@@ -327,6 +336,9 @@ func (s *Service) SetCategories(ctx context.Context, p zhitong.Principal, name s
 		return nil, err
 	}
 	pr.Categories = rows
+	if rows == nil {
+		pr.Categories = []Mapping{} // replaces: no rows clears the map
+	}
 	return s.SavePeer(ctx, p, *pr)
 }
 

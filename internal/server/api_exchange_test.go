@@ -48,6 +48,18 @@ func TestExchangeCategoriesAPI(t *testing.T) {
 	if len(got.Categories) != 1 || got.Categories[0].Name != "城乡建设" || got.Categories[0].Ours != cat {
 		t.Fatalf("answer %+v", got)
 	}
+	// Saving the peer without categories keeps the map (as an empty
+	// secret keeps the secret); an explicit [] clears it.
+	peer["signing"] = "sm2"
+	delete(peer, "secret")
+	got.Categories = nil
+	if code := sys.do("PUT", "/api/v1/admin/exchange/peers/jx12345", peer, &got); code != http.StatusOK || len(got.Categories) != 1 || got.Categories[0].Theirs != "A01" {
+		t.Fatalf("save without categories: %d %+v", code, got)
+	}
+	peer["categories"] = []any{}
+	if code := sys.do("PUT", "/api/v1/admin/exchange/peers/jx12345", peer, &got); code != http.StatusOK || len(got.Categories) != 0 {
+		t.Fatalf("save with categories []: %d %+v", code, got)
+	}
 	var list struct{ Items []map[string]any }
 	if code := sys.do("GET", "/api/v1/admin/exchange/refusals", nil, &list); code != http.StatusOK || list.Items == nil {
 		t.Fatalf("refusals: %d %+v", code, list)

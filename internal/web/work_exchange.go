@@ -110,6 +110,7 @@ func (h *Handler) workExchangeSave(w http.ResponseWriter, r *http.Request) error
 		err = zhitong.Invalid("categories", "分类对照表应为 JSON 对象：{\"对方分类代码\": \"本平台分类代码\", …}")
 		return h.renderExchange(w, r, p, workSwapStatus(r, http.StatusBadRequest), f, err)
 	}
+	in.Categories = []exchange.Mapping{} // the form's map replaces the stored one; {} clears it
 	for k, v := range m {
 		in.Categories = append(in.Categories, exchange.Mapping{Theirs: k, Ours: v})
 	}

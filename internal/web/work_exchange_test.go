@@ -126,6 +126,11 @@ func TestExchangeCategoryEditor(t *testing.T) {
 	pg = sys.post(page, rows([3]string{"A01", "城乡建设", cat}, [3]string{"", "", ""}, [3]string{"A02", "交通出行", "nosuch"}))
 	wantStatus(t, pg, http.StatusBadRequest)
 	benchHas(t, pg, "第 2 行", "本平台分类“nosuch”不存在", `aria-label="第 2 行本平台分类" aria-invalid="true"`, `value="城乡建设"`)
+	// A half-filled row (no category of ours chosen) is refused, saying what to do.
+	pg = sys.post(page, rows([3]string{"A01", "城乡建设", cat}, [3]string{"A02", "交通出行", ""}))
+	wantStatus(t, pg, http.StatusBadRequest)
+	benchHas(t, pg, "第 2 行：请为对方分类“A02”选择本平台分类", `aria-label="第 2 行本平台分类" aria-invalid="true"`)
+	benchLacks(t, pg, "本平台分类“”不存在")
 	pg = sys.post(page, rows([3]string{"A01", "城乡建设", cat}, [3]string{"A01", "重复", cat2}))
 	wantStatus(t, pg, http.StatusBadRequest)
 	benchHas(t, pg, "与第 1 行重复", `aria-label="第 2 行对方分类代码" maxlength="64" value="A01" aria-invalid="true"`)
