@@ -14,7 +14,7 @@ import (
 	"zhitong/internal/store"
 )
 
-const importUsage = "用法: zhitong import deputies|units|stations|users FILE.xlsx [--dry-run] [--region CODE] [--db …]\n  zhitong import template KIND > FILE.xlsx"
+const importUsage = "用法: zhitong import deputies|units|stations|users FILE.xlsx [--dry-run] [--region CODE|all] [--db …]\n  zhitong import template KIND > FILE.xlsx"
 
 // importCmd imports a workbook as the system, scoped to --region (by
 // default the deployment's top region), or writes a template.
@@ -39,7 +39,7 @@ func importCmd(ctx context.Context, env Env, args []string) error {
 	var d dbFlags
 	d.register(fs, env)
 	dry := fs.Bool("dry-run", false, "check every row and report, write nothing")
-	region := fs.String("region", "", "region code the import is limited to (default: the deployment's top region)")
+	region := fs.String("region", "", "region code the import is limited to, or all (default: the deployment's top region; the whole deployment when it has several)")
 	files, err := parseInterleaved(fs, args[1:])
 	if err != nil {
 		return err
@@ -134,9 +134,18 @@ func openIn(ctx context.Context, env Env, d *dbFlags, kind, region string) (*app
 	return a, app.SystemAs(spec.Role, code), closeDB, nil
 }
 
+// regionAll is the --region value for the whole deployment.
+const regionAll = "all"
+
 // scopeRegion checks the region code given, or finds the one region at the
-// top of the deployment's tree.
+// top of the deployment's tree. "all", or no code on a deployment with
+// several top-level regions (two provinces, after zhitong regions add),
+// is the whole deployment: the empty scope, whose subtree holds every
+// region — a station across provinces is imported so.
 func scopeRegion(ctx context.Context, a *app.App, region string) (string, error) {
+	if region == regionAll {
+		return "", nil // the whole deployment: every top-level region
+	}
 	code, err := normalizeRegion(region)
 	if err != nil {
 		return "", err
@@ -167,7 +176,9 @@ func scopeRegion(ctx context.Context, a *app.App, region string) (string, error)
 	case 1:
 		return tops[0], nil
 	}
-	return "", zhitong.Errorf(zhitong.EINVALID, "本部署有多个顶级行政区划（%s），请用 --region 指定", strings.Join(tops, "、"))
+	// Several top-level regions (a deployment whose other province's
+	// county was loaded, docs/stations.md): the whole deployment.
+	return "", nil
 }
 
 func printReport(w io.Writer, rep *sheets.Report) {
