@@ -45,7 +45,7 @@ func TestBetweenDeployments(t *testing.T) {
 	}
 	const shared = "county-and-city-share-this-secret-0001"
 	testkit.Must(xCounty.SavePeer(ctx, zhitong.Principal{Role: zhitong.RoleSysAdmin, RegionCode: "360783", Name: "sys"}, exchange.Peer{
-		Name: "ganzhou", Kind: exchange.KindZhitong, BaseURL: srvCity.URL + "/api/v1/exchange/longnan", Secret: shared,
+		Name: "ganzhou", DisplayName: "赣州市人大常委会", Kind: exchange.KindZhitong, BaseURL: srvCity.URL + "/api/v1/exchange/longnan", Secret: shared,
 		RegionCode: "360783", Categories: identity(county), Enabled: true}))(t)
 	testkit.Must(xCity.SavePeer(ctx, zhitong.Principal{Role: zhitong.RoleSysAdmin, RegionCode: "3607", Name: "sys"}, exchange.Peer{
 		Name: "longnan", Kind: exchange.KindZhitong, BaseURL: srvCounty.URL + "/api/v1/exchange/ganzhou", Secret: shared,
@@ -58,6 +58,12 @@ func TestBetweenDeployments(t *testing.T) {
 	c := testkit.Must(county.Intake(ctx, committee, app.IntakeInput{Channel: zhitong.ChannelWalkIn, Body: "跨县公交线路停运，群众出行困难",
 		CategoryCode: cat, RegionCode: town, Name: "王五", Phone: "13700137000"}))(t)
 	c = testkit.Must(xCounty.Refer(ctx, committee, c.ID, exchange.ReferInput{Version: c.Version, Peer: "ganzhou", Consent: "station"}))(t)
+	// The citizen reads that it went to the city congress, by its display
+	// name: not "outside the congress's remit", not the internal peer name.
+	tv := testkit.Must(json.Marshal(testkit.Must(county.Track(ctx, c.Code))(t)))(t)
+	if s := string(tv); !strings.Contains(s, "已转交赣州市人大常委会办理") || strings.Contains(s, "ganzhou") || strings.Contains(s, "不属于人大职权范围") {
+		t.Errorf("tracking page after the referral to the city: %s", s)
+	}
 	if n := testkit.Must(xCounty.DeliverDue(ctx))(t); n != 1 {
 		t.Fatalf("county delivered %d", n)
 	}

@@ -91,15 +91,19 @@ func New(a *app.App, opts ...Options) *Service {
 
 // Peer is a counterpart of the exchange.
 type Peer struct {
-	ID         int64     `json:"id"`
-	Name       string    `json:"name"` // the {peer} of our inbound paths
-	Kind       string    `json:"kind"`
-	BaseURL    string    `json:"base_url"`
-	Secret     string    `json:"secret,omitempty"` // input only; never returned
-	RegionCode string    `json:"region"`
-	Categories []Mapping `json:"categories"` // the peer's category codes → ours
-	Enabled    bool      `json:"enabled"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	ID      int64  `json:"id"`
+	Name    string `json:"name"` // the {peer} of our inbound paths
+	Kind    string `json:"kind"`
+	BaseURL string `json:"base_url"`
+	// DisplayName is the name the citizen reads for the peer (赣州市人大常委会):
+	// a referral to a zhitong peer says it was moved to it; never the
+	// internal name. Empty on update keeps it.
+	DisplayName string    `json:"display_name"`
+	Secret      string    `json:"secret,omitempty"` // input only; never returned
+	RegionCode  string    `json:"region"`
+	Categories  []Mapping `json:"categories"` // the peer's category codes → ours
+	Enabled     bool      `json:"enabled"`
+	UpdatedAt   time.Time `json:"updated_at"`
 	// Signing is hmac (HMAC-SM3, the shared secret) or sm2.
 	Signing string `json:"signing"`
 	// PublicKey is our SM2 public key for this peer (PEM), to give to it;
@@ -199,6 +203,9 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 	if in.Secret != "" && len(in.Secret) < 32 && in.Kind != KindOpen311 {
 		return nil, zhitong.Invalid("secret", "共享密钥至少 32 个字符")
 	}
+	if in.DisplayName = strings.TrimSpace(in.DisplayName); utf8.RuneCountInString(in.DisplayName) > 50 {
+		return nil, zhitong.Invalid("display_name", "显示名称不能超过 50 个字")
+	}
 	if in.Signing == "" {
 		in.Signing = SigningHMAC
 	}
@@ -253,8 +260,11 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 			if in.PeerPublicKey == "" {
 				in.PeerPublicKey = old.PeerPublicKey
 			}
-			if _, err := tx.Exec(ctx, `UPDATE exchange_peers SET kind = ?, base_url = ?, secret_enc = ?, region_code = ?, category_map = ?, enabled = ?, signing = ?, peer_public_pem = ?, updated_at = ? WHERE id = ?`,
-				in.Kind, in.BaseURL, sealed, in.RegionCode, cats, in.Enabled, in.Signing, in.PeerPublicKey, store.FormatTime(now), old.ID); err != nil {
+			if in.DisplayName == "" {
+				in.DisplayName = old.DisplayName
+			}
+			if _, err := tx.Exec(ctx, `UPDATE exchange_peers SET kind = ?, base_url = ?, secret_enc = ?, region_code = ?, category_map = ?, enabled = ?, signing = ?, peer_public_pem = ?, display_name = ?, updated_at = ? WHERE id = ?`,
+				in.Kind, in.BaseURL, sealed, in.RegionCode, cats, in.Enabled, in.Signing, in.PeerPublicKey, in.DisplayName, store.FormatTime(now), old.ID); err != nil {
 				return err
 			}
 			in.ID = old.ID
@@ -265,9 +275,9 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 			} else if in.Signing == SigningHMAC {
 				return zhitong.Invalid("secret", "请填写共享密钥（至少 32 个字符）")
 			}
-			if err := tx.QueryRow(ctx, `INSERT INTO exchange_peers (name, kind, base_url, secret_enc, region_code, category_map, enabled, signing, peer_public_pem, created_at, updated_at)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.Name, in.Kind, in.BaseURL, sealed, in.RegionCode,
-				cats, in.Enabled, in.Signing, in.PeerPublicKey, store.FormatTime(now), store.FormatTime(now)).Scan(&in.ID); err != nil {
+			if err := tx.QueryRow(ctx, `INSERT INTO exchange_peers (name, kind, base_url, secret_enc, region_code, category_map, enabled, signing, peer_public_pem, display_name, created_at, updated_at)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.Name, in.Kind, in.BaseURL, sealed, in.RegionCode,
+				cats, in.Enabled, in.Signing, in.PeerPublicKey, in.DisplayName, store.FormatTime(now), store.FormatTime(now)).Scan(&in.ID); err != nil {
 				return err
 			}
 		default:
@@ -285,7 +295,7 @@ func (s *Service) SavePeer(ctx context.Context, p zhitong.Principal, in Peer) (*
 		in.PublicKey = saved.PublicKey
 		return s.a.AppendAudit(ctx, tx, p, "exchange.peer.save", "exchange_peer:"+strconv.FormatInt(in.ID, 10),
 			map[string]any{"name": in.Name, "kind": in.Kind, "base_url": in.BaseURL, "region": in.RegionCode, "categories": len(in.Categories), "enabled": in.Enabled,
-				"secret_changed": in.Secret != "", "signing": in.Signing, "peer_public_key": in.PeerPublicKey != ""})
+				"secret_changed": in.Secret != "", "signing": in.Signing, "peer_public_key": in.PeerPublicKey != "", "display_name": in.DisplayName})
 	})
 	if err != nil {
 		return nil, err
@@ -409,13 +419,13 @@ type peerRow struct {
 	cats   map[string]string
 }
 
-const peerColumns = `id, name, kind, base_url, secret_enc, region_code, category_map, enabled, updated_at, signing, sm2_private_enc, sm2_public_pem, peer_public_pem`
+const peerColumns = `id, name, kind, base_url, secret_enc, region_code, category_map, enabled, updated_at, signing, sm2_private_enc, sm2_public_pem, peer_public_pem, display_name`
 
 func scanPeer(r interface{ Scan(...any) error }) (*peerRow, error) {
 	var pr peerRow
 	var cats, updated string
 	err := r.Scan(&pr.ID, &pr.Name, &pr.Kind, &pr.BaseURL, &pr.sealed, &pr.RegionCode, &cats, &pr.Enabled, &updated,
-		&pr.Signing, &pr.keyEnc, &pr.PublicKey, &pr.PeerPublicKey)
+		&pr.Signing, &pr.keyEnc, &pr.PublicKey, &pr.PeerPublicKey, &pr.DisplayName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, zhitong.Errorf(zhitong.ENOTFOUND, "对接渠道不存在")
 	}

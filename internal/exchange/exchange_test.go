@@ -347,3 +347,37 @@ func TestInboundOrders(t *testing.T) {
 		t.Fatalf("statuses %+v", sts)
 	}
 }
+
+// TestOutboundCategoryIsTheirs: the work order sent to 12345 carries the
+// hotline's code for the case's category — the first of its codes mapped
+// to ours, the catch-all "*" aside — and ours only when none is.
+func TestOutboundCategoryIsTheirs(t *testing.T) {
+	d := newDeployment(t, exchange.Options{})
+	var cats []string
+	rows := testkit.Must(d.a.DB().Query(ctx, `SELECT code FROM categories ORDER BY code LIMIT 3`))(t)
+	for rows.Next() {
+		var c string
+		testkit.Must(0, rows.Scan(&c))(t)
+		cats = append(cats, c)
+	}
+	rows.Close()
+	testkit.Must(d.svc.SavePeer(ctx, d.sys, exchange.Peer{Name: "jx12345", Kind: exchange.Kind12345, BaseURL: d.fake.URL, RegionCode: "360783", Enabled: true,
+		Categories: []exchange.Mapping{{Theirs: "B02", Ours: cats[0]}, {Theirs: "*", Ours: cats[1]}, {Theirs: "A01", Ours: cats[0]}}}))(t)
+	want := map[string]string{cats[0]: "A01", cats[1]: cats[1], cats[2]: cats[2]} // ours → the code sent
+	sent := map[string]string{}
+	for _, cat := range cats {
+		c := testkit.Must(d.a.Intake(ctx, d.committee, app.IntakeInput{Channel: zhitong.ChannelWalkIn, Body: "路灯损坏，夜间出行不便", CategoryCode: cat,
+			RegionCode: d.town, Name: "张三", Phone: "13800138000"}))(t)
+		c = testkit.Must(d.svc.Refer(ctx, d.committee, c.ID, exchange.ReferInput{Version: c.Version, Peer: "jx12345", Consent: "phone"}))(t)
+		sent[exchange.OrderNo(c)] = cat
+	}
+	if n := d.deliver(t); n != len(cats) {
+		t.Fatalf("delivered %d, want %d", n, len(cats))
+	}
+	orders, _, _ := d.fake.Snapshot()
+	for no, cat := range sent {
+		if got := orders[no].Category; got != want[cat] {
+			t.Errorf("our %s went to 12345 as %q, want %q", cat, got, want[cat])
+		}
+	}
+}

@@ -52,7 +52,11 @@ func (s *Service) Refer(ctx context.Context, p zhitong.Principal, id int64, in R
 	path := "/orders"
 	switch pr.Kind {
 	case KindZhitong:
-		dest = "民意直通（" + pr.Name + "）"
+		// Another congress (docs/exchange.md): the citizen reads its name.
+		dest = pr.DisplayName
+		if dest == "" {
+			dest = "对口人大常委会"
+		}
 	case KindOpen311:
 		dest, path = "Open311（"+pr.Name+"）", "/requests.json"
 	}
@@ -71,6 +75,8 @@ func (s *Service) Refer(ctx context.Context, p zhitong.Principal, id int64, in R
 			}
 			wo.Consent = in.Consent
 			if pr.Kind == KindZhitong {
+				// Moved to another congress, not out of the congress's remit.
+				ev.Public = "您反映的问题已转交" + dest + "办理，我们将跟踪结果"
 				wo.History = append(wo.History, Step{At: ev.At, Text: ev.Public})
 			}
 			now := s.a.Clock().Now()
@@ -90,9 +96,12 @@ func (s *Service) Refer(ctx context.Context, p zhitong.Principal, id int64, in R
 func (s *Service) workOrder(ctx context.Context, q store.Q, pr *peerRow, c *store.CaseRecord) (*WorkOrder, error) {
 	wo := &WorkOrder{OrderNo: OrderNo(&c.Case), Title: c.Title, Content: c.Body, Category: c.CategoryCode,
 		AreaCode: c.RegionCode, Address: c.Place, CreatedAt: c.SubmittedAt}
-	for theirs, ours := range pr.cats {
-		if ours == c.CategoryCode {
-			wo.Category = theirs
+	// Their code for our category: the first (in the map's order) of
+	// their codes mapped to ours, the catch-all "*" aside; ours only when
+	// none is (docs/exchange.md, "Categories out").
+	for _, m := range pr.Categories {
+		if m.Ours == c.CategoryCode && m.Theirs != "*" {
+			wo.Category = m.Theirs
 			break
 		}
 	}

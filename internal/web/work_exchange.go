@@ -104,7 +104,8 @@ func (h *Handler) workExchangeSave(w http.ResponseWriter, r *http.Request) error
 	f := r.PostForm
 	x := exchange.New(h.app)
 	in := exchange.Peer{Name: f.Get("name"), Kind: f.Get("kind"), BaseURL: f.Get("base_url"), Secret: f.Get("secret"),
-		RegionCode: f.Get("region"), Enabled: f.Get("enabled") == "1", Signing: f.Get("signing"), PeerPublicKey: f.Get("peer_public_key")}
+		RegionCode: f.Get("region"), Enabled: f.Get("enabled") == "1", Signing: f.Get("signing"), PeerPublicKey: f.Get("peer_public_key"),
+		DisplayName: f.Get("display_name")}
 	var m map[string]string
 	if err := json.Unmarshal([]byte(f.Get("categories")), &m); err != nil {
 		err = zhitong.Invalid("categories", "分类对照表应为 JSON 对象：{\"对方分类代码\": \"本平台分类代码\", …}")
