@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"unicode"
@@ -128,6 +129,60 @@ func TestDOCXCellsInLibreOffice(t *testing.T) {
 			rs := []rune(strings.ReplaceAll(c, " ", ""))
 			if !strings.ContainsRune(text, rs[len(rs)-1]) {
 				t.Errorf("cell %q: its last character is missing in LibreOffice's PDF", c)
+			}
+		}
+	}
+}
+
+// TestHeadingKeepsWithNext: a heading never ends a page; the first two
+// lines of the paragraph after it (both, or its one) are on its page. The
+// batch 交办函 with 0–30 short paragraphs more before 一、 sweeps each
+// heading across the page's end. The .docx and HTML follow the engine's
+// pages (TestDOCXPaginatesAsPDF, the HTML draws them).
+func TestHeadingKeepsWithNext(t *testing.T) {
+	needFonts(t)
+	heading := regexp.MustCompile(`^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)`)
+	cases := 0
+	for k := range 31 {
+		d := batchAssign()
+		for range k {
+			d.Body = append(d.Body[:1], append([]Block{{Kind: Para, Text: "请认真核实，依法办理。"}}, d.Body[1:]...)...)
+		}
+		lo, err := lay(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type at struct {
+			page int
+			l    line
+		}
+		var flow []at
+		for p, pg := range lo.pages {
+			for _, l := range pg.lines {
+				if l.item > 0 {
+					flow = append(flow, at{p, l})
+				}
+			}
+		}
+		sort.SliceStable(flow, func(i, j int) bool {
+			a, b := flow[i], flow[j]
+			if a.l.item != b.l.item {
+				return a.l.item < b.l.item
+			}
+			return a.l.part < b.l.part
+		})
+		for j, h := range flow {
+			if h.l.part != 0 || !heading.MatchString(h.l.text) {
+				continue
+			}
+			for _, n := range flow[j+1 : min(j+3, len(flow))] {
+				if n.l.item != h.l.item+1 {
+					break
+				}
+				if n.page != h.page {
+					cases++
+					t.Errorf("%d paragraphs more: %q on page %d, the line %q after it on page %d", k, h.l.text, h.page+1, n.l.text, n.page+1)
+				}
 			}
 		}
 	}

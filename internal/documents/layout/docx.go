@@ -269,7 +269,7 @@ func docx(d Doc) ([]byte, error) {
 	walkBody(d.Body, func(rows [][]string) {
 		w.item++
 		w.table(rows)
-	}, func(ro role, text string, bold bool) {
+	}, func(ro role, text string, bold, _ bool) {
 		w.item++
 		p := wpara{role: ro, jc: "both", text: text, ind: indent, bold: bold, contInd: `<w:ind w:firstLine="0"/>`}
 		w.flowBreak(&p)
