@@ -59,7 +59,7 @@ func commands() []command {
 		{"import", "import deputies|units|stations|users FILE.xlsx [--dry-run] [--region CODE]\n  import template KIND > FILE.xlsx", "从 Excel 导入代表、承办单位、联络站或员工账号（整个文件一个事务：任何一行有问题都不写入）；--dry-run 只检查并列出全部问题。template 输出导入模板。", importCmd},
 		{"export", "export deputies|units|stations|users [--region CODE] > FILE.xlsx", "按导入模板的格式导出代表、承办单位、联络站或员工账号；原样再导入不会改变任何数据。", exportCmd},
 		{"stats", "stats settle [--rebuild] | stats time [--region …] [--runs 3] [--db …]", "结算统计：把已不会再变的日、月按统计口径计数存档，供统计分析快速读取（服务每小时自动执行）；--rebuild 先清除再重新结算（修改时限规则的 return_days 后使用）。time：逐个视图（月、季、年、自定义 × 各切片）计时统计分析。", statsCmd},
-		{"verify", "verify FILE.pdf|文号|验证码 [--key 公钥.pem] [--db …]", "核验公文：PDF 文件核验其电子签章（SM3 摘要、SM2 签名）、签名密钥是否为发文机关的（--key 给出公钥文件时只用公钥、不读数据库；否则用数据库），以及是否为登记在案的原件；文号或验证码按数据库核验。未通过时说明原因并以非零状态退出。", verifyCmd},
+		{"verify", "verify FILE.pdf|文号|验证码 [--key 公钥.pem] [--db …]", "核验公文：PDF 文件核验其电子签章（SM3 摘要、SM2 签名）、签名密钥是否为发文机关的（--key 给出公钥文件时只用公钥、不读数据库；否则用数据库），以及是否为登记在案的原件；文号或验证码按数据库核验。核验不创建数据库或密钥：没有数据库时 PDF 只核验签章完整（不能确认发文机关），文号或验证码说明需要数据库。未通过时说明原因并以非零状态退出。", verifyCmd},
 		{"documents", "documents key export [--region CODE] [--out FILE] [--db …]", "导出机关的公文签章公钥（PEM），供离线核验（zhitong verify --key）；机关还没有密钥时先生成。", documentsCmd},
 		{"exchange", "exchange key export --peer NAME [--out FILE] [--db …]", "导出本方用于某个对接渠道（12345、其他部署）的 SM2 签名公钥（PEM），交给对方导入；该渠道还没有 SM2 密钥时先生成（私钥以主密钥加密保存）。", exchangeCmd},
 		{"backup", "backup --out FILE [--db PATH]", "对运行中的 SQLite 数据库做一致性备份（VACUUM INTO）。PostgreSQL 请用 pg_dump。", backup},

@@ -60,6 +60,16 @@ func verifyCmd(ctx context.Context, env Env, args []string) error {
 	} else if bytes.HasSuffix(bytes.ToLower([]byte(what)), []byte(".pdf")) {
 		return fmt.Errorf("无法读取文件 %s：%w", what, readErr)
 	}
+	// A check creates nothing: no database, no key (see noDatabase).
+	d.noCreate = true
+	if missing := noDatabase(d.db); missing != "" {
+		if !isFile {
+			return fmt.Errorf("未找到数据库 %s：按文号或验证码核验需要本系统的数据库（--db 或 ZHITONG_DB），未创建任何文件", missing)
+		}
+		t, _ := documents.OpenPDF(file) // checked above
+		fmt.Fprintf(env.Stdout, "电子签章完整：%s（%s），签名与文件自带的公钥相符，文件签发后未被改动。\n验证码 %s　SM3 %s\n", t.Number, t.Name, t.Code, t.SM3)
+		return fmt.Errorf("未能确认签名密钥属于发文机关：未找到数据库 %s；请用 --key 给出发文机关的公钥（zhitong documents key export 或工作台导出），或用 --db 指定数据库。未创建任何文件", missing)
+	}
 	a, closeDB, err := d.open(ctx, env, nil)
 	if err != nil {
 		return err
@@ -156,4 +166,16 @@ func documentsCmd(ctx context.Context, env Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "已导出%s的公文签章公钥：%s\n", org.Name, *out)
 	return nil
+}
+
+// noDatabase is the SQLite file db names when it does not exist ("" for
+// one that does, or a PostgreSQL URL): opening it would create it.
+func noDatabase(db string) string {
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		return ""
+	}
+	if _, err := os.Stat(db); err != nil {
+		return db
+	}
+	return ""
 }

@@ -89,4 +89,34 @@ func TestDocumentsCommands(t *testing.T) {
 	if code, out := run("verify", bad, "--key", pemFile); code == 0 || !strings.Contains(out, "核验未通过") {
 		t.Errorf("verify a PDF changed by one byte offline: %d %s", code, out)
 	}
+
+	// Without --db, in a directory with no database: a check creates
+	// nothing (no zhitong-data, no key). The PDF's seal is checked from the
+	// file alone, the issuer's key not confirmed; a number or code needs
+	// the database, and says so.
+	empty := t.TempDir()
+	t.Chdir(empty)
+	bare := func(args ...string) (int, string) {
+		t.Helper()
+		var out, errs bytes.Buffer
+		env := Env{Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }, Clock: testkit.NewClock(testkit.Start)}
+		return Run(ctx, env, args), out.String() + errs.String()
+	}
+	if code, out := bare("verify", file); code == 0 || !strings.Contains(out, "电子签章完整："+doc.Number) || !strings.Contains(out, "未找到数据库") || strings.Contains(out, "密钥 ") {
+		t.Errorf("verify the PDF without a database: %d %s", code, out)
+	}
+	if code, out := bare("verify", bad); code == 0 || !strings.Contains(out, "核验未通过") {
+		t.Errorf("verify the tampered PDF without a database: %d %s", code, out)
+	}
+	if code, out := bare("verify", file, "--key", pemFile); code != 0 || !strings.Contains(out, "真实："+doc.Number) {
+		t.Errorf("verify offline with --key: %d %s", code, out)
+	}
+	for _, what := range []string{doc.Number, doc.Code} {
+		if code, out := bare("verify", what); code == 0 || !strings.Contains(out, "未找到数据库") {
+			t.Errorf("verify %s without a database: %d %s", what, code, out)
+		}
+	}
+	if left := testkit.Must(os.ReadDir(empty))(t); len(left) != 0 {
+		t.Errorf("verify created %v in the current directory", left)
+	}
 }

@@ -51,6 +51,11 @@ const cellMarTw = 54
 // the default table style.
 var cellMar = fmt.Sprintf(`<w:tblCellMar><w:left w:w="%[1]d" w:type="dxa"/><w:right w:w="%[1]d" w:type="dxa"/></w:tblCellMar>`, cellMarTw)
 
+// cellLineTw is a table cell's line height: a little under the grid's,
+// so that a row whose cells wrap as the engine's do (their lines plus the
+// rule LibreOffice adds) is no higher than the engine's, its minimum.
+var cellLineTw = linePitchTw - 40
+
 const (
 	afterTableTw = 2
 	blockSlackTw = afterTableTw + 3*20
@@ -264,7 +269,7 @@ func docx(d Doc) ([]byte, error) {
 	walkBody(d.Body, func(rows [][]string) {
 		w.item++
 		w.table(rows)
-	}, func(ro role, text string, bold bool) {
+	}, func(ro role, text string, bold, _ bool) {
 		w.item++
 		p := wpara{role: ro, jc: "both", text: text, ind: indent, bold: bold, contInd: `<w:ind w:firstLine="0"/>`}
 		w.flowBreak(&p)
@@ -625,7 +630,10 @@ func (w *wdoc) table(rows [][]string) {
 			if i == 0 {
 				h -= 15
 			}
-			fmt.Fprintf(b, `<w:trHeight w:val="%d" w:hRule="exact"/>`, h)
+			// At least as high: a cell LibreOffice wraps where the engine
+			// does not (it spaces Chinese from Latin text) makes its row
+			// grow instead of losing its last line.
+			fmt.Fprintf(b, `<w:trHeight w:val="%d" w:hRule="atLeast"/>`, h)
 		}
 		if i == 0 {
 			b.WriteString(`<w:tblHeader/>`)
@@ -641,7 +649,7 @@ func (w *wdoc) table(rows [][]string) {
 				c = r[j]
 			}
 			fmt.Fprintf(b, `<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/></w:tcPr>`, widths[j])
-			w.p(wpara{role: ro, halfPt: 28, text: c})
+			w.p(wpara{role: ro, halfPt: 28, text: c, exactTw: cellLineTw})
 			b.WriteString(`</w:tc>`)
 		}
 		b.WriteString(`</w:tr>`)

@@ -48,6 +48,11 @@ func paginationDocs() map[string]Doc {
 	d := sample(1)
 	d.Body = append(d.Body, Block{Kind: Table, Rows: rows}, Block{Kind: Para, Text: "以上问题请一并办理。"})
 	docs["longtable"] = d
+	// The table begins page 2 after a paragraph (after a heading, the
+	// heading goes over with it: sample0).
+	d = sample(0)
+	d.Body[len(d.Body)-2] = Block{Kind: Para, Text: "按时答复。"}
+	docs["tableafterpara"] = d
 	return docs
 }
 

@@ -235,21 +235,65 @@ func firstRowBelow(y float64) int {
 	return i
 }
 
+// flowItem is a body item as walkBody hands it over.
+type flowItem struct {
+	table         bool
+	rows          [][]string
+	ro            role
+	text          string
+	bold, heading bool
+}
+
 func (e *engine) body(d Doc) {
+	var items []flowItem
 	walkBody(d.Body, func(rows [][]string) {
-		e.item++
-		e.table(rows)
-	}, func(ro role, text string, bold bool) {
-		e.item++
-		e.bold = bold
-		e.para(ro, text, 2, 0)
-		e.bold = false
+		items = append(items, flowItem{table: true, rows: rows})
+	}, func(ro role, text string, bold, heading bool) {
+		items = append(items, flowItem{ro: ro, text: text, bold: bold, heading: heading})
 	})
+	for i, it := range items {
+		e.item++
+		if it.table {
+			e.table(it.rows)
+			continue
+		}
+		// A heading keeps with what follows: it begins a new page unless
+		// the next paragraph's first two lines (or the table's header and
+		// first row) fit below it.
+		if n := e.keep(items, i); it.heading && e.row > 0 && e.row+n > LinesPerPage && n <= LinesPerPage {
+			e.newPage()
+		}
+		e.bold = it.bold
+		e.para(it.ro, it.text, 2, 0)
+		e.bold = false
+	}
+}
+
+// keep is the grid lines heading items[i] needs on its page: its own and
+// the start of what follows it (see body).
+func (e *engine) keep(items []flowItem, i int) int {
+	it := items[i]
+	if it.table {
+		_, set := e.tableSet(it.rows)
+		n := 0
+		for _, r := range set[:min(2, len(set))] {
+			n += r.h
+		}
+		return n
+	}
+	n := len(e.wrap(it.ro, size3, it.text, TypeW-2*CharPitch, TypeW, bodyTC))
+	if !it.heading {
+		return min(2, n)
+	}
+	if i+1 < len(items) {
+		n += e.keep(items, i+1)
+	}
+	return n
 }
 
 // walkBody hands the body over block by block: tables whole, headings
 // numbered, paragraphs split at line breaks.
-func walkBody(body []Block, table func([][]string), para func(ro role, text string, bold bool)) {
+func walkBody(body []Block, table func([][]string), para func(ro role, text string, bold, heading bool)) {
 	var n [4]int
 	for _, b := range body {
 		switch b.Kind {
@@ -261,11 +305,11 @@ func walkBody(body []Block, table func([][]string), para func(ro role, text stri
 			for k := lvl + 1; k < 4; k++ {
 				n[k] = 0
 			}
-			para(headingRole[b.Kind], headingText(b, n[lvl]), b.Kind == Heading3)
+			para(headingRole[b.Kind], headingText(b, n[lvl]), b.Kind == Heading3, true)
 		default:
 			for _, p := range strings.Split(b.Text, "\n") {
 				if p = strings.TrimSpace(p); p != "" {
-					para(fangSong, p, false)
+					para(fangSong, p, false, false)
 				}
 			}
 		}

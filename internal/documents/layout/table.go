@@ -2,13 +2,23 @@ package layout
 
 // table sets rows in 4号 with ruled cells the width of the type area, the
 // first row (a header, in 黑体) repeated on every page the table runs on.
-func (e *engine) table(rows [][]string) {
+// tableRow is a table's row wrapped in its columns: each cell's lines, the
+// row's height in grid lines, its role (黑体 for the header).
+type tableRow struct {
+	cells [][]string
+	h     int
+	ro    role
+}
+
+// tableSet wraps rows in the columns the table gets: their widths (mm)
+// and the rows; no columns for an empty table.
+func (e *engine) tableSet(rows [][]string) ([]float64, []tableRow) {
 	ncol := 0
 	for _, r := range rows {
 		ncol = max(ncol, len(r))
 	}
 	if ncol == 0 {
-		return
+		return nil, nil
 	}
 	const pad = cellPad
 	nat := make([]float64, ncol)
@@ -34,22 +44,13 @@ func (e *engine) table(rows [][]string) {
 		}
 	}
 	widths := shareWidthsAtLeast(nat, least, TypeW)
-	if e.out.tableWidths == nil {
-		e.out.tableWidths = map[int][]float64{}
-	}
-	e.out.tableWidths[e.item] = widths
-	type setRow struct {
-		cells [][]string
-		h     int
-		ro    role
-	}
-	set := make([]setRow, len(rows))
+	set := make([]tableRow, len(rows))
 	for i, r := range rows {
 		ro := fangSong
 		if i == 0 {
 			ro = heiTi
 		}
-		sr := setRow{cells: make([][]string, ncol), h: 1, ro: ro}
+		sr := tableRow{cells: make([][]string, ncol), h: 1, ro: ro}
 		for j := range ncol {
 			c := ""
 			if j < len(r) {
@@ -60,6 +61,20 @@ func (e *engine) table(rows [][]string) {
 		}
 		set[i] = sr
 	}
+	return widths, set
+}
+
+func (e *engine) table(rows [][]string) {
+	widths, set := e.tableSet(rows)
+	ncol := len(widths)
+	if ncol == 0 {
+		return
+	}
+	const pad = cellPad
+	if e.out.tableWidths == nil {
+		e.out.tableWidths = map[int][]float64{}
+	}
+	e.out.tableWidths[e.item] = widths
 	if e.out.tableRows == nil {
 		e.out.tableRows, e.out.tableStart = map[int][]int{}, map[int]int{}
 	}
@@ -67,7 +82,7 @@ func (e *engine) table(rows [][]string) {
 		e.out.tableRows[e.item] = append(e.out.tableRows[e.item], sr.h)
 	}
 	// draw sets lines [from, to) of a row's cells as one ruled row.
-	draw := func(sr setRow, from, to int) {
+	draw := func(sr tableRow, from, to int) {
 		top := e.row
 		h := to - from
 		p := e.cur()
