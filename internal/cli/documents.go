@@ -157,14 +157,21 @@ func documentsCmd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *out == "" {
+	return exportPEM(env, *out, pemText, "已导出"+org.Name+"的公文签章公钥")
+}
+
+// exportPEM writes a public key (PEM) to standard output, or to the file
+// out and then says done with its name: the key exports of documents and
+// exchange.
+func exportPEM(env Env, out, pemText, done string) error {
+	if out == "" {
 		fmt.Fprint(env.Stdout, pemText)
 		return nil
 	}
-	if err := os.WriteFile(*out, []byte(pemText), 0o644); err != nil {
+	if err := os.WriteFile(out, []byte(pemText), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "已导出%s的公文签章公钥：%s\n", org.Name, *out)
+	fmt.Fprintf(env.Stdout, "%s：%s\n", done, out)
 	return nil
 }
 

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"zhitong/internal/exchange"
 )
@@ -35,13 +34,5 @@ func exchangeCmd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *out == "" {
-		fmt.Fprint(env.Stdout, pemText)
-		return nil
-	}
-	if err := os.WriteFile(*out, []byte(pemText), 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "已导出本方用于对接渠道“%s”的 SM2 公钥：%s\n", *peer, *out)
-	return nil
+	return exportPEM(env, *out, pemText, "已导出本方用于对接渠道“"+*peer+"”的 SM2 公钥")
 }
