@@ -22,7 +22,7 @@ import (
 func (s *Server) attachmentsRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/cases/{id}/attachments", s.api(staffIDJSON(s, http.StatusOK, s.listAttachments)))
 	mux.HandleFunc("POST /api/v1/cases/{id}/attachments", s.api(staffIDJSON(s, http.StatusCreated, s.addAttachments)))
-	mux.HandleFunc("GET /api/v1/cases/{id}/attachments/{attachment}", s.api(s.attachmentFile))
+	mux.HandleFunc("GET /api/v1/cases/{id}/attachments/{attachment}", s.api(withID(s, s.attachmentFile)))
 }
 
 // AttachmentList is the answer of GET and POST /api/v1/cases/{id}/attachments.
@@ -81,15 +81,7 @@ func (s *Server) addAttachments(w http.ResponseWriter, r *http.Request, p zhiton
 }
 
 // attachmentFile serves one attachment's bytes to staff who may view the case.
-func (s *Server) attachmentFile(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Server) attachmentFile(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) error {
 	aid, err := pathID(r, "attachment")
 	if err != nil {
 		return err

@@ -56,21 +56,13 @@ func (s *Server) documentsRoutes(mux *http.ServeMux) {
 		return &documentView{Document: d, Content: doc}, err
 	})))
 	file := func(pdf bool) handler {
-		return func(w http.ResponseWriter, r *http.Request) error {
-			p, err := s.staff(r)
-			if err != nil {
-				return err
-			}
-			id, err := pathID(r, "id")
-			if err != nil {
-				return err
-			}
+		return withID(s, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) error {
 			f, err := svc().Download(r.Context(), p, id, pdf)
 			if err != nil {
 				return err
 			}
 			return f.Serve(w)
-		}
+		})
 	}
 	mux.HandleFunc("GET /api/v1/documents/{id}/pdf", s.api(file(true)))
 	mux.HandleFunc("GET /api/v1/documents/{id}/docx", s.api(file(false)))

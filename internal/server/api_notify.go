@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 
+	"zhitong"
 	"zhitong/internal/app"
 )
 
@@ -17,18 +18,10 @@ func (s *Server) notifyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("PUT /api/v1/notification-templates/{name}", s.api(s.editTemplate))
 	mux.HandleFunc("POST /api/v1/track/{code}/sms-optout", s.api(s.optOutByCode))
 	mux.HandleFunc("POST /api/v1/sms-optouts", s.api(s.optOutPhone))
-	mux.HandleFunc("GET /api/v1/cases/{id}/notifications", s.api(s.caseNotices))
+	mux.HandleFunc("GET /api/v1/cases/{id}/notifications", s.api(withID(s, s.caseNotices)))
 }
 
-func (s *Server) caseNotices(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.staff(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
+func (s *Server) caseNotices(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) error {
 	ns, err := s.app.CaseNotices(r.Context(), p, id)
 	if err != nil {
 		return err

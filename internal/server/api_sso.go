@@ -47,19 +47,11 @@ func (s *Server) ssoRoutes(mux *http.ServeMux) {
 		}
 		return sso.New(s.app).LinkOf(r.Context(), p, id)
 	})))
-	mux.HandleFunc("DELETE /api/v1/users/{id}/sso", s.api(func(w http.ResponseWriter, r *http.Request) error {
-		p, err := s.staff(r)
-		if err != nil {
-			return err
-		}
-		id, err := pathID(r, "id")
-		if err != nil {
-			return err
-		}
+	mux.HandleFunc("DELETE /api/v1/users/{id}/sso", s.api(withID(s, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal, id int64) error {
 		if err := sso.New(s.app).Unlink(r.Context(), p, id); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
-	}))
+	})))
 }
