@@ -70,9 +70,7 @@ func (h *Handler) workBatchAssign(w http.ResponseWriter, r *http.Request) error 
 	}
 	msg := "已批量交办 " + strconv.Itoa(len(cases)) + " 件案件"
 	if d, err := h.documents().AssignLetter(r.Context(), p, cases[0].ID); err == nil {
-		h.flash(r, msg+"，签发交办函 "+d.Number)
-		http.Redirect(w, r, "/work/documents/"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
-		return nil
+		return h.toDocument(w, r, msg+"，签发交办函 "+d.Number, d.ID)
 	} else if zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
 		return err
 	}

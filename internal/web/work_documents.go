@@ -153,9 +153,7 @@ func (h *Handler) workIssueAssign(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	h.flash(r, "已签发交办函 "+d.Number)
-	http.Redirect(w, r, "/work/documents/"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
-	return nil
+	return h.toDocument(w, r, "已签发交办函 "+d.Number, d.ID)
 }
 
 // workIssueReply issues the 答复函 of a reply, from the case page.
@@ -178,9 +176,7 @@ func (h *Handler) workIssueReply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.flash(r, "已签发答复函 "+d.Number)
-	http.Redirect(w, r, "/work/documents/"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
-	return nil
+	return h.toDocument(w, r, "已签发答复函 "+d.Number, d.ID)
 }
 
 type workDocumentData struct {
@@ -404,9 +400,7 @@ func (h *Handler) workIssueSource(kind string) handler {
 		if err != nil {
 			return err
 		}
-		h.flash(r, "已签发 "+d.Number)
-		http.Redirect(w, r, "/work/documents/"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
-		return nil
+		return h.toDocument(w, r, "已签发 "+d.Number, d.ID)
 	}
 }
 
@@ -431,7 +425,12 @@ func (h *Handler) workIssueDutyReport(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	h.flash(r, "已签发 "+d.Number)
-	http.Redirect(w, r, "/work/documents/"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
+	return h.toDocument(w, r, "已签发 "+d.Number, d.ID)
+}
+
+// toDocument says msg and opens the document id just issued.
+func (h *Handler) toDocument(w http.ResponseWriter, r *http.Request, msg string, id int64) error {
+	h.flash(r, msg)
+	http.Redirect(w, r, "/work/documents/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
 }
