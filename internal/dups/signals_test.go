@@ -172,3 +172,24 @@ func TestGazetteer(t *testing.T) {
 		t.Errorf("城东社区 not found")
 	}
 }
+
+// BenchmarkPrintIn is the cost of the gazetteer per text (30 villages, as
+// BenchmarkForDraft) against Print alone: run both and compare ns/op.
+func BenchmarkPrintIn(b *testing.B) {
+	var names []string
+	for i := range 30 {
+		names = append(names, "第"+strconv.Itoa(i)+"村村民委员会")
+	}
+	g := NewGazetteer(names)
+	text := "渡江路农商银行门口有个大坑，下雨积水，电动车摔了好几次，请修补路面。清源村三组自来水浑浊发黄。"
+	b.Run("Print", func(b *testing.B) {
+		for b.Loop() {
+			Print(text)
+		}
+	})
+	b.Run("PrintIn", func(b *testing.B) {
+		for b.Loop() {
+			PrintIn(text, g)
+		}
+	})
+}
