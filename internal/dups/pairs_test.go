@@ -11,6 +11,10 @@ import (
 type pair struct {
 	dup  bool
 	a, b string
+	// sa, sb are the cases' structured signals, when the set gives them
+	// (pairs.txt columns 4 and 5: region/category/station).
+	sa, sb  Signals
+	signals bool
 }
 
 // heldOutPairs builds the held-out set from testdata/heldout.txt, written
@@ -89,18 +93,27 @@ func loadPairs(tb testing.TB) []pair {
 			continue
 		}
 		parts := strings.Split(line, "\t")
-		if len(parts) != 3 {
+		if len(parts) != 3 && len(parts) != 5 {
 			tb.Fatalf("bad line %q", line)
 		}
-		out = append(out, pair{dup: parts[0] == "1", a: parts[1], b: parts[2]})
+		p := pair{dup: parts[0] == "1", a: parts[1], b: parts[2]}
+		if len(parts) == 5 {
+			p.sa, p.sb, p.signals = parseSignals(tb, parts[3]), parseSignals(tb, parts[4]), true
+		}
+		out = append(out, p)
 	}
 	return out
 }
 
 // measure returns precision and recall of "Similar ≥ threshold" on pairs.
 func measure(pairs []pair, threshold float64) (precision, recall float64, tp, fp, fn int) {
+	return measureBy(pairs, threshold, func(p pair) float64 { return Similar(p.a, p.b) })
+}
+
+// measureBy returns precision and recall of "score ≥ threshold" on pairs.
+func measureBy(pairs []pair, threshold float64, score func(pair) float64) (precision, recall float64, tp, fp, fn int) {
 	for _, p := range pairs {
-		got := Similar(p.a, p.b) >= threshold
+		got := score(p) >= threshold
 		switch {
 		case got && p.dup:
 			tp++

@@ -32,11 +32,14 @@ type Service struct{ app *app.App }
 // New returns the service over a.
 func New(a *app.App) *Service { return &Service{app: a} }
 
-// Draft is a case being written: at intake, before it is stored.
+// Draft is a case being written: at intake, before it is stored. Category
+// and station are optional; when given they weigh the candidates (Adjust).
 type Draft struct {
-	Region string `json:"region"`
-	Title  string `json:"title"`
-	Body   string `json:"body"`
+	Region   string `json:"region"`
+	Title    string `json:"title"`
+	Body     string `json:"body"`
+	Category string `json:"category,omitempty"`
+	Station  int64  `json:"station_id,omitempty"`
 }
 
 // Match is a likely duplicate as staff see it.
@@ -65,7 +68,7 @@ type PublicMatch struct {
 type candidate struct {
 	Match
 	body      string
-	stationID int64
+	sig       Signals
 	published string
 }
 
@@ -90,23 +93,90 @@ func codeRange(prefix string) (lo, hi string) {
 	return prefix, "~"
 }
 
-// candidates reads the newest cases of the area (intersected with scope, a
-// region prefix) submitted in the window, except one id.
-func (s *Service) candidates(ctx context.Context, area, scope string, station, except int64, public bool) ([]candidate, error) {
+// pool is what a look-up scores against: the candidates, the gazetteer of
+// their area and the category groups.
+type pool struct {
+	cs     []candidate
+	gaz    Gazetteer
+	groups map[string]string
+}
+
+// MaxGazetteer bounds the place names read for an area (a township has
+// tens of villages and communities, a county a few hundred).
+const MaxGazetteer = 2000
+
+// pool reads the candidates of the area (candidates) and, when there are
+// any, the names of the regions under the area and the category groups:
+// two more small reads, by primary key range and of a table of tens of rows.
+func (s *Service) pool(ctx context.Context, area, scope string, station, except int64, public bool) (*pool, error) {
+	pl := &pool{}
+	if area = clip(area, scope); area == "" {
+		return pl, nil
+	}
+	var err error
+	if pl.cs, err = s.candidates(ctx, area, station, except, public); err != nil || len(pl.cs) == 0 {
+		return pl, err
+	}
+	lo, hi := codeRange(area)
+	rows, err := s.app.DB().Query(ctx, fmt.Sprintf(`SELECT name FROM regions WHERE code > ? AND code < ? LIMIT %d`, MaxGazetteer), lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("duplicate gazetteer: %w", err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("duplicate gazetteer: %w", err)
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("duplicate gazetteer: %w", err)
+	}
+	pl.gaz = NewGazetteer(names)
+	pl.groups, err = s.groups(ctx)
+	return pl, err
+}
+
+// groups maps category codes to their groups.
+func (s *Service) groups(ctx context.Context) (map[string]string, error) {
+	rows, err := s.app.DB().Query(ctx, `SELECT code, grp FROM categories`)
+	if err != nil {
+		return nil, fmt.Errorf("categories: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]string{}
+	for rows.Next() {
+		var c, g string
+		if err := rows.Scan(&c, &g); err != nil {
+			return nil, fmt.Errorf("categories: %w", err)
+		}
+		m[c] = g
+	}
+	return m, rows.Err()
+}
+
+// clip intersects the area with scope (a region prefix): "" when they do
+// not meet.
+func clip(area, scope string) string {
 	switch {
 	case strings.HasPrefix(area, scope):
+		return area
 	case strings.HasPrefix(scope, area):
-		area = scope
-	default:
-		return nil, nil
+		return scope
 	}
-	if area == "" {
-		return nil, nil
-	}
+	return ""
+}
+
+// candidates reads the newest cases of the area submitted in the window,
+// except one id.
+func (s *Service) candidates(ctx context.Context, area string, station, except int64, public bool) ([]candidate, error) {
 	lo, hi := codeRange(area)
 	since := store.FormatTime(s.app.Clock().Now().Add(-Window))
 	q := `SELECT c.id, c.code, c.title, c.body, c.status, c.region_code, c.submitted_at, COALESCE(c.station_id, 0),
- COALESCE(r.name, ''), COALESCE(pub.title, '')
+ COALESCE(r.name, ''), COALESCE(pub.title, ''), COALESCE(c.category_code, '')
  FROM cases c LEFT JOIN regions r ON r.code = c.region_code LEFT JOIN publications pub ON pub.case_id = c.id
  WHERE c.region_code >= ? AND c.region_code < ? AND c.submitted_at >= ? AND c.status <> ? AND c.id <> ?`
 	args := []any{lo, hi, since, string(zhitong.StatusMerged), except}
@@ -128,23 +198,27 @@ func (s *Service) candidates(ctx context.Context, area, scope string, station, e
 	for rows.Next() {
 		var c candidate
 		var submitted string
-		if err := rows.Scan(&c.ID, &c.Code, &c.Title, &c.body, &c.Status, &c.Region, &submitted, &c.stationID, &c.RegionName, &c.published); err != nil {
+		if err := rows.Scan(&c.ID, &c.Code, &c.Title, &c.body, &c.Status, &c.Region, &submitted, &c.sig.Station, &c.RegionName, &c.published, &c.sig.Category); err != nil {
 			return nil, fmt.Errorf("duplicate candidates: %w", err)
 		}
 		c.SubmittedAt = store.ParseTime(submitted)
 		c.StatusLabel = zhitong.Label(zhitong.Statuses, c.Status)
+		c.sig.Region = c.Region
 		out = append(out, c)
 	}
 	return out, rows.Err()
 }
 
-// rank scores the candidates against text and keeps those at or above
+// rank scores the candidates against text and its signals (the area's
+// gazetteer names as places, then Adjust) and keeps those at or above
 // Threshold, best first, at most MaxShown.
-func rank(text string, cs []candidate) []candidate {
-	fp := Print(text)
+func rank(text string, sig Signals, pl *pool) []candidate {
+	fp := PrintIn(text, pl.gaz)
+	sig.Group = pl.groups[sig.Category]
 	var out []candidate
-	for _, c := range cs {
-		c.Score = Score(fp, Print(c.Title+"\n"+c.body))
+	for _, c := range pl.cs {
+		c.sig.Group = pl.groups[c.sig.Category]
+		c.Score = Adjust(Score(fp, PrintIn(c.Title+"\n"+c.body, pl.gaz)), sig, c.sig)
 		if c.Score >= Threshold {
 			c.Score = float64(int(c.Score*100+0.5)) / 100
 			out = append(out, c)
@@ -191,11 +265,11 @@ func (s *Service) ForCase(ctx context.Context, p zhitong.Principal, id int64) ([
 	if err := mayMerge(p); err != nil {
 		return nil, err
 	}
-	cs, err := s.candidates(ctx, Area(v.Region), p.RegionCode, p.StationID, id, false)
+	pl, err := s.pool(ctx, Area(v.Region), p.RegionCode, p.StationID, id, false)
 	if err != nil {
 		return nil, err
 	}
-	return matches(rank(v.Title+"\n"+v.Body, cs)), nil
+	return matches(rank(v.Title+"\n"+v.Body, Signals{Region: v.Region, Category: v.Category, Station: v.StationID}, pl)), nil
 }
 
 // ForDraft returns the likely duplicates of a case being taken in by
@@ -210,11 +284,16 @@ func (s *Service) ForDraft(ctx context.Context, p zhitong.Principal, d Draft) ([
 	if _, err := s.app.CheckRegionRef(ctx, s.app.DB(), p, "region", d.Region); err != nil {
 		return nil, err
 	}
-	cs, err := s.candidates(ctx, Area(d.Region), p.RegionCode, p.StationID, 0, false)
+	if d.Station != 0 {
+		if _, err := s.app.CheckStationRef(ctx, s.app.DB(), p, "station_id", d.Station); err != nil {
+			return nil, err
+		}
+	}
+	pl, err := s.pool(ctx, Area(d.Region), p.RegionCode, p.StationID, 0, false)
 	if err != nil {
 		return nil, err
 	}
-	return matches(rank(d.Title+"\n"+d.Body, cs)), nil
+	return matches(rank(d.Title+"\n"+d.Body, d.signals(), pl)), nil
 }
 
 // Public returns what a citizen writing on the portal is told: similar
@@ -226,7 +305,7 @@ func (s *Service) Public(ctx context.Context, d Draft) ([]PublicMatch, error) {
 // ForSubmitted returns what a citizen is told after submitting c: the
 // similar issues of its area already being handled, c itself left out.
 func (s *Service) ForSubmitted(ctx context.Context, c *zhitong.Case) ([]PublicMatch, error) {
-	return s.public(ctx, Draft{Region: c.RegionCode, Title: c.Title, Body: c.Body}, c.ID)
+	return s.public(ctx, Draft{Region: c.RegionCode, Title: c.Title, Body: c.Body, Category: c.CategoryCode, Station: c.StationID}, c.ID)
 }
 
 func (s *Service) public(ctx context.Context, d Draft, except int64) ([]PublicMatch, error) {
@@ -236,11 +315,16 @@ func (s *Service) public(ctx context.Context, d Draft, except int64) ([]PublicMa
 	if _, err := s.app.CheckRegionRef(ctx, s.app.DB(), zhitong.Citizen, "region", d.Region); err != nil {
 		return nil, err
 	}
-	cs, err := s.candidates(ctx, Area(d.Region), "", 0, except, true)
+	if d.Station != 0 {
+		if _, err := s.app.PublicStation(ctx, d.Station); err != nil {
+			return nil, zhitong.Invalid("station_id", "请选择联络站")
+		}
+	}
+	pl, err := s.pool(ctx, Area(d.Region), "", 0, except, true)
 	if err != nil {
 		return nil, err
 	}
-	ranked := rank(d.Title+"\n"+d.Body, cs)
+	ranked := rank(d.Title+"\n"+d.Body, d.signals(), pl)
 	out := make([]PublicMatch, len(ranked))
 	for i, c := range ranked {
 		out[i] = PublicMatch{Title: c.published, StatusLabel: c.StatusLabel, RegionName: c.RegionName,
@@ -263,8 +347,20 @@ func (s *Service) ForIntake(ctx context.Context, p zhitong.Principal, id int64) 
 	return m, err
 }
 
-// checkDraft bounds a draft: a region code of digits and text of a case's size.
+// signals are the draft's structured signals.
+func (d Draft) signals() Signals {
+	return Signals{Region: d.Region, Category: d.Category, Station: d.Station}
+}
+
+// checkDraft bounds a draft: a region code of digits, text of a case's
+// size, a category code of a code's size (an unknown one weighs nothing).
 func checkDraft(d Draft) error {
+	if len(d.Category) > 64 {
+		return zhitong.Invalid("category", "问题类别无效")
+	}
+	if d.Station < 0 {
+		return zhitong.Invalid("station_id", "请选择联络站")
+	}
 	if d.Region == "" || len(d.Region) > 12 || strings.Trim(d.Region, "0123456789") != "" {
 		return zhitong.Invalid("region", "请选择所在地区")
 	}

@@ -78,3 +78,49 @@ func TestDuplicatesOfACase(t *testing.T) {
 		}
 	}
 }
+
+// The structured signals: of two cases with the same text, the one from
+// the draft's own village ranks above the one from another village of the
+// township (OtherPlacePenalty); the draft's station and category are
+// checked like any reference.
+func TestDuplicatesSignals(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	svc := dups.New(a)
+	officer := f.In[zhitong.RoleOfficer]
+	v1, v2 := f.Town+"201", f.Town+"202"
+	for code, name := range map[string]string{v1: "清源村民委员会", v2: "石门村民委员会"} {
+		if _, err := a.DB().Exec(ctx, `INSERT INTO regions (code, name, parent_code, level) VALUES (?, ?, ?, 5)`, code, name, f.Town); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := "村口垃圾池好多天没人清运，臭气熏天，苍蝇很多。"
+	there := submit(t, a, v2, body, "王小明")
+	here := submit(t, a, v1, body, "李小红")
+	got := testkit.Must(svc.ForDraft(ctx, officer, dups.Draft{Region: v1, Body: "村口的垃圾池满了没人拉走，很臭", Category: "environment", Station: f.Station}))(t)
+	if len(got) != 2 || got[0].ID != here.ID || got[1].ID != there.ID || got[0].Score <= got[1].Score {
+		t.Fatalf("draft in %s: %+v (here %d, there %d)", v1, got, here.ID, there.ID)
+	}
+	// From the township only: the two are alike.
+	got = testkit.Must(svc.ForDraft(ctx, officer, dups.Draft{Region: f.Town, Body: "村口的垃圾池满了没人拉走，很臭"}))(t)
+	if len(got) != 2 || got[0].Score != got[1].Score {
+		t.Fatalf("draft in the township: %+v", got)
+	}
+	// Another county's station, an unknown one, a bad category: 4xx.
+	for _, d := range []dups.Draft{
+		{Region: f.Town, Body: body, Station: f.OtherStation},
+		{Region: f.Town, Body: body, Station: -1},
+		{Region: f.Town, Body: body, Category: strings.Repeat("x", 65)},
+	} {
+		if _, err := svc.ForDraft(ctx, officer, d); zhitong.ErrorCode(err) != zhitong.EINVALID {
+			t.Fatalf("draft %+v: err = %v", d, err)
+		}
+	}
+	if _, err := svc.Public(ctx, dups.Draft{Region: f.Town, Body: body, Station: 999999}); zhitong.ErrorCode(err) != zhitong.EINVALID {
+		t.Fatalf("public draft with an unknown station: err = %v", err)
+	}
+	pub := testkit.Must(svc.Public(ctx, dups.Draft{Region: v1, Body: body, Station: f.Station}))(t)
+	if len(pub) != 2 || pub[0].Score <= pub[1].Score {
+		t.Fatalf("public = %+v", pub)
+	}
+}

@@ -57,6 +57,15 @@ func TestDuplicatesAPI(t *testing.T) {
 		t.Fatalf("public = %v", pub)
 	}
 	oaCheck(t, d, e.anonymous(), "POST", "/api/v1/duplicates/public", "/api/v1/duplicates/public", map[string]any{"region": "x", "body": "y"}, 400)
+	// The optional category and station (docs/duplicates.md "Structured signals").
+	withSignals := map[string]any{"region": f.Town, "body": "渡江路农商银行门口路面有坑，电动车摔倒", "category": "roads", "station_id": f.Station}
+	if got := oaCheck(t, d, officer, "POST", "/api/v1/duplicates", "/api/v1/duplicates", withSignals, 200); len(got["duplicates"].([]any)) != 2 {
+		t.Fatalf("draft with signals = %v", got)
+	}
+	withSignals["station_id"] = 999999
+	oaCheck(t, d, e.anonymous(), "POST", "/api/v1/duplicates/public", "/api/v1/duplicates/public", withSignals, 400)
+	withSignals["station_id"] = f.OtherStation
+	oaCheck(t, d, officer, "POST", "/api/v1/duplicates", "/api/v1/duplicates", withSignals, 400)
 
 	oaCheck(t, d, officer, "POST", "/api/v1/cases/{id}/merge", "/api/v1/cases/"+itoa(second.ID)+"/merge",
 		map[string]any{"into_case_id": first.ID, "version": second.Version}, 200)

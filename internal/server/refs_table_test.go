@@ -133,7 +133,7 @@ func routeTable() map[string]refSpec {
 		"POST /api/v1/admin/exchange/messages/{id}/retry": none("a message id, looked up among the peers of the caller's region only (TestDeadLetters)"),
 		"POST /api/v1/duplicates": refSpec{base: func(a, b *county) map[string]any {
 			return map[string]any{"region": a.Town, "body": "村道路灯损坏，夜间出行不便"}
-		}, refs: func(a, b *county) map[string]any { return map[string]any{"region": b.Town} }},
+		}, refs: func(a, b *county) map[string]any { return map[string]any{"region": b.Town, "station_id": b.Station} }},
 		"POST /api/v1/duplicates/public":                 none("public: what a citizen may see of similar issues of any area, no personal data"),
 		"GET /api/v1/stats/cases":                        {},
 		"GET /api/v1/stats/export":                       {},

@@ -54,8 +54,9 @@ func (h *Handler) portalSimilar(w http.ResponseWriter, r *http.Request) error {
 		return zhitong.Errorf(zhitong.EINVALID, "内容过长")
 	}
 	region := r.PostForm.Get("region")
-	if id, err := strconv.ParseInt(r.PostForm.Get("station"), 10, 64); region == "" && err == nil && id > 0 {
-		if st, err := h.app.PublicStation(r.Context(), id); err == nil {
+	station, _ := strconv.ParseInt(r.PostForm.Get("station"), 10, 64)
+	if region == "" && station > 0 {
+		if st, err := h.app.PublicStation(r.Context(), station); err == nil {
 			region = st.RegionCode
 		}
 	}
@@ -63,7 +64,7 @@ func (h *Handler) portalSimilar(w http.ResponseWriter, r *http.Request) error {
 	var d submitData
 	if region != "" {
 		var err error
-		if d.Similar, err = dups.New(h.app).Public(r.Context(), dups.Draft{Region: region, Body: r.PostForm.Get("body")}); quiet(err) != nil {
+		if d.Similar, err = dups.New(h.app).Public(r.Context(), dups.Draft{Region: region, Body: r.PostForm.Get("body"), Category: r.PostForm.Get("category"), Station: max(station, 0)}); quiet(err) != nil {
 			return err
 		}
 	}
@@ -88,7 +89,7 @@ func (h *Handler) workIntakeSimilar(w http.ResponseWriter, r *http.Request) erro
 		if err != nil {
 			return err
 		}
-		found, err = dups.New(h.app).ForDraft(r.Context(), p, dups.Draft{Region: st.RegionCode, Title: r.PostForm.Get("title"), Body: r.PostForm.Get("body")})
+		found, err = dups.New(h.app).ForDraft(r.Context(), p, dups.Draft{Region: st.RegionCode, Title: r.PostForm.Get("title"), Body: r.PostForm.Get("body"), Category: r.PostForm.Get("category"), Station: st.ID})
 		if err := quiet(err); err != nil {
 			return err
 		}

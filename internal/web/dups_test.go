@@ -78,11 +78,16 @@ func TestPortalLiveSimilar(t *testing.T) {
 	// By station, as when the citizen came from a station's poster.
 	pg = p.postForm("/submit/similar", url.Values{"station": {itoa(p.f.Station)}, "body": {dup}})
 	mustContain(t, pg, "已有类似问题正在办理")
+	// With the township, station and category the form has chosen (they
+	// weigh the candidates, docs/duplicates.md "Structured signals").
+	pg = p.postForm("/submit/similar", url.Values{"region": {p.f.Town}, "station": {itoa(p.f.Station)}, "category": {"roads"}, "body": {dup}})
+	mustContain(t, pg, "已有类似问题正在办理")
 	for _, form := range []url.Values{
 		{"region": {p.f.Town}, "body": {"新园村卫生室经常没人值班，看个小病都要跑到镇上。"}},
 		{"region": {p.f.Town}, "body": {""}},
 		{"region": {"abc"}, "body": {dup}},
 		{"body": {dup}},
+		{"region": {p.f.Town}, "station": {"999999"}, "body": {dup}}, // an unknown station: no answer while typing
 	} {
 		if pg := p.postForm("/submit/similar", form); pg.status != http.StatusOK || strings.TrimSpace(pg.body) != "" {
 			t.Fatalf("%v: %d %q", form, pg.status, pg.body)
@@ -108,7 +113,7 @@ func TestIntakeLiveDuplicates(t *testing.T) {
 		RegionCode: b.f.Town, Name: "王小明", Phone: "139 0797 1234"}))(t)
 	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
 	benchHas(t, officer.get("/work/intake"), `data-similar="/work/intake/similar"`)
-	pg := officer.post("/work/intake/similar", url.Values{"station_id": {itoa64(b.f.Station)}, "body": {"渡江路银行门口路面坑洼，一下雨就是一滩水，骑电动车很危险"}})
+	pg := officer.post("/work/intake/similar", url.Values{"station_id": {itoa64(b.f.Station)}, "category": {"roads"}, "body": {"渡江路银行门口路面坑洼，一下雨就是一滩水，骑电动车很危险"}})
 	wantStatus(t, pg, http.StatusOK)
 	benchHas(t, pg, "疑似重复", first.Code, `/work/cases/`+itoa64(first.ID))
 	benchLacks(t, pg, "王小明", "<html")

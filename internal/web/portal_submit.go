@@ -375,13 +375,14 @@ func (h *Handler) submitted(w http.ResponseWriter, r *http.Request) error {
 // that, the chosen station's.
 func (h *Handler) renderSimilar(w http.ResponseWriter, r *http.Request, f submitForm, photos int) error {
 	region := f.Region
-	if id, err := strconv.ParseInt(f.Station, 10, 64); region == "" && err == nil && id > 0 {
-		if st, err := h.app.PublicStation(r.Context(), id); err == nil {
+	station, _ := strconv.ParseInt(f.Station, 10, 64)
+	if region == "" && station > 0 {
+		if st, err := h.app.PublicStation(r.Context(), station); err == nil {
 			region = st.RegionCode
 		}
 	}
 	errs := map[string]string{}
-	similar, err := dups.New(h.app).Public(r.Context(), dups.Draft{Region: region, Body: f.Body})
+	similar, err := dups.New(h.app).Public(r.Context(), dups.Draft{Region: region, Body: f.Body, Category: f.Category, Station: max(station, 0)})
 	if err != nil {
 		if !addFieldError(errs, err) {
 			return err

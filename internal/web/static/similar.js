@@ -1,7 +1,7 @@
 // Similar cases while a case is written (internal/dups, docs/duplicates.md):
 // the element [data-similar] inside a form names the look-up; when the
-// problem's text, title, township or station changes, and the typing has
-// paused, the form's region/station/title/body (never the personal fields)
+// problem's text, title, township, station or category changes, and the typing
+// has paused, the form's region/station/category/title/body (never the personal fields)
 // are posted there and the HTML answer replaces the element's content.
 // Bounded: at most one look-up in flight, none for short text, at most
 // 30 per page (the server counts them against the public budget too).
@@ -11,7 +11,7 @@
   var form = box.closest('form');
   if (!form) return;
   var url = box.getAttribute('data-similar');
-  var fields = ['region', 'station', 'station_id', 'title', 'body'];
+  var fields = ['region', 'station', 'station_id', 'category', 'title', 'body'];
   var timer = 0, last = '', busy = false, left = 30;
   function params() {
     var q = new URLSearchParams();
