@@ -12,7 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
+
+	"zhitong/internal/testkit/heap"
 )
 
 // pngHeader is a PNG that claims w×h pixels of the given bit depth and
@@ -136,34 +137,18 @@ func BenchmarkConcurrentPhotoDecoding(b *testing.B) {
 	var buf bytes.Buffer
 	jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90})
 	photo := buf.Bytes()
-	img = nil
-	runtime.GC()
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	go func() {
-		var m runtime.MemStats
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(20 * time.Millisecond):
-				runtime.ReadMemStats(&m)
-				if m.HeapInuse > peak.Load() {
-					peak.Store(m.HeapInuse)
-				}
+	img = nil // heap.Sample collects it
+	peak := heap.Sample(func() {
+		b.ResetTimer()
+		for range b.N {
+			var wg sync.WaitGroup
+			for range 8 {
+				wg.Add(1)
+				go func() { defer wg.Done(); thumbnail(photo) }()
 			}
+			wg.Wait()
 		}
-	}()
-	b.ResetTimer()
-	for range b.N {
-		var wg sync.WaitGroup
-		for range 8 {
-			wg.Add(1)
-			go func() { defer wg.Done(); thumbnail(photo) }()
-		}
-		wg.Wait()
-	}
-	close(stop)
-	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+	})
+	b.ReportMetric(peak.InUseMB(), "peak-heap-MB")
 	b.ReportMetric(float64(len(photo))/(1<<20), "photo-MB")
 }

@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"image"
 	"image/jpeg"
-	"runtime"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
+
+	"zhitong/internal/testkit/heap"
 )
 
 // phonePhoto is a 12-megapixel JPEG like a phone's (4000×3000, smooth
@@ -38,34 +37,6 @@ func phonePhoto(tb testing.TB, o byte) []byte {
 	return append(append(append([]byte{}, b[:2]...), seg...), b[2:]...)
 }
 
-// peakHeap samples the heap in use every 10 ms while f runs and returns
-// the highest, in MB.
-func peakHeap(f func()) float64 {
-	runtime.GC()
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var m runtime.MemStats
-		for {
-			runtime.ReadMemStats(&m)
-			if m.HeapInuse > peak.Load() {
-				peak.Store(m.HeapInuse)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(10 * time.Millisecond):
-			}
-		}
-	}()
-	f()
-	close(stop)
-	<-done
-	return float64(peak.Load()) / (1 << 20)
-}
-
 // BenchmarkCleanPhonePhotos cleans 12-megapixel phone photos turned a
 // quarter (orientation 6: decoded, turned into an RGBA copy, encoded
 // again) from 4 goroutines at once, and reports the time per photo and the
@@ -82,7 +53,7 @@ func BenchmarkCleanPhonePhotos(b *testing.B) {
 			b.ResetTimer()
 			var peak float64
 			for range b.N {
-				peak = max(peak, peakHeap(func() {
+				peak = max(peak, heap.Sample(func() {
 					var wg sync.WaitGroup
 					for range 4 {
 						wg.Add(1)
@@ -94,7 +65,7 @@ func BenchmarkCleanPhonePhotos(b *testing.B) {
 						}()
 					}
 					wg.Wait()
-				}))
+				}).InUseMB())
 			}
 			b.ReportMetric(peak, "peak-heap-MB")
 			b.ReportMetric(float64(len(data))/(1<<20), "photo-MB")

@@ -3,7 +3,6 @@ package export_test
 import (
 	"fmt"
 	"os"
-	"runtime/metrics"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -39,14 +38,6 @@ func BenchmarkCaseExport(b *testing.B) {
 		b.ReportMetric(size/(1<<20), "file-MB")
 		b.ReportMetric(float64(n)/elapsed.Seconds(), "rows/s")
 	}
-}
-
-// heapBytes is the live heap as of the last collection: what an export
-// really holds, not the garbage the collector has yet to sweep.
-func heapBytes() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
 }
 
 type counter int64

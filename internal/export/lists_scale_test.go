@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +14,7 @@ import (
 	"zhitong/internal/export/exporttest"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
+	"zhitong/internal/testkit/heap"
 )
 
 // history bulk-inserts n running cases of the fixture's town, each on the
@@ -150,41 +148,22 @@ func BenchmarkListExports(b *testing.B) {
 	}
 }
 
-// heapPeak builds and writes one export, sampling the live heap every
-// millisecond; it returns the peak above the heap before, the time and the size.
+// heapPeak builds and writes one export (heap.Sample); it returns
+// the peak live heap above the heap before, the time and the size.
 func heapPeak(b *testing.B, list func() (*export.File, error)) (peak float64, elapsed time.Duration, size float64) {
-	runtime.GC()
-	base := heapBytes()
-	var top atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			if h := heapBytes(); h > top.Load() {
-				top.Store(h)
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	})
-	t0 := time.Now()
-	file, err := list()
-	if err != nil {
-		b.Fatal(err)
-	}
 	var w counter
-	if err := export.Write(&w, file.Reports...); err != nil {
-		b.Fatal(err)
-	}
-	elapsed = time.Since(t0)
-	close(done)
-	wg.Wait()
-	return float64(top.Load() - min(base, top.Load())), elapsed, float64(w)
+	h := heap.Sample(func() {
+		t0 := time.Now()
+		file, err := list()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := export.Write(&w, file.Reports...); err != nil {
+			b.Fatal(err)
+		}
+		elapsed = time.Since(t0)
+	})
+	return float64(h.Live), elapsed, float64(w)
 }
 
 // TestAppointmentsAndProposalsStream: the bookings and the proposals under

@@ -3,17 +3,14 @@ package topics_test
 import (
 	"fmt"
 	"net/url"
-	"runtime"
-	"runtime/metrics"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"zhitong"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
+	"zhitong/internal/testkit/heap"
 	"zhitong/internal/topics"
 )
 
@@ -61,40 +58,14 @@ func BenchmarkHotTopics(b *testing.B) {
 		v, _ := url.ParseQuery(q)
 		b.Run(strings.NewReplacer("period=", "", "&", "/", "=", "-").Replace(q), func(b *testing.B) {
 			for b.Loop() {
-				runtime.GC()
-				base := liveHeap()
-				var peak atomic.Uint64
-				done := make(chan struct{})
-				var wg sync.WaitGroup
-				wg.Go(func() {
-					t := time.NewTicker(time.Millisecond)
-					defer t.Stop()
-					for {
-						if h := liveHeap(); h > peak.Load() {
-							peak.Store(h)
-						}
-						select {
-						case <-done:
-							return
-						case <-t.C:
-						}
-					}
-				})
-				h := testkit.Must(s.Topics(ctx, f.In[zhitong.RoleCommittee], v))(b)
-				close(done)
-				wg.Wait()
+				var h *topics.Hot
+				peak := heap.Sample(func() { h = testkit.Must(s.Topics(ctx, f.In[zhitong.RoleCommittee], v))(b) })
 				if len(h.Frequent) == 0 {
 					b.Fatalf("%s: no topics over %d cases", q, h.Cases)
 				}
 				b.ReportMetric(float64(h.Cases), "cases")
-				b.ReportMetric(float64(peak.Load()-min(base, peak.Load()))/(1<<20), "peak-heap-MB")
+				b.ReportMetric(peak.LiveMB(), "peak-heap-MB")
 			}
 		})
 	}
-}
-
-func liveHeap() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
 }

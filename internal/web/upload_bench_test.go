@@ -11,8 +11,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +20,7 @@ import (
 
 	"zhitong/internal/server"
 	"zhitong/internal/testkit"
+	"zhitong/internal/testkit/heap"
 	"zhitong/internal/uploads"
 )
 
@@ -96,44 +95,6 @@ func streamSubmission(client *http.Client, base string, form url.Values, photos 
 	return res.StatusCode, string(b), nil
 }
 
-// peakMemory samples the Go heap (live and not yet collected objects) and
-// all memory the Go runtime holds, every millisecond, until stop.
-type peakMemory struct {
-	heap, total atomic.Uint64
-	stop        chan struct{}
-	done        sync.WaitGroup
-}
-
-func watchMemory() *peakMemory {
-	p := &peakMemory{stop: make(chan struct{})}
-	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/total:bytes"}}
-	p.done.Go(func() {
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			metrics.Read(samples)
-			if v := samples[0].Value.Uint64(); v > p.heap.Load() {
-				p.heap.Store(v)
-			}
-			if v := samples[1].Value.Uint64(); v > p.total.Load() {
-				p.total.Store(v)
-			}
-			select {
-			case <-p.stop:
-				return
-			case <-t.C:
-			}
-		}
-	})
-	return p
-}
-
-func (p *peakMemory) end() (heap, total uint64) {
-	close(p.stop)
-	p.done.Wait()
-	return p.heap.Load(), p.total.Load()
-}
-
 // uploadLoad submits n citizens' submissions at once, each with three
 // phone photos, and counts what was stored and what was refused as busy.
 func uploadLoad(tb testing.TB, p *portal, n int, photos [][]byte) (stored, busy int) {
@@ -187,14 +148,13 @@ func BenchmarkConcurrentPhotoSubmissions(b *testing.B) {
 func benchmarkUploads(b *testing.B, g *uploads.Gate, photos [][]byte) {
 	p := uploadServer(b, g)
 	const n = 32
-	runtime.GC()
-	w := watchMemory()
 	var stored, busy int
-	for b.Loop() {
-		s, f := uploadLoad(b, p, n, photos)
-		stored, busy = stored+s, busy+f
-	}
-	heap, total := w.end()
+	peak := heap.Sample(func() {
+		for b.Loop() {
+			s, f := uploadLoad(b, p, n, photos)
+			stored, busy = stored+s, busy+f
+		}
+	})
 	var count int
 	if err := p.app.DB().QueryRow(b.Context(), `SELECT COUNT(*) FROM cases`).Scan(&count); err != nil {
 		b.Fatal(err)
@@ -202,8 +162,8 @@ func benchmarkUploads(b *testing.B, g *uploads.Gate, photos [][]byte) {
 	if count != stored {
 		b.Fatalf("%d submissions acknowledged, %d stored", stored, count)
 	}
-	b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
-	b.ReportMetric(float64(total)/(1<<20), "peak-go-MB")
+	b.ReportMetric(float64(peak.Objects)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(peak.Total)/(1<<20), "peak-go-MB")
 	b.ReportMetric(float64(stored)/float64(b.N), "stored/op")
 	b.ReportMetric(float64(busy)/float64(b.N), "busy/op")
 	b.ReportMetric(float64(g.Stats().Peak), "peak-in-flight")

@@ -3,11 +3,11 @@ package web_test
 import (
 	"context"
 	"net/http"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"zhitong/internal/testkit/heap"
 	"zhitong/internal/uploads"
 )
 
@@ -62,16 +62,14 @@ func TestConcurrentPhotoSubmissionsStayUnderTheCeiling(t *testing.T) {
 	photo := phonePhoto(t, 4000, 3000)
 	g := uploads.New(uploads.DefaultSlots, 8, 5*time.Minute)
 	p := uploadServer(t, g)
-	runtime.GC()
-	w := watchMemory()
-	stored, busy := uploadLoad(t, p, 8, [][]byte{photo, photo, photo})
-	heap, _ := w.end()
-	t.Logf("stored %d, busy %d, peak heap %d MB, peak in flight %d", stored, busy, heap>>20, g.Stats().Peak)
+	var stored, busy int
+	peak := heap.Sample(func() { stored, busy = uploadLoad(t, p, 8, [][]byte{photo, photo, photo}) }).Objects
+	t.Logf("stored %d, busy %d, peak heap %d MB, peak in flight %d", stored, busy, peak>>20, g.Stats().Peak)
 	if stored != 8 || busy != 0 {
 		t.Errorf("stored %d, busy %d; want all 8 stored", stored, busy)
 	}
-	if heap > UploadHeapCeiling {
-		t.Errorf("peak heap %d MB > ceiling %d MB", heap>>20, UploadHeapCeiling>>20)
+	if peak > UploadHeapCeiling {
+		t.Errorf("peak heap %d MB > ceiling %d MB", peak>>20, UploadHeapCeiling>>20)
 	}
 	if g.Stats().Peak > uploads.DefaultSlots {
 		t.Errorf("%d uploads in flight, gate of %d", g.Stats().Peak, uploads.DefaultSlots)
