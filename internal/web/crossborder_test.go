@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -12,8 +11,6 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/server"
-	"zhitong/internal/setup"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
@@ -25,11 +22,8 @@ import (
 // sides' reception days.
 func TestCrossBorderStationPages(t *testing.T) {
 	ctx := context.Background()
-	a, clock := testkit.MustApp(t)
-	testkit.SetUp(t, a, "360728")
-	srv := httptest.NewServer(server.New(server.Config{App: a}))
-	t.Cleanup(srv.Close)
-	b := &bench{t: t, app: a, clock: clock, srv: srv}
+	b := initBench(t, "360728")
+	a, clock := b.app, b.clock
 	dn := b.login(zhitong.Principal{Name: "定南工委", Role: zhitong.RoleCommittee, RegionCode: "360728"}, "cb_dn")
 
 	// Loading: an unknown code is refused next to its field, a known one loads.
@@ -49,8 +43,7 @@ func TestCrossBorderStationPages(t *testing.T) {
 		t.Fatalf("下车镇 after loading: %v", err)
 	}
 	// 和平县 gets its own organisation on the same deployment.
-	res := testkit.Must(setup.New(a).Run(ctx, app.System, setup.Input{Region: "441624", Add: true, Via: "test"}))(t)
-	hp := testkit.Principal(t, a, res, zhitong.RoleCommittee)
+	hp := testkit.Principal(t, a, b.add("441624"), zhitong.RoleCommittee)
 
 	sys := app.SystemAs(zhitong.RoleCommittee, "")
 	st := testkit.Must(a.CreateStation(ctx, sys, app.StationInput{Name: "岭北镇赣粤边界联络站", Kind: app.StationCrossBorder,

@@ -25,13 +25,10 @@ import (
 // triage. The API endpoint lists the targets and refuses the sibling too.
 func TestTransferCasePage(t *testing.T) {
 	ctx := context.Background()
-	a, clock := testkit.MustApp(t)
-	testkit.SetUp(t, a, "3607")
-	lnRes := testkit.Must(setup.New(a).Run(ctx, app.System, setup.Input{Region: "360783", Add: true, Via: "test"}))(t)
-	testkit.Must(setup.New(a).Run(ctx, app.System, setup.Input{Region: "360728", Add: true, Via: "test"}))(t)
-	srv := httptest.NewServer(server.New(server.Config{App: a}))
-	t.Cleanup(srv.Close)
-	b := &bench{t: t, app: a, clock: clock, srv: srv}
+	b := initBench(t, "3607")
+	a, srv := b.app, b.srv
+	lnRes := b.add("360783")
+	b.add("360728")
 	city := b.login(zhitong.Principal{Name: "市代表工委", Role: zhitong.RoleCommittee, RegionCode: "3607"}, "t_city")
 	ln := b.login(zhitong.Principal{Name: "龙南代表工委", Role: zhitong.RoleCommittee, RegionCode: "360783"}, "t_ln")
 	lnP := testkit.Principal(t, a, lnRes, zhitong.RoleCommittee)
@@ -83,4 +80,22 @@ func TestTransferCasePage(t *testing.T) {
 	if res := city.do(req); res.status != http.StatusOK || !strings.Contains(res.raw, `"held_by":"360783"`) {
 		t.Errorf("API transfer down: %d %s", res.status, res.raw)
 	}
+}
+
+// initBench is a server over a deployment set up with zhitong init for
+// region, without demo data.
+func initBench(t *testing.T, region string) *bench {
+	t.Helper()
+	a, clock := testkit.MustApp(t)
+	testkit.SetUp(t, a, region)
+	srv := httptest.NewServer(server.New(server.Config{App: a}))
+	t.Cleanup(srv.Close)
+	return &bench{t: t, app: a, clock: clock, srv: srv}
+}
+
+// add sets up another organisation on the deployment, as zhitong init
+// --add does; testkit.Principal finds its accounts in the result.
+func (b *bench) add(region string) *setup.Result {
+	b.t.Helper()
+	return testkit.Must(setup.New(b.app).Run(b.t.Context(), app.System, setup.Input{Region: region, Add: true, Via: "test"}))(b.t)
 }
