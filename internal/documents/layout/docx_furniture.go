@@ -56,10 +56,10 @@ func (w *wdoc) head(d Doc) {
 }
 
 // qrCode is the verification QR code, nil when the document has none or
-// its URL cannot be encoded. share tells that the PDF sets it beside the
+// its URL cannot be encoded, and whether the PDF sets it beside the
 // signature, on its left: then its two lines of text begin those rows
 // here too, the code itself floating at their left.
-func (w *wdoc) qrCode(d Doc) (*qr.Code, bool) {
+func (w *wdoc) qrCode(d Doc) (code *qr.Code, share bool) {
 	if d.Verify == nil {
 		return nil, false
 	}
@@ -73,75 +73,74 @@ func (w *wdoc) qrCode(d Doc) (*qr.Code, bool) {
 // signature writes the 发文机关署名 and the 成文日期 after three blank
 // lines, and returns how many rows it wrote (0 for none).
 func (w *wdoc) signature(d Doc, share bool) int {
-	sigEnd := 0
-	if d.Signer != "" || !d.Date.IsZero() {
-		date := ""
-		if !d.Date.IsZero() {
-			date = cnDate(d.Date)
-		}
-		// The rows from the body's end: three blank, the signer, the date.
-		type row struct {
-			text    string
-			rightTw int // from the type area's right edge
-		}
-		rows := []row{{}, {}, {}, {}, {date, 1280}}
-		if d.Signer != "" {
-			right := max(0, 4+(chars(date)-chars(d.Signer))/2)
-			rows[3] = row{d.Signer, int(right * 320)}
-		}
-		q := -1 // the QR code's first row, counted from the body's end
-		if share {
-			q = w.lo.footRow - (w.lo.sigEnd - 5)
-			for len(rows) < q+2 {
-				rows = append(rows, row{})
-			}
-		}
-		for i, r := range rows {
-			var p wpara
-			if i == 0 {
-				// A page break before the signature goes before its blank lines.
-				w.item++
-				w.flowBreak(&p)
-				p.brkAt = 0
-				w.item--
-			}
-			if (i == 3 && d.Signer != "") || (i == 4 && date != "") {
-				w.item++
-			}
-			left := ""
-			switch {
-			case !share:
-			case i == q:
-				left = "核验码：" + d.Verify.Code
-			case i == q+1:
-				left = "扫描二维码核验本文件"
-			}
-			if left == "" {
-				if r.text != "" {
-					p.role, p.jc, p.text = fangSong, "right", r.text
-					p.ind = fmt.Sprintf(`<w:ind w:right="%d" w:rightChars="%d"/>`, r.rightTw, r.rightTw*100/320)
-				}
-				w.p(p)
-				continue
-			}
-			w.b.WriteString(`<w:p><w:pPr>`)
-			if p.brkBefore {
-				w.b.WriteString(`<w:pageBreakBefore/>`)
-			}
-			fmt.Fprintf(&w.b, `<w:tabs><w:tab w:val="right" w:pos="%d"/></w:tabs><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:spacing w:before="0" w:after="0" w:line="%d" w:lineRule="exact"/><w:ind w:left="%d"/></w:pPr>`, tw(TypeW)-r.rightTw, linePitchTw, tw(qrMM+3))
-			if i == q {
-				w.b.WriteString(qrAnchor(tw((2*LinePitch-qrMM)/2) * 635))
-			}
-			w.run(wpara{role: fangSong, halfPt: 28}, left)
-			if r.text != "" {
-				w.b.WriteString(`<w:r><w:tab/></w:r>`)
-				w.run(wpara{role: fangSong}, r.text)
-			}
-			w.b.WriteString(`</w:p>`)
-		}
-		sigEnd = len(rows)
+	if d.Signer == "" && d.Date.IsZero() {
+		return 0
 	}
-	return sigEnd
+	date := ""
+	if !d.Date.IsZero() {
+		date = cnDate(d.Date)
+	}
+	// The rows from the body's end: three blank, the signer, the date.
+	type row struct {
+		text    string
+		rightTw int // from the type area's right edge
+	}
+	rows := []row{{}, {}, {}, {}, {date, 1280}}
+	if d.Signer != "" {
+		right := max(0, 4+(chars(date)-chars(d.Signer))/2)
+		rows[3] = row{d.Signer, int(right * 320)}
+	}
+	q := -1 // the QR code's first row, counted from the body's end
+	if share {
+		q = w.lo.footRow - (w.lo.sigEnd - 5)
+		for len(rows) < q+2 {
+			rows = append(rows, row{})
+		}
+	}
+	for i, r := range rows {
+		var p wpara
+		if i == 0 {
+			// A page break before the signature goes before its blank lines.
+			w.item++
+			w.flowBreak(&p)
+			p.brkAt = 0
+			w.item--
+		}
+		if (i == 3 && d.Signer != "") || (i == 4 && date != "") {
+			w.item++
+		}
+		left := ""
+		switch {
+		case !share:
+		case i == q:
+			left = "核验码：" + d.Verify.Code
+		case i == q+1:
+			left = "扫描二维码核验本文件"
+		}
+		if left == "" {
+			if r.text != "" {
+				p.role, p.jc, p.text = fangSong, "right", r.text
+				p.ind = fmt.Sprintf(`<w:ind w:right="%d" w:rightChars="%d"/>`, r.rightTw, r.rightTw*100/320)
+			}
+			w.p(p)
+			continue
+		}
+		w.b.WriteString(`<w:p><w:pPr>`)
+		if p.brkBefore {
+			w.b.WriteString(`<w:pageBreakBefore/>`)
+		}
+		fmt.Fprintf(&w.b, `<w:tabs><w:tab w:val="right" w:pos="%d"/></w:tabs><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:spacing w:before="0" w:after="0" w:line="%d" w:lineRule="exact"/><w:ind w:left="%d"/></w:pPr>`, tw(TypeW)-r.rightTw, linePitchTw, tw(qrMM+3))
+		if i == q {
+			w.b.WriteString(qrAnchor(tw((2*LinePitch-qrMM)/2) * 635))
+		}
+		w.run(wpara{role: fangSong, halfPt: 28}, left)
+		if r.text != "" {
+			w.b.WriteString(`<w:r><w:tab/></w:r>`)
+			w.run(wpara{role: fangSong}, r.text)
+		}
+		w.b.WriteString(`</w:p>`)
+	}
+	return len(rows)
 }
 
 // colophonRow is one row of the table closing the last page: the QR code
