@@ -43,17 +43,10 @@ func (db *DB) DropBulkIndexes(ctx context.Context, tables []string, now time.Tim
 			if err != nil {
 				return fmt.Errorf("bulk indexes of %s: %w", table, err)
 			}
-			var drop [][3]string
-			for rows.Next() {
-				var d [3]string
-				if err := rows.Scan(&d[0], &d[1], &d[2]); err != nil {
-					rows.Close()
-					return err
-				}
-				drop = append(drop, d)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+			drop, err := collect(rows, func(r interface{ Scan(...any) error }) (d [3]string, err error) {
+				return d, r.Scan(&d[0], &d[1], &d[2])
+			})
+			if err != nil {
 				return err
 			}
 			for _, d := range drop {

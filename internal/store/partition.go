@@ -200,16 +200,7 @@ func convert(ctx context.Context, t *Tx, table, col string, now time.Time, ahead
 		if err != nil {
 			return nil, err
 		}
-		defer rs.Close()
-		var out []string
-		for rs.Next() {
-			var s string
-			if err := rs.Scan(&s); err != nil {
-				return nil, err
-			}
-			out = append(out, s)
-		}
-		return out, rs.Err()
+		return collect(rs, func(r interface{ Scan(...any) error }) (v string, err error) { return v, r.Scan(&v) })
 	}
 	if refs, err := q(`SELECT conname FROM pg_constraint WHERE confrelid = to_regclass($1)`, table); err != nil {
 		return 0, 0, err
@@ -224,7 +215,6 @@ func convert(ctx context.Context, t *Tx, table, col string, now time.Time, ahead
 		notNull        bool
 		identity       bool
 	}
-	var cols []column
 	rs, err := t.tx.QueryContext(ctx, `SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
  COALESCE(pg_get_expr(d.adbin, d.adrelid), ''), a.attidentity <> ''
  FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -232,16 +222,10 @@ func convert(ctx context.Context, t *Tx, table, col string, now time.Time, ahead
 	if err != nil {
 		return 0, 0, err
 	}
-	for rs.Next() {
-		var c column
-		if err := rs.Scan(&c.name, &c.typ, &c.notNull, &c.def, &c.identity); err != nil {
-			rs.Close()
-			return 0, 0, err
-		}
-		cols = append(cols, c)
-	}
-	rs.Close()
-	if err := rs.Err(); err != nil {
+	cols, err := collect(rs, func(r interface{ Scan(...any) error }) (c column, err error) {
+		return c, r.Scan(&c.name, &c.typ, &c.notNull, &c.def, &c.identity)
+	})
+	if err != nil {
 		return 0, 0, err
 	}
 	var defs, names []string
