@@ -39,7 +39,8 @@ func schemaObjects(t *testing.T, db *store.DB) []string {
 // of seeded records drops the secondary indexes and foreign keys of the
 // tables it loads and rebuilds every one of them; a seed killed before the
 // rebuild leaves them recorded, and the next migrate (zhitong seed, init,
-// migrate, serve) builds them; a database with real records keeps them.
+// migrate, serve) builds them; the same holds on partitioned tables; a
+// database with real records keeps them.
 func TestSeedDropsAndRebuildsIndexes(t *testing.T) {
 	if !testkit.Postgres() {
 		t.Skip("PostgreSQL only: SQLite keeps its indexes")
@@ -80,6 +81,24 @@ func TestSeedDropsAndRebuildsIndexes(t *testing.T) {
 	testkit.Must(db.Migrate(ctx))(t)
 	if after := schemaObjects(t, db); !slices.Equal(before, after) {
 		t.Fatalf("migrate did not rebuild what was dropped:\nbefore %q\nafter  %q", before, after)
+	}
+
+	// The same on tables partitioned by month (zhitong db partition): an
+	// index of the partitioned table is built again on every partition.
+	testkit.Must(db.Partition(ctx, a.Now(), store.PartitionsAhead))(t)
+	before = schemaObjects(t, db)
+	progress.Reset()
+	if _, err := seed.Run(ctx, a, seed.Options{Cases: 60, Progress: &progress, Batch: 25}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(progress.String(), "已重建") {
+		t.Fatalf("the seed did not drop and rebuild the indexes:\n%s", progress.String())
+	}
+	if after := schemaObjects(t, db); !slices.Equal(before, after) {
+		t.Fatalf("indexes and constraints of the partitioned tables after the seed differ:\nbefore %q\nafter  %q", before, after)
+	}
+	if brk, _, err := db.VerifyAudit(ctx); err != nil || brk != nil {
+		t.Fatalf("audit verify: %v %+v", err, brk)
 	}
 
 	// A database with a real (non-demo) unit keeps its indexes (--force).

@@ -84,6 +84,13 @@ func (db *DB) Partition(ctx context.Context, now time.Time, ahead int) ([]Partit
 		}
 		return nil
 	})
+	if err == nil {
+		// A connection's cached plans over the old tables now fail
+		// ("cached plan must not change result type"): this process
+		// starts afresh; other processes' servers are restarted (docs).
+		db.write.SetMaxIdleConns(0)
+		db.write.SetMaxIdleConns(32)
+	}
 	return out, err
 }
 
