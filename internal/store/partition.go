@@ -118,6 +118,14 @@ func (db *DB) EnsurePartitions(ctx context.Context, now time.Time, ahead int) (i
 			if err != nil {
 				return err
 			}
+			if k > 0 {
+				// Autovacuum analyses the partitions, never the
+				// partitioned table, whose statistics plan the joins:
+				// gathered again as each month begins.
+				if _, err := t.tx.ExecContext(ctx, `ANALYZE `+p.Table); err != nil {
+					return err
+				}
+			}
 			n += k
 		}
 		return nil
@@ -375,6 +383,7 @@ BEGIN
 END $$`,
 			`CREATE TRIGGER notifications_key_once BEFORE INSERT ON notifications FOR EACH ROW EXECUTE FUNCTION notifications_key_once()`)
 	}
+	steps = append(steps, `ANALYZE `+table)
 	for _, s := range steps {
 		if _, err := t.tx.ExecContext(ctx, s); err != nil {
 			return 0, 0, fmt.Errorf("%s: %w", s, err)
