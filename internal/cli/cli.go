@@ -55,7 +55,7 @@ func commands() []command {
 		{"token", "token add --name NAME --role ROLE [--region CODE]\n  token list\n  token revoke --id ID", "签发 API 令牌（Authorization: Bearer …；也是 Open311 的 api_key），只显示一次；列出令牌（含最近使用时间）；吊销令牌（立即失效）。", token},
 		{"audit", auditUsage, auditHelp, auditCmd},
 		{"db", dbUsage, dbHelp, dbCmd},
-		{"seed", "seed --cases N [--force] [--region CODE] [--years 3] [--seed 1] [--db …]", "生成大量逼真的演示数据（多个县、乡镇、单位，各种状态的案件及其办理记录、审计日志、通知），用于压力测试和演示；数据库已有真实数据时拒绝执行，除非 --force。", seedCmd},
+		{"seed", "seed --cases N [--force] [--keep-indexes] [--region CODE] [--years 3] [--seed 1] [--db …]", "生成大量逼真的演示数据（多个县、乡镇、单位，各种状态的案件及其办理记录、审计日志、通知），用于压力测试和演示；数据库已有真实数据时拒绝执行，除非 --force。", seedCmd},
 		{"sweep", "sweep [--db …] [--at YYYY-MM-DD [--force]]", "执行一次到期督办巡检：到期提醒、逾期督办函、督办清单、通报、回访与跟踪问效任务（幂等）。--at 晚于今天需加 --force（仅限演示、测试库）。", sweepCmd},
 		{"import", "import deputies|units|stations|users FILE.xlsx [--dry-run] [--region CODE]\n  import template KIND > FILE.xlsx", "从 Excel 导入代表、承办单位、联络站或员工账号（整个文件一个事务：任何一行有问题都不写入）；--dry-run 只检查并列出全部问题。template 输出导入模板。", importCmd},
 		{"export", "export deputies|units|stations|users [--region CODE] > FILE.xlsx", "按导入模板的格式导出代表、承办单位、联络站或员工账号；原样再导入不会改变任何数据。", exportCmd},
