@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"slices"
@@ -30,14 +29,7 @@ func TestPartitionOnPostgres(t *testing.T) {
 	ctx := context.Background()
 	key := filepath.Join(t.TempDir(), "zhitong.key")
 	clock := testkit.NewClock(testkit.Start)
-	run := func(dsn string, args ...string) (int, string) {
-		t.Helper()
-		var out, errs bytes.Buffer
-		env := Env{Stdout: &out, Stderr: &errs, Getenv: func(string) string { return "" }, Clock: clock}
-		cmd := strings.Fields(args[0])
-		code := Run(ctx, env, append(append(cmd, "--db", dsn), args[1:]...))
-		return code, out.String() + errs.String()
-	}
+	run := commandsOn(t, clock)
 	dsn := testkit.DSN(t)
 	if !testkit.Postgres() {
 		if code, out := run(dsn, "init", "--region", "360783", "--key-file", key); code != 0 {
