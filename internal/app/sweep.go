@@ -16,6 +16,9 @@ type SweepResult struct {
 	FollowUps   int `json:"follow_ups"`
 	// DutyReminders counts the duty reminders (值班提醒) written to the outbox.
 	DutyReminders int `json:"duty_reminders"`
+	// Partitions counts the monthly partitions made ahead on PostgreSQL
+	// (store.EnsurePartitions; none unless zhitong db partition was run).
+	Partitions int `json:"partitions"`
 	// Errors counts the cases (and bulletin periods) a step failed on; the
 	// sweep went on with the others and reports them together at the end.
 	Errors int `json:"errors"`
@@ -50,6 +53,9 @@ func (a *App) SweepOnce(ctx context.Context) (SweepResult, error) {
 		{"callbacks", &r.Callbacks, a.CreateCallbacks},
 		{"follow-ups", &r.FollowUps, a.CreateFollowUps},
 		{"duty-reminders", &r.DutyReminders, a.DutyReminders},
+		{"partitions", &r.Partitions, func(ctx context.Context) (int, error) {
+			return a.db.EnsurePartitions(ctx, a.clock.Now(), store.PartitionsAhead)
+		}},
 	}
 	var errs []error
 	for _, s := range steps {

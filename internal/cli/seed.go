@@ -17,6 +17,7 @@ func seedCmd(ctx context.Context, env Env, args []string) error {
 	region := fs.String("region", "", "生成到哪个辖区（县级及以上行政区划代码；默认上次的辖区，否则 360700 赣州市）")
 	years := fs.Int("years", 3, "案件分布在最近几年")
 	rnd := fs.Int64("seed", 1, "随机种子：相同的种子生成相同的文本和办理过程")
+	keep := fs.Bool("keep-indexes", false, "PostgreSQL：大批量生成时不暂时删除二级索引和外键（默认 2 万件以上、库中只有种子数据时先删后建）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -25,7 +26,7 @@ func seedCmd(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer closeDB()
-	res, err := seed.Run(ctx, a, seed.Options{Cases: *cases, Progress: env.Stdout, Force: *force, Region: *region, Years: *years, Seed: *rnd})
+	res, err := seed.Run(ctx, a, seed.Options{Cases: *cases, Progress: env.Stdout, Force: *force, Region: *region, Years: *years, Seed: *rnd, KeepIndexes: *keep})
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,20 @@ type Options struct {
 	Region string
 	Years  int // the history spans this many years back from now (default 3)
 	Batch  int // cases per transaction (default 5000)
+	// KeepIndexes keeps every index and foreign key of the loaded tables
+	// up to date row by row on PostgreSQL, instead of dropping them for a
+	// big seed into a database of seeded records only and building them at
+	// the end (see dropIndexes).
+	KeepIndexes bool
 }
+
+// bulkTables are the tables each batch loads.
+var bulkTables = []string{"proposals", "cases", "assignments", "replies", "deliveries", "evaluations", "case_events",
+	"notifications", "publications", "audit_log"}
+
+// dropIndexesFrom is the smallest seed that drops the indexes: below it,
+// building them again over the whole table costs more than it saves.
+var dropIndexesFrom = 20000
 
 // Result says what Run added.
 type Result struct {
@@ -95,11 +108,11 @@ func Run(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 		opt.Progress = io.Discard
 	}
 	db := a.DB()
+	what, err := realRecords(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	if !opt.Force {
-		what, err := realRecords(ctx, db)
-		if err != nil {
-			return nil, err
-		}
 		if what != "" {
 			return nil, zhitong.Errorf(zhitong.ECONFLICT, "数据库中已有真实数据（%s），为免与种子数据混在一起，未做任何修改；确属测试库请加 --force。"+
 				"(The database holds real records; add --force on a test database only.)", what)
@@ -129,6 +142,10 @@ func Run(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Region: d.root, Accounts: d.accounts}
+	dropped, err := s.dropIndexes(ctx, what, g.next.cases-1)
+	if err != nil {
+		return nil, err
+	}
 	fmt.Fprintf(opt.Progress, "种子数据：%s，%d 个县（市、区），%d 个乡镇（街道），%d 件案件（批次 %d 件）\n",
 		d.root, len(d.counties), g.townCount, opt.Cases, opt.Batch)
 
@@ -162,6 +179,9 @@ func Run(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 	last := time.Now()
 	for b := range batches {
 		if err := s.write(ctx, b); err != nil {
+			if dropped > 0 && ctx.Err() == nil {
+				s.restoreIndexes(ctx)
+			}
 			return res, err
 		}
 		if res.FirstCaseID == 0 {
@@ -203,6 +223,11 @@ func Run(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
+	if dropped > 0 {
+		if err := s.restoreIndexes(ctx); err != nil {
+			return res, err
+		}
+	}
 	// Statistics, as autovacuum would gather them on PostgreSQL: without
 	// them the planner guesses on tables this size. SQLite keeps them in
 	// sqlite_stat1, sampled (analysis_limit) so that a large database takes
@@ -221,6 +246,42 @@ func Run(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 		res.Cases, res.Events, res.Audit, res.Notifications, res.Replies, res.Elapsed.Round(time.Second),
 		float64(res.Cases)/res.Elapsed.Seconds())
 	return res, nil
+}
+
+// dropIndexes drops the secondary indexes and foreign keys of the loaded
+// tables for a big seed on PostgreSQL (store.DropBulkIndexes: about 6,000
+// rows a second into the indexed tables was the server's CPU limit), and
+// says how many. Only when the seed is the database's sole writer and its
+// only author: real records (what) or the demo's keep them, as does a seed
+// smaller than dropIndexesFrom or than the cases already there (haveCases),
+// whose indexes would be built again over the whole table.
+func (s *seeder) dropIndexes(ctx context.Context, what string, haveCases int64) (int, error) {
+	db := s.a.DB()
+	if db.Dialect() != store.Postgres || s.opt.KeepIndexes || what != "" ||
+		s.opt.Cases < dropIndexesFrom || int64(s.opt.Cases) < haveCases {
+		return 0, nil
+	}
+	if demo, err := store.GetMeta(ctx, db, "demo_started"); err != nil || demo != "" {
+		return 0, err
+	}
+	n, err := db.DropBulkIndexes(ctx, bulkTables, s.a.Now())
+	if n > 0 {
+		fmt.Fprintf(s.opt.Progress, "批量写入：暂时删除 %d 个二级索引和外键，写完后重建（中途中断时，下次 zhitong seed、migrate 或 serve 先重建）\n", n)
+	}
+	return n, err
+}
+
+// restoreIndexes builds what dropIndexes dropped.
+func (s *seeder) restoreIndexes(ctx context.Context) error {
+	start := time.Now()
+	n, err := s.a.DB().RestoreBulkIndexes(ctx, func(name, table string) {
+		fmt.Fprintf(s.opt.Progress, "正在重建 %s 的 %s…\n", table, name)
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.opt.Progress, "已重建 %d 个索引和外键，用时 %s\n", n, time.Since(start).Round(time.Second))
+	return nil
 }
 
 // seqTables are the tables whose ids the seeder chooses.

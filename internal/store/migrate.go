@@ -74,5 +74,10 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 			ran++
 		}
 	}
+	// A bulk load (zhitong seed) killed before it rebuilt the indexes it
+	// dropped: every command that opens the database builds them first.
+	if _, err := db.RestoreBulkIndexes(ctx, nil); err != nil {
+		return ran, err
+	}
 	return ran, nil
 }

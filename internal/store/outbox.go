@@ -31,7 +31,7 @@ type Notification struct {
 // notice stays single however often its cause is replayed.
 func (t *Tx) InsertNotification(ctx context.Context, n *Notification) (bool, error) {
 	res, err := t.Exec(ctx, `INSERT INTO notifications (key, template, channel, recipient, case_id, user_id, vars, status, not_before, created_at)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		n.Key, n.Template, n.Channel, n.Recipient, nullID(n.CaseID), nullID(n.UserID), n.Vars, n.Status,
 		FormatTime(n.NotBefore), FormatTime(n.CreatedAt))
 	if err != nil {
