@@ -303,6 +303,11 @@ func (g *gen) one() {
 		}
 	}
 	t0 = daytime(t0, r)
+	if t0.Add(total).After(g.now) {
+		// daytime moved a case of the small hours of today to later
+		// today: take the day before (whose office hours are past).
+		t0 = t0.AddDate(0, 0, -1)
+	}
 
 	// Where, about what, by whom.
 	tw := g.towns[r.IntN(len(g.towns))]

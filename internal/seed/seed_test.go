@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"zhitong"
 	"zhitong/internal/app"
@@ -163,6 +164,29 @@ func TestSmallSeedHasEveryStatus(t *testing.T) {
 	for _, s := range zhitong.Statuses {
 		if counts[s.Value] != 1 {
 			t.Errorf("%d cases in status %s", counts[s.Value], s.Value)
+		}
+	}
+}
+
+// Seeded just after midnight in China, nothing happens in the future: the
+// office-hours rule must not move a case of the small hours to later today
+// (a 1M seed started at 00:38 had 169 cases submitted up to 19 h ahead).
+func TestSeedNothingInTheFuture(t *testing.T) {
+	a, clock := testkit.MustApp(t)
+	now := time.Date(2026, 12, 8, 0, 20, 0, 0, zhitong.China)
+	clock.Set(now)
+	ctx := context.Background()
+	if _, err := seed.Run(ctx, a, seed.Options{Cases: 600, Region: "360783"}); err != nil {
+		t.Fatal(err)
+	}
+	stamp := now.UTC().Format("2006-01-02T15:04:05.000000Z")
+	for _, q := range []string{`SELECT COUNT(*) FROM cases WHERE submitted_at > ?`, `SELECT COUNT(*) FROM case_events WHERE at > ?`} {
+		var n int
+		if err := a.DB().QueryRow(ctx, q, stamp).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("%s: %d rows after %s", q, n, stamp)
 		}
 	}
 }
