@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -58,13 +59,20 @@ func StatCaseDays(ctx context.Context, q Q, cases []int64, last string) (map[str
 	if len(cases) == 0 {
 		return out, nil
 	}
-	in, arg := idList(q, cases)
-	rows, err := q.Query(ctx, `SELECT c.submitted_at FROM cases c WHERE c.`+in+`
- UNION ALL SELECT a.assigned_at FROM assignments a WHERE a.case_`+in+`
- UNION ALL SELECT r.at FROM replies r WHERE r.unit_id IS NOT NULL AND r.case_`+in+`
- UNION ALL SELECT f.done_at FROM follow_ups f JOIN replies r ON r.id = f.reply_id WHERE f.result = 'solved' AND r.case_`+in+`
- UNION ALL SELECT e.at FROM evaluations e WHERE e.case_`+in+`
- UNION ALL SELECT s.at FROM supervision_actions s WHERE s.kind = 'listed' AND s.case_`+in,
+	// Each part drives from the list (CROSS JOIN keeps SQLite's order) and
+	// finds the case's rows by their case indexes.
+	b, _ := json.Marshal(cases)
+	ids, v := `json_each(?) j`, `j.value`
+	if q.Dialect() == Postgres {
+		ids, v = `jsonb_array_elements_text(CAST(? AS jsonb)) AS j(value)`, `CAST(j.value AS BIGINT)`
+	}
+	arg := string(b)
+	rows, err := q.Query(ctx, `SELECT c.submitted_at FROM `+ids+` CROSS JOIN cases c WHERE c.id = `+v+`
+ UNION ALL SELECT a.assigned_at FROM `+ids+` CROSS JOIN assignments a WHERE a.case_id = `+v+`
+ UNION ALL SELECT r.at FROM `+ids+` CROSS JOIN replies r WHERE r.case_id = `+v+` AND r.unit_id IS NOT NULL
+ UNION ALL SELECT f.done_at FROM `+ids+` CROSS JOIN replies r CROSS JOIN follow_ups f WHERE r.case_id = `+v+` AND f.reply_id = r.id AND f.result = 'solved'
+ UNION ALL SELECT e.at FROM `+ids+` CROSS JOIN evaluations e WHERE e.case_id = `+v+`
+ UNION ALL SELECT s.at FROM `+ids+` CROSS JOIN supervision_actions s WHERE s.case_id = `+v+` AND s.kind = 'listed'`,
 		arg, arg, arg, arg, arg, arg)
 	if err != nil {
 		return nil, err
@@ -86,8 +94,8 @@ func StatCaseDays(ctx context.Context, q Q, cases []int64, last string) (map[str
 		return nil, err
 	}
 	rows, err = q.Query(ctx, `SELECT a.due_date, COALESCE((SELECT MIN(y.at) FROM replies y
- WHERE y.case_id = a.case_id AND y.round = a.round AND y.unit_id IS NOT NULL), '') FROM assignments a
- WHERE a.due_date <> '' AND a.case_`+in, arg)
+ WHERE y.case_id = a.case_id AND y.round = a.round AND y.unit_id IS NOT NULL), '') FROM `+ids+` CROSS JOIN assignments a
+ WHERE a.case_id = `+v+` AND a.due_date <> ''`, arg)
 	if err != nil {
 		return nil, err
 	}
