@@ -268,12 +268,40 @@ func (s *Service) load(ctx context.Context, per Period, region string, names []s
 // staleDays are the days up to mark whose settled rows may count a case
 // by dimensions it no longer has: the days of the facts (or of the overdue
 // stock) of the cases touched since the job last ran (migration 097).
+// Those days' facts are past, so the set changes only when another case is
+// touched or mark moves: it is kept until then (both read each time).
 func (s *Service) staleDays(ctx context.Context, db store.Q, mark time.Time) (map[string]bool, error) {
-	ids, _, err := store.StatTouched(ctx, db)
-	if err != nil || len(ids) == 0 {
+	last, err := store.StatTouchedLast(ctx, db)
+	if err != nil || last == 0 {
 		return nil, err
 	}
-	return store.StatCaseDays(ctx, db, ids, mark.Format(time.DateOnly))
+	m := mark.Format(time.DateOnly)
+	if c := s.stale; c != nil {
+		c.mu.Lock()
+		days, ok := c.days, c.mark == m && c.last == last
+		c.mu.Unlock()
+		if ok {
+			return days, nil
+		}
+	}
+	ids, last, err := store.StatTouched(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	days, err := store.StatCaseDays(ctx, db, ids, m)
+	if err == nil && s.stale != nil {
+		s.stale.mu.Lock()
+		s.stale.mark, s.stale.last, s.stale.days = m, last, days
+		s.stale.mu.Unlock()
+	}
+	return days, err
+}
+
+type staleCache struct {
+	mu   sync.Mutex
+	mark string
+	last int64
+	days map[string]bool // read only once stored
 }
 
 // group runs functions side by side and keeps the first error.

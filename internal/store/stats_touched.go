@@ -33,6 +33,13 @@ func StatTouched(ctx context.Context, q Q) ([]int64, int64, error) {
 	return ids, last, rows.Err()
 }
 
+// StatTouchedLast is the last entry's id (0: none).
+func StatTouchedLast(ctx context.Context, q Q) (int64, error) {
+	var n int64
+	err := q.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM stats_touched`).Scan(&n)
+	return n, err
+}
+
 // ClearStatTouched forgets the entries up to id last (those a run handled).
 func (t *Tx) ClearStatTouched(ctx context.Context, last int64) error {
 	_, err := t.Exec(ctx, `DELETE FROM stats_touched WHERE id <= ?`, last)
