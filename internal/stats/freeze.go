@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -73,14 +74,38 @@ func (s *Service) FreezeDue(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// The cases touched so far (read first: a case touched while this run
+	// settles stays for the next one).
+	touched, lastTouched, err := store.StatTouched(ctx, s.app.DB())
+	if err != nil {
+		return 0, err
+	}
 	n := 0
+	through := last.Format(time.DateOnly)
+	cut := app.StatRange(last, last, "").To // completions from here on are counted live
+	if mark != "" && len(touched) > 0 {
+		// Settle again the days before the ones due anyway whose rows may
+		// count a touched case by its old dimensions, and sum their months
+		// again.
+		upTo := civilDay(mark) // nothing settled below unless a day is due
+		if upTo.Before(last) {
+			upTo = s.unfinal(upTo, first).AddDate(0, 0, -1)
+		}
+		days, err := store.StatCaseDays(ctx, s.app.DB(), touched, upTo.Format(time.DateOnly))
+		if err != nil {
+			return 0, err
+		}
+		k, err := s.settleAgain(ctx, days, through, cut)
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
 	if mark == "" || civilDay(mark).Before(last) {
 		from := first
 		if mark != "" {
 			from = s.unfinal(civilDay(mark), first)
 		}
-		through := last.Format(time.DateOnly)
-		cut := app.StatRange(last, last, "").To // completions from here on are counted live
 		for start := from; !start.After(last); start = start.AddDate(0, 0, settleChunk) {
 			end := start.AddDate(0, 0, settleChunk-1)
 			if end.After(last) {
@@ -98,6 +123,11 @@ func (s *Service) FreezeDue(ctx context.Context) (int, error) {
 			}
 		}
 		if err := s.app.DB().Write(ctx, func(tx *store.Tx) error { return tx.SetStatMark(ctx, through) }); err != nil {
+			return n, err
+		}
+	}
+	if lastTouched > 0 {
+		if err := s.app.DB().Write(ctx, func(tx *store.Tx) error { return tx.ClearStatTouched(ctx, lastTouched) }); err != nil {
 			return n, err
 		}
 	}
@@ -120,6 +150,35 @@ func (s *Service) FreezeDue(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// settleAgain settles the days given again (one load of the overdue stock
+// from the first), and forgets the months they are in, which the caller
+// sums again; it returns how many days it settled.
+func (s *Service) settleAgain(ctx context.Context, days map[string]bool, through, cut string) (int, error) {
+	if len(days) == 0 {
+		return 0, nil
+	}
+	list := slices.Sorted(maps.Keys(days))
+	stock, err := s.stock(ctx, civilDay(list[0]), civilDay(list[len(list)-1]))
+	if err != nil {
+		return 0, err
+	}
+	months := map[string]bool{}
+	for i, d := range list {
+		if err := s.settleDay(ctx, civilDay(d), through, cut, stock[d]); err != nil {
+			return i, err
+		}
+		months[d[:7]] = true
+	}
+	return len(list), s.app.DB().Write(ctx, func(tx *store.Tx) error {
+		for m := range months {
+			if err := tx.DeleteStatMonth(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // settleDay counts day d by every scope and slice, with the completions

@@ -128,16 +128,24 @@ func (s *Service) load(ctx context.Context, per Period, region string, names []s
 	if mark.Before(settledEnd) {
 		settledEnd = mark
 	}
+	// The settled days whose rows may count a case by its old dimensions
+	// (touched since): read live, like today.
+	stale, err := s.staleDays(ctx, db, mark)
+	if err != nil {
+		return nil, err
+	}
 	var covered map[string]string
 	if months {
-		var err error
 		if covered, err = store.StatSpans(ctx, db, per.Start.Format("2006-01"), settledEnd.Format("2006-01")); err != nil {
 			return nil, err
+		}
+		for d := range stale {
+			delete(covered, d[:7])
 		}
 	}
 	// Runs of days and of months to read.
 	type run struct{ from, to string }
-	var dayRuns, monthRuns []run
+	var dayRuns, monthRuns, staleRuns []run
 	extend := func(runs []run, from, to, prev string) []run {
 		if n := len(runs); n > 0 && runs[n-1].to == prev {
 			runs[n-1].to = to
@@ -153,11 +161,34 @@ func (s *Service) load(ctx context.Context, per Period, region string, names []s
 			d = lastDay.AddDate(0, 0, 1)
 			continue
 		}
-		dayRuns = extend(dayRuns, d.Format(time.DateOnly), d.Format(time.DateOnly), d.AddDate(0, 0, -1).Format(time.DateOnly))
+		day, prev := d.Format(time.DateOnly), d.AddDate(0, 0, -1).Format(time.DateOnly)
+		if stale[day] {
+			staleRuns = extend(staleRuns, day, day, prev)
+		} else {
+			dayRuns = extend(dayRuns, day, day, prev)
+		}
 		d = d.AddDate(0, 0, 1)
 	}
+	var live, done, open []store.StatFact
 	var g group
 	var mu sync.Mutex
+	for _, r := range staleRuns {
+		g.Go(func() error {
+			facts, err := store.ListStatFacts(ctx, db, liveRange(civilDay(r.from), civilDay(r.to), region))
+			mu.Lock()
+			defer mu.Unlock()
+			src.live = append(src.live, facts...)
+			return err
+		})
+	}
+	liveOpen := func() {
+		g.Go(func() (err error) {
+			r := s.openRange(per, region)
+			r.OpenOnly = true
+			open, err = store.ListStatFacts(ctx, db, r)
+			return err
+		})
+	}
 	read := func(from, to string, stock bool) {
 		g.Go(func() error {
 			rows, err := store.ListStatSlices(ctx, db, region, names, from, to)
@@ -174,14 +205,13 @@ func (s *Service) load(ctx context.Context, per Period, region string, names []s
 	for _, r := range append(dayRuns, monthRuns...) {
 		read(r.from, r.to, false)
 	}
-	var live, done, open []store.StatFact
 	if per.End.After(mark) {
 		// The days after the last settled one, and the stock at the end.
 		g.Go(func() (err error) {
 			live, err = store.ListStatFacts(ctx, db, liveRange(mark.AddDate(0, 0, 1), per.End, region))
 			return err
 		})
-		if today := s.today(); per.End.After(today) && mark.Before(today) {
+		if today := s.today(); per.End.After(today) && mark.Before(today) && !stale[mark.Format(time.DateOnly)] {
 			// Overdue now: the last settled day's stock, less those
 			// replied since, plus those overdue since.
 			read(mark.Format(time.DateOnly), mark.Format(time.DateOnly), true)
@@ -191,13 +221,10 @@ func (s *Service) load(ctx context.Context, per Period, region string, names []s
 				return err
 			})
 		} else {
-			g.Go(func() (err error) {
-				r := s.openRange(per, region)
-				r.OpenOnly = true
-				open, err = store.ListStatFacts(ctx, db, r)
-				return err
-			})
+			liveOpen()
 		}
+	} else if stale[per.End.Format(time.DateOnly)] {
+		liveOpen()
 	} else {
 		read(per.End.Format(time.DateOnly), per.End.Format(time.DateOnly), true)
 	}
@@ -219,6 +246,9 @@ func (s *Service) load(ctx context.Context, per Period, region string, names []s
 		through[src.flows[i].Span] = src.flows[i].Through
 	}
 	for _, f := range done {
+		if stale[calendar.Civil(f.At, zhitong.China).Format(time.DateOnly)] {
+			continue // its day is read live, with every completion
+		}
 		at := f.Registered
 		if f.Kind == "accepted" {
 			at = f.Accepted
@@ -233,6 +263,45 @@ func (s *Service) load(ctx context.Context, per Period, region string, names []s
 	}
 	src.live = append(append(live, open...), src.live...)
 	return src, nil
+}
+
+// staleDays are the days up to mark whose settled rows may count a case
+// by dimensions it no longer has: the days of the facts (or of the overdue
+// stock) of the cases touched since the job last ran (migration 097).
+// Those days' facts are past, so the set changes only when another case is
+// touched or mark moves: it is kept until then (both read each time).
+func (s *Service) staleDays(ctx context.Context, db store.Q, mark time.Time) (map[string]bool, error) {
+	last, err := store.StatTouchedLast(ctx, db)
+	if err != nil || last == 0 {
+		return nil, err
+	}
+	m := mark.Format(time.DateOnly)
+	if c := s.stale; c != nil {
+		c.mu.Lock()
+		days, ok := c.days, c.mark == m && c.last == last
+		c.mu.Unlock()
+		if ok {
+			return days, nil
+		}
+	}
+	ids, last, err := store.StatTouched(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	days, err := store.StatCaseDays(ctx, db, ids, m)
+	if err == nil && s.stale != nil {
+		s.stale.mu.Lock()
+		s.stale.mark, s.stale.last, s.stale.days = m, last, days
+		s.stale.mu.Unlock()
+	}
+	return days, err
+}
+
+type staleCache struct {
+	mu   sync.Mutex
+	mark string
+	last int64
+	days map[string]bool // read only once stored
 }
 
 // group runs functions side by side and keeps the first error.

@@ -22,8 +22,9 @@ import (
 
 // Service computes the dashboard.
 type Service struct {
-	app  *app.App
-	live bool // never use settled months (tests compare the two)
+	app   *app.App
+	live  bool        // never use settled months (tests compare the two)
+	stale *staleCache // the touched days, while no case is touched again and mark stays
 }
 
 // Live is the service counting every period from the raw tables, without
@@ -31,7 +32,7 @@ type Service struct {
 func (s *Service) Live() *Service { return &Service{app: s.app, live: true} }
 
 // New returns the service over a.
-func New(a *app.App) *Service { return &Service{app: a} }
+func New(a *app.App) *Service { return &Service{app: a, stale: &staleCache{}} }
 
 // MaxDays is the longest custom period: two years.
 const MaxDays = 731
