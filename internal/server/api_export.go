@@ -42,7 +42,7 @@ func (s *Server) exportFile(build func(r *http.Request, x *export.Service, p zhi
 }
 
 func (s *Server) exportCases(r *http.Request, x *export.Service, p zhitong.Principal) (*export.File, error) {
-	in, err := caseListInput(r.URL.Query())
+	in, err := s.caseList(r, p)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/export"
+	"zhitong/internal/topics"
 )
 
 // exportRoutes serves the "导出 Excel" links of the workbench's lists
@@ -70,8 +71,12 @@ func exportLink(path string, q url.Values) string {
 }
 
 func (h *Handler) exportCases(r *http.Request, x *export.Service, p zhitong.Principal) (*export.File, error) {
-	in, err := h.workListInput(nonBlank(r.URL.Query()))
+	q := nonBlank(r.URL.Query())
+	in, err := h.workListInput(q)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := topics.Scope(r.Context(), h.app, p, q, &in); err != nil {
 		return nil, err
 	}
 	in.Page = 0

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/export/exporttest"
 	"zhitong/internal/stats"
 	"zhitong/internal/stats/measure"
 	"zhitong/internal/testkit"
@@ -174,5 +176,36 @@ func TestStatsExportButtonKeepsView(t *testing.T) {
 	rows, err := book.GetRows("对比")
 	if err != nil || len(rows) < 3 || !strings.Contains(rows[0][0], year+"年") {
 		t.Errorf("对比 sheet of %s: %v %v", href, rows, err)
+	}
+}
+
+// TestCaseExportKeepsFigureAndTopic: the case list opened from a figure or
+// a hot topic exports exactly the cases it lists, on the workbench and
+// through the API (whose list takes the same stat= and topic= filters).
+func TestCaseExportKeepsFigureAndTopic(t *testing.T) {
+	b := newBench(t)
+	figureCases(b)
+	b.intake("建设路路灯又不亮了", 0)
+	committee := b.login(b.f.In[zhitong.RoleCommittee], "weiyuanhui")
+	for _, q := range []string{"stat=received&slice=category&key=roads", "stat=received&slice=category&key=-", "stat=assigned&slice=deputy&key=" + itoa64(b.f.Deputy),
+		"stat=evaluated", "topic=路灯"} {
+		list := committee.get("/work/cases?" + q)
+		wantStatus(t, list, http.StatusOK)
+		n := total(t, list)
+		if n == 0 || n >= 5 {
+			t.Errorf("%s lists %d cases: the filter should narrow the five", q, n)
+		}
+		for _, path := range []string{"/work/cases.xlsx?", "/api/v1/cases/export?"} {
+			x := committee.get(path + q)
+			wantStatus(t, x, http.StatusOK)
+			if rows := exporttest.Open(t, []byte(x.raw))[0].Rows; len(rows) != n {
+				t.Errorf("%s%s exports %d cases, the list shows %d", path, q, len(rows), n)
+			}
+		}
+		api := committee.get("/api/v1/cases?" + q)
+		var pg struct{ Total int }
+		if err := json.Unmarshal([]byte(api.raw), &pg); err != nil || pg.Total != n {
+			t.Errorf("/api/v1/cases?%s: total %d (%v), the list shows %d", q, pg.Total, err, n)
+		}
 	}
 }
