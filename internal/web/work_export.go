@@ -26,6 +26,12 @@ func (h *Handler) exportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /work/appointments.xlsx", h.page(h.workExport(h.exportAppointments)))
 	mux.HandleFunc("GET /work/deliveries.xlsx", h.page(h.workExport(h.exportDeliveries)))
 	mux.HandleFunc("GET /work/callbacks.xlsx", h.page(h.workExport(h.exportCallbacks)))
+	mux.HandleFunc("GET /work/topics.xlsx", h.page(h.workExport(func(r *http.Request, _ *export.Service, p zhitong.Principal) (*export.File, error) {
+		return h.topics().ExportTopics(r.Context(), p, r.URL.Query())
+	})))
+	mux.HandleFunc("GET /work/analysis.xlsx", h.page(h.workExport(func(r *http.Request, _ *export.Service, p zhitong.Principal) (*export.File, error) {
+		return h.topics().ExportOpinions(r.Context(), p, r.URL.Query().Get("state"))
+	})))
 }
 
 type exportBuilder func(r *http.Request, x *export.Service, p zhitong.Principal) (*export.File, error)

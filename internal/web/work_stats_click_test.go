@@ -17,6 +17,7 @@ import (
 	"zhitong/internal/stats"
 	"zhitong/internal/stats/measure"
 	"zhitong/internal/testkit"
+	"zhitong/internal/topics"
 )
 
 // figureLink is a count on the dashboard and the case list it opens.
@@ -206,6 +207,35 @@ func TestCaseExportKeepsFigureAndTopic(t *testing.T) {
 		var pg struct{ Total int }
 		if err := json.Unmarshal([]byte(api.raw), &pg); err != nil || pg.Total != n {
 			t.Errorf("/api/v1/cases?%s: total %d (%v), the list shows %d", q, pg.Total, err, n)
+		}
+	}
+}
+
+// TestTopicsAndAnalysisExport: the hot topics and the analysis opinions
+// have their 导出 Excel button; the workbooks hold the page's rows, in the
+// shared format (exporttest.Open checks it).
+func TestTopicsAndAnalysisExport(t *testing.T) {
+	b := newBench(t)
+	for i := range 4 {
+		b.intake("建设路路灯不亮第"+strconv.Itoa(i)+"次反映", 0)
+	}
+	id := b.unsatisfiedCase("村口路灯坏了两个月")
+	testkit.Must(topics.New(b.app).Record(t.Context(), b.f.In[zhitong.RoleAnalyst], topics.OpinionInput{CaseID: id, Proposal: "rehandle",
+		Text: "答复没有解决问题，应当重新办理"}))(t)
+	analyst := b.login(b.f.In[zhitong.RoleAnalyst], "yanpan")
+	year := strconv.Itoa(b.app.Now().In(zhitong.China).Year())
+	for page, want := range map[string]string{"/work/topics?period=year&year=" + year: "路灯", "/work/analysis": "案件 " + itoa64(id)} {
+		pg := analyst.get(page)
+		wantStatus(t, pg, http.StatusOK)
+		m := regexp.MustCompile(`href="(/work/(?:topics|analysis)\.xlsx[^"]*)">导出 Excel`).FindStringSubmatch(pg.raw)
+		if m == nil {
+			t.Fatalf("%s has no 导出 Excel:\n%s", page, pg.body)
+		}
+		x := analyst.get(strings.ReplaceAll(m[1], "&amp;", "&"))
+		wantStatus(t, x, http.StatusOK)
+		sheets := exporttest.Open(t, []byte(x.raw))
+		if len(sheets[0].Rows) == 0 || !strings.Contains(sheets[0].Rows[0][1], want) {
+			t.Errorf("%s: %+v", m[1], sheets[0])
 		}
 	}
 }
