@@ -13,8 +13,6 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/export"
-	"zhitong/internal/pii"
-	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
 
@@ -34,7 +32,7 @@ func BenchmarkCaseExport(b *testing.B) {
 	var p zhitong.Principal
 	n := 100_000
 	if dsn := os.Getenv("ZHITONG_BENCH_DB"); dsn != "" {
-		a = benchApp(b, dsn, os.Getenv("ZHITONG_BENCH_KEY"))
+		a = testkit.BenchApp(b, dsn, os.Getenv("ZHITONG_BENCH_KEY"))
 		p = zhitong.Principal{Name: "压测", Role: zhitong.RoleCommittee}
 		var count int64
 		if err := a.DB().QueryRow(b.Context(), `SELECT COUNT(*) FROM cases`).Scan(&count); err != nil {
@@ -108,30 +106,4 @@ func seed(b *testing.B, a *app.App, clock *testkit.Clock, f *testkit.Fixture, n 
 		}
 	}
 	b.Logf("seeded %d cases in %s", n, time.Since(t0).Round(time.Second))
-}
-
-// benchApp opens an existing database (migrating it) with the key file key.
-func benchApp(b *testing.B, dsn, key string) *app.App {
-	ctx := b.Context()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	k, _, err := pii.ReadKey("", key)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sealer, err := pii.NewSealer(k)
-	if err != nil {
-		b.Fatal(err)
-	}
-	a, err := app.New(ctx, app.Config{DB: db, Sealer: sealer})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return a
 }
