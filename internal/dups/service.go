@@ -63,6 +63,12 @@ type PublicMatch struct {
 	RegionName  string  `json:"region_name"`
 	SubmittedOn string  `json:"submitted_on"`
 	Score       float64 `json:"score"`
+	// Running: still being handled; otherwise StatusLabel says how it
+	// ended (已答复, 已评价, 已办结…).
+	Running bool `json:"running"`
+	// ResultsURL is the public results board of its township, where its
+	// reply is published (only for a published case).
+	ResultsURL string `json:"results_url,omitempty"`
 }
 
 type candidate struct {
@@ -328,7 +334,10 @@ func (s *Service) public(ctx context.Context, d Draft, except int64) ([]PublicMa
 	out := make([]PublicMatch, len(ranked))
 	for i, c := range ranked {
 		out[i] = PublicMatch{Title: c.published, StatusLabel: c.StatusLabel, RegionName: c.RegionName,
-			SubmittedOn: c.SubmittedAt.In(zhitong.China).Format(time.DateOnly), Score: c.Score}
+			SubmittedOn: c.SubmittedAt.In(zhitong.China).Format(time.DateOnly), Score: c.Score, Running: c.Status.Running()}
+		if c.published != "" {
+			out[i].ResultsURL = "/results?town=" + c.Region[:min(len(c.Region), 9)]
+		}
 	}
 	return out, nil
 }
@@ -374,7 +383,7 @@ func checkDraft(d Draft) error {
 }
 
 // PublicNotice is what a citizen is told when similar issues are found.
-const PublicNotice = "已有类似问题正在办理，您仍可提交"
+const PublicNotice = "同一乡镇已有类似问题（办理状态见列表），您仍可提交"
 
 // Notice is the message for n similar issues: PublicNotice, or "" for none.
 func Notice(n int) string {

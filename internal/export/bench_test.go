@@ -22,15 +22,32 @@ import (
 // flat as the count grows: rows are read in keyset batches and streamed.
 //
 //	go test ./internal/export -run '^$' -bench CaseExport -benchtime 1x
+//
+// With ZHITONG_BENCH_DB (and ZHITONG_BENCH_KEY, its key file) it exports
+// the whole of an existing database instead, e.g. the 1,000,000 cases of a
+// `zhitong seed` database, as the committee of the country (region "").
 func BenchmarkCaseExport(b *testing.B) {
+	var a *app.App
+	var p zhitong.Principal
 	n := 100_000
-	if s := os.Getenv("ZHITONG_BENCH_CASES"); s != "" {
-		n, _ = strconv.Atoi(s)
+	if dsn := os.Getenv("ZHITONG_BENCH_DB"); dsn != "" {
+		a = testkit.BenchApp(b, dsn, os.Getenv("ZHITONG_BENCH_KEY"))
+		p = zhitong.Principal{Name: "压测", Role: zhitong.RoleCommittee}
+		var count int64
+		if err := a.DB().QueryRow(b.Context(), `SELECT COUNT(*) FROM cases`).Scan(&count); err != nil {
+			b.Fatal(err)
+		}
+		n = int(count)
+	} else {
+		if s := os.Getenv("ZHITONG_BENCH_CASES"); s != "" {
+			n, _ = strconv.Atoi(s)
+		}
+		var clock *testkit.Clock
+		a, clock = testkit.MustApp(b)
+		f := testkit.Seed(b, a)
+		seed(b, a, clock, f, n)
+		p = f.In[zhitong.RoleCommittee]
 	}
-	a, clock := testkit.MustApp(b)
-	f := testkit.Seed(b, a)
-	seed(b, a, clock, f, n)
-	p := f.In[zhitong.RoleCommittee]
 	x := export.New(a)
 	for b.Loop() {
 		peak, elapsed, size := heapPeak(b, func() (*export.File, error) { return x.Cases(b.Context(), p, app.ListInput{}) })

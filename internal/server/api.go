@@ -10,6 +10,7 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/dups"
+	"zhitong/internal/topics"
 )
 
 // apiRoutes is the route table of the JSON API. docs/api.md and
@@ -292,12 +293,24 @@ type Page[T any] struct {
 	Prev string `json:"prev,omitempty"`
 }
 
+// caseList reads the case list's filters, the cases behind a dashboard
+// figure (stat=…) or a hot topic (topic=…) among them: the list and its
+// export hold the same cases.
+func (s *Server) caseList(r *http.Request, p zhitong.Principal) (app.ListInput, error) {
+	in, err := caseListInput(r.URL.Query())
+	if err != nil {
+		return in, err
+	}
+	_, err = topics.Scope(r.Context(), s.app, p, r.URL.Query(), &in)
+	return in, err
+}
+
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.staff(r)
 	if err != nil {
 		return err
 	}
-	in, err := caseListInput(r.URL.Query())
+	in, err := s.caseList(r, p)
 	if err != nil {
 		return err
 	}

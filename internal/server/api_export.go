@@ -6,6 +6,7 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/export"
+	"zhitong/internal/topics"
 )
 
 // exportRoutes serves the lists as Excel workbooks (docs/export.md): the
@@ -20,6 +21,12 @@ func (s *Server) exportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/appointments/export", s.api(s.exportFile(s.exportAppointments)))
 	mux.HandleFunc("GET /api/v1/deliveries/export", s.api(s.exportFile(s.exportDeliveries)))
 	mux.HandleFunc("GET /api/v1/callbacks/export", s.api(s.exportFile(s.exportCallbacks)))
+	mux.HandleFunc("GET /api/v1/topics/export", s.api(s.exportFile(func(r *http.Request, _ *export.Service, p zhitong.Principal) (*export.File, error) {
+		return topics.New(s.app).ExportTopics(r.Context(), p, r.URL.Query())
+	})))
+	mux.HandleFunc("GET /api/v1/analysis/opinions/export", s.api(s.exportFile(func(r *http.Request, _ *export.Service, p zhitong.Principal) (*export.File, error) {
+		return topics.New(s.app).ExportOpinions(r.Context(), p, r.URL.Query().Get("state"))
+	})))
 }
 
 // exportFile answers with the file build makes; an error before the first
@@ -42,7 +49,7 @@ func (s *Server) exportFile(build func(r *http.Request, x *export.Service, p zhi
 }
 
 func (s *Server) exportCases(r *http.Request, x *export.Service, p zhitong.Principal) (*export.File, error) {
-	in, err := caseListInput(r.URL.Query())
+	in, err := s.caseList(r, p)
 	if err != nil {
 		return nil, err
 	}

@@ -68,7 +68,8 @@ func TestExportAPI(t *testing.T) {
 
 	station := strconv.FormatInt(f.Station, 10)
 	for _, path := range []string{"/api/v1/supervision/export", "/api/v1/bulletins/export", "/api/v1/points/rankings/export",
-		"/api/v1/stations/" + station + "/roster/export?month=2026-12", "/api/v1/appointments/export", "/api/v1/deliveries/export", "/api/v1/callbacks/export"} {
+		"/api/v1/stations/" + station + "/roster/export?month=2026-12", "/api/v1/appointments/export", "/api/v1/deliveries/export", "/api/v1/callbacks/export",
+		"/api/v1/topics/export?period=year&year=2026", "/api/v1/analysis/opinions/export", "/api/v1/analysis/opinions/export?state=pending"} {
 		res, body := get(committee, path)
 		if res.StatusCode != 200 {
 			t.Errorf("%s = %d %s", path, res.StatusCode, body)

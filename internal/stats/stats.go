@@ -7,6 +7,7 @@ package stats
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"slices"
 	"sort"
@@ -226,6 +227,8 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 		sl := sliceOf(slice, region)
 		rows := cur.count(slice, sl)
 		prows := prev.count(slice, sl)
+		withNone(slice, *total, rows)
+		withNone(slice, *ptotal, prows)
 		names, err := s.names(ctx, slice, rows)
 		if err != nil {
 			return nil, err
@@ -290,9 +293,9 @@ func (s *Service) names(ctx context.Context, slice string, rows map[string]*meas
 			out[k] = names[k]
 		}
 	}
-	none := map[string]string{"unit": "（未交办）", "station": "（未经联络站）", "deputy": "（无代表）", "category": "（未分类）"}[slice]
+	none := map[string]string{"unit": "（未交办）", "station": "（未经联络站）", "deputy": "（无代表）", "category": "（未分类）", "channel": "（未指定渠道）"}[slice]
 	for k, v := range out {
-		if v == "" && (k == "0" || k == "") {
+		if (v == "" || k == NoneKey) && (k == "0" || k == "" || k == NoneKey) {
 			out[k] = none
 		} else if v == "" {
 			out[k] = k
@@ -322,17 +325,24 @@ func (s *Service) CaseIDs(ctx context.Context, p zhitong.Principal, v url.Values
 		return nil, "", zhitong.Invalid("stat", "统计项“%s”无效", stat)
 	}
 	key := v.Get("key")
+	if key == "" {
+		slice = "" // the total of a sliced dashboard
+	}
 	if slice == "" {
 		key = "all"
+	} else if err := s.checkKey(ctx, p.RegionCode, slice, key); err != nil {
+		return nil, "", err
 	}
 	facts, err := s.facts(ctx, per, p.RegionCode)
 	if err != nil {
 		return nil, "", err
 	}
 	seen := map[int64]bool{}
-	measure.Count(facts, s.params(per), sliceOf(slice, p.RegionCode), func(count, k string, id int64) {
+	events := 0
+	measure.Count(facts, s.params(per), caseSlice(slice, p.RegionCode), func(count, k string, id int64) {
 		if count == stat && k == key {
 			seen[id] = true
+			events++
 		}
 	})
 	ids := make([]int64, 0, len(seen))
@@ -348,16 +358,20 @@ func (s *Service) CaseIDs(ctx context.Context, p zhitong.Principal, v url.Values
 		}
 		label += " · " + zhitong.Label(Slices, slice) + "：" + names[key]
 	}
+	if events > len(ids) {
+		// Re-handled rounds, repeat evaluations: the figure counts events.
+		label += fmt.Sprintf("（本项计 %d 次，涉及 %d 件案件：同一案件在期内多次计入，只列一次）", events, len(ids))
+	}
 	return ids, label, nil
 }
 
 // CasesURL is the staff case list of the cases behind count stat in the
-// slice's row key (ignored without a slice): the list reproduces exactly
-// the set the count counted.
+// slice's row key (ignored without a slice; "" is the total): the list
+// reproduces exactly the set the count counted.
 func (d *Dashboard) CasesURL(stat, key string) string {
 	v := d.Period.Values()
 	v.Set("stat", stat)
-	if d.Slice != "" {
+	if d.Slice != "" && key != "" {
 		v.Set("slice", d.Slice)
 		v.Set("key", key)
 	}

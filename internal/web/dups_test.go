@@ -48,7 +48,7 @@ func TestPortalSimilarIssues(t *testing.T) {
 	form.Set("body", "渡江路银行门口路面坑洼，一下雨就是一滩水，骑电动车很危险，希望尽快补坑。")
 	form.Set("check", "similar")
 	pg := p.submit(form)
-	if pg.status != http.StatusOK || !strings.Contains(pg.body, "已有类似问题正在办理") || !strings.Contains(pg.body, "一滩水") {
+	if pg.status != http.StatusOK || !strings.Contains(pg.body, "同一乡镇已有类似问题") || !strings.Contains(pg.body, "一滩水") {
 		t.Fatalf("check: %d\n%s", pg.status, pg.body)
 	}
 	for _, leak := range []string{"李小红", "5678", "农商银行门口有个大坑"} {
@@ -71,17 +71,17 @@ func TestPortalLiveSimilar(t *testing.T) {
 		RegionCode: p.f.Town, Name: "李小红", Phone: "138 0797 5678"}))(t)
 	dup := "渡江路银行门口路面坑洼，一下雨就是一滩水，骑电动车很危险，希望尽快补坑。"
 	pg := p.postForm("/submit/similar", url.Values{"region": {p.f.Town}, "body": {dup}})
-	if pg.status != http.StatusOK || !strings.Contains(pg.body, "已有类似问题正在办理") || strings.Contains(pg.body, "<html") {
+	if pg.status != http.StatusOK || !strings.Contains(pg.body, "同一乡镇已有类似问题") || strings.Contains(pg.body, "<html") {
 		t.Fatalf("live look-up: %d\n%s", pg.status, pg.body)
 	}
 	mustNotContain(t, pg, "李小红", "5678", "农商银行门口有个大坑")
 	// By station, as when the citizen came from a station's poster.
 	pg = p.postForm("/submit/similar", url.Values{"station": {itoa(p.f.Station)}, "body": {dup}})
-	mustContain(t, pg, "已有类似问题正在办理")
+	mustContain(t, pg, "同一乡镇已有类似问题")
 	// With the township, station and category the form has chosen (they
 	// weigh the candidates, docs/duplicates.md "Structured signals").
 	pg = p.postForm("/submit/similar", url.Values{"region": {p.f.Town}, "station": {itoa(p.f.Station)}, "category": {"roads"}, "body": {dup}})
-	mustContain(t, pg, "已有类似问题正在办理")
+	mustContain(t, pg, "同一乡镇已有类似问题")
 	for _, form := range []url.Values{
 		{"region": {p.f.Town}, "body": {"新园村卫生室经常没人值班，看个小病都要跑到镇上。"}},
 		{"region": {p.f.Town}, "body": {""}},
@@ -100,7 +100,7 @@ func TestPortalLiveSimilar(t *testing.T) {
 	form.Set("body", dup)
 	pg = p.submit(form)
 	trackingCode(t, pg)
-	mustContain(t, pg, "已有类似问题正在办理")
+	mustContain(t, pg, "同一乡镇已有类似问题")
 	mustNotContain(t, pg, "李小红", "5678", "农商银行门口有个大坑")
 }
 
@@ -127,4 +127,23 @@ func TestIntakeLiveDuplicates(t *testing.T) {
 	}
 	deputy := b.login(b.f.In[zhitong.RoleDeputy], "daibiao")
 	benchLacks(t, deputy.get("/work/intake"), "data-similar")
+}
+
+// TestPortalSimilarFinished: a similar issue already finished is shown
+// with how it ended (已评价), not as being handled.
+func TestPortalSimilarFinished(t *testing.T) {
+	p := newPortal(t)
+	ctx := t.Context()
+	c := testkit.Must(p.app.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "渡江路农商银行门口有个大坑，下雨积水，电动车摔了好几次，请修补路面。",
+		RegionCode: p.f.Town, Name: "李小红", Phone: "138 0797 5678"}))(t)
+	officer, lead := p.f.In[zhitong.RoleOfficer], p.f.In[zhitong.RoleUnit]
+	testkit.Must(p.app.Register(ctx, officer, c.ID, app.RegisterInput{CategoryCode: "roads", Kind: zhitong.KindConsultation}))(t)
+	testkit.Must(p.app.Assign(ctx, officer, c.ID, app.AssignInput{LeadUnit: p.f.Lead}))(t)
+	testkit.Must(p.app.Accept(ctx, lead, c.ID, app.TextInput{}))(t)
+	testkit.Must(p.app.Reply(ctx, lead, c.ID, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "已经补好路面",
+		Deliveries: []app.DeliveryInput{{Recipient: zhitong.RecipientCitizen, Channel: zhitong.FeedbackPhone}}}))(t)
+	testkit.Must(p.app.Evaluate(ctx, c.Code, app.EvaluateInput{Rating: zhitong.RatingSatisfied}))(t)
+	pg := p.postForm("/submit/similar", url.Values{"region": {p.f.Town}, "body": {"渡江路银行门口路面坑洼，一下雨就是一滩水，骑电动车很危险，希望尽快补坑。"}})
+	mustContain(t, pg, "同一乡镇已有类似问题", zhitong.Label(zhitong.Statuses, zhitong.StatusEvaluated))
+	mustNotContain(t, pg, "正在办理")
 }

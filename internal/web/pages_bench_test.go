@@ -14,10 +14,8 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/pii"
 	"zhitong/internal/seed"
 	"zhitong/internal/server"
-	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 	"zhitong/internal/testkit/testserver"
 )
@@ -116,32 +114,14 @@ func benchEnv(b *testing.B) benchServer {
 		return benchServer{app: env.App, url: env.Server.URL, county: env.Fixture.County, first: first, code: code, station: env.Fixture.Station}
 	}
 	ctx := b.Context()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	key, _, err := pii.ReadKey("", os.Getenv("ZHITONG_BENCH_KEY"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	sealer, err := pii.NewSealer(key)
-	if err != nil {
-		b.Fatal(err)
-	}
-	a, err := app.New(ctx, app.Config{DB: db, Sealer: sealer})
-	if err != nil {
-		b.Fatal(err)
-	}
+	a := testkit.BenchApp(b, dsn, os.Getenv("ZHITONG_BENCH_KEY"))
+	db := a.DB()
 	srv := httptest.NewServer(server.New(server.Config{App: a, PublicLimit: -1}))
 	b.Cleanup(srv.Close)
 	s := benchServer{app: a, url: srv.URL}
 	// The county of the newest running case, and a station of it (the
 	// case's own, or the county's first: an online case often names none).
-	err = db.QueryRow(ctx, `SELECT id, code, region_code FROM cases WHERE status IN ('assigned', 'in_progress') ORDER BY id DESC LIMIT 1`).
+	err := db.QueryRow(ctx, `SELECT id, code, region_code FROM cases WHERE status IN ('assigned', 'in_progress') ORDER BY id DESC LIMIT 1`).
 		Scan(&s.first, &s.code, &s.county)
 	if err != nil {
 		b.Fatal(err)

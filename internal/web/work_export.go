@@ -9,6 +9,7 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/export"
+	"zhitong/internal/topics"
 )
 
 // exportRoutes serves the "导出 Excel" links of the workbench's lists
@@ -25,6 +26,12 @@ func (h *Handler) exportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /work/appointments.xlsx", h.page(h.workExport(h.exportAppointments)))
 	mux.HandleFunc("GET /work/deliveries.xlsx", h.page(h.workExport(h.exportDeliveries)))
 	mux.HandleFunc("GET /work/callbacks.xlsx", h.page(h.workExport(h.exportCallbacks)))
+	mux.HandleFunc("GET /work/topics.xlsx", h.page(h.workExport(func(r *http.Request, _ *export.Service, p zhitong.Principal) (*export.File, error) {
+		return h.topics().ExportTopics(r.Context(), p, r.URL.Query())
+	})))
+	mux.HandleFunc("GET /work/analysis.xlsx", h.page(h.workExport(func(r *http.Request, _ *export.Service, p zhitong.Principal) (*export.File, error) {
+		return h.topics().ExportOpinions(r.Context(), p, r.URL.Query().Get("state"))
+	})))
 }
 
 type exportBuilder func(r *http.Request, x *export.Service, p zhitong.Principal) (*export.File, error)
@@ -70,8 +77,12 @@ func exportLink(path string, q url.Values) string {
 }
 
 func (h *Handler) exportCases(r *http.Request, x *export.Service, p zhitong.Principal) (*export.File, error) {
-	in, err := h.workListInput(nonBlank(r.URL.Query()))
+	q := nonBlank(r.URL.Query())
+	in, err := h.workListInput(q)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := topics.Scope(r.Context(), h.app, p, q, &in); err != nil {
 		return nil, err
 	}
 	in.Page = 0

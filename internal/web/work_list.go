@@ -11,6 +11,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/topics"
 )
 
 // workPerPage is the length of one page of the case list.
@@ -202,10 +203,9 @@ func (h *Handler) renderCases(w http.ResponseWriter, r *http.Request, batch *wor
 		return err
 	}
 	in, err := h.workListInput(filter)
-	if err == nil && filter.Get("stat") != "" {
-		err = h.statCases(r, p, filter, &in, d)
-	} else if err == nil && filter.Get("topic") != "" {
-		err = h.topicCases(r, p, filter, &in, d)
+	if err == nil {
+		d.Stat, err = topics.Scope(ctx, h.app, p, filter, &in)
+		d.StatBack = scopeBack(filter)
 	}
 	if id, ok := h.workCaseByCode(r, p, in.Query); ok {
 		return workGo(w, r, fmt.Sprintf("/work/cases/%d", id))

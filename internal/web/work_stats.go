@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"zhitong"
-	"zhitong/internal/app"
 	"zhitong/internal/export"
 	"zhitong/internal/stats"
 	"zhitong/internal/stats/measure"
@@ -177,21 +176,18 @@ func figureText(kind string, v float64, ok bool) string {
 	return strconv.FormatInt(int64(v), 10)
 }
 
-// statCases limits the case list to the cases behind a statistic (the
-// dashboard's links: stat, the period, slice and key), computed by the same
-// code as the figure, so the list is exactly the set counted.
-func (h *Handler) statCases(r *http.Request, p zhitong.Principal, filter url.Values, in *app.ListInput, d *workListData) error {
-	ids, label, err := h.stats().CaseIDs(r.Context(), p, filter)
-	if err != nil {
-		return err
+// scopeBack is the page a case list narrowed by topics.Scope came from:
+// the dashboard (stat=…) or the hot topics (topic=…), same period and slice.
+func scopeBack(filter url.Values) string {
+	path, keys := "/work/stats", []string{"period", "month", "quarter", "year", "start", "end", "slice"}
+	if filter.Get("stat") == "" {
+		path, keys = "/work/topics", append(keys, "key")
 	}
-	in.OnlyIDs, in.OnlyIDsSet = ids, true
 	back := url.Values{}
-	for _, k := range []string{"period", "month", "quarter", "year", "start", "end", "slice"} {
+	for _, k := range keys {
 		if v := filter.Get(k); v != "" {
 			back.Set(k, v)
 		}
 	}
-	d.Stat, d.StatBack = label, "/work/stats?"+back.Encode()
-	return nil
+	return path + "?" + back.Encode()
 }

@@ -104,24 +104,6 @@ func (h *Handler) renderTopics(w http.ResponseWriter, r *http.Request, p zhitong
 	return h.render(w, r, status, "work_topics", workFormTitle("热点分析", f.err()), d)
 }
 
-// topicCases limits the case list to a topic's cases (topic=…, from the hot
-// topics page), computed by the same code as the topic's count.
-func (h *Handler) topicCases(r *http.Request, p zhitong.Principal, filter url.Values, in *app.ListInput, d *workListData) error {
-	ids, label, err := h.topics().CaseIDs(r.Context(), p, filter)
-	if err != nil {
-		return err
-	}
-	in.OnlyIDs, in.OnlyIDsSet = ids, true
-	back := url.Values{}
-	for _, k := range []string{"period", "month", "quarter", "year", "start", "end", "slice", "key"} {
-		if v := filter.Get(k); v != "" {
-			back.Set(k, v)
-		}
-	}
-	d.Stat, d.StatBack = label, "/work/topics?"+back.Encode()
-	return nil
-}
-
 // topicQuery is the period and slice a topics form was posted from.
 func topicQuery(r *http.Request) (url.Values, error) {
 	v, err := url.ParseQuery(r.PostFormValue("query"))
