@@ -1,6 +1,7 @@
 package export
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"iter"
@@ -104,7 +105,12 @@ func Write(w io.Writer, reports ...Report) error {
 			return err
 		}
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	// excelize's WriteTo builds the whole file in memory before copying it
+	// out (a 1,000,000-row export held its 103 MB twice over); a zip writer
+	// on w itself streams it, the rows coming from the stream writer's
+	// temporary file. WriteToBuffer's buffer then stays empty.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	if _, err := f.WriteToBuffer(); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
 	return nil
