@@ -82,9 +82,9 @@ func (s followUpScan) String() string {
 }
 
 // followUpMargin is how far back of the last clean scan a scan reads again:
-// replies written with a timestamp a little before their commit, clocks
-// that moved.
-const followUpMargin = 7 * 24 * time.Hour
+// a reply is stamped a little before its transaction commits, and clocks
+// are corrected. A day of replies is what a scan reads at the least.
+const followUpMargin = 24 * time.Hour
 
 // followUpWindow is the part of the history a follow-up scan must read
 // (docs/operations.md, Deadline sweep): what can have come due since the

@@ -141,10 +141,12 @@ func ListFollowUpCandidates(ctx context.Context, q Q, today, before string, w Fo
 	args := []any{today, before}
 	if w != (FollowUpWindow{}) {
 		// Three index ranges (replies_scale_due twice, replies_at), each
-		// as wide as the time since the last scan, not the history.
+		// as wide as the time since the last scan, not the history. The
+		// last is every reply given since, filtered by due here: with the
+		// outcome in its subquery SQLite would rather walk replies_scale_due.
 		due = `r.id IN (SELECT id FROM replies WHERE outcome IN ('B', 'C') AND planned_date > ? AND planned_date <= ?
- UNION SELECT id FROM replies WHERE outcome IN ('B', 'C') AND planned_date = '' AND at >= ? AND at < ?
- UNION SELECT r.id FROM replies r WHERE r.at >= ? AND ` + due + `)`
+ UNION ALL SELECT id FROM replies WHERE outcome IN ('B', 'C') AND planned_date = '' AND at >= ? AND at < ?
+ UNION ALL SELECT id FROM replies WHERE at >= ?) AND ` + due
 		args = []any{w.SinceDay, today, w.SinceBefore, before, w.SinceAt, today, before}
 	}
 	rows, err := q.Query(ctx, `SELECT r.id, r.case_id, r.outcome, r.planned_date, r.at FROM replies r JOIN cases c ON c.id = r.case_id
