@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -22,7 +23,12 @@ func (a *App) CreateFollowUps(ctx context.Context) (int, error) {
 	// A B reply without a planned date is due FollowUpDays after its day:
 	// given before the first instant of the day after today minus those days.
 	before := store.FormatTime(time.Date(today.Year(), today.Month(), today.Day()-a.policy().FollowUpDays+1, 0, 0, 0, 0, zhitong.China))
-	cands, err := store.ListFollowUpCandidates(ctx, a.db, today.Format(time.DateOnly), before)
+	scan := followUpScan{Day: today.Format(time.DateOnly), Before: before, At: store.FormatTime(a.clock.Now())}
+	window, err := a.followUpWindow(ctx, scan)
+	if err != nil {
+		return 0, err
+	}
+	cands, err := store.ListFollowUpCandidates(ctx, a.db, scan.Day, before, window)
 	if err != nil {
 		return 0, err
 	}
@@ -49,7 +55,59 @@ func (a *App) CreateFollowUps(ctx context.Context) (int, error) {
 			n++
 		}
 	}
+	if len(fails.errs) == 0 {
+		// Everything due by now was handled: the next scan starts here.
+		if err := a.db.Write(ctx, func(tx *store.Tx) error { return tx.SetMeta(ctx, followUpScanKey, scan.String()) }); err != nil {
+			return n, err
+		}
+	}
 	return n, fails.err()
+}
+
+// followUpScanKey names the meta row recording the last follow-up scan
+// that left nothing behind.
+const followUpScanKey = "sweep.follow_ups"
+
+// followUpScan is a follow-up scan's "now": the day, the before timestamp
+// of replies without a planned date and the time it ran.
+type followUpScan struct {
+	Day    string `json:"day"`
+	Before string `json:"before"`
+	At     string `json:"at"`
+}
+
+func (s followUpScan) String() string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// followUpMargin is how far back of the last clean scan a scan reads again:
+// a reply is stamped a little before its transaction commits, and clocks
+// are corrected. A day of replies is what a scan reads at the least.
+const followUpMargin = 24 * time.Hour
+
+// followUpWindow is the part of the history a follow-up scan must read
+// (docs/operations.md, Deadline sweep): what can have come due since the
+// last scan that left nothing behind, less followUpMargin: a planned date
+// after its day, a reply without one given after its before — a reply not
+// due then was given after it, whatever the policy's follow-up days are now
+// — and any reply given since it ran. The whole history when there was no
+// such scan or it ran later than now (a sweep --at a later day).
+func (a *App) followUpWindow(ctx context.Context, now followUpScan) (store.FollowUpWindow, error) {
+	v, err := store.GetMeta(ctx, a.db, followUpScanKey)
+	if err != nil || v == "" {
+		return store.FollowUpWindow{}, err
+	}
+	var last followUpScan
+	if json.Unmarshal([]byte(v), &last) != nil || store.ParseTime(last.At).After(store.ParseTime(now.At)) || last.Day > now.Day {
+		return store.FollowUpWindow{}, nil
+	}
+	day, err := time.Parse(time.DateOnly, last.Day)
+	if err != nil {
+		return store.FollowUpWindow{}, nil
+	}
+	back := func(ts string) string { return store.FormatTime(store.ParseTime(ts).Add(-followUpMargin)) }
+	return store.FollowUpWindow{SinceDay: day.Add(-followUpMargin).Format(time.DateOnly), SinceBefore: back(last.Before), SinceAt: back(last.At)}, nil
 }
 
 // addFollowUp stores f with an event and audit entry in one transaction.

@@ -136,3 +136,41 @@ func TestFollowUpOnPromisedDate(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestFollowUpScanReadsSinceTheLastOne: once a sweep handled everything
+// due, the next reads only what can have come due since (docs/operations.md,
+// Deadline sweep), and still finds each kind: a B reply without a date
+// reaching the policy's days, a planned date reached, a reply given with a
+// date already past, and everything again after a sweep as of a later day.
+func TestFollowUpScanReadsSinceTheLastOne(t *testing.T) {
+	a, clock := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	undated := assigned(t, a, f, "排水沟堵塞，雨天积水")
+	replied(t, a, f, undated, app.ReplyInput{Outcome: zhitong.OutcomeInProgress, Text: "已安排疏通，正在施工"})
+	dated := assigned(t, a, f, "村道拓宽工程迟迟未动工")
+	replied(t, a, f, dated, app.ReplyInput{Outcome: zhitong.OutcomePlanned, Text: "已列入计划", PlannedDate: "2026-12-15"})
+	wantFollowUps := func(day string, want int) {
+		t.Helper()
+		setDay(clock, day)
+		if r := sweep(t, a); r.FollowUps != want {
+			t.Fatalf("sweep on %s made %d follow-ups, want %d", day, r.FollowUps, want)
+		}
+	}
+	wantFollowUps("2026-11-26", 0) // a clean scan: the next ones read from here
+	wantFollowUps("2026-12-15", 1) // the planned date
+	wantFollowUps("2026-12-24", 0)
+	wantFollowUps("2026-12-25", 1) // 30 days after the undated reply
+	late := assigned(t, a, f, "路灯不亮已有一周")
+	replied(t, a, f, late, app.ReplyInput{Outcome: zhitong.OutcomeInProgress, Text: "正在更换灯具", PlannedDate: "2026-12-01"})
+	wantFollowUps("2026-12-25", 1) // given today, due already
+	wantFollowUps("2026-12-26", 0)
+
+	// A sweep as of a later day (sweep --at --force) leaves a mark the
+	// next sweep cannot trust: it reads the whole history again.
+	setDay(clock, "2027-03-01")
+	sweep(t, a)
+	setDay(clock, "2026-12-27")
+	again := assigned(t, a, f, "垃圾清运不及时")
+	replied(t, a, f, again, app.ReplyInput{Outcome: zhitong.OutcomeInProgress, Text: "已协调环卫", PlannedDate: "2026-12-20"})
+	wantFollowUps("2026-12-27", 1)
+}

@@ -36,6 +36,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	public := publicURLFlag(fs, env)
 	ssoF := registerSSOFlags(fs, env)
 	readDB := fs.String("read-db", env.Getenv("ZHITONG_READ_DB"), "postgres:// URL of a streaming replica the statistics read from, where a few seconds of lag are harmless (env ZHITONG_READ_DB; default: the database)")
+	debugAddr := fs.String("debug-addr", "", "serve Go's profiles (/debug/pprof/, heap and CPU) on this loopback address, e.g. 127.0.0.1:6060 (default: off)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -49,6 +50,11 @@ func serve(ctx context.Context, env Env, args []string) error {
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if *debugAddr != "" {
+		if err := startDebug(ctx, *debugAddr, logger); err != nil {
+			return err
+		}
+	}
 	d.begin = true
 	if *readDB != "" {
 		if d.reports, err = store.OpenReplica(ctx, *readDB); err != nil {

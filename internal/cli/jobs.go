@@ -23,9 +23,33 @@ func startJobs(ctx context.Context, env Env, a *app.App, logger *slog.Logger, pu
 	cfg.Delivery.PublicURL = publicURL
 	logger.Info("background jobs", "sms", cfg.Delivery.SMS.Name(), "email", cfg.Delivery.Mail != nil,
 		"outbox_every", cfg.OutboxEvery, "sweep_every", cfg.SweepEvery, "quiet_hours", quietLabel(cfg.Delivery.Quiet), "public_url", publicURL)
-	// Periodic sweeps, one line each. Each must be idempotent: River runs a
-	// job at least once, and a slow run may overlap the next.
-	periodic := []jobs.Periodic{
+	r, err := jobs.New(ctx, jobs.Config{DB: a.DB(), Periodic: periodicJobs(a, cfg), Logger: logger, Poll: cfg.Poll})
+	if err != nil {
+		cfg.close()
+		return nil, err
+	}
+	// The serve context ends on SIGINT/SIGTERM; Stop below then lets the
+	// running jobs finish instead of cancelling them mid-send.
+	if err := r.Start(context.WithoutCancel(ctx)); err != nil {
+		r.Stop(ctx)
+		cfg.close()
+		return nil, fmt.Errorf("start jobs: %w", err)
+	}
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := r.Stop(sctx); err != nil {
+			logger.Warn("background jobs did not stop cleanly", "err", err)
+		}
+		cfg.close()
+	}, nil
+}
+
+// periodicJobs are the jobs of `zhitong serve`, one line each; River runs
+// each at start-up too (RunOnStart). Each must be idempotent: River runs a
+// job at least once, and a slow run may overlap the next.
+func periodicJobs(a *app.App, cfg *jobsConfig) []jobs.Periodic {
+	return []jobs.Periodic{
 		{Name: "outbox", Interval: cfg.OutboxEvery, Run: func(ctx context.Context) error {
 			_, err := a.DeliverDue(ctx, cfg.Delivery)
 			return err
@@ -58,26 +82,6 @@ func startJobs(ctx context.Context, env Env, a *app.App, logger *slog.Logger, pu
 			return err
 		}},
 	}
-	r, err := jobs.New(ctx, jobs.Config{DB: a.DB(), Periodic: periodic, Logger: logger, Poll: cfg.Poll})
-	if err != nil {
-		cfg.close()
-		return nil, err
-	}
-	// The serve context ends on SIGINT/SIGTERM; Stop below then lets the
-	// running jobs finish instead of cancelling them mid-send.
-	if err := r.Start(context.WithoutCancel(ctx)); err != nil {
-		r.Stop(ctx)
-		cfg.close()
-		return nil, fmt.Errorf("start jobs: %w", err)
-	}
-	return func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := r.Stop(sctx); err != nil {
-			logger.Warn("background jobs did not stop cleanly", "err", err)
-		}
-		cfg.close()
-	}, nil
 }
 
 func quietLabel(q app.QuietHours) string {

@@ -119,18 +119,41 @@ type FollowUpCandidate struct {
 	At          time.Time
 }
 
+// FollowUpWindow narrows ListFollowUpCandidates to the replies that can
+// have come due since an earlier scan that left nothing behind: a planned
+// date after SinceDay, a reply without one given at or after SinceBefore
+// (the earlier scan's before), or any reply given at or after SinceAt. The
+// zero window reads every due B and C reply of the history.
+type FollowUpWindow struct {
+	SinceDay    string // YYYY-MM-DD
+	SinceBefore string // FormatTime
+	SinceAt     string // FormatTime
+}
+
 // ListFollowUpCandidates returns every case's latest reply when it is B or
 // C and its promised date has come — its planned date by today, or, without
 // one, given before the timestamp before (FormatTime) — not yet followed up,
 // on a case not declined, merged or explained away. It reads the B and C
-// replies that are due (replies_scale_due), not every reply of the history,
-// and checks "latest" by one probe of replies_case, not a MAX per reply.
-func ListFollowUpCandidates(ctx context.Context, q Q, today, before string) ([]FollowUpCandidate, error) {
+// replies that are due (replies_scale_due), within w when w is set, and
+// checks "latest" by one probe of replies_case, not a MAX per reply.
+func ListFollowUpCandidates(ctx context.Context, q Q, today, before string, w FollowUpWindow) ([]FollowUpCandidate, error) {
+	due := `r.outcome IN ('B', 'C') AND ((r.planned_date <> '' AND r.planned_date <= ?) OR (r.planned_date = '' AND r.at < ?))`
+	args := []any{today, before}
+	if w != (FollowUpWindow{}) {
+		// Three index ranges (replies_scale_due twice, replies_at), each
+		// as wide as the time since the last scan, not the history. The
+		// last is every reply given since, filtered by due here: with the
+		// outcome in its subquery SQLite would rather walk replies_scale_due.
+		due = `r.id IN (SELECT id FROM replies WHERE outcome IN ('B', 'C') AND planned_date > ? AND planned_date <= ?
+ UNION ALL SELECT id FROM replies WHERE outcome IN ('B', 'C') AND planned_date = '' AND at >= ? AND at < ?
+ UNION ALL SELECT id FROM replies WHERE at >= ?) AND ` + due
+		args = []any{w.SinceDay, today, w.SinceBefore, before, w.SinceAt, today, before}
+	}
 	rows, err := q.Query(ctx, `SELECT r.id, r.case_id, r.outcome, r.planned_date, r.at FROM replies r JOIN cases c ON c.id = r.case_id
- WHERE r.outcome IN ('B', 'C') AND ((r.planned_date <> '' AND r.planned_date <= ?) OR (r.planned_date = '' AND r.at < ?))
+ WHERE `+due+`
  AND NOT EXISTS (SELECT 1 FROM replies r2 WHERE r2.case_id = r.case_id AND r2.id > r.id)
  AND c.resolution NOT IN ('explained', 'declined', 'merged')
- AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.reply_id = r.id) ORDER BY r.id`, today, before)
+ AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.reply_id = r.id) ORDER BY r.id`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -25,9 +25,9 @@ const maxSimilarBytes = 32 << 10
 
 // fragment writes the template name of page's set alone, without the layout.
 func (h *Handler) fragment(w http.ResponseWriter, page, name string, data any) error {
-	t, ok := h.pages[page]
-	if !ok {
-		return fmt.Errorf("no page %q", page)
+	t, err := h.template(page)
+	if err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
@@ -35,7 +35,7 @@ func (h *Handler) fragment(w http.ResponseWriter, page, name string, data any) e
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_, err := buf.WriteTo(w)
+	_, err = buf.WriteTo(w)
 	return err
 }
 

@@ -293,9 +293,9 @@ func workGo(w http.ResponseWriter, r *http.Request, path string) error {
 // workFragment renders one block of a page, without the layout, for htmx to
 // swap into place.
 func (h *Handler) workFragment(w http.ResponseWriter, r *http.Request, status int, page, block, title string, data any) error {
-	t, ok := h.pages[page]
-	if !ok {
-		return fmt.Errorf("no page %q", page)
+	t, err := h.template(page)
+	if err != nil {
+		return err
 	}
 	me, _ := h.principal(r)
 	var buf bytes.Buffer
@@ -306,6 +306,6 @@ func (h *Handler) workFragment(w http.ResponseWriter, r *http.Request, status in
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Vary", "HX-Request")
 	w.WriteHeader(status)
-	_, err := buf.WriteTo(w)
+	_, err = buf.WriteTo(w)
 	return err
 }
