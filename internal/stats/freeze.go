@@ -101,30 +101,42 @@ func (s *Service) FreezeDue(ctx context.Context) (int, error) {
 			return n, err
 		}
 	}
-	if mark == "" || civilDay(mark).Before(last) {
-		from := first
+	// Catch up a chunk at a time and record the mark after each, so that a
+	// run cut short (the job's time limit, a busy database) resumes where
+	// it stopped instead of starting again from the first day: a chunk is
+	// settled as of its own last day, and the next starts again from the
+	// days of that one whose completions may still come (unfinal), as the
+	// nightly run does.
+	for mark == "" || civilDay(mark).Before(last) {
+		from, done := first, first.AddDate(0, 0, -1)
 		if mark != "" {
-			from = s.unfinal(civilDay(mark), first)
+			done = civilDay(mark)
+			from = s.unfinal(done, first)
 		}
-		for start := from; !start.After(last); start = start.AddDate(0, 0, settleChunk) {
-			end := start.AddDate(0, 0, settleChunk-1)
-			if end.After(last) {
-				end = last
-			}
-			stock, err := s.stock(ctx, start, end)
-			if err != nil {
+		end := from.AddDate(0, 0, settleChunk-1)
+		if end.Before(done.AddDate(0, 0, settleChunk/2)) { // a long unfinal window: still move on
+			end = done.AddDate(0, 0, settleChunk/2)
+		}
+		if end.After(last) {
+			end = last
+		}
+		stock, err := s.stock(ctx, from, end)
+		if err != nil {
+			return n, err
+		}
+		at, atCut := end.Format(time.DateOnly), app.StatRange(end, end, "").To
+		for d := from; !d.After(end); d = d.AddDate(0, 0, 1) {
+			if err := s.settleDay(ctx, d, at, atCut, stock[d.Format(time.DateOnly)]); err != nil {
 				return n, err
 			}
-			for d := start; !d.After(end); d = d.AddDate(0, 0, 1) {
-				if err := s.settleDay(ctx, d, through, cut, stock[d.Format(time.DateOnly)]); err != nil {
-					return n, err
-				}
+			if d.After(done) {
 				n++
 			}
 		}
-		if err := s.app.DB().Write(ctx, func(tx *store.Tx) error { return tx.SetStatMark(ctx, through) }); err != nil {
+		if err := s.app.DB().Write(ctx, func(tx *store.Tx) error { return tx.SetStatMark(ctx, at) }); err != nil {
 			return n, err
 		}
+		mark = at
 	}
 	if lastTouched > 0 {
 		if err := s.app.DB().Write(ctx, func(tx *store.Tx) error { return tx.ClearStatTouched(ctx, lastTouched) }); err != nil {
