@@ -81,6 +81,24 @@ func TestSearchDrivesFromEitherSide(t *testing.T) {
 			if fmt.Sprint(walked) != fmt.Sprint(filtered) || walkedTotal != filteredTotal {
 				t.Errorf("walking the hits: %v (total %d); from the filter: %v (total %d)", walked, walkedTotal, filtered, filteredTotal)
 			}
+			// The page before the last hit, read backwards.
+			if len(filtered) > 0 {
+				last := testkit.Must(store.GetCase(ctx, a.DB(), filtered[len(filtered)-1]))(t)
+				before := func(cap int) string {
+					g := g
+					c := store.CursorOf(g, last)
+					g.SearchFilterCap, g.Offset, g.Before = cap, 0, &c
+					back, _ := testkit.Must2(store.ListCases(ctx, a.DB(), g, search.FTS5Match(g.Search), search.TSQuery(g.Search)))(t)
+					var ids []int64
+					for _, r := range back {
+						ids = append(ids, r.ID)
+					}
+					return fmt.Sprint(ids)
+				}
+				if w, f := before(-1), before(1<<20); w != f {
+					t.Errorf("before the last hit: walking %s, from the filter %s", w, f)
+				}
+			}
 			n := testkit.Must(store.CountCases(ctx, a.DB(), g, search.FTS5Match(g.Search), search.TSQuery(g.Search)))(t)
 			if n != filteredTotal {
 				t.Errorf("CountCases = %d, ListCases total %d", n, filteredTotal)
