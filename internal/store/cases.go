@@ -220,8 +220,10 @@ func ListCases(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery string)
 	if limit <= 0 {
 		limit = 20
 	}
-	if byFilter {
-		ids, total, ok, err := filterPage(ctx, q, f, o, ftsMatch, tsQuery, limit)
+	// A search's page within its counted hits comes out of the count.
+	counted := len(f.Search) > 0 && o.col == "" && !o.due && o.desc && f.After == nil && f.Before == nil && f.Offset+limit <= SearchCountCap+1
+	if byFilter || counted {
+		ids, total, ok, err := filterPage(ctx, q, f, o, ftsMatch, tsQuery, limit, byFilter)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -297,15 +299,23 @@ func readCases(ctx context.Context, q Q, query string, args ...any) ([]*CaseReco
 	return out, rows.Err()
 }
 
-// filterPage reads a search driven from its other filters (searchByFilter)
-// in one query: the ids of every hit in list order (at most
-// SearchFilterCap), counted and cut into the page here, so the word's hits
-// are looked up once rather than for the count and again for the page.
-// ok is false when the cursor's case is no longer among the hits (it
-// changed since): the caller reads the page by keyset then.
-func filterPage(ctx context.Context, q Q, f CaseFilter, o caseOrder, ftsMatch, tsQuery string, limit int) (ids []int64, total int, ok bool, err error) {
-	cond, args := filterHits(q, f, ftsMatch, tsQuery)
-	rows, err := q.Query(ctx, `SELECT id FROM cases`+cond+o.sql(false), args...)
+// filterPage reads a search's page and count in one query, so the word's
+// hits are looked up once rather than for the count and again for the
+// page. Driven from its other filters (byFilter, searchByFilter) it reads
+// the ids of every hit in list order (at most SearchFilterCap); otherwise
+// the newest SearchCountCap+1 hits, which the caller asks for only when
+// they hold the page (newest first, no cursor). The ids are counted and cut
+// into the page here. ok is false when the cursor's case is no longer
+// among the hits (it changed since): the caller reads the page by keyset
+// then.
+func filterPage(ctx context.Context, q Q, f CaseFilter, o caseOrder, ftsMatch, tsQuery string, limit int, byFilter bool) (ids []int64, total int, ok bool, err error) {
+	query, args := searchIDs(q, f, ftsMatch, tsQuery, false, true, nil, SearchCountCap+1, 0)
+	if byFilter {
+		var cond string
+		cond, args = filterHits(q, f, ftsMatch, tsQuery)
+		query = `SELECT id FROM cases` + cond + o.sql(false)
+	}
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, 0, false, fmt.Errorf("list search hits: %w", err)
 	}

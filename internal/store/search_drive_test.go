@@ -24,7 +24,7 @@ func TestSearchDrivesFromEitherSide(t *testing.T) {
 	a, clock := testkit.MustApp(t)
 	f := testkit.Seed(t, a)
 	officer := f.In[zhitong.RoleOfficer]
-	var assigned []int64
+	var assigned, lamps []int64 // lamps: the cases with the word, newest first
 	for i := range 14 {
 		body := fmt.Sprintf("第%d号：建设路路灯不亮，晚上很黑", i)
 		if i%3 == 0 {
@@ -32,6 +32,9 @@ func TestSearchDrivesFromEitherSide(t *testing.T) {
 		}
 		c := testkit.Must(a.Intake(ctx, officer, app.IntakeInput{Channel: zhitong.ChannelWalkIn, Body: body,
 			CategoryCode: "roads", StationID: f.Station, Anonymous: true}))(t)
+		if i%3 != 0 {
+			lamps = append([]int64{c.ID}, lamps...)
+		}
 		if i%2 == 0 {
 			testkit.Must(a.Assign(ctx, officer, c.ID, app.AssignInput{LeadUnit: f.Lead}))(t)
 			assigned = append(assigned, c.ID)
@@ -109,8 +112,11 @@ func TestSearchDrivesFromEitherSide(t *testing.T) {
 			if name == "other county" && len(filtered) != 0 {
 				t.Errorf("the other county found %v", filtered)
 			}
-			if name == "word" && len(filtered) == 0 {
-				t.Error("the word found nothing")
+			if name == "word" && (fmt.Sprint(filtered) != fmt.Sprint(lamps) || filteredTotal != len(lamps)) {
+				t.Errorf("the word found %v (total %d), want %v", filtered, filteredTotal, lamps)
+			}
+			if name == "page 2" && fmt.Sprint(filtered) != fmt.Sprint(lamps[3:]) {
+				t.Errorf("from the second page: %v, want %v", filtered, lamps[3:])
 			}
 		})
 	}
