@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -390,6 +391,24 @@ func searchByFilter(ctx context.Context, q Q, f CaseFilter) (bool, error) {
 	rest := f
 	rest.Search = nil
 	cond, args := caseWhereIn(q, rest, "", "", "region_code")
+	if q.Dialect() == Postgres {
+		// The planner's estimate, from its statistics with these values
+		// (plan_cache_mode, see Open): a capped count took a sequential
+		// scan until it had 5,001 of a county's cases (300 ms at 1,000,000).
+		var plan string
+		if err := q.QueryRow(ctx, `EXPLAIN (FORMAT JSON) SELECT id FROM cases`+cond, args...).Scan(&plan); err != nil {
+			return false, fmt.Errorf("estimate search filter: %w", err)
+		}
+		var p []struct {
+			Plan struct {
+				Rows float64 `json:"Plan Rows"`
+			}
+		}
+		if err := json.Unmarshal([]byte(plan), &p); err != nil || len(p) == 0 {
+			return false, fmt.Errorf("estimate search filter: %q: %v", plan, err)
+		}
+		return p[0].Plan.Rows <= float64(limit), nil
+	}
 	var n int
 	err := q.QueryRow(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT id FROM cases%s LIMIT %d) t`, cond, limit+1), args...).Scan(&n)
 	if err != nil {
