@@ -179,13 +179,22 @@ func clip(area, scope string) string {
 // candidates reads the newest cases of the area submitted in the window,
 // except one id.
 func (s *Service) candidates(ctx context.Context, area string, station, except int64, public bool) ([]candidate, error) {
-	lo, hi := codeRange(area)
 	since := store.FormatTime(s.app.Clock().Now().Add(-Window))
+	// A township (AreaDigits) is one key of cases_search_area (migration
+	// 098), newest first: the look-up stops after MaxCandidates rows. Any
+	// other area is a range of cases_region, sorted.
+	inArea, areaArgs := `c.region_code >= ? AND c.region_code < ?`, []any{}
+	if len(area) == AreaDigits {
+		inArea, areaArgs = fmt.Sprintf(`substr(c.region_code, 1, %d) = ?`, AreaDigits), []any{area}
+	} else {
+		lo, hi := codeRange(area)
+		areaArgs = []any{lo, hi}
+	}
 	q := `SELECT c.id, c.code, c.title, c.body, c.status, c.region_code, c.submitted_at, COALESCE(c.station_id, 0),
  COALESCE(r.name, ''), COALESCE(pub.title, ''), COALESCE(c.category_code, '')
  FROM cases c LEFT JOIN regions r ON r.code = c.region_code LEFT JOIN publications pub ON pub.case_id = c.id
- WHERE c.region_code >= ? AND c.region_code < ? AND c.submitted_at >= ? AND c.status <> ? AND c.id <> ?`
-	args := []any{lo, hi, since, string(zhitong.StatusMerged), except}
+ WHERE ` + inArea + ` AND c.submitted_at >= ? AND c.status <> ? AND c.id <> ?`
+	args := append(areaArgs, since, string(zhitong.StatusMerged), except)
 	if public {
 		q += ` AND c.status <> ?`
 		args = append(args, string(zhitong.StatusDeclined))

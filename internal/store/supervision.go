@@ -111,7 +111,10 @@ func scanSupervision(s interface{ Scan(...any) error }) (*zhitong.SupervisionAct
 // ListSupervisionActions returns a case's own supervision actions (not its
 // proposal's), oldest first.
 func ListSupervisionActions(ctx context.Context, q Q, caseID int64) ([]*zhitong.SupervisionAction, error) {
-	rows, err := q.Query(ctx, `SELECT `+supervisionColumns+` FROM supervision_actions WHERE case_id = ? AND proposal_id IS NULL ORDER BY id`, caseID)
+	// "+proposal_id": without statistics SQLite read the proposal index's
+	// NULL range in id order (every case's actions, 14,000 at 1,000,000
+	// cases) rather than this case's entries of supervision_actions_case.
+	rows, err := q.Query(ctx, `SELECT `+supervisionColumns+` FROM supervision_actions WHERE case_id = ? AND +proposal_id IS NULL ORDER BY id`, caseID)
 	if err != nil {
 		return nil, err
 	}

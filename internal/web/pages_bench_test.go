@@ -39,6 +39,15 @@ func BenchmarkPages(b *testing.B) {
 	// A cursor deep into the list: the page after the 10,000th case.
 	deep := testkit.Must(env.app.ListPage(b.Context(), zhitong.Principal{Role: zhitong.RoleOfficer, RegionCode: env.county},
 		app.ListInput{Page: app.MaxPage(20, false)}))(b).Next
+	// A search's deep page: by cursor, after its 1,000th hit (the numbered
+	// pages stop at app.MaxPage(20, true)).
+	lastSearch := app.MaxPage(20, true)
+	in := app.ListInput{Query: "路灯", Page: lastSearch}
+	for i := lastSearch; i <= 50 && (i == lastSearch || in.After != ""); i++ {
+		in.After = testkit.Must(env.app.ListPage(b.Context(), zhitong.Principal{Role: zhitong.RoleOfficer, RegionCode: env.county}, in))(b).Next
+		in.Page = 0
+	}
+	deepSearch := in.After
 	citizen := &http.Client{}
 	pages := []struct {
 		name, path string
@@ -60,10 +69,15 @@ func BenchmarkPages(b *testing.B) {
 		{"work-cases-overdue-due", "/work/cases?status=assigned&sort=due", officer},
 		{"work-cases-updated", "/work/cases?sort=updated", officer},
 		{"work-search", "/work/cases?q=" + url.QueryEscape("路灯"), officer},
-		{"work-search-page-50", "/work/cases?page=50&q=" + url.QueryEscape("路灯"), officer},
+		{fmt.Sprintf("work-search-page-%d", lastSearch), fmt.Sprintf("/work/cases?page=%d&q=", lastSearch) + url.QueryEscape("路灯"), officer},
+		{"work-search-after-1000", "/work/cases?q=" + url.QueryEscape("路灯") + "&after=" + deepSearch, officer},
 		{"work-search-rare", "/work/cases?q=" + url.QueryEscape("井盖松动"), officer},
+		{"work-search-place", "/work/cases?q=" + url.QueryEscape("桂花苑"), officer},
 		{"work-search-assigned", "/work/cases?status=assigned&q=" + url.QueryEscape("路灯"), officer},
 		{"work-search-due", "/work/cases?sort=due&q=" + url.QueryEscape("路灯"), officer},
+		{"work-search-updated", "/work/cases?sort=updated&q=" + url.QueryEscape("路灯"), officer},
+		{"api-search", "/api/v1/cases?q=" + url.QueryEscape("路灯"), officer},
+		{"api-search-assigned", "/api/v1/cases?status=assigned&q=" + url.QueryEscape("路灯"), officer},
 		{"work-supervision", "/work/supervision", committee},
 		{"work-case", fmt.Sprintf("/work/cases/%d", env.first), officer},
 		{"api-cases", "/api/v1/cases", officer},

@@ -148,7 +148,7 @@ func TestListFindsTrackingCode(t *testing.T) {
 }
 
 // A common word's hits are counted up to store.SearchCountCap: the page says
-// "1000+" and how to narrow it, and pages stop at the cap.
+// "200+" and how to narrow it, and pages stop at the cap.
 func TestSearchWithManyHitsShowsTheCap(t *testing.T) {
 	b := newBench(t)
 	n := store.SearchCountCap + 5
@@ -174,19 +174,20 @@ func TestSearchWithManyHitsShowsTheCap(t *testing.T) {
 	}
 	officer := b.login(b.f.In[zhitong.RoleOfficer], "ganshi")
 	pg := officer.get("/work/cases?q=" + url.QueryEscape("路灯"))
-	benchHas(t, pg, "共 <strong>1000+</strong> 件", "只计数前 1000 件", "第 1 / 50 页")
-	// Page 50 is the last by number; the next goes on by cursor, page 51 is refused.
-	last := officer.get("/work/cases?page=50&q=" + url.QueryEscape("路灯"))
-	benchHas(t, last, "第 50 / 50 页", `rel="next"`, "after=")
-	bad := officer.get("/work/cases?page=51&q=" + url.QueryEscape("路灯"))
+	c, pages := store.SearchCountCap, store.SearchCountCap/20
+	benchHas(t, pg, fmt.Sprintf("共 <strong>%d+</strong> 件", c), fmt.Sprintf("只计数前 %d 件", c), fmt.Sprintf("第 1 / %d 页", pages))
+	// The last page by number; the next goes on by cursor, one more is refused.
+	last := officer.get(fmt.Sprintf("/work/cases?page=%d&q=", pages) + url.QueryEscape("路灯"))
+	benchHas(t, last, fmt.Sprintf("第 %d / %d 页", pages, pages), `rel="next"`, "after=")
+	bad := officer.get(fmt.Sprintf("/work/cases?page=%d&q=", pages+1) + url.QueryEscape("路灯"))
 	wantStatus(t, bad, http.StatusBadRequest)
-	benchHas(t, bad, "页码不能超过 50")
+	benchHas(t, bad, fmt.Sprintf("页码不能超过 %d", pages))
 	// The count stops at the cap plus one, not at the 1005 hits.
 	if _, total := testkit.Must2(b.app.List(t.Context(), b.f.In[zhitong.RoleOfficer], app.ListInput{Query: "路灯"}))(t); total != store.SearchCountCap+1 {
 		t.Errorf("search total = %d, want %d", total, store.SearchCountCap+1)
 	}
 	few := officer.get("/work/cases?q=" + url.QueryEscape("路灯") + "&from=2099-01-01")
-	benchLacks(t, few, "1000+")
+	benchLacks(t, few, fmt.Sprintf("%d+", c))
 }
 
 // TestListRefusesOutOfRange: a page past the counted rows, an unknown sort
