@@ -1,0 +1,172 @@
+package server_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"zhitong"
+	"zhitong/internal/store"
+	"zhitong/internal/testkit"
+)
+
+// cursorPage is the envelope of a list paged by cursor, with the item
+// key named by field.
+type cursorPage struct {
+	Items   []map[string]any `json:"items"`
+	Total   int              `json:"total"`
+	PerPage int              `json:"per_page"`
+	More    bool             `json:"more"`
+	Next    string           `json:"next"`
+	Prev    string           `json:"prev"`
+}
+
+// walkCursor reads path (a list paged by cursor) two rows a page, forward
+// by next to the end and back by prev to the start, and returns the
+// values of field in the order read forward. Every page but the first has
+// a prev, every page but the last a next, and the walk back meets the
+// same rows in reverse.
+func walkCursor(t *testing.T, c *client, path, field string) []any {
+	t.Helper()
+	sep := "?"
+	if slices.Contains([]byte(path), '?') {
+		sep = "&"
+	}
+	get := func(q string) cursorPage {
+		t.Helper()
+		var pg cursorPage
+		if got := c.do("GET", path+sep+"per_page=2"+q, nil, &pg); got != 200 || pg.PerPage != 2 {
+			t.Fatalf("GET %s%s: %d %+v", path, q, got, pg)
+		}
+		return pg
+	}
+	var fwd [][]any
+	pg := get("")
+	if pg.Prev != "" {
+		t.Fatalf("%s: the first page has a prev", path)
+	}
+	for {
+		var ids []any
+		for _, it := range pg.Items {
+			ids = append(ids, it[field])
+		}
+		fwd = append(fwd, ids)
+		if pg.Next == "" {
+			break
+		}
+		if pg = get("&after=" + pg.Next); pg.Prev == "" {
+			t.Fatalf("%s: a page after a cursor has no prev", path)
+		}
+	}
+	for i := len(fwd) - 2; i >= 0; i-- {
+		pg = get("&before=" + pg.Prev)
+		var ids []any
+		for _, it := range pg.Items {
+			ids = append(ids, it[field])
+		}
+		if fmt.Sprint(ids) != fmt.Sprint(fwd[i]) {
+			t.Fatalf("%s: page %d read back is %v, forward it was %v", path, i+1, ids, fwd[i])
+		}
+		if (pg.Prev != "") != (i > 0) {
+			t.Fatalf("%s: page %d read back has prev %q", path, i+1, pg.Prev)
+		}
+	}
+	var all []any
+	for _, ids := range fwd {
+		all = append(all, ids...)
+	}
+	return all
+}
+
+// badPaging asks path for pages it must refuse: 400 invalid on the field.
+func badPaging(t *testing.T, c *client, path string, foreign string) {
+	t.Helper()
+	for _, tt := range []struct{ query, field string }{
+		{"per_page=0", "per_page"},
+		{"per_page=101", "per_page"},
+		{"per_page=x", "per_page"},
+		{"page=2", "page"},
+		{"after=%21%21", "after"},
+		{"before=YzEAeA", "before"},
+		{"after=" + foreign, "after"},
+		{"after=" + foreign + "&before=" + foreign, "after"},
+	} {
+		var out apiError
+		if got := c.do("GET", path+"?"+tt.query, nil, &out); got != 400 || out.Error.Code != zhitong.EINVALID || out.Error.Field != tt.field {
+			t.Errorf("%s?%s: %d %+v, want 400 invalid on %s", path, tt.query, got, out.Error, tt.field)
+		}
+	}
+}
+
+// TestTaskQueuesPageByCursor: the call-back and follow-up queues list
+// every open task of the jurisdiction once, oldest due first (ties by
+// id), two a page, forward and back; closed tasks and bad paging stay out.
+func TestTaskQueuesPageByCursor(t *testing.T) {
+	e := newEnv(t)
+	var cases []*zhitong.Case
+	for range 5 {
+		cases = append(cases, e.prepare(zhitong.StatusReplied))
+	}
+	due := []string{"2020-01-03", "2020-01-01", "2020-01-02", "2020-01-01", "2020-01-05"}
+	var cbIDs, fuIDs []int64
+	testkit.Must(0, e.app.DB().Write(ctx, func(tx *store.Tx) error {
+		for i, c := range cases {
+			if _, err := tx.InsertCallbackTask(ctx, &store.CallbackTask{CaseID: c.ID, Round: c.Round, DueDate: due[i], CreatedAt: time.Now()}); err != nil {
+				return err
+			}
+			var reply int64
+			if err := tx.QueryRow(ctx, `SELECT id FROM replies WHERE case_id = ?`, c.ID).Scan(&reply); err != nil {
+				return err
+			}
+			if _, err := tx.InsertFollowUp(ctx, &store.FollowUp{CaseID: c.ID, ReplyID: reply, DueDate: due[i], CreatedAt: time.Now()}); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(ctx, `UPDATE callback_tasks SET state = 'done' WHERE case_id = ?`, cases[4].ID)
+		return err
+	}))(t)
+	rows := func(table string, out *[]int64) {
+		r := testkit.Must(e.app.DB().Query(ctx, `SELECT id FROM `+table+` WHERE state = 'open' ORDER BY due_date, id`))(t)
+		defer r.Close()
+		for r.Next() {
+			var id int64
+			testkit.Must(0, r.Scan(&id))(t)
+			*out = append(*out, id)
+		}
+	}
+	rows("callback_tasks", &cbIDs)
+	rows("follow_ups", &fuIDs)
+	officer := e.login(e.f.In[zhitong.RoleOfficer], "ganshi")
+	for _, tt := range []struct {
+		path, field string
+		want        []int64
+	}{{"/api/v1/callbacks", "task_id", cbIDs}, {"/api/v1/follow-ups", "follow_up_id", fuIDs}} {
+		got := walkCursor(t, officer, tt.path, tt.field)
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("%s walked %v, want %v", tt.path, got, tt.want)
+		}
+		var first cursorPage
+		officer.do("GET", tt.path+"?per_page=1", nil, &first)
+		if first.Total != len(tt.want) || first.More {
+			t.Errorf("%s total %d more %v, want %d", tt.path, first.Total, first.More, len(tt.want))
+		}
+	}
+	var cb cursorPage
+	officer.do("GET", "/api/v1/callbacks?per_page=1", nil, &cb)
+	badPaging(t, officer, "/api/v1/follow-ups", cb.Next)
+	var fu cursorPage
+	officer.do("GET", "/api/v1/follow-ups?per_page=1", nil, &fu)
+	badPaging(t, officer, "/api/v1/callbacks", fu.Next)
+
+	// The pages on screen link the same cursors, and refuse a bad one in Chinese.
+	for _, tt := range []struct{ path, next string }{{"/work/callbacks", cb.Next}, {"/work/follow-ups", fu.Next}} {
+		if code, _, body := officer.page("GET", tt.path+"?after=%21%21", nil); code != 400 || !strings.Contains(body, "翻页位置") {
+			t.Errorf("%s with a broken cursor: %d", tt.path, code)
+		}
+		if code, _, body := officer.page("GET", tt.path+"?after="+tt.next, nil); code != 200 || !strings.Contains(body, `rel="prev"`) {
+			t.Errorf("%s after the first row: %d, or no link back", tt.path, code)
+		}
+	}
+}
