@@ -135,7 +135,7 @@ func (a *App) Callbacks(ctx context.Context, p zhitong.Principal, in PageInput) 
 // (list names the queue, for its cursors): the cases p sees and holds,
 // as authorize checks them for ActionCallback.
 func taskFilter(p zhitong.Principal, in PageInput, list string) (store.TaskFilter, error) {
-	pg, err := in.storePage(list)
+	pg, err := in.StorePage(list)
 	if err != nil {
 		return store.TaskFilter{}, err
 	}

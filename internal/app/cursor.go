@@ -78,10 +78,10 @@ type KeysetPage[T any] struct {
 // ListCountCap is how many rows a list counts exactly (store.ListCountCap).
 const ListCountCap = store.ListCountCap
 
-// storePage checks in and turns it into the store's page of list (the
+// StorePage checks in and turns it into the store's page of list (the
 // name a cursor carries, so one list's cursor is refused by another):
 // one row more than the page, to know whether another follows.
-func (in PageInput) storePage(list string) (store.Page, error) {
+func (in PageInput) StorePage(list string) (store.Page, error) {
 	if in.PerPage == 0 {
 		in.PerPage = 20
 	}
@@ -131,6 +131,45 @@ func keysetPage[T any](list string, rows []T, total int, p store.Page, cursor fu
 		if hasPrev {
 			pg.Prev = encodeCursor(list, cursor(rows[0]))
 		}
+	}
+	return pg
+}
+
+// WindowPage is keysetPage for a list whose page looks at a bounded
+// window of rows past its cursor (store.AuditPage) and counts nothing: a
+// page may then be short, even empty, and still have a cursor onwards,
+// from stop, where the window ended.
+func WindowPage[T any](list string, rows []T, p store.Page, stop *store.Cursor, cursor func(T) store.Cursor) KeysetPage[T] {
+	full := len(rows) >= p.Limit // the page filled before its window ended
+	rows, _, _ = cutPage(rows, p)
+	pg := KeysetPage[T]{Items: rows}
+	if pg.Items == nil {
+		pg.Items = []T{}
+	}
+	onward := func() string {
+		if full {
+			if p.Before != nil {
+				return encodeCursor(list, cursor(rows[0]))
+			}
+			return encodeCursor(list, cursor(rows[len(rows)-1]))
+		}
+		if stop != nil {
+			return encodeCursor(list, *stop)
+		}
+		return ""
+	}()
+	back := ""
+	if len(rows) > 0 {
+		if p.Before != nil {
+			back = encodeCursor(list, cursor(rows[len(rows)-1]))
+		} else if p.After != nil {
+			back = encodeCursor(list, cursor(rows[0]))
+		}
+	}
+	if p.Before != nil {
+		pg.Prev, pg.Next = onward, back
+	} else {
+		pg.Next, pg.Prev = onward, back
 	}
 	return pg
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -146,8 +147,8 @@ type KeyOrder struct {
 }
 
 // clause is what a list's query adds for page p: the keyset bound (to AND
-// into its WHERE; empty from the start) and the ORDER BY … LIMIT tail. A
-// page before a cursor is read backwards; inOrder turns it round.
+// into its WHERE; empty from the start) and the ORDER BY clause. A page
+// before a cursor is read backwards; inOrder turns it round.
 func (o KeyOrder) clause(p Page) (keysetCond, string) {
 	co := caseOrder{col: o.Col, desc: o.Desc, id: o.ID}
 	var k keysetCond
@@ -157,21 +158,17 @@ func (o KeyOrder) clause(p Page) (keysetCond, string) {
 	case p.Before != nil:
 		k = co.keyset(*p.Before, false)
 	}
-	limit := p.Limit
-	if limit <= 0 {
-		limit = 21
-	}
-	return k, co.sql(p.Before != nil) + fmt.Sprintf(` LIMIT %d`, limit)
+	return k, co.sql(p.Before != nil)
 }
 
 // where adds the keyset bound of p to a WHERE clause (which may be empty)
 // and returns it with the ORDER BY … LIMIT tail.
 func (o KeyOrder) where(cond string, args []any, p Page) (string, []any) {
-	k, tail := o.clause(p)
+	k, order := o.clause(p)
 	if k.cond != "" {
 		cond, args = and(cond, args, k)
 	}
-	return cond + tail, args
+	return cond + order + fmt.Sprintf(` LIMIT %d`, cmp.Or(p.Limit, 21)), args
 }
 
 // inOrder puts the rows of page p in the list's order: a page before a

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"zhitong/internal/audit"
+)
+
+// AuditWindow is how many entries of the log one page of the audit list
+// looks at, at most. The jurisdiction, date and action filters have no
+// index in sequence order, so a page that finds few matches stops after
+// this many and says where (AuditPage's stop), rather than scanning the
+// whole log for a county with no entries.
+const AuditWindow = 20000
+
+// AuditOrder is the audit list's order: by sequence number, the primary key.
+func AuditOrder(newestFirst bool) KeyOrder { return KeyOrder{ID: "seq", Desc: newestFirst} }
+
+// AuditPage returns a page of the entries f selects (f.After, f.Desc and
+// f.Limit are ignored; Action is a prefix) in order o, read for p. It looks
+// at no more than window entries of the log past p's cursor (of f.Object's
+// entries when set, through audit_log_object): when those hold fewer than
+// p.Limit matches and the log goes on, stop is the last entry looked at,
+// a cursor to read on from; nil otherwise.
+func AuditPage(ctx context.Context, q Q, f AuditQuery, action string, o KeyOrder, p Page, window int) (entries []audit.Entry, stop *Cursor, err error) {
+	inner, args := "", []any{}
+	if f.Object != "" {
+		inner, args = ` WHERE object = ?`, append(args, f.Object)
+	}
+	k, order := o.clause(p)
+	if k.cond != "" {
+		inner, args = and(inner, args, k)
+	}
+	innerArgs := args
+	var outer []string
+	if f.Region != "" {
+		outer, args = append(outer, `(region LIKE ? OR actor_region LIKE ?)`), append(args, f.Region+"%", f.Region+"%")
+	}
+	if !f.From.IsZero() {
+		outer, args = append(outer, `at >= ?`), append(args, FormatTime(f.From))
+	}
+	if !f.To.IsZero() {
+		outer, args = append(outer, `at < ?`), append(args, FormatTime(f.To))
+	}
+	if action != "" {
+		outer, args = append(outer, `substr(action, 1, ?) = ?`), append(args, utf8.RuneCountInString(action), action)
+	}
+	where := ""
+	if len(outer) > 0 {
+		where = ` WHERE ` + strings.Join(outer, ` AND `)
+	}
+	const cols = `seq, at, actor, action, object, detail, region, actor_region, prev_hash, hash`
+	windowed := fmt.Sprintf(`SELECT `+cols+` FROM audit_log%s%s LIMIT %d`, inner, order, window)
+	rows, err := q.Query(ctx, `SELECT `+cols+` FROM (`+windowed+`) w`+where+order+fmt.Sprintf(` LIMIT %d`, p.Limit), args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e audit.Entry
+		var at string
+		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Object, &e.Detail, &e.Region, &e.ActorRegion, &e.Prev, &e.Hash); err != nil {
+			return nil, nil, err
+		}
+		e.At = ParseTime(at)
+		entries = append(entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	if len(entries) < p.Limit {
+		// Short: either the log ended or the window did.
+		var n int
+		var last int64
+		farthest := "MAX"
+		if o.Desc != (p.Before != nil) { // read towards the older entries
+			farthest = "MIN"
+		}
+		err := q.QueryRow(ctx, fmt.Sprintf(`SELECT COUNT(*), COALESCE(%s(seq), 0) FROM (SELECT seq FROM audit_log%s%s LIMIT %d) w`,
+			farthest, inner, order, window), innerArgs...).Scan(&n, &last)
+		if err != nil {
+			return nil, nil, err
+		}
+		if n == window {
+			stop = &Cursor{ID: last}
+		}
+	}
+	return inOrder(entries, p), stop, nil
+}
