@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"unicode/utf8"
 
 	"zhitong/internal/audit"
@@ -26,35 +25,45 @@ func AuditOrder(newestFirst bool) KeyOrder { return KeyOrder{ID: "seq", Desc: ne
 // p.Limit matches and the log goes on, stop is the last entry looked at,
 // a cursor to read on from; nil otherwise.
 func AuditPage(ctx context.Context, q Q, f AuditQuery, action string, o KeyOrder, p Page, window int) (entries []audit.Entry, stop *Cursor, err error) {
-	inner, args := "", []any{}
+	cond, args := "", []any{}
 	if f.Object != "" {
-		inner, args = ` WHERE object = ?`, append(args, f.Object)
+		cond, args = ` WHERE object = ?`, append(args, f.Object)
 	}
 	k, order := o.clause(p)
 	if k.cond != "" {
-		inner, args = and(inner, args, k)
+		cond, args = and(cond, args, k)
 	}
-	innerArgs := args
-	var outer []string
+	// The window's far end, from the sequence index alone (with the
+	// object, audit_log_object): then the page is one range of it, in
+	// order, that stops when the page is full.
+	older := o.Desc != (p.Before != nil)
+	farthest, bound := "MAX", "<="
+	if older {
+		farthest, bound = "MIN", ">="
+	}
+	var n int
+	var last int64
+	err = q.QueryRow(ctx, fmt.Sprintf(`SELECT COUNT(*), COALESCE(%s(seq), 0) FROM (SELECT seq FROM audit_log%s%s LIMIT %d) w`,
+		farthest, cond, order, window), args...).Scan(&n, &last)
+	if err != nil {
+		return nil, nil, err
+	}
+	if n == window {
+		cond, args = and(cond, args, keysetCond{`seq ` + bound + ` ?`, []any{last}})
+	}
 	if f.Region != "" {
-		outer, args = append(outer, `(region LIKE ? OR actor_region LIKE ?)`), append(args, f.Region+"%", f.Region+"%")
+		cond, args = and(cond, args, keysetCond{`(region LIKE ? OR actor_region LIKE ?)`, []any{f.Region + "%", f.Region + "%"}})
 	}
 	if !f.From.IsZero() {
-		outer, args = append(outer, `at >= ?`), append(args, FormatTime(f.From))
+		cond, args = and(cond, args, keysetCond{`at >= ?`, []any{FormatTime(f.From)}})
 	}
 	if !f.To.IsZero() {
-		outer, args = append(outer, `at < ?`), append(args, FormatTime(f.To))
+		cond, args = and(cond, args, keysetCond{`at < ?`, []any{FormatTime(f.To)}})
 	}
 	if action != "" {
-		outer, args = append(outer, `substr(action, 1, ?) = ?`), append(args, utf8.RuneCountInString(action), action)
+		cond, args = and(cond, args, keysetCond{`substr(action, 1, ?) = ?`, []any{utf8.RuneCountInString(action), action}})
 	}
-	where := ""
-	if len(outer) > 0 {
-		where = ` WHERE ` + strings.Join(outer, ` AND `)
-	}
-	const cols = `seq, at, actor, action, object, detail, region, actor_region, prev_hash, hash`
-	windowed := fmt.Sprintf(`SELECT `+cols+` FROM audit_log%s%s LIMIT %d`, inner, order, window)
-	rows, err := q.Query(ctx, `SELECT `+cols+` FROM (`+windowed+`) w`+where+order+fmt.Sprintf(` LIMIT %d`, p.Limit), args...)
+	rows, err := q.Query(ctx, `SELECT seq, at, actor, action, object, detail, region, actor_region, prev_hash, hash FROM audit_log`+cond+order+fmt.Sprintf(` LIMIT %d`, p.Limit), args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -71,22 +80,8 @@ func AuditPage(ctx context.Context, q Q, f AuditQuery, action string, o KeyOrder
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	if len(entries) < p.Limit {
-		// Short: either the log ended or the window did.
-		var n int
-		var last int64
-		farthest := "MAX"
-		if o.Desc != (p.Before != nil) { // read towards the older entries
-			farthest = "MIN"
-		}
-		err := q.QueryRow(ctx, fmt.Sprintf(`SELECT COUNT(*), COALESCE(%s(seq), 0) FROM (SELECT seq FROM audit_log%s%s LIMIT %d) w`,
-			farthest, inner, order, window), innerArgs...).Scan(&n, &last)
-		if err != nil {
-			return nil, nil, err
-		}
-		if n == window {
-			stop = &Cursor{ID: last}
-		}
+	if len(entries) < p.Limit && n == window {
+		stop = &Cursor{ID: last} // short: the window ended before the log
 	}
 	return inOrder(entries, p), stop, nil
 }
