@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"zhitong"
 	"zhitong/internal/app"
 )
 
@@ -42,4 +43,13 @@ func pagerOf[T any](r *http.Request, pg app.KeysetPage[T]) pager {
 		p.Total-- // the count stopped at the cap plus one
 	}
 	return p
+}
+
+// noPageNumber refuses a page number on a list paged by cursor alone (an
+// old bookmark, a hand-edited URL) rather than showing page 1 as page N.
+func noPageNumber(r *http.Request) error {
+	if v := r.URL.Query().Get("page"); v != "" && v != "1" {
+		return zhitong.Invalid("page", "此列表没有页码，请用“上一页”“下一页”翻页")
+	}
+	return nil
 }
