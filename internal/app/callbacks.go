@@ -128,7 +128,7 @@ func (a *App) Callbacks(ctx context.Context, p zhitong.Principal, in PageInput) 
 		}
 		items = append(items, CallbackItem{CaseSummary: a.summary(c), TaskID: t.ID, TaskDue: t.DueDate, Tries: t.Tries})
 	}
-	return keysetPage("callbacks", items, total, f.Page, func(it CallbackItem) store.Cursor { return store.TaskCursor(it.TaskDue, it.TaskID) }), nil
+	return PageOf("callbacks", items, total, f.Page, func(it CallbackItem) store.Cursor { return store.TaskCursor(it.TaskDue, it.TaskID) }), nil
 }
 
 // taskFilter is the store's filter of p's call-back and follow-up queue

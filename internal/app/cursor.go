@@ -116,9 +116,9 @@ func cutPage[T any](rows []T, p store.Page) (page []T, hasNext, hasPrev bool) {
 	return rows, more || p.Before != nil, (p.Before != nil && more) || p.After != nil
 }
 
-// keysetPage is the page of list read for p, with its cursors (cursor
+// PageOf is the page of list read for p, with its cursors (cursor
 // gives a row's) and its total counted up to ListCountCap+1.
-func keysetPage[T any](list string, rows []T, total int, p store.Page, cursor func(T) store.Cursor) KeysetPage[T] {
+func PageOf[T any](list string, rows []T, total int, p store.Page, cursor func(T) store.Cursor) KeysetPage[T] {
 	rows, hasNext, hasPrev := cutPage(rows, p)
 	pg := KeysetPage[T]{Items: rows, Total: total, More: total > ListCountCap}
 	if pg.Items == nil {

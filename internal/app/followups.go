@@ -226,5 +226,5 @@ func (a *App) FollowUps(ctx context.Context, p zhitong.Principal, in PageInput) 
 		}
 		items = append(items, FollowUpItem{CaseSummary: a.summary(c), ID: fu.ID, DueDate: fu.DueDate, State: fu.State})
 	}
-	return keysetPage("follow-ups", items, total, f.Page, func(it FollowUpItem) store.Cursor { return store.TaskCursor(it.DueDate, it.ID) }), nil
+	return PageOf("follow-ups", items, total, f.Page, func(it FollowUpItem) store.Cursor { return store.TaskCursor(it.DueDate, it.ID) }), nil
 }

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"slices"
 	"strings"
@@ -244,4 +245,28 @@ func floats(ids []int64) []any {
 		out[i] = float64(id)
 	}
 	return out
+}
+
+// TestAccountsPageByCursor: the security administrator's accounts list
+// walks every account of the region once, by username, two a page.
+func TestAccountsPageByCursor(t *testing.T) {
+	e := newEnv(t)
+	sec := e.login(e.f.In[zhitong.RoleSecAdmin], "anquan")
+	for _, name := range []string{"b-clerk", "a-clerk", "c-clerk", "ab-clerk"} {
+		e.addAccount(name, zhitong.RoleOfficer, e.f.County)
+	}
+	region := e.f.In[zhitong.RoleSecAdmin].RegionCode
+	want := ids(t, e, `SELECT id FROM users WHERE region_code LIKE ? ORDER BY username, id`, region+"%")
+	if got := walkCursor(t, sec, "/api/v1/users", "id"); fmt.Sprint(got) != fmt.Sprint(floats(want)) {
+		t.Errorf("accounts walked %v, want %v", got, want)
+	}
+	var first cursorPage
+	sec.do("GET", "/api/v1/users?per_page=1", nil, &first)
+	if first.Total != len(want) {
+		t.Errorf("total %d, want %d", first.Total, len(want))
+	}
+	badPaging(t, sec, "/api/v1/users", base64.RawURLEncoding.EncodeToString([]byte("c1\x00callbacks\x002020-01-01\x001")))
+	if code, _, body := sec.page("GET", "/work/accounts?before=%21%21", nil); code != 400 || !strings.Contains(body, "翻页位置") {
+		t.Errorf("accounts page with a broken cursor: %d", code)
+	}
 }
