@@ -111,7 +111,7 @@ func (s *Service) UsersPage(ctx context.Context, p zhitong.Principal, in app.Pag
 	for _, u := range users {
 		out = append(out, s.view(n, u))
 	}
-	return app.PageOf("users", out, total, pg, func(a Account) store.Cursor { return store.Cursor{Key: a.Username, ID: a.ID} }), n.err
+	return app.PageOf("users", out, total, false, pg, func(a Account) store.Cursor { return store.Cursor{Key: a.Username, ID: a.ID} }), n.err
 }
 
 // User loads one account in p's jurisdiction.

@@ -116,7 +116,7 @@ func (a *App) Callbacks(ctx context.Context, p zhitong.Principal, in PageInput) 
 	if err != nil {
 		return KeysetPage[CallbackItem]{}, err
 	}
-	tasks, total, err := store.CallbackPage(ctx, a.db, f, ListCountCap)
+	tasks, total, more, err := store.CallbackPage(ctx, a.db, f)
 	if err != nil {
 		return KeysetPage[CallbackItem]{}, err
 	}
@@ -128,7 +128,7 @@ func (a *App) Callbacks(ctx context.Context, p zhitong.Principal, in PageInput) 
 		}
 		items = append(items, CallbackItem{CaseSummary: a.summary(c), TaskID: t.ID, TaskDue: t.DueDate, Tries: t.Tries})
 	}
-	return PageOf("callbacks", items, total, f.Page, func(it CallbackItem) store.Cursor { return store.TaskCursor(it.TaskDue, it.TaskID) }), nil
+	return PageOf("callbacks", items, total, more, f.Page, func(it CallbackItem) store.Cursor { return store.TaskCursor(it.TaskDue, it.TaskID) }), nil
 }
 
 // taskFilter is the store's filter of p's call-back and follow-up queue

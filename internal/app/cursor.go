@@ -117,10 +117,14 @@ func cutPage[T any](rows []T, p store.Page) (page []T, hasNext, hasPrev bool) {
 }
 
 // PageOf is the page of list read for p, with its cursors (cursor
-// gives a row's) and its total counted up to ListCountCap+1.
-func PageOf[T any](list string, rows []T, total int, p store.Page, cursor func(T) store.Cursor) KeysetPage[T] {
+// gives a row's) and its total: counted up to ListCountCap+1, or a lower
+// bound when more (then Total is one more than counted, as for the cap).
+func PageOf[T any](list string, rows []T, total int, more bool, p store.Page, cursor func(T) store.Cursor) KeysetPage[T] {
 	rows, hasNext, hasPrev := cutPage(rows, p)
-	pg := KeysetPage[T]{Items: rows, Total: total, More: total > ListCountCap}
+	if more {
+		total++
+	}
+	pg := KeysetPage[T]{Items: rows, Total: total, More: more || total > ListCountCap}
 	if pg.Items == nil {
 		pg.Items = []T{}
 	}

@@ -214,7 +214,7 @@ func (a *App) FollowUps(ctx context.Context, p zhitong.Principal, in PageInput) 
 		return KeysetPage[FollowUpItem]{}, err
 	}
 	f.Day = a.today().Format(time.DateOnly)
-	list, total, err := store.FollowUpPage(ctx, a.db, f, ListCountCap)
+	list, total, more, err := store.FollowUpPage(ctx, a.db, f)
 	if err != nil {
 		return KeysetPage[FollowUpItem]{}, err
 	}
@@ -226,5 +226,5 @@ func (a *App) FollowUps(ctx context.Context, p zhitong.Principal, in PageInput) 
 		}
 		items = append(items, FollowUpItem{CaseSummary: a.summary(c), ID: fu.ID, DueDate: fu.DueDate, State: fu.State})
 	}
-	return PageOf("follow-ups", items, total, f.Page, func(it FollowUpItem) store.Cursor { return store.TaskCursor(it.DueDate, it.ID) }), nil
+	return PageOf("follow-ups", items, total, more, f.Page, func(it FollowUpItem) store.Cursor { return store.TaskCursor(it.DueDate, it.ID) }), nil
 }

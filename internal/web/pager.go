@@ -23,10 +23,10 @@ func pageInput(r *http.Request, perPage int) app.PageInput {
 	return app.PageInput{After: v.Get("after"), Before: v.Get("before"), PerPage: perPage}
 }
 
-// pagerOf is the navigation of a page read for r.
+// pagerOf is the navigation of a page read for r (nil: the total alone).
 func pagerOf[T any](r *http.Request, pg app.KeysetPage[T]) pager {
 	link := func(key, cursor string) string {
-		if cursor == "" {
+		if cursor == "" || r == nil {
 			return ""
 		}
 		v := url.Values{}

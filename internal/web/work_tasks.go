@@ -100,8 +100,8 @@ func (h *Handler) taskQueues(ctx context.Context, p zhitong.Principal) ([]workQu
 		return nil, err
 	}
 	return []workQueue{
-		{Label: "待回访", Hint: "答复送达后群众未在线评价，需电话回访", Link: "/work/callbacks", Count: min(cb.Total, app.ListCountCap), More: cb.More},
-		{Label: "待跟踪问效", Hint: "B、C 类答复到了承诺日期，需跟踪落实", Link: "/work/follow-ups", Count: min(fu.Total, app.ListCountCap), More: fu.More},
+		{Label: "待回访", Hint: "答复送达后群众未在线评价，需电话回访", Link: "/work/callbacks", Count: pagerOf(nil, cb).Total, More: cb.More},
+		{Label: "待跟踪问效", Hint: "B、C 类答复到了承诺日期，需跟踪落实", Link: "/work/follow-ups", Count: pagerOf(nil, fu).Total, More: fu.More},
 		supervised,
 	}, nil
 }
