@@ -67,7 +67,7 @@ func (f DeliveryFilter) where(withState bool) (string, []any) {
 // when the outbox ended first or f has no window).
 func ListDeliveries(ctx context.Context, q Q, f DeliveryFilter) ([]*Notification, *Cursor, error) {
 	w, args := f.where(true)
-	// The state's statuses: notifications_status_id in id order.
+	// The state's statuses: notifications_outbox_status in id order.
 	w, args = statusIn(w, args, f.State)
 	k, order := DeliveryOrder.clause(f.Page)
 	if k.cond != "" {
@@ -126,7 +126,7 @@ func statusIn(w string, args []any, state string) (string, []any) {
 var LiveDeliveryStates = []string{"failed", "unknown", "held", "pending"}
 
 // CountDeliveries counts the rows f selects in each live state, whatever
-// f.State, up to limit+1 each: a range of notifications_status_id per state.
+// f.State, up to limit+1 each: a range of notifications_outbox_status per state.
 func CountDeliveries(ctx context.Context, q Q, f DeliveryFilter, limit int) (map[string]int, error) {
 	out := map[string]int{}
 	for _, s := range LiveDeliveryStates {
