@@ -13,7 +13,7 @@ import (
 // index in sequence order, so a page that finds few matches stops after
 // this many and says where (AuditPage's stop), rather than scanning the
 // whole log for a county with no entries.
-const AuditWindow = 20000
+const AuditWindow = 5000
 
 // AuditOrder is the audit list's order: by sequence number, the primary key.
 func AuditOrder(newestFirst bool) KeyOrder { return KeyOrder{ID: "seq", Desc: newestFirst} }

@@ -30,7 +30,7 @@ func TaskCursor(due string, id int64) Cursor { return Cursor{Key: due, ID: id} }
 // TaskCountWindow is how many open tasks a queue's count looks at, at
 // most: each needs its case's jurisdiction, and a queue of 60,000 open
 // follow-ups (seen at 1M cases) cost 0.2 s of lookups to count whole.
-const TaskCountWindow = 5000
+const TaskCountWindow = 1000
 
 // where is the FROM … WHERE of a queue: its open tasks (and extra, with
 // args) joined to their cases, and the jurisdiction's condition apart.
