@@ -1,11 +1,8 @@
 package web_test
 
 import (
-	"io"
 	"net/http"
-	"sort"
 	"testing"
-	"time"
 
 	"zhitong"
 )
@@ -44,25 +41,6 @@ func BenchmarkListPages(b *testing.B) {
 		{"api-deliveries", "/api/v1/deliveries?per_page=100", committee},
 	}
 	for _, pg := range pages {
-		b.Run(pg.name, func(b *testing.B) {
-			lat := make([]time.Duration, 0, b.N)
-			for b.Loop() {
-				t := time.Now()
-				res, err := pg.client.Get(env.url + pg.path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				if res.StatusCode != http.StatusOK {
-					b.Fatalf("GET %s = %d", pg.path, res.StatusCode)
-				}
-				lat = append(lat, time.Since(t))
-			}
-			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-			ms := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
-			b.ReportMetric(ms(0.5), "p50-ms")
-			b.ReportMetric(ms(0.99), "p99-ms")
-		})
+		b.Run(pg.name, func(b *testing.B) { measurePage(b, pg.client, env.url+pg.path) })
 	}
 }
