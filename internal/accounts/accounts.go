@@ -93,6 +93,27 @@ func (s *Service) Users(ctx context.Context, p zhitong.Principal) ([]Account, er
 	return out, n.err
 }
 
+// UsersPage is a page of Users, by username, paged by cursor.
+func (s *Service) UsersPage(ctx context.Context, p zhitong.Principal, in app.PageInput) (app.KeysetPage[Account], error) {
+	if err := mayManage(p); err != nil {
+		return app.KeysetPage[Account]{}, err
+	}
+	pg, err := in.StorePage("users")
+	if err != nil {
+		return app.KeysetPage[Account]{}, err
+	}
+	users, total, err := store.UsersUnderPage(ctx, s.app.DB(), p.RegionCode, pg, app.ListCountCap)
+	if err != nil {
+		return app.KeysetPage[Account]{}, err
+	}
+	n := newNamer(ctx, s.app.DB())
+	out := make([]Account, 0, len(users))
+	for _, u := range users {
+		out = append(out, s.view(n, u))
+	}
+	return app.PageOf("users", out, total, false, pg, func(a Account) store.Cursor { return store.Cursor{Key: a.Username, ID: a.ID} }), n.err
+}
+
 // User loads one account in p's jurisdiction.
 func (s *Service) User(ctx context.Context, p zhitong.Principal, id int64) (Account, error) {
 	u, err := s.load(ctx, s.app.DB(), p, id)

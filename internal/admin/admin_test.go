@@ -363,7 +363,7 @@ func TestUnitGetsAssignmentBySMSOnce(t *testing.T) {
 		t.Errorf("a unit without a phone got %d SMS rows (%v)", n, err)
 	}
 	// The deliveries page names the unit, with its phone masked.
-	page := testkit.Must(x.a.Deliveries(ctx, x.in, app.DeliveriesInput{Limit: 50}))(t)
+	page := testkit.Must(x.a.Deliveries(ctx, x.in, app.DeliveriesInput{PageInput: app.PageInput{PerPage: 50}}))(t)
 	found := false
 	for _, r := range page.Items {
 		if r.Template == "unit.assigned" && r.Channel == "sms" && r.Recipient == "定南县城管局 139****5555" {

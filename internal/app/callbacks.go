@@ -106,20 +106,46 @@ type CallbackItem struct {
 	Tries   int    `json:"tries"`
 }
 
-// Callbacks lists the open call-back tasks (待回访) in p's jurisdiction.
-func (a *App) Callbacks(ctx context.Context, p zhitong.Principal) ([]CallbackItem, error) {
-	seq, err := a.ExportCallbacks(ctx, p)
+// Callbacks lists a page of the open call-back tasks (待回访) in p's
+// jurisdiction, oldest due first.
+func (a *App) Callbacks(ctx context.Context, p zhitong.Principal, in PageInput) (KeysetPage[CallbackItem], error) {
+	if !p.May(zhitong.ActionCallback) {
+		return KeysetPage[CallbackItem]{}, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权回访", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	f, err := taskFilter(p, in, "callbacks")
 	if err != nil {
-		return nil, err
+		return KeysetPage[CallbackItem]{}, err
 	}
-	out := []CallbackItem{}
-	for it, err := range seq {
+	tasks, total, more, err := store.CallbackPage(ctx, a.db, f)
+	if err != nil {
+		return KeysetPage[CallbackItem]{}, err
+	}
+	items := make([]CallbackItem, 0, len(tasks))
+	for _, t := range tasks {
+		c, err := store.GetCase(ctx, a.db, t.CaseID)
 		if err != nil {
-			return nil, err
+			return KeysetPage[CallbackItem]{}, err
 		}
-		out = append(out, it)
+		items = append(items, CallbackItem{CaseSummary: a.summary(c), TaskID: t.ID, TaskDue: t.DueDate, Tries: t.Tries})
 	}
-	return out, nil
+	return PageOf("callbacks", items, total, more, f.Page, func(it CallbackItem) store.Cursor { return store.TaskCursor(it.TaskDue, it.TaskID) }), nil
+}
+
+// taskFilter is the store's filter of p's call-back and follow-up queue
+// (list names the queue, for its cursors): the cases p sees and holds,
+// as authorize checks them for ActionCallback.
+func taskFilter(p zhitong.Principal, in PageInput, list string) (store.TaskFilter, error) {
+	pg, err := in.StorePage(list)
+	if err != nil {
+		return store.TaskFilter{}, err
+	}
+	f := store.TaskFilter{Page: pg, Held: p.RegionCode}
+	if p.StationID != 0 {
+		f.Station = p.StationID
+	} else {
+		f.Region = p.RegionCode
+	}
+	return f, nil
 }
 
 // ExportCallbacks is Callbacks read by key in batches of ExportBatch, for

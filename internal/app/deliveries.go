@@ -40,20 +40,23 @@ type DeliveryRow struct {
 // (YYYY-MM-DD, China time, both included) on when the message was made.
 type DeliveriesInput struct {
 	State, From, To string
-	Limit, Offset   int
-	// Before pages by key (rows with id < Before, newest first) and
-	// NoCounts skips the counts by state: an export reads every row in
-	// batches that way without counting or skipping the history each time.
-	Before   int64
-	NoCounts bool
+	PageInput
+	// Export reads every row, page after page: no counts, and no window
+	// (a page looks at the next store.AuditWindow rows otherwise).
+	Export bool
 }
 
-// DeliveriesPage is a page of the view with the count of every state
-// under the same dates.
+// DeliveriesPage is a page of the view with the count of each live state
+// (store.LiveDeliveryStates) under the same dates, up to ListCountCap+1
+// (more than ListCountCap); the sent history is not counted.
 type DeliveriesPage struct {
 	Counts map[string]int `json:"counts"`
 	Items  []DeliveryRow  `json:"items"`
-	Total  int            `json:"total"` // rows of the selected state (all states when none)
+	// Next and Prev are the cursors of the pages after and before this one.
+	// A page looks at a window of the outbox: it may be short, even
+	// empty, and still have a Next.
+	Next string `json:"next,omitempty"`
+	Prev string `json:"prev,omitempty"`
 }
 
 // mayWatchDeliveries: committee staff watch their region's messages; the
@@ -67,7 +70,14 @@ func mayWatchDeliveries(p zhitong.Principal) error {
 }
 
 func (a *App) deliveryFilter(p zhitong.Principal, in DeliveriesInput) (store.DeliveryFilter, error) {
-	f := store.DeliveryFilter{Region: p.RegionCode, State: in.State, Limit: in.Limit, Offset: in.Offset, Before: in.Before}
+	f := store.DeliveryFilter{Region: p.RegionCode, State: in.State, Window: store.AuditWindow}
+	if in.Export {
+		f.Window = 0
+	}
+	var err error
+	if f.Page, err = in.StorePage("deliveries"); err != nil {
+		return f, err
+	}
 	if f.State != "" && !zhitong.Valid(DeliveryStates, f.State) {
 		return f, zhitong.Invalid("state", "状态应为 failed、unknown、held、pending、sent 或 skipped")
 	}
@@ -98,21 +108,18 @@ func (a *App) Deliveries(ctx context.Context, p zhitong.Principal, in Deliveries
 		return nil, err
 	}
 	page := &DeliveriesPage{Items: []DeliveryRow{}, Counts: map[string]int{}}
-	if !in.NoCounts {
-		if page.Counts, err = store.CountDeliveries(ctx, a.db, f); err != nil {
+	if !in.Export {
+		if page.Counts, err = store.CountDeliveries(ctx, a.db, f, ListCountCap); err != nil {
 			return nil, err
 		}
 	}
-	for _, s := range DeliveryStates {
-		if f.State == "" || f.State == s.Value {
-			page.Total += page.Counts[s.Value]
-		}
-	}
-	rows, err := store.ListDeliveries(ctx, a.db, f)
+	rows, stop, err := store.ListDeliveries(ctx, a.db, f)
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range rows {
+	pg := WindowPage("deliveries", rows, f.Page, stop, func(n *store.Notification) store.Cursor { return store.Cursor{ID: n.ID} })
+	page.Next, page.Prev = pg.Next, pg.Prev
+	for _, n := range pg.Items {
 		r := DeliveryRow{ID: n.ID, State: n.Status, Template: n.Template, Label: n.Template, Channel: n.Channel, CaseID: n.CaseID,
 			Attempts: n.Attempts, LastError: n.LastError, CreatedAt: n.CreatedAt, NotBefore: n.NotBefore, SentAt: n.SentAt}
 		switch {

@@ -24,7 +24,7 @@ func openFollowUp(t *testing.T, a *app.App, clock *testkit.Clock, f *testkit.Fix
 	if r := sweep(t, a); r.FollowUps != 1 {
 		t.Fatalf("sweep on the promised date made %d follow-ups, want 1", r.FollowUps)
 	}
-	q := testkit.Must(a.FollowUps(ctx, f.In[zhitong.RoleOfficer]))(t)
+	q := testkit.Must(a.FollowUps(ctx, f.In[zhitong.RoleOfficer], app.PageInput{}))(t).Items
 	if len(q) != 1 || q[0].CaseSummary.ID != c.ID {
 		t.Fatalf("follow-up queue = %+v", q)
 	}
@@ -56,7 +56,7 @@ func wantFollowUpsEnded(t *testing.T, a *app.App, clock *testkit.Clock, f *testk
 	if r := sweep(t, a); r.FollowUps != 0 {
 		t.Errorf("the sweep made %d follow-ups after the case ended them", r.FollowUps)
 	}
-	if q := testkit.Must(a.FollowUps(ctx, f.In[zhitong.RoleOfficer]))(t); len(q) != 0 {
+	if q := testkit.Must(a.FollowUps(ctx, f.In[zhitong.RoleOfficer], app.PageInput{}))(t).Items; len(q) != 0 {
 		t.Errorf("follow-up queue holds %d", len(q))
 	}
 }
@@ -102,7 +102,7 @@ func TestFollowUpSolvedMakesTheCaseA(t *testing.T) {
 	}
 	setDay(clock, "2026-12-10")
 	sweep(t, a) // a case closed as handled is still followed up: its promise is not yet kept
-	q := testkit.Must(a.FollowUps(ctx, officer))(t)
+	q := testkit.Must(a.FollowUps(ctx, officer, app.PageInput{}))(t).Items
 	if len(q) != 1 {
 		t.Fatalf("follow-up queue = %+v", q)
 	}

@@ -263,24 +263,26 @@ type FollowUpItem struct {
 }
 
 // FollowUps lists the follow-up tasks due by today in p's jurisdiction (待跟踪问效).
-func (a *App) FollowUps(ctx context.Context, p zhitong.Principal) ([]FollowUpItem, error) {
+func (a *App) FollowUps(ctx context.Context, p zhitong.Principal, in PageInput) (KeysetPage[FollowUpItem], error) {
 	if !p.May(zhitong.ActionCallback) {
-		return nil, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权跟踪问效", zhitong.Label(zhitong.Roles, p.Role))
+		return KeysetPage[FollowUpItem]{}, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权跟踪问效", zhitong.Label(zhitong.Roles, p.Role))
 	}
-	list, err := store.ListOpenFollowUps(ctx, a.db, a.today().Format(time.DateOnly))
+	f, err := taskFilter(p, in, "follow-ups")
 	if err != nil {
-		return nil, err
+		return KeysetPage[FollowUpItem]{}, err
 	}
-	out := []FollowUpItem{}
-	for _, f := range list {
-		c, err := store.GetCase(ctx, a.db, f.CaseID)
+	f.Day = a.today().Format(time.DateOnly)
+	list, total, more, err := store.FollowUpPage(ctx, a.db, f)
+	if err != nil {
+		return KeysetPage[FollowUpItem]{}, err
+	}
+	items := make([]FollowUpItem, 0, len(list))
+	for _, fu := range list {
+		c, err := store.GetCase(ctx, a.db, fu.CaseID)
 		if err != nil {
-			return nil, err
+			return KeysetPage[FollowUpItem]{}, err
 		}
-		if a.authorize(ctx, a.db, p, zhitong.ActionCallback, c) != nil {
-			continue
-		}
-		out = append(out, FollowUpItem{CaseSummary: a.summary(c), ID: f.ID, DueDate: f.DueDate, State: f.State})
+		items = append(items, FollowUpItem{CaseSummary: a.summary(c), ID: fu.ID, DueDate: fu.DueDate, State: fu.State})
 	}
-	return out, nil
+	return PageOf("follow-ups", items, total, more, f.Page, func(it FollowUpItem) store.Cursor { return store.TaskCursor(it.DueDate, it.ID) }), nil
 }

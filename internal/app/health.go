@@ -57,12 +57,12 @@ func (a *App) Health(ctx context.Context, p zhitong.Principal) (*Health, error) 
 	}
 	h.Sweep = SweepHealth{LastFinishedAt: run.FinishedAt, Errors: run.Errors, LastError: run.LastError}
 	f := store.DeliveryFilter{Region: p.RegionCode}
-	all, err := store.CountDeliveries(ctx, a.db, f)
+	all, err := store.CountDeliveries(ctx, a.db, f, ListCountCap)
 	if err != nil {
 		return nil, err
 	}
 	f.From = now.Add(-24 * time.Hour)
-	recent, err := store.CountDeliveries(ctx, a.db, f)
+	recent, err := store.CountDeliveries(ctx, a.db, f, ListCountCap)
 	if err != nil {
 		return nil, err
 	}

@@ -42,20 +42,20 @@ func TestCallbackTaskAfterSilenceThenUnreachable(t *testing.T) {
 	if r := sweep(t, a); r.Callbacks != 0 {
 		t.Fatalf("second sweep opened %d call-backs", r.Callbacks)
 	}
-	queue := testkit.Must(a.Callbacks(ctx, officer))(t)
+	queue := testkit.Must(a.Callbacks(ctx, officer, app.PageInput{}))(t).Items
 	if len(queue) != 1 || queue[0].ID != c.ID {
 		t.Fatalf("call-back queue = %+v", queue)
 	}
-	if out := testkit.Must(a.Callbacks(ctx, f.Out[zhitong.RoleOfficer]))(t); len(out) != 0 {
+	if out := testkit.Must(a.Callbacks(ctx, f.Out[zhitong.RoleOfficer], app.PageInput{}))(t).Items; len(out) != 0 {
 		t.Errorf("another county's officer sees %d call-backs", len(out))
 	}
-	_, err := a.Callbacks(ctx, f.In[zhitong.RoleUnit])
+	_, err := a.Callbacks(ctx, f.In[zhitong.RoleUnit], app.PageInput{})
 	testkit.WantCode(t, err, zhitong.EFORBIDDEN)
 
 	no := false
 	for try := 1; try <= 3; try++ {
 		testkit.Must(a.Callback(ctx, officer, c.ID, app.EvaluateInput{Reached: &no, Comment: "电话无人接听"}))(t)
-		queue = testkit.Must(a.Callbacks(ctx, officer))(t)
+		queue = testkit.Must(a.Callbacks(ctx, officer, app.PageInput{}))(t).Items
 		if want := try < 3; (len(queue) == 1) != want {
 			t.Fatalf("after %d unanswered calls the queue holds %d tasks", try, len(queue))
 		}
@@ -75,11 +75,11 @@ func TestCallbackClosedByOnlineEvaluation(t *testing.T) {
 	c = replied(t, a, f, c, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "已在学校门口设置减速带", Deliveries: toCitizen})
 	setDay(clock, "2026-12-02")
 	sweep(t, a)
-	if q := testkit.Must(a.Callbacks(ctx, f.In[zhitong.RoleOfficer]))(t); len(q) != 1 {
+	if q := testkit.Must(a.Callbacks(ctx, f.In[zhitong.RoleOfficer], app.PageInput{}))(t).Items; len(q) != 1 {
 		t.Fatalf("queue %d, want 1", len(q))
 	}
 	testkit.Must(a.Evaluate(ctx, c.Code, app.EvaluateInput{Rating: zhitong.RatingSatisfied}))(t)
-	if q := testkit.Must(a.Callbacks(ctx, f.In[zhitong.RoleOfficer]))(t); len(q) != 0 {
+	if q := testkit.Must(a.Callbacks(ctx, f.In[zhitong.RoleOfficer], app.PageInput{}))(t).Items; len(q) != 0 {
 		t.Fatalf("an online evaluation left %d call-backs open", len(q))
 	}
 }
@@ -104,11 +104,11 @@ func TestFollowUpOnPromisedDate(t *testing.T) {
 	if r := sweep(t, a); r.FollowUps != 0 {
 		t.Fatalf("second sweep made %d follow-ups", r.FollowUps)
 	}
-	q := testkit.Must(a.FollowUps(ctx, officer))(t)
+	q := testkit.Must(a.FollowUps(ctx, officer, app.PageInput{}))(t).Items
 	if len(q) != 1 || q[0].CaseSummary.ID != c.ID || q[0].DueDate != "2026-12-10" {
 		t.Fatalf("follow-up queue = %+v", q)
 	}
-	if out := testkit.Must(a.FollowUps(ctx, f.Out[zhitong.RoleOfficer]))(t); len(out) != 0 {
+	if out := testkit.Must(a.FollowUps(ctx, f.Out[zhitong.RoleOfficer], app.PageInput{}))(t).Items; len(out) != 0 {
 		t.Errorf("another county sees %d follow-ups", len(out))
 	}
 	_, err := a.RecordFollowUp(ctx, officer, q[0].ID, app.FollowUpInput{Result: "progress", NextDate: "2026-12-01"})
@@ -118,11 +118,11 @@ func TestFollowUpOnPromisedDate(t *testing.T) {
 	testkit.Must(a.RecordFollowUp(ctx, officer, q[0].ID, app.FollowUpInput{Result: "progress", Note: "已完成立项", NextDate: "2026-12-20"}))(t)
 	_, err = a.RecordFollowUp(ctx, officer, q[0].ID, app.FollowUpInput{Result: "solved"})
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
-	if q := testkit.Must(a.FollowUps(ctx, officer))(t); len(q) != 0 {
+	if q := testkit.Must(a.FollowUps(ctx, officer, app.PageInput{}))(t).Items; len(q) != 0 {
 		t.Fatalf("queue holds %d before the next date", len(q))
 	}
 	clock.Advance(10 * 24 * time.Hour)
-	q = testkit.Must(a.FollowUps(ctx, officer))(t)
+	q = testkit.Must(a.FollowUps(ctx, officer, app.PageInput{}))(t).Items
 	if len(q) != 1 || q[0].DueDate != "2026-12-20" {
 		t.Fatalf("queue on the next date = %+v", q)
 	}
@@ -130,7 +130,7 @@ func TestFollowUpOnPromisedDate(t *testing.T) {
 	if r := sweep(t, a); r.FollowUps != 0 {
 		t.Errorf("a solved follow-up started again: %+v", r)
 	}
-	if q := testkit.Must(a.FollowUps(ctx, officer))(t); len(q) != 0 {
+	if q := testkit.Must(a.FollowUps(ctx, officer, app.PageInput{}))(t).Items; len(q) != 0 {
 		t.Errorf("queue holds %d after solved", len(q))
 	}
 }

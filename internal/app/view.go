@@ -373,24 +373,17 @@ func (a *App) ListPage(ctx context.Context, p zhitong.Principal, in ListInput) (
 		return CasePage{}, err
 	}
 	pg := CasePage{Total: total, More: total > capN}
-	more := len(recs) > in.PerPage
-	if more {
-		if f.Before != nil {
-			recs = recs[1:] // read backwards: the extra row is the one before the page
-		} else {
-			recs = recs[:in.PerPage]
-		}
-	}
+	recs, hasNext, hasPrev := cutPage(recs, store.Page{After: f.After, Before: f.Before, Limit: f.Limit})
 	pg.Items = make([]CaseSummary, len(recs))
 	for i, r := range recs {
 		pg.Items[i] = a.summary(r)
 	}
 	if len(recs) > 0 {
 		first, last := store.CursorOf(f, recs[0]), store.CursorOf(f, recs[len(recs)-1])
-		if more || f.Before != nil {
+		if hasNext {
 			pg.Next = encodeCursor(f.Sort, last)
 		}
-		if (f.Before != nil && more) || f.After != nil || (cur == nil && in.Page > 1) {
+		if hasPrev || (cur == nil && in.Page > 1) {
 			pg.Prev = encodeCursor(f.Sort, first)
 		}
 	}

@@ -38,52 +38,44 @@ func mayRead(p zhitong.Principal) error {
 	return nil
 }
 
-// Query selects entries for List.
+// Query selects entries for List and pages them by cursor.
 type Query struct {
 	Object string
 	Action string // prefix, e.g. "user."
-	Before int64  // seq: entries before it (paging, newest first); 0 from the newest
-	After  int64  // seq: entries after it, oldest first (the API's paging)
-	Oldest bool   // oldest first from the start
-	Limit  int    // at most 500; 0 is 100
 	From   time.Time
 	To     time.Time
+	Oldest bool // oldest first; newest first otherwise
+	app.PageInput
 }
 
-// List returns the entries of p's jurisdiction, newest first: those whose
-// object or actor lies in p's region subtree.
-func (s *Service) List(ctx context.Context, p zhitong.Principal, q Query) ([]audit.Entry, error) {
+// list names the list in its cursors: one order's cursor is refused by the other.
+func (q Query) list() string {
+	if q.Oldest {
+		return "audit-oldest"
+	}
+	return "audit"
+}
+
+// List returns a page of the entries of p's jurisdiction (those whose
+// object or actor lies in p's region subtree), newest first unless
+// q.Oldest. A page looks at no more than store.AuditWindow entries of the
+// log: when they hold fewer matches than the page, it is short (even
+// empty) and its cursor onwards goes on from where it stopped. It counts
+// nothing: Total and More are zero.
+func (s *Service) List(ctx context.Context, p zhitong.Principal, q Query) (app.KeysetPage[audit.Entry], error) {
 	if err := mayRead(p); err != nil {
-		return nil, err
+		return app.KeysetPage[audit.Entry]{}, err
 	}
-	if q.Limit <= 0 || q.Limit > 500 {
-		q.Limit = 100
+	pg, err := q.StorePage(q.list())
+	if err != nil {
+		return app.KeysetPage[audit.Entry]{}, err
 	}
-	f := store.AuditQuery{Object: q.Object, After: q.Before, Limit: q.Limit, Region: p.RegionCode, From: q.From, To: q.To, Desc: true}
-	if q.After > 0 || q.Before == 0 && q.Oldest {
-		f.After, f.Desc = q.After, false
+	f := store.AuditQuery{Object: q.Object, Region: p.RegionCode, From: q.From, To: q.To}
+	rows, stop, err := store.AuditPage(ctx, s.app.DB(), f, q.Action, store.AuditOrder(!q.Oldest), pg, store.AuditWindow)
+	if err != nil {
+		return app.KeysetPage[audit.Entry]{}, err
 	}
-	if q.Action == "" {
-		return store.ListAuditFiltered(ctx, s.app.DB(), f)
-	}
-	// An action filter reads more pages until the limit is filled.
-	var out []audit.Entry
-	for len(out) < q.Limit {
-		page, err := store.ListAuditFiltered(ctx, s.app.DB(), f)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range page {
-			if strings.HasPrefix(e.Action, q.Action) && len(out) < q.Limit {
-				out = append(out, e)
-			}
-			f.After = e.Seq
-		}
-		if len(page) < f.Limit {
-			break
-		}
-	}
-	return out, nil
+	return app.WindowPage(q.list(), rows, pg, stop, func(e audit.Entry) store.Cursor { return store.Cursor{ID: e.Seq} }), nil
 }
 
 // Report is the result of a verification.

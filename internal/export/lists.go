@@ -182,15 +182,12 @@ func (s *Service) Appointments(ctx context.Context, p zhitong.Principal, q app.A
 var deliveryColumns = []Column{{Name: "编号", Width: 9}, {Name: "通知", Width: 22, Wrap: true}, {Name: "方式", Width: 7}, {Name: "接收人", Width: 14},
 	{Name: "状态", Width: 11}, {Name: "尝试次数", Width: 9}, {Name: "最近错误", Width: 30, Wrap: true}, {Name: "生成时间", Width: 17}, {Name: "发送时间", Width: 17}}
 
-// deliveryBatch is how many deliveries an export reads at a time.
-const deliveryBatch = 500
-
 // Deliveries is the SMS and e-mail log (发送记录) of in's filters, read in
-// batches by key (id below the last batch's, no counts), so the whole
+// pages by cursor (no counts), so the whole
 // history streams; recipients are masked as on the page, message texts are
 // not included.
 func (s *Service) Deliveries(ctx context.Context, p zhitong.Principal, in app.DeliveriesInput) (*File, error) {
-	in.Limit, in.Offset, in.Before, in.NoCounts = deliveryBatch, 0, 0, true
+	in.PageInput, in.Export = app.PageInput{PerPage: app.MaxPerPage}, true
 	first, err := s.app.Deliveries(ctx, p, in)
 	if err != nil {
 		return nil, err
@@ -208,10 +205,10 @@ func (s *Service) Deliveries(ctx context.Context, p zhitong.Principal, in app.De
 					return
 				}
 			}
-			if len(page.Items) < deliveryBatch {
+			if page.Next == "" {
 				return
 			}
-			in.Before = page.Items[len(page.Items)-1].ID
+			in.After = page.Next
 			if page, err = s.app.Deliveries(ctx, p, in); err != nil {
 				yield(nil, err)
 				return

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -284,7 +285,7 @@ func (s *Server) reveal(w http.ResponseWriter, r *http.Request) error {
 type Page[T any] struct {
 	Items   []T `json:"items"`
 	Total   int `json:"total"`
-	Page    int `json:"page"`
+	Page    int `json:"page,omitempty"` // absent from the lists paged by cursor alone
 	PerPage int `json:"per_page"`
 	// More says Total stopped counting: there are more than Total-1 rows.
 	More bool `json:"more,omitempty"`
@@ -303,6 +304,29 @@ func (s *Server) caseList(r *http.Request, p zhitong.Principal) (app.ListInput, 
 	}
 	_, err = topics.Scope(r.Context(), s.app, p, r.URL.Query(), &in)
 	return in, err
+}
+
+// cursorInput reads the paging of a list paged by cursor alone
+// (app.PageInput): after or before, and per_page. Such a list has no page
+// numbers; page is refused rather than ignored.
+func cursorInput(q url.Values) (app.PageInput, error) {
+	in := app.PageInput{After: q.Get("after"), Before: q.Get("before")}
+	if v := q.Get("page"); v != "" && v != "1" {
+		return in, zhitong.Invalid("page", "此列表按游标翻页：请用上一页返回的 next（after=）或 prev（before=），不支持 page")
+	}
+	if v := q.Get("per_page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > app.MaxPerPage {
+			return in, zhitong.Invalid("per_page", "per_page 应为 1 到 %d 的整数", app.MaxPerPage)
+		}
+		in.PerPage = n
+	}
+	return in, nil
+}
+
+// cursorPage is the envelope of a page of a list paged by cursor.
+func cursorPage[T any](pg app.KeysetPage[T], in app.PageInput) Page[T] {
+	return Page[T]{Items: pg.Items, Total: pg.Total, PerPage: cmp.Or(in.PerPage, 20), More: pg.More, Next: pg.Next, Prev: pg.Prev}
 }
 
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request) error {

@@ -13,8 +13,13 @@ import (
 // accounts and API tokens (internal/accounts, docs/accounts.md).
 func (s *Server) accountRoutes(mux *http.ServeMux) {
 	acc := accounts.New(s.app)
-	mux.HandleFunc("GET /api/v1/users", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (items[accounts.Account], error) {
-		return itemsOf(acc.Users(r.Context(), p))
+	mux.HandleFunc("GET /api/v1/users", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (Page[accounts.Account], error) {
+		in, err := cursorInput(r.URL.Query())
+		if err != nil {
+			return Page[accounts.Account]{}, err
+		}
+		pg, err := acc.UsersPage(r.Context(), p, in)
+		return cursorPage(pg, in), err
 	})))
 	mux.HandleFunc("POST /api/v1/users", s.api(staffJSON(s, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (accounts.Created, error) {
 		var in app.UserInput

@@ -1,11 +1,12 @@
 package server
 
 import (
+	"cmp"
 	"net/http"
-	"strconv"
 
 	"zhitong"
 	"zhitong/internal/accounts"
+	"zhitong/internal/app"
 	"zhitong/internal/audit"
 	"zhitong/internal/auditlog"
 )
@@ -15,12 +16,13 @@ import (
 // accounts (internal/accounts/requests.go).
 func (s *Server) auditRoutes(mux *http.ServeMux) {
 	svc := auditlog.New(s.app)
-	mux.HandleFunc("GET /api/v1/audit", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (items[audit.Entry], error) {
+	mux.HandleFunc("GET /api/v1/audit", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (windowPage[audit.Entry], error) {
 		q, err := auditQuery(r)
 		if err != nil {
-			return items[audit.Entry]{}, err
+			return windowPage[audit.Entry]{}, err
 		}
-		return itemsOf(svc.List(r.Context(), p, q))
+		pg, err := svc.List(r.Context(), p, q)
+		return windowPage[audit.Entry]{Items: pg.Items, PerPage: cmp.Or(q.PerPage, 20), Next: pg.Next, Prev: pg.Prev}, err
 	})))
 	mux.HandleFunc("GET /api/v1/audit/verify", s.api(staffJSON(s, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p zhitong.Principal) (auditlog.Report, error) {
 		return svc.Verify(r.Context(), p)
@@ -35,7 +37,7 @@ func (s *Server) auditRoutes(mux *http.ServeMux) {
 			return err
 		}
 		// Refuse before the first byte: nothing of the log goes to a non-auditor.
-		if _, err := svc.List(r.Context(), p, auditlog.Query{Limit: 1}); err != nil {
+		if _, err := svc.List(r.Context(), p, auditlog.Query{PageInput: app.PageInput{PerPage: 1}}); err != nil {
 			return err
 		}
 		w.Header().Set("Content-Type", "application/x-ndjson; charset=utf-8")
@@ -47,30 +49,31 @@ func (s *Server) auditRoutes(mux *http.ServeMux) {
 	s.accountRequestRoutes(mux)
 }
 
+// windowPage is the envelope of a list that counts nothing and whose page
+// looks at a bounded window of rows (the audit log): a page may be short,
+// even empty, with a next cursor still to follow.
+type windowPage[T any] struct {
+	Items   []T    `json:"items"`
+	PerPage int    `json:"per_page"`
+	Next    string `json:"next,omitempty"`
+	Prev    string `json:"prev,omitempty"`
+}
+
 // auditQuery reads the list's query parameters.
 func auditQuery(r *http.Request) (auditlog.Query, error) {
 	v := r.URL.Query()
-	q := auditlog.Query{Object: v.Get("object"), Action: v.Get("action")}
-	for _, n := range []struct {
-		name string
-		dst  *int64
-	}{{"after", &q.After}, {"before", &q.Before}} {
-		if s := v.Get(n.name); s != "" {
-			x, err := strconv.ParseInt(s, 10, 64)
-			if err != nil || x < 0 {
-				return q, zhitong.Invalid(n.name, "%s 应为非负整数", n.name)
-			}
-			*n.dst = x
-		}
+	in, err := cursorInput(v)
+	if err != nil {
+		return auditlog.Query{}, err
 	}
-	if s := v.Get("limit"); s != "" {
-		x, err := strconv.Atoi(s)
-		if err != nil || x < 1 || x > 500 {
-			return q, zhitong.Invalid("limit", "limit 应为 1–500")
-		}
-		q.Limit = x
+	q := auditlog.Query{Object: v.Get("object"), Action: v.Get("action"), PageInput: in}
+	switch v.Get("sort") {
+	case "", "oldest":
+		q.Oldest = true
+	case "newest":
+	default:
+		return q, zhitong.Invalid("sort", "sort 应为 oldest（默认，最早的在前）或 newest")
 	}
-	q.Oldest = q.Before == 0 // oldest first, paged with after, unless paging back with before
 	rg, err := auditlog.ParseRange(v.Get("from"), v.Get("to"))
 	if err != nil {
 		return q, err

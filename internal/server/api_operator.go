@@ -19,12 +19,11 @@ func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	page, perPage, err := pageParams(q.Get("page"), q.Get("per_page"))
+	in, err := cursorInput(q)
 	if err != nil {
 		return err
 	}
-	out, err := s.app.Deliveries(r.Context(), p, app.DeliveriesInput{State: q.Get("state"), From: q.Get("from"), To: q.Get("to"),
-		Limit: perPage, Offset: (page - 1) * perPage})
+	out, err := s.app.Deliveries(r.Context(), p, app.DeliveriesInput{State: q.Get("state"), From: q.Get("from"), To: q.Get("to"), PageInput: in})
 	if err != nil {
 		return err
 	}

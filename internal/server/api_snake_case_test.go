@@ -117,7 +117,7 @@ func TestAPIAnswersAreSnakeCase(t *testing.T) {
 	p := check(officer, "POST", b2+"/propose", map[string]any{"title": "修缮乡村道路", "deputy_id": f.Deputy}, 200)
 	check(officer, "GET", "/api/v1/proposals/"+idOf(p, "proposal_id"), nil, 200)
 
-	aud := check(auditor, "GET", "/api/v1/audit?object=case:"+idOf(sub, "id")+"&after=0", nil, 200)
+	aud := check(auditor, "GET", "/api/v1/audit?object=case:"+idOf(sub, "id")+"", nil, 200)
 	items, _ := aud["items"].([]any)
 	if len(items) == 0 {
 		t.Fatalf("audit list is empty: %v", aud)

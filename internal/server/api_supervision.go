@@ -161,11 +161,15 @@ func (s *Server) listCallbacks(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := s.app.Callbacks(r.Context(), p)
+	in, err := cursorInput(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	pg, err := s.app.Callbacks(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, cursorPage(pg, in))
 	return nil
 }
 
@@ -174,11 +178,15 @@ func (s *Server) listFollowUps(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := s.app.FollowUps(r.Context(), p)
+	in, err := cursorInput(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	pg, err := s.app.FollowUps(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, cursorPage(pg, in))
 	return nil
 }
 

@@ -45,7 +45,7 @@ func TestAuditorJurisdictionPagesAndAPI(t *testing.T) {
 		mineU, theirU string
 	}{{aud, f.County, here, there, "alpha.clerk", "beta.clerk"}, {audOther, f.OtherCounty, there, here, "beta.clerk", "alpha.clerk"}} {
 		var list struct{ Items []audit.Entry }
-		if code := c.who.do("GET", "/api/v1/audit?limit=500", nil, &list); code != 200 || len(list.Items) == 0 {
+		if code := c.who.do("GET", "/api/v1/audit?per_page=100", nil, &list); code != 200 || len(list.Items) == 0 {
 			t.Fatalf("%s: list %d, %d entries", c.county, code, len(list.Items))
 		}
 		seen := map[string]bool{}
@@ -127,7 +127,7 @@ func TestAuditorJurisdictionPagesAndAPI(t *testing.T) {
 	if code := aud.do("GET", "/api/v1/audit/export?to=yesterday", nil, &apiErr); code != 400 || apiErr.Error.Code != "invalid" || apiErr.Error.Field != "to" {
 		t.Errorf("bad date API: %d %+v", code, apiErr)
 	}
-	if code := aud.do("GET", "/api/v1/audit?limit=0", nil, &apiErr); code != 400 || apiErr.Error.Field != "limit" {
+	if code := aud.do("GET", "/api/v1/audit?per_page=0", nil, &apiErr); code != 400 || apiErr.Error.Field != "per_page" {
 		t.Errorf("bad limit API: %d %+v", code, apiErr)
 	}
 

@@ -15,6 +15,22 @@ func ListUsersUnder(ctx context.Context, q Q, region string) ([]*zhitong.User, e
 	return queryUsers(ctx, q, `SELECT `+userColumns+` FROM users WHERE region_code LIKE ? ORDER BY username`, likePrefix(region))
 }
 
+// UserOrder is the accounts list's order: by username (unique, users' own index).
+var UserOrder = KeyOrder{Col: "username", ID: "id"}
+
+// UsersUnderPage returns a page of ListUsersUnder, read for p in
+// UserOrder, and how many accounts there are, up to limit+1.
+func UsersUnderPage(ctx context.Context, q Q, region string, p Page, limit int) ([]*zhitong.User, int, error) {
+	cond, args := ` WHERE region_code LIKE ?`, []any{likePrefix(region)}
+	n, err := countCapped(ctx, q, `SELECT id FROM users`+cond, args, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	cond, args = UserOrder.where(cond, args, p)
+	users, err := queryUsers(ctx, q, `SELECT `+userColumns+` FROM users`+cond, args...)
+	return inOrder(users, p), n, err
+}
+
 // likePrefix is the LIKE pattern of every code starting with prefix; codes
 // are digits only, so there is nothing to escape.
 func likePrefix(prefix string) string { return prefix + "%" }

@@ -41,18 +41,22 @@ func (h *Handler) secAdmin(r *http.Request) (zhitong.Principal, error) {
 
 type accountsData struct {
 	Items []accounts.Account
+	Pager pager
 }
+
+// accountsPerPage is the accounts list's page size.
+const accountsPerPage = 50
 
 func (h *Handler) workAccounts(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.secAdmin(r)
 	if err != nil {
 		return err
 	}
-	items, err := h.accounts().Users(r.Context(), p)
+	pg, err := h.accounts().UsersPage(r.Context(), p, pageInput(r, accountsPerPage))
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "work_accounts", "账号管理", accountsData{Items: items})
+	return h.render(w, r, http.StatusOK, "work_accounts", "账号管理", accountsData{Items: pg.Items, Pager: pagerOf(r, pg)})
 }
 
 // accountForm is the form to create or change an account: the values as

@@ -40,10 +40,14 @@ func (h *Handler) auditor(r *http.Request) (zhitong.Principal, error) {
 }
 
 type auditData struct {
-	Items                          []audit.Entry
-	Object, Action, From, To, More string
-	Report                         *auditlog.Report
-	Archive                        *archiveCheck
+	Items                    []audit.Entry
+	Object, Action, From, To string
+	Pager                    pager
+	// Short says the page looked at its window of the log
+	// (store.AuditWindow entries) and found fewer entries than a page.
+	Short   bool
+	Report  *auditlog.Report
+	Archive *archiveCheck
 }
 
 // archiveCheck is the result of checking an uploaded archive.
@@ -53,8 +57,8 @@ type archiveCheck struct {
 	Range, Problem string
 }
 
-// Older is the link to the page of entries before the last one shown.
-func (d auditData) Older() string { return d.More }
+// auditPerPage is the audit list's page size.
+const auditPerPage = 100
 
 func (h *Handler) workAudit(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.auditor(r)
@@ -63,12 +67,7 @@ func (h *Handler) workAudit(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := r.URL.Query()
 	d := auditData{Object: strings.TrimSpace(v.Get("object")), Action: strings.TrimSpace(v.Get("action")), From: v.Get("from"), To: v.Get("to")}
-	q := auditlog.Query{Object: d.Object, Action: d.Action, Limit: 100}
-	if s := v.Get("before"); s != "" {
-		if q.Before, err = strconv.ParseInt(s, 10, 64); err != nil || q.Before < 0 {
-			return zhitong.Invalid("before", "页码参数不正确")
-		}
-	}
+	q := auditlog.Query{Object: d.Object, Action: d.Action, PageInput: pageInput(r, auditPerPage)}
 	rg, err := auditlog.ParseRange(d.From, d.To)
 	if err != nil {
 		return err
@@ -77,14 +76,11 @@ func (h *Handler) workAudit(w http.ResponseWriter, r *http.Request) error {
 	if !rg.To.IsZero() {
 		q.To = rg.To.AddDate(0, 0, 1)
 	}
-	if d.Items, err = auditlog.New(h.app).List(r.Context(), p, q); err != nil {
+	pg, err := auditlog.New(h.app).List(r.Context(), p, q)
+	if err != nil {
 		return err
 	}
-	if len(d.Items) == q.Limit {
-		more := v
-		more.Set("before", strconv.FormatInt(d.Items[len(d.Items)-1].Seq, 10))
-		d.More = "/work/audit?" + more.Encode()
-	}
+	d.Items, d.Pager, d.Short = pg.Items, pagerOf(r, pg), len(pg.Items) < auditPerPage && pg.Next != ""
 	return h.render(w, r, http.StatusOK, "work_audit", "审计日志", d)
 }
 

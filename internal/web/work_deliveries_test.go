@@ -33,7 +33,9 @@ func TestWorkDeliveriesByState(t *testing.T) {
 	wantStatus(t, pg, 200)
 	benchHas(t, pg, "没有符合条件的发送记录", `aria-current="page">发送失败`)
 	pg = committee.get("/work/deliveries?state=held&from=2026-11-25&to=2026-11-25")
-	benchHas(t, pg, "共 1 条", `value="2026-11-25"`)
+	benchHas(t, pg, `夜间暂缓 <span class="badge">1</span>`, `value="2026-11-25"`, "139****5678")
+	benchLacks(t, pg, `rel="next"`)
+	wantStatus(t, committee.get("/work/deliveries?page=2"), 400)
 	wantStatus(t, committee.get("/work/deliveries?from=yesterday"), 400)
 
 	pg = sysadmin.get("/work/deliveries")

@@ -16,18 +16,22 @@ type workTasksData struct {
 	Form      url.Values // the follow-up form that was refused, if any
 	FormID    int64
 	Error     string
+	Pager     pager
 }
+
+// tasksPerPage is the call-back and follow-up queues' page size.
+const tasksPerPage = 50
 
 func (h *Handler) workCallbacks(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.staff(r)
 	if err != nil {
 		return err
 	}
-	items, err := h.app.Callbacks(r.Context(), p)
+	pg, err := h.app.Callbacks(r.Context(), p, pageInput(r, tasksPerPage))
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "work_tasks", "待回访", workTasksData{Callbacks: items})
+	return h.render(w, r, http.StatusOK, "work_tasks", "待回访", workTasksData{Callbacks: pg.Items, Pager: pagerOf(r, pg)})
 }
 
 func (h *Handler) workFollowUps(w http.ResponseWriter, r *http.Request) error {
@@ -39,14 +43,11 @@ func (h *Handler) workFollowUps(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) renderFollowUps(w http.ResponseWriter, r *http.Request, p zhitong.Principal, status int, d workTasksData) error {
-	var err error
-	if d.FollowUps, err = h.app.FollowUps(r.Context(), p); err != nil {
+	pg, err := h.app.FollowUps(r.Context(), p, pageInput(r, tasksPerPage))
+	if err != nil {
 		return err
 	}
-	d.Results = app.FollowUpResults
-	if d.FollowUps == nil {
-		d.FollowUps = []app.FollowUpItem{}
-	}
+	d.FollowUps, d.Pager, d.Results = pg.Items, pagerOf(r, pg), app.FollowUpResults
 	return h.render(w, r, status, "work_tasks", "待跟踪问效", d)
 }
 
@@ -89,17 +90,18 @@ func (h *Handler) taskQueues(ctx context.Context, p zhitong.Principal) ([]workQu
 	if !p.May(zhitong.ActionCallback) {
 		return []workQueue{supervised}, nil
 	}
-	cb, err := h.app.Callbacks(ctx, p)
+	// One row each: the queues' capped counts are what the home page shows.
+	cb, err := h.app.Callbacks(ctx, p, app.PageInput{PerPage: 1})
 	if err != nil {
 		return nil, err
 	}
-	fu, err := h.app.FollowUps(ctx, p)
+	fu, err := h.app.FollowUps(ctx, p, app.PageInput{PerPage: 1})
 	if err != nil {
 		return nil, err
 	}
 	return []workQueue{
-		{Label: "待回访", Hint: "答复送达后群众未在线评价，需电话回访", Link: "/work/callbacks", Count: len(cb)},
-		{Label: "待跟踪问效", Hint: "B、C 类答复到了承诺日期，需跟踪落实", Link: "/work/follow-ups", Count: len(fu)},
+		{Label: "待回访", Hint: "答复送达后群众未在线评价，需电话回访", Link: "/work/callbacks", Count: pagerOf(nil, cb).Total, More: cb.More},
+		{Label: "待跟踪问效", Hint: "B、C 类答复到了承诺日期，需跟踪落实", Link: "/work/follow-ups", Count: pagerOf(nil, fu).Total, More: fu.More},
 		supervised,
 	}, nil
 }
