@@ -20,11 +20,15 @@ type CallbackCandidate struct {
 
 // ListCallbackCandidates returns replied cases with a phone number, a reply
 // delivered to the citizen in the current round, and no call-back task.
+// It reads the partial index cases_scale_callback (migration 099): the
+// replied cases whose round has no task yet (callback_round, set by
+// InsertCallbackTask), so the cases replied in the last few working days
+// and those now due, not every replied case of the history.
 func ListCallbackCandidates(ctx context.Context, q Q) ([]CallbackCandidate, error) {
 	rows, err := q.Query(ctx, `SELECT c.id, c.round, MIN(d.at) FROM cases c
  JOIN replies r ON r.case_id = c.id AND r.round = c.round
  JOIN deliveries d ON d.reply_id = r.id AND d.recipient = 'citizen'
- WHERE c.status = 'replied' AND c.phone_enc <> ''
+ WHERE c.status = 'replied' AND c.phone_enc <> '' AND c.callback_round < c.round
  AND NOT EXISTS (SELECT 1 FROM callback_tasks t WHERE t.case_id = c.id AND t.round = c.round)
  GROUP BY c.id, c.round ORDER BY c.id`)
 	if err != nil {
@@ -52,11 +56,15 @@ type CallbackTask struct {
 }
 
 // InsertCallbackTask adds a task unless the case's round has one; it
-// reports whether it was new.
+// reports whether it was new. The case records the round (callback_round),
+// which takes it out of the call-back sweep's index.
 func (t *Tx) InsertCallbackTask(ctx context.Context, c *CallbackTask) (bool, error) {
 	res, err := t.Exec(ctx, `INSERT INTO callback_tasks (case_id, round, due_date, state, tries, created_at) VALUES (?, ?, ?, 'open', 0, ?)
  ON CONFLICT (case_id, round) DO NOTHING`, c.CaseID, c.Round, c.DueDate, FormatTime(c.CreatedAt))
 	if err != nil {
+		return false, err
+	}
+	if _, err := t.Exec(ctx, `UPDATE cases SET callback_round = ? WHERE id = ? AND callback_round < ?`, c.Round, c.CaseID, c.Round); err != nil {
 		return false, err
 	}
 	n, err := res.RowsAffected()
@@ -187,10 +195,15 @@ func GetFollowUp(ctx context.Context, q Q, id int64) (*FollowUp, error) {
 	return scanFollowUp(q.QueryRow(ctx, `SELECT `+followUpColumns+` FROM follow_ups WHERE id = ?`, id))
 }
 
-// UpdateFollowUp records a follow-up's result.
+// UpdateFollowUp records a follow-up's result. A solved one makes its
+// reply's current outcome A (CurrentOutcome), which the results board's
+// publication of the reply keeps for its outcome filter (migration 099).
 func (t *Tx) UpdateFollowUp(ctx context.Context, f *FollowUp) error {
 	_, err := t.Exec(ctx, `UPDATE follow_ups SET state = ?, result = ?, note = ?, done_at = ?, done_by = ? WHERE id = ?`,
 		f.State, f.Result, f.Note, FormatTime(f.DoneAt), f.DoneBy, f.ID)
+	if err == nil && f.Result == "solved" {
+		_, err = t.Exec(ctx, `UPDATE publications SET outcome = 'A' WHERE reply_id = ? AND outcome IN ('B', 'C')`, f.ReplyID)
+	}
 	return err
 }
 

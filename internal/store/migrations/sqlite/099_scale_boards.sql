@@ -1,0 +1,36 @@
+-- Province scale (issue 12), the supervision list, the public results board
+-- and the call-back sweep at 1,000,000 cases: docs/operations.md "Lists and
+-- public pages at province scale", session 2026-12-07 (fifth).
+--
+-- The supervision list and its count read the running cases of a
+-- jurisdiction, probe each for a supervision action of its current round
+-- and sort by deadline: with the round in the index (cases_status was
+-- (status, region_code, due_date)), no case row is read for that, only the
+-- page's (store.ListSupervisedDue).
+CREATE INDEX cases_scale_running ON cases(status, region_code, due_date, round);
+DROP INDEX cases_status;
+-- The results board filtered by outcome (?outcome=C) walked the board
+-- until it had a page of that outcome, computing each row's current outcome
+-- (one C in eleven). The publication keeps its reply's current outcome
+-- (store.CurrentOutcome: A once a follow-up found a B or C promise kept),
+-- set when staff confirm it and when a follow-up is recorded solved
+-- (store.SetPublicOutcome), and the board reads an index of it in board
+-- order. Both board indexes carry the reply id, so skipping to a page (and
+-- the check that no later reply took the case off the board) reads no
+-- publication row.
+ALTER TABLE publications ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
+UPDATE publications SET outcome = COALESCE((SELECT CASE WHEN r.outcome IN ('B', 'C') AND EXISTS
+ (SELECT 1 FROM follow_ups f WHERE f.reply_id = r.id AND f.result = 'solved') THEN 'A' ELSE r.outcome END
+ FROM replies r WHERE r.id = publications.reply_id), '');
+CREATE INDEX publications_scale_board ON publications(replied_at, case_id, reply_id);
+CREATE INDEX publications_scale_outcome ON publications(outcome, replied_at, case_id, reply_id);
+DROP INDEX publications_board;
+-- The call-back sweep read every replied case (those with a call-back task
+-- of their round included: all of them, over the years, until closed). A
+-- case now records the round whose task was opened (callback_round, set by
+-- store.Tx.InsertCallbackTask), and the sweep reads only the replied cases
+-- without one: those replied in the last few working days and those due.
+ALTER TABLE cases ADD COLUMN callback_round INTEGER NOT NULL DEFAULT 0;
+UPDATE cases SET callback_round = (SELECT MAX(t.round) FROM callback_tasks t WHERE t.case_id = cases.id)
+ WHERE id IN (SELECT case_id FROM callback_tasks);
+CREATE INDEX cases_scale_callback ON cases(id) WHERE status = 'replied' AND phone_enc <> '' AND callback_round < round;
