@@ -264,7 +264,9 @@ func TestResultsPaginationKeepsFilters(t *testing.T) {
 	}
 	// A page number, as bookmarked before cursors, shows the same page.
 	byNumber := p.get("/results?outcome=A&page=2")
-	cards := func(body string) string { return body[strings.Index(body, `<li class="card">`):strings.LastIndex(body, `</li>`)] }
+	cards := func(body string) string {
+		return body[strings.Index(body, `<li class="card">`):strings.LastIndex(body, `</li>`)]
+	}
 	if byNumber.status != http.StatusOK || cards(byNumber.body) != cards(second.body) {
 		t.Errorf("page=2 (%d) and the cursor's page differ", byNumber.status)
 	}
