@@ -131,11 +131,12 @@ type FollowUpCandidate struct {
 // C and its promised date has come — its planned date by today, or, without
 // one, given before the timestamp before (FormatTime) — not yet followed up,
 // on a case not declined, merged or explained away. It reads the B and C
-// replies that are due (replies_scale_due), not every reply of the history,
-// and checks "latest" by one probe of replies_case, not a MAX per reply.
+// replies that are due and still without a follow-up or a later reply
+// (replies_scale_followup, migration 099: follow_done), not every due
+// reply of the history, and checks "latest" by one probe of replies_case.
 func ListFollowUpCandidates(ctx context.Context, q Q, today, before string) ([]FollowUpCandidate, error) {
 	rows, err := q.Query(ctx, `SELECT r.id, r.case_id, r.outcome, r.planned_date, r.at FROM replies r JOIN cases c ON c.id = r.case_id
- WHERE r.outcome IN ('B', 'C') AND ((r.planned_date <> '' AND r.planned_date <= ?) OR (r.planned_date = '' AND r.at < ?))
+ WHERE r.outcome IN ('B', 'C') AND r.follow_done = 0 AND ((r.planned_date <> '' AND r.planned_date <= ?) OR (r.planned_date = '' AND r.at < ?))
  AND NOT EXISTS (SELECT 1 FROM replies r2 WHERE r2.case_id = r.case_id AND r2.id > r.id)
  AND c.resolution NOT IN ('explained', 'declined', 'merged')
  AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.reply_id = r.id) ORDER BY r.id`, today, before)
@@ -171,6 +172,10 @@ func (t *Tx) InsertFollowUp(ctx context.Context, f *FollowUp) (bool, error) {
 	res, err := t.Exec(ctx, `INSERT INTO follow_ups (case_id, reply_id, due_date, state, created_at) VALUES (?, ?, ?, 'open', ?)
  ON CONFLICT (reply_id, due_date) DO NOTHING`, f.CaseID, f.ReplyID, f.DueDate, FormatTime(f.CreatedAt))
 	if err != nil {
+		return false, err
+	}
+	// Its reply leaves the follow-up sweep's index (ListFollowUpCandidates).
+	if _, err := t.Exec(ctx, `UPDATE replies SET follow_done = 1 WHERE id = ? AND follow_done = 0`, f.ReplyID); err != nil {
 		return false, err
 	}
 	n, err := res.RowsAffected()
