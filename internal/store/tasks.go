@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"zhitong"
@@ -234,4 +235,38 @@ func ListCaseFollowUps(ctx context.Context, q Q, caseID int64) ([]*FollowUp, err
 		return nil, err
 	}
 	return collect(rows, scanFollowUp)
+}
+
+// CountOpenCallbacks counts the open call-back tasks of the current round
+// of f's cases (the home queue), up to limit+1. It reads the open tasks
+// (callback_tasks_state: what is owed, not history) and checks each case
+// by key, stopping at the cap.
+func CountOpenCallbacks(ctx context.Context, q Q, f CaseFilter, limit int) (int, error) {
+	return countTasks(ctx, q, f, `callback_tasks t WHERE t.state = 'open'`, `cases.round = t.round`, nil, limit)
+}
+
+// CountDueFollowUps counts the open follow-ups due by day of f's cases (the
+// home queue), up to limit+1, the same way (follow_ups_state).
+func CountDueFollowUps(ctx context.Context, q Q, f CaseFilter, day string, limit int) (int, error) {
+	return countTasks(ctx, q, f, `follow_ups t WHERE t.state = 'open' AND t.due_date <= ?`, ``, []any{day}, limit)
+}
+
+// countTasks counts the rows of tasks (a table aliased t and its
+// condition, with args) whose case (t.case_id) is one of f's and meets
+// match, up to limit+1.
+func countTasks(ctx context.Context, q Q, f CaseFilter, tasks, match string, args []any, limit int) (int, error) {
+	cond, cargs := caseWhereIn(q, f, "", "", "region_code")
+	var conds []string
+	for _, c := range []string{match, strings.TrimPrefix(cond, ` WHERE `)} {
+		if c != "" {
+			conds = append(conds, ` AND `+c)
+		}
+	}
+	var n int
+	err := q.QueryRow(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM %s AND EXISTS (SELECT 1 FROM cases WHERE cases.id = t.case_id%s) LIMIT %d) x`,
+		tasks, strings.Join(conds, ""), limit+1), append(args, cargs...)...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count tasks: %w", err)
+	}
+	return n, nil
 }

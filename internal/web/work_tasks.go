@@ -89,17 +89,18 @@ func (h *Handler) taskQueues(ctx context.Context, p zhitong.Principal) ([]workQu
 	if !p.May(zhitong.ActionCallback) {
 		return []workQueue{supervised}, nil
 	}
-	cb, err := h.app.Callbacks(ctx, p)
+	cb, err := h.app.CallbackCount(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	fu, err := h.app.FollowUps(ctx, p)
+	fu, err := h.app.FollowUpCount(ctx, p)
 	if err != nil {
 		return nil, err
 	}
+	// Counted up to the cap plus one: workHome shows "10000+".
 	return []workQueue{
-		{Label: "待回访", Hint: "答复送达后群众未在线评价，需电话回访", Link: "/work/callbacks", Count: len(cb)},
-		{Label: "待跟踪问效", Hint: "B、C 类答复到了承诺日期，需跟踪落实", Link: "/work/follow-ups", Count: len(fu)},
+		{Label: "待回访", Hint: "答复送达后群众未在线评价，需电话回访", Link: "/work/callbacks", Count: cb},
+		{Label: "待跟踪问效", Hint: "B、C 类答复到了承诺日期，需跟踪落实", Link: "/work/follow-ups", Count: fu},
 		supervised,
 	}, nil
 }
