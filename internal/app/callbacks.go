@@ -158,24 +158,24 @@ func (a *App) ExportCallbacks(ctx context.Context, p zhitong.Principal) (iter.Se
 }
 
 // CallbackCount is the home queue's count of the open call-backs in p's
-// jurisdiction (the case list's), up to store.ListCountCap+1: counted in
+// jurisdiction (the case list's), up to store.TaskCountCap+1: counted in
 // SQL, where Callbacks reads every open task and its case.
 func (a *App) CallbackCount(ctx context.Context, p zhitong.Principal) (int, error) {
 	f, err := a.taskScope(ctx, p)
 	if err != nil {
 		return 0, err
 	}
-	return store.CountOpenCallbacks(ctx, a.db, f, store.ListCountCap)
+	return store.CountOpenCallbacks(ctx, a.db, f, store.TaskCountCap)
 }
 
 // FollowUpCount is the home queue's count of the follow-ups due today in
-// p's jurisdiction, up to store.ListCountCap+1, the same way.
+// p's jurisdiction, up to store.TaskCountCap+1, the same way.
 func (a *App) FollowUpCount(ctx context.Context, p zhitong.Principal) (int, error) {
 	f, err := a.taskScope(ctx, p)
 	if err != nil {
 		return 0, err
 	}
-	return store.CountDueFollowUps(ctx, a.db, f, a.today().Format(time.DateOnly), store.ListCountCap)
+	return store.CountDueFollowUps(ctx, a.db, f, a.today().Format(time.DateOnly), store.TaskCountCap)
 }
 
 // taskScope is the jurisdiction of p's task queues, as the case list's.

@@ -7,6 +7,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/store"
 )
 
 type workTasksData struct {
@@ -97,10 +98,10 @@ func (h *Handler) taskQueues(ctx context.Context, p zhitong.Principal) ([]workQu
 	if err != nil {
 		return nil, err
 	}
-	// Counted up to the cap plus one: workHome shows "10000+".
+	// Counted up to the cap plus one: the home shows "1000+".
 	return []workQueue{
-		{Label: "待回访", Hint: "答复送达后群众未在线评价，需电话回访", Link: "/work/callbacks", Count: cb},
-		{Label: "待跟踪问效", Hint: "B、C 类答复到了承诺日期，需跟踪落实", Link: "/work/follow-ups", Count: fu},
+		{Label: "待回访", Hint: "答复送达后群众未在线评价，需电话回访", Link: "/work/callbacks", Count: min(cb, store.TaskCountCap), More: cb > store.TaskCountCap},
+		{Label: "待跟踪问效", Hint: "B、C 类答复到了承诺日期，需跟踪落实", Link: "/work/follow-ups", Count: min(fu, store.TaskCountCap), More: fu > store.TaskCountCap},
 		supervised,
 	}, nil
 }
