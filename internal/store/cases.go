@@ -468,7 +468,10 @@ func caseWhereIn(q Q, f CaseFilter, ftsMatch, tsQuery, regionCol string) (string
 		// Probed per case of the list (running cases in the jurisdiction:
 		// what is due, not history) on supervision_actions_case, rather than
 		// every supervision action ever taken read first.
-		add(`EXISTS (SELECT 1 FROM supervision_actions s WHERE s.case_id = cases.id AND s.round = cases.round AND s.proposal_id IS NULL)`)
+		// A scalar subquery with LIMIT, not EXISTS: PostgreSQL turned the
+		// EXISTS into a semi-join that read every supervision action of the
+		// deployment (878 ms at 1,000,000 cases); this one it cannot pull up.
+		add(`(SELECT 1 FROM supervision_actions s WHERE s.case_id = cases.id AND s.round = cases.round AND s.proposal_id IS NULL LIMIT 1) IS NOT NULL`)
 	}
 	if f.OnlyIDsSet {
 		add(idList(q, f.OnlyIDs))
