@@ -58,3 +58,8 @@ CREATE INDEX follow_ups_scale_open ON follow_ups(region_code, due_date) WHERE st
 ALTER TABLE callback_tasks ADD COLUMN region_code TEXT NOT NULL DEFAULT '';
 UPDATE callback_tasks SET region_code = COALESCE((SELECT c.region_code FROM cases c WHERE c.id = callback_tasks.case_id), '') WHERE state = 'open';
 CREATE INDEX callback_tasks_scale_open ON callback_tasks(region_code) WHERE state = 'open';
+-- The results board's "no later reply" probe per row (store.ListPublicResults)
+-- reads the reply ids of the case from the index alone: replies_case holds
+-- (case_id, round), and PostgreSQL fetched each reply row for its id (SQLite's
+-- index carries the rowid).
+CREATE INDEX replies_scale_later ON replies(case_id, id);
