@@ -99,6 +99,14 @@ func ListPublicResults(ctx context.Context, q Q, f ResultFilter) ([]PublicResult
 		args = append(args, c.Key, c.Key, c.ID)
 	}
 	page := `SELECT pub.case_id` + from + cond + fmt.Sprintf(` ORDER BY pub.replied_at DESC, pub.case_id DESC LIMIT %d OFFSET %d`, limit, max(f.Offset, 0))
+	if narrow && q.Dialect() == Postgres {
+		// PostgreSQL walked the whole board in order, looking up each
+		// row's case for the station (6.5 s at 1,000,000 cases): the
+		// OFFSET 0 fence makes it read the station's or town's cases first
+		// and sort their few thousand publications.
+		page = `SELECT case_id FROM (SELECT pub.case_id, pub.replied_at` + from + cond +
+			fmt.Sprintf(` OFFSET 0) m ORDER BY replied_at DESC, case_id DESC LIMIT %d OFFSET %d`, limit, max(f.Offset, 0))
+	}
 	rows, err := q.Query(ctx, `SELECT pub.title, COALESCE(cat.name, ''), COALESCE(rg.name, ''), COALESCE(s.name, ''), `+CurrentOutcome+`,
  COALESCE(u.name, ''), pub.summary, r.at, c.anonymous, c.name_enc, c.phone_enc, pub.replied_at, pub.case_id
  FROM publications pub JOIN cases c ON c.id = pub.case_id JOIN replies r ON r.id = pub.reply_id
