@@ -284,7 +284,7 @@ func CountCases(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery string
 		query, args = searchIDs(q, f, ftsMatch, tsQuery, true, nil, SearchCountCap+1, 0)
 	} else {
 		// Counting has no order to keep: the jurisdiction is a range of the
-		// region indexes (cases_region, cases_status), so a capped count reads
+		// region indexes (cases_region, cases_scale_running), so a capped count reads
 		// at most ListCountCap+1 entries of them — not the whole table up to
 		// the cap, as "+region_code" made SQLite do (302 ms at 1,000,000).
 		var cond string
@@ -368,7 +368,7 @@ func caseWhere(q Q, f CaseFilter, ftsMatch, tsQuery string) (string, []any) {
 		return caseWhereIn(q, f, ftsMatch, tsQuery, byLevel)
 	} else if o.due {
 		// No index gives the deadline order across statuses: the running
-		// cases of the jurisdiction are read as a range of cases_status
+		// cases of the jurisdiction are read as a range of cases_scale_running
 		// (status, region_code, due_date) and sorted. "+region_code" made
 		// the supervision list read every running case of the deployment.
 		return caseWhereIn(q, f, ftsMatch, tsQuery, "region_code")
