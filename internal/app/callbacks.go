@@ -182,3 +182,34 @@ func (a *App) ExportCallbacks(ctx context.Context, p zhitong.Principal) (iter.Se
 		}
 	}, nil
 }
+
+// CallbackCount is the home queue's count of the open call-backs in p's
+// jurisdiction (the case list's), up to store.TaskCountCap+1: counted in
+// SQL, where Callbacks reads every open task and its case.
+func (a *App) CallbackCount(ctx context.Context, p zhitong.Principal) (int, error) {
+	f, err := a.taskScope(ctx, p)
+	if err != nil {
+		return 0, err
+	}
+	return store.CountOpenCallbacks(ctx, a.db, f, store.TaskCountCap)
+}
+
+// FollowUpCount is the home queue's count of the follow-ups due today in
+// p's jurisdiction, up to store.TaskCountCap+1, the same way.
+func (a *App) FollowUpCount(ctx context.Context, p zhitong.Principal) (int, error) {
+	f, err := a.taskScope(ctx, p)
+	if err != nil {
+		return 0, err
+	}
+	return store.CountDueFollowUps(ctx, a.db, f, a.today().Format(time.DateOnly), store.TaskCountCap)
+}
+
+// taskScope is the jurisdiction of p's task queues, as the case list's.
+func (a *App) taskScope(ctx context.Context, p zhitong.Principal) (store.CaseFilter, error) {
+	var f store.CaseFilter
+	if !p.May(zhitong.ActionCallback) {
+		return f, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权回访", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	scope(p, &f)
+	return f, a.scopeShared(ctx, a.db, p, &f)
+}

@@ -40,6 +40,9 @@ type PublicResult struct {
 	Unit         string          `json:"unit,omitempty"`
 	Summary      string          `json:"summary,omitempty"` // what was done, as the unit summarised it for the public
 	RepliedAt    time.Time       `json:"replied_at"`
+	// After is, on a page's last row, the opaque cursor of the page after
+	// it (ResultsInput.After): sealed, so it does not show the case id.
+	After string `json:"-"`
 }
 
 // ResultsInput filters and pages the results board.
@@ -50,7 +53,11 @@ type ResultsInput struct {
 	Station  int64
 	Page     int // from 1
 	PerPage  int
+	After    string // a cursor (PublicResult.After): the page after that row, whatever Page says
 }
+
+// resultsCursor is the sealing context of the results board's cursors.
+const resultsCursor = "results:cursor"
 
 // PublicResults returns one page of the results board, newest reply first, and the total.
 func (a *App) PublicResults(ctx context.Context, in ResultsInput) ([]PublicResult, int, error) {
@@ -70,8 +77,23 @@ func (a *App) PublicResults(ctx context.Context, in ResultsInput) ([]PublicResul
 	if last := max(store.PublicCountCap/in.PerPage, 1); in.Page > last {
 		return nil, 0, zhitong.Invalid("page", "页码超出范围：最多第 %d 页，请按镇街、类别或结果筛选", last)
 	}
-	rows, total, err := store.ListPublicResults(ctx, a.db, store.ResultFilter{Region: in.Region, Category: in.Category,
-		Outcome: string(in.Outcome), StationID: in.Station, Limit: in.PerPage, Offset: (in.Page - 1) * in.PerPage})
+	f := store.ResultFilter{Region: in.Region, Category: in.Category, Outcome: string(in.Outcome), StationID: in.Station,
+		Limit: in.PerPage, Offset: (in.Page - 1) * in.PerPage}
+	if in.After != "" {
+		bad := zhitong.Invalid("after", "翻页位置无效，请从第一页重新开始")
+		if len(in.After) > 400 {
+			return nil, 0, bad
+		}
+		token, err := a.sealer.Open(in.After, resultsCursor)
+		if err != nil {
+			return nil, 0, bad
+		}
+		if f.After, err = decodeCursor("after", token, "results"); err != nil {
+			return nil, 0, err
+		}
+		f.Offset = 0
+	}
+	rows, total, err := store.ListPublicResults(ctx, a.db, f)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -89,6 +111,9 @@ func (a *App) PublicResults(ctx context.Context, in ResultsInput) ([]PublicResul
 		o := zhitong.Outcome(r.Outcome)
 		out[i] = PublicResult{Title: mask.Public(r.Title, secrets...), Category: r.Category, Region: r.Region, Station: r.Station,
 			Outcome: o, OutcomeLabel: zhitong.Label(zhitong.Outcomes, o), Unit: r.Unit, Summary: mask.Public(r.Summary, secrets...), RepliedAt: r.RepliedAt}
+	}
+	if n := len(rows); n > 0 {
+		out[n-1].After = a.sealer.Seal(encodeCursor("results", rows[n-1].Place), resultsCursor)
 	}
 	return out, total, nil
 }

@@ -72,7 +72,10 @@ func (a *App) supervisionItem(r *store.CaseRecord, in SupervisionListInput) (Sup
 
 // SupervisionList returns the running cases in p's jurisdiction under
 // supervision: any supervision action, automatic or by staff, in their
-// current round. Most overdue first.
+// current round. Most overdue first. The level and overdue filters need
+// only each case's deadline: every case of the list is read as an id and
+// a deadline from an index (store.ListSupervisedDue), and the page's rows
+// alone are read whole.
 func (a *App) SupervisionList(ctx context.Context, p zhitong.Principal, in SupervisionListInput) ([]SupervisionItem, int, error) {
 	f, err := a.supervisionFilter(p, in)
 	if err != nil {
@@ -93,24 +96,40 @@ func (a *App) SupervisionList(ctx context.Context, p zhitong.Principal, in Super
 		n, err := store.CountCases(ctx, a.db, f, "", "")
 		return nil, min(n, maxSupervised), err
 	}
-	recs, _, err := store.ListCases(ctx, a.db, f, "", "")
+	dues, err := store.ListSupervisedDue(ctx, a.db, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	var all []SupervisionItem
-	units := map[int64]string{}
-	for _, r := range recs {
-		if it, ok := a.supervisionItem(r, in); ok {
-			all = append(all, it)
+	var ids []int64
+	for _, d := range dues {
+		lvl, od := a.levelAt(d.DueDate)
+		if (in.Level == "" || lvl == in.Level) && max(od, 0) >= in.MinOverdue {
+			ids = append(ids, d.ID)
 		}
 	}
-	total := len(all)
+	total := len(ids)
 	from := min((in.Page-1)*in.PerPage, total)
-	page := all[from:min(from+in.PerPage, total)]
-	for i := range page {
-		if err := a.fillSupervision(ctx, &page[i], units); err != nil {
+	ids = ids[from:min(from+in.PerPage, total)]
+	if in.CountOnly || len(ids) == 0 {
+		return nil, total, nil
+	}
+	recs, _, err := store.ListCases(ctx, a.db, store.CaseFilter{OnlyIDs: ids, OnlyIDsSet: true, Sort: "due", Limit: len(ids)}, "", "")
+	if err != nil {
+		return nil, 0, err
+	}
+	page := make([]SupervisionItem, 0, len(recs))
+	units := map[int64]string{}
+	for _, r := range recs {
+		// A case that left the list since its id was read (replied, its
+		// deadline moved) keeps its place in the count until the next load.
+		it, ok := a.supervisionItem(r, in)
+		if !ok || !r.Status.Running() {
+			continue
+		}
+		if err := a.fillSupervision(ctx, &it, units); err != nil {
 			return nil, 0, err
 		}
+		page = append(page, it)
 	}
 	return page, total, nil
 }

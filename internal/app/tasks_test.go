@@ -35,9 +35,17 @@ func TestCallbackTaskAfterSilenceThenUnreachable(t *testing.T) {
 	if r := sweep(t, a); r.Callbacks != 0 {
 		t.Fatalf("call-back opened after 2 working days")
 	}
+	if !awaitsCallback(t, a, c.ID) {
+		t.Fatalf("a replied case with no call-back task is not in the sweep's index")
+	}
 	setDay(clock, "2026-11-30")
 	if r := sweep(t, a); r.Callbacks != 1 {
 		t.Fatalf("sweep opened %d call-backs, want 1", r.Callbacks)
+	}
+	// The sweep no longer reads it: only cases without a task of their
+	// round are (cases_scale_callback, migration 099).
+	if awaitsCallback(t, a, c.ID) {
+		t.Fatalf("a case with its call-back task is still in the sweep's index")
 	}
 	if r := sweep(t, a); r.Callbacks != 0 {
 		t.Fatalf("second sweep opened %d call-backs", r.Callbacks)
@@ -97,9 +105,16 @@ func TestFollowUpOnPromisedDate(t *testing.T) {
 	if r := sweep(t, a); r.FollowUps != 0 {
 		t.Fatalf("follow-up before the promised date")
 	}
+	if n := awaitingFollowUp(t, a, c.ID); n != 1 {
+		t.Fatalf("%d replies of the case in the follow-up sweep's index, want its C reply", n)
+	}
 	setDay(clock, "2026-12-10")
 	if r := sweep(t, a); r.FollowUps != 1 {
 		t.Fatalf("sweep on the promised date made %d follow-ups, want 1", r.FollowUps)
+	}
+	// Its first follow-up opened, the reply leaves the sweep's index.
+	if n := awaitingFollowUp(t, a, c.ID); n != 0 {
+		t.Fatalf("a followed-up reply is still in the follow-up sweep's index")
 	}
 	if r := sweep(t, a); r.FollowUps != 0 {
 		t.Fatalf("second sweep made %d follow-ups", r.FollowUps)
@@ -133,6 +148,30 @@ func TestFollowUpOnPromisedDate(t *testing.T) {
 	if q := testkit.Must(a.FollowUps(ctx, officer, app.PageInput{}))(t).Items; len(q) != 0 {
 		t.Errorf("queue holds %d after solved", len(q))
 	}
+}
+
+// awaitsCallback reports whether case id is among the cases the call-back
+// sweep reads (store.ListCallbackCandidates): its partial index's rows.
+func awaitsCallback(t *testing.T, a *app.App, id int64) bool {
+	t.Helper()
+	var n int
+	err := a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE id = ? AND status = 'replied' AND phone_enc <> '' AND callback_round < round`, id).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n == 1
+}
+
+// awaitingFollowUp counts case id's replies among those the follow-up
+// sweep reads (store.ListFollowUpCandidates): its partial index's rows.
+func awaitingFollowUp(t *testing.T, a *app.App, id int64) int {
+	t.Helper()
+	var n int
+	err := a.DB().QueryRow(ctx, `SELECT COUNT(*) FROM replies WHERE case_id = ? AND outcome IN ('B', 'C') AND follow_done = 0`, id).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }

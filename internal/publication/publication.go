@@ -205,11 +205,13 @@ func (s *Service) Confirm(ctx context.Context, p zhitong.Principal, id int64, in
 			return zhitong.Invalid(field, "修改后的内容中仍有电话、证件号、姓名或门牌等个人信息，已再次遮盖，请核对后重新确认")
 		}
 		now := s.app.Clock().Now()
-		// replied_at orders the results board (store.ListPublicResults).
-		if _, err := tx.Exec(ctx, `INSERT INTO publications (case_id, reply_id, title, summary, confirmed_by, confirmed_at, replied_at)
- VALUES (?, ?, ?, ?, ?, ?, (SELECT at FROM replies WHERE id = ?))
+		// replied_at orders the results board and outcome filters it
+		// (store.ListPublicResults; a follow-up found solved later sets
+		// it to A: store.Tx.UpdateFollowUp).
+		if _, err := tx.Exec(ctx, `INSERT INTO publications (case_id, reply_id, title, summary, confirmed_by, confirmed_at, replied_at, outcome)
+ SELECT ?, ?, ?, ?, ?, ?, r.at, `+store.CurrentOutcome+` FROM replies r WHERE r.id = ?
  ON CONFLICT (case_id) DO UPDATE SET reply_id = excluded.reply_id, title = excluded.title, summary = excluded.summary,
- confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at, replied_at = excluded.replied_at`,
+ confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at, replied_at = excluded.replied_at, outcome = excluded.outcome`,
 			id, d.ReplyID, in.Title, in.Summary, p.UserID, store.FormatTime(now), d.ReplyID); err != nil {
 			return err
 		}

@@ -429,6 +429,7 @@ type caseState struct {
 	lastReply                                        int64
 	lastReplyAt                                      time.Time
 	lastSummary                                      string
+	lastOutcome                                      zhitong.Outcome
 }
 
 func (c *caseState) person(r *rand.Rand) {
@@ -693,7 +694,7 @@ func (c *caseState) do(at time.Time, a act, into *recentCase) {
 		}
 		id := g.next.replies
 		g.next.replies++
-		c.lastReply, c.lastReplyAt, c.lastSummary = id, at, summary
+		c.lastReply, c.lastReplyAt, c.lastSummary, c.lastOutcome = id, at, summary, a.outcome
 		c.b.replies = append(c.b.replies, []any{id, c.id, c.round, c.lead.id, string(a.outcome), text, planned, reason, summary, store.FormatTime(at), c.lead.staff.UserID})
 		for _, d := range []struct {
 			to zhitong.Recipient
@@ -824,6 +825,6 @@ func (c *caseState) publish() {
 	}
 	title, summary := mask.Public(c.title, secrets...), mask.Public(c.lastSummary, secrets...)
 	officer := c.town.county.officer
-	c.b.publications = append(c.b.publications, []any{c.id, c.lastReply, title, summary, officer.UserID, store.FormatTime(at), store.FormatTime(c.lastReplyAt)})
+	c.b.publications = append(c.b.publications, []any{c.id, c.lastReply, title, summary, officer.UserID, store.FormatTime(at), store.FormatTime(c.lastReplyAt), string(c.lastOutcome)})
 	c.audit(at, officer, "case.publish", "case:"+itoa(c.id), map[string]any{"reply_id": c.lastReply, "title": title, "summary": summary, "edited": false})
 }

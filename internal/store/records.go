@@ -89,6 +89,11 @@ func (t *Tx) InsertReply(ctx context.Context, r *zhitong.Reply) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("insert reply: %w", err)
 	}
+	// The case's earlier replies will get no first follow-up now: they
+	// leave the follow-up sweep's index (ListFollowUpCandidates).
+	if _, err := t.Exec(ctx, `UPDATE replies SET follow_done = 1 WHERE case_id = ? AND id < ? AND follow_done = 0`, r.CaseID, r.ID); err != nil {
+		return 0, fmt.Errorf("insert reply: %w", err)
+	}
 	for i := range r.Deliveries {
 		r.Deliveries[i].ReplyID = r.ID
 		if err := t.InsertDelivery(ctx, &r.Deliveries[i]); err != nil {

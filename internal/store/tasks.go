@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"zhitong"
@@ -20,11 +21,15 @@ type CallbackCandidate struct {
 
 // ListCallbackCandidates returns replied cases with a phone number, a reply
 // delivered to the citizen in the current round, and no call-back task.
+// It reads the partial index cases_scale_callback (migration 099): the
+// replied cases whose round has no task yet (callback_round, set by
+// InsertCallbackTask), so the cases replied in the last few working days
+// and those now due, not every replied case of the history.
 func ListCallbackCandidates(ctx context.Context, q Q) ([]CallbackCandidate, error) {
 	rows, err := q.Query(ctx, `SELECT c.id, c.round, MIN(d.at) FROM cases c
  JOIN replies r ON r.case_id = c.id AND r.round = c.round
  JOIN deliveries d ON d.reply_id = r.id AND d.recipient = 'citizen'
- WHERE c.status = 'replied' AND c.phone_enc <> ''
+ WHERE c.status = 'replied' AND c.phone_enc <> '' AND c.callback_round < c.round
  AND NOT EXISTS (SELECT 1 FROM callback_tasks t WHERE t.case_id = c.id AND t.round = c.round)
  GROUP BY c.id, c.round ORDER BY c.id`)
 	if err != nil {
@@ -52,11 +57,16 @@ type CallbackTask struct {
 }
 
 // InsertCallbackTask adds a task unless the case's round has one; it
-// reports whether it was new.
+// reports whether it was new. The case records the round (callback_round),
+// which takes it out of the call-back sweep's index.
 func (t *Tx) InsertCallbackTask(ctx context.Context, c *CallbackTask) (bool, error) {
-	res, err := t.Exec(ctx, `INSERT INTO callback_tasks (case_id, round, due_date, state, tries, created_at) VALUES (?, ?, ?, 'open', 0, ?)
- ON CONFLICT (case_id, round) DO NOTHING`, c.CaseID, c.Round, c.DueDate, FormatTime(c.CreatedAt))
+	res, err := t.Exec(ctx, `INSERT INTO callback_tasks (case_id, round, due_date, state, tries, created_at, region_code)
+ SELECT ?, ?, ?, 'open', 0, ?, region_code FROM cases WHERE id = ?
+ ON CONFLICT (case_id, round) DO NOTHING`, c.CaseID, c.Round, c.DueDate, FormatTime(c.CreatedAt), c.CaseID)
 	if err != nil {
+		return false, err
+	}
+	if _, err := t.Exec(ctx, `UPDATE cases SET callback_round = ? WHERE id = ? AND callback_round < ?`, c.Round, c.CaseID, c.Round); err != nil {
 		return false, err
 	}
 	n, err := res.RowsAffected()
@@ -134,10 +144,11 @@ type FollowUpWindow struct {
 // C and its promised date has come — its planned date by today, or, without
 // one, given before the timestamp before (FormatTime) — not yet followed up,
 // on a case not declined, merged or explained away. It reads the B and C
-// replies that are due (replies_scale_due), within w when w is set, and
-// checks "latest" by one probe of replies_case, not a MAX per reply.
+// replies that are due and still without a follow-up or a later reply
+// (replies_scale_followup, migration 099: follow_done), within w when w is
+// set, and checks "latest" by one probe of replies_case.
 func ListFollowUpCandidates(ctx context.Context, q Q, today, before string, w FollowUpWindow) ([]FollowUpCandidate, error) {
-	due := `r.outcome IN ('B', 'C') AND ((r.planned_date <> '' AND r.planned_date <= ?) OR (r.planned_date = '' AND r.at < ?))`
+	due := `r.outcome IN ('B', 'C') AND r.follow_done = 0 AND ((r.planned_date <> '' AND r.planned_date <= ?) OR (r.planned_date = '' AND r.at < ?))`
 	args := []any{today, before}
 	if w != (FollowUpWindow{}) {
 		// Three index ranges (replies_scale_due twice, replies_at), each
@@ -183,9 +194,14 @@ type FollowUp struct {
 // InsertFollowUp adds a follow-up unless the reply has one on that date; it
 // reports whether it was new.
 func (t *Tx) InsertFollowUp(ctx context.Context, f *FollowUp) (bool, error) {
-	res, err := t.Exec(ctx, `INSERT INTO follow_ups (case_id, reply_id, due_date, state, created_at) VALUES (?, ?, ?, 'open', ?)
- ON CONFLICT (reply_id, due_date) DO NOTHING`, f.CaseID, f.ReplyID, f.DueDate, FormatTime(f.CreatedAt))
+	res, err := t.Exec(ctx, `INSERT INTO follow_ups (case_id, reply_id, due_date, state, created_at, region_code)
+ SELECT ?, ?, ?, 'open', ?, region_code FROM cases WHERE id = ?
+ ON CONFLICT (reply_id, due_date) DO NOTHING`, f.CaseID, f.ReplyID, f.DueDate, FormatTime(f.CreatedAt), f.CaseID)
 	if err != nil {
+		return false, err
+	}
+	// Its reply leaves the follow-up sweep's index (ListFollowUpCandidates).
+	if _, err := t.Exec(ctx, `UPDATE replies SET follow_done = 1 WHERE id = ? AND follow_done = 0`, f.ReplyID); err != nil {
 		return false, err
 	}
 	n, err := res.RowsAffected()
@@ -210,10 +226,15 @@ func GetFollowUp(ctx context.Context, q Q, id int64) (*FollowUp, error) {
 	return scanFollowUp(q.QueryRow(ctx, `SELECT `+followUpColumns+` FROM follow_ups WHERE id = ?`, id))
 }
 
-// UpdateFollowUp records a follow-up's result.
+// UpdateFollowUp records a follow-up's result. A solved one makes its
+// reply's current outcome A (CurrentOutcome), which the results board's
+// publication of the reply keeps for its outcome filter (migration 099).
 func (t *Tx) UpdateFollowUp(ctx context.Context, f *FollowUp) error {
 	_, err := t.Exec(ctx, `UPDATE follow_ups SET state = ?, result = ?, note = ?, done_at = ?, done_by = ? WHERE id = ?`,
 		f.State, f.Result, f.Note, FormatTime(f.DoneAt), f.DoneBy, f.ID)
+	if err == nil && f.Result == "solved" {
+		_, err = t.Exec(ctx, `UPDATE publications SET outcome = 'A' WHERE reply_id = ? AND outcome IN ('B', 'C')`, f.ReplyID)
+	}
 	return err
 }
 
@@ -239,4 +260,53 @@ func ListCaseFollowUps(ctx context.Context, q Q, caseID int64) ([]*FollowUp, err
 		return nil, err
 	}
 	return collect(rows, scanFollowUp)
+}
+
+// TaskCountCap is how far the home counts a task queue (待回访, 待跟踪问效):
+// a count of TaskCountCap+1 means "more" (1000+): one officer's day is far
+// fewer, and counting a backlog of 10,000 read as many cases.
+const TaskCountCap = 1000
+
+// CountOpenCallbacks counts the open call-back tasks of the current round
+// of f's cases (the home queue), up to limit+1. For a region's staff it
+// reads the open tasks of the region (callback_tasks_scale_open,
+// migration 099: the case's region when the task was opened) and checks
+// each case by key; otherwise every open task (what is owed, not history).
+func CountOpenCallbacks(ctx context.Context, q Q, f CaseFilter, limit int) (int, error) {
+	return countOpenTasks(ctx, q, f, `callback_tasks`, `callback_tasks_scale_open`, ``, `cases.round = t.round`, nil, limit)
+}
+
+// CountDueFollowUps counts the open follow-ups due by day of f's cases (the
+// home queue), up to limit+1, the same way (follow_ups_scale_open).
+func CountDueFollowUps(ctx context.Context, q Q, f CaseFilter, day string, limit int) (int, error) {
+	return countOpenTasks(ctx, q, f, `follow_ups`, `follow_ups_scale_open`, ` AND t.due_date <= ?`, ``, []any{day}, limit)
+}
+
+// countOpenTasks counts the open rows of table (aliased t, also meeting cond
+// with args) whose case (t.case_id) is one of f's and meets match, up to
+// limit+1. A region's staff read the region's range of index, its
+// partial index of open tasks by region (SQLite took the state's).
+func countOpenTasks(ctx context.Context, q Q, f CaseFilter, table, index, cond, match string, args []any, limit int) (int, error) {
+	from := table + ` t`
+	if f.ScopeRegion != "" && len(f.ScopeStations) == 0 {
+		c, lo, hi := regionPrefix("t.region_code", f.ScopeRegion)
+		cond, args = cond+` AND `+c, append(args, lo, hi)
+		if q.Dialect() == SQLite {
+			from += ` INDEXED BY ` + index
+		}
+	}
+	where, cargs := caseWhereIn(q, f, "", "", "region_code")
+	var conds []string
+	for _, c := range []string{match, strings.TrimPrefix(where, ` WHERE `)} {
+		if c != "" {
+			conds = append(conds, ` AND `+c)
+		}
+	}
+	var n int
+	err := q.QueryRow(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE t.state = 'open'%s AND EXISTS (SELECT 1 FROM cases WHERE cases.id = t.case_id%s) LIMIT %d) x`,
+		from, cond, strings.Join(conds, ""), limit+1), append(args, cargs...)...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count tasks: %w", err)
+	}
+	return n, nil
 }

@@ -48,6 +48,11 @@ func BenchmarkPages(b *testing.B) {
 		in.Page = 0
 	}
 	deepSearch := in.After
+	// The results board's cursor after its 980th row: page 50 read from there.
+	var board string
+	if rows, _ := testkit.Must2(env.app.PublicResults(b.Context(), app.ResultsInput{Page: 49}))(b); len(rows) > 0 {
+		board = rows[len(rows)-1].After
+	}
 	citizen := &http.Client{}
 	pages := []struct {
 		name, path string
@@ -58,6 +63,8 @@ func BenchmarkPages(b *testing.B) {
 		{"portal-results", "/results", citizen},
 		{"portal-results-page-50", "/results?page=50", citizen},
 		{"portal-results-outcome", "/results?outcome=C", citizen},
+		{"portal-results-outcome-page-50", "/results?outcome=C&page=50", citizen},
+		{"portal-results-after-980", "/results?page=50&after=" + url.QueryEscape(board), citizen},
 		{"portal-bulletins", "/bulletins", citizen},
 		{"portal-station", fmt.Sprintf("/stations/%d", env.station), citizen},
 		{"work-home-officer", "/work", officer},
@@ -79,6 +86,8 @@ func BenchmarkPages(b *testing.B) {
 		{"api-search", "/api/v1/cases?q=" + url.QueryEscape("路灯"), officer},
 		{"api-search-assigned", "/api/v1/cases?status=assigned&q=" + url.QueryEscape("路灯"), officer},
 		{"work-supervision", "/work/supervision", committee},
+		{"api-supervision", "/api/v1/supervision", committee},
+		{"api-supervision-red", "/api/v1/supervision?level=red", committee},
 		{"work-case", fmt.Sprintf("/work/cases/%d", env.first), officer},
 		{"api-cases", "/api/v1/cases", officer},
 		{"api-cases-page-500", "/api/v1/cases?page=500", officer},

@@ -33,9 +33,15 @@ type resultsData struct {
 	Totals     app.CountyTotals
 }
 
-// pageURL is /results with the filters and page n, so every page can be linked and reloaded.
-func (f resultsFilter) pageURL(n int) string {
+// pageURL is /results with the filters and page n, so every page can be
+// linked and reloaded; after, when set, is the cursor of the previous
+// page's last row: the page is read from there (the number only labels it),
+// at the cost of page 1 however deep.
+func (f resultsFilter) pageURL(n int, after string) string {
 	q := url.Values{}
+	if after != "" {
+		q.Set("after", after)
+	}
 	for k, v := range map[string]string{"town": f.Town, "category": f.Category, "outcome": f.Outcome, "station": f.Station} {
 		if v != "" {
 			q.Set(k, v)
@@ -64,7 +70,7 @@ func (h *Handler) results(w http.ResponseWriter, r *http.Request) error {
 		d.Page = n
 	}
 	in := app.ResultsInput{Region: d.Filter.Town, Category: d.Filter.Category, Outcome: zhitong.Outcome(d.Filter.Outcome),
-		Page: d.Page, PerPage: resultsPerPage}
+		Page: d.Page, PerPage: resultsPerPage, After: q.Get("after")}
 	if d.Filter.Station != "" {
 		id, err := strconv.ParseInt(d.Filter.Station, 10, 64)
 		if err != nil {
@@ -85,10 +91,10 @@ func (h *Handler) results(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Pages = max((d.Total+resultsPerPage-1)/resultsPerPage, 1)
 	if d.Page > 1 {
-		d.PrevURL = d.Filter.pageURL(min(d.Page-1, d.Pages))
+		d.PrevURL = d.Filter.pageURL(min(d.Page-1, d.Pages), "")
 	}
-	if d.Page < d.Pages {
-		d.NextURL = d.Filter.pageURL(d.Page + 1)
+	if n := len(d.Results); d.Page < d.Pages && n > 0 {
+		d.NextURL = d.Filter.pageURL(d.Page+1, d.Results[n-1].After)
 	}
 	regions, err := h.app.Regions(ctx, "")
 	if err != nil {

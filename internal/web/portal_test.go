@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
+	"html"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -246,14 +247,38 @@ func TestResultsPaginationKeepsFilters(t *testing.T) {
 		p.replied(trackingCode(t, p.submit(p.validForm())), zhitong.OutcomeSolved)
 	}
 	first := p.get("/results?outcome=A")
-	mustContain(t, first, "共 21 件，第 1 / 2 页<", `href="/results?outcome=A&amp;page=2"`)
+	mustContain(t, first, "共 21 件，第 1 / 2 页<")
 	if n := strings.Count(first.body, `<li class="card">`); n != 20 {
 		t.Fatalf("first page shows %d results, want 20", n)
 	}
-	second := p.get("/results?outcome=A&page=2")
+	// "下一页" reads from the first page's last row (an opaque cursor,
+	// keyset: any depth costs page 1), keeping the filters and the number.
+	m := regexp.MustCompile(`href="(/results\?after=[^"]+)" rel="next"`).FindStringSubmatch(first.body)
+	if m == nil || !strings.Contains(m[1], "outcome=A") || !strings.Contains(m[1], "page=2") {
+		t.Fatalf("next link %q, want a cursor with the filter and page 2", m)
+	}
+	second := p.get(html.UnescapeString(m[1]))
 	mustContain(t, second, "第 2 / 2 页", `href="/results?outcome=A"`)
 	if n := strings.Count(second.body, `<li class="card">`); n != 1 {
 		t.Fatalf("second page shows %d results, want 1", n)
+	}
+	// A page number, as bookmarked before cursors, shows the same page.
+	byNumber := p.get("/results?outcome=A&page=2")
+	cards := func(body string) string {
+		return body[strings.Index(body, `<li class="card">`):strings.LastIndex(body, `</li>`)]
+	}
+	if byNumber.status != http.StatusOK || cards(byNumber.body) != cards(second.body) {
+		t.Errorf("page=2 (%d) and the cursor's page differ", byNumber.status)
+	}
+	// A made-up or tampered cursor is a clear 400, not a query.
+	next, _ := url.Parse(html.UnescapeString(m[1]))
+	token := next.Query().Get("after")
+	for _, bad := range []string{"AAAA", token[:len(token)-2] + "xy", strings.Repeat("A", 500)} {
+		pg := p.get("/results?outcome=A&page=2&after=" + url.QueryEscape(bad))
+		if pg.status != http.StatusBadRequest {
+			t.Errorf("after=%s: status %d, want 400", bad, pg.status)
+		}
+		mustContain(t, pg, "翻页位置无效")
 	}
 }
 

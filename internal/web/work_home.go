@@ -184,8 +184,8 @@ func (h *Handler) workHome(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	for i := range d.Queues {
-		if q := &d.Queues[i]; q.Link == "" && q.Count > store.ListCountCap {
-			q.Count, q.More = store.ListCountCap, true // the list's count stopped at the cap plus one
+		if q := &d.Queues[i]; q.Count > store.ListCountCap {
+			q.Count, q.More = store.ListCountCap, true // the list's (or the task queue's) count stopped at the cap plus one
 		}
 	}
 	return h.render(w, r, http.StatusOK, "work_home", "工作台", d)

@@ -35,6 +35,10 @@ func TestSupervisionPages(t *testing.T) {
 	if q["督办清单"] != 1 || q["待回访"] != 1 || q["待跟踪问效"] != 1 {
 		t.Errorf("home queues = %v", q)
 	}
+	// The counts keep to the jurisdiction (counted in SQL, not by reading every task).
+	if q := queues(b.login(b.f.Out[zhitong.RoleOfficer], "s-out-home").get("/work")); q["督办清单"] != 0 || q["待回访"] != 0 || q["待跟踪问效"] != 0 {
+		t.Errorf("another county's home queues = %v", q)
+	}
 	benchHas(t, officer.get("/work/cases?overdue=1"), lateCode, "红牌督办")
 	pg := officer.get(caseURL(late))
 	benchHas(t, pg, "督办情况", "人大督〔2026〕1号", "列入督办清单", "红牌督办")

@@ -7,6 +7,7 @@ import (
 
 	"zhitong"
 	"zhitong/internal/app"
+	"zhitong/internal/store"
 )
 
 type workTasksData struct {
@@ -90,18 +91,18 @@ func (h *Handler) taskQueues(ctx context.Context, p zhitong.Principal) ([]workQu
 	if !p.May(zhitong.ActionCallback) {
 		return []workQueue{supervised}, nil
 	}
-	// One row each: the queues' capped counts are what the home page shows.
-	cb, err := h.app.Callbacks(ctx, p, app.PageInput{PerPage: 1})
+	cb, err := h.app.CallbackCount(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	fu, err := h.app.FollowUps(ctx, p, app.PageInput{PerPage: 1})
+	fu, err := h.app.FollowUpCount(ctx, p)
 	if err != nil {
 		return nil, err
 	}
+	// Counted up to the cap plus one: the home shows "1000+".
 	return []workQueue{
-		{Label: "待回访", Hint: "答复送达后群众未在线评价，需电话回访", Link: "/work/callbacks", Count: pagerOf(nil, cb).Total, More: cb.More},
-		{Label: "待跟踪问效", Hint: "B、C 类答复到了承诺日期，需跟踪落实", Link: "/work/follow-ups", Count: pagerOf(nil, fu).Total, More: fu.More},
+		{Label: "待回访", Hint: "答复送达后群众未在线评价，需电话回访", Link: "/work/callbacks", Count: min(cb, store.TaskCountCap), More: cb > store.TaskCountCap},
+		{Label: "待跟踪问效", Hint: "B、C 类答复到了承诺日期，需跟踪落实", Link: "/work/follow-ups", Count: min(fu, store.TaskCountCap), More: fu > store.TaskCountCap},
 		supervised,
 	}, nil
 }
