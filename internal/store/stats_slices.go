@@ -230,7 +230,7 @@ func ListStatStockChange(ctx context.Context, q Q, region, mark, markEnd, today 
 		return out, rows.Err()
 	}
 	cols := `a.id, a.case_id, a.round, a.unit_id, a.due_date, a.assigned_at, ` + statCaseCols
-	noReply := ` AND NOT EXISTS (SELECT 1 FROM replies y WHERE y.case_id = a.case_id AND y.round = a.round AND y.unit_id IS NOT NULL AND y.at < ?)`
+	noReply := ` AND (SELECT y.id FROM replies y WHERE y.case_id = a.case_id AND y.round = a.round AND y.unit_id IS NOT NULL AND y.at < ? LIMIT 1) IS NULL`
 	removed, err = read(`SELECT `+cols+` FROM replies x CROSS JOIN assignments a JOIN cases c ON c.id = x.case_id
  WHERE a.case_id = x.case_id AND a.round = x.round AND a.lead AND a.state || '' = 'done'
  AND x.unit_id IS NOT NULL AND x.at >= ? AND a.due_date <> '' AND a.due_date || '' < ? AND a.assigned_at < ?`+reg+noReply,
@@ -238,7 +238,7 @@ func ListStatStockChange(ctx context.Context, q Q, region, mark, markEnd, today 
 	if err != nil {
 		return nil, nil, err
 	}
-	open := ` AND NOT EXISTS (SELECT 1 FROM replies y WHERE y.case_id = a.case_id AND y.round = a.round AND y.unit_id IS NOT NULL)`
+	open := ` AND (SELECT y.id FROM replies y WHERE y.case_id = a.case_id AND y.round = a.round AND y.unit_id IS NOT NULL LIMIT 1) IS NULL`
 	args := append([]any{mark, today}, regArgs...)
 	args = append(args, markEnd, mark)
 	args = append(args, regArgs...)
