@@ -54,11 +54,11 @@ func caseSlice(slice, region string) measure.Slice {
 	return sl
 }
 
-// checkKey refuses a row key of slice that is not in region's
+// CheckKey refuses a row key of slice that is not in region's
 // jurisdiction: a township or level outside it, a station, unit or
 // deputy of another county (one of region's own or of a level above it
 // may handle its cases). It is never named.
-func (s *Service) checkKey(ctx context.Context, region, slice, key string) error {
+func (s *Service) CheckKey(ctx context.Context, region, slice, key string) error {
 	bad := zhitong.Invalid("key", "所选对比项“%s”不在本辖区", key)
 	switch slice {
 	case "level":

@@ -330,7 +330,7 @@ func (s *Service) CaseIDs(ctx context.Context, p zhitong.Principal, v url.Values
 	}
 	if slice == "" {
 		key = "all"
-	} else if err := s.checkKey(ctx, p.RegionCode, slice, key); err != nil {
+	} else if err := s.CheckKey(ctx, p.RegionCode, slice, key); err != nil {
 		return nil, "", err
 	}
 	facts, err := s.facts(ctx, per, p.RegionCode)

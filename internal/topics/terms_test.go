@@ -144,3 +144,16 @@ func TestFillerPhrases(t *testing.T) {
 		}
 	}
 }
+
+// TestPlacePieces: a term made of the end of one place name and another
+// (镇文化路 of 城关镇文化路) or a place name's last two characters (岭镇)
+// is no term; a village (杨村) and an issue are.
+func TestPlacePieces(t *testing.T) {
+	df := map[string]int{"文化路": 5, "临时救助": 3, "阳光花园": 2}
+	for term, want := range map[string]bool{"镇文化路": true, "组临时救助": true, "岭镇": true, "坪乡": true,
+		"镇阳光花园": false, "杨村": false, "路灯": false, "文化路": false} {
+		if got := placePiece([]rune(term), df); got != want {
+			t.Errorf("placePiece(%s) = %v, want %v", term, got, want)
+		}
+	}
+}

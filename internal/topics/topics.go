@@ -135,7 +135,7 @@ const (
 // slice's row; no key is the whole jurisdiction), over the cases received
 // in it in p's jurisdiction.
 func (s *Service) Topics(ctx context.Context, p zhitong.Principal, v url.Values) (*Hot, error) {
-	h, sc, err := s.parse(p, v)
+	h, sc, err := s.parse(ctx, p, v)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +228,7 @@ func (s *Service) CaseIDs(ctx context.Context, p zhitong.Principal, v url.Values
 	if len(search.Query(term)) == 0 || utf8.RuneCountInString(term) > 20 {
 		return nil, "", zhitong.Invalid("topic", "热点词“%s”无效", term)
 	}
-	h, sc, err := s.parse(p, v)
+	h, sc, err := s.parse(ctx, p, v)
 	if err != nil {
 		return nil, "", err
 	}
@@ -260,7 +260,7 @@ type scope struct {
 }
 
 // parse checks v: the period, the slice and its row.
-func (s *Service) parse(p zhitong.Principal, v url.Values) (*Hot, scope, error) {
+func (s *Service) parse(ctx context.Context, p zhitong.Principal, v url.Values) (*Hot, scope, error) {
 	if !stats.May(p) {
 		return nil, scope{}, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权查看热点分析", zhitong.Label(zhitong.Roles, p.Role))
 	}
@@ -278,6 +278,8 @@ func (s *Service) parse(p zhitong.Principal, v url.Values) (*Hot, scope, error) 
 	}
 	if slice == "" {
 		key = "all"
+	} else if err := stats.New(s.app).CheckKey(ctx, p.RegionCode, slice, key); err != nil {
+		return nil, scope{}, err
 	}
 	h := &Hot{Period: per, Previous: per.Previous(), Slice: slice, Key: strings.TrimSpace(v.Get("key")), Method: Method, Frequent: []Topic{}, Rising: []Topic{}}
 	return h, scope{region: p.RegionCode, slice: stats.SliceOf(slice, p.RegionCode), key: key}, nil
@@ -420,7 +422,7 @@ func candidates(df map[string]int, limit int) []string {
 		if c < MinCount || utf8.RuneCountInString(g) > maxTermLen || alone[g] || badEdge(g) {
 			continue
 		}
-		if float64(max(left[g], right[g])) >= merge*float64(c) {
+		if float64(max(left[g], right[g])) >= merge*float64(c) || placePiece([]rune(g), df) {
 			continue
 		}
 		out = append(out, g)
@@ -450,6 +452,19 @@ func badEdge(g string) bool {
 		}
 	}
 	return false
+}
+
+// placePiece says r is a piece of place names rather than a term: it
+// begins with the last character of the place before it (镇文化路 of
+// 城关镇文化路, 组临时救助 of 三组临时救助) and the rest is a term itself,
+// or it is two characters ending in one (岭镇 of 大岭镇, 坪乡; not 村: 杨村
+// is a village).
+func placePiece(r []rune, df map[string]int) bool {
+	const ends = "省市县区镇乡村组街"
+	if len(r) == 2 {
+		return r[1] != '村' && strings.ContainsRune(ends, r[1])
+	}
+	return strings.ContainsRune(ends, r[0]) && df[string(r[1:])] >= MinCount
 }
 
 // functionEdge says r starts or ends with a function character: a piece

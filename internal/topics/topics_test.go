@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,15 @@ func TestHotTopics(t *testing.T) {
 	for _, bad := range []url.Values{{"period": {"month"}, "month": {"2026-13"}}, {"slice": {"bogus"}}, {"slice": {"town"}}} {
 		if _, err := s.Topics(ctx, f.In[zhitong.RoleAnalyst], bad); zhitong.ErrorCode(err) != zhitong.EINVALID {
 			t.Errorf("%v: %v, want invalid", bad, err)
+		}
+	}
+	// A row of another county (its unit, its station) is refused, never
+	// answered with an empty list.
+	for _, other := range []url.Values{{"slice": {"unit"}, "key": {itoa(f.OtherUnit)}}, {"slice": {"station"}, "key": {itoa(f.OtherStation)}}} {
+		other.Set("period", "month")
+		other.Set("month", "2026-11")
+		if _, err := s.Topics(ctx, f.In[zhitong.RoleAnalyst], other); zhitong.ErrorCode(err) != zhitong.EINVALID {
+			t.Errorf("%v: %v, want invalid", other, err)
 		}
 	}
 	if _, err := s.Topics(ctx, f.In[zhitong.RoleUnit], nov); zhitong.ErrorCode(err) != zhitong.EFORBIDDEN {
@@ -289,3 +299,5 @@ func TestFreshDeployment(t *testing.T) {
 		t.Error(l)
 	}
 }
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }
