@@ -181,7 +181,7 @@ func (s *Service) Topics(ctx context.Context, p zhitong.Principal, v url.Values)
 		tp.CasesURL = "/work/cases?" + h.query(t)
 		all = append(all, tp)
 	}
-	freq := append([]Topic(nil), all...)
+	freq := append([]Topic{}, all...)
 	sort.SliceStable(freq, func(i, j int) bool {
 		if freq[i].Count != freq[j].Count {
 			return freq[i].Count > freq[j].Count
