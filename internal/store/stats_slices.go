@@ -158,9 +158,17 @@ func (t *Tx) DeleteStatSlices(ctx context.Context) error {
 // accepted_at (migration 093), so it costs what happened since.
 func ListStatCompletions(ctx context.Context, q Q, r StatRange, since string) ([]StatFact, error) {
 	reg, regArgs := statRegion(q, r)
+	// SQLite, given the choice, walked the period's cases by submitted_at
+	// or the region (a month of a city: 28,000 row look-ups, 0.4 s at
+	// 1,000,000 cases) rather than what completed since: INDEXED BY keeps
+	// it on registered_at and accepted_at. PostgreSQL weighs them itself.
+	cases, asgs := `cases c`, `assignments a`
+	if q.Dialect() == SQLite {
+		cases, asgs = `cases c INDEXED BY stats_cases_registered`, `assignments a INDEXED BY stats_assignments_accepted`
+	}
 	var out []StatFact
 	rows, err := q.Query(ctx, `SELECT c.id, c.round, c.submitted_at, c.registered_at, COALESCE(c.lead_unit_id, 0), `+statCaseCols+`
- FROM cases c WHERE c.registered_at >= ? AND c.submitted_at >= ? AND c.submitted_at < ?`+reg, append([]any{since, r.From, r.To}, regArgs...)...)
+ FROM `+cases+` WHERE c.registered_at >= ? AND c.submitted_at >= ? AND c.submitted_at < ?`+reg, append([]any{since, r.From, r.To}, regArgs...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +187,7 @@ func ListStatCompletions(ctx context.Context, q Q, r StatRange, since string) ([
 		return nil, err
 	}
 	rows, err = q.Query(ctx, `SELECT a.id, a.case_id, a.round, a.unit_id, a.lead, a.due_date, a.assigned_at, a.accepted_at, `+statCaseCols+`
- FROM assignments a JOIN cases c ON c.id = a.case_id WHERE a.accepted_at >= ? AND a.assigned_at >= ? AND a.assigned_at < ?`+reg,
+ FROM `+asgs+` JOIN cases c ON c.id = a.case_id WHERE a.accepted_at >= ? AND a.assigned_at >= ? AND a.assigned_at < ?`+reg,
 		append([]any{since, r.From, r.To}, regArgs...)...)
 	if err != nil {
 		return nil, err
