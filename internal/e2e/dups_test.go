@@ -16,8 +16,9 @@ const (
 	dupAgain    = "渡江路银行门口路面坑洼，一下雨就是一滩水，骑电动车很危险，希望尽快补坑。"
 )
 
-// A citizen writing about a problem already being handled is told so while
-// typing, with its public progress only, and again after submitting.
+// A citizen writing about a problem already raised in the township is told
+// so while typing, with its real status and public progress only, and
+// again after submitting.
 func TestCitizenSeesSimilarIssue(t *testing.T) {
 	s := newSite(t)
 	f := s.Fixture
@@ -26,7 +27,7 @@ func TestCitizenSeesSimilarIssue(t *testing.T) {
 	citizen := s.person("citizen", phoneWidth)
 	citizen.visit("/submit")
 	citizen.fill("#region", f.Town, "#body", dupAgain)
-	citizen.waitText("#similar-live", "已有类似问题正在办理")
+	citizen.waitText("#similar-live", "同一乡镇已有类似问题")
 	notice := citizen.text("#similar-live")
 	for _, leak := range []string{"李小红", "5678", "农商银行门口有个大坑"} {
 		if strings.Contains(notice, leak) {
@@ -42,7 +43,7 @@ func TestCitizenSeesSimilarIssue(t *testing.T) {
 	citizen.check(`input[name=privacy]`)
 	citizen.click(`form[action="/submit"] button.primary`)
 	citizen.waitText("main", "提交成功")
-	citizen.waitText("main", "已有类似问题正在办理")
+	citizen.waitText("main", "同一乡镇已有类似问题")
 	citizen.shot("32-citizen-similar-done")
 }
 
