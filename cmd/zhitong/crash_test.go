@@ -78,6 +78,10 @@ func interruptedSend(t *testing.T, provider, wantStatus, wantNote string) {
 				t.Errorf("interrupted SMS of %s: %q after %d attempts (%s), want %q noting %q", code, n.status, n.attempts, n.lastError, wantStatus, wantNote)
 			}
 			operatorSees(t, db, code, wantStatus, wantNote)
+		case n.status == wantStatus && strings.Contains(n.lastError, wantNote):
+			// Another send was between the provider's answer and its
+			// commit when the kill came (a loaded machine): interrupted
+			// too, settled the same way, and still sent once (above).
 		case n.status != "sent":
 			t.Errorf("case %s: SMS %q (%s)", code, n.status, n.lastError)
 		}
