@@ -184,8 +184,10 @@ func (a *App) ExportCallbacks(ctx context.Context, p zhitong.Principal) (iter.Se
 }
 
 // CallbackCount is the home queue's count of the open call-backs in p's
-// jurisdiction (the case list's), up to store.TaskCountCap+1: counted in
-// SQL, where Callbacks reads every open task and its case.
+// jurisdiction (the case list's), up to store.TaskCountCap+1, by the
+// region's open tasks (store.CountOpenCallbacks). The list's own count
+// (Callbacks) looks at a window of the queue instead: two counts of one
+// queue, to be made one.
 func (a *App) CallbackCount(ctx context.Context, p zhitong.Principal) (int, error) {
 	f, err := a.taskScope(ctx, p)
 	if err != nil {
