@@ -48,6 +48,8 @@ type App struct {
 	pol     atomic.Pointer[Policy] // deadline policy, see policy.go
 	hashes  chan struct{}          // bounds concurrent argon2id hashing
 	cheap   bool                   // Config.CheapPasswordHashes
+	// collected keeps the public count of cases per region (scorecard.go).
+	collected *collectedCache
 	// hooks are the other areas' parts of case steps (hooks.go); shared
 	// with the copies WithClock makes.
 	hooks *hookSet
@@ -61,7 +63,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	a := &App{db: cfg.DB, reports: cfg.Reports, clock: cfg.Clock, sealer: cfg.Sealer, log: cfg.Logger, hashes: make(chan struct{}, 2), hooks: &hookSet{}, cheap: cfg.CheapPasswordHashes}
+	a := &App{db: cfg.DB, reports: cfg.Reports, clock: cfg.Clock, sealer: cfg.Sealer, log: cfg.Logger, hashes: make(chan struct{}, 2), hooks: &hookSet{}, cheap: cfg.CheapPasswordHashes,
+		collected: &collectedCache{m: map[string]*collectedCount{}}}
 	if err := a.loadCalendar(ctx); err != nil {
 		return nil, err
 	}
@@ -240,7 +243,7 @@ func (a *App) authorize(ctx context.Context, q store.Q, p zhitong.Principal, act
 // WithClock returns a copy of the application that reads time from c. The
 // demo loader uses it to lay cases out over past weeks.
 func (a *App) WithClock(c zhitong.Clock) *App {
-	b := &App{db: a.db, clock: c, sealer: a.sealer, log: a.log, hashes: a.hashes, hooks: a.hooks, cheap: a.cheap}
+	b := &App{db: a.db, clock: c, sealer: a.sealer, log: a.log, hashes: a.hashes, hooks: a.hooks, cheap: a.cheap, collected: a.collected}
 	b.cal.Store(a.cal.Load())
 	b.pol.Store(a.pol.Load())
 	return b

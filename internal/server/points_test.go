@@ -104,6 +104,7 @@ func TestPointsAPI(t *testing.T) {
 	pc.call(citizen, "GET", S, scPath+"?from=2026-12-01&to=2026-01-01", nil, 400)
 	pc.call(citizen, "GET", S, "/api/v1/deputies/99999/scorecard", nil, 404)
 	tot := pc.call(citizen, "GET", "/api/v1/scorecard/totals", "/api/v1/scorecard/totals?region="+f.County, nil, 200)
+	pc.call(citizen, "GET", "/api/v1/scorecard/totals", "/api/v1/scorecard/totals?region=36a", nil, 400)
 	if num(tot, "received") != 4 || num(tot, "collected") != 1 {
 		t.Fatalf("totals = %v", tot)
 	}

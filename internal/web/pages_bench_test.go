@@ -92,6 +92,7 @@ func BenchmarkPages(b *testing.B) {
 		{"api-cases", "/api/v1/cases", officer},
 		{"api-cases-page-500", "/api/v1/cases?page=500", officer},
 	}
+	pages = append(pages, morePages(b, env, citizen)...)
 	for _, pg := range pages {
 		b.Run(pg.name, func(b *testing.B) { measurePage(b, pg.client, env.url+pg.path) })
 	}
@@ -192,7 +193,7 @@ func seedCases(b testing.TB, env *testserver.Env, n int) (int64, string) {
 func benchLogin(b *testing.B, a *app.App, base string, p zhitong.Principal, username string) *http.Client {
 	username = fmt.Sprintf("%s%d", username, time.Now().UnixNano()%1_000_000) // a database may be benchmarked again
 	testkit.Must(a.AddUser(b.Context(), app.System, app.UserInput{Username: username, DisplayName: "压测" + username, Role: p.Role,
-		RegionCode: p.RegionCode, Password: "Test-Passw0rd"}))(b)
+		RegionCode: p.RegionCode, StationID: p.StationID, UnitID: p.UnitID, DeputyID: p.DeputyID, Password: "Test-Passw0rd"}))(b)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
 	res, err := c.PostForm(base+"/login", url.Values{"username": {username}, "password": {"Test-Passw0rd"}, "next": {"/work"}, "code": {testkit.TwoFactorCode(b, a, username)}})
