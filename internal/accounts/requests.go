@@ -95,6 +95,41 @@ func (s *Service) Requests(ctx context.Context, p zhitong.Principal) ([]Request,
 	return out, nil
 }
 
+// CandidatesShown is how many accounts the request page offers to make
+// security administrators at a time; a region of thousands is searched by
+// the start of the username.
+const CandidatesShown = 50
+
+// Candidates returns up to CandidatesShown accounts in security
+// administrator p's jurisdiction that p may ask to make security
+// administrators, whose username starts with prefix ("" any), and whether
+// more match.
+func (s *Service) Candidates(ctx context.Context, p zhitong.Principal, prefix string) ([]Account, bool, error) {
+	if err := mayManage(p); err != nil {
+		return nil, false, err
+	}
+	prefix = strings.TrimSpace(prefix)
+	if prefix != "" {
+		if err := checkUsername(prefix + "xxx"); err != nil { // a prefix may be shorter than a name
+			return nil, false, zhitong.Invalid("q", "请输入用户名的开头（最多 37 个英文字母、数字或 . _ -）")
+		}
+	}
+	users, err := store.PromoteCandidates(ctx, s.app.DB(), p.RegionCode, prefix, p.UserID, CandidatesShown+1)
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(users) > CandidatesShown
+	if more {
+		users = users[:CandidatesShown]
+	}
+	n := newNamer(ctx, s.app.DB())
+	out := make([]Account, 0, len(users))
+	for _, u := range users {
+		out = append(out, s.view(n, u))
+	}
+	return out, more, n.err
+}
+
 // File files a request as security administrator p.
 func (s *Service) File(ctx context.Context, p zhitong.Principal, in RequestInput) (Request, error) {
 	if p.Role != zhitong.RoleSecAdmin || !person(p) {

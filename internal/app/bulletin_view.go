@@ -63,22 +63,28 @@ func mayReadBulletins(p zhitong.Principal) error {
 	return nil
 }
 
-// Bulletins lists the latest bulletins, without their rows.
-func (a *App) Bulletins(ctx context.Context, p zhitong.Principal) ([]*BulletinView, error) {
+// Bulletins lists a page of the bulletins, newest period first, without
+// their rows: every bulletin for staff, the published ones for citizens
+// (zhitong.Citizen). It pages by cursor (store.BulletinOrder).
+func (a *App) Bulletins(ctx context.Context, p zhitong.Principal, in PageInput) (KeysetPage[*BulletinView], error) {
 	if p.Staff() {
 		if err := mayReadBulletins(p); err != nil {
-			return nil, err
+			return KeysetPage[*BulletinView]{}, err
 		}
 	}
-	list, err := store.ListBulletins(ctx, a.db, !p.Staff(), 100)
+	pg, err := in.StorePage("bulletins")
 	if err != nil {
-		return nil, err
+		return KeysetPage[*BulletinView]{}, err
+	}
+	list, total, err := store.ListBulletins(ctx, a.db, !p.Staff(), pg, ListCountCap)
+	if err != nil {
+		return KeysetPage[*BulletinView]{}, err
 	}
 	out := make([]*BulletinView, len(list))
 	for i, b := range list {
 		out[i] = bulletinView(b, nil)
 	}
-	return out, nil
+	return PageOf("bulletins", out, total, false, pg, func(b *BulletinView) store.Cursor { return store.Cursor{Key: b.End, ID: b.ID} }), nil
 }
 
 // Bulletin returns one bulletin. Staff see the rows in their jurisdiction

@@ -133,7 +133,10 @@ func (a *App) Callbacks(ctx context.Context, p zhitong.Principal, in PageInput) 
 
 // taskFilter is the store's filter of p's call-back and follow-up queue
 // (list names the queue, for its cursors): the cases p sees and holds,
-// as authorize checks them for ActionCallback.
+// as authorize checks them for ActionCallback. A shared station's cases
+// outside p's region are not among them: p reads them (scopeShared) but
+// may not act on them, so neither the list nor its count on the home
+// holds them.
 func taskFilter(p zhitong.Principal, in PageInput, list string) (store.TaskFilter, error) {
 	pg, err := in.StorePage(list)
 	if err != nil {
@@ -184,34 +187,29 @@ func (a *App) ExportCallbacks(ctx context.Context, p zhitong.Principal) (iter.Se
 }
 
 // CallbackCount is the home queue's count of the open call-backs in p's
-// jurisdiction (the case list's), up to store.TaskCountCap+1, by the
-// region's open tasks (store.CountOpenCallbacks). The list's own count
-// (Callbacks) looks at a window of the queue instead: two counts of one
-// queue, to be made one.
+// jurisdiction, up to store.TaskCountCap+1: the count of the list it
+// links to (Callbacks), by the same filter and the same store count.
 func (a *App) CallbackCount(ctx context.Context, p zhitong.Principal) (int, error) {
-	f, err := a.taskScope(ctx, p)
+	if !p.May(zhitong.ActionCallback) {
+		return 0, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权回访", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	f, err := taskFilter(p, PageInput{}, "callbacks")
 	if err != nil {
 		return 0, err
 	}
-	return store.CountOpenCallbacks(ctx, a.db, f, store.TaskCountCap)
+	return store.CountCallbacks(ctx, a.db, f)
 }
 
 // FollowUpCount is the home queue's count of the follow-ups due today in
-// p's jurisdiction, up to store.TaskCountCap+1, the same way.
+// p's jurisdiction, up to store.TaskCountCap+1, the same way (FollowUps).
 func (a *App) FollowUpCount(ctx context.Context, p zhitong.Principal) (int, error) {
-	f, err := a.taskScope(ctx, p)
+	if !p.May(zhitong.ActionCallback) {
+		return 0, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权跟踪问效", zhitong.Label(zhitong.Roles, p.Role))
+	}
+	f, err := taskFilter(p, PageInput{}, "follow-ups")
 	if err != nil {
 		return 0, err
 	}
-	return store.CountDueFollowUps(ctx, a.db, f, a.today().Format(time.DateOnly), store.TaskCountCap)
-}
-
-// taskScope is the jurisdiction of p's task queues, as the case list's.
-func (a *App) taskScope(ctx context.Context, p zhitong.Principal) (store.CaseFilter, error) {
-	var f store.CaseFilter
-	if !p.May(zhitong.ActionCallback) {
-		return f, zhitong.Errorf(zhitong.EFORBIDDEN, "您的角色（%s）无权回访", zhitong.Label(zhitong.Roles, p.Role))
-	}
-	scope(p, &f)
-	return f, a.scopeShared(ctx, a.db, p, &f)
+	f.Day = a.today().Format(time.DateOnly)
+	return store.CountFollowUps(ctx, a.db, f)
 }

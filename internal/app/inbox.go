@@ -30,36 +30,45 @@ func inboxOwner(p zhitong.Principal) error {
 	return nil
 }
 
-// Inbox returns p's own in-app notices, newest first; nobody sees another's.
-func (a *App) Inbox(ctx context.Context, p zhitong.Principal, limit, offset int) ([]InboxItem, error) {
+// Inbox returns a page of p's own in-app notices, newest first, paged by
+// cursor (store.InboxOrder); nobody sees another's. It counts nothing: the
+// unread count (UnreadCount) is what the recipient needs.
+func (a *App) Inbox(ctx context.Context, p zhitong.Principal, in PageInput) (KeysetPage[InboxItem], error) {
 	if err := inboxOwner(p); err != nil {
-		return nil, err
+		return KeysetPage[InboxItem]{}, err
 	}
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
-	rows, err := store.Inbox(ctx, a.db, p.UserID, limit, max(offset, 0))
+	pg, err := in.StorePage("notices")
 	if err != nil {
-		return nil, err
+		return KeysetPage[InboxItem]{}, err
+	}
+	rows, err := store.Inbox(ctx, a.db, p.UserID, pg)
+	if err != nil {
+		return KeysetPage[InboxItem]{}, err
 	}
 	bodies, err := store.TemplateBodies(ctx, a.db)
 	if err != nil {
-		return nil, err
+		return KeysetPage[InboxItem]{}, err
 	}
 	out := make([]InboxItem, 0, len(rows))
 	for _, n := range rows {
 		out = append(out, InboxItem{ID: n.ID, Text: render(n.Template, bodies, decodeVars(n.Vars)), CaseID: n.CaseID,
 			At: n.CreatedAt, Read: !n.ReadAt.IsZero()})
 	}
-	return out, nil
+	return PageOf("notices", out, 0, false, pg, func(it InboxItem) store.Cursor { return store.Cursor{ID: it.ID} }), nil
 }
 
-// UnreadCount counts p's unread in-app notices (0 for citizens and tokens).
+// UnreadCap is how far the unread count goes: a count of UnreadCap+1
+// means more (999+), so a header shown on every page never counts a
+// mailbox nobody reads.
+const UnreadCap = 999
+
+// UnreadCount counts p's unread in-app notices up to UnreadCap+1 (0 for
+// citizens and tokens).
 func (a *App) UnreadCount(ctx context.Context, p zhitong.Principal) (int, error) {
 	if p.UserID == 0 {
 		return 0, nil
 	}
-	return store.UnreadCount(ctx, a.db, p.UserID)
+	return store.UnreadCount(ctx, a.db, p.UserID, UnreadCap)
 }
 
 // MarkRead marks one of p's notices read, or all of them when id is 0. A

@@ -31,7 +31,7 @@ func TestStaffNoticesInAppAndByEmail(t *testing.T) {
 	if len(msgs) != 1 || msgs[0].To != "jtj@example.cn" || !strings.Contains(msgs[0].Body(), c.Code) {
 		t.Fatalf("e-mails = %+v", msgs)
 	}
-	items := testkit.Must(a.Inbox(ctx, handler, 10, 0))(t)
+	items := testkit.Must(a.Inbox(ctx, handler, app.PageInput{PerPage: 10}))(t).Items
 	if len(items) != 1 || !strings.Contains(items[0].Text, c.Code) || items[0].Read {
 		t.Fatalf("inbox = %+v", items)
 	}
@@ -39,7 +39,7 @@ func TestStaffNoticesInAppAndByEmail(t *testing.T) {
 		t.Errorf("unread = %d, want 1", n)
 	}
 	other := f.In[zhitong.RoleUnit]
-	if got := testkit.Must(a.Inbox(ctx, other, 10, 0))(t); len(got) != 0 {
+	if got := testkit.Must(a.Inbox(ctx, other, app.PageInput{PerPage: 10}))(t).Items; len(got) != 0 {
 		t.Errorf("another handler sees %d of this handler's notices", len(got))
 	}
 	_, err := a.MarkRead(ctx, other, items[0].ID)
@@ -50,7 +50,7 @@ func TestStaffNoticesInAppAndByEmail(t *testing.T) {
 	if n := testkit.Must(a.UnreadCount(ctx, handler))(t); n != 0 {
 		t.Errorf("unread after marking = %d", n)
 	}
-	_, err = a.Inbox(ctx, zhitong.Citizen, 10, 0)
+	_, err = a.Inbox(ctx, zhitong.Citizen, app.PageInput{})
 	testkit.WantCode(t, err, zhitong.EUNAUTHORIZED)
 	for _, n := range testkit.Must(store.ListNotifications(ctx, a.DB(), c.ID))(t) {
 		if n.Recipient != "citizen" && n.Status != "sent" {
@@ -85,7 +85,7 @@ func TestTemplateEditValidatedAndAudited(t *testing.T) {
 		RegionCode: f.County, Password: "Zhitong@2026"}))(t)
 	u := zhitong.Principal{UserID: acc.ID, Name: acc.DisplayName, Role: zhitong.RoleOfficer, RegionCode: f.County}
 	testkit.Must(a.Notify(ctx, app.Notice{Key: "k1", Template: "case.acknowledged", CaseID: c.ID, UserIDs: []int64{u.UserID}, Vars: map[string]string{"code": c.Code}}))(t)
-	items := testkit.Must(a.Inbox(ctx, u, 10, 0))(t)
+	items := testkit.Must(a.Inbox(ctx, u, app.PageInput{PerPage: 10}))(t).Items
 	if len(items) != 1 || items[0].Text != "【定南人大】已收到您的意见，查询码"+c.Code+"。" {
 		t.Fatalf("inbox = %+v", items)
 	}

@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"fmt"
+	"iter"
 	"strconv"
 	"time"
 
@@ -20,9 +21,11 @@ var bulletinListColumns = []Column{{Name: "序号", Width: 7}, {Name: "通报", 
 	{Name: "生成时间", Width: 17}, {Name: "门户公开", Width: 10}, {Name: "交办", Width: 8}, {Name: "按期答复", Width: 9}, {Name: "期末逾期", Width: 9},
 	{Name: "列入督办", Width: 9}, {Name: "评价", Width: 8}, {Name: "满意率", Width: 9}}
 
-// Bulletins is the list of bulletins with each one's totals over its units.
+// Bulletins is the list of bulletins with each one's totals over its
+// units, read in pages by cursor, so the whole list streams.
 func (s *Service) Bulletins(ctx context.Context, p zhitong.Principal) (*File, error) {
-	list, err := s.app.Bulletins(ctx, p)
+	in := app.PageInput{PerPage: app.MaxPerPage}
+	first, err := s.app.Bulletins(ctx, p, in)
 	if err != nil {
 		return nil, err
 	}
@@ -30,15 +33,21 @@ func (s *Service) Bulletins(ctx context.Context, p zhitong.Principal) (*File, er
 	if err != nil {
 		return nil, err
 	}
-	r := Report{Title: "办理情况通报", Jurisdiction: where, Period: s.asOf(), Columns: bulletinListColumns,
-		Rows: Rows(list, func(i int, b *app.BulletinView) []any {
-			var assigned, onTime, overdue, listed, evaluated, satisfied int
-			for _, u := range b.Units {
-				assigned, onTime, overdue, listed = assigned+u.Assigned, onTime+u.RepliedOnTime, overdue+u.Overdue, listed+u.Listed
-				evaluated, satisfied = evaluated+u.Evaluated, satisfied+u.Satisfied
-			}
-			return []any{i + 1, b.PeriodLabel, b.Start, b.End, b.GeneratedAt, b.Published, assigned, onTime, overdue, listed, evaluated, percent(satisfied, evaluated)}
-		})}
+	i := 0
+	rows := byCursor(first.Items, first.Next, func(after string) ([]*app.BulletinView, string, error) {
+		in.After = after
+		pg, err := s.app.Bulletins(ctx, p, in)
+		return pg.Items, pg.Next, err
+	}, func(b *app.BulletinView) []any {
+		var assigned, onTime, overdue, listed, evaluated, satisfied int
+		for _, u := range b.Units {
+			assigned, onTime, overdue, listed = assigned+u.Assigned, onTime+u.RepliedOnTime, overdue+u.Overdue, listed+u.Listed
+			evaluated, satisfied = evaluated+u.Evaluated, satisfied+u.Satisfied
+		}
+		i++
+		return []any{i, b.PeriodLabel, b.Start, b.End, b.GeneratedAt, b.Published, assigned, onTime, overdue, listed, evaluated, percent(satisfied, evaluated)}
+	})
+	r := Report{Title: "办理情况通报", Jurisdiction: where, Period: s.asOf(), Columns: bulletinListColumns, Rows: rows}
 	return NewFile(where, "办理情况通报", "bulletins", s.app.Now(), r), nil
 }
 
@@ -197,24 +206,16 @@ func (s *Service) Deliveries(ctx context.Context, p zhitong.Principal, in app.De
 		return nil, err
 	}
 	channel := map[string]string{"sms": "短信", "email": "邮件"}
-	rows := func(yield func([]any, error) bool) {
-		page := first
-		for {
-			for _, d := range page.Items {
-				if !yield([]any{d.ID, d.Label, channel[d.Channel], d.Recipient, zhitong.Label(app.DeliveryStates, d.State), d.Attempts, d.LastError, d.CreatedAt, d.SentAt}, nil) {
-					return
-				}
-			}
-			if page.Next == "" {
-				return
-			}
-			in.After = page.Next
-			if page, err = s.app.Deliveries(ctx, p, in); err != nil {
-				yield(nil, err)
-				return
-			}
+	rows := byCursor(first.Items, first.Next, func(after string) ([]app.DeliveryRow, string, error) {
+		in.After = after
+		pg, err := s.app.Deliveries(ctx, p, in)
+		if err != nil {
+			return nil, "", err
 		}
-	}
+		return pg.Items, pg.Next, nil
+	}, func(d app.DeliveryRow) []any {
+		return []any{d.ID, d.Label, channel[d.Channel], d.Recipient, zhitong.Label(app.DeliveryStates, d.State), d.Attempts, d.LastError, d.CreatedAt, d.SentAt}
+	})
 	r := Report{Title: "发送记录", Jurisdiction: where, Period: s.period(in.From, in.To), Columns: deliveryColumns, Rows: rows}
 	return NewFile(where, "发送记录", "deliveries", s.app.Now(), r), nil
 }
@@ -244,4 +245,26 @@ func percent(n, of int) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.1f%%", float64(n)*100/float64(of))
+}
+
+// byCursor streams the rows of a list read in pages by cursor: the first
+// page's items, then read(next) page after page until one has no next.
+func byCursor[T any](items []T, next string, read func(after string) ([]T, string, error), row func(T) []any) iter.Seq2[[]any, error] {
+	return func(yield func([]any, error) bool) {
+		for {
+			for _, x := range items {
+				if !yield(row(x), nil) {
+					return
+				}
+			}
+			if next == "" {
+				return
+			}
+			var err error
+			if items, next, err = read(next); err != nil {
+				yield(nil, err)
+				return
+			}
+		}
+	}
 }

@@ -112,7 +112,7 @@ func TestTransferBetweenLevels(t *testing.T) {
 		t.Errorf("%d case.transfer audit entries", n)
 	}
 	// Both sides told: the city's committee in-app; the citizen by SMS and on the tracking page, without the reason.
-	if inbox := testkit.Must(d.a.Inbox(ctx, d.city, 10, 0))(t); len(inbox) == 0 || !strings.Contains(inbox[0].Text, c.Code) || inbox[0].CaseID != c.ID {
+	if inbox := testkit.Must(d.a.Inbox(ctx, d.city, app.PageInput{PerPage: 10}))(t).Items; len(inbox) == 0 || !strings.Contains(inbox[0].Text, c.Code) || inbox[0].CaseID != c.ID {
 		t.Errorf("city committee's inbox %+v", inbox)
 	}
 	if n := d.count(t, `SELECT COUNT(*) FROM notifications WHERE template = 'case.transferred' AND case_id = ? AND recipient = 'citizen'`, c.ID); n != 1 {
@@ -132,7 +132,7 @@ func TestTransferBetweenLevels(t *testing.T) {
 	if v := testkit.Must(d.a.Get(ctx, d.lnCo, c.ID))(t); !slices.Contains(v.Actions, zhitong.ActionAssign) || v.HeldBy != "360783" {
 		t.Errorf("龙南 after the move down: actions %v held by %q", v.Actions, v.HeldBy)
 	}
-	if inbox := testkit.Must(d.a.Inbox(ctx, d.lnCo, 10, 0))(t); len(inbox) == 0 || !strings.Contains(inbox[0].Text, "经核实为县道") {
+	if inbox := testkit.Must(d.a.Inbox(ctx, d.lnCo, app.PageInput{PerPage: 10}))(t).Items; len(inbox) == 0 || !strings.Contains(inbox[0].Text, "经核实为县道") {
 		t.Errorf("龙南 committee's inbox %+v", inbox)
 	}
 	up := testkit.Must(lv.Transfer(ctx, d.lnCo, c.ID, levels.TransferInput{Version: down.Version, To: "3607", Reason: reason}))(t)

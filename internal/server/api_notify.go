@@ -30,10 +30,16 @@ func (s *Server) caseNotices(w http.ResponseWriter, r *http.Request, p zhitong.P
 	return nil
 }
 
-// InboxPage is the answer of GET /api/v1/notifications.
+// InboxPage is the answer of GET /api/v1/notifications: a page by cursor
+// (no total) and the unread count, up to app.UnreadCap+1 (UnreadMore:
+// more than app.UnreadCap).
 type InboxPage struct {
-	Items  []app.InboxItem `json:"items"`
-	Unread int             `json:"unread"`
+	Items      []app.InboxItem `json:"items"`
+	Unread     int             `json:"unread"`
+	UnreadMore bool            `json:"unread_more,omitempty"`
+	PerPage    int             `json:"per_page"`
+	Next       string          `json:"next,omitempty"`
+	Prev       string          `json:"prev,omitempty"`
 }
 
 func (s *Server) listNotices(w http.ResponseWriter, r *http.Request) error {
@@ -41,11 +47,11 @@ func (s *Server) listNotices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, perPage, err := pageParams(r.URL.Query().Get("page"), r.URL.Query().Get("per_page"))
+	in, err := cursorInput(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	items, err := s.app.Inbox(r.Context(), p, perPage, (page-1)*perPage)
+	pg, err := s.app.Inbox(r.Context(), p, in)
 	if err != nil {
 		return err
 	}
@@ -53,7 +59,9 @@ func (s *Server) listNotices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, InboxPage{Items: items, Unread: n})
+	page := cursorPage(pg, in)
+	writeJSON(w, http.StatusOK, InboxPage{Items: page.Items, Unread: min(n, app.UnreadCap+1), UnreadMore: n > app.UnreadCap,
+		PerPage: page.PerPage, Next: page.Next, Prev: page.Prev})
 	return nil
 }
 

@@ -123,11 +123,15 @@ func (s *Server) listBulletins(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.app.Bulletins(r.Context(), p)
+	in, err := cursorInput(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	pg, err := s.app.Bulletins(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, cursorPage(pg, in))
 	return nil
 }
 

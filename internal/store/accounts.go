@@ -31,6 +31,21 @@ func UsersUnderPage(ctx context.Context, q Q, region string, p Page, limit int) 
 	return inOrder(users, p), n, err
 }
 
+// PromoteCandidates returns up to limit accounts of the region subtree
+// that could be made security administrators (neither one already, nor
+// disabled, nor except), whose username starts with prefix ("" any), by
+// username: the two-person request page's choice, read by the username
+// index and never the region's every account.
+func PromoteCandidates(ctx context.Context, q Q, region, prefix string, except int64, limit int) ([]*zhitong.User, error) {
+	cond := ` WHERE region_code LIKE ? AND role <> ? AND NOT disabled AND id <> ?`
+	args := []any{likePrefix(region), string(zhitong.RoleSecAdmin), except}
+	if prefix != "" {
+		// Usernames are ASCII letters, digits and . _ - (accounts.checkUsername).
+		cond, args = cond+` AND username >= ? AND username < ?`, append(args, prefix, prefix+"\x7f")
+	}
+	return queryUsers(ctx, q, `SELECT `+userColumns+` FROM users`+cond+` ORDER BY username LIMIT ?`, append(args, limit)...)
+}
+
 // likePrefix is the LIKE pattern of every code starting with prefix; codes
 // are digits only, so there is nothing to escape.
 func likePrefix(prefix string) string { return prefix + "%" }

@@ -126,15 +126,26 @@ func GetBulletin(ctx context.Context, q Q, id int64) (*Bulletin, error) {
 	return b, err
 }
 
-// ListBulletins returns bulletins, newest period first; published only when asked.
-func ListBulletins(ctx context.Context, q Q, publishedOnly bool, limit int) ([]*Bulletin, error) {
+// BulletinOrder is the bulletins list's order: newest period first, by
+// bulletins_scale_list (bulletins_scale_public for the portal's), migration 106.
+var BulletinOrder = KeyOrder{Col: "period_end", ID: "id", Desc: true}
+
+// ListBulletins returns a page of the bulletins (published only when
+// asked), read for p in BulletinOrder, and how many there are, up to limit+1.
+func ListBulletins(ctx context.Context, q Q, publishedOnly bool, p Page, limit int) ([]*Bulletin, int, error) {
 	cond := ``
 	if publishedOnly {
 		cond = ` WHERE published`
 	}
-	rows, err := q.Query(ctx, `SELECT `+bulletinColumns+` FROM bulletins`+cond+` ORDER BY period_end DESC, id DESC LIMIT ?`, limit)
+	n, err := countCapped(ctx, q, `SELECT id FROM bulletins`+cond, nil, limit)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return collect(rows, scanBulletin)
+	cond, args := BulletinOrder.where(cond, nil, p)
+	rows, err := q.Query(ctx, `SELECT `+bulletinColumns+` FROM bulletins`+cond, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	list, err := collect(rows, scanBulletin)
+	return inOrder(list, p), n, err
 }

@@ -49,16 +49,21 @@ func (t *Tx) UpdateNotification(ctx context.Context, n *Notification, from strin
 	return k == 1, err
 }
 
-// Inbox returns a user's in-app notices, newest first.
-func Inbox(ctx context.Context, q Q, userID int64, limit, offset int) ([]*Notification, error) {
-	return queryNotifications(ctx, q, `WHERE user_id = ? AND channel = 'inapp' ORDER BY id DESC LIMIT ? OFFSET ?`, userID, limit, offset)
+// InboxOrder is the in-app notices' order: newest first, by
+// notifications_scale_inbox (migration 106).
+var InboxOrder = KeyOrder{ID: "id", Desc: true}
+
+// Inbox returns a page of a user's in-app notices, read for p in InboxOrder.
+func Inbox(ctx context.Context, q Q, userID int64, p Page) ([]*Notification, error) {
+	cond, args := InboxOrder.where(`WHERE user_id = ? AND channel = 'inapp'`, []any{userID}, p)
+	list, err := queryNotifications(ctx, q, cond, args...)
+	return inOrder(list, p), err
 }
 
-// UnreadCount counts a user's unread in-app notices.
-func UnreadCount(ctx context.Context, q Q, userID int64) (int, error) {
-	var n int
-	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND channel = 'inapp' AND read_at = ''`, userID).Scan(&n)
-	return n, err
+// UnreadCount counts a user's unread in-app notices, up to limit+1: a
+// count of limit+1 means "more than limit".
+func UnreadCount(ctx context.Context, q Q, userID int64, limit int) (int, error) {
+	return countCapped(ctx, q, `SELECT 1 FROM notifications WHERE user_id = ? AND channel = 'inapp' AND read_at = ''`, []any{userID}, limit)
 }
 
 // MarkRead marks a user's in-app notice read (id 0: all of them) and

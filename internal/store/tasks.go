@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"zhitong"
@@ -260,53 +259,4 @@ func ListCaseFollowUps(ctx context.Context, q Q, caseID int64) ([]*FollowUp, err
 		return nil, err
 	}
 	return collect(rows, scanFollowUp)
-}
-
-// TaskCountCap is how far the home counts a task queue (待回访, 待跟踪问效):
-// a count of TaskCountCap+1 means "more" (1000+): one officer's day is far
-// fewer, and counting a backlog of 10,000 read as many cases.
-const TaskCountCap = 1000
-
-// CountOpenCallbacks counts the open call-back tasks of the current round
-// of f's cases (the home queue), up to limit+1. For a region's staff it
-// reads the open tasks of the region (callback_tasks_scale_open,
-// migration 099: the case's region when the task was opened) and checks
-// each case by key; otherwise every open task (what is owed, not history).
-func CountOpenCallbacks(ctx context.Context, q Q, f CaseFilter, limit int) (int, error) {
-	return countOpenTasks(ctx, q, f, `callback_tasks`, `callback_tasks_scale_open`, ``, `cases.round = t.round`, nil, limit)
-}
-
-// CountDueFollowUps counts the open follow-ups due by day of f's cases (the
-// home queue), up to limit+1, the same way (follow_ups_scale_open).
-func CountDueFollowUps(ctx context.Context, q Q, f CaseFilter, day string, limit int) (int, error) {
-	return countOpenTasks(ctx, q, f, `follow_ups`, `follow_ups_scale_open`, ` AND t.due_date <= ?`, ``, []any{day}, limit)
-}
-
-// countOpenTasks counts the open rows of table (aliased t, also meeting cond
-// with args) whose case (t.case_id) is one of f's and meets match, up to
-// limit+1. A region's staff read the region's range of index, its
-// partial index of open tasks by region (SQLite took the state's).
-func countOpenTasks(ctx context.Context, q Q, f CaseFilter, table, index, cond, match string, args []any, limit int) (int, error) {
-	from := table + ` t`
-	if f.ScopeRegion != "" && len(f.ScopeStations) == 0 {
-		c, lo, hi := regionPrefix("t.region_code", f.ScopeRegion)
-		cond, args = cond+` AND `+c, append(args, lo, hi)
-		if q.Dialect() == SQLite {
-			from += ` INDEXED BY ` + index
-		}
-	}
-	where, cargs := caseWhereIn(q, f, "", "", "region_code")
-	var conds []string
-	for _, c := range []string{match, strings.TrimPrefix(where, ` WHERE `)} {
-		if c != "" {
-			conds = append(conds, ` AND `+c)
-		}
-	}
-	var n int
-	err := q.QueryRow(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE t.state = 'open'%s AND EXISTS (SELECT 1 FROM cases WHERE cases.id = t.case_id%s) LIMIT %d) x`,
-		from, cond, strings.Join(conds, ""), limit+1), append(args, cargs...)...).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count tasks: %w", err)
-	}
-	return n, nil
 }

@@ -10,7 +10,8 @@ import (
 // BenchmarkListPages measures the lists paged by cursor (app.PageInput)
 // over real HTTP on the database of BenchmarkPages (benchEnv): the call-back
 // and follow-up queues, the auditor's log (the largest table) and the
-// operator's deliveries, on screen and in the API, each first page and the
+// operator's deliveries, the bulletins, the in-app notices and the
+// security administrator's request page, on screen and in the API, each first page and the
 // filters that match little (where a page looks at its whole window).
 // Each sub-benchmark reports the median and the 99th percentile:
 //
@@ -20,6 +21,7 @@ func BenchmarkListPages(b *testing.B) {
 	officer := benchLogin(b, env.app, env.url, zhitong.Principal{Role: zhitong.RoleOfficer, RegionCode: env.county}, "ganshi")
 	committee := benchLogin(b, env.app, env.url, zhitong.Principal{Role: zhitong.RoleCommittee, RegionCode: env.county}, "weiyuanhui")
 	auditor := benchLogin(b, env.app, env.url, zhitong.Principal{Role: zhitong.RoleAuditor, RegionCode: env.county}, "shenji")
+	secadmin := benchLogin(b, env.app, env.url, zhitong.Principal{Role: zhitong.RoleSecAdmin, RegionCode: env.county}, "anquan")
 	root := benchLogin(b, env.app, env.url, zhitong.Principal{Role: zhitong.RoleAuditor, RegionCode: env.county[:2]}, "shenjisheng")
 	pages := []struct {
 		name, path string
@@ -39,6 +41,11 @@ func BenchmarkListPages(b *testing.B) {
 		{"api-audit-newest", "/api/v1/audit?sort=newest&per_page=100", auditor},
 		{"api-audit-oldest", "/api/v1/audit?per_page=100", auditor},
 		{"api-deliveries", "/api/v1/deliveries?per_page=100", committee},
+		{"work-bulletins", "/work/bulletins", committee},
+		{"portal-bulletins", "/bulletins", http.DefaultClient},
+		{"work-notices", "/work/notices", officer},
+		{"api-notifications", "/api/v1/notifications?per_page=100", officer},
+		{"work-account-requests", "/work/account-requests", secadmin},
 	}
 	for _, pg := range pages {
 		b.Run(pg.name, func(b *testing.B) { measurePage(b, pg.client, env.url+pg.path) })

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -149,7 +150,7 @@ type Page struct {
 	Elderly bool
 	Path    string // the page's address with its query (see Handler.here)
 	Flash   string
-	Unread  int                  // the staff member's unread in-app notices, shown in the header
+	Unread  string               // the staff member's unread in-app notices, shown in the header: "" none, "999+" past app.UnreadCap
 	Org     zhitong.Organisation // 人大常委会 the page speaks for (header and footer); zero when unknown
 	Session *SessionInfo         // the idle-timeout warning's figures; nil when nobody is signed in
 	Kiosk   int64                // the station whose kiosk this browser is (portal_kiosk.go); 0 for others
@@ -167,7 +168,12 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if h.sessions != nil {
 		p.Flash = h.sessions.PopString(r.Context(), "flash")
 	}
-	p.Unread, _ = h.app.UnreadCount(r.Context(), me) // a count is not worth failing a page for
+	if n, _ := h.app.UnreadCount(r.Context(), me); n > 0 { // a count is not worth failing a page for
+		p.Unread = strconv.Itoa(min(n, app.UnreadCap))
+		if n > app.UnreadCap {
+			p.Unread += "+"
+		}
+	}
 	p.Org = h.pageOrganisation(r, me)
 	p.Session = h.sessionInfo(r, me)
 	if me.UserID == 0 {

@@ -169,7 +169,9 @@ func orAll(s string) string {
 // requestsData is the two-person requests page.
 type requestsData struct {
 	Items      []accounts.Request
-	Candidates []accounts.Account // accounts a security administrator may ask to promote
+	Candidates []accounts.Account // accounts a security administrator may ask to promote, up to accounts.CandidatesShown
+	More       bool               // more accounts match than Candidates shows
+	Query      string             // the start of the username the candidates are searched by
 	Values     map[string]string
 	Field      string
 	Error      string
@@ -194,15 +196,9 @@ func (h *Handler) requestsPage(w http.ResponseWriter, r *http.Request, p zhitong
 		return err
 	}
 	if p.Role == zhitong.RoleSecAdmin {
-		d.CanFile = true
-		users, err := svc.Users(r.Context(), p)
-		if err != nil {
+		d.CanFile, d.Query = true, r.URL.Query().Get("q")
+		if d.Candidates, d.More, err = svc.Candidates(r.Context(), p, d.Query); err != nil {
 			return err
-		}
-		for _, u := range users {
-			if u.Role != zhitong.RoleSecAdmin && !u.Disabled && u.ID != p.UserID {
-				d.Candidates = append(d.Candidates, u)
-			}
 		}
 	}
 	return h.render(w, r, status, "work_account_requests", "安全管理员账号申请", d)

@@ -10,7 +10,23 @@ import (
 
 type workBulletinsData struct {
 	Items     []*app.BulletinView
+	Pager     pager
 	Committee bool
+}
+
+// bulletinsPerPage is the bulletins list's page size, on the workbench and the portal.
+const bulletinsPerPage = 30
+
+// bulletinsPage reads the page of bulletins r asks for, as p sees them.
+func (h *Handler) bulletinsPage(r *http.Request, p zhitong.Principal) (workBulletinsData, error) {
+	if err := noPageNumber(r); err != nil {
+		return workBulletinsData{}, err
+	}
+	pg, err := h.app.Bulletins(r.Context(), p, pageInput(r, bulletinsPerPage))
+	if err != nil {
+		return workBulletinsData{}, err
+	}
+	return workBulletinsData{Items: pg.Items, Pager: pagerOf(r, pg), Committee: p.Role == zhitong.RoleCommittee}, nil
 }
 
 func (h *Handler) workBulletins(w http.ResponseWriter, r *http.Request) error {
@@ -18,11 +34,11 @@ func (h *Handler) workBulletins(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.app.Bulletins(r.Context(), p)
+	d, err := h.bulletinsPage(r, p)
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "work_bulletins", "通报", workBulletinsData{Items: list, Committee: p.Role == zhitong.RoleCommittee})
+	return h.render(w, r, http.StatusOK, "work_bulletins", "通报", d)
 }
 
 type workBulletinData struct {
@@ -58,11 +74,11 @@ func (h *Handler) workPublishBulletin(w http.ResponseWriter, r *http.Request) er
 
 // portalBulletins lists the published bulletins on the portal.
 func (h *Handler) portalBulletins(w http.ResponseWriter, r *http.Request) error {
-	list, err := h.app.Bulletins(r.Context(), zhitong.Citizen)
+	d, err := h.bulletinsPage(r, zhitong.Citizen)
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "portal_bulletins", "办理情况通报", list)
+	return h.render(w, r, http.StatusOK, "portal_bulletins", "办理情况通报", d)
 }
 
 // portalBulletin shows one published bulletin: units, townships and numbers, no personal data.

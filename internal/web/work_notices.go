@@ -48,8 +48,7 @@ const noticesPerPage = 30
 
 type noticesData struct {
 	Items       []app.InboxItem
-	Page        int
-	Prev, Next  int // neighbouring pages, 0 if none
+	Pager       pager
 	Email       string
 	EmailError  string
 	IsCommittee bool
@@ -64,17 +63,16 @@ func (h *Handler) noticesPage(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	if d.Page, err = workPageParam(r.URL.Query().Get("page"), noticesPerPage); err != nil {
+	if err := noPageNumber(r); err != nil {
 		return err
 	}
-	if d.Items, err = h.app.Inbox(r.Context(), p, noticesPerPage+1, (d.Page-1)*noticesPerPage); err != nil {
+	pg, err := h.app.Inbox(r.Context(), p, pageInput(r, noticesPerPage))
+	if err != nil {
 		return err
 	}
-	if len(d.Items) > noticesPerPage {
-		d.Items, d.Next = d.Items[:noticesPerPage], d.Page+1
-	}
-	if d.Page > 1 {
-		d.Prev = d.Page - 1
+	d.Items = pg.Items
+	if r.Method == http.MethodGet { // a form's answer (workNoticeEmail) links no pages of its own address
+		d.Pager = pagerOf(r, pg)
 	}
 	if d.EmailError == "" {
 		if d.Email, err = h.app.Email(r.Context(), p); err != nil {

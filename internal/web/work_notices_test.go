@@ -27,7 +27,7 @@ func TestWorkNoticesCountListAndRead(t *testing.T) {
 	if strings.Contains(other.get("/work").raw, "条未读") {
 		t.Error("another unit's handler sees an unread count")
 	}
-	rows := testkit.Must(store.Inbox(t.Context(), b.app.DB(), unitUserID(t, b, "wn-unit"), 10, 0))(t)
+	rows := testkit.Must(store.Inbox(t.Context(), b.app.DB(), unitUserID(t, b, "wn-unit"), store.Page{Limit: 10}))(t)
 	if len(rows) != 1 {
 		t.Fatalf("inbox rows = %d", len(rows))
 	}
