@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -119,6 +120,20 @@ func (a *App) Deliveries(ctx context.Context, p zhitong.Principal, in Deliveries
 	}
 	pg := WindowPage("deliveries", rows, f.Page, stop, func(n *store.Notification) store.Cursor { return store.Cursor{ID: n.ID} })
 	page.Next, page.Prev = pg.Next, pg.Prev
+	// A page's recipients are read together: the cases' sealed phones in
+	// one statement, and each other recipient once (a case's or a staff
+	// member's notices follow one another), not a case row per row.
+	var caseIDs []int64
+	for _, n := range pg.Items {
+		if n.UserID == 0 && n.CaseID != 0 {
+			caseIDs = append(caseIDs, n.CaseID)
+		}
+	}
+	phones, err := store.CasePhones(ctx, a.db, caseIDs)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
 	for _, n := range pg.Items {
 		r := DeliveryRow{ID: n.ID, State: n.Status, Template: n.Template, Label: n.Template, Channel: n.Channel, CaseID: n.CaseID,
 			Attempts: n.Attempts, LastError: n.LastError, CreatedAt: n.CreatedAt, NotBefore: n.NotBefore, SentAt: n.SentAt}
@@ -131,16 +146,21 @@ func (a *App) Deliveries(ctx context.Context, p zhitong.Principal, in Deliveries
 		if d, ok := templateDef(n.Template); ok {
 			r.Label = d.Label
 		}
-		if r.Recipient, err = a.deliveryRecipient(ctx, n); err != nil {
+		who := fmt.Sprintf("%d|%d|%s|%s", n.UserID, n.CaseID, n.Channel, n.Recipient)
+		if name, ok := names[who]; ok {
+			r.Recipient = name
+		} else if r.Recipient, err = a.deliveryRecipient(ctx, n, phones); err != nil {
 			return nil, err
 		}
+		names[who] = r.Recipient
 		page.Items = append(page.Items, r)
 	}
 	return page, nil
 }
 
-// deliveryRecipient names who a row goes to, masked.
-func (a *App) deliveryRecipient(ctx context.Context, n *store.Notification) (string, error) {
+// deliveryRecipient names who a row goes to, masked; phones holds the
+// sealed phones of the page's cases (store.CasePhones).
+func (a *App) deliveryRecipient(ctx context.Context, n *store.Notification, phones map[int64]string) (string, error) {
 	if n.UserID != 0 {
 		u, err := store.GetUser(ctx, a.db, n.UserID)
 		if err != nil {
@@ -160,7 +180,7 @@ func (a *App) deliveryRecipient(ctx context.Context, n *store.Notification) (str
 		}
 		phone, err = a.sealer.Open(rec.PhoneEnc, "appointment:phone")
 	} else if n.CaseID != 0 {
-		phone, err = a.casePhone(ctx, n.CaseID)
+		phone, err = a.sealer.Open(phones[n.CaseID], "case:phone")
 	}
 	if err != nil {
 		return "", err

@@ -54,15 +54,35 @@ type ResultsInput struct {
 	Page     int // from 1
 	PerPage  int
 	After    string // a cursor (PublicResult.After): the page after that row, whatever Page says
+	// NoCount skips the count (PublicResults' total is then 0): the caller
+	// keeps it (PublicResultsCount) or shows none.
+	NoCount bool
 }
 
 // resultsCursor is the sealing context of the results board's cursors.
 const resultsCursor = "results:cursor"
 
-// PublicResults returns one page of the results board, newest reply first, and the total.
+// PublicResultsCount counts the results board's rows in's filters select,
+// up to store.PublicCountCap+1 (its page and cursor do not matter).
+func (a *App) PublicResultsCount(ctx context.Context, in ResultsInput) (int, error) {
+	if err := checkOutcome(in.Outcome); err != nil {
+		return 0, err
+	}
+	return store.CountPublicResults(ctx, a.db, store.ResultFilter{Region: in.Region, Category: in.Category, Outcome: string(in.Outcome), StationID: in.Station})
+}
+
+func checkOutcome(o zhitong.Outcome) error {
+	if o != "" && !zhitong.Valid(zhitong.Outcomes, o) {
+		return zhitong.Invalid("outcome", "办理结果分类应为 A、B、C 或 D")
+	}
+	return nil
+}
+
+// PublicResults returns one page of the results board, newest reply first,
+// and the total (PublicResultsCount; 0 with in.NoCount).
 func (a *App) PublicResults(ctx context.Context, in ResultsInput) ([]PublicResult, int, error) {
-	if in.Outcome != "" && !zhitong.Valid(zhitong.Outcomes, in.Outcome) {
-		return nil, 0, zhitong.Invalid("outcome", "办理结果分类应为 A、B、C 或 D")
+	if err := checkOutcome(in.Outcome); err != nil {
+		return nil, 0, err
 	}
 	if in.PerPage <= 0 {
 		in.PerPage = 20
@@ -93,7 +113,14 @@ func (a *App) PublicResults(ctx context.Context, in ResultsInput) ([]PublicResul
 		}
 		f.Offset = 0
 	}
-	rows, total, err := store.ListPublicResults(ctx, a.db, f)
+	var total int
+	var err error
+	if !in.NoCount {
+		if total, err = a.PublicResultsCount(ctx, in); err != nil {
+			return nil, 0, err
+		}
+	}
+	rows, err := store.ListPublicResults(ctx, a.db, f)
 	if err != nil {
 		return nil, 0, err
 	}

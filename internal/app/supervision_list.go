@@ -117,6 +117,10 @@ func (a *App) SupervisionList(ctx context.Context, p zhitong.Principal, in Super
 	if err != nil {
 		return nil, 0, err
 	}
+	acts, err := store.ListCasesSupervisionActions(ctx, a.db, ids)
+	if err != nil {
+		return nil, 0, err
+	}
 	page := make([]SupervisionItem, 0, len(recs))
 	units := map[int64]string{}
 	for _, r := range recs {
@@ -126,9 +130,7 @@ func (a *App) SupervisionList(ctx context.Context, p zhitong.Principal, in Super
 		if !ok || !r.Status.Running() {
 			continue
 		}
-		if err := a.fillSupervision(ctx, &it, units); err != nil {
-			return nil, 0, err
-		}
+		a.fillSupervision(ctx, &it, units, acts[it.ID])
 		page = append(page, it)
 	}
 	return page, total, nil
@@ -152,15 +154,21 @@ func (a *App) ExportSupervision(ctx context.Context, p zhitong.Principal, in Sup
 				yield(SupervisionItem{}, err)
 				return
 			}
+			ids := make([]int64, len(recs))
+			for i, r := range recs {
+				ids[i] = r.ID
+			}
+			acts, err := store.ListCasesSupervisionActions(ctx, a.db, ids)
+			if err != nil {
+				yield(SupervisionItem{}, err)
+				return
+			}
 			for _, r := range recs {
 				it, ok := a.supervisionItem(r, in)
 				if !ok {
 					continue
 				}
-				if err := a.fillSupervision(ctx, &it, units); err != nil {
-					yield(it, err)
-					return
-				}
+				a.fillSupervision(ctx, &it, units, acts[it.ID])
 				if !yield(it, nil) {
 					return
 				}
@@ -173,15 +181,13 @@ func (a *App) ExportSupervision(ctx context.Context, p zhitong.Principal, in Sup
 	}, nil
 }
 
-func (a *App) fillSupervision(ctx context.Context, it *SupervisionItem, units map[int64]string) error {
+// fillSupervision sets it's unit name (units keeps those read) and what
+// acts, the case's own supervision actions, say of its current round.
+func (a *App) fillSupervision(ctx context.Context, it *SupervisionItem, units map[int64]string, acts []*zhitong.SupervisionAction) {
 	if name, ok := units[it.LeadUnitID]; ok {
 		it.UnitName = name
 	} else if u, err := store.GetUnit(ctx, a.db, it.LeadUnitID); err == nil {
 		it.UnitName, units[it.LeadUnitID] = u.Name, u.Name
-	}
-	acts, err := store.ListSupervisionActions(ctx, a.db, it.ID)
-	if err != nil {
-		return err
 	}
 	for _, s := range acts {
 		if s.Round != it.Round {
@@ -194,7 +200,6 @@ func (a *App) fillSupervision(ctx context.Context, it *SupervisionItem, units ma
 			it.Listed = true
 		}
 	}
-	return nil
 }
 
 // ParseSupervisionQuery reads the supervision list's filters from a query

@@ -208,10 +208,16 @@ func (s *Service) Confirm(ctx context.Context, p zhitong.Principal, id int64, in
 		// replied_at orders the results board and outcome filters it
 		// (store.ListPublicResults; a follow-up found solved later sets
 		// it to A: store.Tx.UpdateFollowUp).
-		if _, err := tx.Exec(ctx, `INSERT INTO publications (case_id, reply_id, title, summary, confirmed_by, confirmed_at, replied_at, outcome)
- SELECT ?, ?, ?, ?, ?, ?, r.at, `+store.CurrentOutcome+` FROM replies r WHERE r.id = ?
+		// and the case's station, region and category place it on a
+		// station's, a town's and a category's board (store.Tx.UpdateCase
+		// keeps them).
+		if _, err := tx.Exec(ctx, `INSERT INTO publications (case_id, reply_id, title, summary, confirmed_by, confirmed_at, replied_at, outcome,
+ station_id, region_code, category_code)
+ SELECT ?, ?, ?, ?, ?, ?, r.at, `+store.CurrentOutcome+`, COALESCE(c.station_id, 0), c.region_code, COALESCE(c.category_code, '')
+ FROM replies r JOIN cases c ON c.id = r.case_id WHERE r.id = ?
  ON CONFLICT (case_id) DO UPDATE SET reply_id = excluded.reply_id, title = excluded.title, summary = excluded.summary,
- confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at, replied_at = excluded.replied_at, outcome = excluded.outcome`,
+ confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at, replied_at = excluded.replied_at, outcome = excluded.outcome,
+ station_id = excluded.station_id, region_code = excluded.region_code, category_code = excluded.category_code`,
 			id, d.ReplyID, in.Title, in.Summary, p.UserID, store.FormatTime(now), d.ReplyID); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package publication_test
 
 import (
 	"context"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -164,4 +165,57 @@ func TestOnlyStaffOfTheJurisdictionConfirm(t *testing.T) {
 	fresh := testkit.Must(a.Submit(ctx, zhitong.Citizen, app.IntakeInput{Body: "路灯不亮已经一个月了", RegionCode: f.Town, Anonymous: true}))(t)
 	_, err = svc.Draft(ctx, f.In[zhitong.RoleCommittee], fresh.ID)
 	testkit.WantCode(t, err, zhitong.ECONFLICT)
+}
+
+// A station's, a town's and a category's board read the publication's copy
+// of the case's place (migration 103): it is set when staff confirm, and
+// follows the case when it moves to another station, town or category,
+// so a board never shows a case that left it, nor misses one that came.
+func TestBoardsFollowTheCase(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	svc := publication.New(a)
+	committee := f.In[zhitong.RoleCommittee]
+	id := replied(t, a, f, "建设路路灯不亮", "建设路路灯不亮", "已修复")
+	d := testkit.Must(svc.Draft(ctx, committee, id))(t)
+	testkit.Must(svc.Confirm(ctx, committee, id, publication.ConfirmInput{ReplyID: d.ReplyID, Title: d.MaskedTitle, Summary: d.MaskedSummary}))(t)
+
+	const otherTown = "360728101"
+	testkit.Must(0, a.DB().Write(ctx, func(tx *store.Tx) error {
+		return tx.UpsertRegion(ctx, zhitong.Region{Code: otherTown, Name: "老城镇", ParentCode: f.County, Level: 4})
+	}))(t)
+	boards := func() map[string]int {
+		t.Helper()
+		out := map[string]int{}
+		for name, in := range map[string]app.ResultsInput{
+			"station": {Station: f.Station}, "other station": {Station: f.OtherStation},
+			"town": {Region: f.Town}, "other town": {Region: otherTown}, "county": {Region: f.County},
+			"roads": {Category: "roads"}, "consult": {Category: "consult"}, "town+roads": {Region: f.Town, Category: "roads"},
+		} {
+			rows, n := testkit.Must2(a.PublicResults(ctx, in))(t)
+			if len(rows) != n {
+				t.Fatalf("%s board: %d rows, counted %d", name, len(rows), n)
+			}
+			out[name] = n
+		}
+		return out
+	}
+	want := map[string]int{"station": 1, "other station": 0, "town": 1, "other town": 0, "county": 1, "roads": 1, "consult": 0, "town+roads": 1}
+	if got := boards(); !maps.Equal(got, want) {
+		t.Fatalf("boards after confirming = %v, want %v", got, want)
+	}
+
+	testkit.Must(0, a.DB().Write(ctx, func(tx *store.Tx) error {
+		c, err := store.GetCase(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		c.StationID, c.RegionCode, c.CategoryCode = f.OtherStation, otherTown, "consult"
+		c.Version++
+		return tx.UpdateCase(ctx, &c.Case, c.Version-1)
+	}))(t)
+	want = map[string]int{"station": 0, "other station": 1, "town": 0, "other town": 1, "county": 1, "roads": 0, "consult": 1, "town+roads": 0}
+	if got := boards(); !maps.Equal(got, want) {
+		t.Fatalf("boards after the case moved = %v, want %v", got, want)
+	}
 }

@@ -825,6 +825,7 @@ func (c *caseState) publish() {
 	}
 	title, summary := mask.Public(c.title, secrets...), mask.Public(c.lastSummary, secrets...)
 	officer := c.town.county.officer
-	c.b.publications = append(c.b.publications, []any{c.id, c.lastReply, title, summary, officer.UserID, store.FormatTime(at), store.FormatTime(c.lastReplyAt), string(c.lastOutcome)})
+	c.b.publications = append(c.b.publications, []any{c.id, c.lastReply, title, summary, officer.UserID, store.FormatTime(at), store.FormatTime(c.lastReplyAt), string(c.lastOutcome),
+		c.station, c.region, c.category})
 	c.audit(at, officer, "case.publish", "case:"+itoa(c.id), map[string]any{"reply_id": c.lastReply, "title": title, "summary": summary, "edited": false})
 }

@@ -320,7 +320,8 @@ func (s *seeder) write(ctx context.Context, b *batch) error {
 			{"case_events", []string{"id", "case_id", "at", "actor_id", "actor_name", "action", "from_status", "to_status", "note", "public"}, b.events},
 			{"notifications", []string{"id", "key", "template", "channel", "recipient", "case_id", "user_id", "vars", "status", "not_before",
 				"attempts", "last_error", "created_at", "sent_at", "read_at"}, b.notes},
-			{"publications", []string{"case_id", "reply_id", "title", "summary", "confirmed_by", "confirmed_at", "replied_at", "outcome"}, b.publications},
+			{"publications", []string{"case_id", "reply_id", "title", "summary", "confirmed_by", "confirmed_at", "replied_at", "outcome",
+				"station_id", "region_code", "category_code"}, b.publications},
 		} {
 			if err := tx.BulkInsert(ctx, t.table, t.cols, t.rows); err != nil {
 				return err

@@ -104,12 +104,41 @@ func (t *Tx) UpdateCase(ctx context.Context, c *zhitong.Case, oldVersion int) er
 	if n, _ := res.RowsAffected(); n != 1 {
 		return zhitong.Errorf(zhitong.ECONFLICT, "案件已被他人修改，请刷新后重试")
 	}
+	// A published case's place on the public boards follows the case
+	// (migration 103): the boards filter on the publication's copy.
+	station, category := c.StationID, c.CategoryCode
+	if _, err := t.Exec(ctx, `UPDATE publications SET station_id = ?, region_code = ?, category_code = ?
+ WHERE case_id = ? AND (station_id <> ? OR region_code <> ? OR category_code <> ?)`,
+		station, c.RegionCode, category, c.ID, station, c.RegionCode, category); err != nil {
+		return fmt.Errorf("update publication's place: %w", err)
+	}
 	return nil
 }
 
 // GetCase loads a case by id.
 func GetCase(ctx context.Context, q Q, id int64) (*CaseRecord, error) {
 	return scanCase(q.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
+}
+
+// CasePhones returns the sealed phone of each of the cases ids that has
+// one, in one statement (a page of the outbox names its cases' phones).
+func CasePhones(ctx context.Context, q Q, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := q.Query(ctx, `SELECT id, phone_enc FROM cases WHERE id IN (`+marks(len(ids))+`)`, idArgs(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("case phones: %w", err)
+	}
+	_, err = collect(rows, func(s interface{ Scan(...any) error }) (int64, error) {
+		var id int64
+		var enc string
+		err := s.Scan(&id, &enc)
+		out[id] = enc
+		return id, err
+	})
+	return out, err
 }
 
 // GetCaseByCode loads a case by tracking code.
@@ -509,6 +538,47 @@ func filterHits(q Q, f CaseFilter, ftsMatch, tsQuery string) (string, []any) {
 	}
 	return ` WHERE id IN (SELECT f.rowid FROM cases_fts f WHERE f.cases_fts MATCH ? AND +f.rowid IN (SELECT id FROM cases` + cond + `))`,
 		append([]any{ftsMatch}, args...)
+}
+
+// StatusCountCap is how far the home's table of cases by status counts
+// each status: a count of StatusCountCap+1 means "more" (1000+), as the
+// home's task queues (TaskCountCap). The closed and archived cases of a
+// county pass it within a year.
+const StatusCountCap = 1000
+
+// CountCasesEachStatus counts f's cases of each status, each up to
+// limit+1, in one statement: one index range per status (cases_region's,
+// cases_scale_running's) stopping at the cap, and one round trip and plan
+// instead of one per status (the committee home: 10 statuses of 10,001
+// entries each, 116–316 ms on PostgreSQL at 1,000,000 cases).
+func CountCasesEachStatus(ctx context.Context, q Q, f CaseFilter, statuses []zhitong.Status, limit int) (map[zhitong.Status]int, error) {
+	var parts []string
+	var args []any
+	for _, s := range statuses {
+		g := f
+		g.Statuses = []zhitong.Status{s}
+		cond, a := caseWhereIn(q, g, "", "", "region_code")
+		parts = append(parts, fmt.Sprintf(`SELECT CAST(? AS TEXT) AS status, (SELECT COUNT(*) FROM (SELECT id FROM cases%s LIMIT %d) t) AS n`, cond, limit+1))
+		args = append(append(args, string(s)), a...)
+	}
+	counts := map[zhitong.Status]int{}
+	if len(parts) == 0 {
+		return counts, nil
+	}
+	rows, err := q.Query(ctx, strings.Join(parts, ` UNION ALL `), args...)
+	if err != nil {
+		return nil, fmt.Errorf("count cases of each status: %w", err)
+	}
+	_, err = collect(rows, func(s interface{ Scan(...any) error }) (zhitong.Status, error) {
+		var st zhitong.Status
+		var n int
+		err := s.Scan(&st, &n)
+		if n > 0 {
+			counts[st] = n
+		}
+		return st, err
+	})
+	return counts, err
 }
 
 // CountCasesByStatus counts the cases matching f per status, in one pass.

@@ -237,7 +237,12 @@ func marks(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-func anys(s []string) []any {
+func anys(s []string) []any { return anysOf(s) }
+
+// idArgs is ids as a statement's arguments (an IN list of marks).
+func idArgs(ids []int64) []any { return anysOf(ids) }
+
+func anysOf[T any](s []T) []any {
 	out := make([]any, len(s))
 	for i, v := range s {
 		out[i] = v

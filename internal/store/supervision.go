@@ -121,6 +121,27 @@ func ListSupervisionActions(ctx context.Context, q Q, caseID int64) ([]*zhitong.
 	return collect(rows, scanSupervision)
 }
 
+// ListCasesSupervisionActions returns the own supervision actions of each
+// of the cases ids, oldest first: a supervision page's rows in one
+// statement instead of one per row.
+func ListCasesSupervisionActions(ctx context.Context, q Q, ids []int64) (map[int64][]*zhitong.SupervisionAction, error) {
+	out := map[int64][]*zhitong.SupervisionAction{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// "+proposal_id" as in ListSupervisionActions: supervision_actions_case.
+	rows, err := q.Query(ctx, `SELECT `+supervisionColumns+` FROM supervision_actions WHERE case_id IN (`+marks(len(ids))+`)
+ AND +proposal_id IS NULL ORDER BY id`, idArgs(ids)...)
+	if err != nil {
+		return nil, err
+	}
+	acts, err := collect(rows, scanSupervision)
+	for _, a := range acts {
+		out[a.CaseID] = append(out[a.CaseID], a)
+	}
+	return out, err
+}
+
 // ListProposalSupervision returns a deputy proposal's supervision actions, oldest first.
 func ListProposalSupervision(ctx context.Context, q Q, proposalID int64) ([]*zhitong.SupervisionAction, error) {
 	rows, err := q.Query(ctx, `SELECT `+supervisionColumns+` FROM supervision_actions WHERE proposal_id = ? ORDER BY id`, proposalID)

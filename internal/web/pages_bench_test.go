@@ -67,6 +67,9 @@ func BenchmarkPages(b *testing.B) {
 		{"portal-results-after-980", "/results?page=50&after=" + url.QueryEscape(board), citizen},
 		{"portal-bulletins", "/bulletins", citizen},
 		{"portal-station", fmt.Sprintf("/stations/%d", env.station), citizen},
+		{"portal-results-station", fmt.Sprintf("/results?station=%d", env.station), citizen},
+		{"portal-results-town", "/results?town=" + env.town, citizen},
+		{"portal-results-category", "/results?category=" + url.QueryEscape(env.category), citizen},
 		{"work-home-officer", "/work", officer},
 		{"work-home-committee", "/work", committee},
 		{"work-cases", "/work/cases", officer},
@@ -88,6 +91,8 @@ func BenchmarkPages(b *testing.B) {
 		{"work-supervision", "/work/supervision", committee},
 		{"api-supervision", "/api/v1/supervision", committee},
 		{"api-supervision-red", "/api/v1/supervision?level=red", committee},
+		{"api-deliveries", "/api/v1/deliveries", committee},
+		{"api-deliveries-sent", "/api/v1/deliveries?state=sent", committee},
 		{"work-case", fmt.Sprintf("/work/cases/%d", env.first), officer},
 		{"api-cases", "/api/v1/cases", officer},
 		{"api-cases-page-500", "/api/v1/cases?page=500", officer},
@@ -129,6 +134,9 @@ type benchServer struct {
 	first   int64  // a running case of it
 	code    string // its tracking code
 	station int64  // a station of it
+	town    string // the case's township
+	// category is the case's category (a category's results board).
+	category string
 }
 
 // benchEnv serves ZHITONG_BENCH_DB, or a fresh database seeded with
@@ -139,7 +147,8 @@ func benchEnv(b *testing.B) benchServer {
 		n := testkit.BenchCases(100_000)
 		env := testserver.Start(b)
 		first, code := seedCases(b, env, n)
-		return benchServer{app: env.App, url: env.Server.URL, county: env.Fixture.County, first: first, code: code, station: env.Fixture.Station}
+		s := benchServer{app: env.App, url: env.Server.URL, county: env.Fixture.County, first: first, code: code, station: env.Fixture.Station}
+		return s.withPlace(b)
 	}
 	ctx := b.Context()
 	a := testkit.BenchApp(b, dsn, os.Getenv("ZHITONG_BENCH_KEY"))
@@ -160,6 +169,16 @@ func benchEnv(b *testing.B) benchServer {
 	}
 	s.county = s.county[:6]
 	b.Logf("serving %s: county %s, case %d", dsn, s.county, s.first)
+	return s.withPlace(b)
+}
+
+// withPlace sets the town and category of the served case: a town's and a
+// category's results boards.
+func (s benchServer) withPlace(b *testing.B) benchServer {
+	err := s.app.DB().QueryRow(b.Context(), `SELECT region_code, COALESCE(category_code, '') FROM cases WHERE id = ?`, s.first).Scan(&s.town, &s.category)
+	if err != nil {
+		b.Fatal(err)
+	}
 	return s
 }
 

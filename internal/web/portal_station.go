@@ -115,7 +115,7 @@ func (h *Handler) stationBoard(w http.ResponseWriter, r *http.Request) error {
 	if sp.CrossBorder() {
 		h.boardSides(ctx, &data, sp)
 	}
-	if data.Results, _, err = h.app.PublicResults(ctx, app.ResultsInput{Station: st.ID, PerPage: 10}); err != nil {
+	if data.Results, _, err = h.app.PublicResults(ctx, app.ResultsInput{Station: st.ID, PerPage: 10, NoCount: true}); err != nil {
 		return err
 	}
 	all, err := h.app.Stations(ctx, "")

@@ -67,7 +67,10 @@ type Handler struct {
 	publicURL    string
 	gate         *setup.Gate
 	uploads      *uploads.Gate
-	totals       totalsCache // the results board's county totals (portal_totals.go)
+	// totals and resultCounts are the results board's county totals and
+	// its capped count per filter, kept for a minute (portal_totals.go).
+	totals       *staleCache[struct{}, app.CountyTotals]
+	resultCounts *staleCache[app.ResultsInput, int]
 }
 
 // New returns the handler; each page's templates are parsed once per
@@ -80,7 +83,8 @@ func New(cfg Config) (*Handler, error) {
 		cfg.SessionClock = zhitong.SystemClock{}
 	}
 	h := &Handler{sessionClock: cfg.SessionClock, app: cfg.App, sessions: cfg.Sessions, principal: cfg.Principal, log: cfg.Logger,
-		publicURL: strings.TrimRight(cfg.PublicURL, "/"), gate: cfg.SetupGate, uploads: cfg.Uploads}
+		publicURL: strings.TrimRight(cfg.PublicURL, "/"), gate: cfg.SetupGate, uploads: cfg.Uploads,
+		totals: newStaleCache[struct{}, app.CountyTotals](1), resultCounts: newStaleCache[app.ResultsInput, int](resultCountKeys)}
 	if h.uploads == nil {
 		h.uploads = uploads.Default()
 	}

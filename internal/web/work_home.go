@@ -81,7 +81,7 @@ type workStatusRow struct {
 	Status zhitong.Status
 	Label  string
 	Count  int
-	More   bool // more than store.ListCountCap: Count is the cap
+	More   bool // more than store.StatusCountCap: Count is the cap
 }
 
 type workHomeData struct {
@@ -89,7 +89,7 @@ type workHomeData struct {
 	Queues    []workQueue
 	ByStatus  []workStatusRow
 	Total     int
-	More      bool // a status counted more than store.ListCountCap: Total is at least this
+	More      bool // a status counted more than store.StatusCountCap: Total is at least this
 	ReadOnly  bool
 	Admin     bool
 	Quick     *workIntakeData // the deputy's quick "answered on the spot" form
@@ -152,8 +152,8 @@ func (h *Handler) workHome(w http.ResponseWriter, r *http.Request) error {
 		}
 		for _, s := range zhitong.Statuses {
 			n, more := counts[s.Value], false
-			if n > store.ListCountCap {
-				n, more, d.More = store.ListCountCap, true, true
+			if n > store.StatusCountCap {
+				n, more, d.More = store.StatusCountCap, true, true
 			}
 			d.ByStatus = append(d.ByStatus, workStatusRow{Status: s.Value, Label: s.Label, Count: n, More: more})
 			d.Total += n
