@@ -1,0 +1,7 @@
+package store
+
+// SearchPageQuery is the query of the first page of f's search as the
+// word's hits drive it (searchIDs), for the plan tests of store_test.
+func SearchPageQuery(q Q, f CaseFilter, tsQuery string) (string, []any) {
+	return searchIDs(q, f, "", tsQuery, false, true, nil, SearchCountCap+1, 0)
+}
