@@ -2,10 +2,12 @@ package publication_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"zhitong"
 	"zhitong/internal/app"
@@ -218,4 +220,95 @@ func TestBoardsFollowTheCase(t *testing.T) {
 	if got := boards(); !maps.Equal(got, want) {
 		t.Fatalf("boards after the case moved = %v, want %v", got, want)
 	}
+}
+
+// waiting lists the cases whose public text waits, as the queue read them
+// before the mark (migration 108): every case whose latest reply has no
+// confirmation, oldest reply first.
+func waiting(t *testing.T, a *app.App) []int64 {
+	t.Helper()
+	rows, err := a.DB().Query(ctx, `SELECT r.case_id FROM replies r LEFT JOIN publications pub ON pub.case_id = r.case_id
+ WHERE r.id = (SELECT MAX(r2.id) FROM replies r2 WHERE r2.case_id = r.case_id) AND (pub.reply_id IS NULL OR pub.reply_id <> r.id)
+ ORDER BY r.at, r.case_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+// The queue reads the cases' mark (cases.publish_wait) and lists the same
+// cases as the joins over every reply did, through every path that moves
+// a case in or out: a reply, a confirmation, a newer reply, a withdrawal,
+// and the backfill of a bulk load.
+func TestQueueFollowsEveryPath(t *testing.T) {
+	a, clock := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	svc := publication.New(a)
+	committee := f.In[zhitong.RoleCommittee]
+	same := func(step string, n int) {
+		t.Helper()
+		want := waiting(t, a)
+		q := testkit.Must(svc.Queue(ctx, committee))(t)
+		var got []int64
+		for _, it := range q {
+			got = append(got, it.CaseID)
+		}
+		if len(got) != n || len(want) != n || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s: queue %v, waiting %v, want %d", step, got, want, n)
+		}
+	}
+	var ids []int64
+	for i := range 4 {
+		ids = append(ids, replied(t, a, f, "建设路积水严重，影响出行"+strconv.Itoa(i), "建设路积水"+strconv.Itoa(i), "已疏通"))
+		clock.Advance(time.Hour)
+	}
+	same("replied", 4)
+	for _, id := range ids[:3] {
+		testkit.Must(svc.ConfirmDraft(ctx, committee, id))(t)
+	}
+	same("three confirmed", 1)
+	if err := svc.Withdraw(ctx, committee, ids[1], "群众要求不公开"); err != nil {
+		t.Fatal(err)
+	}
+	same("one withdrawn", 2)
+
+	// A newer reply puts a confirmed case back, as stale.
+	officer, lead := f.In[zhitong.RoleOfficer], f.In[zhitong.RoleUnit]
+	code := testkit.Must(svc.Draft(ctx, committee, ids[0]))(t).Code
+	tr := testkit.Must(a.Track(ctx, code))(t)
+	c := testkit.Must(a.Evaluate(ctx, code, app.EvaluateInput{Version: tr.Version, Rating: zhitong.RatingUnsatisfied, Comment: "积水还在"}))(t)
+	c = testkit.Must(a.Rehandle(ctx, officer, ids[0], app.RehandleInput{Version: c.Version, Note: "请重新办理"}))(t)
+	testkit.Must(a.Reply(ctx, lead, ids[0], app.ReplyInput{Version: c.Version, Outcome: zhitong.OutcomeSolved, Text: "已重新疏通", PublicSummary: "已重新疏通"}))(t)
+	same("a newer reply", 3)
+	q := testkit.Must(svc.Queue(ctx, committee))(t)
+	if q[2].CaseID != ids[0] || q[2].Status != publication.StatusStale || q[0].Status != publication.StatusPending {
+		t.Fatalf("queue = %+v", q)
+	}
+
+	// A bulk load writes no mark; the backfill sets it as the migration did.
+	if _, err := a.DB().Exec(ctx, `UPDATE cases SET publish_wait = NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if q := testkit.Must(svc.Queue(ctx, committee))(t); len(q) != 0 {
+		t.Fatalf("the queue reads something else than the mark: %+v", q)
+	}
+	if err := store.BackfillPublishWait(ctx, a.DB(), 0); err != nil {
+		t.Fatal(err)
+	}
+	same("backfilled", 3)
+
+	// Confirmed, the queue empties.
+	for _, id := range []int64{ids[0], ids[1], ids[3]} {
+		testkit.Must(svc.ConfirmDraft(ctx, committee, id))(t)
+	}
+	same("all confirmed", 0)
 }

@@ -228,6 +228,11 @@ func Run(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 			return res, err
 		}
 	}
+	// The publication queue's mark (store.SetPublishWait), which the bulk
+	// load did not write, once the indexes are there.
+	if err := store.BackfillPublishWait(ctx, db, res.FirstCaseID); err != nil {
+		return res, err
+	}
 	// Statistics, as autovacuum would gather them on PostgreSQL: without
 	// them the planner guesses on tables this size. SQLite keeps them in
 	// sqlite_stat1, sampled (analysis_limit) so that a large database takes

@@ -94,6 +94,10 @@ func (t *Tx) InsertReply(ctx context.Context, r *zhitong.Reply) (int64, error) {
 	if _, err := t.Exec(ctx, `UPDATE replies SET follow_done = 1 WHERE case_id = ? AND id < ? AND follow_done = 0`, r.CaseID, r.ID); err != nil {
 		return 0, fmt.Errorf("insert reply: %w", err)
 	}
+	// A new reply waits for its public text to be confirmed.
+	if err := SetPublishWait(ctx, t, r.CaseID); err != nil {
+		return 0, err
+	}
 	for i := range r.Deliveries {
 		r.Deliveries[i].ReplyID = r.ID
 		if err := t.InsertDelivery(ctx, &r.Deliveries[i]); err != nil {
