@@ -15,16 +15,28 @@ import (
 // citizen got the reply but has not evaluated it online within the policy's
 // working days. Cases without a phone number cannot be called and get none.
 // Running it again changes nothing. It returns how many tasks it opened.
+// After a run that left nothing behind, the next reads only the cases
+// whose wait can have ended since, and those changed since (callbackWindow).
 func (a *App) CreateCallbacks(ctx context.Context) (int, error) {
-	cands, err := store.ListCallbackCandidates(ctx, a.db)
-	if err != nil {
-		return 0, err
-	}
 	// Each case waits the days of the policy of the organisation holding
 	// it (policyFor); the fewest any policy asks for pre-filters.
 	pols, err := a.allPolicies(ctx, a.db)
 	if err != nil {
 		return 0, err
+	}
+	now := a.sweepNow(pols)
+	ids, all, err := a.callbackWindow(ctx, pols, now)
+	if err != nil {
+		return 0, err
+	}
+	var cands []store.CallbackCandidate
+	if all {
+		ids = nil // store: every candidate
+	}
+	if all || len(ids) > 0 {
+		if cands, err = store.ListCallbackCandidates(ctx, a.db, ids); err != nil {
+			return 0, err
+		}
 	}
 	fewest := pols[0].CallbackAfterDays
 	for _, p := range pols {
@@ -67,6 +79,12 @@ func (a *App) CreateCallbacks(ctx context.Context) (int, error) {
 		})
 		if err != nil {
 			fails.add("case", cand.CaseID, err)
+		}
+	}
+	if len(fails.errs) == 0 {
+		// Everything due by now was handled: the next scan starts here.
+		if err := a.setSweepMark(ctx, callbackScanKey, now); err != nil {
+			return n, err
 		}
 	}
 	return n, fails.err()

@@ -33,11 +33,15 @@ func (a *App) escalationsFor(c *store.CaseRecord, pol *Policy) []escalation {
 // reminders the given working days before it and the letter and list
 // thresholds of pol; keys start with base.
 func (a *App) escalationsAt(base, dueDate string, reminders []int, pol *Policy) []escalation {
+	return a.escalationsOn(a.today(), base, dueDate, reminders, pol)
+}
+
+// escalationsOn is escalationsAt as of the day today.
+func (a *App) escalationsOn(today time.Time, base, dueDate string, reminders []int, pol *Policy) []escalation {
 	due, err := time.Parse(time.DateOnly, dueDate)
 	if err != nil {
 		return nil
 	}
-	today := a.today()
 	left := a.cal.Load().WorkdaysBetween(today, due)
 	suffix := ":due:" + dueDate
 	if !today.After(due) {
@@ -69,7 +73,9 @@ func (a *App) escalationsAt(base, dueDate string, reminders []int, pol *Policy) 
 // to the lead unit before the due date, a supervision letter (督办函) once
 // overdue, and the supervision list (督办清单) later. Running it again
 // changes nothing. It returns how many steps it took; a case that fails is
-// logged and skipped, and the failures come back joined at the end.
+// logged and skipped, and the failures come back joined at the end. After
+// a run that left nothing behind, the next reads only the cases a step can
+// have come due on since, and those changed since (escalationWindow).
 func (a *App) Escalate(ctx context.Context) (int, error) {
 	// Each case goes by the policy of the organisation holding it
 	// (policyFor); the candidates are those of the widest reminder window.
@@ -82,15 +88,25 @@ func (a *App) Escalate(ctx context.Context) (int, error) {
 		widest = append(widest, p.ReminderDays...)
 	}
 	horizon := a.escalationHorizon(widest)
-	cases, err := store.ListEscalationCandidates(ctx, a.db, horizon)
+	now := a.sweepNow(pols)
+	ids, all, err := a.escalationWindow(ctx, pols, now)
 	if err != nil {
 		return 0, err
 	}
-	taken, err := store.EscalationKeysTaken(ctx, a.db, horizon)
-	if err != nil {
-		return 0, err
+	var cases []*store.CaseRecord
+	taken := map[string]bool{}
+	if all {
+		ids = nil // store: every candidate
 	}
-	n, fails, byOrg := 0, itemErrors{a: a, step: "escalate"}, a.casePolicies()
+	if all || len(ids) > 0 {
+		if cases, err = store.ListEscalationCandidates(ctx, a.db, horizon, ids); err != nil {
+			return 0, err
+		}
+		if taken, err = store.EscalationKeysTaken(ctx, a.db, horizon, ids); err != nil {
+			return 0, err
+		}
+	}
+	n, fails, byOrg, raced := 0, itemErrors{a: a, step: "escalate"}, a.casePolicies(), false
 	for _, c := range cases {
 		if err := ctx.Err(); err != nil {
 			return n, err
@@ -105,6 +121,10 @@ func (a *App) Escalate(ctx context.Context) (int, error) {
 				continue
 			}
 			done, err := a.escalateOnce(ctx, c.ID, e)
+			if errors.Is(err, errRaced) {
+				raced = true
+				continue
+			}
 			if err != nil {
 				// The case's later steps wait for the next sweep.
 				fails.add("case", c.ID, err)
@@ -115,9 +135,20 @@ func (a *App) Escalate(ctx context.Context) (int, error) {
 			}
 		}
 	}
+	if len(fails.errs) == 0 && !raced {
+		// Everything due by now was handled: the next scan starts here.
+		if err := a.setSweepMark(ctx, escalationScanKey, now); err != nil {
+			return n, err
+		}
+	}
 	m, err := a.escalateProposals(ctx)
 	return n + m, errors.Join(fails.err(), err)
 }
+
+// errRaced is escalateOnce's answer when a concurrent sweep wrote first: a
+// step or a letter number. The step may still be due: the run leaves its
+// mark where it was, so that the next sweep reads the case again.
+var errRaced = errors.New("escalate: a concurrent sweep wrote first")
 
 // escalationHorizon is the first due date no reminder is due for today:
 // a deadline on it or later has more than the largest of reminders'
@@ -194,7 +225,7 @@ func (a *App) escalateOnce(ctx context.Context, id int64, e escalation) (bool, e
 	if store.IsUniqueViolation(err) {
 		// A concurrent sweep took this step (or the letter's number) first;
 		// a later sweep finds the key taken, or tries the letter again.
-		return false, nil
+		return false, errRaced
 	}
 	return done, err
 }

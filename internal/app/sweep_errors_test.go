@@ -15,13 +15,35 @@ import (
 // the sweep's transaction, on either engine.
 func failSupervisionOf(t *testing.T, db *store.DB, caseID int64) {
 	t.Helper()
-	stmts := []string{fmt.Sprintf(`CREATE TRIGGER refuse_case BEFORE INSERT ON supervision_actions
- WHEN NEW.case_id = %d BEGIN SELECT RAISE(ABORT, 'refused for the test'); END`, caseID)}
+	failInsertsOf(t, db, "supervision_actions", caseID)
+}
+
+// failInsertsOf makes the database refuse every row of table (one with a
+// case_id column) for one case, until unfail.
+func failInsertsOf(t *testing.T, db *store.DB, table string, caseID int64) {
+	t.Helper()
+	stmts := []string{fmt.Sprintf(`CREATE TRIGGER refuse_case BEFORE INSERT ON %s
+ WHEN NEW.case_id = %d BEGIN SELECT RAISE(ABORT, 'refused for the test'); END`, table, caseID)}
 	if testkit.Postgres() {
 		stmts = []string{fmt.Sprintf(`CREATE FUNCTION refuse_case() RETURNS trigger LANGUAGE plpgsql AS $$
  BEGIN IF NEW.case_id = %d THEN RAISE EXCEPTION 'refused for the test'; END IF; RETURN NEW; END $$`, caseID),
-			`CREATE TRIGGER refuse_case BEFORE INSERT ON supervision_actions FOR EACH ROW EXECUTE FUNCTION refuse_case()`}
+			`CREATE TRIGGER refuse_case BEFORE INSERT ON ` + table + ` FOR EACH ROW EXECUTE FUNCTION refuse_case()`}
 	}
+	mustExec(t, db, stmts...)
+}
+
+// unfail drops failInsertsOf's trigger on table.
+func unfail(t *testing.T, db *store.DB, table string) {
+	t.Helper()
+	if testkit.Postgres() {
+		mustExec(t, db, `DROP TRIGGER refuse_case ON `+table, `DROP FUNCTION refuse_case()`)
+		return
+	}
+	mustExec(t, db, `DROP TRIGGER refuse_case`)
+}
+
+func mustExec(t *testing.T, db *store.DB, stmts ...string) {
+	t.Helper()
 	err := db.Write(ctx, func(tx *store.Tx) error {
 		for _, s := range stmts {
 			if _, err := tx.Exec(ctx, s); err != nil {

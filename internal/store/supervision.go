@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"zhitong"
@@ -51,31 +52,149 @@ func GetProposalDue(ctx context.Context, q Q, id int64) (string, bool, error) {
 // running case in the history: a case listed months ago has nothing left
 // to do until its deadline moves (an extension or a new round changes
 // its key). The partial index cases_running_due (migration 085) serves
-// the range.
-func ListEscalationCandidates(ctx context.Context, q Q, dueBefore string) ([]*CaseRecord, error) {
-	rows, err := q.Query(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+escalationCandidate+` ORDER BY due_date, id`, dueBefore)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, scanCase)
+// the range. ids narrows it to those cases (EscalationWindowCases), read in
+// batches by key; nil reads every candidate.
+func ListEscalationCandidates(ctx context.Context, q Q, dueBefore string, ids []int64) ([]*CaseRecord, error) {
+	return inBatches(ids, "cases.id", func(in string, args []any) ([]*CaseRecord, error) {
+		rows, err := q.Query(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+escalationCandidate+in+` ORDER BY due_date, id`, append([]any{dueBefore}, args...)...)
+		if err != nil {
+			return nil, err
+		}
+		return collect(rows, scanCase)
+	})
 }
 
 const escalationCandidate = `status IN ('assigned', 'in_progress') AND due_date <> '' AND due_date < ?
  AND NOT EXISTS (SELECT 1 FROM supervision_actions s WHERE s.key = 'case:' || cases.id || ':r' || cases.round || ':listed:due:' || cases.due_date)`
 
-// EscalationKeysTaken returns the keys of the automatic supervision steps
-// already recorded on the cases ListEscalationCandidates returns for
-// dueBefore, in one query: the sweep skips those steps without a read
-// each.
-func EscalationKeysTaken(ctx context.Context, q Q, dueBefore string) (map[string]bool, error) {
-	rows, err := q.Query(ctx, `SELECT a.key FROM supervision_actions a JOIN cases ON cases.id = a.case_id
- WHERE a.key IS NOT NULL AND a.proposal_id IS NULL AND `+escalationCandidate, dueBefore)
+// idBatch is how many case ids one statement of a windowed sweep names.
+const idBatch = 500
+
+// inBatches runs query for ids idBatch at a time, passing the condition
+// " AND column IN (…)" and its arguments, and joins the results; nil ids
+// is one run with no condition (every row), an empty slice none.
+func inBatches[T any](ids []int64, column string, query func(in string, args []any) ([]T, error)) ([]T, error) {
+	if ids == nil {
+		return query("", nil)
+	}
+	var out []T
+	for len(ids) > 0 {
+		n := min(len(ids), idBatch)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		got, err := query(` AND `+column+` IN (`+marks(n)+`)`, args)
+		if err != nil {
+			return nil, err
+		}
+		out, ids = append(out, got...), ids[n:]
+	}
+	return out, nil
+}
+
+// SweepWindow is what a sweep step must read when an earlier run of it
+// left nothing behind (app.sinceMark): the rows in the ranges [from, to)
+// of Ranges, on which something can have come due since, and the cases
+// changed at or after ChangedSince (FormatTime).
+type SweepWindow struct {
+	Ranges       [][2]string
+	ChangedSince string
+}
+
+// cases returns the ids of the cases in w, each once, in id order: those
+// rangeQuery (one id a row, a range's bounds its two arguments) finds in
+// each range, and those changed since in one of statuses.
+func (w SweepWindow) cases(ctx context.Context, q Q, rangeQuery string, statuses ...zhitong.Status) ([]int64, error) {
+	var ids []int64
+	for _, r := range w.Ranges {
+		got, err := caseIDs(ctx, q, rangeQuery, r[0], r[1])
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, got...)
+	}
+	got, err := CasesChangedSince(ctx, q, w.ChangedSince, statuses...)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := collect(rows, func(s interface{ Scan(...any) error }) (string, error) {
-		var k string
-		return k, s.Scan(&k)
+	slices.Sort(ids)
+	return slices.Compact(append(ids, got...)), nil
+}
+
+// EscalationWindowCases returns the ids of the running cases an escalation
+// sweep reads in w (app.Escalate): those due in one of w's ranges of days
+// (YYYY-MM-DD), on which a step can have come due since, and those changed
+// since: a new deadline or round, a new lead unit, a case taken back up.
+// Ranges of cases_running_due and cases_updated (migration 084), as wide
+// as what came due and what changed, not the running cases of the history.
+func EscalationWindowCases(ctx context.Context, q Q, w SweepWindow) ([]int64, error) {
+	return w.cases(ctx, q, `SELECT id FROM cases WHERE status IN ('assigned', 'in_progress') AND due_date >= ? AND due_date < ?`,
+		zhitong.StatusAssigned, zhitong.StatusInProgress)
+}
+
+// CasesChangedSince returns the ids of the cases in one of statuses whose
+// last change (updated_at, which every case step stamps) is at or after
+// since (FormatTime), in id order. It reads the range of cases_updated
+// (migration 084) and filters the status here: with the status in the
+// query both engines would rather intersect it with a status index, every
+// running or replied case of the history.
+func CasesChangedSince(ctx context.Context, q Q, since string, statuses ...zhitong.Status) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT id, status FROM cases WHERE updated_at >= ?`, since)
+	if err != nil {
+		return nil, err
+	}
+	type changed struct {
+		id     int64
+		status zhitong.Status
+	}
+	all, err := collect(rows, func(s interface{ Scan(...any) error }) (changed, error) {
+		var c changed
+		return c, s.Scan(&c.id, &c.status)
+	})
+	var ids []int64
+	for _, c := range all {
+		if slices.Contains(statuses, c.status) {
+			ids = append(ids, c.id)
+		}
+	}
+	slices.Sort(ids)
+	return ids, err
+}
+
+func caseIDs(ctx context.Context, q Q, query string, args ...any) ([]int64, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(s interface{ Scan(...any) error }) (int64, error) {
+		var id int64
+		return id, s.Scan(&id)
+	})
+}
+
+// EscalationKeysTaken returns the keys of the automatic supervision steps
+// already recorded on the cases ListEscalationCandidates returns for
+// dueBefore and ids: the sweep skips those steps without a read each. With
+// ids, it reads those cases' actions by supervision_actions_case, a batch
+// a query ("+proposal_id": not the NULL range of the proposal index, every
+// case's actions, which PostgreSQL's planner took on stale statistics);
+// nil joins every candidate in one query.
+func EscalationKeysTaken(ctx context.Context, q Q, dueBefore string, ids []int64) (map[string]bool, error) {
+	keys, err := inBatches(ids, "a.case_id", func(in string, args []any) ([]string, error) {
+		query, qargs := `SELECT a.key FROM supervision_actions a JOIN cases ON cases.id = a.case_id
+ WHERE a.key IS NOT NULL AND a.proposal_id IS NULL AND `+escalationCandidate, []any{dueBefore}
+		if in != "" {
+			query, qargs = `SELECT key FROM supervision_actions a WHERE key IS NOT NULL AND +proposal_id IS NULL`+in, args
+		}
+		rows, err := q.Query(ctx, query, qargs...)
+		if err != nil {
+			return nil, err
+		}
+		return collect(rows, func(s interface{ Scan(...any) error }) (string, error) {
+			var k string
+			return k, s.Scan(&k)
+		})
 	})
 	taken := make(map[string]bool, len(keys))
 	for _, k := range keys {

@@ -23,24 +23,39 @@ type CallbackCandidate struct {
 // It reads the partial index cases_scale_callback (migration 099): the
 // replied cases whose round has no task yet (callback_round, set by
 // InsertCallbackTask), so the cases replied in the last few working days
-// and those now due, not every replied case of the history.
-func ListCallbackCandidates(ctx context.Context, q Q) ([]CallbackCandidate, error) {
-	rows, err := q.Query(ctx, `SELECT c.id, c.round, MIN(d.at) FROM cases c
- JOIN replies r ON r.case_id = c.id AND r.round = c.round
+// and those now due, not every replied case of the history. ids narrows it
+// to those cases (CallbackWindowCases), read in batches by key; nil reads
+// every candidate.
+func ListCallbackCandidates(ctx context.Context, q Q, ids []int64) ([]CallbackCandidate, error) {
+	return inBatches(ids, "cases.id", func(in string, args []any) ([]CallbackCandidate, error) {
+		rows, err := q.Query(ctx, `SELECT cases.id, cases.round, MIN(d.at) FROM cases
+ JOIN replies r ON r.case_id = cases.id AND r.round = cases.round
  JOIN deliveries d ON d.reply_id = r.id AND d.recipient = 'citizen'
- WHERE c.status = 'replied' AND c.phone_enc <> '' AND c.callback_round < c.round
- AND NOT EXISTS (SELECT 1 FROM callback_tasks t WHERE t.case_id = c.id AND t.round = c.round)
- GROUP BY c.id, c.round ORDER BY c.id`)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, func(s interface{ Scan(...any) error }) (CallbackCandidate, error) {
-		var c CallbackCandidate
-		var at string
-		err := s.Scan(&c.CaseID, &c.Round, &at)
-		c.DeliveredAt = ParseTime(at)
-		return c, err
+ WHERE cases.status = 'replied' AND cases.phone_enc <> '' AND cases.callback_round < cases.round`+in+`
+ AND NOT EXISTS (SELECT 1 FROM callback_tasks t WHERE t.case_id = cases.id AND t.round = cases.round)
+ GROUP BY cases.id, cases.round ORDER BY cases.id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		return collect(rows, func(s interface{ Scan(...any) error }) (CallbackCandidate, error) {
+			var c CallbackCandidate
+			var at string
+			err := s.Scan(&c.CaseID, &c.Round, &at)
+			c.DeliveredAt = ParseTime(at)
+			return c, err
+		})
 	})
+}
+
+// CallbackWindowCases returns the ids of the cases a call-back sweep reads
+// in w (app.CreateCallbacks): those with a reply delivered to the citizen
+// in one of w's ranges of time (FormatTime), whose wait can have ended
+// since, and the replied cases changed since (a reply or delivery recorded
+// since, whatever date it gives). Ranges of deliveries_citizen_at
+// (migration 104) and cases_updated (084).
+func CallbackWindowCases(ctx context.Context, q Q, w SweepWindow) ([]int64, error) {
+	return w.cases(ctx, q, `SELECT r.case_id FROM deliveries d JOIN replies r ON r.id = d.reply_id
+ WHERE d.recipient = 'citizen' AND d.at >= ? AND d.at < ?`, zhitong.StatusReplied)
 }
 
 // CallbackTask is a call-back (回访) an officer owes a citizen.

@@ -1,0 +1,114 @@
+package app_test
+
+import (
+	"fmt"
+	"testing"
+
+	"zhitong"
+	"zhitong/internal/app"
+	"zhitong/internal/testkit"
+)
+
+// changePolicy saves the deadline policy with a new letter prefix: a
+// change of the rules, after which a sweep trusts no earlier mark.
+func changePolicy(t *testing.T, a *app.App, f *testkit.Fixture) {
+	t.Helper()
+	committee := f.In[zhitong.RoleCommittee]
+	p := *testkit.Must(a.Policy(ctx, committee))(t)
+	p.LetterPrefix = "县人大督"
+	testkit.Must(a.SetPolicy(ctx, committee, p))(t)
+}
+
+// TestEscalationScanReadsSinceTheLastOne: after an escalation scan that
+// left nothing behind, the next reads only the deadlines a step can have
+// come due on since and the cases changed since (meta sweep.escalation).
+// A deadline written behind the app's back, which no step stamped, is
+// therefore not read — until the rules change, which reads every running
+// case once. A scan with a failure keeps the old mark, so its case is
+// read again however much later the next sweep runs.
+func TestEscalationScanReadsSinceTheLastOne(t *testing.T) {
+	a, clock := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	unitHandler(t, a, f)
+	c := assigned(t, a, f, "建设路路灯不亮，夜间出行不便") // due Monday 2026-11-30
+	hidden := assigned(t, a, f, "小区门口路面塌陷，车辆难以通行")
+	wantSteps := func(day string, want int) {
+		t.Helper()
+		setDay(clock, day)
+		if r := sweep(t, a); r.Escalations != want {
+			t.Fatalf("sweep on %s took %d escalation steps, want %d", day, r.Escalations, want)
+		}
+	}
+	wantSteps("2026-11-25", 2) // the 3-day reminders; a clean scan
+	mustExec(t, a.DB(), fmt.Sprintf(`UPDATE cases SET due_date = '2026-10-30', updated_at = '2026-10-01T00:00:00.000000Z' WHERE id = %d`, hidden.ID))
+
+	// No sweep until Thursday: the letter of c, due since Tuesday, fails.
+	failSupervisionOf(t, a.DB(), c.ID)
+	setDay(clock, "2026-12-03")
+	if r, err := a.SweepOnce(ctx); err == nil || r.Escalations != 0 || r.Errors != 1 {
+		t.Fatalf("sweep with a failing case: %+v, %v", r, err)
+	}
+	unfail(t, a.DB(), "supervision_actions")
+	wantSteps("2026-12-04", 1) // read again: the letter (a mark of Thursday would skip it)
+	wantSteps("2026-12-04", 0)
+	wantSteps("2026-12-07", 1) // 5 working days overdue: listed
+	wantSteps("2026-12-08", 0) // hidden, 26 days overdue, is not in the window
+
+	changePolicy(t, a, f)
+	wantSteps("2026-12-08", 2) // every running case once: hidden's letter and listing
+	wantSteps("2026-12-09", 0)
+
+	// A deadline moved by a step is read whatever its date: the case was
+	// changed since the last scan.
+	moved := assigned(t, a, f, "村道两侧杂草丛生，影响通行")
+	mustExec(t, a.DB(), fmt.Sprintf(`UPDATE cases SET due_date = '2026-11-02' WHERE id = %d`, moved.ID))
+	wantSteps("2026-12-09", 2) // its letter and listing
+}
+
+// TestCallbackScanReadsSinceTheLastOne: after a call-back scan that left
+// nothing behind, the next reads only the deliveries to citizens whose
+// wait can have ended since and the replied cases changed since (meta
+// sweep.callbacks, deliveries_citizen_at): a reply recorded late with an
+// old delivery date is found by its change, a delivery date rewritten
+// behind the app's back only once the rules change, and a failed scan
+// keeps the old mark.
+func TestCallbackScanReadsSinceTheLastOne(t *testing.T) {
+	a, clock := testkit.MustApp(t)
+	f := testkit.Seed(t, a)
+	c := assigned(t, a, f, "村口水管破裂，自来水一直在流")
+	replied(t, a, f, c, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "已更换破裂水管，恢复供水", Deliveries: toCitizen})
+	hidden := assigned(t, a, f, "路面坑洼，雨天积水")
+	replied(t, a, f, hidden, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "路面坑洼已修补完毕", Deliveries: toCitizen})
+	wantTasks := func(day string, want int) {
+		t.Helper()
+		setDay(clock, day)
+		if r := sweep(t, a); r.Callbacks != want {
+			t.Fatalf("sweep on %s opened %d call-backs, want %d", day, r.Callbacks, want)
+		}
+	}
+	// Delivered Wednesday 2026-11-25: due Monday 11-30.
+	wantTasks("2026-11-25", 0) // a clean scan
+	mustExec(t, a.DB(), fmt.Sprintf(`UPDATE deliveries SET at = '2026-11-02T02:00:00.000000Z' WHERE reply_id IN (SELECT id FROM replies WHERE case_id = %d)`, hidden.ID),
+		fmt.Sprintf(`UPDATE cases SET updated_at = '2026-11-02T02:00:00.000000Z' WHERE id = %d`, hidden.ID))
+
+	// Recorded on Friday, delivered to the citizen on 11-10 by its note.
+	setDay(clock, "2026-11-27")
+	late := assigned(t, a, f, "垃圾清运不及时，气味难闻")
+	replied(t, a, f, late, app.ReplyInput{Outcome: zhitong.OutcomeSolved, Text: "已协调环卫加密清运", Deliveries: []app.DeliveryInput{
+		{Recipient: zhitong.RecipientCongress, Channel: zhitong.FeedbackWritten},
+		{Recipient: zhitong.RecipientCitizen, Channel: zhitong.FeedbackPhone, At: "2026-11-10T10:00:00+08:00"}}})
+
+	failInsertsOf(t, a.DB(), "callback_tasks", c.ID)
+	setDay(clock, "2026-12-01")
+	if r, err := a.SweepOnce(ctx); err == nil || r.Callbacks != 1 || r.Errors != 1 {
+		t.Fatalf("sweep with a failing case: %+v, %v (want late's task and c's failure)", r, err)
+	}
+	unfail(t, a.DB(), "callback_tasks")
+	wantTasks("2026-12-02", 1) // c read again (a mark of Tuesday would skip it)
+	wantTasks("2026-12-02", 0)
+	wantTasks("2026-12-03", 0) // hidden, delivered 11-02, is not in the window
+
+	changePolicy(t, a, f)
+	wantTasks("2026-12-03", 1) // every replied case once: hidden's task
+	wantTasks("2026-12-04", 0)
+}
