@@ -113,11 +113,17 @@ func actorString(p zhitong.Principal) string {
 
 // audit appends an entry for an action by p on object, with detail as JSON.
 func (a *App) audit(ctx context.Context, tx *store.Tx, p zhitong.Principal, action, object string, detail map[string]any) error {
+	return a.auditIn(ctx, tx, p, "", action, object, detail)
+}
+
+// auditIn is audit with the object's region given ("": looked up).
+func (a *App) auditIn(ctx context.Context, tx *store.Tx, p zhitong.Principal, region, action, object string, detail map[string]any) error {
 	b, err := json.Marshal(detail)
 	if err != nil {
 		return fmt.Errorf("audit detail: %w", err)
 	}
-	return tx.AppendAudit(ctx, audit.Entry{At: a.clock.Now(), Actor: actorString(p), Action: action, Object: object, Detail: string(b), ActorRegion: p.RegionCode})
+	return tx.AppendAudit(ctx, audit.Entry{At: a.clock.Now(), Actor: actorString(p), Action: action, Object: object, Detail: string(b),
+		Region: region, ActorRegion: p.RegionCode})
 }
 
 // AppendAudit appends an audit entry inside tx, for the packages that own an

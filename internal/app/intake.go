@@ -414,6 +414,7 @@ func (a *App) insertCase(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 		action = zhitong.ActionSubmit
 	}
 	c.Code = newTrackingCode()
+	rec.Search = search.Document(c.Title + " " + c.Body + " " + c.Place)
 	id, err := tx.InsertCase(ctx, rec)
 	if err != nil {
 		return err
@@ -423,9 +424,6 @@ func (a *App) insertCase(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 		if err := fn(tx, c); err != nil {
 			return err
 		}
-	}
-	if err := tx.IndexCase(ctx, id, search.Document(c.Title+" "+c.Body+" "+c.Place)); err != nil {
-		return err
 	}
 	ev := &zhitong.Event{CaseID: id, At: now, ActorID: p.UserID, ActorName: actorName(p), Action: action, ToStatus: status,
 		Note: zhitong.Label(zhitong.Channels, c.Channel), Public: "您的诉求已受理"}
@@ -438,7 +436,8 @@ func (a *App) insertCase(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 	if err := a.ackNotice(ctx, tx, c, ev); err != nil {
 		return err
 	}
-	if err := a.audit(ctx, tx, p, "case."+string(action), "case:"+strconv.FormatInt(id, 10),
+	// The case's region is known: the audit entry needs no look-up.
+	if err := a.auditIn(ctx, tx, p, c.RegionCode, "case."+string(action), "case:"+strconv.FormatInt(id, 10),
 		map[string]any{"code": c.Code, "channel": c.Channel, "status": status, "anonymous": anonymous}); err != nil {
 		return err
 	}

@@ -111,7 +111,9 @@ func (db *DB) AuditChain(ctx context.Context) (audit.Chain, time.Time, error) {
 // AppendAudit adds e to the chain inside tx, linked with HMAC-SM3 under the
 // audit key. Updating audit_head first takes its row lock, so concurrent
 // PostgreSQL writers queue up instead of forking the chain. e.Region, when
-// empty, is the jurisdiction of e.Object.
+// empty, is the jurisdiction of e.Object. In a grouped transaction
+// (WriteGrouped) the entry is linked with the rest of the group's at the
+// end, just before the commit (flushAudit).
 func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
 	k := t.db.audit.Load()
 	if k == nil {
@@ -124,6 +126,10 @@ func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
 			return fmt.Errorf("audit region: %w", err)
 		}
 		e.Region = r
+	}
+	if t.auditLater {
+		t.pendingAudit = append(t.pendingAudit, e)
+		return nil
 	}
 	if err := t.QueryRow(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &e.Prev); err != nil {
 		return fmt.Errorf("audit head: %w", err)
@@ -338,4 +344,14 @@ func (db *DB) PruneAudit(ctx context.Context, cutoff time.Time, upTo int64) (thr
 		return err
 	})
 	return through, err
+}
+
+// flushAudit links and writes the entries AppendAudit held back in a
+// grouped transaction: the head is locked and updated once for all of
+// them, at the end, so on PostgreSQL grouped transactions run side by side
+// and queue on audit_head only for their last statements and the commit.
+func (t *Tx) flushAudit(ctx context.Context) error {
+	entries := t.pendingAudit
+	t.pendingAudit = nil
+	return t.AppendAuditBatch(ctx, entries)
 }

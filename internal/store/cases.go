@@ -22,6 +22,10 @@ type CaseRecord struct {
 	// HeldBy is the region code of the organisation the case was moved to
 	// (internal/levels); "" when it never was. Written by SetCaseHeldBy only.
 	HeldBy string
+	// Search is the search document InsertCase indexes with the new case
+	// (search.Document), in the same statement on PostgreSQL; "" indexes
+	// nothing (IndexCase does it later). Not read back.
+	Search string
 	// The stored text of the list's sort keys, for keyset cursors (CursorOf).
 	submittedText, updatedText string
 }
@@ -70,21 +74,35 @@ func nullText(s string) any {
 // InsertCase stores a new case and returns its id.
 func (t *Tx) InsertCase(ctx context.Context, r *CaseRecord) (int64, error) {
 	c := &r.Case
-	var id int64
-	err := t.QueryRow(ctx, `INSERT INTO cases (code, channel, status, version, round, title, body, category_code, region_code,
- station_id, deputy_id, place, lat, lng, anonymous, name_enc, phone_enc, phone_idx, idcard_enc, address_enc, external_id,
- submitted_at, registered_at, due_date, due_provisional, answer, resolution, closed_at, updated_at, created_by, demo)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		c.Code, c.Channel, c.Status, c.Version, c.Round, c.Title, c.Body, nullText(c.CategoryCode), c.RegionCode,
+	args := []any{c.Code, c.Channel, c.Status, c.Version, c.Round, c.Title, c.Body, nullText(c.CategoryCode), c.RegionCode,
 		nullID(c.StationID), nullID(c.DeputyID), c.Place, c.Lat, c.Lng, c.Submitter.Anonymous, c.Submitter.Name, c.Submitter.Phone,
 		r.PhoneIndex, c.Submitter.IDCard, c.Submitter.Address, c.ExternalID,
 		FormatTime(c.SubmittedAt), FormatTime(c.RegisteredAt), c.DueDate, c.DueProvisional, c.Answer, c.Resolution,
-		FormatTime(c.ClosedAt), FormatTime(c.UpdatedAt), r.CreatedBy, c.Demo).Scan(&id)
-	if err != nil {
+		FormatTime(c.ClosedAt), FormatTime(c.UpdatedAt), r.CreatedBy, c.Demo}
+	q := insertCaseSQL
+	if r.Search != "" && t.Dialect() == Postgres {
+		q, args = insertCaseSearchSQL, append(args, r.Search)
+	}
+	var id int64
+	if err := t.QueryRow(ctx, q, args...).Scan(&id); err != nil {
 		return 0, fmt.Errorf("insert case: %w", err)
+	}
+	if r.Search != "" && t.Dialect() == SQLite {
+		if _, err := t.Exec(ctx, `INSERT INTO cases_fts (rowid, tokens) VALUES (?, ?)`, id, r.Search); err != nil {
+			return 0, fmt.Errorf("index case: %w", err)
+		}
 	}
 	return id, nil
 }
+
+const (
+	insertCaseColumns = `code, channel, status, version, round, title, body, category_code, region_code,
+ station_id, deputy_id, place, lat, lng, anonymous, name_enc, phone_enc, phone_idx, idcard_enc, address_enc, external_id,
+ submitted_at, registered_at, due_date, due_provisional, answer, resolution, closed_at, updated_at, created_by, demo`
+	insertCaseValues    = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
+	insertCaseSQL       = `INSERT INTO cases (` + insertCaseColumns + `) VALUES (` + insertCaseValues + `) RETURNING id`
+	insertCaseSearchSQL = `INSERT INTO cases (` + insertCaseColumns + `, search) VALUES (` + insertCaseValues + `, to_tsvector('simple', ?)) RETURNING id`
+)
 
 // UpdateCase writes the mutable fields of c if its stored version is still
 // oldVersion, and fails with ECONFLICT otherwise: of two people acting on the
@@ -147,9 +165,14 @@ func GetCaseByCode(ctx context.Context, q Q, code string) (*CaseRecord, error) {
 }
 
 // GetCaseByExternalID finds a case imported earlier from the same source.
+// The repeated external_id <> ” lets SQLite use the partial index
+// cases_external: it cannot tell that a bound value is not empty, and
+// without the term it scans every case.
 func GetCaseByExternalID(ctx context.Context, q Q, channel zhitong.Channel, externalID string) (*CaseRecord, error) {
-	return scanCase(q.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE channel = ? AND external_id = ?`, channel, externalID))
+	return scanCase(q.QueryRow(ctx, `SELECT `+caseColumns+caseByExternalID, channel, externalID))
 }
+
+const caseByExternalID = ` FROM cases WHERE channel = ? AND external_id = ? AND external_id <> ''`
 
 // CaseUnitIDs lists every unit a case was ever assigned to.
 func CaseUnitIDs(ctx context.Context, q Q, caseID int64) ([]int64, error) {

@@ -21,6 +21,8 @@ import (
 	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"zhitong/internal/audit"
 )
 
 // Dialect names the database engine behind a DB.
@@ -42,6 +44,9 @@ type DB struct {
 	DSN     string
 	Path    string // the SQLite file, empty on PostgreSQL
 	group   *groupCommit
+	// writeStmts and readStmts keep SQLite's statements prepared
+	// (stmtcache.go); nil on PostgreSQL, where pgx caches them.
+	writeStmts, readStmts *stmtCache
 	// counters batches rate-limit hits on SQLite (limits.go); nil on
 	// PostgreSQL. limits is SQLite's file of counters, opened on first use.
 	counters   *counterBatch
@@ -97,7 +102,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	// synchronous(FULL) makes every acknowledged commit survive power loss,
 	// not only a killed process.
 	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
-	write, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	write, err := sql.Open("sqlite", base+"&_pragma=temp_store(2)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -108,8 +113,14 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
+	// Every reader stays open: database/sql keeps only two idle by
+	// default, and a new SQLite connection parses the whole schema
+	// (about a millisecond of CPU) before its first query — under
+	// concurrent intake most reads paid for one.
 	read.SetMaxOpenConns(8)
-	db := &DB{dialect: SQLite, write: write, read: read, DSN: dsn, Path: path}
+	read.SetMaxIdleConns(8)
+	db := &DB{dialect: SQLite, write: write, read: read, DSN: dsn, Path: path,
+		writeStmts: newStmtCache(write, true), readStmts: newStmtCache(read, false)}
 	db.group, db.counters = newGroupCommit(db), newCounterBatch(db)
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
@@ -155,6 +166,8 @@ func (db *DB) Close() error {
 	db.closed.Store(true)
 	db.limitsOnce.Do(func() {}) // a counters file not opened yet is not opened any more
 	db.group.close()
+	db.writeStmts.close()
+	db.readStmts.close()
 	if db.counters != nil {
 		db.counters.close()
 	}
@@ -179,6 +192,10 @@ type Tx struct {
 	tx   *sql.Tx
 	db   *DB
 	conn *sql.Conn // WriteBulk on PostgreSQL: the connection, for COPY
+	// auditLater holds AppendAudit's entries in pendingAudit until
+	// flushAudit (grouped transactions, group.go).
+	auditLater   bool
+	pendingAudit []audit.Entry
 }
 
 // Q is what both a Tx and the read side of a DB offer: queries.
@@ -191,16 +208,25 @@ type Q interface {
 
 // Exec runs a statement, rebinding ? placeholders for the dialect.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.db.writeStmts.get(ctx, q); st != nil {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, t.db.rebind(q), args...)
 }
 
 // Query runs a query, rebinding ? placeholders for the dialect.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.db.writeStmts.get(ctx, q); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, t.db.rebind(q), args...)
 }
 
 // QueryRow runs a one-row query, rebinding ? placeholders for the dialect.
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.db.writeStmts.get(ctx, q); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, t.db.rebind(q), args...)
 }
 
@@ -214,11 +240,17 @@ func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 
 // Query runs a read query.
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := db.readStmts.get(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return db.read.QueryContext(ctx, db.rebind(q), args...)
 }
 
 // QueryRow runs a one-row read query.
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := db.readStmts.get(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.read.QueryRowContext(ctx, db.rebind(q), args...)
 }
 
@@ -242,6 +274,7 @@ func (db *DB) writeOnce(ctx context.Context, fn func(*Tx) error) error {
 	if db.readOnly {
 		return ErrReadOnly
 	}
+	db.writeStmts.prepareDeferred(ctx)
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

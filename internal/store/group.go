@@ -11,6 +11,11 @@ import (
 // and one fsync for all of them is what lets a small server take a thousand
 // submissions a second. Each caller's work runs inside its own savepoint, so
 // one failure rolls back only that caller's writes.
+//
+// The group's audit entries are linked together at its end (Tx.flushAudit),
+// so on PostgreSQL several groups (groupLanes) write side by side and queue
+// on the audit chain's head row only for their last statements and their
+// commit; SQLite has one writer and one lane.
 type groupCommit struct {
 	db   *DB
 	reqs chan *groupReq
@@ -25,10 +30,20 @@ type groupReq struct {
 
 const maxGroup = 128
 
+// groupLanes is how many groups PostgreSQL commits at once: a group's
+// statements are round trips on one connection, and with one lane every
+// submission waited for the whole group ahead of it, statement by statement.
+const groupLanes = 4
+
 func newGroupCommit(db *DB) *groupCommit {
 	g := &groupCommit{db: db, reqs: make(chan *groupReq, maxGroup)}
-	g.wg.Add(1)
-	go g.loop()
+	lanes := 1
+	if db.dialect == Postgres {
+		lanes = groupLanes
+	}
+	for range lanes {
+		g.wg.Go(g.loop)
+	}
 	return g
 }
 
@@ -38,7 +53,6 @@ func (g *groupCommit) close() {
 }
 
 func (g *groupCommit) loop() {
-	defer g.wg.Done()
 	for first := range g.reqs {
 		batch := []*groupReq{first}
 	drain:
@@ -60,24 +74,31 @@ func (g *groupCommit) loop() {
 func (g *groupCommit) commit(batch []*groupReq) {
 	results := make([]error, len(batch))
 	err := g.db.Write(context.Background(), func(tx *Tx) error {
+		tx.auditLater = true
 		for i, r := range batch {
 			results[i] = r.ctx.Err()
 			if results[i] != nil {
 				continue
 			}
-			if _, err := tx.tx.ExecContext(r.ctx, `SAVEPOINT grouped`); err != nil {
+			if _, err := tx.Exec(r.ctx, `SAVEPOINT grouped`); err != nil {
 				return err
 			}
-			if results[i] = r.fn(tx); results[i] != nil {
-				if _, err := tx.tx.ExecContext(context.Background(), `ROLLBACK TO SAVEPOINT grouped`); err != nil {
+			held := len(tx.pendingAudit)
+			if results[i] = r.fn(tx); retryable(results[i]) {
+				// A deadlock between lanes (or with another writer): the
+				// whole group starts again, as Write retries.
+				return results[i]
+			} else if results[i] != nil {
+				if _, err := tx.Exec(context.Background(), `ROLLBACK TO SAVEPOINT grouped`); err != nil {
 					return fmt.Errorf("rollback to savepoint: %w", err)
 				}
+				tx.pendingAudit = tx.pendingAudit[:held]
 			}
-			if _, err := tx.tx.ExecContext(context.Background(), `RELEASE SAVEPOINT grouped`); err != nil {
+			if _, err := tx.Exec(context.Background(), `RELEASE SAVEPOINT grouped`); err != nil {
 				return fmt.Errorf("release savepoint: %w", err)
 			}
 		}
-		return nil
+		return tx.flushAudit(context.Background())
 	})
 	for i, r := range batch {
 		if err != nil && results[i] == nil {
