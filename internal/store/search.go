@@ -1,0 +1,279 @@
+package store
+
+// The full-text search of cases: which side of a search drives (its words
+// or its other filters), the queries of its hits on SQLite (cases_fts) and
+// PostgreSQL (cases_search_scope, migration 102: the words with region and
+// id-range tokens), and the newest-first walk over id ranges.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// searchByFilter reports whether f is a search to drive from its other
+// filters (SearchFilterCap): they keep few enough cases, counted in their
+// index up to the cap.
+func searchByFilter(ctx context.Context, q Q, f CaseFilter) (bool, error) {
+	if len(f.Search) == 0 {
+		return false, nil
+	}
+	limit := SearchFilterCap
+	if f.SearchFilterCap != 0 {
+		limit = max(f.SearchFilterCap, -1)
+	}
+	if limit < 0 {
+		return false, nil
+	}
+	rest := f
+	rest.Search = nil
+	cond, args := caseWhereIn(q, rest, "", "", "region_code")
+	if q.Dialect() == Postgres {
+		// The planner's estimate, from its statistics with these values
+		// (plan_cache_mode, see Open): a capped count took a sequential
+		// scan until it had 5,001 of a county's cases (300 ms at 1,000,000).
+		var plan string
+		if err := q.QueryRow(ctx, `EXPLAIN (FORMAT JSON) SELECT id FROM cases`+cond, args...).Scan(&plan); err != nil {
+			return false, fmt.Errorf("estimate search filter: %w", err)
+		}
+		var p []struct {
+			Plan struct {
+				Rows float64 `json:"Plan Rows"`
+			}
+		}
+		if err := json.Unmarshal([]byte(plan), &p); err != nil || len(p) == 0 {
+			return false, fmt.Errorf("estimate search filter: %q: %v", plan, err)
+		}
+		return p[0].Plan.Rows <= float64(limit), nil
+	}
+	var n int
+	err := q.QueryRow(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT id FROM cases%s LIMIT %d) t`, cond, limit+1), args...).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("count search filter: %w", err)
+	}
+	return n <= limit, nil
+}
+
+// searchIDs is the query of the ids of f's search hits, by id, newest
+// first when desc, from after the cursor c when set: the full-text index
+// drives it in id order and the case's other filters are checked per hit,
+// so it stops as soon as the page is full. On PostgreSQL the planner
+// chooses between the GIN index and walking the primary key from the
+// word's statistics, per execution (plan_cache_mode, see Open).
+//
+// byFilter (searchByFilter) turns it round: the cases the other filters
+// keep are read from their index (at most SearchFilterCap) and those with
+// the words kept, whatever the word's frequency.
+func searchIDs(q Q, f CaseFilter, ftsMatch, tsQuery string, byFilter, desc bool, c *Cursor, limit, offset int) (string, []any) {
+	return searchIDsIn(q, f, ftsMatch, tsQuery, byFilter, desc, c, limit, offset, "")
+}
+
+// searchIDsIn is searchIDs within the id ranges of searchDoc named by
+// ranges ('#61' | '#60'), when it is not empty and the search is one of a
+// whole region level on PostgreSQL (searchScope).
+func searchIDsIn(q Q, f CaseFilter, ftsMatch, tsQuery string, byFilter, desc bool, c *Cursor, limit, offset int, ranges string) (string, []any) {
+	op, dir := ">", ""
+	if desc {
+		op, dir = "<", " DESC"
+	}
+	tail := fmt.Sprintf(` LIMIT %d`, limit)
+	if offset > 0 && c == nil {
+		tail += fmt.Sprintf(` OFFSET %d`, offset)
+	}
+	if byFilter {
+		cond, args := filterHits(q, f, ftsMatch, tsQuery)
+		if c != nil {
+			cond, args = and(cond, args, keysetCond{`id ` + op + ` ?`, []any{c.ID}})
+		}
+		return `SELECT id FROM cases` + cond + ` ORDER BY id` + dir + tail, args
+	}
+	rest := f
+	rest.Search = nil
+	if q.Dialect() == Postgres {
+		// The jurisdiction goes into the word's look-up (searchScope): a
+		// county's hits come out of the index alone.
+		var scope []string
+		rest, scope = searchScope(rest)
+		if len(scope) > 0 && ranges != "" {
+			scope = append(scope, `(`+ranges+`)`)
+		}
+		cond, args := caseWhere(q, rest, "", "")
+		cond, args = and(cond, args, searchCond(tsQuery, scope))
+		if c != nil {
+			cond, args = and(cond, args, keysetCond{`id ` + op + ` ?`, []any{c.ID}})
+		}
+		return `SELECT id FROM cases` + cond + ` ORDER BY id` + dir + tail, args
+	}
+	cond, args := caseWhere(q, rest, "", "")
+	// CROSS JOIN keeps the full-text table outermost: its hits come in
+	// rowid order, and the rowid bound is applied inside the index.
+	where := ` WHERE f.cases_fts MATCH ?`
+	all := []any{ftsMatch}
+	if c != nil {
+		where += ` AND f.rowid ` + op + ` ?`
+		all = append(all, c.ID)
+	}
+	if cond != "" {
+		where += ` AND ` + strings.TrimPrefix(cond, ` WHERE `)
+		all = append(all, args...)
+	}
+	// Each hit's filters are checked in cases_scale_hit, a covering index
+	// of a few dozen bytes an entry, not in the case row: 18,000 hits of a
+	// common word took 300 ms in the rows, 30 ms in the index.
+	return `SELECT f.rowid AS id FROM cases_fts f CROSS JOIN cases INDEXED BY cases_scale_hit ON cases.id = f.rowid` + where + ` ORDER BY f.rowid` + dir + tail, all
+}
+
+// filterHits is the condition of a search driven from its other filters
+// (searchByFilter): they name the index, a range of at most
+// SearchFilterCap cases, and each case is looked up among the word's hits.
+// On SQLite "+id" keeps the planner from taking the hits as the index to
+// search by (with statistics it probed the covering index once per hit:
+// 40,000 probes for 路灯, 320 ms); on PostgreSQL the planner weighs the
+// sides itself.
+func filterHits(q Q, f CaseFilter, ftsMatch, tsQuery string) (string, []any) {
+	rest := f
+	rest.Search = nil
+	cond, args := caseWhereIn(q, rest, "", "", "region_code")
+	if q.Dialect() == Postgres {
+		return and(cond, args, searchCond(tsQuery, nil))
+	}
+	return ` WHERE id IN (SELECT f.rowid FROM cases_fts f WHERE f.cases_fts MATCH ? AND +f.rowid IN (SELECT id FROM cases` + cond + `))`,
+		append([]any{ftsMatch}, args...)
+}
+
+// searchDoc is what PostgreSQL's full-text index of cases holds
+// (cases_search_scope, migration 102): the case's words and one token per
+// level of its region code ('@36', '@3607', '@360732', '@360732101', and
+// '@' + the whole code), which no document can hold (to_tsvector drops the
+// '@'). A search must name it exactly so, or the planner cannot use the
+// index.
+const searchDoc = `(search || array_to_tsvector(ARRAY['@' || substr(region_code, 1, 2), '@' || substr(region_code, 1, 4), '@' || substr(region_code, 1, 6), '@' || substr(region_code, 1, 9), '@' || region_code, '#' || (id >> 14)::text]))`
+
+// searchRangeShift sizes the id ranges of searchDoc's '#' tokens: a case
+// with id n holds '#' || (n >> 14), 16,384 cases a range. 路灯 has 3,200
+// hits in a county of 1,000,000 cases, about 50 a range, so the newest
+// 201 are in the newest four or five ranges.
+const searchRangeShift = 14
+
+// searchRangeRounds is how many times searchHitIDs widens the id ranges
+// before it reads the region's hits whole.
+const searchRangeRounds = 3
+
+// searchHitIDs is searchIDs on PostgreSQL for a search of a whole region
+// level (searchScope): the index gives a region's hits in no order, so
+// the newest page would be sorted out of all of them, each read from the
+// heap (3,189 for 路灯 in a county at 1,000,000 cases). It asks for the
+// hits in the id ranges next to the start (the newest case, or the
+// cursor's) first, widening them until they hold offset+limit hits —
+// every hit outside them is older (newer, for an ascending page) than
+// every hit inside — and falls back to searchIDs whole after
+// searchRangeRounds. The query returned lists the ids found; elsewhere it
+// is searchIDs'.
+func searchHitIDs(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery string, byFilter, desc bool, c *Cursor, limit, offset int) (string, []any, error) {
+	query, args := searchIDs(q, f, ftsMatch, tsQuery, byFilter, desc, c, limit, offset)
+	if q.Dialect() != Postgres || byFilter || limit <= 0 {
+		return query, args, nil
+	}
+	if _, scope := searchScope(f); len(scope) == 0 {
+		return query, args, nil
+	}
+	var start int64
+	if c != nil {
+		start = c.ID >> searchRangeShift
+	} else {
+		end := `max`
+		if !desc {
+			end = `min`
+		}
+		var id *int64
+		if err := q.QueryRow(ctx, `SELECT `+end+`(id) FROM cases`).Scan(&id); err != nil {
+			return "", nil, fmt.Errorf("search ranges: %w", err)
+		}
+		if id == nil {
+			return query, args, nil
+		}
+		start = *id >> searchRangeShift
+	}
+	need := max(offset, 0) + limit
+	step := int64(1)
+	if desc {
+		step = -1
+	}
+	// The range of the start (and the one beyond the newest case, for
+	// cases added since it was read), then the next 2, 8, 32 ranges.
+	ranges := []string{fmt.Sprintf(`'#%d'`, start)}
+	if c == nil {
+		ranges = append(ranges, fmt.Sprintf(`'#%d'`, start-step))
+	}
+	next, width := start+step, int64(2)
+	for range searchRangeRounds {
+		for range width {
+			if next < 0 {
+				break
+			}
+			ranges = append(ranges, fmt.Sprintf(`'#%d'`, next))
+			next += step
+		}
+		width *= 4
+		sub, subArgs := searchIDsIn(q, f, ftsMatch, tsQuery, false, desc, c, need, 0, strings.Join(ranges, ` | `))
+		rows, err := q.Query(ctx, sub, subArgs...)
+		if err != nil {
+			return "", nil, fmt.Errorf("search ranges: %w", err)
+		}
+		ids, err := collect(rows, func(s interface{ Scan(...any) error }) (int64, error) {
+			var id int64
+			return id, s.Scan(&id)
+		})
+		if err != nil {
+			return "", nil, fmt.Errorf("search ranges: %w", err)
+		}
+		if len(ids) == need || next < 0 {
+			ids = ids[min(max(offset, 0), len(ids)):]
+			return `SELECT id FROM unnest(CAST(? AS bigint[])) WITH ORDINALITY AS h(id, n) ORDER BY n`, []any{ids}, nil
+		}
+	}
+	return query, args, nil
+}
+
+// searchCond is the condition of a search's words on PostgreSQL, and of
+// the region tokens of scope (searchScope) when there are any. A query
+// whose words PostgreSQL's parser drops all of (an empty tsquery) keeps
+// matching nothing, rather than every case of the region.
+func searchCond(tsQuery string, scope []string) keysetCond {
+	if len(scope) == 0 {
+		return keysetCond{searchDoc + ` @@ to_tsquery('simple', ?)`, []any{tsQuery}}
+	}
+	return keysetCond{searchDoc + ` @@ (to_tsquery('simple', ?) && ?::tsquery) AND numnode(to_tsquery('simple', ?)) > 0`,
+		[]any{tsQuery, strings.Join(scope, " & "), tsQuery}}
+}
+
+// searchScope moves f's jurisdiction and region filter into region
+// tokens of searchDoc when they are a whole level of region codes (2, 4, 6,
+// 9 or 12 digits): a county's search reads '路灯' & '@360732' from the index
+// — the county's 3,400 hits — instead of the word's 40,000 in the city
+// checked one by one against the county's range. Other scopes (a unit, a
+// deputy, a station, shared stations) stay conditions of their own.
+func searchScope(f CaseFilter) (CaseFilter, []string) {
+	var scope []string
+	if f.ScopeUnit == 0 && f.ScopeDeputy == 0 && f.ScopeStation == 0 && len(f.ScopeStations) == 0 && regionLevel(f.ScopeRegion) {
+		scope = append(scope, `'@`+f.ScopeRegion+`'`)
+		f.ScopeRegion = ""
+	}
+	if regionLevel(f.Region) {
+		scope = append(scope, `'@`+f.Region+`'`)
+		f.Region = ""
+	}
+	return f, scope
+}
+
+// regionLevel reports whether prefix is a whole level of region codes,
+// one of searchDoc's tokens.
+func regionLevel(prefix string) bool {
+	switch len(prefix) {
+	case 2, 4, 6, 9, 12:
+	default:
+		return false
+	}
+	return strings.Trim(prefix, "0123456789") == ""
+}
