@@ -23,7 +23,7 @@ func (s *Server) principal(r *http.Request) (zhitong.Principal, error) {
 		if !ok {
 			return zhitong.Principal{}, zhitong.Errorf(zhitong.EUNAUTHORIZED, "Authorization 头须为 Bearer 令牌")
 		}
-		return s.app.Authenticate(r.Context(), strings.TrimSpace(secret))
+		return s.authenticate(r, strings.TrimSpace(secret))
 	}
 	if id := s.sessions.GetInt64(r.Context(), sessionUserKey); id != 0 {
 		u, err := s.app.User(r.Context(), id)

@@ -331,8 +331,11 @@ func (s *Server) limit(next http.Handler, fail failFunc) http.Handler {
 		}
 		client := clientIP(r, s.proxies)
 		var hits, signHits []limitHit
-		if public && s.rules.public.limit > 0 && !s.exempt(r) {
-			hits = append(hits, limitHit{s.rules.public, client})
+		if public && s.rules.public.limit > 0 {
+			var exempt bool
+			if r, exempt = s.exempt(r); !exempt {
+				hits = append(hits, limitHit{s.rules.public, client})
+			}
 		}
 		if signIn {
 			// The code step (/login/code) names no account: the pending one
@@ -463,26 +466,47 @@ func signInName(r *http.Request) string {
 // counted), or a session of a signed-in account. The mere presence of an
 // Authorization header, a cookie or an api_key proves nothing — sign-in,
 // the portal form and the code look-ups never check them — so a junk one
-// is counted like any anonymous request.
-func (s *Server) exempt(r *http.Request) bool {
-	if strings.HasPrefix(r.URL.Path, "/open311/") {
-		key := open311Key(r)
-		if key == "" {
-			return false
-		}
-		p, err := s.app.Authenticate(r.Context(), key)
-		return err == nil && p.Staff()
+// is counted like any anonymous request. The request it returns remembers
+// a token it authenticated, so the handler does not look it up again.
+func (s *Server) exempt(r *http.Request) (*http.Request, bool) {
+	secret, ok := "", false
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/open311/"):
+		secret = open311Key(r)
+		ok = secret != ""
+	case r.Header.Get("Authorization") != "":
+		secret, ok = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		secret = strings.TrimSpace(secret)
+	default:
+		p, err := s.principal(r)
+		return r, err == nil && p.Staff()
 	}
-	if h := r.Header.Get("Authorization"); h != "" {
-		secret, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok {
-			return false
-		}
-		p, err := s.app.Authenticate(r.Context(), strings.TrimSpace(secret))
-		return err == nil && p.Staff()
+	if !ok {
+		return r, false
 	}
-	p, err := s.principal(r)
-	return err == nil && p.Staff()
+	p, err := s.app.Authenticate(r.Context(), secret)
+	if err != nil {
+		return r, false
+	}
+	return r.WithContext(context.WithValue(r.Context(), tokenKey{}, authenticatedToken{secret, p})), p.Staff()
+}
+
+// tokenKey holds the authenticatedToken of a request.
+type tokenKey struct{}
+
+// authenticatedToken is a token already authenticated for this request,
+// with the principal it acts as.
+type authenticatedToken struct {
+	secret string
+	p      zhitong.Principal
+}
+
+// authenticate turns a token into its principal, once per request.
+func (s *Server) authenticate(r *http.Request, secret string) (zhitong.Principal, error) {
+	if t, ok := r.Context().Value(tokenKey{}).(authenticatedToken); ok && t.secret == secret {
+		return t.p, nil
+	}
+	return s.app.Authenticate(r.Context(), secret)
 }
 
 // open311Key is the api_key an Open311 handler will authenticate: the

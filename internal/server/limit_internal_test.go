@@ -3,11 +3,15 @@ package server
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"zhitong"
+	"zhitong/internal/app"
 	"zhitong/internal/store"
 	"zhitong/internal/testkit"
 )
@@ -161,4 +165,57 @@ func BenchmarkLimiterTake(b *testing.B) {
 			}
 		})
 	})
+}
+
+// TestTokenIsAuthenticatedOnceARequest: a token the rate limiter
+// authenticated to exempt a public entry is not looked up again by the
+// handler — shown by revoking it in between, which a second look-up would
+// notice — for a Bearer header and for Open311's api_key alike. A request
+// without the limiter's look-up still checks its token.
+func TestTokenIsAuthenticatedOnceARequest(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	testkit.Seed(t, a)
+	ctx := context.Background()
+	s := New(Config{App: a, PublicLimit: 5})
+	for _, c := range []struct{ method, path, key string }{
+		{"POST", "/api/v1/submissions", "header"},
+		{"POST", "/open311/v2/requests.json", "form"},
+		{"GET", "/api/v1/cases", "header"}, // not a public entry: nothing exempted it
+	} {
+		secret, tok, err := a.AddToken(ctx, app.System, "once "+c.path, zhitong.RoleIntegration, "360728")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got zhitong.Principal
+		var gotErr error
+		h := s.limit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if err := a.DB().Write(r.Context(), func(tx *store.Tx) error { return tx.RevokeToken(r.Context(), tok.ID, time.Now()) }); err != nil {
+				t.Fatal(err)
+			}
+			if c.key == "form" {
+				got, gotErr = s.open311Principal(r, secret)
+			} else {
+				got, gotErr = s.principal(r)
+			}
+		}), func(w http.ResponseWriter, r *http.Request, err error) {
+			t.Fatalf("%s: limiter failed: %v", c.path, err)
+		})
+		r := httptest.NewRequest(c.method, c.path, nil)
+		if c.key == "form" {
+			r = httptest.NewRequest(c.method, c.path, strings.NewReader("api_key="+secret))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		} else {
+			r.Header.Set("Authorization", "Bearer "+secret)
+		}
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		if c.path == "/api/v1/cases" {
+			if gotErr == nil {
+				t.Errorf("%s: a token revoked before the handler's look-up still authenticated", c.path)
+			}
+			continue
+		}
+		if gotErr != nil || got.TokenID != tok.ID {
+			t.Errorf("%s: the handler looked the token up again: %+v, %v", c.path, got, gotErr)
+		}
+	}
 }

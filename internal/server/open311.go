@@ -351,7 +351,7 @@ func (s *Server) open311Principal(r *http.Request, key string) (zhitong.Principa
 	if key == "" {
 		return zhitong.Principal{}, zhitong.Errorf(zhitong.EUNAUTHORIZED, "缺少 api_key（平台签发的接口令牌）")
 	}
-	p, err := s.app.Authenticate(r.Context(), key)
+	p, err := s.authenticate(r, key)
 	if zhitong.ErrorCode(err) == zhitong.EUNAUTHORIZED {
 		return p, zhitong.Errorf(zhitong.EFORBIDDEN, "api_key 无效或已吊销")
 	}
