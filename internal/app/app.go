@@ -16,6 +16,7 @@ import (
 	"zhitong/internal/audit"
 	"zhitong/internal/calendar"
 	"zhitong/internal/pii"
+	"zhitong/internal/stale"
 	"zhitong/internal/store"
 )
 
@@ -48,8 +49,9 @@ type App struct {
 	pol     atomic.Pointer[Policy] // deadline policy, see policy.go
 	hashes  chan struct{}          // bounds concurrent argon2id hashing
 	cheap   bool                   // Config.CheapPasswordHashes
-	// collected keeps the public count of cases per region (scorecard.go).
-	collected *collectedCache
+	// collected keeps the public count of cases per region for a minute
+	// (scorecard.go).
+	collected *stale.Cache[string, int]
 	// hooks are the other areas' parts of case steps (hooks.go); shared
 	// with the copies WithClock makes.
 	hooks *hookSet
@@ -64,7 +66,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		cfg.Logger = slog.Default()
 	}
 	a := &App{db: cfg.DB, reports: cfg.Reports, clock: cfg.Clock, sealer: cfg.Sealer, log: cfg.Logger, hashes: make(chan struct{}, 2), hooks: &hookSet{}, cheap: cfg.CheapPasswordHashes,
-		collected: &collectedCache{m: map[string]*collectedCount{}}}
+		collected: stale.New[string, int](time.Minute, collectedRegions, cfg.Clock.Now)}
 	if err := a.loadCalendar(ctx); err != nil {
 		return nil, err
 	}

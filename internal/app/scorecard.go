@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"zhitong"
@@ -143,11 +142,14 @@ func (a *App) Scorecard(ctx context.Context, deputyID int64, from, to string) (*
 	return s, err
 }
 
+// collectedRegions is how many regions' counts a.collected keeps.
+const collectedRegions = 4096
+
 // CountyTotals returns the public sentence of a region (the whole
 // deployment when region is ""): citizens received and cases collected.
 // The received figure is summed at each call (a correction shows at once);
-// the cases collected are counted at most once a collectedTTL per region
-// (collectedCache): counting a million cases took 0.7–2.5 s, on a page
+// the cases collected are counted at most once a minute per region
+// (a.collected): counting a million cases took 0.7–2.5 s, on a page
 // and an API that need no sign-in. A region that is not a code (digits,
 // at most 12) is refused rather than counted.
 func (a *App) CountyTotals(ctx context.Context, region string) (CountyTotals, error) {
@@ -159,55 +161,8 @@ func (a *App) CountyTotals(ctx context.Context, region string) (CountyTotals, er
 	if t.Received, err = store.SumReceived(ctx, a.db, region); err != nil {
 		return t, err
 	}
-	t.Collected, err = a.collected.count(ctx, region, a.clock.Now(), func(ctx context.Context) (int, error) { return store.CountCollected(ctx, a.db, region) })
+	t.Collected, err = a.collected.Get(ctx, region, func(ctx context.Context) (int, error) { return store.CountCollected(ctx, a.db, region) })
 	return t, err
-}
-
-// collectedTTL is how old a region's count of collected cases may be.
-const collectedTTL = time.Minute
-
-// collectedCache keeps each region's count of collected cases for
-// collectedTTL. Requests for a region wait for one count (never a count per
-// request, however many arrive at once); the map holds at most
-// collectedRegions regions and starts over when full.
-type collectedCache struct {
-	mu sync.Mutex
-	m  map[string]*collectedCount
-}
-
-type collectedCount struct {
-	mu sync.Mutex // held while counting
-	at time.Time
-	n  int
-}
-
-const collectedRegions = 4096
-
-func (c *collectedCache) count(ctx context.Context, region string, now time.Time, count func(context.Context) (int, error)) (int, error) {
-	if c == nil { // an App made without New
-		return count(ctx)
-	}
-	c.mu.Lock()
-	e := c.m[region]
-	if e == nil {
-		if len(c.m) >= collectedRegions {
-			clear(c.m)
-		}
-		e = &collectedCount{}
-		c.m[region] = e
-	}
-	c.mu.Unlock()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if !e.at.IsZero() && now.Sub(e.at) < collectedTTL && !now.Before(e.at) {
-		return e.n, nil
-	}
-	n, err := count(ctx)
-	if err != nil {
-		return 0, err
-	}
-	e.n, e.at = n, now
-	return n, nil
 }
 
 // Ledger returns a deputy's stored ledger for a period. Staff in the

@@ -85,7 +85,7 @@ func (h *Handler) results(w http.ResponseWriter, r *http.Request) error {
 		}
 		in.Station, d.Station = id, st.Name
 	}
-	// The count is kept per filter for a minute (staleCache): counting up
+	// The count is kept per filter for a minute (stale.Cache): counting up
 	// to the cap was most of the page on PostgreSQL at a million cases.
 	in.NoCount = true
 	var err error
@@ -93,7 +93,7 @@ func (h *Handler) results(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	key := app.ResultsInput{Region: in.Region, Category: in.Category, Outcome: in.Outcome, Station: in.Station}
-	if d.Total, err = h.resultCounts.get(ctx, key, func(ctx context.Context) (int, error) { return h.app.PublicResultsCount(ctx, key) }); err != nil {
+	if d.Total, err = h.resultCounts.Get(ctx, key, func(ctx context.Context) (int, error) { return h.app.PublicResultsCount(ctx, key) }); err != nil {
 		return err
 	}
 	// A kept count may be older than the page: never fewer than shown.
@@ -120,7 +120,7 @@ func (h *Handler) results(w http.ResponseWriter, r *http.Request) error {
 	if d.Categories, err = h.app.Categories(ctx); err != nil {
 		return err
 	}
-	if d.Totals, err = h.totals.get(ctx, struct{}{}, func(ctx context.Context) (app.CountyTotals, error) { return h.app.CountyTotals(ctx, "") }); err != nil {
+	if d.Totals, err = h.app.CountyTotals(ctx, ""); err != nil {
 		return err
 	}
 	title := "办理公示"

@@ -27,6 +27,7 @@ import (
 	"zhitong/internal/app"
 	"zhitong/internal/attachments"
 	"zhitong/internal/setup"
+	"zhitong/internal/stale"
 	"zhitong/internal/uploads"
 )
 
@@ -67,10 +68,9 @@ type Handler struct {
 	publicURL    string
 	gate         *setup.Gate
 	uploads      *uploads.Gate
-	// totals and resultCounts are the results board's county totals and
-	// its capped count per filter, kept for a minute (portal_totals.go).
-	totals       *staleCache[struct{}, app.CountyTotals]
-	resultCounts *staleCache[app.ResultsInput, int]
+	// resultCounts is the results board's capped count per filter, kept
+	// for a minute (portal_results.go).
+	resultCounts *stale.Cache[app.ResultsInput, int]
 }
 
 // New returns the handler; each page's templates are parsed once per
@@ -84,7 +84,7 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h := &Handler{sessionClock: cfg.SessionClock, app: cfg.App, sessions: cfg.Sessions, principal: cfg.Principal, log: cfg.Logger,
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"), gate: cfg.SetupGate, uploads: cfg.Uploads,
-		totals: newStaleCache[struct{}, app.CountyTotals](1), resultCounts: newStaleCache[app.ResultsInput, int](resultCountKeys)}
+		resultCounts: stale.New[app.ResultsInput, int](time.Minute, resultCountKeys, cfg.App.Now)}
 	if h.uploads == nil {
 		h.uploads = uploads.Default()
 	}
