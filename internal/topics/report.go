@@ -79,12 +79,9 @@ func (s *Service) Draft(ctx context.Context, p zhitong.Principal, v url.Values) 
 		return nil, err
 	}
 	// The previous period's frequent topics, for the recurring problems:
-	// not its own previous period. Too many texts: left out, said so.
+	// not its own previous period (fewer texts than the check above passed).
 	prev, err := s.topics(ctx, p, hot.Previous.Values(), false)
-	prevNote := ""
-	if zhitong.ErrorCode(err) == zhitong.EINVALID {
-		prev, prevNote = &Hot{}, "上期（"+hot.Previous.Label+"）案件过多，未与上期比较（"+zhitong.ErrorMessage(err)+"）。\n"
-	} else if err != nil {
+	if err != nil {
 		return nil, err
 	}
 	uq := hot.Period.Values()
@@ -138,8 +135,6 @@ func (s *Service) Draft(ctx context.Context, p zhitong.Principal, v url.Values) 
 	}
 	b.WriteString("\n四、反复出现的问题\n")
 	switch {
-	case prevNote != "":
-		b.WriteString(prevNote)
 	case len(r.Recurring) == 0:
 		b.WriteString("没有连续两期都集中出现的问题。\n")
 	default:

@@ -103,32 +103,32 @@ func (s *Service) Topics(ctx context.Context, p zhitong.Principal, v url.Values)
 	return s.topics(ctx, p, v, true)
 }
 
-// MaxTexts is the most case texts one hot-topic question reads (the
+// maxTexts is the most case texts one hot-topic question reads (the
 // period and the previous one together): the texts are read from the raw
 // cases at each request, so a quarter or a year of a large deployment is
 // refused with a message rather than read for minutes (docs/analysis.md,
 // "At scale"). At 1,000,000 cases over three years a month against the
 // previous month is about 56,000.
-const MaxTexts = 60_000
+var maxTexts = 60_000
 
-// bounded refuses a question that would read more than MaxTexts texts:
+// bounded refuses a question that would read more than maxTexts texts:
 // the cases received in the periods under sc's region.
 func (s *Service) bounded(ctx context.Context, sc scope, pers ...stats.Period) error {
 	n := 0
 	for _, per := range pers {
 		r := app.StatRange(per.Start, per.End, sc.region)
-		c, err := store.CountReceived(ctx, s.app.DB(), r, MaxTexts)
+		c, err := store.CountReceived(ctx, s.app.DB(), r, maxTexts)
 		if err != nil {
 			return err
 		}
 		n += c
 	}
-	if n > MaxTexts {
+	if n > maxTexts {
 		what := pers[0].Label
 		if len(pers) > 1 {
 			what += "和上期（" + pers[1].Label + "）"
 		}
-		return zhitong.Invalid("period", "热点分析逐件读取案件原文，一次最多读取 %d 件（本期和上期合计）；%s共收到 %d 件以上。请选择较短的期间（例如按月）", MaxTexts, what, MaxTexts)
+		return zhitong.Invalid("period", "热点分析逐件读取案件原文，一次最多读取 %d 件（本期和上期合计）；%s共收到 %d 件以上。请选择较短的期间（例如按月）", maxTexts, what, maxTexts)
 	}
 	return nil
 }
