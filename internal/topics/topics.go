@@ -128,7 +128,7 @@ func (s *Service) bounded(ctx context.Context, sc scope, pers ...stats.Period) e
 		if len(pers) > 1 {
 			what += "和上期（" + pers[1].Label + "）"
 		}
-		return zhitong.Invalid("period", "热点分析逐件读取案件原文，一次最多读取 %d 件（本期和上期合计）；%s共收到 %d 件以上。请选择较短的期间（例如按月）", maxTexts, what, maxTexts)
+		return zhitong.Invalid("period", "热点分析逐件读取案件原文，一次最多读取 %d 件（本期和上期合计）；%s共收到 %d 件以上。请选择较短的期间（例如自定义最近一周），或按乡镇、下一级区划只看一个地区", maxTexts, what, maxTexts)
 	}
 	return nil
 }
@@ -296,7 +296,14 @@ func (s *Service) parse(ctx context.Context, p zhitong.Principal, v url.Values) 
 		return nil, scope{}, err
 	}
 	h := &Hot{Period: per, Previous: per.Previous(), Slice: slice, Key: strings.TrimSpace(v.Get("key")), Method: Method, Frequent: []Topic{}, Rising: []Topic{}}
-	return h, scope{region: p.RegionCode, slice: stats.SliceOf(slice, p.RegionCode), key: key}, nil
+	sc := scope{region: p.RegionCode, slice: stats.SliceOf(slice, p.RegionCode), key: key}
+	if slice == "town" || slice == "level" {
+		// A place's row: every case it holds lies under its code (the
+		// key is a prefix of the case's region), so only that part of the
+		// region is read; the slice still filters exactly.
+		sc.region = key
+	}
+	return h, sc, nil
 }
 
 // each calls fn with the facts and text (title and body) of every case
