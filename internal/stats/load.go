@@ -105,8 +105,15 @@ func liveRange(start, end time.Time, region string) store.StatRange {
 // the rest live, the completions since the last settled day, and the
 // stock at the end. The reads are independent and run side by side
 // (SQLite has several reader connections; so has PostgreSQL's pool).
-func (s *Service) load(ctx context.Context, per Period, region string, names []string, months bool) (*source, error) {
+//
+// With a window (the dashboard), the caller has checked that per's flows
+// are not pending; its stock is not read when it is (w.stockPending: the
+// figure shows 统计整理中), and "overdue now" is read from the open
+// assignments while the job is catching up (the change since an old
+// settled day would read every reply since).
+func (s *Service) load(ctx context.Context, per Period, region string, names []string, months bool, w *window) (*source, error) {
 	src := &source{p: s.params(per)}
+	noStock := w != nil && w.stockPending(per)
 	db := s.app.ReportDB()
 	var mark time.Time
 	if !s.live && settledScope(region) {
@@ -119,8 +126,15 @@ func (s *Service) load(ctx context.Context, per Period, region string, names []s
 		}
 	}
 	if mark.IsZero() || mark.Before(per.Start) {
+		if w != nil && w.none && !per.End.After(w.settled) {
+			return src, nil // before the first case: nothing to read
+		}
 		// Nothing settled in the period: everything live.
-		facts, err := store.ListStatFacts(ctx, db, s.openRange(per, region))
+		r := s.openRange(per, region)
+		if noStock {
+			r.EndDay = ""
+		}
+		facts, err := store.ListStatFacts(ctx, db, r)
 		src.live = facts
 		return src, err
 	}
@@ -211,7 +225,7 @@ func (s *Service) load(ctx context.Context, per Period, region string, names []s
 			live, err = store.ListStatFacts(ctx, db, liveRange(mark.AddDate(0, 0, 1), per.End, region))
 			return err
 		})
-		if today := s.today(); per.End.After(today) && mark.Before(today) && !stale[mark.Format(time.DateOnly)] {
+		if today := s.today(); per.End.After(today) && mark.Before(today) && !stale[mark.Format(time.DateOnly)] && (w == nil || !w.catchingUp()) {
 			// Overdue now: the last settled day's stock, less those
 			// replied since, plus those overdue since.
 			read(mark.Format(time.DateOnly), mark.Format(time.DateOnly), true)
@@ -220,7 +234,7 @@ func (s *Service) load(ctx context.Context, per Period, region string, names []s
 					today.Format(time.DateOnly))
 				return err
 			})
-		} else {
+		} else if !noStock {
 			liveOpen()
 		}
 	} else if stale[per.End.Format(time.DateOnly)] {

@@ -8,9 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"zhitong"
 	"zhitong/internal/app"
-	"zhitong/internal/calendar"
 	"zhitong/internal/stats/measure"
 	"zhitong/internal/store"
 )
@@ -43,18 +41,9 @@ func (s *Service) Monthly(ctx context.Context) ([]MonthFigures, error) {
 	}
 	// Counted up to here: the mark, or before the first case when nothing
 	// is settled yet (a new deployment has nothing to wait for).
-	var settled time.Time
-	if mark != "" {
-		settled = civilDay(mark)
-	} else {
-		first, err := store.StatFirstDay(ctx, s.app.ReportDB())
-		if err != nil {
-			return nil, err
-		}
-		settled = s.today()
-		if !first.IsZero() {
-			settled = calendar.Civil(first, zhitong.China).AddDate(0, 0, -1)
-		}
+	settled, _, err := s.settledDay(ctx, mark)
+	if err != nil {
+		return nil, err
 	}
 	months, err := s.monthly(ctx, settled)
 	if err != nil {
@@ -107,7 +96,7 @@ func (s *Service) monthly(ctx context.Context, settled time.Time) ([]MonthFigure
 	}
 	rows := map[string]*measure.Counts{}
 	for _, r := range ranges {
-		src, err := s.load(ctx, newPeriod("custom", r[0], r[1]), "", []string{""}, true)
+		src, err := s.load(ctx, newPeriod("custom", r[0], r[1]), "", []string{""}, true, nil)
 		if err != nil {
 			return nil, err
 		}

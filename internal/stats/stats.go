@@ -62,11 +62,15 @@ func authorize(p zhitong.Principal) error {
 // FigureValue is one figure of a period, with the previous period's.
 type FigureValue struct {
 	measure.Figure
-	Value    *float64 `json:"value"`     // nil: nothing to divide by
+	Value    *float64 `json:"value"`     // nil: nothing to divide by, or pending
 	Previous *float64 `json:"previous"`  // the previous period's value
 	Change   *float64 `json:"change"`    // Value − Previous (percentage points for rates)
 	NumCount int      `json:"num_count"` // the numerator's count (a count's own value)
 	DenCount int      `json:"den_count"` // the denominator's count
+	// Pending: the figure waits for the settle job (统计整理中; Value nil);
+	// PreviousPending the same of the previous period.
+	Pending         bool `json:"pending,omitempty"`
+	PreviousPending bool `json:"previous_pending,omitempty"`
 }
 
 // Row is one slice's figures.
@@ -79,8 +83,9 @@ type Row struct {
 
 // Point is one step of the trend.
 type Point struct {
-	Label  string         `json:"label"`
-	Counts measure.Counts `json:"counts"`
+	Label   string         `json:"label"`
+	Counts  measure.Counts `json:"counts"`
+	Pending bool           `json:"pending,omitempty"` // the period waits for the settle job: zero counts
 }
 
 // Dashboard is everything the statistics page shows.
@@ -96,6 +101,16 @@ type Dashboard struct {
 	TrendStep    string         `json:"trend_step"` // day or month
 	Trend        []Point        `json:"trend"`
 	Total        measure.Counts `json:"total"`
+	// While the settle job catches up (docs/statistics.md): Pending, the
+	// period has days neither settled nor countable live (counts zero, no
+	// rows, figures pending); OverduePending, its overdue stock at the end
+	// waits (a past day not settled yet); the same of the previous period;
+	// SettledThrough, the last settled day ("" none) when any is set.
+	Pending                bool   `json:"pending,omitempty"`
+	OverduePending         bool   `json:"overdue_pending,omitempty"`
+	PreviousPending        bool   `json:"previous_pending,omitempty"`
+	PreviousOverduePending bool   `json:"previous_overdue_pending,omitempty"`
+	SettledThrough         string `json:"settled_through,omitempty"`
 	// RowsRead is how many rows the dashboard read: settled rows and live
 	// facts, of both periods (the benchmarks report it).
 	RowsRead int `json:"-"`
@@ -103,12 +118,6 @@ type Dashboard struct {
 
 func (s *Service) params(p Period) measure.Params {
 	return measure.Params{Start: p.Start, End: p.End, Cal: s.app.Calendar(), AcceptDays: s.app.ReturnDays()}
-}
-
-// facts loads what period p counts under region; the open assignments at
-// its end (overdue) are taken at today when the period runs past today.
-func (s *Service) facts(ctx context.Context, p Period, region string) ([]store.StatFact, error) {
-	return store.ListStatFacts(ctx, s.app.ReportDB(), s.openRange(p, region))
 }
 
 // town is a region's township (nine-digit prefix), or itself above.
@@ -185,14 +194,30 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 		}
 	}
 	monthly := per.End.Sub(per.Start) > 62*24*time.Hour
+	w, err := s.window(ctx, region)
+	if err != nil {
+		return nil, err
+	}
+	d.Pending, d.PreviousPending = w.pending(per), w.pending(d.Previous)
+	d.OverduePending = d.Pending || w.stockPending(per)
+	d.PreviousOverduePending = d.PreviousPending || w.stockPending(d.Previous)
+	if d.OverduePending || d.PreviousOverduePending {
+		d.SettledThrough = w.Through()
+	}
 	var cur, prev *source
 	var g group
 	names := []string{""}
 	if slice != "" {
 		names = append(names, slice)
 	}
-	g.Go(func() (err error) { cur, err = s.load(ctx, per, region, names, monthly); return err })
-	g.Go(func() (err error) { prev, err = s.load(ctx, d.Previous, region, names, monthly); return err })
+	load := func(p Period, pending bool) (*source, error) {
+		if pending {
+			return &source{p: s.params(p)}, nil // counted once settled, never live
+		}
+		return s.load(ctx, p, region, names, monthly, &w)
+	}
+	g.Go(func() (err error) { cur, err = load(per, d.Pending); return err })
+	g.Go(func() (err error) { prev, err = load(d.Previous, d.PreviousPending); return err })
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
@@ -211,10 +236,13 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 		if f.Kind == measure.KindAvg {
 			fv.NumCount = total.ReplyDays
 		}
-		if v, ok := f.Value(*total); ok {
+		stock := f.Num == measure.Overdue || f.Den == measure.Overdue
+		fv.Pending = d.Pending || (stock && d.OverduePending)
+		fv.PreviousPending = d.PreviousPending || (stock && d.PreviousOverduePending)
+		if v, ok := f.Value(*total); ok && !fv.Pending {
 			fv.Value = &v
 		}
-		if v, ok := f.Value(*ptotal); ok {
+		if v, ok := f.Value(*ptotal); ok && !fv.PreviousPending {
 			fv.Previous = &v
 		}
 		if fv.Value != nil && fv.Previous != nil {
@@ -223,7 +251,7 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 		}
 		d.Figures = append(d.Figures, fv)
 	}
-	if slice != "" {
+	if slice != "" && !d.Pending {
 		sl := sliceOf(slice, region)
 		rows := cur.count(slice, sl)
 		prows := prev.count(slice, sl)
@@ -259,7 +287,7 @@ func (s *Service) compute(ctx context.Context, region string, per Period, slice 
 		if len(d.Trend) > 0 && d.Trend[len(d.Trend)-1].Label == k {
 			continue
 		}
-		pt := Point{Label: k}
+		pt := Point{Label: k, Pending: d.Pending}
 		if c := points[k]; c != nil {
 			pt.Counts = *c
 		}
@@ -333,7 +361,20 @@ func (s *Service) CaseIDs(ctx context.Context, p zhitong.Principal, v url.Values
 	} else if err := s.CheckKey(ctx, p.RegionCode, slice, key); err != nil {
 		return nil, "", err
 	}
-	facts, err := s.facts(ctx, per, p.RegionCode)
+	// A pending period is not counted live here either (the dashboard
+	// shows 统计整理中 for it); only the overdue count reads the stock.
+	w, err := s.window(ctx, p.RegionCode)
+	if err != nil {
+		return nil, "", err
+	}
+	if w.pending(per) || (stat == measure.Overdue && w.stockPending(per)) {
+		return nil, "", errPending(w, per)
+	}
+	r := s.openRange(per, p.RegionCode)
+	if stat != measure.Overdue {
+		r.EndDay = ""
+	}
+	facts, err := store.ListStatFacts(ctx, s.app.ReportDB(), r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -376,6 +417,19 @@ func (d *Dashboard) CasesURL(stat, key string) string {
 		v.Set("key", key)
 	}
 	return "/work/cases?" + v.Encode()
+}
+
+// Settled refuses a pending dashboard for uses that need its figures
+// whole (the Excel workbook): 409 统计整理中.
+func (d *Dashboard) Settled() error {
+	if !d.Pending {
+		return nil
+	}
+	through := "尚未整理任何一天"
+	if d.SettledThrough != "" {
+		through = "已整理到 " + d.SettledThrough
+	}
+	return zhitong.Errorf(zhitong.ECONFLICT, "统计整理中：%s含统计作业尚未整理的日子（%s），整理完后才能查看和导出。请稍后再试（统计作业每 10 分钟运行一次，每次整理约一个月）", d.Period.Label, through)
 }
 
 // Query is the dashboard's own query string (period and slice).

@@ -239,6 +239,17 @@ func StatFirstDay(ctx context.Context, q Q) (time.Time, error) {
 	return ParseTime(s), err
 }
 
+// CountReceived counts the cases submitted in r (From ≤ submitted_at < To,
+// under r.Region), stopping at limit+1: a bound checked before reading
+// their texts, which costs at most limit+1 index entries.
+func CountReceived(ctx context.Context, q Q, r StatRange, limit int) (int, error) {
+	reg, regArgs := statRegion(q, r)
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE c.submitted_at >= ? AND c.submitted_at < ?`+reg+` LIMIT ?) x`,
+		append(append([]any{r.From, r.To}, regArgs...), limit+1)...).Scan(&n)
+	return n, err
+}
+
 // ReceivedText is a case received in a statistics range, as its
 // "received" fact (for the slices) with its title and body.
 type ReceivedText struct {

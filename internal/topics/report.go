@@ -78,7 +78,9 @@ func (s *Service) Draft(ctx context.Context, p zhitong.Principal, v url.Values) 
 	if err != nil {
 		return nil, err
 	}
-	prev, err := s.Topics(ctx, p, hot.Previous.Values())
+	// The previous period's frequent topics, for the recurring problems:
+	// not its own previous period (fewer texts than the check above passed).
+	prev, err := s.topics(ctx, p, hot.Previous.Values(), false)
 	if err != nil {
 		return nil, err
 	}
@@ -117,22 +119,38 @@ func (s *Service) Draft(ctx context.Context, p zhitong.Principal, v url.Values) 
 		b.WriteString("。\n")
 	}
 	b.WriteString("\n三、承办单位办理情况\n")
-	if len(r.Units) == 0 {
+	switch {
+	case d.Pending:
+		fmt.Fprintf(&b, "统计整理中：%s的承办单位数字要等统计作业整理到这些日子（%s），请稍后重新生成草稿。\n", hot.Period.Label, settledText(d.SettledThrough))
+	case len(r.Units) == 0:
 		b.WriteString("本期没有交办案件。\n")
 	}
 	for _, u := range r.Units {
-		fmt.Fprintf(&b, "%s：交办 %d 件，答复 %d 件，按期办结率 %s，解决率 %s，满意率 %s，重办 %d 件，期末逾期 %d 件。\n",
-			u.Name, u.Assigned, u.Replied, pctText(u.OnTime), pctText(u.Solved), pctText(u.Satisfied), u.Rehandled, u.Overdue)
+		overdue := fmt.Sprintf("%d 件", u.Overdue)
+		if d.OverduePending {
+			overdue = "统计整理中（" + settledText(d.SettledThrough) + "）"
+		}
+		fmt.Fprintf(&b, "%s：交办 %d 件，答复 %d 件，按期办结率 %s，解决率 %s，满意率 %s，重办 %d 件，期末逾期 %s。\n",
+			u.Name, u.Assigned, u.Replied, pctText(u.OnTime), pctText(u.Solved), pctText(u.Satisfied), u.Rehandled, overdue)
 	}
 	b.WriteString("\n四、反复出现的问题\n")
-	if len(r.Recurring) == 0 {
+	switch {
+	case len(r.Recurring) == 0:
 		b.WriteString("没有连续两期都集中出现的问题。\n")
-	} else {
+	default:
 		fmt.Fprintf(&b, "以下问题在本期和上期（%s）都集中出现：%s。\n", hot.Previous.Label, strings.Join(r.Recurring, "、"))
 	}
 	b.WriteString("\n五、意见建议\n" + Suggestions + "\n")
 	r.Body = b.String()
 	return r, nil
+}
+
+// settledText names how far the statistics are settled.
+func settledText(through string) string {
+	if through == "" {
+		return "尚未整理任何一天"
+	}
+	return "已整理到 " + through
 }
 
 // ReportInput saves a report's edited text.

@@ -100,8 +100,52 @@ const (
 // slice's row; no key is the whole jurisdiction), over the cases received
 // in it in p's jurisdiction.
 func (s *Service) Topics(ctx context.Context, p zhitong.Principal, v url.Values) (*Hot, error) {
+	return s.topics(ctx, p, v, true)
+}
+
+// maxTexts is the most case texts one hot-topic question reads (the
+// period and the previous one together): the texts are read from the raw
+// cases at each request, so a quarter or a year of a large deployment is
+// refused with a message rather than read for minutes (docs/analysis.md,
+// "At scale"). At 1,000,000 cases over three years a month against the
+// previous month is about 56,000.
+var maxTexts = 60_000
+
+// bounded refuses a question that would read more than maxTexts texts:
+// the cases received in the periods under sc's region.
+func (s *Service) bounded(ctx context.Context, sc scope, pers ...stats.Period) error {
+	n := 0
+	for _, per := range pers {
+		r := app.StatRange(per.Start, per.End, sc.region)
+		c, err := store.CountReceived(ctx, s.app.DB(), r, maxTexts)
+		if err != nil {
+			return err
+		}
+		n += c
+	}
+	if n > maxTexts {
+		what := pers[0].Label
+		if len(pers) > 1 {
+			what += "和上期（" + pers[1].Label + "）"
+		}
+		return zhitong.Invalid("period", "热点分析逐件读取案件原文，一次最多读取 %d 件（本期和上期合计）；%s共收到 %d 件以上。请选择较短的期间（例如自定义最近一周），或按乡镇、下一级区划只看一个地区", maxTexts, what, maxTexts)
+	}
+	return nil
+}
+
+// topics computes the hot topics; without previous, the previous period
+// is not read (Previous counts, shares, z and Rising stay zero): the
+// report's recurring problems need only the frequent list.
+func (s *Service) topics(ctx context.Context, p zhitong.Principal, v url.Values, previous bool) (*Hot, error) {
 	h, sc, err := s.parse(ctx, p, v)
 	if err != nil {
+		return nil, err
+	}
+	pers := []stats.Period{h.Period}
+	if previous {
+		pers = append(pers, h.Previous)
+	}
+	if err := s.bounded(ctx, sc, pers...); err != nil {
 		return nil, err
 	}
 	// Pass 1: the strings of the period's documents, and its category mix.
@@ -131,8 +175,10 @@ func (s *Service) Topics(ctx context.Context, p zhitong.Principal, v url.Values)
 	}); err != nil {
 		return nil, err
 	}
-	if h.PrevCases, err = s.each(ctx, sc, h.Previous, func(_ *store.StatFact, text string) { m.match(text, func(i int) { prev[i]++ }) }); err != nil {
-		return nil, err
+	if previous {
+		if h.PrevCases, err = s.each(ctx, sc, h.Previous, func(_ *store.StatFact, text string) { m.match(text, func(i int) { prev[i]++ }) }); err != nil {
+			return nil, err
+		}
 	}
 	all := make([]Topic, 0, len(terms))
 	for i, t := range terms {
@@ -197,6 +243,9 @@ func (s *Service) CaseIDs(ctx context.Context, p zhitong.Principal, v url.Values
 	if err != nil {
 		return nil, "", err
 	}
+	if err := s.bounded(ctx, sc, h.Period); err != nil {
+		return nil, "", err
+	}
 	m := newMatcher([]string{term})
 	ids := []int64{}
 	if _, err := s.each(ctx, sc, h.Period, func(f *store.StatFact, text string) { m.match(text, func(int) { ids = append(ids, f.CaseID) }) }); err != nil {
@@ -247,7 +296,14 @@ func (s *Service) parse(ctx context.Context, p zhitong.Principal, v url.Values) 
 		return nil, scope{}, err
 	}
 	h := &Hot{Period: per, Previous: per.Previous(), Slice: slice, Key: strings.TrimSpace(v.Get("key")), Method: Method, Frequent: []Topic{}, Rising: []Topic{}}
-	return h, scope{region: p.RegionCode, slice: stats.SliceOf(slice, p.RegionCode), key: key}, nil
+	sc := scope{region: p.RegionCode, slice: stats.SliceOf(slice, p.RegionCode), key: key}
+	if slice == "town" || slice == "level" {
+		// A place's row: every case it holds lies under its code (the
+		// key is a prefix of the case's region), so only that part of the
+		// region is read; the slice still filters exactly.
+		sc.region = key
+	}
+	return h, sc, nil
 }
 
 // each calls fn with the facts and text (title and body) of every case

@@ -13,6 +13,7 @@ import (
 	"zhitong"
 	"zhitong/internal/app"
 	"zhitong/internal/export"
+	"zhitong/internal/stats"
 	"zhitong/internal/testkit"
 	"zhitong/internal/topics"
 )
@@ -301,3 +302,42 @@ func TestFreshDeployment(t *testing.T) {
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+// TestTopicsReadBoundedTexts: hot topics read the period's case texts at
+// each request, so a question that would read more than the bound (the
+// period and the previous one together) is refused with a message naming
+// it, never read for minutes; the report draft follows; its units section
+// says 统计整理中 while the settle job has not reached the period.
+func TestTopicsReadBoundedTexts(t *testing.T) {
+	a, _, f, _ := scenario(t)
+	s := topics.New(a)
+	analyst := f.In[zhitong.RoleAnalyst]
+	nov := url.Values{"period": {"month"}, "month": {"2026-11"}}
+	d := testkit.Must(s.Draft(ctx, analyst, nov))(t)
+	if !strings.Contains(d.Body, "统计整理中") || len(d.Units) != 0 {
+		t.Errorf("draft before the settle: units %v\n%s", d.Units, d.Body)
+	}
+	testkit.Must(stats.New(a).FreezeDue(ctx))(t)
+	if d = testkit.Must(s.Draft(ctx, analyst, nov))(t); strings.Contains(d.Body, "统计整理中") {
+		t.Errorf("draft after the settle:\n%s", d.Body)
+	}
+	defer topics.SetMaxTexts(23)()
+	// November (14, plus 10 in October) is over 23; October alone is not.
+	for _, err := range []error{second(s.Topics(ctx, analyst, nov)), second(s.Draft(ctx, analyst, nov))} {
+		if zhitong.ErrorCode(err) != zhitong.EINVALID || zhitong.ErrorField(err) != "period" || !strings.Contains(zhitong.ErrorMessage(err), "较短的期间") {
+			t.Errorf("November over the bound: %v", err)
+		}
+	}
+	if h, err := s.Topics(ctx, analyst, url.Values{"period": {"month"}, "month": {"2026-10"}}); err != nil || h.Cases != 10 {
+		t.Errorf("October: %v", err)
+	}
+	if ids, _, err := s.CaseIDs(ctx, analyst, url.Values{"period": {"month"}, "month": {"2026-11"}, "topic": {"路灯"}}); err != nil || len(ids) != 7 {
+		t.Errorf("cases of 路灯 in November (14 texts): %v %v", ids, err)
+	}
+	topics.SetMaxTexts(24)
+	if _, err := s.Topics(ctx, analyst, nov); err != nil {
+		t.Errorf("November at the bound: %v", err)
+	}
+}
+
+func second[T any](_ T, err error) error { return err }

@@ -109,6 +109,9 @@ func (h *Handler) workStatsExport(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	if err := d.Settled(); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := export.Stats(&buf, d); err != nil {
 		return err

@@ -12,6 +12,8 @@ import (
 
 	"zhitong"
 	"zhitong/internal/export/exporttest"
+	"zhitong/internal/stats"
+	"zhitong/internal/testkit"
 )
 
 var statLink = regexp.MustCompile(`href="(/work/cases\?[^"]*stat=received[^"]*)">(\d+)</a>`)
@@ -125,5 +127,40 @@ func TestPublicStatistics(t *testing.T) {
 	js.Body.Close()
 	if js.StatusCode != 200 || js.Header.Get("Content-Encoding") != "gzip" || js.Header.Get("Cache-Control") == "" {
 		t.Errorf("echarts: %d %v", js.StatusCode, js.Header)
+	}
+}
+
+// TestStatsPendingWhileTheSettleCatchesUp: three months after the first
+// case with nothing settled (an import), the dashboard shows the current
+// month and says 统计整理中 for the months between, without an Excel button;
+// their workbook and the cases behind their figures answer 409; once
+// settled, the figures are shown.
+func TestStatsPendingWhileTheSettleCatchesUp(t *testing.T) {
+	b := newBench(t)
+	id := b.intake("村口路灯不亮已经一周", 0)
+	b.assign(id, 5)
+	first := b.clock.Now()
+	b.clock.Set(first.AddDate(0, 3, 0))
+	between := first.AddDate(0, 1, 0).Format("2006-01")
+	committee := b.login(b.f.In[zhitong.RoleCommittee], "weiyuanhui")
+	pg := committee.get("/work/stats")
+	wantStatus(t, pg, http.StatusOK)
+	benchHas(t, pg, "统计整理中", "尚未整理任何一天", "导出 Excel")
+	pg = committee.get("/work/stats?period=month&month=" + between)
+	wantStatus(t, pg, http.StatusOK)
+	benchHas(t, pg, "统计整理中", "请稍后刷新")
+	if strings.Contains(pg.body, "导出 Excel") || strings.Contains(pg.body, "stat=received") {
+		t.Errorf("a pending month offers its workbook or its cases:\n%s", pg.body)
+	}
+	for _, path := range []string{"/work/stats.xlsx?period=month&month=" + between, "/work/cases?period=month&month=" + between + "&stat=received"} {
+		pg = committee.get(path)
+		wantStatus(t, pg, http.StatusConflict)
+		benchHas(t, pg, "统计整理中")
+	}
+	testkit.Must(stats.New(b.app).FreezeDue(t.Context()))(t)
+	pg = committee.get("/work/stats?period=month&month=" + between)
+	wantStatus(t, pg, http.StatusOK)
+	if strings.Contains(pg.body, "统计整理中") || !strings.Contains(pg.body, "导出 Excel") {
+		t.Errorf("after the settle:\n%s", pg.body)
 	}
 }
