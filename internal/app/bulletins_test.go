@@ -217,8 +217,8 @@ func TestEachCountyGetsItsOwnBulletin(t *testing.T) {
 	if len(byRegion) != 2 || byRegion["360781"] == 0 || byRegion["360783"] == 0 {
 		t.Fatalf("monthly bulletins by region: %v, want one for 360781 and one for 360783", byRegion)
 	}
-	if _, err := a.PublishBulletin(ctx, comB, byRegion["360783"]); zhitong.ErrorCode(err) != zhitong.EFORBIDDEN {
-		t.Errorf("瑞金's committee publishes 龙南's bulletin: %v, want forbidden", err)
+	if _, err := a.PublishBulletin(ctx, comB, byRegion["360783"]); zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
+		t.Errorf("瑞金's committee publishes 龙南's bulletin: %v, want not found (not theirs to see)", err)
 	}
 	if _, err := a.PublishBulletin(ctx, comA, byRegion["360783"]); err != nil {
 		t.Errorf("龙南's committee publishes its own: %v", err)

@@ -159,7 +159,7 @@ func boardOutcomes(t *testing.T, a *app.App) string {
 func bulletinLead(t *testing.T, a *app.App, f *testkit.Fixture, start string) store.BulletinRow {
 	t.Helper()
 	committee := f.In[zhitong.RoleCommittee]
-	for _, b := range testkit.Must(a.Bulletins(ctx, committee, app.PageInput{}))(t).Items {
+	for _, b := range testkit.Must(a.Bulletins(ctx, committee, app.BulletinsInput{}))(t).Items {
 		if b.Period != "monthly" || b.Start != start {
 			continue
 		}

@@ -14,6 +14,12 @@ func (a *App) OrganisationFor(ctx context.Context, code string) (zhitong.Organis
 	return store.OrganisationFor(ctx, a.db, code)
 }
 
+// Organisations returns every organisation the deployment serves, by
+// region code: the portal's bulletins are filtered by them.
+func (a *App) Organisations(ctx context.Context) ([]zhitong.Organisation, error) {
+	return store.ListOrganisations(ctx, a.db)
+}
+
 // MainOrganisation returns the organisation a page shows when it is about
 // no region in particular (the portal): the one whose region holds every
 // other organisation's. ok is false when there is none, or when the

@@ -142,7 +142,7 @@ func TestSweepEscalatesByTheCalendar(t *testing.T) {
 	if got := sweep(t, a); got.Bulletins != 1 {
 		t.Fatalf("Monday sweep made %d bulletins", got.Bulletins)
 	}
-	bs := testkit.Must(a.Bulletins(ctx, f.In[zhitong.RoleCommittee], app.PageInput{}))(t).Items
+	bs := testkit.Must(a.Bulletins(ctx, f.In[zhitong.RoleCommittee], app.BulletinsInput{}))(t).Items
 	b := testkit.Must(a.Bulletin(ctx, f.In[zhitong.RoleCommittee], bs[0].ID))(t)
 	if b.Start != "2026-12-07" || b.End != "2026-12-13" || len(b.Units) != 1 || b.Units[0].Listed != 1 || b.Units[0].Overdue != 1 || b.Units[0].Assigned != 0 {
 		t.Fatalf("weekly bulletin = %+v", b)

@@ -39,7 +39,7 @@ func (r *runner) loadSupervision(ctx context.Context) error {
 // when there is one, as the committee would after reviewing it: the portal's
 // 通报 page then shows what a county publishes.
 func (r *runner) publishBulletin(ctx context.Context) error {
-	list, _, err := store.ListBulletins(ctx, r.a.DB(), false, store.Page{Limit: 10}, 0)
+	list, _, err := store.ListBulletins(ctx, r.a.DB(), store.BulletinFilter{}, store.Page{Limit: 10}, 0)
 	if err != nil || len(list) == 0 {
 		return err
 	}

@@ -33,10 +33,10 @@ func TestDemoShipsPolicyAndSupervision(t *testing.T) {
 	if red == 0 {
 		t.Errorf("no demo case reached the supervision list (red): %+v", list)
 	}
-	if bs := testkit.Must(a.Bulletins(ctx, gongwei, app.PageInput{}))(t).Items; len(bs) == 0 {
+	if bs := testkit.Must(a.Bulletins(ctx, gongwei, app.BulletinsInput{}))(t).Items; len(bs) == 0 {
 		t.Error("the demo has no bulletin")
 	}
-	if bs := testkit.Must(a.Bulletins(ctx, zhitong.Citizen, app.PageInput{}))(t).Items; len(bs) != 1 {
+	if bs := testkit.Must(a.Bulletins(ctx, zhitong.Citizen, app.BulletinsInput{}))(t).Items; len(bs) != 1 {
 		t.Errorf("the portal shows %d demo bulletins, want the one published", len(bs))
 	}
 	// A second sweep finds nothing left to do.

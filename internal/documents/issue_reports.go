@@ -26,6 +26,9 @@ func (s *Service) IssueBulletin(ctx context.Context, p zhitong.Principal, id int
 		return nil, err
 	}
 	b, err := s.app.Bulletin(ctx, p, id)
+	if zhitong.ErrorCode(err) == zhitong.ENOTFOUND {
+		return nil, zhitong.Invalid("id", "通报不存在或不在您的辖区内")
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -21,11 +21,19 @@ var bulletinListColumns = []Column{{Name: "序号", Width: 7}, {Name: "通报", 
 	{Name: "生成时间", Width: 17}, {Name: "门户公开", Width: 10}, {Name: "交办", Width: 8}, {Name: "按期答复", Width: 9}, {Name: "期末逾期", Width: 9},
 	{Name: "列入督办", Width: 9}, {Name: "评价", Width: 8}, {Name: "满意率", Width: 9}}
 
-// Bulletins is the list of bulletins with each one's totals over its
-// units, read in pages by cursor, so the whole list streams.
-func (s *Service) Bulletins(ctx context.Context, p zhitong.Principal) (*File, error) {
-	in := app.PageInput{PerPage: app.MaxPerPage}
-	first, err := s.app.Bulletins(ctx, p, in)
+// Bulletins is the list of bulletins (of the organisations above and
+// below region, when given) with each one's totals over its units as its
+// page shows them, read in pages by cursor, so the whole list streams.
+func (s *Service) Bulletins(ctx context.Context, p zhitong.Principal, region string) (*File, error) {
+	in := app.BulletinsInput{PageInput: app.PageInput{PerPage: app.MaxPerPage}, Region: region}
+	page := func() (app.KeysetPage[*app.BulletinView], error) {
+		pg, err := s.app.Bulletins(ctx, p, in)
+		if err == nil {
+			err = s.app.LoadBulletinRows(ctx, p, pg.Items)
+		}
+		return pg, err
+	}
+	first, err := page()
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +44,7 @@ func (s *Service) Bulletins(ctx context.Context, p zhitong.Principal) (*File, er
 	i := 0
 	rows := byCursor(first.Items, first.Next, func(after string) ([]*app.BulletinView, string, error) {
 		in.After = after
-		pg, err := s.app.Bulletins(ctx, p, in)
+		pg, err := page()
 		return pg.Items, pg.Next, err
 	}, func(b *app.BulletinView) []any {
 		var assigned, onTime, overdue, listed, evaluated, satisfied int

@@ -65,7 +65,7 @@ func (s *Server) exportSupervision(r *http.Request, x *export.Service, p zhitong
 }
 
 func (s *Server) exportBulletins(r *http.Request, x *export.Service, p zhitong.Principal) (*export.File, error) {
-	return x.Bulletins(r.Context(), p)
+	return x.Bulletins(r.Context(), p, r.URL.Query().Get("region"))
 }
 
 func (s *Server) exportBulletin(r *http.Request, x *export.Service, p zhitong.Principal) (*export.File, error) {

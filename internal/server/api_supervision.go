@@ -127,7 +127,7 @@ func (s *Server) listBulletins(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pg, err := s.app.Bulletins(r.Context(), p, in)
+	pg, err := s.app.Bulletins(r.Context(), p, app.BulletinsInput{PageInput: in, Region: r.URL.Query().Get("region")})
 	if err != nil {
 		return err
 	}

@@ -267,8 +267,11 @@ func TestEveryRouteChecksReferences(t *testing.T) {
 	resA := testkit.SetUp(t, a, "360783") // county A: 龙南市
 	resB := testkit.Must(setup.New(a).Run(ctx, app.System, setup.Input{Region: "360728", Add: true, Committee: "gongwei_dn", Via: "test"}))(t)
 	b := buildCounty(t, a, resB, "360728", "乙", "b")
+	// County B's own bulletin, its unit's row named by its mark.
 	now := a.Now()
-	bul := testkit.Must(a.GenerateBulletin(ctx, "monthly", now.AddDate(0, 0, -7), now.AddDate(0, 0, 1)))(t)
+	bul := &store.Bulletin{Period: "monthly", Start: now.AddDate(0, 0, -7).Format(time.DateOnly), End: now.Format(time.DateOnly), RegionCode: b.Code,
+		GeneratedAt: now, Rows: []store.BulletinRow{{Scope: "unit", Ref: strconv.FormatInt(b.Unit, 10), Name: "乙测交通局", Assigned: 1}}}
+	testkit.Must(0, a.DB().Write(ctx, func(tx *store.Tx) error { _, err := tx.InsertBulletin(ctx, bul); return err }))(t)
 	b.Bulletin = bul.ID
 	A := buildCounty(t, a, resA, "360783", "甲", "a")
 	srv := httptest.NewServer(server.New(server.Config{App: a, PublicLimit: -1}))

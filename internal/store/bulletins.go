@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"zhitong"
@@ -95,6 +96,15 @@ func (t *Tx) PublishBulletin(ctx context.Context, id int64, at time.Time) error 
 
 const bulletinColumns = `id, period, period_start, period_end, region_code, generated_at, published, published_at`
 
+// fields are r's columns as bulletinRowColumns names them, to scan into.
+func (r *BulletinRow) fields() []any {
+	return []any{&r.Scope, &r.Ref, &r.Name, &r.Assigned, &r.AcceptedInTime, &r.Replied, &r.RepliedOnTime, &r.Overdue, &r.Listed,
+		&r.Solved, &r.Evaluated, &r.Satisfied, &r.Rehandled}
+}
+
+const bulletinRowColumns = `scope, ref, name, assigned, accepted_in_time, replied, replied_on_time, overdue, listed, solved,
+ evaluated, satisfied, rehandled`
+
 func scanBulletin(s interface{ Scan(...any) error }) (*Bulletin, error) {
 	var b Bulletin
 	var gen, pub string
@@ -112,15 +122,13 @@ func GetBulletin(ctx context.Context, q Q, id int64) (*Bulletin, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT scope, ref, name, assigned, accepted_in_time, replied, replied_on_time, overdue, listed, solved,
- evaluated, satisfied, rehandled FROM bulletin_rows WHERE bulletin_id = ? ORDER BY scope DESC, id`, id)
+	rows, err := q.Query(ctx, `SELECT `+bulletinRowColumns+` FROM bulletin_rows WHERE bulletin_id = ? ORDER BY scope DESC, id`, id)
 	if err != nil {
 		return nil, err
 	}
 	b.Rows, err = collect(rows, func(s interface{ Scan(...any) error }) (BulletinRow, error) {
 		var r BulletinRow
-		err := s.Scan(&r.Scope, &r.Ref, &r.Name, &r.Assigned, &r.AcceptedInTime, &r.Replied, &r.RepliedOnTime, &r.Overdue, &r.Listed,
-			&r.Solved, &r.Evaluated, &r.Satisfied, &r.Rehandled)
+		err := s.Scan(r.fields()...)
 		return r, err
 	})
 	return b, err
@@ -130,22 +138,92 @@ func GetBulletin(ctx context.Context, q Q, id int64) (*Bulletin, error) {
 // bulletins_scale_list (bulletins_scale_public for the portal's), migration 106.
 var BulletinOrder = KeyOrder{Col: "period_end", ID: "id", Desc: true}
 
-// ListBulletins returns a page of the bulletins (published only when
-// asked), read for p in BulletinOrder, and how many there are, up to limit+1.
-func ListBulletins(ctx context.Context, q Q, publishedOnly bool, p Page, limit int) ([]*Bulletin, int, error) {
-	cond := ``
-	if publishedOnly {
-		cond = ` WHERE published`
+// BulletinFilter selects the bulletins a list shows.
+type BulletinFilter struct {
+	Published bool // the published ones alone (the portal)
+	// Related keeps the bulletins whose region holds region Related or
+	// lies under it: those of the organisations above and below it, and a
+	// deployment-wide one (""). Empty keeps all.
+	Related string
+}
+
+// where is f's WHERE clause (empty when it keeps everything). A region's
+// ancestors are the prefixes of its code, each an equality on
+// bulletins_scale_region (migration 113); its subtree a range of it. A
+// county or anything below it sees a few organisations' bulletins, read
+// by that index; a city or province most of them, which SQLite, without
+// statistics, would still read by it and sort (19 ms for 71,040
+// bulletins): there "+region_code" keeps it to the period order of
+// bulletins_scale_list, which stops at the page. PostgreSQL's planner
+// chooses by its statistics.
+func (f BulletinFilter) where(q Q) (string, []any) {
+	var conds []string
+	var args []any
+	if f.Published {
+		conds = append(conds, `published`)
 	}
-	n, err := countCapped(ctx, q, `SELECT id FROM bulletins`+cond, nil, limit)
+	if f.Related != "" {
+		col := "region_code"
+		if len(f.Related) < 6 && q.Dialect() == SQLite {
+			col = "+region_code"
+		}
+		marks := make([]string, len(f.Related))
+		for i := range f.Related {
+			marks[i], args = "?", append(args, f.Related[:i])
+		}
+		c, lo, hi := regionPrefix(col, f.Related)
+		conds, args = append(conds, `(`+col+` IN (`+strings.Join(marks, ", ")+`) OR `+c+`)`), append(args, lo, hi)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return ` WHERE ` + strings.Join(conds, ` AND `), args
+}
+
+// ListBulletins returns a page of the bulletins f selects, read for p in
+// BulletinOrder, and how many there are, up to limit+1.
+func ListBulletins(ctx context.Context, q Q, f BulletinFilter, p Page, limit int) ([]*Bulletin, int, error) {
+	cond, args := f.where(q)
+	n, err := countCapped(ctx, q, `SELECT id FROM bulletins`+cond, args, limit)
 	if err != nil {
 		return nil, 0, err
 	}
-	cond, args := BulletinOrder.where(cond, nil, p)
+	cond, args = BulletinOrder.where(cond, args, p)
 	rows, err := q.Query(ctx, `SELECT `+bulletinColumns+` FROM bulletins`+cond, args...)
 	if err != nil {
 		return nil, 0, err
 	}
 	list, err := collect(rows, scanBulletin)
 	return inOrder(list, p), n, err
+}
+
+// BulletinRowsOf returns the rows of bulletins ids, by bulletin, in the
+// order GetBulletin reads them: a page of a list's rows in one query.
+func BulletinRowsOf(ctx context.Context, q Q, ids []int64) (map[int64][]BulletinRow, error) {
+	out := make(map[int64][]BulletinRow, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	marks, args := make([]string, len(ids)), make([]any, len(ids))
+	for i, id := range ids {
+		marks[i], args[i] = "?", id
+	}
+	rows, err := q.Query(ctx, `SELECT bulletin_id, `+bulletinRowColumns+` FROM bulletin_rows WHERE bulletin_id IN (`+strings.Join(marks, ", ")+`)
+ ORDER BY bulletin_id, scope DESC, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	type owned struct {
+		id  int64
+		row BulletinRow
+	}
+	all, err := collect(rows, func(s interface{ Scan(...any) error }) (owned, error) {
+		var o owned
+		err := s.Scan(append([]any{&o.id}, o.row.fields()...)...)
+		return o, err
+	})
+	for _, o := range all {
+		out[o.id] = append(out[o.id], o.row)
+	}
+	return out, err
 }

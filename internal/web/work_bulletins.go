@@ -12,6 +12,10 @@ type workBulletinsData struct {
 	Items     []*app.BulletinView
 	Pager     pager
 	Committee bool
+	// Region is the list's filter (?region=, an organisation's region);
+	// Orgs the portal's choices, when the deployment serves several.
+	Region string
+	Orgs   []zhitong.Organisation
 }
 
 // bulletinsPerPage is the bulletins list's page size, on the workbench and the portal.
@@ -22,11 +26,12 @@ func (h *Handler) bulletinsPage(r *http.Request, p zhitong.Principal) (workBulle
 	if err := noPageNumber(r); err != nil {
 		return workBulletinsData{}, err
 	}
-	pg, err := h.app.Bulletins(r.Context(), p, pageInput(r, bulletinsPerPage))
+	region := r.URL.Query().Get("region")
+	pg, err := h.app.Bulletins(r.Context(), p, app.BulletinsInput{PageInput: pageInput(r, bulletinsPerPage), Region: region})
 	if err != nil {
 		return workBulletinsData{}, err
 	}
-	return workBulletinsData{Items: pg.Items, Pager: pagerOf(r, pg), Committee: p.Role == zhitong.RoleCommittee}, nil
+	return workBulletinsData{Items: pg.Items, Pager: pagerOf(r, pg), Committee: p.Role == zhitong.RoleCommittee, Region: region}, nil
 }
 
 func (h *Handler) workBulletins(w http.ResponseWriter, r *http.Request) error {
@@ -77,6 +82,12 @@ func (h *Handler) portalBulletins(w http.ResponseWriter, r *http.Request) error 
 	d, err := h.bulletinsPage(r, zhitong.Citizen)
 	if err != nil {
 		return err
+	}
+	if d.Orgs, err = h.app.Organisations(r.Context()); err != nil {
+		return err
+	}
+	if len(d.Orgs) < 2 {
+		d.Orgs = nil
 	}
 	return h.render(w, r, http.StatusOK, "portal_bulletins", "办理情况通报", d)
 }

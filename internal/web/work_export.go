@@ -98,7 +98,7 @@ func (h *Handler) exportSupervision(r *http.Request, x *export.Service, p zhiton
 }
 
 func (h *Handler) exportBulletins(r *http.Request, x *export.Service, p zhitong.Principal) (*export.File, error) {
-	return x.Bulletins(r.Context(), p)
+	return x.Bulletins(r.Context(), p, r.URL.Query().Get("region"))
 }
 
 func (h *Handler) exportBulletin(r *http.Request, x *export.Service, p zhitong.Principal) (*export.File, error) {
