@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"zhitong"
+	"zhitong/internal/pii"
 	"zhitong/internal/store"
 )
 
@@ -73,16 +74,22 @@ func (a *App) deputyProfiles(ctx context.Context, q store.Q, list []zhitong.Depu
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]int64, len(list))
+	for i, d := range list {
+		ids[i] = d.ID
+	}
+	// The stations, phones and accounts of the whole list, a query each.
+	links, err := store.ListDeputyLinks(ctx, q, ids, withAccount)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]DeputyProfile, 0, len(list))
 	for _, d := range list {
 		dp := DeputyProfile{ID: d.ID, Name: d.Name, Levels: d.Levels, LevelText: levelText(d.Levels), Region: d.RegionCode,
 			Constituency: d.Constituency, StationID: d.StationID, Pledge: d.Pledge, Demo: d.Demo,
-			ScorecardURL: "/deputies/" + strconv.FormatInt(d.ID, 10) + "/scorecard"}
+			ScorecardURL: "/deputies/" + strconv.FormatInt(d.ID, 10) + "/scorecard", StationIDs: links.Stations[d.ID]}
 		if dp.Levels == nil {
 			dp.Levels = []string{}
-		}
-		if dp.StationIDs, err = store.DeputyStationIDs(ctx, q, d.ID); err != nil {
-			return nil, err
 		}
 		if dp.StationIDs == nil {
 			dp.StationIDs = []int64{}
@@ -91,13 +98,15 @@ func (a *App) deputyProfiles(ctx context.Context, q store.Q, list []zhitong.Depu
 			dp.PhotoURL = "/deputies/" + strconv.FormatInt(d.ID, 10) + "/photo?v=" + tag
 		}
 		if withAccount {
-			if dp.PhoneMasked, err = a.deputyPhoneMasked(ctx, q, d.ID); err != nil {
-				return nil, err
+			if enc := links.Phones[d.ID]; enc != "" {
+				phone, err := a.sealer.Open(enc, deputyPhoneAAD)
+				if err != nil {
+					return nil, err
+				}
+				dp.PhoneMasked = pii.MaskPhone(phone)
 			}
-			if u, err := store.GetUserByDeputy(ctx, q, d.ID); err == nil {
+			if u := links.Users[d.ID]; u != nil {
 				dp.Account = &AccountRef{UserID: u.ID, Username: u.Username}
-			} else if zhitong.ErrorCode(err) != zhitong.ENOTFOUND {
-				return nil, err
 			}
 		}
 		out = append(out, dp)
@@ -520,19 +529,10 @@ func (a *App) DeputyRows(ctx context.Context, p zhitong.Principal) ([]DeputyProf
 	if err := a.mayListStations(p); err != nil {
 		return nil, err
 	}
-	all, err := store.ListDeputies(ctx, a.db, "")
+	// The deputies deputyCovered accepts, in one query.
+	mine, err := store.ListCoveredDeputies(ctx, a.db, p.RegionCode, p.StationID)
 	if err != nil {
 		return nil, err
-	}
-	var mine []zhitong.Deputy
-	for _, d := range all {
-		ok, err := a.deputyCovered(ctx, a.db, p, d)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			mine = append(mine, d)
-		}
 	}
 	return a.deputyProfiles(ctx, a.db, mine, true)
 }

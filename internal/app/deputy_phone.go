@@ -38,14 +38,6 @@ func (a *App) deputyPhone(ctx context.Context, q store.Q, deputyID int64) (strin
 	return a.sealer.Open(ph.Enc, deputyPhoneAAD)
 }
 
-func (a *App) deputyPhoneMasked(ctx context.Context, q store.Q, deputyID int64) (string, error) {
-	phone, err := a.deputyPhone(ctx, q, deputyID)
-	if err != nil || phone == "" {
-		return "", err
-	}
-	return pii.MaskPhone(phone), nil
-}
-
 // RevealDeputyPhone shows a deputy's full phone to staff who manage them
 // (to call them), audited.
 func (a *App) RevealDeputyPhone(ctx context.Context, p zhitong.Principal, id int64) (string, error) {

@@ -12,16 +12,30 @@ import (
 // cannot tell that a bound external id is not empty without the query
 // saying so).
 func TestCaseByExternalIDUsesTheIndex(t *testing.T) {
-	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
+	db := planDB(t)
+	if got := sqlitePlan(t, db, `SELECT id`+caseByExternalID, "api", "x-1"); !strings.Contains(got, "cases_external") {
+		t.Errorf("plan %q does not use cases_external", got)
+	}
+}
+
+// planDB is a fresh migrated SQLite database for reading query plans.
+func planDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.Query(ctx, `EXPLAIN QUERY PLAN SELECT id`+caseByExternalID, "api", "x-1")
+	return db
+}
+
+// sqlitePlan is SQLite's query plan of query, its steps joined by "; ".
+func sqlitePlan(t *testing.T, db *DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.Query(context.Background(), `EXPLAIN QUERY PLAN `+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +49,8 @@ func TestCaseByExternalIDUsesTheIndex(t *testing.T) {
 		}
 		plan = append(plan, detail)
 	}
-	if got := strings.Join(plan, "; "); !strings.Contains(got, "cases_external") {
-		t.Errorf("plan %q does not use cases_external", got)
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
+	return strings.Join(plan, "; ")
 }

@@ -161,7 +161,7 @@ func DeputyProposals(ctx context.Context, q Q, deputyID int64) (made []Dated, ad
 // It is written as c.id IN (a UNION of the two branches) rather than
 // c.deputy_id = ? OR EXISTS (…), which neither SQLite nor PostgreSQL can
 // answer from an index (they scan every case): each branch of the UNION is
-// an index look-up (cases_deputy; duty_record_deputies_deputy, then the
+// an index look-up (cases_scale_deputy; duty_record_deputies_deputy, then the
 // primary keys of duty_records and duty_record_cases), and the cases are
 // then fetched by id. Same rows: IN is true exactly when either branch is.
 const collectedBy = `c.id IN (SELECT d.id FROM cases d WHERE d.deputy_id = ?

@@ -341,3 +341,89 @@ func DeputiesByName(ctx context.Context, q Q, name string) ([]zhitong.Deputy, er
 	}
 	return collect(rows, scanDeputy)
 }
+
+// ListCoveredDeputies returns, by id, the deputies in a jurisdiction: those
+// posted to station stationID when it is not 0; else those elected in the
+// region subtree prefix or posted to a station of it (by its primary
+// region or one of its extra regions). One query for what checking every
+// deputy one by one took two or three each.
+func ListCoveredDeputies(ctx context.Context, q Q, prefix string, stationID int64) ([]zhitong.Deputy, error) {
+	if stationID != 0 {
+		rows, err := q.Query(ctx, `SELECT `+deputyColumns+` FROM deputies
+ WHERE id IN (SELECT deputy_id FROM station_deputies WHERE station_id = ?) ORDER BY id`, stationID)
+		if err != nil {
+			return nil, err
+		}
+		return collect(rows, scanDeputy)
+	}
+	like := prefix + "%"
+	rows, err := q.Query(ctx, `SELECT `+deputyColumns+` FROM deputies d WHERE d.region_code LIKE ?
+ OR EXISTS (SELECT 1 FROM station_deputies sd JOIN stations s ON s.id = sd.station_id WHERE sd.deputy_id = d.id
+  AND (s.region_code LIKE ? OR EXISTS (SELECT 1 FROM station_regions sr WHERE sr.station_id = s.id AND sr.region_code LIKE ?)))
+ ORDER BY id`, like, like, like)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanDeputy)
+}
+
+// DeputyLinks is what a list of deputies' profiles needs besides the
+// deputies themselves, read in one query each for the whole list.
+type DeputyLinks struct {
+	Stations map[int64][]int64       // the stations each is posted to, by id
+	Phones   map[int64]string        // each one's sealed phone ("" or missing: none)
+	Users    map[int64]*zhitong.User // each one's account (the first by id)
+}
+
+// ListDeputyLinks reads the stations of deputies ids, and with accounts
+// also their sealed phones and accounts.
+func ListDeputyLinks(ctx context.Context, q Q, ids []int64, accounts bool) (DeputyLinks, error) {
+	l := DeputyLinks{Stations: map[int64][]int64{}, Phones: map[int64]string{}, Users: map[int64]*zhitong.User{}}
+	if len(ids) == 0 {
+		return l, nil
+	}
+	// pair is a deputy's id and one station or sealed phone of theirs.
+	type pair struct {
+		id, station int64
+		phone       string
+	}
+	cond, arg := inList(q, "deputy_id", ids)
+	rows, err := q.Query(ctx, `SELECT deputy_id, station_id FROM station_deputies WHERE `+cond+` ORDER BY deputy_id, station_id`, arg)
+	if err != nil {
+		return l, err
+	}
+	links, err := collect(rows, func(r interface{ Scan(...any) error }) (pair, error) {
+		var p pair
+		return p, r.Scan(&p.id, &p.station)
+	})
+	if err != nil {
+		return l, err
+	}
+	for _, p := range links {
+		l.Stations[p.id] = append(l.Stations[p.id], p.station)
+	}
+	if !accounts {
+		return l, nil
+	}
+	idCond, _ := idList(q, ids)
+	if rows, err = q.Query(ctx, `SELECT id, phone_enc FROM deputies WHERE `+idCond+` AND phone_enc <> ''`, arg); err != nil {
+		return l, err
+	}
+	phones, err := collect(rows, func(r interface{ Scan(...any) error }) (pair, error) {
+		var p pair
+		return p, r.Scan(&p.id, &p.phone)
+	})
+	if err != nil {
+		return l, err
+	}
+	for _, p := range phones {
+		l.Phones[p.id] = p.phone
+	}
+	users, err := queryUsers(ctx, q, `SELECT `+userColumns+` FROM users WHERE `+cond+` ORDER BY id`, arg)
+	for _, u := range users {
+		if _, ok := l.Users[u.DeputyID]; !ok {
+			l.Users[u.DeputyID] = u
+		}
+	}
+	return l, err
+}

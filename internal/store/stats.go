@@ -191,15 +191,18 @@ func listOpen(r StatRange, scan statScan, reg string, regArgs []any) error {
 // idList renders ids for a single parameter: a JSON array, unpacked by
 // json_each (SQLite) or jsonb_array_elements_text (PostgreSQL), so a list of
 // any length is one bound value.
-func idList(q Q, ids []int64) (string, any) {
+func idList(q Q, ids []int64) (string, any) { return inList(q, "id", ids) }
+
+// inList is idList for another column.
+func inList(q Q, col string, ids []int64) (string, any) {
 	b, _ := json.Marshal(ids)
 	if b == nil || string(b) == "null" {
 		b = []byte("[]")
 	}
 	if q.Dialect() == Postgres {
-		return `id IN (SELECT (jsonb_array_elements_text(CAST(? AS jsonb)))::bigint)`, string(b)
+		return col + ` IN (SELECT (jsonb_array_elements_text(CAST(? AS jsonb)))::bigint)`, string(b)
 	}
-	return `id IN (SELECT value FROM json_each(?))`, string(b)
+	return col + ` IN (SELECT value FROM json_each(?))`, string(b)
 }
 
 // StatNames names the rows of a statistics slice: table is units, stations,
