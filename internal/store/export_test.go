@@ -5,3 +5,6 @@ package store
 func SearchPageQuery(q Q, f CaseFilter, tsQuery string) (string, []any) {
 	return searchIDs(q, f, "", tsQuery, false, true, nil, SearchCountCap+1, 0)
 }
+
+// CasesChangedSinceSQL is the statement of CasesChangedSince, for its plan.
+const CasesChangedSinceSQL = casesChangedSince
