@@ -8,3 +8,6 @@ func SearchPageQuery(q Q, f CaseFilter, tsQuery string) (string, []any) {
 
 // CasesChangedSinceSQL is the statement of CasesChangedSince, for its plan.
 const CasesChangedSinceSQL = casesChangedSince
+
+// QueryPlan is SQLite's EXPLAIN QUERY PLAN of a query, one step a line.
+var QueryPlan = queryPlan

@@ -25,8 +25,8 @@ func TestChangedCasesReadStaysInTheIndex(t *testing.T) {
 	err := db.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		if tx.Dialect() == store.SQLite {
-			if changed, err = queryPlan(ctx, tx, store.CasesChangedSinceSQL, "2026-12-07T00:00:00.000000Z"); err == nil {
-				list, err = queryPlan(ctx, tx, updatedList)
+			if changed, err = store.QueryPlan(ctx, tx, store.CasesChangedSinceSQL, "2026-12-07T00:00:00.000000Z"); err == nil {
+				list, err = store.QueryPlan(ctx, tx, updatedList)
 			}
 			return err
 		}
@@ -50,23 +50,4 @@ func TestChangedCasesReadStaysInTheIndex(t *testing.T) {
 	if !strings.Contains(list, "cases_updated_status") || strings.Contains(list, "Sort") || strings.Contains(list, "TEMP B-TREE") {
 		t.Errorf("the list by last update does not walk cases_updated_status in order:\n%s", list)
 	}
-}
-
-// queryPlan is SQLite's EXPLAIN QUERY PLAN of query, one step a line.
-func queryPlan(ctx context.Context, tx *store.Tx, query string, args ...any) (string, error) {
-	rows, err := tx.Query(ctx, `EXPLAIN QUERY PLAN `+query, args...)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			return "", err
-		}
-		plan = append(plan, detail)
-	}
-	return strings.Join(plan, "\n"), rows.Err()
 }
