@@ -208,3 +208,24 @@ func TestSeedNothingInTheFuture(t *testing.T) {
 		}
 	}
 }
+
+// On PostgreSQL a seeded database has its visibility map, as autovacuum
+// would set it: the loaded cases are all-visible, so an index-only scan
+// (the sweep's changed cases, migration 109) reads no heap page for them.
+func TestSeedSetsTheVisibilityMap(t *testing.T) {
+	if !testkit.Postgres() {
+		t.Skip("PostgreSQL only")
+	}
+	a, _ := testkit.MustApp(t)
+	ctx := context.Background()
+	if _, err := seed.Run(ctx, a, seed.Options{Cases: 300, Region: "360783"}); err != nil {
+		t.Fatal(err)
+	}
+	var pages, visible int
+	if err := a.DB().QueryRow(ctx, `SELECT relpages, relallvisible FROM pg_class WHERE oid = 'cases'::regclass`).Scan(&pages, &visible); err != nil {
+		t.Fatal(err)
+	}
+	if pages == 0 || visible < pages {
+		t.Fatalf("cases: %d of %d pages all-visible after the seed", visible, pages)
+	}
+}
