@@ -93,45 +93,52 @@ func (a *App) Escalate(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var cases []*store.CaseRecord
-	taken := map[string]bool{}
 	if all {
-		ids = nil // store: every candidate
-	}
-	if all || len(ids) > 0 {
-		if cases, err = store.ListEscalationCandidates(ctx, a.db, horizon, ids); err != nil {
-			return 0, err
-		}
-		if taken, err = store.EscalationKeysTaken(ctx, a.db, horizon, ids); err != nil {
+		// Every candidate, a chunk at a time: a first run over a large
+		// history (a fresh seed, a policy change) holds one chunk's cases
+		// in memory, not every running case's row.
+		if ids, err = store.EscalationCandidateIDs(ctx, a.db, horizon); err != nil {
 			return 0, err
 		}
 	}
 	n, fails, byOrg, raced := 0, itemErrors{a: a, step: "escalate"}, a.casePolicies(), false
-	for _, c := range cases {
-		if err := ctx.Err(); err != nil {
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), sweepChunk)]
+		ids = ids[len(chunk):]
+		cases, err := store.ListEscalationCandidates(ctx, a.db, horizon, chunk)
+		if err != nil {
 			return n, err
 		}
-		pol, err := byOrg.of(ctx, a.db, c.HeldBy, c.RegionCode)
+		taken, err := store.EscalationKeysTaken(ctx, a.db, chunk)
 		if err != nil {
-			fails.add("case", c.ID, err)
-			continue
+			return n, err
 		}
-		for _, e := range a.escalationsFor(c, pol) {
-			if taken[e.key] {
-				continue
+		for _, c := range cases {
+			if err := ctx.Err(); err != nil {
+				return n, err
 			}
-			done, err := a.escalateOnce(ctx, c.ID, e)
-			if errors.Is(err, errRaced) {
-				raced = true
-				continue
-			}
+			pol, err := byOrg.of(ctx, a.db, c.HeldBy, c.RegionCode)
 			if err != nil {
-				// The case's later steps wait for the next sweep.
 				fails.add("case", c.ID, err)
-				break
+				continue
 			}
-			if done {
-				n++
+			for _, e := range a.escalationsFor(c, pol) {
+				if taken[e.key] {
+					continue
+				}
+				done, err := a.escalateOnce(ctx, c.ID, e)
+				if errors.Is(err, errRaced) {
+					raced = true
+					continue
+				}
+				if err != nil {
+					// The case's later steps wait for the next sweep.
+					fails.add("case", c.ID, err)
+					break
+				}
+				if done {
+					n++
+				}
 			}
 		}
 	}
@@ -144,6 +151,9 @@ func (a *App) Escalate(ctx context.Context) (int, error) {
 	m, err := a.escalateProposals(ctx)
 	return n + m, errors.Join(fails.err(), err)
 }
+
+// sweepChunk is how many cases a sweep step reads and handles at a time.
+var sweepChunk = 1000
 
 // errRaced is escalateOnce's answer when a concurrent sweep wrote first: a
 // step or a letter number. The step may still be due: the run leaves its

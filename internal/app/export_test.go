@@ -23,3 +23,7 @@ func TemplateNames() map[string]bool {
 	}
 	return out
 }
+
+// The tests sweep two cases at a time, so that every test with more than
+// two escalation candidates crosses a chunk's end (sweepChunk).
+func init() { sweepChunk = 2 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"zhitong/internal/store"
 )
@@ -59,8 +60,11 @@ func (a *App) SweepOnce(ctx context.Context) (SweepResult, error) {
 	}
 	var errs []error
 	for _, s := range steps {
+		start := time.Now()
 		n, err := s.run(ctx)
 		*s.count = n
+		// Each step's time, for a sweep that is slow (zhitong sweep --debug).
+		a.log.Debug("sweep: step", "step", s.name, "items", n, "took", time.Since(start))
 		if err != nil {
 			r.Errors += failures(err)
 			errs = append(errs, fmt.Errorf("%s: %w", s.name, err))

@@ -74,8 +74,11 @@ func (a *App) rulesPrint(pols []*Policy, day time.Time) string {
 const changeMargin = time.Hour
 
 // sinceMark reads the mark under key and returns the day from which the
-// run now must look for steps come due (a day before the mark's) and the
-// time from which it must read changed cases (changeMargin before it),
+// run now must look for steps come due (the mark's day: the clean run
+// took every step due on it, as every step's day is the day in China it
+// ran on, and a run that crossed midnight marks the day it started on)
+// and the time from which it must read changed cases (changeMargin before
+// it),
 // or ok false when it must read the whole history: no mark, one later
 // than now (a sweep --at --force ahead), one left under other rules, or
 // one older than half markSpan.
@@ -93,7 +96,7 @@ func (a *App) sinceMark(ctx context.Context, key string, pols []*Policy, now swe
 	if err != nil || today.Sub(day) > markSpan/2*24*time.Hour || a.rulesPrint(pols, day) != last.Rules {
 		return day, "", false, nil
 	}
-	return day.AddDate(0, 0, -1), store.FormatTime(store.ParseTime(last.At).Add(-changeMargin)), true, nil
+	return day, store.FormatTime(store.ParseTime(last.At).Add(-changeMargin)), true, nil
 }
 
 // setSweepMark records m under key.
@@ -151,9 +154,8 @@ func (a *App) escalationDue(pols []*Policy, since, today time.Time) (out [][2]st
 }
 
 // inMarkSpan reports whether the days from and to lie within markSpan of
-// since's mark (a day after since).
-func (a *App) inMarkSpan(since, from, to time.Time) bool {
-	mark := since.AddDate(0, 0, 1)
+// the mark's day.
+func (a *App) inMarkSpan(mark, from, to time.Time) bool {
 	return !from.Before(mark.AddDate(0, 0, -markSpan)) && !to.After(mark.AddDate(0, 0, markSpan))
 }
 

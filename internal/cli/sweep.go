@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"zhitong"
@@ -21,6 +22,7 @@ func sweepCmd(ctx context.Context, env Env, args []string) error {
 	d.register(fs, env)
 	at := fs.String("at", "", "按指定日期 YYYY-MM-DD（北京时间 09:00）执行，用于演示和核对；默认现在")
 	force := fs.Bool("force", false, "允许 --at 晚于当前时间：会写入日期在未来的记录，仅用于演示和测试库")
+	debug := fs.Bool("debug", false, "在标准错误输出每一步的用时和件数（调试日志）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -29,7 +31,11 @@ func sweepCmd(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, closeDB, err := d.open(ctx, env, nil)
+	var logger *slog.Logger
+	if *debug {
+		logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	a, closeDB, err := d.open(ctx, env, logger)
 	if err != nil {
 		return err
 	}

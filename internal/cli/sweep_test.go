@@ -42,11 +42,18 @@ func TestSweepRefusesTheFuture(t *testing.T) {
 	if code, out := run("--at", "2026-11-20"); code != 0 || !strings.Contains(out, "督办巡检完成") {
 		t.Fatalf("a past day: exit %d, %s", code, out)
 	}
-	if code, out := run("--at", "2026-11-25"); code != 0 {
+	if code, out := run("--at", "2026-11-25"); code != 0 || strings.Contains(out, "sweep: step") {
 		t.Fatalf("today before 09:00 runs as now: exit %d, %s", code, out)
 	}
+	// --debug says what each step took, and how many items it handled.
+	code, out := run("--at", "2026-11-25", "--debug")
+	for _, step := range []string{"escalate", "bulletins", "callbacks", "follow-ups", "duty-reminders", "partitions"} {
+		if code != 0 || !strings.Contains(out, "sweep: step\" step="+step+" items=") {
+			t.Fatalf("sweep --debug: exit %d, no line for step %s:\n%s", code, step, out)
+		}
+	}
 	before := bulletins()
-	code, out := run("--at", "2026-12-14")
+	code, out = run("--at", "2026-12-14")
 	if code != 1 || !strings.Contains(out, "日期在未来的记录") || !strings.Contains(out, "--force") || !strings.Contains(out, "dated in the future") {
 		t.Fatalf("a later day: exit %d, %s", code, out)
 	}

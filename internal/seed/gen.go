@@ -662,7 +662,15 @@ func (c *caseState) do(at time.Time, a act, into *recentCase) {
 		})
 		c.step(at, c.lead.staff, zhitong.ActionAccept, zhitong.StatusInProgress, "主办单位签收", "承办单位已签收，正在办理")
 		if c.co != nil {
+			// The co-unit signs after the lead, but not after the seeder's
+			// now: the plan's delays, which end before now, do not hold
+			// this one (a 1M seed had cases updated up to 10 h ahead).
 			t := at.Add(g.between(10*time.Minute, 12*time.Hour))
+			if last := g.now.Add(-time.Minute); t.After(last) && last.After(at) {
+				t = last
+			} else if t.After(last) {
+				t = at
+			}
 			c.setAssignments(func(row []any) {
 				if row[6] == string(zhitong.AssignmentPending) && row[3] == false {
 					row[6], row[8] = string(zhitong.AssignmentAccepted), store.FormatTime(t)

@@ -35,9 +35,18 @@ func planDB(t *testing.T) *DB {
 // sqlitePlan is SQLite's query plan of query, its steps joined by "; ".
 func sqlitePlan(t *testing.T, db *DB, query string, args ...any) string {
 	t.Helper()
-	rows, err := db.Query(context.Background(), `EXPLAIN QUERY PLAN `+query, args...)
+	plan, err := queryPlan(context.Background(), db, query, args...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return strings.ReplaceAll(plan, "\n", "; ")
+}
+
+// queryPlan is SQLite's EXPLAIN QUERY PLAN of query, one step a line.
+func queryPlan(ctx context.Context, q Q, query string, args ...any) (string, error) {
+	rows, err := q.Query(ctx, `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		return "", err
 	}
 	defer rows.Close()
 	var plan []string
@@ -45,12 +54,9 @@ func sqlitePlan(t *testing.T, db *DB, query string, args ...any) string {
 		var id, parent, unused int
 		var detail string
 		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
+			return "", err
 		}
 		plan = append(plan, detail)
 	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(plan, "; ")
+	return strings.Join(plan, "\n"), rows.Err()
 }

@@ -64,6 +64,13 @@ func ListEscalationCandidates(ctx context.Context, q Q, dueBefore string, ids []
 	})
 }
 
+// EscalationCandidateIDs returns the ids of every case
+// ListEscalationCandidates would return with no ids, in its order, for an
+// escalation run that reads every candidate a chunk at a time.
+func EscalationCandidateIDs(ctx context.Context, q Q, dueBefore string) ([]int64, error) {
+	return caseIDs(ctx, q, `SELECT id FROM cases WHERE `+escalationCandidate+` ORDER BY due_date, id`, dueBefore)
+}
+
 const escalationCandidate = `status IN ('assigned', 'in_progress') AND due_date <> '' AND due_date < ?
  AND NOT EXISTS (SELECT 1 FROM supervision_actions s WHERE s.key = 'case:' || cases.id || ':r' || cases.round || ':listed:due:' || cases.due_date)`
 
@@ -126,21 +133,24 @@ func (w SweepWindow) cases(ctx context.Context, q Q, rangeQuery string, statuses
 // sweep reads in w (app.Escalate): those due in one of w's ranges of days
 // (YYYY-MM-DD), on which a step can have come due since, and those changed
 // since: a new deadline or round, a new lead unit, a case taken back up.
-// Ranges of cases_running_due and cases_updated (migration 084), as wide
+// Ranges of cases_running_due and cases_updated_status (migration 109), as wide
 // as what came due and what changed, not the running cases of the history.
 func EscalationWindowCases(ctx context.Context, q Q, w SweepWindow) ([]int64, error) {
 	return w.cases(ctx, q, `SELECT id FROM cases WHERE status IN ('assigned', 'in_progress') AND due_date >= ? AND due_date < ?`,
 		zhitong.StatusAssigned, zhitong.StatusInProgress)
 }
 
+const casesChangedSince = `SELECT id, status FROM cases WHERE updated_at >= ?`
+
 // CasesChangedSince returns the ids of the cases in one of statuses whose
 // last change (updated_at, which every case step stamps) is at or after
-// since (FormatTime), in id order. It reads the range of cases_updated
-// (migration 084) and filters the status here: with the status in the
+// since (FormatTime), in id order. It reads the range of
+// cases_updated_status (migration 109), which holds the status: the read
+// never leaves the index. The status is filtered here: with it in the
 // query both engines would rather intersect it with a status index, every
 // running or replied case of the history.
 func CasesChangedSince(ctx context.Context, q Q, since string, statuses ...zhitong.Status) ([]int64, error) {
-	rows, err := q.Query(ctx, `SELECT id, status FROM cases WHERE updated_at >= ?`, since)
+	rows, err := q.Query(ctx, casesChangedSince, since)
 	if err != nil {
 		return nil, err
 	}
@@ -174,19 +184,17 @@ func caseIDs(ctx context.Context, q Q, query string, args ...any) ([]int64, erro
 }
 
 // EscalationKeysTaken returns the keys of the automatic supervision steps
-// already recorded on the cases ListEscalationCandidates returns for
-// dueBefore and ids: the sweep skips those steps without a read each. With
-// ids, it reads those cases' actions by supervision_actions_case, a batch
-// a query ("+proposal_id": not the NULL range of the proposal index, every
-// case's actions, which PostgreSQL's planner took on stale statistics);
-// nil joins every candidate in one query.
-func EscalationKeysTaken(ctx context.Context, q Q, dueBefore string, ids []int64) (map[string]bool, error) {
+// already recorded on the cases ids (a chunk of ListEscalationCandidates'):
+// the sweep skips those steps without a read each. It reads those cases'
+// actions by supervision_actions_case, a batch a query ("+proposal_id":
+// not the NULL range of the proposal index, every case's actions, which
+// PostgreSQL's planner took on stale statistics).
+func EscalationKeysTaken(ctx context.Context, q Q, ids []int64) (map[string]bool, error) {
+	if len(ids) == 0 {
+		return map[string]bool{}, nil
+	}
 	keys, err := inBatches(ids, "a.case_id", func(in string, args []any) ([]string, error) {
-		query, qargs := `SELECT a.key FROM supervision_actions a JOIN cases ON cases.id = a.case_id
- WHERE a.key IS NOT NULL AND a.proposal_id IS NULL AND `+escalationCandidate, []any{dueBefore}
-		if in != "" {
-			query, qargs = `SELECT key FROM supervision_actions a WHERE key IS NOT NULL AND +proposal_id IS NULL`+in, args
-		}
+		query, qargs := `SELECT key FROM supervision_actions a WHERE key IS NOT NULL AND +proposal_id IS NULL`+in, args
 		rows, err := q.Query(ctx, query, qargs...)
 		if err != nil {
 			return nil, err

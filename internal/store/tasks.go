@@ -52,7 +52,7 @@ func ListCallbackCandidates(ctx context.Context, q Q, ids []int64) ([]CallbackCa
 // in one of w's ranges of time (FormatTime), whose wait can have ended
 // since, and the replied cases changed since (a reply or delivery recorded
 // since, whatever date it gives). Ranges of deliveries_citizen_at
-// (migration 104) and cases_updated (084).
+// (migration 104) and cases_updated_status (109).
 func CallbackWindowCases(ctx context.Context, q Q, w SweepWindow) ([]int64, error) {
 	return w.cases(ctx, q, `SELECT r.case_id FROM deliveries d JOIN replies r ON r.id = d.reply_id
  WHERE d.recipient = 'citizen' AND d.at >= ? AND d.at < ?`, zhitong.StatusReplied)
