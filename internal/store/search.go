@@ -6,6 +6,7 @@ package store
 // id-range tokens), and the newest-first walk over id ranges.
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -172,7 +173,7 @@ const searchRangeRounds = 3
 // is searchIDs'.
 func searchHitIDs(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery string, byFilter, desc bool, c *Cursor, limit, offset int) (string, []any, error) {
 	query, args := searchIDs(q, f, ftsMatch, tsQuery, byFilter, desc, c, limit, offset)
-	if q.Dialect() != Postgres || byFilter || limit <= 0 {
+	if q.Dialect() != Postgres || byFilter || limit <= 0 || f.SearchWhole {
 		return query, args, nil
 	}
 	if _, scope := searchScope(f); len(scope) == 0 {
@@ -234,6 +235,49 @@ func searchHitIDs(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery stri
 		}
 	}
 	return query, args, nil
+}
+
+// sortedHits reads a page of a search sorted by deadline or last update
+// (o): the order of its newest SearchCountCap hits — of every hit when
+// there are no more — read once, newest first, as the count reads them, and
+// sorted among themselves. Sorting every hit of a common word would read
+// each of them (3,200 in a county at 1,000,000 cases) at every page; the
+// list says the order is of the newest (app.CasePage.SortedNewest). The
+// total counts up to SearchCountCap+1 as any search's.
+func sortedHits(ctx context.Context, q Q, f CaseFilter, o caseOrder, ftsMatch, tsQuery string, limit int, byFilter bool) ([]*CaseRecord, int, error) {
+	var query string
+	var args []any
+	var err error
+	if byFilter {
+		var cond string
+		cond, args = filterHits(q, f, ftsMatch, tsQuery)
+		query = fmt.Sprintf(`SELECT id FROM cases%s ORDER BY id DESC LIMIT %d`, cond, SearchCountCap+1)
+	} else if query, args, err = searchHitIDs(ctx, q, f, ftsMatch, tsQuery, false, true, nil, SearchCountCap+1, 0); err != nil {
+		return nil, 0, err
+	}
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list search hits: %w", err)
+	}
+	ids, err := collect(rows, func(s interface{ Scan(...any) error }) (int64, error) {
+		var id int64
+		return id, s.Scan(&id)
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("list search hits: %w", err)
+	}
+	total := len(ids)
+	cond, arg := idList(q, ids[:min(len(ids), SearchCountCap)])
+	where, wargs := ` WHERE `+cond, []any{arg}
+	offset := max(f.Offset, 0)
+	forward := f.Before == nil
+	if c := cmp.Or(f.After, f.Before); c != nil {
+		where, wargs = and(where, wargs, o.keyset(*c, forward))
+		offset = 0
+	}
+	page := `SELECT id FROM cases` + where + o.sql(!forward) + fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset)
+	recs, err := readCases(ctx, q, `SELECT `+caseColumns+` FROM cases WHERE id IN (SELECT id FROM (`+page+`) p)`+o.sql(false), wargs...)
+	return recs, total, err
 }
 
 // searchCond is the condition of a search's words on PostgreSQL, and of
