@@ -651,7 +651,7 @@ func caseWhereIn(q Q, f CaseFilter, ftsMatch, tsQuery, regionCol string) (string
 	}
 	if len(f.Search) > 0 {
 		if q.Dialect() == Postgres {
-			k := searchCond(tsQuery, nil)
+			k := searchCond(tsQuery, "")
 			add(k.cond, k.args...)
 		} else {
 			add(`id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)`, ftsMatch)
