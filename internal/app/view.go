@@ -300,6 +300,12 @@ type CasePage struct {
 	// for a search); More says there are more than that and Total is the cap+1.
 	Total int
 	More  bool
+	// SortedNewest, when not 0, says the page's order (a search sorted by
+	// deadline or last update that found more than store.SearchCountCap
+	// hits) is that of the newest SortedNewest hits only: the pages hold
+	// those, and older hits are found by the default order or a narrower
+	// search.
+	SortedNewest int
 	// Next and Prev are the cursors of the pages after and before this one
 	// ("" when there is none), for ListInput.After and ListInput.Before.
 	Next, Prev string
@@ -366,6 +372,9 @@ func (a *App) ListPage(ctx context.Context, p zhitong.Principal, in ListInput) (
 		return CasePage{}, err
 	}
 	pg := CasePage{Total: total, More: total > capN}
+	if isSearch && pg.More && (f.Sort == "due" || f.Sort == "updated") {
+		pg.SortedNewest = store.SearchCountCap
+	}
 	recs, hasNext, hasPrev := cutPage(recs, store.Page{After: f.After, Before: f.Before, Limit: f.Limit})
 	pg.Items = make([]CaseSummary, len(recs))
 	for i, r := range recs {

@@ -289,6 +289,10 @@ type Page[T any] struct {
 	PerPage int `json:"per_page"`
 	// More says Total stopped counting: there are more than Total-1 rows.
 	More bool `json:"more,omitempty"`
+	// SortedNewest (the case list only): a search sorted by deadline or
+	// last update that found more hits than it counts orders only its
+	// newest SortedNewest hits (app.CasePage).
+	SortedNewest int `json:"sorted_newest,omitempty"`
 	// Next and Prev are cursors for ?after= and ?before=: the neighbouring pages.
 	Next string `json:"next,omitempty"`
 	Prev string `json:"prev,omitempty"`
@@ -346,7 +350,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request) error {
 		pg.Items = []app.CaseSummary{}
 	}
 	writeJSON(w, http.StatusOK, Page[app.CaseSummary]{Items: pg.Items, Total: pg.Total, Page: in.Page, PerPage: in.PerPage,
-		More: pg.More, Next: pg.Next, Prev: pg.Prev})
+		More: pg.More, SortedNewest: pg.SortedNewest, Next: pg.Next, Prev: pg.Prev})
 	return nil
 }
 

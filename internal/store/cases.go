@@ -256,6 +256,9 @@ type CaseFilter struct {
 	// for this search (-1: always walk the word's hits); tests read both
 	// sides with it.
 	SearchFilterCap int
+	// SearchWhole reads a search's hits in its whole region at once, not
+	// by id ranges newest first (searchHitIDs); tests compare the two.
+	SearchWhole bool
 }
 
 // ListCases returns one page of cases matching f, and the total count:
@@ -271,6 +274,9 @@ func ListCases(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery string)
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 20
+	}
+	if len(f.Search) > 0 && (o.due || o.col != "") {
+		return sortedHits(ctx, q, f, o, ftsMatch, tsQuery, limit, byFilter)
 	}
 	// A search's page within its counted hits comes out of the count.
 	counted := len(f.Search) > 0 && o.col == "" && !o.due && o.desc && f.After == nil && f.Before == nil && f.Offset+limit <= SearchCountCap+1
@@ -311,14 +317,6 @@ func ListCases(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery string)
 		case byFilter:
 			// The filter keeps few cases: all their hits, sorted exactly.
 			cond, args = filterHits(q, f, ftsMatch, tsQuery)
-		case len(f.Search) > 0:
-			// Sorted by another key, a search sorts its newest
-			// SearchCountCap+1 hits: the page says there are more and to narrow it.
-			sub, sargs, err := searchHitIDs(ctx, q, f, ftsMatch, tsQuery, false, true, nil, SearchCountCap+1, 0)
-			if err != nil {
-				return nil, 0, err
-			}
-			cond, args = ` WHERE id IN (SELECT id FROM (`+sub+`) s)`, sargs
 		default:
 			cond, args = caseWhere(q, f, ftsMatch, tsQuery)
 		}
@@ -653,7 +651,7 @@ func caseWhereIn(q Q, f CaseFilter, ftsMatch, tsQuery, regionCol string) (string
 	}
 	if len(f.Search) > 0 {
 		if q.Dialect() == Postgres {
-			k := searchCond(tsQuery, nil)
+			k := searchCond(tsQuery, "")
 			add(k.cond, k.args...)
 		} else {
 			add(`id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)`, ftsMatch)

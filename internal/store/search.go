@@ -6,6 +6,7 @@ package store
 // id-range tokens), and the newest-first walk over id ranges.
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -66,13 +67,12 @@ func searchByFilter(ctx context.Context, q Q, f CaseFilter) (bool, error) {
 // keep are read from their index (at most SearchFilterCap) and those with
 // the words kept, whatever the word's frequency.
 func searchIDs(q Q, f CaseFilter, ftsMatch, tsQuery string, byFilter, desc bool, c *Cursor, limit, offset int) (string, []any) {
-	return searchIDsIn(q, f, ftsMatch, tsQuery, byFilter, desc, c, limit, offset, "")
+	return searchIDsIn(q, f, ftsMatch, tsQuery, byFilter, desc, c, limit, offset, nil)
 }
 
-// searchIDsIn is searchIDs within the id ranges of searchDoc named by
-// ranges ('#61' | '#60'), when it is not empty and the search is one of a
-// whole region level on PostgreSQL (searchScope).
-func searchIDsIn(q Q, f CaseFilter, ftsMatch, tsQuery string, byFilter, desc bool, c *Cursor, limit, offset int, ranges string) (string, []any) {
+// searchIDsIn is searchIDs within the id ranges of searchDoc numbered
+// ranges (id >> searchRangeShift), when there are any, on PostgreSQL.
+func searchIDsIn(q Q, f CaseFilter, ftsMatch, tsQuery string, byFilter, desc bool, c *Cursor, limit, offset int, ranges []int64) (string, []any) {
 	op, dir := ">", ""
 	if desc {
 		op, dir = "<", " DESC"
@@ -93,13 +93,10 @@ func searchIDsIn(q Q, f CaseFilter, ftsMatch, tsQuery string, byFilter, desc boo
 	if q.Dialect() == Postgres {
 		// The jurisdiction goes into the word's look-up (searchScope): a
 		// county's hits come out of the index alone.
-		var scope []string
+		var scope searchTokens
 		rest, scope = searchScope(rest)
-		if len(scope) > 0 && ranges != "" {
-			scope = append(scope, `(`+ranges+`)`)
-		}
 		cond, args := caseWhere(q, rest, "", "")
-		cond, args = and(cond, args, searchCond(tsQuery, scope))
+		cond, args = and(cond, args, searchCond(tsQuery, scope.query(ranges)))
 		if c != nil {
 			cond, args = and(cond, args, keysetCond{`id ` + op + ` ?`, []any{c.ID}})
 		}
@@ -136,46 +133,55 @@ func filterHits(q Q, f CaseFilter, ftsMatch, tsQuery string) (string, []any) {
 	rest.Search = nil
 	cond, args := caseWhereIn(q, rest, "", "", "region_code")
 	if q.Dialect() == Postgres {
-		return and(cond, args, searchCond(tsQuery, nil))
+		return and(cond, args, searchCond(tsQuery, ""))
 	}
 	return ` WHERE id IN (SELECT f.rowid FROM cases_fts f WHERE f.cases_fts MATCH ? AND +f.rowid IN (SELECT id FROM cases` + cond + `))`,
 		append([]any{ftsMatch}, args...)
 }
 
 // searchDoc is what PostgreSQL's full-text index of cases holds
-// (cases_search_scope, migration 102): the case's words and one token per
-// level of its region code ('@36', '@3607', '@360732', '@360732101', and
-// '@' + the whole code), which no document can hold (to_tsvector drops the
-// '@'). A search must name it exactly so, or the planner cannot use the
-// index.
-const searchDoc = `(search || array_to_tsvector(ARRAY['@' || substr(region_code, 1, 2), '@' || substr(region_code, 1, 4), '@' || substr(region_code, 1, 6), '@' || substr(region_code, 1, 9), '@' || region_code, '#' || (id >> 14)::text]))`
+// (cases_search_scope, migrations 102 and 111): the case's words and
+// tokens no document can hold (to_tsvector drops '@', '#' and '$'):
+//
+//   - one per level of its region code: '@36', '@3607', '@360732',
+//     '@360732101', and '@' + the whole code;
+//   - its range of ids, '#' || (id >> 14) (searchRangeShift), and the same
+//     within its county, '@360732#61': a county's newest hits are asked for
+//     by the county's tokens of the newest ranges, a few hundred cases each,
+//     not by the county's and the ranges' whole lists;
+//   - its station, '$' || station_id (none when it has none).
+//
+// A search must name it exactly so, or the planner cannot use the index.
+const searchDoc = `(search || array_to_tsvector(array_remove(ARRAY['@' || substr(region_code, 1, 2), '@' || substr(region_code, 1, 4), '@' || substr(region_code, 1, 6), '@' || substr(region_code, 1, 9), '@' || region_code, '#' || (id >> 14)::text, '@' || substr(region_code, 1, 6) || '#' || (id >> 14)::text, '$' || station_id::text], NULL)))`
 
 // searchRangeShift sizes the id ranges of searchDoc's '#' tokens: a case
-// with id n holds '#' || (n >> 14), 16,384 cases a range. 路灯 has 3,200
+// with id n holds '#' || (n >> 14), 16,384 cases a range. 路灯 has 3,000
 // hits in a county of 1,000,000 cases, about 50 a range, so the newest
 // 201 are in the newest four or five ranges.
 const searchRangeShift = 14
 
-// searchRangeRounds is how many times searchHitIDs widens the id ranges
-// before it reads the region's hits whole.
-const searchRangeRounds = 3
+// searchRangeRounds is how many times searchHitIDs asks for id ranges
+// before it reads the search's hits whole; searchRangeMax is how many
+// ranges it asks for at most (about a million cases).
+const (
+	searchRangeRounds = 3
+	searchRangeMax    = 64
+)
 
-// searchHitIDs is searchIDs on PostgreSQL for a search of a whole region
-// level (searchScope): the index gives a region's hits in no order, so
-// the newest page would be sorted out of all of them, each read from the
-// heap (3,189 for 路灯 in a county at 1,000,000 cases). It asks for the
-// hits in the id ranges next to the start (the newest case, or the
-// cursor's) first, widening them until they hold offset+limit hits —
-// every hit outside them is older (newer, for an ascending page) than
-// every hit inside — and falls back to searchIDs whole after
-// searchRangeRounds. The query returned lists the ids found; elsewhere it
-// is searchIDs'.
+// searchHitIDs is searchIDs on PostgreSQL: the index gives a search's
+// hits in no order, so the newest page would be sorted out of all of them,
+// each read from the heap (3,021 for 路灯 in a county at 1,000,000 cases).
+// It asks for the hits in the id ranges next to the start (the newest
+// case, or the cursor's) first, until they hold offset+limit hits — every
+// hit outside them is older (newer, for an ascending page) than every hit
+// inside. After the first ranges it widens them to as many as the hits
+// found suggest (half again more), and reads the search whole when that
+// would pass searchRangeMax ranges or searchRangeRounds rounds: a rare
+// word's few hits are read whole at once. The query returned lists the ids
+// found; elsewhere it is searchIDs'.
 func searchHitIDs(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery string, byFilter, desc bool, c *Cursor, limit, offset int) (string, []any, error) {
 	query, args := searchIDs(q, f, ftsMatch, tsQuery, byFilter, desc, c, limit, offset)
-	if q.Dialect() != Postgres || byFilter || limit <= 0 {
-		return query, args, nil
-	}
-	if _, scope := searchScope(f); len(scope) == 0 {
+	if q.Dialect() != Postgres || byFilter || limit <= 0 || f.SearchWhole {
 		return query, args, nil
 	}
 	var start int64
@@ -201,22 +207,29 @@ func searchHitIDs(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery stri
 		step = -1
 	}
 	// The range of the start (and the one beyond the newest case, for
-	// cases added since it was read), then the next 2, 8, 32 ranges.
-	ranges := []string{fmt.Sprintf(`'#%d'`, start)}
+	// cases added since it was read), and the next ones.
+	ranges := []int64{start}
 	if c == nil {
-		ranges = append(ranges, fmt.Sprintf(`'#%d'`, start-step))
+		ranges = append(ranges, start-step)
 	}
-	next, width := start+step, int64(2)
+	// A county's ranges hold a few hundred cases each, read through its own
+	// tokens: a count's 201 hits ask for eight of them at once (路灯: about
+	// 40 hits a range). Other ranges are read whole in the index (16,384
+	// cases each): one more, and widened as the hits found say.
+	next, covered, width := start+step, int64(1), int64(1)
+	if _, scope := searchScope(f); need >= 100 && (searchCounty(scope.all) != "" || searchCounty(scope.any) != "") {
+		width = 8
+	}
 	for range searchRangeRounds {
 		for range width {
 			if next < 0 {
 				break
 			}
-			ranges = append(ranges, fmt.Sprintf(`'#%d'`, next))
+			ranges = append(ranges, next)
 			next += step
+			covered++
 		}
-		width *= 4
-		sub, subArgs := searchIDsIn(q, f, ftsMatch, tsQuery, false, desc, c, need, 0, strings.Join(ranges, ` | `))
+		sub, subArgs := searchIDsIn(q, f, ftsMatch, tsQuery, false, desc, c, need, 0, ranges)
 		rows, err := q.Query(ctx, sub, subArgs...)
 		if err != nil {
 			return "", nil, fmt.Errorf("search ranges: %w", err)
@@ -232,39 +245,177 @@ func searchHitIDs(ctx context.Context, q Q, f CaseFilter, ftsMatch, tsQuery stri
 			ids = ids[min(max(offset, 0), len(ids)):]
 			return `SELECT id FROM unnest(CAST(? AS bigint[])) WITH ORDINALITY AS h(id, n) ORDER BY n`, []any{ids}, nil
 		}
+		// The ranges the hits so far say hold the page, half again more.
+		want := int64(searchRangeMax + 1)
+		if len(ids) > 0 {
+			want = min(covered*int64(need)*3/(2*int64(len(ids)))+1, want)
+		}
+		if want > searchRangeMax {
+			break
+		}
+		width = max(want-covered, covered)
 	}
 	return query, args, nil
 }
 
+// sortedHits reads a page of a search sorted by deadline or last update
+// (o): the order of its newest SearchCountCap hits — of every hit when
+// there are no more — read once, newest first, as the count reads them, and
+// sorted among themselves. Sorting every hit of a common word would read
+// each of them (3,200 in a county at 1,000,000 cases) at every page; the
+// list says the order is of the newest (app.CasePage.SortedNewest). The
+// total counts up to SearchCountCap+1 as any search's.
+func sortedHits(ctx context.Context, q Q, f CaseFilter, o caseOrder, ftsMatch, tsQuery string, limit int, byFilter bool) ([]*CaseRecord, int, error) {
+	var query string
+	var args []any
+	var err error
+	if byFilter {
+		var cond string
+		cond, args = filterHits(q, f, ftsMatch, tsQuery)
+		query = fmt.Sprintf(`SELECT id FROM cases%s ORDER BY id DESC LIMIT %d`, cond, SearchCountCap+1)
+	} else if query, args, err = searchHitIDs(ctx, q, f, ftsMatch, tsQuery, false, true, nil, SearchCountCap+1, 0); err != nil {
+		return nil, 0, err
+	}
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list search hits: %w", err)
+	}
+	ids, err := collect(rows, func(s interface{ Scan(...any) error }) (int64, error) {
+		var id int64
+		return id, s.Scan(&id)
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("list search hits: %w", err)
+	}
+	total := len(ids)
+	cond, arg := idList(q, ids[:min(len(ids), SearchCountCap)])
+	where, wargs := ` WHERE `+cond, []any{arg}
+	offset := max(f.Offset, 0)
+	forward := f.Before == nil
+	if c := cmp.Or(f.After, f.Before); c != nil {
+		where, wargs = and(where, wargs, o.keyset(*c, forward))
+		offset = 0
+	}
+	page := `SELECT id FROM cases` + where + o.sql(!forward) + fmt.Sprintf(` LIMIT %d OFFSET %d`, limit, offset)
+	recs, err := readCases(ctx, q, `SELECT `+caseColumns+` FROM cases WHERE id IN (SELECT id FROM (`+page+`) p)`+o.sql(false), wargs...)
+	return recs, total, err
+}
+
 // searchCond is the condition of a search's words on PostgreSQL, and of
-// the region tokens of scope (searchScope) when there are any. A query
+// the tokens of scope (searchTokens.query) when there are any. A query
 // whose words PostgreSQL's parser drops all of (an empty tsquery) keeps
 // matching nothing, rather than every case of the region.
-func searchCond(tsQuery string, scope []string) keysetCond {
-	if len(scope) == 0 {
+func searchCond(tsQuery, scope string) keysetCond {
+	if scope == "" {
 		return keysetCond{searchDoc + ` @@ to_tsquery('simple', ?)`, []any{tsQuery}}
 	}
 	return keysetCond{searchDoc + ` @@ (to_tsquery('simple', ?) && ?::tsquery) AND numnode(to_tsquery('simple', ?)) > 0`,
-		[]any{tsQuery, strings.Join(scope, " & "), tsQuery}}
+		[]any{tsQuery, scope, tsQuery}}
 }
 
-// searchScope moves f's jurisdiction and region filter into region
-// tokens of searchDoc when they are a whole level of region codes (2, 4, 6,
-// 9 or 12 digits): a county's search reads '路灯' & '@360732' from the index
-// — the county's 3,400 hits — instead of the word's 40,000 in the city
-// checked one by one against the county's range. Other scopes (a unit, a
-// deputy, a station, shared stations) stay conditions of their own.
-func searchScope(f CaseFilter) (CaseFilter, []string) {
-	var scope []string
-	if f.ScopeUnit == 0 && f.ScopeDeputy == 0 && f.ScopeStation == 0 && len(f.ScopeStations) == 0 && regionLevel(f.ScopeRegion) {
-		scope = append(scope, `'@`+f.ScopeRegion+`'`)
+// searchTokens are the filters of a search that searchDoc's tokens hold
+// (searchScope): the index is asked for them with the words.
+type searchTokens struct {
+	all []string // every hit holds each: '@360732', '$12'
+	any []string // every hit holds one: a jurisdiction with its shared stations, '@360732' | '$12'
+}
+
+// query is the tsquery of s within the id ranges numbered ranges (none:
+// all of them), "" when there is nothing to ask. The ranges are asked for
+// by their county's tokens ('@360732#61') when the hits lie in one county,
+// and by the plain ranges ('#61') together with the other tokens otherwise.
+func (s searchTokens) query(ranges []int64) string {
+	quote := func(toks []string) []string {
+		out := make([]string, len(toks))
+		for i, t := range toks {
+			out[i] = `'` + t + `'`
+		}
+		return out
+	}
+	within := func(county string) string {
+		out := make([]string, len(ranges))
+		for i, r := range ranges {
+			out[i] = fmt.Sprintf(`'%s#%d'`, county, r)
+		}
+		return `(` + strings.Join(out, ` | `) + `)`
+	}
+	terms := quote(s.all)
+	anyOf := ``
+	if len(s.any) > 0 {
+		anyOf = `(` + strings.Join(quote(s.any), ` | `) + `)`
+	}
+	switch county := searchCounty(s.all); {
+	case len(ranges) == 0:
+		if anyOf != `` {
+			terms = append(terms, anyOf)
+		}
+	case county != ``:
+		terms = append(terms, within(county))
+		if anyOf != `` {
+			terms = append(terms, anyOf)
+		}
+	case len(s.any) > 0:
+		alts := make([]string, len(s.any))
+		for i, t := range s.any {
+			if county := searchCounty([]string{t}); county != `` {
+				alts[i] = `(` + within(county) + ` & '` + t + `')`
+			} else {
+				alts[i] = `('` + t + `' & ` + within(``) + `)`
+			}
+		}
+		terms = append(terms, `(`+strings.Join(alts, ` | `)+`)`)
+	default:
+		terms = append(terms, within(``))
+	}
+	return strings.Join(terms, ` & `)
+}
+
+// searchCounty is the county token ('@360732') of the first region token
+// of toks at a county's level or below, "" when there is none.
+func searchCounty(toks []string) string {
+	for _, t := range toks {
+		if strings.HasPrefix(t, `@`) && len(t) >= 7 {
+			return t[:7]
+		}
+	}
+	return ``
+}
+
+// searchScope moves the filters of f that searchDoc's tokens hold into
+// them: the jurisdiction and the region filter when they are a whole level
+// of region codes (2, 4, 6, 9 or 12 digits), a jurisdiction's shared
+// stations, a station head's station and the station filter. A county's
+// search reads '路灯' & '@360732' from the index — the county's 3,000 hits
+// — instead of the word's 40,000 in the city checked one by one against
+// the county's range. A unit's or a deputy's scope stays a condition of its
+// own, as does a region prefix that is not a level.
+func searchScope(f CaseFilter) (CaseFilter, searchTokens) {
+	var s searchTokens
+	switch {
+	case f.ScopeUnit != 0 || f.ScopeDeputy != 0:
+	case f.ScopeStation != 0:
+		// caseWhereIn reads the station alone then.
+		s.all = append(s.all, fmt.Sprintf(`$%d`, f.ScopeStation))
+		f.ScopeStation, f.ScopeRegion, f.ScopeStations = 0, "", nil
+	case regionLevel(f.ScopeRegion) && len(f.ScopeStations) > 0:
+		s.any = append(s.any, `@`+f.ScopeRegion)
+		for _, id := range f.ScopeStations {
+			s.any = append(s.any, fmt.Sprintf(`$%d`, id))
+		}
+		f.ScopeRegion, f.ScopeStations = "", nil
+	case regionLevel(f.ScopeRegion):
+		s.all = append(s.all, `@`+f.ScopeRegion)
 		f.ScopeRegion = ""
 	}
 	if regionLevel(f.Region) {
-		scope = append(scope, `'@`+f.Region+`'`)
+		s.all = append(s.all, `@`+f.Region)
 		f.Region = ""
 	}
-	return f, scope
+	if f.StationID != 0 {
+		s.all = append(s.all, fmt.Sprintf(`$%d`, f.StationID))
+		f.StationID = 0
+	}
+	return f, s
 }
 
 // regionLevel reports whether prefix is a whole level of region codes,

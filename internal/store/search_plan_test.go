@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -118,9 +119,14 @@ func TestSearchReadsTheRegionFromTheIndex(t *testing.T) {
 		// Not a level of region codes: a range of region_code, the words
 		// without a region.
 		"prefix 3607280": {store.CaseFilter{ScopeRegion: "3607280", Search: word}, nil, false},
-		// A station's cases are few: its own index may drive; the
-		// region stays out of the words.
-		"station": {store.CaseFilter{ScopeRegion: f.County, ScopeStation: f.Station, Search: word}, nil, false},
+		// A station head's station, the station filter and a
+		// jurisdiction's shared stations are tokens too (migration 111).
+		"station":        {store.CaseFilter{ScopeRegion: f.County, ScopeStation: f.Station, Search: word}, []string{fmt.Sprintf("$%d", f.Station)}, true},
+		"station filter": {store.CaseFilter{ScopeRegion: f.County, StationID: f.Station, Search: word}, []string{"@" + f.County, fmt.Sprintf("$%d", f.Station)}, true},
+		"shared station": {store.CaseFilter{ScopeRegion: f.County, ScopeStations: []int64{f.OtherStation}, Search: word},
+			[]string{"@" + f.County, fmt.Sprintf("$%d", f.OtherStation)}, true},
+		// A unit's cases stay a condition of their own.
+		"unit": {store.CaseFilter{ScopeUnit: f.Lead, Search: word}, nil, false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := plan(c.f)
@@ -141,7 +147,7 @@ func TestSearchReadsTheRegionFromTheIndex(t *testing.T) {
 					t.Errorf("the index is not asked for %s: %s", tok, words)
 				}
 			}
-			if n := strings.Count(words, "'@"); n != len(c.tokens) {
+			if n := strings.Count(words, "'@") + strings.Count(words, "'$"); n != len(c.tokens) {
 				t.Errorf("the index is asked for %d region tokens, want %d: %s", n, len(c.tokens), words)
 			}
 		})

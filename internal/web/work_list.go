@@ -85,6 +85,9 @@ type workListData struct {
 	Error, Field string
 	Unit         bool // the viewer is a handling unit
 	More         bool // the list counted more than its cap (store.ListCountCap, a search store.SearchCountCap): Total shows the cap
+	// SortedNewest, when not 0, says a search sorted by deadline or last
+	// update orders only its newest SortedNewest hits (app.CasePage).
+	SortedNewest int
 	// PrevURL and NextURL link the neighbouring pages: by number within
 	// the counted pages, by cursor (before=, after=) beyond them or once a
 	// cursor is in use (Cursor: the page's number is then unknown).
@@ -235,6 +238,7 @@ func (h *Handler) renderCases(w http.ResponseWriter, r *http.Request, batch *wor
 		d.Page = in.Page
 	}
 	d.Pages = (d.Total + workPerPage - 1) / workPerPage
+	d.SortedNewest = pg.SortedNewest
 	if d.More = pg.More; d.More {
 		d.Total -= 1 // the count stopped at the cap plus one
 		d.Pages = d.Total / workPerPage

@@ -188,6 +188,20 @@ func TestSearchWithManyHitsShowsTheCap(t *testing.T) {
 	}
 	few := officer.get("/work/cases?q=" + url.QueryEscape("路灯") + "&from=2099-01-01")
 	benchLacks(t, few, fmt.Sprintf("%d+", c))
+	// Sorted by deadline or update, the page orders the newest 200 hits
+	// only, and says so; its pages stop there.
+	for sort, label := range map[string]string{"due": "办理期限", "updated": "最近更新"} {
+		sorted := officer.get("/work/cases?sort=" + sort + "&q=" + url.QueryEscape("路灯"))
+		benchHas(t, sorted, fmt.Sprintf("按%s排列的只是其中最新登记的 %d 件", label, c))
+		benchLacks(t, sorted, "只计数前")
+		last := officer.get(fmt.Sprintf("/work/cases?sort=%s&page=%d&q=", sort, pages) + url.QueryEscape("路灯"))
+		benchLacks(t, last, `rel="next"`)
+		pg := testkit.Must(b.app.ListPage(t.Context(), b.f.In[zhitong.RoleOfficer], app.ListInput{Query: "路灯", Sort: sort}))(t)
+		if pg.SortedNewest != c || !pg.More {
+			t.Errorf("sort %s: SortedNewest %d (more %v), want %d", sort, pg.SortedNewest, pg.More, c)
+		}
+	}
+	benchLacks(t, officer.get("/work/cases?sort=due&q="+url.QueryEscape("路灯")+"&from=2099-01-01"), "排列的只是")
 }
 
 // TestListRefusesOutOfRange: a page past the counted rows, an unknown sort
