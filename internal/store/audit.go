@@ -127,7 +127,7 @@ func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
 		}
 		e.Region = r
 	}
-	if t.auditLater {
+	if t.grouped {
 		t.pendingAudit = append(t.pendingAudit, e)
 		return nil
 	}

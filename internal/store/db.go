@@ -192,10 +192,12 @@ type Tx struct {
 	tx   *sql.Tx
 	db   *DB
 	conn *sql.Conn // WriteBulk on PostgreSQL: the connection, for COPY
-	// auditLater holds AppendAudit's entries in pendingAudit until
-	// flushAudit (grouped transactions, group.go).
-	auditLater   bool
-	pendingAudit []audit.Entry
+	// grouped (a group commit's transaction, group.go) holds AppendAudit's
+	// entries in pendingAudit until flushAudit, and QueueNotifications'
+	// rows in pendingNotifications until flushNotifications.
+	grouped              bool
+	pendingAudit         []audit.Entry
+	pendingNotifications []*Notification
 }
 
 // Q is what both a Tx and the read side of a DB offer: queries.
