@@ -54,8 +54,9 @@ type DB struct {
 	limits     *sql.DB
 	limitsErr  error
 	closed     atomic.Bool
-	readOnly   bool                     // OpenReplica: Write refuses, and so does the server
-	audit      atomic.Pointer[auditKey] // the audit chain's key, once LoadAuditKey ran
+	readOnly   bool                      // OpenReplica: Write refuses, and so does the server
+	audit      atomic.Pointer[auditKey]  // the audit chain's key, once LoadAuditKey ran
+	auditHead  atomic.Pointer[auditHead] // the chain's head as grouped writes last left it (flushAudit)
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.

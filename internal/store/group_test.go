@@ -150,3 +150,42 @@ func TestGroupReplay(t *testing.T) {
 		t.Errorf("%d entries verified, want %d", after, before+5)
 	}
 }
+
+// TestGroupedAuditAfterOtherWriter: a group links its entries to the head
+// its process last wrote; after another writer moved the head (an
+// ungrouped AppendAudit here, a job or another process in production) the
+// group's entries follow that writer's, and the chain verifies whole.
+func TestGroupedAuditAfterOtherWriter(t *testing.T) {
+	a, _ := testkit.MustApp(t)
+	db := a.DB()
+	ctx := context.Background()
+	_, before := testkit.Must2(db.VerifyAudit(ctx))(t)
+	entry := func(name string) audit.Entry {
+		return audit.Entry{At: time.Now(), Actor: "system", Action: "test.head", Object: "region:" + name, Detail: "{}"}
+	}
+	grouped := func(name string) func(*store.Tx) error {
+		return func(tx *store.Tx) error { return tx.AppendAudit(ctx, entry(name)) }
+	}
+	for round := range 3 {
+		for _, err := range db.CommitGroup(ctx, grouped(fmt.Sprintf("g%d-a", round)), grouped(fmt.Sprintf("g%d-b", round))) {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if round == 1 {
+			// A group one of whose callers fails runs again with savepoints.
+			fail := errors.New("refused")
+			db.CommitGroup(ctx, grouped("lost"), func(tx *store.Tx) error { return fail })
+		}
+		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.AppendAudit(ctx, entry(fmt.Sprintf("w%d", round))) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	brk, after := testkit.Must2(db.VerifyAudit(ctx))(t)
+	if brk != nil {
+		t.Fatalf("the chain breaks at %d: %s", brk.Seq, brk.Reason)
+	}
+	if want := before + 3*3 + 1; after != want {
+		t.Errorf("%d entries verified, want %d", after, want)
+	}
+}
