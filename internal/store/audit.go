@@ -393,28 +393,20 @@ func (t *Tx) appendAuditAt(ctx context.Context, head auditHead, entries []audit.
 	if k == nil {
 		return false, errors.New("audit key not loaded (store.DB.LoadAuditKey)")
 	}
-	chain := audit.Chain{Key: k.key, KeyedFrom: k.keyedFrom}
-	seq, prev := head.seq, head.hash
+	seq, prev := linkAudit(audit.Chain{Key: k.key, KeyedFrom: k.keyedFrom}, entries, head.seq, head.hash)
 	args := make([]any, 0, 4+10*len(entries))
-	args = append(args, seq+int64(len(entries)), "", head.seq, head.hash)
+	args = append(args, seq, prev, head.seq, head.hash)
 	var q strings.Builder
 	q.WriteString(`WITH h AS (UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ? AND hash = ? RETURNING id)
  INSERT INTO audit_log (seq, at, actor, action, object, detail, region, actor_region, prev_hash, hash)
  SELECT * FROM (VALUES `)
-	for i := range entries {
-		e := &entries[i]
-		seq++
-		e.At = e.At.UTC().Truncate(time.Microsecond)
-		e.Seq, e.Prev = seq, prev
-		e.Hash = chain.Link(*e)
-		prev = e.Hash
+	for i, e := range entries {
 		if i > 0 {
 			q.WriteString(", ")
 		}
 		q.WriteString(`(?::bigint, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text)`)
 		args = append(args, e.Seq, FormatTime(e.At), e.Actor, e.Action, e.Object, e.Detail, e.Region, e.ActorRegion, e.Prev, e.Hash)
 	}
-	args[1] = prev
 	q.WriteString(`) AS v WHERE EXISTS (SELECT 1 FROM h)`)
 	res, err := t.Exec(ctx, q.String(), args...)
 	if err != nil {
