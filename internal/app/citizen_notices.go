@@ -14,9 +14,14 @@ func (a *App) ackNotice(ctx context.Context, tx *store.Tx, c *zhitong.Case, ev *
 	if c.Status == zhitong.StatusAnswered {
 		return nil
 	}
-	_, err := a.notify(ctx, tx, Notice{Key: eventKey(c.ID, ev.ID, "acknowledged"), Template: "case.acknowledged",
+	// Queued: a group commit writes its submissions' notices with one
+	// statement (store.Tx.QueueNotifications).
+	rows, err := a.noticeRows(ctx, tx, Notice{Key: eventKey(c.ID, ev.ID, "acknowledged"), Template: "case.acknowledged",
 		CaseID: c.ID, Citizen: true, Vars: map[string]string{"code": c.Code}})
-	return err
+	if err != nil {
+		return err
+	}
+	return tx.QueueNotifications(ctx, rows...)
 }
 
 // stepNotices writes what a lifecycle step tells people, if anything: the

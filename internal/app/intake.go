@@ -415,7 +415,13 @@ func (a *App) insertCase(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 	}
 	c.Code = newTrackingCode()
 	rec.Search = search.Document(c.Title + " " + c.Body + " " + c.Place)
-	id, err := tx.InsertCase(ctx, rec)
+	ev := &zhitong.Event{At: now, ActorID: p.UserID, ActorName: actorName(p), Action: action, ToStatus: status,
+		Note: zhitong.Label(zhitong.Channels, c.Channel), Public: "您的诉求已受理"}
+	if status == zhitong.StatusAnswered {
+		ev.Public = "已当场解答：" + c.Answer
+	}
+	// The case and its first event: one statement on PostgreSQL.
+	id, err := tx.InsertCaseWithEvent(ctx, rec, ev)
 	if err != nil {
 		return err
 	}
@@ -424,14 +430,6 @@ func (a *App) insertCase(ctx context.Context, tx *store.Tx, p zhitong.Principal,
 		if err := fn(tx, c); err != nil {
 			return err
 		}
-	}
-	ev := &zhitong.Event{CaseID: id, At: now, ActorID: p.UserID, ActorName: actorName(p), Action: action, ToStatus: status,
-		Note: zhitong.Label(zhitong.Channels, c.Channel), Public: "您的诉求已受理"}
-	if status == zhitong.StatusAnswered {
-		ev.Public = "已当场解答：" + c.Answer
-	}
-	if err := tx.InsertEvent(ctx, ev); err != nil {
-		return err
 	}
 	if err := a.ackNotice(ctx, tx, c, ev); err != nil {
 		return err

@@ -34,15 +34,34 @@ type Notice struct {
 // notify writes n to the outbox, one row per recipient and channel. It
 // returns how many rows were new.
 func (a *App) notify(ctx context.Context, tx *store.Tx, n Notice) (int, error) {
+	rows, err := a.noticeRows(ctx, tx, n)
+	if err != nil {
+		return 0, err
+	}
+	added := 0
+	for _, r := range rows {
+		ok, err := tx.InsertNotification(ctx, r)
+		if err != nil {
+			return added, fmt.Errorf("notify %s: %w", r.Key, err)
+		}
+		if ok {
+			added++
+		}
+	}
+	return added, nil
+}
+
+// noticeRows returns the outbox rows of n, one per channel and recipient.
+func (a *App) noticeRows(ctx context.Context, tx *store.Tx, n Notice) ([]*store.Notification, error) {
 	if n.Key == "" || n.Template == "" {
-		return 0, fmt.Errorf("notify: a notice needs a key and a template")
+		return nil, fmt.Errorf("notify: a notice needs a key and a template")
 	}
 	if n.Citizen && n.CaseID == 0 {
-		return 0, fmt.Errorf("notify %s: a citizen is reached through a case", n.Key)
+		return nil, fmt.Errorf("notify %s: a citizen is reached through a case", n.Key)
 	}
 	vars, err := json.Marshal(n.Vars)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	now := a.clock.Now()
 	row := func(channel, recipient string, userID int64) *store.Notification {
@@ -64,12 +83,12 @@ func (a *App) notify(ctx context.Context, tx *store.Tx, n Notice) (int, error) {
 	if n.UnitID != 0 {
 		ids, err := store.UnitUserIDs(ctx, tx, n.UnitID)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		users = append(users, ids...)
 		// The unit's contact phone gets the notice by SMS too (unit_sms.go).
 		if ok, err := unitSMS(ctx, tx, n.UnitID); err != nil {
-			return 0, err
+			return nil, err
 		} else if ok {
 			rows = append(rows, row("sms", unitRecipient(n.UnitID), 0))
 		}
@@ -78,20 +97,10 @@ func (a *App) notify(ctx context.Context, tx *store.Tx, n Notice) (int, error) {
 		rows = append(rows, row("inapp", "user:"+strconv.FormatInt(id, 10), id))
 		// Staff who gave an address also get the notice by e-mail.
 		if email, err := store.UserEmail(ctx, tx, id); err != nil {
-			return 0, err
+			return nil, err
 		} else if email != "" {
 			rows = append(rows, row("email", "user:"+strconv.FormatInt(id, 10), id))
 		}
 	}
-	added := 0
-	for _, r := range rows {
-		ok, err := tx.InsertNotification(ctx, r)
-		if err != nil {
-			return added, fmt.Errorf("notify %s: %w", r.Key, err)
-		}
-		if ok {
-			added++
-		}
-	}
-	return added, nil
+	return rows, nil
 }

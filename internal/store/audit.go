@@ -127,7 +127,7 @@ func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
 		}
 		e.Region = r
 	}
-	if t.auditLater {
+	if t.grouped {
 		t.pendingAudit = append(t.pendingAudit, e)
 		return nil
 	}
@@ -350,8 +350,71 @@ func (db *DB) PruneAudit(ctx context.Context, cutoff time.Time, upTo int64) (thr
 // grouped transaction: the head is locked and updated once for all of
 // them, at the end, so on PostgreSQL grouped transactions run side by side
 // and queue on audit_head only for their last statements and the commit.
+//
+// On PostgreSQL it first tries one statement that needs no read of the
+// head: the entries are linked to the head this process last wrote
+// (DB.auditHead), and written only if audit_head still holds it. A lane
+// that flushes while another commits thus queues on the head's row lock
+// with its statement already sent, instead of reading the head after the
+// other's commit and writing after that. When another writer moved the
+// head (a job, another process, a group that did not commit), nothing is
+// written and the entries are linked to the head read under its lock.
 func (t *Tx) flushAudit(ctx context.Context) error {
 	entries := t.pendingAudit
 	t.pendingAudit = nil
-	return t.AppendAuditBatch(ctx, entries)
+	if len(entries) == 0 {
+		return nil
+	}
+	if head := t.db.auditHead.Load(); head != nil && t.Dialect() == Postgres {
+		ok, err := t.appendAuditAt(ctx, *head, entries)
+		if err != nil || ok {
+			return err
+		}
+	}
+	if err := t.AppendAuditBatch(ctx, entries); err != nil {
+		return err
+	}
+	last := entries[len(entries)-1]
+	t.db.auditHead.Store(&auditHead{seq: last.Seq, hash: last.Hash})
+	return nil
+}
+
+// auditHead is the chain's head as this process last wrote it.
+type auditHead struct {
+	seq  int64
+	hash string
+}
+
+// appendAuditAt links entries after head and writes them, with the head's
+// new value, in one statement that writes nothing unless audit_head still
+// holds head. It reports whether they were written.
+func (t *Tx) appendAuditAt(ctx context.Context, head auditHead, entries []audit.Entry) (bool, error) {
+	k := t.db.audit.Load()
+	if k == nil {
+		return false, errors.New("audit key not loaded (store.DB.LoadAuditKey)")
+	}
+	seq, prev := linkAudit(audit.Chain{Key: k.key, KeyedFrom: k.keyedFrom}, entries, head.seq, head.hash)
+	args := make([]any, 0, 4+10*len(entries))
+	args = append(args, seq, prev, head.seq, head.hash)
+	var q strings.Builder
+	q.WriteString(`WITH h AS (UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ? AND hash = ? RETURNING id)
+ INSERT INTO audit_log (seq, at, actor, action, object, detail, region, actor_region, prev_hash, hash)
+ SELECT * FROM (VALUES `)
+	for i, e := range entries {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(`(?::bigint, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text)`)
+		args = append(args, e.Seq, FormatTime(e.At), e.Actor, e.Action, e.Object, e.Detail, e.Region, e.ActorRegion, e.Prev, e.Hash)
+	}
+	q.WriteString(`) AS v WHERE EXISTS (SELECT 1 FROM h)`)
+	res, err := t.Exec(ctx, q.String(), args...)
+	if err != nil {
+		return false, fmt.Errorf("audit insert: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(entries)) {
+		return false, err
+	}
+	t.db.auditHead.Store(&auditHead{seq: seq, hash: prev})
+	return true, nil
 }

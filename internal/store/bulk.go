@@ -198,6 +198,20 @@ func (t *Tx) copyInsert(ctx context.Context, table string, names, exprs []string
 	return nil
 }
 
+// linkAudit links entries to the chain after the entry seq whose hash is
+// prev, setting their Seq, Prev and Hash, and returns the last seq and hash.
+func linkAudit(chain audit.Chain, entries []audit.Entry, seq int64, prev string) (int64, string) {
+	for i := range entries {
+		e := &entries[i]
+		seq++
+		e.At = e.At.UTC().Truncate(time.Microsecond)
+		e.Seq, e.Prev = seq, prev
+		e.Hash = chain.Link(*e)
+		prev = e.Hash
+	}
+	return seq, prev
+}
+
 // AppendAuditBatch appends entries to the chain in the order given, as
 // AppendAudit would one by one, with one multi-row INSERT: each entry is
 // linked here by the chain's own code (audit.Chain.Link: HMAC-SM3 under
@@ -228,14 +242,9 @@ func (t *Tx) AppendAuditBatch(ctx context.Context, entries []audit.Entry) error 
 	if err := t.QueryRow(ctx, `UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash`).Scan(&seq, &prev); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
+	seq, prev = linkAudit(chain, entries, seq, prev)
 	rows := make([][]any, len(entries))
-	for i := range entries {
-		e := &entries[i]
-		seq++
-		e.At = e.At.UTC().Truncate(time.Microsecond)
-		e.Seq, e.Prev = seq, prev
-		e.Hash = chain.Link(*e)
-		prev = e.Hash
+	for i, e := range entries {
 		rows[i] = []any{e.Seq, FormatTime(e.At), e.Actor, e.Action, e.Object, e.Detail, e.Region, e.ActorRegion, e.Prev, e.Hash}
 	}
 	if err := t.BulkInsert(ctx, "audit_log", []string{"seq", "at", "actor", "action", "object", "detail", "region", "actor_region", "prev_hash", "hash"}, rows); err != nil {

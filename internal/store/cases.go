@@ -94,6 +94,32 @@ func (t *Tx) InsertCase(ctx context.Context, r *CaseRecord) (int64, error) {
 	return id, nil
 }
 
+// InsertCaseWithEvent stores a new case and its first event, and sets
+// their ids (e.CaseID and e.ID too). On PostgreSQL both go in with one
+// statement: one round trip, not two, for each submission of a group.
+func (t *Tx) InsertCaseWithEvent(ctx context.Context, r *CaseRecord, e *zhitong.Event) (int64, error) {
+	if t.Dialect() != Postgres || r.Search == "" {
+		id, err := t.InsertCase(ctx, r)
+		if err != nil {
+			return 0, err
+		}
+		e.CaseID = id
+		return id, t.InsertEvent(ctx, e)
+	}
+	c := &r.Case
+	args := []any{c.Code, c.Channel, c.Status, c.Version, c.Round, c.Title, c.Body, nullText(c.CategoryCode), c.RegionCode,
+		nullID(c.StationID), nullID(c.DeputyID), c.Place, c.Lat, c.Lng, c.Submitter.Anonymous, c.Submitter.Name, c.Submitter.Phone,
+		r.PhoneIndex, c.Submitter.IDCard, c.Submitter.Address, c.ExternalID,
+		FormatTime(c.SubmittedAt), FormatTime(c.RegisteredAt), c.DueDate, c.DueProvisional, c.Answer, c.Resolution,
+		FormatTime(c.ClosedAt), FormatTime(c.UpdatedAt), r.CreatedBy, c.Demo, r.Search,
+		FormatTime(e.At), e.ActorID, e.ActorName, e.Action, e.FromStatus, e.ToStatus, e.Note, e.Public}
+	if err := t.QueryRow(ctx, insertCaseEventSQL, args...).Scan(&c.ID, &e.ID); err != nil {
+		return 0, fmt.Errorf("insert case: %w", err)
+	}
+	e.CaseID = c.ID
+	return c.ID, nil
+}
+
 const (
 	insertCaseColumns = `code, channel, status, version, round, title, body, category_code, region_code,
  station_id, deputy_id, place, lat, lng, anonymous, name_enc, phone_enc, phone_idx, idcard_enc, address_enc, external_id,
@@ -101,6 +127,9 @@ const (
 	insertCaseValues    = `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`
 	insertCaseSQL       = `INSERT INTO cases (` + insertCaseColumns + `) VALUES (` + insertCaseValues + `) RETURNING id`
 	insertCaseSearchSQL = `INSERT INTO cases (` + insertCaseColumns + `, search) VALUES (` + insertCaseValues + `, to_tsvector('simple', ?)) RETURNING id`
+	insertCaseEventSQL  = `WITH c AS (` + insertCaseSearchSQL + `)
+ INSERT INTO case_events (case_id, at, actor_id, actor_name, action, from_status, to_status, note, public)
+ VALUES ((SELECT id FROM c), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING case_id, id`
 )
 
 // UpdateCase writes the mutable fields of c if its stored version is still

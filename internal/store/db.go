@@ -54,8 +54,9 @@ type DB struct {
 	limits     *sql.DB
 	limitsErr  error
 	closed     atomic.Bool
-	readOnly   bool                     // OpenReplica: Write refuses, and so does the server
-	audit      atomic.Pointer[auditKey] // the audit chain's key, once LoadAuditKey ran
+	readOnly   bool                      // OpenReplica: Write refuses, and so does the server
+	audit      atomic.Pointer[auditKey]  // the audit chain's key, once LoadAuditKey ran
+	auditHead  atomic.Pointer[auditHead] // the chain's head as grouped writes last left it (flushAudit)
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -192,10 +193,12 @@ type Tx struct {
 	tx   *sql.Tx
 	db   *DB
 	conn *sql.Conn // WriteBulk on PostgreSQL: the connection, for COPY
-	// auditLater holds AppendAudit's entries in pendingAudit until
-	// flushAudit (grouped transactions, group.go).
-	auditLater   bool
-	pendingAudit []audit.Entry
+	// grouped (a group commit's transaction, group.go) holds AppendAudit's
+	// entries in pendingAudit until flushAudit, and QueueNotifications'
+	// rows in pendingNotifications until flushNotifications.
+	grouped              bool
+	pendingAudit         []audit.Entry
+	pendingNotifications []*Notification
 }
 
 // Q is what both a Tx and the read side of a DB offer: queries.

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -39,6 +41,50 @@ func (t *Tx) InsertNotification(ctx context.Context, n *Notification) (bool, err
 	}
 	k, err := res.RowsAffected()
 	return k == 1, err
+}
+
+// QueueNotifications adds rows to the outbox as InsertNotification does,
+// without saying which were new. In a grouped transaction (WriteGrouped)
+// they wait for the group's end and go in with one statement for the whole
+// group (flushNotifications); elsewhere they go in now.
+func (t *Tx) QueueNotifications(ctx context.Context, rows ...*Notification) error {
+	if t.grouped {
+		t.pendingNotifications = append(t.pendingNotifications, rows...)
+		return nil
+	}
+	for _, n := range rows {
+		if _, err := t.InsertNotification(ctx, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flushNotifications writes the rows QueueNotifications held back, up to
+// notificationsPer a statement.
+func (t *Tx) flushNotifications(ctx context.Context) error {
+	const notificationsPer = 128
+	for rows := t.pendingNotifications; len(rows) > 0; {
+		chunk := rows[:min(len(rows), notificationsPer)]
+		rows = rows[len(chunk):]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO notifications (key, template, channel, recipient, case_id, user_id, vars, status, not_before, created_at) VALUES `)
+		args := make([]any, 0, 10*len(chunk))
+		for i, n := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			args = append(args, n.Key, n.Template, n.Channel, n.Recipient, nullID(n.CaseID), nullID(n.UserID), n.Vars, n.Status,
+				FormatTime(n.NotBefore), FormatTime(n.CreatedAt))
+		}
+		q.WriteString(` ON CONFLICT DO NOTHING`)
+		if _, err := t.Exec(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("notifications: %w", err)
+		}
+	}
+	t.pendingNotifications = nil
+	return nil
 }
 
 // ListNotifications returns the outbox rows about a case, oldest first.
